@@ -1,0 +1,42 @@
+import { randomBytes } from "node:crypto";
+
+/** Length of `X-Traceid` required by KooDrive ("58 bits" in the docs means 58 characters). */
+export const TRACE_ID_LENGTH = 58;
+
+/**
+ * Formats a time as KooDrive's `X-Date` (`yyyyMMdd'T'HHmmss'Z'`, UTC).
+ *
+ * Sub-second precision is truncated, never rounded: the server rejects an `X-Date` later than its clock,
+ * and truncation keeps the header at or before the moment the request is built.
+ */
+export function formatXDate(time: Date): string {
+  const iso = time.toISOString(); // 2025-05-29T02:00:39.952Z
+  return `${iso.slice(0, 4)}${iso.slice(5, 7)}${iso.slice(8, 10)}T${iso.slice(11, 13)}${iso.slice(14, 16)}${iso.slice(17, 19)}Z`;
+}
+
+/** A fresh random trace id: 58 lower-case hex characters. */
+export function newTraceId(): string {
+  return randomBytes(TRACE_ID_LENGTH / 2).toString("hex");
+}
+
+/** The identity headers every KooDrive request carries, apart from `Authorization`. */
+export interface IdentityHeaders {
+  "X-User-Id": string;
+  "X-Date": string;
+  "X-Hw-Agentname": string;
+  "X-Traceid": string;
+}
+
+/** Builds the per-attempt identity headers; `now` is injectable for tests. */
+export function identityHeaders(userId: string, agentName: string, traceId: string, now: Date): IdentityHeaders {
+  return { "X-User-Id": userId, "X-Date": formatXDate(now), "X-Hw-Agentname": agentName, "X-Traceid": traceId };
+}
+
+/**
+ * `Authorization` value for token auth. The docs write the format as `Bearer+{access_token}` and session APIs hand
+ * out tokens that already start with `Bearer+`, so an existing prefix is kept rather than doubled.
+ */
+export function bearerAuthorization(token: string): string {
+  const trimmed = token.trim();
+  return /^Bearer[+ ]/i.test(trimmed) ? trimmed : `Bearer ${trimmed}`;
+}

@@ -1,0 +1,67 @@
+import { z } from "zod";
+
+/** A number the API may send as a JSON number or a numeric string (counters, `status`, `scope`). */
+const lenientNumber = z.union([z.number(), z.string().regex(/^-?\d+$/)]).transform((v) => Number(v));
+
+/** Success `code`: the docs declare a string, the examples send the number 0. */
+const successCode = z.union([z.literal(0), z.literal("0")]);
+
+/** Error envelope: `{code, msg}`, or the enterprise `{error: {errorCode, errorMsg}}`, or the gateway's `error_code`. */
+export const errorBodySchema = z.looseObject({
+  code: z.union([z.number(), z.string()]).optional(),
+  msg: z.string().optional(),
+  message: z.string().optional(),
+  error: z.looseObject({ errorCode: z.union([z.number(), z.string()]).optional(), errorMsg: z.string().optional() }).optional(),
+  error_code: z.string().optional(),
+  error_msg: z.string().optional(),
+});
+
+/** A share link as returned by the detail, modify and create APIs (fields vary by API and edition). */
+export const shareLinkSchema = z.looseObject({
+  shareId: z.string().min(1),
+  shortUrl: z.string().optional(),
+  linkUrl: z.string().optional(),
+  extractCode: z.string().optional(),
+  comment: z.string().optional(),
+  shareTime: z.string().optional(),
+  createTime: z.string().optional(),
+  updateTime: z.string().optional(),
+  expireTime: z.string().optional(),
+  scope: lenientNumber.optional(),
+  status: lenientNumber.optional(),
+  displayName: z.string().optional(),
+  ownerId: z.string().optional(),
+  containerId: z.string().optional(),
+  viewCnt: lenientNumber.optional(),
+  downloadCnt: lenientNumber.optional(),
+  saveCnt: lenientNumber.optional(),
+});
+
+/** A share link with its counters and enumerations normalised to numbers. */
+export type ShareLink = z.infer<typeof shareLinkSchema>;
+
+/** `GET /share/{id}`, `PUT /share/{id}`, `POST /share`. */
+export const shareLinkResponseSchema = z.looseObject({ code: successCode, msg: z.string().optional(), shareLink: shareLinkSchema });
+
+/** `GET /share`. */
+export const shareListResponseSchema = z.looseObject({
+  code: successCode,
+  nextCursor: z.string().optional(),
+  shareLinks: z.array(shareLinkSchema).default([]),
+});
+
+/** `POST /share/cancel`; per-item messages come as `msg` or (sibling APIs) `message`. */
+export const cancelResponseSchema = z.looseObject({
+  code: successCode,
+  subResponseList: z
+    .array(z.looseObject({ shareId: z.string().optional(), code: z.union([z.number(), z.string()]), msg: z.string().optional(), message: z.string().optional() }))
+    .default([]),
+});
+
+/** Result of one id in a batch cancel. */
+export interface CancelResult {
+  shareId?: string;
+  /** `"0"` on success. */
+  code: string;
+  msg?: string;
+}

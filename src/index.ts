@@ -1,0 +1,13 @@
+/**
+ * pulumi-koodrive: KooDrive share-link settings as a Pulumi resource.
+ *
+ * @packageDocumentation
+ */
+export { KooDriveShareSettings, KooDriveShareSettingsArgs } from "./resource/shareSettings";
+export { OnDelete } from "./resource/shareInputs";
+export { KooDriveClient, UpdateShareBody, CreateShareBody, ShareListPage, ClientOptions } from "./client/koodriveClient";
+export { KooDriveError, KooDriveErrorKind, KooDriveRequestInfo } from "./client/koodriveError";
+export { ConfigurationError } from "./client/configurationError";
+export { ConnectionSettings, AuthSettings, resolveConnectionSettings, SETTING_SOURCES } from "./client/connectionSettings";
+export { RetryPolicy, defaultRetryPolicy } from "./client/retryPolicy";
+export { ShareLink } from "./client/responses";
