@@ -1,0 +1,157 @@
+import { createHash, createHmac, timingSafeEqual } from "node:crypto";
+import { ErrorCodes, ErrorReply, apiError, invalidParameter } from "./apiErrors";
+
+/**
+ * Authentication as the carrier-edition docs state it, implemented independently of the client
+ * (sharing code with it would let one mistake pass on both sides).
+ */
+export interface AuthConfig {
+  /** Accepted access tokens (without any `Bearer` prefix). */
+  tokens: Set<string>;
+  /** App id → app secret, for HMAC-SHA256 app auth. */
+  apps: Map<string, string>;
+  /** Sliding token lifetime; undefined = tokens never expire. KooDrive's is 20 minutes. */
+  tokenTtlMs?: number;
+  /** Tokens revoked through the admin API. */
+  expiredTokens: Set<string>;
+  /** Last use per token, for the sliding lifetime. */
+  tokenLastUse: Map<string, number>;
+  /** Tolerated clock skew for an `X-Date` in the future. */
+  clockSkewMs: number;
+  /** Carrier edition requires `X-Hw-Agentname`. */
+  requireAgentName: boolean;
+}
+
+/** The parts of a request authentication looks at. */
+export interface AuthRequest {
+  method: string;
+  path: string;
+  /** Raw query string without `?`. */
+  rawQuery: string;
+  headers: Record<string, string | string[] | undefined>;
+  body: Buffer;
+}
+
+const X_DATE = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
+const WINDOW_MS = 15 * 60 * 1000;
+
+function header(req: AuthRequest, name: string): string | undefined {
+  const v = req.headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+/** Parses `yyyyMMdd'T'HHmmss'Z'`; undefined when malformed or not a real date. */
+export function parseXDate(value: string): number | undefined {
+  const m = X_DATE.exec(value);
+  if (!m) return undefined;
+  const [y, mo, d, h, mi, s] = m.slice(1).map(Number) as [number, number, number, number, number, number];
+  const t = Date.UTC(y, mo - 1, d, h, mi, s);
+  const back = new Date(t);
+  return back.getUTCFullYear() === y && back.getUTCMonth() === mo - 1 && back.getUTCDate() === d && h < 24 && mi < 60 && s < 60 ? t : undefined;
+}
+
+function encodeSegment(s: string): string {
+  let out = "";
+  for (const byte of Buffer.from(s, "utf8")) {
+    const c = String.fromCharCode(byte);
+    out += /[A-Za-z0-9\-_.~]/.test(c) ? c : `%${byte.toString(16).toUpperCase().padStart(2, "0")}`;
+  }
+  return out;
+}
+
+function canonicalPath(path: string): string {
+  const stack: string[] = [];
+  path.split("/").forEach((seg) => {
+    if (seg === "" || seg === ".") return;
+    if (seg === "..") stack.pop();
+    else stack.push(encodeSegment(decodeURIComponent(seg)));
+  });
+  const joined = "/" + stack.join("/");
+  return joined.endsWith("/") ? joined : joined + "/";
+}
+
+function canonicalQuery(rawQuery: string): string {
+  if (rawQuery === "") return "";
+  const pairs = rawQuery.split("&").filter(Boolean).map((p) => {
+    const i = p.indexOf("=");
+    const name = decodeURIComponent((i < 0 ? p : p.slice(0, i)).replace(/\+/g, " "));
+    const value = i < 0 ? "" : decodeURIComponent(p.slice(i + 1).replace(/\+/g, " "));
+    return [encodeSegment(name), encodeSegment(value)] as [string, string];
+  });
+  pairs.sort((a, b) => (a[0] === b[0] ? 0 : a[0] < b[0] ? -1 : 1));
+  return pairs.map(([n, v]) => `${n}=${v}`).join("&");
+}
+
+/** Recomputes the signature KooDrive expects for this request, signing exactly `signedHeaders`. */
+export function expectedSignature(req: AuthRequest, signedHeaders: string[], appSecret: string): string {
+  const canonicalHeaders = signedHeaders.map((n) => `${n}:${(header(req, n) ?? "").trim()}\n`).join("");
+  const payloadHash = createHash("sha256").update(req.body).digest("hex");
+  const canonical = `${req.method.toUpperCase()}\n${canonicalPath(req.path)}\n${canonicalQuery(req.rawQuery)}\n${canonicalHeaders}\n${signedHeaders.join(";")}\n${payloadHash}`;
+  const toSign = `HMAC-SHA256\n${createHash("sha256").update(canonical).digest("hex")}`;
+  return createHmac("sha256", appSecret).update(toSign).digest("hex");
+}
+
+/** The result of authenticating: the acting user and the scheme, or the error to answer with. */
+export type AuthOutcome = { ok: true; userId: string; scheme: "token" | "app" } | { ok: false; reply: ErrorReply };
+
+/** Checks identity headers and credentials in the order the gateway would. */
+export function authenticate(req: AuthRequest, config: AuthConfig, nowMs: number): AuthOutcome {
+  const fail = (reply: ErrorReply): AuthOutcome => ({ ok: false, reply });
+  if (config.requireAgentName && !header(req, "x-hw-agentname")?.trim()) return fail(invalidParameter("header X-Hw-Agentname is required"));
+  const traceId = header(req, "x-traceid");
+  if (traceId !== undefined && traceId.length !== 58) return fail(invalidParameter("header X-Traceid must be 58 characters"));
+  const userId = header(req, "x-user-id")?.trim();
+  if (!userId) return fail(invalidParameter("header X-User-Id is required"));
+  if (!/^\d{1,32}$/.test(userId)) return fail(invalidParameter("header X-User-Id must be a numeric KooDrive user ID"));
+  const xDate = header(req, "x-date");
+  if (!xDate) return fail(invalidParameter("header X-Date is required"));
+  const signedAt = parseXDate(xDate);
+  if (signedAt === undefined) return fail(invalidParameter("header X-Date must be yyyyMMdd'T'HHmmss'Z' (UTC)"));
+  if (signedAt > nowMs + config.clockSkewMs) return fail(apiError(400, ErrorCodes.AUTHENTICATION_FAILED, "Authentication failed: X-Date is in the future."));
+  if (nowMs - signedAt > WINDOW_MS) return fail(apiError(400, ErrorCodes.AUTHENTICATION_FAILED, "Authentication failed: X-Date is more than 15 minutes old."));
+
+  const authorization = header(req, "authorization")?.trim();
+  if (!authorization) return fail(apiError(401, ErrorCodes.UNAUTHORIZED, "Unauthorized: Authorization header is missing."));
+  if (authorization.startsWith("HMAC-SHA256 ")) return verifyAppAuth(req, config, authorization.slice("HMAC-SHA256 ".length), userId);
+  return verifyToken(config, authorization, userId, nowMs);
+}
+
+function verifyAppAuth(req: AuthRequest, config: AuthConfig, params: string, userId: string): AuthOutcome {
+  const fields = new Map<string, string>();
+  for (const part of params.split(",")) {
+    const i = part.indexOf("=");
+    if (i > 0) fields.set(part.slice(0, i).trim(), part.slice(i + 1).trim());
+  }
+  const failed = (why: string): AuthOutcome => ({ ok: false, reply: apiError(400, ErrorCodes.AUTHENTICATION_FAILED, `Authentication failed: ${why}.`) });
+  const appId = fields.get("AppId");
+  const signedHeaders = fields.get("SignedHeaders");
+  const signature = fields.get("Signature");
+  if (!appId || !signedHeaders || !signature) return failed("Authorization must carry AppId, SignedHeaders and Signature");
+  const secret = config.apps.get(appId);
+  if (secret === undefined) return failed("unknown AppId");
+  const names = signedHeaders.split(";");
+  if (!names.includes("x-date") || !names.includes("x-user-id")) return failed("SignedHeaders must include x-date and x-user-id");
+  if (names.some((n) => n !== n.toLowerCase() || n === "authorization")) return failed("SignedHeaders must be lower-case and exclude authorization");
+  const expected = Buffer.from(expectedSignature(req, names, secret), "utf8");
+  const given = Buffer.from(signature.toLowerCase(), "utf8");
+  if (expected.length !== given.length || !timingSafeEqual(expected, given)) return failed("signature mismatch");
+  return { ok: true, userId, scheme: "app" };
+}
+
+/** Strips `Bearer ` / `Bearer+`; a bare token is accepted too (one docs example shows none). */
+export function tokenFromAuthorization(authorization: string): string {
+  return authorization.replace(/^Bearer[+ ]/i, "").trim();
+}
+
+function verifyToken(config: AuthConfig, authorization: string, userId: string, nowMs: number): AuthOutcome {
+  const token = tokenFromAuthorization(authorization);
+  const unauthorized = (why: string): AuthOutcome => ({ ok: false, reply: apiError(401, ErrorCodes.UNAUTHORIZED, `Unauthorized: ${why}.`) });
+  if (!config.tokens.has(token)) return unauthorized("unknown access token");
+  const lastUse = config.tokenLastUse.get(token);
+  if (config.expiredTokens.has(token) || (config.tokenTtlMs !== undefined && lastUse !== undefined && nowMs - lastUse > config.tokenTtlMs)) {
+    config.expiredTokens.add(token);
+    return unauthorized("access token expired");
+  }
+  config.tokenLastUse.set(token, nowMs);
+  return { ok: true, userId, scheme: "token" };
+}
