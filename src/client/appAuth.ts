@@ -32,7 +32,7 @@ export function canonicalUri(path: string): string {
   return `/${segments.join("/")}${segments.length > 0 ? "/" : ""}`;
 }
 
-/** Parameters sorted by name in character-code order, `name=value` joined with `&` (empty value keeps `=`). */
+/** Parameters sorted by unencoded name in character-code order (as Huawei's gateway signer does), `name=value` joined with `&` (empty value keeps `=`). */
 export function canonicalQueryString(query: Record<string, string> = {}): string {
   return Object.keys(query)
     .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))

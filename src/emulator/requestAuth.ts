@@ -76,10 +76,11 @@ function canonicalQuery(rawQuery: string): string {
     const i = p.indexOf("=");
     const name = decodeURIComponent((i < 0 ? p : p.slice(0, i)).replace(/\+/g, " "));
     const value = i < 0 ? "" : decodeURIComponent(p.slice(i + 1).replace(/\+/g, " "));
-    return [encodeSegment(name), encodeSegment(value)] as [string, string];
+    return [name, value] as [string, string];
   });
+  // Sorted by the unencoded name, as Huawei's API gateway signer does ("%" would otherwise sort before digits).
   pairs.sort((a, b) => (a[0] === b[0] ? 0 : a[0] < b[0] ? -1 : 1));
-  return pairs.map(([n, v]) => `${n}=${v}`).join("&");
+  return pairs.map(([n, v]) => `${encodeSegment(n)}=${encodeSegment(v)}`).join("&");
 }
 
 /** Recomputes the signature KooDrive expects for this request, signing exactly `signedHeaders`. */
