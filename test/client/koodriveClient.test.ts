@@ -1,0 +1,200 @@
+import { KooDriveClient } from "../../src/client/koodriveClient";
+import { KooDriveError } from "../../src/client/koodriveError";
+import { Emulator } from "../../src/emulator";
+import { APP_SECRET, OTHER_USER_ID, TOKEN, USER_ID, settingsFor, testEmulator } from "../support/fixtures";
+
+let emulator: Emulator;
+const sleeps: number[] = [];
+const fastSleep = async (ms: number) => {
+  sleeps.push(ms);
+};
+
+beforeEach(async () => {
+  emulator = await testEmulator();
+  sleeps.length = 0;
+});
+afterEach(() => emulator.close());
+
+function client(overrides: Parameters<typeof settingsFor>[1] = {}) {
+  return new KooDriveClient(settingsFor(emulator, overrides), { sleep: fastSleep });
+}
+
+async function failure(p: Promise<unknown>): Promise<KooDriveError> {
+  try {
+    await p;
+  } catch (e) {
+    expect(e).toBeInstanceOf(KooDriveError);
+    return e as KooDriveError;
+  }
+  throw new Error("expected a KooDriveError");
+}
+
+describe("KooDriveClient against the emulator", () => {
+  it.each([false, true])("reads and updates a share (app auth: %s) with correct headers", async (app) => {
+    const share = emulator.seedShare({ ownerId: USER_ID, comment: "old", extractCode: "AAAA1111" });
+    const c = client({ app });
+    const before = await c.getShare(share.shareId as string);
+    expect(before).toMatchObject({ shareId: share.shareId, comment: "old", extractCode: "AAAA1111", viewCnt: 0 });
+    const after = await c.updateShare(share.shareId as string, { validDays: 9, comment: "new", extractCode: "MDg2K0vU" });
+    // The modify API sends counters as strings; the client normalises them to numbers.
+    expect(after).toMatchObject({ comment: "new", extractCode: "MDg2K0vU", viewCnt: 0, downloadCnt: 0, saveCnt: 0, status: 0 });
+
+    const [get, put] = emulator.requests.all();
+    expect(put!.method).toBe("PUT");
+    expect(put!.body).toEqual({ validDays: 9, comment: "new", extractCode: "MDg2K0vU" });
+    for (const r of [get!, put!]) {
+      expect(r.status).toBe(200);
+      expect(r.auth).toBe(app ? "app" : "token");
+      expect(r.headers["x-user-id"]).toBe(USER_ID);
+      expect(r.headers["x-hw-agentname"]).toBe("test-carrier");
+      expect(r.headers["x-traceid"]).toMatch(/^[0-9a-f]{58}$/);
+      expect(r.headers["x-date"]).toMatch(/^\d{8}T\d{6}Z$/);
+      expect(r.headers.authorization).toEqual(app ? expect.stringMatching(/^HMAC-SHA256 AppId=\w+,SignedHeaders=host;x-date;x-user-id,Signature=\[REDACTED\]$/) : "Bearer [REDACTED]");
+    }
+    expect(get!.headers["x-traceid"]).not.toBe(put!.headers["x-traceid"]);
+  });
+
+  it("omits unset optional fields from the PUT body", async () => {
+    const share = emulator.seedShare({ ownerId: USER_ID, comment: "keep me" });
+    const after = await client().updateShare(share.shareId as string, { validDays: 0 });
+    expect(emulator.requests.all()[0]!.body).toEqual({ validDays: 0 });
+    expect(after.comment).toBe("keep me");
+    expect(after.expireTime).toBeUndefined();
+  });
+
+  it("creates, lists page by page and cancels shares", async () => {
+    const c = client();
+    const created = [];
+    for (let i = 0; i < 5; i++) created.push(await c.createShare({ scope: 1, fileIds: [`f${i}`], containerId: "space", validDays: 3, comment: `n${i}` }));
+    const first = await c.listShares({ pageSize: 2 });
+    expect(first.shareLinks).toHaveLength(2);
+    expect(first.nextCursor).toBe("2");
+    const rest = await c.listShares({ pageSize: 100, pageCursor: first.nextCursor });
+    expect(rest.shareLinks).toHaveLength(3);
+    expect(rest.nextCursor).toBeUndefined();
+    const results = await c.cancelShares([created[0]!.shareId, "999"]);
+    expect(results).toEqual([
+      { shareId: created[0]!.shareId, code: "0", msg: "success" },
+      { shareId: "999", code: "13000309", msg: "Resource not found." },
+    ]);
+  });
+
+  it("reports another user's share as not found, without retrying", async () => {
+    const share = emulator.seedShare({ ownerId: OTHER_USER_ID });
+    const e = await failure(client().getShare(share.shareId as string));
+    expect(e).toMatchObject({ kind: "api", status: 400, code: "13000309", isNotFound: true });
+    expect(e.request).toMatchObject({ method: "GET", path: `/koodrive/ose/v1/share/${share.shareId}`, attempts: 1 });
+    expect(e.request.traceId).toHaveLength(58);
+  });
+
+  it("retries 503 with Retry-After, then succeeds", async () => {
+    const share = emulator.seedShare({ ownerId: USER_ID });
+    emulator.faults.set({ failNext: 2, failStatus: 503, retryAfterSeconds: 2 });
+    await client().updateShare(share.shareId as string, { validDays: 1 });
+    expect(sleeps).toEqual([2000, 2000]);
+    expect(emulator.requests.all().map((r) => r.status)).toEqual([503, 503, 200]);
+  });
+
+  it("retries 429 from the gateway (APIGW.0308)", async () => {
+    const share = emulator.seedShare({ ownerId: USER_ID });
+    emulator.faults.set({ failNext: 1, failStatus: 429 });
+    await client().getShare(share.shareId as string);
+    expect(sleeps).toEqual([1000]);
+  });
+
+  it("retries a reset connection for idempotent requests", async () => {
+    const share = emulator.seedShare({ ownerId: USER_ID });
+    emulator.faults.set({ resetNext: 1 });
+    await client().getShare(share.shareId as string);
+    expect(emulator.requests.all().map((r) => r.fault ?? r.status)).toEqual(["reset", 200]);
+  });
+
+  it("gives up after maxRetries with the last status and attempt count", async () => {
+    const share = emulator.seedShare({ ownerId: USER_ID });
+    emulator.faults.set({ failNext: 10, failStatus: 500 });
+    const e = await failure(client({ maxRetries: 2 }).updateShare(share.shareId as string, { validDays: 1 }));
+    expect(e).toMatchObject({ kind: "api", status: 500, code: "13000201" });
+    expect(e.request.attempts).toBe(3);
+    expect(emulator.requests.all()).toHaveLength(3);
+  });
+
+  it("never retries a 400 and names the rule", async () => {
+    const share = emulator.seedShare({ ownerId: USER_ID });
+    const e = await failure(client().updateShare(share.shareId as string, { validDays: 400 }));
+    expect(e).toMatchObject({ status: 400, code: "13000102" });
+    expect(e.koodriveMessage).toMatch(/validDays/);
+    expect(emulator.requests.all()).toHaveLength(1);
+  });
+
+  it("turns a malformed 200 body into an invalid-response error", async () => {
+    const share = emulator.seedShare({ ownerId: USER_ID });
+    emulator.faults.set({ malformedNext: 1 });
+    const e = await failure(client().getShare(share.shareId as string));
+    expect(e.kind).toBe("invalid-response");
+  });
+
+  it("times out slow answers and retries them", async () => {
+    const share = emulator.seedShare({ ownerId: USER_ID });
+    emulator.faults.set({ latencyMs: 400 });
+    const e = await failure(client({ timeoutMs: 100, maxRetries: 1 }).getShare(share.shareId as string));
+    expect(e.kind).toBe("timeout");
+    expect(e.request.attempts).toBe(2);
+  });
+
+  it("reports an expired token as 401 and redacts credentials and access codes from every error", async () => {
+    const share = emulator.seedShare({ ownerId: USER_ID });
+    emulator.expireToken(TOKEN);
+    const e = await failure(client().updateShare(share.shareId as string, { validDays: 1, extractCode: "MDg2K0vU" }));
+    expect(e).toMatchObject({ status: 401, code: "13000104" });
+    const printed = [e.message, JSON.stringify(e), String(e.stack)].join("\n");
+    for (const secret of [TOKEN, "MDg2K0vU", APP_SECRET]) expect(printed).not.toContain(secret);
+  });
+
+  it("redacts secrets a server echoes in its message", async () => {
+    const { default: http } = await import("node:http");
+    const echo = http.createServer((req, res) => {
+      res.writeHead(400, { "Content-Type": "application/json" });
+      res.end(JSON.stringify({ code: 13000102, msg: `bad code MDg2K0vU for ${req.headers.authorization}` }));
+    });
+    await new Promise<void>((r) => echo.listen(0, "127.0.0.1", () => r()));
+    const port = (echo.address() as { port: number }).port;
+    try {
+      const c = new KooDriveClient({ ...settingsFor(emulator), endpoint: `http://127.0.0.1:${port}` }, { sleep: fastSleep });
+      const e = await failure(c.updateShare("1", { validDays: 1, extractCode: "MDg2K0vU" }));
+      expect(e.koodriveMessage).toBe("bad code [REDACTED] for Bearer [REDACTED]");
+    } finally {
+      echo.close();
+    }
+  });
+
+  it("accepts the string success code and string counters of other KooDrive versions", async () => {
+    const { default: http } = await import("node:http");
+    const server = http.createServer((_req, res) => {
+      res.writeHead(200, { "Content-Type": "application/json" });
+      res.end(JSON.stringify({ code: "0", msg: "成功", shareLink: { shareId: "7", viewCnt: "12", downloadCnt: 3, saveCnt: "0", status: "0", scope: "1" } }));
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
+    try {
+      const c = new KooDriveClient({ ...settingsFor(emulator), endpoint: `http://127.0.0.1:${(server.address() as { port: number }).port}` });
+      expect(await c.getShare("7")).toMatchObject({ shareId: "7", viewCnt: 12, downloadCnt: 3, saveCnt: 0, status: 0, scope: 1 });
+    } finally {
+      server.close();
+    }
+  });
+
+  it("treats a 200 with a non-zero code as an error", async () => {
+    const { default: http } = await import("node:http");
+    const server = http.createServer((_req, res) => {
+      res.writeHead(200, { "Content-Type": "application/json" });
+      res.end(JSON.stringify({ code: "13000201", msg: "inner server invoke failure" }));
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
+    try {
+      const c = new KooDriveClient({ ...settingsFor(emulator), endpoint: `http://127.0.0.1:${(server.address() as { port: number }).port}` });
+      const e = await failure(c.getShare("7"));
+      expect(e).toMatchObject({ kind: "api", status: 200, code: "13000201" });
+    } finally {
+      server.close();
+    }
+  });
+});
