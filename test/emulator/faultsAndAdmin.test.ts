@@ -138,7 +138,7 @@ describe("koodrive-emulator CLI", () => {
     const source = fs.readFileSync(path.join(__dirname, "../../src/emulator/cli.ts"), "utf8");
     const flags = [...source.matchAll(/"([a-z-]+)": \{ type:|^\s+([a-z]+): \{ type:/gm)].map((m) => m[1] ?? m[2]);
     const numeric = [...source.matchAll(/"([a-z-]+)": "[a-zA-Z]+"/g)].map((m) => m[1]);
-    for (const flag of [...flags, ...numeric, "port", "host", "token", "state"]) expect(out).toContain(`--${flag}`);
+    for (const flag of [...flags, ...numeric, "port", "host", "token", "state", "edition", "help"]) expect(out).toContain(`--${flag}`);
   });
 
   it("prints the base URL first, serves requests and stops cleanly on SIGTERM", async () => {
