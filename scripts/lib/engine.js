@@ -1,0 +1,110 @@
+// Drives the real Pulumi engine offline: a local file backend, passphrase secrets, no update checks or plugin
+// downloads. Shared by the demo and the engine tests. Plain JavaScript run by node (not jest), so the closure
+// serializer sees ordinary modules.
+"use strict";
+const { execFileSync, spawnSync } = require("node:child_process");
+const fs = require("node:fs");
+const os = require("node:os");
+const path = require("node:path");
+
+const repoRoot = path.resolve(__dirname, "../..");
+
+/** Runs scripts/ensure-pulumi.sh (cached after the first build) and returns the CLI root (holding bin/pulumi). */
+function ensurePulumiCli() {
+  const result = spawnSync("bash", [path.join(repoRoot, "scripts/ensure-pulumi.sh")], { stdio: ["ignore", "pipe", "inherit"], encoding: "utf8" });
+  if (result.status !== 0) throw new Error(`scripts/ensure-pulumi.sh failed with exit code ${result.status}`);
+  return result.stdout.trim().split("\n").pop();
+}
+
+/**
+ * The serialized provider loads `pulumi-koodrive/provider-impl` by package name from the program's directory, as it
+ * does in a user's project. In this source tree the package is not installed in its own node_modules, so link it.
+ */
+function ensureSelfLink() {
+  const link = path.join(repoRoot, "node_modules", "pulumi-koodrive");
+  let target;
+  try {
+    target = fs.readlinkSync(link);
+  } catch {
+    target = undefined;
+  }
+  if (target !== "..") {
+    fs.rmSync(link, { recursive: true, force: true });
+    fs.symlinkSync("..", link, "dir");
+  }
+  if (!fs.existsSync(path.join(repoRoot, "dist", "resource", "providerImpl.js"))) {
+    throw new Error("dist/ is missing: run npm run build (npm ci does it)");
+  }
+}
+
+/** Environment for every CLI call: offline, isolated, non-interactive. */
+function engineEnv(stateDir, extra = {}) {
+  return {
+    PULUMI_BACKEND_URL: `file://${stateDir}`,
+    PULUMI_CONFIG_PASSPHRASE: "koodrive-local-passphrase",
+    PULUMI_SKIP_UPDATE_CHECK: "true",
+    PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+    ...extra,
+  };
+}
+
+/**
+ * Opens a fresh stack on a temporary file backend. `program` runs inline (Automation API), which needs only the
+ * `pulumi` CLI and the `pulumi-resource-pulumi-nodejs` launcher beside it, not the Node language host.
+ * @param {{ projectName: string, stackName?: string, program: () => Promise<unknown>, workDir?: string,
+ *           env?: Record<string,string>, nodeModulesFrom?: string }} options
+ */
+async function openStack(options) {
+  const nodeModulesFrom = options.nodeModulesFrom || repoRoot;
+  const { LocalWorkspace, PulumiCommand } = require(require.resolve("@pulumi/pulumi/automation", { paths: [nodeModulesFrom] }));
+  const cliRoot = options.cliRoot || ensurePulumiCli();
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), `koodrive-${options.projectName}-`));
+  const stateDir = path.join(scratch, "state");
+  const home = path.join(scratch, "home");
+  fs.mkdirSync(stateDir);
+  fs.mkdirSync(home);
+  const env = engineEnv(stateDir, options.env);
+  const pulumiCommand = await PulumiCommand.get({ root: cliRoot });
+  const stackName = options.stackName || "ci";
+  const workspaceOptions = { pulumiCommand, pulumiHome: home, envVars: env };
+  if (options.workDir) workspaceOptions.workDir = options.workDir;
+  else workspaceOptions.projectSettings = { name: options.projectName, runtime: "nodejs", main: nodeModulesFrom };
+  const stack = await LocalWorkspace.createOrSelectStack({ projectName: options.projectName, stackName, program: options.program }, workspaceOptions);
+  const pulumiBin = path.join(cliRoot, "bin", "pulumi");
+  const fullName = `organization/${options.projectName}/${stackName}`;
+  return {
+    stack,
+    stateDir,
+    /** `pulumi stack export` exactly as a user runs it (secrets stay encrypted; the Automation API would decrypt). */
+    exportPlain() {
+      return execFileSync(pulumiBin, ["stack", "export", "--stack", fullName, "--non-interactive"], {
+        cwd: scratch,
+        env: { ...process.env, ...env, PULUMI_HOME: home },
+        encoding: "utf8",
+      });
+    },
+    /** Every file the backend wrote (state, backups, history), concatenated. */
+    rawBackendFiles() {
+      const texts = [];
+      const walk = (dir) => {
+        for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+          const p = path.join(dir, entry.name);
+          if (entry.isDirectory()) walk(p);
+          else texts.push(fs.readFileSync(p, "utf8"));
+        }
+      };
+      walk(stateDir);
+      return texts.join("\n");
+    },
+    async remove() {
+      try {
+        await stack.workspace.removeStack(stackName, { force: true });
+      } catch {
+        // best effort: the scratch folder goes anyway
+      }
+      fs.rmSync(scratch, { recursive: true, force: true });
+    },
+  };
+}
+
+module.exports = { repoRoot, ensurePulumiCli, ensureSelfLink, engineEnv, openStack };

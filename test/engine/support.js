@@ -1,0 +1,54 @@
+// Helpers for the real-engine tests (node --test): an in-process emulator and a stack whose program declares
+// whatever `desired` holds at the time of each engine operation.
+"use strict";
+const { ensureSelfLink, openStack, repoRoot } = require("../../scripts/lib/engine");
+
+const TOKEN = "engine-test-token-7c1e4b2a";
+const APP_ID = "engine-app-0001";
+const APP_SECRET = "engine-app-secret-3f9d2c7a1b";
+const USER_ID = "1505084218764547200";
+
+/** Starts an emulator and a stack wired to it. `auth` is "token" (stack config secret) or "app" (environment). */
+async function engineFixture({ projectName, auth = "token" }) {
+  ensureSelfLink();
+  const { startEmulator } = require(`${repoRoot}/dist/emulator`);
+  const emulator = await startEmulator({ tokens: [TOKEN], apps: { [APP_ID]: APP_SECRET } });
+  /** Resources the program declares: name → args. */
+  const desired = {};
+  const program = async () => {
+    const { KooDriveShareSettings } = require("pulumi-koodrive");
+    const pulumi = require("@pulumi/pulumi");
+    const outputs = {};
+    for (const [name, args] of Object.entries(desired)) {
+      const r = new KooDriveShareSettings(name, { ...args, extractCode: args.extractCode === undefined ? undefined : pulumi.secret(args.extractCode) });
+      outputs[`${name}Comment`] = r.comment;
+      outputs[`${name}ExpireTime`] = r.expireTime;
+    }
+    return outputs;
+  };
+  const env = { KOODRIVE_MAX_RETRIES: "0" };
+  if (auth === "app") Object.assign(env, { KOODRIVE_APP_ID: APP_ID, KOODRIVE_APP_SECRET: APP_SECRET });
+  const handle = await openStack({ projectName, program, env });
+  const { stack } = handle;
+  await stack.setAllConfig({
+    "koodrive:endpoint": { value: emulator.url },
+    "koodrive:userId": { value: USER_ID },
+    "koodrive:agentName": { value: "engine-test" },
+  });
+  if (auth === "token") await stack.setConfig("koodrive:accessToken", { value: TOKEN, secret: true });
+  const puts = () => emulator.requests.all().filter((r) => r.method === "PUT");
+  return {
+    emulator,
+    desired,
+    stack,
+    handle,
+    puts,
+    /** Stdout of the step for one resource, e.g. lines starting with "~" in a --diff preview. */
+    async close() {
+      await handle.remove();
+      await emulator.close();
+    },
+  };
+}
+
+module.exports = { engineFixture, TOKEN, APP_ID, APP_SECRET, USER_ID };
