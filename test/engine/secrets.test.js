@@ -1,0 +1,71 @@
+"use strict";
+const assert = require("node:assert/strict");
+const { after, before, test } = require("node:test");
+const { engineFixture, APP_SECRET, TOKEN, USER_ID } = require("./support");
+
+const MAX_PROVIDER_BYTES = 8 * 1024;
+const ACCESS_CODE = "SeCr3tAc";
+const ORIGINAL_CODE = "0r1g1nAl";
+
+let f;
+before(async () => {
+  f = await engineFixture({ projectName: "secrets" });
+  // The app secret is set too (unused: the token wins) to prove it does not leak either.
+  await f.stack.setConfig("koodrive:appId", { value: "some-app" });
+  await f.stack.setConfig("koodrive:appSecret", { value: APP_SECRET, secret: true });
+  const share = f.emulator.seedShare({ ownerId: USER_ID, extractCode: ORIGINAL_CODE });
+  const unmanaged = f.emulator.seedShare({ ownerId: USER_ID, extractCode: "UnMan4g3" });
+  f.desired.secretive = { shareId: share.shareId, validDays: 3, extractCode: ACCESS_CODE, comment: "c" };
+  // extractCode not declared: the code KooDrive returns must still be stored as a secret.
+  f.desired.unmanaged = { shareId: unmanaged.shareId, validDays: 3 };
+  await f.stack.up();
+  await f.stack.refresh();
+});
+after(() => f.close());
+
+test("pulumi stack export holds no access code, token or app secret in plaintext", () => {
+  const exported = f.handle.exportPlain();
+  for (const secret of [ACCESS_CODE, ORIGINAL_CODE, "UnMan4g3", TOKEN, APP_SECRET]) {
+    assert.equal(exported.includes(secret), false, `${secret.slice(0, 2)}… found in pulumi stack export`);
+  }
+  const state = JSON.parse(exported);
+  const res = state.deployment.resources.find((r) => r.urn.endsWith("::secretive"));
+  assert.equal(res.type, "pulumi-nodejs:dynamic/koodrive:ShareSettings");
+  assert.ok(res.outputs.extractCode.ciphertext, "extractCode output is a secret");
+  assert.ok(res.inputs.extractCode.ciphertext, "extractCode input is a secret even though the program passed it in plaintext");
+  assert.ok(res.outputs.originalSettings.ciphertext, "the remembered original settings are a secret");
+  const unmanaged = state.deployment.resources.find((r) => r.urn.endsWith("::unmanaged"));
+  assert.ok(unmanaged.outputs.extractCode.ciphertext, "an unmanaged access code read from KooDrive is a secret too");
+});
+
+test("no backend file (state, backups, history) holds a secret in plaintext", () => {
+  const files = f.handle.rawBackendFiles();
+  for (const secret of [ACCESS_CODE, ORIGINAL_CODE, "UnMan4g3", TOKEN, APP_SECRET]) {
+    assert.equal(files.includes(secret), false, `${secret.slice(0, 2)}… found in the backend files`);
+  }
+});
+
+test("the serialized provider per resource is small and captures no credential, schema or client", () => {
+  const state = JSON.parse(f.handle.exportPlain());
+  const dynamic = state.deployment.resources.filter((r) => r.type.startsWith("pulumi-nodejs:dynamic"));
+  assert.equal(dynamic.length, 2);
+  for (const r of dynamic) {
+    const text = r.outputs.__provider;
+    assert.equal(typeof text, "string", "__provider is stored as plain text (it captured no secret Output)");
+    const bytes = Buffer.byteLength(text, "utf8");
+    console.log(`serialized provider for ${r.urn.split("::").pop()}: ${bytes} bytes`);
+    assert.ok(bytes < MAX_PROVIDER_BYTES, `provider closure is ${bytes} bytes`);
+    assert.match(text, /require\("pulumi-koodrive\/provider-impl"\)/);
+    assert.doesNotMatch(text, /zod|axios|Bearer|HMAC|KOODRIVE_|127\.0\.0\.1/);
+  }
+});
+
+test("preview and up output never show the access code", async () => {
+  f.desired.secretive = { ...f.desired.secretive, extractCode: "Ch4ng3d0" };
+  const preview = await f.stack.preview({ diff: true });
+  const up = await f.stack.up({ diff: true });
+  for (const text of [preview.stdout, preview.stderr, up.stdout, up.stderr]) {
+    for (const secret of ["Ch4ng3d0", ACCESS_CODE, TOKEN]) assert.equal(text.includes(secret), false);
+  }
+  assert.match(preview.stdout, /extractCode\s*: \[secret\]/);
+});
