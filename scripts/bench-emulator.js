@@ -1,0 +1,86 @@
+// Benchmark (not a test): PUT /koodrive/ose/v1/share/{id} requests per second against the koodrive-emulator CLI on
+// loopback, with token auth and with HMAC app auth. The emulator runs in its own process; this process generates
+// load with keep-alive connections. Bounded: a fixed duration per scenario, loopback only.
+// Usage: node scripts/bench-emulator.js [--seconds 5] [--concurrency 32]
+"use strict";
+const { spawn } = require("node:child_process");
+const crypto = require("node:crypto");
+const fs = require("node:fs");
+const http = require("node:http");
+const path = require("node:path");
+const readline = require("node:readline");
+const { parseArgs } = require("node:util");
+
+const { values } = parseArgs({ options: { seconds: { type: "string", default: "5" }, concurrency: { type: "string", default: "32" } } });
+const SECONDS = Math.min(60, Number(values.seconds));
+const CONCURRENCY = Math.min(256, Number(values.concurrency));
+const TOKEN = crypto.randomBytes(12).toString("hex");
+const APP_ID = "bench-app";
+const APP_SECRET = crypto.randomBytes(12).toString("hex");
+const USER_ID = "1505084218764547200";
+const repoRoot = path.resolve(__dirname, "..");
+
+function xDate() {
+  return new Date().toISOString().replace(/[-:]/g, "").replace(/\.\d{3}/, "");
+}
+
+async function main() {
+  const { appAuthorization } = require(path.join(repoRoot, "dist/client/appAuth"));
+  const child = spawn(process.execPath, [path.join(repoRoot, "dist/emulator/cli.js"), "--port", "0", "--token", TOKEN, "--app-id", APP_ID, "--app-secret", APP_SECRET, "--request-log-limit", "1000"], { stdio: ["ignore", "pipe", "inherit"] });
+  const line = await new Promise((resolve) => readline.createInterface({ input: child.stdout }).once("line", resolve));
+  const base = new URL(/(http:\/\/\S+)/.exec(line)[1]);
+  const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+  const seed = await fetch(`${base.origin}/__admin/shares`, { method: "POST", body: JSON.stringify({ ownerId: USER_ID }) }).then((r) => r.json());
+  const sharePath = `/koodrive/ose/v1/share/${seed.shareId}`;
+  const rss = () => Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${child.pid}/status`, "utf8"))[1]) / 1024;
+
+  async function scenario(name, authorize) {
+    let ok = 0;
+    let failed = 0;
+    const latencies = [];
+    const deadline = Date.now() + SECONDS * 1000;
+    const one = (i) =>
+      new Promise((resolve) => {
+        const body = JSON.stringify({ validDays: (i % 365) + 1, comment: `bench ${i}`, extractCode: "MDg2K0vU" });
+        const date = xDate();
+        const headers = { "Content-Type": "application/json", "X-User-Id": USER_ID, "X-Date": date, "X-Hw-Agentname": "bench", "X-Traceid": "b".repeat(58), Authorization: authorize(body, date) };
+        const start = process.hrtime.bigint();
+        const req = http.request({ host: base.hostname, port: base.port, path: sharePath, method: "PUT", agent, headers }, (res) => {
+          res.resume();
+          res.on("end", () => {
+            latencies.push(Number(process.hrtime.bigint() - start) / 1e6);
+            if (res.statusCode === 200) ok += 1;
+            else failed += 1;
+            resolve();
+          });
+        });
+        req.on("error", () => {
+          failed += 1;
+          resolve();
+        });
+        req.end(body);
+      });
+    let counter = 0;
+    const started = Date.now();
+    await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
+      while (Date.now() < deadline) await one(counter++);
+    }));
+    const elapsed = (Date.now() - started) / 1000;
+    latencies.sort((a, b) => a - b);
+    const pct = (p) => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))].toFixed(2);
+    console.log(`${name.padEnd(16)} ${(ok / elapsed).toFixed(0).padStart(6)} PUT/s   ok ${ok}, failed ${failed}   latency p50 ${pct(0.5)} ms, p99 ${pct(0.99)} ms   emulator RSS ${rss().toFixed(0)} MiB`);
+  }
+
+  console.log(`koodrive-emulator PUT throughput: ${SECONDS} s per scenario, ${CONCURRENCY} concurrent keep-alive connections, loopback, Node ${process.version}, ${require("node:os").cpus().length} CPUs`);
+  await scenario("token auth", () => `Bearer ${TOKEN}`);
+  await scenario("HMAC app auth", (body, date) =>
+    appAuthorization({ method: "PUT", path: sharePath, headers: { host: base.host, "x-date": date, "x-user-id": USER_ID }, body }, APP_ID, APP_SECRET),
+  );
+  agent.destroy();
+  child.kill("SIGTERM");
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
