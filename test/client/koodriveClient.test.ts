@@ -1,3 +1,4 @@
+import http from "node:http";
 import { KooDriveClient } from "../../src/client/koodriveClient";
 import { KooDriveError } from "../../src/client/koodriveError";
 import { Emulator } from "../../src/emulator";
@@ -150,51 +151,37 @@ describe("KooDriveClient against the emulator", () => {
     for (const secret of [TOKEN, "MDg2K0vU", APP_SECRET]) expect(printed).not.toContain(secret);
   });
 
-  it("redacts secrets a server echoes in its message", async () => {
-    const { default: http } = await import("node:http");
-    const echo = http.createServer((req, res) => {
-      res.writeHead(400, { "Content-Type": "application/json" });
-      res.end(JSON.stringify({ code: 13000102, msg: `bad code MDg2K0vU for ${req.headers.authorization}` }));
+  /** A client pointed at a one-off server answering every request with `status` and `body(req)`. */
+  async function withServer(status: number, body: (req: http.IncomingMessage) => unknown, run: (c: KooDriveClient) => Promise<void>) {
+    const server = http.createServer((req, res) => {
+      res.writeHead(status, { "Content-Type": "application/json" });
+      res.end(JSON.stringify(body(req)));
     });
-    await new Promise<void>((r) => echo.listen(0, "127.0.0.1", () => r()));
-    const port = (echo.address() as { port: number }).port;
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
     try {
-      const c = new KooDriveClient({ ...settingsFor(emulator), endpoint: `http://127.0.0.1:${port}` }, { sleep: fastSleep });
+      await run(new KooDriveClient({ ...settingsFor(emulator), endpoint: `http://127.0.0.1:${(server.address() as { port: number }).port}` }, { sleep: fastSleep }));
+    } finally {
+      server.close();
+    }
+  }
+
+  it("redacts secrets a server echoes in its message", async () => {
+    await withServer(400, (req) => ({ code: 13000102, msg: `bad code MDg2K0vU for ${req.headers.authorization}` }), async (c) => {
       const e = await failure(c.updateShare("1", { validDays: 1, extractCode: "MDg2K0vU" }));
       expect(e.koodriveMessage).toBe("bad code [REDACTED] for Bearer [REDACTED]");
-    } finally {
-      echo.close();
-    }
+    });
   });
 
   it("accepts the string success code and string counters of other KooDrive versions", async () => {
-    const { default: http } = await import("node:http");
-    const server = http.createServer((_req, res) => {
-      res.writeHead(200, { "Content-Type": "application/json" });
-      res.end(JSON.stringify({ code: "0", msg: "成功", shareLink: { shareId: "7", viewCnt: "12", downloadCnt: 3, saveCnt: "0", status: "0", scope: "1" } }));
-    });
-    await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
-    try {
-      const c = new KooDriveClient({ ...settingsFor(emulator), endpoint: `http://127.0.0.1:${(server.address() as { port: number }).port}` });
+    const shareLink = { shareId: "7", viewCnt: "12", downloadCnt: 3, saveCnt: "0", status: "0", scope: "1" };
+    await withServer(200, () => ({ code: "0", msg: "成功", shareLink }), async (c) => {
       expect(await c.getShare("7")).toMatchObject({ shareId: "7", viewCnt: 12, downloadCnt: 3, saveCnt: 0, status: 0, scope: 1 });
-    } finally {
-      server.close();
-    }
+    });
   });
 
   it("treats a 200 with a non-zero code as an error", async () => {
-    const { default: http } = await import("node:http");
-    const server = http.createServer((_req, res) => {
-      res.writeHead(200, { "Content-Type": "application/json" });
-      res.end(JSON.stringify({ code: "13000201", msg: "inner server invoke failure" }));
+    await withServer(200, () => ({ code: "13000201", msg: "inner server invoke failure" }), async (c) => {
+      expect(await failure(c.getShare("7"))).toMatchObject({ kind: "api", status: 200, code: "13000201" });
     });
-    await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
-    try {
-      const c = new KooDriveClient({ ...settingsFor(emulator), endpoint: `http://127.0.0.1:${(server.address() as { port: number }).port}` });
-      const e = await failure(c.getShare("7"));
-      expect(e).toMatchObject({ kind: "api", status: 200, code: "13000201" });
-    } finally {
-      server.close();
-    }
   });
 });
