@@ -5,7 +5,7 @@ import path from "node:path";
 import readline from "node:readline";
 import { Emulator } from "../../src/emulator";
 import { TOKEN, USER_ID, testEmulator } from "../support/fixtures";
-import { raw, tokenHeaders } from "../support/rawHttp";
+import { raw, tokenHeaders, xDate } from "../support/rawHttp";
 
 const SHARE = "/koodrive/ose/v1/share";
 let emulator: Emulator;
@@ -42,11 +42,19 @@ describe("fault injection", () => {
   });
 
   it("throttles above N requests per second", async () => {
-    emulator.faults.set({ throttleRps: 3 });
-    const statuses = [];
-    for (let i = 0; i < 6; i++) statuses.push((await get()).status);
-    expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(2);
-    expect(statuses.slice(0, 3)).toEqual([200, 200, 200]);
+    let now = Date.parse("2025-05-29T02:00:00.000Z");
+    const throttled = await testEmulator({ now: () => now, faults: { throttleRps: 3 } });
+    try {
+      const id = throttled.seedShare({ ownerId: USER_ID }).shareId as string;
+      const send = async () => (await raw(throttled.url, "GET", `${SHARE}/${id}`, tokenHeaders(TOKEN, USER_ID, { "X-Date": xDate(now) }))).status;
+      const statuses = [];
+      for (let i = 0; i < 5; i++) statuses.push(await send());
+      expect(statuses).toEqual([200, 200, 200, 429, 429]);
+      now += 1000; // the next one-second window
+      expect(await send()).toBe(200);
+    } finally {
+      await throttled.close();
+    }
   });
 
   it("fails every request at error rate 1 and none at 0", async () => {
