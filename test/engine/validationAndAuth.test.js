@@ -81,3 +81,24 @@ describe("adopting a share that does not exist", () => {
     assert.equal((state.deployment.resources ?? []).some((r) => r.type.includes("ShareSettings")), false);
   });
 });
+
+describe("a share stopped outside Pulumi", () => {
+  let f;
+  before(async () => {
+    f = await engineFixture({ projectName: "stopped" });
+  });
+  after(() => f.close());
+
+  test("refresh drops it from state without sending anything", async () => {
+    const share = f.emulator.seedShare({ ownerId: USER_ID });
+    f.desired.gone = { shareId: share.shareId, validDays: 3 };
+    await f.stack.up();
+    await fetch(`${f.emulator.url}/__admin/shares/${share.shareId}`, { method: "DELETE" });
+    f.emulator.requests.clear();
+    const refresh = await f.stack.refresh();
+    assert.deepEqual(refresh.summary.resourceChanges, { same: 1, delete: 1 });
+    assert.deepEqual(f.emulator.requests.all().map((r) => `${r.method} ${r.status}`), ["GET 400"]);
+    const state = JSON.parse(f.handle.exportPlain());
+    assert.equal(state.deployment.resources.some((r) => r.type.includes("ShareSettings")), false);
+  });
+});
