@@ -22,7 +22,8 @@ test("the npm-packed package works for up and destroy in a fresh Pulumi project"
 
   const project = path.join(scratch, "consumer");
   fs.mkdirSync(project);
-  const pulumiVersion = require(`${repoRoot}/node_modules/@pulumi/pulumi/package.json`).version;
+  // scripts/compat-node22.sh sets this to check the newest @pulumi/pulumi (which needs Node 22).
+  const pulumiVersion = process.env.PACKED_PULUMI_VERSION || require(`${repoRoot}/node_modules/@pulumi/pulumi/package.json`).version;
   fs.writeFileSync(path.join(project, "package.json"), JSON.stringify({ name: "packed-consumer", private: true, dependencies: { "pulumi-koodrive": `file:${tarball}`, "@pulumi/pulumi": pulumiVersion } }, null, 2));
   execFileSync("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", "--loglevel=error"], { cwd: project, stdio: ["ignore", "inherit", "inherit"] });
   assert.equal(fs.lstatSync(path.join(project, "node_modules/pulumi-koodrive")).isSymbolicLink(), false, "installed as a copy, not a link");
@@ -57,4 +58,5 @@ const { startEmulator } = require("pulumi-koodrive/emulator");
   assert.equal(result.shortUrl, result.expectedShortUrl);
   assert.deepEqual(result.destroy, { delete: 2 });
   assert.deepEqual(result.requests, ["GET 200", "PUT 200"]);
+  console.log(`packed package: up and destroy passed with @pulumi/pulumi ${require(path.join(project, "node_modules/@pulumi/pulumi/package.json")).version} on Node ${process.version}`);
 });
