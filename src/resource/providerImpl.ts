@@ -5,7 +5,7 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { ConfigLookup, resolveConnectionSettings } from "../client/connectionSettings";
-import { KooDriveClient } from "../client/koodriveClient";
+import { KooDriveClient, UpdateShareBody } from "../client/koodriveClient";
 import { KooDriveError } from "../client/koodriveError";
 import { ShareLink } from "../client/responses";
 import { OriginalSettings, restoreBody } from "./restore";
@@ -67,12 +67,11 @@ function outputsFrom(inputs: Props, share: ShareLink, original: OriginalSettings
   return plain(outs);
 }
 
-function putBody(inputs: Props): { validDays: number; extractCode?: string; comment?: string } {
-  return plain({ validDays: inputs.validDays, extractCode: inputs.extractCode, comment: inputs.comment }) as {
-    validDays: number;
-    extractCode?: string;
-    comment?: string;
-  };
+function putBody(inputs: Props): UpdateShareBody {
+  const body: UpdateShareBody = { validDays: Number(inputs.validDays) };
+  if (inputs.extractCode !== undefined) body.extractCode = String(inputs.extractCode);
+  if (inputs.comment !== undefined) body.comment = String(inputs.comment);
+  return body;
 }
 
 /** Pulumi `create`: adopts an existing share, remembering its settings, then applies the declared ones. */
