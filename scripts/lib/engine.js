@@ -51,8 +51,10 @@ function engineEnv(stateDir, extra = {}) {
 /**
  * Opens a fresh stack on a temporary file backend. `program` runs inline (Automation API), which needs only the
  * `pulumi` CLI and the `pulumi-resource-pulumi-nodejs` launcher beside it, not the Node language host.
+ * `workDir` uses an existing Pulumi.yaml; otherwise the project's main is `nodeModulesFrom` (default: this
+ * repository), the folder from which the provider process resolves `pulumi-koodrive` and `@pulumi/pulumi`.
  * @param {{ projectName: string, stackName?: string, program: () => Promise<unknown>, workDir?: string,
- *           env?: Record<string,string>, nodeModulesFrom?: string }} options
+ *           env?: Record<string,string>, nodeModulesFrom?: string, cliRoot?: string }} options
  */
 async function openStack(options) {
   const nodeModulesFrom = options.nodeModulesFrom || repoRoot;
@@ -107,4 +109,4 @@ async function openStack(options) {
   };
 }
 
-module.exports = { repoRoot, ensurePulumiCli, ensureSelfLink, engineEnv, openStack };
+module.exports = { repoRoot, ensurePulumiCli, ensureSelfLink, openStack };

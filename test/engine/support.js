@@ -43,7 +43,6 @@ async function engineFixture({ projectName, auth = "token" }) {
     stack,
     handle,
     puts,
-    /** Stdout of the step for one resource, e.g. lines starting with "~" in a --diff preview. */
     async close() {
       await handle.remove();
       await emulator.close();
