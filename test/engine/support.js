@@ -17,10 +17,10 @@ async function engineFixture({ projectName, auth = "token" }) {
   const desired = {};
   const program = async () => {
     const { KooDriveShareSettings } = require("pulumi-koodrive");
-    const pulumi = require("@pulumi/pulumi");
     const outputs = {};
     for (const [name, args] of Object.entries(desired)) {
-      const r = new KooDriveShareSettings(name, { ...args, extractCode: args.extractCode === undefined ? undefined : pulumi.secret(args.extractCode) });
+      // extractCode is passed in plaintext on purpose: the resource itself must make it a secret.
+      const r = new KooDriveShareSettings(name, args);
       outputs[`${name}Comment`] = r.comment;
       outputs[`${name}ExpireTime`] = r.expireTime;
     }
