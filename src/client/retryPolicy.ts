@@ -11,8 +11,10 @@ export interface RetryPolicy {
   readonly statusCodesForAnyMethod: readonly number[];
   /** Methods whose repetition cannot change the outcome. */
   readonly idempotentMethods: readonly string[];
-  /** Socket-level error codes worth another try (idempotent methods only, except `ECONNREFUSED`). */
+  /** Socket-level error codes worth another try for idempotent methods. */
   readonly networkErrorCodes: readonly string[];
+  /** Socket-level error codes retried for any method: the request was never sent. */
+  readonly networkErrorCodesForAnyMethod: readonly string[];
   /** First backoff step; doubles with each attempt. */
   readonly baseDelayMs: number;
   /** Ceiling for a computed backoff. */
@@ -30,6 +32,7 @@ export const defaultRetryPolicy: RetryPolicy = Object.freeze({
   statusCodesForAnyMethod: [429],
   idempotentMethods: ["GET", "PUT", "HEAD", "DELETE", "OPTIONS"],
   networkErrorCodes: ["ECONNRESET", "ECONNREFUSED", "ETIMEDOUT", "ECONNABORTED", "EPIPE", "EAI_AGAIN", "ENETUNREACH"],
+  networkErrorCodesForAnyMethod: ["ECONNREFUSED"],
   baseDelayMs: 500,
   backoffLimitMs: 8_000,
   jitter: "full",
@@ -77,7 +80,7 @@ export function decideRetry(
   if (attempt > policy.limit) return { retry: false, reason: `gave up after ${attempt} attempts` };
   const idempotent = policy.idempotentMethods.includes(method.toUpperCase());
   if (outcome.kind === "network") {
-    const retryable = policy.networkErrorCodes.includes(outcome.code) && (idempotent || outcome.code === "ECONNREFUSED");
+    const retryable = (idempotent ? policy.networkErrorCodes : policy.networkErrorCodesForAnyMethod).includes(outcome.code);
     return retryable
       ? { retry: true, delayMs: backoffDelay(policy, attempt, random) }
       : { retry: false, reason: `${outcome.code} is not retried for ${method}` };
