@@ -9,11 +9,15 @@ const path = require("node:path");
 
 const repoRoot = path.resolve(__dirname, "../..");
 
-/** Runs scripts/ensure-pulumi.sh (cached after the first build) and returns the CLI root (holding bin/pulumi). */
+let cliRootOnce;
+
+/** Runs scripts/ensure-pulumi.sh (cached after the first build) once per process; returns the CLI root (holding bin/pulumi). */
 function ensurePulumiCli() {
+  if (cliRootOnce) return cliRootOnce;
   const result = spawnSync("bash", [path.join(repoRoot, "scripts/ensure-pulumi.sh")], { stdio: ["ignore", "pipe", "inherit"], encoding: "utf8" });
   if (result.status !== 0) throw new Error(`scripts/ensure-pulumi.sh failed with exit code ${result.status}`);
-  return result.stdout.trim().split("\n").pop();
+  cliRootOnce = result.stdout.trim().split("\n").pop();
+  return cliRootOnce;
 }
 
 /**
