@@ -49,6 +49,7 @@ export interface ShareChange {
 /** A share to create directly, bypassing auth (admin API / test setup). */
 export interface ShareSeed {
   ownerId: string;
+  /** Numeric, like KooDrive's; default: the next free 19-digit ID. */
   shareId?: string;
   containerId?: string;
   displayName?: string;
@@ -252,7 +253,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     if (path === "/__admin/shares" && method === "POST") {
       const s = body as ShareSeed;
       if (typeof s?.ownerId !== "string" || !/^\d+$/.test(s.ownerId)) return bad("ownerId (numeric) is required");
-      if (s.shareId !== undefined && (typeof s.shareId !== "string" || store.get(s.shareId))) return bad("shareId must be a new string ID");
+      if (s.shareId !== undefined && (typeof s.shareId !== "string" || !/^\d{1,32}$/.test(s.shareId) || store.get(s.shareId))) return bad("shareId must be a new numeric ID");
       return { status: 201, body: view(seed(s), "number") };
     }
     const m = /^\/__admin\/shares\/([^/]+)$/.exec(path);

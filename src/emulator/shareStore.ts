@@ -64,9 +64,11 @@ export class ShareStore {
     extractCode?: string; comment?: string; validDays: number; expireTime?: number; shareId?: string;
   }, now: number): StoredShare {
     const shareId = fields.shareId ?? String(this.allocateId());
+    if (!/^\d{1,32}$/.test(shareId)) throw new Error("shareId must be numeric, as KooDrive's are");
+    if (this.shares.has(shareId)) throw new Error(`share ${shareId} already exists`);
     const share: StoredShare = {
       shareId,
-      shortUrl: String(BigInt(/^\d+$/.test(shareId) ? shareId : "0") + 1n),
+      shortUrl: String(BigInt(shareId) + 1n),
       ownerId: fields.ownerId,
       containerId: fields.containerId,
       fileIds: fields.fileIds,

@@ -104,6 +104,11 @@ describe("admin API", () => {
     const seeded = await admin("POST", "/__admin/shares", { ownerId: USER_ID, shareId: "777", comment: "seeded" });
     expect(seeded.status).toBe(201);
     expect((await admin("GET", "/__admin/shares/777")).json).toMatchObject({ shareId: "777", shortUrl: "778", comment: "seeded" });
+    for (const shareId of ["777", "abc"]) {
+      const rejected = await admin("POST", "/__admin/shares", { ownerId: USER_ID, shareId });
+      expect(rejected.status).toBe(400);
+      expect(rejected.json.error).toMatch(/new numeric ID/);
+    }
     await get();
     expect((await admin("GET", "/__admin/requests")).json.requests).toHaveLength(1);
     await admin("DELETE", "/__admin/requests");
