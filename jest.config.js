@@ -7,7 +7,7 @@ module.exports = {
       testMatch: ["<rootDir>/test/{unit,client,provider,emulator}/**/*.test.ts"],
       transform: { "^.+\\.ts$": ["ts-jest", { tsconfig: "<rootDir>/tsconfig.json" }] },
       // The provider shim loads its implementation by package name; in the source tree that is src/.
-      moduleNameMapper: { "^pulumi-koodrive/provider-impl$": "<rootDir>/src/resource/providerImpl.ts" },
+      moduleNameMapper: { "^pulumi-koodrive/provider-impl$": "<rootDir>/src/provider/impl.ts" },
     },
   ],
 };

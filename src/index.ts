@@ -1,10 +1,10 @@
 /**
- * pulumi-koodrive: KooDrive share-link settings as a Pulumi resource.
+ * pulumi-koodrive: KooDrive share links as Pulumi resources.
  *
  * @packageDocumentation
  */
-export { KooDriveShareSettings, KooDriveShareSettingsArgs } from "./resource/shareSettings";
-export { OnDelete } from "./resource/shareInputs";
+export { KooDriveShareSettings, ShareStatus } from "./resources/shareSettings/resource";
+export { KooDriveShareSettingsArgs, OnDelete } from "./resources/shareSettings/args";
 export { KooDriveClient, UpdateShareBody, CreateShareBody, ShareListPage, ClientOptions } from "./client/koodriveClient";
 export { KooDriveError, KooDriveErrorKind, KooDriveRequestInfo } from "./client/koodriveError";
 export { ConfigurationError } from "./client/configurationError";

@@ -1,7 +1,9 @@
 import fc from "fast-check";
 import fs from "node:fs";
 import path from "node:path";
-import { checkShareInputs } from "../../src/resource/shareInputs";
+import { checkShareSettingsInputs } from "../../src/resources/shareSettings/args";
+
+const checkShareInputs = (news: Record<string, unknown>) => checkShareSettingsInputs(news, "carrier");
 import { updateShareRule } from "../../src/emulator/bodyRules";
 
 describe("the emulator is an independent yardstick", () => {

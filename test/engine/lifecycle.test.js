@@ -75,10 +75,20 @@ test("refresh reveals an out-of-band change, and the next up restores the declar
   assert.deepEqual(again.summary.resourceChanges, { same: 2 });
 });
 
-test("refresh does not report the passage of time as drift", async () => {
+test("an expired link is drift: refresh and preview show an update saying why, up renews it with one PUT", async () => {
   f.emulator.changeShare(share.shareId, { expireTime: "2020-01-01T00:00:00.000Z" });
-  const preview = await f.stack.preview({ refresh: true, expectNoChanges: true });
-  assert.deepEqual(preview.changeSummary, { same: 2 });
+  await f.stack.refresh();
+  f.emulator.requests.clear();
+  const preview = await f.stack.preview({ diff: true });
+  assert.deepEqual(preview.changeSummary, { same: 1, update: 1 });
+  assert.match(`${preview.stdout}\n${preview.stderr}`, new RegExp(`koodrive: share ${share.shareId}: the link expired at 2020-01-01T00:00:00.000Z; renewing for 30 days`));
+  assert.equal(f.emulator.requests.all().length, 0, "preview decides from state, without a request");
+  const up = await f.stack.up();
+  assert.deepEqual(up.summary.resourceChanges, { same: 1, update: 1 });
+  assert.equal(f.puts().length, 1);
+  assert.ok(Date.parse(f.emulator.getShare(share.shareId).expireTime) > Date.now() + 29 * 86400_000, "renewed for 30 days");
+  const again = await f.stack.preview({ expectNoChanges: true });
+  assert.deepEqual(again.changeSummary, { same: 2 });
 });
 
 test("changing shareId replaces the resource", async () => {

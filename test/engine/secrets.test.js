@@ -15,7 +15,7 @@ before(async () => {
   await f.stack.setConfig("koodrive:appSecret", { value: APP_SECRET, secret: true });
   const share = f.emulator.seedShare({ ownerId: USER_ID, extractCode: ORIGINAL_CODE });
   const unmanaged = f.emulator.seedShare({ ownerId: USER_ID, extractCode: "UnMan4g3" });
-  f.desired.secretive = { shareId: share.shareId, validDays: 3, extractCode: ACCESS_CODE, comment: "c" };
+  f.desired.secretive = { shareId: share.shareId, validDays: 3, extractCode: ACCESS_CODE, comment: "c", onDelete: "restore" };
   // extractCode not declared: the code KooDrive returns must still be stored as a secret.
   f.desired.unmanaged = { shareId: unmanaged.shareId, validDays: 3 };
   await f.stack.up();
@@ -33,7 +33,10 @@ test("pulumi stack export holds no access code, token or app secret in plaintext
   assert.equal(res.type, "pulumi-nodejs:dynamic/koodrive:ShareSettings");
   assert.ok(res.outputs.extractCode.ciphertext, "extractCode output is a secret");
   assert.ok(res.inputs.extractCode.ciphertext, "extractCode input is a secret even though the program passed it in plaintext");
-  assert.ok(res.outputs.originalSettings.ciphertext, "the remembered original settings are a secret");
+  assert.ok(res.outputs.originals.ciphertext, "the remembered original settings are a secret");
+  const originals = state.deployment.resources.find((r) => r.urn.endsWith("::secretive-originals"));
+  assert.equal(originals.type, "pulumi-nodejs:dynamic/koodrive:ShareOriginals");
+  assert.ok(originals.outputs.originals.ciphertext, "the ShareOriginals resource keeps them as a secret");
   const unmanaged = state.deployment.resources.find((r) => r.urn.endsWith("::unmanaged"));
   assert.ok(unmanaged.outputs.extractCode.ciphertext, "an unmanaged access code read from KooDrive is a secret too");
 });
@@ -48,7 +51,7 @@ test("no backend file (state, backups, history) holds a secret in plaintext", ()
 test("the serialized provider per resource is small and captures no credential, schema or client", () => {
   const state = JSON.parse(f.handle.exportPlain());
   const dynamic = state.deployment.resources.filter((r) => r.type.startsWith("pulumi-nodejs:dynamic"));
-  assert.equal(dynamic.length, 2);
+  assert.equal(dynamic.length, 3);
   for (const r of dynamic) {
     const text = r.outputs.__provider;
     assert.equal(typeof text, "string", "__provider is stored as plain text (it captured no secret Output)");

@@ -22,7 +22,7 @@ describe("invalid inputs", () => {
     const text = `${error.message}\n${error.stdout ?? ""}\n${error.stderr ?? ""}`;
     for (const rule of [
       /shareId must be 1 to 64 characters/,
-      /validDays must be between 0 and 365/,
+      /validDays must be an integer from 0 to 365 \(0 = no validity period\), got 400/,
       /extractCode must be exactly 8 characters from \[0-9a-zA-Z\]/,
       /comment must be shorter than 512 characters/,
     ]) {
@@ -45,7 +45,8 @@ describe("HMAC app auth and onDelete restore", () => {
   test("up signs every request with HMAC-SHA256 app auth", async () => {
     f.desired.restored = { shareId: share.shareId, validDays: 2, extractCode: "NEWb5678", comment: "temporary", onDelete: "restore" };
     const up = await f.stack.up();
-    assert.deepEqual(up.summary.resourceChanges, { create: 2 });
+    // The stack, the companion ShareOriginals resource (which read the originals) and the settings.
+    assert.deepEqual(up.summary.resourceChanges, { create: 3 });
     const requests = f.emulator.requests.all();
     assert.deepEqual(requests.map((r) => [r.method, r.status, r.auth]), [["GET", 200, "app"], ["PUT", 200, "app"]]);
     assert.match(requests[1].headers.authorization, /^HMAC-SHA256 AppId=engine-app-0001,SignedHeaders=host;x-date;x-user-id,Signature=\[REDACTED\]$/);
@@ -75,8 +76,9 @@ describe("adopting a share that does not exist", () => {
 
   test("up fails naming the shareId and writes nothing", async () => {
     f.desired.ghost = { shareId: "1111111111111111111", validDays: 1, comment: "x" };
-    await assert.rejects(f.stack.up(), /KooDrive share 1111111111111111111 was not found/);
-    assert.equal(f.puts().length, 0);
+    await assert.rejects(f.stack.up(), new RegExp(`KooDrive share 1111111111111111111 was not found, or is not owned by user ${USER_ID}`));
+    // Adoption is the PUT itself (KooDrive answers 13000309 for a missing share): one refused request, nothing written.
+    assert.deepEqual(f.emulator.requests.all().map((r) => `${r.method} ${r.status}`), ["PUT 400"]);
     const state = JSON.parse(f.handle.exportPlain());
     assert.equal((state.deployment.resources ?? []).some((r) => r.type.includes("ShareSettings")), false);
   });

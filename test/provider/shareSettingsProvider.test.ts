@@ -1,15 +1,26 @@
 import { Emulator } from "../../src/emulator";
-import { shareSettingsProvider as provider } from "../../src/resource/provider";
-import { setConfigLookup } from "../../src/resource/providerImpl";
+import type * as pulumi from "@pulumi/pulumi";
+import { providerShim } from "../../src/provider/shim";
 import { APP_ID, APP_SECRET, AGENT, OTHER_USER_ID, TOKEN, USER_ID, testEmulator } from "../support/fixtures";
 
 let emulator: Emulator;
 let config: Record<string, string>;
+/** A fresh provider instance per test, configured as the engine would (the shim keeps its context on itself). */
+let provider: pulumi.dynamic.ResourceProvider;
+let originalsProvider: pulumi.dynamic.ResourceProvider;
+
+async function configured(kind: "shareSettings" | "shareOriginals") {
+  const instance = providerShim(kind);
+  const lookup = (key: string) => config[key];
+  await instance.configure!({ config: { get: lookup, require: (key: string) => lookup(key) ?? "" } } as pulumi.dynamic.ConfigureRequest);
+  return instance;
+}
 
 beforeEach(async () => {
   emulator = await testEmulator();
   config = { "koodrive:endpoint": emulator.url, "koodrive:userId": USER_ID, "koodrive:agentName": AGENT, "koodrive:accessToken": TOKEN, "koodrive:maxRetries": "0" };
-  setConfigLookup((key) => config[key]);
+  provider = await configured("shareSettings");
+  originalsProvider = await configured("shareOriginals");
 });
 afterEach(() => emulator.close());
 
@@ -22,6 +33,12 @@ async function adopt(inputs: Record<string, unknown>) {
   return { inputs: checked.inputs!, created };
 }
 
+/** Adoption with `onDelete: "restore"` as the class does it: the originals resource first, then the settings. */
+async function adoptRestoring(inputs: Record<string, unknown>) {
+  const snapshot = await originalsProvider.create({ shareId: inputs.shareId });
+  return adopt({ ...inputs, onDelete: "restore", originals: snapshot.outs!.originals });
+}
+
 describe("share-settings provider against the emulator", () => {
   it("check reports every bad property before anything is sent", async () => {
     const result = await provider.check!({}, { shareId: "", validDays: 400, extractCode: "abc", comment: "x".repeat(600) });
@@ -29,44 +46,59 @@ describe("share-settings provider against the emulator", () => {
     expect(emulator.requests.all()).toEqual([]);
   });
 
-  it("create adopts the share: one GET, one PUT, id = shareId, full outputs", async () => {
+  it("create with onDelete retain adopts the share with exactly one request: the PUT", async () => {
     const share = emulator.seedShare({ ownerId: USER_ID, comment: "before", extractCode: "OLDcode1", validDays: 10 });
     const { created } = await adopt({ shareId: share.shareId, validDays: 30, extractCode: "MDg2K0vU", comment: "Q3 report" });
     expect(created.id).toBe(share.shareId);
-    expect(emulator.requests.all().map((r) => r.method)).toEqual(["GET", "PUT"]);
+    expect(emulator.requests.all().map((r) => r.method)).toEqual(["PUT"]);
     expect(puts()[0]!.body).toEqual({ validDays: 30, extractCode: "MDg2K0vU", comment: "Q3 report" });
-    expect(created.outs).toMatchObject({
-      shareId: share.shareId, validDays: 30, extractCode: "MDg2K0vU", comment: "Q3 report", onDelete: "retain",
-      shortUrl: share.shortUrl, linkUrl: share.linkUrl, status: 0, scope: 1, displayName: share.displayName, ownerId: USER_ID,
-      containerId: share.containerId, viewCnt: 0, downloadCnt: 0, saveCnt: 0, managedFields: ["extractCode", "comment"],
-      originalSettings: { extractCode: "OLDcode1", comment: "before", expireTime: share.expireTime },
+    expect(created.outs).toEqual({
+      stateVersion: 2, shareId: share.shareId, validDays: 30, extractCode: "MDg2K0vU", comment: "Q3 report", onDelete: "retain",
+      managedFields: ["extractCode", "comment"], shortUrl: share.shortUrl, linkUrl: share.linkUrl, status: 0,
+      expireTime: expect.any(String), updateTime: expect.any(String),
     });
-    expect(Object.values(created.outs!)).not.toContain(undefined);
+  });
+
+  it("create with onDelete restore: the originals resource reads (GET), the settings resource writes (PUT)", async () => {
+    const share = emulator.seedShare({ ownerId: USER_ID, comment: "before", extractCode: "OLDcode1", validDays: 10 });
+    const { created } = await adoptRestoring({ shareId: share.shareId, validDays: 30, comment: "Q3 report" });
+    expect(emulator.requests.all().map((r) => r.method)).toEqual(["GET", "PUT"]);
+    expect(created.outs!.originals).toEqual({ extractCode: "OLDcode1", comment: "before", expireTime: share.expireTime });
   });
 
   it("create works with HMAC app auth", async () => {
-    config = { ...config, "koodrive:accessToken": "", "koodrive:appId": APP_ID, "koodrive:appSecret": APP_SECRET };
+    config = { ...config, "koodrive:appId": APP_ID, "koodrive:appSecret": APP_SECRET };
     delete config["koodrive:accessToken"];
+    provider = await configured("shareSettings");
     const share = emulator.seedShare({ ownerId: USER_ID });
     await adopt({ shareId: share.shareId, validDays: 1 });
     expect(emulator.requests.all().every((r) => r.auth === "app" && r.status === 200)).toBe(true);
   });
 
-  it("create of a missing or foreign share fails naming the shareId and changes nothing", async () => {
+  it("create of a missing or foreign share fails naming the shareId and the user, and changes nothing", async () => {
     const foreign = emulator.seedShare({ ownerId: OTHER_USER_ID, comment: "theirs" });
     for (const shareId of ["1234567890123456789", foreign.shareId as string]) {
-      await expect(adopt({ shareId, validDays: 1, comment: "mine" })).rejects.toThrow(new RegExp(`share ${shareId} was not found`));
+      await expect(adopt({ shareId, validDays: 1, comment: "mine" })).rejects.toThrow(new RegExp(`share ${shareId} was not found, or is not owned by user ${USER_ID}`));
+      await expect(originalsProvider.create({ shareId })).rejects.toThrow(new RegExp(`share ${shareId} was not found, or is not owned by user ${USER_ID}`));
     }
-    expect(puts()).toEqual([]);
     expect(emulator.getShare(foreign.shareId as string)!.comment).toBe("theirs");
   });
 
-  it("missing connection settings give one error listing them, before any request", async () => {
+  it("a resource's own userId acts as that user", async () => {
+    const theirs = emulator.seedShare({ ownerId: OTHER_USER_ID, comment: "theirs" });
+    const { created } = await adopt({ shareId: theirs.shareId, userId: OTHER_USER_ID, validDays: 2, comment: "managed for them" });
+    expect(puts()[0]!.headers["x-user-id"]).toBe(OTHER_USER_ID);
+    expect(created.outs).toMatchObject({ userId: OTHER_USER_ID, comment: "managed for them" });
+    const read = await provider.read!(created.id, created.outs);
+    expect(read.inputs).toMatchObject({ userId: OTHER_USER_ID });
+  });
+
+  it("missing connection settings fail configure (so preview) with one error listing them, before any request", async () => {
     config = {};
     const saved = { ...process.env };
     for (const k of Object.keys(process.env)) if (k.startsWith("KOODRIVE_")) delete process.env[k];
     try {
-      await expect(provider.create({ shareId: "1", validDays: 1, onDelete: "retain" })).rejects.toThrow(/koodrive:endpoint[\s\S]*koodrive:userId[\s\S]*koodrive:agentName[\s\S]*koodrive:accessToken/);
+      await expect(configured("shareSettings")).rejects.toThrow(/koodrive:endpoint[\s\S]*koodrive:userId[\s\S]*koodrive:agentName[\s\S]*koodrive:accessToken/);
     } finally {
       process.env = saved;
     }
@@ -76,13 +108,27 @@ describe("share-settings provider against the emulator", () => {
   it("read reveals drift on managed fields as inputs, keeps validDays, and ignores unmanaged ones", async () => {
     const share = emulator.seedShare({ ownerId: USER_ID, comment: "c0", extractCode: "AAAA1111" });
     const { created } = await adopt({ shareId: share.shareId, validDays: 5, comment: "declared" });
-    emulator.changeShare(share.shareId as string, { comment: "changed by hand", extractCode: "BBBB2222", expireTime: "2020-01-01T00:00:00.000Z" });
+    emulator.changeShare(share.shareId as string, { comment: "changed by hand", extractCode: "BBBB2222" });
     const read = await provider.read!(created.id, created.outs);
     expect(read.id).toBe(share.shareId);
     expect(read.inputs).toEqual({ shareId: share.shareId, validDays: 5, onDelete: "retain", comment: "changed by hand" });
-    expect(read.props).toMatchObject({ comment: "changed by hand", extractCode: "BBBB2222", validDays: 5, status: 2, expireTime: "2020-01-01T00:00:00.000Z" });
+    expect(read.props).toMatchObject({ comment: "changed by hand", extractCode: "BBBB2222", validDays: 5, status: 0 });
     const diff = await provider.diff!(created.id, read.props, { shareId: share.shareId, validDays: 5, comment: "declared", onDelete: "retain" });
     expect(diff).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
+  });
+
+  it("an expired link is drift after refresh, and the update renews it with one PUT", async () => {
+    const share = emulator.seedShare({ ownerId: USER_ID });
+    const { created, inputs } = await adopt({ shareId: share.shareId, validDays: 5 });
+    emulator.changeShare(share.shareId as string, { expireTime: "2020-01-01T00:00:00.000Z" });
+    const read = await provider.read!(created.id, created.outs);
+    expect(read.props).toMatchObject({ status: 2, expireTime: "2020-01-01T00:00:00.000Z" });
+    expect(await provider.diff!(created.id, read.props, inputs)).toMatchObject({ changes: true, replaces: [] });
+    emulator.requests.clear();
+    const updated = await provider.update!(created.id, read.props, inputs);
+    expect(emulator.requests.all().map((r) => [r.method, r.body])).toEqual([["PUT", { validDays: 5 }]]);
+    expect(Date.parse(updated.outs!.expireTime as string)).toBeGreaterThan(Date.now() + 4 * 24 * 60 * 60 * 1000);
+    expect(updated.outs!.status).toBe(0);
   });
 
   it("read of a share that no longer exists returns no id", async () => {
@@ -92,24 +138,25 @@ describe("share-settings provider against the emulator", () => {
     expect(await provider.read!(created.id, created.outs)).toEqual({});
   });
 
-  it("update sends one PUT with the declared fields and returns the full output set", async () => {
+  it("update sends one PUT with the declared fields and returns the full state", async () => {
     const share = emulator.seedShare({ ownerId: USER_ID });
-    const { created, inputs } = await adopt({ shareId: share.shareId, validDays: 5, comment: "a" });
+    const { created, inputs } = await adoptRestoring({ shareId: share.shareId, validDays: 5, comment: "a" });
     emulator.requests.clear();
     const news = { ...inputs, comment: "b" };
     const updated = await provider.update!(created.id, created.outs, news);
     expect(emulator.requests.all().map((r) => [r.method, r.body])).toEqual([["PUT", { validDays: 5, comment: "b" }]]);
     expect(updated.outs).toMatchObject({ ...created.outs, comment: "b", updateTime: expect.any(String), expireTime: expect.any(String) });
-    expect(updated.outs!.originalSettings).toEqual(created.outs!.originalSettings);
+    expect(updated.outs!.originals).toEqual(created.outs!.originals);
   });
 
-  it("update of onDelete only changes state, not the share", async () => {
+  it("update of onDelete only changes state, not the share; leaving restore forgets the originals", async () => {
     const share = emulator.seedShare({ ownerId: USER_ID });
-    const { created, inputs } = await adopt({ shareId: share.shareId, validDays: 5 });
+    const { created, inputs } = await adoptRestoring({ shareId: share.shareId, validDays: 5 });
     emulator.requests.clear();
-    const updated = await provider.update!(created.id, { ...created.outs, __provider: "x" }, { ...inputs, onDelete: "restore" });
+    const updated = await provider.update!(created.id, { ...created.outs, __provider: "x" }, { ...inputs, onDelete: "retain", originals: undefined });
     expect(emulator.requests.all()).toEqual([]);
-    expect(updated.outs).toEqual({ ...created.outs, onDelete: "restore" });
+    const { originals: _, ...rest } = created.outs!;
+    expect(updated.outs).toEqual({ ...rest, onDelete: "retain" });
   });
 
   it("delete with retain sends nothing; with restore puts the original settings back", async () => {
@@ -120,22 +167,52 @@ describe("share-settings provider against the emulator", () => {
     expect(emulator.requests.all()).toEqual([]);
     expect(emulator.getShare(share.shareId as string)).toMatchObject({ comment: "managed", extractCode: "MDg2K0vU" });
 
-    await provider.delete!(retained.created.id, { ...retained.created.outs, onDelete: "restore" });
+    const other = emulator.seedShare({ ownerId: USER_ID, comment: "original", extractCode: "ORIG1234", validDays: 10 });
+    const restoring = await adoptRestoring({ shareId: other.shareId, validDays: 1, comment: "managed", extractCode: "MDg2K0vU" });
+    emulator.requests.clear();
+    await provider.delete!(restoring.created.id, restoring.created.outs);
+    expect(emulator.requests.all().map((r) => r.method)).toEqual(["GET", "PUT"]);
     expect(puts()[0]!.body).toEqual({ validDays: 10, comment: "original", extractCode: "ORIG1234" });
-    const restored = emulator.getShare(share.shareId as string)!;
+    const restored = emulator.getShare(other.shareId as string)!;
     expect(restored).toMatchObject({ comment: "original", extractCode: "ORIG1234" });
-    const drift = Math.abs(Date.parse(restored.expireTime as string) - Date.parse(share.expireTime as string));
+    const drift = Math.abs(Date.parse(restored.expireTime as string) - Date.parse(other.expireTime as string));
     expect(drift).toBeLessThan(24 * 60 * 60 * 1000);
   });
 
+  it("delete with restore does not clobber a share someone else wrote since (e.g. a renamed resource), and says so", async () => {
+    const share = emulator.seedShare({ ownerId: USER_ID, comment: "original", validDays: 10 });
+    const { created } = await adoptRestoring({ shareId: share.shareId, validDays: 3, comment: "declared" });
+    // Another resource (the renamed one) applies the same declared settings: the PUT restarts the validity.
+    await new Promise((r) => setTimeout(r, 5));
+    emulator.changeShare(share.shareId as string, { expireTime: new Date(Date.now() + 3 * 86400_000).toISOString() });
+    const notices: string[] = [];
+    const spy = jest.spyOn(console, "error").mockImplementation((m: string) => void notices.push(m));
+    try {
+      await provider.delete!(created.id, created.outs);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(puts().length).toBe(1);
+    expect(emulator.getShare(share.shareId as string)!.comment).toBe("declared");
+    expect(notices.join("\n")).toMatch(new RegExp(`share ${share.shareId}: warning: NOT restoring.*expireTime`));
+  });
+
   it("delete with restore of a share that is gone succeeds", async () => {
-    await expect(provider.delete!("1234567890123456789", { onDelete: "restore", originalSettings: {} })).resolves.toBeUndefined();
+    await expect(provider.delete!("1234567890123456789", { onDelete: "restore", originals: {}, managedFields: [] })).resolves.toBeUndefined();
+  });
+
+  it("a write whose first attempt failed is read back and sent again only if it did not apply", async () => {
+    const share = emulator.seedShare({ ownerId: USER_ID });
+    emulator.faults.set({ failNext: 1, failStatus: 500 });
+    const { created } = await adopt({ shareId: share.shareId, validDays: 2, comment: "after a 500" });
+    expect(emulator.requests.all().map((r) => `${r.method} ${r.status}`)).toEqual(["PUT 500", "GET 200", "PUT 200"]);
+    expect(created.outs!.comment).toBe("after a 500");
   });
 
   it("a failed PUT surfaces a redacted KooDrive error", async () => {
     const share = emulator.seedShare({ ownerId: USER_ID });
-    emulator.faults.set({ failNext: 1, failStatus: 500 });
-    await expect(provider.update!(share.shareId as string, { shareId: share.shareId, validDays: 1 }, { shareId: share.shareId, validDays: 2, extractCode: "MDg2K0vU", onDelete: "retain" }))
+    emulator.faults.set({ failNext: 3, failStatus: 500 });
+    await expect(provider.update!(share.shareId as string, { shareId: share.shareId, validDays: 1, managedFields: [] }, { shareId: share.shareId, validDays: 2, extractCode: "MDg2K0vU", onDelete: "retain" }))
       .rejects.toThrow(/^KooDrive PUT \/koodrive\/ose\/v1\/share\/\d+ failed with HTTP 500, code 13000201/);
   });
 });

@@ -1,14 +1,16 @@
 import fc from "fast-check";
-import { checkShareInputs } from "../../src/resource/shareInputs";
-import { UNKNOWN_VALUE } from "../../src/resource/unknownValue";
+import { checkShareSettingsInputs } from "../../src/resources/shareSettings/args";
+import { UNKNOWN_VALUE } from "../../src/resources/common/unknownValue";
+
+const checkShareInputs = (news: Record<string, unknown>) => checkShareSettingsInputs(news, "carrier");
 
 const valid = { shareId: "1689743054514187776", validDays: 30, extractCode: "MDg2K0vU", comment: "Q3 report" };
 
-describe("checkShareInputs", () => {
+describe("checkShareSettingsInputs", () => {
   it("returns one failure per bad property (shareId, validDays, extractCode, comment)", () => {
     const { failures } = checkShareInputs({ shareId: "", validDays: 400, extractCode: "abc", comment: "x".repeat(600) });
     expect(failures.map((f) => f.property).sort()).toEqual(["comment", "extractCode", "shareId", "validDays"]);
-    expect(failures.find((f) => f.property === "validDays")!.reason).toMatch(/between 0 and 365/);
+    expect(failures.find((f) => f.property === "validDays")!.reason).toMatch(/integer from 0 to 365/);
     expect(failures.find((f) => f.property === "extractCode")!.reason).toMatch(/exactly 8 characters from \[0-9a-zA-Z\]/);
     expect(failures.find((f) => f.property === "comment")!.reason).toMatch(/shorter than 512/);
     expect(failures.find((f) => f.property === "shareId")!.reason).toMatch(/shareId/);
@@ -17,10 +19,17 @@ describe("checkShareInputs", () => {
   it.each([
     [{ validDays: 1 }, "shareId", /required/],
     [{ shareId: "a/b", validDays: 1 }, "shareId", /\[A-Za-z0-9_-\]/],
-    [{ shareId: "1" }, "validDays", /required/],
-    [{ shareId: "1", validDays: 1.5 }, "validDays", /whole number/],
-    [{ shareId: "1", validDays: -1 }, "validDays", /between 0 and 365/],
-    [{ shareId: "1", validDays: "7" }, "validDays", /must be a number/],
+    [{ shareId: "1" }, "validDays", /must be an integer from 0 to 365.*, got nothing$/],
+    [{ shareId: "1", validDays: 1.5 }, "validDays", /must be an integer from 0 to 365.*, got 1\.5$/],
+    [{ shareId: "1", validDays: -1 }, "validDays", /integer from 0 to 365.*got -1$/],
+    [{ shareId: "1", validDays: NaN }, "validDays", /integer from 0 to 365.*got NaN$/],
+    [{ shareId: "1", validDays: Infinity }, "validDays", /integer from 0 to 365.*got Infinity$/],
+    [{ shareId: "1", comment: "x", validDays: 1, renewBeforeDays: 1 }, "renewBeforeDays", /less than validDays \(1\)/],
+    [{ shareId: "1", validDays: 0, renewBeforeDays: 0 }, "renewBeforeDays", /needs a validity period/],
+    [{ shareId: "1", validDays: 3, renewBeforeDays: 1.5 }, "renewBeforeDays", /integer from 0 to 365, got 1\.5$/],
+    [{ shareId: "1", validDays: 3, userId: "a b" }, "userId", /userId must be 1 to 64/],
+    [{ shareId: "1", validDays: 1, comment: "😀".repeat(256) }, "comment", /UTF-16/],
+    [{ shareId: "1", validDays: "7" }, "validDays", /must be an integer from 0 to 365.*, got a string$/],
     [{ shareId: "1", validDays: 1, extractCode: "MDg2K0v!" }, "extractCode", /\[0-9a-zA-Z\]/],
     [{ shareId: "1", validDays: 1, extractCode: "MDg2K0vUx" }, "extractCode", /exactly 8/],
     [{ shareId: "1", validDays: 1, extractCode: 12345678 }, "extractCode", /string/],
@@ -40,6 +49,14 @@ describe("checkShareInputs", () => {
       expect(inputs).toEqual({ ...valid, validDays, comment: "x".repeat(511), onDelete: "retain" });
     }
     expect(checkShareInputs({ shareId: "1", validDays: 1, comment: "" }).inputs).toEqual({ shareId: "1", validDays: 1, comment: "", onDelete: "retain" });
+    expect(checkShareInputs({ shareId: "1", validDays: 1, comment: "😀".repeat(255) + "x" }).failures).toEqual([]);
+  });
+
+  it("forbids validDays 0 on the enterprise edition, where the API reads 0 as \"keep the current expiry\"", () => {
+    expect(checkShareSettingsInputs({ shareId: "1", validDays: 0 }, "enterprise").failures).toEqual([
+      { property: "validDays", reason: expect.stringMatching(/enterprise edition.*keep the current expiry.*1 to 365/) },
+    ]);
+    expect(checkShareSettingsInputs({ shareId: "1", validDays: 0 }, "carrier").failures).toEqual([]);
   });
 
   it("lets Pulumi's unknown value through for every property", () => {

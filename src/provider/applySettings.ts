@@ -1,0 +1,50 @@
+import type { KooDriveClient, UpdateShareBody } from "../client/koodriveClient";
+import { KooDriveError } from "../client/koodriveError";
+import type { ShareLink } from "../client/responses";
+import { DAY_MS, parseKooDriveTime } from "../time/koodriveTime";
+import type { Edition } from "./context";
+import { findShare } from "./findShare";
+
+/** How far KooDrive's clock may be from ours when judging an expiry it computed (its X-Date window is 15 min). */
+const CLOCK_TOLERANCE_MS = 15 * 60 * 1000;
+
+/**
+ * A failed write whose effect is unknown: the request may have been applied although no usable answer came back
+ * (a timeout or reset after sending, a truncated or unparsable 2xx body, a 5xx after the retries).
+ */
+export function outcomeUnknown(error: unknown): boolean {
+  if (!(error instanceof KooDriveError)) return false;
+  if (error.kind === "timeout" || error.kind === "invalid-response") return true;
+  if (error.kind === "network") return error.causeCode !== "ECONNREFUSED";
+  return error.kind === "api" && (error.status ?? 0) >= 500;
+}
+
+/** Whether `live` shows the effect of PUT `body` sent at `sentAtMs` (within the clock tolerance). */
+export function showsApplied(live: ShareLink, body: UpdateShareBody, sentAtMs: number, edition: Edition): boolean {
+  if (body.extractCode !== undefined && live.extractCode !== body.extractCode) return false;
+  if (body.comment !== undefined && (live.comment ?? "") !== body.comment) return false;
+  const expiry = parseKooDriveTime(live.expireTime);
+  if (body.validDays === 0) return edition === "enterprise" || expiry.kind === "none";
+  if (expiry.kind !== "time") return false;
+  const earliest = sentAtMs + body.validDays * DAY_MS - CLOCK_TOLERANCE_MS;
+  const latest = Date.now() + body.validDays * DAY_MS + CLOCK_TOLERANCE_MS;
+  return expiry.ms >= earliest && expiry.ms <= latest;
+}
+
+/**
+ * `PUT /share/{id}` whose outcome is always known. When the answer is lost or unusable, the share is read back: if
+ * it shows the change, the write counts as done (no error for a write that in fact applied); if not, the PUT (which
+ * is idempotent) is sent once more. Returns the share as KooDrive holds it afterwards.
+ */
+export async function applySettings(client: KooDriveClient, shareId: string, body: UpdateShareBody, edition: Edition): Promise<ShareLink> {
+  const sentAt = Date.now();
+  try {
+    return await client.updateShare(shareId, body);
+  } catch (error) {
+    if (!outcomeUnknown(error)) throw error;
+    // If even the read-back fails, the PUT's own error says more about what went wrong.
+    const live = await findShare(client, shareId).catch(() => Promise.reject(error));
+    if (live !== undefined && showsApplied(live, body, sentAt, edition)) return live;
+    return client.updateShare(shareId, body);
+  }
+}

@@ -1,0 +1,54 @@
+/**
+ * The implementation behind every serialized provider shim, loaded as `pulumi-koodrive/provider-impl` inside the
+ * provider process. None of it is captured into state.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import { shareOriginalsHandler } from "../resources/shareOriginals/handler";
+import { shareSettingsHandler } from "../resources/shareSettings/handler";
+import type { ResourceKind } from "../resources/registry";
+import { ProviderContext } from "./context";
+import type { Props, ResourceHandler } from "./handler";
+import type { ProviderMethod } from "./shim";
+
+const HANDLERS: { readonly [K in ResourceKind]: ResourceHandler } = {
+  shareSettings: shareSettingsHandler,
+  shareOriginals: shareOriginalsHandler,
+};
+
+/** The deserialized provider instance: the engine configures it once per process; its context lives on it. */
+interface ProviderInstance {
+  koodriveContext?: ProviderContext;
+}
+
+function contextOf(instance: ProviderInstance): ProviderContext {
+  // Without a configure call (never the case with a supported engine) settings come from the environment alone.
+  instance.koodriveContext ??= new ProviderContext(() => undefined);
+  return instance.koodriveContext;
+}
+
+/**
+ * Receives the stack configuration (plaintext, secrets included). Connection settings are resolved here, so missing
+ * or malformed ones fail `pulumi preview` once, before any resource is looked at.
+ */
+function configure(instance: ProviderInstance, req: pulumi.dynamic.ConfigureRequest): void {
+  const context = new ProviderContext((key) => req.config.get(key));
+  instance.koodriveContext = context;
+  context.settings();
+  context.edition();
+}
+
+/** The one entry point of the serialized shims: `run(this, kind, method, ...args)`. */
+export async function run(instance: ProviderInstance, kind: ResourceKind, method: ProviderMethod, ...args: unknown[]): Promise<unknown> {
+  if (method === "configure") return configure(instance, args[0] as pulumi.dynamic.ConfigureRequest);
+  const handler = HANDLERS[kind];
+  if (handler === undefined) throw new Error(`pulumi-koodrive: unknown resource kind "${kind}" (state written by a newer package version?)`);
+  const ctx = contextOf(instance);
+  switch (method) {
+    case "check": return handler.check(ctx, args[0] as Props, args[1] as Props);
+    case "diff": return handler.diff(ctx, args[0] as string, args[1] as Props, args[2] as Props);
+    case "create": return handler.create(ctx, args[0] as Props);
+    case "read": return handler.read(ctx, args[0] as string, (args[1] ?? {}) as Props);
+    case "update": return handler.update(ctx, args[0] as string, args[1] as Props, args[2] as Props);
+    case "delete": return handler.delete(ctx, args[0] as string, args[1] as Props);
+  }
+}

@@ -1,0 +1,79 @@
+import { z } from "zod";
+import { isUnknown } from "./unknownValue";
+
+/** A property-level validation failure, as Pulumi's `CheckFailure`. */
+export interface InputFailure {
+  property: string;
+  reason: string;
+}
+
+/** What a rejected value was, for messages; never the value of a string (it may be a secret). */
+export function describeValue(value: unknown): string {
+  if (value === undefined || value === null) return "nothing";
+  if (typeof value === "number") return Number.isNaN(value) ? "NaN" : String(value);
+  if (typeof value === "string") return "a string";
+  if (Array.isArray(value)) return "an array";
+  return `a ${typeof value}`;
+}
+
+/**
+ * Lengths as KooDrive's Java servers count them: UTF-16 code units (JavaScript's `length`), so an emoji counts 2.
+ * (zod's `max` counts code points, which would let 300 emoji through `check` and fail at the API.)
+ */
+export function utf16Length(text: string): number {
+  return text.length;
+}
+
+/** Longest accepted comment: KooDrive requires "fewer than 512 characters". */
+export const MAX_COMMENT_LENGTH = 511;
+
+/** An integer in [min, max]; one message for every way to miss it, naming what was given. */
+export function integerRule(name: string, min: number, max: number, meaning = "") {
+  const rule = `${name} must be an integer from ${min} to ${max}${meaning}`;
+  return z.number({ error: (issue) => `${rule}, got ${describeValue(issue.input)}` }).int().min(min).max(max);
+}
+
+/** A KooDrive access code: exactly 8 of `[0-9a-zA-Z]`. */
+export const extractCodeRule = z
+  .string({ error: (issue) => `extractCode must be a string of exactly 8 characters from [0-9a-zA-Z], got ${describeValue(issue.input)}` })
+  .regex(/^[0-9a-zA-Z]{8}$/, { error: "extractCode must be exactly 8 characters from [0-9a-zA-Z]" });
+
+/** A sharing message: fewer than 512 UTF-16 units. */
+export const commentRule = z
+  .string({ error: (issue) => `comment must be a string, got ${describeValue(issue.input)}` })
+  .refine((text) => utf16Length(text) <= MAX_COMMENT_LENGTH, {
+    error: `comment must be shorter than 512 characters, counted in UTF-16 units as KooDrive counts them (an emoji counts 2)`,
+  });
+
+/** A KooDrive ID (share, user): what the API's IDs look like, and safe in a URL path. */
+export function idRule(name: string) {
+  return z
+    .string({ error: (issue) => `${name} is required and must be a string, got ${describeValue(issue.input)}` })
+    .regex(/^[A-Za-z0-9_-]{1,64}$/, { error: `${name} must be 1 to 64 characters of [A-Za-z0-9_-] (a KooDrive ID)` });
+}
+
+/**
+ * Validates each property with its own schema, so every bad property yields its own failure. Unknown values
+ * (preview of inputs computed from other resources) pass unvalidated; they are checked again when known.
+ */
+export function checkProperties<S extends Record<string, z.ZodType>>(
+  schemas: S,
+  news: Record<string, unknown>,
+): { inputs: Record<string, unknown>; failures: InputFailure[] } {
+  const failures: InputFailure[] = [];
+  const inputs: Record<string, unknown> = {};
+  for (const name of Object.keys(schemas)) {
+    const value = news[name] === null ? undefined : news[name];
+    if (isUnknown(value)) {
+      inputs[name] = value;
+      continue;
+    }
+    const parsed = schemas[name]!.safeParse(value);
+    if (parsed.success) {
+      if (parsed.data !== undefined) inputs[name] = parsed.data;
+    } else {
+      failures.push({ property: name, reason: parsed.error.issues[0]?.message ?? `${name} is invalid` });
+    }
+  }
+  return { inputs, failures };
+}

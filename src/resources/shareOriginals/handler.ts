@@ -1,0 +1,58 @@
+import { findShare, shareNotFound } from "../../provider/findShare";
+import { ResourceHandler, plain } from "../../provider/handler";
+import { parseKooDriveTime } from "../../time/koodriveTime";
+import { checkProperties, idRule } from "../common/rules";
+import { isUnknown } from "../common/unknownValue";
+import type { OriginalSettings } from "../shareSettings/args";
+
+const schemas = { shareId: idRule("shareId"), userId: idRule("userId").optional() };
+
+/** Version of this resource's state layout. */
+const SHARE_ORIGINALS_STATE_VERSION = 1;
+
+/**
+ * Provider of the companion resource that `KooDriveShareSettings` registers for `onDelete: "restore"`. Its create
+ * only reads the share (one GET) and keeps the settings found; the settings resource depends on it, so the engine
+ * has checkpointed the originals before the first write to the share, whatever happens afterwards (a crash, a lost
+ * answer). It never writes to the share: restoring is the settings resource's delete, which runs first.
+ */
+export const shareOriginalsHandler: ResourceHandler = {
+  async check(_ctx, _olds, news) {
+    const { inputs, failures } = checkProperties(schemas, news);
+    return failures.length > 0 ? { inputs: news, failures } : { inputs };
+  },
+
+  async diff(_ctx, _id, olds, news) {
+    const replaces = (["shareId", "userId"] as const).filter((f) => isUnknown(news[f]) || olds[f] !== news[f]);
+    return { changes: replaces.length > 0, replaces, deleteBeforeReplace: false };
+  },
+
+  async create(ctx, inputs) {
+    const shareId = String(inputs.shareId);
+    const userId = inputs.userId as string | undefined;
+    const live = await findShare(ctx.client(userId), shareId);
+    if (live === undefined) throw shareNotFound(shareId, ctx.userId(userId), "a share must exist before its settings can be managed (nothing was changed)");
+    const expiry = parseKooDriveTime(live.expireTime);
+    if (expiry.kind === "unreadable") {
+      throw new Error(
+        `KooDrive share ${shareId}: its expireTime "${expiry.text}" is in no form KooDrive documents, so onDelete "restore" could not put it back faithfully; use onDelete "retain" (nothing was changed)`,
+      );
+    }
+    const originals: OriginalSettings = plain({ extractCode: live.extractCode || undefined, comment: live.comment, expireTime: live.expireTime || undefined });
+    return { id: shareId, outs: plain({ stateVersion: SHARE_ORIGINALS_STATE_VERSION, shareId, userId, originals }) };
+  },
+
+  /** The originals are history: a refresh keeps them (and sends nothing). */
+  async read(_ctx, id, props) {
+    const { __provider: _, ...outs } = props;
+    return { id, props: outs };
+  },
+
+  async update(_ctx, _id, olds) {
+    const { __provider: _, ...outs } = olds;
+    return { outs };
+  },
+
+  /** Forgetting the originals changes nothing on the share. */
+  async delete() {},
+};

@@ -1,0 +1,93 @@
+import type * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+import type { Edition } from "../../provider/context";
+import { InputFailure, checkProperties, commentRule, extractCodeRule, idRule, integerRule } from "../common/rules";
+import { isUnknown } from "../common/unknownValue";
+
+/** What happens to the share when the resource is deleted. */
+export type OnDelete = "retain" | "restore";
+
+/** Arguments of {@link KooDriveShareSettings}. */
+export interface KooDriveShareSettingsArgs {
+  /** ID of an existing share owned by the acting user. Changing it replaces the resource. */
+  shareId: pulumi.Input<string>;
+  /**
+   * Validity in days from the moment the settings are applied: 1–365, or 0 = no validity period (carrier edition
+   * only). Relative: every apply (PUT) restarts the period. An expired link is drift and is renewed by `up`.
+   */
+  validDays: pulumi.Input<number>;
+  /** Access code, exactly 8 of `[0-9a-zA-Z]`. Always stored as a secret. Omit to leave it unmanaged. */
+  extractCode?: pulumi.Input<string>;
+  /** Sharing message, under 512 UTF-16 units. Omit to leave it unmanaged; `""` clears it. */
+  comment?: pulumi.Input<string>;
+  /**
+   * Renew the link (one PUT) once fewer than this many days of validity remain: 0–365 and less than `validDays`.
+   * Default: renew only once the link has expired.
+   */
+  renewBeforeDays?: pulumi.Input<number>;
+  /** KooDrive user who owns the share (`X-User-Id`); default: `koodrive:userId`. Changing it replaces. */
+  userId?: pulumi.Input<string>;
+  /**
+   * On delete: `"retain"` (default) leaves the share as it is; `"restore"` puts back the settings the share had
+   * before Pulumi managed it (read once, into a companion `ShareOriginals` resource, before any change). A plain
+   * value: it decides which resources the program registers.
+   */
+  onDelete?: OnDelete;
+}
+
+/** The argument names, kept equal to {@link KooDriveShareSettingsArgs} at compile time. */
+export const SHARE_SETTINGS_ARG_NAMES = ["shareId", "validDays", "extractCode", "comment", "renewBeforeDays", "userId", "onDelete"] as const;
+type ArgName = (typeof SHARE_SETTINGS_ARG_NAMES)[number];
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const argNamesMatch: Same<ArgName, keyof KooDriveShareSettingsArgs> = true;
+void argNamesMatch;
+
+/** Settings remembered for `onDelete: "restore"`. */
+export const originalsSchema = z.object({
+  extractCode: z.string().optional(),
+  comment: z.string().optional(),
+  /** Absolute expiry as KooDrive reported it; absent when the share had no validity period. */
+  expireTime: z.string().optional(),
+});
+export type OriginalSettings = z.infer<typeof originalsSchema>;
+
+const schemas = {
+  shareId: idRule("shareId"),
+  userId: idRule("userId").optional(),
+  validDays: integerRule("validDays", 0, 365, " (0 = no validity period)"),
+  extractCode: extractCodeRule.optional(),
+  comment: commentRule.optional(),
+  renewBeforeDays: integerRule("renewBeforeDays", 0, 365).optional(),
+  onDelete: z.enum(["retain", "restore"], { error: 'onDelete must be "retain" or "restore"' }).optional(),
+  /** Set by the class from the companion `ShareOriginals` resource, never by users. */
+  originals: originalsSchema.optional(),
+};
+
+/** Checked inputs as stored in state and passed to diff/create/update. */
+export type ShareSettingsInputs = {
+  [K in keyof typeof schemas]: z.infer<(typeof schemas)[K]>;
+} & { onDelete: OnDelete };
+
+/**
+ * Validates raw inputs: one failure per bad property, and the rules that tie properties together. Returns
+ * normalised inputs (plain JSON, `onDelete` defaulted).
+ */
+export function checkShareSettingsInputs(news: Record<string, unknown>, edition: Edition): { inputs: Record<string, unknown>; failures: InputFailure[] } {
+  const { inputs, failures } = checkProperties(schemas, news);
+  if (inputs.onDelete === undefined) inputs.onDelete = "retain";
+  const validDays = inputs.validDays;
+  const known = (v: unknown): v is number => typeof v === "number" && !isUnknown(v);
+  if (edition === "enterprise" && validDays === 0) {
+    failures.push({
+      property: "validDays",
+      reason: "validDays 0 (no validity period) cannot be declared on the enterprise edition, where KooDrive reads 0 as \"keep the current expiry\": use 1 to 365",
+    });
+  }
+  if (known(inputs.renewBeforeDays) && known(validDays)) {
+    if (validDays === 0) failures.push({ property: "renewBeforeDays", reason: "renewBeforeDays needs a validity period: validDays 0 never expires" });
+    else if (inputs.renewBeforeDays >= validDays) {
+      failures.push({ property: "renewBeforeDays", reason: `renewBeforeDays must be less than validDays (${validDays}), or every run would renew the link` });
+    }
+  }
+  return { inputs, failures };
+}

@@ -1,0 +1,115 @@
+import type { UpdateShareBody } from "../../client/koodriveClient";
+import { KooDriveError } from "../../client/koodriveError";
+import { applySettings } from "../../provider/applySettings";
+import type { ProviderContext } from "../../provider/context";
+import { findShare, shareNotFound } from "../../provider/findShare";
+import { Props, ResourceHandler, plain } from "../../provider/handler";
+import { OriginalSettings, checkShareSettingsInputs } from "./args";
+import { linkHealth, planSettingsChange } from "./plan";
+import { restoreBody, restoreCaveat, stillAsApplied } from "./restore";
+import { managedFields, stateFrom, upgradeShareSettingsState } from "./state";
+
+function putBody(inputs: Props): UpdateShareBody {
+  const body: UpdateShareBody = { validDays: Number(inputs.validDays) };
+  if (inputs.extractCode !== undefined) body.extractCode = String(inputs.extractCode);
+  if (inputs.comment !== undefined) body.comment = String(inputs.comment);
+  return body;
+}
+
+/** Originals are kept only while the resource restores on delete. */
+function originalsFor(news: Props, stored?: OriginalSettings): OriginalSettings | undefined {
+  return news.onDelete === "restore" ? ((news.originals as OriginalSettings | undefined) ?? stored) : undefined;
+}
+
+/** PUT the declared settings; a share that is missing or not the user's fails naming both. */
+async function apply(ctx: ProviderContext, inputs: Props, consequence: string) {
+  const shareId = String(inputs.shareId);
+  try {
+    return await applySettings(ctx.client(inputs.userId as string | undefined), shareId, putBody(inputs), ctx.edition());
+  } catch (e) {
+    if (e instanceof KooDriveError && e.isNotFound) throw shareNotFound(shareId, ctx.userId(inputs.userId), consequence);
+    throw e;
+  }
+}
+
+/** Provider of `KooDriveShareSettings`. */
+export const shareSettingsHandler: ResourceHandler = {
+  async check(ctx, _olds, news) {
+    const { inputs, failures } = checkShareSettingsInputs(news, ctx.edition());
+    if (inputs.onDelete === "restore" && news.originals === undefined) {
+      failures.push({ property: "onDelete", reason: 'onDelete "restore" needs the share\'s original settings, which the KooDriveShareSettings class records in a ShareOriginals resource' });
+    }
+    return failures.length > 0 ? { inputs: news, failures } : { inputs };
+  },
+
+  async diff(ctx, _id, olds, news) {
+    const state = upgradeShareSettingsState(olds);
+    const plan = planSettingsChange(state, news, ctx.now());
+    if (plan.problem) ctx.notice(state.shareId, `warning: ${plan.problem}`);
+    if (plan.renewal) ctx.notice(state.shareId, plan.renewal);
+    return { changes: plan.replaces.length > 0 || plan.changed.length > 0 || plan.put, replaces: plan.replaces, deleteBeforeReplace: false };
+  },
+
+  /** Adopts an existing share: one PUT of the declared settings (the originals, if any, were read beforehand). */
+  async create(ctx, inputs) {
+    const applied = await apply(ctx, inputs, "a share must exist before its settings can be managed (nothing was changed)");
+    return { id: String(inputs.shareId), outs: stateFrom(inputs, applied, originalsFor(inputs)) };
+  },
+
+  /** Refresh: the share as it is now; changes made outside Pulumi come back as inputs, so they show as drift. */
+  async read(ctx, id, props) {
+    const state = upgradeShareSettingsState(props);
+    const live = await findShare(ctx.client(state.userId), id);
+    if (live === undefined) return {};
+    const inputs: Props = { shareId: id, userId: state.userId, validDays: state.validDays, onDelete: state.onDelete, renewBeforeDays: state.renewBeforeDays };
+    for (const field of state.managedFields) inputs[field] = live[field] ?? "";
+    const outs = stateFrom(inputs, live, state.originals);
+    const { problem } = linkHealth(upgradeShareSettingsState(outs), state.validDays, undefined, ctx.now());
+    if (problem) ctx.notice(id, `warning: ${problem}`);
+    return { id, props: outs, inputs: plain(inputs) };
+  },
+
+  /** One PUT when a setting changed or the link is due for renewal; otherwise only state changes. */
+  async update(ctx, _id, olds, news) {
+    const state = upgradeShareSettingsState(olds);
+    const plan = planSettingsChange(state, news, ctx.now());
+    const originals = originalsFor(news, state.originals);
+    if (!plan.put) {
+      return {
+        outs: plain({ ...state, onDelete: news.onDelete, renewBeforeDays: news.renewBeforeDays, managedFields: managedFields(news), originals }),
+      };
+    }
+    const applied = await apply(ctx, news, "it may have been cancelled or moved to another owner outside Pulumi; remove the resource or refresh");
+    return { outs: stateFrom(news, applied, originals) };
+  },
+
+  /** `retain` leaves the share alone; `restore` puts the originals back unless someone else wrote since. */
+  async delete(ctx, id, props) {
+    const state = upgradeShareSettingsState(props);
+    if (state.onDelete !== "restore") return;
+    if (state.originals === undefined) {
+      ctx.notice(id, "not restoring: no original settings were recorded for this share");
+      return;
+    }
+    const client = ctx.client(state.userId);
+    const live = await findShare(client, id);
+    if (live === undefined) return; // gone: nothing to restore
+    const check = stillAsApplied(state, live);
+    if (!check.same) {
+      ctx.notice(
+        id,
+        `warning: NOT restoring the original settings: the share changed since this resource last applied its settings (${check.what}). ` +
+          "Another resource may manage it now (a rename without `aliases`?) or it was edited by hand; it is left as it is.",
+      );
+      return;
+    }
+    const caveat = restoreCaveat(state.originals, ctx.edition());
+    if (caveat) ctx.notice(id, caveat);
+    try {
+      await applySettings(client, id, restoreBody(state.originals, ctx.now()), ctx.edition());
+    } catch (e) {
+      if (e instanceof KooDriveError && e.isNotFound) return; // cancelled meanwhile: nothing to restore
+      throw e;
+    }
+  },
+};

@@ -1,0 +1,86 @@
+import * as pulumi from "@pulumi/pulumi";
+import { providerFor } from "../../provider/providers";
+import { claimShare, rejectImportOption, rejectUnknownArgs } from "../common/programChecks";
+import { RESOURCE_TYPES } from "../registry";
+import { ShareOriginals } from "../shareOriginals/resource";
+import { KooDriveShareSettingsArgs, OnDelete, SHARE_SETTINGS_ARG_NAMES } from "./args";
+import { SHARE_SETTINGS_OUTPUTS, ShareSettingsOutputName } from "./state";
+
+/** KooDrive link status: 0 valid until `expireTime`, 1 files deleted, 2 invalid or expired, 3 expired (some pages). */
+export type ShareStatus = 0 | 1 | 2 | 3;
+
+/**
+ * Settings of one existing KooDrive share link (access code, message, validity), applied with
+ * `PUT /koodrive/ose/v1/share/{shareId}`.
+ *
+ * Creating the resource adopts the share with one PUT of the declared settings. Refresh reads the share back, so
+ * changes made outside Pulumi show as drift, and an expired link (or one within `renewBeforeDays` of expiry) is an
+ * update that `up` renews. With `onDelete: "restore"` a companion `ShareOriginals` resource (`<name>-originals`)
+ * records the settings found before the first change. Connection settings come from stack config (`koodrive:*`) or
+ * `KOODRIVE_*` environment variables, never from resource inputs.
+ */
+export class KooDriveShareSettings extends pulumi.dynamic.Resource {
+  /** The share's ID; also the resource ID. */
+  declare readonly shareId: pulumi.Output<string>;
+  /** The share owner, when the resource names one (else the configured `koodrive:userId`). */
+  declare readonly userId: pulumi.Output<string | undefined>;
+  /** Declared validity in days (relative to the last apply). */
+  declare readonly validDays: pulumi.Output<number>;
+  /** The share's access code (secret). */
+  declare readonly extractCode: pulumi.Output<string | undefined>;
+  /** The share's message. */
+  declare readonly comment: pulumi.Output<string | undefined>;
+  /** Delete behaviour. */
+  declare readonly onDelete: pulumi.Output<OnDelete>;
+  /** Renewal threshold in days, when declared. */
+  declare readonly renewBeforeDays: pulumi.Output<number | undefined>;
+  /** Absolute expiry (ISO-8601) after the last apply or refresh; absent when the link has no validity period. */
+  declare readonly expireTime: pulumi.Output<string | undefined>;
+  /** Link status after the last apply or refresh. */
+  declare readonly status: pulumi.Output<ShareStatus | undefined>;
+  /** Short code of the link. */
+  declare readonly shortUrl: pulumi.Output<string | undefined>;
+  /** The link. */
+  declare readonly linkUrl: pulumi.Output<string | undefined>;
+
+  /**
+   * @param name Pulumi resource name. Renaming needs `aliases` (see the README): without one, Pulumi creates the new
+   *   resource and deletes the old one.
+   * @param args Declared settings; see {@link KooDriveShareSettingsArgs}.
+   * @param opts Resource options; `import` is not supported. `extractCode` is always a secret output.
+   */
+  constructor(name: string, args: KooDriveShareSettingsArgs, opts: pulumi.CustomResourceOptions = {}) {
+    const typeName = "KooDriveShareSettings";
+    rejectUnknownArgs(typeName, name, args, SHARE_SETTINGS_ARG_NAMES);
+    rejectImportOption(typeName, name, opts);
+    claimShare(args.shareId, `${typeName} "${name}"`);
+    const onDelete = args.onDelete ?? "retain";
+    if (onDelete === "restore" && opts.retainOnDelete === true) {
+      void pulumi.log.warn(`${typeName} "${name}": retainOnDelete: true means Pulumi never calls delete, so onDelete "restore" will never run`);
+    }
+    const originals =
+      onDelete === "restore"
+        ? new ShareOriginals(`${name}-originals`, { shareId: args.shareId, userId: args.userId }, { parent: opts.parent, protect: opts.protect, dependsOn: opts.dependsOn })
+        : undefined;
+    const seeded = Object.fromEntries(SHARE_SETTINGS_OUTPUTS.map((key) => [key, undefined])) as Record<ShareSettingsOutputName, undefined>;
+    const props = {
+      ...seeded,
+      ...args,
+      onDelete,
+      // Wrapped here so the access code is ciphertext in stored inputs too, not only in outputs.
+      extractCode: args.extractCode === undefined ? undefined : pulumi.secret(args.extractCode),
+      // An input from the companion resource: the engine creates it (and checkpoints the originals) first.
+      originals: originals?.originals,
+    };
+    const secretOutputs = [...(opts.additionalSecretOutputs ?? []), "extractCode", "originals"];
+    const { module, type } = RESOURCE_TYPES.shareSettings;
+    super(providerFor("shareSettings"), name, props, { ...opts, additionalSecretOutputs: secretOutputs }, module, type);
+  }
+}
+
+/** Output properties the class declares (all but `urn` and `id`). */
+type DeclaredOutputs<T> = Exclude<{ [K in keyof T]: T[K] extends pulumi.Output<unknown> ? K : never }[keyof T], "urn" | "id">;
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+/** Compile-time: the declared outputs are exactly {@link SHARE_SETTINGS_OUTPUTS}. */
+const outputsMatchDeclarations: Same<DeclaredOutputs<KooDriveShareSettings>, ShareSettingsOutputName> = true;
+void outputsMatchDeclarations;

@@ -1,0 +1,51 @@
+import type { UpdateShareBody } from "../../client/koodriveClient";
+import type { ShareLink } from "../../client/responses";
+import type { Edition } from "../../provider/context";
+import { DAY_MS, parseKooDriveTime } from "../../time/koodriveTime";
+import type { OriginalSettings } from "./args";
+import type { ShareSettingsState } from "./state";
+
+/**
+ * The `validDays` that restores an original absolute expiry: whole days remaining from `now`, rounded up, between
+ * 1 and 365. No original expiry gives 0 (no validity period) on the carrier edition; on the enterprise edition 0
+ * would mean "keep the current expiry", which is narrower, so it is used there too. An expiry already past gives 1,
+ * the shortest period the API can set. An expiry in no documented form fails: guessing could widen access.
+ */
+export function restoreValidDays(expireTime: string | undefined, now: Date): number {
+  const expiry = parseKooDriveTime(expireTime);
+  if (expiry.kind === "none") return 0;
+  if (expiry.kind === "unreadable") {
+    throw new Error(`cannot restore the original validity: its expireTime "${expiry.text}" is in no form KooDrive documents (restoring it as "never expires" could widen access); set the share's validity by hand`);
+  }
+  return Math.min(365, Math.max(1, Math.ceil((expiry.ms - now.getTime()) / DAY_MS)));
+}
+
+/**
+ * The PUT body that restores the original settings. The API cannot remove an access code, so an original share
+ * without one keeps the current code; an original without a comment gets an empty comment.
+ */
+export function restoreBody(original: OriginalSettings, now: Date): UpdateShareBody {
+  const body: UpdateShareBody = { validDays: restoreValidDays(original.expireTime, now), comment: original.comment ?? "" };
+  if (original.extractCode) body.extractCode = original.extractCode;
+  return body;
+}
+
+/** What the edition does with a restore body; for the notice when it cannot be exact. */
+export function restoreCaveat(original: OriginalSettings, edition: Edition): string | undefined {
+  if (edition === "enterprise" && parseKooDriveTime(original.expireTime).kind === "none") {
+    return "the original share never expired, which the enterprise API cannot set again: its current expiry is kept";
+  }
+  return undefined;
+}
+
+/**
+ * Whether the live share still holds what this resource last wrote. If not, someone else wrote since (another
+ * resource now managing the share after a rename, or a person): restoring would clobber their settings.
+ */
+export function stillAsApplied(state: ShareSettingsState, live: ShareLink): { same: true } | { same: false; what: string } {
+  const changed: string[] = [];
+  for (const field of state.managedFields) if ((live[field] ?? "") !== (state[field] ?? "")) changed.push(field);
+  if ((live.expireTime || undefined) !== state.expireTime) changed.push("expireTime");
+  if (state.updateTime !== undefined && live.updateTime !== undefined && live.updateTime !== state.updateTime) changed.push("updateTime");
+  return changed.length === 0 ? { same: true } : { same: false, what: changed.join(", ") };
+}

@@ -1,0 +1,91 @@
+import type { ShareLink } from "../../client/responses";
+import type { Props } from "../../provider/handler";
+import { plain } from "../../provider/handler";
+import type { OnDelete, OriginalSettings } from "./args";
+
+/**
+ * The outputs users see on the class, one list: the constructor seeds exactly these and a compile-time check in
+ * `resource.ts` keeps the class declarations equal to it. Volatile or derivable fields (counters, display name,
+ * container, share time, owner, scope) are not kept in state: they change on every refresh and cost bytes per
+ * share; `getShare` returns them.
+ */
+export const SHARE_SETTINGS_OUTPUTS = [
+  "shareId", "userId", "validDays", "extractCode", "comment", "onDelete", "renewBeforeDays", "expireTime", "status", "shortUrl", "linkUrl",
+] as const;
+export type ShareSettingsOutputName = (typeof SHARE_SETTINGS_OUTPUTS)[number];
+
+/** Optional settings: when omitted from the program they are not managed (left as they are on the share). */
+export const OPTIONAL_SETTINGS = ["extractCode", "comment"] as const;
+export type OptionalSetting = (typeof OPTIONAL_SETTINGS)[number];
+
+/** Version of the state layout below; bump it and extend {@link upgradeShareSettingsState} when the layout changes. */
+export const SHARE_SETTINGS_STATE_VERSION = 2;
+
+/** What a `ShareSettings` resource keeps in state (its outputs). */
+export interface ShareSettingsState {
+  stateVersion: typeof SHARE_SETTINGS_STATE_VERSION;
+  shareId: string;
+  /** Present only when the resource names its own share owner. */
+  userId?: string;
+  validDays: number;
+  onDelete: OnDelete;
+  renewBeforeDays?: number;
+  extractCode?: string;
+  comment?: string;
+  /** The optional settings the program manages, so that dropping one from the program is a change. */
+  managedFields: OptionalSetting[];
+  expireTime?: string;
+  status?: number;
+  shortUrl?: string;
+  linkUrl?: string;
+  /** KooDrive's `updateTime` after this resource's last write: with the settings, tells whether someone else wrote since. */
+  updateTime?: string;
+  /** For `onDelete: "restore"`: the settings from before Pulumi managed the share (secret). */
+  originals?: OriginalSettings;
+}
+
+/** Optional fields the inputs manage, in a fixed order. */
+export function managedFields(inputs: Props): OptionalSetting[] {
+  return OPTIONAL_SETTINGS.filter((f) => inputs[f] !== undefined);
+}
+
+/** The state after a write or read: declared values from `inputs`, the share's own from `share`. */
+export function stateFrom(inputs: Props, share: ShareLink, originals: OriginalSettings | undefined): Props {
+  const state: ShareSettingsState = {
+    stateVersion: SHARE_SETTINGS_STATE_VERSION,
+    shareId: String(inputs.shareId),
+    userId: inputs.userId as string | undefined,
+    validDays: Number(inputs.validDays),
+    onDelete: (inputs.onDelete as OnDelete | undefined) ?? "retain",
+    renewBeforeDays: inputs.renewBeforeDays as number | undefined,
+    extractCode: share.extractCode,
+    comment: share.comment,
+    managedFields: managedFields(inputs),
+    expireTime: share.expireTime || undefined,
+    status: share.status,
+    shortUrl: share.shortUrl,
+    linkUrl: share.linkUrl,
+    updateTime: share.updateTime,
+    originals,
+  };
+  return plain({ ...state, originals: originals === undefined ? undefined : plain({ ...originals }) });
+}
+
+/** Fields of version 1 (0.1.0) that are no longer kept. */
+const DROPPED_IN_V2 = ["shareTime", "displayName", "ownerId", "containerId", "viewCnt", "downloadCnt", "saveCnt", "scope", "originalSettings", "__provider"];
+
+/**
+ * Reads stored outputs of any version as the current layout. Version 1 (no `stateVersion`) kept the originals as
+ * `originalSettings` and the volatile fields; both are mapped here, so every method sees one layout.
+ */
+export function upgradeShareSettingsState(props: Props): ShareSettingsState {
+  const upgraded: Props = { ...props };
+  if (props.stateVersion === undefined) {
+    if (props.originalSettings !== undefined && props.originals === undefined) upgraded.originals = props.originalSettings;
+  }
+  for (const key of DROPPED_IN_V2) delete upgraded[key];
+  upgraded.stateVersion = SHARE_SETTINGS_STATE_VERSION;
+  upgraded.onDelete ??= "retain";
+  upgraded.managedFields = Array.isArray(props.managedFields) ? props.managedFields : [];
+  return upgraded as unknown as ShareSettingsState;
+}

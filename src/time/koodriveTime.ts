@@ -1,0 +1,57 @@
+/**
+ * KooDrive writes times in several forms across pages and editions. One parser for all of them, so that the rules
+ * that depend on an expiry (renewal, expiry drift, restore) can never disagree about what a time means.
+ */
+
+export const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** `2026-12-06T09:18:02.123Z`, `2026-12-06T09:18:02Z`, or with an explicit offset. */
+const ISO_EXTENDED = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:?\d{2})$/;
+/** `20261206T091802Z` (the X-Date form). */
+const ISO_BASIC = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
+/** `2026-12-06 09:18:02`: KooDrive's documented request form; the docs state no zone, so it is read as UTC. */
+const DOCUMENTED_LOCAL = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})$/;
+/** Epoch milliseconds (13 digits covers 2001–2286). */
+const EPOCH_MS = /^\d{13}$/;
+
+/** Result of reading a KooDrive time field. */
+export type KooDriveTime =
+  | { kind: "none" }
+  | { kind: "time"; ms: number }
+  | { kind: "unreadable"; text: string };
+
+function utc(y: string, mo: string, d: string, h: string, mi: string, s: string): number | undefined {
+  const ms = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s));
+  const back = new Date(ms);
+  // Date.UTC rolls 2026-02-31 over into March; a calendar-invalid time is unreadable, not a different day.
+  return back.getUTCMonth() === Number(mo) - 1 && back.getUTCDate() === Number(d) && Number(h) < 24 && Number(mi) < 60 && Number(s) < 60 ? ms : undefined;
+}
+
+/**
+ * Parses an `expireTime`-like value. Absent, `null` and `""` mean "no time" (for `expireTime`: no validity period).
+ * Anything else that is not one of the documented forms is `unreadable`: callers must treat that as an error, never
+ * as "no expiry", because that would widen access.
+ */
+export function parseKooDriveTime(value: unknown): KooDriveTime {
+  if (value === undefined || value === null || value === "") return { kind: "none" };
+  if (typeof value === "number") return Number.isFinite(value) && value > 0 ? { kind: "time", ms: value } : { kind: "unreadable", text: String(value) };
+  if (typeof value !== "string") return { kind: "unreadable", text: String(value) };
+  const text = value.trim();
+  if (ISO_EXTENDED.test(text)) {
+    const ms = Date.parse(text);
+    const calendarValid = utc(text.slice(0, 4), text.slice(5, 7), text.slice(8, 10), text.slice(11, 13), text.slice(14, 16), text.slice(17, 19)) !== undefined;
+    return Number.isNaN(ms) || !calendarValid ? { kind: "unreadable", text } : { kind: "time", ms };
+  }
+  const basic = ISO_BASIC.exec(text) ?? DOCUMENTED_LOCAL.exec(text);
+  if (basic) {
+    const ms = utc(basic[1]!, basic[2]!, basic[3]!, basic[4]!, basic[5]!, basic[6]!);
+    return ms === undefined ? { kind: "unreadable", text } : { kind: "time", ms };
+  }
+  if (EPOCH_MS.test(text)) return { kind: "time", ms: Number(text) };
+  return { kind: "unreadable", text };
+}
+
+/** Whole days (rounded up) from `nowMs` until `ms`; negative when already past. */
+export function daysUntil(ms: number, nowMs: number): number {
+  return Math.ceil((ms - nowMs) / DAY_MS);
+}

@@ -1,0 +1,105 @@
+import { UNKNOWN_VALUE } from "../../src/resources/common/unknownValue";
+import { linkHealth, planSettingsChange } from "../../src/resources/shareSettings/plan";
+import { ShareSettingsState, upgradeShareSettingsState } from "../../src/resources/shareSettings/state";
+
+const now = new Date("2026-11-29T12:00:00.000Z");
+const DAY = 24 * 60 * 60 * 1000;
+const inDays = (days: number) => new Date(now.getTime() + days * DAY).toISOString();
+
+const olds = upgradeShareSettingsState({
+  stateVersion: 2, shareId: "100", validDays: 30, extractCode: "MDg2K0vU", comment: "hello", onDelete: "retain",
+  managedFields: ["extractCode", "comment"], expireTime: inDays(20), status: 0,
+});
+const same = { shareId: "100", validDays: 30, extractCode: "MDg2K0vU", comment: "hello", onDelete: "retain" };
+
+describe("planSettingsChange", () => {
+  it.each([
+    ["nothing changed", {}, { replaces: [], changed: [], put: false }],
+    ["shareId changed → replace", { shareId: "200" }, { replaces: ["shareId"], put: true }],
+    ["userId changed → replace", { userId: "42" }, { replaces: ["userId"] }],
+    ["validDays changed → PUT", { validDays: 7 }, { replaces: [], changed: ["validDays"], put: true }],
+    ["extractCode changed → PUT", { extractCode: "ZZZZ9999" }, { changed: ["extractCode"], put: true }],
+    ["comment changed → PUT", { comment: "bye" }, { changed: ["comment"], put: true }],
+    ['comment cleared with "" → PUT', { comment: "" }, { changed: ["comment"], put: true }],
+    ["two fields changed → one update naming both", { comment: "bye", validDays: 1 }, { changed: ["comment", "validDays"], put: true }],
+    ["onDelete changed → state only", { onDelete: "restore" }, { changed: ["onDelete"], put: false }],
+    ["renewBeforeDays declared, not yet due → state only", { renewBeforeDays: 5 }, { changed: ["renewBeforeDays"], put: false }],
+    ["comment removed from program → stop managing, no PUT", { comment: undefined }, { changed: ["comment"], put: false }],
+    ["unknown validDays → PUT", { validDays: UNKNOWN_VALUE }, { changed: ["validDays"], put: true }],
+    ["unknown shareId → replace", { shareId: UNKNOWN_VALUE }, { replaces: ["shareId"] }],
+  ])("%s", (_name, change, expected) => {
+    expect(planSettingsChange(olds, { ...same, ...change }, now)).toMatchObject(expected);
+  });
+
+  it("starting to manage a field that already has the declared value is a state-only update", () => {
+    const unmanaged = { ...olds, managedFields: ["extractCode" as const] };
+    expect(planSettingsChange(unmanaged, same, now)).toMatchObject({ changed: ["comment"], put: false });
+  });
+
+  it("an unmanaged field that drifted is not a change", () => {
+    const unmanaged: ShareSettingsState = { ...olds, comment: "changed by hand", managedFields: ["extractCode"] };
+    expect(planSettingsChange(unmanaged, { ...same, comment: undefined }, now)).toMatchObject({ changed: [], put: false });
+  });
+});
+
+describe("expiry and renewal", () => {
+  const at = (expireTime: string | undefined, status = 0): ShareSettingsState => ({ ...olds, expireTime, status });
+
+  it.each([
+    ["an active link, far from expiry", inDays(20), 0, undefined, undefined],
+    ["a link past its expireTime (status still 0)", inDays(-1), 0, undefined, /expired at .*renewing for 30 days/],
+    ["a link reported expired (status 3)", inDays(1), 3, undefined, /expired/],
+    ["a link reported invalid after its expiry (status 2)", inDays(-2), 2, undefined, /expired/],
+    ["renewBeforeDays 7, 3 days left → due", inDays(3), 0, 7, /expires in 3 days \(renewBeforeDays 7\), renewing/],
+    ["renewBeforeDays 7, 8 days left → not yet", inDays(8), 0, 7, undefined],
+    ["renewBeforeDays 7, exactly 7 days left → not yet", inDays(7), 0, 7, undefined],
+    ["no expiry although validDays 30 is declared", undefined, 0, undefined, /no expiry although validDays 30/],
+  ])("%s", (_name, expireTime, status, renewBeforeDays, renewal) => {
+    const plan = planSettingsChange(at(expireTime, status), { ...same, renewBeforeDays }, now);
+    if (renewal === undefined) {
+      expect(plan.renewal).toBeUndefined();
+    } else {
+      expect(plan.renewal).toMatch(renewal);
+      expect(plan.put).toBe(true);
+    }
+  });
+
+  it("validDays 0 with an expiry on the share is drift; without one it is not", () => {
+    expect(planSettingsChange(at(inDays(5)), { ...same, validDays: 0 }, now).renewal).toMatch(/although validDays 0 declares none/);
+    const never = { ...at(undefined), validDays: 0 };
+    expect(planSettingsChange(never, { ...same, validDays: 0 }, now)).toMatchObject({ put: false, changed: [] });
+  });
+
+  it("files deleted (status 1) and invalidated links (status 2 before expiry) are problems, never renewals", () => {
+    for (const status of [1, 2]) {
+      const plan = planSettingsChange(at(inDays(5), status), { ...same, renewBeforeDays: 10 }, now);
+      expect(plan.renewal).toBeUndefined();
+      expect(plan.problem).toMatch(status === 1 ? /files were deleted/ : /invalidated/);
+      expect(plan.put).toBe(false);
+    }
+  });
+
+  it("an expireTime in no documented form is a problem, not a renewal", () => {
+    expect(linkHealth(at("next tuesday"), 30, 5, now)).toEqual({ problem: expect.stringMatching(/"next tuesday" is in no form/) });
+  });
+
+  it("every documented time form is understood", () => {
+    const compact = inDays(-1).replace(/[-:]/g, "").replace(/\.\d{3}/, "");
+    const documented = inDays(-1).replace("T", " ").replace(/\.\d{3}Z$/, "");
+    for (const form of [compact, documented, String(Date.parse(inDays(-1)))]) {
+      expect(linkHealth(at(form), 30, undefined, now).renewal).toMatch(/expired/);
+    }
+  });
+});
+
+describe("state upgrade", () => {
+  it("reads version 1 state (0.1.0): originalSettings become originals, volatile fields go", () => {
+    const v1 = {
+      shareId: "100", validDays: 5, onDelete: "restore", extractCode: "MDg2K0vU", managedFields: ["extractCode"], viewCnt: 3, displayName: "a.txt",
+      originalSettings: { comment: "orig" }, __provider: "exports.handler = ...",
+    };
+    expect(upgradeShareSettingsState(v1)).toEqual({
+      stateVersion: 2, shareId: "100", validDays: 5, onDelete: "restore", extractCode: "MDg2K0vU", managedFields: ["extractCode"], originals: { comment: "orig" },
+    });
+  });
+});
