@@ -1,6 +1,7 @@
 import { ConfigurationError } from "../client/configurationError";
 import { ConfigLookup, ConnectionSettings, resolveConnectionSettings } from "../client/connectionSettings";
 import { KooDriveClient } from "../client/koodriveClient";
+import { REFRESH_STRATEGIES, RefreshStrategy, ShareReader, shareReaderFor } from "./shareReader";
 
 /** KooDrive edition: they differ in headers and in what `validDays: 0` means (see the README, "Editions"). */
 export type Edition = "carrier" | "enterprise";
@@ -61,6 +62,20 @@ export class ProviderContext {
       throw new ConfigurationError(['edition must be "carrier" or "enterprise": set stack config koodrive:edition or the environment variable KOODRIVE_EDITION']);
     }
     return value;
+  }
+
+  /** `koodrive:refreshStrategy` / `KOODRIVE_REFRESH_STRATEGY`: `auto` (default), `get` or `list`. */
+  refreshStrategy(): RefreshStrategy {
+    const value = (this.config("koodrive:refreshStrategy") ?? this.env.KOODRIVE_REFRESH_STRATEGY ?? "").trim() || "auto";
+    if (!REFRESH_STRATEGIES.includes(value as RefreshStrategy)) {
+      throw new ConfigurationError([`refreshStrategy must be one of ${REFRESH_STRATEGIES.join(", ")}: set stack config koodrive:refreshStrategy or the environment variable KOODRIVE_REFRESH_STRATEGY`]);
+    }
+    return value as RefreshStrategy;
+  }
+
+  /** How refresh reads the shares of `userId` (default: the configured user). */
+  reader(userId?: string): ShareReader {
+    return shareReaderFor(this.client(userId), this.refreshStrategy());
   }
 
   /** A notice about one share, shown in the engine's output. Never pass a secret. */

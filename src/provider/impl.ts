@@ -35,6 +35,7 @@ function configure(instance: ProviderInstance, req: pulumi.dynamic.ConfigureRequ
   instance.koodriveContext = context;
   context.settings();
   context.edition();
+  context.refreshStrategy();
 }
 
 /** The one entry point of the serialized shims: `run(this, kind, method, ...args)`. */

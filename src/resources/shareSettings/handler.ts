@@ -59,11 +59,13 @@ export const shareSettingsHandler: ResourceHandler = {
   /** Refresh: the share as it is now; changes made outside Pulumi come back as inputs, so they show as drift. */
   async read(ctx, id, props) {
     const state = upgradeShareSettingsState(props);
-    const live = await findShare(ctx.client(state.userId), id);
+    const live = await ctx.reader(state.userId).read(id);
     if (live === undefined) return {};
     const inputs: Props = { shareId: id, userId: state.userId, validDays: state.validDays, onDelete: state.onDelete, renewBeforeDays: state.renewBeforeDays };
     for (const field of state.managedFields) inputs[field] = live[field] ?? "";
-    const outs = stateFrom(inputs, live, state.originals);
+    // updateTime stays the one of this resource's own last write (the list API does not report it, and delete uses it
+    // to tell whether someone else wrote since).
+    const outs = stateFrom(inputs, { ...live, updateTime: state.updateTime }, state.originals);
     const { problem } = linkHealth(upgradeShareSettingsState(outs), state.validDays, undefined, ctx.now());
     if (problem) ctx.notice(id, `warning: ${problem}`);
     return { id, props: outs, inputs: plain(inputs) };

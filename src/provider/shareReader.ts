@@ -1,0 +1,63 @@
+import type { KooDriveClient } from "../client/koodriveClient";
+import type { ShareLink } from "../client/responses";
+import { findShare } from "./findShare";
+
+/** How refresh reads shares: one GET each, or the owner's whole list in pages of 100 (see the README, "Refresh"). */
+export type RefreshStrategy = "auto" | "get" | "list";
+export const REFRESH_STRATEGIES: readonly RefreshStrategy[] = ["auto", "get", "list"];
+
+/** `auto` reads this many shares of one owner with GET before it lists that owner's shares instead. */
+export const AUTO_LIST_AFTER_READS = 5;
+/** A listing serves reads for this long; a refresh run reads everything well within it. */
+const LISTING_TTL_MS = 60_000;
+const PAGE_SIZE = 100;
+
+/** All shares of the client's user, by ID: ⌈S/100⌉ requests. */
+async function listAll(client: KooDriveClient): Promise<Map<string, ShareLink>> {
+  const shares = new Map<string, ShareLink>();
+  let cursor: string | undefined;
+  do {
+    const page = await client.listShares({ pageSize: PAGE_SIZE, pageCursor: cursor });
+    for (const share of page.shareLinks) shares.set(share.shareId, share);
+    cursor = page.nextCursor;
+  } while (cursor !== undefined && cursor !== "");
+  return shares;
+}
+
+/**
+ * Reads shares for refresh. Every resource's `read` runs in the same provider process, so reads of one owner can
+ * share one listing: 1,000 managed shares cost ⌈S/100⌉ list pages instead of 1,000 GETs. A share missing from the
+ * listing is confirmed with a GET before it is reported gone (listings may lag a write).
+ */
+export class ShareReader {
+  private reads = 0;
+  private listing: { at: number; shares: Promise<Map<string, ShareLink>> } | undefined;
+
+  constructor(private readonly client: KooDriveClient, private readonly strategy: RefreshStrategy, private readonly now: () => number = Date.now) {}
+
+  async read(shareId: string): Promise<ShareLink | undefined> {
+    this.reads += 1;
+    const useList = this.strategy === "list" || (this.strategy === "auto" && this.reads > AUTO_LIST_AFTER_READS);
+    if (!useList) return findShare(this.client, shareId);
+    if (this.listing === undefined || this.now() - this.listing.at > LISTING_TTL_MS) {
+      const shares = listAll(this.client);
+      this.listing = { at: this.now(), shares };
+      // A failed listing is not cached: the next read tries again.
+      shares.catch(() => { if (this.listing?.shares === shares) this.listing = undefined; });
+    }
+    const found = (await this.listing.shares).get(shareId);
+    return found ?? findShare(this.client, shareId);
+  }
+}
+
+const readers = new WeakMap<KooDriveClient, ShareReader>();
+
+/** The process-wide reader for a client (one per owner and connection settings) and strategy. */
+export function shareReaderFor(client: KooDriveClient, strategy: RefreshStrategy): ShareReader {
+  let reader = readers.get(client);
+  if (reader === undefined) {
+    reader = new ShareReader(client, strategy);
+    readers.set(client, reader);
+  }
+  return reader;
+}

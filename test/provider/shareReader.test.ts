@@ -1,0 +1,58 @@
+import { Emulator } from "../../src/emulator";
+import { KooDriveClient } from "../../src/client/koodriveClient";
+import { AUTO_LIST_AFTER_READS, ShareReader } from "../../src/provider/shareReader";
+import { OTHER_USER_ID, USER_ID, settingsFor, testEmulator } from "../support/fixtures";
+
+let emulator: Emulator;
+let ids: string[];
+
+beforeAll(async () => {
+  emulator = await testEmulator();
+  // 250 shares of the user (3 list pages), plus someone else's.
+  ids = Array.from({ length: 250 }, (_, i) => emulator.seedShare({ ownerId: USER_ID, comment: `c${i}`, extractCode: `Code${String(i).padStart(4, "0")}` }).shareId as string);
+  emulator.seedShare({ ownerId: OTHER_USER_ID });
+});
+afterAll(() => emulator.close());
+beforeEach(() => emulator.requests.clear());
+
+const client = () => new KooDriveClient(settingsFor(emulator, { maxRetries: 0 }));
+const requests = () => emulator.requests.all().map((r) => `${r.method} ${r.path.replace(/\d{19}/, "ID")}`);
+
+describe("ShareReader (refresh strategies)", () => {
+  it("get: one GET per share", async () => {
+    const reader = new ShareReader(client(), "get");
+    await Promise.all(ids.slice(0, 20).map((id) => reader.read(id)));
+    expect(requests()).toEqual(Array(20).fill("GET /koodrive/ose/v1/share/ID"));
+  });
+
+  it("list: ⌈S/100⌉ list pages serve every read, and give the same shares as GET", async () => {
+    const viaList = new ShareReader(client(), "list");
+    const listed = await Promise.all(ids.map((id) => viaList.read(id)));
+    expect(requests()).toEqual(Array(3).fill("GET /koodrive/ose/v1/share"));
+    const viaGet = new ShareReader(client(), "get");
+    const got = await Promise.all(ids.map((id) => viaGet.read(id)));
+    const fields = ["shareId", "extractCode", "comment", "expireTime", "status", "shortUrl", "linkUrl"] as const;
+    const pick = (s: Record<string, unknown> | undefined) => Object.fromEntries(fields.map((f) => [f, s?.[f]]));
+    expect(listed.map(pick)).toEqual(got.map(pick));
+  });
+
+  it(`auto: the first ${AUTO_LIST_AFTER_READS} reads use GET, then one listing serves the rest`, async () => {
+    const reader = new ShareReader(client(), "auto");
+    for (const id of ids.slice(0, AUTO_LIST_AFTER_READS)) await reader.read(id);
+    await Promise.all(ids.slice(AUTO_LIST_AFTER_READS).map((id) => reader.read(id)));
+    expect(requests()).toEqual([...Array(AUTO_LIST_AFTER_READS).fill("GET /koodrive/ose/v1/share/ID"), ...Array(3).fill("GET /koodrive/ose/v1/share")]);
+  });
+
+  it("a share missing from the listing is confirmed with a GET before it is reported gone", async () => {
+    const reader = new ShareReader(client(), "list");
+    expect(await reader.read("1234567890123456789")).toBeUndefined();
+    expect(requests()).toEqual([...Array(3).fill("GET /koodrive/ose/v1/share"), "GET /koodrive/ose/v1/share/ID"]);
+  });
+
+  it("a failed listing is not kept: the next read lists again", async () => {
+    const reader = new ShareReader(client(), "list");
+    emulator.faults.set({ failNext: 1, failStatus: 500 });
+    await expect(reader.read(ids[0]!)).rejects.toThrow(/HTTP 500/);
+    expect((await reader.read(ids[0]!))?.shareId).toBe(ids[0]);
+  });
+});
