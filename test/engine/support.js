@@ -15,12 +15,14 @@ async function engineFixture({ projectName, auth = "token" }) {
   const emulator = await startEmulator({ tokens: [TOKEN], apps: { [APP_ID]: APP_SECRET } });
   /** Resources the program declares: name → args. */
   const desired = {};
+  /** Resource options by resource name (e.g. aliases). */
+  const options = {};
   const program = async () => {
     const { KooDriveShareSettings } = require("pulumi-koodrive");
     const outputs = {};
     for (const [name, args] of Object.entries(desired)) {
       // extractCode is passed in plaintext on purpose: the resource itself must make it a secret.
-      const r = new KooDriveShareSettings(name, args);
+      const r = new KooDriveShareSettings(name, args, options[name]);
       outputs[`${name}Comment`] = r.comment;
       outputs[`${name}ExpireTime`] = r.expireTime;
     }
@@ -40,6 +42,7 @@ async function engineFixture({ projectName, auth = "token" }) {
   return {
     emulator,
     desired,
+    options,
     stack,
     handle,
     puts,

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { providerFor } from "../../provider/providers";
 import { claimShare, rejectImportOption, rejectUnknownArgs } from "../common/programChecks";
-import { RESOURCE_TYPES } from "../registry";
+import { RESOURCE_TYPES, typeToken } from "../registry";
 import { ShareOriginals } from "../shareOriginals/resource";
 import { KooDriveShareSettingsArgs, OnDelete, SHARE_SETTINGS_ARG_NAMES } from "./args";
 import { SHARE_SETTINGS_OUTPUTS, ShareSettingsOutputName } from "./state";
@@ -60,7 +60,11 @@ export class KooDriveShareSettings extends pulumi.dynamic.Resource {
     }
     const originals =
       onDelete === "restore"
-        ? new ShareOriginals(`${name}-originals`, { shareId: args.shareId, userId: args.userId }, { parent: opts.parent, protect: opts.protect, dependsOn: opts.dependsOn })
+        ? new ShareOriginals(
+            companionName(name),
+            { shareId: args.shareId, userId: args.userId },
+            { parent: opts.parent, protect: opts.protect, dependsOn: opts.dependsOn, aliases: companionAliases(opts.aliases) },
+          )
         : undefined;
     const seeded = Object.fromEntries(SHARE_SETTINGS_OUTPUTS.map((key) => [key, undefined])) as Record<ShareSettingsOutputName, undefined>;
     const props = {
@@ -76,6 +80,29 @@ export class KooDriveShareSettings extends pulumi.dynamic.Resource {
     const { module, type } = RESOURCE_TYPES.shareSettings;
     super(providerFor("shareSettings"), name, props, { ...opts, additionalSecretOutputs: secretOutputs }, module, type);
   }
+}
+
+/** The companion `ShareOriginals` resource's name. */
+function companionName(name: string): string {
+  return `${name}-originals`;
+}
+
+/**
+ * A rename of the settings resource through `aliases` renames its companion the same way, so the recorded originals
+ * move with it instead of being read again (by then the share holds the declared settings, not the originals).
+ */
+function companionAliases(aliases: pulumi.CustomResourceOptions["aliases"]): pulumi.CustomResourceOptions["aliases"] {
+  return aliases?.map((alias) => {
+    if (typeof alias === "string") {
+      const parts = alias.split("::");
+      parts[parts.length - 2] = typeToken("shareOriginals");
+      parts[parts.length - 1] = companionName(parts[parts.length - 1]!);
+      return parts.join("::");
+    }
+    if (pulumi.Output.isInstance(alias)) return alias;
+    const { type: _settingsType, ...rest } = alias as pulumi.Alias;
+    return rest.name === undefined ? rest : { ...rest, name: pulumi.output(rest.name).apply(companionName) };
+  });
 }
 
 /** Output properties the class declares (all but `urn` and `id`). */
