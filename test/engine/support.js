@@ -28,7 +28,8 @@ async function engineFixture({ projectName, auth = "token" }) {
     }
     return outputs;
   };
-  const env = { KOODRIVE_MAX_RETRIES: "0" };
+  // Provider processes load the shifted-clock preload, so a test can move "now" for them (see advanceDays below).
+  const env = { KOODRIVE_MAX_RETRIES: "0", NODE_OPTIONS: `--require ${require.resolve("../support/shiftedClock.js")}` };
   if (auth === "app") Object.assign(env, { KOODRIVE_APP_ID: APP_ID, KOODRIVE_APP_SECRET: APP_SECRET });
   const handle = await openStack({ projectName, program, env });
   const { stack } = handle;
@@ -44,6 +45,12 @@ async function engineFixture({ projectName, auth = "token" }) {
     desired,
     options,
     stack,
+    /** Moves time `days` ahead of real time for the emulator and for the provider processes of later operations. */
+    async advanceTo(days) {
+      const ms = Math.round(days * 24 * 60 * 60 * 1000);
+      emulator.clock.setOffset(ms);
+      stack.workspace.envVars.KOODRIVE_TEST_CLOCK_OFFSET_MS = String(ms);
+    },
     handle,
     puts,
     async close() {
