@@ -1,0 +1,101 @@
+// Correct under failure (issue: "adoption originals survive crashes"): whatever interrupts an adoption with
+// onDelete "restore" — a kill -9 of the CLI (alone, or with its provider processes) after the originals were read or
+// after the PUT landed, or a PUT whose answer is lost, truncated, late or a 500 although it applied — destroy must
+// put back the share's TRUE original settings, never the declared ones.
+"use strict";
+const assert = require("node:assert/strict");
+const fs = require("node:fs");
+const path = require("node:path");
+const { after, before, test } = require("node:test");
+const { engineFixture, USER_ID } = require("./support");
+const { killEngine, waitFor } = require("./processes");
+
+const ORIGINAL = { comment: "the true original", extractCode: "Orig1234" };
+const DECLARED = { validDays: 3, comment: "declared", extractCode: "Decl4567", onDelete: "restore" };
+
+let f;
+before(async () => {
+  f = await engineFixture({ projectName: "crash" });
+  f.stack.workspace.envVars.KOODRIVE_TIMEOUT_MS = "3000";
+});
+after(() => f.close());
+
+/** After a killed CLI: cancel the update if the backend still holds it locked, as a user would (`pulumi cancel`). */
+async function unlock() {
+  try {
+    await f.stack.cancel();
+  } catch {
+    // nothing to cancel
+  }
+  const locks = path.join(f.handle.stateDir, ".pulumi", "locks");
+  if (fs.existsSync(locks)) fs.rmSync(locks, { recursive: true, force: true });
+}
+
+/** Runs one scenario on a fresh share: `interrupt` disturbs the first up; then up again, destroy, and check. */
+async function scenario(name, interrupt) {
+  const share = f.emulator.seedShare({ ownerId: USER_ID, ...ORIGINAL, validDays: 20 });
+  for (const key of Object.keys(f.desired)) delete f.desired[key];
+  f.desired[name] = { shareId: share.shareId, ...DECLARED };
+  f.emulator.requests.clear();
+  await interrupt(share);
+  f.emulator.faults.clear();
+  await unlock();
+  await f.stack.up();
+  assert.equal(f.emulator.getShare(share.shareId).comment, "declared");
+  await f.stack.destroy();
+  const after = f.emulator.getShare(share.shareId);
+  assert.deepEqual({ comment: after.comment, extractCode: after.extractCode }, ORIGINAL, `${name}: destroy restored the true originals`);
+  const hoursOff = Math.abs(Date.parse(after.expireTime) - Date.parse(share.expireTime)) / 3.6e6;
+  assert.ok(hoursOff < 24, `${name}: restored expiry within a day of the original (off by ${hoursOff.toFixed(1)} h)`);
+}
+
+/** Starts `up`, waits for `moment`, kills the engine; the interrupted up must fail. */
+async function killDuringUp(moment, what, providersToo) {
+  const up = f.stack.up().then(() => "finished", (e) => e);
+  await waitFor(moment, 60_000, what);
+  const killed = killEngine({ providersToo });
+  assert.ok(killed.length > 0, "killed the CLI");
+  const outcome = await up;
+  assert.notEqual(outcome, "finished", "the interrupted up did not finish");
+  // An orphaned provider process may still send its request: give it time to land before the rerun.
+  await new Promise((r) => setTimeout(r, providersToo ? 200 : 3000));
+}
+
+const gotOriginals = (share) => () => f.emulator.requests.all().some((r) => r.method === "GET" && r.path.endsWith(share.shareId));
+const putApplied = (share) => () => f.emulator.getShare(share.shareId).comment === "declared";
+
+for (const providersToo of [false, true]) {
+  const who = providersToo ? "the CLI and its provider processes" : "only the CLI";
+  test(`kill -9 of ${who} after the originals were read`, async () => {
+    await scenario(`afterget${providersToo ? "all" : "cli"}`, async (share) => {
+      f.emulator.faults.set({ latencyMs: 1500 });
+      await killDuringUp(gotOriginals(share), "the originals GET", providersToo);
+    });
+  });
+
+  test(`kill -9 of ${who} after the PUT landed, before its answer`, async () => {
+    await scenario(`afterput${providersToo ? "all" : "cli"}`, async (share) => {
+      f.emulator.faults.set({ delayAfterApplyNext: 1, afterApplyDelayMs: 2500 });
+      await killDuringUp(putApplied(share), "the PUT to apply", providersToo);
+    });
+  });
+}
+
+for (const [fault, extra] of [
+  ["dropAfterApplyNext", {}],
+  ["truncateAfterApplyNext", {}],
+  ["failAfterApplyNext", {}],
+  ["delayAfterApplyNext", { afterApplyDelayMs: 6000 }],
+]) {
+  test(`a PUT that applied but whose answer was lost (${fault}) is reconciled: one up converges`, async () => {
+    await scenario(fault.toLowerCase(), async (share) => {
+      f.emulator.faults.set({ [fault]: 1, ...extra });
+      await f.stack.up();
+      // A delayed answer is logged only when it is finally sent.
+      await waitFor(() => f.puts().length >= 1, 15_000, "the PUT in the request log");
+      const puts = f.puts();
+      assert.equal(puts.length, 1, "the PUT was not blindly repeated: the share read back showed it applied");
+      assert.equal(f.emulator.getShare(share.shareId).comment, "declared");
+    });
+  });
+}
