@@ -9,10 +9,10 @@ const APP_SECRET = "engine-app-secret-3f9d2c7a1b";
 const USER_ID = "1505084218764547200";
 
 /** Starts an emulator and a stack wired to it. `auth` is "token" (stack config secret) or "app" (environment). */
-async function engineFixture({ projectName, auth = "token" }) {
+async function engineFixture({ projectName, auth = "token", edition = "carrier" }) {
   ensureSelfLink();
   const { startEmulator } = require(`${repoRoot}/dist/emulator`);
-  const emulator = await startEmulator({ tokens: [TOKEN], apps: { [APP_ID]: APP_SECRET } });
+  const emulator = await startEmulator({ tokens: [TOKEN], apps: { [APP_ID]: APP_SECRET }, edition });
   /** Resources the program declares: name → args. */
   const desired = {};
   /** Resource options by resource name (e.g. aliases). */
@@ -37,6 +37,7 @@ async function engineFixture({ projectName, auth = "token" }) {
     "koodrive:endpoint": { value: emulator.url },
     "koodrive:userId": { value: USER_ID },
     "koodrive:agentName": { value: "engine-test" },
+    "koodrive:edition": { value: edition },
   });
   if (auth === "token") await stack.setConfig("koodrive:accessToken", { value: TOKEN, secret: true });
   const puts = () => emulator.requests.all().filter((r) => r.method === "PUT");
