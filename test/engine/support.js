@@ -8,11 +8,14 @@ const APP_ID = "engine-app-0001";
 const APP_SECRET = "engine-app-secret-3f9d2c7a1b";
 const USER_ID = "1505084218764547200";
 
-/** Starts an emulator and a stack wired to it. `auth` is "token" (stack config secret) or "app" (environment). */
-async function engineFixture({ projectName, auth = "token" }) {
+/**
+ * Starts an emulator and a stack wired to it. `auth` is "token" (stack config secret) or "app" (environment).
+ * `emulatorOptions` are added to the emulator's; `env` is added to the engine's environment.
+ */
+async function engineFixture({ projectName, auth = "token", emulatorOptions = {}, env: extraEnv = {} }) {
   ensureSelfLink();
   const { startEmulator } = require(`${repoRoot}/dist/emulator`);
-  const emulator = await startEmulator({ tokens: [TOKEN], apps: { [APP_ID]: APP_SECRET } });
+  const emulator = await startEmulator({ tokens: [TOKEN], apps: { [APP_ID]: APP_SECRET }, ...emulatorOptions });
   /** Resources the program declares: name → args. */
   const desired = {};
   const program = async () => {
@@ -26,7 +29,7 @@ async function engineFixture({ projectName, auth = "token" }) {
     }
     return outputs;
   };
-  const env = { KOODRIVE_MAX_RETRIES: "0" };
+  const env = { KOODRIVE_MAX_RETRIES: "0", ...extraEnv };
   if (auth === "app") Object.assign(env, { KOODRIVE_APP_ID: APP_ID, KOODRIVE_APP_SECRET: APP_SECRET });
   const handle = await openStack({ projectName, program, env });
   const { stack } = handle;
