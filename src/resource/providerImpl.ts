@@ -4,6 +4,7 @@
  * credentials) is captured into the closure Pulumi stores.
  */
 import type * as pulumi from "@pulumi/pulumi";
+import { KooDriveClientFactory } from "../client/clientFactory";
 import { ConfigLookup, resolveConnectionSettings } from "../client/connectionSettings";
 import { KooDriveClient, UpdateShareBody } from "../client/koodriveClient";
 import { KooDriveError } from "../client/koodriveError";
@@ -22,9 +23,20 @@ const API_OUTPUT_FIELDS = [
 
 let stackConfig: ConfigLookup = () => undefined;
 
-/** Receives the stack configuration (plaintext, secrets included) once per provider process. */
+/**
+ * One per provider process: all resources' requests share its per-endpoint request budget and server clock, and
+ * one credential rejection stops the requests of every resource. Retries and long waits go to stderr, which the
+ * engine shows in its output (attributed to the stack, hence the shareId in each message).
+ */
+const clients = new KooDriveClientFactory({ onEvent: (event) => console.error(event.message) });
+
+/**
+ * Receives the stack configuration (plaintext, secrets included) once per provider process, and checks the
+ * connection settings then, so missing or malformed ones fail `pulumi preview` once, before any resource is sent.
+ */
 export async function configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
   stackConfig = (key) => req.config.get(key);
+  resolveConnectionSettings(stackConfig, process.env);
 }
 
 /** Replaces the stack-config source; for tests that call the methods directly. */
@@ -33,7 +45,7 @@ export function setConfigLookup(lookup: ConfigLookup): void {
 }
 
 function client(): KooDriveClient {
-  return new KooDriveClient(resolveConnectionSettings(stackConfig, process.env));
+  return clients.clientFor(resolveConnectionSettings(stackConfig, process.env));
 }
 
 /** Pulumi `check`: one failure per bad property, before any API call. */

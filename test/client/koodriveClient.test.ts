@@ -16,8 +16,11 @@ beforeEach(async () => {
 });
 afterEach(() => emulator.close());
 
+/** Jitter fixed at half its range: a Retry-After of 2 s waits 2.5 s. */
+const halfJitter = () => 0.5;
+
 function client(overrides: Parameters<typeof settingsFor>[1] = {}) {
-  return new KooDriveClient(settingsFor(emulator, overrides), { sleep: fastSleep });
+  return new KooDriveClient(settingsFor(emulator, overrides), { sleep: fastSleep, random: halfJitter });
 }
 
 async function failure(p: Promise<unknown>): Promise<KooDriveError> {
@@ -88,11 +91,11 @@ describe("KooDriveClient against the emulator", () => {
     expect(e.request.traceId).toHaveLength(58);
   });
 
-  it("retries 503 with Retry-After, then succeeds", async () => {
+  it("retries 503 with Retry-After plus jitter, then succeeds", async () => {
     const share = emulator.seedShare({ ownerId: USER_ID });
     emulator.faults.set({ failNext: 2, failStatus: 503, retryAfterSeconds: 2 });
     await client().updateShare(share.shareId as string, { validDays: 1 });
-    expect(sleeps).toEqual([2000, 2000]);
+    expect(sleeps).toEqual([2500, 2500]);
     expect(emulator.requests.all().map((r) => r.status)).toEqual([503, 503, 200]);
   });
 
@@ -100,7 +103,7 @@ describe("KooDriveClient against the emulator", () => {
     const share = emulator.seedShare({ ownerId: USER_ID });
     emulator.faults.set({ failNext: 1, failStatus: 429 });
     await client().getShare(share.shareId as string);
-    expect(sleeps).toEqual([1000]);
+    expect(sleeps).toEqual([1250]);
   });
 
   it("retries a reset connection for idempotent requests", async () => {
