@@ -5,6 +5,7 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { KooDriveClientFactory } from "../client/clientFactory";
+import { ConfigurationError } from "../client/configurationError";
 import { ConfigLookup, resolveConnectionSettings } from "../client/connectionSettings";
 import { KooDriveClient, UpdateShareBody } from "../client/koodriveClient";
 import { KooDriveError } from "../client/koodriveError";
@@ -36,7 +37,14 @@ const clients = new KooDriveClientFactory({ onEvent: (event) => console.error(ev
  */
 export async function configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
   stackConfig = (key) => req.config.get(key);
-  resolveConnectionSettings(stackConfig, process.env);
+  try {
+    resolveConnectionSettings(stackConfig, process.env);
+  } catch (e) {
+    // Configure runs inside the SDK's `check` handler, which prints `${error}: ${error.stack}`: with the trace left
+    // in, the problem list would be printed twice, followed by frames that say nothing about the stack config.
+    if (e instanceof ConfigurationError) e.stack = "";
+    throw e;
+  }
 }
 
 /** Replaces the stack-config source; for tests that call the methods directly. */
