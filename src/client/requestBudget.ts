@@ -23,14 +23,21 @@ export interface BudgetPolicy {
   readonly rateIncreasePerSecond: number;
   /** A request queued for longer than this is reported (see `onLongWait`). */
   readonly longWaitMs: number;
+  /**
+   * Whether a `Retry-After` pauses every request to the endpoint (once per round, with the decrease), not only the
+   * retry of the throttled one: against a per-minute quota, requests sent during the pause would all be refused and
+   * count against the quota too.
+   */
+  readonly retryAfterPausesEndpoint: boolean;
 }
 
-/** Halve on throttling, +1 request/s per second of success, report waits over 2 s. */
+/** Halve on throttling and pause for its Retry-After, +1 request/s per second of success, report waits over 2 s. */
 export const defaultBudgetPolicy: BudgetPolicy = Object.freeze({
   decreaseFactor: 0.5,
   minRequestsPerSecond: 0.5,
   rateIncreasePerSecond: 1,
   longWaitMs: 2_000,
+  retryAfterPausesEndpoint: true,
 });
 
 /** The adaptive part of a budget. */
@@ -64,10 +71,10 @@ export interface ThrottleEvent {
   readonly recentStartsPerSecond: number;
 }
 
-/** Multiplicative decrease (once per round of requests) and the pause the server asked for. */
+/** Multiplicative decrease and the pause the server asked for, once per round of requests. */
 export function afterThrottle(state: BudgetState, policy: BudgetPolicy, event: ThrottleEvent): BudgetState {
-  const pausedUntil = Math.max(state.pausedUntil, event.now + (event.retryAfterMs ?? 0));
-  if (event.requestStartedAt < state.lastDecreaseAt) return { ...state, pausedUntil };
+  if (event.requestStartedAt < state.lastDecreaseAt) return state;
+  const pausedUntil = policy.retryAfterPausesEndpoint ? Math.max(state.pausedUntil, event.now + (event.retryAfterMs ?? 0)) : state.pausedUntil;
   const rate = state.requestsPerSecond ?? Math.max(event.recentStartsPerSecond, policy.minRequestsPerSecond);
   return {
     concurrency: Math.max(1, Math.floor(state.concurrency * policy.decreaseFactor)),

@@ -9,10 +9,15 @@ describe("request budget decisions (AIMD)", () => {
     // [before, throttle event, after]
     ["no rate yet: halves the rate seen in the last second", state({}), { now: 5000, requestStartedAt: 4900, recentStartsPerSecond: 12 }, { concurrency: 8, requestsPerSecond: 6, pausedUntil: 5000, lastDecreaseAt: 5000 }],
     ["a Retry-After pauses every new request", state({ requestsPerSecond: 4 }), { now: 5000, requestStartedAt: 4900, retryAfterMs: 1000, recentStartsPerSecond: 4 }, { concurrency: 8, requestsPerSecond: 2, pausedUntil: 6000 }],
-    ["sent before the last decrease: only the pause", state({ concurrency: 8, requestsPerSecond: 6, lastDecreaseAt: 5000 }), { now: 5100, requestStartedAt: 4950, retryAfterMs: 1000, recentStartsPerSecond: 9 }, { concurrency: 8, requestsPerSecond: 6, pausedUntil: 6100, lastDecreaseAt: 5000 }],
+    ["sent before the last decrease: nothing changes", state({ concurrency: 8, requestsPerSecond: 6, pausedUntil: 6000, lastDecreaseAt: 5000 }), { now: 5100, requestStartedAt: 4950, retryAfterMs: 1000, recentStartsPerSecond: 9 }, { concurrency: 8, requestsPerSecond: 6, pausedUntil: 6000, lastDecreaseAt: 5000 }],
     ["floors: one request in flight, the minimum rate", state({ concurrency: 1, requestsPerSecond: 0.6 }), { now: 1, requestStartedAt: 1, recentStartsPerSecond: 1 }, { concurrency: 1, requestsPerSecond: 0.5 }],
   ] as const)("throttled, %s", (_name, before, event, expected) => {
     expect(afterThrottle(before, policy, event)).toMatchObject(expected);
+  });
+
+  it("with retryAfterPausesEndpoint off, only the throttled request waits its Retry-After", () => {
+    const after = afterThrottle(state({ requestsPerSecond: 4 }), { ...policy, retryAfterPausesEndpoint: false }, { now: 5000, requestStartedAt: 4900, retryAfterMs: 1000, recentStartsPerSecond: 4 });
+    expect(after).toMatchObject({ requestsPerSecond: 2, pausedUntil: 0 });
   });
 
   it.each([
