@@ -5,8 +5,8 @@ import { join } from "node:path";
 import { KooDriveClientEvent } from "../../src/client/clientEvents";
 import { KooDriveClientFactory } from "../../src/client/clientFactory";
 import { KooDriveClient } from "../../src/client/koodriveClient";
-import { KooDriveError } from "../../src/client/koodriveError";
 import { Emulator } from "../../src/emulator";
+import { kooDriveFailure } from "./kooDriveFailure";
 import { TOKEN, USER_ID, settingsFor, testEmulator } from "../support/fixtures";
 
 let emulator: Emulator | undefined;
@@ -20,15 +20,6 @@ async function start(options: Parameters<typeof testEmulator>[0] = {}): Promise<
   return emulator;
 }
 
-async function rejection(p: Promise<unknown>): Promise<KooDriveError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(KooDriveError);
-    return e as KooDriveError;
-  }
-  throw new Error("expected a KooDriveError");
-}
 
 describe("throttling: one adaptive budget per endpoint", () => {
   it("many concurrent operations against a 10 requests/s throttle all succeed, and each retry is reported", async () => {
@@ -53,7 +44,7 @@ describe("throttling: one adaptive budget per endpoint", () => {
     const e = await start({ faults: { failNext: 100, failStatus: 429, retryAfterSeconds: 1 } });
     const share = e.seedShare({ ownerId: USER_ID });
     const client = new KooDriveClient(settingsFor(e, { throttleRetryTimeoutMs: 2_500 }), { random: () => 0 });
-    const error = await rejection(client.getShare(share.shareId as string));
+    const error = await kooDriveFailure(client.getShare(share.shareId as string));
     expect(error).toMatchObject({ status: 429 });
     expect(error.request.attempts).toBe(3); // at 0, 1 and 2 s; the next retry would end after 2.5 s
   }, 10_000);
@@ -100,13 +91,13 @@ describe("one bad credential, one request", () => {
     const shares = Array.from({ length: 8 }, () => e.seedShare({ ownerId: USER_ID }));
     const factory = new KooDriveClientFactory();
     const wrong = settingsFor(e, { auth: { kind: "token", accessToken: "wrong-token-0123" } });
-    const errors = await Promise.all(shares.map((s) => rejection(factory.clientFor(wrong).getShare(s.shareId as string))));
+    const errors = await Promise.all(shares.map((s) => kooDriveFailure(factory.clientFor(wrong).getShare(s.shareId as string))));
     expect(e.requests.all()).toHaveLength(1);
     expect(new Set(errors.map((error) => error.message)).size).toBe(1);
     expect(errors[0]).toMatchObject({ kind: "credentials", status: 401, isCredentialRejection: true });
     expect(errors[0]!.message).toMatch(/^KooDrive rejected the credentials \(HTTP 401, code 13000104: Unauthorized: unknown access token\.\)\. Fix koodrive:accessToken \/ KOODRIVE_ACCESS_TOKEN .* 20 minutes without use\.$/);
     expect(errors[0]!.message).not.toContain("wrong-token-0123");
-    await rejection(factory.clientFor(wrong).updateShare(shares[0]!.shareId as string, { validDays: 1 }));
+    await kooDriveFailure(factory.clientFor(wrong).updateShare(shares[0]!.shareId as string, { validDays: 1 }));
     expect(e.requests.all()).toHaveLength(1);
     // Other settings (the right token) are not affected.
     await factory.clientFor(settingsFor(e)).getShare(shares[0]!.shareId as string);
@@ -116,7 +107,7 @@ describe("one bad credential, one request", () => {
   it("names the app credentials when an HMAC signature is rejected", async () => {
     const e = await start();
     const client = new KooDriveClient(settingsFor(e, { auth: { kind: "app", appId: "unknown-app", appSecret: "some-app-secret" } }));
-    const error = await rejection(client.getShare("1"));
+    const error = await kooDriveFailure(client.getShare("1"));
     expect(error.message).toMatch(/Authentication failed: unknown AppId.*Fix koodrive:appId and koodrive:appSecret \/ KOODRIVE_APP_ID and KOODRIVE_APP_SECRET/);
   });
 
@@ -126,8 +117,8 @@ describe("one bad credential, one request", () => {
     const client = new KooDriveClient(settingsFor(e));
     await client.getShare(share.shareId as string);
     e.expireToken(TOKEN);
-    await rejection(client.getShare(share.shareId as string));
-    await rejection(client.getShare(share.shareId as string));
+    await kooDriveFailure(client.getShare(share.shareId as string));
+    await kooDriveFailure(client.getShare(share.shareId as string));
     expect(e.requests.all().map((r) => r.status)).toEqual([200, 401]);
   });
 });
@@ -157,7 +148,7 @@ describe("connection errors", () => {
     await new Promise<void>((r) => closed.close(() => r()));
     const events: KooDriveClientEvent[] = [];
     const client = new KooDriveClient({ ...settingsForUnreachable(port), maxRetries: 1 }, { onEvent: (event) => events.push(event), sleep: async () => undefined });
-    const error = await rejection(client.getShare("42"));
+    const error = await kooDriveFailure(client.getShare("42"));
     expect(error.message).toMatch(new RegExp(`network error ECONNREFUSED talking to 127\\.0\\.0\\.1:${port} \\(2 attempts`));
     expect(events.map((event) => event.message)).toEqual([expect.stringMatching(new RegExp(`^KooDrive GET /koodrive/ose/v1/share/42 got network error ECONNREFUSED talking to 127\\.0\\.0\\.1:${port} on attempt 1; retrying in`))]);
   });
@@ -259,12 +250,12 @@ describe("proxies", () => {
     try {
       await new KooDriveClient(settingsFor(e, { proxy: withCredentials })).getShare(share.shareId as string);
       expect(proxy.seen).toHaveLength(1);
-      const refused = await rejection(new KooDriveClient(settingsFor(e, { proxy: withCredentials.replace("pr0xy-s3cret", "wrong-pass") })).getShare(share.shareId as string));
+      const refused = await kooDriveFailure(new KooDriveClient(settingsFor(e, { proxy: withCredentials.replace("pr0xy-s3cret", "wrong-pass") })).getShare(share.shareId as string));
       expect(refused.status).toBe(407);
     } finally {
       await proxy.close();
     }
-    const unreachable = await rejection(new KooDriveClient(settingsFor(e, { proxy: withCredentials, maxRetries: 0 })).getShare(share.shareId as string));
+    const unreachable = await kooDriveFailure(new KooDriveClient(settingsFor(e, { proxy: withCredentials, maxRetries: 0 })).getShare(share.shareId as string));
     expect(unreachable.message).toContain(`network error ECONNREFUSED talking to ${new URL(e.url).host} through proxy ${proxy.url}`);
     expect(JSON.stringify([unreachable.message, unreachable.toJSON(), String(unreachable.stack)])).not.toMatch(/pr0xy-s3cret|corp-user:/);
   });
