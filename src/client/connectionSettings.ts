@@ -1,4 +1,5 @@
 import { ConfigurationError } from "./configurationError";
+import { defaultRetryPolicy } from "./retryPolicy";
 
 /** How requests are authenticated. */
 export type AuthSettings = { kind: "token"; accessToken: string } | { kind: "app"; appId: string; appSecret: string };
@@ -66,10 +67,10 @@ export type ConfigLookup = (key: string) => string | undefined;
 /** Defaults of the optional settings. */
 export const SETTING_DEFAULTS = {
   timeoutMs: 30_000,
-  maxRetries: 3,
+  maxRetries: defaultRetryPolicy.limit,
   edition: "carrier" as KooDriveEdition,
-  /** Five minutes: long enough to outwait a gateway's per-minute quota, short enough to notice a stuck run. */
-  throttleRetryTimeoutMs: 300_000,
+  throttleRetryTimeoutMs: defaultRetryPolicy.throttleRetryTimeoutMs,
+  /** The engine's default `--parallel` (4 × CPUs) on a 4-core machine; the adaptive budget goes lower when throttled. */
   maxConcurrency: 16,
 };
 

@@ -115,7 +115,7 @@ export class KooDriveClient {
     this.policy = {
       ...defaultRetryPolicy,
       limit: settings.maxRetries,
-      throttleRetryTimeoutMs: settings.throttleRetryTimeoutMs ?? SETTING_DEFAULTS.throttleRetryTimeoutMs,
+      throttleRetryTimeoutMs: settings.throttleRetryTimeoutMs ?? defaultRetryPolicy.throttleRetryTimeoutMs,
       ...options.retryPolicy,
     };
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));

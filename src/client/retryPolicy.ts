@@ -46,6 +46,7 @@ export const defaultRetryPolicy: RetryPolicy = Object.freeze({
   limit: 3,
   statusCodes: [408, 500, 502, 503, 504],
   throttleStatusCodes: [429],
+  // Five minutes: long enough to outwait a gateway's per-minute quota, short enough to notice a stuck run.
   throttleRetryTimeoutMs: 300_000,
   idempotentMethods: ["GET", "PUT", "HEAD", "DELETE", "OPTIONS"],
   networkErrorCodes: ["ECONNRESET", "ECONNREFUSED", "ETIMEDOUT", "ECONNABORTED", "EPIPE", "EAI_AGAIN", "ENETUNREACH"],
