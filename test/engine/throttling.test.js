@@ -41,6 +41,7 @@ describe(`${SHARES} shares against a ${THROTTLE_RPS} requests/s throttle`, () =>
     assert.ok(throttled > 0, "the throttle must have fired, or this test proves nothing");
     const retryLine = output.split("\n").find((line) => /KooDrive (GET|PUT) \/koodrive\/ose\/v1\/share\/\d+ .*HTTP 429.*retry/.test(line));
     assert.ok(retryLine, `a retry line naming the share is printed; output was:\n${output.slice(-3000)}`);
+    console.log(`for example: ${retryLine.trim()}`);
     assert.ok(shares.some((share) => retryLine.includes(share.shareId)));
     assert.equal(output.includes("engine-test-token"), false, "no credential in the output");
   });
