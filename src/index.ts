@@ -8,6 +8,7 @@ export { KooDriveShareSettingsArgs, OnDelete } from "./resources/shareSettings/a
 export { KooDriveClient, UpdateShareBody, CreateShareBody, ShareListPage, ClientOptions } from "./client/koodriveClient";
 export { KooDriveError, KooDriveErrorKind, KooDriveRequestInfo } from "./client/koodriveError";
 export { ConfigurationError } from "./client/configurationError";
-export { ConnectionSettings, AuthSettings, resolveConnectionSettings, SETTING_SOURCES } from "./client/connectionSettings";
+export { ConnectionSettings, AuthSettings, KooDriveEdition, resolveConnectionSettings, SETTING_SOURCES } from "./client/connectionSettings";
+export { KooDriveClientEvent, KooDriveClientEventListener } from "./client/clientEvents";
 export { RetryPolicy, defaultRetryPolicy } from "./client/retryPolicy";
 export { ShareLink } from "./client/responses";

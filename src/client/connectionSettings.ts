@@ -1,7 +1,11 @@
 import { ConfigurationError } from "./configurationError";
+import { defaultRetryPolicy } from "./retryPolicy";
 
 /** How requests are authenticated. */
 export type AuthSettings = { kind: "token"; accessToken: string } | { kind: "app"; appId: string; appSecret: string };
+
+/** KooDrive edition: `carrier` requires `X-Hw-Agentname`; `enterprise` has no carrier and sends it only when set. */
+export type KooDriveEdition = "carrier" | "enterprise";
 
 /** Everything the client needs to reach KooDrive. Holds credentials: never store or print it. */
 export interface ConnectionSettings {
@@ -9,13 +13,26 @@ export interface ConnectionSettings {
   endpoint: string;
   /** KooDrive user id sent as `X-User-Id`. */
   userId: string;
-  /** Carrier name sent as `X-Hw-Agentname`. */
-  agentName: string;
+  /** Carrier name sent as `X-Hw-Agentname`; required on the carrier edition, optional on enterprise. */
+  agentName?: string;
   auth: AuthSettings;
   /** Per-attempt timeout. */
   timeoutMs: number;
-  /** Retries after the first attempt. */
+  /** Retries after the first attempt for server errors, timeouts and network errors (throttling has its own budget). */
   maxRetries: number;
+  /** Default `carrier`. */
+  edition?: KooDriveEdition;
+  /**
+   * Proxy for every request: a URL, or `"none"` for a direct connection. Unset: the standard `HTTPS_PROXY`,
+   * `HTTP_PROXY` and `NO_PROXY` variables decide.
+   */
+  proxy?: string;
+  /** Most requests in flight to this endpoint from one process; the adaptive budget stays at or below it. */
+  maxConcurrency?: number;
+  /** Most requests started per second to this endpoint from one process; unset: no fixed rate until KooDrive throttles. */
+  requestsPerSecond?: number;
+  /** How long an operation keeps retrying HTTP 429 answers before it fails. */
+  throttleRetryTimeoutMs?: number;
 }
 
 /** A setting's stack-config key (namespace `koodrive`) and environment variable. */
@@ -23,33 +40,72 @@ export const SETTING_SOURCES = {
   endpoint: { config: "koodrive:endpoint", env: "KOODRIVE_ENDPOINT" },
   userId: { config: "koodrive:userId", env: "KOODRIVE_USER_ID" },
   agentName: { config: "koodrive:agentName", env: "KOODRIVE_AGENT_NAME" },
+  edition: { config: "koodrive:edition", env: "KOODRIVE_EDITION" },
   accessToken: { config: "koodrive:accessToken", env: "KOODRIVE_ACCESS_TOKEN" },
   appId: { config: "koodrive:appId", env: "KOODRIVE_APP_ID" },
   appSecret: { config: "koodrive:appSecret", env: "KOODRIVE_APP_SECRET" },
   timeoutMs: { config: "koodrive:timeoutMs", env: "KOODRIVE_TIMEOUT_MS" },
   maxRetries: { config: "koodrive:maxRetries", env: "KOODRIVE_MAX_RETRIES" },
+  throttleRetryTimeoutMs: { config: "koodrive:throttleRetryTimeoutMs", env: "KOODRIVE_THROTTLE_RETRY_TIMEOUT_MS" },
+  maxConcurrency: { config: "koodrive:maxConcurrency", env: "KOODRIVE_MAX_CONCURRENCY" },
+  requestsPerSecond: { config: "koodrive:requestsPerSecond", env: "KOODRIVE_REQUESTS_PER_SECOND" },
+  proxy: { config: "koodrive:proxy", env: "KOODRIVE_PROXY" },
 } as const;
 
 type SettingName = keyof typeof SETTING_SOURCES;
 
+/**
+ * The credential settings. They are read as a group, and from the environment before stack config: the engine
+ * stores the stack config in state at each `up` and configures `refresh` and `destroy` from that stored copy, so
+ * only the environment can hand a rotated token to them.
+ */
+const CREDENTIALS = ["accessToken", "appId", "appSecret"] as const satisfies readonly SettingName[];
+
 /** Reads a stack-config key; returns undefined when it is not set. */
 export type ConfigLookup = (key: string) => string | undefined;
 
-const DEFAULT_TIMEOUT_MS = 30_000;
-const DEFAULT_MAX_RETRIES = 3;
+/** Defaults of the optional settings. */
+export const SETTING_DEFAULTS = {
+  timeoutMs: 30_000,
+  maxRetries: defaultRetryPolicy.limit,
+  edition: "carrier" as KooDriveEdition,
+  throttleRetryTimeoutMs: defaultRetryPolicy.throttleRetryTimeoutMs,
+  /** The engine's default `--parallel` (4 × CPUs) on a 4-core machine; the adaptive budget goes lower when throttled. */
+  maxConcurrency: 16,
+};
+
+/** Proxy values that mean "connect directly, whatever HTTPS_PROXY says". */
+const NO_PROXY_VALUES = ["", "none"];
 
 function howToSet(name: SettingName, secret = false): string {
   const s = SETTING_SOURCES[name];
   return `set stack config ${s.config} (pulumi config set${secret ? " --secret" : ""} ${s.config} ...) or the environment variable ${s.env}`;
 }
 
+/** How to replace a rejected credential, naming the setting that holds it; used in error messages. */
+export function credentialFixHint(auth: AuthSettings): string {
+  const names = auth.kind === "token" ? "koodrive:accessToken / KOODRIVE_ACCESS_TOKEN" : "koodrive:appId and koodrive:appSecret / KOODRIVE_APP_ID and KOODRIVE_APP_SECRET";
+  return (
+    `Fix ${names} (the KOODRIVE_* environment variables take precedence over stack config, and are the only way to ` +
+    `give refresh and destroy a new credential). KooDrive access tokens expire after 20 minutes without use.`
+  );
+}
+
 /**
- * Resolves connection settings: stack config first, then the environment. Every missing or malformed setting is
- * collected into one {@link ConfigurationError}; its text names keys, never values.
+ * Resolves connection settings: stack config first, then the environment, except for credentials, where the
+ * environment comes first (see {@link CREDENTIALS}). Every missing or malformed setting is collected into one
+ * {@link ConfigurationError}; its text names keys, never values.
  */
 export function resolveConnectionSettings(config: ConfigLookup, env: NodeJS.ProcessEnv): ConnectionSettings {
+  const envHasCredentials = CREDENTIALS.some((name) => (env[SETTING_SOURCES[name].env] ?? "").trim() !== "");
+  const raw = (name: SettingName): string | undefined => {
+    const fromConfig = config(SETTING_SOURCES[name].config);
+    const fromEnv = env[SETTING_SOURCES[name].env];
+    if ((CREDENTIALS as readonly SettingName[]).includes(name)) return envHasCredentials ? fromEnv : fromConfig;
+    return fromConfig ?? fromEnv;
+  };
   const read = (name: SettingName): string | undefined => {
-    const value = config(SETTING_SOURCES[name].config) ?? env[SETTING_SOURCES[name].env];
+    const value = raw(name);
     return value === undefined || value.trim() === "" ? undefined : value.trim();
   };
   const problems: string[] = [];
@@ -58,18 +114,23 @@ export function resolveConnectionSettings(config: ConfigLookup, env: NodeJS.Proc
     if (value === undefined) problems.push(`${name} is missing: ${howToSet(name)}`);
     return value ?? "";
   };
-  const integer = (name: SettingName, fallback: number, min: number, max: number): number => {
+  const number = (name: SettingName, min: number, max: number, integer = true): number | undefined => {
     const value = read(name);
-    if (value === undefined) return fallback;
+    if (value === undefined) return undefined;
     const n = Number(value);
-    if (!Number.isInteger(n) || n < min || n > max) problems.push(`${name} must be an integer from ${min} to ${max}: ${howToSet(name)}`);
+    if (!Number.isFinite(n) || (integer && !Number.isInteger(n)) || n < min || n > max) {
+      problems.push(`${name} must be ${integer ? "an integer" : "a number"} from ${min} to ${max}: ${howToSet(name)}`);
+    }
     return n;
   };
 
   const endpoint = required("endpoint");
   if (endpoint !== "" && !/^https?:\/\/[^/\s]+/i.test(endpoint)) problems.push(`endpoint must be an http(s) URL: ${howToSet("endpoint")}`);
   const userId = required("userId");
-  const agentName = required("agentName");
+  const editionValue = read("edition") ?? SETTING_DEFAULTS.edition;
+  const edition = editionValue.toLowerCase() as KooDriveEdition;
+  if (edition !== "carrier" && edition !== "enterprise") problems.push(`edition must be carrier or enterprise: ${howToSet("edition")}`);
+  const agentName = edition === "enterprise" ? read("agentName") : required("agentName");
   const accessToken = read("accessToken");
   const appId = read("appId");
   const appSecret = read("appSecret");
@@ -79,14 +140,38 @@ export function resolveConnectionSettings(config: ConfigLookup, env: NodeJS.Proc
   else if (appId !== undefined) problems.push(`appSecret is missing (appId is set): ${howToSet("appSecret", true)}`);
   else if (appSecret !== undefined) problems.push(`appId is missing (appSecret is set): ${howToSet("appId")}`);
   else problems.push(`credentials are missing: either accessToken (${howToSet("accessToken", true)}), or appId and appSecret (${howToSet("appId")}; ${howToSet("appSecret", true)})`);
-  const timeoutMs = integer("timeoutMs", DEFAULT_TIMEOUT_MS, 100, 600_000);
-  const maxRetries = integer("maxRetries", DEFAULT_MAX_RETRIES, 0, 10);
+  const timeoutMs = number("timeoutMs", 100, 600_000) ?? SETTING_DEFAULTS.timeoutMs;
+  const maxRetries = number("maxRetries", 0, 10) ?? SETTING_DEFAULTS.maxRetries;
+  const throttleRetryTimeoutMs = number("throttleRetryTimeoutMs", 0, 3_600_000) ?? SETTING_DEFAULTS.throttleRetryTimeoutMs;
+  const maxConcurrency = number("maxConcurrency", 1, 256) ?? SETTING_DEFAULTS.maxConcurrency;
+  const requestsPerSecond = number("requestsPerSecond", 0.1, 10_000, false);
+  const proxy = proxySetting(raw("proxy"), problems);
 
   if (problems.length > 0 || auth === undefined) throw new ConfigurationError(problems);
-  return { endpoint: endpoint.replace(/\/+$/, ""), userId, agentName, auth, timeoutMs, maxRetries };
+  const settings: ConnectionSettings = { endpoint: endpoint.replace(/\/+$/, ""), userId, auth, timeoutMs, maxRetries, edition, throttleRetryTimeoutMs, maxConcurrency };
+  if (agentName !== undefined) settings.agentName = agentName;
+  if (requestsPerSecond !== undefined) settings.requestsPerSecond = requestsPerSecond;
+  if (proxy !== undefined) settings.proxy = proxy;
+  return settings;
 }
 
-/** The secret values inside settings, for redaction. */
+/** `""` and `"none"` (an explicit empty value counts) mean a direct connection; anything else must be an http(s) URL. */
+function proxySetting(value: string | undefined, problems: string[]): string | undefined {
+  if (value === undefined) return undefined;
+  const trimmed = value.trim();
+  if (NO_PROXY_VALUES.includes(trimmed.toLowerCase())) return "none";
+  let url: URL | undefined;
+  try {
+    url = new URL(trimmed);
+  } catch {
+    url = undefined;
+  }
+  // The message names the rule, never the value: a proxy URL can carry a password.
+  if (url === undefined || !/^https?:$/.test(url.protocol)) problems.push(`proxy must be an http(s) URL, "" or "none": ${howToSet("proxy")}`);
+  return trimmed;
+}
+
+/** The credential values inside settings, for redaction (proxy passwords are the transport's, see `transport.ts`). */
 export function settingsSecrets(settings: ConnectionSettings): string[] {
   return settings.auth.kind === "token" ? [settings.auth.accessToken, settings.auth.accessToken.replace(/^Bearer[+ ]/i, "")] : [settings.auth.appSecret];
 }

@@ -1,11 +1,12 @@
-import http from "node:http";
-import https from "node:https";
 import axios, { AxiosInstance } from "axios";
 import { z } from "zod";
 import { appAuthorization } from "./appAuth";
-import { ConnectionSettings, settingsSecrets } from "./connectionSettings";
-import { KooDriveError, KooDriveErrorKind } from "./koodriveError";
+import { KooDriveClientEvent, KooDriveClientEventListener, retryEvent, waitingEvent } from "./clientEvents";
+import { ConnectionSettings, SETTING_DEFAULTS, credentialFixHint, settingsSecrets } from "./connectionSettings";
+import { CredentialGate, CredentialVerdict, isCredentialRejection } from "./credentialGate";
+import { KooDriveError, KooDriveErrorKind, KooDriveRequestInfo } from "./koodriveError";
 import { redact } from "./redact";
+import { BudgetLimits, BudgetOutcome, BudgetSnapshot, RequestBudget } from "./requestBudget";
 import { bearerAuthorization, identityHeaders, newTraceId } from "./requestHeaders";
 import {
   CancelResult,
@@ -15,7 +16,10 @@ import {
   shareLinkResponseSchema,
   shareListResponseSchema,
 } from "./responses";
-import { AttemptOutcome, RetryPolicy, decideRetry, defaultRetryPolicy } from "./retryPolicy";
+import { AttemptOutcome, NO_RETRIES_YET, RetryPolicy, decideRetry, defaultRetryPolicy, parseRetryAfter, recordRetry } from "./retryPolicy";
+import { ServerClock, dateRejection } from "./serverClock";
+import { Transport, transportFor } from "./transport";
+import { userAgent } from "./userAgent";
 
 /** Body of `PUT /koodrive/ose/v1/share/{shareId}` (carrier edition). Omitted fields are left unchanged. */
 export interface UpdateShareBody {
@@ -44,18 +48,40 @@ export interface ShareListPage {
   nextCursor?: string;
 }
 
-/** Test seams; production code uses the defaults. */
+/**
+ * What one process shares for one endpoint: the adaptive request budget and the learned server clock. A
+ * `KooDriveClientFactory` hands the same one to all its clients of an endpoint; a client built alone makes its own.
+ */
+export interface SharedEndpoint {
+  readonly budget: RequestBudget;
+  readonly serverClock: ServerClock;
+}
+
+/** The request-budget limits `settings` ask for. */
+export function budgetLimits(settings: ConnectionSettings): BudgetLimits {
+  return { maxConcurrency: settings.maxConcurrency ?? SETTING_DEFAULTS.maxConcurrency, requestsPerSecond: settings.requestsPerSecond };
+}
+
+/** A budget and server clock for `settings`' endpoint, with its limits. */
+export function newSharedEndpoint(settings: ConnectionSettings, localNow: () => number = Date.now): SharedEndpoint {
+  return { budget: new RequestBudget(budgetLimits(settings), undefined, localNow), serverClock: new ServerClock(localNow) };
+}
+
+/** Options; all have production defaults. */
 export interface ClientOptions {
-  /** Overrides the retry policy; its `limit` is replaced by the settings' `maxRetries` unless given here. */
+  /** Overrides the retry policy; `limit` and `throttleRetryTimeoutMs` come from the settings unless given here. */
   retryPolicy?: Partial<RetryPolicy>;
+  /** Told about every retry and every long wait; messages never hold a secret. Default: silent. */
+  onEvent?: KooDriveClientEventListener;
+  /** Budget and server clock shared with other clients of the endpoint (see `KooDriveClientFactory`). */
+  sharedEndpoint?: SharedEndpoint;
+  /** Test seams. */
   sleep?: (ms: number) => Promise<void>;
   now?: () => Date;
   random?: () => number;
 }
 
 const SHARE_PATH = "/koodrive/ose/v1/share";
-const keepAliveHttp = new http.Agent({ keepAlive: true });
-const keepAliveHttps = new https.Agent({ keepAlive: true });
 
 interface RequestSpec<T> {
   method: "GET" | "PUT" | "POST";
@@ -68,27 +94,42 @@ interface RequestSpec<T> {
 }
 
 /**
- * KooDrive share API client (carrier edition). Builds fresh identity headers and `X-Date` for every attempt,
- * signs with token or HMAC app auth, retries according to a {@link RetryPolicy}, validates responses, and turns
- * every failure into a redacted {@link KooDriveError}.
+ * KooDrive share API client. Builds fresh identity headers for every attempt, with an `X-Date` in the server's time;
+ * signs with token or HMAC app auth; sends through the endpoint's adaptive request budget; retries according to a
+ * {@link RetryPolicy}; stops sending after KooDrive rejects its credentials; validates responses; and turns every
+ * failure into a redacted {@link KooDriveError}.
  */
 export class KooDriveClient {
   private readonly http: AxiosInstance;
   private readonly policy: RetryPolicy;
+  private readonly transport: Transport;
+  private readonly shared: SharedEndpoint;
+  private readonly credentials = new CredentialGate();
+  private readonly host: string;
+  private readonly onEvent: KooDriveClientEventListener;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly now: () => Date;
   private readonly random: () => number;
 
   constructor(private readonly settings: ConnectionSettings, options: ClientOptions = {}) {
-    this.policy = { ...defaultRetryPolicy, limit: settings.maxRetries, ...options.retryPolicy };
+    this.policy = {
+      ...defaultRetryPolicy,
+      limit: settings.maxRetries,
+      throttleRetryTimeoutMs: settings.throttleRetryTimeoutMs ?? defaultRetryPolicy.throttleRetryTimeoutMs,
+      ...options.retryPolicy,
+    };
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.now = options.now ?? (() => new Date());
     this.random = options.random ?? Math.random;
+    this.onEvent = options.onEvent ?? (() => undefined);
+    this.shared = options.sharedEndpoint ?? newSharedEndpoint(settings, () => this.now().getTime());
+    this.transport = transportFor(settings.endpoint, settings.proxy);
+    this.host = new URL(settings.endpoint).host;
     this.http = axios.create({
       baseURL: settings.endpoint,
       timeout: settings.timeoutMs,
-      httpAgent: keepAliveHttp,
-      httpsAgent: keepAliveHttps,
+      httpAgent: this.transport.httpAgent,
+      httpsAgent: this.transport.httpsAgent,
       responseType: "text",
       transformResponse: [(data: unknown) => data],
       transformRequest: [(data: unknown) => data],
@@ -139,11 +180,13 @@ export class KooDriveClient {
 
   private async request<T>(spec: RequestSpec<T>): Promise<T> {
     const body = spec.body === undefined ? "" : JSON.stringify(spec.body);
-    const secrets = [...settingsSecrets(this.settings), ...(spec.bodySecrets ?? [])];
-    const url = new URL(this.settings.endpoint + spec.path);
+    const secrets = [...settingsSecrets(this.settings), ...this.transport.secrets, ...(spec.bodySecrets ?? [])];
+    const startedAt = this.now().getTime();
+    let history = NO_RETRIES_YET;
     for (let attempt = 1; ; attempt++) {
       // Each attempt is its own HTTP request and gets its own trace id; the error reports the last one.
       const traceId = newTraceId();
+      const request: KooDriveRequestInfo = { method: spec.method, path: spec.path, traceId, attempts: attempt, host: this.host, proxy: this.transport.proxy };
       const fail = (kind: KooDriveErrorKind, extra: { status?: number; code?: string; msg?: string; causeCode?: string }) =>
         new KooDriveError({
           kind,
@@ -151,20 +194,29 @@ export class KooDriveClient {
           code: extra.code,
           koodriveMessage: extra.msg === undefined ? undefined : redact(extra.msg, secrets),
           causeCode: extra.causeCode,
-          request: { method: spec.method, path: spec.path, traceId, attempts: attempt },
+          hint: kind === "credentials" ? credentialFixHint(this.settings.auth) : undefined,
+          request,
         });
+      const admission = await this.credentials.admit();
+      let verdict: CredentialVerdict = { kind: "unknown" };
+      let budgetOutcome: BudgetOutcome = { kind: "other" };
+      const permit = await this.shared.budget.acquire((waitedMs, snapshot) => this.emit(waitingEvent(spec.method, spec.path, waitedMs, this.describeBudget(snapshot))));
       let outcome: AttemptOutcome;
       let error: KooDriveError;
       try {
+        const signing = this.shared.serverClock.signingTime();
         const res = await this.http.request<string>({
           method: spec.method,
           url: spec.path,
           params: spec.query,
           data: body === "" ? undefined : body,
-          headers: this.headersFor(spec, url.host, body, traceId),
+          headers: this.headersFor(spec, body, traceId, signing.time),
         });
+        this.shared.serverClock.observe(headerValue(res.headers.date));
         const parsed = parseJson(res.data);
         if (res.status >= 200 && res.status < 300) {
+          verdict = { kind: "accepted" };
+          budgetOutcome = { kind: "success" };
           if (parsed === undefined) throw fail("invalid-response", { status: res.status, msg: "body is not JSON" });
           const envelope = errorBodySchema.safeParse(parsed);
           const code = envelope.success ? envelope.data.code : undefined;
@@ -176,30 +228,78 @@ export class KooDriveClient {
           return ok.data;
         }
         const details = errorDetails(parsed);
+        const retryAfter = headerValue(res.headers["retry-after"]);
+        const skew = dateRejection(res.status, details.msg);
+        if (skew !== undefined) {
+          this.shared.serverClock.rejected(skew, signing.marginMs);
+          outcome = { kind: "date-rejected" };
+        } else if (isCredentialRejection(res.status, details.msg)) {
+          const rejected = fail("credentials", { status: res.status, code: details.code, msg: details.msg });
+          verdict = { kind: "rejected", error: rejected };
+          throw rejected;
+        } else {
+          outcome = { kind: "status", status: res.status, retryAfter };
+        }
         error = fail("api", { status: res.status, code: details.code, msg: details.msg });
-        outcome = { kind: "status", status: res.status, retryAfter: headerValue(res.headers["retry-after"]) };
+        if (this.policy.throttleStatusCodes.includes(res.status)) budgetOutcome = { kind: "throttled", retryAfterMs: parseRetryAfter(retryAfter, this.now().getTime()) };
+        // "Not found" comes after authentication, so the credentials are good; other 4xx may come before it.
+        else if (error.isNotFound) verdict = { kind: "accepted" };
       } catch (e) {
         if (e instanceof KooDriveError) throw e;
         const code = networkCode(e);
         error = fail(code === "ECONNABORTED" || code === "ETIMEDOUT" ? "timeout" : "network", { causeCode: code });
         outcome = { kind: "network", code };
+      } finally {
+        permit.release(budgetOutcome);
+        admission.settle(verdict);
       }
-      const decision = decideRetry(this.policy, spec.method, attempt, outcome, this.now().getTime(), this.random);
+      const elapsedMs = this.now().getTime() - startedAt;
+      const decision = decideRetry(this.policy, spec.method, { ...history, elapsedMs }, outcome, this.now().getTime(), this.random);
       if (!decision.retry) throw error;
+      this.emit(retryEvent(spec.method, spec.path, attempt, this.describeFailure(outcome, error), decision.delayMs));
+      history = recordRetry(history, decision.budget, elapsedMs);
       await this.sleep(decision.delayMs);
     }
   }
 
-  private headersFor(spec: RequestSpec<unknown>, host: string, body: string, traceId: string): Record<string, string> {
-    const identity = identityHeaders(this.settings.userId, this.settings.agentName, traceId, this.now());
-    const headers: Record<string, string> = { ...identity, Host: host, Accept: "application/json" };
+  private emit(event: KooDriveClientEvent): void {
+    try {
+      this.onEvent(event);
+    } catch {
+      // A failing listener must not fail the request it was told about.
+    }
+  }
+
+  /** Why an attempt failed, for a retry message: status and code, or the socket error and the host. */
+  private describeFailure(outcome: AttemptOutcome, error: KooDriveError): string {
+    switch (outcome.kind) {
+      case "date-rejected":
+        return `HTTP ${error.status} (X-Date outside KooDrive's clock window; re-signing with the server's time)`;
+      case "network":
+        return error.kind === "timeout"
+          ? `no answer from ${this.host} within ${this.settings.timeoutMs} ms`
+          : `network error ${outcome.code} talking to ${this.host}${this.transport.proxy === undefined ? "" : ` through proxy ${this.transport.proxy}`}`;
+      case "status":
+        return `HTTP ${outcome.status}${error.code === undefined ? "" : ` ${error.code}`}${this.policy.throttleStatusCodes.includes(outcome.status) ? " (throttled)" : ""}`;
+    }
+  }
+
+  private describeBudget(snapshot: BudgetSnapshot): string {
+    const rate = snapshot.requestsPerSecond === undefined ? "" : ` and ${snapshot.requestsPerSecond.toFixed(1)} requests/s`;
+    const pause = snapshot.pausedForMs > 0 ? `; KooDrive asked to wait ${(snapshot.pausedForMs / 1000).toFixed(1)} s more` : "";
+    return `the request budget for ${this.host} allows ${snapshot.concurrency} in flight${rate} (${snapshot.inFlight} in flight, ${snapshot.queued} queued)${pause}`;
+  }
+
+  private headersFor(spec: RequestSpec<unknown>, body: string, traceId: string, signedAt: Date): Record<string, string> {
+    const identity = identityHeaders(this.settings.userId, this.settings.agentName, traceId, signedAt);
+    const headers: Record<string, string> = { ...identity, Host: this.host, Accept: "application/json", "User-Agent": userAgent() };
     if (body !== "") headers["Content-Type"] = "application/json";
     const auth = this.settings.auth;
     headers.Authorization =
       auth.kind === "token"
         ? bearerAuthorization(auth.accessToken)
         : appAuthorization(
-            { method: spec.method, path: spec.path, query: spec.query, body, headers: { host, "x-date": identity["X-Date"], "x-user-id": identity["X-User-Id"] } },
+            { method: spec.method, path: spec.path, query: spec.query, body, headers: { host: this.host, "x-date": identity["X-Date"], "x-user-id": identity["X-User-Id"] } },
             auth.appId,
             auth.appSecret,
           );

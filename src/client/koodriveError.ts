@@ -7,7 +7,9 @@ export type KooDriveErrorKind =
   /** No answer within the per-request timeout. */
   | "timeout"
   /** A 2xx answer whose body is not the documented shape. */
-  | "invalid-response";
+  | "invalid-response"
+  /** KooDrive rejected the credentials; later operations with them fail with the same error, sending nothing. */
+  | "credentials";
 
 /** The request a {@link KooDriveError} is about; never carries headers or body. */
 export interface KooDriveRequestInfo {
@@ -17,6 +19,10 @@ export interface KooDriveRequestInfo {
   readonly traceId: string;
   /** Attempts made, retries included. */
   readonly attempts: number;
+  /** `host:port` of the endpoint, named in connection errors. */
+  readonly host?: string;
+  /** The proxy the request went through, without credentials. */
+  readonly proxy?: string;
 }
 
 /** Fields of a {@link KooDriveError}; texts must already be redacted by whoever builds it. */
@@ -28,6 +34,8 @@ export interface KooDriveErrorDetails {
   readonly koodriveMessage?: string;
   /** Low-level cause (e.g. `ECONNRESET`), never an axios error object: those carry request headers. */
   readonly causeCode?: string;
+  /** What the user should change, e.g. which setting holds a rejected credential. */
+  readonly hint?: string;
 }
 
 /**
@@ -49,9 +57,14 @@ export class KooDriveError extends Error {
   readonly causeCode?: string;
   /** The request, without headers or body. */
   readonly request: KooDriveRequestInfo;
+  /** What the user should change, when the error says. */
+  readonly hint?: string;
+  private readonly details: KooDriveErrorDetails;
 
   constructor(details: KooDriveErrorDetails) {
     super(KooDriveError.describe(details));
+    this.details = details;
+    this.hint = details.hint;
     this.kind = details.kind;
     this.status = details.status;
     this.code = details.code;
@@ -65,26 +78,46 @@ export class KooDriveError extends Error {
     return this.code === "13000309";
   }
 
+  /** True when KooDrive rejected the credentials (see {@link KooDriveErrorKind}). */
+  get isCredentialRejection(): boolean {
+    return this.kind === "credentials";
+  }
+
+  /** The same error again (same message, same first request), for an operation that failed without sending. */
+  repeated(): KooDriveError {
+    return new KooDriveError(this.details);
+  }
+
   /** A plain object for structured logs. */
   toJSON(): Record<string, unknown> {
-    return { name: this.name, message: this.message, kind: this.kind, status: this.status, code: this.code, koodriveMessage: this.koodriveMessage, causeCode: this.causeCode, request: this.request };
+    return { name: this.name, message: this.message, kind: this.kind, status: this.status, code: this.code, koodriveMessage: this.koodriveMessage, causeCode: this.causeCode, hint: this.hint, request: this.request };
   }
 
   private static describe(d: KooDriveErrorDetails): string {
     const what = `KooDrive ${d.request.method} ${d.request.path}`;
     const attempts = `${d.request.attempts} attempt${d.request.attempts === 1 ? "" : "s"}, trace id ${d.request.traceId}`;
     switch (d.kind) {
-      case "api": {
-        const code = d.code !== undefined ? `, code ${d.code}` : "";
-        const msg = d.koodriveMessage ? `: ${d.koodriveMessage}` : "";
-        return `${what} failed with HTTP ${d.status ?? "?"}${code}${msg} (${attempts})`;
-      }
+      case "api":
+        return `${what} failed with ${KooDriveError.answer(d)} (${attempts})`;
       case "network":
-        return `${what} failed: network error ${d.causeCode ?? "unknown"} (${attempts})`;
+        return `${what} failed: network error ${d.causeCode ?? "unknown"}${KooDriveError.where(d.request)} (${attempts})`;
       case "timeout":
-        return `${what} timed out (${attempts})`;
+        return `${what} timed out${KooDriveError.where(d.request)} (${attempts})`;
+      case "credentials":
+        // No path or trace id: every operation failing on these credentials shows this one text.
+        return `KooDrive rejected the credentials (${KooDriveError.answer(d)}). ${d.hint ?? ""}`.trim();
       case "invalid-response":
         return `${what} returned an unexpected response${d.koodriveMessage ? `: ${d.koodriveMessage}` : ""} (${attempts})`;
     }
+  }
+
+  /** `HTTP 401, code 13000104: Unauthorized: …` */
+  private static answer(d: KooDriveErrorDetails): string {
+    return `HTTP ${d.status ?? "?"}${d.code !== undefined ? `, code ${d.code}` : ""}${d.koodriveMessage ? `: ${d.koodriveMessage}` : ""}`;
+  }
+
+  private static where(request: KooDriveRequestInfo): string {
+    if (request.host === undefined) return "";
+    return request.proxy === undefined ? ` talking to ${request.host}` : ` talking to ${request.host} through proxy ${request.proxy}`;
   }
 }

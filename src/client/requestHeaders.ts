@@ -23,13 +23,16 @@ export function newTraceId(): string {
 export interface IdentityHeaders {
   "X-User-Id": string;
   "X-Date": string;
-  "X-Hw-Agentname": string;
+  /** Carrier name; absent on the enterprise edition unless one is configured. */
+  "X-Hw-Agentname"?: string;
   "X-Traceid": string;
 }
 
-/** Builds the per-attempt identity headers; `now` is injectable for tests. */
-export function identityHeaders(userId: string, agentName: string, traceId: string, now: Date): IdentityHeaders {
-  return { "X-User-Id": userId, "X-Date": formatXDate(now), "X-Hw-Agentname": agentName, "X-Traceid": traceId };
+/** Builds the per-attempt identity headers for signing time `signedAt` (server time, see `serverClock.ts`). */
+export function identityHeaders(userId: string, agentName: string | undefined, traceId: string, signedAt: Date): IdentityHeaders {
+  const headers: IdentityHeaders = { "X-User-Id": userId, "X-Date": formatXDate(signedAt), "X-Traceid": traceId };
+  if (agentName !== undefined) headers["X-Hw-Agentname"] = agentName;
+  return headers;
 }
 
 /**

@@ -1,14 +1,20 @@
 /**
  * When and how long to wait before retrying a KooDrive request. Data, not code paths: every decision is a pure
- * function of the policy and what happened, so it can be table-tested without a server or a clock.
+ * function of the policy, what happened so far and what happened now, so it can be table-tested without a server or
+ * a clock.
  */
 export interface RetryPolicy {
-  /** Retries after the first attempt (so `limit + 1` attempts at most). */
+  /** Retries after server errors, timeouts and network errors (so `limit + 1` such attempts at most). */
   readonly limit: number;
-  /** HTTP statuses that are retried for idempotent methods. */
+  /** HTTP statuses that are retried for idempotent methods, counted against `limit`. */
   readonly statusCodes: readonly number[];
-  /** Statuses retried even for non-idempotent methods: the gateway refused the request before it ran. */
-  readonly statusCodesForAnyMethod: readonly number[];
+  /**
+   * "Throttled" statuses: the gateway refused the request before it ran, so they are retried for any method, and
+   * for as long as `throttleRetryTimeoutMs` allows rather than a number of times.
+   */
+  readonly throttleStatusCodes: readonly number[];
+  /** How long one operation keeps retrying throttled answers, measured from its first attempt. */
+  readonly throttleRetryTimeoutMs: number;
   /** Methods whose repetition cannot change the outcome. */
   readonly idempotentMethods: readonly string[];
   /** Socket-level error codes worth another try for idempotent methods. */
@@ -23,13 +29,25 @@ export interface RetryPolicy {
   readonly jitter: "full" | "none";
   /** A `Retry-After` longer than this is not waited for: the error is returned instead. */
   readonly maxRetryAfterMs: number;
+  /**
+   * With `full` jitter, a `Retry-After` wait is stretched by up to this fraction of itself, so requests throttled
+   * together do not all come back in the same instant and get throttled together again.
+   */
+  readonly retryAfterJitterRatio: number;
+  /** Retries after KooDrive rejected the `X-Date` (clock skew), each signed again with the re-learned server time. */
+  readonly dateRejectionRetries: number;
 }
 
-/** Defaults: 3 retries, 500 ms doubling to 8 s with full jitter, `Retry-After` honoured up to 60 s. */
+/**
+ * Defaults: 3 retries of server errors, 500 ms doubling to 8 s with full jitter; throttling retried for up to
+ * 5 minutes, `Retry-After` honoured up to 60 s plus up to 50 % jitter; one retry after a clock-skew rejection.
+ */
 export const defaultRetryPolicy: RetryPolicy = Object.freeze({
   limit: 3,
-  statusCodes: [408, 429, 500, 502, 503, 504],
-  statusCodesForAnyMethod: [429],
+  statusCodes: [408, 500, 502, 503, 504],
+  throttleStatusCodes: [429],
+  // Five minutes: long enough to outwait a gateway's per-minute quota, short enough to notice a stuck run.
+  throttleRetryTimeoutMs: 300_000,
   idempotentMethods: ["GET", "PUT", "HEAD", "DELETE", "OPTIONS"],
   networkErrorCodes: ["ECONNRESET", "ECONNREFUSED", "ETIMEDOUT", "ECONNABORTED", "EPIPE", "EAI_AGAIN", "ENETUNREACH"],
   networkErrorCodesForAnyMethod: ["ECONNREFUSED"],
@@ -37,15 +55,37 @@ export const defaultRetryPolicy: RetryPolicy = Object.freeze({
   backoffLimitMs: 8_000,
   jitter: "full",
   maxRetryAfterMs: 60_000,
+  retryAfterJitterRatio: 0.5,
+  dateRejectionRetries: 1,
 });
 
 /** What one attempt ended with, as far as retrying is concerned. */
 export type AttemptOutcome =
   | { kind: "status"; status: number; retryAfter?: string }
-  | { kind: "network"; code: string };
+  | { kind: "network"; code: string }
+  /** KooDrive refused the request's `X-Date` (outside its window): the clocks disagree. */
+  | { kind: "date-rejected" };
+
+/** What one operation has used of its retry budgets so far. */
+export interface RetryHistory {
+  /** Retries counted against `limit`. */
+  readonly retries: number;
+  /** Retries after throttling. */
+  readonly throttleRetries: number;
+  /** Retries after a date-window rejection. */
+  readonly dateRetries: number;
+  /** Time since the operation's first attempt. */
+  readonly elapsedMs: number;
+}
+
+/** The history of an operation that has not failed yet. */
+export const NO_RETRIES_YET: RetryHistory = Object.freeze({ retries: 0, throttleRetries: 0, dateRetries: 0, elapsedMs: 0 });
+
+/** Which budget a retry draws on. */
+export type RetryBudget = "retries" | "throttleRetries" | "dateRetries";
 
 /** The verdict for one failed attempt. */
-export type RetryDecision = { retry: true; delayMs: number } | { retry: false; reason: string };
+export type RetryDecision = { retry: true; delayMs: number; budget: RetryBudget } | { retry: false; reason: string };
 
 /**
  * Parses a `Retry-After` header (delta seconds or an HTTP date) into milliseconds from `nowMs`.
@@ -65,32 +105,58 @@ export function backoffDelay(policy: RetryPolicy, retry: number, random: () => n
   return policy.jitter === "full" ? Math.floor(random() * ceiling) : ceiling;
 }
 
+/** A `Retry-After` wait, stretched by up to `retryAfterJitterRatio` of itself with `full` jitter. */
+export function retryAfterDelay(policy: RetryPolicy, retryAfterMs: number, random: () => number = Math.random): number {
+  return policy.jitter === "full" ? retryAfterMs + Math.floor(random() * retryAfterMs * policy.retryAfterJitterRatio) : retryAfterMs;
+}
+
+/** With `full` jitter, a retry that is told when to come back starts later than that, never earlier. */
+function serverRequestedDelay(policy: RetryPolicy, retryAfterMs: number | undefined, retry: number, random: () => number): number {
+  return retryAfterMs === undefined ? backoffDelay(policy, retry, random) : retryAfterDelay(policy, retryAfterMs, random);
+}
+
 /**
- * Decides whether attempt number `attempt` (1-based) of `method` should be retried after `outcome`.
+ * Decides whether an operation using `method`, with `history` behind it, should retry after `outcome`.
  * Other 4xx responses are never retried: they will fail the same way again.
  */
 export function decideRetry(
   policy: RetryPolicy,
   method: string,
-  attempt: number,
+  history: RetryHistory,
   outcome: AttemptOutcome,
   nowMs: number,
   random: () => number = Math.random,
 ): RetryDecision {
-  if (attempt > policy.limit) return { retry: false, reason: `gave up after ${attempt} attempts` };
+  if (outcome.kind === "date-rejected") {
+    return history.dateRetries < policy.dateRejectionRetries
+      ? { retry: true, delayMs: 0, budget: "dateRetries" }
+      : { retry: false, reason: `X-Date rejected again after ${history.dateRetries} re-signed attempt(s)` };
+  }
+  const attempts = history.retries + 1;
   const idempotent = policy.idempotentMethods.includes(method.toUpperCase());
   if (outcome.kind === "network") {
     const retryable = (idempotent ? policy.networkErrorCodes : policy.networkErrorCodesForAnyMethod).includes(outcome.code);
-    return retryable
-      ? { retry: true, delayMs: backoffDelay(policy, attempt, random) }
-      : { retry: false, reason: `${outcome.code} is not retried for ${method}` };
+    if (!retryable) return { retry: false, reason: `${outcome.code} is not retried for ${method}` };
+    if (history.retries >= policy.limit) return { retry: false, reason: `gave up after ${attempts} attempts` };
+    return { retry: true, delayMs: backoffDelay(policy, attempts, random), budget: "retries" };
   }
-  const listed = idempotent ? policy.statusCodes.includes(outcome.status) : policy.statusCodesForAnyMethod.includes(outcome.status);
-  if (!listed) return { retry: false, reason: `HTTP ${outcome.status} is not retried for ${method}` };
   const retryAfterMs = parseRetryAfter(outcome.retryAfter, nowMs);
-  if (retryAfterMs === undefined) return { retry: true, delayMs: backoffDelay(policy, attempt, random) };
-  if (retryAfterMs > policy.maxRetryAfterMs) {
+  if (retryAfterMs !== undefined && retryAfterMs > policy.maxRetryAfterMs) {
     return { retry: false, reason: `Retry-After of ${retryAfterMs} ms exceeds the ${policy.maxRetryAfterMs} ms limit` };
   }
-  return { retry: true, delayMs: retryAfterMs };
+  if (policy.throttleStatusCodes.includes(outcome.status)) {
+    const delayMs = serverRequestedDelay(policy, retryAfterMs, history.throttleRetries + 1, random);
+    if (history.elapsedMs + delayMs > policy.throttleRetryTimeoutMs) {
+      return { retry: false, reason: `still throttled after ${Math.round(history.elapsedMs / 1000)} s (throttle retry timeout ${policy.throttleRetryTimeoutMs} ms)` };
+    }
+    return { retry: true, delayMs, budget: "throttleRetries" };
+  }
+  if (!idempotent || !policy.statusCodes.includes(outcome.status)) return { retry: false, reason: `HTTP ${outcome.status} is not retried for ${method}` };
+  if (history.retries >= policy.limit) return { retry: false, reason: `gave up after ${attempts} attempts` };
+  return { retry: true, delayMs: serverRequestedDelay(policy, retryAfterMs, attempts, random), budget: "retries" };
+}
+
+/** The history after a retry drawn on `budget`, at `elapsedMs` since the first attempt. */
+export function recordRetry(history: RetryHistory, budget: RetryBudget, elapsedMs: number): RetryHistory {
+  return { ...history, [budget]: history[budget] + 1, elapsedMs };
 }

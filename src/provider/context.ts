@@ -1,26 +1,20 @@
 import { ConfigurationError } from "../client/configurationError";
-import { ConfigLookup, ConnectionSettings, resolveConnectionSettings } from "../client/connectionSettings";
+import { ConfigLookup, ConnectionSettings, KooDriveEdition, resolveConnectionSettings } from "../client/connectionSettings";
+import { KooDriveClientFactory } from "../client/clientFactory";
 import { KooDriveClient } from "../client/koodriveClient";
 import { REFRESH_STRATEGIES, RefreshStrategy, ShareReader, shareReaderFor } from "./shareReader";
 
-/** KooDrive edition: they differ in headers and in what `validDays: 0` means (see the README, "Editions"). */
-export type Edition = "carrier" | "enterprise";
+/** KooDrive edition. */
+export type Edition = KooDriveEdition;
 
 /**
- * Clients are shared by every provider instance in the process: one keep-alive agent per connection settings,
- * whichever resource kind asks. (Configuration is not shared: it lives on each provider instance's context.)
+ * Clients are shared by every provider instance in the process, whichever resource kind asks: one client (one
+ * keep-alive agent, one credential gate) per connection settings, and one adaptive request budget and learned server
+ * clock per endpoint, because KooDrive throttles and dates requests per caller, not per resource. Retries and long
+ * waits go to stderr, which the engine shows in its output. (Configuration is not shared: it lives on each provider
+ * instance's context.)
  */
-const processClients = new Map<string, KooDriveClient>();
-
-function clientFor(settings: ConnectionSettings): KooDriveClient {
-  const key = JSON.stringify(settings);
-  let client = processClients.get(key);
-  if (client === undefined) {
-    client = new KooDriveClient(settings);
-    processClients.set(key, client);
-  }
-  return client;
-}
+const processClients = new KooDriveClientFactory({ onEvent: (event) => console.error(event.message) });
 
 /**
  * What one deserialized provider instance knows in its process: the stack configuration the engine sent to
@@ -47,7 +41,7 @@ export class ProviderContext {
   /** The client for the configured user, or for `userId` when a resource names its own share owner. */
   client(userId?: string): KooDriveClient {
     const settings = this.settings();
-    return clientFor(userId === undefined || userId === settings.userId ? settings : { ...settings, userId });
+    return processClients.clientFor(userId === undefined || userId === settings.userId ? settings : { ...settings, userId });
   }
 
   /** The user a resource acts as: its own `userId` argument, else the configured one. */
@@ -55,13 +49,9 @@ export class ProviderContext {
     return typeof own === "string" && own !== "" ? own : this.settings().userId;
   }
 
-  /** `koodrive:edition` / `KOODRIVE_EDITION`; needs no credentials, so `check` can use it. */
+  /** `koodrive:edition`: the editions differ in what `validDays: 0` means (see the README, "Editions"). */
   edition(): Edition {
-    const value = (this.config("koodrive:edition") ?? this.env.KOODRIVE_EDITION ?? "").trim() || "carrier";
-    if (value !== "carrier" && value !== "enterprise") {
-      throw new ConfigurationError(['edition must be "carrier" or "enterprise": set stack config koodrive:edition or the environment variable KOODRIVE_EDITION']);
-    }
-    return value;
+    return this.settings().edition ?? "carrier";
   }
 
   /** `koodrive:refreshStrategy` / `KOODRIVE_REFRESH_STRATEGY`: `auto` (default), `get` or `list`. */

@@ -6,6 +6,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { shareOriginalsHandler } from "../resources/shareOriginals/handler";
 import { shareSettingsHandler } from "../resources/shareSettings/handler";
 import type { ResourceKind } from "../resources/registry";
+import { ConfigurationError } from "../client/configurationError";
 import { ProviderContext } from "./context";
 import type { Props, ResourceHandler } from "./handler";
 import type { ProviderMethod } from "./shim";
@@ -33,9 +34,15 @@ function contextOf(instance: ProviderInstance): ProviderContext {
 function configure(instance: ProviderInstance, req: pulumi.dynamic.ConfigureRequest): void {
   const context = new ProviderContext((key) => req.config.get(key));
   instance.koodriveContext = context;
-  context.settings();
-  context.edition();
-  context.refreshStrategy();
+  try {
+    context.settings();
+    context.refreshStrategy();
+  } catch (e) {
+    // Configure runs inside the SDK's `check` handler, which prints `${error}: ${error.stack}`: with the trace left in,
+    // the problem list would be printed twice, followed by frames that say nothing about the stack config.
+    if (e instanceof ConfigurationError) e.stack = "";
+    throw e;
+  }
 }
 
 /** The one entry point of the serialized shims: `run(this, kind, method, ...args)`. */

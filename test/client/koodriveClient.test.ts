@@ -1,7 +1,7 @@
 import http from "node:http";
 import { KooDriveClient } from "../../src/client/koodriveClient";
-import { KooDriveError } from "../../src/client/koodriveError";
 import { Emulator } from "../../src/emulator";
+import { kooDriveFailure } from "./kooDriveFailure";
 import { APP_SECRET, OTHER_USER_ID, TOKEN, USER_ID, settingsFor, testEmulator } from "../support/fixtures";
 
 let emulator: Emulator;
@@ -16,19 +16,13 @@ beforeEach(async () => {
 });
 afterEach(() => emulator.close());
 
+/** Jitter fixed at half its range: a Retry-After of 2 s waits 2.5 s. */
+const halfJitter = () => 0.5;
+
 function client(overrides: Parameters<typeof settingsFor>[1] = {}) {
-  return new KooDriveClient(settingsFor(emulator, overrides), { sleep: fastSleep });
+  return new KooDriveClient(settingsFor(emulator, overrides), { sleep: fastSleep, random: halfJitter });
 }
 
-async function failure(p: Promise<unknown>): Promise<KooDriveError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(KooDriveError);
-    return e as KooDriveError;
-  }
-  throw new Error("expected a KooDriveError");
-}
 
 describe("KooDriveClient against the emulator", () => {
   it.each([false, true])("reads and updates a share (app auth: %s) with correct headers", async (app) => {
@@ -82,17 +76,17 @@ describe("KooDriveClient against the emulator", () => {
 
   it("reports another user's share as not found, without retrying", async () => {
     const share = emulator.seedShare({ ownerId: OTHER_USER_ID });
-    const e = await failure(client().getShare(share.shareId as string));
+    const e = await kooDriveFailure(client().getShare(share.shareId as string));
     expect(e).toMatchObject({ kind: "api", status: 400, code: "13000309", isNotFound: true });
     expect(e.request).toMatchObject({ method: "GET", path: `/koodrive/ose/v1/share/${share.shareId}`, attempts: 1 });
     expect(e.request.traceId).toHaveLength(58);
   });
 
-  it("retries 503 with Retry-After, then succeeds", async () => {
+  it("retries 503 with Retry-After plus jitter, then succeeds", async () => {
     const share = emulator.seedShare({ ownerId: USER_ID });
     emulator.faults.set({ failNext: 2, failStatus: 503, retryAfterSeconds: 2 });
     await client().updateShare(share.shareId as string, { validDays: 1 });
-    expect(sleeps).toEqual([2000, 2000]);
+    expect(sleeps).toEqual([2500, 2500]);
     expect(emulator.requests.all().map((r) => r.status)).toEqual([503, 503, 200]);
   });
 
@@ -100,7 +94,7 @@ describe("KooDriveClient against the emulator", () => {
     const share = emulator.seedShare({ ownerId: USER_ID });
     emulator.faults.set({ failNext: 1, failStatus: 429 });
     await client().getShare(share.shareId as string);
-    expect(sleeps).toEqual([1000]);
+    expect(sleeps).toEqual([1250]);
   });
 
   it("retries a reset connection for idempotent requests", async () => {
@@ -113,7 +107,7 @@ describe("KooDriveClient against the emulator", () => {
   it("gives up after maxRetries with the last status and attempt count", async () => {
     const share = emulator.seedShare({ ownerId: USER_ID });
     emulator.faults.set({ failNext: 10, failStatus: 500 });
-    const e = await failure(client({ maxRetries: 2 }).updateShare(share.shareId as string, { validDays: 1 }));
+    const e = await kooDriveFailure(client({ maxRetries: 2 }).updateShare(share.shareId as string, { validDays: 1 }));
     expect(e).toMatchObject({ kind: "api", status: 500, code: "13000201" });
     expect(e.request.attempts).toBe(3);
     expect(emulator.requests.all()).toHaveLength(3);
@@ -121,7 +115,7 @@ describe("KooDriveClient against the emulator", () => {
 
   it("never retries a 400 and names the rule", async () => {
     const share = emulator.seedShare({ ownerId: USER_ID });
-    const e = await failure(client().updateShare(share.shareId as string, { validDays: 400 }));
+    const e = await kooDriveFailure(client().updateShare(share.shareId as string, { validDays: 400 }));
     expect(e).toMatchObject({ status: 400, code: "13000102" });
     expect(e.koodriveMessage).toMatch(/validDays/);
     expect(emulator.requests.all()).toHaveLength(1);
@@ -130,14 +124,14 @@ describe("KooDriveClient against the emulator", () => {
   it("turns a malformed 200 body into an invalid-response error", async () => {
     const share = emulator.seedShare({ ownerId: USER_ID });
     emulator.faults.set({ malformedNext: 1 });
-    const e = await failure(client().getShare(share.shareId as string));
+    const e = await kooDriveFailure(client().getShare(share.shareId as string));
     expect(e.kind).toBe("invalid-response");
   });
 
   it("times out slow answers and retries them", async () => {
     const share = emulator.seedShare({ ownerId: USER_ID });
     emulator.faults.set({ latencyMs: 400 });
-    const e = await failure(client({ timeoutMs: 100, maxRetries: 1 }).getShare(share.shareId as string));
+    const e = await kooDriveFailure(client({ timeoutMs: 100, maxRetries: 1 }).getShare(share.shareId as string));
     expect(e.kind).toBe("timeout");
     expect(e.request.attempts).toBe(2);
   });
@@ -145,7 +139,7 @@ describe("KooDriveClient against the emulator", () => {
   it("reports an expired token as 401 and redacts credentials and access codes from every error", async () => {
     const share = emulator.seedShare({ ownerId: USER_ID });
     emulator.expireToken(TOKEN);
-    const e = await failure(client().updateShare(share.shareId as string, { validDays: 1, extractCode: "MDg2K0vU" }));
+    const e = await kooDriveFailure(client().updateShare(share.shareId as string, { validDays: 1, extractCode: "MDg2K0vU" }));
     expect(e).toMatchObject({ status: 401, code: "13000104" });
     const printed = [e.message, JSON.stringify(e), String(e.stack)].join("\n");
     for (const secret of [TOKEN, "MDg2K0vU", APP_SECRET]) expect(printed).not.toContain(secret);
@@ -167,7 +161,7 @@ describe("KooDriveClient against the emulator", () => {
 
   it("redacts secrets a server echoes in its message", async () => {
     await withServer(400, (req) => ({ code: 13000102, msg: `bad code MDg2K0vU for ${req.headers.authorization}` }), async (c) => {
-      const e = await failure(c.updateShare("1", { validDays: 1, extractCode: "MDg2K0vU" }));
+      const e = await kooDriveFailure(c.updateShare("1", { validDays: 1, extractCode: "MDg2K0vU" }));
       expect(e.koodriveMessage).toBe("bad code [REDACTED] for Bearer [REDACTED]");
     });
   });
@@ -181,7 +175,7 @@ describe("KooDriveClient against the emulator", () => {
 
   it("treats a 200 with a non-zero code as an error", async () => {
     await withServer(200, () => ({ code: "13000201", msg: "inner server invoke failure" }), async (c) => {
-      expect(await failure(c.getShare("7"))).toMatchObject({ kind: "api", status: 200, code: "13000201" });
+      expect(await kooDriveFailure(c.getShare("7"))).toMatchObject({ kind: "api", status: 200, code: "13000201" });
     });
   });
 });

@@ -8,11 +8,15 @@ const APP_ID = "engine-app-0001";
 const APP_SECRET = "engine-app-secret-3f9d2c7a1b";
 const USER_ID = "1505084218764547200";
 
-/** Starts an emulator and a stack wired to it. `auth` is "token" (stack config secret) or "app" (environment). */
-async function engineFixture({ projectName, auth = "token", edition = "carrier" }) {
+/**
+ * Starts an emulator and a stack wired to it. `auth` is "token" (stack config secret) or "app" (environment);
+ * `edition` is the KooDrive edition of both. `emulatorOptions` are added to the emulator's; `env` is added to the
+ * engine's environment.
+ */
+async function engineFixture({ projectName, auth = "token", edition = "carrier", emulatorOptions = {}, env: extraEnv = {} }) {
   ensureSelfLink();
   const { startEmulator } = require(`${repoRoot}/dist/emulator`);
-  const emulator = await startEmulator({ tokens: [TOKEN], apps: { [APP_ID]: APP_SECRET }, edition });
+  const emulator = await startEmulator({ tokens: [TOKEN], apps: { [APP_ID]: APP_SECRET }, edition, ...emulatorOptions });
   /** Resources the program declares: name → args. */
   const desired = {};
   /** Resource options by resource name (e.g. aliases). */
@@ -28,8 +32,8 @@ async function engineFixture({ projectName, auth = "token", edition = "carrier" 
     }
     return outputs;
   };
-  // Provider processes load the shifted-clock preload, so a test can move "now" for them (see advanceDays below).
-  const env = { KOODRIVE_MAX_RETRIES: "0", NODE_OPTIONS: `--require ${require.resolve("../support/shiftedClock.js")}` };
+  // Provider processes load the shifted-clock preload, so a test can move "now" for them (see advanceTo below).
+  const env = { KOODRIVE_MAX_RETRIES: "0", NODE_OPTIONS: `--require ${require.resolve("../support/shiftedClock.js")}`, ...extraEnv };
   if (auth === "app") Object.assign(env, { KOODRIVE_APP_ID: APP_ID, KOODRIVE_APP_SECRET: APP_SECRET });
   const handle = await openStack({ projectName, program, env });
   const { stack } = handle;

@@ -32,10 +32,21 @@ describe("KooDriveError", () => {
 
   it.each([
     [{ kind: "network", causeCode: "ECONNRESET" }, "failed: network error ECONNRESET"],
+    [{ kind: "network", causeCode: "ENOTFOUND", request: { ...request, host: "kd.example:443" } }, "network error ENOTFOUND talking to kd.example:443 ("],
+    [{ kind: "timeout", request: { ...request, host: "kd.example:443", proxy: "http://proxy.corp:3128" } }, "timed out talking to kd.example:443 through proxy http://proxy.corp:3128"],
     [{ kind: "timeout" }, "timed out"],
     [{ kind: "invalid-response", koodriveMessage: "body is not JSON" }, "returned an unexpected response: body is not JSON"],
   ] as const)("describes %j", (details, fragment) => {
-    expect(new KooDriveError({ ...details, request }).message).toContain(fragment);
+    expect(new KooDriveError({ request, ...details }).message).toContain(fragment);
+  });
+
+  it("a credentials error names no request of its own, so every operation repeating it shows the same text", () => {
+    const e = new KooDriveError({ kind: "credentials", status: 401, code: "13000104", koodriveMessage: "Unauthorized.", hint: "Fix koodrive:accessToken.", request });
+    expect(e.message).toBe("KooDrive rejected the credentials (HTTP 401, code 13000104: Unauthorized.). Fix koodrive:accessToken.");
+    const again = e.repeated();
+    expect(again).not.toBe(e);
+    expect(again.message).toBe(e.message);
+    expect(again.isCredentialRejection).toBe(true);
   });
 });
 
@@ -68,6 +79,60 @@ describe("connection settings", () => {
     const env = { KOODRIVE_ENDPOINT: "https://x", KOODRIVE_USER_ID: "1", KOODRIVE_AGENT_NAME: "a" };
     expect(resolveConnectionSettings(none, { ...env, KOODRIVE_APP_ID: "app", KOODRIVE_APP_SECRET: "appsecret-value" }).auth).toEqual({ kind: "app", appId: "app", appSecret: "appsecret-value" });
     expect(() => resolveConnectionSettings(none, { ...env, KOODRIVE_APP_ID: "app" })).toThrow(/appSecret is missing/);
+  });
+
+  it("takes credentials as a group from the environment first, since refresh and destroy see only the stored config", () => {
+    const config: Record<string, string> = { "koodrive:endpoint": "http://config", "koodrive:userId": "1", "koodrive:agentName": "a", "koodrive:accessToken": "stored-token" };
+    const lookup = (k: string) => config[k];
+    expect(resolveConnectionSettings(lookup, {}).auth).toEqual({ kind: "token", accessToken: "stored-token" });
+    expect(resolveConnectionSettings(lookup, { KOODRIVE_ACCESS_TOKEN: "rotated-token" }).auth).toEqual({ kind: "token", accessToken: "rotated-token" });
+    // App credentials in the environment replace a stored token rather than losing to it.
+    expect(resolveConnectionSettings(lookup, { KOODRIVE_APP_ID: "app", KOODRIVE_APP_SECRET: "app-secret" }).auth).toEqual({ kind: "app", appId: "app", appSecret: "app-secret" });
+    // Other settings keep "stack config first".
+    expect(resolveConnectionSettings(lookup, { KOODRIVE_ENDPOINT: "http://env" }).endpoint).toBe("http://config");
+  });
+
+  it.each([
+    [{}, { edition: "carrier", maxConcurrency: 16, throttleRetryTimeoutMs: 300000 }],
+    [{ KOODRIVE_MAX_CONCURRENCY: "4", KOODRIVE_REQUESTS_PER_SECOND: "2.5", KOODRIVE_THROTTLE_RETRY_TIMEOUT_MS: "60000" }, { maxConcurrency: 4, requestsPerSecond: 2.5, throttleRetryTimeoutMs: 60000 }],
+    [{ KOODRIVE_PROXY: "http://user:pw@proxy.corp:3128" }, { proxy: "http://user:pw@proxy.corp:3128" }],
+    [{ KOODRIVE_PROXY: "" }, { proxy: "none" }],
+    [{ KOODRIVE_PROXY: "NONE" }, { proxy: "none" }],
+  ])("reads %j as %j", (extra, expected) => {
+    const env = { KOODRIVE_ENDPOINT: "https://x", KOODRIVE_USER_ID: "1", KOODRIVE_AGENT_NAME: "a", KOODRIVE_ACCESS_TOKEN: "token-1", ...extra };
+    expect(resolveConnectionSettings(none, env)).toMatchObject(expected);
+  });
+
+  it("on the enterprise edition, agentName is optional", () => {
+    const env = { KOODRIVE_ENDPOINT: "https://x", KOODRIVE_USER_ID: "1", KOODRIVE_ACCESS_TOKEN: "token-1", KOODRIVE_EDITION: "Enterprise" };
+    const settings = resolveConnectionSettings(none, env);
+    expect(settings.edition).toBe("enterprise");
+    expect(settings).not.toHaveProperty("agentName");
+    expect(() => resolveConnectionSettings(none, { ...env, KOODRIVE_EDITION: "carrier" })).toThrow(/agentName is missing/);
+  });
+
+  it("names each malformed new setting and its rule, never a proxy password", () => {
+    const env = {
+      KOODRIVE_ENDPOINT: "https://x", KOODRIVE_USER_ID: "1", KOODRIVE_ACCESS_TOKEN: "token-1", KOODRIVE_EDITION: "gold",
+      KOODRIVE_MAX_CONCURRENCY: "0", KOODRIVE_REQUESTS_PER_SECOND: "fast", KOODRIVE_THROTTLE_RETRY_TIMEOUT_MS: "-1", KOODRIVE_PROXY: "socks5://u:hunter22@p:1080",
+    };
+    const problems = (() => {
+      try {
+        resolveConnectionSettings(none, env);
+      } catch (e) {
+        return (e as ConfigurationError).problems;
+      }
+      throw new Error("expected a ConfigurationError");
+    })();
+    expect(problems).toEqual([
+      expect.stringMatching(/^edition must be carrier or enterprise: .*koodrive:edition.*KOODRIVE_EDITION/),
+      expect.stringMatching(/^agentName is missing/),
+      expect.stringMatching(/^throttleRetryTimeoutMs must be an integer from 0 to 3600000/),
+      expect.stringMatching(/^maxConcurrency must be an integer from 1 to 256/),
+      expect.stringMatching(/^requestsPerSecond must be a number from 0.1 to 10000/),
+      expect.stringMatching(/^proxy must be an http\(s\) URL, "" or "none": .*KOODRIVE_PROXY/),
+    ]);
+    expect(problems.join("\n")).not.toContain("hunter22");
   });
 
   it("rejects malformed numbers and endpoints without echoing secret values", () => {

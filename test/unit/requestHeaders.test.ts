@@ -22,6 +22,11 @@ describe("request headers", () => {
     );
   });
 
+  it("identity headers carry X-Hw-Agentname only when there is a carrier name (enterprise edition has none)", () => {
+    expect(identityHeaders("1", undefined, newTraceId(), new Date(0))).not.toHaveProperty("X-Hw-Agentname");
+    expect(identityHeaders("1", "carrier-x", newTraceId(), new Date(0))["X-Hw-Agentname"]).toBe("carrier-x");
+  });
+
   it("identity headers are rebuilt from the given clock each time", () => {
     const a = identityHeaders("1", "agent", newTraceId(), new Date("2025-01-01T00:00:00Z"));
     const b = identityHeaders("1", "agent", newTraceId(), new Date("2025-01-01T00:00:05Z"));

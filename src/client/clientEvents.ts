@@ -1,0 +1,24 @@
+/**
+ * What the client reports while an operation is slow, so a user watching "creating (16s)" learns why. Messages
+ * name the method and path (which holds the shareId), never a header, body or credential.
+ */
+export type KooDriveClientEvent =
+  /** An attempt failed and will be retried after `delayMs`. */
+  | { kind: "retry"; method: string; path: string; attempt: number; reason: string; delayMs: number; message: string }
+  /** A request has been waiting for the endpoint's request budget for `waitedMs` and still is. */
+  | { kind: "waiting"; method: string; path: string; waitedMs: number; reason: string; message: string };
+
+/** Receives client events; must not throw. */
+export type KooDriveClientEventListener = (event: KooDriveClientEvent) => void;
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+/** The retry event for failed attempt number `attempt`. */
+export function retryEvent(method: string, path: string, attempt: number, reason: string, delayMs: number): KooDriveClientEvent {
+  return { kind: "retry", method, path, attempt, reason, delayMs, message: `KooDrive ${method} ${path} got ${reason} on attempt ${attempt}; retrying in ${seconds(delayMs)}` };
+}
+
+/** The event for a request still queued after `waitedMs`. */
+export function waitingEvent(method: string, path: string, waitedMs: number, reason: string): KooDriveClientEvent {
+  return { kind: "waiting", method, path, waitedMs, reason, message: `KooDrive ${method} ${path} has waited ${seconds(waitedMs)} to be sent: ${reason}` };
+}

@@ -1,0 +1,58 @@
+import { createHash } from "node:crypto";
+import { KooDriveClientEventListener } from "./clientEvents";
+import { ConnectionSettings } from "./connectionSettings";
+import { ClientOptions, KooDriveClient, SharedEndpoint, budgetLimits, newSharedEndpoint } from "./koodriveClient";
+
+/** Options of a {@link KooDriveClientFactory}. */
+export interface ClientFactoryOptions {
+  /** Told about every client's retries and long waits (the provider prints them); messages hold no secret. */
+  onEvent?: KooDriveClientEventListener;
+  /** Passed to every client; for tests (clock, sleep, retry policy). */
+  clientOptions?: Omit<ClientOptions, "sharedEndpoint" | "onEvent">;
+}
+
+/**
+ * Clients for one process (one per provider process). Each distinct set of connection settings gets one cached
+ * client, with its own keep-alive agents and credential gate; all clients of one endpoint share one adaptive
+ * request budget and one learned server clock, because KooDrive throttles and dates requests per caller, not per
+ * resource.
+ */
+export class KooDriveClientFactory {
+  private readonly clients = new Map<string, KooDriveClient>();
+  private readonly endpoints = new Map<string, SharedEndpoint>();
+
+  constructor(private readonly options: ClientFactoryOptions = {}) {}
+
+  /** The client for `settings`, created on first use. */
+  clientFor(settings: ConnectionSettings): KooDriveClient {
+    // Hashed so the map keys do not hold the credentials a second time.
+    const key = createHash("sha256").update(canonicalJson(settings)).digest("hex");
+    let client = this.clients.get(key);
+    if (client === undefined) {
+      client = new KooDriveClient(settings, { ...this.options.clientOptions, onEvent: this.options.onEvent, sharedEndpoint: this.endpointFor(settings) });
+      this.clients.set(key, client);
+    }
+    return client;
+  }
+
+  private endpointFor(settings: ConnectionSettings): SharedEndpoint {
+    const origin = new URL(settings.endpoint).origin;
+    const existing = this.endpoints.get(origin);
+    if (existing !== undefined) {
+      existing.budget.tighten(budgetLimits(settings));
+      return existing;
+    }
+    const now = this.options.clientOptions?.now;
+    const created = newSharedEndpoint(settings, now === undefined ? Date.now : () => now().getTime());
+    this.endpoints.set(origin, created);
+    return created;
+  }
+}
+
+/** JSON with object keys sorted, so equal settings give equal keys whatever order they were built in. */
+function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== "object") return JSON.stringify(value) ?? "undefined";
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
+}

@@ -1,0 +1,57 @@
+/**
+ * KooDrive rejects an `X-Date` later than its own clock (and older than 15 minutes), so requests are signed with
+ * the server's time as learned from its `Date` headers, never with the local clock alone.
+ *
+ * Both `Date` and `X-Date` have one-second resolution, and a `Date` header may come from a front end whose clock is
+ * not the one that checks `X-Date`. So the learned offset is a lower bound (the server stamped `Date` before the
+ * answer arrived), and signatures are back-dated by a margin that starts at one second and doubles after each
+ * "X-Date is in the future" rejection. Back-dating costs nothing: the window reaches 15 minutes into the past.
+ */
+
+/** How a date-window rejection was worded. */
+export type DateRejection = "future" | "past" | "unknown";
+
+/** One second: the resolution of `Date` and `X-Date`. */
+const INITIAL_MARGIN_MS = 1_000;
+/** Far inside the 15-minute window, so a widened margin can never push a signature out of its other end. */
+const MAX_MARGIN_MS = 5 * 60_000;
+
+/**
+ * Whether an error answer is KooDrive refusing the request's `X-Date` (not its credentials): an authentication
+ * failure whose message names the header.
+ */
+export function dateRejection(status: number | undefined, message: string | undefined): DateRejection | undefined {
+  if (status === undefined || status < 400 || status >= 500 || message === undefined || !/x-date/i.test(message)) return undefined;
+  if (/future|later than|ahead/i.test(message)) return "future";
+  if (/old|expired|earlier than|past|minutes/i.test(message)) return "past";
+  return "unknown";
+}
+
+/** Server time as seen from one process, for one endpoint. */
+export class ServerClock {
+  private offsetMs = 0;
+  private marginMs = INITIAL_MARGIN_MS;
+
+  constructor(private readonly localNow: () => number = Date.now) {}
+
+  /** The time to sign the next request with, and the margin it used (pass it back to {@link rejected}). */
+  signingTime(): { time: Date; marginMs: number } {
+    return { time: new Date(this.localNow() + this.offsetMs - this.marginMs), marginMs: this.marginMs };
+  }
+
+  /** Learns the offset from an answer's `Date` header, received at `receivedAt` local time. */
+  observe(dateHeader: string | undefined, receivedAt: number = this.localNow()): void {
+    if (dateHeader === undefined) return;
+    const serverMs = Date.parse(dateHeader);
+    if (!Number.isNaN(serverMs)) this.offsetMs = serverMs - receivedAt;
+  }
+
+  /**
+   * After a date-window rejection of a request signed with `marginMs`: a signature in the server's future widens the
+   * margin (once per round: concurrent rejections of the same margin double it once). A signature in the past needs
+   * only the offset, which the rejection's own `Date` header has already updated.
+   */
+  rejected(kind: DateRejection, marginMs: number): void {
+    if (kind !== "past") this.marginMs = Math.max(this.marginMs, Math.min(MAX_MARGIN_MS, marginMs * 2));
+  }
+}

@@ -1,0 +1,41 @@
+import http from "node:http";
+import https from "node:https";
+import { HttpProxyAgent } from "http-proxy-agent";
+import { HttpsProxyAgent } from "https-proxy-agent";
+import { getProxyForUrl } from "proxy-from-env";
+
+/** The keep-alive agents for one set of connection settings, and the proxy they go through. */
+export interface Transport {
+  readonly httpAgent: http.Agent;
+  readonly httpsAgent: https.Agent;
+  /** The proxy without its credentials (`http://proxy.corp:3128`), for messages; undefined = direct. */
+  readonly proxy?: string;
+  /** Proxy credentials, to redact from anything printed. */
+  readonly secrets: readonly string[];
+}
+
+/**
+ * Picks the proxy for `endpoint`: `configured` when set (`"none"` = direct), otherwise the standard
+ * `HTTPS_PROXY` / `HTTP_PROXY` / `ALL_PROXY` / `NO_PROXY` variables (either case), read by `proxy-from-env`, the
+ * library axios itself uses for them. Empty string = direct.
+ */
+export function proxyFor(endpoint: string, configured: string | undefined): string {
+  if (configured === "none") return "";
+  return configured ?? getProxyForUrl(endpoint);
+}
+
+/** Keep-alive agents for `endpoint`, tunnelling through `proxyFor(endpoint, configured)` when there is one. */
+export function transportFor(endpoint: string, configured: string | undefined): Transport {
+  const proxy = proxyFor(endpoint, configured);
+  if (proxy === "") return { httpAgent: new http.Agent({ keepAlive: true }), httpsAgent: new https.Agent({ keepAlive: true }), secrets: [] };
+  const url = new URL(proxy);
+  const password = decodeURIComponent(url.password);
+  return {
+    // Plain http requests go to the proxy as absolute URIs; https ones through a CONNECT tunnel.
+    httpAgent: new HttpProxyAgent(proxy, { keepAlive: true }),
+    httpsAgent: new HttpsProxyAgent(proxy, { keepAlive: true }),
+    proxy: `${url.protocol}//${url.host}`,
+    // The password as written, decoded, and inside the Basic credentials the agent sends.
+    secrets: password === "" ? [] : [password, url.password, Buffer.from(`${decodeURIComponent(url.username)}:${password}`).toString("base64")],
+  };
+}

@@ -1,0 +1,262 @@
+import { readFileSync } from "node:fs";
+import http from "node:http";
+import { AddressInfo } from "node:net";
+import { join } from "node:path";
+import { KooDriveClientEvent } from "../../src/client/clientEvents";
+import { KooDriveClientFactory } from "../../src/client/clientFactory";
+import { KooDriveClient } from "../../src/client/koodriveClient";
+import { Emulator } from "../../src/emulator";
+import { kooDriveFailure } from "./kooDriveFailure";
+import { TOKEN, USER_ID, settingsFor, testEmulator } from "../support/fixtures";
+
+let emulator: Emulator | undefined;
+afterEach(async () => {
+  await emulator?.close();
+  emulator = undefined;
+});
+
+async function start(options: Parameters<typeof testEmulator>[0] = {}): Promise<Emulator> {
+  emulator = await testEmulator(options);
+  return emulator;
+}
+
+
+describe("throttling: one adaptive budget per endpoint", () => {
+  it("many concurrent operations against a 10 requests/s throttle all succeed, and each retry is reported", async () => {
+    const e = await start({ faults: { throttleRps: 10 } });
+    const shares = Array.from({ length: 30 }, () => e.seedShare({ ownerId: USER_ID }));
+    const events: KooDriveClientEvent[] = [];
+    const factory = new KooDriveClientFactory({ onEvent: (event) => events.push(event) });
+    // maxRetries 0: throttling is retried on its own time budget, not on the count of server-error retries.
+    const client = factory.clientFor(settingsFor(e, { maxRetries: 0 }));
+    const results = await Promise.allSettled(shares.map((s) => client.updateShare(s.shareId as string, { validDays: 3, comment: "throttled" })));
+    expect(results.filter((r) => r.status === "rejected")).toEqual([]);
+    const statuses = e.requests.all().map((r) => r.status);
+    expect(statuses.filter((s) => s === 200)).toHaveLength(30);
+    expect(statuses.filter((s) => s === 429).length).toBeGreaterThan(0);
+    const retries = events.filter((event) => event.kind === "retry");
+    expect(retries).toHaveLength(statuses.filter((s) => s === 429).length);
+    expect(retries[0]!.message).toMatch(/^KooDrive PUT \/koodrive\/ose\/v1\/share\/\d+ got HTTP 429 APIGW\.0308 \(throttled\) on attempt \d+; retrying in \d+\.\d s$/);
+    for (const event of events) expect(event.message).not.toContain(TOKEN);
+  }, 30_000);
+
+  it("gives up on throttling after the time budget, with the 429 as the error", async () => {
+    const e = await start({ faults: { failNext: 100, failStatus: 429, retryAfterSeconds: 1 } });
+    const share = e.seedShare({ ownerId: USER_ID });
+    const client = new KooDriveClient(settingsFor(e, { throttleRetryTimeoutMs: 2_500 }), { random: () => 0 });
+    const error = await kooDriveFailure(client.getShare(share.shareId as string));
+    expect(error).toMatchObject({ status: 429 });
+    expect(error.request.attempts).toBe(3); // at 0, 1 and 2 s; the next retry would end after 2.5 s
+  }, 10_000);
+
+  it("gives one cached client per distinct settings", async () => {
+    const e = await start();
+    const factory = new KooDriveClientFactory();
+    const a = factory.clientFor(settingsFor(e));
+    expect(factory.clientFor({ ...settingsFor(e) })).toBe(a);
+    expect(factory.clientFor(settingsFor(e, { app: true }))).not.toBe(a);
+  });
+});
+
+describe("clock skew: X-Date in the server's time", () => {
+  it.each([100, 1_500])("succeeds when KooDrive's clock is %d ms behind the client's", async (behindMs) => {
+    const e = await start({ now: () => Date.now() - behindMs });
+    const share = e.seedShare({ ownerId: USER_ID });
+    const client = new KooDriveClientFactory().clientFor(settingsFor(e, { maxRetries: 0 }));
+    for (let i = 0; i < 6; i++) {
+      await client.getShare(share.shareId as string);
+      if (i % 2 === 0) await new Promise((r) => setTimeout(r, 300)); // cross second boundaries at varied offsets
+    }
+    await Promise.all(Array.from({ length: 10 }, () => client.updateShare(share.shareId as string, { validDays: 1 })));
+    const rejected = e.requests.all().filter((r) => r.status === 400);
+    // At most the very first request, signed before anything was learned, is rejected and then re-signed.
+    expect(rejected.length).toBeLessThanOrEqual(1);
+    expect(e.requests.all().filter((r) => r.status === 200)).toHaveLength(16);
+  }, 15_000);
+
+  it("re-learns the offset when its X-Date is more than 15 minutes old", async () => {
+    const e = await start();
+    const share = e.seedShare({ ownerId: USER_ID });
+    const clientClock = () => new Date(Date.now() - 20 * 60_000); // the client's clock is 20 minutes slow
+    const client = new KooDriveClient(settingsFor(e, { maxRetries: 0 }), { now: clientClock });
+    await client.getShare(share.shareId as string);
+    await client.getShare(share.shareId as string);
+    expect(e.requests.all().map((r) => r.status)).toEqual([400, 200, 200]);
+  });
+});
+
+describe("one bad credential, one request", () => {
+  it("after the first 401, every operation with those settings fails with the same message and sends nothing", async () => {
+    const e = await start();
+    const shares = Array.from({ length: 8 }, () => e.seedShare({ ownerId: USER_ID }));
+    const factory = new KooDriveClientFactory();
+    const wrong = settingsFor(e, { auth: { kind: "token", accessToken: "wrong-token-0123" } });
+    const errors = await Promise.all(shares.map((s) => kooDriveFailure(factory.clientFor(wrong).getShare(s.shareId as string))));
+    expect(e.requests.all()).toHaveLength(1);
+    expect(new Set(errors.map((error) => error.message)).size).toBe(1);
+    expect(errors[0]).toMatchObject({ kind: "credentials", status: 401, isCredentialRejection: true });
+    expect(errors[0]!.message).toMatch(/^KooDrive rejected the credentials \(HTTP 401, code 13000104: Unauthorized: unknown access token\.\)\. Fix koodrive:accessToken \/ KOODRIVE_ACCESS_TOKEN .* 20 minutes without use\.$/);
+    expect(errors[0]!.message).not.toContain("wrong-token-0123");
+    await kooDriveFailure(factory.clientFor(wrong).updateShare(shares[0]!.shareId as string, { validDays: 1 }));
+    expect(e.requests.all()).toHaveLength(1);
+    // Other settings (the right token) are not affected.
+    await factory.clientFor(settingsFor(e)).getShare(shares[0]!.shareId as string);
+    expect(e.requests.all()).toHaveLength(2);
+  });
+
+  it("names the app credentials when an HMAC signature is rejected", async () => {
+    const e = await start();
+    const client = new KooDriveClient(settingsFor(e, { auth: { kind: "app", appId: "unknown-app", appSecret: "some-app-secret" } }));
+    const error = await kooDriveFailure(client.getShare("1"));
+    expect(error.message).toMatch(/Authentication failed: unknown AppId.*Fix koodrive:appId and koodrive:appSecret \/ KOODRIVE_APP_ID and KOODRIVE_APP_SECRET/);
+  });
+
+  it("a token that expires mid-run stops the requests from then on", async () => {
+    const e = await start();
+    const share = e.seedShare({ ownerId: USER_ID });
+    const client = new KooDriveClient(settingsFor(e));
+    await client.getShare(share.shareId as string);
+    e.expireToken(TOKEN);
+    await kooDriveFailure(client.getShare(share.shareId as string));
+    await kooDriveFailure(client.getShare(share.shareId as string));
+    expect(e.requests.all().map((r) => r.status)).toEqual([200, 401]);
+  });
+});
+
+describe("headers", () => {
+  it("sends User-Agent pulumi-koodrive/<version of package.json>", async () => {
+    const e = await start();
+    await new KooDriveClient(settingsFor(e)).listShares();
+    const version = (JSON.parse(readFileSync(join(__dirname, "../../package.json"), "utf8")) as { version: string }).version;
+    expect(e.requests.all()[0]!.headers["user-agent"]).toBe(`pulumi-koodrive/${version}`);
+  });
+
+  it("on the enterprise edition sends X-Hw-Agentname only when one is set", async () => {
+    const e = await start({ edition: "enterprise" });
+    const share = e.seedShare({ ownerId: USER_ID });
+    await new KooDriveClient({ ...settingsFor(e), edition: "enterprise", agentName: undefined }).getShare(share.shareId as string);
+    await new KooDriveClient({ ...settingsFor(e), edition: "enterprise" }).getShare(share.shareId as string);
+    expect(e.requests.all().map((r) => [r.status, r.headers["x-hw-agentname"]])).toEqual([[200, undefined], [200, "test-carrier"]]);
+  });
+});
+
+describe("connection errors", () => {
+  it("name the host, and a network failure's retries are reported", async () => {
+    const closed = http.createServer();
+    await new Promise<void>((r) => closed.listen(0, "127.0.0.1", () => r()));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise<void>((r) => closed.close(() => r()));
+    const events: KooDriveClientEvent[] = [];
+    const client = new KooDriveClient({ ...settingsForUnreachable(port), maxRetries: 1 }, { onEvent: (event) => events.push(event), sleep: async () => undefined });
+    const error = await kooDriveFailure(client.getShare("42"));
+    expect(error.message).toMatch(new RegExp(`network error ECONNREFUSED talking to 127\\.0\\.0\\.1:${port} \\(2 attempts`));
+    expect(events.map((event) => event.message)).toEqual([expect.stringMatching(new RegExp(`^KooDrive GET /koodrive/ose/v1/share/42 got network error ECONNREFUSED talking to 127\\.0\\.0\\.1:${port} on attempt 1; retrying in`))]);
+  });
+});
+
+/** Settings for a server that is not listening on `port`. */
+function settingsForUnreachable(port: number) {
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    userId: USER_ID,
+    agentName: "test-carrier",
+    auth: { kind: "token" as const, accessToken: TOKEN },
+    timeoutMs: 2_000,
+    maxRetries: 0,
+  };
+}
+
+/** A forward proxy for plain-http targets, as corporate proxies are; optionally demanding Basic credentials. */
+async function startForwardProxy(credentials?: string) {
+  const seen: string[] = [];
+  let connections = 0;
+  const server = http.createServer((req, res) => {
+    if (credentials !== undefined && req.headers["proxy-authorization"] !== `Basic ${Buffer.from(credentials).toString("base64")}`) {
+      res.writeHead(407, { "Proxy-Authenticate": "Basic" }).end();
+      return;
+    }
+    seen.push(`${req.method} ${req.url}`);
+    const target = new URL(req.url ?? "");
+    const headers = { ...req.headers };
+    delete headers["proxy-authorization"];
+    const upstream = http.request({ host: target.hostname, port: target.port, path: target.pathname + target.search, method: req.method, headers }, (answer) => {
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(res);
+    });
+    upstream.on("error", () => res.writeHead(502).end());
+    req.pipe(upstream);
+  });
+  server.on("connection", () => (connections += 1));
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    seen,
+    connections: () => connections,
+    close: () => new Promise<void>((r) => {
+      server.close(() => r());
+      server.closeAllConnections();
+    }),
+  };
+}
+
+describe("proxies", () => {
+  const saved = { ...process.env };
+  afterEach(() => {
+    for (const name of ["HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy"]) {
+      if (saved[name] === undefined) delete process.env[name];
+      else process.env[name] = saved[name];
+    }
+  });
+
+  it("koodrive:proxy sends every request through the proxy, over one kept-alive connection", async () => {
+    const e = await start();
+    const share = e.seedShare({ ownerId: USER_ID });
+    const proxy = await startForwardProxy();
+    try {
+      const client = new KooDriveClient(settingsFor(e, { proxy: proxy.url }));
+      for (let i = 0; i < 3; i++) await client.getShare(share.shareId as string);
+      expect(proxy.seen).toEqual(Array(3).fill(`GET ${e.url}/koodrive/ose/v1/share/${share.shareId}`));
+      expect(proxy.connections()).toBe(1);
+      expect(e.requests.all().map((r) => r.status)).toEqual([200, 200, 200]);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it.each([
+    ["http_proxy (lower case) is honoured", { http_proxy: "PROXY" }, undefined, 1],
+    ["HTTP_PROXY is honoured", { HTTP_PROXY: "PROXY" }, undefined, 1],
+    ["NO_PROXY bypasses it", { HTTP_PROXY: "PROXY", NO_PROXY: "localhost,127.0.0.1" }, undefined, 0],
+    ['koodrive:proxy "none" overrides it', { HTTP_PROXY: "PROXY" }, "none", 0],
+  ])("%s", async (_name, env: Record<string, string>, configured, throughProxy) => {
+    const e = await start();
+    const share = e.seedShare({ ownerId: USER_ID });
+    const proxy = await startForwardProxy();
+    try {
+      for (const [name, value] of Object.entries(env)) process.env[name] = value.replace("PROXY", proxy.url);
+      await new KooDriveClient(settingsFor(e, { proxy: configured })).getShare(share.shareId as string);
+      expect(proxy.seen).toHaveLength(throughProxy);
+      expect(e.requests.all()).toHaveLength(1);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it("authenticates to a proxy with the URL's credentials, and never prints them", async () => {
+    const e = await start();
+    const share = e.seedShare({ ownerId: USER_ID });
+    const proxy = await startForwardProxy("corp-user:pr0xy-s3cret");
+    const withCredentials = proxy.url.replace("http://", "http://corp-user:pr0xy-s3cret@");
+    try {
+      await new KooDriveClient(settingsFor(e, { proxy: withCredentials })).getShare(share.shareId as string);
+      expect(proxy.seen).toHaveLength(1);
+      const refused = await kooDriveFailure(new KooDriveClient(settingsFor(e, { proxy: withCredentials.replace("pr0xy-s3cret", "wrong-pass") })).getShare(share.shareId as string));
+      expect(refused.status).toBe(407);
+    } finally {
+      await proxy.close();
+    }
+    const unreachable = await kooDriveFailure(new KooDriveClient(settingsFor(e, { proxy: withCredentials, maxRetries: 0 })).getShare(share.shareId as string));
+    expect(unreachable.message).toContain(`network error ECONNREFUSED talking to ${new URL(e.url).host} through proxy ${proxy.url}`);
+    expect(JSON.stringify([unreachable.message, unreachable.toJSON(), String(unreachable.stack)])).not.toMatch(/pr0xy-s3cret|corp-user:/);
+  });
+});

@@ -1,0 +1,48 @@
+"use strict";
+// Issue 9 §7 and §10: many shares against a gateway that throttles at 5 requests/s converge in one `up`, and the
+// retries are visible in the engine's output, naming the share.
+const assert = require("node:assert/strict");
+const { after, before, describe, test } = require("node:test");
+const { engineFixture, USER_ID } = require("./support");
+
+const SHARES = 60;
+const THROTTLE_RPS = 5;
+
+describe(`${SHARES} shares against a ${THROTTLE_RPS} requests/s throttle`, () => {
+  let f;
+  const shares = [];
+  before(async () => {
+    // maxRetries at its default (3): the throttle must be survived by the time budget, not by a retry count.
+    f = await engineFixture({ projectName: "throttled", emulatorOptions: { faults: { throttleRps: THROTTLE_RPS } }, env: { KOODRIVE_MAX_RETRIES: "3" } });
+    for (let i = 0; i < SHARES; i++) shares.push(f.emulator.seedShare({ ownerId: USER_ID, comment: "before" }));
+  });
+  after(() => f.close());
+
+  test("one up converges with zero failed resources and reports its retries", async () => {
+    shares.forEach((share, i) => {
+      f.desired[`share${i}`] = { shareId: share.shareId, validDays: 7, comment: `managed ${i}` };
+    });
+    let output = "";
+    const started = Date.now();
+    let failure;
+    try {
+      await f.stack.up({ onOutput: (text) => (output += text) });
+    } catch (e) {
+      failure = e;
+    }
+    const seconds = (Date.now() - started) / 1000;
+    const requests = f.emulator.requests.all();
+    const throttled = requests.filter((r) => r.status === 429).length;
+    const applied = shares.filter((share, i) => f.emulator.getShare(share.shareId).comment === `managed ${i}`).length;
+    console.log(`up of ${SHARES} shares at ${THROTTLE_RPS} req/s: ${seconds.toFixed(1)} s, ${applied}/${SHARES} applied, ${SHARES - applied} failed, ${requests.length} requests, ${throttled} answered 429`);
+
+    assert.equal(failure, undefined, `up failed: ${failure?.message?.slice(0, 2000)}`);
+    assert.equal(applied, SHARES);
+    assert.ok(throttled > 0, "the throttle must have fired, or this test proves nothing");
+    const retryLine = output.split("\n").find((line) => /KooDrive (GET|PUT) \/koodrive\/ose\/v1\/share\/\d+ .*HTTP 429.*retry/.test(line));
+    assert.ok(retryLine, `a retry line naming the share is printed; output was:\n${output.slice(-3000)}`);
+    console.log(`for example: ${retryLine.trim()}`);
+    assert.ok(shares.some((share) => retryLine.includes(share.shareId)));
+    assert.equal(output.includes("engine-test-token"), false, "no credential in the output");
+  });
+});

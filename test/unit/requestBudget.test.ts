@@ -1,0 +1,106 @@
+import fc from "fast-check";
+import { BudgetState, RequestBudget, afterSuccess, afterThrottle, defaultBudgetPolicy, initialBudgetState, nextPacedStart, startDelay } from "../../src/client/requestBudget";
+
+const policy = defaultBudgetPolicy;
+const state = (s: Partial<BudgetState>): BudgetState => ({ ...initialBudgetState({ maxConcurrency: 16 }), ...s });
+
+describe("request budget decisions (AIMD)", () => {
+  it.each([
+    // [before, throttle event, after]
+    ["no rate yet: halves the rate seen in the last second", state({}), { now: 5000, requestStartedAt: 4900, recentStartsPerSecond: 12 }, { concurrency: 8, requestsPerSecond: 6, pausedUntil: 5000, lastDecreaseAt: 5000 }],
+    ["a Retry-After pauses every new request", state({ requestsPerSecond: 4 }), { now: 5000, requestStartedAt: 4900, retryAfterMs: 1000, recentStartsPerSecond: 4 }, { concurrency: 8, requestsPerSecond: 2, pausedUntil: 6000 }],
+    ["sent before the last decrease: nothing changes", state({ concurrency: 8, requestsPerSecond: 6, pausedUntil: 6000, lastDecreaseAt: 5000 }), { now: 5100, requestStartedAt: 4950, retryAfterMs: 1000, recentStartsPerSecond: 9 }, { concurrency: 8, requestsPerSecond: 6, pausedUntil: 6000, lastDecreaseAt: 5000 }],
+    ["floors: one request in flight, the minimum rate", state({ concurrency: 1, requestsPerSecond: 0.6 }), { now: 1, requestStartedAt: 1, recentStartsPerSecond: 1 }, { concurrency: 1, requestsPerSecond: 0.5 }],
+  ] as const)("throttled, %s", (_name, before, event, expected) => {
+    expect(afterThrottle(before, policy, event)).toMatchObject(expected);
+  });
+
+  it("with retryAfterPausesEndpoint off, only the throttled request waits its Retry-After", () => {
+    const after = afterThrottle(state({ requestsPerSecond: 4 }), { ...policy, retryAfterPausesEndpoint: false }, { now: 5000, requestStartedAt: 4900, retryAfterMs: 1000, recentStartsPerSecond: 4 });
+    expect(after).toMatchObject({ requestsPerSecond: 2, pausedUntil: 0 });
+  });
+
+  it.each([
+    ["grows concurrency by 1/concurrency and the rate by 1/rate", { maxConcurrency: 16 }, state({ concurrency: 4, requestsPerSecond: 2 }), { concurrency: 4.25, requestsPerSecond: 2.5 }],
+    ["never above the configured limits", { maxConcurrency: 4, requestsPerSecond: 5 }, state({ concurrency: 4, requestsPerSecond: 4.9 }), { concurrency: 4, requestsPerSecond: 5 }],
+    ["leaves an unpaced budget unpaced", { maxConcurrency: 16 }, state({ concurrency: 16 }), { concurrency: 16, requestsPerSecond: undefined }],
+  ] as const)("success %s", (_name, limits, before, expected) => {
+    expect(afterSuccess(before, limits, policy)).toMatchObject(expected);
+  });
+
+  it.each([
+    ["unpaced and not paused: now", state({}), 1000, 0, 0],
+    ["paused by Retry-After", state({ pausedUntil: 1800 }), 1000, 0, 800],
+    ["paced: the next token", state({ requestsPerSecond: 5 }), 1000, 1150, 150],
+  ])("start delay, %s", (_name, s, now, nextStart, expected) => {
+    expect(startDelay(s, now, nextStart)).toBe(expected);
+  });
+
+  it("paces starts 1/rate apart, with a bucket of one token (no burst after idling)", () => {
+    const s = state({ requestsPerSecond: 4 });
+    expect(nextPacedStart(s, 1000, 0)).toBe(1250);
+    expect(nextPacedStart(s, 1100, 1250)).toBe(1500);
+    expect(nextPacedStart(state({}), 1000, 0)).toBe(1000);
+  });
+
+  it("under any sequence of outcomes, concurrency stays within [1, max] and the rate within [min, configured]", () => {
+    const limits = { maxConcurrency: 10, requestsPerSecond: 20 };
+    fc.assert(
+      fc.property(fc.array(fc.boolean(), { maxLength: 200 }), (outcomes) => {
+        let s = initialBudgetState(limits);
+        outcomes.forEach((throttled, i) => {
+          s = throttled ? afterThrottle(s, policy, { now: i * 10, requestStartedAt: i * 10, recentStartsPerSecond: 5 }) : afterSuccess(s, limits, policy);
+          expect(s.concurrency).toBeGreaterThanOrEqual(1);
+          expect(s.concurrency).toBeLessThanOrEqual(limits.maxConcurrency);
+          expect(s.requestsPerSecond!).toBeGreaterThanOrEqual(policy.minRequestsPerSecond);
+          expect(s.requestsPerSecond!).toBeLessThanOrEqual(limits.requestsPerSecond);
+        });
+      }),
+    );
+  });
+});
+
+describe("RequestBudget", () => {
+  it("never lets more than maxConcurrency requests in flight", async () => {
+    const budget = new RequestBudget({ maxConcurrency: 3 });
+    let inFlight = 0;
+    let peak = 0;
+    await Promise.all(
+      Array.from({ length: 12 }, async () => {
+        const permit = await budget.acquire();
+        peak = Math.max(peak, ++inFlight);
+        await new Promise((r) => setTimeout(r, 5));
+        inFlight -= 1;
+        permit.release({ kind: "success" });
+      }),
+    );
+    expect(peak).toBe(3);
+  });
+
+  it("paces starts to the configured rate", async () => {
+    const budget = new RequestBudget({ maxConcurrency: 10, requestsPerSecond: 20 });
+    const starts: number[] = [];
+    await Promise.all(Array.from({ length: 5 }, async () => (await budget.acquire()).release({ kind: "success" })).map((p) => p.then(() => starts.push(Date.now()))));
+    expect(Math.max(...starts) - Math.min(...starts)).toBeGreaterThanOrEqual(4 * 50 - 10);
+  });
+
+  it("reports a request still waiting after longWaitMs, once", async () => {
+    const budget = new RequestBudget({ maxConcurrency: 1 }, { ...defaultBudgetPolicy, longWaitMs: 20 });
+    const first = await budget.acquire();
+    const waits: number[] = [];
+    const second = budget.acquire((waitedMs) => waits.push(waitedMs));
+    await new Promise((r) => setTimeout(r, 60));
+    first.release({ kind: "success" });
+    (await second).release({ kind: "success" });
+    expect(waits).toHaveLength(1);
+    expect(waits[0]).toBeGreaterThanOrEqual(15);
+    expect(budget.snapshot()).toMatchObject({ inFlight: 0, queued: 0 });
+  });
+
+  it("takes the most restrictive limits of the clients sharing it", () => {
+    const budget = new RequestBudget({ maxConcurrency: 16 });
+    budget.tighten({ maxConcurrency: 4, requestsPerSecond: 3 });
+    budget.tighten({ maxConcurrency: 8 });
+    expect(budget.snapshot()).toMatchObject({ concurrency: 4, requestsPerSecond: 3 });
+  });
+});

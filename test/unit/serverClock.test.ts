@@ -1,0 +1,61 @@
+import { isCredentialRejection } from "../../src/client/credentialGate";
+import { formatXDate } from "../../src/client/requestHeaders";
+import { ServerClock, dateRejection } from "../../src/client/serverClock";
+
+describe("date-window and credential rejections", () => {
+  it.each([
+    [400, "Authentication failed: X-Date is in the future.", "future", false],
+    [400, "Authentication failed: X-Date is more than 15 minutes old.", "past", false],
+    [401, "x-date invalid", "unknown", false],
+    [400, "Authentication failed: signature mismatch.", undefined, true],
+    [400, "Authentication failed: unknown AppId.", undefined, true],
+    [401, "Unauthorized: access token expired.", undefined, true],
+    [403, undefined, undefined, true],
+    [400, "Verify parameters failed: header X-Date is required", "unknown", false],
+    [400, "Resource not found.", undefined, false],
+    [400, "Verify parameters failed: validDays must be between 0 and 365", undefined, false],
+    [500, "X-Date service down", undefined, false],
+  ] as const)("HTTP %d %j → date %j, credentials %j", (status, message, date, credentials) => {
+    expect(dateRejection(status, message)).toBe(date);
+    expect(dateRejection(status, message) === undefined && isCredentialRejection(status, message)).toBe(credentials);
+  });
+});
+
+describe("ServerClock", () => {
+  const local = Date.parse("2026-01-01T12:00:00.700Z");
+
+  it("signs one second (the header resolution) behind local time before it has heard from the server", () => {
+    expect(new ServerClock(() => local).signingTime()).toEqual({ time: new Date(local - 1000), marginMs: 1000 });
+  });
+
+  it.each([
+    ["server 90 s behind", "Thu, 01 Jan 2026 11:58:30 GMT"],
+    ["server 1.5 s behind", "Thu, 01 Jan 2026 11:59:59 GMT"],
+    ["server 20 min ahead", "Thu, 01 Jan 2026 12:20:00 GMT"],
+  ])("%s: X-Date is never later than the server's Date", (_name, serverDate) => {
+    const clock = new ServerClock(() => local);
+    clock.observe(serverDate, local);
+    const signed = formatXDate(clock.signingTime().time);
+    expect(signed <= formatXDate(new Date(Date.parse(serverDate)))).toBe(true);
+    expect(Date.parse(serverDate) - clock.signingTime().time.getTime()).toBeLessThanOrEqual(1000);
+  });
+
+  it("ignores a missing or unreadable Date header", () => {
+    const clock = new ServerClock(() => local);
+    clock.observe(undefined);
+    clock.observe("yesterday-ish");
+    expect(clock.signingTime().time.getTime()).toBe(local - 1000);
+  });
+
+  it("doubles the margin once per round of 'in the future' rejections, up to 5 minutes; 'too old' leaves it", () => {
+    const clock = new ServerClock(() => local);
+    const { marginMs } = clock.signingTime();
+    clock.rejected("future", marginMs);
+    clock.rejected("future", marginMs); // same round, signed with the same margin
+    expect(clock.signingTime().marginMs).toBe(2000);
+    clock.rejected("past", 2000);
+    expect(clock.signingTime().marginMs).toBe(2000);
+    for (let i = 0; i < 20; i++) clock.rejected("unknown", clock.signingTime().marginMs);
+    expect(clock.signingTime().marginMs).toBe(300_000);
+  });
+});
