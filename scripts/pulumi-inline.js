@@ -5,7 +5,7 @@
 // Everything else is the user's setup: the backend, passphrase and selected stack the `pulumi` CLI would use, and
 // the project's own node_modules (so exactly one copy of @pulumi/pulumi is loaded).
 //
-//   node pulumi-inline.js <preview|up|refresh|destroy> [--yes] [--diff] [--expect-no-changes] [--stack NAME]
+//   node pulumi-inline.js <preview|up|refresh|destroy> [--yes] [--diff] [--refresh] [--expect-no-changes] [--stack NAME]
 //
 // A TypeScript program is type-checked with the project's `tsc` (as `pulumi` does through ts-node) and transpiled
 // on load. The CLI comes from $PULUMI_CLI_ROOT/bin, else from PATH. Ends with one line
@@ -20,7 +20,7 @@ const COMMANDS = ["preview", "up", "refresh", "destroy"];
 
 /** @param {string} message @returns {never} */
 function usage(message) {
-  process.stderr.write(`pulumi-inline: ${message}\nusage: node pulumi-inline.js <${COMMANDS.join("|")}> [--yes] [--diff] [--expect-no-changes] [--stack NAME]\n`);
+  process.stderr.write(`pulumi-inline: ${message}\nusage: node pulumi-inline.js <${COMMANDS.join("|")}> [--yes] [--diff] [--refresh] [--expect-no-changes] [--stack NAME]\n`);
   process.exit(2);
 }
 
@@ -56,7 +56,7 @@ function enableTypeScript(projectDir) {
 async function main() {
   const { positionals, values } = parseArgs({
     allowPositionals: true,
-    options: { yes: { type: "boolean", short: "y" }, diff: { type: "boolean" }, "expect-no-changes": { type: "boolean" }, stack: { type: "string", short: "s" } },
+    options: { yes: { type: "boolean", short: "y" }, diff: { type: "boolean" }, refresh: { type: "boolean" }, "expect-no-changes": { type: "boolean" }, stack: { type: "string", short: "s" } },
   });
   const command = positionals[0];
   if (positionals.length !== 1 || !COMMANDS.includes(command)) usage(`expected one of ${COMMANDS.join(", ")}`);
@@ -77,15 +77,18 @@ async function main() {
   if (!stackName) throw new Error("no stack selected: run pulumi stack init <name> (or pulumi stack select) first, or pass --stack");
   const stack = await Stack.select(stackName, workspace);
   const onOutput = (/** @type {string} */ text) => process.stdout.write(text);
+  const updateOptions = { onOutput, diff: values.diff, refresh: values.refresh, expectNoChanges: values["expect-no-changes"] };
   let changes;
-  if (command === "preview") changes = (await stack.preview({ onOutput, diff: values.diff, expectNoChanges: values["expect-no-changes"] })).changeSummary;
-  else if (command === "up") changes = (await stack.up({ onOutput, diff: values.diff, expectNoChanges: values["expect-no-changes"] })).summary.resourceChanges;
+  if (command === "preview") changes = (await stack.preview(updateOptions)).changeSummary;
+  else if (command === "up") changes = (await stack.up(updateOptions)).summary.resourceChanges;
   else if (command === "refresh") changes = (await stack.refresh({ onOutput, expectNoChanges: values["expect-no-changes"] })).summary.resourceChanges;
   else changes = (await stack.destroy({ onOutput })).summary.resourceChanges;
   process.stdout.write(`pulumi-inline: ${command} ${stackName}: ${JSON.stringify(changes ?? {})}\n`);
 }
 
 main().catch((e) => {
-  process.stderr.write(`pulumi-inline: ${e instanceof Error ? e.message : String(e)}\n`);
+  // A failed CLI run has already streamed its output; its stderr holds the reason, without the command's full dump.
+  const cliStderr = e?.commandResult?.stderr;
+  process.stderr.write(`pulumi-inline: ${cliStderr ? cliStderr.trim() : e instanceof Error ? e.message : String(e)}\n`);
   process.exit(1);
 });
