@@ -6,7 +6,7 @@ const { spawn } = require("node:child_process");
 const crypto = require("node:crypto");
 const path = require("node:path");
 const readline = require("node:readline");
-const { ensureSelfLink, openStack, repoRoot } = require("./lib/engine");
+const { ensurePulumiCli, ensureSelfLink, openStack, repoRoot } = require("./lib/engine");
 
 const USER_ID = "1505084218764547200";
 const TOKEN = crypto.randomBytes(16).toString("hex");
@@ -16,13 +16,44 @@ const bold = (s) => (process.stdout.isTTY ? `\x1b[1m${s}\x1b[0m` : s);
 let stepNo = 0;
 const TOTAL_STEPS = 9;
 
+/**
+ * Engine output lines that only a machine needs (progress dots, URNs) or advice the demo makes moot (it removes its
+ * stack itself, so `pulumi stack rm` is never needed).
+ */
+const NOISE = [/^@ [a-z ]+\.*\s*$/, /^\s*\[urn=[^\]]*\]\s*$/, /^The resources in the stack have been deleted, but the history/, /^If you want to remove the stack completely/];
+
+/** Passes engine output on line by line, without NOISE. Call flush() after the operation. */
+function readableOutput(write) {
+  let pending = "";
+  const emit = (line) => {
+    if (!NOISE.some((pattern) => pattern.test(line))) write(`${line}\n`);
+  };
+  const onOutput = (chunk) => {
+    const lines = (pending + chunk).split("\n");
+    pending = lines.pop() ?? "";
+    lines.forEach(emit);
+  };
+  onOutput.flush = () => {
+    if (pending) emit(pending);
+    pending = "";
+  };
+  return onOutput;
+}
+
+const show = readableOutput((text) => process.stdout.write(text));
+
 async function step(title, body) {
   stepNo += 1;
   console.log(`\n${bold(`━━ Step ${stepNo}/${TOTAL_STEPS}: ${title}`)}`);
-  await body();
+  try {
+    await body();
+  } finally {
+    show.flush();
+  }
 }
 
 function expect(condition, message) {
+  show.flush();
   if (!condition) throw new Error(`step ${stepNo} did not behave as stated: ${message}`);
   console.log(`   ✔ ${message}`);
 }
@@ -45,6 +76,9 @@ async function startEmulator() {
 }
 
 async function main() {
+  const startedAt = Date.now();
+  console.log(bold("Pulumi CLI (built from the Go module proxy the first time, then cached):"));
+  console.log(`   ${ensurePulumiCli()}/bin/pulumi`);
   ensureSelfLink();
   const { KooDriveClient } = require(repoRoot);
   const emulator = await startEmulator();
@@ -53,7 +87,6 @@ async function main() {
     console.log(bold(`KooDrive emulator: ${emulator.line}`));
     const puts = async () => (await emulator.admin("GET", "/__admin/requests")).requests.filter((r) => r.method === "PUT");
     const clearLog = () => emulator.admin("DELETE", "/__admin/requests");
-    const show = (text) => process.stdout.write(text);
 
     let share;
     await step("create a share through the KooDrive API (as a user would in the app)", async () => {
@@ -144,7 +177,7 @@ async function main() {
       expect(!exported.includes("MDg2K0vU") && !exported.includes("Init0001"), "no access code in the state or its history");
     });
 
-    console.log(`\n${bold(`Demo passed: all ${TOTAL_STEPS} steps behaved as stated.`)}`);
+    console.log(`\n${bold(`Demo passed: all ${TOTAL_STEPS} steps behaved as stated, in ${((Date.now() - startedAt) / 1000).toFixed(1)} s.`)}`);
   } finally {
     if (handle) await handle.remove();
     emulator.stop();
