@@ -63,12 +63,15 @@ async function startEmulator() {
     env: { ...process.env, KOODRIVE_EMULATOR_TOKEN: TOKEN },
     stdio: ["ignore", "pipe", "inherit"],
   });
+  /** @type {string} */
   const line = await new Promise((resolve, reject) => {
     child.once("exit", (code) => reject(new Error(`koodrive-emulator exited with ${code}`)));
     readline.createInterface({ input: child.stdout }).once("line", resolve);
   });
-  const url = /(http:\/\/\S+)/.exec(line)[1];
-  const admin = async (method, p, body) => {
+  const url = /(http:\/\/\S+)/.exec(line)?.[1];
+  if (!url) throw new Error(`koodrive-emulator did not say where it listens: ${line}`);
+  /** The emulator's admin API (no auth). @returns {Promise<any>} the JSON answer, undefined for 204 */
+  const admin = async (/** @type {string} */ method, /** @type {string} */ p, /** @type {unknown} */ body = undefined) => {
     const res = await fetch(`${url}${p}`, { method, body: body === undefined ? undefined : JSON.stringify(body) });
     return res.status === 204 ? undefined : res.json();
   };
@@ -88,7 +91,8 @@ async function main() {
     const puts = async () => (await emulator.admin("GET", "/__admin/requests")).requests.filter((r) => r.method === "PUT");
     const clearLog = () => emulator.admin("DELETE", "/__admin/requests");
 
-    let share;
+    /** @type {{ shareId: string, linkUrl: string }} */
+    let share = { shareId: "", linkUrl: "" };
     await step("create a share through the KooDrive API (as a user would in the app)", async () => {
       const client = new KooDriveClient({ endpoint: emulator.url, userId: USER_ID, agentName: "demo-carrier", auth: { kind: "token", accessToken: TOKEN }, timeoutMs: 10000, maxRetries: 3 });
       share = await client.createShare({ scope: 1, fileIds: ["q3-report.xlsx"], containerId: "IAAB5thdWzxEoAsiA1681759183084696448", validDays: 7, comment: "draft", extractCode: "Init0001" });

@@ -2,7 +2,7 @@
 # npm test: lint and format check, type checks (TypeScript and the JavaScript), build, the jest suites (unit, client,
 # provider, emulator), then the node --test suites serially (each drives the pulumi CLI or npm): the real-engine
 # tests, the examples and the GitHub Actions recipe as users run them, the packed package on the SDK versions users
-# run, and the README snippets. A lint or format finding does not stop the tests; every failure fails the run.
+# run, and the README snippets. A lint, format or type finding does not stop the tests; every failure fails the run.
 # Ends with one summary line over all runners.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -13,12 +13,12 @@ trap 'rm -rf "$results"' EXIT
 step() { printf '\n==> %s\n' "$*"; }
 
 step "lint and format check (Biome)"
-lint_failed=0
-npm run --silent lint || lint_failed=$((lint_failed + 1))
-npm run --silent format:check || lint_failed=$((lint_failed + 1))
+static_failed=0 # lint, format and type-check findings: counted as failures, but the tests still run
+npm run --silent lint || static_failed=$((static_failed + 1))
+npm run --silent format:check || static_failed=$((static_failed + 1))
 
-step "type-check and build"
-npm run --silent typecheck || exit 1
+step "type checks (TypeScript, and the JavaScript with checkJs), then build"
+npm run --silent typecheck || static_failed=$((static_failed + 1))
 npm run --silent build || exit 1
 
 step "jest: unit, client, provider and emulator tests"
@@ -41,6 +41,6 @@ node_passed=${node_passed:-0}
 node_failed=${node_failed:-1}
 
 echo
-echo "lint/format: $lint_failed failed; jest: $jest_passed passed, $jest_failed failed; node --test: $node_passed passed, $node_failed failed"
-echo "summary: $((jest_passed + node_passed)) passed, $((jest_failed + node_failed + lint_failed)) failed"
-[ "$lint_failed" -eq 0 ] && [ "$jest_status" -eq 0 ] && [ "$node_status" -eq 0 ]
+echo "lint/format/types: $static_failed failed; jest: $jest_passed passed, $jest_failed failed; node --test: $node_passed passed, $node_failed failed"
+echo "summary: $((jest_passed + node_passed)) passed, $((jest_failed + node_failed + static_failed)) failed"
+[ "$static_failed" -eq 0 ] && [ "$jest_status" -eq 0 ] && [ "$node_status" -eq 0 ]

@@ -23,7 +23,7 @@ const response = await fetch(new URL("/__admin/shares", endpoint), {
   headers: { "Content-Type": "application/json" },
   body: JSON.stringify({ ownerId, comment: "draft", validDays: 7 }),
 });
-const share = await response.json();
+const share = /** @type {{ shareId: string, linkUrl: string }} */ (await response.json());
 if (response.status !== 201) {
   console.error(`seed-emulator: creating the share failed: HTTP ${response.status} ${JSON.stringify(share)}`);
   process.exit(1);

@@ -20,7 +20,9 @@ let env;
 
 /** The `run:` steps of the workflow, in order, each with its `env:` (GitHub expressions left as written). */
 function workflowRunSteps(yamlText) {
+  /** @type {{ run: string | undefined, env: Record<string, string> }[]} */
   const steps = [];
+  /** @type {{ run: string | undefined, env: Record<string, string> } | undefined} */
   let current;
   let inEnv = false;
   for (const line of yamlText.split("\n")) {
