@@ -20,7 +20,12 @@ const TOTAL_STEPS = 9;
  * Engine output lines that only a machine needs (progress dots, URNs) or advice the demo makes moot (it removes its
  * stack itself, so `pulumi stack rm` is never needed).
  */
-const NOISE = [/^@ [a-z ]+\.*\s*$/, /^\s*\[urn=[^\]]*\]\s*$/, /^The resources in the stack have been deleted, but the history/, /^If you want to remove the stack completely/];
+const NOISE = [
+  /^@ [a-z ]+\.*\s*$/,
+  /^\s*\[urn=[^\]]*\]\s*$/,
+  /^The resources in the stack have been deleted, but the history/,
+  /^If you want to remove the stack completely/,
+];
 
 /** Passes engine output on line by line, without NOISE. Call flush() after the operation. */
 function readableOutput(write) {
@@ -94,8 +99,22 @@ async function main() {
     /** @type {{ shareId: string, linkUrl: string }} */
     let share = { shareId: "", linkUrl: "" };
     await step("create a share through the KooDrive API (as a user would in the app)", async () => {
-      const client = new KooDriveClient({ endpoint: emulator.url, userId: USER_ID, agentName: "demo-carrier", auth: { kind: "token", accessToken: TOKEN }, timeoutMs: 10000, maxRetries: 3 });
-      share = await client.createShare({ scope: 1, fileIds: ["q3-report.xlsx"], containerId: "IAAB5thdWzxEoAsiA1681759183084696448", validDays: 7, comment: "draft", extractCode: "Init0001" });
+      const client = new KooDriveClient({
+        endpoint: emulator.url,
+        userId: USER_ID,
+        agentName: "demo-carrier",
+        auth: { kind: "token", accessToken: TOKEN },
+        timeoutMs: 10000,
+        maxRetries: 3,
+      });
+      share = await client.createShare({
+        scope: 1,
+        fileIds: ["q3-report.xlsx"],
+        containerId: "IAAB5thdWzxEoAsiA1681759183084696448",
+        validDays: 7,
+        comment: "draft",
+        extractCode: "Init0001",
+      });
       console.log(`   share ${share.shareId}, comment "draft", valid 7 days, link ${share.linkUrl}`);
       expect(/^\d{19}$/.test(share.shareId), "KooDrive returned a share ID");
     });
@@ -165,7 +184,7 @@ async function main() {
       expect((await puts()).length === 1, "with one PUT");
     });
 
-    await step("pulumi destroy: onDelete \"restore\" gives the share its original settings back", async () => {
+    await step('pulumi destroy: onDelete "restore" gives the share its original settings back', async () => {
       await clearLog();
       const r = await stack.destroy({ onOutput: show });
       expect(r.summary.resourceChanges.delete === 2, "destroy removed the resources from the stack");

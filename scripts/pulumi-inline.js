@@ -20,7 +20,9 @@ const COMMANDS = ["preview", "up", "refresh", "destroy"];
 
 /** @param {string} message @returns {never} */
 function usage(message) {
-  process.stderr.write(`pulumi-inline: ${message}\nusage: node pulumi-inline.js <${COMMANDS.join("|")}> [--yes] [--diff] [--refresh] [--expect-no-changes] [--stack NAME]\n`);
+  process.stderr.write(
+    `pulumi-inline: ${message}\nusage: node pulumi-inline.js <${COMMANDS.join("|")}> [--yes] [--diff] [--refresh] [--expect-no-changes] [--stack NAME]\n`,
+  );
   process.exit(2);
 }
 
@@ -56,7 +58,13 @@ function enableTypeScript(projectDir) {
 async function main() {
   const { positionals, values } = parseArgs({
     allowPositionals: true,
-    options: { yes: { type: "boolean", short: "y" }, diff: { type: "boolean" }, refresh: { type: "boolean" }, "expect-no-changes": { type: "boolean" }, stack: { type: "string", short: "s" } },
+    options: {
+      yes: { type: "boolean", short: "y" },
+      diff: { type: "boolean" },
+      refresh: { type: "boolean" },
+      "expect-no-changes": { type: "boolean" },
+      stack: { type: "string", short: "s" },
+    },
   });
   const command = positionals[0];
   if (positionals.length !== 1 || !COMMANDS.includes(command)) usage(`expected one of ${COMMANDS.join(", ")}`);

@@ -43,7 +43,16 @@ before(() => {
   fs.writeFileSync(
     path.join(project, "tsconfig.json"),
     JSON.stringify({
-      compilerOptions: { strict: true, target: "ES2022", module: "node16", moduleResolution: "node16", esModuleInterop: true, types: ["node"], noEmit: true, skipLibCheck: true },
+      compilerOptions: {
+        strict: true,
+        target: "ES2022",
+        module: "node16",
+        moduleResolution: "node16",
+        esModuleInterop: true,
+        types: ["node"],
+        noEmit: true,
+        skipLibCheck: true,
+      },
       include: ["*.ts"],
     }),
   );

@@ -19,7 +19,13 @@ const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "koodrive-packed-"));
 let tarball;
 before(() => {
   // scripts/test.sh builds first; packing without the prepare script keeps that build (and saves a rebuild per file).
-  const packOutput = JSON.parse(execFileSync("npm", ["pack", "--json", "--ignore-scripts", "--pack-destination", scratch], { cwd: repoRoot, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] }))[0];
+  const packOutput = JSON.parse(
+    execFileSync("npm", ["pack", "--json", "--ignore-scripts", "--pack-destination", scratch], {
+      cwd: repoRoot,
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "inherit"],
+    }),
+  )[0];
   tarball = path.join(scratch, packOutput.filename);
   const files = packOutput.files.map((/** @type {{ path: string }} */ f) => f.path);
   assert.ok(files.includes("dist/resource/providerImpl.js") && files.includes("dist/emulator/cli.js"), "the built provider and emulator are published");
@@ -39,9 +45,19 @@ function node22Bin() {
 
 /** Node's bin folder and the @pulumi/pulumi version for each row. */
 const matrix = [
-  { label: "the dev dependency", pulumi: rootPackage.devDependencies["@pulumi/pulumi"], nodeBin: () => path.dirname(process.execPath), nodeMajor: process.versions.node.split(".")[0] },
+  {
+    label: "the dev dependency",
+    pulumi: rootPackage.devDependencies["@pulumi/pulumi"],
+    nodeBin: () => path.dirname(process.execPath),
+    nodeMajor: process.versions.node.split(".")[0],
+  },
   { label: "the newest SDK on Node 22", pulumi: "latest", nodeBin: node22Bin, nodeMajor: "22" },
-  { label: "the peer-dependency floor", pulumi: rootPackage.peerDependencies["@pulumi/pulumi"].replace(/^\^/, ""), nodeBin: () => path.dirname(process.execPath), nodeMajor: process.versions.node.split(".")[0] },
+  {
+    label: "the peer-dependency floor",
+    pulumi: rootPackage.peerDependencies["@pulumi/pulumi"].replace(/^\^/, ""),
+    nodeBin: () => path.dirname(process.execPath),
+    nodeMajor: process.versions.node.split(".")[0],
+  },
 ];
 
 const DRIVER = `
@@ -85,7 +101,11 @@ for (const row of matrix) {
     const env = { ...process.env, PATH: `${binDir}${path.delimiter}${process.env.PATH}` };
     // "latest" must be looked up afresh; pinned versions may come from npm's cache.
     const freshness = row.pulumi === "latest" ? [] : ["--prefer-offline"];
-    execFileSync("npm", ["install", "--no-audit", "--no-fund", ...freshness, "--loglevel=error"], { cwd: project, env, stdio: ["ignore", "inherit", "inherit"] });
+    execFileSync("npm", ["install", "--no-audit", "--no-fund", ...freshness, "--loglevel=error"], {
+      cwd: project,
+      env,
+      stdio: ["ignore", "inherit", "inherit"],
+    });
     assert.equal(fs.lstatSync(path.join(project, "node_modules/pulumi-koodrive")).isSymbolicLink(), false, "installed as a copy, not a link");
     fs.writeFileSync(path.join(project, "driver.js"), DRIVER);
     const output = execFileSync(path.join(binDir, "node"), ["driver.js"], { cwd: project, env, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });

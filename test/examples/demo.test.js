@@ -8,7 +8,11 @@ const { test } = require("node:test");
 const { repoRoot } = require("../../scripts/lib/engine");
 
 test("the demo reads cleanly from CLI provisioning to total time", { timeout: 600_000 }, () => {
-  const result = spawnSync(process.execPath, [path.join(repoRoot, "scripts", "demo.js")], { cwd: repoRoot, encoding: "utf8", env: { ...process.env, FORCE_COLOR: "0" } });
+  const result = spawnSync(process.execPath, [path.join(repoRoot, "scripts", "demo.js")], {
+    cwd: repoRoot,
+    encoding: "utf8",
+    env: { ...process.env, FORCE_COLOR: "0" },
+  });
   const output = `${result.stderr}\n${result.stdout}`;
   assert.equal(result.status, 0, output);
   const stdout = result.stdout;

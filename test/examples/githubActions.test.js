@@ -50,7 +50,11 @@ before(() => {
   fs.copyFileSync(path.join(exampleDir, "koodrive-pipeline.sh"), path.join(project, "ci", "koodrive-pipeline.sh"));
   env = { ...userShellEnv(fs.mkdtempSync(path.join(scratch, "home-"))), PULUMI_ENGINE: `node ${path.join(repoRoot, "scripts", "pulumi-inline.js")}` };
   // The pipeline needs the emulator's `start`/`stop` commands (issue 11 §2); say so plainly when they are missing.
-  const probe = runShell("npx --no-install koodrive-emulator start --pid-file probe.pid --token probe-token --ready-timeout 10", { cwd: project, env, timeoutMs: 30_000 });
+  const probe = runShell("npx --no-install koodrive-emulator start --pid-file probe.pid --token probe-token --ready-timeout 10", {
+    cwd: project,
+    env,
+    timeoutMs: 30_000,
+  });
   runShell("npx --no-install koodrive-emulator stop --pid-file probe.pid", { cwd: project, env, timeoutMs: 30_000 });
   if (probe.status !== 0) {
     assert.fail(`koodrive-emulator has no working \`start --pid-file\` command, which koodrive-pipeline.sh needs:\n${probe.output}`);
@@ -67,6 +71,7 @@ test("koodrive.yml's run steps, in order: preview, up, fault, converging up; the
   const runnerTemp = fs.mkdtempSync(path.join(scratch, "runner-temp-"));
   let output = "";
   for (const step of steps) {
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, not a JavaScript template
     const stepEnv = Object.fromEntries(Object.entries(step.env).map(([k, v]) => [k, v.replace("${{ runner.temp }}", runnerTemp)]));
     const result = runShell(step.run, { cwd: project, env: { ...env, ...stepEnv } });
     output += result.output;
@@ -104,7 +109,11 @@ test("an emulator that cannot start fails the pipeline within its timeout, with 
   try {
     const ciDir = fs.mkdtempSync(path.join(scratch, "busy-"));
     const started = Date.now();
-    const result = runShell("bash ci/koodrive-pipeline.sh .", { cwd: project, env: { ...env, KOODRIVE_CI_DIR: ciDir, EMULATOR_PORT: String(port), EMULATOR_READY_TIMEOUT: "10" }, timeoutMs: 60_000 });
+    const result = runShell("bash ci/koodrive-pipeline.sh .", {
+      cwd: project,
+      env: { ...env, KOODRIVE_CI_DIR: ciDir, EMULATOR_PORT: String(port), EMULATOR_READY_TIMEOUT: "10" },
+      timeoutMs: 60_000,
+    });
     assert.notEqual(result.status, 0, result.output);
     assert.ok(Date.now() - started < 30_000, "it gave up quickly");
     assert.match(result.output, /EADDRINUSE|address already in use/i, "the reason is shown");
