@@ -8,7 +8,7 @@ const os = require("node:os");
 const path = require("node:path");
 const { after, before, describe, test } = require("node:test");
 const { repoRoot } = require("../../scripts/lib/engine");
-const { installExample, packPackage, runShell, shellBlockAfterHeading, userShellEnv, withInlineEngine } = require("./userProject");
+const { assertEmulatorCanStart, installExample, packPackage, runShell, shellBlockAfterHeading, userShellEnv, withInlineEngine } = require("./userProject");
 
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "koodrive-examples-"));
 let tarball;
@@ -24,6 +24,7 @@ function runEmulatorWalkthrough(name) {
   const block = shellBlockAfterHeading(readme, "## Against the local emulator");
   const home = fs.mkdtempSync(path.join(scratch, `home-${name}-`));
   const env = userShellEnv(home);
+  assertEmulatorCanStart(dir, env);
   try {
     return runShell(`set -x\n${withInlineEngine(block)}`, { cwd: dir, env });
   } finally {

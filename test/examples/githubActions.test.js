@@ -11,7 +11,7 @@ const os = require("node:os");
 const path = require("node:path");
 const { after, before, test } = require("node:test");
 const { repoRoot } = require("../../scripts/lib/engine");
-const { installExample, packPackage, runShell, userShellEnv } = require("./userProject");
+const { assertEmulatorCanStart, installExample, packPackage, runShell, userShellEnv } = require("./userProject");
 
 const exampleDir = path.join(repoRoot, "examples", "github-actions");
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "koodrive-actions-"));
@@ -49,16 +49,7 @@ before(() => {
   fs.mkdirSync(path.join(project, "ci"));
   fs.copyFileSync(path.join(exampleDir, "koodrive-pipeline.sh"), path.join(project, "ci", "koodrive-pipeline.sh"));
   env = { ...userShellEnv(fs.mkdtempSync(path.join(scratch, "home-"))), PULUMI_ENGINE: `node ${path.join(repoRoot, "scripts", "pulumi-inline.js")}` };
-  // The pipeline needs the emulator's `start`/`stop` commands (issue 11 §2); say so plainly when they are missing.
-  const probe = runShell("npx --no-install koodrive-emulator start --pid-file probe.pid --token probe-token --ready-timeout 10", {
-    cwd: project,
-    env,
-    timeoutMs: 30_000,
-  });
-  runShell("npx --no-install koodrive-emulator stop --pid-file probe.pid", { cwd: project, env, timeoutMs: 30_000 });
-  if (probe.status !== 0) {
-    assert.fail(`koodrive-emulator has no working \`start --pid-file\` command, which koodrive-pipeline.sh needs:\n${probe.output}`);
-  }
+  assertEmulatorCanStart(project, env);
 });
 after(() => fs.rmSync(scratch, { recursive: true, force: true }));
 

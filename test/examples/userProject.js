@@ -85,4 +85,19 @@ function runShell(script, { cwd, env, timeoutMs = 600_000 }) {
   return { status: result.status, output: `${result.stdout}${result.error ? `\n${result.error.message}` : ""}` };
 }
 
-module.exports = { packPackage, installExample, shellBlockAfterHeading, withInlineEngine, userShellEnv, runShell, rootPackage };
+/**
+ * The walkthroughs and the pipeline need the emulator's `start`/`stop` commands (issue 11 §2): fails saying so when
+ * the installed koodrive-emulator lacks them, rather than deep inside a walkthrough.
+ */
+function assertEmulatorCanStart(projectDir, env) {
+  const probe = runShell("npx --no-install koodrive-emulator start --pid-file probe.pid --token probe-token --ready-timeout 10", {
+    cwd: projectDir,
+    env,
+    timeoutMs: 30_000,
+  });
+  runShell("npx --no-install koodrive-emulator stop --pid-file probe.pid", { cwd: projectDir, env, timeoutMs: 30_000 });
+  if (probe.status !== 0)
+    assert.fail(`koodrive-emulator has no working \`start --pid-file\` command, which the walkthroughs and the pipeline need:\n${probe.output}`);
+}
+
+module.exports = { assertEmulatorCanStart, packPackage, installExample, shellBlockAfterHeading, withInlineEngine, userShellEnv, runShell, rootPackage };
