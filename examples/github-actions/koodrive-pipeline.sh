@@ -16,7 +16,7 @@
 # Environment (all optional):
 #   KOODRIVE_CI_DIR          scratch folder for state, pid file and emulator log (default: a new temp folder); keep
 #                            $KOODRIVE_CI_DIR/emulator.log as a CI artifact: one line per request
-#   PULUMI_STACK             stack to create (default: emulator-ci)
+#   PULUMI_STACK             stack to create (default: emulator-ci); its Pulumi.<stack>.yaml is recreated each run
 #   EMULATOR_PORT            port for the emulator (default 0: any free port)
 #   EMULATOR_READY_TIMEOUT   seconds the emulator may take to listen (default 30)
 #   KOODRIVE_USER_ID         owner of the seeded shares (default 1505084218764547200)
@@ -63,6 +63,8 @@ step "local backend, passphrase and stack $stack"
 export PULUMI_BACKEND_URL="file://$scratch/state"
 export PULUMI_CONFIG_PASSPHRASE=${PULUMI_CONFIG_PASSPHRASE:-$(od -An -tx1 -N16 /dev/urandom | tr -d ' \n')}
 export PULUMI_SKIP_UPDATE_CHECK=true
+# The stack's settings file from an earlier local run holds secrets under a passphrase that is gone: start afresh.
+rm -f "Pulumi.$stack.yaml"
 pulumi stack init "$stack" --secrets-provider passphrase --non-interactive
 
 step "connection config for the emulator"
