@@ -29,6 +29,8 @@ project_dir=${1:-.}
 cd "$project_dir"
 
 scratch=${KOODRIVE_CI_DIR:-$(mktemp -d "${TMPDIR:-/tmp}/koodrive-ci.XXXXXX")}
+# The state only ever describes this run's emulator: a previous run's (same KOODRIVE_CI_DIR) is of no use.
+rm -rf "$scratch/state"
 mkdir -p "$scratch/state"
 pid_file=$scratch/emulator.pid
 log_file=$scratch/emulator.log

@@ -91,6 +91,12 @@ test("koodrive.yml's run steps, in order: preview, up, fault, converging up; the
   assert.match(log, /\b503\b/, `the emulator's request log shows the injected failures:\n${log}`);
   const pidFile = path.join(runnerTemp, "koodrive", "emulator.pid");
   assert.equal(fs.existsSync(pidFile) && isRunning(Number(fs.readFileSync(pidFile, "utf8"))), false, "the emulator was stopped");
+
+  // A rerun in the same checkout and scratch folder (a retried job, a second local run) starts cleanly.
+  const last = steps[steps.length - 1];
+  const rerun = runShell(last.run ?? "", { cwd: project, env: { ...env, KOODRIVE_CI_DIR: path.join(runnerTemp, "koodrive") } });
+  assert.equal(rerun.status, 0, `the rerun failed:\n${rerun.output}`);
+  assert.match(rerun.output, /==> done: the stack converged against the emulator/);
 });
 
 test("an emulator that cannot start fails the pipeline within its timeout, with the reason, and leaves nothing running", { timeout: 120_000 }, async () => {
