@@ -6,7 +6,7 @@ const { spawn } = require("node:child_process");
 const crypto = require("node:crypto");
 const path = require("node:path");
 const readline = require("node:readline");
-const { ensureSelfLink, openStack, repoRoot } = require("./lib/engine");
+const { ensurePulumiCli, ensureSelfLink, openStack, repoRoot } = require("./lib/engine");
 
 const USER_ID = "1505084218764547200";
 const TOKEN = crypto.randomBytes(16).toString("hex");
@@ -16,13 +16,49 @@ const bold = (s) => (process.stdout.isTTY ? `\x1b[1m${s}\x1b[0m` : s);
 let stepNo = 0;
 const TOTAL_STEPS = 9;
 
+/**
+ * Engine output lines that only a machine needs (progress dots, URNs) or advice the demo makes moot (it removes its
+ * stack itself, so `pulumi stack rm` is never needed).
+ */
+const NOISE = [
+  /^@ [a-z ]+\.*\s*$/,
+  /^\s*\[urn=[^\]]*\]\s*$/,
+  /^The resources in the stack have been deleted, but the history/,
+  /^If you want to remove the stack completely/,
+];
+
+/** Passes engine output on line by line, without NOISE. Call flush() after the operation. */
+function readableOutput(write) {
+  let pending = "";
+  const emit = (line) => {
+    if (!NOISE.some((pattern) => pattern.test(line))) write(`${line}\n`);
+  };
+  const onOutput = (chunk) => {
+    const lines = (pending + chunk).split("\n");
+    pending = lines.pop() ?? "";
+    lines.forEach(emit);
+  };
+  onOutput.flush = () => {
+    if (pending) emit(pending);
+    pending = "";
+  };
+  return onOutput;
+}
+
+const show = readableOutput((text) => process.stdout.write(text));
+
 async function step(title, body) {
   stepNo += 1;
   console.log(`\n${bold(`━━ Step ${stepNo}/${TOTAL_STEPS}: ${title}`)}`);
-  await body();
+  try {
+    await body();
+  } finally {
+    show.flush();
+  }
 }
 
 function expect(condition, message) {
+  show.flush();
   if (!condition) throw new Error(`step ${stepNo} did not behave as stated: ${message}`);
   console.log(`   ✔ ${message}`);
 }
@@ -32,12 +68,15 @@ async function startEmulator() {
     env: { ...process.env, KOODRIVE_EMULATOR_TOKEN: TOKEN },
     stdio: ["ignore", "pipe", "inherit"],
   });
+  /** @type {string} */
   const line = await new Promise((resolve, reject) => {
     child.once("exit", (code) => reject(new Error(`koodrive-emulator exited with ${code}`)));
     readline.createInterface({ input: child.stdout }).once("line", resolve);
   });
-  const url = /(http:\/\/\S+)/.exec(line)[1];
-  const admin = async (method, p, body) => {
+  const url = /(http:\/\/\S+)/.exec(line)?.[1];
+  if (!url) throw new Error(`koodrive-emulator did not say where it listens: ${line}`);
+  /** The emulator's admin API (no auth). @returns {Promise<any>} the JSON answer, undefined for 204 */
+  const admin = async (/** @type {string} */ method, /** @type {string} */ p, /** @type {unknown} */ body = undefined) => {
     const res = await fetch(`${url}${p}`, { method, body: body === undefined ? undefined : JSON.stringify(body) });
     return res.status === 204 ? undefined : res.json();
   };
@@ -45,6 +84,9 @@ async function startEmulator() {
 }
 
 async function main() {
+  const startedAt = Date.now();
+  console.log(bold("Pulumi CLI (built from the Go module proxy the first time, then cached):"));
+  console.log(`   ${ensurePulumiCli()}/bin/pulumi`);
   ensureSelfLink();
   const { KooDriveClient } = require(repoRoot);
   const emulator = await startEmulator();
@@ -53,12 +95,26 @@ async function main() {
     console.log(bold(`KooDrive emulator: ${emulator.line}`));
     const puts = async () => (await emulator.admin("GET", "/__admin/requests")).requests.filter((r) => r.method === "PUT");
     const clearLog = () => emulator.admin("DELETE", "/__admin/requests");
-    const show = (text) => process.stdout.write(text);
 
-    let share;
+    /** @type {{ shareId: string, linkUrl: string }} */
+    let share = { shareId: "", linkUrl: "" };
     await step("create a share through the KooDrive API (as a user would in the app)", async () => {
-      const client = new KooDriveClient({ endpoint: emulator.url, userId: USER_ID, agentName: "demo-carrier", auth: { kind: "token", accessToken: TOKEN }, timeoutMs: 10000, maxRetries: 3 });
-      share = await client.createShare({ scope: 1, fileIds: ["q3-report.xlsx"], containerId: "IAAB5thdWzxEoAsiA1681759183084696448", validDays: 7, comment: "draft", extractCode: "Init0001" });
+      const client = new KooDriveClient({
+        endpoint: emulator.url,
+        userId: USER_ID,
+        agentName: "demo-carrier",
+        auth: { kind: "token", accessToken: TOKEN },
+        timeoutMs: 10000,
+        maxRetries: 3,
+      });
+      share = await client.createShare({
+        scope: 1,
+        fileIds: ["q3-report.xlsx"],
+        containerId: "IAAB5thdWzxEoAsiA1681759183084696448",
+        validDays: 7,
+        comment: "draft",
+        extractCode: "Init0001",
+      });
       console.log(`   share ${share.shareId}, comment "draft", valid 7 days, link ${share.linkUrl}`);
       expect(/^\d{19}$/.test(share.shareId), "KooDrive returned a share ID");
     });
@@ -128,7 +184,7 @@ async function main() {
       expect((await puts()).length === 1, "with one PUT");
     });
 
-    await step("pulumi destroy: onDelete \"restore\" gives the share its original settings back", async () => {
+    await step('pulumi destroy: onDelete "restore" gives the share its original settings back', async () => {
       await clearLog();
       const r = await stack.destroy({ onOutput: show });
       expect(r.summary.resourceChanges.delete === 2, "destroy removed the resources from the stack");
@@ -144,7 +200,7 @@ async function main() {
       expect(!exported.includes("MDg2K0vU") && !exported.includes("Init0001"), "no access code in the state or its history");
     });
 
-    console.log(`\n${bold(`Demo passed: all ${TOTAL_STEPS} steps behaved as stated.`)}`);
+    console.log(`\n${bold(`Demo passed: all ${TOTAL_STEPS} steps behaved as stated, in ${((Date.now() - startedAt) / 1000).toFixed(1)} s.`)}`);
   } finally {
     if (handle) await handle.remove();
     emulator.stop();

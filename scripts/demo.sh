@@ -1,7 +1,12 @@
 #!/usr/bin/env bash
-# The main job: installs and builds if needed, then runs the demo (which provisions the Pulumi CLI, cached).
+# The main job: installs and builds when needed, then runs the demo (which provisions the Pulumi CLI, cached).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-[ -d node_modules/@pulumi/pulumi ] || npm ci
-[ -f dist/resource/providerImpl.js ] || npm run build
+# Install when node_modules is missing or older than the lock file (npm writes node_modules/.package-lock.json).
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then npm ci; fi
+# Rebuild when any source or build setting is newer than the last build (tsc rewrites every output file).
+if [ ! -f dist/index.js ] || [ -n "$(find src package.json tsconfig.json tsconfig.build.json -newer dist/index.js -print -quit)" ]; then
+  echo "building (sources changed since the last build)"
+  npm run --silent build
+fi
 exec node scripts/demo.js

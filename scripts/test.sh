@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
-# npm test: type-check and build, the jest suites (unit, client, provider, emulator), then the real-engine tests
-# (node --test, serially: each drives the pulumi CLI). Ends with one summary line over both runners.
+# npm test: lint and format check, type checks (TypeScript and the JavaScript), build, the jest suites (unit, client,
+# provider, emulator), then the node --test suites serially (each drives the pulumi CLI or npm): the real-engine
+# tests, the examples and the GitHub Actions recipe as users run them, the packed package on the SDK versions users
+# run, and the README snippets. A lint, format or type finding does not stop the tests; every failure fails the run.
+# Ends with one summary line over all runners.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -9,8 +12,13 @@ trap 'rm -rf "$results"' EXIT
 
 step() { printf '\n==> %s\n' "$*"; }
 
-step "type-check and build"
-npm run --silent typecheck || exit 1
+step "lint and format check (Biome)"
+static_failed=0 # lint, format and type-check findings: counted as failures, but the tests still run
+npm run --silent lint || static_failed=$((static_failed + 1))
+npm run --silent format:check || static_failed=$((static_failed + 1))
+
+step "type checks (TypeScript, and the JavaScript with checkJs), then build"
+npm run --silent typecheck || static_failed=$((static_failed + 1))
 npm run --silent build || exit 1
 
 step "jest: unit, client, provider and emulator tests"
@@ -20,18 +28,19 @@ jest_status=$?
 step "Pulumi CLI (built from the Go module proxy on first use, then cached)"
 bash scripts/ensure-pulumi.sh >/dev/null || exit 1
 
-step "real-engine tests (node --test)"
+step "node --test: real engine, examples, GitHub Actions recipe, packed package on Node 20 and 22, README snippets"
 node --test --test-concurrency=1 --test-reporter=spec --test-reporter-destination=stdout \
-  --test-reporter=tap --test-reporter-destination="$results/engine.tap" test/engine/*.test.js
-engine_status=$?
+  --test-reporter=tap --test-reporter-destination="$results/node.tap" \
+  test/engine/*.test.js test/examples/*.test.js test/packaging/*.test.js test/docs/*.test.js
+node_status=$?
 
 read -r jest_passed jest_failed < <(node -e 'const r=require(process.argv[1]);console.log(r.numPassedTests, r.numFailedTests + r.numRuntimeErrorTestSuites)' "$results/jest.json" 2>/dev/null || echo "0 1")
-engine_passed=$(sed -n 's/^# pass \([0-9]*\)$/\1/p' "$results/engine.tap" | tail -n1)
-engine_failed=$(sed -n 's/^# fail \([0-9]*\)$/\1/p' "$results/engine.tap" | tail -n1)
-engine_passed=${engine_passed:-0}
-engine_failed=${engine_failed:-1}
+node_passed=$(sed -n 's/^# pass \([0-9]*\)$/\1/p' "$results/node.tap" | tail -n1)
+node_failed=$(sed -n 's/^# fail \([0-9]*\)$/\1/p' "$results/node.tap" | tail -n1)
+node_passed=${node_passed:-0}
+node_failed=${node_failed:-1}
 
 echo
-echo "jest: $jest_passed passed, $jest_failed failed; engine: $engine_passed passed, $engine_failed failed"
-echo "summary: $((jest_passed + engine_passed)) passed, $((jest_failed + engine_failed)) failed"
-[ "$jest_status" -eq 0 ] && [ "$engine_status" -eq 0 ]
+echo "lint/format/types: $static_failed failed; jest: $jest_passed passed, $jest_failed failed; node --test: $node_passed passed, $node_failed failed"
+echo "summary: $((jest_passed + node_passed)) passed, $((jest_failed + node_failed + static_failed)) failed"
+[ "$static_failed" -eq 0 ] && [ "$jest_status" -eq 0 ] && [ "$node_status" -eq 0 ]

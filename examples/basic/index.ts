@@ -5,7 +5,8 @@ const config = new pulumi.Config();
 
 const report = new KooDriveShareSettings("q3-report", {
   shareId: config.require("shareId"),
-  extractCode: config.requireSecret("extractCode"),
+  // Optional: without it the share keeps whatever access code it has (only declared fields are managed).
+  extractCode: config.getSecret("extractCode"),
   comment: "Q3 report for auditors",
   validDays: 30,
 });

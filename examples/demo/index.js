@@ -1,5 +1,6 @@
-// Program of the top-level Pulumi.yaml project. `npm run demo` runs it through the Automation API against the
-// embedded emulator; with the official Pulumi CLI it also runs as is (`pulumi up` in the repository root).
+// Program of the top-level Pulumi.yaml project, run only by `npm run demo` (through the Automation API, against the
+// emulator, with `pulumi-koodrive` linked to this checkout). To run a program with the Pulumi CLI, start from a copy
+// of examples/basic, which installs the published package.
 "use strict";
 const pulumi = require("@pulumi/pulumi");
 const { KooDriveShareSettings } = require("pulumi-koodrive");

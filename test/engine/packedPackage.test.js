@@ -1,34 +1,66 @@
 "use strict";
-// The package as users get it: `npm pack`, installed into a fresh project outside this tree, then up and destroy
-// through the real engine. The provider process resolves `pulumi-koodrive/provider-impl` from that project's
-// node_modules, so this fails if the published files, exports map or dependencies are wrong.
+// The package as users get it: `npm pack`, installed into a fresh project outside this tree next to the
+// @pulumi/pulumi versions users run, then up, refresh and destroy through the real engine. The provider process
+// resolves `pulumi-koodrive/provider-impl` from that project's node_modules, so this fails if the published files,
+// exports map or dependencies are wrong, or if an SDK release breaks the dynamic provider.
+//
+// Versions: the dev dependency on this Node; the newest @pulumi/pulumi on Node 22 (3.249+ requires it; Node comes
+// from the npm registry, scripts/ensure-node22.sh); the peer-dependency floor 3.181.0 on this Node.
 const assert = require("node:assert/strict");
 const { execFileSync } = require("node:child_process");
 const fs = require("node:fs");
 const os = require("node:os");
 const path = require("node:path");
-const { after, test } = require("node:test");
+const { after, before, test } = require("node:test");
 const { repoRoot } = require("../../scripts/lib/engine");
+const rootPackage = require("../../package.json");
 
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "koodrive-packed-"));
+let tarball;
+before(() => {
+  // scripts/test.sh builds first; packing without the prepare script keeps that build (and saves a rebuild per file).
+  const packOutput = JSON.parse(
+    execFileSync("npm", ["pack", "--json", "--ignore-scripts", "--pack-destination", scratch], {
+      cwd: repoRoot,
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "inherit"],
+    }),
+  )[0];
+  tarball = path.join(scratch, packOutput.filename);
+  const files = packOutput.files.map((/** @type {{ path: string }} */ f) => f.path);
+  assert.ok(files.includes("dist/resource/providerImpl.js") && files.includes("dist/emulator/cli.js"), "the built provider and emulator are published");
+  for (const doc of ["LICENSE", "CHANGELOG.md", "README.md"]) assert.ok(files.includes(doc), `${doc} is published`);
+  assert.equal(
+    files.some((f) => f.startsWith("src/") || f.startsWith("test/") || f.startsWith("examples/")),
+    false,
+    "only the built package is published",
+  );
+});
 after(() => fs.rmSync(scratch, { recursive: true, force: true }));
 
-test("the npm-packed package works for up and destroy in a fresh Pulumi project", { timeout: 600_000 }, () => {
-  const packOutput = execFileSync("npm", ["pack", "--json", "--pack-destination", scratch], { cwd: repoRoot, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
-  const tarball = path.join(scratch, JSON.parse(packOutput)[0].filename);
-  const files = JSON.parse(packOutput)[0].files.map((f) => f.path);
-  assert.ok(files.includes("dist/resource/providerImpl.js") && files.includes("dist/emulator/cli.js"));
-  assert.equal(files.some((f) => f.startsWith("src/") || f.startsWith("test/")), false, "only the built package is published");
+function node22Bin() {
+  if (process.env.NODE22_BIN) return process.env.NODE22_BIN;
+  return execFileSync("bash", [path.join(repoRoot, "scripts/ensure-node22.sh")], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] }).trim();
+}
 
-  const project = path.join(scratch, "consumer");
-  fs.mkdirSync(project);
-  // scripts/compat-node22.sh sets this to check the newest @pulumi/pulumi (which needs Node 22).
-  const pulumiVersion = process.env.PACKED_PULUMI_VERSION || require(`${repoRoot}/node_modules/@pulumi/pulumi/package.json`).version;
-  fs.writeFileSync(path.join(project, "package.json"), JSON.stringify({ name: "packed-consumer", private: true, dependencies: { "pulumi-koodrive": `file:${tarball}`, "@pulumi/pulumi": pulumiVersion } }, null, 2));
-  execFileSync("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", "--loglevel=error"], { cwd: project, stdio: ["ignore", "inherit", "inherit"] });
-  assert.equal(fs.lstatSync(path.join(project, "node_modules/pulumi-koodrive")).isSymbolicLink(), false, "installed as a copy, not a link");
+/** Node's bin folder and the @pulumi/pulumi version for each row. */
+const matrix = [
+  {
+    label: "the dev dependency",
+    pulumi: rootPackage.devDependencies["@pulumi/pulumi"],
+    nodeBin: () => path.dirname(process.execPath),
+    nodeMajor: process.versions.node.split(".")[0],
+  },
+  { label: "the newest SDK on Node 22", pulumi: "latest", nodeBin: node22Bin, nodeMajor: "22" },
+  {
+    label: "the peer-dependency floor",
+    pulumi: rootPackage.peerDependencies["@pulumi/pulumi"].replace(/^\^/, ""),
+    nodeBin: () => path.dirname(process.execPath),
+    nodeMajor: process.versions.node.split(".")[0],
+  },
+];
 
-  fs.writeFileSync(path.join(project, "driver.js"), `
+const DRIVER = `
 "use strict";
 const { openStack } = require(${JSON.stringify(path.join(repoRoot, "scripts/lib/engine.js"))});
 const { startEmulator } = require("pulumi-koodrive/emulator");
@@ -37,26 +69,56 @@ const { startEmulator } = require("pulumi-koodrive/emulator");
   const share = emulator.seedShare({ ownerId: "42", comment: "before" });
   const program = async () => {
     const { KooDriveShareSettings } = require("pulumi-koodrive");
-    const s = new KooDriveShareSettings("packed", { shareId: share.shareId, validDays: 5, comment: "from the packed package" });
+    const s = new KooDriveShareSettings("packed", { shareId: share.shareId, validDays: 5, comment: "from the packed package", onDelete: "restore" });
     return { shortUrl: s.shortUrl };
   };
   const handle = await openStack({ projectName: "packed", program, nodeModulesFrom: __dirname,
     env: { KOODRIVE_ENDPOINT: emulator.url, KOODRIVE_USER_ID: "42", KOODRIVE_AGENT_NAME: "packed", KOODRIVE_ACCESS_TOKEN: "packed-token-1234" } });
   const up = await handle.stack.up();
   const afterUp = emulator.getShare(share.shareId).comment;
+  emulator.changeShare(share.shareId, { comment: "edited by hand" });
+  const refresh = await handle.stack.refresh();
   const destroy = await handle.stack.destroy();
+  const afterDestroy = emulator.getShare(share.shareId).comment;
   await handle.remove();
   await emulator.close();
   console.log(JSON.stringify({ up: up.summary.resourceChanges, shortUrl: up.outputs.shortUrl.value, expectedShortUrl: share.shortUrl, afterUp,
-    destroy: destroy.summary.resourceChanges, requests: emulator.requests.all().map((r) => r.method + " " + r.status) }));
+    refresh: refresh.summary.resourceChanges, destroy: destroy.summary.resourceChanges, afterDestroy,
+    requests: emulator.requests.all().map((r) => r.method + " " + r.status), node: process.version,
+    sdk: require("@pulumi/pulumi/package.json").version }));
 })().catch((e) => { console.error(e); process.exit(1); });
-`);
-  const output = execFileSync(process.execPath, ["driver.js"], { cwd: project, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
-  const result = JSON.parse(output.trim().split("\n").pop());
-  assert.deepEqual(result.up, { create: 2 });
-  assert.equal(result.afterUp, "from the packed package");
-  assert.equal(result.shortUrl, result.expectedShortUrl);
-  assert.deepEqual(result.destroy, { delete: 2 });
-  assert.deepEqual(result.requests, ["GET 200", "PUT 200"]);
-  console.log(`packed package: up and destroy passed with @pulumi/pulumi ${require(path.join(project, "node_modules/@pulumi/pulumi/package.json")).version} on Node ${process.version}`);
-});
+`;
+
+for (const row of matrix) {
+  test(`the npm-packed package works for up, refresh and destroy with @pulumi/pulumi ${row.pulumi} (${row.label})`, { timeout: 600_000 }, () => {
+    const binDir = row.nodeBin();
+    const project = fs.mkdtempSync(path.join(scratch, "consumer-"));
+    fs.writeFileSync(
+      path.join(project, "package.json"),
+      JSON.stringify({ name: "packed-consumer", private: true, dependencies: { "pulumi-koodrive": `file:${tarball}`, "@pulumi/pulumi": row.pulumi } }, null, 2),
+    );
+    // This row's node first on PATH: npm, the driver and the dynamic-provider launcher all run on it.
+    const env = { ...process.env, PATH: `${binDir}${path.delimiter}${process.env.PATH}` };
+    // "latest" must be looked up afresh; pinned versions may come from npm's cache.
+    const freshness = row.pulumi === "latest" ? [] : ["--prefer-offline"];
+    execFileSync("npm", ["install", "--no-audit", "--no-fund", ...freshness, "--loglevel=error"], {
+      cwd: project,
+      env,
+      stdio: ["ignore", "inherit", "inherit"],
+    });
+    assert.equal(fs.lstatSync(path.join(project, "node_modules/pulumi-koodrive")).isSymbolicLink(), false, "installed as a copy, not a link");
+    fs.writeFileSync(path.join(project, "driver.js"), DRIVER);
+    const output = execFileSync(path.join(binDir, "node"), ["driver.js"], { cwd: project, env, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
+    const result = JSON.parse(output.trim().split("\n").pop() ?? "");
+    assert.equal(result.node.split(".")[0], `v${row.nodeMajor}`);
+    if (row.pulumi !== "latest") assert.equal(result.sdk, row.pulumi);
+    assert.deepEqual(result.up, { create: 2 });
+    assert.equal(result.afterUp, "from the packed package");
+    assert.equal(result.shortUrl, result.expectedShortUrl);
+    assert.deepEqual(result.refresh, { same: 1, update: 1 }, "refresh saw the comment edited outside Pulumi");
+    assert.deepEqual(result.destroy, { delete: 2 });
+    assert.equal(result.afterDestroy, "before", "destroy restored the original comment");
+    assert.deepEqual(result.requests, ["GET 200", "PUT 200", "GET 200", "PUT 200"]);
+    console.log(`packed package: up, refresh and destroy passed with @pulumi/pulumi ${result.sdk} on Node ${result.node}`);
+  });
+}

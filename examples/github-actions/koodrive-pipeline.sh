@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# Runs a Pulumi project that uses pulumi-koodrive against a throwaway koodrive-emulator, in CI or on a laptop:
+#
+#   1. start the emulator (fails within EMULATOR_READY_TIMEOUT seconds, with the reason, if it cannot listen)
+#   2. a local file backend and passphrase in a scratch folder, and a fresh stack
+#   3. connection config pointing at the emulator (token as a secret)
+#   4. seed the shares the project manages (the project's seed-emulator.mjs, if it has one)
+#   5. pulumi preview, then pulumi up
+#   6. inject a fault through the emulator's admin API (the next requests fail with 503)
+#   7. pulumi up --refresh again: reads every share through the faults (the client retries) and must converge,
+#      then pulumi preview --expect-no-changes proves nothing is left to do
+# The emulator is stopped whatever happens (trap), so a failed run never leaves it holding the port.
+#
+# Usage: koodrive-pipeline.sh [PROJECT_DIR]    (default: the current folder; it must have node_modules installed)
+#
+# Environment (all optional):
+#   KOODRIVE_CI_DIR          scratch folder for state, pid file and emulator log (default: a new temp folder); keep
+#                            $KOODRIVE_CI_DIR/emulator.log as a CI artifact: one line per request
+#   PULUMI_STACK             stack to create (default: emulator-ci); its Pulumi.<stack>.yaml is recreated each run
+#   EMULATOR_PORT            port for the emulator (default 0: any free port)
+#   EMULATOR_READY_TIMEOUT   seconds the emulator may take to listen (default 30)
+#   KOODRIVE_USER_ID         owner of the seeded shares (default 1505084218764547200)
+#   KOODRIVE_EMULATOR        command that runs the emulator CLI (default: npx --no-install koodrive-emulator)
+#   PULUMI_ENGINE            command that runs preview and up (default: pulumi); this repository's test sets it to
+#                            `node scripts/pulumi-inline.js`, which runs the same steps through the Automation API
+set -euo pipefail
+
+project_dir=${1:-.}
+cd "$project_dir"
+
+scratch=${KOODRIVE_CI_DIR:-$(mktemp -d "${TMPDIR:-/tmp}/koodrive-ci.XXXXXX")}
+# The state only ever describes this run's emulator: a previous run's (same KOODRIVE_CI_DIR) is of no use.
+rm -rf "$scratch/state"
+mkdir -p "$scratch/state"
+pid_file=$scratch/emulator.pid
+log_file=$scratch/emulator.log
+stack=${PULUMI_STACK:-emulator-ci}
+read -r -a emulator <<<"${KOODRIVE_EMULATOR:-npx --no-install koodrive-emulator}"
+read -r -a engine <<<"${PULUMI_ENGINE:-pulumi}"
+user_id=${KOODRIVE_USER_ID:-1505084218764547200}
+token=$(od -An -tx1 -N16 /dev/urandom | tr -d ' \n')
+
+step() { printf '\n==> %s\n' "$*"; }
+fail() { echo "koodrive-pipeline: $*" >&2; exit 1; }
+
+command -v pulumi >/dev/null || fail "the pulumi CLI is not on PATH (install it: https://www.pulumi.com/docs/install/)"
+
+stop_emulator() {
+  local status=$?
+  "${emulator[@]}" stop --pid-file "$pid_file" --timeout 10 || echo "koodrive-pipeline: stopping the emulator failed (pid file $pid_file)" >&2
+  if [ "$status" -ne 0 ] && [ -f "$log_file" ]; then
+    echo "koodrive-pipeline: failed with exit code $status; last lines of $log_file:" >&2
+    tail -n 20 "$log_file" >&2
+  fi
+  exit "$status"
+}
+trap stop_emulator EXIT
+
+step "start the KooDrive emulator"
+endpoint=$(KOODRIVE_EMULATOR_TOKEN=$token "${emulator[@]}" start --pid-file "$pid_file" --log-file "$log_file" \
+  --ready-timeout "${EMULATOR_READY_TIMEOUT:-30}" --log-requests --port "${EMULATOR_PORT:-0}")
+echo "listening on $endpoint (log: $log_file)"
+
+step "local backend, passphrase and stack $stack"
+export PULUMI_BACKEND_URL="file://$scratch/state"
+export PULUMI_CONFIG_PASSPHRASE=${PULUMI_CONFIG_PASSPHRASE:-$(od -An -tx1 -N16 /dev/urandom | tr -d ' \n')}
+export PULUMI_SKIP_UPDATE_CHECK=true
+# The stack's settings file from an earlier local run holds secrets under a passphrase that is gone: start afresh.
+rm -f "Pulumi.$stack.yaml"
+pulumi stack init "$stack" --secrets-provider passphrase --non-interactive
+
+step "connection config for the emulator"
+pulumi config set koodrive:endpoint "$endpoint"
+pulumi config set koodrive:userId "$user_id"
+pulumi config set koodrive:agentName ci
+printf '%s' "$token" | pulumi config set --secret koodrive:accessToken
+
+step "seed the shares the project manages"
+if [ -f seed-emulator.mjs ]; then
+  KOODRIVE_ENDPOINT=$endpoint KOODRIVE_USER_ID=$user_id node seed-emulator.mjs
+else
+  echo "no seed-emulator.mjs in $(pwd): the project's shares must exist already"
+fi
+
+step "pulumi preview"
+"${engine[@]}" preview --diff
+
+step "pulumi up"
+"${engine[@]}" up --yes
+
+step "inject a fault: the next 2 KooDrive requests fail with 503"
+curl -fsS -X PUT "$endpoint/__admin/faults" -H 'Content-Type: application/json' -d '{"failNext":2,"failStatus":503,"retryAfterSeconds":1}'
+echo
+
+step "pulumi up --refresh: reads every share through the faults and converges"
+"${engine[@]}" up --yes --refresh
+"${engine[@]}" preview --expect-no-changes
+
+step "done: the stack converged against the emulator"

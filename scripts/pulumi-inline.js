@@ -1,0 +1,102 @@
+#!/usr/bin/env node
+// Stands in for `pulumi preview|up|refresh|destroy` where the Node language host (pulumi-language-nodejs) is not
+// installed, as on this project's offline test machines: runs the Pulumi project in the current folder through the
+// Automation API's inline mode, which needs only the `pulumi` CLI and the `pulumi-resource-pulumi-nodejs` launcher.
+// Everything else is the user's setup: the backend, passphrase and selected stack the `pulumi` CLI would use, and
+// the project's own node_modules (so exactly one copy of @pulumi/pulumi is loaded).
+//
+//   node pulumi-inline.js <preview|up|refresh|destroy> [--yes] [--diff] [--refresh] [--expect-no-changes] [--stack NAME]
+//
+// A TypeScript program is type-checked with the project's `tsc` (as `pulumi` does through ts-node) and transpiled
+// on load. The CLI comes from $PULUMI_CLI_ROOT/bin, else from PATH. Ends with one line
+// `pulumi-inline: <command> <stack>: <changes as JSON>` on stdout; exits non-zero when the operation fails.
+"use strict";
+const { execFileSync } = require("node:child_process");
+const fs = require("node:fs");
+const path = require("node:path");
+const { parseArgs } = require("node:util");
+
+const COMMANDS = ["preview", "up", "refresh", "destroy"];
+
+/** @param {string} message @returns {never} */
+function usage(message) {
+  process.stderr.write(
+    `pulumi-inline: ${message}\nusage: node pulumi-inline.js <${COMMANDS.join("|")}> [--yes] [--diff] [--refresh] [--expect-no-changes] [--stack NAME]\n`,
+  );
+  process.exit(2);
+}
+
+/** The project's entry file, resolved as the Node language host does: Pulumi.yaml `main`, else package.json `main`, else index. */
+function programEntry(projectDir) {
+  const pulumiYaml = fs.readFileSync(path.join(projectDir, "Pulumi.yaml"), "utf8");
+  const mainMatch = /^main:\s*(\S+)\s*$/m.exec(pulumiYaml);
+  const base = path.resolve(projectDir, mainMatch ? mainMatch[1] : ".");
+  const packageJson = path.join(base, "package.json");
+  const main = fs.existsSync(packageJson) ? JSON.parse(fs.readFileSync(packageJson, "utf8")).main : undefined;
+  const candidates = main ? [path.resolve(base, main)] : [];
+  candidates.push(path.join(base, "index.ts"), path.join(base, "index.js"), base);
+  const found = candidates.find((c) => fs.existsSync(c) && fs.statSync(c).isFile());
+  if (!found) throw new Error(`no program found in ${base} (looked for ${candidates.map((c) => path.relative(projectDir, c) || ".").join(", ")})`);
+  return found;
+}
+
+/** Type-checks a TypeScript project with its own compiler and lets `require` load .ts files, transpiled. */
+function enableTypeScript(projectDir) {
+  const tscPackage = require.resolve("typescript/package.json", { paths: [projectDir] });
+  if (fs.existsSync(path.join(projectDir, "tsconfig.json"))) {
+    const tsc = path.join(path.dirname(tscPackage), "bin", "tsc");
+    execFileSync(process.execPath, [tsc, "--noEmit", "-p", projectDir], { stdio: "inherit" });
+  }
+  const ts = require(path.dirname(tscPackage));
+  const compilerOptions = { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true, sourceMap: false };
+  require.extensions[".ts"] = (module, filename) => {
+    const source = fs.readFileSync(filename, "utf8");
+    /** @type {any} */ (module)._compile(ts.transpileModule(source, { compilerOptions, fileName: filename }).outputText, filename);
+  };
+}
+
+async function main() {
+  const { positionals, values } = parseArgs({
+    allowPositionals: true,
+    options: {
+      yes: { type: "boolean", short: "y" },
+      diff: { type: "boolean" },
+      refresh: { type: "boolean" },
+      "expect-no-changes": { type: "boolean" },
+      stack: { type: "string", short: "s" },
+    },
+  });
+  const command = positionals[0];
+  if (positionals.length !== 1 || !COMMANDS.includes(command)) usage(`expected one of ${COMMANDS.join(", ")}`);
+  if (command !== "preview" && !values.yes) usage(`${command} changes the stack: pass --yes, as you would to pulumi ${command} in a pipeline`);
+
+  const projectDir = process.cwd();
+  const entry = programEntry(projectDir);
+  if (entry.endsWith(".ts")) enableTypeScript(projectDir);
+  const { LocalWorkspace, PulumiCommand, Stack } = require(require.resolve("@pulumi/pulumi/automation", { paths: [projectDir] }));
+  const program = async () => {
+    // Each operation runs the program afresh, as `pulumi up` would.
+    delete require.cache[entry];
+    return { ...require(entry) };
+  };
+  const pulumiCommand = await PulumiCommand.get(process.env.PULUMI_CLI_ROOT ? { root: process.env.PULUMI_CLI_ROOT } : {});
+  const workspace = await LocalWorkspace.create({ workDir: projectDir, program, pulumiCommand });
+  const stackName = values.stack || (await workspace.stack())?.name;
+  if (!stackName) throw new Error("no stack selected: run pulumi stack init <name> (or pulumi stack select) first, or pass --stack");
+  const stack = await Stack.select(stackName, workspace);
+  const onOutput = (/** @type {string} */ text) => process.stdout.write(text);
+  const updateOptions = { onOutput, diff: values.diff, refresh: values.refresh, expectNoChanges: values["expect-no-changes"] };
+  let changes;
+  if (command === "preview") changes = (await stack.preview(updateOptions)).changeSummary;
+  else if (command === "up") changes = (await stack.up(updateOptions)).summary.resourceChanges;
+  else if (command === "refresh") changes = (await stack.refresh({ onOutput, expectNoChanges: values["expect-no-changes"] })).summary.resourceChanges;
+  else changes = (await stack.destroy({ onOutput })).summary.resourceChanges;
+  process.stdout.write(`pulumi-inline: ${command} ${stackName}: ${JSON.stringify(changes ?? {})}\n`);
+}
+
+main().catch((e) => {
+  // A failed CLI run has already streamed its output; its stderr holds the reason, without the command's full dump.
+  const cliStderr = e?.commandResult?.stderr;
+  process.stderr.write(`pulumi-inline: ${cliStderr ? cliStderr.trim() : e instanceof Error ? e.message : String(e)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,76 @@
+"use strict";
+// Every TypeScript snippet in README.md and the examples' READMEs compiles as a file of a user's CommonJS project
+// (module node16, strict) against the built package's types: what a reader pastes must work.
+const assert = require("node:assert/strict");
+const { spawnSync } = require("node:child_process");
+const fs = require("node:fs");
+const path = require("node:path");
+const { before, describe, test } = require("node:test");
+const { ensureSelfLink, repoRoot } = require("../../scripts/lib/engine");
+
+const documents = [
+  "README.md",
+  ...fs
+    .readdirSync(path.join(repoRoot, "examples"))
+    .map((name) => path.join("examples", name, "README.md"))
+    .filter((file) => fs.existsSync(path.join(repoRoot, file))),
+];
+
+/** @returns {{ id: string, origin: string, code: string }[]} */
+function typeScriptSnippets() {
+  const snippets = [];
+  for (const document of documents) {
+    const text = fs.readFileSync(path.join(repoRoot, document), "utf8");
+    for (const match of text.matchAll(/^```(?:ts|typescript)\n([\s\S]*?)^```/gm)) {
+      const line = text.slice(0, match.index).split("\n").length;
+      snippets.push({ id: `snippet${snippets.length + 1}`, origin: `${document}:${line}`, code: match[1] });
+    }
+  }
+  return snippets;
+}
+
+const snippets = typeScriptSnippets();
+/** tsc's diagnostics per snippet file. @type {Map<string, string[]>} */
+const diagnostics = new Map();
+
+before(() => {
+  ensureSelfLink(); // `pulumi-koodrive` resolves to this checkout's package.json and its exports' types (dist/)
+  // Inside the repository, so `pulumi-koodrive` and `@pulumi/pulumi` resolve from its node_modules as installed.
+  const project = path.join(repoRoot, ".tools", "readme-snippets");
+  fs.rmSync(project, { recursive: true, force: true });
+  fs.mkdirSync(project, { recursive: true });
+  fs.writeFileSync(path.join(project, "package.json"), JSON.stringify({ name: "readme-snippets", private: true, type: "commonjs" }));
+  fs.writeFileSync(
+    path.join(project, "tsconfig.json"),
+    JSON.stringify({
+      compilerOptions: {
+        strict: true,
+        target: "ES2022",
+        module: "node16",
+        moduleResolution: "node16",
+        esModuleInterop: true,
+        types: ["node"],
+        noEmit: true,
+        skipLibCheck: true,
+      },
+      include: ["*.ts"],
+    }),
+  );
+  // `export {}` keeps each snippet in its own module scope, as each would be its own file.
+  for (const s of snippets) fs.writeFileSync(path.join(project, `${s.id}.ts`), `${s.code}\nexport {};\n`);
+  const tsc = spawnSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", project, "--pretty", "false"], { cwd: project, encoding: "utf8" });
+  for (const line of tsc.stdout.split("\n").filter(Boolean)) {
+    const file = /(?:^|[\\/])(snippet\d+)\.ts\(/.exec(line)?.[1] ?? "other";
+    diagnostics.set(file, [...(diagnostics.get(file) ?? []), line]);
+  }
+  assert.deepEqual(diagnostics.get("other") ?? [], [], "tsc reported errors outside the snippets");
+});
+
+describe("README TypeScript snippets compile in a CommonJS project", () => {
+  test("there are snippets to check", () => assert.ok(snippets.length >= 3, `found ${snippets.length}`));
+  for (const s of snippets) {
+    test(`${s.origin}`, () => {
+      assert.deepEqual(diagnostics.get(s.id) ?? [], [], `${s.origin} does not compile:\n${s.code}`);
+    });
+  }
+});

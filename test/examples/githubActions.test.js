@@ -1,0 +1,133 @@
+"use strict";
+// examples/github-actions as a user adopts it: examples/basic copied out as "the user's repository" (installed from
+// its own package.json with the packed package), koodrive-pipeline.sh copied to ci/, then every `run:` step of
+// koodrive.yml executed in order with the step's env, the official `pulumi` CLI on PATH and the emulator the package
+// ships. Only `pulumi preview|up` differ from a GitHub runner: PULUMI_ENGINE sends them through
+// scripts/pulumi-inline.js (the Automation API), because the test machines have no Node language host.
+const assert = require("node:assert/strict");
+const fs = require("node:fs");
+const net = require("node:net");
+const os = require("node:os");
+const path = require("node:path");
+const { after, before, test } = require("node:test");
+const { repoRoot } = require("../../scripts/lib/engine");
+const { assertEmulatorCanStart, installExample, packPackage, runShell, userShellEnv } = require("./userProject");
+
+const exampleDir = path.join(repoRoot, "examples", "github-actions");
+const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "koodrive-actions-"));
+let project;
+let env;
+
+/** The `run:` steps of the workflow, in order, each with its `env:` (GitHub expressions left as written). */
+function workflowRunSteps(yamlText) {
+  /** @type {{ run: string | undefined, env: Record<string, string> }[]} */
+  const steps = [];
+  /** @type {{ run: string | undefined, env: Record<string, string> } | undefined} */
+  let current;
+  let inEnv = false;
+  for (const line of yamlText.split("\n")) {
+    const stepStart = /^\s*- (name|uses|run):\s*(.*)$/.exec(line);
+    if (stepStart) {
+      current = { run: undefined, env: {} };
+      steps.push(current);
+      inEnv = false;
+    }
+    const run = /^\s*-?\s*run:\s*(.+)$/.exec(line);
+    if (run && current) current.run = run[1].trim();
+    if (/^\s+env:\s*$/.exec(line)) inEnv = true;
+    else if (inEnv && current) {
+      const pair = /^\s{10,}([A-Z_][A-Z0-9_]*):\s*(.+)$/.exec(line);
+      if (pair) current.env[pair[1]] = pair[2].trim();
+      else inEnv = false;
+    }
+  }
+  return steps.filter((s) => s.run !== undefined);
+}
+
+before(() => {
+  project = installExample("basic", scratch, packPackage(scratch));
+  fs.mkdirSync(path.join(project, "ci"));
+  fs.copyFileSync(path.join(exampleDir, "koodrive-pipeline.sh"), path.join(project, "ci", "koodrive-pipeline.sh"));
+  env = { ...userShellEnv(fs.mkdtempSync(path.join(scratch, "home-"))), PULUMI_ENGINE: `node ${path.join(repoRoot, "scripts", "pulumi-inline.js")}` };
+  assertEmulatorCanStart(project, env);
+});
+after(() => fs.rmSync(scratch, { recursive: true, force: true }));
+
+test("koodrive.yml's run steps, in order: preview, up, fault, converging up; the emulator is stopped", { timeout: 900_000 }, () => {
+  const steps = workflowRunSteps(fs.readFileSync(path.join(exampleDir, "koodrive.yml"), "utf8"));
+  assert.deepEqual(
+    steps.map((s) => s.run),
+    ["npm ci", "bash ci/koodrive-pipeline.sh ."],
+  );
+  const runnerTemp = fs.mkdtempSync(path.join(scratch, "runner-temp-"));
+  let output = "";
+  for (const step of steps) {
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, not a JavaScript template
+    const stepEnv = Object.fromEntries(Object.entries(step.env).map(([k, v]) => [k, v.replace("${{ runner.temp }}", runnerTemp)]));
+    const result = runShell(step.run, { cwd: project, env: { ...env, ...stepEnv } });
+    output += result.output;
+    assert.equal(result.status, 0, `step "${step.run}" failed:\n${result.output}`);
+  }
+  const headers = [...output.matchAll(/^==> (.*)$/gm)].map((m) => m[1]);
+  assert.deepEqual(headers, [
+    "start the KooDrive emulator",
+    "local backend, passphrase and stack emulator-ci",
+    "connection config for the emulator",
+    "seed the shares the project manages",
+    "pulumi preview",
+    "pulumi up",
+    "inject a fault: the next 2 KooDrive requests fail with 503",
+    "pulumi up --refresh: reads every share through the faults and converges",
+    "done: the stack converged against the emulator",
+  ]);
+  const results = [...output.matchAll(/^pulumi-inline: (\w+) emulator-ci: (\{.*\})$/gm)].map((m) => [m[1], JSON.parse(m[2])]);
+  assert.deepEqual(results, [
+    ["preview", { create: 2 }],
+    ["up", { create: 2 }],
+    ["up", { same: 2 }],
+    ["preview", { same: 2 }],
+  ]);
+  const log = fs.readFileSync(path.join(runnerTemp, "koodrive", "emulator.log"), "utf8");
+  assert.match(log, /\b503\b/, `the emulator's request log shows the injected failures:\n${log}`);
+  const pidFile = path.join(runnerTemp, "koodrive", "emulator.pid");
+  assert.equal(fs.existsSync(pidFile) && isRunning(Number(fs.readFileSync(pidFile, "utf8"))), false, "the emulator was stopped");
+
+  // A rerun in the same checkout and scratch folder (a retried job, a second local run) starts cleanly.
+  const last = steps[steps.length - 1];
+  const rerun = runShell(last.run ?? "", { cwd: project, env: { ...env, KOODRIVE_CI_DIR: path.join(runnerTemp, "koodrive") } });
+  assert.equal(rerun.status, 0, `the rerun failed:\n${rerun.output}`);
+  assert.match(rerun.output, /==> done: the stack converged against the emulator/);
+});
+
+test("an emulator that cannot start fails the pipeline within its timeout, with the reason, and leaves nothing running", { timeout: 120_000 }, async () => {
+  const busy = net.createServer();
+  await new Promise((resolve) => busy.listen(0, "127.0.0.1", () => resolve(undefined)));
+  const port = /** @type {net.AddressInfo} */ (busy.address()).port;
+  try {
+    const ciDir = fs.mkdtempSync(path.join(scratch, "busy-"));
+    const started = Date.now();
+    const result = runShell("bash ci/koodrive-pipeline.sh .", {
+      cwd: project,
+      env: { ...env, KOODRIVE_CI_DIR: ciDir, EMULATOR_PORT: String(port), EMULATOR_READY_TIMEOUT: "10" },
+      timeoutMs: 60_000,
+    });
+    assert.notEqual(result.status, 0, result.output);
+    assert.ok(Date.now() - started < 30_000, "it gave up quickly");
+    assert.match(result.output, /EADDRINUSE|address already in use/i, "the reason is shown");
+    assert.doesNotMatch(result.output, /==> pulumi preview/, "nothing ran against an emulator that is not there");
+    const pidFile = path.join(ciDir, "emulator.pid");
+    assert.equal(fs.existsSync(pidFile) && isRunning(Number(fs.readFileSync(pidFile, "utf8"))), false, "no emulator left running");
+  } finally {
+    busy.close();
+  }
+});
+
+/** @param {number} pid */
+function isRunning(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,43 @@
+"use strict";
+// scripts/pulumi-inline.js refuses what `pulumi` would refuse in a pipeline, before touching any stack.
+// (Its engine runs are covered by test/examples, which drive every walkthrough through it.)
+const assert = require("node:assert/strict");
+const { spawnSync } = require("node:child_process");
+const fs = require("node:fs");
+const os = require("node:os");
+const path = require("node:path");
+const { test } = require("node:test");
+const { repoRoot } = require("../../scripts/lib/engine");
+
+const driver = path.join(repoRoot, "scripts", "pulumi-inline.js");
+
+function run(args, cwd = repoRoot) {
+  const result = spawnSync(process.execPath, [driver, ...args], { cwd, encoding: "utf8" });
+  return { status: result.status, stderr: result.stderr };
+}
+
+test("an unknown command is a usage error naming the commands", () => {
+  const { status, stderr } = run(["import"]);
+  assert.equal(status, 2);
+  assert.match(stderr, /expected one of preview, up, refresh, destroy\nusage: node pulumi-inline\.js/);
+});
+
+test("up and destroy without --yes are refused, as pulumi refuses them non-interactively", () => {
+  for (const command of ["up", "destroy", "refresh"]) {
+    const { status, stderr } = run([command]);
+    assert.equal(status, 2);
+    assert.match(stderr, new RegExp(`${command} changes the stack: pass --yes`));
+  }
+});
+
+test("a folder without a program says where it looked", () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "koodrive-inline-"));
+  try {
+    fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: empty\nruntime: nodejs\n");
+    const { status, stderr } = run(["preview"], dir);
+    assert.equal(status, 1);
+    assert.match(stderr, /no program found in .* \(looked for index\.ts, index\.js, \.\)/);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
