@@ -81,12 +81,14 @@ for (const providersToo of [false, true]) {
   });
 }
 
-for (const [fault, extra] of [
+/** @type {Array<[string, Record<string, number>]>} */
+const AFTER_APPLY_FAULTS = [
   ["dropAfterApplyNext", {}],
   ["truncateAfterApplyNext", {}],
   ["failAfterApplyNext", {}],
   ["delayAfterApplyNext", { afterApplyDelayMs: 6000 }],
-]) {
+];
+for (const [fault, extra] of AFTER_APPLY_FAULTS) {
   test(`a PUT that applied but whose answer was lost (${fault}) is reconciled: one up converges`, async () => {
     await scenario(fault.toLowerCase(), async (share) => {
       f.emulator.faults.set({ [fault]: 1, ...extra });

@@ -11,6 +11,7 @@ const SHARES = 5;
 /** Runs an engine operation expected to fail; returns everything it printed. */
 async function failedOutput(operation) {
   let output = "";
+  /** @type {any} */
   let error;
   try {
     await operation((text) => (output += text));

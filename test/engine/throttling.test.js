@@ -24,6 +24,7 @@ describe(`${SHARES} shares against a ${THROTTLE_RPS} requests/s throttle`, () =>
     });
     let output = "";
     const started = Date.now();
+    /** @type {any} */
     let failure;
     try {
       await f.stack.up({ onOutput: (text) => (output += text) });

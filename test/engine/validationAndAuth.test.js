@@ -12,6 +12,7 @@ describe("invalid inputs", () => {
 
   test("preview fails naming each bad property, and nothing is sent", async () => {
     f.desired.bad = { shareId: "", validDays: 400, extractCode: "abc", comment: "x".repeat(600) };
+    /** @type {any} */
     let error;
     try {
       await f.stack.preview();

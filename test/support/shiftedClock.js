@@ -6,14 +6,10 @@ const offset = Number(process.env.KOODRIVE_TEST_CLOCK_OFFSET_MS || 0);
 if (Number.isFinite(offset) && offset !== 0) {
   const RealDate = Date;
   const shiftedNow = () => RealDate.now() + offset;
-  class ShiftedDate extends RealDate {
-    constructor(...args) {
-      if (args.length === 0) super(shiftedNow());
-      else super(...args);
-    }
-    static now() {
-      return shiftedNow();
-    }
-  }
+  /** `new Date()` and `Date.now()` are shifted; every other form of Date is the real one. */
+  const ShiftedDate = new Proxy(RealDate, {
+    construct: (target, args) => Reflect.construct(target, args.length === 0 ? [shiftedNow()] : args),
+    get: (target, property) => (property === "now" ? shiftedNow : Reflect.get(target, property)),
+  });
   globalThis.Date = ShiftedDate;
 }

@@ -21,7 +21,7 @@ process.on("unhandledRejection", () => {});
     try {
       await f.stack.preview();
       text = "preview succeeded";
-    } catch (e) {
+    } catch (/** @type {any} */ e) {
       text = `${e.message}\n${e.stdout ?? ""}\n${e.stderr ?? ""}`;
     }
     process.stdout.write(JSON.stringify({ shareId: share.shareId, text, requests: f.emulator.requests.all().length }));
