@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { parseArgs } from "node:util";
+import { clockOffsetProblem, parseDuration } from "./clock";
 import { FaultConfig, faultConfigProblem } from "./faults";
 import { startEmulator } from "./server";
 
@@ -32,17 +33,31 @@ Faults (change at run time with PUT/PATCH/DELETE /__admin/faults)
   --malformed-next N       answer the next N requests with a truncated JSON body
   --throttle-rps N         answer 429 (APIGW.0308, Retry-After: 1) above N requests per second
 
+After-apply faults: the next N successful writes (PUT/POST on the share API) change the state, then
+  --drop-after-apply-next N      the connection is destroyed without an answer
+  --truncate-after-apply-next N  the answer is 200 with the body cut short
+  --fail-after-apply-next N      the answer is 500 (13000201)
+  --delay-after-apply-next N     the answer comes only after --after-apply-delay-ms (default 35000)
+  --after-apply-delay-ms MS
+  GET requests never consume them, so a client can read back what landed.
+
+Clock
+  --clock-offset D         run the emulator's clock D ahead (e.g. 30d, 12h, 90m, 15s, 500 = ms; negative: behind).
+                           Move it at run time with POST /__admin/clock {"advanceMs":n} or {"offsetMs":n}.
+
   --help                   show this text
 
 The first line on stdout is "KooDrive emulator listening on <base URL>". SIGINT/SIGTERM stop it cleanly.
 Admin API (no auth, never faulted or logged): GET /__admin/health, GET|DELETE /__admin/requests,
-GET|PUT|PATCH|DELETE /__admin/faults, POST /__admin/shares, GET|PATCH|DELETE /__admin/shares/{id},
+GET|PUT|PATCH|DELETE /__admin/faults, GET|POST /__admin/clock, POST /__admin/shares, GET|PATCH|DELETE /__admin/shares/{id},
 POST /__admin/tokens/expire.`;
 
 const numberFlags: Record<string, keyof FaultConfig> = {
   "latency-ms": "latencyMs", "error-rate": "errorRate", "error-status": "errorStatus", "fail-next": "failNext",
   "fail-status": "failStatus", "retry-after": "retryAfterSeconds", "reset-next": "resetNext",
-  "malformed-next": "malformedNext", "throttle-rps": "throttleRps",
+  "malformed-next": "malformedNext", "throttle-rps": "throttleRps", "drop-after-apply-next": "dropAfterApplyNext",
+  "truncate-after-apply-next": "truncateAfterApplyNext", "delay-after-apply-next": "delayAfterApplyNext",
+  "after-apply-delay-ms": "afterApplyDelayMs", "fail-after-apply-next": "failAfterApplyNext",
 };
 
 function fail(message: string): never {
@@ -63,7 +78,7 @@ async function main(): Promise<void> {
     parsed = parseArgs({
       options: {
         port: { type: "string" }, host: { type: "string" }, state: { type: "string" }, edition: { type: "string" },
-        "clock-skew-seconds": { type: "string" }, "request-log-limit": { type: "string" },
+        "clock-skew-seconds": { type: "string" }, "clock-offset": { type: "string" }, "request-log-limit": { type: "string" },
         token: { type: "string", multiple: true }, "app-id": { type: "string" }, "app-secret": { type: "string" },
         "token-ttl-seconds": { type: "string" }, help: { type: "boolean" },
         ...Object.fromEntries(Object.keys(numberFlags).map((f) => [f, { type: "string" as const }])),
@@ -92,6 +107,11 @@ async function main(): Promise<void> {
   }
   const problem = faultConfigProblem(faults as Record<string, unknown>);
   if (problem) fail(problem);
+  const clockOffsetText = v["clock-offset"] as string | undefined;
+  const clockOffsetMs = clockOffsetText === undefined ? 0 : parseDuration(clockOffsetText);
+  if (clockOffsetMs === undefined) fail("--clock-offset must be a duration such as 30d, 12h, 90m, 15s or a number of milliseconds");
+  const offsetProblem = clockOffsetProblem("--clock-offset", clockOffsetMs);
+  if (offsetProblem) fail(offsetProblem);
   const port = toNumber("port", v.port as string | undefined) ?? 0;
   if (!Number.isInteger(port) || port < 0 || port > 65535) fail("--port must be from 0 to 65535");
 
@@ -100,6 +120,7 @@ async function main(): Promise<void> {
     host: v.host as string | undefined,
     stateFile: v.state as string | undefined,
     edition,
+    clockOffsetMs,
     clockSkewSeconds: toNumber("clock-skew-seconds", v["clock-skew-seconds"] as string | undefined),
     requestLogLimit: toNumber("request-log-limit", v["request-log-limit"] as string | undefined),
     tokens,

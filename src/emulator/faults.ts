@@ -21,9 +21,30 @@ export interface FaultConfig {
   malformedNext?: number;
   /** Requests per second above which the gateway answers 429. */
   throttleRps?: number;
+  /** The next N successful writes (PUT/POST on the share API) are applied, then the socket is destroyed unanswered. */
+  dropAfterApplyNext?: number;
+  /** The next N successful writes are applied, then answered 200 with the real body cut short. */
+  truncateAfterApplyNext?: number;
+  /** The next N successful writes are applied, then answered only after `afterApplyDelayMs`. */
+  delayAfterApplyNext?: number;
+  /** Delay for `delayAfterApplyNext` (default 35,000 ms: past a client's usual 30 s timeout). */
+  afterApplyDelayMs?: number;
+  /** The next N successful writes are applied, then answered 500 (13000201) as if they had failed. */
+  failAfterApplyNext?: number;
 }
 
-/** What to do with one request. */
+/** What to do with a write that has just been applied. */
+export type AfterApplyAction =
+  | { kind: "none" }
+  | { kind: "dropAfterApply" }
+  | { kind: "truncateAfterApply" }
+  | { kind: "failAfterApply" }
+  | { kind: "delayAfterApply"; delayMs: number };
+
+/** Default for `afterApplyDelayMs`: longer than the 30 s per-attempt timeout clients commonly use. */
+export const DEFAULT_AFTER_APPLY_DELAY_MS = 35_000;
+
+/** What to do with one request before it reaches the API. */
 export type FaultAction =
   | { kind: "none" }
   | { kind: "reset" }
@@ -31,17 +52,47 @@ export type FaultAction =
   | { kind: "status"; status: number; retryAfterSeconds?: number }
   | { kind: "throttle" };
 
-const FAULT_KEYS: Array<keyof FaultConfig> = ["latencyMs", "errorRate", "errorStatus", "failNext", "failStatus", "retryAfterSeconds", "resetNext", "malformedNext", "throttleRps"];
+type Rule = { test: (v: number) => boolean; rule: string };
+const count: Rule = { test: (v) => Number.isInteger(v) && v >= 0 && v <= 1_000_000_000, rule: "an integer count from 0 to 1000000000" };
+const milliseconds: Rule = { test: (v) => Number.isInteger(v) && v >= 0 && v <= 600_000, rule: "an integer number of milliseconds from 0 to 600000" };
+const errorStatus: Rule = { test: (v) => Number.isInteger(v) && v >= 400 && v <= 599, rule: "an HTTP error status (400-599)" };
 
-/** Validates a fault configuration from JSON or flags; returns the problem or undefined. */
+/** Every fault key and the range of its value: the one place fault values are checked. */
+const FAULT_RULES: Record<keyof FaultConfig, Rule> = {
+  latencyMs: milliseconds,
+  errorRate: { test: (v) => v >= 0 && v <= 1, rule: "a probability between 0 and 1" },
+  errorStatus,
+  failNext: count,
+  failStatus: errorStatus,
+  retryAfterSeconds: { test: (v) => Number.isInteger(v) && v >= 0 && v <= 86_400, rule: "an integer number of seconds from 0 to 86400" },
+  resetNext: count,
+  malformedNext: count,
+  throttleRps: { test: (v) => Number.isInteger(v) && v >= 0 && v <= 1_000_000, rule: "an integer from 0 to 1000000" },
+  dropAfterApplyNext: count,
+  truncateAfterApplyNext: count,
+  delayAfterApplyNext: count,
+  afterApplyDelayMs: milliseconds,
+  failAfterApplyNext: count,
+};
+
+/** The fault keys, in documentation order. */
+export const FAULT_KEYS = Object.keys(FAULT_RULES) as Array<keyof FaultConfig>;
+
+/** Validates a fault configuration from JSON or flags; returns the problem (naming the key and rule) or undefined. */
 export function faultConfigProblem(config: Record<string, unknown>): string | undefined {
   for (const [key, value] of Object.entries(config)) {
-    if (!FAULT_KEYS.includes(key as keyof FaultConfig)) return `unknown fault "${key}" (known: ${FAULT_KEYS.join(", ")})`;
-    if (typeof value !== "number" || !Number.isFinite(value) || value < 0) return `${key} must be a non-negative number`;
-    if (key === "errorRate" && value > 1) return "errorRate must be between 0 and 1";
-    if ((key === "errorStatus" || key === "failStatus") && (value < 400 || value > 599 || !Number.isInteger(value))) return `${key} must be an HTTP error status`;
+    const spec = FAULT_RULES[key as keyof FaultConfig];
+    if (!spec) return `unknown fault "${key}" (known: ${FAULT_KEYS.join(", ")})`;
+    if (typeof value !== "number" || !Number.isFinite(value) || !spec.test(value)) return `${key} must be ${spec.rule}`;
   }
   return undefined;
+}
+
+function checkedFaults(config: unknown): FaultConfig {
+  if (typeof config !== "object" || config === null || Array.isArray(config)) throw new RangeError("faults must be a JSON object");
+  const problem = faultConfigProblem(config as Record<string, unknown>);
+  if (problem) throw new RangeError(problem);
+  return config as FaultConfig;
 }
 
 /** Holds the active faults and decides, per request, which one fires. */
@@ -54,14 +105,14 @@ export class FaultInjector {
     this.set(initial);
   }
 
-  /** Replaces every fault. */
+  /** Replaces every fault; throws a RangeError naming the key and rule for a bad value. */
   set(config: FaultConfig): void {
-    this.config = { ...config };
+    this.config = { ...checkedFaults(config) };
   }
 
-  /** Changes only the given faults. */
+  /** Changes only the given faults; throws like `set`. */
   merge(config: FaultConfig): void {
-    this.config = { ...this.config, ...config };
+    this.config = { ...this.config, ...checkedFaults(config) };
   }
 
   /** Removes every fault. */
@@ -104,6 +155,28 @@ export class FaultInjector {
     }
     if (c.errorRate && this.random() < c.errorRate) {
       return { kind: "status", status: c.errorStatus ?? 500, retryAfterSeconds: c.retryAfterSeconds };
+    }
+    return { kind: "none" };
+  }
+
+  /** Picks the after-apply fault for a write that was just applied, consuming its "next N" count. */
+  afterApply(): AfterApplyAction {
+    const c = this.config;
+    if (c.dropAfterApplyNext) {
+      c.dropAfterApplyNext -= 1;
+      return { kind: "dropAfterApply" };
+    }
+    if (c.truncateAfterApplyNext) {
+      c.truncateAfterApplyNext -= 1;
+      return { kind: "truncateAfterApply" };
+    }
+    if (c.failAfterApplyNext) {
+      c.failAfterApplyNext -= 1;
+      return { kind: "failAfterApply" };
+    }
+    if (c.delayAfterApplyNext) {
+      c.delayAfterApplyNext -= 1;
+      return { kind: "delayAfterApply", delayMs: c.afterApplyDelayMs ?? DEFAULT_AFTER_APPLY_DELAY_MS };
     }
     return { kind: "none" };
   }

@@ -5,6 +5,7 @@
  * @packageDocumentation
  */
 export { startEmulator, Emulator, EmulatorOptions, ShareChange, ShareSeed } from "./server";
-export { FaultConfig, FaultInjector } from "./faults";
+export { FaultConfig, FaultInjector, AfterApplyAction, DEFAULT_AFTER_APPLY_DELAY_MS } from "./faults";
+export { EmulatorClock, parseDuration } from "./clock";
 export { LoggedRequest, RequestLog } from "./requestLog";
 export { ErrorCodes } from "./apiErrors";

@@ -14,6 +14,8 @@ export interface LoggedRequest {
   status: number;
   /** Fault injected into this request, if any. */
   fault?: string;
+  /** True when the request changed the emulator's state (a write answered 200 before any after-apply fault). */
+  applied?: boolean;
   /** Authentication scheme that succeeded. */
   auth?: "token" | "app";
 }

@@ -2,7 +2,8 @@ import http from "node:http";
 import { AddressInfo } from "node:net";
 import { ErrorReply, apiError, ErrorCodes, invalidParameter, noSuchApi, notFound, throttled } from "./apiErrors";
 import { cancelSharesRule, createShareRule, listQueryRule, parseExpireTime, updateShareRule } from "./bodyRules";
-import { FaultConfig, FaultInjector, faultConfigProblem } from "./faults";
+import { EmulatorClock } from "./clock";
+import { FaultConfig, FaultInjector } from "./faults";
 import { AuthConfig, authenticate, tokenFromAuthorization } from "./requestAuth";
 import { LoggedRequest, RequestLog, redactAuthorization } from "./requestLog";
 import { ShareStore, StoredShare, expiryFromValidDays } from "./shareStore";
@@ -30,8 +31,10 @@ export interface EmulatorOptions {
   faults?: FaultConfig;
   /** Request-log entries kept (oldest dropped first); default 10,000. */
   requestLogLimit?: number;
-  /** Clock, for tests; default `Date.now`. */
+  /** Time source the emulator's clock adds its offset to; default `Date.now`. */
   now?: () => number;
+  /** Start the emulator's clock this many milliseconds ahead of `now` (negative: behind); default 0. */
+  clockOffsetMs?: number;
 }
 
 /** Fields an out-of-band change (`PATCH /__admin/shares/{id}`) may set. */
@@ -70,6 +73,9 @@ export interface Emulator {
   readonly faults: FaultInjector;
   /** What the emulator received. */
   readonly requests: RequestLog;
+  /** The emulator's clock: `now()`, `advance(ms)`, `setOffset(ms)`. Expiry, X-Date, token TTL, throttling and
+   *  every `Date` header follow it. */
+  readonly clock: EmulatorClock;
   /** Creates a share directly, as its owner would have. Returns the share as the detail API shows it. */
   seedShare(seed: ShareSeed): Record<string, unknown>;
   /** Changes a share behind the API's back (drift). Returns the share as the detail API shows it. */
@@ -89,7 +95,11 @@ type Reply = { status: number; body: unknown; headers?: Record<string, string> }
 
 /** Starts the emulator; resolves once it listens. */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
-  const now = options.now ?? Date.now;
+  const clock = new EmulatorClock(options.now ?? Date.now, options.clockOffsetMs ?? 0);
+  const now = () => clock.now();
+  const pendingDelays = new Set<NodeJS.Timeout>();
+  // A client learns the server's time from Date, so every answer shows the emulator's clock, not the host's.
+  const httpDate = () => new Date(now()).toUTCString();
   const edition = options.edition ?? "carrier";
   const store = new ShareStore(options.stateFile);
   const faults = new FaultInjector(options.faults ?? {});
@@ -236,12 +246,27 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       if (method === "GET") return { status: 200, body: faults.current() };
       if (method === "DELETE") { faults.clear(); return { status: 204, body: undefined }; }
       if (method === "PUT" || method === "PATCH") {
-        if (typeof body !== "object" || body === null || Array.isArray(body)) return bad("faults must be a JSON object");
-        const problem = faultConfigProblem(body as Record<string, unknown>);
-        if (problem) return bad(problem);
-        if (method === "PUT") faults.set(body as FaultConfig);
-        else faults.merge(body as FaultConfig);
+        try {
+          if (method === "PUT") faults.set(body as FaultConfig);
+          else faults.merge(body as FaultConfig);
+        } catch (e) {
+          return bad((e as Error).message);
+        }
         return { status: 200, body: faults.current() };
+      }
+    }
+    if (path === "/__admin/clock") {
+      if (method === "GET") return { status: 200, body: clock.describe() };
+      if (method === "POST") {
+        const b = (body ?? {}) as { advanceMs?: unknown; offsetMs?: unknown };
+        if (typeof body !== "object" || body === null || Array.isArray(body) || (b.advanceMs === undefined) === (b.offsetMs === undefined)) return bad("send exactly one of advanceMs or offsetMs");
+        try {
+          if (b.advanceMs !== undefined) clock.advance(b.advanceMs as number);
+          else clock.setOffset(b.offsetMs as number);
+        } catch (e) {
+          return bad((e as Error).message);
+        }
+        return { status: 200, body: clock.describe() };
       }
     }
     if (path === "/__admin/tokens/expire" && method === "POST") {
@@ -294,7 +319,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     }
     const send = (reply: Reply) => {
       const payload = reply.body === undefined ? "" : JSON.stringify(reply.body);
-      res.writeHead(reply.status, { ...(payload ? { "Content-Type": "application/json;charset=UTF-8" } : {}), "Content-Length": Buffer.byteLength(payload), ...reply.headers });
+      res.writeHead(reply.status, { Date: httpDate(),  ...(payload ? { "Content-Type": "application/json;charset=UTF-8" } : {}), "Content-Length": Buffer.byteLength(payload), ...reply.headers });
       res.end(payload);
     };
     if (path.startsWith("/__admin/")) {
@@ -325,7 +350,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     } else if (fault.kind === "malformed") {
       entry.fault = "malformed";
       requests.add({ ...entry, status: 200 });
-      res.writeHead(200, { "Content-Type": "application/json;charset=UTF-8" });
+      res.writeHead(200, { Date: httpDate(), "Content-Type": "application/json;charset=UTF-8" });
       res.end('{"code":0,"msg":"Success.","shareLink":{"shareId":');
       return;
     } else if (tooLarge) {
@@ -336,6 +361,42 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       else {
         entry.auth = outcome.scheme;
         reply = bodyIsJson ? handleApi(method, path, url.searchParams, body, outcome.userId) : fromError(invalidParameter("the body must be valid JSON"));
+      }
+    }
+    const applied = (method === "PUT" || method === "POST") && reply.status === 200;
+    if (applied) {
+      entry.applied = true;
+      const after = faults.afterApply();
+      if (after.kind === "dropAfterApply") {
+        requests.add({ ...entry, status: 0, fault: after.kind });
+        req.socket.destroy();
+        return;
+      }
+      if (after.kind === "truncateAfterApply") {
+        requests.add({ ...entry, status: 200, fault: after.kind });
+        const payload = Buffer.from(JSON.stringify(reply.body));
+        const cut = payload.subarray(0, Math.floor(payload.length / 2));
+        res.writeHead(200, { Date: httpDate(), "Content-Type": "application/json;charset=UTF-8", "Content-Length": cut.length });
+        res.end(cut);
+        return;
+      }
+      if (after.kind === "failAfterApply") {
+        entry.fault = after.kind;
+        reply = fromError(apiError(500, ErrorCodes.INNER_INVOKE_FAILURE, "inner server invoke failure"));
+      }
+      if (after.kind === "delayAfterApply") {
+        entry.fault = after.kind;
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(() => {
+            pendingDelays.delete(timer);
+            resolve();
+          }, after.delayMs);
+          pendingDelays.add(timer);
+        });
+        if (res.destroyed) {
+          requests.add({ ...entry, status: 0 });
+          return;
+        }
       }
     }
     requests.add({ ...entry, status: reply.status });
@@ -361,6 +422,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     port: address.port,
     faults,
     requests,
+    clock,
     seedShare: (s) => view(seed(s), "number"),
     changeShare: (shareId, c) => {
       const share = mustGet(shareId);
@@ -375,6 +437,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     expireToken: (token) => auth.expiredTokens.add(tokenFromAuthorization(token)),
     close: () =>
       new Promise<void>((resolve) => {
+        for (const timer of pendingDelays) clearTimeout(timer);
+        pendingDelays.clear();
         server.close(() => resolve());
         server.closeAllConnections();
       }),
