@@ -7,7 +7,7 @@ import type { Edition } from "./context";
 import { findShare } from "./findShare";
 
 /** How far KooDrive's clock may be from ours when judging an expiry it computed (its X-Date window is 15 min). */
-const CLOCK_TOLERANCE_MS = 15 * 60 * 1000;
+export const CLOCK_TOLERANCE_MS = 15 * 60 * 1000;
 
 /**
  * A failed write whose effect is unknown: the request may have been applied although no usable answer came back
