@@ -1,4 +1,4 @@
-import type { CreateShareBody } from "../../client/koodriveClient";
+import type { CreateShareBody, KooDriveClient } from "../../client/koodriveClient";
 import { KooDriveError } from "../../client/koodriveError";
 import { applySettings, settingsBody } from "../../provider/applySettings";
 import type { ProviderContext } from "../../provider/context";
@@ -13,10 +13,20 @@ import { managedFields } from "../shareSettings/state";
 import { inputsOfState, shareStateFrom, upgradeShareState } from "./state";
 
 /**
- * Share IDs that resources in this provider process own (created, adopted, read or updated here). A create whose
- * answer was lost never adopts one of them, so two identical `KooDriveShare`s cannot end up holding one share.
+ * Share IDs that resources in this provider process own (created, adopted, read or updated here), per client (one
+ * client per connection settings and user). A create whose answer was lost never adopts one of them, so two
+ * identical `KooDriveShare`s cannot end up holding one share.
  */
-const sharesOwnedInProcess = new Set<string>();
+const ownedInProcess = new WeakMap<KooDriveClient, Set<string>>();
+
+function ownedShares(client: KooDriveClient): Set<string> {
+  let owned = ownedInProcess.get(client);
+  if (owned === undefined) {
+    owned = new Set();
+    ownedInProcess.set(client, owned);
+  }
+  return owned;
+}
 
 /** A new share is valid until its expiry: KooDrive's create answer carries no `status`. */
 const STATUS_VALID = 0;
@@ -47,7 +57,7 @@ export const shareHandler: ResourceHandler = {
 
   async diff(ctx, id, olds, news) {
     const state = upgradeShareState(olds);
-    sharesOwnedInProcess.add(id);
+    ownedShares(ctx.client(state.userId)).add(id);
     const plan = planShareChange(state, news, ctx.now());
     if (plan.replaces.length === 0) reportHealth(ctx, id, plan);
     return { changes: plan.replaces.length > 0 || plan.changed.length > 0 || plan.put, replaces: plan.replaces, deleteBeforeReplace: false };
@@ -56,8 +66,9 @@ export const shareHandler: ResourceHandler = {
   /** `POST /share`; a lost answer is reconciled by listing, never by a blind second POST. */
   async create(ctx, inputs) {
     const client = ctx.client(inputs.userId as string | undefined);
-    const { share, reconciledAfter } = await createShareReconciled(client, createBody(inputs), sharesOwnedInProcess);
-    sharesOwnedInProcess.add(share.shareId);
+    const owned = ownedShares(client);
+    const { share, reconciledAfter } = await createShareReconciled(client, createBody(inputs), owned);
+    owned.add(share.shareId);
     if (reconciledAfter !== undefined) {
       ctx.notice(share.shareId, `the create's answer was lost (${reconciledAfter}); found the share it made among user ${ctx.userId(inputs.userId)}'s shares and adopted it`);
     }
@@ -67,8 +78,9 @@ export const shareHandler: ResourceHandler = {
   /** Refresh: the share as it is now; changes made outside Pulumi come back as inputs, so they show as drift. */
   async read(ctx, id, props) {
     const state = upgradeShareState(props);
-    sharesOwnedInProcess.add(id);
-    const live = await findShare(ctx.client(state.userId), id);
+    const client = ctx.client(state.userId);
+    ownedShares(client).add(id);
+    const live = await findShare(client, id);
     if (live === undefined) return {};
     const inputs = inputsOfState(state, live);
     const outs = shareStateFrom(inputs, { ...live, shareId: id });
@@ -80,13 +92,14 @@ export const shareHandler: ResourceHandler = {
   /** One PUT when a setting changed or the link is due for renewal; otherwise only state changes. */
   async update(ctx, id, olds, news) {
     const state = upgradeShareState(olds);
-    sharesOwnedInProcess.add(id);
+    const client = ctx.client(state.userId);
+    ownedShares(client).add(id);
     const plan = planShareChange(state, news, ctx.now());
     if (!plan.put) {
       return { outs: plain({ ...state, onDelete: news.onDelete, renewBeforeDays: news.renewBeforeDays, managedFields: managedFields(news) }) };
     }
     try {
-      const applied = await applySettings(ctx.client(state.userId), id, settingsBody(news), ctx.edition());
+      const applied = await applySettings(client, id, settingsBody(news), ctx.edition());
       return { outs: shareStateFrom(news, { ...applied, shareId: id }) };
     } catch (e) {
       if (e instanceof KooDriveError && e.isNotFound) {
@@ -103,8 +116,9 @@ export const shareHandler: ResourceHandler = {
       ctx.notice(id, "left alive (onDelete retain): the link keeps working until it expires");
       return;
     }
-    const outcome = await cancelShare(ctx.client(state.userId), id);
+    const client = ctx.client(state.userId);
+    const outcome = await cancelShare(client, id);
     if (outcome === "already gone") ctx.notice(id, "was already cancelled or gone; nothing to cancel");
-    sharesOwnedInProcess.delete(id);
+    ownedShares(client).delete(id);
   },
 };
