@@ -1,10 +1,18 @@
 // Real-engine fixture for KooDriveShare and the lookups: an in-process emulator and a stack whose program declares
 // whatever `desired` holds at the time of each engine operation, plus optional lookups.
 "use strict";
+const fs = require("node:fs");
+const path = require("node:path");
 const { ensureSelfLink, openStack, repoRoot } = require("../../scripts/lib/engine");
 const { TOKEN, APP_ID, APP_SECRET, USER_ID } = require("./support");
 
 const OTHER_USER_ID = "1505084218764547999";
+
+/** The emulator: the `koodrive-emulator` workspace package once it exists in this tree, else the in-tree build. */
+function loadEmulator() {
+  const packaged = fs.existsSync(path.join(repoRoot, "packages", "koodrive-emulator", "package.json"));
+  return require(packaged ? "koodrive-emulator" : `${repoRoot}/dist/emulator`);
+}
 
 /**
  * @param {{ projectName: string, auth?: "token" | "app", edition?: "carrier" | "enterprise",
@@ -14,8 +22,9 @@ const OTHER_USER_ID = "1505084218764547999";
  */
 async function shareStack({ projectName, auth = "token", edition = "carrier", lookups }) {
   ensureSelfLink();
-  const { startEmulator } = require(`${repoRoot}/dist/emulator`);
-  const emulator = await startEmulator({ tokens: [TOKEN], apps: { [APP_ID]: APP_SECRET }, edition });
+  const { startEmulator } = loadEmulator();
+  // The tests compare exact bodies, access codes included (the packaged emulator redacts them unless told).
+  const emulator = await startEmulator({ tokens: [TOKEN], apps: { [APP_ID]: APP_SECRET }, edition, logAccessCodes: true });
   const desired = {};
   const program = async () => {
     const koodrive = require("pulumi-koodrive");
