@@ -9,6 +9,7 @@ export { KooDriveShare } from "./resources/share/resource";
 export { KooDriveShareArgs, ShareOnDelete } from "./resources/share/args";
 export { getShare, getShareOutput, listShares, listSharesOutput, GetShareArgs, ListSharesArgs, ListSharesResult } from "./functions/lookups";
 export { ShareInfo } from "./functions/shareInfo";
+export { adoptionEntries, AdoptionEntry, AdoptionPlan } from "./functions/adoptionEntries";
 export { KooDriveClient, UpdateShareBody, CreateShareBody, ShareListPage, ClientOptions } from "./client/koodriveClient";
 export { KooDriveError, KooDriveErrorKind, KooDriveRequestInfo } from "./client/koodriveError";
 export { ConfigurationError } from "./client/configurationError";
