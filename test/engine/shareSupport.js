@@ -14,6 +14,13 @@ function loadEmulator() {
   return require(packaged ? "koodrive-emulator" : `${repoRoot}/dist/emulator`);
 }
 
+/** An emulator knowing the test token and app. The tests compare exact bodies, access codes included (the packaged
+ *  emulator redacts them unless told). */
+function startShareEmulator(edition = "carrier") {
+  ensureSelfLink();
+  return loadEmulator().startEmulator({ tokens: [TOKEN], apps: { [APP_ID]: APP_SECRET }, edition, logAccessCodes: true });
+}
+
 /**
  * @param {{ projectName: string, auth?: "token" | "app", edition?: "carrier" | "enterprise",
  *           lookups?: (koodrive: any, outputs: Record<string, unknown>) => void }} options
@@ -21,10 +28,7 @@ function loadEmulator() {
  * `<name>ExpireTime` and `<name>Code` (the access code, a secret) are exported for each share.
  */
 async function shareStack({ projectName, auth = "token", edition = "carrier", lookups }) {
-  ensureSelfLink();
-  const { startEmulator } = loadEmulator();
-  // The tests compare exact bodies, access codes included (the packaged emulator redacts them unless told).
-  const emulator = await startEmulator({ tokens: [TOKEN], apps: { [APP_ID]: APP_SECRET }, edition, logAccessCodes: true });
+  const emulator = await startShareEmulator(edition);
   const desired = {};
   const program = async () => {
     const koodrive = require("pulumi-koodrive");
@@ -72,4 +76,4 @@ async function shareStack({ projectName, auth = "token", edition = "carrier", lo
   };
 }
 
-module.exports = { shareStack, TOKEN, APP_SECRET, USER_ID, OTHER_USER_ID };
+module.exports = { shareStack, startShareEmulator, TOKEN, APP_SECRET, USER_ID, OTHER_USER_ID };
