@@ -9,7 +9,7 @@ import { checkShareInputs } from "./args";
 import { cancelShare } from "./cancelShare";
 import { createShareReconciled } from "./createShare";
 import { planShareChange } from "./plan";
-import { managedFields } from "../shareSettings/state";
+import { managedFields } from "../common/linkState";
 import { inputsOfState, shareStateFrom, upgradeShareState } from "./state";
 
 /**

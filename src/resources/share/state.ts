@@ -1,7 +1,7 @@
 import type { ShareLink } from "../../client/responses";
 import type { Props } from "../../provider/handler";
 import { plain } from "../../provider/handler";
-import { OptionalSetting, managedFields } from "../shareSettings/state";
+import { LinkSettingsState, linkSettingsState } from "../common/linkState";
 import type { ShareOnDelete } from "./args";
 
 /**
@@ -19,46 +19,23 @@ export type ShareOutputName = (typeof SHARE_OUTPUTS)[number];
 export const SHARE_STATE_VERSION = 1;
 
 /** What a `Share` resource keeps in state (its outputs). */
-export interface ShareState {
+export interface ShareState extends LinkSettingsState {
   stateVersion: typeof SHARE_STATE_VERSION;
-  shareId: string;
-  /** Present only when the resource names its own share owner. */
-  userId?: string;
   fileIds: string[];
   containerId: string;
   scope: number;
-  validDays: number;
   onDelete: ShareOnDelete;
-  renewBeforeDays?: number;
-  extractCode?: string;
-  comment?: string;
-  /** The optional settings the program declares, so that dropping one from the program is a change. */
-  managedFields: OptionalSetting[];
-  expireTime?: string;
-  status?: number;
-  shortUrl?: string;
-  linkUrl?: string;
 }
 
 /** The state after a create, write or read: declared values from `inputs`, the share's own from `share`. */
 export function shareStateFrom(inputs: Props, share: ShareLink): Props {
   const state: ShareState = {
+    ...linkSettingsState(share.shareId, inputs, share),
     stateVersion: SHARE_STATE_VERSION,
-    shareId: share.shareId,
-    userId: inputs.userId as string | undefined,
     fileIds: (inputs.fileIds as unknown[]).map(String),
     containerId: String(inputs.containerId),
     scope: Number(inputs.scope),
-    validDays: Number(inputs.validDays),
     onDelete: (inputs.onDelete as ShareOnDelete | undefined) ?? "cancel",
-    renewBeforeDays: inputs.renewBeforeDays as number | undefined,
-    extractCode: share.extractCode,
-    comment: share.comment,
-    managedFields: managedFields(inputs),
-    expireTime: share.expireTime || undefined,
-    status: share.status,
-    shortUrl: share.shortUrl,
-    linkUrl: share.linkUrl,
   };
   return plain({ ...state });
 }
