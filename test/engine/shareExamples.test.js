@@ -6,8 +6,8 @@ const { execFileSync } = require("node:child_process");
 const fs = require("node:fs");
 const path = require("node:path");
 const { after, describe, test } = require("node:test");
-const { ensureSelfLink, openStack, repoRoot } = require("../../scripts/lib/engine");
-const { startShareEmulator, TOKEN, USER_ID } = require("./shareSupport");
+const { ensureSelfLink, repoRoot } = require("../../scripts/lib/engine");
+const { openEmulatorStack, startShareEmulator, USER_ID } = require("./shareSupport");
 
 const DAY = 86400_000;
 
@@ -26,29 +26,28 @@ function exampleProgram(name) {
   };
 }
 
+/** Every example stack opened, removed with its emulator at the end. */
+const opened = [];
+after(async () => {
+  for (const f of opened) {
+    await f.handle.remove();
+    await f.emulator.close();
+  }
+});
+
 async function exampleStack(name, config) {
   const emulator = await startShareEmulator();
-  const handle = await openStack({ projectName: `example-${name}`, program: exampleProgram(name), env: { KOODRIVE_MAX_RETRIES: "0" } });
-  await handle.stack.setAllConfig({
-    "koodrive:endpoint": { value: emulator.url },
-    "koodrive:userId": { value: USER_ID },
-    "koodrive:agentName": { value: "examples" },
-    "koodrive:accessToken": { value: TOKEN, secret: true },
-    ...config,
-  });
-  return { emulator, stack: handle.stack, handle };
+  const { handle, stack } = await openEmulatorStack({ projectName: `example-${name}`, program: exampleProgram(name), emulator, config });
+  const example = { emulator, stack, handle };
+  opened.push(example);
+  return example;
 }
 
 describe("examples/create-shares", () => {
-  let f;
-  after(async () => {
-    await f?.handle.remove();
-    await f?.emulator.close();
-  });
 
   test("creates one share per line of links.json, and destroy cancels all but the retained one", async () => {
     const links = JSON.parse(fs.readFileSync(path.join(repoRoot, "examples/create-shares/links.json"), "utf8"));
-    f = await exampleStack("create-shares", { containerId: { value: "IAAB5thdWzxEoAsiA1681759183084696448" }, q3ReportCode: { value: "MDg2K0vU", secret: true } });
+    const f = await exampleStack("create-shares", { containerId: { value: "IAAB5thdWzxEoAsiA1681759183084696448" }, q3ReportCode: { value: "MDg2K0vU", secret: true } });
     const up = await f.stack.up();
     assert.deepEqual(up.summary.resourceChanges, { create: links.length + 1 });
     assert.deepEqual(Object.keys(up.outputs.links.value).sort(), links.map((l) => l.name).sort());
@@ -65,15 +64,10 @@ describe("examples/create-shares", () => {
 });
 
 describe("examples/keep-links-alive", () => {
-  let f;
-  after(async () => {
-    await f?.handle.remove();
-    await f?.emulator.close();
-  });
 
   test("adopts the links, sends nothing while none is due, renews only the one that is", async () => {
     const links = JSON.parse(fs.readFileSync(path.join(repoRoot, "examples/keep-links-alive/links.json"), "utf8"));
-    f = await exampleStack("keep-links-alive", {});
+    const f = await exampleStack("keep-links-alive", {});
     for (const l of links) f.emulator.seedShare({ ownerId: USER_ID, shareId: l.shareId, validDays: l.validDays });
     const up = await f.stack.up({ refresh: true });
     assert.deepEqual(up.summary.resourceChanges, { create: links.length + 1 });

@@ -22,6 +22,25 @@ function startShareEmulator(edition = "carrier") {
 }
 
 /**
+ * A stack running `program`, configured for `emulator` (stack config, token as a secret or app auth from the
+ * environment, no retries) plus `config`.
+ */
+async function openEmulatorStack({ projectName, program, emulator, auth = "token", edition = "carrier", config = {} }) {
+  const env = { KOODRIVE_MAX_RETRIES: "0" };
+  if (auth === "app") Object.assign(env, { KOODRIVE_APP_ID: APP_ID, KOODRIVE_APP_SECRET: APP_SECRET });
+  const handle = await openStack({ projectName, program, env });
+  await handle.stack.setAllConfig({
+    "koodrive:endpoint": { value: emulator.url },
+    "koodrive:userId": { value: USER_ID },
+    "koodrive:agentName": { value: "engine-test" },
+    "koodrive:edition": { value: edition },
+    ...(auth === "token" ? { "koodrive:accessToken": { value: TOKEN, secret: true } } : {}),
+    ...config,
+  });
+  return { handle, stack: handle.stack };
+}
+
+/**
  * @param {{ projectName: string, auth?: "token" | "app", edition?: "carrier" | "enterprise",
  *           lookups?: (koodrive: any, outputs: Record<string, unknown>) => void }} options
  * `desired` maps a resource name to `{ kind: "share" | "settings", args }`; outputs `<name>Id`, `<name>Link`,
@@ -48,17 +67,7 @@ async function shareStack({ projectName, auth = "token", edition = "carrier", lo
     if (lookups) lookups(koodrive, outputs);
     return outputs;
   };
-  const env = { KOODRIVE_MAX_RETRIES: "0" };
-  if (auth === "app") Object.assign(env, { KOODRIVE_APP_ID: APP_ID, KOODRIVE_APP_SECRET: APP_SECRET });
-  const handle = await openStack({ projectName, program, env });
-  const { stack } = handle;
-  await stack.setAllConfig({
-    "koodrive:endpoint": { value: emulator.url },
-    "koodrive:userId": { value: USER_ID },
-    "koodrive:agentName": { value: "engine-test" },
-    "koodrive:edition": { value: edition },
-  });
-  if (auth === "token") await stack.setConfig("koodrive:accessToken", { value: TOKEN, secret: true });
+  const { handle, stack } = await openEmulatorStack({ projectName, program, emulator, auth, edition });
   const requests = (method, path) => emulator.requests.all().filter((r) => r.method === method && (path === undefined || r.path === path));
   return {
     emulator,
@@ -76,4 +85,4 @@ async function shareStack({ projectName, auth = "token", edition = "carrier", lo
   };
 }
 
-module.exports = { shareStack, startShareEmulator, TOKEN, APP_SECRET, USER_ID, OTHER_USER_ID };
+module.exports = { shareStack, startShareEmulator, openEmulatorStack, TOKEN, APP_SECRET, USER_ID, OTHER_USER_ID };
