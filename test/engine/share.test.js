@@ -39,6 +39,20 @@ test("up creates the share with one POST; the access code is a secret in state a
   assert.equal(exported.includes(TOKEN), false);
 });
 
+test("the Share's serialized provider is small, loads the implementation by name and holds no secret", () => {
+  const state = JSON.parse(f.handle.exportPlain());
+  const share = state.deployment.resources.find((r) => r.type === "pulumi-nodejs:dynamic/koodrive:Share");
+  const text = share.outputs.__provider;
+  assert.equal(typeof text, "string", "__provider is plain text (it captured no secret Output)");
+  const bytes = Buffer.byteLength(text, "utf8");
+  console.log(`serialized provider for KooDriveShare: ${bytes} bytes`);
+  assert.ok(bytes < 8 * 1024, `provider closure is ${bytes} bytes`);
+  assert.match(text, /require\("pulumi-koodrive\/provider-impl"\)/);
+  assert.doesNotMatch(text, /zod|axios|Bearer|HMAC|KOODRIVE_|127\.0\.0\.1/);
+  assert.ok(share.outputs.extractCode.ciphertext, "the access code is a secret output");
+  assert.ok(share.inputs.extractCode.ciphertext, "and a secret input");
+});
+
 test("a second preview and up change nothing and send nothing", async () => {
   f.emulator.requests.clear();
   const preview = await f.stack.preview({ expectNoChanges: true });
