@@ -148,6 +148,8 @@ test("destroy cancels every share, reading the per-item result", async () => {
   const ids = [reportId, (await f.stack.outputs()).brochureId.value];
   const result = await f.stack.destroy();
   assert.deepEqual(result.summary.resourceChanges, { delete: 3 });
-  assert.deepEqual(f.cancels().map((r) => r.body.shareIds[0]).sort(), ids.sort());
+  // Concurrent deletes of one owner may share a cancel call: every ID is cancelled once, whatever the grouping.
+  assert.deepEqual(f.cancels().flatMap((r) => r.body.shareIds).sort(), ids.sort());
+  console.log(`destroy of ${ids.length} shares: ${f.cancels().length} cancel call(s)`);
   for (const id of ids) assert.equal(f.emulator.getShare(id), undefined);
 });

@@ -165,6 +165,54 @@ describe("KooDriveShare provider against the emulator", () => {
   });
 });
 
+describe("cancels of concurrent deletes share one call per owner; each gets its own per-item result", () => {
+  it("five deletes at once are one cancel call with five IDs", async () => {
+    const created = await Promise.all([1, 2, 3, 4, 5].map((n) => create({ ...declared, comment: `share ${n}` })));
+    emulator.requests.clear();
+    await Promise.all(created.map(({ created: c }) => provider.delete!(c.id, c.outs)));
+    const cancels = emulator.requests.all();
+    expect(cancels).toHaveLength(1);
+    expect((cancels[0]!.body as { shareIds: string[] }).shareIds.sort()).toEqual(created.map(({ created: c }) => c.id).sort());
+    for (const { created: c } of created) expect(emulator.getShare(c.id)).toBeUndefined();
+  });
+
+  it("shares of two owners are cancelled in one call per owner, each as its owner", async () => {
+    const mine = await create();
+    const theirs = await create({ ...declared, userId: OTHER_USER_ID });
+    emulator.requests.clear();
+    await Promise.all([mine, theirs].map(({ created: c }) => provider.delete!(c.id, c.outs)));
+    const calls = emulator.requests.all().map((r) => [r.headers["x-user-id"], (r.body as { shareIds: string[] }).shareIds, r.status]);
+    expect(calls.sort()).toEqual([[USER_ID, [mine.created.id], 200], [OTHER_USER_ID, [theirs.created.id], 200]].sort());
+    expect(emulator.getShare(theirs.created.id)).toBeUndefined();
+  });
+
+  it("per-item results map back by shareId whatever their order; 150 cancels are two calls of 100 and 50", async () => {
+    const calls: string[][] = [];
+    const codes: Record<string, string> = { s1: "13000102", s2: "13000309" };
+    const fake = {
+      async cancelShares(ids: string[]) {
+        calls.push(ids);
+        return [...ids].reverse().map((shareId) => ({ shareId, code: codes[shareId] ?? "0", msg: codes[shareId] ? "refused" : "success" }));
+      },
+    } as unknown as KooDriveClient;
+    const ids = Array.from({ length: 150 }, (_, i) => `s${i}`);
+    const outcomes = await Promise.all(ids.map((id) => cancelShare(fake, id).catch((e: Error) => e.message)));
+    expect(calls.map((c) => c.length)).toEqual([100, 50]);
+    expect(outcomes[0]).toBe("cancelled");
+    expect(outcomes[1]).toBe('KooDrive share s1 was not cancelled: KooDrive answered code 13000102 ("refused") for it');
+    expect(outcomes[2]).toBe("already gone");
+    expect(outcomes.filter((o) => o === "cancelled")).toHaveLength(148);
+  });
+
+  it("a failed call fails every cancel it carried, with KooDrive's error", async () => {
+    const created = await Promise.all([1, 2].map((n) => create({ ...declared, comment: `share ${n}` })));
+    emulator.faults.set({ failNext: 1, failStatus: 400 });
+    const results = await Promise.all(created.map(({ created: c }) => provider.delete!(c.id, c.outs).catch((e: Error) => e)));
+    for (const r of results) expect(String(r)).toMatch(/POST \/koodrive\/ose\/v1\/share\/cancel failed with HTTP 400/);
+    for (const { created: c } of created) expect(emulator.getShare(c.id)).toBeDefined();
+  });
+});
+
 describe("a create whose answer is lost: no orphan, no duplicate", () => {
   it.each([
     ["dropped after applying (connection reset)", { dropAfterApplyNext: 1 }],
