@@ -1,6 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import type { Edition } from "../../provider/context";
+import type { Same } from "../common/compileTimeChecks";
 import { InputFailure, checkProperties, commentRule, describeValue, extractCodeRule, idRule, integerRule, renewBeforeDaysProblem } from "../common/rules";
 import { isUnknown } from "../common/unknownValue";
 
@@ -43,7 +44,6 @@ export const SHARE_ARG_NAMES = [
   "fileIds", "containerId", "scope", "validDays", "extractCode", "comment", "renewBeforeDays", "userId", "onDelete",
 ] as const;
 type ArgName = (typeof SHARE_ARG_NAMES)[number];
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const argNamesMatch: Same<ArgName, keyof KooDriveShareArgs> = true;
 void argNamesMatch;
 

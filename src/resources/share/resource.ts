@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { providerFor } from "../../provider/providers";
+import type { DeclaredOutputs, Same } from "../common/compileTimeChecks";
 import { claimShare, rejectImportOption, rejectUnknownArgs } from "../common/programChecks";
 import { RESOURCE_TYPES } from "../registry";
 import type { ShareStatus } from "../shareSettings/resource";
@@ -81,9 +82,6 @@ export class KooDriveShare extends pulumi.dynamic.Resource {
   }
 }
 
-/** Output properties the class declares (all but `urn` and `id`). */
-type DeclaredOutputs<T> = Exclude<{ [K in keyof T]: T[K] extends pulumi.Output<unknown> ? K : never }[keyof T], "urn" | "id">;
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 /** Compile-time: the declared outputs are exactly {@link SHARE_OUTPUTS}. */
 const outputsMatchDeclarations: Same<DeclaredOutputs<KooDriveShare>, ShareOutputName> = true;
 void outputsMatchDeclarations;

@@ -1,6 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import type { Edition } from "../../provider/context";
+import type { Same } from "../common/compileTimeChecks";
 import { InputFailure, checkProperties, commentRule, extractCodeRule, idRule, integerRule, renewBeforeDaysProblem } from "../common/rules";
 
 /** What happens to the share when the resource is deleted. */
@@ -37,7 +38,6 @@ export interface KooDriveShareSettingsArgs {
 /** The argument names, kept equal to {@link KooDriveShareSettingsArgs} at compile time. */
 export const SHARE_SETTINGS_ARG_NAMES = ["shareId", "validDays", "extractCode", "comment", "renewBeforeDays", "userId", "onDelete"] as const;
 type ArgName = (typeof SHARE_SETTINGS_ARG_NAMES)[number];
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const argNamesMatch: Same<ArgName, keyof KooDriveShareSettingsArgs> = true;
 void argNamesMatch;
 
