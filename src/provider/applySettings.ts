@@ -1,4 +1,5 @@
 import type { KooDriveClient, UpdateShareBody } from "../client/koodriveClient";
+import type { Props } from "./handler";
 import { KooDriveError } from "../client/koodriveError";
 import type { ShareLink } from "../client/responses";
 import { DAY_MS, parseKooDriveTime } from "../time/koodriveTime";
@@ -6,7 +7,7 @@ import type { Edition } from "./context";
 import { findShare } from "./findShare";
 
 /** How far KooDrive's clock may be from ours when judging an expiry it computed (its X-Date window is 15 min). */
-const CLOCK_TOLERANCE_MS = 15 * 60 * 1000;
+export const CLOCK_TOLERANCE_MS = 15 * 60 * 1000;
 
 /**
  * A failed write whose effect is unknown: the request may have been applied although no usable answer came back
@@ -29,6 +30,14 @@ export function showsApplied(live: ShareLink, body: UpdateShareBody, sentAtMs: n
   const earliest = sentAtMs + body.validDays * DAY_MS - CLOCK_TOLERANCE_MS;
   const latest = Date.now() + body.validDays * DAY_MS + CLOCK_TOLERANCE_MS;
   return expiry.ms >= earliest && expiry.ms <= latest;
+}
+
+/** The PUT body for declared settings: `validDays` always, the optional settings when the resource manages them. */
+export function settingsBody(inputs: Props): UpdateShareBody {
+  const body: UpdateShareBody = { validDays: Number(inputs.validDays) };
+  if (inputs.extractCode !== undefined) body.extractCode = String(inputs.extractCode);
+  if (inputs.comment !== undefined) body.comment = String(inputs.comment);
+  return body;
 }
 
 /**

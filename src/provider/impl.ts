@@ -3,6 +3,7 @@
  * provider process. None of it is captured into state.
  */
 import type * as pulumi from "@pulumi/pulumi";
+import { shareHandler } from "../resources/share/handler";
 import { shareOriginalsHandler } from "../resources/shareOriginals/handler";
 import { shareSettingsHandler } from "../resources/shareSettings/handler";
 import type { ResourceKind } from "../resources/registry";
@@ -14,6 +15,7 @@ import type { ProviderMethod } from "./shim";
 const HANDLERS: { readonly [K in ResourceKind]: ResourceHandler } = {
   shareSettings: shareSettingsHandler,
   shareOriginals: shareOriginalsHandler,
+  share: shareHandler,
 };
 
 /** The deserialized provider instance: the engine configures it once per process; its context lives on it. */

@@ -6,6 +6,7 @@
 export const RESOURCE_TYPES = {
   shareSettings: { module: "koodrive", type: "ShareSettings" },
   shareOriginals: { module: "koodrive", type: "ShareOriginals" },
+  share: { module: "koodrive", type: "Share" },
 } as const;
 
 /** A resource kind; also the key the serialized provider passes to the implementation. */

@@ -6,6 +6,7 @@ describe("resource type tokens", () => {
     expect(Object.fromEntries(Object.keys(RESOURCE_TYPES).map((kind) => [kind, typeToken(kind as keyof typeof RESOURCE_TYPES)]))).toEqual({
       shareSettings: "pulumi-nodejs:dynamic/koodrive:ShareSettings",
       shareOriginals: "pulumi-nodejs:dynamic/koodrive:ShareOriginals",
+      share: "pulumi-nodejs:dynamic/koodrive:Share",
     });
   });
 });

@@ -77,3 +77,15 @@ export function checkProperties<S extends Record<string, z.ZodType>>(
   }
   return { inputs, failures };
 }
+
+/**
+ * The rule tying `renewBeforeDays` to `validDays`, for every resource that renews links: a threshold at or above the
+ * validity would renew on every run. Unknown values (preview) pass; they are checked again when known.
+ */
+export function renewBeforeDaysProblem(validDays: unknown, renewBeforeDays: unknown): string | undefined {
+  const known = (v: unknown): v is number => typeof v === "number" && !isUnknown(v);
+  if (!known(renewBeforeDays) || !known(validDays)) return undefined;
+  if (validDays === 0) return "renewBeforeDays needs a validity period: validDays 0 never expires";
+  if (renewBeforeDays >= validDays) return `renewBeforeDays must be less than validDays (${validDays}), or every run would renew the link`;
+  return undefined;
+}

@@ -1,8 +1,8 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import type { Edition } from "../../provider/context";
-import { InputFailure, checkProperties, commentRule, extractCodeRule, idRule, integerRule } from "../common/rules";
-import { isUnknown } from "../common/unknownValue";
+import type { Same } from "../common/compileTimeChecks";
+import { InputFailure, checkProperties, commentRule, extractCodeRule, idRule, integerRule, renewBeforeDaysProblem } from "../common/rules";
 
 /** What happens to the share when the resource is deleted. */
 export type OnDelete = "retain" | "restore";
@@ -38,7 +38,6 @@ export interface KooDriveShareSettingsArgs {
 /** The argument names, kept equal to {@link KooDriveShareSettingsArgs} at compile time. */
 export const SHARE_SETTINGS_ARG_NAMES = ["shareId", "validDays", "extractCode", "comment", "renewBeforeDays", "userId", "onDelete"] as const;
 type ArgName = (typeof SHARE_SETTINGS_ARG_NAMES)[number];
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const argNamesMatch: Same<ArgName, keyof KooDriveShareSettingsArgs> = true;
 void argNamesMatch;
 
@@ -76,18 +75,13 @@ export function checkShareSettingsInputs(news: Record<string, unknown>, edition:
   const { inputs, failures } = checkProperties(schemas, news);
   if (inputs.onDelete === undefined) inputs.onDelete = "retain";
   const validDays = inputs.validDays;
-  const known = (v: unknown): v is number => typeof v === "number" && !isUnknown(v);
   if (edition === "enterprise" && validDays === 0) {
     failures.push({
       property: "validDays",
       reason: "validDays 0 (no validity period) cannot be declared on the enterprise edition, where KooDrive reads 0 as \"keep the current expiry\": use 1 to 365",
     });
   }
-  if (known(inputs.renewBeforeDays) && known(validDays)) {
-    if (validDays === 0) failures.push({ property: "renewBeforeDays", reason: "renewBeforeDays needs a validity period: validDays 0 never expires" });
-    else if (inputs.renewBeforeDays >= validDays) {
-      failures.push({ property: "renewBeforeDays", reason: `renewBeforeDays must be less than validDays (${validDays}), or every run would renew the link` });
-    }
-  }
+  const renewal = renewBeforeDaysProblem(inputs.validDays, inputs.renewBeforeDays);
+  if (renewal) failures.push({ property: "renewBeforeDays", reason: renewal });
   return { inputs, failures };
 }

@@ -1,20 +1,13 @@
-import type { UpdateShareBody } from "../../client/koodriveClient";
 import { KooDriveError } from "../../client/koodriveError";
-import { applySettings } from "../../provider/applySettings";
+import { applySettings, settingsBody } from "../../provider/applySettings";
 import type { ProviderContext } from "../../provider/context";
 import { findShare, shareNotFound } from "../../provider/findShare";
 import { Props, ResourceHandler, plain } from "../../provider/handler";
 import { OriginalSettings, checkShareSettingsInputs } from "./args";
-import { linkHealth, planSettingsChange } from "./plan";
+import { linkHealth } from "../common/linkHealth";
+import { planSettingsChange } from "./plan";
 import { restoreBody, restoreCaveat, stillAsApplied } from "./restore";
 import { managedFields, stateFrom, upgradeShareSettingsState } from "./state";
-
-function putBody(inputs: Props): UpdateShareBody {
-  const body: UpdateShareBody = { validDays: Number(inputs.validDays) };
-  if (inputs.extractCode !== undefined) body.extractCode = String(inputs.extractCode);
-  if (inputs.comment !== undefined) body.comment = String(inputs.comment);
-  return body;
-}
 
 /** Originals are kept only while the resource restores on delete. */
 function originalsFor(news: Props, stored?: OriginalSettings): OriginalSettings | undefined {
@@ -25,7 +18,7 @@ function originalsFor(news: Props, stored?: OriginalSettings): OriginalSettings 
 async function apply(ctx: ProviderContext, inputs: Props, consequence: string) {
   const shareId = String(inputs.shareId);
   try {
-    return await applySettings(ctx.client(inputs.userId as string | undefined), shareId, putBody(inputs), ctx.edition());
+    return await applySettings(ctx.client(inputs.userId as string | undefined), shareId, settingsBody(inputs), ctx.edition());
   } catch (e) {
     if (e instanceof KooDriveError && e.isNotFound) throw shareNotFound(shareId, ctx.userId(inputs.userId), consequence);
     throw e;

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { providerFor } from "../../provider/providers";
+import type { DeclaredOutputs, Same } from "../common/compileTimeChecks";
 import { claimShare, rejectImportOption, rejectUnknownArgs } from "../common/programChecks";
 import { RESOURCE_TYPES, typeToken } from "../registry";
 import { ShareOriginals } from "../shareOriginals/resource";
@@ -105,9 +106,6 @@ function companionAliases(aliases: pulumi.CustomResourceOptions["aliases"]): pul
   });
 }
 
-/** Output properties the class declares (all but `urn` and `id`). */
-type DeclaredOutputs<T> = Exclude<{ [K in keyof T]: T[K] extends pulumi.Output<unknown> ? K : never }[keyof T], "urn" | "id">;
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 /** Compile-time: the declared outputs are exactly {@link SHARE_SETTINGS_OUTPUTS}. */
 const outputsMatchDeclarations: Same<DeclaredOutputs<KooDriveShareSettings>, ShareSettingsOutputName> = true;
 void outputsMatchDeclarations;

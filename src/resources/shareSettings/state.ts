@@ -1,6 +1,7 @@
 import type { ShareLink } from "../../client/responses";
 import type { Props } from "../../provider/handler";
 import { plain } from "../../provider/handler";
+import { LinkSettingsState, linkSettingsState } from "../common/linkState";
 import type { OnDelete, OriginalSettings } from "./args";
 
 /**
@@ -14,57 +15,27 @@ export const SHARE_SETTINGS_OUTPUTS = [
 ] as const;
 export type ShareSettingsOutputName = (typeof SHARE_SETTINGS_OUTPUTS)[number];
 
-/** Optional settings: when omitted from the program they are not managed (left as they are on the share). */
-export const OPTIONAL_SETTINGS = ["extractCode", "comment"] as const;
-export type OptionalSetting = (typeof OPTIONAL_SETTINGS)[number];
+export { OPTIONAL_SETTINGS, OptionalSetting, managedFields } from "../common/linkState";
 
 /** Version of the state layout below; bump it and extend {@link upgradeShareSettingsState} when the layout changes. */
 export const SHARE_SETTINGS_STATE_VERSION = 2;
 
 /** What a `ShareSettings` resource keeps in state (its outputs). */
-export interface ShareSettingsState {
+export interface ShareSettingsState extends LinkSettingsState {
   stateVersion: typeof SHARE_SETTINGS_STATE_VERSION;
-  shareId: string;
-  /** Present only when the resource names its own share owner. */
-  userId?: string;
-  validDays: number;
   onDelete: OnDelete;
-  renewBeforeDays?: number;
-  extractCode?: string;
-  comment?: string;
-  /** The optional settings the program manages, so that dropping one from the program is a change. */
-  managedFields: OptionalSetting[];
-  expireTime?: string;
-  status?: number;
-  shortUrl?: string;
-  linkUrl?: string;
   /** KooDrive's `updateTime` after this resource's last write: with the settings, tells whether someone else wrote since. */
   updateTime?: string;
   /** For `onDelete: "restore"`: the settings from before Pulumi managed the share (secret). */
   originals?: OriginalSettings;
 }
 
-/** Optional fields the inputs manage, in a fixed order. */
-export function managedFields(inputs: Props): OptionalSetting[] {
-  return OPTIONAL_SETTINGS.filter((f) => inputs[f] !== undefined);
-}
-
 /** The state after a write or read: declared values from `inputs`, the share's own from `share`. */
 export function stateFrom(inputs: Props, share: ShareLink, originals: OriginalSettings | undefined): Props {
   const state: ShareSettingsState = {
+    ...linkSettingsState(String(inputs.shareId), inputs, share),
     stateVersion: SHARE_SETTINGS_STATE_VERSION,
-    shareId: String(inputs.shareId),
-    userId: inputs.userId as string | undefined,
-    validDays: Number(inputs.validDays),
     onDelete: (inputs.onDelete as OnDelete | undefined) ?? "retain",
-    renewBeforeDays: inputs.renewBeforeDays as number | undefined,
-    extractCode: share.extractCode,
-    comment: share.comment,
-    managedFields: managedFields(inputs),
-    expireTime: share.expireTime || undefined,
-    status: share.status,
-    shortUrl: share.shortUrl,
-    linkUrl: share.linkUrl,
     updateTime: share.updateTime,
     originals,
   };

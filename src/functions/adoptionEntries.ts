@@ -1,0 +1,57 @@
+import { DAY_MS, parseKooDriveTime } from "../time/koodriveTime";
+import type { ShareInfo } from "./shareInfo";
+
+/** One entry of a many-shares input file (the format of `examples/many-shares/shares.json`). */
+export interface AdoptionEntry {
+  /** Pulumi resource name: the display name made safe, plus the share ID's last digits so names stay unique. */
+  name: string;
+  shareId: string;
+  /** Days the link has left, rounded up: declaring them keeps the current expiry (to within a day) on the first `up`. */
+  validDays: number;
+  comment?: string;
+  /** Present when the shares belong to a user other than `koodrive:userId`. */
+  userId?: string;
+}
+
+/** What {@link adoptionEntries} made of a user's shares. */
+export interface AdoptionPlan {
+  entries: AdoptionEntry[];
+  /** Shares left out, with why (expired, files deleted, invalid): adopting them would renew a dead link. */
+  skipped: Array<{ shareId: string; reason: string }>;
+}
+
+function resourceName(share: ShareInfo): string {
+  const base = (share.displayName ?? "share").toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 40) || "share";
+  return `${base}-${share.shareId.slice(-6)}`;
+}
+
+/**
+ * Turns a user's shares into `KooDriveShareSettings` input entries for bulk adoption. Access codes are never
+ * written (the file is not a secret store): codes stay unmanaged until an entry names a secret config key for one.
+ * `validDays` is the validity left, rounded up, or 0 for a link without a validity period (carrier edition).
+ */
+export function adoptionEntries(shares: ShareInfo[], now: Date, userId?: string): AdoptionPlan {
+  const entries: AdoptionEntry[] = [];
+  const skipped: AdoptionPlan["skipped"] = [];
+  for (const share of shares) {
+    const expiry = parseKooDriveTime(share.expireTime);
+    if (share.status !== undefined && share.status !== 0) {
+      skipped.push({ shareId: share.shareId, reason: `status ${share.status} (${share.status === 1 ? "files deleted" : "invalid or expired"})` });
+      continue;
+    }
+    if (expiry.kind === "unreadable") {
+      skipped.push({ shareId: share.shareId, reason: `expireTime "${expiry.text}" is in no form KooDrive documents` });
+      continue;
+    }
+    if (expiry.kind === "time" && expiry.ms <= now.getTime()) {
+      skipped.push({ shareId: share.shareId, reason: "expired" });
+      continue;
+    }
+    const validDays = expiry.kind === "time" ? Math.min(365, Math.ceil((expiry.ms - now.getTime()) / DAY_MS)) : 0;
+    const entry: AdoptionEntry = { name: resourceName(share), shareId: share.shareId, validDays };
+    if (share.comment) entry.comment = share.comment;
+    if (userId !== undefined) entry.userId = userId;
+    entries.push(entry);
+  }
+  return { entries, skipped };
+}

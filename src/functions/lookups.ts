@@ -1,0 +1,90 @@
+import * as pulumi from "@pulumi/pulumi";
+import { ProviderContext } from "../provider/context";
+import { findShare, shareNotFound } from "../provider/findShare";
+import { listAllShares } from "../resources/common/listAllShares";
+import { idRule } from "../resources/common/rules";
+import { ShareInfo, shareInfoFrom } from "./shareInfo";
+
+/** Arguments of {@link getShare}. */
+export interface GetShareArgs {
+  /** The share's ID. */
+  shareId: string;
+  /** Its owner (`X-User-Id`); default: `koodrive:userId`. */
+  userId?: string;
+}
+
+/** Arguments of {@link listShares}. */
+export interface ListSharesArgs {
+  /** Only shares whose display name contains this text (case-insensitive). */
+  displayName?: string;
+  /** Whose shares (`X-User-Id`); default: `koodrive:userId`. */
+  userId?: string;
+}
+
+/** Result of {@link listShares}. */
+export interface ListSharesResult {
+  /** Every matching share, newest first, from all pages. */
+  shares: ShareInfo[];
+}
+
+/** Output-form arguments: every field may be an Output. */
+export type Inputs<T> = { [K in keyof T]: pulumi.Input<T[K]> };
+
+/**
+ * The connection settings of the program's stack: `koodrive:*` stack config, else `KOODRIVE_*` environment
+ * variables, by the same rules the resources use. Read per call, so each program run sees its own stack.
+ */
+function programContext(): ProviderContext {
+  const config = new pulumi.Config("koodrive");
+  return new ProviderContext((key) => (key.startsWith("koodrive:") ? config.get(key.slice("koodrive:".length)) : undefined));
+}
+
+function checkedId(name: string, value: unknown): string {
+  const parsed = idRule(name).safeParse(value);
+  if (!parsed.success) throw new Error(`invalid argument: ${parsed.error.issues[0]?.message ?? `${name} is invalid`}`);
+  return parsed.data;
+}
+
+/**
+ * One share of the configured user (or `userId`): `GET /koodrive/ose/v1/share/{shareId}`. Runs in the program, so
+ * it calls KooDrive during `preview` too. Fails naming the share and the user when it does not exist.
+ */
+export async function getShare(args: GetShareArgs): Promise<ShareInfo> {
+  const shareId = checkedId("shareId", args.shareId);
+  const userId = args.userId === undefined ? undefined : checkedId("userId", args.userId);
+  const ctx = programContext();
+  const share = await findShare(ctx.client(userId), shareId);
+  if (share === undefined) throw shareNotFound(shareId, ctx.userId(userId), "getShare has nothing to return");
+  return shareInfoFrom(share);
+}
+
+/**
+ * Every share of the configured user (or `userId`), all pages of `GET /koodrive/ose/v1/share`, optionally only those
+ * whose display name contains `displayName`. Runs in the program, so it calls KooDrive during `preview` too.
+ */
+export async function listShares(args: ListSharesArgs = {}): Promise<ListSharesResult> {
+  const userId = args.userId === undefined ? undefined : checkedId("userId", args.userId);
+  const ctx = programContext();
+  const all = (await listAllShares(ctx.client(userId))).map(shareInfoFrom);
+  const needle = args.displayName?.toLowerCase();
+  return { shares: needle === undefined ? all : all.filter((s) => (s.displayName ?? "").toLowerCase().includes(needle)) };
+}
+
+/**
+ * {@link getShare} for Output arguments. The access code is a secret: Pulumi tracks secrecy per Output, so the
+ * result is a secret Output as a whole when the share has a code (`pulumi.unsecret` a non-secret field if needed).
+ */
+export function getShareOutput(args: Inputs<GetShareArgs>): pulumi.Output<ShareInfo> {
+  return pulumi
+    .output(args)
+    .apply((plainArgs) => getShare(plainArgs))
+    .apply((info) => (info.extractCode === undefined ? pulumi.output(info) : pulumi.secret(info)));
+}
+
+/** {@link listShares} for Output arguments; a secret Output when any listed share has an access code. */
+export function listSharesOutput(args: Inputs<ListSharesArgs> = {}): pulumi.Output<ListSharesResult> {
+  return pulumi
+    .output(args)
+    .apply((plainArgs) => listShares(plainArgs))
+    .apply((result) => (result.shares.some((s) => s.extractCode !== undefined) ? pulumi.secret(result) : pulumi.output(result)));
+}

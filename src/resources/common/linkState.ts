@@ -1,0 +1,45 @@
+import type { ShareLink } from "../../client/responses";
+import type { Props } from "../../provider/handler";
+
+/** Optional settings: when omitted from the program they are not managed (left as they are on the share). */
+export const OPTIONAL_SETTINGS = ["extractCode", "comment"] as const;
+export type OptionalSetting = (typeof OPTIONAL_SETTINGS)[number];
+
+/** Optional fields the inputs manage, in a fixed order. */
+export function managedFields(inputs: Props): OptionalSetting[] {
+  return OPTIONAL_SETTINGS.filter((f) => inputs[f] !== undefined);
+}
+
+/** What every resource that manages a link's settings keeps in state; each resource adds its own fields. */
+export interface LinkSettingsState {
+  shareId: string;
+  /** Present only when the resource names its own share owner. */
+  userId?: string;
+  validDays: number;
+  renewBeforeDays?: number;
+  extractCode?: string;
+  comment?: string;
+  /** The optional settings the program manages, so that dropping one from the program is a change. */
+  managedFields: OptionalSetting[];
+  expireTime?: string;
+  status?: number;
+  shortUrl?: string;
+  linkUrl?: string;
+}
+
+/** The common state after a write or read: declared values from `inputs`, the share's own from `share`. */
+export function linkSettingsState(shareId: string, inputs: Props, share: ShareLink): LinkSettingsState {
+  return {
+    shareId,
+    userId: inputs.userId as string | undefined,
+    validDays: Number(inputs.validDays),
+    renewBeforeDays: inputs.renewBeforeDays as number | undefined,
+    extractCode: share.extractCode,
+    comment: share.comment,
+    managedFields: managedFields(inputs),
+    expireTime: share.expireTime || undefined,
+    status: share.status,
+    shortUrl: share.shortUrl,
+    linkUrl: share.linkUrl,
+  };
+}

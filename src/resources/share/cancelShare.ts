@@ -1,0 +1,81 @@
+import type { KooDriveClient } from "../../client/koodriveClient";
+import type { CancelResult } from "../../client/responses";
+import { outcomeUnknown } from "../../provider/applySettings";
+
+/** Per-item code of a share that does not exist (any more) or is not the user's: KooDrive's "resource not found". */
+const ALREADY_GONE = "13000309";
+/** KooDrive's limit of share IDs per cancel call. */
+export const MAX_CANCEL_BATCH = 100;
+/** How long a cancel waits for others to share its call: the engine deletes resources concurrently. */
+const BATCH_WINDOW_MS = 10;
+
+export type CancelOutcome = "cancelled" | "already gone";
+
+interface Waiter {
+  shareId: string;
+  resolve: (outcome: CancelOutcome) => void;
+  reject: (error: Error) => void;
+}
+
+/** Cancels waiting to be sent, per client (one client per connection settings and user, so per owner). */
+const queues = new WeakMap<KooDriveClient, Waiter[]>();
+
+/** One item's result as an outcome or an error naming the share and KooDrive's per-item code. */
+function outcomeOf(shareId: string, item: CancelResult | undefined): CancelOutcome | Error {
+  if (item === undefined) return new Error(`KooDrive share ${shareId}: the cancel answer has no result for this share, so whether it stopped is unknown`);
+  if (item.code === "0") return "cancelled";
+  if (item.code === ALREADY_GONE) return "already gone";
+  return new Error(`KooDrive share ${shareId} was not cancelled: KooDrive answered code ${item.code}${item.msg ? ` ("${item.msg}")` : ""} for it`);
+}
+
+/** `POST /share/cancel` for up to 100 IDs. Cancel is idempotent (a repeat answers "already gone"), so a lost answer is asked for once more. */
+async function sendCancel(client: KooDriveClient, shareIds: string[]): Promise<CancelResult[]> {
+  try {
+    return await client.cancelShares(shareIds);
+  } catch (error) {
+    if (!outcomeUnknown(error)) throw error;
+    return client.cancelShares(shareIds);
+  }
+}
+
+/** Sends one call for the waiting cancels (at most 100 IDs) and hands each waiter the result for its own ID. */
+async function flush(client: KooDriveClient, waiters: Waiter[]): Promise<void> {
+  const ids = [...new Set(waiters.map((w) => w.shareId))];
+  let results: CancelResult[];
+  try {
+    results = await sendCancel(client, ids);
+  } catch (error) {
+    for (const w of waiters) w.reject(error as Error);
+    return;
+  }
+  const byId = new Map(results.filter((r) => r.shareId !== undefined).map((r) => [r.shareId!, r]));
+  // An answer without IDs can still be read when it is about one share only.
+  const single = ids.length === 1 && results.length === 1 && results[0]!.shareId === undefined ? results[0] : undefined;
+  for (const w of waiters) {
+    const outcome = outcomeOf(w.shareId, byId.get(w.shareId) ?? single);
+    if (outcome instanceof Error) w.reject(outcome);
+    else w.resolve(outcome);
+  }
+}
+
+/**
+ * Stops sharing one share with `POST /share/cancel`, reading its per-item result: success and "already gone" both
+ * mean done; any other per-item code is an error naming it. Cancels of the same owner that arrive within 10 ms of
+ * each other (the engine deletes resources concurrently) share one call of up to 100 IDs; each caller gets the
+ * result for its own share.
+ */
+export function cancelShare(client: KooDriveClient, shareId: string): Promise<CancelOutcome> {
+  return new Promise((resolve, reject) => {
+    let queue = queues.get(client);
+    if (queue === undefined) {
+      const waiting: Waiter[] = [];
+      queue = waiting;
+      queues.set(client, waiting);
+      setTimeout(() => {
+        queues.delete(client);
+        for (let i = 0; i < waiting.length; i += MAX_CANCEL_BATCH) void flush(client, waiting.slice(i, i + MAX_CANCEL_BATCH));
+      }, BATCH_WINDOW_MS);
+    }
+    queue.push({ shareId, resolve, reject });
+  });
+}

@@ -1,0 +1,82 @@
+import type { CreateShareBody, KooDriveClient } from "../../client/koodriveClient";
+import type { ShareLink } from "../../client/responses";
+import { CLOCK_TOLERANCE_MS, outcomeUnknown } from "../../provider/applySettings";
+import { DAY_MS, parseKooDriveTime } from "../../time/koodriveTime";
+import { listAllShares } from "../common/listAllShares";
+
+/** What a create ended with: the share, and when it was found by listing, why its answer was not usable. */
+export interface CreatedShare {
+  share: ShareLink;
+  /** Set when the POST's answer was lost and the share it made was found by listing the user's shares. */
+  reconciledAfter?: string;
+}
+
+/** File IDs of a list item, when KooDrive sends them (`files[].id`); undefined when the item has no file list. */
+function listedFileIds(item: ShareLink): string[] | undefined {
+  const files = (item as { files?: unknown }).files;
+  if (!Array.isArray(files)) return undefined;
+  return files.map((f) => (typeof f === "object" && f !== null ? String((f as { id?: unknown }).id) : String(f)));
+}
+
+/**
+ * Whether a listed share could be the one a POST of `body`, sent at `sentAtMs`, made. KooDrive takes no
+ * client-chosen marker, so this compares everything the POST decided: space, scope, message, access code (when one
+ * was sent), the files (when the list shows them), a share time no earlier than the send (less the clock
+ * tolerance), and an expiry `validDays` after that share time.
+ */
+export function madeByCreate(item: ShareLink, body: CreateShareBody, sentAtMs: number): boolean {
+  if (item.containerId !== body.containerId) return false;
+  if (item.scope !== undefined && item.scope !== body.scope) return false;
+  if ((item.comment ?? "") !== (body.comment ?? "")) return false;
+  if (body.extractCode !== undefined && item.extractCode !== body.extractCode) return false;
+  const files = listedFileIds(item);
+  if (files !== undefined && JSON.stringify([...files].sort()) !== JSON.stringify([...body.fileIds].sort())) return false;
+  const shared = parseKooDriveTime(item.shareTime ?? item.createTime);
+  if (shared.kind !== "time" || shared.ms < sentAtMs - CLOCK_TOLERANCE_MS) return false;
+  const expiry = parseKooDriveTime(item.expireTime);
+  if (expiry.kind === "time" && Math.abs(expiry.ms - shared.ms - body.validDays * DAY_MS) > CLOCK_TOLERANCE_MS) return false;
+  return true;
+}
+
+/** The error for a lost create answer that listing cannot settle: names the candidates, never guesses. */
+function ambiguous(candidates: ShareLink[], cause: string): Error {
+  return new Error(
+    `the answer to the share create was lost (${cause}) and ${candidates.length} of the user's shares match what it sent: ` +
+      `${candidates.map((s) => s.shareId).join(", ")}. Refusing to guess which one it made; nothing was recorded in the stack. ` +
+      "Cancel the share(s) you do not want (or keep one and declare it with KooDriveShareSettings), then run `pulumi up` again.",
+  );
+}
+
+/**
+ * `POST /share`, which KooDrive does not make idempotent, without leaving an orphan or a duplicate when its answer
+ * is lost (timeout, reset after sending, truncated body, 5xx): the POST is never repeated blindly. The user's shares
+ * are listed (every page) and the one this create made is adopted. If none matches, the first POST evidently made
+ * nothing and is sent once more (reconciled the same way); if several match, it fails naming them.
+ * `claimed` holds share IDs that other resources in this process already own: never adopted.
+ */
+export async function createShareReconciled(client: KooDriveClient, body: CreateShareBody, claimed: ReadonlySet<string>): Promise<CreatedShare> {
+  const sentAt = Date.now();
+  let lastCause = "";
+  for (let attempt = 1; attempt <= 2; attempt++) {
+    try {
+      const share = await client.createShare(body);
+      return lastCause === "" ? { share } : { share, reconciledAfter: lastCause };
+    } catch (error) {
+      if (!outcomeUnknown(error)) throw error;
+      lastCause = error instanceof Error ? error.message : String(error);
+      let listed: ShareLink[];
+      try {
+        listed = await listAllShares(client);
+      } catch (listError) {
+        throw new Error(
+          `the answer to the share create was lost (${lastCause}) and listing the user's shares to find out whether it was made failed too ` +
+            `(${listError instanceof Error ? listError.message : String(listError)}). A share may have been created: check the user's shares in space ${body.containerId} before running \`pulumi up\` again.`,
+        );
+      }
+      const candidates = listed.filter((item) => !claimed.has(item.shareId) && madeByCreate(item, body, sentAt));
+      if (candidates.length === 1) return { share: candidates[0]!, reconciledAfter: lastCause };
+      if (candidates.length > 1) throw ambiguous(candidates, lastCause);
+    }
+  }
+  throw new Error(`the share create failed twice without a usable answer (${lastCause}), and listing the user's shares found no share it made; nothing was created`);
+}

@@ -1,0 +1,124 @@
+import type { CreateShareBody, KooDriveClient } from "../../client/koodriveClient";
+import { KooDriveError } from "../../client/koodriveError";
+import { applySettings, settingsBody } from "../../provider/applySettings";
+import type { ProviderContext } from "../../provider/context";
+import { findShare, shareNotFound } from "../../provider/findShare";
+import { Props, ResourceHandler, plain } from "../../provider/handler";
+import { linkHealth } from "../common/linkHealth";
+import { checkShareInputs } from "./args";
+import { cancelShare } from "./cancelShare";
+import { createShareReconciled } from "./createShare";
+import { planShareChange } from "./plan";
+import { managedFields } from "../common/linkState";
+import { inputsOfState, shareStateFrom, upgradeShareState } from "./state";
+
+/**
+ * Share IDs that resources in this provider process own (created, adopted, read or updated here), per client (one
+ * client per connection settings and user). A create whose answer was lost never adopts one of them, so two
+ * identical `KooDriveShare`s cannot end up holding one share.
+ */
+const ownedInProcess = new WeakMap<KooDriveClient, Set<string>>();
+
+function ownedShares(client: KooDriveClient): Set<string> {
+  let owned = ownedInProcess.get(client);
+  if (owned === undefined) {
+    owned = new Set();
+    ownedInProcess.set(client, owned);
+  }
+  return owned;
+}
+
+/** A new share is valid until its expiry: KooDrive's create answer carries no `status`. */
+const STATUS_VALID = 0;
+
+function createBody(inputs: Props): CreateShareBody {
+  const body: CreateShareBody = {
+    scope: Number(inputs.scope),
+    fileIds: (inputs.fileIds as unknown[]).map(String),
+    containerId: String(inputs.containerId),
+    validDays: Number(inputs.validDays),
+  };
+  if (inputs.extractCode !== undefined) body.extractCode = String(inputs.extractCode);
+  if (inputs.comment !== undefined) body.comment = String(inputs.comment);
+  return body;
+}
+
+function reportHealth(ctx: ProviderContext, shareId: string, health: { renewal?: string; problem?: string }): void {
+  if (health.problem) ctx.notice(shareId, `warning: ${health.problem}`);
+  if (health.renewal) ctx.notice(shareId, health.renewal);
+}
+
+/** Provider of `KooDriveShare`. */
+export const shareHandler: ResourceHandler = {
+  async check(ctx, _olds, news) {
+    const { inputs, failures } = checkShareInputs(news, ctx.edition());
+    return failures.length > 0 ? { inputs: news, failures } : { inputs };
+  },
+
+  async diff(ctx, id, olds, news) {
+    const state = upgradeShareState(olds);
+    ownedShares(ctx.client(state.userId)).add(id);
+    const plan = planShareChange(state, news, ctx.now());
+    if (plan.replaces.length === 0) reportHealth(ctx, id, plan);
+    return { changes: plan.replaces.length > 0 || plan.changed.length > 0 || plan.put, replaces: plan.replaces, deleteBeforeReplace: false };
+  },
+
+  /** `POST /share`; a lost answer is reconciled by listing, never by a blind second POST. */
+  async create(ctx, inputs) {
+    const client = ctx.client(inputs.userId as string | undefined);
+    const owned = ownedShares(client);
+    const { share, reconciledAfter } = await createShareReconciled(client, createBody(inputs), owned);
+    owned.add(share.shareId);
+    if (reconciledAfter !== undefined) {
+      ctx.notice(share.shareId, `the create's answer was lost (${reconciledAfter}); found the share it made among user ${ctx.userId(inputs.userId)}'s shares and adopted it`);
+    }
+    return { id: share.shareId, outs: shareStateFrom(inputs, { ...share, status: share.status ?? STATUS_VALID }) };
+  },
+
+  /** Refresh: the share as it is now; changes made outside Pulumi come back as inputs, so they show as drift. */
+  async read(ctx, id, props) {
+    const state = upgradeShareState(props);
+    const client = ctx.client(state.userId);
+    ownedShares(client).add(id);
+    const live = await findShare(client, id);
+    if (live === undefined) return {};
+    const inputs = inputsOfState(state, live);
+    const outs = shareStateFrom(inputs, { ...live, shareId: id });
+    const { problem } = linkHealth(upgradeShareState(outs), state.validDays, undefined, ctx.now());
+    if (problem) ctx.notice(id, `warning: ${problem}`);
+    return { id, props: outs, inputs };
+  },
+
+  /** One PUT when a setting changed or the link is due for renewal; otherwise only state changes. */
+  async update(ctx, id, olds, news) {
+    const state = upgradeShareState(olds);
+    const client = ctx.client(state.userId);
+    ownedShares(client).add(id);
+    const plan = planShareChange(state, news, ctx.now());
+    if (!plan.put) {
+      return { outs: plain({ ...state, onDelete: news.onDelete, renewBeforeDays: news.renewBeforeDays, managedFields: managedFields(news) }) };
+    }
+    try {
+      const applied = await applySettings(client, id, settingsBody(news), ctx.edition());
+      return { outs: shareStateFrom(news, { ...applied, shareId: id }) };
+    } catch (e) {
+      if (e instanceof KooDriveError && e.isNotFound) {
+        throw shareNotFound(id, ctx.userId(state.userId), "it was cancelled or moved to another owner outside Pulumi; run `pulumi refresh` to drop it from the stack, then `up` creates a new share");
+      }
+      throw e;
+    }
+  },
+
+  /** `cancel` stops sharing (already gone counts as done); `retain` leaves the link alive. */
+  async delete(ctx, id, props) {
+    const state = upgradeShareState(props);
+    if (state.onDelete === "retain") {
+      ctx.notice(id, "left alive (onDelete retain): the link keeps working until it expires");
+      return;
+    }
+    const client = ctx.client(state.userId);
+    const outcome = await cancelShare(client, id);
+    if (outcome === "already gone") ctx.notice(id, "was already cancelled or gone; nothing to cancel");
+    ownedShares(client).delete(id);
+  },
+};

@@ -1,0 +1,30 @@
+import type { Props } from "../../provider/handler";
+import { isUnknown } from "../common/unknownValue";
+import { SettingsPlan, planSettingsChange } from "../shareSettings/plan";
+import type { ShareState } from "./state";
+
+/** Arguments whose change means another share (other files, space, audience or owner): the share is replaced. */
+const SHARE_REPLACING_ARGS = ["fileIds", "containerId", "scope", "userId"] as const;
+
+/** File sets compare without order: `[a, b]` and `[b, a]` share the same files. Unknown (preview) counts as changed. */
+function sameFiles(olds: unknown, news: unknown): boolean {
+  if (!Array.isArray(olds) || !Array.isArray(news) || news.some(isUnknown)) return false;
+  const sorted = (ids: unknown[]) => JSON.stringify(ids.map(String).sort());
+  return sorted(olds) === sorted(news);
+}
+
+function replacing(state: ShareState, news: Props, field: (typeof SHARE_REPLACING_ARGS)[number]): boolean {
+  if (field === "fileIds") return !sameFiles(state.fileIds, news.fileIds);
+  return isUnknown(news[field]) || (state as unknown as Props)[field] !== news[field];
+}
+
+/**
+ * What going from the stored state to the new inputs takes; used by both `diff` and `update`. Replacing arguments
+ * are this resource's own; everything else (settings PUT, expiry and renewal, state-only arguments) follows exactly
+ * the settings resource's plan, so both resources keep links alive by the same rules.
+ */
+export function planShareChange(state: ShareState, news: Props, now: Date): SettingsPlan {
+  const replaces = SHARE_REPLACING_ARGS.filter((field) => replacing(state, news, field));
+  if (replaces.length > 0) return { replaces: [...replaces], changed: [...replaces], put: false };
+  return planSettingsChange(state, { ...news, shareId: state.shareId }, now);
+}

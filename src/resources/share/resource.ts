@@ -1,0 +1,87 @@
+import * as pulumi from "@pulumi/pulumi";
+import { providerFor } from "../../provider/providers";
+import type { DeclaredOutputs, Same } from "../common/compileTimeChecks";
+import { claimShare, rejectImportOption, rejectUnknownArgs } from "../common/programChecks";
+import { RESOURCE_TYPES } from "../registry";
+import type { ShareStatus } from "../shareSettings/resource";
+import { KooDriveShareArgs, SHARE_ARG_NAMES, ShareOnDelete } from "./args";
+import { SHARE_OUTPUTS, ShareOutputName } from "./state";
+
+/**
+ * A KooDrive share link created by Pulumi (`POST /koodrive/ose/v1/share`) and cancelled when the resource is deleted
+ * (`POST /koodrive/ose/v1/share/cancel`, unless `onDelete: "retain"`).
+ *
+ * Changing `fileIds`, `containerId`, `scope` or `userId` replaces the share (a new link: the new share is created
+ * first, then the old one cancelled). `extractCode`, `comment` and `validDays` are applied with one PUT, which
+ * restarts the validity period. An expired link, or one within `renewBeforeDays` of expiry, is an update that `up`
+ * renews, by the same rules as {@link KooDriveShareSettings}. A create whose answer is lost is reconciled by listing
+ * the user's shares, never by a second blind POST (see the README, "KooDriveShare").
+ */
+export class KooDriveShare extends pulumi.dynamic.Resource {
+  /** The share's ID (KooDrive's); also the resource ID. */
+  declare readonly shareId: pulumi.Output<string>;
+  /** The share owner, when the resource names one (else the configured `koodrive:userId`). */
+  declare readonly userId: pulumi.Output<string | undefined>;
+  /** The shared files. */
+  declare readonly fileIds: pulumi.Output<string[]>;
+  /** The space holding the files. */
+  declare readonly containerId: pulumi.Output<string>;
+  /** Who may open the link (1 external link, 2 enterprise users, 3 specified users). */
+  declare readonly scope: pulumi.Output<number>;
+  /** Declared validity in days (relative to the last create or apply). */
+  declare readonly validDays: pulumi.Output<number>;
+  /** The share's access code (secret). */
+  declare readonly extractCode: pulumi.Output<string | undefined>;
+  /** The share's message. */
+  declare readonly comment: pulumi.Output<string | undefined>;
+  /** Delete behaviour. */
+  declare readonly onDelete: pulumi.Output<ShareOnDelete>;
+  /** Renewal threshold in days, when declared. */
+  declare readonly renewBeforeDays: pulumi.Output<number | undefined>;
+  /** Absolute expiry (ISO-8601) after the last create, apply or refresh. */
+  declare readonly expireTime: pulumi.Output<string | undefined>;
+  /** Link status after the last create, apply or refresh. */
+  declare readonly status: pulumi.Output<ShareStatus | undefined>;
+  /** Short code of the link. */
+  declare readonly shortUrl: pulumi.Output<string | undefined>;
+  /** The link. */
+  declare readonly linkUrl: pulumi.Output<string | undefined>;
+
+  /**
+   * @param name Pulumi resource name. Renaming needs `aliases`: without one, Pulumi creates a new share and cancels
+   *   the old one.
+   * @param args See {@link KooDriveShareArgs}.
+   * @param opts Resource options; `import` is not supported. `extractCode` is always a secret output.
+   */
+  constructor(name: string, args: KooDriveShareArgs, opts: pulumi.CustomResourceOptions = {}) {
+    const typeName = "KooDriveShare";
+    rejectUnknownArgs(typeName, name, args, SHARE_ARG_NAMES);
+    rejectImportOption(typeName, name, opts);
+    const seeded = Object.fromEntries(SHARE_OUTPUTS.map((key) => [key, undefined])) as Record<ShareOutputName, undefined>;
+    const props = {
+      ...seeded,
+      ...args,
+      onDelete: args.onDelete ?? "cancel",
+      // Wrapped here so the access code is ciphertext in stored inputs too, not only in outputs.
+      extractCode: args.extractCode === undefined ? undefined : pulumi.secret(args.extractCode),
+    };
+    const secretOutputs = [...(opts.additionalSecretOutputs ?? []), "extractCode"];
+    const { module, type } = RESOURCE_TYPES.share;
+    super(providerFor("share"), name, props, { ...opts, additionalSecretOutputs: secretOutputs }, module, type);
+    // The ID exists only once the share is created: the claim is made when it is known (at preview for a share
+    // already in the stack), so a KooDriveShareSettings on the same share fails the program.
+    this.shareId.apply((shareId) => {
+      if (typeof shareId !== "string") return;
+      try {
+        claimShare(shareId, `${typeName} "${name}"`);
+      } catch (conflict) {
+        // Reported as an error diagnostic, which fails the run, rather than thrown from a callback nobody awaits.
+        void pulumi.log.error((conflict as Error).message, this);
+      }
+    });
+  }
+}
+
+/** Compile-time: the declared outputs are exactly {@link SHARE_OUTPUTS}. */
+const outputsMatchDeclarations: Same<DeclaredOutputs<KooDriveShare>, ShareOutputName> = true;
+void outputsMatchDeclarations;

@@ -1,0 +1,62 @@
+import type { ShareLink } from "../../client/responses";
+import type { Props } from "../../provider/handler";
+import { plain } from "../../provider/handler";
+import { LinkSettingsState, linkSettingsState } from "../common/linkState";
+import type { ShareOnDelete } from "./args";
+
+/**
+ * The outputs users see on `KooDriveShare`, one list: the constructor seeds exactly these and a compile-time check in
+ * `resource.ts` keeps the class declarations equal to it. As for settings, volatile fields (counters, display name,
+ * share time, owner) are not kept in state; `getShare` returns them.
+ */
+export const SHARE_OUTPUTS = [
+  "shareId", "userId", "fileIds", "containerId", "scope", "validDays", "extractCode", "comment", "onDelete", "renewBeforeDays",
+  "expireTime", "status", "shortUrl", "linkUrl",
+] as const;
+export type ShareOutputName = (typeof SHARE_OUTPUTS)[number];
+
+/** Version of the state layout below; bump it and extend {@link upgradeShareState} when the layout changes. */
+export const SHARE_STATE_VERSION = 1;
+
+/** What a `Share` resource keeps in state (its outputs). */
+export interface ShareState extends LinkSettingsState {
+  stateVersion: typeof SHARE_STATE_VERSION;
+  fileIds: string[];
+  containerId: string;
+  scope: number;
+  onDelete: ShareOnDelete;
+}
+
+/** The state after a create, write or read: declared values from `inputs`, the share's own from `share`. */
+export function shareStateFrom(inputs: Props, share: ShareLink): Props {
+  const state: ShareState = {
+    ...linkSettingsState(share.shareId, inputs, share),
+    stateVersion: SHARE_STATE_VERSION,
+    fileIds: (inputs.fileIds as unknown[]).map(String),
+    containerId: String(inputs.containerId),
+    scope: Number(inputs.scope),
+    onDelete: (inputs.onDelete as ShareOnDelete | undefined) ?? "cancel",
+  };
+  return plain({ ...state });
+}
+
+/** The inputs a stored state stands for: what refresh reports back, so changes made outside Pulumi show as drift. */
+export function inputsOfState(state: ShareState, live: ShareLink): Props {
+  const inputs: Props = {
+    fileIds: state.fileIds, containerId: state.containerId, scope: state.scope, userId: state.userId,
+    validDays: state.validDays, onDelete: state.onDelete, renewBeforeDays: state.renewBeforeDays,
+  };
+  for (const field of state.managedFields) inputs[field] = live[field] ?? "";
+  return plain(inputs);
+}
+
+/** Reads stored outputs of any version as the current layout (only version 1 exists so far). */
+export function upgradeShareState(props: Props): ShareState {
+  const upgraded: Props = { ...props };
+  delete upgraded.__provider;
+  upgraded.stateVersion = SHARE_STATE_VERSION;
+  upgraded.onDelete ??= "cancel";
+  upgraded.managedFields = Array.isArray(props.managedFields) ? props.managedFields : [];
+  upgraded.fileIds = Array.isArray(props.fileIds) ? props.fileIds : [];
+  return upgraded as unknown as ShareState;
+}

@@ -1,0 +1,54 @@
+import { execFile } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+import { adoptionEntries } from "../../src/functions/adoptionEntries";
+import { AGENT, OTHER_USER_ID, TOKEN, USER_ID, testEmulator } from "../support/fixtures";
+
+const now = new Date("2026-11-29T12:00:00.000Z");
+const DAY = 24 * 60 * 60 * 1000;
+
+describe("adoptionEntries (bulk adoption input from existing shares)", () => {
+  it("declares the validity left (rounded up), keeps comments, never access codes, and skips dead links", () => {
+    const plan = adoptionEntries(
+      [
+        { shareId: "1689743054514187776", displayName: "Q3 Report.pdf", comment: "auditors", extractCode: "MDg2K0vU", status: 0, expireTime: new Date(now.getTime() + 2.2 * DAY).toISOString() },
+        { shareId: "1689743054514187778", displayName: "logos and more files", status: 0 },
+        { shareId: "1689743054514187780", status: 2, expireTime: new Date(now.getTime() - DAY).toISOString() },
+        { shareId: "1689743054514187782", status: 1 },
+        { shareId: "1689743054514187784", status: 0, expireTime: "next tuesday" },
+      ],
+      now,
+    );
+    expect(plan.entries).toEqual([
+      { name: "q3-report-pdf-187776", shareId: "1689743054514187776", validDays: 3, comment: "auditors" },
+      { name: "logos-and-more-files-187778", shareId: "1689743054514187778", validDays: 0 },
+    ]);
+    expect(JSON.stringify(plan)).not.toContain("MDg2K0vU");
+    expect(plan.skipped).toEqual([
+      { shareId: "1689743054514187780", reason: "status 2 (invalid or expired)" },
+      { shareId: "1689743054514187782", reason: "status 1 (files deleted)" },
+      { shareId: "1689743054514187784", reason: 'expireTime "next tuesday" is in no form KooDrive documents' },
+    ]);
+  });
+});
+
+describe("scripts/koodrive-export-shares.js", () => {
+  it("writes another user's live shares from KooDrive to the file, with that userId", async () => {
+    const emulator = await testEmulator();
+    try {
+      const live = emulator.seedShare({ ownerId: OTHER_USER_ID, fileIds: ["report.pdf"], comment: "keep", extractCode: "MDg2K0vU", validDays: 10 });
+      emulator.seedShare({ ownerId: USER_ID, fileIds: ["mine.pdf"] });
+      const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "koodrive-export-")), "shares.json");
+      const env = { ...process.env, KOODRIVE_ENDPOINT: emulator.url, KOODRIVE_USER_ID: USER_ID, KOODRIVE_AGENT_NAME: AGENT, KOODRIVE_ACCESS_TOKEN: TOKEN };
+      const script = path.join(__dirname, "..", "..", "scripts", "koodrive-export-shares.js");
+      const { stderr } = await promisify(execFile)("node", [script, "--out", out, "--user-id", OTHER_USER_ID], { env });
+      expect(JSON.parse(fs.readFileSync(out, "utf8"))).toEqual([{ name: `report-pdf-${String(live.shareId).slice(-6)}`, shareId: live.shareId, validDays: 10, comment: "keep", userId: OTHER_USER_ID }]);
+      expect(stderr).toMatch(/wrote 1 share\(s\)/);
+      expect(fs.readFileSync(out, "utf8") + stderr).not.toContain("MDg2K0vU");
+    } finally {
+      await emulator.close();
+    }
+  });
+});

@@ -1,0 +1,70 @@
+import * as pulumi from "@pulumi/pulumi";
+import { getShare, getShareOutput, listShares, listSharesOutput } from "../../src/functions/lookups";
+import { AGENT, OTHER_USER_ID, TOKEN, USER_ID, testEmulator } from "../support/fixtures";
+
+/** The emulator the fixtures start (typed from them, wherever the emulator package lives). */
+type Emulator = Awaited<ReturnType<typeof testEmulator>>;
+
+let emulator: Emulator;
+const savedEnv = { ...process.env };
+
+beforeEach(async () => {
+  emulator = await testEmulator();
+  Object.assign(process.env, { KOODRIVE_ENDPOINT: emulator.url, KOODRIVE_USER_ID: USER_ID, KOODRIVE_AGENT_NAME: AGENT, KOODRIVE_ACCESS_TOKEN: TOKEN, KOODRIVE_MAX_RETRIES: "0" });
+});
+afterEach(async () => {
+  process.env = { ...savedEnv };
+  await emulator.close();
+});
+
+/** Resolves an Output outside a Pulumi program: its value and whether it is secret. */
+function settle<T>(output: pulumi.Output<T>): Promise<{ value: T; secret: boolean }> {
+  return new Promise((resolve) => {
+    output.apply((value) => {
+      void pulumi.isSecret(output).then((secret) => resolve({ value: value as T, secret }));
+      return value;
+    });
+  });
+}
+
+describe("getShare / listShares (connection settings from KOODRIVE_* when no stack config is set)", () => {
+  it("getShare returns the typed share, volatile fields included", async () => {
+    const seeded = emulator.seedShare({ ownerId: USER_ID, comment: "Q3", extractCode: "MDg2K0vU", validDays: 7, fileIds: ["f1", "f2"] });
+    const info = await getShare({ shareId: seeded.shareId as string });
+    expect(info).toEqual({
+      shareId: seeded.shareId, shortUrl: seeded.shortUrl, linkUrl: seeded.linkUrl, extractCode: "MDg2K0vU", comment: "Q3",
+      expireTime: seeded.expireTime, status: 0, scope: 1, displayName: "f1 and more files", containerId: seeded.containerId,
+      shareTime: seeded.shareTime, updateTime: seeded.updateTime, ownerId: USER_ID, viewCount: 0, downloadCount: 0, saveCount: 0,
+    });
+  });
+
+  it("getShare of another user's share needs that userId; without it, it fails naming share and user", async () => {
+    const theirs = emulator.seedShare({ ownerId: OTHER_USER_ID });
+    await expect(getShare({ shareId: theirs.shareId as string })).rejects.toThrow(`KooDrive share ${theirs.shareId} was not found, or is not owned by user ${USER_ID}`);
+    expect((await getShare({ shareId: theirs.shareId as string, userId: OTHER_USER_ID })).ownerId).toBe(OTHER_USER_ID);
+    await expect(getShare({ shareId: "a/b" })).rejects.toThrow(/invalid argument: shareId must be 1 to 64 characters/);
+  });
+
+  it("listShares pages to the end and filters on displayName (case-insensitive)", async () => {
+    for (let i = 0; i < 230; i++) emulator.seedShare({ ownerId: USER_ID, fileIds: [i % 2 === 0 ? `Report-${i}` : `photo-${i}`] });
+    emulator.seedShare({ ownerId: OTHER_USER_ID });
+    const all = await listShares();
+    expect(all.shares).toHaveLength(230);
+    expect(emulator.requests.all().map((r) => r.query.pageCursor === undefined)).toEqual([true, false, false]);
+    const reports = await listShares({ displayName: "report" });
+    expect(reports.shares).toHaveLength(115);
+    expect(reports.shares.every((s) => s.displayName!.startsWith("Report-"))).toBe(true);
+    expect((await listShares({ userId: OTHER_USER_ID })).shares).toHaveLength(1);
+  });
+
+  it("the Output forms resolve to the same values, secret when an access code is present", async () => {
+    const coded = emulator.seedShare({ ownerId: USER_ID, extractCode: "MDg2K0vU" });
+    const open = emulator.seedShare({ ownerId: OTHER_USER_ID });
+    const withCode = await settle(getShareOutput({ shareId: Promise.resolve(coded.shareId as string) }));
+    expect(withCode).toEqual({ value: expect.objectContaining({ shareId: coded.shareId, extractCode: "MDg2K0vU" }), secret: true });
+    const withoutCode = await settle(getShareOutput({ shareId: open.shareId as string, userId: OTHER_USER_ID }));
+    expect(withoutCode.secret).toBe(false);
+    const list = await settle(listSharesOutput({}));
+    expect(list).toEqual({ value: { shares: [expect.objectContaining({ shareId: coded.shareId })] }, secret: true });
+  });
+});

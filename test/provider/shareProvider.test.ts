@@ -1,0 +1,288 @@
+import type * as pulumi from "@pulumi/pulumi";
+import { KooDriveClient } from "../../src/client/koodriveClient";
+import { providerShim } from "../../src/provider/shim";
+import { cancelShare } from "../../src/resources/share/cancelShare";
+import { APP_ID, APP_SECRET, AGENT, OTHER_USER_ID, TOKEN, USER_ID, settingsFor, testEmulator } from "../support/fixtures";
+
+/** The emulator the fixtures start (typed from them, wherever the emulator package lives). */
+type Emulator = Awaited<ReturnType<typeof testEmulator>>;
+
+let emulator: Emulator;
+let config: Record<string, string>;
+let provider: pulumi.dynamic.ResourceProvider;
+let notices: string[];
+
+async function configured() {
+  const instance = providerShim("share");
+  const lookup = (key: string) => config[key];
+  await instance.configure!({ config: { get: lookup, require: (key: string) => lookup(key) ?? "" } } as pulumi.dynamic.ConfigureRequest);
+  return instance;
+}
+
+async function start(options: Parameters<typeof testEmulator>[0] = {}, extraConfig: Record<string, string> = {}) {
+  emulator = await testEmulator(options);
+  config = {
+    "koodrive:endpoint": emulator.url, "koodrive:userId": USER_ID, "koodrive:agentName": AGENT, "koodrive:accessToken": TOKEN, "koodrive:maxRetries": "0",
+    ...extraConfig,
+  };
+  provider = await configured();
+}
+
+beforeEach(async () => {
+  notices = [];
+  jest.spyOn(console, "error").mockImplementation((message: string) => void notices.push(message));
+  await start();
+});
+afterEach(async () => {
+  jest.restoreAllMocks();
+  await emulator.close();
+});
+
+const CONTAINER = "IAAB5thdWzxEoAsiA1681759183084696448";
+const declared = { fileIds: ["FryfD0bDk0aWSfrlCgZVJG7hxDMCY5hkl"], containerId: CONTAINER, scope: 1, validDays: 30, extractCode: "MDg2K0vU", comment: "Q3 report" };
+const posts = () => emulator.requests.all().filter((r) => r.method === "POST" && r.path === "/koodrive/ose/v1/share");
+const DAY = 24 * 60 * 60 * 1000;
+
+async function create(inputs: Record<string, unknown> = declared) {
+  const checked = await provider.check!({}, inputs);
+  expect(checked.failures ?? []).toEqual([]);
+  return { inputs: checked.inputs!, created: await provider.create(checked.inputs) };
+}
+
+/** The user's shares as KooDrive lists them (all pages). */
+async function listed(userId = USER_ID) {
+  const client = new KooDriveClient(settingsFor(emulator, { userId }));
+  const all = [];
+  let cursor: string | undefined;
+  do {
+    const page = await client.listShares({ pageCursor: cursor });
+    all.push(...page.shareLinks);
+    cursor = page.nextCursor;
+  } while (cursor !== undefined);
+  return all;
+}
+
+describe("KooDriveShare provider against the emulator", () => {
+  it("check reports every bad property before anything is sent", async () => {
+    const result = await provider.check!({}, { fileIds: [], containerId: "", scope: 2, validDays: 0, extractCode: "abc" });
+    expect(result.failures!.map((f) => f.property).sort()).toEqual(["containerId", "extractCode", "fileIds", "scope", "validDays"]);
+    expect(emulator.requests.all()).toEqual([]);
+  });
+
+  it("create is one POST carrying the declared body; the outputs are the new share", async () => {
+    const { created } = await create();
+    expect(emulator.requests.all().map((r) => `${r.method} ${r.path}`)).toEqual(["POST /koodrive/ose/v1/share"]);
+    expect(posts()[0]!.body).toEqual({ scope: 1, fileIds: declared.fileIds, containerId: CONTAINER, validDays: 30, extractCode: "MDg2K0vU", comment: "Q3 report" });
+    const live = emulator.getShare(created.id)!;
+    expect(created.outs).toEqual({
+      stateVersion: 1, shareId: created.id, fileIds: declared.fileIds, containerId: CONTAINER, scope: 1, validDays: 30, onDelete: "cancel",
+      extractCode: "MDg2K0vU", comment: "Q3 report", managedFields: ["extractCode", "comment"],
+      expireTime: live.expireTime, status: 0, shortUrl: live.shortUrl, linkUrl: live.linkUrl,
+    });
+    expect(Date.parse(live.expireTime as string) - Date.now()).toBeGreaterThan(29.9 * DAY);
+  });
+
+  it("create with HMAC auth and another owner (userId) makes the share that user's", async () => {
+    config = { ...config, "koodrive:appId": APP_ID, "koodrive:appSecret": APP_SECRET };
+    delete config["koodrive:accessToken"];
+    provider = await configured();
+    const { created } = await create({ ...declared, userId: OTHER_USER_ID });
+    expect(posts()[0]).toMatchObject({ auth: "app", status: 200, headers: expect.objectContaining({ "x-user-id": OTHER_USER_ID }) });
+    expect(emulator.getShare(created.id)!.ownerId).toBe(OTHER_USER_ID);
+    expect(created.outs!.userId).toBe(OTHER_USER_ID);
+  });
+
+  it("scope 2 is created on the enterprise edition (no agent header) and refused by check on the carrier edition", async () => {
+    expect((await provider.check!({}, { ...declared, scope: 2 })).failures).toEqual([{ property: "scope", reason: "scope must be 1 or 3 on the carrier edition, got 2" }]);
+    await emulator.close();
+    await start({ edition: "enterprise" }, { "koodrive:edition": "enterprise" });
+    const { created } = await create({ ...declared, scope: 2 });
+    expect(emulator.getShare(created.id)!.scope).toBe(2);
+  });
+
+  it("update of comment is one PUT; an onDelete change alone sends nothing", async () => {
+    const { inputs, created } = await create();
+    emulator.requests.clear();
+    const news = { ...inputs, comment: "Q3 final" };
+    expect(await provider.diff!(created.id, created.outs, news)).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
+    const updated = await provider.update!(created.id, created.outs, news);
+    expect(emulator.requests.all().map((r) => [r.method, r.body])).toEqual([["PUT", { validDays: 30, extractCode: "MDg2K0vU", comment: "Q3 final" }]]);
+    expect(updated.outs).toMatchObject({ comment: "Q3 final", shareId: created.id, fileIds: declared.fileIds });
+    emulator.requests.clear();
+    const retained = await provider.update!(created.id, updated.outs, { ...news, onDelete: "retain" });
+    expect(emulator.requests.all()).toEqual([]);
+    expect(retained.outs).toMatchObject({ onDelete: "retain", comment: "Q3 final" });
+  });
+
+  it("a fileIds change is a replacement; the same files in another order are no change", async () => {
+    const { inputs, created } = await create({ ...declared, fileIds: ["f1", "f2"] });
+    expect(await provider.diff!(created.id, created.outs, { ...inputs, fileIds: ["f2", "f1"] })).toMatchObject({ changes: false });
+    expect(await provider.diff!(created.id, created.outs, { ...inputs, fileIds: ["f1", "f3"] })).toEqual({ changes: true, replaces: ["fileIds"], deleteBeforeReplace: false });
+  });
+
+  it("an expired link is drift that update renews with one PUT (restarting the validity)", async () => {
+    const { inputs, created } = await create();
+    emulator.changeShare(created.id, { expireTime: new Date(Date.now() - DAY).toISOString() });
+    const refreshed = await provider.read!(created.id, created.outs);
+    expect(refreshed.props).toMatchObject({ status: 2 });
+    expect(await provider.diff!(created.id, refreshed.props, inputs)).toMatchObject({ changes: true, replaces: [] });
+    expect(notices.join("\n")).toMatch(new RegExp(`share ${created.id}: the link expired at .*; renewing for 30 days`));
+    emulator.requests.clear();
+    const renewed = await provider.update!(created.id, refreshed.props, inputs);
+    expect(emulator.requests.all().map((r) => r.method)).toEqual(["PUT"]);
+    expect(Date.parse(renewed.outs!.expireTime as string) - Date.now()).toBeGreaterThan(29.9 * DAY);
+  });
+
+  it("refresh reports edits made outside Pulumi as inputs (drift) and a cancelled share as gone", async () => {
+    const { created } = await create();
+    emulator.changeShare(created.id, { comment: "edited by hand" });
+    const refreshed = await provider.read!(created.id, created.outs);
+    expect(refreshed.inputs).toMatchObject({ comment: "edited by hand", fileIds: declared.fileIds, scope: 1 });
+    await cancelShare(new KooDriveClient(settingsFor(emulator)), created.id);
+    expect(await provider.read!(created.id, created.outs)).toEqual({});
+  });
+
+  it("delete cancels the share; already gone counts as done; retain sends nothing", async () => {
+    const { created } = await create();
+    emulator.requests.clear();
+    await provider.delete!(created.id, created.outs);
+    expect(emulator.requests.all().map((r) => [r.path, r.body])).toEqual([["/koodrive/ose/v1/share/cancel", { shareIds: [created.id] }]]);
+    expect(emulator.getShare(created.id)).toBeUndefined();
+    await provider.delete!(created.id, created.outs);
+    expect(notices.join("\n")).toMatch(/was already cancelled or gone/);
+    const kept = await create();
+    emulator.requests.clear();
+    await provider.delete!(kept.created.id, { ...kept.created.outs, onDelete: "retain" });
+    expect(emulator.requests.all()).toEqual([]);
+    expect(emulator.getShare(kept.created.id)).toBeDefined();
+  });
+
+  it("a cancel answered with another per-item code fails naming the share and the code", async () => {
+    const fake = { cancelShares: async (ids: string[]) => ids.map((shareId) => ({ shareId, code: "13000102", msg: "share is locked" })) } as unknown as KooDriveClient;
+    await expect(cancelShare(fake, "42")).rejects.toThrow('KooDrive share 42 was not cancelled: KooDrive answered code 13000102 ("share is locked") for it');
+    const silent = { cancelShares: async () => [{ shareId: "other", code: "0" }] } as unknown as KooDriveClient;
+    await expect(cancelShare(silent, "42")).rejects.toThrow(/no result for this share/);
+  });
+});
+
+describe("cancels of concurrent deletes share one call per owner; each gets its own per-item result", () => {
+  it("five deletes at once are one cancel call with five IDs", async () => {
+    const created = await Promise.all([1, 2, 3, 4, 5].map((n) => create({ ...declared, comment: `share ${n}` })));
+    emulator.requests.clear();
+    await Promise.all(created.map(({ created: c }) => provider.delete!(c.id, c.outs)));
+    const cancels = emulator.requests.all();
+    expect(cancels).toHaveLength(1);
+    expect((cancels[0]!.body as { shareIds: string[] }).shareIds.sort()).toEqual(created.map(({ created: c }) => c.id).sort());
+    for (const { created: c } of created) expect(emulator.getShare(c.id)).toBeUndefined();
+  });
+
+  it("shares of two owners are cancelled in one call per owner, each as its owner", async () => {
+    const mine = await create();
+    const theirs = await create({ ...declared, userId: OTHER_USER_ID });
+    emulator.requests.clear();
+    await Promise.all([mine, theirs].map(({ created: c }) => provider.delete!(c.id, c.outs)));
+    const calls = emulator.requests.all().map((r) => [r.headers["x-user-id"], (r.body as { shareIds: string[] }).shareIds, r.status]);
+    expect(calls.sort()).toEqual([[USER_ID, [mine.created.id], 200], [OTHER_USER_ID, [theirs.created.id], 200]].sort());
+    expect(emulator.getShare(theirs.created.id)).toBeUndefined();
+  });
+
+  it("per-item results map back by shareId whatever their order; 150 cancels are two calls of 100 and 50", async () => {
+    const calls: string[][] = [];
+    const codes: Record<string, string> = { s1: "13000102", s2: "13000309" };
+    const fake = {
+      async cancelShares(ids: string[]) {
+        calls.push(ids);
+        return [...ids].reverse().map((shareId) => ({ shareId, code: codes[shareId] ?? "0", msg: codes[shareId] ? "refused" : "success" }));
+      },
+    } as unknown as KooDriveClient;
+    const ids = Array.from({ length: 150 }, (_, i) => `s${i}`);
+    const outcomes = await Promise.all(ids.map((id) => cancelShare(fake, id).catch((e: Error) => e.message)));
+    expect(calls.map((c) => c.length)).toEqual([100, 50]);
+    expect(outcomes[0]).toBe("cancelled");
+    expect(outcomes[1]).toBe('KooDrive share s1 was not cancelled: KooDrive answered code 13000102 ("refused") for it');
+    expect(outcomes[2]).toBe("already gone");
+    expect(outcomes.filter((o) => o === "cancelled")).toHaveLength(148);
+  });
+
+  it("a failed call fails every cancel it carried, with KooDrive's error", async () => {
+    const created = await Promise.all([1, 2].map((n) => create({ ...declared, comment: `share ${n}` })));
+    emulator.faults.set({ failNext: 1, failStatus: 400 });
+    const results = await Promise.all(created.map(({ created: c }) => provider.delete!(c.id, c.outs).catch((e: Error) => e)));
+    for (const r of results) expect(String(r)).toMatch(/POST \/koodrive\/ose\/v1\/share\/cancel failed with HTTP 400/);
+    for (const { created: c } of created) expect(emulator.getShare(c.id)).toBeDefined();
+  });
+});
+
+describe("a create whose answer is lost: no orphan, no duplicate", () => {
+  it.each([
+    ["dropped after applying (connection reset)", { dropAfterApplyNext: 1 }],
+    ["truncated after applying", { truncateAfterApplyNext: 1 }],
+    ["answered 500 after applying", { failAfterApplyNext: 1 }],
+    ["answered after the client's timeout", { delayAfterApplyNext: 1, afterApplyDelayMs: 1500 }],
+  ])("%s: one POST, the share it made is adopted", async (_name, faults) => {
+    config["koodrive:timeoutMs"] = "500";
+    provider = await configured();
+    emulator.seedShare({ ownerId: USER_ID, containerId: "OtherSpace1", comment: "Q3 report", extractCode: "MDg2K0vU", validDays: 30 });
+    emulator.faults.set(faults);
+    const { created } = await create();
+    // A delayed answer is logged only once sent: wait for it, so "one POST" also covers that case.
+    while (emulator.faults.current().delayAfterApplyNext || posts().length === 0) await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, (faults as { afterApplyDelayMs?: number }).afterApplyDelayMs ?? 0));
+    expect(posts()).toHaveLength(1);
+    const mine = (await listed()).filter((s) => s.containerId === CONTAINER);
+    expect(mine.map((s) => s.shareId)).toEqual([created.id]);
+    expect(created.outs).toMatchObject({ shareId: created.id, comment: "Q3 report", extractCode: "MDg2K0vU", status: 0, linkUrl: expect.any(String) });
+    expect(notices.join("\n")).toMatch(new RegExp(`share ${created.id}: the create's answer was lost \\(.+\\); found the share it made`));
+    expect(notices.join("\n")).not.toContain("MDg2K0vU");
+  });
+
+  it("finds the share on a later page: listing follows nextCursor to the end", async () => {
+    emulator.clock.setOffset(60_000); // older shares listed after newer ones: make 250 shares newer than the create
+    for (let i = 0; i < 250; i++) emulator.seedShare({ ownerId: USER_ID, containerId: `Space${i}`, validDays: 30 });
+    emulator.clock.setOffset(0);
+    emulator.faults.set({ dropAfterApplyNext: 1 });
+    const { created } = await create();
+    const lists = emulator.requests.all().filter((r) => r.method === "GET");
+    // Three pages of 100: the first without a cursor, each next one with the cursor the previous page handed out.
+    expect(lists).toHaveLength(3);
+    expect(lists[0]!.query.pageCursor).toBeUndefined();
+    expect(new Set(lists.slice(1).map((r) => r.query.pageCursor)).size).toBe(2);
+    expect(posts()).toHaveLength(1);
+    expect(emulator.getShare(created.id)!.containerId).toBe(CONTAINER);
+  });
+
+  it("refuses to guess between two matching shares: fails naming both, and sends no second POST", async () => {
+    const lookalike = emulator.seedShare({ ownerId: USER_ID, containerId: CONTAINER, fileIds: declared.fileIds, comment: "Q3 report", extractCode: "MDg2K0vU", validDays: 30 });
+    emulator.faults.set({ dropAfterApplyNext: 1 });
+    const error = await create().catch((e: Error) => e);
+    expect(error).toBeInstanceOf(Error);
+    const ids = (await listed()).map((s) => s.shareId);
+    expect(ids).toHaveLength(2);
+    expect((error as Error).message).toMatch(/2 of the user's shares match what it sent/);
+    for (const id of ids) expect((error as Error).message).toContain(id);
+    expect(ids).toContain(lookalike.shareId);
+    expect((error as Error).message).not.toContain("MDg2K0vU");
+    expect(posts()).toHaveLength(1);
+  });
+
+  it("a share another resource of this process owns is never adopted, so identical resources get one share each", async () => {
+    const first = await create();
+    emulator.faults.set({ dropAfterApplyNext: 1 });
+    const second = await create();
+    expect(second.created.id).not.toBe(first.created.id);
+    expect((await listed()).map((s) => s.shareId).sort()).toEqual([first.created.id, second.created.id].sort());
+  });
+
+  it("when the lost POST made nothing (reset before it ran), it is sent once more after listing shows no share", async () => {
+    emulator.faults.set({ resetNext: 1 });
+    const { created } = await create();
+    expect(emulator.requests.all().map((r) => `${r.method} ${r.status}`)).toEqual(["POST 0", "GET 200", "POST 200"]);
+    expect((await listed()).map((s) => s.shareId)).toEqual([created.id]);
+  });
+
+  it("a create refused by KooDrive (4xx) is not reconciled: the error is KooDrive's", async () => {
+    const error = await provider.create({ ...declared, fileIds: Array.from({ length: 101 }, (_, i) => `f${i}`) }).catch((e: Error) => e);
+    expect(String(error)).toMatch(/13000102/);
+    expect(emulator.requests.all().map((r) => r.method)).toEqual(["POST"]);
+  });
+});

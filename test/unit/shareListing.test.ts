@@ -1,0 +1,36 @@
+import type { KooDriveClient, ShareListPage } from "../../src/client/koodriveClient";
+import { listAllShares } from "../../src/resources/common/listAllShares";
+
+/** A client whose list pages are scripted: page N answers `pages[N]`, and the cursors asked for are recorded. */
+function pagedClient(pages: ShareListPage[]) {
+  const asked: Array<string | undefined> = [];
+  const client = {
+    async listShares(page: { pageSize?: number; pageCursor?: string }) {
+      asked.push(page.pageCursor);
+      expect(page.pageSize).toBe(100);
+      return pages[asked.length - 1]!;
+    },
+  } as unknown as KooDriveClient;
+  return { client, asked };
+}
+
+describe("listAllShares", () => {
+  it("follows nextCursor through partial and empty pages to the page without one", async () => {
+    const { client, asked } = pagedClient([
+      { shareLinks: [{ shareId: "1" }], nextCursor: "a" },
+      { shareLinks: [], nextCursor: "b" },
+      { shareLinks: [{ shareId: "2" }, { shareId: "3" }] },
+    ]);
+    expect((await listAllShares(client)).map((s) => s.shareId)).toEqual(["1", "2", "3"]);
+    expect(asked).toEqual([undefined, "a", "b"]);
+  });
+
+  it("stops with an error when KooDrive hands out a cursor twice, instead of looping", async () => {
+    const { client } = pagedClient([
+      { shareLinks: [], nextCursor: "a" },
+      { shareLinks: [], nextCursor: "b" },
+      { shareLinks: [], nextCursor: "a" },
+    ]);
+    await expect(listAllShares(client)).rejects.toThrow('KooDrive\'s share list returned the page cursor "a" twice; stopping instead of looping');
+  });
+});
