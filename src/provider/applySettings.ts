@@ -2,12 +2,10 @@ import type { KooDriveClient, UpdateShareBody } from "../client/koodriveClient";
 import type { Props } from "./handler";
 import { KooDriveError } from "../client/koodriveError";
 import type { ShareLink } from "../client/responses";
-import { DAY_MS, parseKooDriveTime } from "../time/koodriveTime";
+import { CLOCK_TOLERANCE_MS, DAY_MS, parseKooDriveTime } from "../time/koodriveTime";
 import type { Edition } from "./context";
 import { findShare } from "./findShare";
 
-/** How far KooDrive's clock may be from ours when judging an expiry it computed (its X-Date window is 15 min). */
-export const CLOCK_TOLERANCE_MS = 15 * 60 * 1000;
 
 /**
  * A failed write whose effect is unknown: the request may have been applied although no usable answer came back

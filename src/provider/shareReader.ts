@@ -1,5 +1,6 @@
 import type { KooDriveClient } from "../client/koodriveClient";
 import type { ShareLink } from "../client/responses";
+import { listAllShares } from "../resources/common/listAllShares";
 import { findShare } from "./findShare";
 
 /** How refresh reads shares: one GET each, or the owner's whole list in pages of 100 (see the README, "Refresh"). */
@@ -10,19 +11,6 @@ export const REFRESH_STRATEGIES: readonly RefreshStrategy[] = ["auto", "get", "l
 export const AUTO_LIST_AFTER_READS = 5;
 /** A listing serves reads for this long; a refresh run reads everything well within it. */
 const LISTING_TTL_MS = 60_000;
-const PAGE_SIZE = 100;
-
-/** All shares of the client's user, by ID: ⌈S/100⌉ requests. */
-async function listAll(client: KooDriveClient): Promise<Map<string, ShareLink>> {
-  const shares = new Map<string, ShareLink>();
-  let cursor: string | undefined;
-  do {
-    const page = await client.listShares({ pageSize: PAGE_SIZE, pageCursor: cursor });
-    for (const share of page.shareLinks) shares.set(share.shareId, share);
-    cursor = page.nextCursor;
-  } while (cursor !== undefined && cursor !== "");
-  return shares;
-}
 
 /**
  * Reads shares for refresh. Every resource's `read` runs in the same provider process, so reads of one owner can
@@ -40,7 +28,7 @@ export class ShareReader {
     const useList = this.strategy === "list" || (this.strategy === "auto" && this.reads > AUTO_LIST_AFTER_READS);
     if (!useList) return findShare(this.client, shareId);
     if (this.listing === undefined || this.now() - this.listing.at > LISTING_TTL_MS) {
-      const shares = listAll(this.client);
+      const shares = listAllShares(this.client).then((list) => new Map(list.map((share) => [share.shareId, share])));
       this.listing = { at: this.now(), shares };
       // A failed listing is not cached: the next read tries again.
       shares.catch(() => { if (this.listing?.shares === shares) this.listing = undefined; });

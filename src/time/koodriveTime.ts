@@ -5,6 +5,9 @@
 
 export const DAY_MS = 24 * 60 * 60 * 1000;
 
+/** How far KooDrive's clock may be from ours when judging a time it computed (its X-Date window is 15 min). */
+export const CLOCK_TOLERANCE_MS = 15 * 60 * 1000;
+
 /** `2026-12-06T09:18:02.123Z`, `2026-12-06T09:18:02Z`, or with an explicit offset. */
 const ISO_EXTENDED = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:?\d{2})$/;
 /** `20261206T091802Z` (the X-Date form). */

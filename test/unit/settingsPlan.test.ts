@@ -79,6 +79,12 @@ describe("expiry and renewal", () => {
     }
   });
 
+  it("status 2 within KooDrive's clock tolerance of the expiry is an expiry (its clock may be ahead), not an invalidation", () => {
+    const fiveMinutesAhead = new Date(now.getTime() + 5 * 60 * 1000).toISOString();
+    expect(planSettingsChange(at(fiveMinutesAhead, 2), same, now)).toMatchObject({ renewal: expect.stringMatching(/expired/), put: true });
+    expect(planSettingsChange(at(fiveMinutesAhead, 2), same, now).problem).toBeUndefined();
+  });
+
   it("an expireTime in no documented form is a problem, not a renewal", () => {
     expect(linkHealth(at("next tuesday"), 30, 5, now)).toEqual({ problem: expect.stringMatching(/"next tuesday" is in no form/) });
   });

@@ -1,4 +1,4 @@
-import { daysUntil, parseKooDriveTime } from "../../time/koodriveTime";
+import { CLOCK_TOLERANCE_MS, daysUntil, parseKooDriveTime } from "../../time/koodriveTime";
 import { isUnknown } from "./unknownValue";
 
 /** What the health rules read from a stored share: its expiry and status as KooDrive last reported them. */
@@ -19,9 +19,12 @@ const STATUS_EXPIRED = 3;
  */
 export function linkHealth(state: LinkState, declaredValidDays: unknown, renewBeforeDays: unknown, now: Date): { renewal?: string; problem?: string } {
   const expiry = parseKooDriveTime(state.expireTime);
+  // KooDrive judges expiry by its own clock: a link it calls invalid (2) within the clock tolerance of its expiry has
+  // expired, it was not invalidated.
   const expiredByTime = expiry.kind === "time" && expiry.ms <= now.getTime();
+  const expiredByServerClock = expiry.kind === "time" && expiry.ms <= now.getTime() + CLOCK_TOLERANCE_MS;
   if (state.status === STATUS_FILES_DELETED) return { problem: "its files were deleted (status 1): the link cannot be renewed; re-share the files or remove this resource" };
-  if (state.status === STATUS_INVALID && !expiredByTime && expiry.kind !== "unreadable") {
+  if (state.status === STATUS_INVALID && !expiredByServerClock && expiry.kind !== "unreadable") {
     return { problem: "KooDrive invalidated the link before its expiry (status 2: the sharer lost permission, or the space or user was disabled); a renewal cannot fix that" };
   }
   if (typeof declaredValidDays !== "number" || isUnknown(declaredValidDays)) return {};

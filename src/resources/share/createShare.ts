@@ -1,7 +1,7 @@
 import type { CreateShareBody, KooDriveClient } from "../../client/koodriveClient";
 import type { ShareLink } from "../../client/responses";
-import { CLOCK_TOLERANCE_MS, outcomeUnknown } from "../../provider/applySettings";
-import { DAY_MS, parseKooDriveTime } from "../../time/koodriveTime";
+import { outcomeUnknown } from "../../provider/applySettings";
+import { CLOCK_TOLERANCE_MS, DAY_MS, parseKooDriveTime } from "../../time/koodriveTime";
 import { listAllShares } from "../common/listAllShares";
 
 /** What a create ended with: the share, and when it was found by listing, why its answer was not usable. */
