@@ -50,6 +50,17 @@ export function claimShare(shareId: pulumi.Input<string>, who: string): void {
     }
     claims.set(id, who);
   };
-  if (typeof shareId === "string") claim(shareId);
-  else pulumi.output(shareId).apply((id) => (typeof id === "string" ? claim(id) : undefined));
+  if (typeof shareId === "string") {
+    claim(shareId);
+    return;
+  }
+  // Known only later: an error thrown inside `apply` would reach no caller, so it is reported as an error diagnostic,
+  // which fails the preview or update just the same.
+  pulumi.output(shareId).apply((id) => {
+    try {
+      if (typeof id === "string") claim(id);
+    } catch (e) {
+      void pulumi.log.error((e as Error).message);
+    }
+  });
 }
