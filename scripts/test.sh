@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# npm test: type-check and build, the jest suites (unit, client, provider, emulator), then the real-engine tests
+# npm test: type-check and build (both packages), the jest suites (unit, client, provider, and the emulator package),
+# then the real-engine tests
 # (node --test, serially: each drives the pulumi CLI). Ends with one summary line over both runners.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -13,7 +14,7 @@ step "type-check and build"
 npm run --silent typecheck || exit 1
 npm run --silent build || exit 1
 
-step "jest: unit, client, provider and emulator tests"
+step "jest: unit, client, provider tests and the koodrive-emulator package's tests"
 npx jest --ci --json --outputFile="$results/jest.json"
 jest_status=$?
 

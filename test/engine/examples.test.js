@@ -41,8 +41,8 @@ describe("examples/basic", () => {
   let emulator;
   let handle;
   before(async () => {
-    const { startEmulator } = require(`${repoRoot}/dist/emulator`);
-    emulator = await startEmulator({ tokens: [TOKEN] });
+    const { startEmulator } = require("koodrive-emulator");
+    emulator = await startEmulator({ tokens: [TOKEN], logAccessCodes: true });
   });
   after(async () => {
     await handle?.remove();
@@ -69,8 +69,8 @@ describe("examples/many-shares", () => {
   let handle;
   const entries = JSON.parse(fs.readFileSync(path.join(repoRoot, "examples/many-shares/shares.json"), "utf8"));
   before(async () => {
-    const { startEmulator } = require(`${repoRoot}/dist/emulator`);
-    emulator = await startEmulator({ tokens: [TOKEN] });
+    const { startEmulator } = require("koodrive-emulator");
+    emulator = await startEmulator({ tokens: [TOKEN], logAccessCodes: true });
     for (const e of entries) emulator.seedShare({ ownerId: USER_ID, shareId: e.shareId, comment: "before" });
   });
   after(async () => {

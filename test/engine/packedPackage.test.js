@@ -1,7 +1,8 @@
 "use strict";
-// The package as users get it: `npm pack`, installed into a fresh project outside this tree, then up and destroy
-// through the real engine. The provider process resolves `pulumi-koodrive/provider-impl` from that project's
-// node_modules, so this fails if the published files, exports map or dependencies are wrong.
+// Both packages as users get them: `npm pack` of pulumi-koodrive and of koodrive-emulator, installed into a fresh
+// project outside this tree, then up and destroy through the real engine against the installed emulator. The provider
+// process resolves `pulumi-koodrive/provider-impl` from that project's node_modules, so this fails if the published
+// files, exports maps or dependencies are wrong.
 const assert = require("node:assert/strict");
 const { execFileSync } = require("node:child_process");
 const fs = require("node:fs");
@@ -13,25 +14,28 @@ const { repoRoot } = require("../../scripts/lib/engine");
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "koodrive-packed-"));
 after(() => fs.rmSync(scratch, { recursive: true, force: true }));
 
-test("the npm-packed package works for up and destroy in a fresh Pulumi project", { timeout: 600_000 }, () => {
-  const packOutput = execFileSync("npm", ["pack", "--json", "--pack-destination", scratch], { cwd: repoRoot, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
-  const tarball = path.join(scratch, JSON.parse(packOutput)[0].filename);
-  const files = JSON.parse(packOutput)[0].files.map((f) => f.path);
-  assert.ok(files.includes("dist/resource/providerImpl.js") && files.includes("dist/emulator/cli.js"));
-  assert.equal(files.some((f) => f.startsWith("src/") || f.startsWith("test/")), false, "only the built package is published");
+test("the npm-packed packages work for up and destroy in a fresh Pulumi project", { timeout: 600_000 }, () => {
+  const pack = (cwd) => JSON.parse(execFileSync("npm", ["pack", "--json", "--pack-destination", scratch], { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] }))[0];
+  const packed = pack(repoRoot);
+  const tarball = path.join(scratch, packed.filename);
+  const files = packed.files.map((f) => f.path);
+  assert.ok(files.includes("dist/resource/providerImpl.js"));
+  assert.equal(files.some((f) => f.startsWith("src/") || f.startsWith("test/") || f.startsWith("packages/") || f.startsWith("dist/emulator/")), false, "only the built resource package is published");
+  const emulatorPacked = pack(path.join(repoRoot, "packages/koodrive-emulator"));
+  assert.ok(emulatorPacked.files.some((f) => f.path === "dist/cli.js"));
 
   const project = path.join(scratch, "consumer");
   fs.mkdirSync(project);
   // scripts/compat-node22.sh sets this to check the newest @pulumi/pulumi (which needs Node 22).
   const pulumiVersion = process.env.PACKED_PULUMI_VERSION || require(`${repoRoot}/node_modules/@pulumi/pulumi/package.json`).version;
-  fs.writeFileSync(path.join(project, "package.json"), JSON.stringify({ name: "packed-consumer", private: true, dependencies: { "pulumi-koodrive": `file:${tarball}`, "@pulumi/pulumi": pulumiVersion } }, null, 2));
+  fs.writeFileSync(path.join(project, "package.json"), JSON.stringify({ name: "packed-consumer", private: true, dependencies: { "pulumi-koodrive": `file:${tarball}`, "koodrive-emulator": `file:${path.join(scratch, emulatorPacked.filename)}`, "@pulumi/pulumi": pulumiVersion } }, null, 2));
   execFileSync("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", "--loglevel=error"], { cwd: project, stdio: ["ignore", "inherit", "inherit"] });
   assert.equal(fs.lstatSync(path.join(project, "node_modules/pulumi-koodrive")).isSymbolicLink(), false, "installed as a copy, not a link");
 
   fs.writeFileSync(path.join(project, "driver.js"), `
 "use strict";
 const { openStack } = require(${JSON.stringify(path.join(repoRoot, "scripts/lib/engine.js"))});
-const { startEmulator } = require("pulumi-koodrive/emulator");
+const { startEmulator } = require("koodrive-emulator");
 (async () => {
   const emulator = await startEmulator({ tokens: ["packed-token-1234"] });
   const share = emulator.seedShare({ ownerId: "42", comment: "before" });

@@ -11,8 +11,9 @@ const USER_ID = "1505084218764547200";
 /** Starts an emulator and a stack wired to it. `auth` is "token" (stack config secret) or "app" (environment). */
 async function engineFixture({ projectName, auth = "token" }) {
   ensureSelfLink();
-  const { startEmulator } = require(`${repoRoot}/dist/emulator`);
-  const emulator = await startEmulator({ tokens: [TOKEN], apps: { [APP_ID]: APP_SECRET } });
+  const { startEmulator } = require("koodrive-emulator");
+  // The tests compare the exact bodies sent, access codes included (the emulator redacts them by default).
+  const emulator = await startEmulator({ tokens: [TOKEN], apps: { [APP_ID]: APP_SECRET }, logAccessCodes: true });
   /** Resources the program declares: name → args. */
   const desired = {};
   const program = async () => {

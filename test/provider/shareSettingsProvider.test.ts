@@ -1,4 +1,4 @@
-import { Emulator } from "../../src/emulator";
+import { Emulator } from "koodrive-emulator";
 import { shareSettingsProvider as provider } from "../../src/resource/provider";
 import { setConfigLookup } from "../../src/resource/providerImpl";
 import { APP_ID, APP_SECRET, AGENT, OTHER_USER_ID, TOKEN, USER_ID, testEmulator } from "../support/fixtures";

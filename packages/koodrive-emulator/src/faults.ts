@@ -1,3 +1,5 @@
+import { Reply, innerFailure, throttled } from "./apiErrors";
+
 /**
  * Faults the emulator can inject into share-API requests (admin requests are never affected). Set them at start
  * (CLI flags or options), or at run time with `PUT /__admin/faults`; counts of "next N" faults go down as they fire.
@@ -93,6 +95,57 @@ function checkedFaults(config: unknown): FaultConfig {
   const problem = faultConfigProblem(config as Record<string, unknown>);
   if (problem) throw new RangeError(problem);
   return config as FaultConfig;
+}
+
+/** What the transport does with a request a fault hit: send a reply, send raw bytes, or drop the connection. */
+export type FaultOutcome =
+  | { kind: "reply"; reply: Reply }
+  | { kind: "raw"; status: number; body: Buffer }
+  | { kind: "drop" };
+
+/** Half of a valid answer: parses as nothing, like a connection cut mid-body. */
+const TRUNCATED_SHARE_BODY = Buffer.from('{"code":0,"msg":"Success.","shareLink":{"shareId":');
+
+/** The answer a pre-apply fault gives instead of the API's (pure: no I/O). */
+export function preApplyOutcome(action: FaultAction): FaultOutcome | undefined {
+  switch (action.kind) {
+    case "none":
+      return undefined;
+    case "reset":
+      return { kind: "drop" };
+    case "malformed":
+      return { kind: "raw", status: 200, body: TRUNCATED_SHARE_BODY };
+    case "throttle":
+      return { kind: "reply", reply: throttled(1) };
+    case "status": {
+      const reply = action.status === 429 ? throttled(action.retryAfterSeconds ?? 1) : innerFailure(action.status);
+      if (action.retryAfterSeconds !== undefined) reply.headers = { "Retry-After": String(action.retryAfterSeconds) };
+      return { kind: "reply", reply };
+    }
+  }
+}
+
+/** The answer an after-apply fault gives for an applied write whose real answer was `reply` (pure: no I/O). */
+export function afterApplyOutcome(action: AfterApplyAction, reply: Reply): FaultOutcome {
+  switch (action.kind) {
+    case "dropAfterApply":
+      return { kind: "drop" };
+    case "truncateAfterApply": {
+      const payload = Buffer.from(JSON.stringify(reply.body));
+      return { kind: "raw", status: 200, body: payload.subarray(0, Math.floor(payload.length / 2)) };
+    }
+    case "failAfterApply":
+      return { kind: "reply", reply: innerFailure() };
+    case "delayAfterApply":
+    case "none":
+      return { kind: "reply", reply };
+  }
+}
+
+/** The log's name for a pre-apply fault. */
+export function faultLabel(action: FaultAction | AfterApplyAction): string | undefined {
+  if (action.kind === "none") return undefined;
+  return action.kind === "status" ? `status ${action.status}` : action.kind;
 }
 
 /** Holds the active faults and decides, per request, which one fires. */
