@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # npm test: type-check and build (both packages), the jest suites (unit, client, provider, and the emulator package),
-# then the real-engine tests
-# (node --test, serially: each drives the pulumi CLI). Ends with one summary line over both runners.
+# then the real-engine tests (node --test, serially: each drives the pulumi CLI). Ends with one summary line over both
+# runners.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
