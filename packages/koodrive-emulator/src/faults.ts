@@ -194,18 +194,9 @@ export class FaultInjector {
       this.windowCount += 1;
       if (this.windowCount > c.throttleRps) return { kind: "throttle" };
     }
-    if (c.resetNext) {
-      c.resetNext -= 1;
-      return { kind: "reset" };
-    }
-    if (c.malformedNext) {
-      c.malformedNext -= 1;
-      return { kind: "malformed" };
-    }
-    if (c.failNext) {
-      c.failNext -= 1;
-      return { kind: "status", status: c.failStatus ?? 503, retryAfterSeconds: c.retryAfterSeconds };
-    }
+    if (this.consume("resetNext")) return { kind: "reset" };
+    if (this.consume("malformedNext")) return { kind: "malformed" };
+    if (this.consume("failNext")) return { kind: "status", status: c.failStatus ?? 503, retryAfterSeconds: c.retryAfterSeconds };
     if (c.errorRate && this.random() < c.errorRate) {
       return { kind: "status", status: c.errorStatus ?? 500, retryAfterSeconds: c.retryAfterSeconds };
     }
@@ -214,23 +205,18 @@ export class FaultInjector {
 
   /** Picks the after-apply fault for a write that was just applied, consuming its "next N" count. */
   afterApply(): AfterApplyAction {
-    const c = this.config;
-    if (c.dropAfterApplyNext) {
-      c.dropAfterApplyNext -= 1;
-      return { kind: "dropAfterApply" };
-    }
-    if (c.truncateAfterApplyNext) {
-      c.truncateAfterApplyNext -= 1;
-      return { kind: "truncateAfterApply" };
-    }
-    if (c.failAfterApplyNext) {
-      c.failAfterApplyNext -= 1;
-      return { kind: "failAfterApply" };
-    }
-    if (c.delayAfterApplyNext) {
-      c.delayAfterApplyNext -= 1;
-      return { kind: "delayAfterApply", delayMs: c.afterApplyDelayMs ?? DEFAULT_AFTER_APPLY_DELAY_MS };
-    }
+    if (this.consume("dropAfterApplyNext")) return { kind: "dropAfterApply" };
+    if (this.consume("truncateAfterApplyNext")) return { kind: "truncateAfterApply" };
+    if (this.consume("failAfterApplyNext")) return { kind: "failAfterApply" };
+    if (this.consume("delayAfterApplyNext")) return { kind: "delayAfterApply", delayMs: this.config.afterApplyDelayMs ?? DEFAULT_AFTER_APPLY_DELAY_MS };
     return { kind: "none" };
+  }
+
+  /** Takes one from a "next N" count; false when it is zero or unset. */
+  private consume(key: "resetNext" | "malformedNext" | "failNext" | "dropAfterApplyNext" | "truncateAfterApplyNext" | "failAfterApplyNext" | "delayAfterApplyNext"): boolean {
+    const left = this.config[key];
+    if (!left) return false;
+    this.config[key] = left - 1;
+    return true;
   }
 }

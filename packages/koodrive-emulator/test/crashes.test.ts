@@ -3,29 +3,21 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import readline from "node:readline";
-import { Emulator } from "../src";
-import { APP_ID, TOKEN, USER_ID, testEmulator } from "./support/fixtures";
+import { APP_ID, TOKEN, USER_ID, testEmulator, useEmulatorWithShare } from "./support/fixtures";
 import { raw, tokenHeaders, xDate } from "./support/rawHttp";
 import { sendRaw, statusOf } from "./support/rawSocket";
 
 // Each request below once killed the emulator (an unhandled promise rejection); five need no credentials.
 const SHARE = "/koodrive/ose/v1/share";
-let emulator: Emulator;
-let shareId: string;
-
-beforeEach(async () => {
-  emulator = await testEmulator();
-  shareId = emulator.seedShare({ ownerId: USER_ID }).shareId as string;
-});
-afterEach(() => emulator.close());
+const current = useEmulatorWithShare();
 
 const bogusAppAuth = `HMAC-SHA256 AppId=${APP_ID},SignedHeaders=host;x-date;x-user-id,Signature=${"0".repeat(64)}`;
 const headerLines = (h: Record<string, string>) => Object.entries(h).map(([k, v]) => `${k}: ${v}\r\n`).join("");
 
 /** The request as raw bytes, its answer's status, and proof the emulator still serves a normal request. */
 async function survives(request: string): Promise<number | undefined> {
-  const answer = await sendRaw(emulator.url, request);
-  const normal = await raw(emulator.url, "GET", `${SHARE}/${shareId}`, tokenHeaders(TOKEN, USER_ID));
+  const answer = await sendRaw(current.emulator.url, request);
+  const normal = await raw(current.emulator.url, "GET", `${SHARE}/${current.shareId}`, tokenHeaders(TOKEN, USER_ID));
   expect(normal.status).toBe(200);
   return statusOf(answer);
 }
@@ -48,11 +40,11 @@ describe("no single request crashes the emulator", () => {
   });
 
   it("seeding validDays 1e10 is refused with a 400 naming the rule, and nothing is stored", async () => {
-    const res = await raw(emulator.url, "POST", "/__admin/shares", {}, JSON.stringify({ ownerId: USER_ID, validDays: 1e10 }));
+    const res = await raw(current.emulator.url, "POST", "/__admin/shares", {}, JSON.stringify({ ownerId: USER_ID, validDays: 1e10 }));
     expect(res.status).toBe(400);
     expect(res.json.error).toBe("validDays must be an integer from 0 to 365");
-    expect(() => emulator.seedShare({ ownerId: USER_ID, validDays: 1e10 })).toThrow("validDays must be an integer from 0 to 365");
-    const list = await raw(emulator.url, "GET", SHARE, tokenHeaders(TOKEN, USER_ID));
+    expect(() => current.emulator.seedShare({ ownerId: USER_ID, validDays: 1e10 })).toThrow("validDays must be an integer from 0 to 365");
+    const list = await raw(current.emulator.url, "GET", SHARE, tokenHeaders(TOKEN, USER_ID));
     expect(list.json.shareLinks).toHaveLength(1);
   });
 
@@ -83,7 +75,7 @@ describe("no single request crashes the emulator", () => {
     [{ shareId: "12".repeat(20) }, /shareId must be a new numeric ID/],
     [{ colour: "red" }, /unknown field "colour"/],
   ])("admin seed %j → 400 with the rule", async (change, msg) => {
-    const res = await raw(emulator.url, "POST", "/__admin/shares", {}, JSON.stringify({ ownerId: USER_ID, ...change }));
+    const res = await raw(current.emulator.url, "POST", "/__admin/shares", {}, JSON.stringify({ ownerId: USER_ID, ...change }));
     expect(res.status).toBe(400);
     expect(res.json.error).toMatch(msg);
   });
@@ -97,11 +89,11 @@ describe("no single request crashes the emulator", () => {
     [{ extractCode: 12345678 }, /extractCode must be 8 characters/],
     ["text", /must be a JSON object/],
   ])("admin PATCH %j → 400 with the rule, share unchanged", async (change, msg) => {
-    const before = emulator.getShare(shareId);
-    const res = await raw(emulator.url, "PATCH", `/__admin/shares/${shareId}`, {}, JSON.stringify(change));
+    const before = current.emulator.getShare(current.shareId);
+    const res = await raw(current.emulator.url, "PATCH", `/__admin/shares/${current.shareId}`, {}, JSON.stringify(change));
     expect(res.status).toBe(400);
     expect(res.json.error).toMatch(msg);
-    expect(emulator.getShare(shareId)).toEqual(before);
+    expect(current.emulator.getShare(current.shareId)).toEqual(before);
   });
 
   it("a handler failure becomes a 500 answer, not a crash", async () => {

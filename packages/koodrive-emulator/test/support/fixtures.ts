@@ -1,4 +1,4 @@
-import { Emulator, EmulatorOptions, startEmulator } from "../../src";
+import { Emulator, EmulatorOptions, ShareSeed, startEmulator } from "../../src";
 
 /** Credentials the test emulator accepts. */
 export const TOKEN = "test-access-token-5f2c9a";
@@ -10,4 +10,15 @@ export const OTHER_USER_ID = "1505084218764547999";
 /** An emulator that knows the test token and app. */
 export function testEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   return startEmulator({ tokens: [TOKEN], apps: { [APP_ID]: APP_SECRET }, ...options });
+}
+
+/** Registers a fresh emulator per test, with one share owned by USER_ID; read the fields inside tests. */
+export function useEmulatorWithShare(options: EmulatorOptions = {}, seed: Partial<ShareSeed> = {}): { emulator: Emulator; shareId: string } {
+  const fixture = {} as { emulator: Emulator; shareId: string };
+  beforeEach(async () => {
+    fixture.emulator = await testEmulator(options);
+    fixture.shareId = fixture.emulator.seedShare({ ownerId: USER_ID, ...seed }).shareId;
+  });
+  afterEach(() => fixture.emulator.close());
+  return fixture;
 }
