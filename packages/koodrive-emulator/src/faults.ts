@@ -1,4 +1,4 @@
-import { Reply, innerFailure, throttled } from "./apiErrors";
+import { Reply, innerFailure, success, throttled } from "./apiErrors";
 
 /**
  * Faults the emulator can inject into share-API requests (admin requests are never affected). Set them at start
@@ -103,8 +103,14 @@ export type FaultOutcome =
   | { kind: "raw"; status: number; body: Buffer }
   | { kind: "drop" };
 
-/** Half of a valid answer: parses as nothing, like a connection cut mid-body. */
-const TRUNCATED_SHARE_BODY = Buffer.from('{"code":0,"msg":"Success.","shareLink":{"shareId":');
+/** The first half of an answer's JSON: parses as nothing, like a connection cut mid-body. */
+function truncated(body: unknown): Buffer {
+  const payload = Buffer.from(JSON.stringify(body));
+  return payload.subarray(0, Math.floor(payload.length / 2));
+}
+
+/** What a pre-apply truncated answer cuts short: a share answer, as a client would expect one. */
+const SHARE_ANSWER = success({ shareLink: { shareId: "1689743054514187776", shortUrl: "1689743054514187777" } }).body;
 
 /** The answer a pre-apply fault gives instead of the API's (pure: no I/O). */
 export function preApplyOutcome(action: FaultAction): FaultOutcome | undefined {
@@ -114,7 +120,7 @@ export function preApplyOutcome(action: FaultAction): FaultOutcome | undefined {
     case "reset":
       return { kind: "drop" };
     case "malformed":
-      return { kind: "raw", status: 200, body: TRUNCATED_SHARE_BODY };
+      return { kind: "raw", status: 200, body: truncated(SHARE_ANSWER) };
     case "throttle":
       return { kind: "reply", reply: throttled(1) };
     case "status": {
@@ -130,10 +136,8 @@ export function afterApplyOutcome(action: AfterApplyAction, reply: Reply): Fault
   switch (action.kind) {
     case "dropAfterApply":
       return { kind: "drop" };
-    case "truncateAfterApply": {
-      const payload = Buffer.from(JSON.stringify(reply.body));
-      return { kind: "raw", status: 200, body: payload.subarray(0, Math.floor(payload.length / 2)) };
-    }
+    case "truncateAfterApply":
+      return { kind: "raw", status: 200, body: truncated(reply.body) };
     case "failAfterApply":
       return { kind: "reply", reply: innerFailure() };
     case "delayAfterApply":

@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
-import { integerIn, isAccessCode, isComment, isNumericId, isObject } from "./bodyRules";
+import { ACCESS_CODE_RULE, COMMENT_RULE, integerIn, isAccessCode, isComment, isNumericId, isObject } from "./bodyRules";
 
 /** `SharePermission` (enterprise edition; documented as "supported in the future"). */
 export interface SharePermission {
@@ -58,8 +58,8 @@ export function storedShareProblem(s: unknown): string | undefined {
   if (!Array.isArray(s.fileIds) || s.fileIds.length < 1 || s.fileIds.some((f) => typeof f !== "string" || f === "")) return "fileIds must list non-empty strings";
   if (!integerIn(s.scope, 1, 3)) return "scope must be 1, 2 or 3";
   if (typeof s.displayName !== "string") return "displayName must be a string";
-  if (s.extractCode !== undefined && !isAccessCode(s.extractCode)) return "extractCode must be 8 characters from [0-9a-zA-Z]";
-  if (s.comment !== undefined && !isComment(s.comment)) return "comment must be a string of fewer than 512 characters";
+  if (s.extractCode !== undefined && !isAccessCode(s.extractCode)) return ACCESS_CODE_RULE;
+  if (s.comment !== undefined && !isComment(s.comment)) return COMMENT_RULE;
   if (s.permission !== undefined && !(isObject(s.permission) && ["preview", "edit", "download"].every((k) => typeof (s.permission as Record<string, unknown>)[k] === "boolean"))) {
     return "permission must be {preview, edit, download} booleans";
   }
