@@ -128,7 +128,13 @@ async function start(args: string[]): Promise<number> {
     while (Date.now() < deadline && exit === undefined) {
       if (fs.existsSync(readyFile)) {
         const url = fs.readFileSync(readyFile, "utf8").trim();
-        writeAtomically(pidFile, `${child.pid}\n`);
+        try {
+          writeAtomically(pidFile, `${child.pid}\n`);
+        } catch (e) {
+          child.kill("SIGKILL");
+          say(process.stderr, `koodrive-emulator start: cannot write the pid file (${(e as Error).message}); stopped the server`);
+          return 1;
+        }
         say(process.stdout, url);
         return 0;
       }

@@ -3,8 +3,21 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { TOKEN, USER_ID } from "./support/fixtures";
-import { alive, runCli } from "./support/cli";
+import { CLI, alive, runCli } from "./support/cli";
 import { raw, tokenHeaders } from "./support/rawHttp";
+
+/** Running servers that `start` spawned from this package's CLI (Linux /proc; its ready file lives in a
+ *  koodrive-emulator-* scratch folder, which tells them from the foreground servers other test files run). */
+function emulatorPids(): number[] {
+  return fs.readdirSync("/proc").filter((d) => /^\d+$/.test(d)).map(Number).filter((pid) => {
+    try {
+      const cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8");
+      return cmdline.includes(CLI) && cmdline.includes("koodrive-emulator-") && alive(pid);
+    } catch {
+      return false;
+    }
+  });
+}
 
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "koodrive-pipeline-"));
 const env = { PATH: process.env.PATH, KOODRIVE_EMULATOR_TOKEN: TOKEN };
@@ -65,6 +78,18 @@ describe("pipeline mode: start and stop", () => {
     } finally {
       blocker.close();
     }
+  });
+
+  it("start gives up after --ready-timeout, or when it cannot write the pid file, and leaves nothing running", async () => {
+    const before = emulatorPids();
+    const slow = await runCli(["start", "--pid-file", path.join(scratch, "slow.pid"), "--ready-timeout", "0.001"], env);
+    expect(slow.code).toBe(1);
+    expect(slow.stderr).toMatch(/did not listen within 0\.001 s; stopped it/);
+    const unwritable = await runCli(["start", "--pid-file", path.join(scratch, "no-such-dir", "x.pid")], env);
+    expect(unwritable.code).toBe(1);
+    expect(unwritable.stderr).toMatch(/cannot write the pid file .*; stopped the server/);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(emulatorPids().filter((pid) => !before.includes(pid))).toEqual([]);
   });
 
   it("start with a bad flag exits 2 before starting anything", async () => {
