@@ -41,6 +41,14 @@ export function isComment(v: unknown): v is string {
   return typeof v === "string" && v.length < 512;
 }
 
+/** The latest instant any stored time may hold (9999-12-31T23:59:59.999Z), so every time prints as ISO-8601. */
+export const MAX_TIME_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+
+/** Epoch milliseconds from 1970 to year 9999: what a stored time may be. */
+export function isTime(v: unknown): v is number {
+  return integerIn(v, 0, MAX_TIME_MS);
+}
+
 /** Validity in days → epoch ms of expiry; 0 → no validity period. */
 export function expiryFromValidDays(validDays: number, nowMs: number): number | undefined {
   return validDays > 0 ? nowMs + validDays * DAY_MS : undefined;
@@ -103,8 +111,8 @@ export function createShareRule(body: unknown, edition: Edition): string | undef
   if (typeof body.containerId !== "string" || body.containerId === "") return "containerId is mandatory";
   if (body.validDays === undefined) return "validDays is mandatory";
   if (!integerIn(body.validDays, 1, MAX_VALID_DAYS)) return "validDays must be an integer from 1 to 365";
-  if (body.expireTime !== undefined && (typeof body.expireTime !== "string" || parseExpireTime(body.expireTime) === undefined)) {
-    return "expireTime must be yyyy-MM-dd HH:mm:ss";
+  if (body.expireTime !== undefined && (typeof body.expireTime !== "string" || !isTime(parseExpireTime(body.expireTime)))) {
+    return "expireTime must be yyyy-MM-dd HH:mm:ss between 1970 and 9999";
   }
   if (edition === "enterprise" && body.permission !== undefined && !isPermission(body.permission)) return "permission must be an object of booleans preview, edit, download";
   return optionalFieldsRule(body);

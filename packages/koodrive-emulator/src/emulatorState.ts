@@ -1,9 +1,9 @@
-import { Edition, MAX_BATCH, MAX_VALID_DAYS, SCOPES, integerIn, isAccessCode, isComment, isNumericId, isObject, expiryFromValidDays, parseExpireTime, ACCESS_CODE_RULE, COMMENT_RULE } from "./bodyRules";
+import { Edition, MAX_BATCH, MAX_VALID_DAYS, SCOPES, integerIn, isAccessCode, isComment, isNumericId, isObject, expiryFromValidDays, parseExpireTime, isTime, MAX_TIME_MS, ACCESS_CODE_RULE, COMMENT_RULE } from "./bodyRules";
 import { EmulatorClock } from "./clock";
 import { FaultInjector } from "./faults";
 import { AuthConfig, tokenFromAuthorization } from "./requestAuth";
 import { RequestLog } from "./requestLog";
-import { MAX_TIME_MS, STORED_STATUSES, SharePermission, ShareStore, StoredShare, isCounter } from "./shareStore";
+import { STORED_STATUSES, SharePermission, ShareStore, StoredShare, isCounter } from "./shareStore";
 import { ShareView, ViewContext, displayNameFor, shareView } from "./shareView";
 
 /** A share to create directly, bypassing auth (admin API / test setup). */
@@ -78,8 +78,7 @@ function changeProblem(c: unknown): string | undefined {
   if (c.extractCode !== undefined && c.extractCode !== null && !isAccessCode(c.extractCode)) return `${ACCESS_CODE_RULE} (or null to remove it)`;
   if (c.comment !== undefined && c.comment !== null && !isComment(c.comment)) return `${COMMENT_RULE} (or null to remove it)`;
   if (c.expireTime !== undefined && c.expireTime !== null) {
-    const t = typeof c.expireTime === "string" ? parseExpireTime(c.expireTime) : undefined;
-    if (t === undefined || t < 0 || t > MAX_TIME_MS) return "expireTime must be ISO-8601 or yyyy-MM-dd HH:mm:ss between 1970 and 9999 (or null for no validity period)";
+    if (!isTime(typeof c.expireTime === "string" ? parseExpireTime(c.expireTime) : undefined)) return "expireTime must be ISO-8601 or yyyy-MM-dd HH:mm:ss between 1970 and 9999 (or null for no validity period)";
   }
   if (c.status !== undefined && !STORED_STATUSES.includes(c.status as 0)) return "status must be 0 (active), 1 (files deleted) or 2 (invalid)";
   for (const k of ["viewCnt", "downloadCnt", "saveCnt"]) if (c[k] !== undefined && !isCounter(c[k])) return `${k} must be a non-negative integer`;

@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
-import { ACCESS_CODE_RULE, COMMENT_RULE, integerIn, isAccessCode, isComment, isNumericId, isObject } from "./bodyRules";
+import { ACCESS_CODE_RULE, COMMENT_RULE, integerIn, isAccessCode, isComment, isNumericId, isObject, isTime } from "./bodyRules";
 
 /** `SharePermission` (enterprise edition; documented as "supported in the future"). */
 export interface SharePermission {
@@ -32,17 +32,11 @@ export interface StoredShare {
   saveCnt: number;
 }
 
-/** The latest instant any stored time may hold (9999-12-31T23:59:59.999Z), so every time prints as ISO-8601. */
-export const MAX_TIME_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
 /** Statuses that can be stored (3 "expired" is only ever derived). */
 export const STORED_STATUSES = [0, 1, 2] as const;
 
 /** Share IDs look like KooDrive's 19-digit snowflake IDs; the short URL code is the next number, as in the docs. */
 const FIRST_SHARE_ID = 1689743054514187776n;
-
-export function isTime(v: unknown): v is number {
-  return integerIn(v, 0, MAX_TIME_MS);
-}
 
 export function isCounter(v: unknown): v is number {
   return integerIn(v, 0, Number.MAX_SAFE_INTEGER);
