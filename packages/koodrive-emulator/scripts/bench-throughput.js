@@ -37,6 +37,11 @@ async function main() {
   const seed = await fetch(`${base.origin}/__admin/shares`, { method: "POST", body: JSON.stringify({ ownerId: USER_ID }) }).then((r) => r.json());
   const sharePath = `/koodrive/ose/v1/share/${seed.shareId}`;
   const rss = () => Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${child.pid}/status`, "utf8"))[1]) / 1024;
+  // CPU seconds the emulator process used (utime + stime): PUTs per CPU-second do not depend on how busy the machine is.
+  const cpuSeconds = () => {
+    const fields = fs.readFileSync(`/proc/${child.pid}/stat`, "utf8").split(") ")[1].split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  };
 
   async function scenario(name, authorize) {
     let ok = 0;
@@ -65,14 +70,16 @@ async function main() {
         req.end(body);
       });
     let counter = 0;
+    const cpuBefore = cpuSeconds();
     const started = Date.now();
     await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
       while (Date.now() < deadline) await one(counter++);
     }));
     const elapsed = (Date.now() - started) / 1000;
+    const cpu = cpuSeconds() - cpuBefore;
     latencies.sort((a, b) => a - b);
     const pct = (p) => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))].toFixed(2);
-    console.log(`${name.padEnd(16)} ${(ok / elapsed).toFixed(0).padStart(6)} PUT/s   ok ${ok}, failed ${failed}   latency p50 ${pct(0.5)} ms, p99 ${pct(0.99)} ms   emulator RSS ${rss().toFixed(0)} MiB`);
+    console.log(`${name.padEnd(16)} ${(ok / elapsed).toFixed(0).padStart(6)} PUT/s   ok ${ok}, failed ${failed}   latency p50 ${pct(0.5)} ms, p99 ${pct(0.99)} ms   emulator RSS ${rss().toFixed(0)} MiB   ${(ok / cpu).toFixed(0)} PUT per emulator CPU-second`);
   }
 
   console.log(`koodrive-emulator PUT throughput: ${SECONDS} s per scenario, ${CONCURRENCY} concurrent keep-alive connections, loopback, Node ${process.version}, ${require("node:os").cpus().length} CPUs`);
