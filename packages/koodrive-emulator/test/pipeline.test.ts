@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
@@ -59,6 +60,19 @@ describe("pipeline mode: start and stop", () => {
     const gone = await runCli(["stop", "--pid-file", stale], env);
     expect(gone).toMatchObject({ code: 0, stdout: expect.stringMatching(/not running \(pid 999999999 is gone\)/) });
     expect(fs.existsSync(stale)).toBe(false);
+  });
+
+  it("stop sends SIGKILL when SIGTERM is ignored past --timeout", async () => {
+    // A stand-in that ignores SIGTERM; "koodrive-emulator" in its command line is what stop checks a pid against.
+    const stubborn = spawn(process.execPath, ["-e", "process.on('SIGTERM', () => {}); setInterval(() => {}, 1000); console.log('ready')", "koodrive-emulator"]);
+    await new Promise((r) => stubborn.stdout.once("data", r));
+    const pidFile = path.join(scratch, "stubborn.pid");
+    fs.writeFileSync(pidFile, `${stubborn.pid}\n`);
+    const exited = new Promise((r) => stubborn.once("exit", (_code, signal) => r(signal)));
+    const res = await runCli(["stop", "--pid-file", pidFile, "--timeout", "0.5"], env);
+    expect(res).toMatchObject({ code: 0, stdout: `koodrive-emulator killed (no exit within 0.5 s of SIGTERM) (pid ${stubborn.pid})\n` });
+    expect(await exited).toBe("SIGKILL");
+    expect(fs.existsSync(pidFile)).toBe(false);
   });
 
   it("start on a port in use fails fast with the server's own reason and leaves nothing running", async () => {
