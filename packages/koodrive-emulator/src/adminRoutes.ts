@@ -25,8 +25,16 @@ const clearRequests: Handler = (state) => {
   return noContent;
 };
 const getFaults: Handler = (state) => ok(state.faults.current());
-const setFaults: Handler = (state, body) => checked(() => (state.faults.set(body as FaultConfig), ok(state.faults.current())));
-const mergeFaults: Handler = (state, body) => checked(() => (state.faults.merge(body as FaultConfig), ok(state.faults.current())));
+const setFaults: Handler = (state, body) =>
+  checked(() => {
+    state.faults.set(body as FaultConfig);
+    return ok(state.faults.current());
+  });
+const mergeFaults: Handler = (state, body) =>
+  checked(() => {
+    state.faults.merge(body as FaultConfig);
+    return ok(state.faults.current());
+  });
 const clearFaults: Handler = (state) => {
   state.faults.clear();
   return noContent;
