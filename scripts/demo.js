@@ -64,7 +64,7 @@ function expect(condition, message) {
 }
 
 async function startEmulator() {
-  const child = spawn(process.execPath, [path.join(repoRoot, "dist/emulator/cli.js"), "--port", "0"], {
+  const child = spawn(process.execPath, [path.join(path.dirname(require.resolve("koodrive-emulator/package.json")), "dist/cli.js"), "--port", "0"], {
     env: { ...process.env, KOODRIVE_EMULATOR_TOKEN: TOKEN },
     stdio: ["ignore", "pipe", "inherit"],
   });

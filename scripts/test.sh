@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# npm test: lint and format check, type checks (TypeScript and the JavaScript), build, the jest suites (unit, client,
-# provider, emulator), then the node --test suites serially (each drives the pulumi CLI or npm): the real-engine
-# tests, the examples and the GitHub Actions recipe as users run them, the packed package on the SDK versions users
-# run, and the README snippets. A lint, format or type finding does not stop the tests; every failure fails the run.
+# npm test: lint and format check, type checks (TypeScript and the JavaScript), build (both packages), the jest
+# suites (unit, client, provider, and the koodrive-emulator package), then the node --test suites serially (each
+# drives the pulumi CLI or npm): the real-engine tests, the examples and the GitHub Actions recipe as users run them,
+# the packed package on the SDK versions users run, and the README snippets. A lint, format or type finding does not stop the tests; every failure fails the run.
 # Ends with one summary line over all runners.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -21,7 +21,7 @@ step "type checks (TypeScript, and the JavaScript with checkJs), then build"
 npm run --silent typecheck || static_failed=$((static_failed + 1))
 npm run --silent build || exit 1
 
-step "jest: unit, client, provider and emulator tests"
+step "jest: unit, client, provider tests and the koodrive-emulator package's tests"
 npx jest --ci --json --outputFile="$results/jest.json"
 jest_status=$?
 

@@ -1,8 +1,9 @@
 "use strict";
-// The package as users get it: `npm pack`, installed into a fresh project outside this tree next to the
-// @pulumi/pulumi versions users run, then up, refresh and destroy through the real engine. The provider process
-// resolves `pulumi-koodrive/provider-impl` from that project's node_modules, so this fails if the published files,
-// exports map or dependencies are wrong, or if an SDK release breaks the dynamic provider.
+// Both packages as users get them: `npm pack` of pulumi-koodrive and of koodrive-emulator, installed into a fresh
+// project outside this tree next to the @pulumi/pulumi versions users run, then up, refresh and destroy through the
+// real engine against the installed emulator. The provider process resolves `pulumi-koodrive/provider-impl` from
+// that project's node_modules, so this fails if the published files, exports maps or dependencies are wrong, or if an
+// SDK release breaks the dynamic provider.
 //
 // Versions: the dev dependency on this Node; the newest @pulumi/pulumi on Node 22 (3.249+ requires it; Node comes
 // from the npm registry, scripts/ensure-node22.sh); the peer-dependency floor 3.181.0 on this Node.
@@ -17,6 +18,7 @@ const rootPackage = require("../../package.json");
 
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "koodrive-packed-"));
 let tarball;
+let emulatorTarball;
 before(() => {
   // scripts/test.sh builds first; packing without the prepare script keeps that build (and saves a rebuild per file).
   const packOutput = JSON.parse(
@@ -28,13 +30,23 @@ before(() => {
   )[0];
   tarball = path.join(scratch, packOutput.filename);
   const files = packOutput.files.map((/** @type {{ path: string }} */ f) => f.path);
-  assert.ok(files.includes("dist/resource/providerImpl.js") && files.includes("dist/emulator/cli.js"), "the built provider and emulator are published");
+  assert.ok(files.includes("dist/provider/impl.js"), "the built provider is published");
+  assert.equal(files.some((f) => f.startsWith("dist/emulator/") || f.startsWith("packages/")), false, "the emulator is its own package");
   for (const doc of ["LICENSE", "CHANGELOG.md", "README.md"]) assert.ok(files.includes(doc), `${doc} is published`);
   assert.equal(
     files.some((f) => f.startsWith("src/") || f.startsWith("test/") || f.startsWith("examples/")),
     false,
     "only the built package is published",
   );
+  const emulatorPacked = JSON.parse(
+    execFileSync("npm", ["pack", "--json", "--ignore-scripts", "--pack-destination", scratch], {
+      cwd: path.join(repoRoot, "packages/koodrive-emulator"),
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "inherit"],
+    }),
+  )[0];
+  assert.ok(emulatorPacked.files.some((/** @type {{ path: string }} */ f) => f.path === "dist/cli.js"), "the emulator's CLI is published");
+  emulatorTarball = path.join(scratch, emulatorPacked.filename);
 });
 after(() => fs.rmSync(scratch, { recursive: true, force: true }));
 
@@ -63,7 +75,7 @@ const matrix = [
 const DRIVER = `
 "use strict";
 const { openStack } = require(${JSON.stringify(path.join(repoRoot, "scripts/lib/engine.js"))});
-const { startEmulator } = require("pulumi-koodrive/emulator");
+const { startEmulator } = require("koodrive-emulator");
 (async () => {
   const emulator = await startEmulator({ tokens: ["packed-token-1234"] });
   const share = emulator.seedShare({ ownerId: "42", comment: "before" });
@@ -78,6 +90,8 @@ const { startEmulator } = require("pulumi-koodrive/emulator");
   const afterUp = emulator.getShare(share.shareId).comment;
   emulator.changeShare(share.shareId, { comment: "edited by hand" });
   const refresh = await handle.stack.refresh();
+  // Put the declared settings back first: a share edited by hand since Pulumi wrote it is not restored on purpose.
+  await handle.stack.up();
   const destroy = await handle.stack.destroy();
   const afterDestroy = emulator.getShare(share.shareId).comment;
   await handle.remove();
@@ -95,7 +109,7 @@ for (const row of matrix) {
     const project = fs.mkdtempSync(path.join(scratch, "consumer-"));
     fs.writeFileSync(
       path.join(project, "package.json"),
-      JSON.stringify({ name: "packed-consumer", private: true, dependencies: { "pulumi-koodrive": `file:${tarball}`, "@pulumi/pulumi": row.pulumi } }, null, 2),
+      JSON.stringify({ name: "packed-consumer", private: true, dependencies: { "pulumi-koodrive": `file:${tarball}`, "koodrive-emulator": `file:${emulatorTarball}`, "@pulumi/pulumi": row.pulumi } }, null, 2),
     );
     // This row's node first on PATH: npm, the driver and the dynamic-provider launcher all run on it.
     const env = { ...process.env, PATH: `${binDir}${path.delimiter}${process.env.PATH}` };
@@ -112,13 +126,14 @@ for (const row of matrix) {
     const result = JSON.parse(output.trim().split("\n").pop() ?? "");
     assert.equal(result.node.split(".")[0], `v${row.nodeMajor}`);
     if (row.pulumi !== "latest") assert.equal(result.sdk, row.pulumi);
-    assert.deepEqual(result.up, { create: 2 });
+    assert.deepEqual(result.up, { create: 3 }, "the stack, the settings and their companion originals");
     assert.equal(result.afterUp, "from the packed package");
     assert.equal(result.shortUrl, result.expectedShortUrl);
-    assert.deepEqual(result.refresh, { same: 1, update: 1 }, "refresh saw the comment edited outside Pulumi");
-    assert.deepEqual(result.destroy, { delete: 2 });
+    assert.deepEqual(result.refresh, { same: 2, update: 1 }, "refresh saw the comment edited outside Pulumi");
+    assert.deepEqual(result.destroy, { delete: 3 });
     assert.equal(result.afterDestroy, "before", "destroy restored the original comment");
-    assert.deepEqual(result.requests, ["GET 200", "PUT 200", "GET 200", "PUT 200"]);
+    // up: the originals (GET) and the settings (PUT); refresh: GET; up: PUT; destroy: read back (GET), restore (PUT).
+    assert.deepEqual(result.requests, ["GET 200", "PUT 200", "GET 200", "PUT 200", "GET 200", "PUT 200"]);
     console.log(`packed package: up, refresh and destroy passed with @pulumi/pulumi ${result.sdk} on Node ${result.node}`);
   });
 }

@@ -15,8 +15,9 @@ const USER_ID = "1505084218764547200";
  */
 async function engineFixture({ projectName, auth = "token", edition = "carrier", emulatorOptions = {}, env: extraEnv = {} }) {
   ensureSelfLink();
-  const { startEmulator } = require(`${repoRoot}/dist/emulator`);
-  const emulator = await startEmulator({ tokens: [TOKEN], apps: { [APP_ID]: APP_SECRET }, edition, ...emulatorOptions });
+  const { startEmulator } = require("koodrive-emulator");
+  // The tests compare the exact bodies sent, access codes included (the emulator redacts them by default).
+  const emulator = await startEmulator({ tokens: [TOKEN], apps: { [APP_ID]: APP_SECRET }, logAccessCodes: true, edition, ...emulatorOptions });
   /** Resources the program declares: name → args. */
   const desired = {};
   /** Resource options by resource name (e.g. aliases). */

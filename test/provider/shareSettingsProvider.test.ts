@@ -1,4 +1,4 @@
-import { Emulator } from "../../src/emulator";
+import { Emulator } from "koodrive-emulator";
 import type * as pulumi from "@pulumi/pulumi";
 import { providerShim } from "../../src/provider/shim";
 import { APP_ID, APP_SECRET, AGENT, OTHER_USER_ID, TOKEN, USER_ID, testEmulator } from "../support/fixtures";

@@ -1,5 +1,5 @@
 import { ConnectionSettings } from "../../src/client/connectionSettings";
-import { Emulator, startEmulator } from "../../src/emulator";
+import { Emulator, startEmulator } from "koodrive-emulator";
 
 /** Credentials the test emulator accepts. */
 export const TOKEN = "test-access-token-5f2c9a";
@@ -9,9 +9,9 @@ export const USER_ID = "1505084218764547200";
 export const OTHER_USER_ID = "1505084218764547999";
 export const AGENT = "test-carrier";
 
-/** An emulator that knows the test token and app. */
+/** An emulator that knows the test token and app, logging access codes so tests can compare exact bodies. */
 export function testEmulator(options: Parameters<typeof startEmulator>[0] = {}): Promise<Emulator> {
-  return startEmulator({ tokens: [TOKEN], apps: { [APP_ID]: APP_SECRET }, ...options });
+  return startEmulator({ tokens: [TOKEN], apps: { [APP_ID]: APP_SECRET }, logAccessCodes: true, ...options });
 }
 
 /** Connection settings for `emulator`, token auth unless `app` is set. */

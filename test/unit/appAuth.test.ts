@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { appAuthorization, canonicalQueryString, canonicalRequest, canonicalUri, stringToSign } from "../../src/client/appAuth";
-import { expectedSignature } from "../../src/emulator/requestAuth";
+import { expectedSignature } from "koodrive-emulator";
 
 // Worked test vector from koodrive-api.md §3.2.
 const vector = {

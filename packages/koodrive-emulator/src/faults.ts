@@ -1,3 +1,5 @@
+import { Reply, innerFailure, success, throttled } from "./apiErrors";
+
 /**
  * Faults the emulator can inject into share-API requests (admin requests are never affected). Set them at start
  * (CLI flags or options), or at run time with `PUT /__admin/faults`; counts of "next N" faults go down as they fire.
@@ -95,6 +97,61 @@ function checkedFaults(config: unknown): FaultConfig {
   return config as FaultConfig;
 }
 
+/** What the transport does with a request a fault hit: send a reply, send raw bytes, or drop the connection. */
+export type FaultOutcome =
+  | { kind: "reply"; reply: Reply }
+  | { kind: "raw"; status: number; body: Buffer }
+  | { kind: "drop" };
+
+/** The first half of an answer's JSON: parses as nothing, like a connection cut mid-body. */
+function truncated(body: unknown): Buffer {
+  const payload = Buffer.from(JSON.stringify(body));
+  return payload.subarray(0, Math.floor(payload.length / 2));
+}
+
+/** What a pre-apply truncated answer cuts short: a share answer, as a client would expect one. */
+const SHARE_ANSWER = success({ shareLink: { shareId: "1689743054514187776", shortUrl: "1689743054514187777" } }).body;
+
+/** The answer a pre-apply fault gives instead of the API's (pure: no I/O). */
+export function preApplyOutcome(action: FaultAction): FaultOutcome | undefined {
+  switch (action.kind) {
+    case "none":
+      return undefined;
+    case "reset":
+      return { kind: "drop" };
+    case "malformed":
+      return { kind: "raw", status: 200, body: truncated(SHARE_ANSWER) };
+    case "throttle":
+      return { kind: "reply", reply: throttled(1) };
+    case "status": {
+      const reply = action.status === 429 ? throttled(action.retryAfterSeconds ?? 1) : innerFailure(action.status);
+      if (action.retryAfterSeconds !== undefined) reply.headers = { "Retry-After": String(action.retryAfterSeconds) };
+      return { kind: "reply", reply };
+    }
+  }
+}
+
+/** The answer an after-apply fault gives for an applied write whose real answer was `reply` (pure: no I/O). */
+export function afterApplyOutcome(action: AfterApplyAction, reply: Reply): FaultOutcome {
+  switch (action.kind) {
+    case "dropAfterApply":
+      return { kind: "drop" };
+    case "truncateAfterApply":
+      return { kind: "raw", status: 200, body: truncated(reply.body) };
+    case "failAfterApply":
+      return { kind: "reply", reply: innerFailure() };
+    case "delayAfterApply":
+    case "none":
+      return { kind: "reply", reply };
+  }
+}
+
+/** The log's name for a pre-apply fault. */
+export function faultLabel(action: FaultAction | AfterApplyAction): string | undefined {
+  if (action.kind === "none") return undefined;
+  return action.kind === "status" ? `status ${action.status}` : action.kind;
+}
+
 /** Holds the active faults and decides, per request, which one fires. */
 export class FaultInjector {
   private config: FaultConfig = {};
@@ -141,18 +198,9 @@ export class FaultInjector {
       this.windowCount += 1;
       if (this.windowCount > c.throttleRps) return { kind: "throttle" };
     }
-    if (c.resetNext) {
-      c.resetNext -= 1;
-      return { kind: "reset" };
-    }
-    if (c.malformedNext) {
-      c.malformedNext -= 1;
-      return { kind: "malformed" };
-    }
-    if (c.failNext) {
-      c.failNext -= 1;
-      return { kind: "status", status: c.failStatus ?? 503, retryAfterSeconds: c.retryAfterSeconds };
-    }
+    if (this.consume("resetNext")) return { kind: "reset" };
+    if (this.consume("malformedNext")) return { kind: "malformed" };
+    if (this.consume("failNext")) return { kind: "status", status: c.failStatus ?? 503, retryAfterSeconds: c.retryAfterSeconds };
     if (c.errorRate && this.random() < c.errorRate) {
       return { kind: "status", status: c.errorStatus ?? 500, retryAfterSeconds: c.retryAfterSeconds };
     }
@@ -161,23 +209,18 @@ export class FaultInjector {
 
   /** Picks the after-apply fault for a write that was just applied, consuming its "next N" count. */
   afterApply(): AfterApplyAction {
-    const c = this.config;
-    if (c.dropAfterApplyNext) {
-      c.dropAfterApplyNext -= 1;
-      return { kind: "dropAfterApply" };
-    }
-    if (c.truncateAfterApplyNext) {
-      c.truncateAfterApplyNext -= 1;
-      return { kind: "truncateAfterApply" };
-    }
-    if (c.failAfterApplyNext) {
-      c.failAfterApplyNext -= 1;
-      return { kind: "failAfterApply" };
-    }
-    if (c.delayAfterApplyNext) {
-      c.delayAfterApplyNext -= 1;
-      return { kind: "delayAfterApply", delayMs: c.afterApplyDelayMs ?? DEFAULT_AFTER_APPLY_DELAY_MS };
-    }
+    if (this.consume("dropAfterApplyNext")) return { kind: "dropAfterApply" };
+    if (this.consume("truncateAfterApplyNext")) return { kind: "truncateAfterApply" };
+    if (this.consume("failAfterApplyNext")) return { kind: "failAfterApply" };
+    if (this.consume("delayAfterApplyNext")) return { kind: "delayAfterApply", delayMs: this.config.afterApplyDelayMs ?? DEFAULT_AFTER_APPLY_DELAY_MS };
     return { kind: "none" };
+  }
+
+  /** Takes one from a "next N" count; false when it is zero or unset. */
+  private consume(key: "resetNext" | "malformedNext" | "failNext" | "dropAfterApplyNext" | "truncateAfterApplyNext" | "failAfterApplyNext" | "delayAfterApplyNext"): boolean {
+    const left = this.config[key];
+    if (!left) return false;
+    this.config[key] = left - 1;
+    return true;
   }
 }

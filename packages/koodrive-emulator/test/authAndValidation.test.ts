@@ -1,6 +1,6 @@
-import { Emulator } from "../../src/emulator";
-import { APP_ID, APP_SECRET, OTHER_USER_ID, TOKEN, USER_ID, testEmulator } from "../support/fixtures";
-import { appHeaders, raw, tokenHeaders, xDate } from "../support/rawHttp";
+import { Emulator } from "../src";
+import { APP_ID, APP_SECRET, OTHER_USER_ID, TOKEN, USER_ID, testEmulator } from "./support/fixtures";
+import { appHeaders, raw, tokenHeaders, xDate } from "./support/rawHttp";
 
 let emulator: Emulator;
 let shareId: string;
@@ -184,6 +184,8 @@ describe("create, list and cancel", () => {
     ["no containerId", { containerId: undefined }, /containerId/],
     ["validDays 0", { validDays: 0 }, /1 to 365/],
     ["expireTime in another format", { expireTime: "27/05/2025" }, /expireTime/],
+    ["expireTime before 1970 (could not be stored)", { expireTime: "1969-12-31T00:00:00Z" }, /expireTime must be yyyy-MM-dd HH:mm:ss between 1970 and 9999/],
+    ["expireTime on a day that does not exist", { expireTime: "2030-02-30 00:00:00" }, /expireTime/],
     ["extractCode of 7 characters", { extractCode: "abcdefg" }, /extractCode/],
   ])("create with %s → 400 / 13000102, nothing created", async (_name, change, msg) => {
     const res = await create({ ...valid, ...change });
@@ -203,7 +205,7 @@ describe("create, list and cancel", () => {
     expect(detail.json.shareLink.displayName).toBe("a and more files");
   });
 
-  it.each(["pageSize=0", "pageSize=101", "pageSize=abc", "pageCursor=xyz", "sortDirection=3", "sortType=1"])("list with %s → 400 / 13000102", async (query) => {
+  it.each(["pageSize=0", "pageSize=101", "pageSize=abc", "pageCursor=xyz", "pageCursor=3", "sortDirection=3", "sortType=1"])("list with %s → 400 / 13000102", async (query) => {
     const res = await raw(emulator.url, "GET", `${SHARE}?${query}`, tokenHeaders(TOKEN, USER_ID));
     expect(res.status).toBe(400);
     expect(res.json.code).toBe(13000102);
@@ -213,12 +215,13 @@ describe("create, list and cancel", () => {
     emulator.seedShare({ ownerId: OTHER_USER_ID });
     for (let i = 0; i < 3; i++) await create({ ...valid, fileIds: [`n${i}`] });
     const page1 = await raw(emulator.url, "GET", `${SHARE}?pageSize=3`, tokenHeaders(TOKEN, USER_ID));
-    expect(page1.json.nextCursor).toBe("3");
-    const page2 = await raw(emulator.url, "GET", `${SHARE}?pageSize=3&pageCursor=3`, tokenHeaders(TOKEN, USER_ID));
+    expect(typeof page1.json.nextCursor).toBe("string");
+    const page2 = await raw(emulator.url, "GET", `${SHARE}?pageSize=3&pageCursor=${encodeURIComponent(page1.json.nextCursor)}`, tokenHeaders(TOKEN, USER_ID));
     expect(page2.json.nextCursor).toBeUndefined();
     const all = [...page1.json.shareLinks, ...page2.json.shareLinks];
     expect(all).toHaveLength(4);
-    expect(all.every((s: { ownerId: string }) => s.ownerId === USER_ID)).toBe(true);
+    expect(all.every((s: { ownerId?: string }) => s.ownerId === undefined)).toBe(true); // list items carry no ownerId
+    expect(all.map((s: { shareId: string }) => emulator.getShare(s.shareId)!.ownerId)).toEqual([USER_ID, USER_ID, USER_ID, USER_ID]);
     expect(all.map((s: { shareTime: string }) => s.shareTime)).toEqual([...all.map((s: { shareTime: string }) => s.shareTime)].sort().reverse());
   });
 

@@ -1,5 +1,6 @@
 import { createHash, createHmac, timingSafeEqual } from "node:crypto";
-import { ErrorCodes, ErrorReply, apiError, invalidParameter } from "./apiErrors";
+import { ErrorCodes, Reply, apiError, invalidParameter } from "./apiErrors";
+import { isNumericId } from "./bodyRules";
 
 /**
  * Authentication as the carrier-edition docs state it, implemented independently of the client
@@ -18,7 +19,7 @@ export interface AuthConfig {
   tokenLastUse: Map<string, number>;
   /** Tolerated clock skew for an `X-Date` in the future. */
   clockSkewMs: number;
-  /** Carrier edition requires `X-Hw-Agentname`. */
+  /** Carrier edition requires `X-Hw-Agentname`; the enterprise edition has no such header. */
   requireAgentName: boolean;
 }
 
@@ -59,12 +60,21 @@ function encodeSegment(s: string): string {
   return out;
 }
 
+/** The transport refuses malformed percent-encodings first; should one get here, it is signed as sent. */
+function decoded(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
 function canonicalPath(path: string): string {
   const stack: string[] = [];
   path.split("/").forEach((seg) => {
     if (seg === "" || seg === ".") return;
     if (seg === "..") stack.pop();
-    else stack.push(encodeSegment(decodeURIComponent(seg)));
+    else stack.push(encodeSegment(decoded(seg)));
   });
   const joined = "/" + stack.join("/");
   return joined.endsWith("/") ? joined : joined + "/";
@@ -74,8 +84,8 @@ function canonicalQuery(rawQuery: string): string {
   if (rawQuery === "") return "";
   const pairs = rawQuery.split("&").filter(Boolean).map((p) => {
     const i = p.indexOf("=");
-    const name = decodeURIComponent((i < 0 ? p : p.slice(0, i)).replace(/\+/g, " "));
-    const value = i < 0 ? "" : decodeURIComponent(p.slice(i + 1).replace(/\+/g, " "));
+    const name = decoded((i < 0 ? p : p.slice(0, i)).replace(/\+/g, " "));
+    const value = i < 0 ? "" : decoded(p.slice(i + 1).replace(/\+/g, " "));
     return [name, value] as [string, string];
   });
   // Sorted by the unencoded name, as Huawei's API gateway signer does ("%" would otherwise sort before digits).
@@ -93,17 +103,17 @@ export function expectedSignature(req: AuthRequest, signedHeaders: string[], app
 }
 
 /** The result of authenticating: the acting user and the scheme, or the error to answer with. */
-export type AuthOutcome = { ok: true; userId: string; scheme: "token" | "app" } | { ok: false; reply: ErrorReply };
+export type AuthOutcome = { ok: true; userId: string; scheme: "token" | "app" } | { ok: false; reply: Reply };
 
 /** Checks identity headers and credentials in the order the gateway would. */
 export function authenticate(req: AuthRequest, config: AuthConfig, nowMs: number): AuthOutcome {
-  const fail = (reply: ErrorReply): AuthOutcome => ({ ok: false, reply });
+  const fail = (reply: Reply): AuthOutcome => ({ ok: false, reply });
   if (config.requireAgentName && !header(req, "x-hw-agentname")?.trim()) return fail(invalidParameter("header X-Hw-Agentname is required"));
   const traceId = header(req, "x-traceid");
   if (traceId !== undefined && traceId.length !== 58) return fail(invalidParameter("header X-Traceid must be 58 characters"));
   const userId = header(req, "x-user-id")?.trim();
   if (!userId) return fail(invalidParameter("header X-User-Id is required"));
-  if (!/^\d{1,32}$/.test(userId)) return fail(invalidParameter("header X-User-Id must be a numeric KooDrive user ID"));
+  if (!isNumericId(userId)) return fail(invalidParameter("header X-User-Id must be a numeric KooDrive user ID"));
   const xDate = header(req, "x-date");
   if (!xDate) return fail(invalidParameter("header X-Date is required"));
   const signedAt = parseXDate(xDate);

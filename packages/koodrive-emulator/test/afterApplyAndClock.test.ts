@@ -1,6 +1,6 @@
-import { Emulator } from "../../src/emulator";
-import { TOKEN, USER_ID, testEmulator } from "../support/fixtures";
-import { raw, tokenHeaders, xDate } from "../support/rawHttp";
+import { Emulator } from "../src";
+import { TOKEN, USER_ID, testEmulator } from "./support/fixtures";
+import { raw, tokenHeaders, xDate } from "./support/rawHttp";
 
 const SHARE = "/koodrive/ose/v1/share";
 const DAY_MS = 86_400_000;

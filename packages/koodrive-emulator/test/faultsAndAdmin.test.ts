@@ -1,11 +1,9 @@
-import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import readline from "node:readline";
-import { Emulator } from "../../src/emulator";
-import { TOKEN, USER_ID, testEmulator } from "../support/fixtures";
-import { raw, tokenHeaders, xDate } from "../support/rawHttp";
+import { Emulator } from "../src";
+import { TOKEN, USER_ID, testEmulator } from "./support/fixtures";
+import { raw, tokenHeaders, xDate } from "./support/rawHttp";
 
 const SHARE = "/koodrive/ose/v1/share";
 let emulator: Emulator;
@@ -135,47 +133,5 @@ describe("persistence", () => {
     } finally {
       await second.close();
     }
-  });
-});
-
-describe("koodrive-emulator CLI", () => {
-  const cli = path.join(__dirname, "../../dist/emulator/cli.js");
-
-  it("documents every flag in --help", async () => {
-    const out = await new Promise<string>((resolve) => {
-      const p = spawn(process.execPath, [cli, "--help"]);
-      let text = "";
-      p.stdout.on("data", (c) => (text += c));
-      p.on("close", () => resolve(text));
-    });
-    const source = fs.readFileSync(path.join(__dirname, "../../src/emulator/cli.ts"), "utf8");
-    const flags = [...source.matchAll(/"([a-z-]+)": \{ type:|^\s+([a-z]+): \{ type:/gm)].map((m) => m[1] ?? m[2]);
-    const numeric = [...source.matchAll(/"([a-z-]+)": "[a-zA-Z]+"/g)].map((m) => m[1]);
-    for (const flag of [...flags, ...numeric, "port", "host", "token", "state", "edition", "help"]) expect(out).toContain(`--${flag}`);
-  });
-
-  it("prints the base URL first, serves requests and stops cleanly on SIGTERM", async () => {
-    const p = spawn(process.execPath, [cli, "--port", "0", "--token", TOKEN, "--fail-next", "1", "--fail-status", "500"]);
-    const firstLine = await new Promise<string>((resolve) => readline.createInterface({ input: p.stdout }).once("line", resolve));
-    const url = /(http:\/\/127\.0\.0\.1:\d+)/.exec(firstLine)![1]!;
-    const share = await raw(url, "POST", "/__admin/shares", {}, JSON.stringify({ ownerId: USER_ID }));
-    expect((await raw(url, "GET", `${SHARE}/${share.json.shareId}`, tokenHeaders(TOKEN, USER_ID))).status).toBe(500);
-    expect((await raw(url, "GET", `${SHARE}/${share.json.shareId}`, tokenHeaders(TOKEN, USER_ID))).status).toBe(200);
-    const code = await new Promise<number | null>((resolve) => {
-      p.on("exit", (c) => resolve(c));
-      p.kill("SIGTERM");
-    });
-    expect(code).toBe(0);
-  });
-
-  it.each([[["--port", "abc", "--token", "t"], /--port must be a number/], [[], /at least one credential/], [["--bogus"], /Unknown option/], [["--token", "t", "--error-rate", "3"], /errorRate/]])("rejects %j with exit code 2", async (args, msg) => {
-    const { code, stderr } = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
-      const p = spawn(process.execPath, [cli, ...args], { env: { PATH: process.env.PATH } });
-      let err = "";
-      p.stderr.on("data", (c) => (err += c));
-      p.on("exit", (c) => resolve({ code: c, stderr: err }));
-    });
-    expect(code).toBe(2);
-    expect(stderr).toMatch(msg);
   });
 });

@@ -1,0 +1,163 @@
+/**
+ * The rules of KooDrive's share APIs as the API reference states them, each written once: identifiers, the access
+ * code, lengths, validity, request bodies per edition. Every function returns the first broken rule as text (never
+ * echoing the value) or undefined.
+ */
+
+/** `carrier` (the seed document's edition) or `enterprise`; see koodrive-api.md §9. */
+export type Edition = "carrier" | "enterprise";
+
+export const DAY_MS = 24 * 60 * 60 * 1000;
+/** KooDrive's longest validity period. */
+export const MAX_VALID_DAYS = 365;
+/** Batch limit of create (`fileIds`) and cancel (`shareIds`), and the largest list page. */
+export const MAX_BATCH = 100;
+
+const ACCESS_CODE = /^[0-9a-zA-Z]{8}$/;
+const NUMERIC_ID = /^\d{1,32}$/;
+
+export const ACCESS_CODE_RULE = "extractCode must be 8 characters from [0-9a-zA-Z]";
+export const COMMENT_RULE = "comment must be a string of fewer than 512 characters";
+
+export function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+export function integerIn(v: unknown, min: number, max: number): v is number {
+  return typeof v === "number" && Number.isInteger(v) && v >= min && v <= max;
+}
+
+/** KooDrive's share and user IDs are numeric strings (19-digit snowflakes in practice). */
+export function isNumericId(v: unknown): v is string {
+  return typeof v === "string" && NUMERIC_ID.test(v);
+}
+
+export function isAccessCode(v: unknown): v is string {
+  return typeof v === "string" && ACCESS_CODE.test(v);
+}
+
+/** Lengths count UTF-16 code units, as KooDrive's Java servers do. */
+export function isComment(v: unknown): v is string {
+  return typeof v === "string" && v.length < 512;
+}
+
+/** The latest instant any stored time may hold (9999-12-31T23:59:59.999Z), so every time prints as ISO-8601. */
+export const MAX_TIME_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+
+/** Epoch milliseconds from 1970 to year 9999: what a stored time may be. */
+export function isTime(v: unknown): v is number {
+  return integerIn(v, 0, MAX_TIME_MS);
+}
+
+/** Validity in days → epoch ms of expiry; 0 → no validity period. */
+export function expiryFromValidDays(validDays: number, nowMs: number): number | undefined {
+  return validDays > 0 ? nowMs + validDays * DAY_MS : undefined;
+}
+
+/** `yyyy-MM-dd HH:mm:ss` (documented for create, taken as UTC) or ISO-8601; epoch ms or undefined. */
+export function parseExpireTime(value: string): number | undefined {
+  const plain = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})$/.exec(value);
+  if (plain) {
+    const [y, mo, d, h, mi, s] = plain.slice(1).map(Number) as [number, number, number, number, number, number];
+    const t = Date.UTC(y, mo - 1, d, h, mi, s);
+    return new Date(t).toISOString().slice(0, 19) === `${plain[1]}-${plain[2]}-${plain[3]}T${plain[4]}:${plain[5]}:${plain[6]}` ? t : undefined;
+  }
+  if (/^\d{4}-\d{2}-\d{2}T/.test(value)) {
+    const t = Date.parse(value);
+    return Number.isNaN(t) ? undefined : t;
+  }
+  return undefined;
+}
+
+function optionalFieldsRule(body: Record<string, unknown>): string | undefined {
+  if (body.extractCode !== undefined && !isAccessCode(body.extractCode)) return ACCESS_CODE_RULE;
+  if (body.comment !== undefined && !isComment(body.comment)) return COMMENT_RULE;
+  return undefined;
+}
+
+/** `PUT /share/{id}`: validDays mandatory 0–365; extractCode, comment optional; expireTime tolerated. */
+export function updateShareRule(body: unknown): string | undefined {
+  if (!isObject(body)) return "the body must be a JSON object";
+  if (body.validDays === undefined) return "validDays is mandatory";
+  if (!integerIn(body.validDays, 0, MAX_VALID_DAYS)) return "validDays must be an integer from 0 to 365";
+  if (body.expireTime !== undefined && typeof body.expireTime !== "string") return "expireTime must be a string";
+  return optionalFieldsRule(body);
+}
+
+/** Scopes each edition's create API accepts. */
+export const SCOPES: Record<Edition, readonly number[]> = { carrier: [1, 3], enterprise: [1, 2, 3] };
+const SCOPE_RULE: Record<Edition, string> = {
+  carrier: "scope must be 1 (external link) or 3 (specified enterprise users)",
+  enterprise: "scope must be 1 (anyone with the link), 2 (enterprise users) or 3 (specified enterprise users)",
+};
+
+/** The scope as a number (the docs' own example sends "1"), or undefined when it is not one this edition has. */
+export function scopeOf(value: unknown, edition: Edition): number | undefined {
+  const scope = typeof value === "string" && /^\d$/.test(value) ? Number(value) : value;
+  return typeof scope === "number" && SCOPES[edition].includes(scope) ? scope : undefined;
+}
+
+/** `SharePermission`: any of preview, edit, download, each a boolean. */
+export function isPermission(v: unknown): v is { preview?: boolean; edit?: boolean; download?: boolean } {
+  return isObject(v) && Object.entries(v).every(([k, x]) => ["preview", "edit", "download"].includes(k) && typeof x === "boolean");
+}
+
+/** `POST /share`: scope per edition, fileIds 1–100, containerId, validDays 1–365, optional expireTime. */
+export function createShareRule(body: unknown, edition: Edition): string | undefined {
+  if (!isObject(body)) return "the body must be a JSON object";
+  if (scopeOf(body.scope, edition) === undefined) return SCOPE_RULE[edition];
+  if (!Array.isArray(body.fileIds) || body.fileIds.length < 1 || body.fileIds.length > MAX_BATCH) return "fileIds must list 1 to 100 file IDs";
+  if (body.fileIds.some((id) => typeof id !== "string" || id === "")) return "fileIds must be non-empty strings";
+  if (typeof body.containerId !== "string" || body.containerId === "") return "containerId is mandatory";
+  if (body.validDays === undefined) return "validDays is mandatory";
+  if (!integerIn(body.validDays, 1, MAX_VALID_DAYS)) return "validDays must be an integer from 1 to 365";
+  if (body.expireTime !== undefined && (typeof body.expireTime !== "string" || !isTime(parseExpireTime(body.expireTime)))) {
+    return "expireTime must be yyyy-MM-dd HH:mm:ss between 1970 and 9999";
+  }
+  if (edition === "enterprise" && body.permission !== undefined && !isPermission(body.permission)) return "permission must be an object of booleans preview, edit, download";
+  return optionalFieldsRule(body);
+}
+
+/** `POST /share/cancel`: carrier 1–100 ids (mandatory); enterprise optional, at most 100. */
+export function cancelSharesRule(body: unknown, edition: Edition): string | undefined {
+  if (!isObject(body)) return "the body must be a JSON object";
+  if (body.shareIds === undefined && edition === "enterprise") return undefined;
+  const min = edition === "carrier" ? 1 : 0;
+  if (!Array.isArray(body.shareIds) || body.shareIds.length < min || body.shareIds.length > MAX_BATCH) {
+    return edition === "carrier" ? "shareIds must list 1 to 100 share IDs" : "shareIds must list at most 100 share IDs";
+  }
+  if (body.shareIds.some((id) => typeof id !== "string")) return "shareIds must be strings";
+  return undefined;
+}
+
+const CURSOR_PREFIX = "kdc1:";
+
+/** An opaque list cursor for a position in the caller's list. */
+export function encodeCursor(offset: number): string {
+  return Buffer.from(`${CURSOR_PREFIX}${offset}`, "utf8").toString("base64url");
+}
+
+/** The position a cursor this emulator issued stands for, or undefined. */
+export function decodeCursor(cursor: string): number | undefined {
+  if (cursor === "0") return 0; // the documented default
+  const text = Buffer.from(cursor, "base64url").toString("utf8");
+  if (!text.startsWith(CURSOR_PREFIX) || encodeCursor(Number(text.slice(CURSOR_PREFIX.length))) !== cursor) return undefined;
+  const offset = Number(text.slice(CURSOR_PREFIX.length));
+  return Number.isSafeInteger(offset) && offset >= 0 ? offset : undefined;
+}
+
+/** `GET /share` query: pageSize 1–100, sortType 4, sortDirection 1|2, pageCursor one we issued, displayName. */
+export function listQueryRule(query: URLSearchParams): string | undefined {
+  const pageSize = query.get("pageSize");
+  if (pageSize !== null && !/^\d{1,3}$/.test(pageSize)) return "pageSize must be an integer from 1 to 100";
+  if (pageSize !== null && (Number(pageSize) < 1 || Number(pageSize) > MAX_BATCH)) return "pageSize must be an integer from 1 to 100";
+  const cursor = query.get("pageCursor");
+  if (cursor !== null && decodeCursor(cursor) === undefined) return "pageCursor must be a cursor returned as nextCursor";
+  const sortType = query.get("sortType");
+  if (sortType !== null && sortType !== "4") return "sortType must be 4 (share time)";
+  const direction = query.get("sortDirection");
+  if (direction !== null && direction !== "1" && direction !== "2") return "sortDirection must be 1 (ascending) or 2 (descending)";
+  const displayName = query.get("displayName");
+  if (displayName !== null && displayName.length > 250) return "displayName must be at most 250 characters";
+  return undefined;
+}

@@ -1,0 +1,205 @@
+#!/usr/bin/env node
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { HELP, STOP_FLAGS, UsageError, parseServerArgs, secondsFlag, splitStartArgs } from "./cliArgs";
+import { LoggedRequest } from "./requestLog";
+import { startEmulator } from "./server";
+
+const LISTENING = "KooDrive emulator listening on";
+
+function say(stream: NodeJS.WriteStream, line: string): void {
+  stream.write(`${line}\n`);
+}
+
+/** Writes `text` to `file` so a reader never sees it half-written. */
+function writeAtomically(file: string, text: string): void {
+  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
+  fs.writeFileSync(tmp, text);
+  fs.renameSync(tmp, file);
+}
+
+/** Counts what the summary line reports. */
+class RequestTally {
+  private total = 0;
+  private readonly byStatus = new Map<number, number>();
+  private readonly faults = new Map<string, number>();
+
+  add(entry: LoggedRequest): void {
+    this.total += 1;
+    this.byStatus.set(entry.status, (this.byStatus.get(entry.status) ?? 0) + 1);
+    if (entry.fault) this.faults.set(entry.fault, (this.faults.get(entry.fault) ?? 0) + 1);
+  }
+
+  summary(): string {
+    const list = (m: Map<string | number, number>) => ([...m].sort().map(([k, n]) => `${k}: ${n}`).join(", ") || "none");
+    return `koodrive-emulator stopped: ${this.total} requests (by status: ${list(this.byStatus)}); faults fired: ${list(this.faults)}`;
+  }
+}
+
+/** `koodrive-emulator [flags]`: serve until SIGINT/SIGTERM. */
+async function foreground(args: string[]): Promise<void> {
+  const command = parseServerArgs(args, process.env);
+  const tally = new RequestTally();
+  const emulator = await startEmulator({
+    ...command.options,
+    onRequest: (entry) => {
+      tally.add(entry);
+      if (command.logRequests) say(process.stdout, `${entry.time} ${entry.method} ${entry.path} ${entry.status} ${entry.ms ?? 0}ms${entry.fault ? ` fault=${entry.fault}` : ""}${entry.applied ? " applied" : ""}`);
+    },
+  }).catch((e: Error) => {
+    say(process.stderr, `koodrive-emulator: cannot start: ${e.message}`);
+    process.exit(1);
+  });
+  const stop = () => {
+    void emulator.close().then(() => {
+      say(process.stdout, tally.summary());
+      process.exit(0);
+    });
+  };
+  // Handlers first: whoever reads the URL may signal at once.
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+  if (command.readyFile) writeAtomically(command.readyFile, `${emulator.url}\n`);
+  say(process.stdout, `${LISTENING} ${emulator.url}`);
+}
+
+/** True when `pid` is a running koodrive-emulator (on Linux, checked by its command line, so a reused pid is not). */
+function isEmulatorProcess(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
+  try {
+    const cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8");
+    return cmdline.includes("koodrive-emulator") || cmdline.includes(path.basename(__filename));
+  } catch {
+    return true; // no /proc (macOS): trust the pid
+  }
+}
+
+function readPid(pidFile: string): number | undefined {
+  let text: string;
+  try {
+    text = fs.readFileSync(pidFile, "utf8").trim();
+  } catch {
+    return undefined;
+  }
+  return /^\d+$/.test(text) ? Number(text) : undefined;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** `start`: a detached server; prints its URL once it listens, or fails with the reason and leaves nothing running. */
+async function start(args: string[]): Promise<number> {
+  const { own, server } = splitStartArgs(args);
+  const pidFile = own["pid-file"];
+  if (!pidFile) throw new UsageError("start needs --pid-file F");
+  if (server.some((a) => a === "--ready-file" || a.startsWith("--ready-file="))) throw new UsageError("start prints the URL itself; --ready-file is for the foreground mode");
+  const readyTimeoutMs = secondsFlag("ready-timeout", own["ready-timeout"], 30);
+  parseServerArgs(server, process.env); // a bad flag fails here, before anything starts
+  const runningPid = readPid(pidFile);
+  if (runningPid !== undefined && isEmulatorProcess(runningPid)) {
+    say(process.stderr, `koodrive-emulator start: already running with pid ${runningPid} (pid file ${pidFile})`);
+    return 1;
+  }
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "koodrive-emulator-"));
+  const readyFile = path.join(scratch, "ready");
+  const logFile = own["log-file"] ?? path.join(scratch, "log");
+  const log = fs.openSync(logFile, "a");
+  const child = spawn(process.execPath, [__filename, ...server, "--ready-file", readyFile], { detached: true, stdio: ["ignore", log, log], env: process.env });
+  fs.closeSync(log);
+  let exit: string | undefined;
+  child.once("exit", (code, signal) => (exit = signal ? `signal ${signal}` : `code ${code}`));
+  child.once("error", (e) => (exit = e.message));
+  child.unref();
+  const startupLog = () => {
+    try {
+      return fs.readFileSync(logFile, "utf8").split("\n").filter(Boolean).slice(-20).join("\n");
+    } catch {
+      return "";
+    }
+  };
+  const deadline = Date.now() + readyTimeoutMs;
+  try {
+    while (Date.now() < deadline && exit === undefined) {
+      if (fs.existsSync(readyFile)) {
+        const url = fs.readFileSync(readyFile, "utf8").trim();
+        try {
+          writeAtomically(pidFile, `${child.pid}\n`);
+        } catch (e) {
+          child.kill("SIGKILL");
+          say(process.stderr, `koodrive-emulator start: cannot write the pid file (${(e as Error).message}); stopped the server`);
+          return 1;
+        }
+        say(process.stdout, url);
+        return 0;
+      }
+      await sleep(50);
+    }
+    if (exit === undefined) {
+      child.kill("SIGKILL");
+      say(process.stderr, `koodrive-emulator start: the server did not listen within ${readyTimeoutMs / 1000} s; stopped it\n${startupLog()}`);
+    } else {
+      say(process.stderr, `koodrive-emulator start: the server exited (${exit}) before listening:\n${startupLog()}`);
+    }
+    return 1;
+  } finally {
+    fs.rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+/** `stop`: SIGTERM, SIGKILL after the timeout, remove the pid file. */
+async function stop(args: string[]): Promise<number> {
+  let values: Record<string, string | undefined>;
+  try {
+    values = parseArgs({ args, options: STOP_FLAGS, strict: true }).values;
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  const pidFile = values["pid-file"];
+  if (!pidFile) throw new UsageError("stop needs --pid-file F");
+  const timeoutMs = secondsFlag("timeout", values.timeout, 10);
+  const pid = readPid(pidFile);
+  if (pid === undefined || !isEmulatorProcess(pid)) {
+    fs.rmSync(pidFile, { force: true });
+    say(process.stdout, `koodrive-emulator stop: not running (${pid === undefined ? `no pid in ${pidFile}` : `pid ${pid} is gone`})`);
+    return 0;
+  }
+  process.kill(pid, "SIGTERM");
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline && isEmulatorProcess(pid)) await sleep(50);
+  let how = "stopped";
+  if (isEmulatorProcess(pid)) {
+    process.kill(pid, "SIGKILL");
+    how = `killed (no exit within ${timeoutMs / 1000} s of SIGTERM)`;
+    for (let i = 0; i < 40 && isEmulatorProcess(pid); i++) await sleep(50);
+  }
+  fs.rmSync(pidFile, { force: true });
+  say(process.stdout, `koodrive-emulator ${how} (pid ${pid})`);
+  return 0;
+}
+
+async function main(argv: string[]): Promise<void> {
+  if (argv.includes("--help") || argv.includes("-h")) {
+    say(process.stdout, HELP);
+    return;
+  }
+  try {
+    if (argv[0] === "start") process.exitCode = await start(argv.slice(1));
+    else if (argv[0] === "stop") process.exitCode = await stop(argv.slice(1));
+    else await foreground(argv);
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    say(process.stderr, `koodrive-emulator: ${e.message}\nRun koodrive-emulator --help for usage.`);
+    process.exit(2);
+  }
+}
+
+main(process.argv.slice(2)).catch((e: Error) => {
+  say(process.stderr, `koodrive-emulator: ${e.message}`);
+  process.exit(1);
+});

@@ -1,0 +1,192 @@
+import { parseArgs } from "node:util";
+import { clockOffsetProblem, parseDuration } from "./clock";
+import { FaultConfig, faultConfigProblem } from "./faults";
+import { EmulatorOptions } from "./server";
+
+export const HELP = `koodrive-emulator: a local KooDrive share API (carrier or enterprise edition) for tests, demos and CI.
+
+Usage
+  koodrive-emulator [server options]                 run in the foreground (stop with SIGINT/SIGTERM)
+  koodrive-emulator start [server options] --pid-file F [--log-file L] [--ready-timeout SECONDS]
+                                                     start in the background; print the base URL; exit 0 once it
+                                                     listens (non-zero with the reason if it cannot start)
+  koodrive-emulator stop --pid-file F [--timeout SECONDS]
+                                                     SIGTERM, SIGKILL after --timeout (default 10); exit 0 also
+                                                     when it was not running
+  koodrive-emulator --help
+
+Server
+  --port N                 port to listen on; 0 picks a free port (default 0)
+  --host ADDR              interface to bind (default 127.0.0.1); any other than loopback needs --admin-token
+  --state FILE             keep shares in FILE (written atomically, mode 0600) so they survive restarts; a file
+                           that breaks a rule is refused at start, naming the file and the entry
+  --edition NAME           carrier (default) or enterprise
+  --clock-skew-seconds N   accept an X-Date up to N seconds ahead of the emulator's clock (default 0)
+  --request-log-limit N    request-log entries kept (default 10000)
+  --request-log-max-bytes N  request-log size kept, in bytes (default 16777216)
+  --log-access-codes       keep access codes (extractCode) in logged bodies; default: redacted
+  --ready-file F           once listening, write the base URL to F (atomically)
+  --log-requests           print one line per request: method, path, status, ms, fault (no secrets)
+
+Credentials (at least one). Prefer the environment: command-line values show in ps.
+  --token T                accept access token T (repeatable); env KOODRIVE_EMULATOR_TOKEN
+  --app-id ID              accept HMAC-SHA256 app auth for app ID ...; env KOODRIVE_EMULATOR_APP_ID
+  --app-secret S           ... signed with app secret S; env KOODRIVE_EMULATOR_APP_SECRET
+  --token-ttl-seconds N    sliding token lifetime (KooDrive: 1200); default: tokens never expire
+  --admin-token T          require "Authorization: Bearer T" on /__admin/*; required with a non-loopback --host;
+                           env KOODRIVE_EMULATOR_ADMIN_TOKEN
+
+Faults before the API (change at run time with PUT/PATCH/DELETE /__admin/faults)
+  --latency-ms N           add N ms before every answer
+  --error-rate P           fail a fraction P (0-1) of requests with --error-status (default 500)
+  --error-status S
+  --fail-next N            fail the next N requests with --fail-status (default 503)
+  --fail-status S
+  --retry-after N          send Retry-After: N with 429/503 failures
+  --reset-next N           reset the connection of the next N requests
+  --malformed-next N       answer the next N requests with a truncated JSON body
+  --throttle-rps N         answer 429 (APIGW.0308, Retry-After: 1) above N requests per second
+
+Faults after the change is applied: the next N successful writes (PUT/POST on the share API) change the state, then
+  --drop-after-apply-next N      the connection is destroyed without an answer
+  --truncate-after-apply-next N  the answer is 200 with the body cut short
+  --fail-after-apply-next N      the answer is 500 (13000201)
+  --delay-after-apply-next N     the answer comes only after --after-apply-delay-ms (default 35000)
+  --after-apply-delay-ms MS
+  GET requests never consume them, so a client can read back what landed.
+
+Clock
+  --clock-offset D         run the emulator's clock D ahead (30d, 12h, 90m, 15s, or milliseconds; negative: behind).
+                           Move it at run time with POST /__admin/clock {"advanceMs":n} or {"offsetMs":n}.
+
+In the foreground the first stdout line is "KooDrive emulator listening on <base URL>"; on SIGINT/SIGTERM it prints a
+one-line summary (requests by status, faults fired) and exits 0.
+Admin API (never faulted or logged): GET /__admin/health, GET|DELETE /__admin/requests,
+GET|PUT|PATCH|DELETE /__admin/faults, GET|POST /__admin/clock, POST /__admin/shares,
+GET|PATCH|DELETE /__admin/shares/{id}, POST /__admin/tokens/expire.`;
+
+/** Fault flags and the fault key each sets. */
+export const FAULT_FLAGS: Record<string, keyof FaultConfig> = {
+  "latency-ms": "latencyMs", "error-rate": "errorRate", "error-status": "errorStatus", "fail-next": "failNext",
+  "fail-status": "failStatus", "retry-after": "retryAfterSeconds", "reset-next": "resetNext",
+  "malformed-next": "malformedNext", "throttle-rps": "throttleRps", "drop-after-apply-next": "dropAfterApplyNext",
+  "truncate-after-apply-next": "truncateAfterApplyNext", "delay-after-apply-next": "delayAfterApplyNext",
+  "after-apply-delay-ms": "afterApplyDelayMs", "fail-after-apply-next": "failAfterApplyNext",
+};
+
+/** Every server option the command line accepts (foreground, and `start` passes them through). */
+export const SERVER_FLAGS = {
+  port: { type: "string" }, host: { type: "string" }, state: { type: "string" }, edition: { type: "string" },
+  "clock-skew-seconds": { type: "string" }, "clock-offset": { type: "string" }, "request-log-limit": { type: "string" },
+  "request-log-max-bytes": { type: "string" }, "log-access-codes": { type: "boolean" }, "ready-file": { type: "string" },
+  "log-requests": { type: "boolean" }, token: { type: "string", multiple: true }, "app-id": { type: "string" },
+  "app-secret": { type: "string" }, "token-ttl-seconds": { type: "string" }, "admin-token": { type: "string" },
+  ...Object.fromEntries(Object.keys(FAULT_FLAGS).map((f) => [f, { type: "string" as const }])),
+} as const;
+
+/** Options of the `start` and `stop` commands. */
+export const START_FLAGS = { "pid-file": { type: "string" }, "log-file": { type: "string" }, "ready-timeout": { type: "string" } } as const;
+export const STOP_FLAGS = { "pid-file": { type: "string" }, timeout: { type: "string" } } as const;
+
+/** A command line that cannot be used; the CLI prints it and exits 2. */
+export class UsageError extends Error {
+  override name = "UsageError";
+}
+
+/** The server's options plus what only the CLI does with them. */
+export interface ServerCommand {
+  options: EmulatorOptions;
+  readyFile?: string;
+  logRequests: boolean;
+}
+
+function numberFlag(flag: string, value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (typeof value !== "string" || value.trim() === "" || !Number.isFinite(n)) throw new UsageError(`--${flag} must be a number`);
+  return n;
+}
+
+/** Reads server options from flags and environment; throws a UsageError naming the flag and rule. */
+export function parseServerArgs(args: string[], env: NodeJS.ProcessEnv): ServerCommand {
+  let values: Record<string, string | string[] | boolean | undefined>;
+  try {
+    values = parseArgs({ args, options: SERVER_FLAGS, strict: true, allowPositionals: false }).values;
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  const tokens = [...((values.token as string[] | undefined) ?? []), ...(env.KOODRIVE_EMULATOR_TOKEN ? [env.KOODRIVE_EMULATOR_TOKEN] : [])];
+  const appId = (values["app-id"] as string | undefined) ?? env.KOODRIVE_EMULATOR_APP_ID;
+  const appSecret = (values["app-secret"] as string | undefined) ?? env.KOODRIVE_EMULATOR_APP_SECRET;
+  if ((appId === undefined) !== (appSecret === undefined)) throw new UsageError("--app-id and --app-secret go together");
+  if (tokens.length === 0 && appId === undefined) throw new UsageError("configure at least one credential: --token, or --app-id with --app-secret");
+  const edition = (values.edition as string | undefined) ?? "carrier";
+  if (edition !== "carrier" && edition !== "enterprise") throw new UsageError("--edition must be carrier or enterprise");
+  const faults: FaultConfig = {};
+  for (const [flag, key] of Object.entries(FAULT_FLAGS)) {
+    const n = numberFlag(flag, values[flag]);
+    if (n !== undefined) faults[key] = n;
+  }
+  const faultProblem = faultConfigProblem(faults as Record<string, unknown>);
+  if (faultProblem) throw new UsageError(faultProblem);
+  const offsetText = values["clock-offset"] as string | undefined;
+  const clockOffsetMs = offsetText === undefined ? 0 : parseDuration(offsetText);
+  if (clockOffsetMs === undefined) throw new UsageError("--clock-offset must be a duration such as 30d, 12h, 90m, 15s or a number of milliseconds");
+  const offsetProblem = clockOffsetProblem("--clock-offset", clockOffsetMs);
+  if (offsetProblem) throw new UsageError(offsetProblem);
+  const port = numberFlag("port", values.port) ?? 0;
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError("--port must be from 0 to 65535");
+  const positive = (flag: string) => {
+    const n = numberFlag(flag, values[flag]);
+    if (n !== undefined && !(Number.isInteger(n) && n > 0)) throw new UsageError(`--${flag} must be a positive integer`);
+    return n;
+  };
+  const skew = numberFlag("clock-skew-seconds", values["clock-skew-seconds"]);
+  if (skew !== undefined && !(skew >= 0 && skew <= 86_400)) throw new UsageError("--clock-skew-seconds must be from 0 to 86400");
+  const adminToken = (values["admin-token"] as string | undefined) ?? env.KOODRIVE_EMULATOR_ADMIN_TOKEN;
+  return {
+    options: {
+      port,
+      host: values.host as string | undefined,
+      stateFile: values.state as string | undefined,
+      edition,
+      clockOffsetMs,
+      clockSkewSeconds: skew,
+      requestLogLimit: positive("request-log-limit"),
+      requestLogMaxBytes: positive("request-log-max-bytes"),
+      logAccessCodes: values["log-access-codes"] === true,
+      tokens,
+      apps: appId !== undefined && appSecret !== undefined ? { [appId]: appSecret } : {},
+      tokenTtlSeconds: positive("token-ttl-seconds"),
+      adminToken,
+      faults,
+    },
+    readyFile: values["ready-file"] as string | undefined,
+    logRequests: values["log-requests"] === true,
+  };
+}
+
+/** Splits the `start` command's own flags from the server flags it passes on. */
+export function splitStartArgs(args: string[]): { own: Record<string, string>; server: string[] } {
+  const own: Record<string, string> = {};
+  const server: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    const [name, inline] = arg.startsWith("--") ? (arg.slice(2).split(/=(.*)/s) as [string, string | undefined]) : [arg, undefined];
+    if (arg.startsWith("--") && name in START_FLAGS) {
+      const value = inline ?? args[++i];
+      if (value === undefined) throw new UsageError(`--${name} needs a value`);
+      own[name] = value;
+    } else {
+      server.push(arg);
+    }
+  }
+  return { own, server };
+}
+
+/** Seconds flag → milliseconds, with a default; throws a UsageError for a bad value. */
+export function secondsFlag(flag: string, value: string | undefined, defaultSeconds: number): number {
+  const n = value === undefined ? defaultSeconds : Number(value);
+  if (!Number.isFinite(n) || n <= 0 || n > 3600) throw new UsageError(`--${flag} must be a number of seconds from 0 to 3600`);
+  return n * 1000;
+}

@@ -1,0 +1,111 @@
+import { isObject } from "./bodyRules";
+
+/** One request as the emulator received it, credentials and (by default) access codes redacted. */
+export interface LoggedRequest {
+  /** Sequence number since start. */
+  seq: number;
+  time: string;
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  /** Lower-case header names; `authorization` keeps its scheme and AppId but not the token or signature. */
+  headers: Record<string, string>;
+  /** Parsed JSON body of an authenticated request (access codes redacted unless `logAccessCodes`); undefined for an
+   *  empty body, a rejected request (never kept: it could be anyone's 1 MiB) or a body over the log's body limit. */
+  body?: unknown;
+  /** Size of the request body in bytes. */
+  bodyBytes: number;
+  /** HTTP status answered (0 when the connection was dropped without an answer). */
+  status: number;
+  /** Milliseconds from the end of the request to the answer. */
+  ms?: number;
+  /** Fault injected into this request, if any: a pre-apply fault (`reset`, `malformed`, `status 503`, `throttle`) or
+   *  an after-apply one (`dropAfterApply`, `truncateAfterApply`, `failAfterApply`, `delayAfterApply`). */
+  fault?: string;
+  /** True when the request changed the emulator's state (a write answered 200 before any after-apply fault). */
+  applied?: boolean;
+  /** Authentication scheme that succeeded. */
+  auth?: "token" | "app";
+}
+
+export const REDACTED = "[REDACTED]";
+
+/** Redacts the credential part of an `Authorization` value. */
+export function redactAuthorization(value: string): string {
+  if (value.startsWith("HMAC-SHA256 ")) return value.replace(/Signature=[^,\s]*/g, `Signature=${REDACTED}`);
+  const scheme = /^Bearer[+ ]/i.exec(value)?.[0] ?? "";
+  return `${scheme}${REDACTED}`;
+}
+
+/** The body with its `extractCode` replaced, so the log never shows an access code in plain text. */
+export function redactAccessCode(body: unknown): unknown {
+  return isObject(body) && body.extractCode !== undefined ? { ...body, extractCode: REDACTED } : body;
+}
+
+/** Limits of the request log. */
+export interface RequestLogLimits {
+  /** Entries kept (oldest dropped first); default 10,000. */
+  maxEntries?: number;
+  /** Total bytes of retained entries (as JSON); default 16 MiB. */
+  maxBytes?: number;
+  /** A body larger than this (as JSON) is not kept, only its size; default 64 KiB. */
+  maxBodyBytes?: number;
+}
+
+export const DEFAULT_LOG_LIMITS: Required<RequestLogLimits> = { maxEntries: 10_000, maxBytes: 16 * 1024 * 1024, maxBodyBytes: 64 * 1024 };
+
+/** Request log bounded by entries and by bytes, so long runs, floods and benchmarks do not grow memory. */
+export class RequestLog {
+  private entries: Array<{ entry: LoggedRequest; bytes: number }> = [];
+  private head = 0;
+  private bytes = 0;
+  private seq = 0;
+  private readonly limits: Required<RequestLogLimits>;
+
+  constructor(limits: RequestLogLimits = {}) {
+    this.limits = { ...DEFAULT_LOG_LIMITS, ...Object.fromEntries(Object.entries(limits).filter(([, v]) => v !== undefined)) };
+  }
+
+  /** Records a request; returns the stored entry. */
+  add(entry: Omit<LoggedRequest, "seq">): LoggedRequest {
+    const stored: LoggedRequest = { seq: ++this.seq, ...entry };
+    let bodyBytes = stored.body === undefined ? 0 : JSON.stringify(stored.body).length;
+    if (bodyBytes > this.limits.maxBodyBytes) {
+      delete stored.body;
+      bodyBytes = 0;
+    }
+    // JSON size of the entry without serialising it all again: headers and body dominate.
+    let size = 200 + bodyBytes + stored.path.length;
+    for (const [k, v] of Object.entries(stored.headers)) size += k.length + v.length + 6;
+    for (const [k, v] of Object.entries(stored.query)) size += k.length + v.length + 6;
+    this.entries.push({ entry: stored, bytes: size });
+    this.bytes += size;
+    while (this.entries.length - this.head > this.limits.maxEntries || (this.bytes > this.limits.maxBytes && this.entries.length - this.head > 1)) {
+      this.bytes -= this.entries[this.head]!.bytes;
+      this.head += 1;
+    }
+    // Compact now and then instead of shifting the array on every add.
+    if (this.head > 1024 && this.head * 2 > this.entries.length) {
+      this.entries = this.entries.slice(this.head);
+      this.head = 0;
+    }
+    return stored;
+  }
+
+  /** All retained entries, oldest first. */
+  all(): LoggedRequest[] {
+    return this.entries.slice(this.head).map((e) => e.entry);
+  }
+
+  /** Approximate bytes held. */
+  get retainedBytes(): number {
+    return this.bytes;
+  }
+
+  /** Forgets every entry (the sequence keeps counting). */
+  clear(): void {
+    this.entries = [];
+    this.head = 0;
+    this.bytes = 0;
+  }
+}

@@ -1,0 +1,148 @@
+import { AddressInfo } from "node:net";
+import { Edition } from "./bodyRules";
+import { EmulatorClock } from "./clock";
+import { EmulatorState, ShareChange, ShareSeed } from "./emulatorState";
+import { FaultConfig, FaultInjector } from "./faults";
+import { AuthConfig, tokenFromAuthorization } from "./requestAuth";
+import { LoggedRequest, RequestLog } from "./requestLog";
+import { ShareStore } from "./shareStore";
+import { ShareView } from "./shareView";
+import { createTransport } from "./transport";
+
+/** Options of {@link startEmulator}. */
+export interface EmulatorOptions {
+  /** Port to listen on; 0 (default) picks a free one. */
+  port?: number;
+  /** Interface to bind; default `127.0.0.1`. Any other than loopback requires `adminToken`. */
+  host?: string;
+  /** Accepted access tokens for token auth (`Bearer <t>`, `Bearer+<t>` or bare). */
+  tokens?: string[];
+  /** App id → app secret, for HMAC-SHA256 app auth. */
+  apps?: Record<string, string>;
+  /** Sliding token lifetime in seconds (KooDrive: 1200); default: tokens never expire. */
+  tokenTtlSeconds?: number;
+  /** Seconds an `X-Date` may be ahead of the emulator's clock; default 0, as documented ("not later than now"). */
+  clockSkewSeconds?: number;
+  /** `carrier` (default) or `enterprise`; see the README's table of differences. */
+  edition?: Edition;
+  /** Persist shares to this JSON file (atomically, mode 0600) so they survive restarts; default: memory only.
+   *  A file that breaks a rule is refused at start, naming the file and the entry. */
+  stateFile?: string;
+  /** Faults active from the start. */
+  faults?: FaultConfig;
+  /** Request-log entries kept (oldest dropped first); default 10,000. */
+  requestLogLimit?: number;
+  /** Request-log size in bytes; default 16 MiB. */
+  requestLogMaxBytes?: number;
+  /** Keep access codes in logged request bodies; default false (they show as "[REDACTED]"). */
+  logAccessCodes?: boolean;
+  /** Token for the admin API (`Authorization: Bearer <token>`); required when binding beyond loopback. */
+  adminToken?: string;
+  /** Called once per share-API request after it was answered or dropped (the CLI's --log-requests uses it). */
+  onRequest?: (entry: LoggedRequest) => void;
+  /** Time source the emulator's clock adds its offset to; default `Date.now`. */
+  now?: () => number;
+  /** Start the emulator's clock this many milliseconds ahead of `now` (negative: behind); default 0. */
+  clockOffsetMs?: number;
+}
+
+/** A running emulator. */
+export interface Emulator {
+  /** Base URL, e.g. `http://127.0.0.1:43121`. */
+  readonly url: string;
+  readonly port: number;
+  /** Faults: `set`, `merge`, `clear`, `current`. */
+  readonly faults: FaultInjector;
+  /** What the emulator received. */
+  readonly requests: RequestLog;
+  /** The emulator's clock: `now()`, `advance(ms)`, `setOffset(ms)`. Expiry, X-Date, token TTL, throttling and
+   *  every `Date` header follow it. */
+  readonly clock: EmulatorClock;
+  /** `carrier` or `enterprise`. */
+  readonly edition: Edition;
+  /** Creates a share directly, as its owner would have; throws an InputError naming a bad field. */
+  seedShare(seed: ShareSeed): ShareView;
+  /** Changes a share behind the API's back (drift); throws an InputError for a bad change or unknown share. */
+  changeShare(shareId: string, change: ShareChange): ShareView;
+  /** The share as the detail API would show it to its owner, or undefined. */
+  getShare(shareId: string): ShareView | undefined;
+  /** Makes a token expired, as if idle for longer than its lifetime. */
+  expireToken(token: string): void;
+  /** Stops listening and closes open connections. */
+  close(): Promise<void>;
+}
+
+/** Loopback interfaces: binding anywhere else exposes the admin API to the network. */
+export function isLoopback(host: string): boolean {
+  return host === "localhost" || host === "::1" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+
+function optionsProblem(o: EmulatorOptions): string | undefined {
+  if (o.edition !== undefined && o.edition !== "carrier" && o.edition !== "enterprise") return "edition must be carrier or enterprise";
+  if (o.port !== undefined && !(Number.isInteger(o.port) && o.port >= 0 && o.port <= 65535)) return "port must be an integer from 0 to 65535";
+  if (o.tokenTtlSeconds !== undefined && !(Number.isFinite(o.tokenTtlSeconds) && o.tokenTtlSeconds > 0)) return "tokenTtlSeconds must be a positive number";
+  if (o.clockSkewSeconds !== undefined && !(Number.isFinite(o.clockSkewSeconds) && o.clockSkewSeconds >= 0 && o.clockSkewSeconds <= 86_400)) return "clockSkewSeconds must be from 0 to 86400";
+  for (const k of ["requestLogLimit", "requestLogMaxBytes"] as const) {
+    if (o[k] !== undefined && !(Number.isInteger(o[k]) && o[k]! >= 1)) return `${k} must be a positive integer`;
+  }
+  if (o.adminToken !== undefined && o.adminToken.length < 8) return "adminToken must be at least 8 characters";
+  const host = o.host ?? "127.0.0.1";
+  if (!isLoopback(host) && o.adminToken === undefined) {
+    return `binding to ${host} exposes the admin API beyond this machine: set an admin token (adminToken, --admin-token or KOODRIVE_EMULATOR_ADMIN_TOKEN)`;
+  }
+  return undefined;
+}
+
+/** Starts the emulator; resolves once it listens. Rejects (and listens on nothing) for bad options or state. */
+export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+  const problem = optionsProblem(options);
+  if (problem) throw new RangeError(problem);
+  const edition = options.edition ?? "carrier";
+  const auth: AuthConfig = {
+    tokens: new Set((options.tokens ?? []).map(tokenFromAuthorization)),
+    apps: new Map(Object.entries(options.apps ?? {})),
+    tokenTtlMs: options.tokenTtlSeconds === undefined ? undefined : options.tokenTtlSeconds * 1000,
+    expiredTokens: new Set(),
+    tokenLastUse: new Map(),
+    clockSkewMs: (options.clockSkewSeconds ?? 0) * 1000,
+    requireAgentName: edition === "carrier",
+  };
+  const state = new EmulatorState(
+    edition,
+    new ShareStore(options.stateFile),
+    auth,
+    new FaultInjector(options.faults ?? {}),
+    new EmulatorClock(options.now ?? Date.now, options.clockOffsetMs ?? 0),
+    new RequestLog({ maxEntries: options.requestLogLimit, maxBytes: options.requestLogMaxBytes }),
+  );
+  const transport = createTransport(state, { adminToken: options.adminToken, logAccessCodes: options.logAccessCodes, onRequest: options.onRequest });
+  await new Promise<void>((resolve, reject) => {
+    transport.server.once("error", reject);
+    transport.server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => {
+      transport.server.off("error", reject);
+      resolve();
+    });
+  });
+  // A server error after start (e.g. EMFILE) must not take down the process hosting the emulator.
+  transport.server.on("error", () => undefined);
+  const address = transport.server.address() as AddressInfo;
+  const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
+  state.baseUrl = `http://${host}:${address.port}`;
+
+  return {
+    url: state.baseUrl,
+    port: address.port,
+    faults: state.faults,
+    requests: state.requests,
+    clock: state.clock,
+    edition,
+    seedShare: (seed) => state.seed(seed),
+    changeShare: (shareId, change) => state.change(shareId, change),
+    getShare: (shareId) => {
+      const share = state.store.get(shareId);
+      return share ? state.view(share) : undefined;
+    },
+    expireToken: (token) => state.expireToken(token),
+    close: transport.close,
+  };
+}

@@ -1,0 +1,123 @@
+import { Reply, Messages, ErrorCodes, invalidParameter, noSuchApi, notFound, success } from "./apiErrors";
+import { MAX_BATCH, cancelSharesRule, createShareRule, decodeCursor, encodeCursor, expiryFromValidDays, isPermission, listQueryRule, parseExpireTime, scopeOf, updateShareRule } from "./bodyRules";
+import { EmulatorState } from "./emulatorState";
+import { DEFAULT_PERMISSION, modifiedShareView } from "./shareView";
+
+/** An authenticated share-API call, as the handlers see it. */
+export interface ApiCall {
+  method: string;
+  /** Percent-decoded path parameters (the share ID). */
+  params: string[];
+  query: URLSearchParams;
+  /** Parsed JSON body; undefined when empty. */
+  body: unknown;
+  /** The acting user (`X-User-Id`). */
+  userId: string;
+}
+
+type Handler = (state: EmulatorState, call: ApiCall) => Reply;
+
+const SHARE = "/koodrive/ose/v1/share";
+
+/** `POST /share`. */
+const createShare: Handler = (state, { body, userId }) => {
+  const problem = createShareRule(body, state.edition);
+  if (problem) return invalidParameter(problem);
+  const b = body as Record<string, unknown>;
+  const share = state.create({
+    ownerId: userId,
+    containerId: b.containerId as string,
+    fileIds: b.fileIds as string[],
+    scope: scopeOf(b.scope, state.edition)!,
+    extractCode: b.extractCode as string | undefined,
+    comment: b.comment as string | undefined,
+    permission: state.edition === "enterprise" ? { ...DEFAULT_PERMISSION, ...(isPermission(b.permission) ? b.permission : {}) } : undefined,
+    validDays: b.validDays as number,
+    expireTime: typeof b.expireTime === "string" ? parseExpireTime(b.expireTime) : undefined,
+  });
+  const v = state.view(share);
+  return success({ shareLink: { shareId: v.shareId, shortUrl: v.shortUrl, linkUrl: v.linkUrl, extractCode: v.extractCode, comment: v.comment, expireTime: v.expireTime, createTime: v.shareTime } });
+};
+
+/** `GET /share`: the caller's shares by share time, `displayName` filter (case-insensitive substring), cursor pages. */
+const listShares: Handler = (state, { query, userId }) => {
+  const problem = listQueryRule(query);
+  if (problem) return invalidParameter(problem);
+  const pageSize = Number(query.get("pageSize") ?? MAX_BATCH);
+  const offset = decodeCursor(query.get("pageCursor") ?? "0")!;
+  const name = query.get("displayName")?.toLowerCase();
+  const all = state.store.listOwned(userId, query.get("sortDirection") === "1").filter((s) => name === undefined || s.displayName.toLowerCase().includes(name));
+  // List items (ShareByMeLink, koodrive-api.md §6.3) carry neither ownerId nor updateTime.
+  const shareLinks = all.slice(offset, offset + pageSize).map((s) => {
+    const { ownerId: _owner, updateTime: _updated, ...item } = state.view(s);
+    return item;
+  });
+  return success({ shareLinks, ...(offset + pageSize < all.length ? { nextCursor: encodeCursor(offset + pageSize) } : {}) });
+};
+
+/** `POST /share/cancel`: 200 with one sub-response per ID; unknown, foreign and already cancelled IDs are 13000309. */
+const cancelShares: Handler = (state, { body, userId }) => {
+  const problem = cancelSharesRule(body, state.edition);
+  if (problem) return invalidParameter(problem);
+  const ids = ((body as { shareIds?: string[] }).shareIds ?? []);
+  const subResponseList = ids.map((shareId) => {
+    if (!state.store.owned(shareId, userId)) return { shareId, code: ErrorCodes.RESOURCE_NOT_FOUND, msg: Messages.NOT_FOUND };
+    state.store.remove(shareId);
+    return { shareId, code: 0, msg: Messages.ITEM_SUCCESS };
+  });
+  return success({ subResponseList });
+};
+
+/** `GET /share/{id}`. */
+const getShare: Handler = (state, { params, userId }) => {
+  const share = state.store.owned(params[0]!, userId);
+  return share ? success({ shareLink: state.view(share) }) : notFound();
+};
+
+/** `PUT /share/{id}`: validDays restarts the validity period; 0 removes it (carrier) or keeps it (enterprise). */
+const updateShare: Handler = (state, { params, body, userId }) => {
+  const problem = updateShareRule(body);
+  if (problem) return invalidParameter(problem);
+  const share = state.store.owned(params[0]!, userId);
+  if (!share) return notFound();
+  const b = body as { validDays: number; extractCode?: string; comment?: string };
+  const now = state.clock.now();
+  state.store.change(share, (s) => {
+    if (b.extractCode !== undefined) s.extractCode = b.extractCode;
+    if (b.comment !== undefined) s.comment = b.comment;
+    if (b.validDays > 0) s.expireTime = expiryFromValidDays(b.validDays, now);
+    else if (state.edition === "carrier") delete s.expireTime;
+  }, now);
+  return success({ shareLink: modifiedShareView(share, state.viewContext()) });
+};
+
+interface Route {
+  method: string;
+  pattern: RegExp;
+  handler: Handler;
+}
+
+/** The share API: method, path pattern (groups are path parameters), handler. First match wins. */
+export const SHARE_ROUTES: readonly Route[] = [
+  { method: "POST", pattern: new RegExp(`^${SHARE}$`), handler: createShare },
+  { method: "GET", pattern: new RegExp(`^${SHARE}$`), handler: listShares },
+  { method: "POST", pattern: new RegExp(`^${SHARE}/cancel$`), handler: cancelShares },
+  { method: "GET", pattern: new RegExp(`^${SHARE}/([^/]+)$`), handler: getShare },
+  { method: "PUT", pattern: new RegExp(`^${SHARE}/([^/]+)$`), handler: updateShare },
+];
+
+/** Methods whose successful answer means the state changed (after-apply faults act on these). */
+export function isWrite(method: string): boolean {
+  return method === "PUT" || method === "POST";
+}
+
+/** Routes an authenticated call by its (raw, percent-encoded) path; unknown paths get the gateway's 404. */
+export function routeShareApi(state: EmulatorState, method: string, path: string, call: Omit<ApiCall, "params" | "method">): Reply {
+  for (const route of SHARE_ROUTES) {
+    if (route.method !== method) continue;
+    const m = route.pattern.exec(path);
+    if (!m) continue;
+    return route.handler(state, { ...call, method, params: m.slice(1).map(decodeURIComponent) });
+  }
+  return noSuchApi();
+}

@@ -1,0 +1,176 @@
+import fs from "node:fs";
+import path from "node:path";
+import { ACCESS_CODE_RULE, COMMENT_RULE, integerIn, isAccessCode, isComment, isNumericId, isObject, isTime } from "./bodyRules";
+
+/** `SharePermission` (enterprise edition; documented as "supported in the future"). */
+export interface SharePermission {
+  preview: boolean;
+  edit: boolean;
+  download: boolean;
+}
+
+/** A share as the emulator stores it. Times are epoch milliseconds. */
+export interface StoredShare {
+  shareId: string;
+  shortUrl: string;
+  ownerId: string;
+  containerId: string;
+  fileIds: string[];
+  scope: number;
+  displayName: string;
+  extractCode?: string;
+  comment?: string;
+  permission?: SharePermission;
+  shareTime: number;
+  updateTime: number;
+  /** Absent: no validity period. */
+  expireTime?: number;
+  /** Stored status: 0 active, 1 files deleted, 2 invalid. "Expired" is derived from expireTime when read. */
+  status: number;
+  viewCnt: number;
+  downloadCnt: number;
+  saveCnt: number;
+}
+
+/** Statuses that can be stored (3 "expired" is only ever derived). */
+export const STORED_STATUSES = [0, 1, 2] as const;
+
+/** Share IDs look like KooDrive's 19-digit snowflake IDs; the short URL code is the next number, as in the docs. */
+const FIRST_SHARE_ID = 1689743054514187776n;
+
+export function isCounter(v: unknown): v is number {
+  return integerIn(v, 0, Number.MAX_SAFE_INTEGER);
+}
+
+/** Every rule a stored share obeys; the first broken one, naming the field, or undefined. */
+export function storedShareProblem(s: unknown): string | undefined {
+  if (!isObject(s)) return "must be a JSON object";
+  if (!isNumericId(s.shareId)) return "shareId must be a numeric ID";
+  if (!isNumericId(s.shortUrl)) return "shortUrl must be a numeric code";
+  if (!isNumericId(s.ownerId)) return "ownerId must be a numeric user ID";
+  if (typeof s.containerId !== "string" || s.containerId === "") return "containerId must be a non-empty string";
+  if (!Array.isArray(s.fileIds) || s.fileIds.length < 1 || s.fileIds.some((f) => typeof f !== "string" || f === "")) return "fileIds must list non-empty strings";
+  if (!integerIn(s.scope, 1, 3)) return "scope must be 1, 2 or 3";
+  if (typeof s.displayName !== "string") return "displayName must be a string";
+  if (s.extractCode !== undefined && !isAccessCode(s.extractCode)) return ACCESS_CODE_RULE;
+  if (s.comment !== undefined && !isComment(s.comment)) return COMMENT_RULE;
+  if (s.permission !== undefined && !(isObject(s.permission) && ["preview", "edit", "download"].every((k) => typeof (s.permission as Record<string, unknown>)[k] === "boolean"))) {
+    return "permission must be {preview, edit, download} booleans";
+  }
+  for (const k of ["shareTime", "updateTime"] as const) if (!isTime(s[k])) return `${k} must be epoch milliseconds up to year 9999`;
+  if (s.expireTime !== undefined && !isTime(s.expireTime)) return "expireTime must be epoch milliseconds up to year 9999";
+  if (!STORED_STATUSES.includes(s.status as 0)) return "status must be 0, 1 or 2";
+  for (const k of ["viewCnt", "downloadCnt", "saveCnt"] as const) if (!isCounter(s[k])) return `${k} must be a non-negative integer`;
+  return undefined;
+}
+
+/** A state file that cannot be used; the message names the file and the entry. */
+export class StateFileError extends Error {
+  override name = "StateFileError";
+}
+
+/** Reads and checks a state file; throws a StateFileError naming the file and the first bad entry. */
+function loadState(file: string): { nextId: bigint; shares: StoredShare[] } {
+  const fail = (what: string): never => {
+    throw new StateFileError(`state file ${file}: ${what}`);
+  };
+  let saved: unknown;
+  try {
+    saved = JSON.parse(fs.readFileSync(file, "utf8"));
+  } catch (e) {
+    fail(`cannot be read as JSON (${(e as Error).message})`);
+  }
+  if (!isObject(saved) || !Array.isArray(saved.shares)) return fail('must be {"nextId": "<digits>", "shares": [...]}');
+  if (!isNumericId(saved.nextId)) return fail("nextId must be a numeric ID");
+  const seen = new Set<string>();
+  saved.shares.forEach((share: unknown, i: number) => {
+    const problem = storedShareProblem(share);
+    const label = `shares[${i}]${isObject(share) && typeof share.shareId === "string" ? ` (shareId ${share.shareId.slice(0, 40)})` : ""}`;
+    if (problem) fail(`${label}: ${problem}`);
+    const id = (share as StoredShare).shareId;
+    if (seen.has(id)) fail(`${label}: shareId appears twice`);
+    seen.add(id);
+  });
+  return { nextId: BigInt(saved.nextId), shares: saved.shares as StoredShare[] };
+}
+
+/** In-memory share table with optional atomic persistence to a JSON file (mode 0600: it holds access codes). */
+export class ShareStore {
+  private readonly shares = new Map<string, StoredShare>();
+  private nextId = FIRST_SHARE_ID;
+
+  constructor(private readonly stateFile?: string) {
+    if (stateFile && fs.existsSync(stateFile)) {
+      const saved = loadState(stateFile);
+      this.nextId = saved.nextId;
+      for (const share of saved.shares) this.shares.set(share.shareId, share);
+    }
+  }
+
+  /** The share if it exists and belongs to `ownerId` (another user's share is "not found", as on KooDrive). */
+  owned(shareId: string, ownerId: string): StoredShare | undefined {
+    const share = this.shares.get(shareId);
+    return share && share.ownerId === ownerId ? share : undefined;
+  }
+
+  /** Any share, regardless of owner (admin API). */
+  get(shareId: string): StoredShare | undefined {
+    return this.shares.get(shareId);
+  }
+
+  /** The owner's shares ordered by share time. */
+  listOwned(ownerId: string, ascending: boolean): StoredShare[] {
+    const list = [...this.shares.values()].filter((s) => s.ownerId === ownerId);
+    list.sort((a, b) => (a.shareTime - b.shareTime || (a.shareId < b.shareId ? -1 : 1)) * (ascending ? 1 : -1));
+    return list;
+  }
+
+  /** Whether a share with this ID exists. */
+  has(shareId: string): boolean {
+    return this.shares.has(shareId);
+  }
+
+  /** Adds a share whose fields the caller has validated (`shareId` absent: allocate one). */
+  insert(fields: Omit<StoredShare, "shareId" | "shortUrl"> & { shareId?: string }): StoredShare {
+    const shareId = fields.shareId ?? String(this.allocateId());
+    const share: StoredShare = { ...fields, shareId, shortUrl: String(BigInt(shareId) + 1n) };
+    this.shares.set(shareId, share);
+    this.save();
+    return share;
+  }
+
+  /** Applies a change and persists. */
+  change(share: StoredShare, apply: (s: StoredShare) => void, now: number): StoredShare {
+    apply(share);
+    share.updateTime = now;
+    this.save();
+    return share;
+  }
+
+  /** Removes a share (stop sharing). */
+  remove(shareId: string): void {
+    this.shares.delete(shareId);
+    this.save();
+  }
+
+  /** Number of shares held. */
+  get size(): number {
+    return this.shares.size;
+  }
+
+  private allocateId(): bigint {
+    while (this.shares.has(String(this.nextId))) this.nextId += 2n;
+    const id = this.nextId;
+    this.nextId += 2n;
+    return id;
+  }
+
+  /** Write-then-rename so a crash never leaves a half-written state file; 0600 because it holds access codes. */
+  private save(): void {
+    if (!this.stateFile) return;
+    const tmp = path.join(path.dirname(this.stateFile), `.${path.basename(this.stateFile)}.${process.pid}.tmp`);
+    fs.writeFileSync(tmp, JSON.stringify({ nextId: String(this.nextId), shares: [...this.shares.values()] }, null, 2), { mode: 0o600 });
+    fs.chmodSync(tmp, 0o600);
+    fs.renameSync(tmp, this.stateFile);
+  }
+}

@@ -1,0 +1,80 @@
+import { Edition } from "./bodyRules";
+import { SharePermission, StoredShare } from "./shareStore";
+
+/** A share as the detail, list and admin APIs show it (counters as numbers). */
+export interface ShareView {
+  shareId: string;
+  shortUrl: string;
+  linkUrl: string;
+  shareTime: string;
+  /** Absent: no validity period. */
+  expireTime?: string;
+  scope: number;
+  extractCode?: string;
+  displayName: string;
+  /** 0 valid until expireTime, 1 files deleted, 2 invalid or expired (3 expired, enterprise modify answer only). */
+  status: number;
+  comment?: string;
+  ownerId: string;
+  containerId: string;
+  viewCnt: number;
+  downloadCnt: number;
+  saveCnt: number;
+  updateTime: string;
+  /** Enterprise edition only. */
+  permission?: SharePermission;
+}
+
+/** The modify API's field table types the counters as strings (koodrive-api.md §6.2). */
+export type ModifiedShareView = Omit<ShareView, "viewCnt" | "downloadCnt" | "saveCnt"> & { viewCnt: string; downloadCnt: string; saveCnt: string };
+
+/** What a view depends on besides the share. */
+export interface ViewContext {
+  nowMs: number;
+  baseUrl: string;
+  edition: Edition;
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/**
+ * The share as its owner sees it. A link past its expireTime shows status 2 on list and detail pages, which document
+ * 2 as "invalid or expired"; `expiredStatus` 3 is for the enterprise modify answer, whose page documents 3 = expired.
+ */
+export function shareView(s: StoredShare, ctx: ViewContext, expiredStatus: 2 | 3 = 2): ShareView {
+  const expired = s.status === 0 && s.expireTime !== undefined && ctx.nowMs > s.expireTime;
+  const view: ShareView = {
+    shareId: s.shareId,
+    shortUrl: s.shortUrl,
+    linkUrl: `${ctx.baseUrl}/cloudfile/#/sharelink/i/${s.shortUrl}`,
+    shareTime: iso(s.shareTime),
+    scope: s.scope,
+    displayName: s.displayName,
+    status: expired ? expiredStatus : s.status,
+    ownerId: s.ownerId,
+    containerId: s.containerId,
+    viewCnt: s.viewCnt,
+    downloadCnt: s.downloadCnt,
+    saveCnt: s.saveCnt,
+    updateTime: iso(s.updateTime),
+  };
+  if (s.expireTime !== undefined) view.expireTime = iso(s.expireTime);
+  if (s.extractCode !== undefined) view.extractCode = s.extractCode;
+  if (s.comment !== undefined) view.comment = s.comment;
+  if (ctx.edition === "enterprise") view.permission = { ...(s.permission ?? DEFAULT_PERMISSION) };
+  return view;
+}
+
+/** The modify answer: the view with string counters, and status 3 for an expired link on the enterprise edition. */
+export function modifiedShareView(s: StoredShare, ctx: ViewContext): ModifiedShareView {
+  const v = shareView(s, ctx, ctx.edition === "enterprise" ? 3 : 2);
+  return { ...v, viewCnt: String(v.viewCnt), downloadCnt: String(v.downloadCnt), saveCnt: String(v.saveCnt) };
+}
+
+/** What an enterprise share allows when its creator sent no permission. */
+export const DEFAULT_PERMISSION: SharePermission = { preview: true, edit: false, download: true };
+
+/** KooDrive shows a multi-file share as "<first file> and more files". */
+export function displayNameFor(fileIds: string[]): string {
+  return fileIds.length > 1 ? `${fileIds[0]} and more files` : (fileIds[0] ?? "");
+}

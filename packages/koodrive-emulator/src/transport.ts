@@ -1,0 +1,210 @@
+import http from "node:http";
+import { timingSafeEqual } from "node:crypto";
+import { Reply, adminError, innerFailure, invalidParameter } from "./apiErrors";
+import { routeAdmin } from "./adminRoutes";
+import { EmulatorState } from "./emulatorState";
+import { FaultOutcome, afterApplyOutcome, faultLabel, preApplyOutcome } from "./faults";
+import { authenticate } from "./requestAuth";
+import { LoggedRequest, redactAccessCode, redactAuthorization } from "./requestLog";
+import { isWrite, routeShareApi } from "./shareRoutes";
+
+/** KooDrive's gateway limit on request bodies. */
+export const MAX_BODY_BYTES = 1024 * 1024;
+const ADMIN_PREFIX = "/__admin/";
+
+/** How the transport behaves around the state it serves. */
+export interface TransportOptions {
+  /** When set, `/__admin/*` requires `Authorization: Bearer <adminToken>`. */
+  adminToken?: string;
+  /** Keep access codes in logged bodies (default: redacted). */
+  logAccessCodes?: boolean;
+  /** Called once per share-API request after it was answered (or dropped). */
+  onRequest?: (entry: LoggedRequest) => void;
+}
+
+/** A request target split into its raw path and query, or undefined when its percent-encoding is malformed. */
+export function parseTarget(target: string): { path: string; rawQuery: string } | undefined {
+  let originForm = target;
+  if (!target.startsWith("/")) {
+    // absolute-form ("http://host/path"), as proxies send it
+    try {
+      const url = new URL(target);
+      originForm = url.pathname + url.search;
+    } catch {
+      return undefined;
+    }
+  }
+  const q = originForm.indexOf("?");
+  const path = q < 0 ? originForm : originForm.slice(0, q);
+  const rawQuery = q < 0 ? "" : originForm.slice(q + 1);
+  try {
+    decodeURIComponent(path);
+    decodeURIComponent(rawQuery.replace(/\+/g, " "));
+  } catch {
+    return undefined;
+  }
+  return { path, rawQuery };
+}
+
+function loggedHeaders(headers: http.IncomingHttpHeaders): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined) continue;
+    const v = Array.isArray(value) ? value.join(", ") : value;
+    out[name] = name === "authorization" ? redactAuthorization(v) : v;
+  }
+  return out;
+}
+
+function parseJson(raw: Buffer): { ok: true; value: unknown } | { ok: false } {
+  const text = raw.toString("utf8");
+  if (text.trim() === "") return { ok: true, value: undefined };
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch {
+    return { ok: false };
+  }
+}
+
+function sameSecret(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/**
+ * The HTTP side of the emulator. Each request goes through these steps, in this order:
+ *   1. read the body (at most 1 MiB is kept)          6. authenticate (credentials, X-Date window, headers)
+ *   2. parse the request target                       7. parse the JSON body
+ *   3. admin API (its own auth; never faulted/logged) 8. route to the share API handler
+ *   4. added latency, then a pre-apply fault          9. after-apply fault, for an applied write
+ *   5. refuse a body over 1 MiB                      10. log, then answer (or drop)
+ * Any exception becomes a 500 answer (or a dropped connection if the answer had started): no request can crash the
+ * process hosting the emulator.
+ */
+export function createTransport(state: EmulatorState, options: TransportOptions = {}) {
+  const timers = new Set<NodeJS.Timeout>();
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        resolve();
+      }, ms);
+      timers.add(timer);
+    });
+  // A client learns the server's time from Date, so every answer shows the emulator's clock, not the host's.
+  const httpDate = () => new Date(state.clock.now()).toUTCString();
+
+  function send(res: http.ServerResponse, reply: Reply): void {
+    const payload = reply.body === undefined ? "" : JSON.stringify(reply.body);
+    res.writeHead(reply.status, { Date: httpDate(), ...(payload ? { "Content-Type": "application/json;charset=UTF-8" } : {}), "Content-Length": Buffer.byteLength(payload), ...reply.headers });
+    res.end(payload);
+  }
+
+  function deliver(res: http.ServerResponse, outcome: FaultOutcome): number {
+    if (outcome.kind === "drop") {
+      res.socket?.destroy();
+      return 0;
+    }
+    if (outcome.kind === "raw") {
+      res.writeHead(outcome.status, { Date: httpDate(), "Content-Type": "application/json;charset=UTF-8", "Content-Length": outcome.body.length });
+      res.end(outcome.body);
+      return outcome.status;
+    }
+    send(res, outcome.reply);
+    return outcome.reply.status;
+  }
+
+  function admin(req: http.IncomingMessage, res: http.ServerResponse, method: string, path: string, raw: Buffer, tooLarge: boolean): void {
+    if (options.adminToken !== undefined) {
+      const given = /^Bearer (.+)$/.exec(req.headers.authorization ?? "")?.[1];
+      if (given === undefined || !sameSecret(given, options.adminToken)) {
+        send(res, adminError("the admin API needs Authorization: Bearer <admin token> (--admin-token / KOODRIVE_EMULATOR_ADMIN_TOKEN)", 401));
+        return;
+      }
+    }
+    const body = tooLarge ? { ok: false as const } : parseJson(raw);
+    send(res, body.ok ? routeAdmin(state, method, path, body.value) : adminError("the body must be JSON of at most 1 MiB"));
+  }
+
+  async function respond(req: http.IncomingMessage, res: http.ServerResponse, raw: Buffer, bodyBytes: number): Promise<void> {
+    const started = performance.now();
+    const method = req.method ?? "GET";
+    const tooLarge = bodyBytes > MAX_BODY_BYTES;
+    const target = parseTarget(req.url ?? "/"); // step 2
+    const entry: Omit<LoggedRequest, "seq"> = {
+      time: new Date(state.clock.now()).toISOString(), method, path: (target?.path ?? req.url ?? "").slice(0, 2048),
+      query: target ? Object.fromEntries(new URLSearchParams(target.rawQuery)) : {}, headers: loggedHeaders(req.headers), bodyBytes, status: 0,
+    };
+    const finish = (outcome: FaultOutcome) => {
+      entry.status = deliver(res, outcome);
+      entry.ms = Math.round((performance.now() - started) * 10) / 10;
+      const logged = state.requests.add(entry);
+      options.onRequest?.(logged);
+    };
+    if (!target) return finish({ kind: "reply", reply: invalidParameter("the request target has a malformed percent-encoding") });
+    if (target.path.startsWith(ADMIN_PREFIX)) return admin(req, res, method, target.path, raw, tooLarge); // step 3
+
+    const latency = state.faults.latencyMs; // step 4
+    if (latency > 0) await sleep(latency);
+    const preApply = state.faults.next(state.clock.now());
+    const preOutcome = preApplyOutcome(preApply);
+    if (preOutcome) {
+      entry.fault = faultLabel(preApply);
+      return finish(preOutcome);
+    }
+    if (tooLarge) return finish({ kind: "reply", reply: invalidParameter("the body exceeds 1 MiB") }); // step 5
+    const auth = authenticate({ method, path: target.path, rawQuery: target.rawQuery, headers: req.headers, body: raw }, state.auth, state.clock.now()); // step 6
+    if (!auth.ok) return finish({ kind: "reply", reply: auth.reply });
+    entry.auth = auth.scheme;
+    const body = parseJson(raw); // step 7
+    if (!body.ok) return finish({ kind: "reply", reply: invalidParameter("the body must be valid JSON") });
+    if (body.value !== undefined) entry.body = options.logAccessCodes ? body.value : redactAccessCode(body.value);
+
+    const reply = routeShareApi(state, method, target.path, { query: new URLSearchParams(target.rawQuery), body: body.value, userId: auth.userId }); // step 8
+    if (!(isWrite(method) && reply.status === 200)) return finish({ kind: "reply", reply });
+    entry.applied = true; // step 9
+    const afterApply = state.faults.afterApply();
+    entry.fault = faultLabel(afterApply);
+    if (afterApply.kind === "delayAfterApply") {
+      await sleep(afterApply.delayMs);
+      if (res.destroyed) return finish({ kind: "drop" }); // the client gave up waiting
+    }
+    finish(afterApplyOutcome(afterApply, reply)); // step 10
+  }
+
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on("error", () => undefined); // an aborted upload: nothing to answer
+    res.on("error", () => undefined);
+    req.on("data", (c: Buffer) => {
+      size += c.length;
+      if (size <= MAX_BODY_BYTES) chunks.push(c);
+      else chunks.length = 0; // step 1: an oversized body is counted, not kept
+    });
+    req.on("end", () => {
+      respond(req, res, size > MAX_BODY_BYTES ? Buffer.alloc(0) : Buffer.concat(chunks), size).catch(() => {
+        try {
+          if (res.headersSent) res.socket?.destroy();
+          else send(res, innerFailure());
+        } catch {
+          res.socket?.destroy();
+        }
+      });
+    });
+  });
+  server.keepAliveTimeout = 5_000;
+
+  return {
+    server,
+    /** Stops listening, cancels pending delays and closes open connections. */
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const timer of timers) clearTimeout(timer);
+        timers.clear();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
