@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { KooDriveClientEvent } from "../../src/client/clientEvents";
 import { KooDriveClientFactory } from "../../src/client/clientFactory";
 import { KooDriveClient } from "../../src/client/koodriveClient";
-import { Emulator } from "../../src/emulator";
+import { Emulator } from "koodrive-emulator";
 import { kooDriveFailure } from "./kooDriveFailure";
 import { TOKEN, USER_ID, settingsFor, testEmulator } from "../support/fixtures";
 

@@ -51,6 +51,7 @@ describe("examples/create-shares", () => {
     const up = await f.stack.up();
     assert.deepEqual(up.summary.resourceChanges, { create: links.length + 1 });
     assert.deepEqual(Object.keys(up.outputs.links.value).sort(), links.map((l) => l.name).sort());
+    /** @type {any[]} */
     const posts = f.emulator.requests.all().filter((r) => r.method === "POST" && r.path === "/koodrive/ose/v1/share");
     assert.deepEqual(posts.map((r) => r.body.fileIds).sort(), links.map((l) => l.fileIds).sort());
     assert.equal(posts.find((r) => r.body.comment === "Q3 report for auditors").body.extractCode, "MDg2K0vU", "the code comes from secret config");

@@ -1,24 +1,16 @@
 // Real-engine fixture for KooDriveShare and the lookups: an in-process emulator and a stack whose program declares
 // whatever `desired` holds at the time of each engine operation, plus optional lookups.
 "use strict";
-const fs = require("node:fs");
-const path = require("node:path");
-const { ensureSelfLink, openStack, repoRoot } = require("../../scripts/lib/engine");
+const { ensureSelfLink, openStack } = require("../../scripts/lib/engine");
 const { TOKEN, APP_ID, APP_SECRET, USER_ID } = require("./support");
 
 const OTHER_USER_ID = "1505084218764547999";
 
-/** The emulator: the `koodrive-emulator` workspace package once it exists in this tree, else the in-tree build. */
-function loadEmulator() {
-  const packaged = fs.existsSync(path.join(repoRoot, "packages", "koodrive-emulator", "package.json"));
-  return require(packaged ? "koodrive-emulator" : `${repoRoot}/dist/emulator`);
-}
-
 /** An emulator knowing the test token and app. The tests compare exact bodies, access codes included (the packaged
  *  emulator redacts them unless told). */
-function startShareEmulator(edition = "carrier") {
+function startShareEmulator(/** @type {"carrier" | "enterprise"} */ edition = "carrier") {
   ensureSelfLink();
-  return loadEmulator().startEmulator({ tokens: [TOKEN], apps: { [APP_ID]: APP_SECRET }, edition, logAccessCodes: true });
+  return require("koodrive-emulator").startEmulator({ tokens: [TOKEN], apps: { [APP_ID]: APP_SECRET }, edition, logAccessCodes: true });
 }
 
 /**
@@ -48,9 +40,11 @@ async function openEmulatorStack({ projectName, program, emulator, auth = "token
  */
 async function shareStack({ projectName, auth = "token", edition = "carrier", lookups }) {
   const emulator = await startShareEmulator(edition);
+  /** @type {Record<string, { kind: "share" | "settings", args: any }>} */
   const desired = {};
   const program = async () => {
     const koodrive = require("pulumi-koodrive");
+    /** @type {Record<string, unknown>} */
     const outputs = {};
     for (const [name, { kind, args }] of Object.entries(desired)) {
       if (kind === "settings") {

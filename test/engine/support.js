@@ -13,6 +13,7 @@ const USER_ID = "1505084218764547200";
  * `edition` is the KooDrive edition of both. `emulatorOptions` are added to the emulator's; `env` is added to the
  * engine's environment.
  */
+/** @param {{ projectName: string, auth?: "token" | "app", edition?: "carrier" | "enterprise", emulatorOptions?: object, env?: Record<string, string> }} options */
 async function engineFixture({ projectName, auth = "token", edition = "carrier", emulatorOptions = {}, env: extraEnv = {} }) {
   ensureSelfLink();
   const { startEmulator } = require("koodrive-emulator");

@@ -1,4 +1,4 @@
-import { Emulator } from "../../src/emulator";
+import { Emulator } from "koodrive-emulator";
 import { KooDriveClient } from "../../src/client/koodriveClient";
 import { AUTO_LIST_AFTER_READS, ShareReader } from "../../src/provider/shareReader";
 import { OTHER_USER_ID, USER_ID, settingsFor, testEmulator } from "../support/fixtures";
