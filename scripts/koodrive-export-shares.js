@@ -21,7 +21,8 @@ function parseArgs(argv) {
   const names = { "--out": "out", "--display-name": "displayName", "--user-id": "userId" };
   for (let i = 0; i < argv.length; i += 2) {
     const key = names[argv[i]];
-    if (key === undefined || argv[i + 1] === undefined) throw new Error(`usage: koodrive-export-shares --out FILE [--display-name TEXT] [--user-id ID] (bad argument "${argv[i]}")`);
+    if (key === undefined || argv[i + 1] === undefined)
+      throw new Error(`usage: koodrive-export-shares --out FILE [--display-name TEXT] [--user-id ID] (bad argument "${argv[i]}")`);
     args[key] = argv[i + 1];
   }
   if (args.out === undefined) throw new Error("--out FILE is required");

@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { KooDriveShare, ShareOnDelete } from "pulumi-koodrive";
+import { KooDriveShare, type ShareOnDelete } from "pulumi-koodrive";
 
 /** One line of links.json. Access codes are never in the file: a line names the secret stack config holding one. */
 interface LinkEntry {

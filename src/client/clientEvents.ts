@@ -15,7 +15,15 @@ const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 /** The retry event for failed attempt number `attempt`. */
 export function retryEvent(method: string, path: string, attempt: number, reason: string, delayMs: number): KooDriveClientEvent {
-  return { kind: "retry", method, path, attempt, reason, delayMs, message: `KooDrive ${method} ${path} got ${reason} on attempt ${attempt}; retrying in ${seconds(delayMs)}` };
+  return {
+    kind: "retry",
+    method,
+    path,
+    attempt,
+    reason,
+    delayMs,
+    message: `KooDrive ${method} ${path} got ${reason} on attempt ${attempt}; retrying in ${seconds(delayMs)}`,
+  };
 }
 
 /** The event for a request still queued after `waitedMs`. */

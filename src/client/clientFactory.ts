@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
-import { KooDriveClientEventListener } from "./clientEvents";
-import { ConnectionSettings } from "./connectionSettings";
-import { ClientOptions, KooDriveClient, SharedEndpoint, budgetLimits, newSharedEndpoint } from "./koodriveClient";
+import type { KooDriveClientEventListener } from "./clientEvents";
+import type { ConnectionSettings } from "./connectionSettings";
+import { type ClientOptions, KooDriveClient, type SharedEndpoint, budgetLimits, newSharedEndpoint } from "./koodriveClient";
 
 /** Options of a {@link KooDriveClientFactory}. */
 export interface ClientFactoryOptions {
@@ -53,6 +53,8 @@ export class KooDriveClientFactory {
 function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== "object") return JSON.stringify(value) ?? "undefined";
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
-  const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
 }

@@ -84,7 +84,8 @@ function howToSet(name: SettingName, secret = false): string {
 
 /** How to replace a rejected credential, naming the setting that holds it; used in error messages. */
 export function credentialFixHint(auth: AuthSettings): string {
-  const names = auth.kind === "token" ? "koodrive:accessToken / KOODRIVE_ACCESS_TOKEN" : "koodrive:appId and koodrive:appSecret / KOODRIVE_APP_ID and KOODRIVE_APP_SECRET";
+  const names =
+    auth.kind === "token" ? "koodrive:accessToken / KOODRIVE_ACCESS_TOKEN" : "koodrive:appId and koodrive:appSecret / KOODRIVE_APP_ID and KOODRIVE_APP_SECRET";
   return (
     `Fix ${names} (the KOODRIVE_* environment variables take precedence over stack config, and are the only way to ` +
     `give refresh and destroy a new credential). KooDrive access tokens expire after 20 minutes without use.`
@@ -139,7 +140,10 @@ export function resolveConnectionSettings(config: ConfigLookup, env: NodeJS.Proc
   else if (appId !== undefined && appSecret !== undefined) auth = { kind: "app", appId, appSecret };
   else if (appId !== undefined) problems.push(`appSecret is missing (appId is set): ${howToSet("appSecret", true)}`);
   else if (appSecret !== undefined) problems.push(`appId is missing (appSecret is set): ${howToSet("appId")}`);
-  else problems.push(`credentials are missing: either accessToken (${howToSet("accessToken", true)}), or appId and appSecret (${howToSet("appId")}; ${howToSet("appSecret", true)})`);
+  else
+    problems.push(
+      `credentials are missing: either accessToken (${howToSet("accessToken", true)}), or appId and appSecret (${howToSet("appId")}; ${howToSet("appSecret", true)})`,
+    );
   const timeoutMs = number("timeoutMs", 100, 600_000) ?? SETTING_DEFAULTS.timeoutMs;
   const maxRetries = number("maxRetries", 0, 10) ?? SETTING_DEFAULTS.maxRetries;
   const throttleRetryTimeoutMs = number("throttleRetryTimeoutMs", 0, 3_600_000) ?? SETTING_DEFAULTS.throttleRetryTimeoutMs;
@@ -148,7 +152,16 @@ export function resolveConnectionSettings(config: ConfigLookup, env: NodeJS.Proc
   const proxy = proxySetting(raw("proxy"), problems);
 
   if (problems.length > 0 || auth === undefined) throw new ConfigurationError(problems);
-  const settings: ConnectionSettings = { endpoint: endpoint.replace(/\/+$/, ""), userId, auth, timeoutMs, maxRetries, edition, throttleRetryTimeoutMs, maxConcurrency };
+  const settings: ConnectionSettings = {
+    endpoint: endpoint.replace(/\/+$/, ""),
+    userId,
+    auth,
+    timeoutMs,
+    maxRetries,
+    edition,
+    throttleRetryTimeoutMs,
+    maxConcurrency,
+  };
   if (agentName !== undefined) settings.agentName = agentName;
   if (requestsPerSecond !== undefined) settings.requestsPerSecond = requestsPerSecond;
   if (proxy !== undefined) settings.proxy = proxy;

@@ -1,4 +1,4 @@
-import { KooDriveError } from "./koodriveError";
+import type { KooDriveError } from "./koodriveError";
 
 /**
  * Whether an error answer means "these credentials are wrong or expired" (not the clock, see `serverClock.ts`):

@@ -1,24 +1,17 @@
-import axios, { AxiosInstance } from "axios";
-import { z } from "zod";
+import axios, { type AxiosInstance } from "axios";
+import type { z } from "zod";
 import { appAuthorization } from "./appAuth";
-import { KooDriveClientEvent, KooDriveClientEventListener, retryEvent, waitingEvent } from "./clientEvents";
-import { ConnectionSettings, SETTING_DEFAULTS, credentialFixHint, settingsSecrets } from "./connectionSettings";
-import { CredentialGate, CredentialVerdict, isCredentialRejection } from "./credentialGate";
-import { KooDriveError, KooDriveErrorKind, KooDriveRequestInfo } from "./koodriveError";
+import { type KooDriveClientEvent, type KooDriveClientEventListener, retryEvent, waitingEvent } from "./clientEvents";
+import { type ConnectionSettings, SETTING_DEFAULTS, credentialFixHint, settingsSecrets } from "./connectionSettings";
+import { CredentialGate, type CredentialVerdict, isCredentialRejection } from "./credentialGate";
+import { KooDriveError, type KooDriveErrorKind, type KooDriveRequestInfo } from "./koodriveError";
 import { redact } from "./redact";
-import { BudgetLimits, BudgetOutcome, BudgetSnapshot, RequestBudget } from "./requestBudget";
+import { type BudgetLimits, type BudgetOutcome, type BudgetSnapshot, RequestBudget } from "./requestBudget";
 import { bearerAuthorization, identityHeaders, newTraceId } from "./requestHeaders";
-import {
-  CancelResult,
-  ShareLink,
-  cancelResponseSchema,
-  errorBodySchema,
-  shareLinkResponseSchema,
-  shareListResponseSchema,
-} from "./responses";
-import { AttemptOutcome, NO_RETRIES_YET, RetryPolicy, decideRetry, defaultRetryPolicy, parseRetryAfter, recordRetry } from "./retryPolicy";
+import { type CancelResult, type ShareLink, cancelResponseSchema, errorBodySchema, shareLinkResponseSchema, shareListResponseSchema } from "./responses";
+import { type AttemptOutcome, NO_RETRIES_YET, type RetryPolicy, decideRetry, defaultRetryPolicy, parseRetryAfter, recordRetry } from "./retryPolicy";
 import { ServerClock, dateRejection } from "./serverClock";
-import { Transport, transportFor } from "./transport";
+import { type Transport, transportFor } from "./transport";
 import { userAgent } from "./userAgent";
 
 /** Body of `PUT /koodrive/ose/v1/share/{shareId}` (carrier edition). Omitted fields are left unchanged. */
@@ -111,7 +104,10 @@ export class KooDriveClient {
   private readonly now: () => Date;
   private readonly random: () => number;
 
-  constructor(private readonly settings: ConnectionSettings, options: ClientOptions = {}) {
+  constructor(
+    private readonly settings: ConnectionSettings,
+    options: ClientOptions = {},
+  ) {
     this.policy = {
       ...defaultRetryPolicy,
       limit: settings.maxRetries,
@@ -200,7 +196,9 @@ export class KooDriveClient {
       const admission = await this.credentials.admit();
       let verdict: CredentialVerdict = { kind: "unknown" };
       let budgetOutcome: BudgetOutcome = { kind: "other" };
-      const permit = await this.shared.budget.acquire((waitedMs, snapshot) => this.emit(waitingEvent(spec.method, spec.path, waitedMs, this.describeBudget(snapshot))));
+      const permit = await this.shared.budget.acquire((waitedMs, snapshot) =>
+        this.emit(waitingEvent(spec.method, spec.path, waitedMs, this.describeBudget(snapshot))),
+      );
       let outcome: AttemptOutcome;
       let error: KooDriveError;
       try {
@@ -241,7 +239,8 @@ export class KooDriveClient {
           outcome = { kind: "status", status: res.status, retryAfter };
         }
         error = fail("api", { status: res.status, code: details.code, msg: details.msg });
-        if (this.policy.throttleStatusCodes.includes(res.status)) budgetOutcome = { kind: "throttled", retryAfterMs: parseRetryAfter(retryAfter, this.now().getTime()) };
+        if (this.policy.throttleStatusCodes.includes(res.status))
+          budgetOutcome = { kind: "throttled", retryAfterMs: parseRetryAfter(retryAfter, this.now().getTime()) };
         // "Not found" comes after authentication, so the credentials are good; other 4xx may come before it.
         else if (error.isNotFound) verdict = { kind: "accepted" };
       } catch (e) {
@@ -299,7 +298,13 @@ export class KooDriveClient {
       auth.kind === "token"
         ? bearerAuthorization(auth.accessToken)
         : appAuthorization(
-            { method: spec.method, path: spec.path, query: spec.query, body, headers: { host: this.host, "x-date": identity["X-Date"], "x-user-id": identity["X-User-Id"] } },
+            {
+              method: spec.method,
+              path: spec.path,
+              query: spec.query,
+              body,
+              headers: { host: this.host, "x-date": identity["X-Date"], "x-user-id": identity["X-User-Id"] },
+            },
             auth.appId,
             auth.appSecret,
           );

@@ -90,7 +90,17 @@ export class KooDriveError extends Error {
 
   /** A plain object for structured logs. */
   toJSON(): Record<string, unknown> {
-    return { name: this.name, message: this.message, kind: this.kind, status: this.status, code: this.code, koodriveMessage: this.koodriveMessage, causeCode: this.causeCode, hint: this.hint, request: this.request };
+    return {
+      name: this.name,
+      message: this.message,
+      kind: this.kind,
+      status: this.status,
+      code: this.code,
+      koodriveMessage: this.koodriveMessage,
+      causeCode: this.causeCode,
+      hint: this.hint,
+      request: this.request,
+    };
   }
 
   private static describe(d: KooDriveErrorDetails): string {

@@ -10,7 +10,5 @@ export function redact(text: string, secrets: ReadonlyArray<string | undefined>)
   let result = text;
   const values = secrets.filter((s): s is string => typeof s === "string" && s.length >= 4).sort((a, b) => b.length - a.length);
   for (const value of values) result = result.split(value).join(REDACTED);
-  return result
-    .replace(/(Bearer[+ ])[^\s"',]+/gi, `$1${REDACTED}`)
-    .replace(/(Signature=)[0-9a-fA-F]+/g, `$1${REDACTED}`);
+  return result.replace(/(Bearer[+ ])[^\s"',]+/gi, `$1${REDACTED}`).replace(/(Signature=)[0-9a-fA-F]+/g, `$1${REDACTED}`);
 }

@@ -136,7 +136,11 @@ export class RequestBudget {
   private readonly recentStarts: number[] = [];
   private timer: NodeJS.Timeout | undefined;
 
-  constructor(limits: BudgetLimits, private readonly policy: BudgetPolicy = defaultBudgetPolicy, private readonly clock: () => number = Date.now) {
+  constructor(
+    limits: BudgetLimits,
+    private readonly policy: BudgetPolicy = defaultBudgetPolicy,
+    private readonly clock: () => number = Date.now,
+  ) {
     this.limits = limits;
     this.state = initialBudgetState(limits);
   }
@@ -144,7 +148,10 @@ export class RequestBudget {
   /** Applies another client's limits too: the most restrictive of all wins, since they share one quota. */
   tighten(limits: BudgetLimits): void {
     const rates = [this.limits.requestsPerSecond, limits.requestsPerSecond].filter((r): r is number => r !== undefined);
-    this.limits = { maxConcurrency: Math.min(this.limits.maxConcurrency, limits.maxConcurrency), requestsPerSecond: rates.length > 0 ? Math.min(...rates) : undefined };
+    this.limits = {
+      maxConcurrency: Math.min(this.limits.maxConcurrency, limits.maxConcurrency),
+      requestsPerSecond: rates.length > 0 ? Math.min(...rates) : undefined,
+    };
     const rate = this.state.requestsPerSecond ?? this.limits.requestsPerSecond;
     this.state = {
       ...this.state,
@@ -221,7 +228,12 @@ export class RequestBudget {
     if (outcome.kind === "throttled") {
       const now = this.clock();
       const recent = this.recentStarts.filter((t) => t > now - 1000).length;
-      this.state = afterThrottle(this.state, this.policy, { now, requestStartedAt: startedAt, retryAfterMs: outcome.retryAfterMs, recentStartsPerSecond: recent });
+      this.state = afterThrottle(this.state, this.policy, {
+        now,
+        requestStartedAt: startedAt,
+        retryAfterMs: outcome.retryAfterMs,
+        recentStartsPerSecond: recent,
+      });
       // A newly set rate paces from now on, not from a start scheduled under the old one.
       this.nextStart = Math.min(this.nextStart, now + (this.state.requestsPerSecond === undefined ? 0 : 1000 / this.state.requestsPerSecond));
     }

@@ -54,7 +54,9 @@ export const shareListResponseSchema = z.looseObject({
 export const cancelResponseSchema = z.looseObject({
   code: successCode,
   subResponseList: z
-    .array(z.looseObject({ shareId: z.string().optional(), code: z.union([z.number(), z.string()]), msg: z.string().optional(), message: z.string().optional() }))
+    .array(
+      z.looseObject({ shareId: z.string().optional(), code: z.union([z.number(), z.string()]), msg: z.string().optional(), message: z.string().optional() }),
+    )
     .default([]),
 });
 

@@ -147,7 +147,10 @@ export function decideRetry(
   if (policy.throttleStatusCodes.includes(outcome.status)) {
     const delayMs = serverRequestedDelay(policy, retryAfterMs, history.throttleRetries + 1, random);
     if (history.elapsedMs + delayMs > policy.throttleRetryTimeoutMs) {
-      return { retry: false, reason: `still throttled after ${Math.round(history.elapsedMs / 1000)} s (throttle retry timeout ${policy.throttleRetryTimeoutMs} ms)` };
+      return {
+        retry: false,
+        reason: `still throttled after ${Math.round(history.elapsedMs / 1000)} s (throttle retry timeout ${policy.throttleRetryTimeoutMs} ms)`,
+      };
     }
     return { retry: true, delayMs, budget: "throttleRetries" };
   }

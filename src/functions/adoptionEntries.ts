@@ -21,7 +21,12 @@ export interface AdoptionPlan {
 }
 
 function resourceName(share: ShareInfo): string {
-  const base = (share.displayName ?? "share").toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 40) || "share";
+  const base =
+    (share.displayName ?? "share")
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, "-")
+      .replace(/^-+|-+$/g, "")
+      .slice(0, 40) || "share";
   return `${base}-${share.shareId.slice(-6)}`;
 }
 

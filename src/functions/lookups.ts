@@ -3,7 +3,7 @@ import { ProviderContext } from "../provider/context";
 import { findShare, shareNotFound } from "../provider/findShare";
 import { listAllShares } from "../resources/common/listAllShares";
 import { idRule } from "../resources/common/rules";
-import { ShareInfo, shareInfoFrom } from "./shareInfo";
+import { type ShareInfo, shareInfoFrom } from "./shareInfo";
 
 /** Arguments of {@link getShare}. */
 export interface GetShareArgs {

@@ -6,7 +6,6 @@ import { CLOCK_TOLERANCE_MS, DAY_MS, parseKooDriveTime } from "../time/koodriveT
 import type { Edition } from "./context";
 import { findShare } from "./findShare";
 
-
 /**
  * A failed write whose effect is unknown: the request may have been applied although no usable answer came back
  * (a timeout or reset after sending, a truncated or unparsable 2xx body, a 5xx after the retries).

@@ -1,8 +1,8 @@
 import { ConfigurationError } from "../client/configurationError";
-import { ConfigLookup, ConnectionSettings, KooDriveEdition, resolveConnectionSettings } from "../client/connectionSettings";
+import { type ConfigLookup, type ConnectionSettings, type KooDriveEdition, resolveConnectionSettings } from "../client/connectionSettings";
 import { KooDriveClientFactory } from "../client/clientFactory";
-import { KooDriveClient } from "../client/koodriveClient";
-import { REFRESH_STRATEGIES, RefreshStrategy, ShareReader, shareReaderFor } from "./shareReader";
+import type { KooDriveClient } from "../client/koodriveClient";
+import { REFRESH_STRATEGIES, type RefreshStrategy, type ShareReader, shareReaderFor } from "./shareReader";
 
 /** KooDrive edition. */
 export type Edition = KooDriveEdition;
@@ -58,7 +58,9 @@ export class ProviderContext {
   refreshStrategy(): RefreshStrategy {
     const value = (this.config("koodrive:refreshStrategy") ?? this.env.KOODRIVE_REFRESH_STRATEGY ?? "").trim() || "auto";
     if (!REFRESH_STRATEGIES.includes(value as RefreshStrategy)) {
-      throw new ConfigurationError([`refreshStrategy must be one of ${REFRESH_STRATEGIES.join(", ")}: set stack config koodrive:refreshStrategy or the environment variable KOODRIVE_REFRESH_STRATEGY`]);
+      throw new ConfigurationError([
+        `refreshStrategy must be one of ${REFRESH_STRATEGIES.join(", ")}: set stack config koodrive:refreshStrategy or the environment variable KOODRIVE_REFRESH_STRATEGY`,
+      ]);
     }
     return value as RefreshStrategy;
   }

@@ -1,6 +1,6 @@
-import { KooDriveClient } from "../client/koodriveClient";
+import type { KooDriveClient } from "../client/koodriveClient";
 import { KooDriveError } from "../client/koodriveError";
-import { ShareLink } from "../client/responses";
+import type { ShareLink } from "../client/responses";
 
 /**
  * The share as its owner sees it, or `undefined` when KooDrive says it does not exist or belongs to someone else

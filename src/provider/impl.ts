@@ -54,11 +54,17 @@ export async function run(instance: ProviderInstance, kind: ResourceKind, method
   if (handler === undefined) throw new Error(`pulumi-koodrive: unknown resource kind "${kind}" (state written by a newer package version?)`);
   const ctx = contextOf(instance);
   switch (method) {
-    case "check": return handler.check(ctx, args[0] as Props, args[1] as Props);
-    case "diff": return handler.diff(ctx, args[0] as string, args[1] as Props, args[2] as Props);
-    case "create": return handler.create(ctx, args[0] as Props);
-    case "read": return handler.read(ctx, args[0] as string, (args[1] ?? {}) as Props);
-    case "update": return handler.update(ctx, args[0] as string, args[1] as Props, args[2] as Props);
-    case "delete": return handler.delete(ctx, args[0] as string, args[1] as Props);
+    case "check":
+      return handler.check(ctx, args[0] as Props, args[1] as Props);
+    case "diff":
+      return handler.diff(ctx, args[0] as string, args[1] as Props, args[2] as Props);
+    case "create":
+      return handler.create(ctx, args[0] as Props);
+    case "read":
+      return handler.read(ctx, args[0] as string, (args[1] ?? {}) as Props);
+    case "update":
+      return handler.update(ctx, args[0] as string, args[1] as Props, args[2] as Props);
+    case "delete":
+      return handler.delete(ctx, args[0] as string, args[1] as Props);
   }
 }

@@ -21,7 +21,11 @@ export class ShareReader {
   private reads = 0;
   private listing: { at: number; shares: Promise<Map<string, ShareLink>> } | undefined;
 
-  constructor(private readonly client: KooDriveClient, private readonly strategy: RefreshStrategy, private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly client: KooDriveClient,
+    private readonly strategy: RefreshStrategy,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   async read(shareId: string): Promise<ShareLink | undefined> {
     this.reads += 1;
@@ -31,7 +35,9 @@ export class ShareReader {
       const shares = listAllShares(this.client).then((list) => new Map(list.map((share) => [share.shareId, share])));
       this.listing = { at: this.now(), shares };
       // A failed listing is not cached: the next read tries again.
-      shares.catch(() => { if (this.listing?.shares === shares) this.listing = undefined; });
+      shares.catch(() => {
+        if (this.listing?.shares === shares) this.listing = undefined;
+      });
     }
     const found = (await this.listing.shares).get(shareId);
     return found ?? findShare(this.client, shareId);

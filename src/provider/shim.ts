@@ -14,12 +14,26 @@ export type ProviderMethod = "configure" | "check" | "diff" | "create" | "read" 
 export function providerShim(kind: ResourceKind): pulumi.dynamic.ResourceProvider {
   const run = (self: object, ...args: unknown[]): Promise<never> => require("pulumi-koodrive/provider-impl").run(self, kind, ...args);
   return {
-    configure(req) { return run(this, "configure", req); },
-    check(olds, news) { return run(this, "check", olds, news); },
-    diff(id, olds, news) { return run(this, "diff", id, olds, news); },
-    create(inputs) { return run(this, "create", inputs); },
-    read(id, props) { return run(this, "read", id, props); },
-    update(id, olds, news) { return run(this, "update", id, olds, news); },
-    delete(id, props) { return run(this, "delete", id, props); },
+    configure(req) {
+      return run(this, "configure", req);
+    },
+    check(olds, news) {
+      return run(this, "check", olds, news);
+    },
+    diff(id, olds, news) {
+      return run(this, "diff", id, olds, news);
+    },
+    create(inputs) {
+      return run(this, "create", inputs);
+    },
+    read(id, props) {
+      return run(this, "read", id, props);
+    },
+    update(id, olds, news) {
+      return run(this, "update", id, olds, news);
+    },
+    delete(id, props) {
+      return run(this, "delete", id, props);
+    },
   };
 }

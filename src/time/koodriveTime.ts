@@ -18,10 +18,7 @@ const DOCUMENTED_LOCAL = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})$/;
 const EPOCH_MS = /^\d{13}$/;
 
 /** Result of reading a KooDrive time field. */
-export type KooDriveTime =
-  | { kind: "none" }
-  | { kind: "time"; ms: number }
-  | { kind: "unreadable"; text: string };
+export type KooDriveTime = { kind: "none" } | { kind: "time"; ms: number } | { kind: "unreadable"; text: string };
 
 function utc(y: string, mo: string, d: string, h: string, mi: string, s: string): number | undefined {
   const ms = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s));

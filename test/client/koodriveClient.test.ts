@@ -1,6 +1,6 @@
 import http from "node:http";
 import { KooDriveClient } from "../../src/client/koodriveClient";
-import { Emulator } from "koodrive-emulator";
+import type { Emulator } from "koodrive-emulator";
 import { kooDriveFailure } from "./kooDriveFailure";
 import { APP_SECRET, OTHER_USER_ID, TOKEN, USER_ID, settingsFor, testEmulator } from "../support/fixtures";
 
@@ -23,7 +23,6 @@ function client(overrides: Parameters<typeof settingsFor>[1] = {}) {
   return new KooDriveClient(settingsFor(emulator, overrides), { sleep: fastSleep, random: halfJitter });
 }
 
-
 describe("KooDriveClient against the emulator", () => {
   it.each([false, true])("reads and updates a share (app auth: %s) with correct headers", async (app) => {
     const share = emulator.seedShare({ ownerId: USER_ID, comment: "old", extractCode: "AAAA1111" });
@@ -44,7 +43,9 @@ describe("KooDriveClient against the emulator", () => {
       expect(r.headers["x-hw-agentname"]).toBe("test-carrier");
       expect(r.headers["x-traceid"]).toMatch(/^[0-9a-f]{58}$/);
       expect(r.headers["x-date"]).toMatch(/^\d{8}T\d{6}Z$/);
-      expect(r.headers.authorization).toEqual(app ? expect.stringMatching(/^HMAC-SHA256 AppId=\w+,SignedHeaders=host;x-date;x-user-id,Signature=\[REDACTED\]$/) : "Bearer [REDACTED]");
+      expect(r.headers.authorization).toEqual(
+        app ? expect.stringMatching(/^HMAC-SHA256 AppId=\w+,SignedHeaders=host;x-date;x-user-id,Signature=\[REDACTED\]$/) : "Bearer [REDACTED]",
+      );
     }
     expect(get!.headers["x-traceid"]).not.toBe(put!.headers["x-traceid"]);
   });
@@ -153,29 +154,43 @@ describe("KooDriveClient against the emulator", () => {
     });
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
     try {
-      await run(new KooDriveClient({ ...settingsFor(emulator), endpoint: `http://127.0.0.1:${(server.address() as { port: number }).port}` }, { sleep: fastSleep }));
+      await run(
+        new KooDriveClient({ ...settingsFor(emulator), endpoint: `http://127.0.0.1:${(server.address() as { port: number }).port}` }, { sleep: fastSleep }),
+      );
     } finally {
       server.close();
     }
   }
 
   it("redacts secrets a server echoes in its message", async () => {
-    await withServer(400, (req) => ({ code: 13000102, msg: `bad code MDg2K0vU for ${req.headers.authorization}` }), async (c) => {
-      const e = await kooDriveFailure(c.updateShare("1", { validDays: 1, extractCode: "MDg2K0vU" }));
-      expect(e.koodriveMessage).toBe("bad code [REDACTED] for Bearer [REDACTED]");
-    });
+    await withServer(
+      400,
+      (req) => ({ code: 13000102, msg: `bad code MDg2K0vU for ${req.headers.authorization}` }),
+      async (c) => {
+        const e = await kooDriveFailure(c.updateShare("1", { validDays: 1, extractCode: "MDg2K0vU" }));
+        expect(e.koodriveMessage).toBe("bad code [REDACTED] for Bearer [REDACTED]");
+      },
+    );
   });
 
   it("accepts the string success code and string counters of other KooDrive versions", async () => {
     const shareLink = { shareId: "7", viewCnt: "12", downloadCnt: 3, saveCnt: "0", status: "0", scope: "1" };
-    await withServer(200, () => ({ code: "0", msg: "成功", shareLink }), async (c) => {
-      expect(await c.getShare("7")).toMatchObject({ shareId: "7", viewCnt: 12, downloadCnt: 3, saveCnt: 0, status: 0, scope: 1 });
-    });
+    await withServer(
+      200,
+      () => ({ code: "0", msg: "成功", shareLink }),
+      async (c) => {
+        expect(await c.getShare("7")).toMatchObject({ shareId: "7", viewCnt: 12, downloadCnt: 3, saveCnt: 0, status: 0, scope: 1 });
+      },
+    );
   });
 
   it("treats a 200 with a non-zero code as an error", async () => {
-    await withServer(200, () => ({ code: "13000201", msg: "inner server invoke failure" }), async (c) => {
-      expect(await kooDriveFailure(c.getShare("7"))).toMatchObject({ kind: "api", status: 200, code: "13000201" });
-    });
+    await withServer(
+      200,
+      () => ({ code: "13000201", msg: "inner server invoke failure" }),
+      async (c) => {
+        expect(await kooDriveFailure(c.getShare("7"))).toMatchObject({ kind: "api", status: 200, code: "13000201" });
+      },
+    );
   });
 });

@@ -1,11 +1,11 @@
 import { readFileSync } from "node:fs";
 import http from "node:http";
-import { AddressInfo } from "node:net";
+import type { AddressInfo } from "node:net";
 import { join } from "node:path";
-import { KooDriveClientEvent } from "../../src/client/clientEvents";
+import type { KooDriveClientEvent } from "../../src/client/clientEvents";
 import { KooDriveClientFactory } from "../../src/client/clientFactory";
 import { KooDriveClient } from "../../src/client/koodriveClient";
-import { Emulator } from "koodrive-emulator";
+import type { Emulator } from "koodrive-emulator";
 import { kooDriveFailure } from "./kooDriveFailure";
 import { TOKEN, USER_ID, settingsFor, testEmulator } from "../support/fixtures";
 
@@ -19,7 +19,6 @@ async function start(options: Parameters<typeof testEmulator>[0] = {}): Promise<
   emulator = await testEmulator(options);
   return emulator;
 }
-
 
 describe("throttling: one adaptive budget per endpoint", () => {
   it("many concurrent operations against a 10 requests/s throttle all succeed, and each retry is reported", async () => {
@@ -36,7 +35,9 @@ describe("throttling: one adaptive budget per endpoint", () => {
     expect(statuses.filter((s) => s === 429).length).toBeGreaterThan(0);
     const retries = events.filter((event) => event.kind === "retry");
     expect(retries).toHaveLength(statuses.filter((s) => s === 429).length);
-    expect(retries[0]!.message).toMatch(/^KooDrive PUT \/koodrive\/ose\/v1\/share\/\d+ got HTTP 429 APIGW\.0308 \(throttled\) on attempt \d+; retrying in \d+\.\d s$/);
+    expect(retries[0]!.message).toMatch(
+      /^KooDrive PUT \/koodrive\/ose\/v1\/share\/\d+ got HTTP 429 APIGW\.0308 \(throttled\) on attempt \d+; retrying in \d+\.\d s$/,
+    );
     for (const event of events) expect(event.message).not.toContain(TOKEN);
   }, 30_000);
 
@@ -59,20 +60,24 @@ describe("throttling: one adaptive budget per endpoint", () => {
 });
 
 describe("clock skew: X-Date in the server's time", () => {
-  it.each([100, 1_500])("succeeds when KooDrive's clock is %d ms behind the client's", async (behindMs) => {
-    const e = await start({ now: () => Date.now() - behindMs });
-    const share = e.seedShare({ ownerId: USER_ID });
-    const client = new KooDriveClientFactory().clientFor(settingsFor(e, { maxRetries: 0 }));
-    for (let i = 0; i < 6; i++) {
-      await client.getShare(share.shareId as string);
-      if (i % 2 === 0) await new Promise((r) => setTimeout(r, 300)); // cross second boundaries at varied offsets
-    }
-    await Promise.all(Array.from({ length: 10 }, () => client.updateShare(share.shareId as string, { validDays: 1 })));
-    const rejected = e.requests.all().filter((r) => r.status === 400);
-    // At most the very first request, signed before anything was learned, is rejected and then re-signed.
-    expect(rejected.length).toBeLessThanOrEqual(1);
-    expect(e.requests.all().filter((r) => r.status === 200)).toHaveLength(16);
-  }, 15_000);
+  it.each([100, 1_500])(
+    "succeeds when KooDrive's clock is %d ms behind the client's",
+    async (behindMs) => {
+      const e = await start({ now: () => Date.now() - behindMs });
+      const share = e.seedShare({ ownerId: USER_ID });
+      const client = new KooDriveClientFactory().clientFor(settingsFor(e, { maxRetries: 0 }));
+      for (let i = 0; i < 6; i++) {
+        await client.getShare(share.shareId as string);
+        if (i % 2 === 0) await new Promise((r) => setTimeout(r, 300)); // cross second boundaries at varied offsets
+      }
+      await Promise.all(Array.from({ length: 10 }, () => client.updateShare(share.shareId as string, { validDays: 1 })));
+      const rejected = e.requests.all().filter((r) => r.status === 400);
+      // At most the very first request, signed before anything was learned, is rejected and then re-signed.
+      expect(rejected.length).toBeLessThanOrEqual(1);
+      expect(e.requests.all().filter((r) => r.status === 200)).toHaveLength(16);
+    },
+    15_000,
+  );
 
   it("re-learns the offset when its X-Date is more than 15 minutes old", async () => {
     const e = await start();
@@ -95,7 +100,9 @@ describe("one bad credential, one request", () => {
     expect(e.requests.all()).toHaveLength(1);
     expect(new Set(errors.map((error) => error.message)).size).toBe(1);
     expect(errors[0]).toMatchObject({ kind: "credentials", status: 401, isCredentialRejection: true });
-    expect(errors[0]!.message).toMatch(/^KooDrive rejected the credentials \(HTTP 401, code 13000104: Unauthorized: unknown access token\.\)\. Fix koodrive:accessToken \/ KOODRIVE_ACCESS_TOKEN .* 20 minutes without use\.$/);
+    expect(errors[0]!.message).toMatch(
+      /^KooDrive rejected the credentials \(HTTP 401, code 13000104: Unauthorized: unknown access token\.\)\. Fix koodrive:accessToken \/ KOODRIVE_ACCESS_TOKEN .* 20 minutes without use\.$/,
+    );
     expect(errors[0]!.message).not.toContain("wrong-token-0123");
     await kooDriveFailure(factory.clientFor(wrong).updateShare(shares[0]!.shareId as string, { validDays: 1 }));
     expect(e.requests.all()).toHaveLength(1);
@@ -136,7 +143,10 @@ describe("headers", () => {
     const share = e.seedShare({ ownerId: USER_ID });
     await new KooDriveClient({ ...settingsFor(e), edition: "enterprise", agentName: undefined }).getShare(share.shareId as string);
     await new KooDriveClient({ ...settingsFor(e), edition: "enterprise" }).getShare(share.shareId as string);
-    expect(e.requests.all().map((r) => [r.status, r.headers["x-hw-agentname"]])).toEqual([[200, undefined], [200, "test-carrier"]]);
+    expect(e.requests.all().map((r) => [r.status, r.headers["x-hw-agentname"]])).toEqual([
+      [200, undefined],
+      [200, "test-carrier"],
+    ]);
   });
 });
 
@@ -147,10 +157,17 @@ describe("connection errors", () => {
     const port = (closed.address() as AddressInfo).port;
     await new Promise<void>((r) => closed.close(() => r()));
     const events: KooDriveClientEvent[] = [];
-    const client = new KooDriveClient({ ...settingsForUnreachable(port), maxRetries: 1 }, { onEvent: (event) => events.push(event), sleep: async () => undefined });
+    const client = new KooDriveClient(
+      { ...settingsForUnreachable(port), maxRetries: 1 },
+      { onEvent: (event) => events.push(event), sleep: async () => undefined },
+    );
     const error = await kooDriveFailure(client.getShare("42"));
     expect(error.message).toMatch(new RegExp(`network error ECONNREFUSED talking to 127\\.0\\.0\\.1:${port} \\(2 attempts`));
-    expect(events.map((event) => event.message)).toEqual([expect.stringMatching(new RegExp(`^KooDrive GET /koodrive/ose/v1/share/42 got network error ECONNREFUSED talking to 127\\.0\\.0\\.1:${port} on attempt 1; retrying in`))]);
+    expect(events.map((event) => event.message)).toEqual([
+      expect.stringMatching(
+        new RegExp(`^KooDrive GET /koodrive/ose/v1/share/42 got network error ECONNREFUSED talking to 127\\.0\\.0\\.1:${port} on attempt 1; retrying in`),
+      ),
+    ]);
   });
 });
 
@@ -179,10 +196,13 @@ async function startForwardProxy(credentials?: string) {
     const target = new URL(req.url ?? "");
     const headers = { ...req.headers };
     delete headers["proxy-authorization"];
-    const upstream = http.request({ host: target.hostname, port: target.port, path: target.pathname + target.search, method: req.method, headers }, (answer) => {
-      res.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(res);
-    });
+    const upstream = http.request(
+      { host: target.hostname, port: target.port, path: target.pathname + target.search, method: req.method, headers },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
     upstream.on("error", () => res.writeHead(502).end());
     req.pipe(upstream);
   });
@@ -192,10 +212,11 @@ async function startForwardProxy(credentials?: string) {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     seen,
     connections: () => connections,
-    close: () => new Promise<void>((r) => {
-      server.close(() => r());
-      server.closeAllConnections();
-    }),
+    close: () =>
+      new Promise<void>((r) => {
+        server.close(() => r());
+        server.closeAllConnections();
+      }),
   };
 }
 
@@ -250,7 +271,9 @@ describe("proxies", () => {
     try {
       await new KooDriveClient(settingsFor(e, { proxy: withCredentials })).getShare(share.shareId as string);
       expect(proxy.seen).toHaveLength(1);
-      const refused = await kooDriveFailure(new KooDriveClient(settingsFor(e, { proxy: withCredentials.replace("pr0xy-s3cret", "wrong-pass") })).getShare(share.shareId as string));
+      const refused = await kooDriveFailure(
+        new KooDriveClient(settingsFor(e, { proxy: withCredentials.replace("pr0xy-s3cret", "wrong-pass") })).getShare(share.shareId as string),
+      );
       expect(refused.status).toBe(407);
     } finally {
       await proxy.close();

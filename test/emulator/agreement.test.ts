@@ -11,7 +11,14 @@ describe("the emulator and the resource agree on the modify-share rules", () => 
     const code = fc.string({ unit: fc.constantFrom(..."aZ09!-_ é".split("")), minLength: 6, maxLength: 10 });
     fc.assert(
       fc.property(
-        fc.record({ validDays: fc.oneof(fc.integer({ min: -3, max: 370 }), fc.double({ min: 0, max: 10, noNaN: true })), extractCode: fc.option(code, { nil: undefined }), comment: fc.option(fc.oneof(fc.string({ minLength: 505, maxLength: 515 }), fc.string({ unit: fc.constantFrom("x", "é", "😀"), minLength: 250, maxLength: 515 })), { nil: undefined }) }),
+        fc.record({
+          validDays: fc.oneof(fc.integer({ min: -3, max: 370 }), fc.double({ min: 0, max: 10, noNaN: true })),
+          extractCode: fc.option(code, { nil: undefined }),
+          comment: fc.option(
+            fc.oneof(fc.string({ minLength: 505, maxLength: 515 }), fc.string({ unit: fc.constantFrom("x", "é", "😀"), minLength: 250, maxLength: 515 })),
+            { nil: undefined },
+          ),
+        }),
         (body) => {
           const clientOk = checkShareInputs({ shareId: "1", ...body }).failures.length === 0;
           const emulatorOk = updateShareRule(JSON.parse(JSON.stringify(body))) === undefined;

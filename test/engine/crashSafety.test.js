@@ -51,7 +51,10 @@ async function scenario(name, interrupt) {
 
 /** Starts `up`, waits for `moment`, kills the engine; the interrupted up must fail. */
 async function killDuringUp(moment, what, providersToo) {
-  const up = f.stack.up().then(() => "finished", (e) => e);
+  const up = f.stack.up().then(
+    () => "finished",
+    (e) => e,
+  );
   await waitFor(moment, 60_000, what);
   const killed = killEngine({ providersToo });
   assert.ok(killed.length > 0, "killed the CLI");

@@ -16,7 +16,10 @@ after(() => f.close());
 
 test("validDays 0 is refused at preview, naming the edition's meaning of 0, and nothing is sent", async () => {
   f.desired.zero = { shareId: share.shareId, validDays: 0 };
-  await assert.rejects(f.stack.preview(), /validDays 0 \(no validity period\) cannot be declared on the enterprise edition, where KooDrive reads 0 as "keep the current expiry"/);
+  await assert.rejects(
+    f.stack.preview(),
+    /validDays 0 \(no validity period\) cannot be declared on the enterprise edition, where KooDrive reads 0 as "keep the current expiry"/,
+  );
   assert.equal(f.emulator.requests.all().length, 0);
   delete f.desired.zero;
 });
@@ -32,7 +35,10 @@ test("adopt, update, refresh and destroy with restore work as on the carrier edi
   await f.stack.up();
   await f.stack.refresh({ expectNoChanges: true });
   const destroy = await f.stack.destroy();
-  assert.deepEqual({ comment: f.emulator.getShare(share.shareId).comment, extractCode: f.emulator.getShare(share.shareId).extractCode }, { comment: "as found", extractCode: "Orig1234" });
+  assert.deepEqual(
+    { comment: f.emulator.getShare(share.shareId).comment, extractCode: f.emulator.getShare(share.shareId).extractCode },
+    { comment: "as found", extractCode: "Orig1234" },
+  );
   // "Never expires" cannot be set again on enterprise: the narrower current expiry is kept, and the user is told.
   assert.equal(f.emulator.getShare(neverExpiring.shareId).comment, "permanent");
   assert.ok(f.emulator.getShare(neverExpiring.shareId).expireTime, "keeps the current (narrower) expiry");

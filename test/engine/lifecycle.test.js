@@ -56,7 +56,10 @@ test("changing one field is one update naming that field, applied with one PUT",
   assert.equal(f.puts().length, 0);
   const up = await f.stack.up();
   assert.deepEqual(up.summary.resourceChanges, { same: 1, update: 1 });
-  assert.deepEqual(f.puts().map((r) => r.body), [{ validDays: 30, extractCode: "MDg2K0vU", comment: "Q3 report, final" }]);
+  assert.deepEqual(
+    f.puts().map((r) => r.body),
+    [{ validDays: 30, extractCode: "MDg2K0vU", comment: "Q3 report, final" }],
+  );
 });
 
 test("refresh reveals an out-of-band change, and the next up restores the declared settings", async () => {
@@ -81,7 +84,10 @@ test("an expired link is drift: refresh and preview show an update saying why, u
   f.emulator.requests.clear();
   const preview = await f.stack.preview({ diff: true });
   assert.deepEqual(preview.changeSummary, { same: 1, update: 1 });
-  assert.match(`${preview.stdout}\n${preview.stderr}`, new RegExp(`koodrive: share ${share.shareId}: the link expired at 2020-01-01T00:00:00.000Z; renewing for 30 days`));
+  assert.match(
+    `${preview.stdout}\n${preview.stderr}`,
+    new RegExp(`koodrive: share ${share.shareId}: the link expired at 2020-01-01T00:00:00.000Z; renewing for 30 days`),
+  );
   assert.equal(f.emulator.requests.all().length, 0, "preview decides from state, without a request");
   const up = await f.stack.up();
   assert.deepEqual(up.summary.resourceChanges, { same: 1, update: 1 });
@@ -99,7 +105,11 @@ test("changing shareId replaces the resource", async () => {
   assert.deepEqual(preview.changeSummary, { same: 1, replace: 1 });
   const up = await f.stack.up();
   assert.deepEqual(up.summary.resourceChanges, { same: 1, replace: 1 });
-  assert.deepEqual(f.puts().map((r) => r.path), [`/koodrive/ose/v1/share/${other.shareId}`], "retain: the old share is left alone");
+  assert.deepEqual(
+    f.puts().map((r) => r.path),
+    [`/koodrive/ose/v1/share/${other.shareId}`],
+    "retain: the old share is left alone",
+  );
   assert.equal(f.emulator.getShare(other.shareId).comment, "Q3 report, final");
 });
 

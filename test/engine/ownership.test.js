@@ -69,9 +69,6 @@ describe("renaming a resource with onDelete restore through aliases", () => {
     assert.deepEqual(up.summary.resourceChanges, { same: 3 });
     assert.equal(f.emulator.requests.all().length, 0);
     await f.stack.destroy();
-    assert.deepEqual(
-      { comment: f.emulator.getShare(share.shareId).comment, extractCode: f.emulator.getShare(share.shareId).extractCode },
-      ORIGINAL,
-    );
+    assert.deepEqual({ comment: f.emulator.getShare(share.shareId).comment, extractCode: f.emulator.getShare(share.shareId).extractCode }, ORIGINAL);
   });
 });

@@ -31,7 +31,11 @@ before(() => {
   tarball = path.join(scratch, packOutput.filename);
   const files = packOutput.files.map((/** @type {{ path: string }} */ f) => f.path);
   assert.ok(files.includes("dist/provider/impl.js"), "the built provider is published");
-  assert.equal(files.some((f) => f.startsWith("dist/emulator/") || f.startsWith("packages/")), false, "the emulator is its own package");
+  assert.equal(
+    files.some((f) => f.startsWith("dist/emulator/") || f.startsWith("packages/")),
+    false,
+    "the emulator is its own package",
+  );
   for (const doc of ["LICENSE", "CHANGELOG.md", "README.md"]) assert.ok(files.includes(doc), `${doc} is published`);
   assert.equal(
     files.some((f) => f.startsWith("src/") || f.startsWith("test/") || f.startsWith("examples/")),
@@ -45,7 +49,10 @@ before(() => {
       stdio: ["ignore", "pipe", "inherit"],
     }),
   )[0];
-  assert.ok(emulatorPacked.files.some((/** @type {{ path: string }} */ f) => f.path === "dist/cli.js"), "the emulator's CLI is published");
+  assert.ok(
+    emulatorPacked.files.some((/** @type {{ path: string }} */ f) => f.path === "dist/cli.js"),
+    "the emulator's CLI is published",
+  );
   emulatorTarball = path.join(scratch, emulatorPacked.filename);
 });
 after(() => fs.rmSync(scratch, { recursive: true, force: true }));
@@ -109,7 +116,15 @@ for (const row of matrix) {
     const project = fs.mkdtempSync(path.join(scratch, "consumer-"));
     fs.writeFileSync(
       path.join(project, "package.json"),
-      JSON.stringify({ name: "packed-consumer", private: true, dependencies: { "pulumi-koodrive": `file:${tarball}`, "koodrive-emulator": `file:${emulatorTarball}`, "@pulumi/pulumi": row.pulumi } }, null, 2),
+      JSON.stringify(
+        {
+          name: "packed-consumer",
+          private: true,
+          dependencies: { "pulumi-koodrive": `file:${tarball}`, "koodrive-emulator": `file:${emulatorTarball}`, "@pulumi/pulumi": row.pulumi },
+        },
+        null,
+        2,
+      ),
     );
     // This row's node first on PATH: npm, the driver and the dynamic-provider launcher all run on it.
     const env = { ...process.env, PATH: `${binDir}${path.delimiter}${process.env.PATH}` };

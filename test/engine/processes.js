@@ -24,7 +24,11 @@ function processTable() {
 function descendants(root, table = processTable()) {
   const out = [];
   const walk = (pid) => {
-    for (const p of table) if (p.ppid === pid) { out.push(p); walk(p.pid); }
+    for (const p of table)
+      if (p.ppid === pid) {
+        out.push(p);
+        walk(p.pid);
+      }
   };
   walk(root);
   return out;

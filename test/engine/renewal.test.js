@@ -43,7 +43,10 @@ test("26 days later (4 days left, renewBeforeDays 5) preview says why, and up re
   await f.stack.up();
   const puts = f.puts();
   assert.equal(puts.length, 2, "one PUT per link");
-  assert.deepEqual(puts.map((p) => p.body).sort((a, b) => a.validDays - b.validDays), [{ validDays: 25 }, { validDays: 30 }]);
+  assert.deepEqual(
+    puts.map((p) => p.body).sort((a, b) => a.validDays - b.validDays),
+    [{ validDays: 25 }, { validDays: 30 }],
+  );
   const renewedTo = expiry(kept);
   assert.ok(renewedTo > before + 25 * DAY, "kept now expires 30 days after day 26");
   await f.stack.preview({ expectNoChanges: true });
@@ -58,5 +61,9 @@ test("a link whose files were deleted is reported on refresh, not renewed", asyn
   const preview = await f.stack.preview();
   assert.match(outputText(preview), new RegExp(`share ${plain.shareId}: warning: its files were deleted`));
   await f.stack.up();
-  assert.deepEqual(f.puts().map((p) => p.path.split("/").pop()), [], "neither renewed (kept has 16 days left)");
+  assert.deepEqual(
+    f.puts().map((p) => p.path.split("/").pop()),
+    [],
+    "neither renewed (kept has 16 days left)",
+  );
 });

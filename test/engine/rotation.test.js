@@ -39,7 +39,11 @@ describe("token rotation reaches refresh and destroy", () => {
   test("with the expired token only, refresh fails after one request, with one message naming the setting", async () => {
     f.emulator.requests.clear();
     const output = await failedOutput((onOutput) => f.stack.refresh({ onOutput }));
-    assert.deepEqual(f.emulator.requests.all().map((r) => r.status), [401], "exactly one request reaches KooDrive");
+    assert.deepEqual(
+      f.emulator.requests.all().map((r) => r.status),
+      [401],
+      "exactly one request reaches KooDrive",
+    );
     assert.match(output, /KooDrive rejected the credentials \(HTTP 401, code 13000104: Unauthorized: access token expired\.\)/);
     assert.match(output, /koodrive:accessToken \/ KOODRIVE_ACCESS_TOKEN/);
     assert.match(output, /20 minutes/);
@@ -68,7 +72,7 @@ describe("token rotation reaches refresh and destroy", () => {
     const puts = f.puts();
     assert.equal(puts.length, SHARES);
     assert.ok(puts.every((r) => r.status === 200));
-    shares.forEach((share, i) => assert.equal(f.emulator.getShare(share.shareId).comment, `original ${i}`));
+    for (const [i, share] of shares.entries()) assert.equal(f.emulator.getShare(share.shareId).comment, `original ${i}`);
   });
 });
 

@@ -13,7 +13,10 @@ let reportId;
 
 before(async () => {
   f = await shareStack({ projectName: "share-lifecycle" });
-  f.desired.report = { kind: "share", args: { fileIds: ["FileQ3report01"], containerId: CONTAINER, scope: 1, validDays: 30, extractCode: CODE, comment: "Q3 report" } };
+  f.desired.report = {
+    kind: "share",
+    args: { fileIds: ["FileQ3report01"], containerId: CONTAINER, scope: 1, validDays: 30, extractCode: CODE, comment: "Q3 report" },
+  };
 });
 after(() => f.close());
 
@@ -27,7 +30,14 @@ test("up creates the share with one POST; the access code is a secret in state a
   const up = await f.stack.up();
   assert.deepEqual(up.summary.resourceChanges, { create: 2 });
   assert.equal(f.creates().length, 1);
-  assert.deepEqual(f.creates()[0].body, { scope: 1, fileIds: ["FileQ3report01"], containerId: CONTAINER, validDays: 30, extractCode: CODE, comment: "Q3 report" });
+  assert.deepEqual(f.creates()[0].body, {
+    scope: 1,
+    fileIds: ["FileQ3report01"],
+    containerId: CONTAINER,
+    validDays: 30,
+    extractCode: CODE,
+    comment: "Q3 report",
+  });
   reportId = up.outputs.reportId.value;
   const live = f.emulator.getShare(reportId);
   assert.equal(live.ownerId, USER_ID);
@@ -68,7 +78,10 @@ test("a comment change is one update applied with one PUT", async () => {
   assert.match(preview.stdout, /~ comment\s*: "Q3 report" => "Q3 report, final"/);
   const up = await f.stack.up();
   assert.deepEqual(up.summary.resourceChanges, { same: 1, update: 1 });
-  assert.deepEqual(f.puts().map((r) => r.body), [{ validDays: 30, extractCode: CODE, comment: "Q3 report, final" }]);
+  assert.deepEqual(
+    f.puts().map((r) => r.body),
+    [{ validDays: 30, extractCode: CODE, comment: "Q3 report, final" }],
+  );
   assert.equal(f.creates().length, 0);
 });
 
@@ -78,7 +91,10 @@ test("an expired link is drift: refresh + preview show an update saying why, up 
   f.emulator.requests.clear();
   const preview = await f.stack.preview({ diff: true });
   assert.deepEqual(preview.changeSummary, { same: 1, update: 1 });
-  assert.match(`${preview.stdout}\n${preview.stderr}`, new RegExp(`koodrive: share ${reportId}: the link expired at 2020-01-01T00:00:00.000Z; renewing for 30 days`));
+  assert.match(
+    `${preview.stdout}\n${preview.stderr}`,
+    new RegExp(`koodrive: share ${reportId}: the link expired at 2020-01-01T00:00:00.000Z; renewing for 30 days`),
+  );
   const up = await f.stack.up();
   assert.deepEqual(up.summary.resourceChanges, { same: 1, update: 1 });
   assert.equal(f.puts().length, 1);
@@ -113,8 +129,14 @@ test("changing fileIds replaces the share: the new one is created, then the old 
   assert.deepEqual(up.summary.resourceChanges, { same: 1, replace: 1 });
   const newId = up.outputs.reportId.value;
   assert.notEqual(newId, reportId);
-  assert.deepEqual(f.creates().map((r) => r.body.fileIds), [["FileQ3report01", "FileQ3appendix"]]);
-  assert.deepEqual(f.cancels().map((r) => r.body), [{ shareIds: [reportId] }]);
+  assert.deepEqual(
+    f.creates().map((r) => r.body.fileIds),
+    [["FileQ3report01", "FileQ3appendix"]],
+  );
+  assert.deepEqual(
+    f.cancels().map((r) => r.body),
+    [{ shareIds: [reportId] }],
+  );
   assert.equal(f.emulator.getShare(reportId), undefined);
   reportId = newId;
 });
@@ -137,7 +159,12 @@ test("a create whose answer is lost after KooDrive applied it: no orphan, no dup
 test("a KooDriveShareSettings on a share a KooDriveShare manages fails preview naming both", async () => {
   f.desired.clash = { kind: "settings", args: { shareId: reportId, validDays: 30 } };
   await assert.rejects(f.stack.preview(), (e) => {
-    assert.match(String(e), new RegExp(`share ${reportId} is managed by two resources, (KooDriveShare "report" and KooDriveShareSettings "clash"|KooDriveShareSettings "clash" and KooDriveShare "report")`));
+    assert.match(
+      String(e),
+      new RegExp(
+        `share ${reportId} is managed by two resources, (KooDriveShare "report" and KooDriveShareSettings "clash"|KooDriveShareSettings "clash" and KooDriveShare "report")`,
+      ),
+    );
     return true;
   });
   delete f.desired.clash;
@@ -149,7 +176,13 @@ test("destroy cancels every share, reading the per-item result", async () => {
   const result = await f.stack.destroy();
   assert.deepEqual(result.summary.resourceChanges, { delete: 3 });
   // Concurrent deletes of one owner may share a cancel call: every ID is cancelled once, whatever the grouping.
-  assert.deepEqual(f.cancels().flatMap((r) => r.body.shareIds).sort(), ids.sort());
+  assert.deepEqual(
+    f
+      .cancels()
+      .flatMap((r) => r.body.shareIds)
+      .sort(),
+    ids.sort(),
+  );
   console.log(`destroy of ${ids.length} shares: ${f.cancels().length} cancel call(s)`);
   for (const id of ids) assert.equal(f.emulator.getShare(id), undefined);
 });

@@ -8,7 +8,10 @@ const { shareStack } = require("./shareSupport");
 let f;
 before(async () => {
   f = await shareStack({ projectName: "share-enterprise", edition: "enterprise" });
-  f.desired.internal = { kind: "share", args: { fileIds: ["FileInternal1"], containerId: "IAAB5thdWzxEoAsiA1681759183084696448", scope: 2, validDays: 14, comment: "staff only" } };
+  f.desired.internal = {
+    kind: "share",
+    args: { fileIds: ["FileInternal1"], containerId: "IAAB5thdWzxEoAsiA1681759183084696448", scope: 2, validDays: 14, comment: "staff only" },
+  };
 });
 after(() => f.close());
 
@@ -20,7 +23,10 @@ test("scope 2 is created on the enterprise edition, updated with one PUT, cancel
   f.desired.internal.args = { ...f.desired.internal.args, comment: "staff only, Q4" };
   f.emulator.requests.clear();
   await f.stack.up();
-  assert.deepEqual(f.puts().map((r) => r.body), [{ validDays: 14, comment: "staff only, Q4" }]);
+  assert.deepEqual(
+    f.puts().map((r) => r.body),
+    [{ validDays: 14, comment: "staff only, Q4" }],
+  );
   await f.stack.destroy();
   assert.equal(f.emulator.getShare(id), undefined);
 });

@@ -44,10 +44,12 @@ async function exampleStack(name, config) {
 }
 
 describe("examples/create-shares", () => {
-
   test("creates one share per line of links.json, and destroy cancels all but the retained one", async () => {
     const links = JSON.parse(fs.readFileSync(path.join(repoRoot, "examples/create-shares/links.json"), "utf8"));
-    const f = await exampleStack("create-shares", { containerId: { value: "IAAB5thdWzxEoAsiA1681759183084696448" }, q3ReportCode: { value: "MDg2K0vU", secret: true } });
+    const f = await exampleStack("create-shares", {
+      containerId: { value: "IAAB5thdWzxEoAsiA1681759183084696448" },
+      q3ReportCode: { value: "MDg2K0vU", secret: true },
+    });
     const up = await f.stack.up();
     assert.deepEqual(up.summary.resourceChanges, { create: links.length + 1 });
     assert.deepEqual(Object.keys(up.outputs.links.value).sort(), links.map((l) => l.name).sort());
@@ -65,7 +67,6 @@ describe("examples/create-shares", () => {
 });
 
 describe("examples/keep-links-alive", () => {
-
   test("adopts the links, sends nothing while none is due, renews only the one that is", async () => {
     const links = JSON.parse(fs.readFileSync(path.join(repoRoot, "examples/keep-links-alive/links.json"), "utf8"));
     const f = await exampleStack("keep-links-alive", {});
@@ -80,7 +81,13 @@ describe("examples/keep-links-alive", () => {
     f.emulator.changeShare(due.shareId, { expireTime: new Date(Date.now() + 2 * DAY).toISOString() });
     const renew = await f.stack.up({ refresh: true });
     assert.deepEqual(renew.summary.resourceChanges, { same: links.length, update: 1 });
-    assert.deepEqual(f.emulator.requests.all().filter((r) => r.method === "PUT").map((r) => r.path), [`/koodrive/ose/v1/share/${due.shareId}`]);
+    assert.deepEqual(
+      f.emulator.requests
+        .all()
+        .filter((r) => r.method === "PUT")
+        .map((r) => r.path),
+      [`/koodrive/ose/v1/share/${due.shareId}`],
+    );
     assert.ok(Date.parse(renew.outputs.expiries.value["press-kit"]) > Date.now() + (due.validDays - 1) * DAY);
   });
 });

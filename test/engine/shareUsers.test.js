@@ -11,7 +11,10 @@ let f;
 before(async () => {
   f = await shareStack({ projectName: "share-users", auth: "app" });
   f.desired.mine = { kind: "share", args: { fileIds: ["FileMine01"], containerId: CONTAINER, scope: 1, validDays: 10, comment: "mine" } };
-  f.desired.theirs = { kind: "share", args: { fileIds: ["FileTheirs01"], containerId: CONTAINER, scope: 3, validDays: 10, comment: "theirs", userId: OTHER_USER_ID } };
+  f.desired.theirs = {
+    kind: "share",
+    args: { fileIds: ["FileTheirs01"], containerId: CONTAINER, scope: 3, validDays: 10, comment: "theirs", userId: OTHER_USER_ID },
+  };
 });
 after(() => f.close());
 
@@ -43,7 +46,10 @@ test("changing the owner replaces the share: created for the new owner, cancelle
   assert.deepEqual(preview.changeSummary, { same: 2, replace: 1 });
   const up = await f.stack.up();
   assert.equal(f.emulator.getShare(up.outputs.theirsId.value).ownerId, USER_ID);
-  assert.deepEqual(f.cancels().map((r) => [r.body.shareIds[0], r.headers["x-user-id"]]), [[before, OTHER_USER_ID]]);
+  assert.deepEqual(
+    f.cancels().map((r) => [r.body.shareIds[0], r.headers["x-user-id"]]),
+    [[before, OTHER_USER_ID]],
+  );
   assert.equal(f.emulator.getShare(before), undefined);
 });
 

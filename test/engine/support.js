@@ -1,7 +1,7 @@
 // Helpers for the real-engine tests (node --test): an in-process emulator and a stack whose program declares
 // whatever `desired` holds at the time of each engine operation.
 "use strict";
-const { ensureSelfLink, openStack, repoRoot } = require("../../scripts/lib/engine");
+const { ensureSelfLink, openStack } = require("../../scripts/lib/engine");
 
 const TOKEN = "engine-test-token-7c1e4b2a";
 const APP_ID = "engine-app-0001";

@@ -35,7 +35,9 @@ describe(`${SHARES} shares against a ${THROTTLE_RPS} requests/s throttle`, () =>
     const requests = f.emulator.requests.all();
     const throttled = requests.filter((r) => r.status === 429).length;
     const applied = shares.filter((share, i) => f.emulator.getShare(share.shareId).comment === `managed ${i}`).length;
-    console.log(`up of ${SHARES} shares at ${THROTTLE_RPS} req/s: ${seconds.toFixed(1)} s, ${applied}/${SHARES} applied, ${SHARES - applied} failed, ${requests.length} requests, ${throttled} answered 429`);
+    console.log(
+      `up of ${SHARES} shares at ${THROTTLE_RPS} req/s: ${seconds.toFixed(1)} s, ${applied}/${SHARES} applied, ${SHARES - applied} failed, ${requests.length} requests, ${throttled} answered 429`,
+    );
 
     assert.equal(failure, undefined, `up failed: ${failure?.message?.slice(0, 2000)}`);
     assert.equal(applied, SHARES);

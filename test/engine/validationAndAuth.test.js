@@ -49,7 +49,13 @@ describe("HMAC app auth and onDelete restore", () => {
     // The stack, the companion ShareOriginals resource (which read the originals) and the settings.
     assert.deepEqual(up.summary.resourceChanges, { create: 3 });
     const requests = f.emulator.requests.all();
-    assert.deepEqual(requests.map((r) => [r.method, r.status, r.auth]), [["GET", 200, "app"], ["PUT", 200, "app"]]);
+    assert.deepEqual(
+      requests.map((r) => [r.method, r.status, r.auth]),
+      [
+        ["GET", 200, "app"],
+        ["PUT", 200, "app"],
+      ],
+    );
     assert.match(requests[1].headers.authorization, /^HMAC-SHA256 AppId=engine-app-0001,SignedHeaders=host;x-date;x-user-id,Signature=\[REDACTED\]$/);
   });
 
@@ -79,9 +85,15 @@ describe("adopting a share that does not exist", () => {
     f.desired.ghost = { shareId: "1111111111111111111", validDays: 1, comment: "x" };
     await assert.rejects(f.stack.up(), new RegExp(`KooDrive share 1111111111111111111 was not found, or is not owned by user ${USER_ID}`));
     // Adoption is the PUT itself (KooDrive answers 13000309 for a missing share): one refused request, nothing written.
-    assert.deepEqual(f.emulator.requests.all().map((r) => `${r.method} ${r.status}`), ["PUT 400"]);
+    assert.deepEqual(
+      f.emulator.requests.all().map((r) => `${r.method} ${r.status}`),
+      ["PUT 400"],
+    );
     const state = JSON.parse(f.handle.exportPlain());
-    assert.equal((state.deployment.resources ?? []).some((r) => r.type.includes("ShareSettings")), false);
+    assert.equal(
+      (state.deployment.resources ?? []).some((r) => r.type.includes("ShareSettings")),
+      false,
+    );
   });
 });
 
@@ -100,8 +112,14 @@ describe("a share stopped outside Pulumi", () => {
     f.emulator.requests.clear();
     const refresh = await f.stack.refresh();
     assert.deepEqual(refresh.summary.resourceChanges, { same: 1, delete: 1 });
-    assert.deepEqual(f.emulator.requests.all().map((r) => `${r.method} ${r.status}`), ["GET 400"]);
+    assert.deepEqual(
+      f.emulator.requests.all().map((r) => `${r.method} ${r.status}`),
+      ["GET 400"],
+    );
     const state = JSON.parse(f.handle.exportPlain());
-    assert.equal(state.deployment.resources.some((r) => r.type.includes("ShareSettings")), false);
+    assert.equal(
+      state.deployment.resources.some((r) => r.type.includes("ShareSettings")),
+      false,
+    );
   });
 });

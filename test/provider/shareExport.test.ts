@@ -13,7 +13,14 @@ describe("adoptionEntries (bulk adoption input from existing shares)", () => {
   it("declares the validity left (rounded up), keeps comments, never access codes, and skips dead links", () => {
     const plan = adoptionEntries(
       [
-        { shareId: "1689743054514187776", displayName: "Q3 Report.pdf", comment: "auditors", extractCode: "MDg2K0vU", status: 0, expireTime: new Date(now.getTime() + 2.2 * DAY).toISOString() },
+        {
+          shareId: "1689743054514187776",
+          displayName: "Q3 Report.pdf",
+          comment: "auditors",
+          extractCode: "MDg2K0vU",
+          status: 0,
+          expireTime: new Date(now.getTime() + 2.2 * DAY).toISOString(),
+        },
         { shareId: "1689743054514187778", displayName: "logos and more files", status: 0 },
         { shareId: "1689743054514187780", status: 2, expireTime: new Date(now.getTime() - DAY).toISOString() },
         { shareId: "1689743054514187782", status: 1 },
@@ -44,7 +51,9 @@ describe("scripts/koodrive-export-shares.js", () => {
       const env = { ...process.env, KOODRIVE_ENDPOINT: emulator.url, KOODRIVE_USER_ID: USER_ID, KOODRIVE_AGENT_NAME: AGENT, KOODRIVE_ACCESS_TOKEN: TOKEN };
       const script = path.join(__dirname, "..", "..", "scripts", "koodrive-export-shares.js");
       const { stderr } = await promisify(execFile)("node", [script, "--out", out, "--user-id", OTHER_USER_ID], { env });
-      expect(JSON.parse(fs.readFileSync(out, "utf8"))).toEqual([{ name: `report-pdf-${String(live.shareId).slice(-6)}`, shareId: live.shareId, validDays: 10, comment: "keep", userId: OTHER_USER_ID }]);
+      expect(JSON.parse(fs.readFileSync(out, "utf8"))).toEqual([
+        { name: `report-pdf-${String(live.shareId).slice(-6)}`, shareId: live.shareId, validDays: 10, comment: "keep", userId: OTHER_USER_ID },
+      ]);
       expect(stderr).toMatch(/wrote 1 share\(s\)/);
       expect(fs.readFileSync(out, "utf8") + stderr).not.toContain("MDg2K0vU");
     } finally {

@@ -10,7 +10,13 @@ const savedEnv = { ...process.env };
 
 beforeEach(async () => {
   emulator = await testEmulator();
-  Object.assign(process.env, { KOODRIVE_ENDPOINT: emulator.url, KOODRIVE_USER_ID: USER_ID, KOODRIVE_AGENT_NAME: AGENT, KOODRIVE_ACCESS_TOKEN: TOKEN, KOODRIVE_MAX_RETRIES: "0" });
+  Object.assign(process.env, {
+    KOODRIVE_ENDPOINT: emulator.url,
+    KOODRIVE_USER_ID: USER_ID,
+    KOODRIVE_AGENT_NAME: AGENT,
+    KOODRIVE_ACCESS_TOKEN: TOKEN,
+    KOODRIVE_MAX_RETRIES: "0",
+  });
 });
 afterEach(async () => {
   process.env = { ...savedEnv };
@@ -32,15 +38,30 @@ describe("getShare / listShares (connection settings from KOODRIVE_* when no sta
     const seeded = emulator.seedShare({ ownerId: USER_ID, comment: "Q3", extractCode: "MDg2K0vU", validDays: 7, fileIds: ["f1", "f2"] });
     const info = await getShare({ shareId: seeded.shareId as string });
     expect(info).toEqual({
-      shareId: seeded.shareId, shortUrl: seeded.shortUrl, linkUrl: seeded.linkUrl, extractCode: "MDg2K0vU", comment: "Q3",
-      expireTime: seeded.expireTime, status: 0, scope: 1, displayName: "f1 and more files", containerId: seeded.containerId,
-      shareTime: seeded.shareTime, updateTime: seeded.updateTime, ownerId: USER_ID, viewCount: 0, downloadCount: 0, saveCount: 0,
+      shareId: seeded.shareId,
+      shortUrl: seeded.shortUrl,
+      linkUrl: seeded.linkUrl,
+      extractCode: "MDg2K0vU",
+      comment: "Q3",
+      expireTime: seeded.expireTime,
+      status: 0,
+      scope: 1,
+      displayName: "f1 and more files",
+      containerId: seeded.containerId,
+      shareTime: seeded.shareTime,
+      updateTime: seeded.updateTime,
+      ownerId: USER_ID,
+      viewCount: 0,
+      downloadCount: 0,
+      saveCount: 0,
     });
   });
 
   it("getShare of another user's share needs that userId; without it, it fails naming share and user", async () => {
     const theirs = emulator.seedShare({ ownerId: OTHER_USER_ID });
-    await expect(getShare({ shareId: theirs.shareId as string })).rejects.toThrow(`KooDrive share ${theirs.shareId} was not found, or is not owned by user ${USER_ID}`);
+    await expect(getShare({ shareId: theirs.shareId as string })).rejects.toThrow(
+      `KooDrive share ${theirs.shareId} was not found, or is not owned by user ${USER_ID}`,
+    );
     expect((await getShare({ shareId: theirs.shareId as string, userId: OTHER_USER_ID })).ownerId).toBe(OTHER_USER_ID);
     await expect(getShare({ shareId: "a/b" })).rejects.toThrow(/invalid argument: shareId must be 1 to 64 characters/);
   });

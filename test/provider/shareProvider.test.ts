@@ -22,7 +22,11 @@ async function configured() {
 async function start(options: Parameters<typeof testEmulator>[0] = {}, extraConfig: Record<string, string> = {}) {
   emulator = await testEmulator(options);
   config = {
-    "koodrive:endpoint": emulator.url, "koodrive:userId": USER_ID, "koodrive:agentName": AGENT, "koodrive:accessToken": TOKEN, "koodrive:maxRetries": "0",
+    "koodrive:endpoint": emulator.url,
+    "koodrive:userId": USER_ID,
+    "koodrive:agentName": AGENT,
+    "koodrive:accessToken": TOKEN,
+    "koodrive:maxRetries": "0",
     ...extraConfig,
   };
   provider = await configured();
@@ -39,7 +43,14 @@ afterEach(async () => {
 });
 
 const CONTAINER = "IAAB5thdWzxEoAsiA1681759183084696448";
-const declared = { fileIds: ["FryfD0bDk0aWSfrlCgZVJG7hxDMCY5hkl"], containerId: CONTAINER, scope: 1, validDays: 30, extractCode: "MDg2K0vU", comment: "Q3 report" };
+const declared = {
+  fileIds: ["FryfD0bDk0aWSfrlCgZVJG7hxDMCY5hkl"],
+  containerId: CONTAINER,
+  scope: 1,
+  validDays: 30,
+  extractCode: "MDg2K0vU",
+  comment: "Q3 report",
+};
 const posts = () => emulator.requests.all().filter((r) => r.method === "POST" && r.path === "/koodrive/ose/v1/share");
 const DAY = 24 * 60 * 60 * 1000;
 
@@ -72,12 +83,30 @@ describe("KooDriveShare provider against the emulator", () => {
   it("create is one POST carrying the declared body; the outputs are the new share", async () => {
     const { created } = await create();
     expect(emulator.requests.all().map((r) => `${r.method} ${r.path}`)).toEqual(["POST /koodrive/ose/v1/share"]);
-    expect(posts()[0]!.body).toEqual({ scope: 1, fileIds: declared.fileIds, containerId: CONTAINER, validDays: 30, extractCode: "MDg2K0vU", comment: "Q3 report" });
+    expect(posts()[0]!.body).toEqual({
+      scope: 1,
+      fileIds: declared.fileIds,
+      containerId: CONTAINER,
+      validDays: 30,
+      extractCode: "MDg2K0vU",
+      comment: "Q3 report",
+    });
     const live = emulator.getShare(created.id)!;
     expect(created.outs).toEqual({
-      stateVersion: 1, shareId: created.id, fileIds: declared.fileIds, containerId: CONTAINER, scope: 1, validDays: 30, onDelete: "cancel",
-      extractCode: "MDg2K0vU", comment: "Q3 report", managedFields: ["extractCode", "comment"],
-      expireTime: live.expireTime, status: 0, shortUrl: live.shortUrl, linkUrl: live.linkUrl,
+      stateVersion: 1,
+      shareId: created.id,
+      fileIds: declared.fileIds,
+      containerId: CONTAINER,
+      scope: 1,
+      validDays: 30,
+      onDelete: "cancel",
+      extractCode: "MDg2K0vU",
+      comment: "Q3 report",
+      managedFields: ["extractCode", "comment"],
+      expireTime: live.expireTime,
+      status: 0,
+      shortUrl: live.shortUrl,
+      linkUrl: live.linkUrl,
     });
     expect(Date.parse(live.expireTime as string) - Date.now()).toBeGreaterThan(29.9 * DAY);
   });
@@ -93,7 +122,9 @@ describe("KooDriveShare provider against the emulator", () => {
   });
 
   it("scope 2 is created on the enterprise edition (no agent header) and refused by check on the carrier edition", async () => {
-    expect((await provider.check!({}, { ...declared, scope: 2 })).failures).toEqual([{ property: "scope", reason: "scope must be 1 or 3 on the carrier edition, got 2" }]);
+    expect((await provider.check!({}, { ...declared, scope: 2 })).failures).toEqual([
+      { property: "scope", reason: "scope must be 1 or 3 on the carrier edition, got 2" },
+    ]);
     await emulator.close();
     await start({ edition: "enterprise" }, { "koodrive:edition": "enterprise" });
     const { created } = await create({ ...declared, scope: 2 });
@@ -117,7 +148,11 @@ describe("KooDriveShare provider against the emulator", () => {
   it("a fileIds change is a replacement; the same files in another order are no change", async () => {
     const { inputs, created } = await create({ ...declared, fileIds: ["f1", "f2"] });
     expect(await provider.diff!(created.id, created.outs, { ...inputs, fileIds: ["f2", "f1"] })).toMatchObject({ changes: false });
-    expect(await provider.diff!(created.id, created.outs, { ...inputs, fileIds: ["f1", "f3"] })).toEqual({ changes: true, replaces: ["fileIds"], deleteBeforeReplace: false });
+    expect(await provider.diff!(created.id, created.outs, { ...inputs, fileIds: ["f1", "f3"] })).toEqual({
+      changes: true,
+      replaces: ["fileIds"],
+      deleteBeforeReplace: false,
+    });
   });
 
   it("an expired link is drift that update renews with one PUT (restarting the validity)", async () => {
@@ -158,7 +193,9 @@ describe("KooDriveShare provider against the emulator", () => {
   });
 
   it("a cancel answered with another per-item code fails naming the share and the code", async () => {
-    const fake = { cancelShares: async (ids: string[]) => ids.map((shareId) => ({ shareId, code: "13000102", msg: "share is locked" })) } as unknown as KooDriveClient;
+    const fake = {
+      cancelShares: async (ids: string[]) => ids.map((shareId) => ({ shareId, code: "13000102", msg: "share is locked" })),
+    } as unknown as KooDriveClient;
     await expect(cancelShare(fake, "42")).rejects.toThrow('KooDrive share 42 was not cancelled: KooDrive answered code 13000102 ("share is locked") for it');
     const silent = { cancelShares: async () => [{ shareId: "other", code: "0" }] } as unknown as KooDriveClient;
     await expect(cancelShare(silent, "42")).rejects.toThrow(/no result for this share/);
@@ -182,7 +219,12 @@ describe("cancels of concurrent deletes share one call per owner; each gets its 
     emulator.requests.clear();
     await Promise.all([mine, theirs].map(({ created: c }) => provider.delete!(c.id, c.outs)));
     const calls = emulator.requests.all().map((r) => [r.headers["x-user-id"], (r.body as { shareIds: string[] }).shareIds, r.status]);
-    expect(calls.sort()).toEqual([[USER_ID, [mine.created.id], 200], [OTHER_USER_ID, [theirs.created.id], 200]].sort());
+    expect(calls.sort()).toEqual(
+      [
+        [USER_ID, [mine.created.id], 200],
+        [OTHER_USER_ID, [theirs.created.id], 200],
+      ].sort(),
+    );
     expect(emulator.getShare(theirs.created.id)).toBeUndefined();
   });
 
@@ -252,7 +294,14 @@ describe("a create whose answer is lost: no orphan, no duplicate", () => {
   });
 
   it("refuses to guess between two matching shares: fails naming both, and sends no second POST", async () => {
-    const lookalike = emulator.seedShare({ ownerId: USER_ID, containerId: CONTAINER, fileIds: declared.fileIds, comment: "Q3 report", extractCode: "MDg2K0vU", validDays: 30 });
+    const lookalike = emulator.seedShare({
+      ownerId: USER_ID,
+      containerId: CONTAINER,
+      fileIds: declared.fileIds,
+      comment: "Q3 report",
+      extractCode: "MDg2K0vU",
+      validDays: 30,
+    });
     emulator.faults.set({ dropAfterApplyNext: 1 });
     const error = await create().catch((e: Error) => e);
     expect(error).toBeInstanceOf(Error);

@@ -1,4 +1,4 @@
-import { Emulator } from "koodrive-emulator";
+import type { Emulator } from "koodrive-emulator";
 import { KooDriveClient } from "../../src/client/koodriveClient";
 import { AUTO_LIST_AFTER_READS, ShareReader } from "../../src/provider/shareReader";
 import { OTHER_USER_ID, USER_ID, settingsFor, testEmulator } from "../support/fixtures";
@@ -9,7 +9,10 @@ let ids: string[];
 beforeAll(async () => {
   emulator = await testEmulator();
   // 250 shares of the user (3 list pages), plus someone else's.
-  ids = Array.from({ length: 250 }, (_, i) => emulator.seedShare({ ownerId: USER_ID, comment: `c${i}`, extractCode: `Code${String(i).padStart(4, "0")}` }).shareId as string);
+  ids = Array.from(
+    { length: 250 },
+    (_, i) => emulator.seedShare({ ownerId: USER_ID, comment: `c${i}`, extractCode: `Code${String(i).padStart(4, "0")}` }).shareId as string,
+  );
   emulator.seedShare({ ownerId: OTHER_USER_ID });
 });
 afterAll(() => emulator.close());

@@ -1,4 +1,4 @@
-import { Emulator } from "koodrive-emulator";
+import type { Emulator } from "koodrive-emulator";
 import type * as pulumi from "@pulumi/pulumi";
 import { providerShim } from "../../src/provider/shim";
 import { APP_ID, APP_SECRET, AGENT, OTHER_USER_ID, TOKEN, USER_ID, testEmulator } from "../support/fixtures";
@@ -18,7 +18,13 @@ async function configured(kind: "shareSettings" | "shareOriginals") {
 
 beforeEach(async () => {
   emulator = await testEmulator();
-  config = { "koodrive:endpoint": emulator.url, "koodrive:userId": USER_ID, "koodrive:agentName": AGENT, "koodrive:accessToken": TOKEN, "koodrive:maxRetries": "0" };
+  config = {
+    "koodrive:endpoint": emulator.url,
+    "koodrive:userId": USER_ID,
+    "koodrive:agentName": AGENT,
+    "koodrive:accessToken": TOKEN,
+    "koodrive:maxRetries": "0",
+  };
   provider = await configured("shareSettings");
   originalsProvider = await configured("shareOriginals");
 });
@@ -53,9 +59,18 @@ describe("share-settings provider against the emulator", () => {
     expect(emulator.requests.all().map((r) => r.method)).toEqual(["PUT"]);
     expect(puts()[0]!.body).toEqual({ validDays: 30, extractCode: "MDg2K0vU", comment: "Q3 report" });
     expect(created.outs).toEqual({
-      stateVersion: 2, shareId: share.shareId, validDays: 30, extractCode: "MDg2K0vU", comment: "Q3 report", onDelete: "retain",
-      managedFields: ["extractCode", "comment"], shortUrl: share.shortUrl, linkUrl: share.linkUrl, status: 0,
-      expireTime: expect.any(String), updateTime: expect.any(String),
+      stateVersion: 2,
+      shareId: share.shareId,
+      validDays: 30,
+      extractCode: "MDg2K0vU",
+      comment: "Q3 report",
+      onDelete: "retain",
+      managedFields: ["extractCode", "comment"],
+      shortUrl: share.shortUrl,
+      linkUrl: share.linkUrl,
+      status: 0,
+      expireTime: expect.any(String),
+      updateTime: expect.any(String),
     });
   });
 
@@ -78,7 +93,9 @@ describe("share-settings provider against the emulator", () => {
   it("create of a missing or foreign share fails naming the shareId and the user, and changes nothing", async () => {
     const foreign = emulator.seedShare({ ownerId: OTHER_USER_ID, comment: "theirs" });
     for (const shareId of ["1234567890123456789", foreign.shareId as string]) {
-      await expect(adopt({ shareId, validDays: 1, comment: "mine" })).rejects.toThrow(new RegExp(`share ${shareId} was not found, or is not owned by user ${USER_ID}`));
+      await expect(adopt({ shareId, validDays: 1, comment: "mine" })).rejects.toThrow(
+        new RegExp(`share ${shareId} was not found, or is not owned by user ${USER_ID}`),
+      );
       await expect(originalsProvider.create({ shareId })).rejects.toThrow(new RegExp(`share ${shareId} was not found, or is not owned by user ${USER_ID}`));
     }
     expect(emulator.getShare(foreign.shareId as string)!.comment).toBe("theirs");
@@ -212,7 +229,12 @@ describe("share-settings provider against the emulator", () => {
   it("a failed PUT surfaces a redacted KooDrive error", async () => {
     const share = emulator.seedShare({ ownerId: USER_ID });
     emulator.faults.set({ failNext: 3, failStatus: 500 });
-    await expect(provider.update!(share.shareId as string, { shareId: share.shareId, validDays: 1, managedFields: [] }, { shareId: share.shareId, validDays: 2, extractCode: "MDg2K0vU", onDelete: "retain" }))
-      .rejects.toThrow(/^KooDrive PUT \/koodrive\/ose\/v1\/share\/\d+ failed with HTTP 500, code 13000201/);
+    await expect(
+      provider.update!(
+        share.shareId as string,
+        { shareId: share.shareId, validDays: 1, managedFields: [] },
+        { shareId: share.shareId, validDays: 2, extractCode: "MDg2K0vU", onDelete: "retain" },
+      ),
+    ).rejects.toThrow(/^KooDrive PUT \/koodrive\/ose\/v1\/share\/\d+ failed with HTTP 500, code 13000201/);
   });
 });

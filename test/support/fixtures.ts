@@ -1,5 +1,5 @@
-import { ConnectionSettings } from "../../src/client/connectionSettings";
-import { Emulator, startEmulator } from "koodrive-emulator";
+import type { ConnectionSettings } from "../../src/client/connectionSettings";
+import { type Emulator, startEmulator } from "koodrive-emulator";
 
 /** Credentials the test emulator accepts. */
 export const TOKEN = "test-access-token-5f2c9a";

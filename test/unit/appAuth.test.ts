@@ -49,15 +49,26 @@ describe("HMAC-SHA256 app auth", () => {
   it("signatures from the client verify with the emulator's independent implementation", () => {
     const segment = fc.string({ minLength: 1, maxLength: 12 }).filter((s) => s !== "." && s !== ".." && !s.includes("/"));
     fc.assert(
-      fc.property(fc.array(segment, { minLength: 1, maxLength: 4 }), fc.dictionary(fc.string({ minLength: 1, maxLength: 6 }), fc.string({ maxLength: 8 })), fc.string(), (segments, query, body) => {
-        const path = "/" + segments.map(encodeURIComponent).join("/");
-        const headers = { host: "127.0.0.1:8080", "x-date": "20250529T020039Z", "x-user-id": "42" };
-        const auth = appAuthorization({ method: "POST", path, query, headers, body }, "app", secret);
-        const signature = /Signature=([0-9a-f]+)/.exec(auth)![1];
-        const rawQuery = Object.entries(query).map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join("&");
-        const recomputed = expectedSignature({ method: "POST", path, rawQuery, headers, body: Buffer.from(body, "utf8") }, ["host", "x-date", "x-user-id"], secret);
-        expect(recomputed).toBe(signature);
-      }),
+      fc.property(
+        fc.array(segment, { minLength: 1, maxLength: 4 }),
+        fc.dictionary(fc.string({ minLength: 1, maxLength: 6 }), fc.string({ maxLength: 8 })),
+        fc.string(),
+        (segments, query, body) => {
+          const path = `/${segments.map(encodeURIComponent).join("/")}`;
+          const headers = { host: "127.0.0.1:8080", "x-date": "20250529T020039Z", "x-user-id": "42" };
+          const auth = appAuthorization({ method: "POST", path, query, headers, body }, "app", secret);
+          const signature = /Signature=([0-9a-f]+)/.exec(auth)![1];
+          const rawQuery = Object.entries(query)
+            .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`)
+            .join("&");
+          const recomputed = expectedSignature(
+            { method: "POST", path, rawQuery, headers, body: Buffer.from(body, "utf8") },
+            ["host", "x-date", "x-user-id"],
+            secret,
+          );
+          expect(recomputed).toBe(signature);
+        },
+      ),
       { numRuns: 200 },
     );
   });

@@ -24,7 +24,9 @@ describe("KooDriveError", () => {
     const e = new KooDriveError({ kind: "api", status: 400, code: "13000102", koodriveMessage: "Verify parameters failed.", request });
     expect(e).toBeInstanceOf(Error);
     expect(e.name).toBe("KooDriveError");
-    expect(e.message).toBe(`KooDrive PUT /koodrive/ose/v1/share/1 failed with HTTP 400, code 13000102: Verify parameters failed. (2 attempts, trace id ${request.traceId})`);
+    expect(e.message).toBe(
+      `KooDrive PUT /koodrive/ose/v1/share/1 failed with HTTP 400, code 13000102: Verify parameters failed. (2 attempts, trace id ${request.traceId})`,
+    );
     expect(e.toJSON()).toMatchObject({ status: 400, code: "13000102", request });
     expect(e.isNotFound).toBe(false);
     expect(new KooDriveError({ kind: "api", status: 400, code: "13000309", request }).isNotFound).toBe(true);
@@ -33,7 +35,10 @@ describe("KooDriveError", () => {
   it.each([
     [{ kind: "network", causeCode: "ECONNRESET" }, "failed: network error ECONNRESET"],
     [{ kind: "network", causeCode: "ENOTFOUND", request: { ...request, host: "kd.example:443" } }, "network error ENOTFOUND talking to kd.example:443 ("],
-    [{ kind: "timeout", request: { ...request, host: "kd.example:443", proxy: "http://proxy.corp:3128" } }, "timed out talking to kd.example:443 through proxy http://proxy.corp:3128"],
+    [
+      { kind: "timeout", request: { ...request, host: "kd.example:443", proxy: "http://proxy.corp:3128" } },
+      "timed out talking to kd.example:443 through proxy http://proxy.corp:3128",
+    ],
     [{ kind: "timeout" }, "timed out"],
     [{ kind: "invalid-response", koodriveMessage: "body is not JSON" }, "returned an unexpected response: body is not JSON"],
   ] as const)("describes %j", (details, fragment) => {
@@ -41,7 +46,14 @@ describe("KooDriveError", () => {
   });
 
   it("a credentials error names no request of its own, so every operation repeating it shows the same text", () => {
-    const e = new KooDriveError({ kind: "credentials", status: 401, code: "13000104", koodriveMessage: "Unauthorized.", hint: "Fix koodrive:accessToken.", request });
+    const e = new KooDriveError({
+      kind: "credentials",
+      status: 401,
+      code: "13000104",
+      koodriveMessage: "Unauthorized.",
+      hint: "Fix koodrive:accessToken.",
+      request,
+    });
     expect(e.message).toBe("KooDrive rejected the credentials (HTTP 401, code 13000104: Unauthorized.). Fix koodrive:accessToken.");
     const again = e.repeated();
     expect(again).not.toBe(e);
@@ -64,37 +76,77 @@ describe("connection settings", () => {
     const problems = (error as ConfigurationError).problems;
     expect(problems).toHaveLength(4);
     const text = (error as Error).message;
-    for (const fragment of ["koodrive:endpoint", "KOODRIVE_ENDPOINT", "koodrive:userId", "KOODRIVE_USER_ID", "koodrive:agentName", "KOODRIVE_AGENT_NAME", "koodrive:accessToken", "KOODRIVE_ACCESS_TOKEN", "koodrive:appId", "koodrive:appSecret", "--secret"]) {
+    for (const fragment of [
+      "koodrive:endpoint",
+      "KOODRIVE_ENDPOINT",
+      "koodrive:userId",
+      "KOODRIVE_USER_ID",
+      "koodrive:agentName",
+      "KOODRIVE_AGENT_NAME",
+      "koodrive:accessToken",
+      "KOODRIVE_ACCESS_TOKEN",
+      "koodrive:appId",
+      "koodrive:appSecret",
+      "--secret",
+    ]) {
       expect(text).toContain(fragment);
     }
   });
 
   it("prefers stack config over the environment and trims the endpoint's trailing slash", () => {
     const config: Record<string, string> = { "koodrive:endpoint": "http://config/", "koodrive:userId": "1" };
-    const s = resolveConnectionSettings((k) => config[k], { KOODRIVE_ENDPOINT: "http://env", KOODRIVE_USER_ID: "2", KOODRIVE_AGENT_NAME: "a", KOODRIVE_ACCESS_TOKEN: "tok-1234" });
-    expect(s).toMatchObject({ endpoint: "http://config", userId: "1", agentName: "a", auth: { kind: "token", accessToken: "tok-1234" }, timeoutMs: 30000, maxRetries: 3 });
+    const s = resolveConnectionSettings((k) => config[k], {
+      KOODRIVE_ENDPOINT: "http://env",
+      KOODRIVE_USER_ID: "2",
+      KOODRIVE_AGENT_NAME: "a",
+      KOODRIVE_ACCESS_TOKEN: "tok-1234",
+    });
+    expect(s).toMatchObject({
+      endpoint: "http://config",
+      userId: "1",
+      agentName: "a",
+      auth: { kind: "token", accessToken: "tok-1234" },
+      timeoutMs: 30000,
+      maxRetries: 3,
+    });
   });
 
   it("uses app auth when appId and appSecret are set and says which half is missing otherwise", () => {
     const env = { KOODRIVE_ENDPOINT: "https://x", KOODRIVE_USER_ID: "1", KOODRIVE_AGENT_NAME: "a" };
-    expect(resolveConnectionSettings(none, { ...env, KOODRIVE_APP_ID: "app", KOODRIVE_APP_SECRET: "appsecret-value" }).auth).toEqual({ kind: "app", appId: "app", appSecret: "appsecret-value" });
+    expect(resolveConnectionSettings(none, { ...env, KOODRIVE_APP_ID: "app", KOODRIVE_APP_SECRET: "appsecret-value" }).auth).toEqual({
+      kind: "app",
+      appId: "app",
+      appSecret: "appsecret-value",
+    });
     expect(() => resolveConnectionSettings(none, { ...env, KOODRIVE_APP_ID: "app" })).toThrow(/appSecret is missing/);
   });
 
   it("takes credentials as a group from the environment first, since refresh and destroy see only the stored config", () => {
-    const config: Record<string, string> = { "koodrive:endpoint": "http://config", "koodrive:userId": "1", "koodrive:agentName": "a", "koodrive:accessToken": "stored-token" };
+    const config: Record<string, string> = {
+      "koodrive:endpoint": "http://config",
+      "koodrive:userId": "1",
+      "koodrive:agentName": "a",
+      "koodrive:accessToken": "stored-token",
+    };
     const lookup = (k: string) => config[k];
     expect(resolveConnectionSettings(lookup, {}).auth).toEqual({ kind: "token", accessToken: "stored-token" });
     expect(resolveConnectionSettings(lookup, { KOODRIVE_ACCESS_TOKEN: "rotated-token" }).auth).toEqual({ kind: "token", accessToken: "rotated-token" });
     // App credentials in the environment replace a stored token rather than losing to it.
-    expect(resolveConnectionSettings(lookup, { KOODRIVE_APP_ID: "app", KOODRIVE_APP_SECRET: "app-secret" }).auth).toEqual({ kind: "app", appId: "app", appSecret: "app-secret" });
+    expect(resolveConnectionSettings(lookup, { KOODRIVE_APP_ID: "app", KOODRIVE_APP_SECRET: "app-secret" }).auth).toEqual({
+      kind: "app",
+      appId: "app",
+      appSecret: "app-secret",
+    });
     // Other settings keep "stack config first".
     expect(resolveConnectionSettings(lookup, { KOODRIVE_ENDPOINT: "http://env" }).endpoint).toBe("http://config");
   });
 
   it.each([
     [{}, { edition: "carrier", maxConcurrency: 16, throttleRetryTimeoutMs: 300000 }],
-    [{ KOODRIVE_MAX_CONCURRENCY: "4", KOODRIVE_REQUESTS_PER_SECOND: "2.5", KOODRIVE_THROTTLE_RETRY_TIMEOUT_MS: "60000" }, { maxConcurrency: 4, requestsPerSecond: 2.5, throttleRetryTimeoutMs: 60000 }],
+    [
+      { KOODRIVE_MAX_CONCURRENCY: "4", KOODRIVE_REQUESTS_PER_SECOND: "2.5", KOODRIVE_THROTTLE_RETRY_TIMEOUT_MS: "60000" },
+      { maxConcurrency: 4, requestsPerSecond: 2.5, throttleRetryTimeoutMs: 60000 },
+    ],
     [{ KOODRIVE_PROXY: "http://user:pw@proxy.corp:3128" }, { proxy: "http://user:pw@proxy.corp:3128" }],
     [{ KOODRIVE_PROXY: "" }, { proxy: "none" }],
     [{ KOODRIVE_PROXY: "NONE" }, { proxy: "none" }],
@@ -113,8 +165,14 @@ describe("connection settings", () => {
 
   it("names each malformed new setting and its rule, never a proxy password", () => {
     const env = {
-      KOODRIVE_ENDPOINT: "https://x", KOODRIVE_USER_ID: "1", KOODRIVE_ACCESS_TOKEN: "token-1", KOODRIVE_EDITION: "gold",
-      KOODRIVE_MAX_CONCURRENCY: "0", KOODRIVE_REQUESTS_PER_SECOND: "fast", KOODRIVE_THROTTLE_RETRY_TIMEOUT_MS: "-1", KOODRIVE_PROXY: "socks5://u:hunter22@p:1080",
+      KOODRIVE_ENDPOINT: "https://x",
+      KOODRIVE_USER_ID: "1",
+      KOODRIVE_ACCESS_TOKEN: "token-1",
+      KOODRIVE_EDITION: "gold",
+      KOODRIVE_MAX_CONCURRENCY: "0",
+      KOODRIVE_REQUESTS_PER_SECOND: "fast",
+      KOODRIVE_THROTTLE_RETRY_TIMEOUT_MS: "-1",
+      KOODRIVE_PROXY: "socks5://u:hunter22@p:1080",
     };
     const problems = (() => {
       try {
@@ -136,7 +194,14 @@ describe("connection settings", () => {
   });
 
   it("rejects malformed numbers and endpoints without echoing secret values", () => {
-    const env = { KOODRIVE_ENDPOINT: "ftp://x", KOODRIVE_USER_ID: "1", KOODRIVE_AGENT_NAME: "a", KOODRIVE_ACCESS_TOKEN: "very-secret-token", KOODRIVE_TIMEOUT_MS: "fast", KOODRIVE_MAX_RETRIES: "99" };
+    const env = {
+      KOODRIVE_ENDPOINT: "ftp://x",
+      KOODRIVE_USER_ID: "1",
+      KOODRIVE_AGENT_NAME: "a",
+      KOODRIVE_ACCESS_TOKEN: "very-secret-token",
+      KOODRIVE_TIMEOUT_MS: "fast",
+      KOODRIVE_MAX_RETRIES: "99",
+    };
     try {
       resolveConnectionSettings(none, env);
       throw new Error("expected a ConfigurationError");

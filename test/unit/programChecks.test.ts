@@ -11,13 +11,17 @@ describe("checks the program makes before anything reaches the provider", () => 
   });
 
   it("the import option is rejected with the explanation", () => {
-    expect(() => rejectImportOption("KooDriveShareSettings", "imp", { import: "2" })).toThrow(/`import` resource option is not supported.*#16175.*adopts the existing share/);
+    expect(() => rejectImportOption("KooDriveShareSettings", "imp", { import: "2" })).toThrow(
+      /`import` resource option is not supported.*#16175.*adopts the existing share/,
+    );
     expect(() => rejectImportOption("KooDriveShareSettings", "imp", {})).not.toThrow();
   });
 
   it("a second claim of one share fails naming both claimants; the same claimant may claim again", () => {
     claimShare("3", 'KooDriveShareSettings "one"');
     claimShare("3", 'KooDriveShareSettings "one"');
-    expect(() => claimShare("3", 'KooDriveShareSettings "two"')).toThrow(/share 3 is managed by two resources, KooDriveShareSettings "one" and KooDriveShareSettings "two"/);
+    expect(() => claimShare("3", 'KooDriveShareSettings "two"')).toThrow(
+      /share 3 is managed by two resources, KooDriveShareSettings "one" and KooDriveShareSettings "two"/,
+    );
   });
 });

@@ -1,5 +1,14 @@
 import fc from "fast-check";
-import { BudgetState, RequestBudget, afterSuccess, afterThrottle, defaultBudgetPolicy, initialBudgetState, nextPacedStart, startDelay } from "../../src/client/requestBudget";
+import {
+  type BudgetState,
+  RequestBudget,
+  afterSuccess,
+  afterThrottle,
+  defaultBudgetPolicy,
+  initialBudgetState,
+  nextPacedStart,
+  startDelay,
+} from "../../src/client/requestBudget";
 
 const policy = defaultBudgetPolicy;
 const state = (s: Partial<BudgetState>): BudgetState => ({ ...initialBudgetState({ maxConcurrency: 16 }), ...s });
@@ -7,22 +16,56 @@ const state = (s: Partial<BudgetState>): BudgetState => ({ ...initialBudgetState
 describe("request budget decisions (AIMD)", () => {
   it.each([
     // [before, throttle event, after]
-    ["no rate yet: halves the rate seen in the last second", state({}), { now: 5000, requestStartedAt: 4900, recentStartsPerSecond: 12 }, { concurrency: 8, requestsPerSecond: 6, pausedUntil: 5000, lastDecreaseAt: 5000 }],
-    ["a Retry-After pauses every new request", state({ requestsPerSecond: 4 }), { now: 5000, requestStartedAt: 4900, retryAfterMs: 1000, recentStartsPerSecond: 4 }, { concurrency: 8, requestsPerSecond: 2, pausedUntil: 6000 }],
-    ["sent before the last decrease: nothing changes", state({ concurrency: 8, requestsPerSecond: 6, pausedUntil: 6000, lastDecreaseAt: 5000 }), { now: 5100, requestStartedAt: 4950, retryAfterMs: 1000, recentStartsPerSecond: 9 }, { concurrency: 8, requestsPerSecond: 6, pausedUntil: 6000, lastDecreaseAt: 5000 }],
-    ["floors: one request in flight, the minimum rate", state({ concurrency: 1, requestsPerSecond: 0.6 }), { now: 1, requestStartedAt: 1, recentStartsPerSecond: 1 }, { concurrency: 1, requestsPerSecond: 0.5 }],
+    [
+      "no rate yet: halves the rate seen in the last second",
+      state({}),
+      { now: 5000, requestStartedAt: 4900, recentStartsPerSecond: 12 },
+      { concurrency: 8, requestsPerSecond: 6, pausedUntil: 5000, lastDecreaseAt: 5000 },
+    ],
+    [
+      "a Retry-After pauses every new request",
+      state({ requestsPerSecond: 4 }),
+      { now: 5000, requestStartedAt: 4900, retryAfterMs: 1000, recentStartsPerSecond: 4 },
+      { concurrency: 8, requestsPerSecond: 2, pausedUntil: 6000 },
+    ],
+    [
+      "sent before the last decrease: nothing changes",
+      state({ concurrency: 8, requestsPerSecond: 6, pausedUntil: 6000, lastDecreaseAt: 5000 }),
+      { now: 5100, requestStartedAt: 4950, retryAfterMs: 1000, recentStartsPerSecond: 9 },
+      { concurrency: 8, requestsPerSecond: 6, pausedUntil: 6000, lastDecreaseAt: 5000 },
+    ],
+    [
+      "floors: one request in flight, the minimum rate",
+      state({ concurrency: 1, requestsPerSecond: 0.6 }),
+      { now: 1, requestStartedAt: 1, recentStartsPerSecond: 1 },
+      { concurrency: 1, requestsPerSecond: 0.5 },
+    ],
   ] as const)("throttled, %s", (_name, before, event, expected) => {
     expect(afterThrottle(before, policy, event)).toMatchObject(expected);
   });
 
   it("with retryAfterPausesEndpoint off, only the throttled request waits its Retry-After", () => {
-    const after = afterThrottle(state({ requestsPerSecond: 4 }), { ...policy, retryAfterPausesEndpoint: false }, { now: 5000, requestStartedAt: 4900, retryAfterMs: 1000, recentStartsPerSecond: 4 });
+    const after = afterThrottle(
+      state({ requestsPerSecond: 4 }),
+      { ...policy, retryAfterPausesEndpoint: false },
+      { now: 5000, requestStartedAt: 4900, retryAfterMs: 1000, recentStartsPerSecond: 4 },
+    );
     expect(after).toMatchObject({ requestsPerSecond: 2, pausedUntil: 0 });
   });
 
   it.each([
-    ["grows concurrency by 1/concurrency and the rate by 1/rate", { maxConcurrency: 16 }, state({ concurrency: 4, requestsPerSecond: 2 }), { concurrency: 4.25, requestsPerSecond: 2.5 }],
-    ["never above the configured limits", { maxConcurrency: 4, requestsPerSecond: 5 }, state({ concurrency: 4, requestsPerSecond: 4.9 }), { concurrency: 4, requestsPerSecond: 5 }],
+    [
+      "grows concurrency by 1/concurrency and the rate by 1/rate",
+      { maxConcurrency: 16 },
+      state({ concurrency: 4, requestsPerSecond: 2 }),
+      { concurrency: 4.25, requestsPerSecond: 2.5 },
+    ],
+    [
+      "never above the configured limits",
+      { maxConcurrency: 4, requestsPerSecond: 5 },
+      state({ concurrency: 4, requestsPerSecond: 4.9 }),
+      { concurrency: 4, requestsPerSecond: 5 },
+    ],
     ["leaves an unpaced budget unpaced", { maxConcurrency: 16 }, state({ concurrency: 16 }), { concurrency: 16, requestsPerSecond: undefined }],
   ] as const)("success %s", (_name, limits, before, expected) => {
     expect(afterSuccess(before, limits, policy)).toMatchObject(expected);
@@ -80,7 +123,9 @@ describe("RequestBudget", () => {
   it("paces starts to the configured rate", async () => {
     const budget = new RequestBudget({ maxConcurrency: 10, requestsPerSecond: 20 });
     const starts: number[] = [];
-    await Promise.all(Array.from({ length: 5 }, async () => (await budget.acquire()).release({ kind: "success" })).map((p) => p.then(() => starts.push(Date.now()))));
+    await Promise.all(
+      Array.from({ length: 5 }, async () => (await budget.acquire()).release({ kind: "success" })).map((p) => p.then(() => starts.push(Date.now()))),
+    );
     expect(Math.max(...starts) - Math.min(...starts)).toBeGreaterThanOrEqual(4 * 50 - 10);
   });
 

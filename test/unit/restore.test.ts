@@ -20,12 +20,19 @@ describe("restore", () => {
     expect(restoreValidDays(expireTime, now)).toBe(days);
   });
 
-  it.each(["not a date", "2025-13-45 10:00:00", "2025-02-30T00:00:00Z", "1e10"])("an original expiry in no documented form (%j) fails: it never becomes \"never expires\"", (expireTime) => {
-    expect(() => restoreValidDays(expireTime, now)).toThrow(/no form KooDrive documents.*widen access/);
-  });
+  it.each(["not a date", "2025-13-45 10:00:00", "2025-02-30T00:00:00Z", "1e10"])(
+    'an original expiry in no documented form (%j) fails: it never becomes "never expires"',
+    (expireTime) => {
+      expect(() => restoreValidDays(expireTime, now)).toThrow(/no form KooDrive documents.*widen access/);
+    },
+  );
 
   it("puts back the original access code and comment", () => {
-    expect(restoreBody({ extractCode: "AAAA1111", comment: "orig", expireTime: "2025-01-08T00:00:00.000Z" }, now)).toEqual({ validDays: 7, extractCode: "AAAA1111", comment: "orig" });
+    expect(restoreBody({ extractCode: "AAAA1111", comment: "orig", expireTime: "2025-01-08T00:00:00.000Z" }, now)).toEqual({
+      validDays: 7,
+      extractCode: "AAAA1111",
+      comment: "orig",
+    });
   });
 
   it("clears the comment when the original had none, and cannot remove an access code", () => {
@@ -35,8 +42,14 @@ describe("restore", () => {
 
 describe("stillAsApplied", () => {
   const state = upgradeShareSettingsState({
-    stateVersion: 2, shareId: "1", validDays: 5, onDelete: "restore", comment: "mine", managedFields: ["comment"],
-    expireTime: "2025-01-06T00:00:00.000Z", updateTime: "2025-01-01T00:00:00.000Z",
+    stateVersion: 2,
+    shareId: "1",
+    validDays: 5,
+    onDelete: "restore",
+    comment: "mine",
+    managedFields: ["comment"],
+    expireTime: "2025-01-06T00:00:00.000Z",
+    updateTime: "2025-01-01T00:00:00.000Z",
   });
   const live = { shareId: "1", comment: "mine", expireTime: "2025-01-06T00:00:00.000Z", updateTime: "2025-01-01T00:00:00.000Z", extractCode: "ANYcode1" };
 

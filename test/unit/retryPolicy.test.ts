@@ -1,41 +1,51 @@
 import fc from "fast-check";
-import { NO_RETRIES_YET, RetryHistory, RetryPolicy, backoffDelay, decideRetry, defaultRetryPolicy, parseRetryAfter, recordRetry, retryAfterDelay } from "../../src/client/retryPolicy";
+import {
+  NO_RETRIES_YET,
+  type RetryHistory,
+  type RetryPolicy,
+  backoffDelay,
+  decideRetry,
+  defaultRetryPolicy,
+  parseRetryAfter,
+  recordRetry,
+  retryAfterDelay,
+} from "../../src/client/retryPolicy";
 
 const policy: RetryPolicy = { ...defaultRetryPolicy, jitter: "none", baseDelayMs: 100, backoffLimitMs: 1000, limit: 3, throttleRetryTimeoutMs: 60_000 };
 const NOW = Date.parse("2025-01-01T00:00:00Z");
-const after = (retries: number, extra: Partial<RetryHistory> = {}): RetryHistory => ({ ...NO_RETRIES_YET, retries, ...extra });
+const retried = (retries: number, extra: Partial<RetryHistory> = {}): RetryHistory => ({ ...NO_RETRIES_YET, retries, ...extra });
 
 describe("retry policy", () => {
   it.each([
-    ["GET", after(0), { kind: "status", status: 503 }, { retry: true, delayMs: 100, budget: "retries" }],
-    ["PUT", after(1), { kind: "status", status: 500 }, { retry: true, delayMs: 200, budget: "retries" }],
-    ["PUT", after(2), { kind: "status", status: 502 }, { retry: true, delayMs: 400, budget: "retries" }],
-    ["PUT", after(3), { kind: "status", status: 503 }, { retry: false }],
-    ["PUT", after(0), { kind: "status", status: 408 }, { retry: true, delayMs: 100 }],
-    ["PUT", after(0), { kind: "status", status: 504 }, { retry: true, delayMs: 100 }],
-    ["PUT", after(0), { kind: "status", status: 400 }, { retry: false }],
-    ["PUT", after(0), { kind: "status", status: 401 }, { retry: false }],
-    ["PUT", after(0), { kind: "status", status: 404 }, { retry: false }],
-    ["PUT", after(0), { kind: "status", status: 503, retryAfter: "Wed, 01 Jan 2025 00:00:03 GMT" }, { retry: true, delayMs: 3000 }],
-    ["PUT", after(0), { kind: "status", status: 503, retryAfter: "120" }, { retry: false }],
-    ["POST", after(0), { kind: "status", status: 503 }, { retry: false }],
+    ["GET", retried(0), { kind: "status", status: 503 }, { retry: true, delayMs: 100, budget: "retries" }],
+    ["PUT", retried(1), { kind: "status", status: 500 }, { retry: true, delayMs: 200, budget: "retries" }],
+    ["PUT", retried(2), { kind: "status", status: 502 }, { retry: true, delayMs: 400, budget: "retries" }],
+    ["PUT", retried(3), { kind: "status", status: 503 }, { retry: false }],
+    ["PUT", retried(0), { kind: "status", status: 408 }, { retry: true, delayMs: 100 }],
+    ["PUT", retried(0), { kind: "status", status: 504 }, { retry: true, delayMs: 100 }],
+    ["PUT", retried(0), { kind: "status", status: 400 }, { retry: false }],
+    ["PUT", retried(0), { kind: "status", status: 401 }, { retry: false }],
+    ["PUT", retried(0), { kind: "status", status: 404 }, { retry: false }],
+    ["PUT", retried(0), { kind: "status", status: 503, retryAfter: "Wed, 01 Jan 2025 00:00:03 GMT" }, { retry: true, delayMs: 3000 }],
+    ["PUT", retried(0), { kind: "status", status: 503, retryAfter: "120" }, { retry: false }],
+    ["POST", retried(0), { kind: "status", status: 503 }, { retry: false }],
     // Throttling: any method, honouring Retry-After, not counted against `limit`, bounded by time.
-    ["PUT", after(0), { kind: "status", status: 429, retryAfter: "2" }, { retry: true, delayMs: 2000, budget: "throttleRetries" }],
-    ["POST", after(0), { kind: "status", status: 429 }, { retry: true, delayMs: 100, budget: "throttleRetries" }],
-    ["GET", after(3, { throttleRetries: 40, elapsedMs: 50_000 }), { kind: "status", status: 429, retryAfter: "1" }, { retry: true, delayMs: 1000 }],
-    ["GET", after(0, { throttleRetries: 3 }), { kind: "status", status: 429 }, { retry: true, delayMs: 800 }],
-    ["GET", after(0, { elapsedMs: 59_500 }), { kind: "status", status: 429, retryAfter: "1" }, { retry: false }],
-    ["GET", after(0), { kind: "status", status: 429, retryAfter: "120" }, { retry: false }],
+    ["PUT", retried(0), { kind: "status", status: 429, retryAfter: "2" }, { retry: true, delayMs: 2000, budget: "throttleRetries" }],
+    ["POST", retried(0), { kind: "status", status: 429 }, { retry: true, delayMs: 100, budget: "throttleRetries" }],
+    ["GET", retried(3, { throttleRetries: 40, elapsedMs: 50_000 }), { kind: "status", status: 429, retryAfter: "1" }, { retry: true, delayMs: 1000 }],
+    ["GET", retried(0, { throttleRetries: 3 }), { kind: "status", status: 429 }, { retry: true, delayMs: 800 }],
+    ["GET", retried(0, { elapsedMs: 59_500 }), { kind: "status", status: 429, retryAfter: "1" }, { retry: false }],
+    ["GET", retried(0), { kind: "status", status: 429, retryAfter: "120" }, { retry: false }],
     // Clock skew: one immediate re-signed retry, on its own budget.
-    ["PUT", after(3), { kind: "date-rejected" }, { retry: true, delayMs: 0, budget: "dateRetries" }],
-    ["POST", after(0), { kind: "date-rejected" }, { retry: true, delayMs: 0 }],
-    ["PUT", after(0, { dateRetries: 1 }), { kind: "date-rejected" }, { retry: false }],
-    ["PUT", after(0), { kind: "network", code: "ECONNRESET" }, { retry: true, delayMs: 100 }],
-    ["PUT", after(0), { kind: "network", code: "ECONNABORTED" }, { retry: true, delayMs: 100 }],
-    ["PUT", after(3), { kind: "network", code: "ECONNRESET" }, { retry: false }],
-    ["POST", after(0), { kind: "network", code: "ECONNRESET" }, { retry: false }],
-    ["POST", after(0), { kind: "network", code: "ECONNREFUSED" }, { retry: true, delayMs: 100 }],
-    ["GET", after(0), { kind: "network", code: "ERR_INVALID_URL" }, { retry: false }],
+    ["PUT", retried(3), { kind: "date-rejected" }, { retry: true, delayMs: 0, budget: "dateRetries" }],
+    ["POST", retried(0), { kind: "date-rejected" }, { retry: true, delayMs: 0 }],
+    ["PUT", retried(0, { dateRetries: 1 }), { kind: "date-rejected" }, { retry: false }],
+    ["PUT", retried(0), { kind: "network", code: "ECONNRESET" }, { retry: true, delayMs: 100 }],
+    ["PUT", retried(0), { kind: "network", code: "ECONNABORTED" }, { retry: true, delayMs: 100 }],
+    ["PUT", retried(3), { kind: "network", code: "ECONNRESET" }, { retry: false }],
+    ["POST", retried(0), { kind: "network", code: "ECONNRESET" }, { retry: false }],
+    ["POST", retried(0), { kind: "network", code: "ECONNREFUSED" }, { retry: true, delayMs: 100 }],
+    ["GET", retried(0), { kind: "network", code: "ERR_INVALID_URL" }, { retry: false }],
   ] as const)("%s after %j, %j → %j", (method, history, outcome, expected) => {
     expect(decideRetry(policy, method, history, outcome, NOW)).toMatchObject(expected);
   });
@@ -77,18 +87,33 @@ describe("retry policy", () => {
 
   it("never retries a server error beyond the limit, whatever the method and status", () => {
     fc.assert(
-      fc.property(fc.constantFrom("GET", "PUT", "POST"), fc.integer({ min: 100, max: 599 }).filter((s) => s !== 429), (method, status) => {
-        expect(decideRetry(policy, method, after(policy.limit), { kind: "status", status }, NOW).retry).toBe(false);
-      }),
+      fc.property(
+        fc.constantFrom("GET", "PUT", "POST"),
+        fc.integer({ min: 100, max: 599 }).filter((s) => s !== 429),
+        (method, status) => {
+          expect(decideRetry(policy, method, retried(policy.limit), { kind: "status", status }, NOW).retry).toBe(false);
+        },
+      ),
     );
   });
 
   it("never lets throttling retries run past the time budget", () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 120_000 }), fc.integer({ min: 0, max: 100 }), fc.constantFrom(undefined, "0", "1", "5"), (elapsedMs, throttleRetries, retryAfter) => {
-        const decision = decideRetry({ ...policy, jitter: "full" }, "PUT", after(0, { elapsedMs, throttleRetries }), { kind: "status", status: 429, retryAfter }, NOW);
-        if (decision.retry) expect(elapsedMs + decision.delayMs).toBeLessThanOrEqual(policy.throttleRetryTimeoutMs);
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 120_000 }),
+        fc.integer({ min: 0, max: 100 }),
+        fc.constantFrom(undefined, "0", "1", "5"),
+        (elapsedMs, throttleRetries, retryAfter) => {
+          const decision = decideRetry(
+            { ...policy, jitter: "full" },
+            "PUT",
+            retried(0, { elapsedMs, throttleRetries }),
+            { kind: "status", status: 429, retryAfter },
+            NOW,
+          );
+          if (decision.retry) expect(elapsedMs + decision.delayMs).toBeLessThanOrEqual(policy.throttleRetryTimeoutMs);
+        },
+      ),
     );
   });
 

@@ -1,14 +1,21 @@
 import { UNKNOWN_VALUE } from "../../src/resources/common/unknownValue";
 import { linkHealth, planSettingsChange } from "../../src/resources/shareSettings/plan";
-import { ShareSettingsState, upgradeShareSettingsState } from "../../src/resources/shareSettings/state";
+import { type ShareSettingsState, upgradeShareSettingsState } from "../../src/resources/shareSettings/state";
 
 const now = new Date("2026-11-29T12:00:00.000Z");
 const DAY = 24 * 60 * 60 * 1000;
 const inDays = (days: number) => new Date(now.getTime() + days * DAY).toISOString();
 
 const olds = upgradeShareSettingsState({
-  stateVersion: 2, shareId: "100", validDays: 30, extractCode: "MDg2K0vU", comment: "hello", onDelete: "retain",
-  managedFields: ["extractCode", "comment"], expireTime: inDays(20), status: 0,
+  stateVersion: 2,
+  shareId: "100",
+  validDays: 30,
+  extractCode: "MDg2K0vU",
+  comment: "hello",
+  onDelete: "retain",
+  managedFields: ["extractCode", "comment"],
+  expireTime: inDays(20),
+  status: 0,
 });
 const same = { shareId: "100", validDays: 30, extractCode: "MDg2K0vU", comment: "hello", onDelete: "retain" };
 
@@ -90,8 +97,12 @@ describe("expiry and renewal", () => {
   });
 
   it("every documented time form is understood", () => {
-    const compact = inDays(-1).replace(/[-:]/g, "").replace(/\.\d{3}/, "");
-    const documented = inDays(-1).replace("T", " ").replace(/\.\d{3}Z$/, "");
+    const compact = inDays(-1)
+      .replace(/[-:]/g, "")
+      .replace(/\.\d{3}/, "");
+    const documented = inDays(-1)
+      .replace("T", " ")
+      .replace(/\.\d{3}Z$/, "");
     for (const form of [compact, documented, String(Date.parse(inDays(-1)))]) {
       expect(linkHealth(at(form), 30, undefined, now).renewal).toMatch(/expired/);
     }
@@ -101,11 +112,24 @@ describe("expiry and renewal", () => {
 describe("state upgrade", () => {
   it("reads version 1 state (0.1.0): originalSettings become originals, volatile fields go", () => {
     const v1 = {
-      shareId: "100", validDays: 5, onDelete: "restore", extractCode: "MDg2K0vU", managedFields: ["extractCode"], viewCnt: 3, displayName: "a.txt",
-      originalSettings: { comment: "orig" }, __provider: "exports.handler = ...",
+      shareId: "100",
+      validDays: 5,
+      onDelete: "restore",
+      extractCode: "MDg2K0vU",
+      managedFields: ["extractCode"],
+      viewCnt: 3,
+      displayName: "a.txt",
+      originalSettings: { comment: "orig" },
+      __provider: "exports.handler = ...",
     };
     expect(upgradeShareSettingsState(v1)).toEqual({
-      stateVersion: 2, shareId: "100", validDays: 5, onDelete: "restore", extractCode: "MDg2K0vU", managedFields: ["extractCode"], originals: { comment: "orig" },
+      stateVersion: 2,
+      shareId: "100",
+      validDays: 5,
+      onDelete: "restore",
+      extractCode: "MDg2K0vU",
+      managedFields: ["extractCode"],
+      originals: { comment: "orig" },
     });
   });
 });

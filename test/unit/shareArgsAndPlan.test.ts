@@ -37,7 +37,9 @@ describe("checkShareInputs", () => {
 
   it("scope 2 is valid on the enterprise edition only; 4 on neither", () => {
     expect(failuresOf({ ...valid, scope: 2 }, "enterprise")).toEqual([]);
-    expect(failuresOf({ ...valid, scope: 4 }, "enterprise")).toEqual([{ property: "scope", reason: "scope must be 1, 2 or 3 on the enterprise edition, got 4" }]);
+    expect(failuresOf({ ...valid, scope: 4 }, "enterprise")).toEqual([
+      { property: "scope", reason: "scope must be 1, 2 or 3 on the enterprise edition, got 4" },
+    ]);
   });
 
   it("lets unknown values through (preview), including unknown elements of fileIds", () => {
@@ -55,8 +57,17 @@ const now = new Date("2026-11-29T12:00:00.000Z");
 const DAY = 24 * 60 * 60 * 1000;
 const inDays = (days: number) => new Date(now.getTime() + days * DAY).toISOString();
 const state = upgradeShareState({
-  stateVersion: 1, shareId: "100", fileIds: ["a", "b"], containerId: "c1", scope: 1, validDays: 30, onDelete: "cancel",
-  comment: "hello", managedFields: ["comment"], expireTime: inDays(20), status: 0,
+  stateVersion: 1,
+  shareId: "100",
+  fileIds: ["a", "b"],
+  containerId: "c1",
+  scope: 1,
+  validDays: 30,
+  onDelete: "cancel",
+  comment: "hello",
+  managedFields: ["comment"],
+  expireTime: inDays(20),
+  status: 0,
 });
 const same = { fileIds: ["a", "b"], containerId: "c1", scope: 1, validDays: 30, comment: "hello", onDelete: "cancel" };
 
@@ -80,9 +91,13 @@ describe("planShareChange", () => {
   it("an expired link is a renewal PUT; one inside renewBeforeDays too, and not a day before", () => {
     expect(planShareChange({ ...state, expireTime: inDays(-1), status: 2 }, same, now)).toMatchObject({ put: true, renewal: expect.stringMatching(/expired/) });
     expect(planShareChange({ ...state, expireTime: inDays(2.5) }, { ...same, renewBeforeDays: 3 }, now)).toMatchObject({
-      put: true, renewal: expect.stringMatching(/expires in 3 days \(renewBeforeDays 3\), renewing/),
+      put: true,
+      renewal: expect.stringMatching(/expires in 3 days \(renewBeforeDays 3\), renewing/),
     });
-    expect(planShareChange({ ...state, expireTime: inDays(3.5), renewBeforeDays: 3 }, { ...same, renewBeforeDays: 3 }, now)).toMatchObject({ put: false, changed: [] });
+    expect(planShareChange({ ...state, expireTime: inDays(3.5), renewBeforeDays: 3 }, { ...same, renewBeforeDays: 3 }, now)).toMatchObject({
+      put: false,
+      changed: [],
+    });
   });
 
   it("a share whose files were deleted is a problem, not a renewal", () => {
@@ -94,8 +109,13 @@ describe("madeByCreate (which listed share a lost create made)", () => {
   const sentAt = now.getTime();
   const body = { scope: 1, fileIds: ["a", "b"], containerId: "c1", validDays: 30, comment: "Q3", extractCode: "MDg2K0vU" };
   const item = {
-    shareId: "9", containerId: "c1", scope: 1, comment: "Q3", extractCode: "MDg2K0vU",
-    shareTime: new Date(sentAt + 200).toISOString(), expireTime: new Date(sentAt + 200 + 30 * DAY).toISOString(),
+    shareId: "9",
+    containerId: "c1",
+    scope: 1,
+    comment: "Q3",
+    extractCode: "MDg2K0vU",
+    shareTime: new Date(sentAt + 200).toISOString(),
+    expireTime: new Date(sentAt + 200 + 30 * DAY).toISOString(),
   };
 
   it("matches the share the POST describes", () => {

@@ -19,10 +19,20 @@ const rssMb = (pid) => Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid
 
 function post(base, agent) {
   return new Promise((resolve) => {
-    const req = http.request({ host: base.hostname, port: base.port, path: "/koodrive/ose/v1/share", method: "POST", agent, headers: { "Content-Type": "application/json", "Content-Length": body.length } }, (res) => {
-      res.resume();
-      res.on("end", () => resolve(res.statusCode));
-    });
+    const req = http.request(
+      {
+        host: base.hostname,
+        port: base.port,
+        path: "/koodrive/ose/v1/share",
+        method: "POST",
+        agent,
+        headers: { "Content-Type": "application/json", "Content-Length": body.length },
+      },
+      (res) => {
+        res.resume();
+        res.on("end", () => resolve(res.statusCode));
+      },
+    );
     req.on("error", () => resolve(0));
     req.end(body);
   });
@@ -52,8 +62,12 @@ async function main() {
   child.kill("SIGTERM");
   const growth = after - before;
   console.log(`koodrive-emulator memory: ${POSTS} unauthenticated 1 MiB POSTs (warm-up answered ${warmup}), Node ${process.version}`);
-  console.log(`  answers: ${[...statuses].map(([s, n]) => `${s} x${n}`).join(", ")}; request log holds ${log.requests.length} entries, ${(logBytes / 1024).toFixed(0)} KiB`);
-  console.log(`  emulator RSS before ${before.toFixed(1)} MiB, after ${after.toFixed(1)} MiB, growth ${growth.toFixed(1)} MiB (target < ${TARGET_MB} MB): ${growth < TARGET_MB ? "ok" : "OVER TARGET"}`);
+  console.log(
+    `  answers: ${[...statuses].map(([s, n]) => `${s} x${n}`).join(", ")}; request log holds ${log.requests.length} entries, ${(logBytes / 1024).toFixed(0)} KiB`,
+  );
+  console.log(
+    `  emulator RSS before ${before.toFixed(1)} MiB, after ${after.toFixed(1)} MiB, growth ${growth.toFixed(1)} MiB (target < ${TARGET_MB} MB): ${growth < TARGET_MB ? "ok" : "OVER TARGET"}`,
+  );
 }
 
 main().catch((e) => {

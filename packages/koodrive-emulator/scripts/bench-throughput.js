@@ -21,7 +21,10 @@ const USER_ID = "1505084218764547200";
 const packageRoot = path.resolve(__dirname, "..");
 
 function xDate() {
-  return new Date().toISOString().replace(/[-:]/g, "").replace(/\.\d{3}/, "");
+  return new Date()
+    .toISOString()
+    .replace(/[-:]/g, "")
+    .replace(/\.\d{3}/, "");
 }
 
 async function main() {
@@ -52,7 +55,14 @@ async function main() {
       new Promise((resolve) => {
         const body = JSON.stringify({ validDays: (i % 365) + 1, comment: `bench ${i}`, extractCode: "MDg2K0vU" });
         const date = xDate();
-        const headers = { "Content-Type": "application/json", "X-User-Id": USER_ID, "X-Date": date, "X-Hw-Agentname": "bench", "X-Traceid": "b".repeat(58), Authorization: authorize(body, date) };
+        const headers = {
+          "Content-Type": "application/json",
+          "X-User-Id": USER_ID,
+          "X-Date": date,
+          "X-Hw-Agentname": "bench",
+          "X-Traceid": "b".repeat(58),
+          Authorization: authorize(body, date),
+        };
         const start = process.hrtime.bigint();
         const req = http.request({ host: base.hostname, port: base.port, path: sharePath, method: "PUT", agent, headers }, (res) => {
           res.resume();
@@ -72,17 +82,23 @@ async function main() {
     let counter = 0;
     const cpuBefore = cpuSeconds();
     const started = Date.now();
-    await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
-      while (Date.now() < deadline) await one(counter++);
-    }));
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        while (Date.now() < deadline) await one(counter++);
+      }),
+    );
     const elapsed = (Date.now() - started) / 1000;
     const cpu = cpuSeconds() - cpuBefore;
     latencies.sort((a, b) => a - b);
     const pct = (p) => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))].toFixed(2);
-    console.log(`${name.padEnd(16)} ${(ok / elapsed).toFixed(0).padStart(6)} PUT/s   ok ${ok}, failed ${failed}   latency p50 ${pct(0.5)} ms, p99 ${pct(0.99)} ms   emulator RSS ${rss().toFixed(0)} MiB   ${(ok / cpu).toFixed(0)} PUT per emulator CPU-second`);
+    console.log(
+      `${name.padEnd(16)} ${(ok / elapsed).toFixed(0).padStart(6)} PUT/s   ok ${ok}, failed ${failed}   latency p50 ${pct(0.5)} ms, p99 ${pct(0.99)} ms   emulator RSS ${rss().toFixed(0)} MiB   ${(ok / cpu).toFixed(0)} PUT per emulator CPU-second`,
+    );
   }
 
-  console.log(`koodrive-emulator PUT throughput: ${SECONDS} s per scenario, ${CONCURRENCY} concurrent keep-alive connections, loopback, Node ${process.version}, ${require("node:os").cpus().length} CPUs`);
+  console.log(
+    `koodrive-emulator PUT throughput: ${SECONDS} s per scenario, ${CONCURRENCY} concurrent keep-alive connections, loopback, Node ${process.version}, ${require("node:os").cpus().length} CPUs`,
+  );
   await scenario("token auth", () => `Bearer ${TOKEN}`);
   const signed = ["host", "x-date", "x-user-id"];
   await scenario("HMAC app auth", (body, date) => {

@@ -1,7 +1,7 @@
-import { Reply, adminError } from "./apiErrors";
+import { type Reply, adminError } from "./apiErrors";
 import { isObject } from "./bodyRules";
-import { EmulatorState, InputError } from "./emulatorState";
-import { FaultConfig } from "./faults";
+import { type EmulatorState, InputError } from "./emulatorState";
+import type { FaultConfig } from "./faults";
 
 type Handler = (state: EmulatorState, body: unknown, params: string[]) => Reply;
 
@@ -42,7 +42,8 @@ const clearFaults: Handler = (state) => {
 const getClock: Handler = (state) => ok(state.clock.describe());
 /** `{"advanceMs": n}` moves time forward; `{"offsetMs": n}` sets the offset from the host's clock. */
 const moveClock: Handler = (state, body) => {
-  if (!isObject(body) || (body.advanceMs === undefined) === (body.offsetMs === undefined)) return adminError('send exactly one of {"advanceMs": n} or {"offsetMs": n}');
+  if (!isObject(body) || (body.advanceMs === undefined) === (body.offsetMs === undefined))
+    return adminError('send exactly one of {"advanceMs": n} or {"offsetMs": n}');
   return checked(() => {
     if (body.advanceMs !== undefined) state.clock.advance(body.advanceMs as number);
     else state.clock.setOffset(body.offsetMs as number);

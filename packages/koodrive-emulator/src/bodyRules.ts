@@ -114,7 +114,8 @@ export function createShareRule(body: unknown, edition: Edition): string | undef
   if (body.expireTime !== undefined && (typeof body.expireTime !== "string" || !isTime(parseExpireTime(body.expireTime)))) {
     return "expireTime must be yyyy-MM-dd HH:mm:ss between 1970 and 9999";
   }
-  if (edition === "enterprise" && body.permission !== undefined && !isPermission(body.permission)) return "permission must be an object of booleans preview, edit, download";
+  if (edition === "enterprise" && body.permission !== undefined && !isPermission(body.permission))
+    return "permission must be an object of booleans preview, edit, download";
   return optionalFieldsRule(body);
 }
 

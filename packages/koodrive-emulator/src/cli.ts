@@ -5,7 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { HELP, STOP_FLAGS, UsageError, parseServerArgs, secondsFlag, splitStartArgs } from "./cliArgs";
-import { LoggedRequest } from "./requestLog";
+import type { LoggedRequest } from "./requestLog";
 import { startEmulator } from "./server";
 
 const LISTENING = "KooDrive emulator listening on";
@@ -34,7 +34,11 @@ class RequestTally {
   }
 
   summary(): string {
-    const list = (m: Map<string | number, number>) => ([...m].sort().map(([k, n]) => `${k}: ${n}`).join(", ") || "none");
+    const list = (m: Map<string | number, number>) =>
+      [...m]
+        .sort()
+        .map(([k, n]) => `${k}: ${n}`)
+        .join(", ") || "none";
     return `koodrive-emulator stopped: ${this.total} requests (by status: ${list(this.byStatus)}); faults fired: ${list(this.faults)}`;
   }
 }
@@ -47,7 +51,11 @@ async function foreground(args: string[]): Promise<void> {
     ...command.options,
     onRequest: (entry) => {
       tally.add(entry);
-      if (command.logRequests) say(process.stdout, `${entry.time} ${entry.method} ${entry.path} ${entry.status} ${entry.ms ?? 0}ms${entry.fault ? ` fault=${entry.fault}` : ""}${entry.applied ? " applied" : ""}`);
+      if (command.logRequests)
+        say(
+          process.stdout,
+          `${entry.time} ${entry.method} ${entry.path} ${entry.status} ${entry.ms ?? 0}ms${entry.fault ? ` fault=${entry.fault}` : ""}${entry.applied ? " applied" : ""}`,
+        );
     },
   }).catch((e: Error) => {
     say(process.stderr, `koodrive-emulator: cannot start: ${e.message}`);
@@ -98,7 +106,8 @@ async function start(args: string[]): Promise<number> {
   const { own, server } = splitStartArgs(args);
   const pidFile = own["pid-file"];
   if (!pidFile) throw new UsageError("start needs --pid-file F");
-  if (server.some((a) => a === "--ready-file" || a.startsWith("--ready-file="))) throw new UsageError("start prints the URL itself; --ready-file is for the foreground mode");
+  if (server.some((a) => a === "--ready-file" || a.startsWith("--ready-file=")))
+    throw new UsageError("start prints the URL itself; --ready-file is for the foreground mode");
   const readyTimeoutMs = secondsFlag("ready-timeout", own["ready-timeout"], 30);
   parseServerArgs(server, process.env); // a bad flag fails here, before anything starts
   const runningPid = readPid(pidFile);

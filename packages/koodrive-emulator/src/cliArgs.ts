@@ -1,7 +1,7 @@
 import { parseArgs } from "node:util";
 import { clockOffsetProblem, parseDuration } from "./clock";
-import { FaultConfig, faultConfigProblem } from "./faults";
-import { EmulatorOptions } from "./server";
+import { type FaultConfig, faultConfigProblem } from "./faults";
+import type { EmulatorOptions } from "./server";
 
 export const HELP = `koodrive-emulator: a local KooDrive share API (carrier or enterprise edition) for tests, demos and CI.
 
@@ -67,20 +67,40 @@ GET|PATCH|DELETE /__admin/shares/{id}, POST /__admin/tokens/expire.`;
 
 /** Fault flags and the fault key each sets. */
 export const FAULT_FLAGS: Record<string, keyof FaultConfig> = {
-  "latency-ms": "latencyMs", "error-rate": "errorRate", "error-status": "errorStatus", "fail-next": "failNext",
-  "fail-status": "failStatus", "retry-after": "retryAfterSeconds", "reset-next": "resetNext",
-  "malformed-next": "malformedNext", "throttle-rps": "throttleRps", "drop-after-apply-next": "dropAfterApplyNext",
-  "truncate-after-apply-next": "truncateAfterApplyNext", "delay-after-apply-next": "delayAfterApplyNext",
-  "after-apply-delay-ms": "afterApplyDelayMs", "fail-after-apply-next": "failAfterApplyNext",
+  "latency-ms": "latencyMs",
+  "error-rate": "errorRate",
+  "error-status": "errorStatus",
+  "fail-next": "failNext",
+  "fail-status": "failStatus",
+  "retry-after": "retryAfterSeconds",
+  "reset-next": "resetNext",
+  "malformed-next": "malformedNext",
+  "throttle-rps": "throttleRps",
+  "drop-after-apply-next": "dropAfterApplyNext",
+  "truncate-after-apply-next": "truncateAfterApplyNext",
+  "delay-after-apply-next": "delayAfterApplyNext",
+  "after-apply-delay-ms": "afterApplyDelayMs",
+  "fail-after-apply-next": "failAfterApplyNext",
 };
 
 /** Every server option the command line accepts (foreground, and `start` passes them through). */
 export const SERVER_FLAGS = {
-  port: { type: "string" }, host: { type: "string" }, state: { type: "string" }, edition: { type: "string" },
-  "clock-skew-seconds": { type: "string" }, "clock-offset": { type: "string" }, "request-log-limit": { type: "string" },
-  "request-log-max-bytes": { type: "string" }, "log-access-codes": { type: "boolean" }, "ready-file": { type: "string" },
-  "log-requests": { type: "boolean" }, token: { type: "string", multiple: true }, "app-id": { type: "string" },
-  "app-secret": { type: "string" }, "token-ttl-seconds": { type: "string" }, "admin-token": { type: "string" },
+  port: { type: "string" },
+  host: { type: "string" },
+  state: { type: "string" },
+  edition: { type: "string" },
+  "clock-skew-seconds": { type: "string" },
+  "clock-offset": { type: "string" },
+  "request-log-limit": { type: "string" },
+  "request-log-max-bytes": { type: "string" },
+  "log-access-codes": { type: "boolean" },
+  "ready-file": { type: "string" },
+  "log-requests": { type: "boolean" },
+  token: { type: "string", multiple: true },
+  "app-id": { type: "string" },
+  "app-secret": { type: "string" },
+  "token-ttl-seconds": { type: "string" },
+  "admin-token": { type: "string" },
   ...Object.fromEntries(Object.keys(FAULT_FLAGS).map((f) => [f, { type: "string" as const }])),
 } as const;
 

@@ -29,7 +29,10 @@ export function clockOffsetProblem(name: string, value: unknown): string | undef
 export class EmulatorClock {
   private offset = 0;
 
-  constructor(private readonly source: () => number = Date.now, offsetMs = 0) {
+  constructor(
+    private readonly source: () => number = Date.now,
+    offsetMs = 0,
+  ) {
     this.setOffset(offsetMs);
   }
 

@@ -1,10 +1,26 @@
-import { Edition, MAX_BATCH, MAX_VALID_DAYS, SCOPES, integerIn, isAccessCode, isComment, isNumericId, isObject, expiryFromValidDays, parseExpireTime, isTime, MAX_TIME_MS, ACCESS_CODE_RULE, COMMENT_RULE } from "./bodyRules";
-import { EmulatorClock } from "./clock";
-import { FaultInjector } from "./faults";
-import { AuthConfig, tokenFromAuthorization } from "./requestAuth";
-import { RequestLog } from "./requestLog";
-import { STORED_STATUSES, SharePermission, ShareStore, StoredShare, isCounter } from "./shareStore";
-import { ShareView, ViewContext, displayNameFor, shareView } from "./shareView";
+import {
+  type Edition,
+  MAX_BATCH,
+  MAX_VALID_DAYS,
+  SCOPES,
+  integerIn,
+  isAccessCode,
+  isComment,
+  isNumericId,
+  isObject,
+  expiryFromValidDays,
+  parseExpireTime,
+  isTime,
+  MAX_TIME_MS,
+  ACCESS_CODE_RULE,
+  COMMENT_RULE,
+} from "./bodyRules";
+import type { EmulatorClock } from "./clock";
+import type { FaultInjector } from "./faults";
+import { type AuthConfig, tokenFromAuthorization } from "./requestAuth";
+import type { RequestLog } from "./requestLog";
+import { STORED_STATUSES, type SharePermission, type ShareStore, type StoredShare, isCounter } from "./shareStore";
+import { type ShareView, type ViewContext, displayNameFor, shareView } from "./shareView";
 
 /** A share to create directly, bypassing auth (admin API / test setup). */
 export interface ShareSeed {
@@ -60,11 +76,16 @@ function seedProblem(s: unknown, edition: Edition, store: ShareStore): string | 
   if (!isNumericId(s.ownerId)) return "ownerId (a numeric KooDrive user ID) is required";
   if (s.shareId !== undefined && (!isNumericId(s.shareId) || store.has(s.shareId))) return "shareId must be a new numeric ID";
   if (s.containerId !== undefined && (typeof s.containerId !== "string" || s.containerId === "")) return "containerId must be a non-empty string";
-  if (s.displayName !== undefined && (typeof s.displayName !== "string" || s.displayName.length > 250)) return "displayName must be a string of at most 250 characters";
-  if (s.fileIds !== undefined && (!Array.isArray(s.fileIds) || s.fileIds.length < 1 || s.fileIds.length > MAX_BATCH || s.fileIds.some((f) => typeof f !== "string" || f === ""))) {
+  if (s.displayName !== undefined && (typeof s.displayName !== "string" || s.displayName.length > 250))
+    return "displayName must be a string of at most 250 characters";
+  if (
+    s.fileIds !== undefined &&
+    (!Array.isArray(s.fileIds) || s.fileIds.length < 1 || s.fileIds.length > MAX_BATCH || s.fileIds.some((f) => typeof f !== "string" || f === ""))
+  ) {
     return "fileIds must list 1 to 100 non-empty strings";
   }
-  if (s.scope !== undefined && !SCOPES[edition].includes(s.scope as number)) return `scope must be one of ${SCOPES[edition].join(", ")} on the ${edition} edition`;
+  if (s.scope !== undefined && !SCOPES[edition].includes(s.scope as number))
+    return `scope must be one of ${SCOPES[edition].join(", ")} on the ${edition} edition`;
   if (s.extractCode !== undefined && !isAccessCode(s.extractCode)) return ACCESS_CODE_RULE;
   if (s.comment !== undefined && !isComment(s.comment)) return COMMENT_RULE;
   if (s.validDays !== undefined && !integerIn(s.validDays, 0, MAX_VALID_DAYS)) return "validDays must be an integer from 0 to 365";
@@ -78,7 +99,8 @@ function changeProblem(c: unknown): string | undefined {
   if (c.extractCode !== undefined && c.extractCode !== null && !isAccessCode(c.extractCode)) return `${ACCESS_CODE_RULE} (or null to remove it)`;
   if (c.comment !== undefined && c.comment !== null && !isComment(c.comment)) return `${COMMENT_RULE} (or null to remove it)`;
   if (c.expireTime !== undefined && c.expireTime !== null) {
-    if (!isTime(typeof c.expireTime === "string" ? parseExpireTime(c.expireTime) : undefined)) return "expireTime must be ISO-8601 or yyyy-MM-dd HH:mm:ss between 1970 and 9999 (or null for no validity period)";
+    if (!isTime(typeof c.expireTime === "string" ? parseExpireTime(c.expireTime) : undefined))
+      return "expireTime must be ISO-8601 or yyyy-MM-dd HH:mm:ss between 1970 and 9999 (or null for no validity period)";
   }
   if (c.status !== undefined && !STORED_STATUSES.includes(c.status as 0)) return "status must be 0 (active), 1 (files deleted) or 2 (invalid)";
   for (const k of ["viewCnt", "downloadCnt", "saveCnt"]) if (c[k] !== undefined && !isCounter(c[k])) return `${k} must be a non-negative integer`;
@@ -158,10 +180,19 @@ export class EmulatorState {
     if (problem) throw new InputError(problem);
     const s = input as ShareSeed;
     const fileIds = s.fileIds ?? [`file-${this.store.size + 1}`];
-    return this.view(this.create({
-      ownerId: s.ownerId, shareId: s.shareId, containerId: s.containerId ?? DEFAULT_CONTAINER, fileIds, scope: s.scope ?? 1,
-      displayName: s.displayName, extractCode: s.extractCode, comment: s.comment, validDays: s.validDays ?? 7,
-    }));
+    return this.view(
+      this.create({
+        ownerId: s.ownerId,
+        shareId: s.shareId,
+        containerId: s.containerId ?? DEFAULT_CONTAINER,
+        fileIds,
+        scope: s.scope ?? 1,
+        displayName: s.displayName,
+        extractCode: s.extractCode,
+        comment: s.comment,
+        validDays: s.validDays ?? 7,
+      }),
+    );
   }
 
   /** Changes a share behind the API's back (drift); throws an InputError for an unknown share or a bad change. */
@@ -171,13 +202,17 @@ export class EmulatorState {
     const problem = changeProblem(input);
     if (problem) throw new InputError(problem);
     const c = input as ShareChange;
-    this.store.change(share, (s) => {
-      if (c.extractCode !== undefined) setOptional(s, "extractCode", c.extractCode);
-      if (c.comment !== undefined) setOptional(s, "comment", c.comment);
-      if (c.expireTime !== undefined) setOptional(s, "expireTime", c.expireTime === null ? null : parseExpireTime(c.expireTime));
-      if (c.status !== undefined) s.status = c.status;
-      for (const k of ["viewCnt", "downloadCnt", "saveCnt"] as const) if (c[k] !== undefined) s[k] = c[k]!;
-    }, this.clock.now());
+    this.store.change(
+      share,
+      (s) => {
+        if (c.extractCode !== undefined) setOptional(s, "extractCode", c.extractCode);
+        if (c.comment !== undefined) setOptional(s, "comment", c.comment);
+        if (c.expireTime !== undefined) setOptional(s, "expireTime", c.expireTime === null ? null : parseExpireTime(c.expireTime));
+        if (c.status !== undefined) s.status = c.status;
+        for (const k of ["viewCnt", "downloadCnt", "saveCnt"] as const) if (c[k] !== undefined) s[k] = c[k]!;
+      },
+      this.clock.now(),
+    );
     return this.view(share);
   }
 

@@ -1,4 +1,4 @@
-import { Reply, innerFailure, success, throttled } from "./apiErrors";
+import { type Reply, innerFailure, success, throttled } from "./apiErrors";
 
 /**
  * Faults the emulator can inject into share-API requests (admin requests are never affected). Set them at start
@@ -98,10 +98,7 @@ function checkedFaults(config: unknown): FaultConfig {
 }
 
 /** What the transport does with a request a fault hit: send a reply, send raw bytes, or drop the connection. */
-export type FaultOutcome =
-  | { kind: "reply"; reply: Reply }
-  | { kind: "raw"; status: number; body: Buffer }
-  | { kind: "drop" };
+export type FaultOutcome = { kind: "reply"; reply: Reply } | { kind: "raw"; status: number; body: Buffer } | { kind: "drop" };
 
 /** The first half of an answer's JSON: parses as nothing, like a connection cut mid-body. */
 function truncated(body: unknown): Buffer {
@@ -158,7 +155,10 @@ export class FaultInjector {
   private windowStart = 0;
   private windowCount = 0;
 
-  constructor(initial: FaultConfig = {}, private readonly random: () => number = Math.random) {
+  constructor(
+    initial: FaultConfig = {},
+    private readonly random: () => number = Math.random,
+  ) {
     this.set(initial);
   }
 
@@ -217,7 +217,9 @@ export class FaultInjector {
   }
 
   /** Takes one from a "next N" count; false when it is zero or unset. */
-  private consume(key: "resetNext" | "malformedNext" | "failNext" | "dropAfterApplyNext" | "truncateAfterApplyNext" | "failAfterApplyNext" | "delayAfterApplyNext"): boolean {
+  private consume(
+    key: "resetNext" | "malformedNext" | "failNext" | "dropAfterApplyNext" | "truncateAfterApplyNext" | "failAfterApplyNext" | "delayAfterApplyNext",
+  ): boolean {
     const left = this.config[key];
     if (!left) return false;
     this.config[key] = left - 1;

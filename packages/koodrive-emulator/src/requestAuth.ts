@@ -1,5 +1,5 @@
 import { createHash, createHmac, timingSafeEqual } from "node:crypto";
-import { ErrorCodes, Reply, apiError, invalidParameter } from "./apiErrors";
+import { ErrorCodes, type Reply, apiError, invalidParameter } from "./apiErrors";
 import { isNumericId } from "./bodyRules";
 
 /**
@@ -76,18 +76,21 @@ function canonicalPath(path: string): string {
     if (seg === "..") stack.pop();
     else stack.push(encodeSegment(decoded(seg)));
   });
-  const joined = "/" + stack.join("/");
-  return joined.endsWith("/") ? joined : joined + "/";
+  const joined = `/${stack.join("/")}`;
+  return joined.endsWith("/") ? joined : `${joined}/`;
 }
 
 function canonicalQuery(rawQuery: string): string {
   if (rawQuery === "") return "";
-  const pairs = rawQuery.split("&").filter(Boolean).map((p) => {
-    const i = p.indexOf("=");
-    const name = decoded((i < 0 ? p : p.slice(0, i)).replace(/\+/g, " "));
-    const value = i < 0 ? "" : decoded(p.slice(i + 1).replace(/\+/g, " "));
-    return [name, value] as [string, string];
-  });
+  const pairs = rawQuery
+    .split("&")
+    .filter(Boolean)
+    .map((p) => {
+      const i = p.indexOf("=");
+      const name = decoded((i < 0 ? p : p.slice(0, i)).replace(/\+/g, " "));
+      const value = i < 0 ? "" : decoded(p.slice(i + 1).replace(/\+/g, " "));
+      return [name, value] as [string, string];
+    });
   // Sorted by the unencoded name, as Huawei's API gateway signer does ("%" would otherwise sort before digits).
   pairs.sort((a, b) => (a[0] === b[0] ? 0 : a[0] < b[0] ? -1 : 1));
   return pairs.map(([n, v]) => `${encodeSegment(n)}=${encodeSegment(v)}`).join("&");

@@ -1,12 +1,12 @@
-import { AddressInfo } from "node:net";
-import { Edition } from "./bodyRules";
+import type { AddressInfo } from "node:net";
+import type { Edition } from "./bodyRules";
 import { EmulatorClock } from "./clock";
-import { EmulatorState, ShareChange, ShareSeed } from "./emulatorState";
-import { FaultConfig, FaultInjector } from "./faults";
-import { AuthConfig, tokenFromAuthorization } from "./requestAuth";
-import { LoggedRequest, RequestLog } from "./requestLog";
+import { EmulatorState, type ShareChange, type ShareSeed } from "./emulatorState";
+import { type FaultConfig, FaultInjector } from "./faults";
+import { type AuthConfig, tokenFromAuthorization } from "./requestAuth";
+import { type LoggedRequest, RequestLog } from "./requestLog";
 import { ShareStore } from "./shareStore";
-import { ShareView } from "./shareView";
+import type { ShareView } from "./shareView";
 import { createTransport } from "./transport";
 
 /** Options of {@link startEmulator}. */
@@ -81,7 +81,8 @@ function optionsProblem(o: EmulatorOptions): string | undefined {
   if (o.edition !== undefined && o.edition !== "carrier" && o.edition !== "enterprise") return "edition must be carrier or enterprise";
   if (o.port !== undefined && !(Number.isInteger(o.port) && o.port >= 0 && o.port <= 65535)) return "port must be an integer from 0 to 65535";
   if (o.tokenTtlSeconds !== undefined && !(Number.isFinite(o.tokenTtlSeconds) && o.tokenTtlSeconds > 0)) return "tokenTtlSeconds must be a positive number";
-  if (o.clockSkewSeconds !== undefined && !(Number.isFinite(o.clockSkewSeconds) && o.clockSkewSeconds >= 0 && o.clockSkewSeconds <= 86_400)) return "clockSkewSeconds must be from 0 to 86400";
+  if (o.clockSkewSeconds !== undefined && !(Number.isFinite(o.clockSkewSeconds) && o.clockSkewSeconds >= 0 && o.clockSkewSeconds <= 86_400))
+    return "clockSkewSeconds must be from 0 to 86400";
   for (const k of ["requestLogLimit", "requestLogMaxBytes"] as const) {
     if (o[k] !== undefined && !(Number.isInteger(o[k]) && o[k]! >= 1)) return `${k} must be a positive integer`;
   }

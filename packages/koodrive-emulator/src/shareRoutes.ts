@@ -1,6 +1,18 @@
-import { Reply, Messages, ErrorCodes, invalidParameter, noSuchApi, notFound, success } from "./apiErrors";
-import { MAX_BATCH, cancelSharesRule, createShareRule, decodeCursor, encodeCursor, expiryFromValidDays, isPermission, listQueryRule, parseExpireTime, scopeOf, updateShareRule } from "./bodyRules";
-import { EmulatorState } from "./emulatorState";
+import { type Reply, Messages, ErrorCodes, invalidParameter, noSuchApi, notFound, success } from "./apiErrors";
+import {
+  MAX_BATCH,
+  cancelSharesRule,
+  createShareRule,
+  decodeCursor,
+  encodeCursor,
+  expiryFromValidDays,
+  isPermission,
+  listQueryRule,
+  parseExpireTime,
+  scopeOf,
+  updateShareRule,
+} from "./bodyRules";
+import type { EmulatorState } from "./emulatorState";
 import { DEFAULT_PERMISSION, modifiedShareView } from "./shareView";
 
 /** An authenticated share-API call, as the handlers see it. */
@@ -36,7 +48,17 @@ const createShare: Handler = (state, { body, userId }) => {
     expireTime: typeof b.expireTime === "string" ? parseExpireTime(b.expireTime) : undefined,
   });
   const v = state.view(share);
-  return success({ shareLink: { shareId: v.shareId, shortUrl: v.shortUrl, linkUrl: v.linkUrl, extractCode: v.extractCode, comment: v.comment, expireTime: v.expireTime, createTime: v.shareTime } });
+  return success({
+    shareLink: {
+      shareId: v.shareId,
+      shortUrl: v.shortUrl,
+      linkUrl: v.linkUrl,
+      extractCode: v.extractCode,
+      comment: v.comment,
+      expireTime: v.expireTime,
+      createTime: v.shareTime,
+    },
+  });
 };
 
 /** `GET /share`: the caller's shares by share time, `displayName` filter (case-insensitive substring), cursor pages. */
@@ -59,7 +81,7 @@ const listShares: Handler = (state, { query, userId }) => {
 const cancelShares: Handler = (state, { body, userId }) => {
   const problem = cancelSharesRule(body, state.edition);
   if (problem) return invalidParameter(problem);
-  const ids = ((body as { shareIds?: string[] }).shareIds ?? []);
+  const ids = (body as { shareIds?: string[] }).shareIds ?? [];
   const subResponseList = ids.map((shareId) => {
     if (!state.store.owned(shareId, userId)) return { shareId, code: ErrorCodes.RESOURCE_NOT_FOUND, msg: Messages.NOT_FOUND };
     state.store.remove(shareId);
@@ -82,12 +104,16 @@ const updateShare: Handler = (state, { params, body, userId }) => {
   if (!share) return notFound();
   const b = body as { validDays: number; extractCode?: string; comment?: string };
   const now = state.clock.now();
-  state.store.change(share, (s) => {
-    if (b.extractCode !== undefined) s.extractCode = b.extractCode;
-    if (b.comment !== undefined) s.comment = b.comment;
-    if (b.validDays > 0) s.expireTime = expiryFromValidDays(b.validDays, now);
-    else if (state.edition === "carrier") delete s.expireTime;
-  }, now);
+  state.store.change(
+    share,
+    (s) => {
+      if (b.extractCode !== undefined) s.extractCode = b.extractCode;
+      if (b.comment !== undefined) s.comment = b.comment;
+      if (b.validDays > 0) s.expireTime = expiryFromValidDays(b.validDays, now);
+      else if (state.edition === "carrier") delete s.expireTime;
+    },
+    now,
+  );
   return success({ shareLink: modifiedShareView(share, state.viewContext()) });
 };
 

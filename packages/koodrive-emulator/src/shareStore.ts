@@ -49,12 +49,16 @@ export function storedShareProblem(s: unknown): string | undefined {
   if (!isNumericId(s.shortUrl)) return "shortUrl must be a numeric code";
   if (!isNumericId(s.ownerId)) return "ownerId must be a numeric user ID";
   if (typeof s.containerId !== "string" || s.containerId === "") return "containerId must be a non-empty string";
-  if (!Array.isArray(s.fileIds) || s.fileIds.length < 1 || s.fileIds.some((f) => typeof f !== "string" || f === "")) return "fileIds must list non-empty strings";
+  if (!Array.isArray(s.fileIds) || s.fileIds.length < 1 || s.fileIds.some((f) => typeof f !== "string" || f === ""))
+    return "fileIds must list non-empty strings";
   if (!integerIn(s.scope, 1, 3)) return "scope must be 1, 2 or 3";
   if (typeof s.displayName !== "string") return "displayName must be a string";
   if (s.extractCode !== undefined && !isAccessCode(s.extractCode)) return ACCESS_CODE_RULE;
   if (s.comment !== undefined && !isComment(s.comment)) return COMMENT_RULE;
-  if (s.permission !== undefined && !(isObject(s.permission) && ["preview", "edit", "download"].every((k) => typeof (s.permission as Record<string, unknown>)[k] === "boolean"))) {
+  if (
+    s.permission !== undefined &&
+    !(isObject(s.permission) && ["preview", "edit", "download"].every((k) => typeof (s.permission as Record<string, unknown>)[k] === "boolean"))
+  ) {
     return "permission must be {preview, edit, download} booleans";
   }
   for (const k of ["shareTime", "updateTime"] as const) if (!isTime(s[k])) return `${k} must be epoch milliseconds up to year 9999`;

@@ -1,5 +1,5 @@
-import { Edition } from "./bodyRules";
-import { SharePermission, StoredShare } from "./shareStore";
+import type { Edition } from "./bodyRules";
+import type { SharePermission, StoredShare } from "./shareStore";
 
 /** A share as the detail, list and admin APIs show it (counters as numbers). */
 export interface ShareView {

@@ -1,11 +1,11 @@
 import http from "node:http";
 import { timingSafeEqual } from "node:crypto";
-import { Reply, adminError, innerFailure, invalidParameter } from "./apiErrors";
+import { type Reply, adminError, innerFailure, invalidParameter } from "./apiErrors";
 import { routeAdmin } from "./adminRoutes";
-import { EmulatorState } from "./emulatorState";
-import { FaultOutcome, afterApplyOutcome, faultLabel, preApplyOutcome } from "./faults";
+import type { EmulatorState } from "./emulatorState";
+import { type FaultOutcome, afterApplyOutcome, faultLabel, preApplyOutcome } from "./faults";
 import { authenticate } from "./requestAuth";
-import { LoggedRequest, redactAccessCode, redactAuthorization } from "./requestLog";
+import { type LoggedRequest, redactAccessCode, redactAuthorization } from "./requestLog";
 import { isWrite, routeShareApi } from "./shareRoutes";
 
 /** KooDrive's gateway limit on request bodies. */
@@ -97,7 +97,12 @@ export function createTransport(state: EmulatorState, options: TransportOptions 
 
   function send(res: http.ServerResponse, reply: Reply): void {
     const payload = reply.body === undefined ? "" : JSON.stringify(reply.body);
-    res.writeHead(reply.status, { Date: httpDate(), ...(payload ? { "Content-Type": "application/json;charset=UTF-8" } : {}), "Content-Length": Buffer.byteLength(payload), ...reply.headers });
+    res.writeHead(reply.status, {
+      Date: httpDate(),
+      ...(payload ? { "Content-Type": "application/json;charset=UTF-8" } : {}),
+      "Content-Length": Buffer.byteLength(payload),
+      ...reply.headers,
+    });
     res.end(payload);
   }
 
@@ -133,8 +138,13 @@ export function createTransport(state: EmulatorState, options: TransportOptions 
     const tooLarge = bodyBytes > MAX_BODY_BYTES;
     const target = parseTarget(req.url ?? "/"); // step 2
     const entry: Omit<LoggedRequest, "seq"> = {
-      time: new Date(state.clock.now()).toISOString(), method, path: (target?.path ?? req.url ?? "").slice(0, 2048),
-      query: target ? Object.fromEntries(new URLSearchParams(target.rawQuery)) : {}, headers: loggedHeaders(req.headers), bodyBytes, status: 0,
+      time: new Date(state.clock.now()).toISOString(),
+      method,
+      path: (target?.path ?? req.url ?? "").slice(0, 2048),
+      query: target ? Object.fromEntries(new URLSearchParams(target.rawQuery)) : {},
+      headers: loggedHeaders(req.headers),
+      bodyBytes,
+      status: 0,
     };
     const finish = (outcome: FaultOutcome) => {
       entry.status = deliver(res, outcome);

@@ -1,4 +1,4 @@
-import { Emulator } from "../src";
+import type { Emulator } from "../src";
 import { TOKEN, USER_ID, testEmulator } from "./support/fixtures";
 import { raw, tokenHeaders, xDate } from "./support/rawHttp";
 
@@ -52,10 +52,12 @@ describe("faults that act after the change is applied", () => {
     expect(created.status).toBe(500);
     const list = await raw(emulator.url, "GET", SHARE, headers());
     expect(list.json.shareLinks).toHaveLength(2);
-    expect(emulator.requests.all().filter((r) => r.fault).map((r) => `${r.method} ${r.fault} applied=${r.applied}`)).toEqual([
-      "PUT failAfterApply applied=true",
-      "POST failAfterApply applied=true",
-    ]);
+    expect(
+      emulator.requests
+        .all()
+        .filter((r) => r.fault)
+        .map((r) => `${r.method} ${r.fault} applied=${r.applied}`),
+    ).toEqual(["PUT failAfterApply applied=true", "POST failAfterApply applied=true"]);
   });
 
   it("a rejected write does not consume an after-apply fault", async () => {
@@ -80,7 +82,10 @@ describe("faults that act after the change is applied", () => {
   it("is configured over the admin API too, with range checks naming the key", async () => {
     const ok = await admin("PATCH", "/__admin/faults", { truncateAfterApplyNext: 2, afterApplyDelayMs: 10 });
     expect(ok.json).toEqual({ truncateAfterApplyNext: 2, afterApplyDelayMs: 10 });
-    for (const [body, msg] of [[{ dropAfterApplyNext: 1.5 }, /dropAfterApplyNext must be an integer count/], [{ afterApplyDelayMs: -1 }, /afterApplyDelayMs must be/]] as const) {
+    for (const [body, msg] of [
+      [{ dropAfterApplyNext: 1.5 }, /dropAfterApplyNext must be an integer count/],
+      [{ afterApplyDelayMs: -1 }, /afterApplyDelayMs must be/],
+    ] as const) {
       const res = await admin("PATCH", "/__admin/faults", body);
       expect(res.status).toBe(400);
       expect(res.json.error).toMatch(msg);

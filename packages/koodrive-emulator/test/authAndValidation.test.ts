@@ -1,4 +1,4 @@
-import { Emulator } from "../src";
+import type { Emulator } from "../src";
 import { APP_ID, APP_SECRET, OTHER_USER_ID, TOKEN, USER_ID, testEmulator } from "./support/fixtures";
 import { appHeaders, raw, tokenHeaders, xDate } from "./support/rawHttp";
 
@@ -81,12 +81,24 @@ describe("authentication rules", () => {
     ["a wrong secret", () => appHeaders(emulator.url, "PUT", `${SHARE}/${shareId}`, goodBody, APP_ID, "wrong-secret", USER_ID), /signature mismatch/],
     ["an unknown AppId", () => appHeaders(emulator.url, "PUT", `${SHARE}/${shareId}`, goodBody, "unknown-app", APP_SECRET, USER_ID), /unknown AppId/],
     ["a signature over another body", () => appHeaders(emulator.url, "PUT", `${SHARE}/${shareId}`, "{}", APP_ID, APP_SECRET, USER_ID), /signature mismatch/],
-    ["a signature for another user", () => ({ ...appHeaders(emulator.url, "PUT", `${SHARE}/${shareId}`, goodBody, APP_ID, APP_SECRET, USER_ID), "X-User-Id": OTHER_USER_ID }), /signature mismatch/],
-    ["SignedHeaders without x-user-id", () => {
-      const h = appHeaders(emulator.url, "PUT", `${SHARE}/${shareId}`, goodBody, APP_ID, APP_SECRET, USER_ID);
-      return { ...h, Authorization: h.Authorization!.replace("host;x-date;x-user-id", "host;x-date") };
-    }, /must include x-date and x-user-id/],
-    ["a malformed Authorization", () => ({ ...appHeaders(emulator.url, "PUT", `${SHARE}/${shareId}`, goodBody, APP_ID, APP_SECRET, USER_ID), Authorization: "HMAC-SHA256 junk" }), /AppId, SignedHeaders and Signature/],
+    [
+      "a signature for another user",
+      () => ({ ...appHeaders(emulator.url, "PUT", `${SHARE}/${shareId}`, goodBody, APP_ID, APP_SECRET, USER_ID), "X-User-Id": OTHER_USER_ID }),
+      /signature mismatch/,
+    ],
+    [
+      "SignedHeaders without x-user-id",
+      () => {
+        const h = appHeaders(emulator.url, "PUT", `${SHARE}/${shareId}`, goodBody, APP_ID, APP_SECRET, USER_ID);
+        return { ...h, Authorization: h.Authorization!.replace("host;x-date;x-user-id", "host;x-date") };
+      },
+      /must include x-date and x-user-id/,
+    ],
+    [
+      "a malformed Authorization",
+      () => ({ ...appHeaders(emulator.url, "PUT", `${SHARE}/${shareId}`, goodBody, APP_ID, APP_SECRET, USER_ID), Authorization: "HMAC-SHA256 junk" }),
+      /AppId, SignedHeaders and Signature/,
+    ],
   ])("rejects app auth with %s → HTTP 400, 13000103", async (_name, headers, msg) => {
     await expectRejected(() => put(headers(), goodBody), 400, 13000103, msg);
   });
@@ -152,7 +164,13 @@ describe("modify-share validation", () => {
     const ent = await testEmulator({ edition: "enterprise" });
     try {
       const share = ent.seedShare({ ownerId: USER_ID, validDays: 5 });
-      const res = await raw(ent.url, "PUT", `${SHARE}/${share.shareId}`, tokenHeaders(TOKEN, USER_ID, { "X-Hw-Agentname": undefined }), JSON.stringify({ validDays: 0 }));
+      const res = await raw(
+        ent.url,
+        "PUT",
+        `${SHARE}/${share.shareId}`,
+        tokenHeaders(TOKEN, USER_ID, { "X-Hw-Agentname": undefined }),
+        JSON.stringify({ validDays: 0 }),
+      );
       expect(res.status).toBe(200);
       expect(res.json.shareLink.expireTime).toBe(share.expireTime);
     } finally {
@@ -196,7 +214,7 @@ describe("create, list and cancel", () => {
     expect(list.json.shareLinks).toHaveLength(1);
   });
 
-  it("creates a share with a 19-digit ID (scope may be the string \"1\", as in the docs' example)", async () => {
+  it('creates a share with a 19-digit ID (scope may be the string "1", as in the docs\' example)', async () => {
     const res = await create({ ...valid, scope: "1", fileIds: ["a", "b"], expireTime: "2030-05-27 01:37:49", extractCode: "MDg2K0vU" });
     expect(res.status).toBe(200);
     expect(res.json.shareLink.shareId).toMatch(/^\d{19}$/);
@@ -205,11 +223,14 @@ describe("create, list and cancel", () => {
     expect(detail.json.shareLink.displayName).toBe("a and more files");
   });
 
-  it.each(["pageSize=0", "pageSize=101", "pageSize=abc", "pageCursor=xyz", "pageCursor=3", "sortDirection=3", "sortType=1"])("list with %s → 400 / 13000102", async (query) => {
-    const res = await raw(emulator.url, "GET", `${SHARE}?${query}`, tokenHeaders(TOKEN, USER_ID));
-    expect(res.status).toBe(400);
-    expect(res.json.code).toBe(13000102);
-  });
+  it.each(["pageSize=0", "pageSize=101", "pageSize=abc", "pageCursor=xyz", "pageCursor=3", "sortDirection=3", "sortType=1"])(
+    "list with %s → 400 / 13000102",
+    async (query) => {
+      const res = await raw(emulator.url, "GET", `${SHARE}?${query}`, tokenHeaders(TOKEN, USER_ID));
+      expect(res.status).toBe(400);
+      expect(res.json.code).toBe(13000102);
+    },
+  );
 
   it("lists only the caller's shares, newest first, with cursors", async () => {
     emulator.seedShare({ ownerId: OTHER_USER_ID });
@@ -241,7 +262,8 @@ describe("create, list and cancel", () => {
     const res = await raw(emulator.url, "POST", `${SHARE}/cancel`, tokenHeaders(TOKEN, USER_ID), JSON.stringify({ shareIds: [shareId, foreign, "42"] }));
     expect(res.status).toBe(200);
     expect(res.json).toEqual({
-      code: 0, msg: "Success.",
+      code: 0,
+      msg: "Success.",
       subResponseList: [
         { shareId, code: 0, msg: "success" },
         { shareId: foreign, code: 13000309, msg: "Resource not found." },

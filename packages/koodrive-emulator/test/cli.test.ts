@@ -18,12 +18,27 @@ describe("koodrive-emulator CLI, foreground", () => {
     expect(stdout.trim()).toBe(HELP);
     for (const flag of [...Object.keys(SERVER_FLAGS), ...Object.keys(START_FLAGS), ...Object.keys(STOP_FLAGS)]) expect(HELP).toContain(`--${flag}`);
     expect(HELP).toMatch(/Prefer the environment: command-line values show in ps/);
-    for (const env of ["KOODRIVE_EMULATOR_TOKEN", "KOODRIVE_EMULATOR_APP_ID", "KOODRIVE_EMULATOR_APP_SECRET", "KOODRIVE_EMULATOR_ADMIN_TOKEN"]) expect(HELP).toContain(env);
+    for (const env of ["KOODRIVE_EMULATOR_TOKEN", "KOODRIVE_EMULATOR_APP_ID", "KOODRIVE_EMULATOR_APP_SECRET", "KOODRIVE_EMULATOR_ADMIN_TOKEN"])
+      expect(HELP).toContain(env);
   });
 
   it("prints the base URL first, writes the ready file, logs requests without secrets and sums up on SIGTERM", async () => {
     const readyFile = path.join(scratch, "ready");
-    const { child, firstLine, lines } = await startForeground(["--port", "0", "--token", TOKEN, "--fail-next", "1", "--fail-status", "500", "--drop-after-apply-next", "1", "--ready-file", readyFile, "--log-requests"]);
+    const { child, firstLine, lines } = await startForeground([
+      "--port",
+      "0",
+      "--token",
+      TOKEN,
+      "--fail-next",
+      "1",
+      "--fail-status",
+      "500",
+      "--drop-after-apply-next",
+      "1",
+      "--ready-file",
+      readyFile,
+      "--log-requests",
+    ]);
     const url = /^KooDrive emulator listening on (http:\/\/127\.0\.0\.1:\d+)$/.exec(firstLine)![1]!;
     expect(fs.readFileSync(readyFile, "utf8")).toBe(`${url}\n`);
     const share = await raw(url, "POST", "/__admin/shares", {}, JSON.stringify({ ownerId: USER_ID }));
@@ -80,7 +95,30 @@ describe("koodrive-emulator CLI, foreground", () => {
 
   it("refuses a bad state file at start, naming the file and the entry", async () => {
     const file = path.join(scratch, "bad-state.json");
-    fs.writeFileSync(file, JSON.stringify({ nextId: "10", shares: [{ shareId: "5", shortUrl: "6", ownerId: "1", containerId: "c", fileIds: ["f"], scope: 1, displayName: "f", shareTime: 0, updateTime: 0, expireTime: 1e20, status: 0, viewCnt: 0, downloadCnt: 0, saveCnt: 0 }] }));
+    fs.writeFileSync(
+      file,
+      JSON.stringify({
+        nextId: "10",
+        shares: [
+          {
+            shareId: "5",
+            shortUrl: "6",
+            ownerId: "1",
+            containerId: "c",
+            fileIds: ["f"],
+            scope: 1,
+            displayName: "f",
+            shareTime: 0,
+            updateTime: 0,
+            expireTime: 1e20,
+            status: 0,
+            viewCnt: 0,
+            downloadCnt: 0,
+            saveCnt: 0,
+          },
+        ],
+      }),
+    );
     const { code, stderr } = await runCli(["--token", "t", "--state", file]);
     expect(code).toBe(1);
     expect(stderr).toContain(`state file ${file}: shares[0] (shareId 5): expireTime must be epoch milliseconds up to year 9999`);

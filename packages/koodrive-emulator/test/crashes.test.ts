@@ -12,7 +12,10 @@ const SHARE = "/koodrive/ose/v1/share";
 const current = useEmulatorWithShare();
 
 const bogusAppAuth = `HMAC-SHA256 AppId=${APP_ID},SignedHeaders=host;x-date;x-user-id,Signature=${"0".repeat(64)}`;
-const headerLines = (h: Record<string, string>) => Object.entries(h).map(([k, v]) => `${k}: ${v}\r\n`).join("");
+const headerLines = (h: Record<string, string>) =>
+  Object.entries(h)
+    .map(([k, v]) => `${k}: ${v}\r\n`)
+    .join("");
 
 /** The request as raw bytes, its answer's status, and proof the emulator still serves a normal request. */
 async function survives(request: string): Promise<number | undefined> {
@@ -24,18 +27,31 @@ async function survives(request: string): Promise<number | undefined> {
 
 const CRASHES: Array<[string, string, number]> = [
   ["GET /__admin/shares/%ZZ (no credentials)", "GET /__admin/shares/%ZZ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 400],
-  ["PATCH /__admin/shares/%ZZ (no credentials)", 'PATCH /__admin/shares/%ZZ HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: 2\r\n\r\n{}', 400],
+  ["PATCH /__admin/shares/%ZZ (no credentials)", "PATCH /__admin/shares/%ZZ HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: 2\r\n\r\n{}", 400],
   ["request target //[ (no credentials)", "GET //[ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 0],
   ["request target http://[ (no credentials)", "GET http://[ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 400],
-  ["a bad % escape in the path, app auth with a bogus signature", `GET ${SHARE}/%E0%A4%A HTTP/1.1\r\nHost: x\r\nConnection: close\r\n${headerLines({ Authorization: bogusAppAuth, "X-User-Id": USER_ID, "X-Date": xDate(), "X-Hw-Agentname": "a" })}\r\n`, 400],
-  ["a bad % escape in the query, app auth with a bogus signature", `GET ${SHARE}?pageSize=%ZZ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n${headerLines({ Authorization: bogusAppAuth, "X-User-Id": USER_ID, "X-Date": xDate(), "X-Hw-Agentname": "a" })}\r\n`, 400],
-  ["a bad % escape in the path with a valid token", `GET ${SHARE}/%ZZ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n${headerLines(tokenHeaders(TOKEN, USER_ID))}\r\n`, 400],
+  [
+    "a bad % escape in the path, app auth with a bogus signature",
+    `GET ${SHARE}/%E0%A4%A HTTP/1.1\r\nHost: x\r\nConnection: close\r\n${headerLines({ Authorization: bogusAppAuth, "X-User-Id": USER_ID, "X-Date": xDate(), "X-Hw-Agentname": "a" })}\r\n`,
+    400,
+  ],
+  [
+    "a bad % escape in the query, app auth with a bogus signature",
+    `GET ${SHARE}?pageSize=%ZZ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n${headerLines({ Authorization: bogusAppAuth, "X-User-Id": USER_ID, "X-Date": xDate(), "X-Hw-Agentname": "a" })}\r\n`,
+    400,
+  ],
+  [
+    "a bad % escape in the path with a valid token",
+    `GET ${SHARE}/%ZZ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n${headerLines(tokenHeaders(TOKEN, USER_ID))}\r\n`,
+    400,
+  ],
 ];
 
 describe("no single request crashes the emulator", () => {
   it.each(CRASHES)("%s → an answer, and the emulator keeps serving", async (_name, request, expected) => {
     const status = await survives(request);
-    if (expected === 0) expect(status).toEqual(expect.any(Number)); // Node's parser or the gateway 404: any answer
+    if (expected === 0)
+      expect(status).toEqual(expect.any(Number)); // Node's parser or the gateway 404: any answer
     else expect(status).toBe(expected);
   });
 
@@ -58,7 +74,9 @@ describe("no single request crashes the emulator", () => {
       const saved = JSON.parse(fs.readFileSync(file, "utf8"));
       saved.shares[0].expireTime = saved.shares[0].shareTime + 1e10 * 86_400_000; // what validDays 1e10 used to store
       fs.writeFileSync(file, JSON.stringify(saved));
-      await expect(testEmulator({ stateFile: file })).rejects.toThrow(`state file ${file}: shares[0] (shareId 100): expireTime must be epoch milliseconds up to year 9999`);
+      await expect(testEmulator({ stateFile: file })).rejects.toThrow(
+        `state file ${file}: shares[0] (shareId 100): expireTime must be epoch milliseconds up to year 9999`,
+      );
       fs.writeFileSync(file, "{not json");
       await expect(testEmulator({ stateFile: file })).rejects.toThrow(`state file ${file}: cannot be read as JSON`);
     } finally {
@@ -115,14 +133,17 @@ describe("no single request crashes the emulator", () => {
 
 describe("an emulator embedded in a host process", () => {
   it("never takes the host down: every former crash request is answered and the host keeps running", async () => {
-    const host = spawn(process.execPath, ["-e", `
+    const host = spawn(process.execPath, [
+      "-e",
+      `
       const { startEmulator } = require(${JSON.stringify(path.join(__dirname, "../dist/index.js"))});
       startEmulator({ tokens: [${JSON.stringify(TOKEN)}], apps: { ${JSON.stringify(APP_ID)}: "s3cret-app" } }).then((e) => {
         e.seedShare({ ownerId: ${JSON.stringify(USER_ID)}, shareId: "5" });
         console.log(e.url);
       });
       setInterval(() => {}, 1000);
-    `]);
+    `,
+    ]);
     try {
       const url = await new Promise<string>((resolve) => readline.createInterface({ input: host.stdout }).once("line", resolve));
       let exited = false;

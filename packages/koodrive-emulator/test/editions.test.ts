@@ -1,4 +1,4 @@
-import { Emulator } from "../src";
+import type { Emulator } from "../src";
 import { OTHER_USER_ID, TOKEN, USER_ID, testEmulator } from "./support/fixtures";
 import { raw, tokenHeaders, xDate } from "./support/rawHttp";
 
@@ -16,12 +16,23 @@ afterEach(async () => {
 });
 
 const call = (e: Emulator, method: string, path: string, body?: unknown, user = USER_ID) =>
-  raw(e.url, method, path, tokenHeaders(TOKEN, user, { "X-Date": xDate(e.clock.now()), ...(e.edition === "enterprise" ? { "X-Hw-Agentname": undefined } : {}) }), body === undefined ? undefined : JSON.stringify(body));
+  raw(
+    e.url,
+    method,
+    path,
+    tokenHeaders(TOKEN, user, { "X-Date": xDate(e.clock.now()), ...(e.edition === "enterprise" ? { "X-Hw-Agentname": undefined } : {}) }),
+    body === undefined ? undefined : JSON.stringify(body),
+  );
 const valid = { fileIds: ["f1"], containerId: "space", validDays: 7 };
 
 describe("carrier and enterprise editions", () => {
   it("create scope: carrier 1 or 3, enterprise 1, 2 or 3", async () => {
-    for (const [edition, scope, status] of [["carrier", 2, 400], ["carrier", 3, 200], ["enterprise", 2, 200], ["enterprise", 4, 400]] as const) {
+    for (const [edition, scope, status] of [
+      ["carrier", 2, 400],
+      ["carrier", 3, 200],
+      ["enterprise", 2, 200],
+      ["enterprise", 4, 400],
+    ] as const) {
       const res = await call(editions[edition], "POST", SHARE, { ...valid, scope });
       expect({ edition, scope, status: res.status }).toEqual({ edition, scope, status });
     }

@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { Emulator } from "../src";
+import type { Emulator } from "../src";
 import { TOKEN, USER_ID, testEmulator } from "./support/fixtures";
 import { raw, tokenHeaders, xDate } from "./support/rawHttp";
 
@@ -83,7 +83,12 @@ describe("fault injection", () => {
     expect(Date.now() - start).toBeGreaterThanOrEqual(140);
   });
 
-  it.each([[{ nope: 1 }, /unknown fault/], [{ errorRate: 2 }, /between 0 and 1/], [{ failStatus: 200 }, /HTTP error status/], [[1], /JSON object/]])("rejects fault config %j", async (body, msg) => {
+  it.each([
+    [{ nope: 1 }, /unknown fault/],
+    [{ errorRate: 2 }, /between 0 and 1/],
+    [{ failStatus: 200 }, /HTTP error status/],
+    [[1], /JSON object/],
+  ])("rejects fault config %j", async (body, msg) => {
     const res = await admin("PUT", "/__admin/faults", body);
     expect(res.status).toBe(400);
     expect(res.json.error).toMatch(msg);
@@ -121,14 +126,26 @@ describe("persistence", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "koodrive-state-"));
     const file = path.join(dir, "state.json");
     const first = await testEmulator({ stateFile: file });
-    const created = await raw(first.url, "POST", SHARE, tokenHeaders(TOKEN, USER_ID), JSON.stringify({ scope: 1, fileIds: ["f"], containerId: "c", validDays: 3, comment: "kept" }));
+    const created = await raw(
+      first.url,
+      "POST",
+      SHARE,
+      tokenHeaders(TOKEN, USER_ID),
+      JSON.stringify({ scope: 1, fileIds: ["f"], containerId: "c", validDays: 3, comment: "kept" }),
+    );
     await first.close();
     expect(fs.readdirSync(dir)).toEqual(["state.json"]);
     const second = await testEmulator({ stateFile: file });
     try {
       const res = await raw(second.url, "GET", `${SHARE}/${created.json.shareLink.shareId}`, tokenHeaders(TOKEN, USER_ID));
       expect(res.json.shareLink.comment).toBe("kept");
-      const next = await raw(second.url, "POST", SHARE, tokenHeaders(TOKEN, USER_ID), JSON.stringify({ scope: 1, fileIds: ["g"], containerId: "c", validDays: 3 }));
+      const next = await raw(
+        second.url,
+        "POST",
+        SHARE,
+        tokenHeaders(TOKEN, USER_ID),
+        JSON.stringify({ scope: 1, fileIds: ["g"], containerId: "c", validDays: 3 }),
+      );
       expect(next.json.shareLink.shareId).not.toBe(created.json.shareLink.shareId);
     } finally {
       await second.close();

@@ -1,5 +1,5 @@
 import fc from "fast-check";
-import { Emulator } from "../src";
+import type { Emulator } from "../src";
 import { APP_ID, TOKEN, USER_ID, testEmulator } from "./support/fixtures";
 import { raw, tokenHeaders, xDate } from "./support/rawHttp";
 import { sendRaw, statusOf } from "./support/rawSocket";
@@ -20,16 +20,50 @@ afterAll(() => emulator.close());
 const noLineBreak = (s: string) => !/[\r\n]/.test(s);
 const text = fc.string({ unit: "binary", maxLength: 40 }).filter(noLineBreak);
 const segment = fc.oneof(
-  fc.constantFrom("share", "cancel", "%ZZ", "%E0%A4%A", "%", "[", "]", "..", ".", "%2F", "__admin", "shares", "faults", "clock", "requests", "12345", "1689743054514187776", "😀", "%00"),
+  fc.constantFrom(
+    "share",
+    "cancel",
+    "%ZZ",
+    "%E0%A4%A",
+    "%",
+    "[",
+    "]",
+    "..",
+    ".",
+    "%2F",
+    "__admin",
+    "shares",
+    "faults",
+    "clock",
+    "requests",
+    "12345",
+    "1689743054514187776",
+    "😀",
+    "%00",
+  ),
   fc.string({ maxLength: 12 }).filter((s) => noLineBreak(s) && !s.includes(" ")),
 );
-const path = fc.tuple(
-  fc.constantFrom("", "/koodrive/ose/v1", "/koodrive/ose/v1/share", "/__admin", "/__admin/shares", "/", "//", "http://[", "http://x", "*"),
-  fc.array(segment, { maxLength: 4 }),
-  fc.option(fc.array(fc.tuple(segment, segment).map(([k, v]) => `${k}=${v}`), { maxLength: 3 }), { nil: undefined }),
-).map(([prefix, segments, query]) => `${prefix}${segments.length ? "/" : ""}${segments.join("/")}${query ? `?${query.join("&")}` : ""}`);
-const target = fc.oneof({ weight: 4, arbitrary: path }, { weight: 1, arbitrary: fc.string({ minLength: 1, maxLength: 30 }).filter((s) => noLineBreak(s) && !s.includes(" ")) });
-const method = fc.oneof({ weight: 5, arbitrary: fc.constantFrom("GET", "PUT", "POST", "PATCH", "DELETE", "HEAD", "OPTIONS") }, { weight: 1, arbitrary: fc.stringMatching(/^[A-Z]{1,8}$/).filter((m) => m !== "CONNECT") });
+const path = fc
+  .tuple(
+    fc.constantFrom("", "/koodrive/ose/v1", "/koodrive/ose/v1/share", "/__admin", "/__admin/shares", "/", "//", "http://[", "http://x", "*"),
+    fc.array(segment, { maxLength: 4 }),
+    fc.option(
+      fc.array(
+        fc.tuple(segment, segment).map(([k, v]) => `${k}=${v}`),
+        { maxLength: 3 },
+      ),
+      { nil: undefined },
+    ),
+  )
+  .map(([prefix, segments, query]) => `${prefix}${segments.length ? "/" : ""}${segments.join("/")}${query ? `?${query.join("&")}` : ""}`);
+const target = fc.oneof(
+  { weight: 4, arbitrary: path },
+  { weight: 1, arbitrary: fc.string({ minLength: 1, maxLength: 30 }).filter((s) => noLineBreak(s) && !s.includes(" ")) },
+);
+const method = fc.oneof(
+  { weight: 5, arbitrary: fc.constantFrom("GET", "PUT", "POST", "PATCH", "DELETE", "HEAD", "OPTIONS") },
+  { weight: 1, arbitrary: fc.stringMatching(/^[A-Z]{1,8}$/).filter((m) => m !== "CONNECT") },
+);
 const knownHeaders = fc.constantFrom(
   { Authorization: `Bearer ${TOKEN}` },
   { Authorization: `Bearer+${TOKEN}` },
@@ -42,14 +76,25 @@ const knownHeaders = fc.constantFrom(
   { "Content-Type": "application/json" },
   { Upgrade: "websocket" },
 );
-const headerName = fc.stringMatching(/^[A-Za-z][A-Za-z0-9-]{0,15}$/).filter((n) => !["content-length", "transfer-encoding", "connection", "expect", "host"].includes(n.toLowerCase()));
-const headers = fc.tuple(fc.array(knownHeaders, { maxLength: 6 }), fc.array(fc.tuple(headerName, text), { maxLength: 4 }))
+const headerName = fc
+  .stringMatching(/^[A-Za-z][A-Za-z0-9-]{0,15}$/)
+  .filter((n) => !["content-length", "transfer-encoding", "connection", "expect", "host"].includes(n.toLowerCase()));
+const headers = fc
+  .tuple(fc.array(knownHeaders, { maxLength: 6 }), fc.array(fc.tuple(headerName, text), { maxLength: 4 }))
   .map(([known, extra]) => [...known.flatMap((h) => Object.entries(h)), ...extra]);
 const body = fc.oneof(
   fc.constant(""),
   fc.json({ maxDepth: 3 }),
-  fc.record({ validDays: fc.oneof(fc.integer(), fc.double(), fc.string()), extractCode: fc.option(fc.string(), { nil: undefined }), comment: fc.option(fc.string(), { nil: undefined }) }).map((b) => JSON.stringify(b)),
-  fc.record({ ownerId: fc.oneof(fc.constant(USER_ID), fc.string()), validDays: fc.oneof(fc.integer(), fc.double({ noNaN: false })), fileIds: fc.anything() }).map((b) => JSON.stringify(b)),
+  fc
+    .record({
+      validDays: fc.oneof(fc.integer(), fc.double(), fc.string()),
+      extractCode: fc.option(fc.string(), { nil: undefined }),
+      comment: fc.option(fc.string(), { nil: undefined }),
+    })
+    .map((b) => JSON.stringify(b)),
+  fc
+    .record({ ownerId: fc.oneof(fc.constant(USER_ID), fc.string()), validDays: fc.oneof(fc.integer(), fc.double({ noNaN: false })), fileIds: fc.anything() })
+    .map((b) => JSON.stringify(b)),
   fc.string({ unit: "binary", maxLength: 200 }),
 );
 

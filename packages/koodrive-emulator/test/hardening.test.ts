@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { Emulator, RequestLog, startEmulator } from "../src";
+import { type Emulator, RequestLog, startEmulator } from "../src";
 import { TOKEN, USER_ID, testEmulator } from "./support/fixtures";
 import { raw, tokenHeaders } from "./support/rawHttp";
 
@@ -27,7 +27,8 @@ describe("bounded memory and no secrets in plain sight", () => {
 
   it("bounds the log by bytes, dropping the oldest entries", async () => {
     const comment = "c".repeat(500);
-    for (let i = 0; i < 200; i++) await raw(emulator.url, "PUT", `${SHARE}/${shareId}`, tokenHeaders(TOKEN, USER_ID), JSON.stringify({ validDays: 1, comment }));
+    for (let i = 0; i < 200; i++)
+      await raw(emulator.url, "PUT", `${SHARE}/${shareId}`, tokenHeaders(TOKEN, USER_ID), JSON.stringify({ validDays: 1, comment }));
     const kept = emulator.requests.all();
     expect(kept.length).toBeLessThan(200);
     expect(kept.length).toBeGreaterThan(10);

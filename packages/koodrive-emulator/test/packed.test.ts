@@ -14,7 +14,13 @@ afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }));
 
 describe("the npm-packed koodrive-emulator", () => {
   it("installs, answers npx koodrive-emulator --help, and starts and stops", () => {
-    const packed = JSON.parse(execFileSync("npm", ["pack", "--json", "--ignore-scripts", "--pack-destination", scratch], { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }))[0];
+    const packed = JSON.parse(
+      execFileSync("npm", ["pack", "--json", "--ignore-scripts", "--pack-destination", scratch], {
+        cwd: root,
+        encoding: "utf8",
+        stdio: ["ignore", "pipe", "pipe"],
+      }),
+    )[0];
     const files: string[] = packed.files.map((f: { path: string }) => f.path);
     expect(files).toEqual(expect.arrayContaining(["dist/cli.js", "dist/index.js", "dist/index.d.ts", "README.md", "package.json"]));
     expect(files.filter((f) => f.startsWith("src/") || f.startsWith("test/") || f.startsWith("scripts/"))).toEqual([]);
@@ -22,9 +28,17 @@ describe("the npm-packed koodrive-emulator", () => {
     const project = path.join(scratch, "consumer");
     fs.mkdirSync(project);
     fs.writeFileSync(path.join(project, "package.json"), JSON.stringify({ name: "consumer", private: true }));
-    execFileSync("npm", ["install", "--no-audit", "--no-fund", "--offline", "--loglevel=error", path.join(scratch, packed.filename)], { cwd: project, stdio: "pipe" });
+    execFileSync("npm", ["install", "--no-audit", "--no-fund", "--offline", "--loglevel=error", path.join(scratch, packed.filename)], {
+      cwd: project,
+      stdio: "pipe",
+    });
     expect(fs.lstatSync(path.join(project, "node_modules/koodrive-emulator")).isSymbolicLink()).toBe(false);
-    const npx = (args: string[]) => execFileSync("npx", ["--no-install", "koodrive-emulator", ...args], { cwd: project, encoding: "utf8", env: { PATH: process.env.PATH, KOODRIVE_EMULATOR_TOKEN: TOKEN } });
+    const npx = (args: string[]) =>
+      execFileSync("npx", ["--no-install", "koodrive-emulator", ...args], {
+        cwd: project,
+        encoding: "utf8",
+        env: { PATH: process.env.PATH, KOODRIVE_EMULATOR_TOKEN: TOKEN },
+      });
 
     expect(npx(["--help"])).toMatch(/^koodrive-emulator: a local KooDrive share API/);
     const pidFile = path.join(project, "emulator.pid");

@@ -10,14 +10,18 @@ import { raw, tokenHeaders } from "./support/rawHttp";
 /** Running servers that `start` spawned from this package's CLI (Linux /proc; its ready file lives in a
  *  koodrive-emulator-* scratch folder, which tells them from the foreground servers other test files run). */
 function emulatorPids(): number[] {
-  return fs.readdirSync("/proc").filter((d) => /^\d+$/.test(d)).map(Number).filter((pid) => {
-    try {
-      const cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8");
-      return cmdline.includes(CLI) && cmdline.includes("koodrive-emulator-") && alive(pid);
-    } catch {
-      return false;
-    }
-  });
+  return fs
+    .readdirSync("/proc")
+    .filter((d) => /^\d+$/.test(d))
+    .map(Number)
+    .filter((pid) => {
+      try {
+        const cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8");
+        return cmdline.includes(CLI) && cmdline.includes("koodrive-emulator-") && alive(pid);
+      } catch {
+        return false;
+      }
+    });
 }
 
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "koodrive-pipeline-"));
@@ -40,7 +44,9 @@ describe("pipeline mode: start and stop", () => {
     started.push(pid);
     expect(alive(pid)).toBe(true);
     const share = await raw(url, "POST", "/__admin/shares", {}, JSON.stringify({ ownerId: USER_ID }));
-    expect((await raw(url, "GET", `/koodrive/ose/v1/share/${share.json.shareId}`, tokenHeaders(TOKEN, USER_ID, { "X-Hw-Agentname": undefined }))).status).toBe(200);
+    expect((await raw(url, "GET", `/koodrive/ose/v1/share/${share.json.shareId}`, tokenHeaders(TOKEN, USER_ID, { "X-Hw-Agentname": undefined }))).status).toBe(
+      200,
+    );
 
     const down = await runCli(["stop", "--pid-file", pidFile], env);
     expect(down.code).toBe(0);

@@ -10,7 +10,14 @@ import { USER_ID } from "./support/fixtures";
 // The handlers and fault replies work without HTTP: a state object in, a reply out.
 const T0 = Date.parse("2025-05-29T02:00:00.000Z");
 function state(edition: "carrier" | "enterprise" = "carrier"): EmulatorState {
-  const auth = { tokens: new Set<string>(), apps: new Map<string, string>(), expiredTokens: new Set<string>(), tokenLastUse: new Map<string, number>(), clockSkewMs: 0, requireAgentName: edition === "carrier" };
+  const auth = {
+    tokens: new Set<string>(),
+    apps: new Map<string, string>(),
+    expiredTokens: new Set<string>(),
+    tokenLastUse: new Map<string, number>(),
+    clockSkewMs: 0,
+    requireAgentName: edition === "carrier",
+  };
   const s = new EmulatorState(edition, new ShareStore(), auth, new FaultInjector(), new EmulatorClock(() => T0), new RequestLog());
   s.baseUrl = "http://emulator";
   return s;
@@ -46,7 +53,10 @@ describe("route tables, called directly", () => {
   it("fault replies are pure: the same action and reply give the same outcome", () => {
     expect(preApplyOutcome({ kind: "none" })).toBeUndefined();
     expect(preApplyOutcome({ kind: "reset" })).toEqual({ kind: "drop" });
-    expect(preApplyOutcome({ kind: "status", status: 503, retryAfterSeconds: 2 })).toEqual({ kind: "reply", reply: { status: 503, body: { code: 13000201, msg: "inner server invoke failure" }, headers: { "Retry-After": "2" } } });
+    expect(preApplyOutcome({ kind: "status", status: 503, retryAfterSeconds: 2 })).toEqual({
+      kind: "reply",
+      reply: { status: 503, body: { code: 13000201, msg: "inner server invoke failure" }, headers: { "Retry-After": "2" } },
+    });
     const reply = { status: 200, body: { code: 0, msg: "Success.", shareLink: { shareId: "1" } } };
     const cut = afterApplyOutcome({ kind: "truncateAfterApply" }, reply);
     expect(cut.kind).toBe("raw");

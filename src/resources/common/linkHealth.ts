@@ -23,9 +23,13 @@ export function linkHealth(state: LinkState, declaredValidDays: unknown, renewBe
   // expired, it was not invalidated.
   const expiredByTime = expiry.kind === "time" && expiry.ms <= now.getTime();
   const expiredByServerClock = expiry.kind === "time" && expiry.ms <= now.getTime() + CLOCK_TOLERANCE_MS;
-  if (state.status === STATUS_FILES_DELETED) return { problem: "its files were deleted (status 1): the link cannot be renewed; re-share the files or remove this resource" };
+  if (state.status === STATUS_FILES_DELETED)
+    return { problem: "its files were deleted (status 1): the link cannot be renewed; re-share the files or remove this resource" };
   if (state.status === STATUS_INVALID && !expiredByServerClock && expiry.kind !== "unreadable") {
-    return { problem: "KooDrive invalidated the link before its expiry (status 2: the sharer lost permission, or the space or user was disabled); a renewal cannot fix that" };
+    return {
+      problem:
+        "KooDrive invalidated the link before its expiry (status 2: the sharer lost permission, or the space or user was disabled); a renewal cannot fix that",
+    };
   }
   if (typeof declaredValidDays !== "number" || isUnknown(declaredValidDays)) return {};
   if (declaredValidDays === 0) {

@@ -16,7 +16,8 @@ export async function listAllShares(client: KooDriveClient): Promise<ShareLink[]
     const page = await client.listShares({ pageSize: PAGE_SIZE, pageCursor: cursor });
     shares.push(...page.shareLinks);
     if (page.nextCursor === undefined || page.nextCursor === "") return shares;
-    if (seenCursors.has(page.nextCursor)) throw new Error(`KooDrive's share list returned the page cursor "${page.nextCursor}" twice; stopping instead of looping`);
+    if (seenCursors.has(page.nextCursor))
+      throw new Error(`KooDrive's share list returned the page cursor "${page.nextCursor}" twice; stopping instead of looping`);
     seenCursors.add(page.nextCursor);
     cursor = page.nextCursor;
   }

@@ -9,7 +9,9 @@ import * as pulumi from "@pulumi/pulumi";
 export function rejectUnknownArgs(typeName: string, resourceName: string, args: object, known: readonly string[]): void {
   const unknown = Object.keys(args).filter((key) => !known.includes(key));
   if (unknown.length > 0) {
-    throw new Error(`${typeName} "${resourceName}": unknown argument${unknown.length > 1 ? "s" : ""} ${unknown.map((k) => `"${k}"`).join(", ")} (known: ${known.join(", ")})`);
+    throw new Error(
+      `${typeName} "${resourceName}": unknown argument${unknown.length > 1 ? "s" : ""} ${unknown.map((k) => `"${k}"`).join(", ")} (known: ${known.join(", ")})`,
+    );
   }
 }
 

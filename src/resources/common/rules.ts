@@ -30,7 +30,11 @@ export const MAX_COMMENT_LENGTH = 511;
 /** An integer in [min, max]; one message for every way to miss it, naming what was given. */
 export function integerRule(name: string, min: number, max: number, meaning = "") {
   const rule = `${name} must be an integer from ${min} to ${max}${meaning}`;
-  return z.number({ error: (issue) => `${rule}, got ${describeValue(issue.input)}` }).int().min(min).max(max);
+  return z
+    .number({ error: (issue) => `${rule}, got ${describeValue(issue.input)}` })
+    .int()
+    .min(min)
+    .max(max);
 }
 
 /** A KooDrive access code: exactly 8 of `[0-9a-zA-Z]`. */

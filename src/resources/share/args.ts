@@ -2,7 +2,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import type { Edition } from "../../provider/context";
 import type { Same } from "../common/compileTimeChecks";
-import { InputFailure, checkProperties, commentRule, describeValue, extractCodeRule, idRule, integerRule, renewBeforeDaysProblem } from "../common/rules";
+import { type InputFailure, checkProperties, commentRule, describeValue, extractCodeRule, idRule, integerRule, renewBeforeDaysProblem } from "../common/rules";
 import { isUnknown } from "../common/unknownValue";
 
 /** What happens to the share when the resource is deleted. */
@@ -40,9 +40,7 @@ export interface KooDriveShareArgs {
 }
 
 /** The argument names, kept equal to {@link KooDriveShareArgs} at compile time. */
-export const SHARE_ARG_NAMES = [
-  "fileIds", "containerId", "scope", "validDays", "extractCode", "comment", "renewBeforeDays", "userId", "onDelete",
-] as const;
+export const SHARE_ARG_NAMES = ["fileIds", "containerId", "scope", "validDays", "extractCode", "comment", "renewBeforeDays", "userId", "onDelete"] as const;
 type ArgName = (typeof SHARE_ARG_NAMES)[number];
 const argNamesMatch: Same<ArgName, keyof KooDriveShareArgs> = true;
 void argNamesMatch;
@@ -90,7 +88,8 @@ export type ShareInputs = {
  */
 export function checkShareInputs(news: Record<string, unknown>, edition: Edition): { inputs: Record<string, unknown>; failures: InputFailure[] } {
   const scopes = SCOPES[edition];
-  const scopeMessage = (input: unknown) => `scope must be ${scopes.slice(0, -1).join(", ")} or ${scopes.at(-1)} on the ${edition} edition, got ${describeValue(input)}`;
+  const scopeMessage = (input: unknown) =>
+    `scope must be ${scopes.slice(0, -1).join(", ")} or ${scopes.at(-1)} on the ${edition} edition, got ${describeValue(input)}`;
   const scopeRule = z
     .number({ error: (issue) => scopeMessage(issue.input) })
     .refine((n) => scopes.includes(n), { error: (issue) => scopeMessage(issue.input) });

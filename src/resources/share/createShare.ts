@@ -78,5 +78,7 @@ export async function createShareReconciled(client: KooDriveClient, body: Create
       if (candidates.length > 1) throw ambiguous(candidates, lastCause);
     }
   }
-  throw new Error(`the share create failed twice without a usable answer (${lastCause}), and listing the user's shares found no share it made; nothing was created`);
+  throw new Error(
+    `the share create failed twice without a usable answer (${lastCause}), and listing the user's shares found no share it made; nothing was created`,
+  );
 }

@@ -3,7 +3,7 @@ import { KooDriveError } from "../../client/koodriveError";
 import { applySettings, settingsBody } from "../../provider/applySettings";
 import type { ProviderContext } from "../../provider/context";
 import { findShare, shareNotFound } from "../../provider/findShare";
-import { Props, ResourceHandler, plain } from "../../provider/handler";
+import { type Props, type ResourceHandler, plain } from "../../provider/handler";
 import { linkHealth } from "../common/linkHealth";
 import { checkShareInputs } from "./args";
 import { cancelShare } from "./cancelShare";
@@ -70,7 +70,10 @@ export const shareHandler: ResourceHandler = {
     const { share, reconciledAfter } = await createShareReconciled(client, createBody(inputs), owned);
     owned.add(share.shareId);
     if (reconciledAfter !== undefined) {
-      ctx.notice(share.shareId, `the create's answer was lost (${reconciledAfter}); found the share it made among user ${ctx.userId(inputs.userId)}'s shares and adopted it`);
+      ctx.notice(
+        share.shareId,
+        `the create's answer was lost (${reconciledAfter}); found the share it made among user ${ctx.userId(inputs.userId)}'s shares and adopted it`,
+      );
     }
     return { id: share.shareId, outs: shareStateFrom(inputs, { ...share, status: share.status ?? STATUS_VALID }) };
   },
@@ -103,7 +106,11 @@ export const shareHandler: ResourceHandler = {
       return { outs: shareStateFrom(news, { ...applied, shareId: id }) };
     } catch (e) {
       if (e instanceof KooDriveError && e.isNotFound) {
-        throw shareNotFound(id, ctx.userId(state.userId), "it was cancelled or moved to another owner outside Pulumi; run `pulumi refresh` to drop it from the stack, then `up` creates a new share");
+        throw shareNotFound(
+          id,
+          ctx.userId(state.userId),
+          "it was cancelled or moved to another owner outside Pulumi; run `pulumi refresh` to drop it from the stack, then `up` creates a new share",
+        );
       }
       throw e;
     }

@@ -1,6 +1,6 @@
 import type { Props } from "../../provider/handler";
 import { isUnknown } from "../common/unknownValue";
-import { SettingsPlan, planSettingsChange } from "../shareSettings/plan";
+import { type SettingsPlan, planSettingsChange } from "../shareSettings/plan";
 import type { ShareState } from "./state";
 
 /** Arguments whose change means another share (other files, space, audience or owner): the share is replaced. */

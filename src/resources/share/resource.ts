@@ -4,8 +4,8 @@ import type { DeclaredOutputs, Same } from "../common/compileTimeChecks";
 import { claimShare, rejectImportOption, rejectUnknownArgs } from "../common/programChecks";
 import { RESOURCE_TYPES } from "../registry";
 import type { ShareStatus } from "../shareSettings/resource";
-import { KooDriveShareArgs, SHARE_ARG_NAMES, ShareOnDelete } from "./args";
-import { SHARE_OUTPUTS, ShareOutputName } from "./state";
+import { type KooDriveShareArgs, SHARE_ARG_NAMES, type ShareOnDelete } from "./args";
+import { SHARE_OUTPUTS, type ShareOutputName } from "./state";
 
 /**
  * A KooDrive share link created by Pulumi (`POST /koodrive/ose/v1/share`) and cancelled when the resource is deleted

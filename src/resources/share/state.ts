@@ -1,7 +1,7 @@
 import type { ShareLink } from "../../client/responses";
 import type { Props } from "../../provider/handler";
 import { plain } from "../../provider/handler";
-import { LinkSettingsState, linkSettingsState } from "../common/linkState";
+import { type LinkSettingsState, linkSettingsState } from "../common/linkState";
 import type { ShareOnDelete } from "./args";
 
 /**
@@ -10,8 +10,20 @@ import type { ShareOnDelete } from "./args";
  * share time, owner) are not kept in state; `getShare` returns them.
  */
 export const SHARE_OUTPUTS = [
-  "shareId", "userId", "fileIds", "containerId", "scope", "validDays", "extractCode", "comment", "onDelete", "renewBeforeDays",
-  "expireTime", "status", "shortUrl", "linkUrl",
+  "shareId",
+  "userId",
+  "fileIds",
+  "containerId",
+  "scope",
+  "validDays",
+  "extractCode",
+  "comment",
+  "onDelete",
+  "renewBeforeDays",
+  "expireTime",
+  "status",
+  "shortUrl",
+  "linkUrl",
 ] as const;
 export type ShareOutputName = (typeof SHARE_OUTPUTS)[number];
 
@@ -43,8 +55,13 @@ export function shareStateFrom(inputs: Props, share: ShareLink): Props {
 /** The inputs a stored state stands for: what refresh reports back, so changes made outside Pulumi show as drift. */
 export function inputsOfState(state: ShareState, live: ShareLink): Props {
   const inputs: Props = {
-    fileIds: state.fileIds, containerId: state.containerId, scope: state.scope, userId: state.userId,
-    validDays: state.validDays, onDelete: state.onDelete, renewBeforeDays: state.renewBeforeDays,
+    fileIds: state.fileIds,
+    containerId: state.containerId,
+    scope: state.scope,
+    userId: state.userId,
+    validDays: state.validDays,
+    onDelete: state.onDelete,
+    renewBeforeDays: state.renewBeforeDays,
   };
   for (const field of state.managedFields) inputs[field] = live[field] ?? "";
   return plain(inputs);

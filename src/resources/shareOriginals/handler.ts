@@ -1,5 +1,5 @@
 import { findShare, shareNotFound } from "../../provider/findShare";
-import { ResourceHandler, plain } from "../../provider/handler";
+import { type ResourceHandler, plain } from "../../provider/handler";
 import { parseKooDriveTime } from "../../time/koodriveTime";
 import { checkProperties, idRule } from "../common/rules";
 import { isUnknown } from "../common/unknownValue";

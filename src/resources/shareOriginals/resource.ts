@@ -13,6 +13,13 @@ export class ShareOriginals extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: { shareId: pulumi.Input<string>; userId?: pulumi.Input<string> }, opts: pulumi.CustomResourceOptions) {
     const { module, type } = RESOURCE_TYPES.shareOriginals;
-    super(providerFor("shareOriginals"), name, { shareId: args.shareId, userId: args.userId, originals: undefined }, { ...opts, additionalSecretOutputs: ["originals"] }, module, type);
+    super(
+      providerFor("shareOriginals"),
+      name,
+      { shareId: args.shareId, userId: args.userId, originals: undefined },
+      { ...opts, additionalSecretOutputs: ["originals"] },
+      module,
+      type,
+    );
   }
 }

@@ -2,7 +2,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import type { Edition } from "../../provider/context";
 import type { Same } from "../common/compileTimeChecks";
-import { InputFailure, checkProperties, commentRule, extractCodeRule, idRule, integerRule, renewBeforeDaysProblem } from "../common/rules";
+import { type InputFailure, checkProperties, commentRule, extractCodeRule, idRule, integerRule, renewBeforeDaysProblem } from "../common/rules";
 
 /** What happens to the share when the resource is deleted. */
 export type OnDelete = "retain" | "restore";
@@ -78,7 +78,8 @@ export function checkShareSettingsInputs(news: Record<string, unknown>, edition:
   if (edition === "enterprise" && validDays === 0) {
     failures.push({
       property: "validDays",
-      reason: "validDays 0 (no validity period) cannot be declared on the enterprise edition, where KooDrive reads 0 as \"keep the current expiry\": use 1 to 365",
+      reason:
+        'validDays 0 (no validity period) cannot be declared on the enterprise edition, where KooDrive reads 0 as "keep the current expiry": use 1 to 365',
     });
   }
   const renewal = renewBeforeDaysProblem(inputs.validDays, inputs.renewBeforeDays);

@@ -2,8 +2,8 @@ import { KooDriveError } from "../../client/koodriveError";
 import { applySettings, settingsBody } from "../../provider/applySettings";
 import type { ProviderContext } from "../../provider/context";
 import { findShare, shareNotFound } from "../../provider/findShare";
-import { Props, ResourceHandler, plain } from "../../provider/handler";
-import { OriginalSettings, checkShareSettingsInputs } from "./args";
+import { type Props, type ResourceHandler, plain } from "../../provider/handler";
+import { type OriginalSettings, checkShareSettingsInputs } from "./args";
 import { linkHealth } from "../common/linkHealth";
 import { planSettingsChange } from "./plan";
 import { restoreBody, restoreCaveat, stillAsApplied } from "./restore";
@@ -30,7 +30,10 @@ export const shareSettingsHandler: ResourceHandler = {
   async check(ctx, _olds, news) {
     const { inputs, failures } = checkShareSettingsInputs(news, ctx.edition());
     if (inputs.onDelete === "restore" && news.originals === undefined) {
-      failures.push({ property: "onDelete", reason: 'onDelete "restore" needs the share\'s original settings, which the KooDriveShareSettings class records in a ShareOriginals resource' });
+      failures.push({
+        property: "onDelete",
+        reason: 'onDelete "restore" needs the share\'s original settings, which the KooDriveShareSettings class records in a ShareOriginals resource',
+      });
     }
     return failures.length > 0 ? { inputs: news, failures } : { inputs };
   },

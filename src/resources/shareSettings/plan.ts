@@ -1,7 +1,7 @@
 import type { Props } from "../../provider/handler";
-import { LinkState, linkHealth } from "../common/linkHealth";
+import { type LinkState, linkHealth } from "../common/linkHealth";
 import { isUnknown } from "../common/unknownValue";
-import { OPTIONAL_SETTINGS, OptionalSetting } from "./state";
+import { OPTIONAL_SETTINGS, type OptionalSetting } from "./state";
 
 export { linkHealth };
 

@@ -4,8 +4,8 @@ import type { DeclaredOutputs, Same } from "../common/compileTimeChecks";
 import { claimShare, rejectImportOption, rejectUnknownArgs } from "../common/programChecks";
 import { RESOURCE_TYPES, typeToken } from "../registry";
 import { ShareOriginals } from "../shareOriginals/resource";
-import { KooDriveShareSettingsArgs, OnDelete, SHARE_SETTINGS_ARG_NAMES } from "./args";
-import { SHARE_SETTINGS_OUTPUTS, ShareSettingsOutputName } from "./state";
+import { type KooDriveShareSettingsArgs, type OnDelete, SHARE_SETTINGS_ARG_NAMES } from "./args";
+import { SHARE_SETTINGS_OUTPUTS, type ShareSettingsOutputName } from "./state";
 
 /** KooDrive link status: 0 valid until `expireTime`, 1 files deleted, 2 invalid or expired, 3 expired (some pages). */
 export type ShareStatus = 0 | 1 | 2 | 3;

@@ -15,7 +15,9 @@ export function restoreValidDays(expireTime: string | undefined, now: Date): num
   const expiry = parseKooDriveTime(expireTime);
   if (expiry.kind === "none") return 0;
   if (expiry.kind === "unreadable") {
-    throw new Error(`cannot restore the original validity: its expireTime "${expiry.text}" is in no form KooDrive documents (restoring it as "never expires" could widen access); set the share's validity by hand`);
+    throw new Error(
+      `cannot restore the original validity: its expireTime "${expiry.text}" is in no form KooDrive documents (restoring it as "never expires" could widen access); set the share's validity by hand`,
+    );
   }
   return Math.min(365, Math.max(1, Math.ceil((expiry.ms - now.getTime()) / DAY_MS)));
 }

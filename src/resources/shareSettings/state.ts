@@ -1,7 +1,7 @@
 import type { ShareLink } from "../../client/responses";
 import type { Props } from "../../provider/handler";
 import { plain } from "../../provider/handler";
-import { LinkSettingsState, linkSettingsState } from "../common/linkState";
+import { type LinkSettingsState, linkSettingsState } from "../common/linkState";
 import type { OnDelete, OriginalSettings } from "./args";
 
 /**
@@ -11,7 +11,17 @@ import type { OnDelete, OriginalSettings } from "./args";
  * share; `getShare` returns them.
  */
 export const SHARE_SETTINGS_OUTPUTS = [
-  "shareId", "userId", "validDays", "extractCode", "comment", "onDelete", "renewBeforeDays", "expireTime", "status", "shortUrl", "linkUrl",
+  "shareId",
+  "userId",
+  "validDays",
+  "extractCode",
+  "comment",
+  "onDelete",
+  "renewBeforeDays",
+  "expireTime",
+  "status",
+  "shortUrl",
+  "linkUrl",
 ] as const;
 export type ShareSettingsOutputName = (typeof SHARE_SETTINGS_OUTPUTS)[number];
 

@@ -1,4 +1,4 @@
-import { Emulator, EmulatorOptions, ShareSeed, startEmulator } from "../../src";
+import { type Emulator, type EmulatorOptions, type ShareSeed, startEmulator } from "../../src";
 
 /** Credentials the test emulator accepts. */
 export const TOKEN = "test-access-token-5f2c9a";

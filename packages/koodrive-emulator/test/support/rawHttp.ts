@@ -54,10 +54,28 @@ export function tokenHeaders(token: string, userId: string, overrides: Record<st
 }
 
 /** App-auth headers for a request, signed per the docs by a third, minimal implementation. */
-export function appHeaders(baseUrl: string, method: string, path: string, body: string, appId: string, secret: string, userId: string, date = xDate()): Record<string, string> {
+export function appHeaders(
+  baseUrl: string,
+  method: string,
+  path: string,
+  body: string,
+  appId: string,
+  secret: string,
+  userId: string,
+  date = xDate(),
+): Record<string, string> {
   const host = new URL(baseUrl).host;
-  const canonical = [method, `${path.replace(/\/$/, "")}/`, "", `host:${host}\nx-date:${date}\nx-user-id:${userId}\n`, "host;x-date;x-user-id", createHash("sha256").update(body).digest("hex")].join("\n");
-  const signature = createHmac("sha256", secret).update(`HMAC-SHA256\n${createHash("sha256").update(canonical).digest("hex")}`).digest("hex");
+  const canonical = [
+    method,
+    `${path.replace(/\/$/, "")}/`,
+    "",
+    `host:${host}\nx-date:${date}\nx-user-id:${userId}\n`,
+    "host;x-date;x-user-id",
+    createHash("sha256").update(body).digest("hex"),
+  ].join("\n");
+  const signature = createHmac("sha256", secret)
+    .update(`HMAC-SHA256\n${createHash("sha256").update(canonical).digest("hex")}`)
+    .digest("hex");
   return {
     Authorization: `HMAC-SHA256 AppId=${appId},SignedHeaders=host;x-date;x-user-id,Signature=${signature}`,
     "X-User-Id": userId,
