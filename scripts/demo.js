@@ -14,7 +14,7 @@ const PROJECT = "koodrive-demo";
 
 const bold = (s) => (process.stdout.isTTY ? `\x1b[1m${s}\x1b[0m` : s);
 let stepNo = 0;
-const TOTAL_STEPS = 9;
+const TOTAL_STEPS = 11;
 
 /**
  * Engine output lines that only a machine needs (progress dots, URNs) or advice the demo makes moot (it removes its
@@ -131,18 +131,19 @@ async function main() {
       [`${PROJECT}:extractCode`]: { value: "MDg2K0vU", secret: true },
       [`${PROJECT}:comment`]: { value: "Q3 report for auditors" },
       [`${PROJECT}:validDays`]: { value: "30" },
+      [`${PROJECT}:renewBeforeDays`]: { value: "7" },
     });
     await clearLog();
 
     await step("pulumi preview: shows the adoption of the share, sends nothing", async () => {
       const r = await stack.preview({ diff: true, onOutput: show });
-      expect(r.changeSummary.create === 2, "preview plans to create the stack and the share settings");
+      expect(r.changeSummary.create === 3, "preview plans the stack, the share settings and the record of the original settings");
       expect((await puts()).length === 0, "no PUT was sent");
     });
 
-    await step("pulumi up: adopts the share and applies the declared settings with one PUT", async () => {
+    await step("pulumi up: records the original settings, then applies the declared ones with one PUT", async () => {
       const r = await stack.up({ onOutput: show });
-      expect(r.summary.resourceChanges.create === 2, "up created the share settings");
+      expect(r.summary.resourceChanges.create === 3, "up created the share settings and the record of the originals");
       const sent = await puts();
       expect(sent.length === 1, "exactly one PUT /koodrive/ose/v1/share/{shareId}");
       expect(sent[0].body.comment === "Q3 report for auditors" && sent[0].body.validDays === 30, "the PUT carried the declared comment and validity");
@@ -151,14 +152,14 @@ async function main() {
     await step("pulumi preview again: no changes", async () => {
       await clearLog();
       const r = await stack.preview({ expectNoChanges: true, onOutput: show });
-      expect(r.changeSummary.same === 2 && Object.keys(r.changeSummary).length === 1, "everything is unchanged");
+      expect(r.changeSummary.same === 3 && Object.keys(r.changeSummary).length === 1, "everything is unchanged");
       expect((await puts()).length === 0, "no PUT was sent");
     });
 
     await step("change the comment: preview shows exactly one update, up applies it", async () => {
       await stack.setConfig(`${PROJECT}:comment`, { value: "Q3 report for auditors (final)" });
       const p = await stack.preview({ diff: true, onOutput: show });
-      expect(p.changeSummary.update === 1 && p.changeSummary.same === 1, "one resource to update");
+      expect(p.changeSummary.update === 1 && p.changeSummary.same === 2, "one resource to update");
       expect(/~ comment\s*:/.test(p.stdout) && !/~ (validDays|extractCode|shareId)/.test(p.stdout), "the update names only the comment");
       await clearLog();
       const u = await stack.up({ onOutput: show });
@@ -184,10 +185,40 @@ async function main() {
       expect((await puts()).length === 1, "with one PUT");
     });
 
+    /** Engine output of an operation, stdout and stderr (provider notices arrive on either). */
+    const said = (/** @type {{ stdout: string, stderr: string }} */ r) => `${r.stdout}\n${r.stderr}`;
+
+    await step("the link expires: refresh and preview show a renewal and say why, up renews it with one PUT", async () => {
+      await emulator.admin("PATCH", `/__admin/shares/${share.shareId}`, { expireTime: new Date(Date.now() - 3600_000).toISOString() });
+      console.log("   (time passes: the link's expiry is now an hour ago)");
+      await stack.refresh({ onOutput: show });
+      const p = await stack.preview({ onOutput: show });
+      expect(p.changeSummary.update === 1, "preview shows the expired link as an update");
+      expect(/the link expired at .*; renewing for 30 days/.test(said(p)), "and says why");
+      await clearLog();
+      await stack.up({ onOutput: show });
+      const shown = await emulator.admin("GET", `/__admin/shares/${share.shareId}`);
+      const days = (Date.parse(shown.expireTime) - Date.now()) / 86400000;
+      expect((await puts()).length === 1 && days > 29.9, `one PUT renewed it for 30 days (${days.toFixed(2)} days left)`);
+    });
+
+    await step("3 days before expiry (renewBeforeDays 7): preview says it is due, up renews; then nothing is due", async () => {
+      await emulator.admin("PATCH", `/__admin/shares/${share.shareId}`, { expireTime: new Date(Date.now() + 3 * 86400000 - 60_000).toISOString() });
+      console.log("   (time passes: 3 days of validity left)");
+      await stack.refresh({ onOutput: show });
+      const p = await stack.preview({ onOutput: show });
+      expect(/expires in 3 days \(renewBeforeDays 7\), renewing/.test(said(p)), "preview says the link is due for renewal");
+      await clearLog();
+      await stack.up({ onOutput: show });
+      expect((await puts()).length === 1, "one PUT renewed it");
+      const again = await stack.preview({ expectNoChanges: true, onOutput: show });
+      expect(again.changeSummary.same === 3, "a scheduled run right after finds nothing due");
+    });
+
     await step('pulumi destroy: onDelete "restore" gives the share its original settings back', async () => {
       await clearLog();
       const r = await stack.destroy({ onOutput: show });
-      expect(r.summary.resourceChanges.delete === 2, "destroy removed the resources from the stack");
+      expect(r.summary.resourceChanges.delete === 3, "destroy removed the resources from the stack");
       const shown = await emulator.admin("GET", `/__admin/shares/${share.shareId}`);
       expect(shown.comment === "draft" && shown.extractCode === "Init0001", "comment and access code are back to what they were");
       const days = (Date.parse(shown.expireTime) - Date.now()) / 86400000;

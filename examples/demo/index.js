@@ -12,6 +12,8 @@ module.exports = async () => {
     extractCode: config.requireSecret("extractCode"),
     comment: config.require("comment"),
     validDays: config.getNumber("validDays") ?? 30,
+    // A scheduled `pulumi up` renews the link once fewer than this many days remain.
+    renewBeforeDays: config.getNumber("renewBeforeDays"),
     // Destroying the stack gives the share back the settings it had before Pulumi adopted it.
     onDelete: "restore",
   });
