@@ -11,6 +11,7 @@ const { repoRoot } = require("../../scripts/lib/engine");
 const { assertEmulatorCanStart, installExample, packPackage, runShell, shellBlockAfterHeading, userShellEnv, withInlineEngine } = require("./userProject");
 
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "koodrive-examples-"));
+/** @type {{ koodrive: string, emulator: string }} */
 let tarball;
 before(() => {
   tarball = packPackage(scratch);
@@ -63,5 +64,33 @@ describe("examples/many-shares", () => {
       { command: "preview", stack: "dev", changes: { same: entries.length + 1 } },
       { command: "destroy", stack: "dev", changes: { delete: entries.length + 1 } },
     ]);
+  });
+});
+
+describe("examples/create-shares", () => {
+  test("the README's emulator walkthrough works verbatim in a copy of the folder", { timeout: 900_000 }, () => {
+    const links = JSON.parse(fs.readFileSync(path.join(repoRoot, "examples/create-shares/links.json"), "utf8"));
+    const { status, output } = runEmulatorWalkthrough("create-shares");
+    assert.equal(status, 0, output);
+    assert.deepEqual(engineResults(output), [
+      { command: "preview", stack: "dev", changes: { create: links.length + 1 } },
+      { command: "up", stack: "dev", changes: { create: links.length + 1 } },
+      { command: "preview", stack: "dev", changes: { same: links.length + 1 } },
+      { command: "destroy", stack: "dev", changes: { delete: links.length + 1 } },
+    ]);
+  });
+});
+
+describe("examples/keep-links-alive", () => {
+  test("the README's emulator walkthrough works verbatim: a link due for renewal is renewed by the scheduled run", { timeout: 900_000 }, () => {
+    const links = JSON.parse(fs.readFileSync(path.join(repoRoot, "examples/keep-links-alive/links.json"), "utf8"));
+    const resources = links.length + 1;
+    const { status, output } = runEmulatorWalkthrough("keep-links-alive");
+    assert.equal(status, 0, output);
+    const results = engineResults(output);
+    assert.deepEqual(results[0], { command: "up", stack: "dev", changes: { create: resources } });
+    assert.deepEqual(results[2].changes.update, 1, "the scheduled up renews the one link that is due");
+    assert.match(output, /expires in 2 days \(renewBeforeDays \d+\), renewing/);
+    assert.deepEqual(results.at(-1), { command: "destroy", stack: "dev", changes: { delete: resources } });
   });
 });

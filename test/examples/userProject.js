@@ -9,23 +9,31 @@ const path = require("node:path");
 const { ensurePulumiCli, repoRoot } = require("../../scripts/lib/engine");
 
 const rootPackage = require("../../package.json");
+const emulatorPackage = require("../../packages/koodrive-emulator/package.json");
 
 /** `npm pack` of the built tree (scripts/test.sh builds first) into `destDir`; returns the tarball's path. */
 function packPackage(destDir) {
   assert.ok(fs.existsSync(path.join(repoRoot, "dist", "index.js")), "dist/ is missing: run npm run build first");
-  const output = execFileSync("npm", ["pack", "--json", "--ignore-scripts", "--pack-destination", destDir], {
-    cwd: repoRoot,
-    encoding: "utf8",
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  return path.join(destDir, JSON.parse(output)[0].filename);
+  /** @param {string} cwd */
+  const pack = (cwd) =>
+    path.join(
+      destDir,
+      JSON.parse(
+        execFileSync("npm", ["pack", "--json", "--ignore-scripts", "--pack-destination", destDir], {
+          cwd,
+          encoding: "utf8",
+          stdio: ["ignore", "pipe", "inherit"],
+        }),
+      )[0].filename,
+    );
+  return { koodrive: pack(repoRoot), emulator: pack(path.join(repoRoot, "packages/koodrive-emulator")) };
 }
 
 /**
  * Copies examples/<name> to `destRoot/<name>` as a user would copy the folder, checks that it names the published
  * package (`^<version of this repository>`), substitutes only that dependency with the packed tarball, and installs.
  */
-function installExample(name, destRoot, tarball) {
+function installExample(name, destRoot, /** @type {{ koodrive: string, emulator: string }} */ tarballs) {
   const source = path.join(repoRoot, "examples", name);
   const dest = path.join(destRoot, name);
   const leftOut = new Set(["node_modules", "package-lock.json", ".pulumi-state", "emulator.pid"]);
@@ -38,7 +46,13 @@ function installExample(name, destRoot, tarball) {
     `examples/${name}/package.json must depend on the published pulumi-koodrive ^${rootPackage.version}, so the folder works when copied`,
   );
   assert.ok(manifest.dependencies?.["@pulumi/pulumi"], `examples/${name}/package.json must depend on @pulumi/pulumi`);
-  manifest.dependencies["pulumi-koodrive"] = `file:${tarball}`;
+  assert.equal(
+    manifest.devDependencies?.["koodrive-emulator"],
+    `^${emulatorPackage.version}`,
+    `examples/${name}/package.json must have the published koodrive-emulator ^${emulatorPackage.version} as a dev dependency`,
+  );
+  manifest.dependencies["pulumi-koodrive"] = `file:${tarballs.koodrive}`;
+  manifest.devDependencies["koodrive-emulator"] = `file:${tarballs.emulator}`;
   fs.writeFileSync(packageFile, `${JSON.stringify(manifest, null, 2)}\n`);
   execFileSync("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error"], { cwd: dest, stdio: ["ignore", "inherit", "inherit"] });
   const copies = execFileSync("npm", ["ls", "@pulumi/pulumi", "--all", "--parseable"], { cwd: dest, encoding: "utf8" }).trim().split("\n");
