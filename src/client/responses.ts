@@ -16,22 +16,29 @@ export const errorBodySchema = z.looseObject({
   error_msg: z.string().optional(),
 });
 
+/** A text field KooDrive may leave out or send as `null`; both mean "absent". */
+const optionalText = z
+  .string()
+  .nullish()
+  .transform((value) => value ?? undefined)
+  .optional();
+
 /** A share link as returned by the detail, modify and create APIs (fields vary by API and edition). */
 export const shareLinkSchema = z.looseObject({
   shareId: z.string().min(1),
-  shortUrl: z.string().optional(),
-  linkUrl: z.string().optional(),
-  extractCode: z.string().optional(),
-  comment: z.string().optional(),
-  shareTime: z.string().optional(),
-  createTime: z.string().optional(),
-  updateTime: z.string().optional(),
-  expireTime: z.string().optional(),
+  shortUrl: optionalText,
+  linkUrl: optionalText,
+  extractCode: optionalText,
+  comment: optionalText,
+  shareTime: optionalText,
+  createTime: optionalText,
+  updateTime: optionalText,
+  expireTime: optionalText,
   scope: lenientNumber.optional(),
   status: lenientNumber.optional(),
-  displayName: z.string().optional(),
-  ownerId: z.string().optional(),
-  containerId: z.string().optional(),
+  displayName: optionalText,
+  ownerId: optionalText,
+  containerId: optionalText,
   viewCnt: lenientNumber.optional(),
   downloadCnt: lenientNumber.optional(),
   saveCnt: lenientNumber.optional(),

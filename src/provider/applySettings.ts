@@ -45,7 +45,11 @@ export function settingsBody(inputs: Props): UpdateShareBody {
 export async function applySettings(client: KooDriveClient, shareId: string, body: UpdateShareBody, edition: Edition): Promise<ShareLink> {
   const sentAt = Date.now();
   try {
-    return await client.updateShare(shareId, body);
+    const applied = await client.updateShare(shareId, body);
+    // An answer without the expiry a validity period must have produced is incomplete, not "never expires": the
+    // state would then ask for a renewal on every run. The share itself says what the PUT did.
+    if (body.validDays > 0 && parseKooDriveTime(applied.expireTime).kind === "none") return (await findShare(client, shareId)) ?? applied;
+    return applied;
   } catch (error) {
     if (!outcomeUnknown(error)) throw error;
     // If even the read-back fails, the PUT's own error says more about what went wrong.

@@ -7,7 +7,6 @@ import { shareHandler } from "../resources/share/handler";
 import { shareOriginalsHandler } from "../resources/shareOriginals/handler";
 import { shareSettingsHandler } from "../resources/shareSettings/handler";
 import type { ResourceKind } from "../resources/registry";
-import { ConfigurationError } from "../client/configurationError";
 import { ProviderContext } from "./context";
 import type { Props, ResourceHandler } from "./handler";
 import type { ProviderMethod } from "./shim";
@@ -36,19 +35,23 @@ function contextOf(instance: ProviderInstance): ProviderContext {
 function configure(instance: ProviderInstance, req: pulumi.dynamic.ConfigureRequest): void {
   const context = new ProviderContext((key) => req.config.get(key));
   instance.koodriveContext = context;
-  try {
-    context.settings();
-    context.refreshStrategy();
-  } catch (e) {
-    // Configure runs inside the SDK's `check` handler, which prints `${error}: ${error.stack}`: with the trace left in,
-    // the problem list would be printed twice, followed by frames that say nothing about the stack config.
-    if (e instanceof ConfigurationError) e.stack = "";
-    throw e;
-  }
+  context.settings();
+  context.refreshStrategy();
 }
 
 /** The one entry point of the serialized shims: `run(this, kind, method, ...args)`. */
 export async function run(instance: ProviderInstance, kind: ResourceKind, method: ProviderMethod, ...args: unknown[]): Promise<unknown> {
+  try {
+    return await dispatch(instance, kind, method, args);
+  } catch (e) {
+    // The SDK's host prints `${error}: ${error.stack}` for check, diff and read: our messages say what to fix, and the
+    // frames would only point into the package's internals.
+    if (e instanceof Error) e.stack = "";
+    throw e;
+  }
+}
+
+async function dispatch(instance: ProviderInstance, kind: ResourceKind, method: ProviderMethod, args: unknown[]): Promise<unknown> {
   if (method === "configure") return configure(instance, args[0] as pulumi.dynamic.ConfigureRequest);
   const handler = HANDLERS[kind];
   if (handler === undefined) throw new Error(`pulumi-koodrive: unknown resource kind "${kind}" (state written by a newer package version?)`);

@@ -162,6 +162,17 @@ describe("KooDriveClient against the emulator", () => {
     }
   }
 
+  it("reads null text fields (e.g. an expireTime of null) as absent instead of failing the answer", async () => {
+    await withServer(
+      200,
+      () => ({ code: 0, shareLink: { shareId: "1", expireTime: null, comment: null, extractCode: "MDg2K0vU" } }),
+      async (c) => {
+        const share = await c.updateShare("1", { validDays: 1 });
+        expect(share).toMatchObject({ shareId: "1", expireTime: undefined, comment: undefined, extractCode: "MDg2K0vU" });
+      },
+    );
+  });
+
   it("redacts secrets a server echoes in its message", async () => {
     await withServer(
       400,

@@ -59,10 +59,12 @@ describe("examples/many-shares", () => {
     const { status, output } = runEmulatorWalkthrough("many-shares");
     assert.equal(status, 0, output);
     for (const e of entries) assert.match(output, new RegExp(`seed-emulator: created share ${e.shareId} \\(${e.name}\\)`));
+    // The stack, one settings resource per entry, and a companion originals resource per entry that restores on delete.
+    const resources = 1 + entries.length + entries.filter((/** @type {{ onDelete?: string }} */ e) => e.onDelete === "restore").length;
     assert.deepEqual(engineResults(output), [
-      { command: "up", stack: "dev", changes: { create: entries.length + 1 } },
-      { command: "preview", stack: "dev", changes: { same: entries.length + 1 } },
-      { command: "destroy", stack: "dev", changes: { delete: entries.length + 1 } },
+      { command: "up", stack: "dev", changes: { create: resources } },
+      { command: "preview", stack: "dev", changes: { same: resources } },
+      { command: "destroy", stack: "dev", changes: { delete: resources } },
     ]);
   });
 });
