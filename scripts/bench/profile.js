@@ -1,0 +1,114 @@
+// --profile: CPU profiles of the benchmark program (this process, through the inspector) and of the dynamic-provider
+// processes (node --cpu-prof through NODE_OPTIONS, which the CLI passes on to its plugins), collected per
+// operation, and summarized as self time by package and by function. Engine CPU comes from /proc (processTree.js).
+"use strict";
+const fs = require("node:fs");
+const inspector = require("node:inspector");
+const path = require("node:path");
+const { repoRoot } = require("../lib/engine");
+
+/** The package a script URL belongs to: the nearest node_modules package, this repository, or node itself. */
+function packageOf(url) {
+  if (!url) return "(native / VM)";
+  if (url.startsWith("node:")) return "node: internals";
+  const file = url.replace(/^file:\/\//, "");
+  const m = /.*node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(file);
+  if (m) return m[1] === "pulumi-koodrive" ? "pulumi-koodrive" : m[1];
+  if (file.startsWith(path.join(repoRoot, "dist"))) return "pulumi-koodrive";
+  if (file.startsWith(path.join(repoRoot, "scripts"))) return "bench scripts";
+  if (file.startsWith("evalmachine") || file === "") return "(eval: serialized provider)";
+  return "other";
+}
+
+/** Self time per package and per function of one .cpuprofile (Chrome DevTools format). */
+function summarizeCpuProfile(profile) {
+  const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
+  const selfUs = new Map();
+  profile.samples.forEach((id, i) => selfUs.set(id, (selfUs.get(id) || 0) + (profile.timeDeltas[i] || 0)));
+  const byPackage = {};
+  const byFunction = {};
+  let totalUs = 0;
+  for (const [id, us] of selfUs) {
+    const { callFrame } = nodes.get(id);
+    const name = callFrame.functionName || "(anonymous)";
+    if (name === "(idle)") continue;
+    totalUs += us;
+    const pkg = ["(garbage collector)", "(program)"].includes(name) ? name : packageOf(callFrame.url);
+    byPackage[pkg] = (byPackage[pkg] || 0) + us;
+    const where = callFrame.url ? `${callFrame.url.replace(/^file:\/\//, "").replace(/.*node_modules\//, "")}:${callFrame.lineNumber + 1}` : "";
+    const key = `${name} ${where}`.trim();
+    byFunction[key] = (byFunction[key] || 0) + us;
+  }
+  return { totalUs, byPackage, byFunction };
+}
+
+/** Adds up summaries (several provider processes of one operation). */
+function mergeSummaries(summaries) {
+  const merged = { totalUs: 0, byPackage: {}, byFunction: {} };
+  for (const s of summaries) {
+    merged.totalUs += s.totalUs;
+    for (const kind of ["byPackage", "byFunction"]) for (const [k, v] of Object.entries(s[kind])) merged[kind][k] = (merged[kind][k] || 0) + v;
+  }
+  return merged;
+}
+
+function topEntries(record, count) {
+  return Object.entries(record).sort((a, b) => b[1] - a[1]).slice(0, count);
+}
+
+/** A markdown section: share of self time per package and the top functions. */
+function summaryMarkdown(title, summary, topFunctions = 12) {
+  if (summary.totalUs === 0) return `#### ${title}\n\n(no samples)\n`;
+  const pct = (us) => `${((100 * us) / summary.totalUs).toFixed(1)}%`;
+  const lines = [`#### ${title}: ${(summary.totalUs / 1e6).toFixed(2)} s of CPU sampled`, "", "| package | self time | share |", "| --- | ---: | ---: |"];
+  for (const [k, v] of topEntries(summary.byPackage, 10)) lines.push(`| ${k} | ${(v / 1e3).toFixed(0)} ms | ${pct(v)} |`);
+  lines.push("", "| function | self time | share |", "| --- | ---: | ---: |");
+  for (const [k, v] of topEntries(summary.byFunction, topFunctions)) lines.push(`| \`${k.replace(/\|/g, "\\|")}\` | ${(v / 1e3).toFixed(0)} ms | ${pct(v)} |`);
+  return `${lines.join("\n")}\n`;
+}
+
+/**
+ * A profiler for runLifecycle: `env` makes every node process the CLI starts write a CPU profile when it exits;
+ * `aroundProgram` profiles this process during one operation, then files the provider profiles under its label.
+ */
+function createProfiler(dir) {
+  const providerDir = path.join(dir, "provider-incoming");
+  fs.mkdirSync(providerDir, { recursive: true });
+  fs.mkdirSync(path.join(dir, "program"), { recursive: true });
+  const session = new inspector.Session();
+  session.connect();
+  const post = (method, params) => new Promise((resolve, reject) => session.post(method, params, (e, r) => (e ? reject(e) : resolve(r))));
+  const collected = {};
+  return {
+    env: { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${providerDir}` },
+    collected,
+    async aroundProgram(label, fn) {
+      await post("Profiler.enable");
+      await post("Profiler.start");
+      try {
+        return await fn();
+      } finally {
+        const { profile } = await post("Profiler.stop");
+        fs.writeFileSync(path.join(dir, "program", `${label}.cpuprofile`), JSON.stringify(profile));
+        // Provider processes write their profile as they exit, just after the CLI has finished with them.
+        await new Promise((r) => setTimeout(r, 1000));
+        const labelDir = path.join(dir, "provider", label);
+        fs.mkdirSync(labelDir, { recursive: true });
+        const providerSummaries = [];
+        for (const file of fs.readdirSync(providerDir)) {
+          const target = path.join(labelDir, file);
+          fs.renameSync(path.join(providerDir, file), target);
+          const parsed = JSON.parse(fs.readFileSync(target, "utf8"));
+          // The launcher's `node -e require.resolve(...)` also writes one; only the dynamic-provider host counts.
+          if (parsed.nodes.some((n) => n.callFrame.url.includes("cmd/dynamic-provider"))) providerSummaries.push(summarizeCpuProfile(parsed));
+        }
+        collected[label] = { program: summarizeCpuProfile(profile), provider: mergeSummaries(providerSummaries), providerProcesses: providerSummaries.length };
+      }
+    },
+    close() {
+      session.disconnect();
+    },
+  };
+}
+
+module.exports = { createProfiler, summarizeCpuProfile, summaryMarkdown, mergeSummaries };
