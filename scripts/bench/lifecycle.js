@@ -7,7 +7,7 @@ const crypto = require("node:crypto");
 const { ensureSelfLink, openStack, repoRoot } = require("../lib/engine");
 const { startEmulatorProcess } = require("./emulatorProcess");
 const { floorResourceClass } = require("./floorResource");
-const { startSampler, stopStrays } = require("./processTree");
+const { stopStrays } = require("./processTree");
 const { stateSize } = require("./stateSize");
 
 const USER_ID = "1505084218764547200";
@@ -65,6 +65,7 @@ async function withTimeout(name, timeoutMs, operation) {
 /**
  * @param {{ variant: "koodrive"|"floor", n: number, latencyMs: number, throttleRps?: number, parallel?: number,
  *   opTimeoutMs: number, throttledTimeoutMs: number, deadlineAt: number, cliRoot: string,
+ *   sampler: ReturnType<import("./processSampler").createSampler>,
  *   profiler?: { env: Record<string,string>, aroundProgram(label: string, fn: () => Promise<unknown>): Promise<unknown> },
  *   log: (line: string) => void }} options
  * @returns {Promise<{ ops: Record<string, object>, state?: object, error?: string }>}
@@ -97,7 +98,7 @@ async function runLifecycle(options) {
       const remaining = options.deadlineAt - Date.now();
       if (remaining < 5_000) throw new OperationTimeout(`global deadline reached before ${name}`);
       await emulator.clearRequests();
-      const sampler = startSampler();
+      await options.sampler.start();
       const cpuBefore = process.cpuUsage();
       const started = process.hrtime.bigint();
       let outcome;
@@ -110,7 +111,7 @@ async function runLifecycle(options) {
       }
       const wallSeconds = Number(process.hrtime.bigint() - started) / 1e9;
       const cpu = process.cpuUsage(cpuBefore);
-      const processes = sampler.stop();
+      const processes = await options.sampler.stop();
       const requests = await emulator.requests();
       const figures = {
         wallSeconds,

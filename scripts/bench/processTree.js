@@ -47,6 +47,7 @@ function roleOf(argv) {
   if (exe === "pulumi") return "engine";
   if (argv.some((a) => a.includes("cmd/dynamic-provider"))) return "provider";
   if (argv.some((a) => a.endsWith("emulatorHost.js"))) return "emulator";
+  if (argv.some((a) => a.endsWith("processSampler.js"))) return "sampler";
   return "other";
 }
 
@@ -81,25 +82,26 @@ function remember(proc, role) {
 }
 
 /**
- * Samples the process tree every `intervalMs` until `stop()`: per role, the peak VmHWM of any one process and the
- * sum of the CPU time last seen for each process. CPU used after the last sample of a process is missed (at most
- * one interval per process).
+ * Samples the process tree below `rootPid` every `intervalMs` until `stop()`: per role, the peak VmHWM of any one
+ * process and the sum of the CPU time last seen for each process. CPU used after the last sample of a process is
+ * missed (at most one interval per process). Runs in processSampler.js, a process of its own, so that scanning
+ * /proc neither costs the measured program CPU nor blocks its event loop.
  */
-function startSampler(intervalMs = 150) {
+function sampleTree(rootPid, intervalMs) {
   const perProcess = new Map();
   const sample = () => {
-    for (const proc of descendants(process.pid)) {
+    for (const proc of descendants(rootPid)) {
+      if (proc.pid === process.pid) continue;
       const key = `${proc.pid}:${proc.startTicks}`;
       let entry = perProcess.get(key);
       if (!entry) {
-        entry = { hwmKiB: 0, cpuTicks: 0, firstCpuTicks: proc.cpuTicks };
+        entry = { pid: proc.pid, startTicks: proc.startTicks, hwmKiB: 0, cpuTicks: 0, firstCpuTicks: proc.cpuTicks };
         perProcess.set(key, entry);
       }
       // Re-read every time: between fork and exec a child still shows its parent's command line.
       const argv = readCmdline(proc.pid);
       if (argv.length > 0) entry.role = roleOf(argv);
       if (!entry.role) continue;
-      remember(proc, entry.role);
       entry.hwmKiB = Math.max(entry.hwmKiB, readStatusKiB(proc.pid, "VmHWM"));
       entry.cpuTicks = proc.cpuTicks;
     }
@@ -107,14 +109,17 @@ function startSampler(intervalMs = 150) {
   sample();
   const timer = setInterval(sample, intervalMs);
   return {
-    /** Stops sampling; returns { engine, provider, emulator, other } each { peakRssMiB, cpuSeconds, processes }. */
+    /** Stops sampling; returns { roles: { engine, provider, emulator, other } each { peakRssMiB, cpuSeconds,
+     *  processes }, seen: [{ pid, startTicks, role }] }. */
     stop() {
       clearInterval(timer);
       sample();
       const roles = {};
       for (const role of ["engine", "provider", "emulator", "other"]) roles[role] = { peakRssMiB: 0, cpuSeconds: 0, processes: 0 };
+      const seen = [];
       for (const entry of perProcess.values()) {
-        if (!entry.role) continue;
+        if (!entry.role || !roles[entry.role]) continue;
+        seen.push({ pid: entry.pid, startTicks: entry.startTicks, role: entry.role });
         const r = roles[entry.role];
         r.peakRssMiB = Math.max(r.peakRssMiB, entry.hwmKiB / 1024);
         // A long-lived process (the emulator host) counts only the CPU it used while sampled.
@@ -123,7 +128,7 @@ function startSampler(intervalMs = 150) {
       }
       // No process of a role seen: unknown, not zero.
       for (const r of Object.values(roles)) if (r.processes === 0) Object.assign(r, { peakRssMiB: NaN, cpuSeconds: NaN });
-      return roles;
+      return { roles, seen };
     },
   };
 }
@@ -159,4 +164,4 @@ async function stopStrays({ roles, graceMs = 2000 } = {}) {
   return targets.length;
 }
 
-module.exports = { startSampler, stopStrays, descendants, roleOf, CLOCK_TICKS_PER_SECOND };
+module.exports = { sampleTree, stopStrays, remember, descendants, roleOf, CLOCK_TICKS_PER_SECOND };

@@ -1,6 +1,6 @@
 // --profile: CPU profiles of the benchmark program (this process, through the inspector) and of the dynamic-provider
-// processes (node --cpu-prof through NODE_OPTIONS, which the CLI passes on to its plugins), collected per
-// operation, and summarized as self time by package and by function. Engine CPU comes from /proc (processTree.js).
+// processes (cpuProfilePreload.js, loaded through NODE_OPTIONS, which the CLI passes on to its plugins), collected
+// per operation and summarized as self time by package and by function. Engine CPU comes from /proc (processTree.js).
 "use strict";
 const fs = require("node:fs");
 const inspector = require("node:inspector");
@@ -24,7 +24,10 @@ function packageOf(url) {
 function summarizeCpuProfile(profile) {
   const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
   const selfUs = new Map();
-  profile.samples.forEach((id, i) => selfUs.set(id, (selfUs.get(id) || 0) + (profile.timeDeltas[i] || 0)));
+  // The first delta runs from the profile's start to the first tick, not a sampled interval: leave it out.
+  profile.samples.forEach((id, i) => {
+    if (i > 0) selfUs.set(id, (selfUs.get(id) || 0) + (profile.timeDeltas[i] || 0));
+  });
   const byPackage = {};
   const byFunction = {};
   let totalUs = 0;
@@ -80,7 +83,7 @@ function createProfiler(dir) {
   const post = (method, params) => new Promise((resolve, reject) => session.post(method, params, (e, r) => (e ? reject(e) : resolve(r))));
   const collected = {};
   return {
-    env: { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${providerDir}` },
+    env: { NODE_OPTIONS: `--require ${path.join(__dirname, "cpuProfilePreload.js")}`, BENCH_CPU_PROFILE_DIR: providerDir },
     collected,
     async aroundProgram(label, fn) {
       await post("Profiler.enable");
@@ -99,8 +102,7 @@ function createProfiler(dir) {
           const target = path.join(labelDir, file);
           fs.renameSync(path.join(providerDir, file), target);
           const parsed = JSON.parse(fs.readFileSync(target, "utf8"));
-          // The launcher's `node -e require.resolve(...)` also writes one; only the dynamic-provider host counts.
-          if (parsed.nodes.some((n) => n.callFrame.url.includes("cmd/dynamic-provider"))) providerSummaries.push(summarizeCpuProfile(parsed));
+          providerSummaries.push(summarizeCpuProfile(parsed));
         }
         collected[label] = { program: summarizeCpuProfile(profile), provider: mergeSummaries(providerSummaries), providerProcesses: providerSummaries.length };
       }

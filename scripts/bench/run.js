@@ -16,6 +16,7 @@ const { parseArgs } = require("node:util");
 const { ensurePulumiCli, repoRoot } = require("../lib/engine");
 const { runClientBench } = require("./clientBench");
 const { runLifecycle } = require("./lifecycle");
+const { createSampler } = require("./processSampler");
 const { stopStrays } = require("./processTree");
 const { createProfiler, summaryMarkdown } = require("./profile");
 const { renderMarkdown } = require("./report");
@@ -118,7 +119,7 @@ async function main() {
       runs: p.runs,
       parallel: p.parallel,
       skipped: [],
-      outDir: path.relative(repoRoot, flags.out) || ".",
+      outDir: path.relative(repoRoot, flags.out).startsWith("..") ? flags.out : path.relative(repoRoot, flags.out) || ".",
     },
     cases: p.cases.map((c) => ({ ...c, runs: [] })),
   };
@@ -133,6 +134,7 @@ async function main() {
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
   const profiler = p.mode === "profile" ? createProfiler(path.join(flags.out, "profile")) : undefined;
+  const sampler = createSampler();
 
   try {
     if (!flags["no-client"] && p.mode !== "profile") {
@@ -161,6 +163,7 @@ async function main() {
             deadlineAt: p.deadlineAt,
             cliRoot,
             profiler,
+            sampler,
             log,
           });
         }
@@ -179,6 +182,7 @@ async function main() {
       profiler.close();
     }
   } finally {
+    sampler.close();
     const stopped = await stopStrays();
     if (stopped > 0) log(`stopped ${stopped} leftover process(es)`);
   }
