@@ -28,6 +28,26 @@ const VARIANTS = {
 
 class OperationTimeout extends Error {}
 
+/**
+ * The lines of a failed operation that say why (the Automation API's error carries the whole CLI output), one line,
+ * bounded. The provider's errors are redacted at the source, so they can be shown.
+ */
+function errorSummary(error) {
+  const lines = String(error.message || error).split("\n").map((l) => l.trim()).filter(Boolean);
+  const reasons = [...new Set(lines.filter((l) => /error|failed|timeout|exceeded/i.test(l) && !/^code: |Command failed with exit code/.test(l)))];
+  return (reasons.length > 0 ? reasons : lines).slice(0, 4).join(" / ").slice(0, 500);
+}
+
+/**
+ * `pulumi stack export` run through the workspace's own CLI runner (its environment and PULUMI_HOME), without
+ * --show-secrets, so secrets stay ciphertext as a user sees them. Not the Automation API's exportStack, which
+ * decrypts, nor a synchronous call with a small output buffer: the export of 1,000 resources is megabytes.
+ */
+async function exportAsUserSees(stack) {
+  const result = await stack.workspace.runPulumiCmd(["stack", "export", "--stack", stack.name]);
+  return result.stdout;
+}
+
 /** Args of share i: the same for both variants. */
 function shareArgs(shareId, i) {
   return { shareId, validDays: 30, extractCode: "MDg2K0vU", comment: `bench share ${i}` };
@@ -128,7 +148,7 @@ async function runLifecycle(options) {
         },
         changes: outcome && (outcome.summary ? outcome.summary.resourceChanges : outcome.changeSummary),
       };
-      if (failure) figures.error = String(failure.message || failure).split("\n").slice(0, 3).join(" ").slice(0, 400);
+      if (failure) figures.error = errorSummary(failure);
       result.ops[name] = figures;
       log(`  ${VARIANTS[variant].label} N=${n}${latencyMs ? ` @${latencyMs}ms` : ""} ${name}: ${wallSeconds.toFixed(2)} s, ${requests.total} requests${failure ? ` FAILED: ${figures.error}` : ""}`);
       if (failure && !(name === "refreshThrottled")) throw failure;
@@ -136,7 +156,7 @@ async function runLifecycle(options) {
     };
 
     await measure("up", (o) => stack.up(o));
-    result.state = stateSize(handle.exportPlain());
+    result.state = stateSize(await exportAsUserSees(stack));
     await measure("preview", (o) => stack.preview(o));
     await measure("upNoChange", (o) => stack.up(o));
     await measure("refresh", (o) => stack.refresh(o));
@@ -147,7 +167,7 @@ async function runLifecycle(options) {
     }
     await measure("destroy", (o) => stack.destroy(o));
   } catch (e) {
-    result.error = String(e.message || e).split("\n")[0];
+    result.error = errorSummary(e);
   } finally {
     if (handle) {
       // A timed-out operation leaves the stack locked; the scratch folder is deleted anyway.

@@ -20,9 +20,29 @@ function packageOf(url) {
   return "other";
 }
 
-/** Self time per package and per function of one .cpuprofile (Chrome DevTools format). */
+const NOT_A_CALLER = new Set(["node: internals", "(native / VM)"]);
+
+/**
+ * Who a sample's time is charged to: "require (module loading)" when a module is being loaded anywhere up the
+ * stack, else the package of the nearest frame that is not node's own code (so node's http internals under an axios
+ * call count as axios).
+ */
+function callerOf(nodeId, nodes, parentOf) {
+  let charged;
+  for (let id = nodeId; id !== undefined; id = parentOf.get(id)) {
+    const { callFrame } = nodes.get(id);
+    if (callFrame.url === "node:internal/modules/cjs/loader" && callFrame.functionName === "Module._load") return "require (module loading)";
+    const pkg = packageOf(callFrame.url);
+    if (charged === undefined && callFrame.url && !NOT_A_CALLER.has(pkg)) charged = pkg;
+  }
+  return charged || "node / native, no JS caller";
+}
+
+/** Self time per package, per function and per caller (see callerOf) of one .cpuprofile (Chrome DevTools format). */
 function summarizeCpuProfile(profile) {
   const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parentOf = new Map();
+  for (const n of profile.nodes) for (const child of n.children || []) parentOf.set(child, n.id);
   const selfUs = new Map();
   // The first delta runs from the profile's start to the first tick, not a sampled interval: leave it out.
   profile.samples.forEach((id, i) => {
@@ -30,27 +50,31 @@ function summarizeCpuProfile(profile) {
   });
   const byPackage = {};
   const byFunction = {};
+  const byCaller = {};
   let totalUs = 0;
   for (const [id, us] of selfUs) {
     const { callFrame } = nodes.get(id);
     const name = callFrame.functionName || "(anonymous)";
     if (name === "(idle)") continue;
     totalUs += us;
-    const pkg = ["(garbage collector)", "(program)"].includes(name) ? name : packageOf(callFrame.url);
+    const special = ["(garbage collector)", "(program)"].includes(name);
+    const pkg = special ? name : packageOf(callFrame.url);
     byPackage[pkg] = (byPackage[pkg] || 0) + us;
+    const caller = special ? name : callerOf(id, nodes, parentOf);
+    byCaller[caller] = (byCaller[caller] || 0) + us;
     const where = callFrame.url ? `${callFrame.url.replace(/^file:\/\//, "").replace(/.*node_modules\//, "")}:${callFrame.lineNumber + 1}` : "";
     const key = `${name} ${where}`.trim();
     byFunction[key] = (byFunction[key] || 0) + us;
   }
-  return { totalUs, byPackage, byFunction };
+  return { totalUs, byPackage, byFunction, byCaller };
 }
 
 /** Adds up summaries (several provider processes of one operation). */
 function mergeSummaries(summaries) {
-  const merged = { totalUs: 0, byPackage: {}, byFunction: {} };
+  const merged = { totalUs: 0, byPackage: {}, byFunction: {}, byCaller: {} };
   for (const s of summaries) {
     merged.totalUs += s.totalUs;
-    for (const kind of ["byPackage", "byFunction"]) for (const [k, v] of Object.entries(s[kind])) merged[kind][k] = (merged[kind][k] || 0) + v;
+    for (const kind of ["byPackage", "byFunction", "byCaller"]) for (const [k, v] of Object.entries(s[kind])) merged[kind][k] = (merged[kind][k] || 0) + v;
   }
   return merged;
 }
@@ -63,8 +87,10 @@ function topEntries(record, count) {
 function summaryMarkdown(title, summary, topFunctions = 12) {
   if (summary.totalUs === 0) return `#### ${title}\n\n(no samples)\n`;
   const pct = (us) => `${((100 * us) / summary.totalUs).toFixed(1)}%`;
-  const lines = [`#### ${title}: ${(summary.totalUs / 1e6).toFixed(2)} s of CPU sampled`, "", "| package | self time | share |", "| --- | ---: | ---: |"];
-  for (const [k, v] of topEntries(summary.byPackage, 10)) lines.push(`| ${k} | ${(v / 1e3).toFixed(0)} ms | ${pct(v)} |`);
+  const lines = [`#### ${title}: ${(summary.totalUs / 1e6).toFixed(2)} s of CPU sampled`, "", "| charged to (nearest package up the stack) | time | share |", "| --- | ---: | ---: |"];
+  for (const [k, v] of topEntries(summary.byCaller, 10)) lines.push(`| ${k} | ${(v / 1e3).toFixed(0)} ms | ${pct(v)} |`);
+  lines.push("", "| package (self time) | time | share |", "| --- | ---: | ---: |");
+  for (const [k, v] of topEntries(summary.byPackage, 8)) lines.push(`| ${k} | ${(v / 1e3).toFixed(0)} ms | ${pct(v)} |`);
   lines.push("", "| function | self time | share |", "| --- | ---: | ---: |");
   for (const [k, v] of topEntries(summary.byFunction, topFunctions)) lines.push(`| \`${k.replace(/\|/g, "\\|")}\` | ${(v / 1e3).toFixed(0)} ms | ${pct(v)} |`);
   return `${lines.join("\n")}\n`;

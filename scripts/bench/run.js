@@ -62,6 +62,8 @@ function plan() {
   const latencyMs = positiveInt("latency-ms", flags["latency-ms"], 50);
   const cases = sizes.map((n) => ({ n, latencyMs: 0, throttleRps: n === throttleN ? positiveInt("throttle-rps", flags["throttle-rps"]) : 0 }));
   if (latencyN) cases.push({ n: latencyN, latencyMs, throttleRps: 0 });
+  // Smallest first: when the deadline cuts a run short, it is the longest case that loses runs.
+  cases.sort((a, b) => a.n - b.n);
   return {
     mode,
     cases,
