@@ -85,7 +85,7 @@ async function withTimeout(name, timeoutMs, operation) {
 /**
  * @param {{ variant: "koodrive"|"floor", n: number, latencyMs: number, throttleRps?: number, parallel?: number,
  *   opTimeoutMs: number, throttledTimeoutMs: number, deadlineAt: number, cliRoot: string,
- *   sampler: ReturnType<import("./processSampler").createSampler>,
+ *   sampler: ReturnType<import("./processSampler").createSampler>, engineEnv?: Record<string,string>,
  *   profiler?: { env: Record<string,string>, aroundProgram(label: string, fn: () => Promise<unknown>): Promise<unknown> },
  *   log: (line: string) => void }} options
  * @returns {Promise<{ ops: Record<string, object>, state?: object, error?: string }>}
@@ -104,7 +104,8 @@ async function runLifecycle(options) {
     const program = async () => {
       shareIds.forEach((shareId, i) => new ResourceClass(`share-${String(i).padStart(4, "0")}`, shareArgs(shareId, i)));
     };
-    handle = await openStack({ projectName: `bench-${variant}`, program, cliRoot: options.cliRoot, env: options.profiler ? options.profiler.env : {} });
+    const env = { ...options.engineEnv, ...(options.profiler ? options.profiler.env : {}) };
+    handle = await openStack({ projectName: `bench-${variant}`, program, cliRoot: options.cliRoot, env });
     const { stack } = handle;
     await stack.setAllConfig({
       "koodrive:endpoint": { value: emulator.url },

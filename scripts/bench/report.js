@@ -86,51 +86,39 @@ function renderMarkdown(results) {
   out.push(`# pulumi-koodrive benchmark (${m.mode})`, "");
   out.push(
     `${m.startedAt} · commit ${m.commit} · Node ${m.node} · Pulumi CLI ${m.pulumiCli} · @pulumi/pulumi ${m.pulumiSdk} · ${m.cpus} CPUs · ` +
-      `load average ${m.loadStart} at start, ${m.loadEnd} at end · ${m.runs} runs per case · took ${m.totalMinutes} min` +
-      `${m.parallel ? ` · --parallel ${m.parallel}` : ` · default --parallel (${m.cpus * 4})`}.`,
+      `load average ${m.loadStart} at start, ${m.loadEnd} at end · runs per case: ${m.runs} · took ${m.totalMinutes} min` +
+      `${m.parallel ? ` · --parallel ${m.parallel}` : ` · default --parallel (${m.cpus * 4})`}` +
+      `${Object.keys(m.engineEnv || {}).length ? ` · engine environment ${Object.entries(m.engineEnv).map(([k, v]) => `${k}=${v}`).join(" ")}` : ""}.`,
   );
   out.push("", "Times are medians (min–max) over runs; ratios are KooDrive ÷ no-op floor, paired within each run, median (min–max). " +
     "The floor is a dynamic resource whose provider implements check, diff, create, read, update and delete as no-ops, with the same inputs. " +
-    "Shared, noisy machine: compare ratios, not absolute times, and rerun before drawing conclusions from small differences.", "");
+    "Shared, noisy machine: compare ratios, not absolute times, and rerun before drawing conclusions from small differences." +
+    (m.mode === "profile" ? " Profiling was on (an inspector in this process and in every provider process), which inflates program and provider times." : ""), "");
+
+  /** One row per case and operation, built by `cells(caseResult, operation)`. */
+  const perOperation = (cells) => results.cases.flatMap((c) => OPERATIONS.map(([op, label]) => [caseLabel(c), label, ...cells(c, op)]));
+  /** KooDrive, floor and their ratio for one figure of one case and operation. */
+  const comparison = (c, op, pick, digits, unit = "") => {
+    const k = series(c, "koodrive", op, pick);
+    const f = series(c, "floor", op, pick);
+    return [spread(k, digits, unit), spread(f, digits, unit), ratioCell(k, f)];
+  };
 
   out.push("## Wall time", "");
-  const timeRows = [];
-  for (const c of results.cases) {
-    for (const [op, label] of OPERATIONS) {
-      const k = series(c, "koodrive", op, (o) => o.wallSeconds);
-      const f = series(c, "floor", op, (o) => o.wallSeconds);
-      timeRows.push([caseLabel(c), label, spread(k, 2, " s"), spread(f, 2, " s"), ratioCell(k, f), requestCell(c, op)]);
-    }
-  }
+  const timeRows = perOperation((c, op) => [...comparison(c, op, (o) => o.wallSeconds, 2, " s"), requestCell(c, op)]);
   out.push(table(["N", "operation", "KooDrive", "floor", "ratio", "requests sent (KooDrive)"], timeRows), "");
 
   out.push("## Peak RSS (MiB)", "", "Engine = the `pulumi` CLI processes of the operation; provider = the dynamic-provider node process. The largest VmHWM of one process, sampled every 150 ms.", "");
-  const rssRows = [];
-  for (const c of results.cases) {
-    for (const [op, label] of OPERATIONS) {
-      const ke = series(c, "koodrive", op, (o) => o.engine.peakRssMiB);
-      const fe = series(c, "floor", op, (o) => o.engine.peakRssMiB);
-      const kp = series(c, "koodrive", op, (o) => o.provider.peakRssMiB);
-      const fp = series(c, "floor", op, (o) => o.provider.peakRssMiB);
-      rssRows.push([caseLabel(c), label, spread(ke, 0), spread(fe, 0), ratioCell(ke, fe), spread(kp, 0), spread(fp, 0), ratioCell(kp, fp)]);
-    }
-  }
+  const rssRows = perOperation((c, op) => [...comparison(c, op, (o) => o.engine.peakRssMiB, 0), ...comparison(c, op, (o) => o.provider.peakRssMiB, 0)]);
   out.push(table(["N", "operation", "engine KooDrive", "engine floor", "ratio", "provider KooDrive", "provider floor", "ratio"], rssRows), "");
 
   out.push("## CPU time (s)", "", "Engine and provider from /proc (utime + stime of every such process of the operation); program = this benchmark process, which runs the inline Pulumi program.", "");
-  const cpuRows = [];
-  for (const c of results.cases) {
-    for (const [op, label] of OPERATIONS) {
-      const ke = series(c, "koodrive", op, (o) => o.engine.cpuSeconds);
-      const fe = series(c, "floor", op, (o) => o.engine.cpuSeconds);
-      const kp = series(c, "koodrive", op, (o) => o.provider.cpuSeconds);
-      const fp = series(c, "floor", op, (o) => o.provider.cpuSeconds);
-      const kg = series(c, "koodrive", op, (o) => o.programCpuSeconds);
-      const fg = series(c, "floor", op, (o) => o.programCpuSeconds);
-      cpuRows.push([caseLabel(c), label, `${spread(ke, 2)} / ${spread(fe, 2)}`, ratioCell(ke, fe), `${spread(kp, 2)} / ${spread(fp, 2)}`, ratioCell(kp, fp), `${spread(kg, 2)} / ${spread(fg, 2)}`, ratioCell(kg, fg)]);
-    }
-  }
-  out.push(table(["N", "operation", "engine KooDrive / floor", "ratio", "provider KooDrive / floor", "ratio", "program KooDrive / floor", "ratio"], cpuRows), "");
+  const cpuRows = perOperation((c, op) => [
+    ...comparison(c, op, (o) => o.engine.cpuSeconds, 2),
+    ...comparison(c, op, (o) => o.provider.cpuSeconds, 2),
+    ...comparison(c, op, (o) => o.programCpuSeconds, 2),
+  ]);
+  out.push(table(["N", "operation", "engine KooDrive", "engine floor", "ratio", "provider KooDrive", "provider floor", "ratio", "program KooDrive", "program floor", "ratio"], cpuRows), "");
 
   out.push("## State per resource (`pulumi stack export`, after up)", "");
   const stateRows = [];

@@ -6,7 +6,8 @@
 //   npm run bench -- --quick          N = 10, 100 (+ 200 at 50 ms latency, throttled refresh at 100), 3 runs
 //   npm run bench -- --profile        CPU profiles at N = 200 (program, provider; engine CPU from /proc), 1 run
 // Options: --runs R, --sizes 10,100, --latency-n N (0 = off), --latency-ms MS, --throttle-n N (0 = off),
-//   --throttle-rps RPS, --parallel P, --deadline-minutes M, --op-timeout-seconds S, --no-client, --out DIR
+//   --throttle-rps RPS, --parallel P, --deadline-minutes M, --op-timeout-seconds S, --no-client, --out DIR,
+//   --skip-checkpoints (PULUMI_SKIP_CHECKPOINTS=true for both variants: no state saved after each step)
 "use strict";
 const { execFileSync } = require("node:child_process");
 const fs = require("node:fs");
@@ -35,6 +36,7 @@ const { values: flags } = parseArgs({
     "deadline-minutes": { type: "string" },
     "op-timeout-seconds": { type: "string" },
     "no-client": { type: "boolean", default: false },
+    "skip-checkpoints": { type: "boolean", default: false },
     out: { type: "string", default: path.join(repoRoot, "bench-results") },
   },
 });
@@ -69,6 +71,7 @@ function plan() {
     cases,
     runs: Math.max(1, positiveInt("runs", flags.runs, defaults.runs)),
     parallel: flags.parallel ? positiveInt("parallel", flags.parallel) : undefined,
+    engineEnv: flags["skip-checkpoints"] ? { PULUMI_SKIP_CHECKPOINTS: "true" } : {},
     deadlineAt: Date.now() + Number(flags["deadline-minutes"] || defaults.deadlineMinutes) * 60_000,
     // Create and destroy rewrite the whole state after each step, so their time grows with N².
     opTimeoutMs: (n) => (flags["op-timeout-seconds"] ? Number(flags["op-timeout-seconds"]) * 1000 : (60 + 2 * n + n * n / 1000) * 1000),
@@ -120,6 +123,7 @@ async function main() {
       loadStart: load(),
       runs: p.runs,
       parallel: p.parallel,
+      engineEnv: p.engineEnv,
       skipped: [],
       outDir: path.relative(repoRoot, flags.out).startsWith("..") ? flags.out : path.relative(repoRoot, flags.out) || ".",
     },
@@ -160,6 +164,7 @@ async function main() {
             latencyMs: c.latencyMs,
             throttleRps: variant === "koodrive" ? c.throttleRps : 0,
             parallel: p.parallel,
+            engineEnv: p.engineEnv,
             opTimeoutMs: p.opTimeoutMs(c.n),
             throttledTimeoutMs: p.throttledTimeoutMs(c.n, c.throttleRps || 1),
             deadlineAt: p.deadlineAt,
