@@ -194,7 +194,8 @@ function renderMarkdown(results) {
 
   const notes = anomalies(results);
   if (results.meta.skipped.length > 0) notes.push(...results.meta.skipped);
-  out.push("## Notes", "", notes.length ? notes.map((n) => `- ${n}`).join("\n") : "- every operation completed; no-change operations reported no changes", "");
+  const bounded = (note) => (note.length > 300 ? `${note.slice(0, 300)}…` : note);
+  out.push("## Notes", "", notes.length ? notes.map((n) => `- ${bounded(n)}`).join("\n") : "- every operation completed; no-change operations reported no changes", "");
   out.push(`Rerun: \`${m.command}\` (results in ${m.outDir}/latest.md and latest.json).`, "");
   return out.join("\n");
 }
