@@ -84,7 +84,7 @@ async function withTimeout(name, timeoutMs, operation) {
 
 /**
  * @param {{ variant: "koodrive"|"floor", n: number, latencyMs: number, throttleRps?: number, parallel?: number,
- *   opTimeoutMs: number, throttledTimeoutMs: number, deadlineAt: number, cliRoot: string,
+ *   opTimeoutMs: number, throttledTimeoutMs: number, deadlineAt: () => number, cliRoot: string,
  *   sampler: ReturnType<import("./processSampler").createSampler>, engineEnv?: Record<string,string>,
  *   profiler?: { env: Record<string,string>, aroundProgram(label: string, fn: () => Promise<unknown>): Promise<unknown> },
  *   log: (line: string) => void }} options
@@ -116,7 +116,8 @@ async function runLifecycle(options) {
     const common = parallel ? { parallel } : {};
 
     const measure = async (name, operation, timeoutMs = options.opTimeoutMs) => {
-      const remaining = options.deadlineAt - Date.now();
+      // Read at every operation: an interrupt moves the deadline to now.
+      const remaining = options.deadlineAt() - Date.now();
       if (remaining < 5_000) throw new OperationTimeout(`global deadline reached before ${name}`);
       await emulator.clearRequests();
       await options.sampler.start();

@@ -67,7 +67,8 @@ function anomalies(results) {
       for (const variant of ["koodrive", "floor"]) {
         const r = run[variant];
         if (!r) continue;
-        if (r.error) notes.push(`N=${caseLabel(c)} run ${i + 1} ${variant}: ${r.error}`);
+        const opErrors = Object.values(r.ops).map((op) => op.error);
+        if (r.error && !opErrors.includes(r.error)) notes.push(`N=${caseLabel(c)} run ${i + 1} ${variant}: ${r.error}`);
         for (const [name, op] of Object.entries(r.ops)) {
           if (op.error) notes.push(`N=${caseLabel(c)} run ${i + 1} ${variant} ${name}: ${op.error}`);
           const changed = op.changes && Object.keys(op.changes).filter((k) => k !== "same");

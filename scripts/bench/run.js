@@ -167,7 +167,7 @@ async function main() {
             engineEnv: p.engineEnv,
             opTimeoutMs: p.opTimeoutMs(c.n),
             throttledTimeoutMs: p.throttledTimeoutMs(c.n, c.throttleRps || 1),
-            deadlineAt: p.deadlineAt,
+            deadlineAt: () => p.deadlineAt,
             cliRoot,
             profiler,
             sampler,
