@@ -1,0 +1,60 @@
+// The /proc sampler as a process of its own (see sampleTree in processTree.js). Run as a script, it samples the
+// tree of its parent between "start" and "stop" messages; required, it gives the parent a handle to drive it.
+"use strict";
+const { fork } = require("node:child_process");
+const { remember, sampleTree } = require("./processTree");
+
+const INTERVAL_MS = 150;
+
+if (require.main === module) {
+  let current;
+  process.on("message", (m) => {
+    if (m.command === "start") {
+      current = sampleTree(process.ppid, INTERVAL_MS);
+      process.send({ id: m.id, result: true });
+    } else if (m.command === "stop") {
+      const result = current ? current.stop() : undefined;
+      current = undefined;
+      process.send({ id: m.id, result });
+    }
+  });
+  process.on("disconnect", () => process.exit(0));
+}
+
+/** Starts the sampler process: `start()`, then `stop()` resolves { engine, provider, emulator, other } figures. */
+function createSampler() {
+  const child = fork(__filename, [], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  const pending = new Map();
+  let nextId = 0;
+  child.on("message", (m) => {
+    const waiter = pending.get(m.id);
+    pending.delete(m.id);
+    if (waiter) waiter(m.result);
+  });
+  const call = (command) =>
+    new Promise((resolve, reject) => {
+      if (!child.connected) {
+        reject(new Error("the process sampler is not running"));
+        return;
+      }
+      const id = ++nextId;
+      pending.set(id, resolve);
+      child.send({ id, command });
+    });
+  return {
+    start: () => call("start"),
+    async stop() {
+      const { roles, seen } = await call("stop");
+      // Remembered here, so that whatever is still running at the end can be stopped by pid.
+      for (const p of seen) remember(p, p.role);
+      // NaN (no process of a role) travels as null over IPC.
+      for (const r of Object.values(roles)) for (const k of ["peakRssMiB", "cpuSeconds"]) if (r[k] === null) r[k] = NaN;
+      return roles;
+    },
+    close() {
+      if (child.connected) child.disconnect();
+    },
+  };
+}
+
+module.exports = { createSampler };
