@@ -3,6 +3,24 @@ import type { Props } from "../../provider/handler";
 
 /** Optional settings: when omitted from the program they are not managed (left as they are on the share). */
 export const OPTIONAL_SETTINGS = ["extractCode", "comment"] as const;
+
+/**
+ * Outputs every link resource declares: its arguments about the link and what KooDrive says about it after the last
+ * apply or refresh. Each resource's own output list starts with these.
+ */
+export const LINK_OUTPUTS = [
+  "shareId",
+  "userId",
+  "validDays",
+  "extractCode",
+  "comment",
+  "onDelete",
+  "renewBeforeDays",
+  "expireTime",
+  "status",
+  "shortUrl",
+  "linkUrl",
+] as const;
 export type OptionalSetting = (typeof OPTIONAL_SETTINGS)[number];
 
 /** Optional fields the inputs manage, in a fixed order. */

@@ -1,7 +1,7 @@
 import type { ShareLink } from "../../client/responses";
 import type { Props } from "../../provider/handler";
 import { plain } from "../../provider/handler";
-import { type LinkSettingsState, linkSettingsState } from "../common/linkState";
+import { LINK_OUTPUTS, type LinkSettingsState, linkSettingsState } from "../common/linkState";
 import type { ShareOnDelete } from "./args";
 
 /**
@@ -9,22 +9,7 @@ import type { ShareOnDelete } from "./args";
  * `resource.ts` keeps the class declarations equal to it. As for settings, volatile fields (counters, display name,
  * share time, owner) are not kept in state; `getShare` returns them.
  */
-export const SHARE_OUTPUTS = [
-  "shareId",
-  "userId",
-  "fileIds",
-  "containerId",
-  "scope",
-  "validDays",
-  "extractCode",
-  "comment",
-  "onDelete",
-  "renewBeforeDays",
-  "expireTime",
-  "status",
-  "shortUrl",
-  "linkUrl",
-] as const;
+export const SHARE_OUTPUTS = [...LINK_OUTPUTS, "fileIds", "containerId", "scope"] as const;
 export type ShareOutputName = (typeof SHARE_OUTPUTS)[number];
 
 /** Version of the state layout below; bump it and extend {@link upgradeShareState} when the layout changes. */

@@ -1,7 +1,7 @@
 import type { ShareLink } from "../../client/responses";
 import type { Props } from "../../provider/handler";
 import { plain } from "../../provider/handler";
-import { type LinkSettingsState, linkSettingsState } from "../common/linkState";
+import { LINK_OUTPUTS, type LinkSettingsState, linkSettingsState } from "../common/linkState";
 import type { OnDelete, OriginalSettings } from "./args";
 
 /**
@@ -10,19 +10,7 @@ import type { OnDelete, OriginalSettings } from "./args";
  * container, share time, owner, scope) are not kept in state: they change on every refresh and cost bytes per
  * share; `getShare` returns them.
  */
-export const SHARE_SETTINGS_OUTPUTS = [
-  "shareId",
-  "userId",
-  "validDays",
-  "extractCode",
-  "comment",
-  "onDelete",
-  "renewBeforeDays",
-  "expireTime",
-  "status",
-  "shortUrl",
-  "linkUrl",
-] as const;
+export const SHARE_SETTINGS_OUTPUTS = LINK_OUTPUTS;
 export type ShareSettingsOutputName = (typeof SHARE_SETTINGS_OUTPUTS)[number];
 
 export { OPTIONAL_SETTINGS, OptionalSetting, managedFields } from "../common/linkState";
