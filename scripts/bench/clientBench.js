@@ -46,7 +46,14 @@ function rawPutter(url, token, shareId) {
   return { put, close: () => agent.destroy() };
 }
 
-/** Times `count` sequential calls of `one(i)`: wall and CPU microseconds per call. */
+/** @typedef {{ wallUs: number, cpuUs: number }} Timing wall and CPU microseconds per call */
+
+/**
+ * Times `count` sequential calls of `one(i)`: wall and CPU microseconds per call.
+ * @param {number} count
+ * @param {(i: number) => Promise<unknown>} one
+ * @returns {Promise<Timing>}
+ */
 async function timeSequential(count, one) {
   const cpu0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
@@ -58,7 +65,7 @@ async function timeSequential(count, one) {
 
 /**
  * @param {{ rounds: number, putsPerRound: number, log: (line: string) => void }} options
- * @returns {Promise<{ rounds: Array<{ client: object, raw: object }>, putsPerRound: number }>}
+ * @returns {Promise<{ rounds: Array<{ client: Timing, raw: Timing }>, putsPerRound: number }>}
  */
 async function runClientBench({ rounds, putsPerRound, log }) {
   ensureSelfLink();
@@ -84,8 +91,9 @@ async function runClientBench({ rounds, putsPerRound, log }) {
     const results = [];
     for (let r = 0; r < rounds; r++) {
       // Alternate which side goes first so drift in machine load does not favour one.
+      /** @type {Array<"client" | "raw">} */
       const order = r % 2 === 0 ? ["client", "raw"] : ["raw", "client"];
-      const round = {};
+      const round = /** @type {{ client: Timing, raw: Timing }} */ ({});
       for (const name of order) round[name] = await timeSequential(putsPerRound, sides[name]);
       results.push(round);
       log(

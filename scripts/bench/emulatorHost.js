@@ -5,6 +5,7 @@
 const http = require("node:http");
 const { loadEmulatorModule } = require("./emulatorModule");
 
+/** @type {{ current: number, peak: number, integralMs: number, lastChangeMs: number, firstStartMs?: number, lastEndMs?: number }} */
 const inFlight = { current: 0, peak: 0, integralMs: 0, lastChangeMs: 0, firstStartMs: undefined, lastEndMs: undefined };
 
 function nowMs() {
@@ -23,12 +24,13 @@ function changeInFlight(delta) {
 
 // Must be patched before the emulator creates its server. Admin routes are never used by the benchmark.
 const originalEmit = http.Server.prototype.emit;
-http.Server.prototype.emit = function emitObserved(event, req, res) {
+http.Server.prototype.emit = function emitObserved(event, ...args) {
   if (event === "request") {
+    const [, res] = args; // ("request", req, res)
     changeInFlight(+1);
     res.once("close", () => changeInFlight(-1));
   }
-  return originalEmit.apply(this, arguments);
+  return Reflect.apply(originalEmit, this, [event, ...args]);
 };
 
 function resetInFlight() {
@@ -47,6 +49,12 @@ function requestSummary(emulator) {
     byKind,
     inFlight: { peak: inFlight.peak, integralMs: inFlight.integralMs, firstStartMs: inFlight.firstStartMs, lastEndMs: inFlight.lastEndMs },
   };
+}
+
+/** Sends a message to the benchmark, which starts this script with child_process.fork (an IPC channel). */
+function send(message) {
+  if (!process.send) throw new Error("emulatorHost.js runs as a child of the benchmark (child_process.fork), with an IPC channel");
+  process.send(message);
 }
 
 async function main() {
@@ -73,14 +81,14 @@ async function main() {
   };
   process.on("message", async ({ id, command, args }) => {
     try {
-      process.send({ id, result: await commands[command](args) });
-    } catch (e) {
-      process.send({ id, error: String(e && e.stack ? e.stack : e) });
+      send({ id, result: await commands[command](args) });
+    } catch (/** @type {any} */ e) {
+      send({ id, error: String(e?.stack ? e.stack : e) });
     }
   });
   // The parent going away (crash, deadline, Ctrl-C) must not leave this process behind.
   process.on("disconnect", () => process.exit(0));
-  process.send({ ready: true, url: emulator.url });
+  send({ ready: true, url: emulator.url });
 }
 
 main().catch((e) => {

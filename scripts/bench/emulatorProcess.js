@@ -4,18 +4,26 @@ const { fork } = require("node:child_process");
 const path = require("node:path");
 
 /**
+ * A message from emulatorHost.js: `{ ready, url }` once started, then `{ id, result }` or `{ id, error }` per command.
+ * @typedef {{ ready: true, url: string } | { ready?: undefined, id: number, result?: unknown, error?: string }} HostMessage
+ */
+
+/**
  * @param {object} options startEmulator options (tokens, requestLogLimit, faults, ...)
- * @returns {Promise<{ url: string, pid: number, seed(count: number, seed: object): Promise<string[]>,
+ * @returns {Promise<{ url: string, pid: number | undefined, seed(count: number, seed: object): Promise<string[]>,
  *   clearRequests(): Promise<void>, requests(): Promise<object>, setFaults(f: object): Promise<object>, close(): Promise<void> }>}
  */
 async function startEmulatorProcess(options, { startTimeoutMs = 15_000 } = {}) {
   const child = fork(path.join(__dirname, "emulatorHost.js"), [JSON.stringify(options)], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  /** @type {Map<number, { resolve: (value: unknown) => void, reject: (error: Error) => void }>} */
   const pending = new Map();
   let nextId = 0;
+  /** @type {string} */
   const url = await new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`the emulator did not start within ${startTimeoutMs} ms`)), startTimeoutMs);
     child.once("exit", (code) => reject(new Error(`the emulator exited during start (code ${code})`)));
-    child.on("message", (m) => {
+    child.on("message", (message) => {
+      const m = /** @type {HostMessage} */ (message);
       if (m.ready) {
         clearTimeout(timer);
         resolve(m.url);

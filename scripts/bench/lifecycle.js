@@ -108,9 +108,12 @@ async function runLifecycle(options) {
     const shareIds = await emulator.seed(n, { ownerId: USER_ID, comment: "seeded", extractCode: "ORIG1234", validDays: 10 });
     const ResourceClass = VARIANTS[variant].resourceClass();
     const program = async () => {
-      shareIds.forEach((shareId, i) => new ResourceClass(`share-${String(i).padStart(4, "0")}`, shareArgs(shareId, i)));
+      shareIds.forEach((shareId, i) => {
+        new ResourceClass(`share-${String(i).padStart(4, "0")}`, shareArgs(shareId, i));
+      });
     };
-    const env = { ...options.engineEnv, ...(options.profiler ? options.profiler.env : {}) };
+    const { profiler } = options;
+    const env = { ...options.engineEnv, ...(profiler ? profiler.env : {}) };
     handle = await openStack({ projectName: `bench-${variant}`, program, cliRoot: options.cliRoot, env });
     const { stack } = handle;
     await stack.setAllConfig({
@@ -136,7 +139,7 @@ async function runLifecycle(options) {
         outcome = await withTimeout(
           name,
           Math.min(timeoutMs, remaining),
-          options.profiler ? (signal) => options.profiler.aroundProgram(`${variant}-${n}-${name}`, () => run(signal)) : run,
+          profiler ? (signal) => profiler.aroundProgram(`${variant}-${n}-${name}`, () => run(signal)) : run,
         );
       } catch (e) {
         failure = e;

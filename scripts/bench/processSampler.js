@@ -8,14 +8,15 @@ const INTERVAL_MS = 150;
 
 if (require.main === module) {
   let current;
-  process.on("message", (m) => {
+  process.on("message", (message) => {
+    const m = /** @type {{ id: number, command: "start" | "stop" }} */ (message);
     if (m.command === "start") {
       current = sampleTree(process.ppid, INTERVAL_MS);
-      process.send({ id: m.id, result: true });
+      process.send?.({ id: m.id, result: true });
     } else if (m.command === "stop") {
       const result = current ? current.stop() : undefined;
       current = undefined;
-      process.send({ id: m.id, result });
+      process.send?.({ id: m.id, result });
     }
   });
   process.on("disconnect", () => process.exit(0));
@@ -26,7 +27,8 @@ function createSampler() {
   const child = fork(__filename, [], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
   const pending = new Map();
   let nextId = 0;
-  child.on("message", (m) => {
+  child.on("message", (message) => {
+    const m = /** @type {{ id: number, result: unknown }} */ (message);
     const waiter = pending.get(m.id);
     pending.delete(m.id);
     if (waiter) waiter(m.result);

@@ -141,6 +141,8 @@ function isAlive(known) {
 /**
  * Stops descendants that are still running: those of the given roles (all roles when omitted). SIGTERM, then
  * SIGKILL after `graceMs` for whatever did not exit. Returns how many were signalled.
+ * @param {{ roles?: string[], graceMs?: number }} [options]
+ * @returns {Promise<number>}
  */
 async function stopStrays({ roles, graceMs = 2000 } = {}) {
   for (const proc of descendants(process.pid)) remember(proc, roleOf(readCmdline(proc.pid)));

@@ -38,7 +38,7 @@ const ratioCell = (a, b) => spread(pairedRatios(a, b), 2, "x");
 /** Values of `pick(op)` for one variant of one case, run by run (NaN where the operation failed or was skipped). */
 function series(caseResult, variant, opName, pick) {
   return caseResult.runs.map((run) => {
-    const op = run[variant] && run[variant].ops[opName];
+    const op = run[variant]?.ops[opName];
     return op && !op.error ? pick(op) : NaN;
   });
 }
@@ -46,7 +46,7 @@ function series(caseResult, variant, opName, pick) {
 function requestCell(caseResult, opName) {
   const totals = series(caseResult, "koodrive", opName, (op) => op.requests);
   const last = caseResult.runs
-    .map((r) => r.koodrive && r.koodrive.ops[opName])
+    .map((r) => r.koodrive?.ops[opName])
     .filter(Boolean)
     .pop();
   const kinds = last
@@ -174,7 +174,7 @@ function renderMarkdown(results) {
   out.push("## State per resource (`pulumi stack export`, after up)", "");
   const stateRows = [];
   for (const c of results.cases) {
-    const pick = (variant, fn) => c.runs.map((r) => (r[variant] && r[variant].state ? fn(r[variant].state) : NaN));
+    const pick = (variant, fn) => c.runs.map((r) => (r[variant]?.state ? fn(r[variant].state) : NaN));
     const exportK = pick("koodrive", (s) => s.exportBytes / s.resources);
     const exportF = pick("floor", (s) => s.exportBytes / s.resources);
     stateRows.push([caseLabel(c), "export bytes ÷ N", spread(exportK, 0, " B"), spread(exportF, 0, " B"), ratioCell(exportK, exportF), ""]);
@@ -199,12 +199,12 @@ function renderMarkdown(results) {
   out.push(table(["N", "figure", "KooDrive", "floor", "ratio", "KooDrive `__provider` (inputs + outputs)"], stateRows), "");
   const lastState = results.cases
     .flatMap((c) => c.runs)
-    .map((r) => r.koodrive && r.koodrive.state)
+    .map((r) => r.koodrive?.state)
     .filter(Boolean)
     .pop();
   const lastFloorState = results.cases
     .flatMap((c) => c.runs)
-    .map((r) => r.floor && r.floor.state)
+    .map((r) => r.floor?.state)
     .filter(Boolean)
     .pop();
   if (lastState && lastFloorState) {
@@ -264,9 +264,9 @@ function renderMarkdown(results) {
     );
     const rows = [];
     for (const c of throttled) {
-      const all = c.runs.map((r) => r.koodrive && r.koodrive.ops.refreshThrottled).filter(Boolean);
+      const all = c.runs.map((r) => r.koodrive?.ops.refreshThrottled).filter(Boolean);
       const k = all.map((o) => o.wallSeconds);
-      const f = c.runs.map((r) => (r.floor && r.floor.ops.refresh && !r.floor.ops.refresh.error ? r.floor.ops.refresh.wallSeconds : NaN));
+      const f = c.runs.map((r) => (r.floor?.ops.refresh && !r.floor.ops.refresh.error ? r.floor.ops.refresh.wallSeconds : NaN));
       const outcomes = all.map((o) => (o.error ? "failed" : "ok")).join(", ");
       const kinds = all.length
         ? Object.entries(all[all.length - 1].requestsByKind)

@@ -22,6 +22,8 @@ const { stopStrays } = require("./processTree");
 const { createProfiler, summaryMarkdown } = require("./profile");
 const { renderMarkdown } = require("./report");
 
+/** @typedef {Awaited<ReturnType<typeof runLifecycle>>} LifecycleResult */
+
 const { values: flags } = parseArgs({
   options: {
     quick: { type: "boolean", default: false },
@@ -72,6 +74,7 @@ function plan() {
     cases,
     runs: Math.max(1, positiveInt("runs", flags.runs, defaults.runs)),
     parallel: flags.parallel ? positiveInt("parallel", flags.parallel) : undefined,
+    /** @type {Record<string, string>} */
     engineEnv: flags["skip-checkpoints"] ? { PULUMI_SKIP_CHECKPOINTS: "true" } : {},
     deadlineAt: Date.now() + Number(flags["deadline-minutes"] || defaults.deadlineMinutes) * 60_000,
     // Create and destroy rewrite the whole state after each step, so their time grows with N².
@@ -129,10 +132,11 @@ async function main() {
       runs: p.runs,
       parallel: p.parallel,
       engineEnv: p.engineEnv,
-      skipped: [],
+      skipped: /** @type {string[]} */ ([]),
       outDir: path.relative(repoRoot, flags.out).startsWith("..") ? flags.out : path.relative(repoRoot, flags.out) || ".",
     },
-    cases: p.cases.map((c) => ({ ...c, runs: [] })),
+    // Per case, per run: the lifecycle results by variant.
+    cases: p.cases.map((c) => ({ ...c, runs: /** @type {Array<Record<string, LifecycleResult>>} */ ([]) })),
   };
   let interrupted = false;
   const onSignal = (signal) => {
@@ -154,8 +158,10 @@ async function main() {
     }
     for (const c of results.cases) {
       for (let run = 0; run < p.runs; run++) {
+        /** @type {Record<string, LifecycleResult>} */
         const outcome = {};
         // Alternate the order so that neither variant always runs on a warmer (or busier) machine.
+        /** @type {Array<"koodrive" | "floor">} */
         const order = run % 2 === 0 ? ["floor", "koodrive"] : ["koodrive", "floor"];
         for (const variant of order) {
           if (Date.now() > p.deadlineAt - 10_000) {

@@ -12,6 +12,7 @@ const bytes = (value) => Buffer.byteLength(JSON.stringify(value));
 function stateSize(exportText) {
   const deployment = JSON.parse(exportText).deployment;
   const dynamic = (deployment.resources || []).filter((r) => String(r.type).startsWith("pulumi-nodejs:dynamic"));
+  /** @type {Record<string, number>} */
   const fieldTotals = {};
   const add = (key, n) => {
     fieldTotals[key] = (fieldTotals[key] || 0) + n;
@@ -28,7 +29,7 @@ function stateSize(exportText) {
   const count = dynamic.length || 1;
   const fieldBytesPerResource = Object.fromEntries(
     Object.entries(fieldTotals)
-      .map(([k, v]) => [k, v / count])
+      .map(([k, v]) => /** @type {[string, number]} */ ([k, v / count]))
       .sort((a, b) => b[1] - a[1]),
   );
   return { exportBytes: Buffer.byteLength(exportText), resources: dynamic.length, bytesPerResource: total / count, fieldBytesPerResource };
