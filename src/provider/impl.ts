@@ -9,7 +9,7 @@ import { shareSettingsHandler } from "../resources/shareSettings/handler";
 import type { ResourceKind } from "../resources/registry";
 import { ProviderContext } from "./context";
 import type { Props, ResourceHandler } from "./handler";
-import type { ProviderMethod } from "./shim";
+import type { MethodGroup, ProviderMethod } from "./shim";
 
 const HANDLERS: { readonly [K in ResourceKind]: ResourceHandler } = {
   shareSettings: shareSettingsHandler,
@@ -39,10 +39,24 @@ function configure(instance: ProviderInstance, req: pulumi.dynamic.ConfigureRequ
   context.refreshStrategy();
 }
 
-/** The one entry point of the serialized shims: `run(this, kind, method, ...args)`. */
-export async function run(instance: ProviderInstance, kind: ResourceKind, method: ProviderMethod, ...args: unknown[]): Promise<unknown> {
+/**
+ * Which method the host called, from the group and the arguments' shapes (see `MethodGroup`): `first` is configure
+ * (a request whose `config` has `get`), create (one plain object), check (two objects), read (an ID and props) or diff
+ * (an ID and two objects); `second` is delete (an ID and props) or update (an ID and two objects).
+ */
+export function methodOf(group: MethodGroup, args: readonly unknown[]): ProviderMethod {
+  const byId = typeof args[0] === "string";
+  if (group === "second") return args.length >= 3 ? "update" : "delete";
+  if (byId) return args.length >= 3 ? "diff" : "read";
+  if (args.length >= 2) return "check";
+  const config = (args[0] as { config?: { get?: unknown } } | undefined)?.config;
+  return typeof config?.get === "function" ? "configure" : "create";
+}
+
+/** The one entry point of the serialized shims: `run(this, kind, group, args)`. */
+export async function run(instance: ProviderInstance, kind: ResourceKind, group: MethodGroup, args: unknown[]): Promise<unknown> {
   try {
-    return await dispatch(instance, kind, method, args);
+    return await dispatch(instance, kind, methodOf(group, args), args);
   } catch (e) {
     // The SDK's host prints `${error}: ${error.stack}` for check, diff and read: our messages say what to fix, and the
     // frames would only point into the package's internals.
