@@ -87,6 +87,8 @@ async function openStack(options) {
         cwd: scratch,
         env: { ...process.env, ...env, PULUMI_HOME: home },
         encoding: "utf8",
+        // A stack of a few hundred resources exports more than the default 1 MiB of output.
+        maxBuffer: 512 * 1024 * 1024,
       });
     },
     /** Every file the backend wrote (state, backups, history), concatenated. */
