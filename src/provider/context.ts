@@ -1,6 +1,6 @@
 import { ConfigurationError } from "../client/configurationError";
 import { type ConfigLookup, type ConnectionSettings, type KooDriveEdition, resolveConnectionSettings } from "../client/connectionSettings";
-import { KooDriveClientFactory } from "../client/clientFactory";
+import type { KooDriveClientFactory } from "../client/clientFactory";
 import type { KooDriveClient } from "../client/koodriveClient";
 import { REFRESH_STRATEGIES, type RefreshStrategy, type ShareReader, shareReaderFor } from "./shareReader";
 
@@ -14,7 +14,19 @@ export type Edition = KooDriveEdition;
  * waits go to stderr, which the engine shows in its output. (Configuration is not shared: it lives on each provider
  * instance's context.)
  */
-const processClients = new KooDriveClientFactory({ onEvent: (event) => console.error(event.message) });
+let processClients: KooDriveClientFactory | undefined;
+
+/**
+ * The factory is loaded on first use: preview (check and diff) sends no request, and a provider process that never
+ * sends one should not pay for loading the HTTP stack (axios, proxy agents).
+ */
+function clients(): KooDriveClientFactory {
+  if (processClients === undefined) {
+    const { KooDriveClientFactory: Factory } = require("../client/clientFactory") as typeof import("../client/clientFactory");
+    processClients = new Factory({ onEvent: (event) => console.error(event.message) });
+  }
+  return processClients;
+}
 
 /**
  * What one deserialized provider instance knows in its process: the stack configuration the engine sent to
@@ -41,7 +53,7 @@ export class ProviderContext {
   /** The client for the configured user, or for `userId` when a resource names its own share owner. */
   client(userId?: string): KooDriveClient {
     const settings = this.settings();
-    return processClients.clientFor(userId === undefined || userId === settings.userId ? settings : { ...settings, userId });
+    return clients().clientFor(userId === undefined || userId === settings.userId ? settings : { ...settings, userId });
   }
 
   /** The user a resource acts as: its own `userId` argument, else the configured one. */
