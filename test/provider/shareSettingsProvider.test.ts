@@ -176,6 +176,28 @@ describe("share-settings provider against the emulator", () => {
     expect(updated.outs).toEqual({ ...rest, onDelete: "retain" });
   });
 
+  it("an update keeps the originals already recorded (state of 0.1.0 upgraded), not those of a companion read later", async () => {
+    const share = emulator.seedShare({ ownerId: USER_ID, comment: "declared" });
+    const v1State = {
+      shareId: share.shareId,
+      validDays: 5,
+      onDelete: "restore",
+      comment: "declared",
+      managedFields: ["comment"],
+      originalSettings: { comment: "true original" },
+    };
+    const laterCompanion = { comment: "declared" };
+    const updated = await provider.update!(share.shareId as string, v1State, {
+      shareId: share.shareId,
+      validDays: 6,
+      comment: "declared",
+      onDelete: "restore",
+      originals: laterCompanion,
+    });
+    expect(updated.outs!.originals).toEqual({ comment: "true original" });
+    expect(updated.outs!.stateVersion).toBe(2);
+  });
+
   it("delete with retain sends nothing; with restore puts the original settings back", async () => {
     const share = emulator.seedShare({ ownerId: USER_ID, comment: "original", extractCode: "ORIG1234", validDays: 10 });
     const retained = await adopt({ shareId: share.shareId, validDays: 1, comment: "managed", extractCode: "MDg2K0vU" });

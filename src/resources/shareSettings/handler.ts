@@ -11,7 +11,9 @@ import { managedFields, stateFrom, upgradeShareSettingsState } from "./state";
 
 /** Originals are kept only while the resource restores on delete. */
 function originalsFor(news: Props, stored?: OriginalSettings): OriginalSettings | undefined {
-  return news.onDelete === "restore" ? ((news.originals as OriginalSettings | undefined) ?? stored) : undefined;
+  // Originals already recorded win: a companion created later (e.g. for state written by 0.1.0, which kept them in
+  // the settings resource itself) read the share after Pulumi had changed it.
+  return news.onDelete === "restore" ? (stored ?? (news.originals as OriginalSettings | undefined)) : undefined;
 }
 
 /** PUT the declared settings; a share that is missing or not the user's fails naming both. */
