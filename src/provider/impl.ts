@@ -9,6 +9,7 @@ import { shareSettingsHandler } from "../resources/shareSettings/handler";
 import type { ResourceKind } from "../resources/registry";
 import { ProviderContext } from "./context";
 import type { Props, ResourceHandler } from "./handler";
+import { UNKNOWN_VALUE } from "../resources/common/unknownValue";
 import type { MethodGroup, ProviderMethod } from "./shim";
 
 const HANDLERS: { readonly [K in ResourceKind]: ResourceHandler } = {
@@ -32,7 +33,7 @@ function contextOf(instance: ProviderInstance): ProviderContext {
  * Receives the stack configuration (plaintext, secrets included). Connection settings are resolved here, so missing
  * or malformed ones fail `pulumi preview` once, before any resource is looked at.
  */
-function configure(instance: ProviderInstance, req: pulumi.dynamic.ConfigureRequest): void {
+function configureInstance(instance: ProviderInstance, req: pulumi.dynamic.ConfigureRequest): void {
   const context = new ProviderContext((key) => req.config.get(key));
   instance.koodriveContext = context;
   context.settings();
@@ -66,7 +67,7 @@ export async function run(instance: ProviderInstance, kind: ResourceKind, group:
 }
 
 async function dispatch(instance: ProviderInstance, kind: ResourceKind, method: ProviderMethod, args: unknown[]): Promise<unknown> {
-  if (method === "configure") return configure(instance, args[0] as pulumi.dynamic.ConfigureRequest);
+  if (method === "configure") return configureInstance(instance, args[0] as pulumi.dynamic.ConfigureRequest);
   const handler = HANDLERS[kind];
   if (handler === undefined) throw new Error(`pulumi-koodrive: unknown resource kind "${kind}" (state written by a newer package version?)`);
   const ctx = contextOf(instance);
@@ -74,7 +75,7 @@ async function dispatch(instance: ProviderInstance, kind: ResourceKind, method: 
     case "check":
       return handler.check(ctx, args[0] as Props, args[1] as Props);
     case "diff":
-      return handler.diff(ctx, args[0] as string, args[1] as Props, args[2] as Props);
+      return withProviderUpgrade(await handler.diff(ctx, args[0] as string, args[1] as Props, args[2] as Props), args[1] as Props, args[2] as Props);
     case "create":
       return handler.create(ctx, args[0] as Props);
     case "read":
@@ -85,3 +86,28 @@ async function dispatch(instance: ProviderInstance, kind: ResourceKind, method: 
       return handler.delete(ctx, args[0] as string, args[1] as Props);
   }
 }
+
+/**
+ * A resource whose stored provider text differs from the current one gets a state-only update (no request) that
+ * stores the current text: refresh and destroy run the provider stored in state, so without it they would keep
+ * running the shim of the package version that last updated the resource.
+ */
+function withProviderUpgrade(result: pulumi.dynamic.DiffResult, olds: Props, news: Props): pulumi.dynamic.DiffResult {
+  const stored = olds.__provider;
+  const current = news.__provider;
+  const upgraded = typeof stored === "string" && typeof current === "string" && current !== UNKNOWN_VALUE && stored !== current;
+  return upgraded && !result.changes ? { ...result, changes: true } : result;
+}
+
+/**
+ * The entry points 0.1.0's serialized provider calls by name, without the provider instance. Its text stays in the
+ * state of resources no `up` has touched since the upgrade, and refresh and destroy run it, so they must keep working.
+ */
+const legacyInstance: ProviderInstance = {};
+export const configure = (req: pulumi.dynamic.ConfigureRequest) => run(legacyInstance, "shareSettings", "first", [req]);
+export const check = (olds: Props, news: Props) => dispatch(legacyInstance, "shareSettings", "check", [olds, news]);
+export const diff = (id: string, olds: Props, news: Props) => dispatch(legacyInstance, "shareSettings", "diff", [id, olds, news]);
+export const create = (inputs: Props) => dispatch(legacyInstance, "shareSettings", "create", [inputs]);
+export const read = (id: string, props: Props) => dispatch(legacyInstance, "shareSettings", "read", [id, props]);
+export const update = (id: string, olds: Props, news: Props) => dispatch(legacyInstance, "shareSettings", "update", [id, olds, news]);
+export const remove = (id: string, props: Props) => dispatch(legacyInstance, "shareSettings", "delete", [id, props]);

@@ -1,5 +1,6 @@
 import type { Emulator } from "koodrive-emulator";
 import type * as pulumi from "@pulumi/pulumi";
+import * as providerImpl from "../../src/provider/impl";
 import { providerShim } from "../../src/provider/shim";
 import { APP_ID, APP_SECRET, AGENT, OTHER_USER_ID, TOKEN, USER_ID, testEmulator } from "../support/fixtures";
 
@@ -196,6 +197,54 @@ describe("share-settings provider against the emulator", () => {
     });
     expect(updated.outs!.originals).toEqual({ comment: "true original" });
     expect(updated.outs!.stateVersion).toBe(2);
+  });
+
+  it("state written by 0.1.0 keeps working: its stored provider calls configure, read and remove by name", async () => {
+    const share = emulator.seedShare({ ownerId: USER_ID, comment: "true original" });
+    // What 0.1.0 left: the declared comment applied, its outputs (with originalSettings) in state.
+    const applied = emulator.changeShare(share.shareId as string, { comment: "declared" });
+    const v1 = {
+      shareId: share.shareId,
+      validDays: 5,
+      onDelete: "restore",
+      comment: "declared",
+      managedFields: ["comment"],
+      originalSettings: { comment: "true original" },
+      expireTime: applied.expireTime,
+      updateTime: applied.updateTime,
+      viewCnt: 0,
+      displayName: "x",
+      __provider: "exports.handler = __f0; // 0.1.0",
+    };
+    await providerImpl.configure({
+      config: { get: (key: string) => config[key], require: (key: string) => config[key] ?? "" },
+    } as pulumi.dynamic.ConfigureRequest);
+    const read = await providerImpl.read(share.shareId as string, v1);
+    expect(read).toMatchObject({ id: share.shareId, props: { stateVersion: 2, comment: "declared", originals: { comment: "true original" } } });
+    await providerImpl.remove(share.shareId as string, v1);
+    expect(emulator.getShare(share.shareId as string)!.comment).toBe("true original");
+  });
+
+  it("a resource whose stored provider text is another version's gets a state-only update that stores the current one", async () => {
+    const share = emulator.seedShare({ ownerId: USER_ID });
+    const { created, inputs } = await adopt({ shareId: share.shareId, validDays: 5 });
+    const same = await provider.diff!(created.id, { ...created.outs, __provider: "current" }, { ...inputs, __provider: "current" });
+    expect(same.changes).toBe(false);
+    const upgraded = await provider.diff!(created.id, { ...created.outs, __provider: "0.1.0 text" }, { ...inputs, __provider: "current" });
+    expect(upgraded).toMatchObject({ changes: true, replaces: [] });
+    emulator.requests.clear();
+    await provider.update!(created.id, { ...created.outs, __provider: "0.1.0 text" }, { ...inputs, __provider: "current" });
+    expect(emulator.requests.all()).toEqual([]);
+  });
+
+  it("an answer that leaves out a managed comment (enterprise modify answers have none) records what was sent: no perpetual diff", async () => {
+    const share = emulator.seedShare({ ownerId: USER_ID });
+    const { created, inputs } = await adopt({ shareId: share.shareId, validDays: 5, comment: "" });
+    const withoutComment = { ...created.outs };
+    delete withoutComment.comment;
+    const { linkSettingsState } = await import("../../src/resources/common/linkState");
+    expect(linkSettingsState(share.shareId as string, inputs, { shareId: share.shareId as string }).comment).toBe("");
+    expect((await provider.diff!(created.id, created.outs, inputs)).changes).toBe(false);
   });
 
   it("delete with retain sends nothing; with restore puts the original settings back", async () => {

@@ -57,6 +57,12 @@ describe("stillAsApplied", () => {
     expect(stillAsApplied(state, live)).toEqual({ same: true });
   });
 
+  it("reads the expiry as a time: another page's form of the same instant is the same", () => {
+    expect(stillAsApplied(state, { ...live, expireTime: "2025-01-06 00:00:00" })).toEqual({ same: true });
+    expect(stillAsApplied(state, { ...live, expireTime: "20250106T000000Z" })).toEqual({ same: true });
+    expect(stillAsApplied(state, { ...live, expireTime: "2025-01-06T00:00:00.005Z" })).toEqual({ same: false, what: "expireTime" });
+  });
+
   it.each([
     ["a managed setting", { comment: "theirs" }, "comment"],
     ["the expiry (another PUT restarted it)", { expireTime: "2025-01-07T00:00:00.000Z" }, "expireTime"],

@@ -45,16 +45,22 @@ export interface LinkSettingsState {
   linkUrl?: string;
 }
 
-/** The common state after a write or read: declared values from `inputs`, the share's own from `share`. */
+/**
+ * The common state after a write or read: declared values from `inputs`, the share's own from `share`. A managed
+ * setting the answer leaves out (the enterprise modify answer has no comment; an empty comment may come back absent)
+ * is what was sent, not "absent": otherwise the next plan would see a difference on every run.
+ */
 export function linkSettingsState(shareId: string, inputs: Props, share: ShareLink): LinkSettingsState {
+  const managed = managedFields(inputs);
+  const sentIfManaged = (field: OptionalSetting) => (managed.includes(field) ? (inputs[field] as string | undefined) : undefined);
   return {
     shareId,
     userId: inputs.userId as string | undefined,
     validDays: Number(inputs.validDays),
     renewBeforeDays: inputs.renewBeforeDays as number | undefined,
-    extractCode: share.extractCode,
-    comment: share.comment,
-    managedFields: managedFields(inputs),
+    extractCode: share.extractCode ?? sentIfManaged("extractCode"),
+    comment: share.comment ?? sentIfManaged("comment"),
+    managedFields: managed,
     expireTime: share.expireTime || undefined,
     status: share.status,
     shortUrl: share.shortUrl,

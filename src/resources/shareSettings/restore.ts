@@ -40,6 +40,22 @@ export function restoreCaveat(original: OriginalSettings, edition: Edition): str
   return undefined;
 }
 
+/** Whether a time text carries milliseconds (`.952Z`, epoch milliseconds) or only seconds. */
+const hasMilliseconds = (value: unknown) => typeof value === "number" || (typeof value === "string" && /\.\d|^\d{13}$/.test(value.trim()));
+
+/**
+ * Two KooDrive times are the same instant although pages write them in different forms: to the millisecond when both
+ * carry milliseconds, else to the second (a form without them cannot say more).
+ */
+function sameTime(a: unknown, b: unknown): boolean {
+  const x = parseKooDriveTime(a);
+  const y = parseKooDriveTime(b);
+  if (x.kind === "time" && y.kind === "time") {
+    return hasMilliseconds(a) && hasMilliseconds(b) ? x.ms === y.ms : Math.floor(x.ms / 1000) === Math.floor(y.ms / 1000);
+  }
+  return x.kind === y.kind && (x.kind !== "unreadable" || a === b);
+}
+
 /**
  * Whether the live share still holds what this resource last wrote. If not, someone else wrote since (another
  * resource now managing the share after a rename, or a person): restoring would clobber their settings.
@@ -47,7 +63,7 @@ export function restoreCaveat(original: OriginalSettings, edition: Edition): str
 export function stillAsApplied(state: ShareSettingsState, live: ShareLink): { same: true } | { same: false; what: string } {
   const changed: string[] = [];
   for (const field of state.managedFields) if ((live[field] ?? "") !== (state[field] ?? "")) changed.push(field);
-  if ((live.expireTime || undefined) !== state.expireTime) changed.push("expireTime");
+  if (!sameTime(live.expireTime, state.expireTime)) changed.push("expireTime");
   if (state.updateTime !== undefined && live.updateTime !== undefined && live.updateTime !== state.updateTime) changed.push("updateTime");
   return changed.length === 0 ? { same: true } : { same: false, what: changed.join(", ") };
 }
