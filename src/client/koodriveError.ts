@@ -1,3 +1,6 @@
+/** KooDrive's "resource not found" code; for a share: it does not exist, or it is not the acting user's. */
+export const NOT_FOUND_CODE = "13000309";
+
 /** How a KooDrive call failed. */
 export type KooDriveErrorKind =
   /** KooDrive answered with an error status or a non-zero `code`. */
@@ -75,7 +78,7 @@ export class KooDriveError extends Error {
 
   /** True for KooDrive's "resource not found" (`13000309`), which the provider treats as "share gone". */
   get isNotFound(): boolean {
-    return this.code === "13000309";
+    return this.code === NOT_FOUND_CODE;
   }
 
   /** True when KooDrive rejected the credentials (see {@link KooDriveErrorKind}). */

@@ -335,3 +335,16 @@ describe("a create whose answer is lost: no orphan, no duplicate", () => {
     expect(emulator.requests.all().map((r) => r.method)).toEqual(["POST"]);
   });
 });
+
+describe("refresh of many shares", () => {
+  it("reads them as the settings resource does (koodrive:refreshStrategy list): one listing, no GET per share", async () => {
+    await emulator.close();
+    await start({}, { "koodrive:refreshStrategy": "list" });
+    const made = [];
+    for (let i = 0; i < 7; i++) made.push(await create({ ...declared, comment: `share ${i}` }));
+    emulator.requests.clear();
+    const reads = await Promise.all(made.map(({ created }) => provider.read!(created.id, created.outs)));
+    expect(reads.map((r) => r.props?.comment)).toEqual(made.map((_, i) => `share ${i}`));
+    expect(emulator.requests.all().map((r) => `${r.method} ${r.path}`)).toEqual(["GET /koodrive/ose/v1/share"]);
+  });
+});

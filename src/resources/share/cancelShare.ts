@@ -1,9 +1,10 @@
 import type { KooDriveClient } from "../../client/koodriveClient";
+import { NOT_FOUND_CODE } from "../../client/koodriveError";
 import type { CancelResult } from "../../client/responses";
 import { outcomeUnknown } from "../../provider/applySettings";
 
-/** Per-item code of a share that does not exist (any more) or is not the user's: KooDrive's "resource not found". */
-const ALREADY_GONE = "13000309";
+/** Per-item code of a share that does not exist (any more) or is not the user's. */
+const ALREADY_GONE = NOT_FOUND_CODE;
 /** KooDrive's limit of share IDs per cancel call. */
 export const MAX_CANCEL_BATCH = 100;
 /** How long a cancel waits for others to share its call: the engine deletes resources concurrently. */

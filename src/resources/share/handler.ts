@@ -1,8 +1,8 @@
-import type { CreateShareBody, KooDriveClient } from "../../client/koodriveClient";
+import type { CreateShareBody } from "../../client/koodriveClient";
 import { KooDriveError } from "../../client/koodriveError";
 import { applySettings, settingsBody } from "../../provider/applySettings";
 import type { ProviderContext } from "../../provider/context";
-import { findShare, shareNotFound } from "../../provider/findShare";
+import { shareNotFound } from "../../provider/findShare";
 import { type Props, type ResourceHandler, plain } from "../../provider/handler";
 import { linkHealth } from "../common/linkHealth";
 import { checkShareInputs } from "./args";
@@ -13,17 +13,19 @@ import { managedFields } from "../common/linkState";
 import { inputsOfState, shareStateFrom, upgradeShareState } from "./state";
 
 /**
- * Share IDs that resources in this provider process own (created, adopted, read or updated here), per client (one
- * client per connection settings and user). A create whose answer was lost never adopts one of them, so two
- * identical `KooDriveShare`s cannot end up holding one share.
+ * Share IDs that resources in this provider process own (created, adopted, read or updated here), per endpoint and
+ * owning user. A create whose answer was lost never adopts one of them, so two identical `KooDriveShare`s cannot end
+ * up holding one share. Keyed by endpoint and user rather than by client, so that `diff` (preview) can record its
+ * share without loading the HTTP stack.
  */
-const ownedInProcess = new WeakMap<KooDriveClient, Set<string>>();
+const ownedInProcess = new Map<string, Set<string>>();
 
-function ownedShares(client: KooDriveClient): Set<string> {
-  let owned = ownedInProcess.get(client);
+function ownedShares(ctx: ProviderContext, userId: unknown): Set<string> {
+  const owner = `${ctx.settings().endpoint} ${ctx.userId(userId)}`;
+  let owned = ownedInProcess.get(owner);
   if (owned === undefined) {
     owned = new Set();
-    ownedInProcess.set(client, owned);
+    ownedInProcess.set(owner, owned);
   }
   return owned;
 }
@@ -57,7 +59,7 @@ export const shareHandler: ResourceHandler = {
 
   async diff(ctx, id, olds, news) {
     const state = upgradeShareState(olds);
-    ownedShares(ctx.client(state.userId)).add(id);
+    ownedShares(ctx, state.userId).add(id);
     const plan = planShareChange(state, news, ctx.now());
     if (plan.replaces.length === 0) reportHealth(ctx, id, plan);
     return { changes: plan.replaces.length > 0 || plan.changed.length > 0 || plan.put, replaces: plan.replaces, deleteBeforeReplace: false };
@@ -66,7 +68,7 @@ export const shareHandler: ResourceHandler = {
   /** `POST /share`; a lost answer is reconciled by listing, never by a blind second POST. */
   async create(ctx, inputs) {
     const client = ctx.client(inputs.userId as string | undefined);
-    const owned = ownedShares(client);
+    const owned = ownedShares(ctx, inputs.userId);
     const { share, reconciledAfter } = await createShareReconciled(client, createBody(inputs), owned);
     owned.add(share.shareId);
     if (reconciledAfter !== undefined) {
@@ -81,9 +83,9 @@ export const shareHandler: ResourceHandler = {
   /** Refresh: the share as it is now; changes made outside Pulumi come back as inputs, so they show as drift. */
   async read(ctx, id, props) {
     const state = upgradeShareState(props);
-    const client = ctx.client(state.userId);
-    ownedShares(client).add(id);
-    const live = await findShare(client, id);
+    ownedShares(ctx, state.userId).add(id);
+    // The refresh reader, as for settings: an owner's shares can come from one paged listing (koodrive:refreshStrategy).
+    const live = await ctx.reader(state.userId).read(id);
     if (live === undefined) return {};
     const inputs = inputsOfState(state, live);
     const outs = shareStateFrom(inputs, { ...live, shareId: id });
@@ -96,7 +98,7 @@ export const shareHandler: ResourceHandler = {
   async update(ctx, id, olds, news) {
     const state = upgradeShareState(olds);
     const client = ctx.client(state.userId);
-    ownedShares(client).add(id);
+    ownedShares(ctx, state.userId).add(id);
     const plan = planShareChange(state, news, ctx.now());
     if (!plan.put) {
       return { outs: plain({ ...state, onDelete: news.onDelete, renewBeforeDays: news.renewBeforeDays, managedFields: managedFields(news) }) };
@@ -126,6 +128,6 @@ export const shareHandler: ResourceHandler = {
     const client = ctx.client(state.userId);
     const outcome = await cancelShare(client, id);
     if (outcome === "already gone") ctx.notice(id, "was already cancelled or gone; nothing to cancel");
-    ownedShares(client).delete(id);
+    ownedShares(ctx, state.userId).delete(id);
   },
 };
