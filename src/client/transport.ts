@@ -1,7 +1,5 @@
 import http from "node:http";
 import https from "node:https";
-import { HttpProxyAgent } from "http-proxy-agent";
-import { HttpsProxyAgent } from "https-proxy-agent";
 import { getProxyForUrl } from "proxy-from-env";
 
 /** The keep-alive agents for one set of connection settings, and the proxy they go through. */
@@ -28,6 +26,9 @@ export function proxyFor(endpoint: string, configured: string | undefined): stri
 export function transportFor(endpoint: string, configured: string | undefined): Transport {
   const proxy = proxyFor(endpoint, configured);
   if (proxy === "") return { httpAgent: new http.Agent({ keepAlive: true }), httpsAgent: new https.Agent({ keepAlive: true }), secrets: [] };
+  // Loaded only when a proxy is used: most runs have none, and every provider process would pay for loading them.
+  const { HttpProxyAgent } = require("http-proxy-agent") as typeof import("http-proxy-agent");
+  const { HttpsProxyAgent } = require("https-proxy-agent") as typeof import("https-proxy-agent");
   const url = new URL(proxy);
   const password = decodeURIComponent(url.password);
   return {

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { providerFor } from "../../provider/providers";
 import type { DeclaredOutputs, Same } from "../common/compileTimeChecks";
 import { claimShare, rejectImportOption, rejectUnknownArgs } from "../common/programChecks";
+import { withoutPromiseStacks } from "../common/promiseStacks";
 import { RESOURCE_TYPES } from "../registry";
 import type { ShareStatus } from "../shareSettings/resource";
 import { type KooDriveShareArgs, SHARE_ARG_NAMES, type ShareOnDelete } from "./args";
@@ -67,7 +68,12 @@ export class KooDriveShare extends pulumi.dynamic.Resource {
     };
     const secretOutputs = [...(opts.additionalSecretOutputs ?? []), "extractCode"];
     const { module, type } = RESOURCE_TYPES.share;
-    super(providerFor("share"), name, props, { ...opts, additionalSecretOutputs: secretOutputs }, module, type);
+    const restoreStacks = withoutPromiseStacks();
+    try {
+      super(providerFor("share"), name, props, { ...opts, additionalSecretOutputs: secretOutputs }, module, type);
+    } finally {
+      restoreStacks();
+    }
     // The ID exists only once the share is created: the claim is made when it is known (at preview for a share
     // already in the stack), so a KooDriveShareSettings on the same share fails the program.
     this.shareId.apply((shareId) => {

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { providerFor } from "../../provider/providers";
+import { withoutPromiseStacks } from "../common/promiseStacks";
 import { RESOURCE_TYPES } from "../registry";
 import type { OriginalSettings } from "../shareSettings/args";
 
@@ -13,13 +14,18 @@ export class ShareOriginals extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: { shareId: pulumi.Input<string>; userId?: pulumi.Input<string> }, opts: pulumi.CustomResourceOptions) {
     const { module, type } = RESOURCE_TYPES.shareOriginals;
-    super(
-      providerFor("shareOriginals"),
-      name,
-      { shareId: args.shareId, userId: args.userId, originals: undefined },
-      { ...opts, additionalSecretOutputs: ["originals"] },
-      module,
-      type,
-    );
+    const restoreStacks = withoutPromiseStacks();
+    try {
+      super(
+        providerFor("shareOriginals"),
+        name,
+        { shareId: args.shareId, userId: args.userId, originals: undefined },
+        { ...opts, additionalSecretOutputs: ["originals"] },
+        module,
+        type,
+      );
+    } finally {
+      restoreStacks();
+    }
   }
 }

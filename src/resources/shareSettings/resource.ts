@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { providerFor } from "../../provider/providers";
 import type { DeclaredOutputs, Same } from "../common/compileTimeChecks";
 import { claimShare, rejectImportOption, rejectUnknownArgs } from "../common/programChecks";
+import { withoutPromiseStacks } from "../common/promiseStacks";
 import { RESOURCE_TYPES, typeToken } from "../registry";
 import { ShareOriginals } from "../shareOriginals/resource";
 import { type KooDriveShareSettingsArgs, type OnDelete, SHARE_SETTINGS_ARG_NAMES } from "./args";
@@ -74,12 +75,18 @@ export class KooDriveShareSettings extends pulumi.dynamic.Resource {
       onDelete,
       // Wrapped here so the access code is ciphertext in stored inputs too, not only in outputs.
       extractCode: args.extractCode === undefined ? undefined : pulumi.secret(args.extractCode),
-      // An input from the companion resource: the engine creates it (and checkpoints the originals) first.
-      originals: originals?.originals,
+      // An input from the companion resource: the engine creates it (and checkpoints the originals) first. Only
+      // then a property at all: each property costs the program an Output of four promises.
+      ...(originals === undefined ? {} : { originals: originals.originals }),
     };
-    const secretOutputs = [...(opts.additionalSecretOutputs ?? []), "extractCode", "originals"];
+    const secretOutputs = [...(opts.additionalSecretOutputs ?? []), "extractCode", ...(originals === undefined ? [] : ["originals"])];
     const { module, type } = RESOURCE_TYPES.shareSettings;
-    super(providerFor("shareSettings"), name, props, { ...opts, additionalSecretOutputs: secretOutputs }, module, type);
+    const restoreStacks = withoutPromiseStacks();
+    try {
+      super(providerFor("shareSettings"), name, props, { ...opts, additionalSecretOutputs: secretOutputs }, module, type);
+    } finally {
+      restoreStacks();
+    }
   }
 }
 
