@@ -93,8 +93,9 @@ describe("KooDriveShare provider against the emulator", () => {
     });
     const live = emulator.getShare(created.id)!;
     expect(created.outs).toEqual({
-      stateVersion: 1,
+      stateVersion: 2,
       shareId: created.id,
+      owner: USER_ID,
       fileIds: declared.fileIds,
       containerId: CONTAINER,
       scope: 1,
@@ -346,5 +347,67 @@ describe("refresh of many shares", () => {
     const reads = await Promise.all(made.map(({ created }) => provider.read!(created.id, created.outs)));
     expect(reads.map((r) => r.props?.comment)).toEqual(made.map((_, i) => `share ${i}`));
     expect(emulator.requests.all().map((r) => `${r.method} ${r.path}`)).toEqual(["GET /koodrive/ose/v1/share"]);
+  });
+});
+
+describe("the share owner is recorded: a change of koodrive:userId does not strand the share", () => {
+  /** App (HMAC) auth, which acts as any user through X-User-Id. */
+  async function asConfiguredUser(userId: string) {
+    config = { ...config, "koodrive:userId": userId, "koodrive:appId": APP_ID, "koodrive:appSecret": APP_SECRET };
+    delete config["koodrive:accessToken"];
+    provider = await configured();
+  }
+  const actedAs = () => emulator.requests.all().map((r) => `${r.method} ${r.headers["x-user-id"]} ${r.status}`);
+
+  it("refresh, preview, update and delete (cancel) act as the owner recorded at create, with one notice at preview", async () => {
+    await asConfiguredUser(USER_ID);
+    const { inputs, created } = await create();
+    expect(created.outs).toMatchObject({ owner: USER_ID });
+
+    await asConfiguredUser(OTHER_USER_ID);
+    emulator.requests.clear();
+    const read = await provider.read!(created.id, created.outs);
+    expect(read).toMatchObject({ id: created.id, props: { owner: USER_ID, comment: "Q3 report" } });
+    expect(actedAs()).toEqual([`GET ${USER_ID} 200`]);
+
+    notices.length = 0;
+    expect(await provider.diff!(created.id, read.props, inputs)).toEqual({ changes: false, replaces: [], deleteBeforeReplace: false });
+    expect(notices).toEqual([
+      `koodrive: share ${created.id}: stays managed as its owner, user ${USER_ID}, although koodrive:userId is now ${OTHER_USER_ID} ` +
+        `(a share belongs to its owner for good). Declare userId: "${USER_ID}" on the resource to make this explicit (no change to the share)`,
+    ]);
+
+    emulator.requests.clear();
+    const updated = await provider.update!(created.id, read.props!, { ...inputs, comment: "Q3 final" });
+    expect(actedAs()).toEqual([`PUT ${USER_ID} 200`]);
+    expect(updated.outs).toMatchObject({ owner: USER_ID, comment: "Q3 final" });
+
+    emulator.requests.clear();
+    await provider.delete!(created.id, updated.outs!);
+    expect(actedAs()).toEqual([`POST ${USER_ID} 200`]);
+    expect(emulator.getShare(created.id)).toBeUndefined();
+  });
+
+  it("a lost create never adopts a share another resource of this process holds for the same recorded owner", async () => {
+    await asConfiguredUser(OTHER_USER_ID);
+    // A share USER_ID's resource made in an earlier run (so not in this process's memory), identical to the next one.
+    const held = emulator.seedShare({ ownerId: USER_ID, ...declared });
+    const heldState = {
+      stateVersion: 2,
+      shareId: held.shareId,
+      owner: USER_ID,
+      ...declared,
+      onDelete: "cancel",
+      managedFields: ["extractCode", "comment"],
+      expireTime: held.expireTime,
+      status: 0,
+    };
+    // Preview in the new configuration: the share is still USER_ID's, and held by its resource.
+    await provider.diff!(held.shareId as string, heldState, { ...declared, onDelete: "cancel" });
+    emulator.faults.set({ dropAfterApplyNext: 1 });
+    const second = await create({ ...declared, userId: USER_ID });
+    expect(second.created.id).not.toBe(held.shareId);
+    expect(posts()).toHaveLength(1);
+    expect((await listed(USER_ID)).map((s) => s.shareId).sort()).toEqual([held.shareId, second.created.id].sort());
   });
 });
