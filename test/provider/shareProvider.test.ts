@@ -2,6 +2,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { KooDriveClient } from "../../src/client/koodriveClient";
 import { providerShim } from "../../src/provider/shim";
 import { cancelShare } from "../../src/resources/share/cancelShare";
+import { createShareReconciled } from "../../src/resources/share/createShare";
 import { APP_ID, APP_SECRET, AGENT, OTHER_USER_ID, TOKEN, USER_ID, settingsFor, testEmulator } from "../support/fixtures";
 
 /** The emulator the fixtures start (typed from them, wherever the emulator package lives). */
@@ -323,11 +324,59 @@ describe("a create whose answer is lost: no orphan, no duplicate", () => {
     expect((await listed()).map((s) => s.shareId).sort()).toEqual([first.created.id, second.created.id].sort());
   });
 
-  it("when the lost POST made nothing (reset before it ran), it is sent once more after listing shows no share", async () => {
+  it("when the lost POST made nothing (reset before it ran), it is sent once more after three listings (1 s and 2 s apart) show no share", async () => {
     emulator.faults.set({ resetNext: 1 });
+    const startedAt = Date.now();
     const { created } = await create();
-    expect(emulator.requests.all().map((r) => `${r.method} ${r.status}`)).toEqual(["POST 0", "GET 200", "POST 200"]);
+    expect(Date.now() - startedAt).toBeGreaterThanOrEqual(3_000);
+    expect(emulator.requests.all().map((r) => `${r.method} ${r.status}`)).toEqual(["POST 0", "GET 200", "GET 200", "GET 200", "POST 200"]);
     expect((await listed()).map((s) => s.shareId)).toEqual([created.id]);
+  }, 15_000);
+
+  it("a local clock 40 minutes ahead of KooDrive's: the share is matched on KooDrive's clock, so one share, no second POST", async () => {
+    await emulator.close();
+    await start({ clockOffsetMs: -40 * 60_000 });
+    emulator.faults.set({ dropAfterApplyNext: 1 });
+    const { created } = await create();
+    // The first POST is signed before the client knows KooDrive's clock: refused (X-Date in the future), re-signed.
+    expect(posts().filter((r) => r.status !== 400)).toHaveLength(1);
+    const made = (await listed()).filter((s) => s.containerId === CONTAINER);
+    expect(made.map((s) => s.shareId)).toEqual([created.id]);
+    expect(notices.join("\n")).toMatch(/the create's answer was lost/);
+  });
+
+  it("a listing that lags the write: listed again after a wait, the share it made is adopted, no second POST", async () => {
+    const client = new KooDriveClient(settingsFor(emulator));
+    const before = new Set((await listed()).map((s) => s.shareId));
+    let listings = 0;
+    // KooDrive's listing shows the new share only from the third page request on (eventual consistency).
+    const lagging: KooDriveClient = Object.assign(Object.create(client), {
+      async listShares(page: { pageSize?: number; pageCursor?: string }) {
+        listings += 1;
+        const real = await client.listShares(page);
+        return listings < 3 ? { ...real, shareLinks: real.shareLinks.filter((s) => before.has(s.shareId)) } : real;
+      },
+    });
+    const waits: number[] = [];
+    emulator.faults.set({ dropAfterApplyNext: 1 });
+    const body = { scope: 1, fileIds: declared.fileIds, containerId: CONTAINER, validDays: 30, comment: "lagging" };
+    const result = await createShareReconciled(lagging, body, new Set(), { sleep: async (ms) => void waits.push(ms) });
+    expect(waits).toEqual([1_000, 2_000]);
+    expect(listings).toBe(3);
+    expect(posts()).toHaveLength(1);
+    expect(result.reconciledAfter).toMatch(/ECONNRESET/);
+    expect((await listed()).filter((s) => s.comment === "lagging").map((s) => s.shareId)).toEqual([result.share.shareId]);
+  });
+
+  it("a listing that lags longer than the waits: the POST is sent once more (the remaining, documented risk)", async () => {
+    const client = new KooDriveClient(settingsFor(emulator));
+    const lagging: KooDriveClient = Object.assign(Object.create(client), { listShares: async () => ({ shareLinks: [] }) });
+    emulator.faults.set({ dropAfterApplyNext: 1 });
+    const body = { scope: 1, fileIds: declared.fileIds, containerId: CONTAINER, validDays: 30 };
+    const waits: number[] = [];
+    await createShareReconciled(lagging, body, new Set(), { sleep: async (ms) => void waits.push(ms) });
+    expect(waits).toEqual([1_000, 2_000]);
+    expect(posts()).toHaveLength(2);
   });
 
   it("a create refused by KooDrive (4xx) is not reconciled: the error is KooDrive's", async () => {
