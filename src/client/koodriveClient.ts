@@ -135,6 +135,14 @@ export class KooDriveClient {
     });
   }
 
+  /**
+   * Marks now on KooDrive's clock: the returned function gives the server's time of this instant, by the offset learned
+   * from KooDrive's `Date` headers by the time it is called (see `ServerClock.mark`). The clock `X-Date` is signed with.
+   */
+  markServerTime(): () => number {
+    return this.shared.serverClock.mark();
+  }
+
   /** `GET /share/{shareId}`: the share's current settings. */
   async getShare(shareId: string): Promise<ShareLink> {
     const res = await this.request({ method: "GET", path: `${SHARE_PATH}/${encodeURIComponent(shareId)}`, schema: shareLinkResponseSchema });

@@ -36,7 +36,22 @@ export class ServerClock {
 
   /** The time to sign the next request with, and the margin it used (pass it back to {@link rejected}). */
   signingTime(): { time: Date; marginMs: number } {
-    return { time: new Date(this.localNow() + this.offsetMs - this.marginMs), marginMs: this.marginMs };
+    return { time: new Date(this.serverTimeAt(this.localNow()) - this.marginMs), marginMs: this.marginMs };
+  }
+
+  /**
+   * Marks the local instant now. The returned function gives the server's time at that instant by the offset learned
+   * by the time it is called, so an offset learned from the answers that follow (the first request's own, or later
+   * ones) still counts. For comparing a moment of ours with times KooDrive stamped (a share's `shareTime`).
+   */
+  mark(): () => number {
+    const local = this.localNow();
+    return () => this.serverTimeAt(local);
+  }
+
+  /** The one rule from local to server time: the local time plus the learned offset. */
+  private serverTimeAt(localMs: number): number {
+    return localMs + this.offsetMs;
   }
 
   /** Learns the offset from an answer's `Date` header, received at `receivedAt` local time. */

@@ -2,6 +2,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { KooDriveClient } from "../../src/client/koodriveClient";
 import { providerShim } from "../../src/provider/shim";
 import { cancelShare } from "../../src/resources/share/cancelShare";
+import { createShareReconciled } from "../../src/resources/share/createShare";
 import { APP_ID, APP_SECRET, AGENT, OTHER_USER_ID, TOKEN, USER_ID, settingsFor, testEmulator } from "../support/fixtures";
 
 /** The emulator the fixtures start (typed from them, wherever the emulator package lives). */
@@ -93,8 +94,9 @@ describe("KooDriveShare provider against the emulator", () => {
     });
     const live = emulator.getShare(created.id)!;
     expect(created.outs).toEqual({
-      stateVersion: 1,
+      stateVersion: 2,
       shareId: created.id,
+      owner: USER_ID,
       fileIds: declared.fileIds,
       containerId: CONTAINER,
       scope: 1,
@@ -322,11 +324,59 @@ describe("a create whose answer is lost: no orphan, no duplicate", () => {
     expect((await listed()).map((s) => s.shareId).sort()).toEqual([first.created.id, second.created.id].sort());
   });
 
-  it("when the lost POST made nothing (reset before it ran), it is sent once more after listing shows no share", async () => {
+  it("when the lost POST made nothing (reset before it ran), it is sent once more after three listings (1 s and 2 s apart) show no share", async () => {
     emulator.faults.set({ resetNext: 1 });
+    const startedAt = Date.now();
     const { created } = await create();
-    expect(emulator.requests.all().map((r) => `${r.method} ${r.status}`)).toEqual(["POST 0", "GET 200", "POST 200"]);
+    expect(Date.now() - startedAt).toBeGreaterThanOrEqual(3_000);
+    expect(emulator.requests.all().map((r) => `${r.method} ${r.status}`)).toEqual(["POST 0", "GET 200", "GET 200", "GET 200", "POST 200"]);
     expect((await listed()).map((s) => s.shareId)).toEqual([created.id]);
+  }, 15_000);
+
+  it("a local clock 40 minutes ahead of KooDrive's: the share is matched on KooDrive's clock, so one share, no second POST", async () => {
+    await emulator.close();
+    await start({ clockOffsetMs: -40 * 60_000 });
+    emulator.faults.set({ dropAfterApplyNext: 1 });
+    const { created } = await create();
+    // The first POST is signed before the client knows KooDrive's clock: refused (X-Date in the future), re-signed.
+    expect(posts().filter((r) => r.status !== 400)).toHaveLength(1);
+    const made = (await listed()).filter((s) => s.containerId === CONTAINER);
+    expect(made.map((s) => s.shareId)).toEqual([created.id]);
+    expect(notices.join("\n")).toMatch(/the create's answer was lost/);
+  });
+
+  it("a listing that lags the write: listed again after a wait, the share it made is adopted, no second POST", async () => {
+    const client = new KooDriveClient(settingsFor(emulator));
+    const before = new Set((await listed()).map((s) => s.shareId));
+    let listings = 0;
+    // KooDrive's listing shows the new share only from the third page request on (eventual consistency).
+    const lagging: KooDriveClient = Object.assign(Object.create(client), {
+      async listShares(page: { pageSize?: number; pageCursor?: string }) {
+        listings += 1;
+        const real = await client.listShares(page);
+        return listings < 3 ? { ...real, shareLinks: real.shareLinks.filter((s) => before.has(s.shareId)) } : real;
+      },
+    });
+    const waits: number[] = [];
+    emulator.faults.set({ dropAfterApplyNext: 1 });
+    const body = { scope: 1, fileIds: declared.fileIds, containerId: CONTAINER, validDays: 30, comment: "lagging" };
+    const result = await createShareReconciled(lagging, body, new Set(), { sleep: async (ms) => void waits.push(ms) });
+    expect(waits).toEqual([1_000, 2_000]);
+    expect(listings).toBe(3);
+    expect(posts()).toHaveLength(1);
+    expect(result.reconciledAfter).toMatch(/ECONNRESET/);
+    expect((await listed()).filter((s) => s.comment === "lagging").map((s) => s.shareId)).toEqual([result.share.shareId]);
+  });
+
+  it("a listing that lags longer than the waits: the POST is sent once more (the remaining, documented risk)", async () => {
+    const client = new KooDriveClient(settingsFor(emulator));
+    const lagging: KooDriveClient = Object.assign(Object.create(client), { listShares: async () => ({ shareLinks: [] }) });
+    emulator.faults.set({ dropAfterApplyNext: 1 });
+    const body = { scope: 1, fileIds: declared.fileIds, containerId: CONTAINER, validDays: 30 };
+    const waits: number[] = [];
+    await createShareReconciled(lagging, body, new Set(), { sleep: async (ms) => void waits.push(ms) });
+    expect(waits).toEqual([1_000, 2_000]);
+    expect(posts()).toHaveLength(2);
   });
 
   it("a create refused by KooDrive (4xx) is not reconciled: the error is KooDrive's", async () => {
@@ -346,5 +396,67 @@ describe("refresh of many shares", () => {
     const reads = await Promise.all(made.map(({ created }) => provider.read!(created.id, created.outs)));
     expect(reads.map((r) => r.props?.comment)).toEqual(made.map((_, i) => `share ${i}`));
     expect(emulator.requests.all().map((r) => `${r.method} ${r.path}`)).toEqual(["GET /koodrive/ose/v1/share"]);
+  });
+});
+
+describe("the share owner is recorded: a change of koodrive:userId does not strand the share", () => {
+  /** App (HMAC) auth, which acts as any user through X-User-Id. */
+  async function asConfiguredUser(userId: string) {
+    config = { ...config, "koodrive:userId": userId, "koodrive:appId": APP_ID, "koodrive:appSecret": APP_SECRET };
+    delete config["koodrive:accessToken"];
+    provider = await configured();
+  }
+  const actedAs = () => emulator.requests.all().map((r) => `${r.method} ${r.headers["x-user-id"]} ${r.status}`);
+
+  it("refresh, preview, update and delete (cancel) act as the owner recorded at create, with one notice at preview", async () => {
+    await asConfiguredUser(USER_ID);
+    const { inputs, created } = await create();
+    expect(created.outs).toMatchObject({ owner: USER_ID });
+
+    await asConfiguredUser(OTHER_USER_ID);
+    emulator.requests.clear();
+    const read = await provider.read!(created.id, created.outs);
+    expect(read).toMatchObject({ id: created.id, props: { owner: USER_ID, comment: "Q3 report" } });
+    expect(actedAs()).toEqual([`GET ${USER_ID} 200`]);
+
+    notices.length = 0;
+    expect(await provider.diff!(created.id, read.props, inputs)).toEqual({ changes: false, replaces: [], deleteBeforeReplace: false });
+    expect(notices).toEqual([
+      `koodrive: share ${created.id}: stays managed as its owner, user ${USER_ID}, although koodrive:userId is now ${OTHER_USER_ID} ` +
+        `(a share belongs to its owner for good). Declare userId: "${USER_ID}" on the resource to make this explicit (no change to the share)`,
+    ]);
+
+    emulator.requests.clear();
+    const updated = await provider.update!(created.id, read.props!, { ...inputs, comment: "Q3 final" });
+    expect(actedAs()).toEqual([`PUT ${USER_ID} 200`]);
+    expect(updated.outs).toMatchObject({ owner: USER_ID, comment: "Q3 final" });
+
+    emulator.requests.clear();
+    await provider.delete!(created.id, updated.outs!);
+    expect(actedAs()).toEqual([`POST ${USER_ID} 200`]);
+    expect(emulator.getShare(created.id)).toBeUndefined();
+  });
+
+  it("a lost create never adopts a share another resource of this process holds for the same recorded owner", async () => {
+    await asConfiguredUser(OTHER_USER_ID);
+    // A share USER_ID's resource made in an earlier run (so not in this process's memory), identical to the next one.
+    const held = emulator.seedShare({ ownerId: USER_ID, ...declared });
+    const heldState = {
+      stateVersion: 2,
+      shareId: held.shareId,
+      owner: USER_ID,
+      ...declared,
+      onDelete: "cancel",
+      managedFields: ["extractCode", "comment"],
+      expireTime: held.expireTime,
+      status: 0,
+    };
+    // Preview in the new configuration: the share is still USER_ID's, and held by its resource.
+    await provider.diff!(held.shareId as string, heldState, { ...declared, onDelete: "cancel" });
+    emulator.faults.set({ dropAfterApplyNext: 1 });
+    const second = await create({ ...declared, userId: USER_ID });
+    expect(second.created.id).not.toBe(held.shareId);
+    expect(posts()).toHaveLength(1);
+    expect((await listed(USER_ID)).map((s) => s.shareId).sort()).toEqual([held.shareId, second.created.id].sort());
   });
 });

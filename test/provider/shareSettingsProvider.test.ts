@@ -60,8 +60,9 @@ describe("share-settings provider against the emulator", () => {
     expect(emulator.requests.all().map((r) => r.method)).toEqual(["PUT"]);
     expect(puts()[0]!.body).toEqual({ validDays: 30, extractCode: "MDg2K0vU", comment: "Q3 report" });
     expect(created.outs).toEqual({
-      stateVersion: 2,
+      stateVersion: 3,
       shareId: share.shareId,
+      owner: USER_ID,
       validDays: 30,
       extractCode: "MDg2K0vU",
       comment: "Q3 report",
@@ -196,7 +197,8 @@ describe("share-settings provider against the emulator", () => {
       originals: laterCompanion,
     });
     expect(updated.outs!.originals).toEqual({ comment: "true original" });
-    expect(updated.outs!.stateVersion).toBe(2);
+    expect(updated.outs!.stateVersion).toBe(3);
+    expect(updated.outs!.owner).toBe(USER_ID);
   });
 
   it("state written by 0.1.0 keeps working: its stored provider calls configure, read and remove by name", async () => {
@@ -220,7 +222,7 @@ describe("share-settings provider against the emulator", () => {
       config: { get: (key: string) => config[key], require: (key: string) => config[key] ?? "" },
     } as pulumi.dynamic.ConfigureRequest);
     const read = await providerImpl.read(share.shareId as string, v1);
-    expect(read).toMatchObject({ id: share.shareId, props: { stateVersion: 2, comment: "declared", originals: { comment: "true original" } } });
+    expect(read).toMatchObject({ id: share.shareId, props: { stateVersion: 3, owner: USER_ID, comment: "declared", originals: { comment: "true original" } } });
     await providerImpl.remove(share.shareId as string, v1);
     expect(emulator.getShare(share.shareId as string)!.comment).toBe("true original");
   });
@@ -243,7 +245,7 @@ describe("share-settings provider against the emulator", () => {
     const withoutComment = { ...created.outs };
     delete withoutComment.comment;
     const { linkSettingsState } = await import("../../src/resources/common/linkState");
-    expect(linkSettingsState(share.shareId as string, inputs, { shareId: share.shareId as string }).comment).toBe("");
+    expect(linkSettingsState(share.shareId as string, inputs, { shareId: share.shareId as string }, USER_ID).comment).toBe("");
     expect((await provider.diff!(created.id, created.outs, inputs)).changes).toBe(false);
   });
 
@@ -307,5 +309,74 @@ describe("share-settings provider against the emulator", () => {
         { shareId: share.shareId, validDays: 2, extractCode: "MDg2K0vU", onDelete: "retain" },
       ),
     ).rejects.toThrow(/^KooDrive PUT \/koodrive\/ose\/v1\/share\/\d+ failed with HTTP 500, code 13000201/);
+  });
+});
+
+describe("the share owner is recorded: a change of koodrive:userId does not strand the share", () => {
+  /** App (HMAC) auth, which acts as any user through X-User-Id. */
+  async function asConfiguredUser(userId: string) {
+    config = { ...config, "koodrive:userId": userId, "koodrive:appId": APP_ID, "koodrive:appSecret": APP_SECRET };
+    delete config["koodrive:accessToken"];
+    provider = await configured("shareSettings");
+    originalsProvider = await configured("shareOriginals");
+  }
+  const actedAs = () => emulator.requests.all().map((r) => `${r.method} ${r.headers["x-user-id"]} ${r.status}`);
+
+  it("refresh, preview, update and delete (restore) act as the owner recorded at adoption, with one notice at preview", async () => {
+    await asConfiguredUser(USER_ID);
+    const share = emulator.seedShare({ ownerId: USER_ID, comment: "original", extractCode: "ORIG1234", validDays: 10 });
+    const { created, inputs } = await adoptRestoring({ shareId: share.shareId, validDays: 3, comment: "managed" });
+    expect(created.outs).toMatchObject({ owner: USER_ID });
+    expect(created.outs).not.toHaveProperty("userId");
+
+    await asConfiguredUser(OTHER_USER_ID);
+    emulator.requests.clear();
+    const read = await provider.read!(created.id, created.outs);
+    expect(read).toMatchObject({ id: share.shareId, props: { owner: USER_ID, comment: "managed" } });
+    expect(read.inputs).not.toHaveProperty("userId");
+    expect(actedAs()).toEqual([`GET ${USER_ID} 200`]);
+
+    const notices: string[] = [];
+    const spy = jest.spyOn(console, "error").mockImplementation((m: string) => void notices.push(m));
+    try {
+      expect(await provider.diff!(created.id, read.props, inputs)).toEqual({ changes: false, replaces: [], deleteBeforeReplace: false });
+      // The companion holding the originals stays too.
+      expect(await originalsProvider.diff!(share.shareId as string, { shareId: share.shareId, owner: USER_ID }, { shareId: share.shareId })).toMatchObject({
+        changes: false,
+        replaces: [],
+      });
+    } finally {
+      spy.mockRestore();
+    }
+    expect(notices).toEqual([
+      `koodrive: share ${share.shareId}: stays managed as its owner, user ${USER_ID}, although koodrive:userId is now ${OTHER_USER_ID} ` +
+        `(a share belongs to its owner for good). Declare userId: "${USER_ID}" on the resource to make this explicit (no change to the share)`,
+    ]);
+
+    emulator.requests.clear();
+    const updated = await provider.update!(created.id, read.props!, { ...inputs, comment: "managed, v2" });
+    expect(actedAs()).toEqual([`PUT ${USER_ID} 200`]);
+    expect(updated.outs).toMatchObject({ owner: USER_ID, comment: "managed, v2" });
+
+    // Declaring the recorded owner makes it explicit: no replacement, and no notice any more.
+    const declared = { ...inputs, comment: "managed, v2", userId: USER_ID };
+    expect(await provider.diff!(created.id, updated.outs, declared)).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
+
+    emulator.requests.clear();
+    await provider.delete!(created.id, updated.outs);
+    expect(actedAs()).toEqual([`GET ${USER_ID} 200`, `PUT ${USER_ID} 200`]);
+    expect(emulator.getShare(share.shareId as string)).toMatchObject({ comment: "original", extractCode: "ORIG1234" });
+  });
+
+  it("state from before the owner was recorded acts as the configured user, and a refresh records it", async () => {
+    const share = emulator.seedShare({ ownerId: USER_ID, comment: "c" });
+    const { created } = await adopt({ shareId: share.shareId, validDays: 5, comment: "c" });
+    const { owner: _, ...v2 } = { ...created.outs, stateVersion: 2 };
+    const read = await provider.read!(created.id, v2);
+    expect(read.props).toMatchObject({ stateVersion: 3, owner: USER_ID });
+    const declaredV2 = { ...v2, userId: OTHER_USER_ID };
+    // With a declared userId, that user is the owner (who does not own this share: gone).
+    expect(await provider.read!(created.id, declaredV2)).toEqual({});
+    expect(emulator.requests.all().at(-1)!.headers["x-user-id"]).toBe(OTHER_USER_ID);
   });
 });

@@ -24,6 +24,17 @@ describe("date-window and credential rejections", () => {
 describe("ServerClock", () => {
   const local = Date.parse("2026-01-01T12:00:00.700Z");
 
+  it("a marked instant is read on the server's clock by the offset learned by then, also after the mark", () => {
+    let now = local;
+    const clock = new ServerClock(() => now);
+    const sentAt = clock.mark();
+    expect(sentAt()).toBe(local); // nothing learned yet: the local time
+    now = local + 5_000;
+    clock.observe("Thu, 01 Jan 2026 11:20:05 GMT", now); // the server is 40 minutes behind
+    expect(sentAt()).toBe(local - 40 * 60_000 - 700);
+    expect(clock.signingTime().time.getTime()).toBe(now - 40 * 60_000 - 700 - 1000);
+  });
+
   it("signs one second (the header resolution) behind local time before it has heard from the server", () => {
     expect(new ServerClock(() => local).signingTime()).toEqual({ time: new Date(local - 1000), marginMs: 1000 });
   });

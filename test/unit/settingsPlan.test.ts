@@ -1,8 +1,12 @@
+import { ownerNotice, recordedOwner } from "../../src/resources/common/owner";
 import { UNKNOWN_VALUE } from "../../src/resources/common/unknownValue";
 import { linkHealth, planSettingsChange } from "../../src/resources/shareSettings/plan";
 import { type ShareSettingsState, upgradeShareSettingsState } from "../../src/resources/shareSettings/state";
 
 const now = new Date("2026-11-29T12:00:00.000Z");
+/** `koodrive:userId` as configured now. */
+const CONFIGURED = "1505084218764547200";
+const OWNER_A = "1505084218764547111";
 const DAY = 24 * 60 * 60 * 1000;
 const inDays = (days: number) => new Date(now.getTime() + days * DAY).toISOString();
 
@@ -35,17 +39,17 @@ describe("planSettingsChange", () => {
     ["unknown validDays → PUT", { validDays: UNKNOWN_VALUE }, { changed: ["validDays"], put: true }],
     ["unknown shareId → replace", { shareId: UNKNOWN_VALUE }, { replaces: ["shareId"] }],
   ])("%s", (_name, change, expected) => {
-    expect(planSettingsChange(olds, { ...same, ...change }, now)).toMatchObject(expected);
+    expect(planSettingsChange(olds, { ...same, ...change }, now, CONFIGURED)).toMatchObject(expected);
   });
 
   it("starting to manage a field that already has the declared value is a state-only update", () => {
     const unmanaged = { ...olds, managedFields: ["extractCode" as const] };
-    expect(planSettingsChange(unmanaged, same, now)).toMatchObject({ changed: ["comment"], put: false });
+    expect(planSettingsChange(unmanaged, same, now, CONFIGURED)).toMatchObject({ changed: ["comment"], put: false });
   });
 
   it("an unmanaged field that drifted is not a change", () => {
     const unmanaged: ShareSettingsState = { ...olds, comment: "changed by hand", managedFields: ["extractCode"] };
-    expect(planSettingsChange(unmanaged, { ...same, comment: undefined }, now)).toMatchObject({ changed: [], put: false });
+    expect(planSettingsChange(unmanaged, { ...same, comment: undefined }, now, CONFIGURED)).toMatchObject({ changed: [], put: false });
   });
 });
 
@@ -62,7 +66,7 @@ describe("expiry and renewal", () => {
     ["renewBeforeDays 7, exactly 7 days left → not yet", inDays(7), 0, 7, undefined],
     ["no expiry although validDays 30 is declared", undefined, 0, undefined, /no expiry although validDays 30/],
   ])("%s", (_name, expireTime, status, renewBeforeDays, renewal) => {
-    const plan = planSettingsChange(at(expireTime, status), { ...same, renewBeforeDays }, now);
+    const plan = planSettingsChange(at(expireTime, status), { ...same, renewBeforeDays }, now, CONFIGURED);
     if (renewal === undefined) {
       expect(plan.renewal).toBeUndefined();
     } else {
@@ -72,14 +76,14 @@ describe("expiry and renewal", () => {
   });
 
   it("validDays 0 with an expiry on the share is drift; without one it is not", () => {
-    expect(planSettingsChange(at(inDays(5)), { ...same, validDays: 0 }, now).renewal).toMatch(/although validDays 0 declares none/);
+    expect(planSettingsChange(at(inDays(5)), { ...same, validDays: 0 }, now, CONFIGURED).renewal).toMatch(/although validDays 0 declares none/);
     const never = { ...at(undefined), validDays: 0 };
-    expect(planSettingsChange(never, { ...same, validDays: 0 }, now)).toMatchObject({ put: false, changed: [] });
+    expect(planSettingsChange(never, { ...same, validDays: 0 }, now, CONFIGURED)).toMatchObject({ put: false, changed: [] });
   });
 
   it("files deleted (status 1) and invalidated links (status 2 before expiry) are problems, never renewals", () => {
     for (const status of [1, 2]) {
-      const plan = planSettingsChange(at(inDays(5), status), { ...same, renewBeforeDays: 10 }, now);
+      const plan = planSettingsChange(at(inDays(5), status), { ...same, renewBeforeDays: 10 }, now, CONFIGURED);
       expect(plan.renewal).toBeUndefined();
       expect(plan.problem).toMatch(status === 1 ? /files were deleted/ : /invalidated/);
       expect(plan.put).toBe(false);
@@ -88,8 +92,8 @@ describe("expiry and renewal", () => {
 
   it("status 2 within KooDrive's clock tolerance of the expiry is an expiry (its clock may be ahead), not an invalidation", () => {
     const fiveMinutesAhead = new Date(now.getTime() + 5 * 60 * 1000).toISOString();
-    expect(planSettingsChange(at(fiveMinutesAhead, 2), same, now)).toMatchObject({ renewal: expect.stringMatching(/expired/), put: true });
-    expect(planSettingsChange(at(fiveMinutesAhead, 2), same, now).problem).toBeUndefined();
+    expect(planSettingsChange(at(fiveMinutesAhead, 2), same, now, CONFIGURED)).toMatchObject({ renewal: expect.stringMatching(/expired/), put: true });
+    expect(planSettingsChange(at(fiveMinutesAhead, 2), same, now, CONFIGURED).problem).toBeUndefined();
   });
 
   it("an expireTime in no documented form is a problem, not a renewal", () => {
@@ -123,7 +127,7 @@ describe("state upgrade", () => {
       __provider: "exports.handler = ...",
     };
     expect(upgradeShareSettingsState(v1)).toEqual({
-      stateVersion: 2,
+      stateVersion: 3,
       shareId: "100",
       validDays: 5,
       onDelete: "restore",
@@ -131,5 +135,44 @@ describe("state upgrade", () => {
       managedFields: ["extractCode"],
       originals: { comment: "orig" },
     });
+  });
+});
+
+describe("the recorded owner", () => {
+  const ownedByA = { ...olds, owner: OWNER_A };
+
+  it.each([
+    ["koodrive:userId changed alone (userId never declared) → nothing", ownedByA, {}, { replaces: [], changed: [], put: false }],
+    ["declaring the recorded owner → state only, no replace", ownedByA, { userId: OWNER_A }, { replaces: [], changed: ["userId"], put: false }],
+    ["declaring another owner → replace", ownedByA, { userId: "42" }, { replaces: ["userId"] }],
+    ["declared owner changed → replace", { ...ownedByA, userId: OWNER_A }, { userId: "42" }, { replaces: ["userId"] }],
+    [
+      "declared owner removed, koodrive:userId is that owner → state only",
+      { ...ownedByA, owner: CONFIGURED, userId: CONFIGURED },
+      {},
+      { replaces: [], changed: ["userId"], put: false },
+    ],
+    ["declared owner removed, koodrive:userId is someone else → replace", { ...ownedByA, userId: OWNER_A }, {}, { replaces: ["userId"] }],
+    ["unknown userId → replace", ownedByA, { userId: UNKNOWN_VALUE }, { replaces: ["userId"] }],
+  ])("%s", (_name, state, change, expected) => {
+    expect(planSettingsChange(state, { ...same, ...change }, now, CONFIGURED)).toMatchObject(expected);
+  });
+
+  it("state from before owners were recorded: the declared userId is the owner, else it is unknown (the configured user acts)", () => {
+    expect(upgradeShareSettingsState({ ...olds, stateVersion: 2, userId: OWNER_A })).toMatchObject({ stateVersion: 3, userId: OWNER_A, owner: OWNER_A });
+    expect(upgradeShareSettingsState({ ...olds, stateVersion: 2 })).not.toHaveProperty("owner");
+    expect(upgradeShareSettingsState({ ...olds, owner: OWNER_A, userId: undefined })).toMatchObject({ owner: OWNER_A });
+    expect(recordedOwner(upgradeShareSettingsState({ ...olds, stateVersion: 2 }), CONFIGURED)).toBe(CONFIGURED);
+  });
+
+  it("a notice only when koodrive:userId names someone other than the recorded owner of a resource without userId", () => {
+    expect(ownerNotice(ownedByA, undefined, CONFIGURED)).toBe(
+      `stays managed as its owner, user ${OWNER_A}, although koodrive:userId is now ${CONFIGURED} (a share belongs to its owner for good). ` +
+        `Declare userId: "${OWNER_A}" on the resource to make this explicit (no change to the share)`,
+    );
+    expect(ownerNotice(ownedByA, undefined, OWNER_A)).toBeUndefined();
+    expect(ownerNotice(ownedByA, OWNER_A, CONFIGURED)).toBeUndefined();
+    expect(ownerNotice({ ...ownedByA, userId: OWNER_A }, undefined, CONFIGURED)).toBeUndefined();
+    expect(ownerNotice(olds, undefined, CONFIGURED)).toBeUndefined();
   });
 });

@@ -4,6 +4,8 @@ import { planShareChange } from "../../src/resources/share/plan";
 import { upgradeShareState } from "../../src/resources/share/state";
 import { UNKNOWN_VALUE } from "../../src/resources/common/unknownValue";
 
+/** `koodrive:userId` as configured now. */
+const CONFIGURED = "1505084218764547200";
 const valid = { fileIds: ["FryfD0bDk0aWSfrlCgZVJG7hxDMCY5hkl"], containerId: "IAAB5thdWzxEoAsiA1681759183084696448", scope: 1, validDays: 30 };
 const failuresOf = (news: Record<string, unknown>, edition: "carrier" | "enterprise" = "carrier") => checkShareInputs(news, edition).failures;
 
@@ -80,28 +82,32 @@ describe("planShareChange", () => {
     ["containerId → replace", { containerId: "c2" }, { replaces: ["containerId"] }],
     ["scope → replace", { scope: 3 }, { replaces: ["scope"] }],
     ["userId → replace", { userId: "42" }, { replaces: ["userId"] }],
+    ["userId declared as the configured user the share was made as → state only", { userId: CONFIGURED }, { replaces: [], changed: ["userId"], put: false }],
     ["comment → one PUT", { comment: "bye" }, { replaces: [], changed: ["comment"], put: true }],
     ["validDays → one PUT", { validDays: 7 }, { changed: ["validDays"], put: true }],
     ["extractCode declared → one PUT", { extractCode: "MDg2K0vU" }, { changed: ["extractCode"], put: true }],
     ["onDelete → state only", { onDelete: "retain" }, { changed: ["onDelete"], put: false }],
   ])("%s", (_name, change, expected) => {
-    expect(planShareChange(state, { ...same, ...change }, now)).toMatchObject(expected);
+    expect(planShareChange(state, { ...same, ...change }, now, CONFIGURED)).toMatchObject(expected);
   });
 
   it("an expired link is a renewal PUT; one inside renewBeforeDays too, and not a day before", () => {
-    expect(planShareChange({ ...state, expireTime: inDays(-1), status: 2 }, same, now)).toMatchObject({ put: true, renewal: expect.stringMatching(/expired/) });
-    expect(planShareChange({ ...state, expireTime: inDays(2.5) }, { ...same, renewBeforeDays: 3 }, now)).toMatchObject({
+    expect(planShareChange({ ...state, expireTime: inDays(-1), status: 2 }, same, now, CONFIGURED)).toMatchObject({
+      put: true,
+      renewal: expect.stringMatching(/expired/),
+    });
+    expect(planShareChange({ ...state, expireTime: inDays(2.5) }, { ...same, renewBeforeDays: 3 }, now, CONFIGURED)).toMatchObject({
       put: true,
       renewal: expect.stringMatching(/expires in 3 days \(renewBeforeDays 3\), renewing/),
     });
-    expect(planShareChange({ ...state, expireTime: inDays(3.5), renewBeforeDays: 3 }, { ...same, renewBeforeDays: 3 }, now)).toMatchObject({
+    expect(planShareChange({ ...state, expireTime: inDays(3.5), renewBeforeDays: 3 }, { ...same, renewBeforeDays: 3 }, now, CONFIGURED)).toMatchObject({
       put: false,
       changed: [],
     });
   });
 
   it("a share whose files were deleted is a problem, not a renewal", () => {
-    expect(planShareChange({ ...state, status: 1 }, same, now)).toMatchObject({ put: false, problem: expect.stringMatching(/files were deleted/) });
+    expect(planShareChange({ ...state, status: 1 }, same, now, CONFIGURED)).toMatchObject({ put: false, problem: expect.stringMatching(/files were deleted/) });
   });
 });
 

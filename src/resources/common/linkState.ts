@@ -33,6 +33,11 @@ export interface LinkSettingsState {
   shareId: string;
   /** Present only when the resource names its own share owner. */
   userId?: string;
+  /**
+   * The user the resource last wrote or read the share as (not an output): read, update and delete act as it, whatever
+   * `koodrive:userId` says now. Absent only in state from before it was recorded (see `recordedOwner`).
+   */
+  owner?: string;
   validDays: number;
   renewBeforeDays?: number;
   extractCode?: string;
@@ -46,16 +51,17 @@ export interface LinkSettingsState {
 }
 
 /**
- * The common state after a write or read: declared values from `inputs`, the share's own from `share`. A managed
+ * The common state after a write or read as `owner`: declared values from `inputs`, the share's own from `share`. A managed
  * setting the answer leaves out (the enterprise modify answer has no comment; an empty comment may come back absent)
  * is what was sent, not "absent": otherwise the next plan would see a difference on every run.
  */
-export function linkSettingsState(shareId: string, inputs: Props, share: ShareLink): LinkSettingsState {
+export function linkSettingsState(shareId: string, inputs: Props, share: ShareLink, owner: string): LinkSettingsState {
   const managed = managedFields(inputs);
   const sentIfManaged = (field: OptionalSetting) => (managed.includes(field) ? (inputs[field] as string | undefined) : undefined);
   return {
     shareId,
     userId: inputs.userId as string | undefined,
+    owner,
     validDays: Number(inputs.validDays),
     renewBeforeDays: inputs.renewBeforeDays as number | undefined,
     extractCode: share.extractCode ?? sentIfManaged("extractCode"),

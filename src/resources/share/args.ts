@@ -33,7 +33,11 @@ export interface KooDriveShareArgs {
   comment?: pulumi.Input<string>;
   /** Renew the link (one PUT) once fewer than this many days of validity remain: 0–365 and less than `validDays`. */
   renewBeforeDays?: pulumi.Input<number>;
-  /** KooDrive user who owns the share (`X-User-Id`); default: `koodrive:userId`. Changing it replaces. */
+  /**
+   * KooDrive user who owns the share (`X-User-Id`); default: `koodrive:userId` at create. The owner is recorded in
+   * state and kept when `koodrive:userId` changes later. Changing it to another user replaces; declaring the recorded
+   * owner does not.
+   */
   userId?: pulumi.Input<string>;
   /** On delete: `"cancel"` (default) stops sharing (`POST /share/cancel`); `"retain"` leaves the link alive. */
   onDelete?: pulumi.Input<ShareOnDelete>;

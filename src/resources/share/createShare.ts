@@ -19,7 +19,7 @@ function listedFileIds(item: ShareLink): string[] | undefined {
 }
 
 /**
- * Whether a listed share could be the one a POST of `body`, sent at `sentAtMs`, made. KooDrive takes no
+ * Whether a listed share could be the one a POST of `body`, sent at `sentAtMs` (on KooDrive's clock), made. KooDrive takes no
  * client-chosen marker, so this compares everything the POST decided: space, scope, message, access code (when one
  * was sent), the files (when the list shows them), a share time no earlier than the send (less the clock
  * tolerance), and an expiry `validDays` after that share time.
@@ -47,15 +47,40 @@ function ambiguous(candidates: ShareLink[], cause: string): Error {
   );
 }
 
+/** Waits between listings when a lost create's share is not listed yet: listings may lag a write. */
+export const RELIST_DELAYS_MS: readonly number[] = [1_000, 2_000];
+
+/** Test seams for {@link createShareReconciled}; production uses the defaults. */
+export interface ReconcileOptions {
+  /** Waits before each listing after the first, while no listed share matches. Default {@link RELIST_DELAYS_MS}. */
+  relistDelaysMs?: readonly number[];
+  sleep?: (ms: number) => Promise<void>;
+}
+
 /**
  * `POST /share`, which KooDrive does not make idempotent, without leaving an orphan or a duplicate when its answer
  * is lost (timeout, reset after sending, truncated body, 5xx): the POST is never repeated blindly. The user's shares
- * are listed (every page) and the one this create made is adopted. If none matches, the first POST evidently made
- * nothing and is sent once more (reconciled the same way); if several match, it fails naming them.
+ * are listed (every page) and the one this create made is adopted; if several match, it fails naming them.
  * `claimed` holds share IDs that other resources in this process already own: never adopted.
+ *
+ * The send time is taken on KooDrive's clock (the offset the client learned from its `Date` headers, also used to sign
+ * `X-Date`), so a local clock ahead of KooDrive's cannot make the share it made look older than the send.
+ *
+ * A listing may lag the write (eventual consistency). While nothing matches, the shares are listed again after each
+ * of `relistDelaysMs` (1 s, then 2 s); only if the last listing still shows no match is the POST sent once more
+ * (reconciled the same way). Remaining risk: a listing that lags longer than that (about 3 s) makes the second POST
+ * create a duplicate of a share the first one made; the next lost answer's listing, or `listShares`, shows it.
  */
-export async function createShareReconciled(client: KooDriveClient, body: CreateShareBody, claimed: ReadonlySet<string>): Promise<CreatedShare> {
-  const sentAt = Date.now();
+export async function createShareReconciled(
+  client: KooDriveClient,
+  body: CreateShareBody,
+  claimed: ReadonlySet<string>,
+  options: ReconcileOptions = {},
+): Promise<CreatedShare> {
+  const relistDelays = options.relistDelaysMs ?? RELIST_DELAYS_MS;
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  // Read only after the answers that follow: the first request's offset is learned from its own answer (or listing's).
+  const sentAt = client.markServerTime();
   let lastCause = "";
   for (let attempt = 1; attempt <= 2; attempt++) {
     try {
@@ -64,21 +89,27 @@ export async function createShareReconciled(client: KooDriveClient, body: Create
     } catch (error) {
       if (!outcomeUnknown(error)) throw error;
       lastCause = error instanceof Error ? error.message : String(error);
-      let listed: ShareLink[];
-      try {
-        listed = await listAllShares(client);
-      } catch (listError) {
-        throw new Error(
-          `the answer to the share create was lost (${lastCause}) and listing the user's shares to find out whether it was made failed too ` +
-            `(${listError instanceof Error ? listError.message : String(listError)}). A share may have been created: check the user's shares in space ${body.containerId} before running \`pulumi up\` again.`,
-        );
+      for (let listing = 0; listing <= relistDelays.length; listing++) {
+        if (listing > 0) await sleep(relistDelays[listing - 1]!);
+        const candidates = (await listOrExplain(client, body, lastCause)).filter((item) => !claimed.has(item.shareId) && madeByCreate(item, body, sentAt()));
+        if (candidates.length === 1) return { share: candidates[0]!, reconciledAfter: lastCause };
+        if (candidates.length > 1) throw ambiguous(candidates, lastCause);
       }
-      const candidates = listed.filter((item) => !claimed.has(item.shareId) && madeByCreate(item, body, sentAt));
-      if (candidates.length === 1) return { share: candidates[0]!, reconciledAfter: lastCause };
-      if (candidates.length > 1) throw ambiguous(candidates, lastCause);
     }
   }
   throw new Error(
     `the share create failed twice without a usable answer (${lastCause}), and listing the user's shares found no share it made; nothing was created`,
   );
+}
+
+/** Every share of the user; a failed listing fails the create saying a share may exist and where to look. */
+async function listOrExplain(client: KooDriveClient, body: CreateShareBody, cause: string): Promise<ShareLink[]> {
+  try {
+    return await listAllShares(client);
+  } catch (listError) {
+    throw new Error(
+      `the answer to the share create was lost (${cause}) and listing the user's shares to find out whether it was made failed too ` +
+        `(${listError instanceof Error ? listError.message : String(listError)}). A share may have been created: check the user's shares in space ${body.containerId} before running \`pulumi up\` again.`,
+    );
+  }
 }

@@ -10,22 +10,23 @@ import { cancelShare } from "./cancelShare";
 import { createShareReconciled } from "./createShare";
 import { planShareChange } from "./plan";
 import { managedFields } from "../common/linkState";
+import { ownerNotice, recordedOwner } from "../common/owner";
 import { inputsOfState, shareStateFrom, upgradeShareState } from "./state";
 
 /**
  * Share IDs that resources in this provider process own (created, adopted, read or updated here), per endpoint and
- * owning user. A create whose answer was lost never adopts one of them, so two identical `KooDriveShare`s cannot end
- * up holding one share. Keyed by endpoint and user rather than by client, so that `diff` (preview) can record its
- * share without loading the HTTP stack.
+ * owning user (the recorded owner, which is the user whose listing a lost create searches). A create whose answer was
+ * lost never adopts one of them, so two identical `KooDriveShare`s cannot end up holding one share. Keyed by endpoint
+ * and user rather than by client, so that `diff` (preview) can record its share without loading the HTTP stack.
  */
 const ownedInProcess = new Map<string, Set<string>>();
 
-function ownedShares(ctx: ProviderContext, userId: unknown): Set<string> {
-  const owner = `${ctx.settings().endpoint} ${ctx.userId(userId)}`;
-  let owned = ownedInProcess.get(owner);
+function ownedShares(ctx: ProviderContext, owner: string): Set<string> {
+  const key = `${ctx.settings().endpoint} ${owner}`;
+  let owned = ownedInProcess.get(key);
   if (owned === undefined) {
     owned = new Set();
-    ownedInProcess.set(owner, owned);
+    ownedInProcess.set(key, owned);
   }
   return owned;
 }
@@ -59,58 +60,69 @@ export const shareHandler: ResourceHandler = {
 
   async diff(ctx, id, olds, news) {
     const state = upgradeShareState(olds);
-    ownedShares(ctx, state.userId).add(id);
-    const plan = planShareChange(state, news, ctx.now());
-    if (plan.replaces.length === 0) reportHealth(ctx, id, plan);
+    ownedShares(ctx, recordedOwner(state, ctx.userId())).add(id);
+    const plan = planShareChange(state, news, ctx.now(), ctx.userId());
+    if (plan.replaces.length === 0) {
+      const stays = ownerNotice(state, news.userId, ctx.userId());
+      if (stays) ctx.notice(id, stays);
+      reportHealth(ctx, id, plan);
+    }
     return { changes: plan.replaces.length > 0 || plan.changed.length > 0 || plan.put, replaces: plan.replaces, deleteBeforeReplace: false };
   },
 
-  /** `POST /share`; a lost answer is reconciled by listing, never by a blind second POST. */
+  /**
+   * `POST /share` as the declared `userId` or else the configured user, who is recorded as the owner from then on; a
+   * lost answer is reconciled by listing, never by a blind second POST.
+   */
   async create(ctx, inputs) {
-    const client = ctx.client(inputs.userId as string | undefined);
-    const owned = ownedShares(ctx, inputs.userId);
+    const owner = ctx.userId(inputs.userId);
+    const client = ctx.client(owner);
+    const owned = ownedShares(ctx, owner);
     const { share, reconciledAfter } = await createShareReconciled(client, createBody(inputs), owned);
     owned.add(share.shareId);
     if (reconciledAfter !== undefined) {
-      ctx.notice(
-        share.shareId,
-        `the create's answer was lost (${reconciledAfter}); found the share it made among user ${ctx.userId(inputs.userId)}'s shares and adopted it`,
-      );
+      ctx.notice(share.shareId, `the create's answer was lost (${reconciledAfter}); found the share it made among user ${owner}'s shares and adopted it`);
     }
-    return { id: share.shareId, outs: shareStateFrom(inputs, { ...share, status: share.status ?? STATUS_VALID }) };
+    return { id: share.shareId, outs: shareStateFrom(inputs, { ...share, status: share.status ?? STATUS_VALID }, owner) };
   },
 
-  /** Refresh: the share as it is now; changes made outside Pulumi come back as inputs, so they show as drift. */
+  /**
+   * Refresh, as the recorded owner: the share as it is now; changes made outside Pulumi come back as inputs, so they
+   * show as drift. The user it was found as is recorded as the owner.
+   */
   async read(ctx, id, props) {
     const state = upgradeShareState(props);
-    ownedShares(ctx, state.userId).add(id);
+    const owner = recordedOwner(state, ctx.userId());
+    ownedShares(ctx, owner).add(id);
     // The refresh reader, as for settings: an owner's shares can come from one paged listing (koodrive:refreshStrategy).
-    const live = await ctx.reader(state.userId).read(id);
+    const live = await ctx.reader(owner).read(id);
     if (live === undefined) return {};
     const inputs = inputsOfState(state, live);
-    const outs = shareStateFrom(inputs, { ...live, shareId: id });
+    const outs = shareStateFrom(inputs, { ...live, shareId: id }, owner);
     const { problem } = linkHealth(upgradeShareState(outs), state.validDays, undefined, ctx.now());
     if (problem) ctx.notice(id, `warning: ${problem}`);
     return { id, props: outs, inputs };
   },
 
-  /** One PUT when a setting changed or the link is due for renewal; otherwise only state changes. */
+  /** As the recorded owner: one PUT when a setting changed or the link is due for renewal; otherwise only state changes. */
   async update(ctx, id, olds, news) {
     const state = upgradeShareState(olds);
-    const client = ctx.client(state.userId);
-    ownedShares(ctx, state.userId).add(id);
-    const plan = planShareChange(state, news, ctx.now());
+    const owner = recordedOwner(state, ctx.userId());
+    const client = ctx.client(owner);
+    ownedShares(ctx, owner).add(id);
+    const plan = planShareChange(state, news, ctx.now(), ctx.userId());
     if (!plan.put) {
-      return { outs: plain({ ...state, onDelete: news.onDelete, renewBeforeDays: news.renewBeforeDays, managedFields: managedFields(news) }) };
+      const { renewBeforeDays, userId } = news;
+      return { outs: plain({ ...state, onDelete: news.onDelete, renewBeforeDays, userId, owner, managedFields: managedFields(news) }) };
     }
     try {
       const applied = await applySettings(client, id, settingsBody(news), ctx.edition());
-      return { outs: shareStateFrom(news, { ...applied, shareId: id }) };
+      return { outs: shareStateFrom(news, { ...applied, shareId: id }, owner) };
     } catch (e) {
       if (e instanceof KooDriveError && e.isNotFound) {
         throw shareNotFound(
           id,
-          ctx.userId(state.userId),
+          owner,
           "it was cancelled or moved to another owner outside Pulumi; run `pulumi refresh` to drop it from the stack, then `up` creates a new share",
         );
       }
@@ -118,16 +130,16 @@ export const shareHandler: ResourceHandler = {
     }
   },
 
-  /** `cancel` stops sharing (already gone counts as done); `retain` leaves the link alive. */
+  /** As the recorded owner: `cancel` stops sharing (already gone counts as done); `retain` leaves the link alive. */
   async delete(ctx, id, props) {
     const state = upgradeShareState(props);
     if (state.onDelete === "retain") {
       ctx.notice(id, "left alive (onDelete retain): the link keeps working until it expires");
       return;
     }
-    const client = ctx.client(state.userId);
-    const outcome = await cancelShare(client, id);
+    const owner = recordedOwner(state, ctx.userId());
+    const outcome = await cancelShare(ctx.client(owner), id);
     if (outcome === "already gone") ctx.notice(id, "was already cancelled or gone; nothing to cancel");
-    ownedShares(ctx, state.userId).delete(id);
+    ownedShares(ctx, owner).delete(id);
   },
 };

@@ -1,6 +1,7 @@
 import type { ShareLink } from "../../client/responses";
 import type { Props } from "../../provider/handler";
 import { plain } from "../../provider/handler";
+import { storedOwner } from "../common/owner";
 import { LINK_OUTPUTS, type LinkSettingsState, linkSettingsState } from "../common/linkState";
 import type { ShareOnDelete } from "./args";
 
@@ -13,7 +14,7 @@ export const SHARE_OUTPUTS = [...LINK_OUTPUTS, "fileIds", "containerId", "scope"
 export type ShareOutputName = (typeof SHARE_OUTPUTS)[number];
 
 /** Version of the state layout below; bump it and extend {@link upgradeShareState} when the layout changes. */
-export const SHARE_STATE_VERSION = 1;
+export const SHARE_STATE_VERSION = 2;
 
 /** What a `Share` resource keeps in state (its outputs). */
 export interface ShareState extends LinkSettingsState {
@@ -24,10 +25,10 @@ export interface ShareState extends LinkSettingsState {
   onDelete: ShareOnDelete;
 }
 
-/** The state after a create, write or read: declared values from `inputs`, the share's own from `share`. */
-export function shareStateFrom(inputs: Props, share: ShareLink): Props {
+/** The state after a create, write or read as `owner`: declared values from `inputs`, the share's own from `share`. */
+export function shareStateFrom(inputs: Props, share: ShareLink, owner: string): Props {
   const state: ShareState = {
-    ...linkSettingsState(share.shareId, inputs, share),
+    ...linkSettingsState(share.shareId, inputs, share, owner),
     stateVersion: SHARE_STATE_VERSION,
     fileIds: (inputs.fileIds as unknown[]).map(String),
     containerId: String(inputs.containerId),
@@ -52,10 +53,16 @@ export function inputsOfState(state: ShareState, live: ShareLink): Props {
   return plain(inputs);
 }
 
-/** Reads stored outputs of any version as the current layout (only version 1 exists so far). */
+/**
+ * Reads stored outputs of any version as the current layout. Version 1 did not record the `owner`: it is the declared
+ * `userId` when there is one, else unknown (the resource then acts as the configured user, as version 1 did, until its
+ * next write or refresh records who it acted as).
+ */
 export function upgradeShareState(props: Props): ShareState {
   const upgraded: Props = { ...props };
   delete upgraded.__provider;
+  upgraded.owner = storedOwner(props);
+  if (upgraded.owner === undefined) delete upgraded.owner;
   upgraded.stateVersion = SHARE_STATE_VERSION;
   upgraded.onDelete ??= "cancel";
   upgraded.managedFields = Array.isArray(props.managedFields) ? props.managedFields : [];

@@ -1,14 +1,15 @@
 import { findShare, shareNotFound } from "../../provider/findShare";
 import { type ResourceHandler, plain } from "../../provider/handler";
 import { parseKooDriveTime } from "../../time/koodriveTime";
+import { ownerChanges, storedOwner } from "../common/owner";
 import { checkProperties, idRule } from "../common/rules";
 import { isUnknown } from "../common/unknownValue";
 import type { OriginalSettings } from "../shareSettings/args";
 
 const schemas = { shareId: idRule("shareId"), userId: idRule("userId").optional() };
 
-/** Version of this resource's state layout. */
-const SHARE_ORIGINALS_STATE_VERSION = 1;
+/** Version of this resource's state layout (2 records the `owner` it read the share as). */
+const SHARE_ORIGINALS_STATE_VERSION = 2;
 
 /**
  * Provider of the companion resource that `KooDriveShareSettings` registers for `onDelete: "restore"`. Its create
@@ -22,16 +23,24 @@ export const shareOriginalsHandler: ResourceHandler = {
     return failures.length > 0 ? { inputs: news, failures } : { inputs };
   },
 
-  async diff(_ctx, _id, olds, news) {
-    const replaces = (["shareId", "userId"] as const).filter((f) => isUnknown(news[f]) || olds[f] !== news[f]);
-    return { changes: replaces.length > 0, replaces, deleteBeforeReplace: false };
+  /**
+   * Replaced (the share read again) only for another share or another owner: declaring the `userId` the share was
+   * read as, or a change of `koodrive:userId` alone, keeps the originals (by then the share holds Pulumi's settings).
+   */
+  async diff(ctx, _id, olds, news) {
+    const replaces: string[] = [];
+    if (isUnknown(news.shareId) || olds.shareId !== news.shareId) replaces.push("shareId");
+    if (ownerChanges({ userId: olds.userId as string | undefined, owner: storedOwner(olds) }, news.userId, ctx.userId())) replaces.push("userId");
+    const changes = replaces.length > 0 || olds.userId !== news.userId;
+    return { changes, replaces, deleteBeforeReplace: false };
   },
 
   async create(ctx, inputs) {
     const shareId = String(inputs.shareId);
     const userId = inputs.userId as string | undefined;
-    const live = await findShare(ctx.client(userId), shareId);
-    if (live === undefined) throw shareNotFound(shareId, ctx.userId(userId), "a share must exist before its settings can be managed (nothing was changed)");
+    const owner = ctx.userId(userId);
+    const live = await findShare(ctx.client(owner), shareId);
+    if (live === undefined) throw shareNotFound(shareId, owner, "a share must exist before its settings can be managed (nothing was changed)");
     const expiry = parseKooDriveTime(live.expireTime);
     if (expiry.kind === "unreadable") {
       throw new Error(
@@ -39,7 +48,7 @@ export const shareOriginalsHandler: ResourceHandler = {
       );
     }
     const originals: OriginalSettings = plain({ extractCode: live.extractCode || undefined, comment: live.comment, expireTime: live.expireTime || undefined });
-    return { id: shareId, outs: plain({ stateVersion: SHARE_ORIGINALS_STATE_VERSION, shareId, userId, originals }) };
+    return { id: shareId, outs: plain({ stateVersion: SHARE_ORIGINALS_STATE_VERSION, shareId, userId, owner, originals }) };
   },
 
   /** The originals are history: a refresh keeps them (and sends nothing). */
@@ -48,9 +57,10 @@ export const shareOriginalsHandler: ResourceHandler = {
     return { id, props: outs };
   },
 
-  async update(_ctx, _id, olds) {
+  /** State only: the declared `userId` (the share's owner is unchanged, or diff would have replaced it). */
+  async update(ctx, _id, olds, news) {
     const { __provider: _, ...outs } = olds;
-    return { outs };
+    return { outs: plain({ ...outs, stateVersion: SHARE_ORIGINALS_STATE_VERSION, userId: news.userId, owner: storedOwner(olds) ?? ctx.userId() }) };
   },
 
   /** Forgetting the originals changes nothing on the share. */

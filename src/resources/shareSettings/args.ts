@@ -25,7 +25,11 @@ export interface KooDriveShareSettingsArgs {
    * Default: renew only once the link has expired.
    */
   renewBeforeDays?: pulumi.Input<number>;
-  /** KooDrive user who owns the share (`X-User-Id`); default: `koodrive:userId`. Changing it replaces. */
+  /**
+   * KooDrive user who owns the share (`X-User-Id`); default: `koodrive:userId` at adoption. The owner is recorded in
+   * state and kept when `koodrive:userId` changes later. Changing it to another user replaces; declaring the recorded
+   * owner does not.
+   */
   userId?: pulumi.Input<string>;
   /**
    * On delete: `"retain"` (default) leaves the share as it is; `"restore"` puts back the settings the share had

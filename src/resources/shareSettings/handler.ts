@@ -5,6 +5,7 @@ import { findShare, shareNotFound } from "../../provider/findShare";
 import { type Props, type ResourceHandler, plain } from "../../provider/handler";
 import { type OriginalSettings, checkShareSettingsInputs } from "./args";
 import { linkHealth } from "../common/linkHealth";
+import { ownerNotice, recordedOwner } from "../common/owner";
 import { planSettingsChange } from "./plan";
 import { restoreBody, restoreCaveat, stillAsApplied } from "./restore";
 import { managedFields, stateFrom, upgradeShareSettingsState } from "./state";
@@ -16,13 +17,13 @@ function originalsFor(news: Props, stored?: OriginalSettings): OriginalSettings 
   return news.onDelete === "restore" ? (stored ?? (news.originals as OriginalSettings | undefined)) : undefined;
 }
 
-/** PUT the declared settings; a share that is missing or not the user's fails naming both. */
-async function apply(ctx: ProviderContext, inputs: Props, consequence: string) {
+/** PUT the declared settings as `owner`; a share that is missing or not the owner's fails naming both. */
+async function apply(ctx: ProviderContext, inputs: Props, owner: string, consequence: string) {
   const shareId = String(inputs.shareId);
   try {
-    return await applySettings(ctx.client(inputs.userId as string | undefined), shareId, settingsBody(inputs), ctx.edition());
+    return await applySettings(ctx.client(owner), shareId, settingsBody(inputs), ctx.edition());
   } catch (e) {
-    if (e instanceof KooDriveError && e.isNotFound) throw shareNotFound(shareId, ctx.userId(inputs.userId), consequence);
+    if (e instanceof KooDriveError && e.isNotFound) throw shareNotFound(shareId, owner, consequence);
     throw e;
   }
 }
@@ -42,48 +43,58 @@ export const shareSettingsHandler: ResourceHandler = {
 
   async diff(ctx, _id, olds, news) {
     const state = upgradeShareSettingsState(olds);
-    const plan = planSettingsChange(state, news, ctx.now());
+    const plan = planSettingsChange(state, news, ctx.now(), ctx.userId());
+    const stays = plan.replaces.length === 0 ? ownerNotice(state, news.userId, ctx.userId()) : undefined;
+    if (stays) ctx.notice(state.shareId, stays);
     if (plan.problem) ctx.notice(state.shareId, `warning: ${plan.problem}`);
     if (plan.renewal) ctx.notice(state.shareId, plan.renewal);
     return { changes: plan.replaces.length > 0 || plan.changed.length > 0 || plan.put, replaces: plan.replaces, deleteBeforeReplace: false };
   },
 
-  /** Adopts an existing share: one PUT of the declared settings (the originals, if any, were read beforehand). */
+  /**
+   * Adopts an existing share: one PUT of the declared settings (the originals, if any, were read beforehand), as the
+   * declared `userId` or else the configured user, who is recorded as the owner from then on.
+   */
   async create(ctx, inputs) {
-    const applied = await apply(ctx, inputs, "a share must exist before its settings can be managed (nothing was changed)");
-    return { id: String(inputs.shareId), outs: stateFrom(inputs, applied, originalsFor(inputs)) };
+    const owner = ctx.userId(inputs.userId);
+    const applied = await apply(ctx, inputs, owner, "a share must exist before its settings can be managed (nothing was changed)");
+    return { id: String(inputs.shareId), outs: stateFrom(inputs, applied, originalsFor(inputs), owner) };
   },
 
-  /** Refresh: the share as it is now; changes made outside Pulumi come back as inputs, so they show as drift. */
+  /**
+   * Refresh, as the recorded owner: the share as it is now; changes made outside Pulumi come back as inputs, so they
+   * show as drift. The user it was found as is recorded as the owner.
+   */
   async read(ctx, id, props) {
     const state = upgradeShareSettingsState(props);
-    const live = await ctx.reader(state.userId).read(id);
+    const owner = recordedOwner(state, ctx.userId());
+    const live = await ctx.reader(owner).read(id);
     if (live === undefined) return {};
     const inputs: Props = { shareId: id, userId: state.userId, validDays: state.validDays, onDelete: state.onDelete, renewBeforeDays: state.renewBeforeDays };
     for (const field of state.managedFields) inputs[field] = live[field] ?? "";
     // updateTime stays the one of this resource's own last write (the list API does not report it, and delete uses it
     // to tell whether someone else wrote since).
-    const outs = stateFrom(inputs, { ...live, updateTime: state.updateTime }, state.originals);
+    const outs = stateFrom(inputs, { ...live, updateTime: state.updateTime }, state.originals, owner);
     const { problem } = linkHealth(upgradeShareSettingsState(outs), state.validDays, undefined, ctx.now());
     if (problem) ctx.notice(id, `warning: ${problem}`);
     return { id, props: outs, inputs: plain(inputs) };
   },
 
-  /** One PUT when a setting changed or the link is due for renewal; otherwise only state changes. */
+  /** As the recorded owner: one PUT when a setting changed or the link is due for renewal; otherwise only state changes. */
   async update(ctx, _id, olds, news) {
     const state = upgradeShareSettingsState(olds);
-    const plan = planSettingsChange(state, news, ctx.now());
+    const owner = recordedOwner(state, ctx.userId());
+    const plan = planSettingsChange(state, news, ctx.now(), ctx.userId());
     const originals = originalsFor(news, state.originals);
     if (!plan.put) {
-      return {
-        outs: plain({ ...state, onDelete: news.onDelete, renewBeforeDays: news.renewBeforeDays, managedFields: managedFields(news), originals }),
-      };
+      const { renewBeforeDays, userId } = news;
+      return { outs: plain({ ...state, onDelete: news.onDelete, renewBeforeDays, userId, owner, managedFields: managedFields(news), originals }) };
     }
-    const applied = await apply(ctx, news, "it may have been cancelled or moved to another owner outside Pulumi; remove the resource or refresh");
-    return { outs: stateFrom(news, applied, originals) };
+    const applied = await apply(ctx, news, owner, "it may have been cancelled or moved to another owner outside Pulumi; remove the resource or refresh");
+    return { outs: stateFrom(news, applied, originals, owner) };
   },
 
-  /** `retain` leaves the share alone; `restore` puts the originals back unless someone else wrote since. */
+  /** As the recorded owner: `retain` leaves the share alone; `restore` puts the originals back unless someone else wrote since. */
   async delete(ctx, id, props) {
     const state = upgradeShareSettingsState(props);
     if (state.onDelete !== "restore") return;
@@ -91,7 +102,7 @@ export const shareSettingsHandler: ResourceHandler = {
       ctx.notice(id, "not restoring: no original settings were recorded for this share");
       return;
     }
-    const client = ctx.client(state.userId);
+    const client = ctx.client(recordedOwner(state, ctx.userId()));
     const live = await findShare(client, id);
     if (live === undefined) return; // gone: nothing to restore
     const check = stillAsApplied(state, live);

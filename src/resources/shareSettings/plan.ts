@@ -1,5 +1,6 @@
 import type { Props } from "../../provider/handler";
 import { type LinkState, linkHealth } from "../common/linkHealth";
+import { type OwnedState, ownerChanges } from "../common/owner";
 import { isUnknown } from "../common/unknownValue";
 import { OPTIONAL_SETTINGS, type OptionalSetting } from "./state";
 
@@ -7,10 +8,13 @@ export { linkHealth };
 
 /** Settings a PUT changes on the share. */
 const APPLIED_SETTINGS = ["extractCode", "comment", "validDays"] as const;
-/** Arguments whose change means another share (or owner): the resource is replaced. */
+/** Arguments whose change means another share (or owner): the resource is replaced (`userId` by `ownerChanges`). */
 const REPLACING_ARGS = ["shareId", "userId"] as const;
-/** Arguments that only change what Pulumi does, not the share. */
-const STATE_ONLY_ARGS = ["onDelete", "renewBeforeDays"] as const;
+/**
+ * Arguments that only change what Pulumi does, not the share. `userId` is one when it does not replace: declaring the
+ * owner the share already has, or removing a declared `userId` that `koodrive:userId` equals.
+ */
+const STATE_ONLY_ARGS = ["onDelete", "renewBeforeDays", "userId"] as const;
 
 /** What going from the stored state to the new inputs takes; used by both `diff` and `update`. */
 export interface SettingsPlan {
@@ -31,18 +35,20 @@ function differs(olds: Props, news: Props, field: string): boolean {
 }
 
 /**
- * Compares stored state with new checked inputs.
- * - `shareId` or `userId` change → replace.
+ * Compares stored state with new checked inputs; `configuredUser` is `koodrive:userId` now.
+ * - `shareId` change, or a `userId` change that moves the share to another owner (see `ownerChanges`) → replace. A
+ *   change of `koodrive:userId` alone never replaces: the resource keeps its recorded owner.
  * - `validDays`, or a managed `extractCode`/`comment` that differs from the share → update with one PUT.
  * - an expired link, or one due under `renewBeforeDays` → update with one PUT (renewal).
- * - `onDelete`/`renewBeforeDays` change, or an optional field starting or stopping being managed → update, no PUT.
+ * - `onDelete`/`renewBeforeDays` change, a `userId` change that keeps the owner, or an optional field starting or
+ *   stopping being managed → update, no PUT.
  */
 /** What the plan reads from stored state: the link's health, the declared values and which optional ones are managed. */
-export type PlannedState = LinkState & { managedFields: readonly OptionalSetting[] };
+export type PlannedState = LinkState & OwnedState & { managedFields: readonly OptionalSetting[] };
 
-export function planSettingsChange(olds: PlannedState, news: Props, now: Date): SettingsPlan {
+export function planSettingsChange(olds: PlannedState, news: Props, now: Date, configuredUser: string): SettingsPlan {
   const state = olds as unknown as Props;
-  const replaces = REPLACING_ARGS.filter((f) => differs(state, news, f));
+  const replaces = REPLACING_ARGS.filter((f) => (f === "userId" ? ownerChanges(olds, news.userId, configuredUser) : differs(state, news, f)));
   if (replaces.length > 0) return { replaces: [...replaces], changed: [...replaces], put: true };
   // Declared settings whose value differs from the share: these need the PUT.
   const applied = APPLIED_SETTINGS.filter((f) => news[f] !== undefined && differs(state, news, f));

@@ -1,6 +1,7 @@
 import type { ShareLink } from "../../client/responses";
 import type { Props } from "../../provider/handler";
 import { plain } from "../../provider/handler";
+import { storedOwner } from "../common/owner";
 import { LINK_OUTPUTS, type LinkSettingsState, linkSettingsState } from "../common/linkState";
 import type { OnDelete, OriginalSettings } from "./args";
 
@@ -16,7 +17,7 @@ export type ShareSettingsOutputName = (typeof SHARE_SETTINGS_OUTPUTS)[number];
 export { OPTIONAL_SETTINGS, OptionalSetting, managedFields } from "../common/linkState";
 
 /** Version of the state layout below; bump it and extend {@link upgradeShareSettingsState} when the layout changes. */
-export const SHARE_SETTINGS_STATE_VERSION = 2;
+export const SHARE_SETTINGS_STATE_VERSION = 3;
 
 /** What a `ShareSettings` resource keeps in state (its outputs). */
 export interface ShareSettingsState extends LinkSettingsState {
@@ -28,10 +29,10 @@ export interface ShareSettingsState extends LinkSettingsState {
   originals?: OriginalSettings;
 }
 
-/** The state after a write or read: declared values from `inputs`, the share's own from `share`. */
-export function stateFrom(inputs: Props, share: ShareLink, originals: OriginalSettings | undefined): Props {
+/** The state after a write or read as `owner`: declared values from `inputs`, the share's own from `share`. */
+export function stateFrom(inputs: Props, share: ShareLink, originals: OriginalSettings | undefined, owner: string): Props {
   const state: ShareSettingsState = {
-    ...linkSettingsState(String(inputs.shareId), inputs, share),
+    ...linkSettingsState(String(inputs.shareId), inputs, share, owner),
     stateVersion: SHARE_SETTINGS_STATE_VERSION,
     onDelete: (inputs.onDelete as OnDelete | undefined) ?? "retain",
     updateTime: share.updateTime,
@@ -45,7 +46,9 @@ const DROPPED_IN_V2 = ["shareTime", "displayName", "ownerId", "containerId", "vi
 
 /**
  * Reads stored outputs of any version as the current layout. Version 1 (no `stateVersion`) kept the originals as
- * `originalSettings` and the volatile fields; both are mapped here, so every method sees one layout.
+ * `originalSettings` and the volatile fields; both are mapped here, so every method sees one layout. Versions 1 and 2
+ * did not record the `owner`: it is the declared `userId` when there is one, else unknown (the resource then acts as
+ * the configured user, as those versions did, until its next write or refresh records who it acted as).
  */
 export function upgradeShareSettingsState(props: Props): ShareSettingsState {
   const upgraded: Props = { ...props };
@@ -53,6 +56,8 @@ export function upgradeShareSettingsState(props: Props): ShareSettingsState {
     if (props.originalSettings !== undefined && props.originals === undefined) upgraded.originals = props.originalSettings;
   }
   for (const key of DROPPED_IN_V2) delete upgraded[key];
+  upgraded.owner = storedOwner(props);
+  if (upgraded.owner === undefined) delete upgraded.owner;
   upgraded.stateVersion = SHARE_SETTINGS_STATE_VERSION;
   upgraded.onDelete ??= "retain";
   upgraded.managedFields = Array.isArray(props.managedFields) ? props.managedFields : [];
