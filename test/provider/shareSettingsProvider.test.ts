@@ -379,4 +379,48 @@ describe("the share owner is recorded: a change of koodrive:userId does not stra
     expect(await provider.read!(created.id, declaredV2)).toEqual({});
     expect(emulator.requests.all().at(-1)!.headers["x-user-id"]).toBe(OTHER_USER_ID);
   });
+
+  it("0.1.0 state: KooDrive's ownerId it kept is the owner, even after koodrive:userId changed", async () => {
+    await asConfiguredUser(USER_ID);
+    const share = emulator.seedShare({ ownerId: USER_ID, comment: "c" });
+    const { created } = await adopt({ shareId: share.shareId, validDays: 5, comment: "c" });
+    const { owner: _, stateVersion: __, ...v1 } = { ...created.outs, ownerId: USER_ID };
+    await asConfiguredUser(OTHER_USER_ID);
+    emulator.requests.clear();
+    const read = await provider.read!(created.id, v1);
+    expect(actedAs()).toEqual([`GET ${USER_ID} 200`]);
+    expect(read.props).toMatchObject({ stateVersion: 3, owner: USER_ID });
+    expect(read.props).not.toHaveProperty("ownerId");
+  });
+
+  it("an update that sends nothing records no owner it did not check (state from before owners were recorded)", async () => {
+    await asConfiguredUser(USER_ID);
+    const share = emulator.seedShare({ ownerId: USER_ID, comment: "c" });
+    const { created, inputs } = await adopt({ shareId: share.shareId, validDays: 5, comment: "c" });
+    const { owner: _, ...v2 } = { ...created.outs, stateVersion: 2 };
+    await asConfiguredUser(OTHER_USER_ID);
+    emulator.requests.clear();
+    const updated = await provider.update!(created.id, v2, { ...inputs, renewBeforeDays: 1 });
+    expect(emulator.requests.all()).toEqual([]);
+    expect(updated.outs).toMatchObject({ renewBeforeDays: 1 });
+    expect(updated.outs).not.toHaveProperty("owner");
+    // Back to the user who adopted it: a refresh then finds the share and records that user.
+    await asConfiguredUser(USER_ID);
+    expect((await provider.read!(created.id, updated.outs!)).props).toMatchObject({ owner: USER_ID });
+  });
+
+  it("the companion holding the originals is never replaced for a userId change: reading again would find Pulumi's settings", async () => {
+    await asConfiguredUser(OTHER_USER_ID);
+    const shareId = "1689743054514187776";
+    // Written before owners were recorded (no owner), now declared explicitly as the user who adopted it.
+    expect(await originalsProvider.diff!(shareId, { shareId, stateVersion: 1 }, { shareId, userId: USER_ID })).toEqual({
+      changes: true,
+      replaces: [],
+      deleteBeforeReplace: false,
+    });
+    const updated = await originalsProvider.update!(shareId, { shareId, stateVersion: 1, originals: { comment: "o" } }, { shareId, userId: USER_ID });
+    expect(updated.outs).toMatchObject({ userId: USER_ID, originals: { comment: "o" } });
+    expect(updated.outs).not.toHaveProperty("owner");
+    expect(await originalsProvider.diff!(shareId, { shareId }, { shareId: "42" })).toMatchObject({ replaces: ["shareId"] });
+  });
 });

@@ -112,8 +112,9 @@ export const shareHandler: ResourceHandler = {
     ownedShares(ctx, owner).add(id);
     const plan = planShareChange(state, news, ctx.now(), ctx.userId());
     if (!plan.put) {
+      // The recorded owner stays as it is, unknown included: only an answer to a request proves who owns the share.
       const { renewBeforeDays, userId } = news;
-      return { outs: plain({ ...state, onDelete: news.onDelete, renewBeforeDays, userId, owner, managedFields: managedFields(news) }) };
+      return { outs: plain({ ...state, onDelete: news.onDelete, renewBeforeDays, userId, managedFields: managedFields(news) }) };
     }
     try {
       const applied = await applySettings(client, id, settingsBody(news), ctx.edition());

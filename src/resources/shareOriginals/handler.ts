@@ -1,7 +1,7 @@
 import { findShare, shareNotFound } from "../../provider/findShare";
 import { type ResourceHandler, plain } from "../../provider/handler";
 import { parseKooDriveTime } from "../../time/koodriveTime";
-import { ownerChanges, storedOwner } from "../common/owner";
+import { storedOwner } from "../common/owner";
 import { checkProperties, idRule } from "../common/rules";
 import { isUnknown } from "../common/unknownValue";
 import type { OriginalSettings } from "../shareSettings/args";
@@ -24,15 +24,13 @@ export const shareOriginalsHandler: ResourceHandler = {
   },
 
   /**
-   * Replaced (the share read again) only for another share or another owner: declaring the `userId` the share was
-   * read as, or a change of `koodrive:userId` alone, keeps the originals (by then the share holds Pulumi's settings).
+   * Replaced (the share read again) only for another share. A `userId` change is state only: the originals are those
+   * of this share whoever reads it, and reading it again now would only find Pulumi's settings. (Whether the settings
+   * resource changes owner is its own decision; its delete restores from the originals recorded here.)
    */
-  async diff(ctx, _id, olds, news) {
-    const replaces: string[] = [];
-    if (isUnknown(news.shareId) || olds.shareId !== news.shareId) replaces.push("shareId");
-    if (ownerChanges({ userId: olds.userId as string | undefined, owner: storedOwner(olds) }, news.userId, ctx.userId())) replaces.push("userId");
-    const changes = replaces.length > 0 || olds.userId !== news.userId;
-    return { changes, replaces, deleteBeforeReplace: false };
+  async diff(_ctx, _id, olds, news) {
+    const replaces = isUnknown(news.shareId) || olds.shareId !== news.shareId ? ["shareId"] : [];
+    return { changes: replaces.length > 0 || olds.userId !== news.userId, replaces, deleteBeforeReplace: false };
   },
 
   async create(ctx, inputs) {
@@ -57,10 +55,10 @@ export const shareOriginalsHandler: ResourceHandler = {
     return { id, props: outs };
   },
 
-  /** State only: the declared `userId` (the share's owner is unchanged, or diff would have replaced it). */
-  async update(ctx, _id, olds, news) {
+  /** State only: the declared `userId`; the owner the share was read as stays as recorded (unknown included). */
+  async update(_ctx, _id, olds, news) {
     const { __provider: _, ...outs } = olds;
-    return { outs: plain({ ...outs, stateVersion: SHARE_ORIGINALS_STATE_VERSION, userId: news.userId, owner: storedOwner(olds) ?? ctx.userId() }) };
+    return { outs: plain({ ...outs, stateVersion: SHARE_ORIGINALS_STATE_VERSION, userId: news.userId, owner: storedOwner(olds) }) };
   },
 
   /** Forgetting the originals changes nothing on the share. */

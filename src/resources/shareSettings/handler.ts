@@ -87,8 +87,9 @@ export const shareSettingsHandler: ResourceHandler = {
     const plan = planSettingsChange(state, news, ctx.now(), ctx.userId());
     const originals = originalsFor(news, state.originals);
     if (!plan.put) {
+      // The recorded owner stays as it is, unknown included: only an answer to a request proves who owns the share.
       const { renewBeforeDays, userId } = news;
-      return { outs: plain({ ...state, onDelete: news.onDelete, renewBeforeDays, userId, owner, managedFields: managedFields(news), originals }) };
+      return { outs: plain({ ...state, onDelete: news.onDelete, renewBeforeDays, userId, managedFields: managedFields(news), originals }) };
     }
     const applied = await apply(ctx, news, owner, "it may have been cancelled or moved to another owner outside Pulumi; remove the resource or refresh");
     return { outs: stateFrom(news, applied, originals, owner) };

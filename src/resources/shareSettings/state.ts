@@ -47,16 +47,20 @@ const DROPPED_IN_V2 = ["shareTime", "displayName", "ownerId", "containerId", "vi
 /**
  * Reads stored outputs of any version as the current layout. Version 1 (no `stateVersion`) kept the originals as
  * `originalSettings` and the volatile fields; both are mapped here, so every method sees one layout. Versions 1 and 2
- * did not record the `owner`: it is the declared `userId` when there is one, else unknown (the resource then acts as
- * the configured user, as those versions did, until its next write or refresh records who it acted as).
+ * did not record the `owner`: it is the declared `userId` when there is one, else KooDrive's `ownerId` kept by
+ * version 1, else unknown (the resource then acts as the configured user, as those versions did, until a request as
+ * that user, a write or a refresh, records who it acted as).
  */
 export function upgradeShareSettingsState(props: Props): ShareSettingsState {
   const upgraded: Props = { ...props };
   if (props.stateVersion === undefined) {
     if (props.originalSettings !== undefined && props.originals === undefined) upgraded.originals = props.originalSettings;
   }
+  // Version 1 kept KooDrive's `ownerId` of the share it adopted (an `X-User-Id`): that is the owner, whatever
+  // `koodrive:userId` says by the time this state is read.
+  const v1Owner = props.stateVersion === undefined && typeof props.ownerId === "string" && props.ownerId !== "" ? props.ownerId : undefined;
   for (const key of DROPPED_IN_V2) delete upgraded[key];
-  upgraded.owner = storedOwner(props);
+  upgraded.owner = storedOwner(props) ?? v1Owner;
   if (upgraded.owner === undefined) delete upgraded.owner;
   upgraded.stateVersion = SHARE_SETTINGS_STATE_VERSION;
   upgraded.onDelete ??= "retain";
