@@ -2,7 +2,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { KooDriveClient } from "../../src/client/koodriveClient";
 import { providerShim } from "../../src/provider/shim";
 import { cancelShare } from "../../src/resources/share/cancelShare";
-import { createShareReconciled } from "../../src/resources/share/createShare";
+import { OwnerShares, createShareReconciled } from "../../src/resources/share/createShare";
 import { APP_ID, APP_SECRET, AGENT, OTHER_USER_ID, TOKEN, USER_ID, settingsFor, testEmulator } from "../support/fixtures";
 
 /** The emulator the fixtures start (typed from them, wherever the emulator package lives). */
@@ -360,7 +360,7 @@ describe("a create whose answer is lost: no orphan, no duplicate", () => {
     const waits: number[] = [];
     emulator.faults.set({ dropAfterApplyNext: 1 });
     const body = { scope: 1, fileIds: declared.fileIds, containerId: CONTAINER, validDays: 30, comment: "lagging" };
-    const result = await createShareReconciled(lagging, body, new Set(), { sleep: async (ms) => void waits.push(ms) });
+    const result = await createShareReconciled(lagging, body, new OwnerShares(), { sleep: async (ms) => void waits.push(ms) });
     expect(waits).toEqual([1_000, 2_000]);
     expect(listings).toBe(3);
     expect(posts()).toHaveLength(1);
@@ -374,9 +374,45 @@ describe("a create whose answer is lost: no orphan, no duplicate", () => {
     emulator.faults.set({ dropAfterApplyNext: 1 });
     const body = { scope: 1, fileIds: declared.fileIds, containerId: CONTAINER, validDays: 30 };
     const waits: number[] = [];
-    await createShareReconciled(lagging, body, new Set(), { sleep: async (ms) => void waits.push(ms) });
+    await createShareReconciled(lagging, body, new OwnerShares(), { sleep: async (ms) => void waits.push(ms) });
     expect(waits).toEqual([1_000, 2_000]);
     expect(posts()).toHaveLength(2);
+  });
+
+  it("a lost create waits for an identical POST still in flight and never adopts the share that one made", async () => {
+    const client = new KooDriveClient(settingsFor(emulator));
+    const shares = new OwnerShares();
+    const body = { scope: 1, fileIds: declared.fileIds, containerId: CONTAINER, validDays: 30, comment: "twin" };
+    let answerA!: () => void;
+    const answered = new Promise<void>((resolve) => {
+      answerA = resolve;
+    });
+    // A: KooDrive makes its share at once; its answer reaches the provider only later.
+    const slowAnswer: KooDriveClient = Object.assign(Object.create(client), {
+      async createShare(sent: typeof body) {
+        const share = await client.createShare(sent);
+        await answered;
+        return share;
+      },
+    });
+    const noWait = { sleep: async () => undefined };
+    const first = createShareReconciled(slowAnswer, body, shares, noWait);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(posts()).toHaveLength(1);
+    // B: its connection resets before KooDrive runs it (nothing made), so B must find out by listing.
+    emulator.faults.set({ resetNext: 1 });
+    const second = createShareReconciled(client, body, shares, noWait);
+    setTimeout(answerA, 300);
+    const [a, b] = await Promise.all([first, second]);
+    expect(b.share.shareId).not.toBe(a.share.shareId);
+    expect(b.reconciledAfter).toMatch(/ECONNRESET/);
+    expect(
+      (await listed())
+        .filter((s) => s.comment === "twin")
+        .map((s) => s.shareId)
+        .sort(),
+    ).toEqual([a.share.shareId, b.share.shareId].sort());
+    expect([...shares.owned].sort()).toEqual([a.share.shareId, b.share.shareId].sort());
   });
 
   it("a create refused by KooDrive (4xx) is not reconciled: the error is KooDrive's", async () => {

@@ -61,7 +61,7 @@ export interface ReconcileOptions {
  * `POST /share`, which KooDrive does not make idempotent, without leaving an orphan or a duplicate when its answer
  * is lost (timeout, reset after sending, truncated body, 5xx): the POST is never repeated blindly. The user's shares
  * are listed (every page) and the one this create made is adopted; if several match, it fails naming them.
- * `claimed` holds share IDs that other resources in this process already own: never adopted.
+ * `shares` are the owner's shares and POSTs in this process (see {@link OwnerShares}).
  *
  * The send time is taken on KooDrive's clock (the offset the client learned from its `Date` headers, also used to sign
  * `X-Date`), so a local clock ahead of KooDrive's cannot make the share it made look older than the send.
@@ -74,7 +74,7 @@ export interface ReconcileOptions {
 export async function createShareReconciled(
   client: KooDriveClient,
   body: CreateShareBody,
-  claimed: ReadonlySet<string>,
+  shares: OwnerShares,
   options: ReconcileOptions = {},
 ): Promise<CreatedShare> {
   const relistDelays = options.relistDelaysMs ?? RELIST_DELAYS_MS;
@@ -84,22 +84,70 @@ export async function createShareReconciled(
   let lastCause = "";
   for (let attempt = 1; attempt <= 2; attempt++) {
     try {
-      const share = await client.createShare(body);
+      const share = await shares.post(body, () => client.createShare(body));
       return lastCause === "" ? { share } : { share, reconciledAfter: lastCause };
     } catch (error) {
       if (!outcomeUnknown(error)) throw error;
       lastCause = error instanceof Error ? error.message : String(error);
       for (let listing = 0; listing <= relistDelays.length; listing++) {
         if (listing > 0) await sleep(relistDelays[listing - 1]!);
-        const candidates = (await listOrExplain(client, body, lastCause)).filter((item) => !claimed.has(item.shareId) && madeByCreate(item, body, sentAt()));
-        if (candidates.length === 1) return { share: candidates[0]!, reconciledAfter: lastCause };
+        // A share an identical create of this process is still waiting for would look like this one's.
+        await shares.settledLike(body);
+        const listed = await listOrExplain(client, body, lastCause);
+        const candidates = listed.filter((item) => !shares.owned.has(item.shareId) && madeByCreate(item, body, sentAt()));
         if (candidates.length > 1) throw ambiguous(candidates, lastCause);
+        if (candidates.length === 1) {
+          // Claimed in the same step as the filter: another lost create reconciling now cannot adopt it too.
+          shares.owned.add(candidates[0]!.shareId);
+          return { share: candidates[0]!, reconciledAfter: lastCause };
+        }
       }
     }
   }
   throw new Error(
     `the share create failed twice without a usable answer (${lastCause}), and listing the user's shares found no share it made; nothing was created`,
   );
+}
+
+/** Whether two creates would make shares that {@link madeByCreate} cannot tell apart. */
+function sameCreate(a: CreateShareBody, b: CreateShareBody): boolean {
+  const key = (body: CreateShareBody) =>
+    JSON.stringify([body.containerId, body.scope, body.comment ?? "", body.extractCode ?? null, [...body.fileIds].sort(), body.validDays]);
+  return key(a) === key(b);
+}
+
+/**
+ * One owner's shares as this provider process knows them while it creates some: the shares its resources hold, and
+ * the POSTs whose answers are awaited. Two identical `KooDriveShare`s created in one `up` must end up with one share
+ * each: a lost create never adopts a share another resource holds, nor one that an identical POST still in flight
+ * may have made (it waits for that POST's answer first).
+ */
+export class OwnerShares {
+  /** Share IDs resources of this process hold (created, adopted, read or updated here): never adopted by a lost create. */
+  readonly owned = new Set<string>();
+  private readonly posting = new Map<Promise<unknown>, CreateShareBody>();
+
+  /** Sends a POST, tracked while it is in flight; the share it answers with is owned from that moment. */
+  async post(body: CreateShareBody, send: () => Promise<ShareLink>): Promise<ShareLink> {
+    const sent = send();
+    this.posting.set(sent, body);
+    try {
+      const share = await sent;
+      this.owned.add(share.shareId);
+      return share;
+    } finally {
+      this.posting.delete(sent);
+    }
+  }
+
+  /** Waits until no POST like `body` is in flight (each is bounded by the client's timeout and retries). */
+  async settledLike(body: CreateShareBody): Promise<void> {
+    for (;;) {
+      const alike = [...this.posting].filter(([, other]) => sameCreate(other, body)).map(([sent]) => sent);
+      if (alike.length === 0) return;
+      await Promise.allSettled(alike);
+    }
+  }
 }
 
 /** Every share of the user; a failed listing fails the create saying a share may exist and where to look. */

@@ -7,28 +7,27 @@ import { type Props, type ResourceHandler, plain } from "../../provider/handler"
 import { linkHealth } from "../common/linkHealth";
 import { checkShareInputs } from "./args";
 import { cancelShare } from "./cancelShare";
-import { createShareReconciled } from "./createShare";
+import { OwnerShares, createShareReconciled } from "./createShare";
 import { planShareChange } from "./plan";
 import { managedFields } from "../common/linkState";
 import { ownerNotice, recordedOwner } from "../common/owner";
 import { inputsOfState, shareStateFrom, upgradeShareState } from "./state";
 
 /**
- * Share IDs that resources in this provider process own (created, adopted, read or updated here), per endpoint and
- * owning user (the recorded owner, which is the user whose listing a lost create searches). A create whose answer was
- * lost never adopts one of them, so two identical `KooDriveShare`s cannot end up holding one share. Keyed by endpoint
- * and user rather than by client, so that `diff` (preview) can record its share without loading the HTTP stack.
+ * Each owner's shares in this provider process (see {@link OwnerShares}), per endpoint and owning user (the recorded
+ * owner, which is the user whose listing a lost create searches). Keyed by endpoint and user rather than by client, so
+ * that `diff` (preview) can record its share without loading the HTTP stack.
  */
-const ownedInProcess = new Map<string, Set<string>>();
+const sharesInProcess = new Map<string, OwnerShares>();
 
-function ownedShares(ctx: ProviderContext, owner: string): Set<string> {
+function ownerShares(ctx: ProviderContext, owner: string): OwnerShares {
   const key = `${ctx.settings().endpoint} ${owner}`;
-  let owned = ownedInProcess.get(key);
-  if (owned === undefined) {
-    owned = new Set();
-    ownedInProcess.set(key, owned);
+  let shares = sharesInProcess.get(key);
+  if (shares === undefined) {
+    shares = new OwnerShares();
+    sharesInProcess.set(key, shares);
   }
-  return owned;
+  return shares;
 }
 
 /** A new share is valid until its expiry: KooDrive's create answer carries no `status`. */
@@ -60,7 +59,7 @@ export const shareHandler: ResourceHandler = {
 
   async diff(ctx, id, olds, news) {
     const state = upgradeShareState(olds);
-    ownedShares(ctx, recordedOwner(state, ctx.userId())).add(id);
+    ownerShares(ctx, recordedOwner(state, ctx.userId())).owned.add(id);
     const plan = planShareChange(state, news, ctx.now(), ctx.userId());
     if (plan.replaces.length === 0) {
       const stays = ownerNotice(state, news.userId, ctx.userId());
@@ -77,9 +76,7 @@ export const shareHandler: ResourceHandler = {
   async create(ctx, inputs) {
     const owner = ctx.userId(inputs.userId);
     const client = ctx.client(owner);
-    const owned = ownedShares(ctx, owner);
-    const { share, reconciledAfter } = await createShareReconciled(client, createBody(inputs), owned);
-    owned.add(share.shareId);
+    const { share, reconciledAfter } = await createShareReconciled(client, createBody(inputs), ownerShares(ctx, owner));
     if (reconciledAfter !== undefined) {
       ctx.notice(share.shareId, `the create's answer was lost (${reconciledAfter}); found the share it made among user ${owner}'s shares and adopted it`);
     }
@@ -93,7 +90,7 @@ export const shareHandler: ResourceHandler = {
   async read(ctx, id, props) {
     const state = upgradeShareState(props);
     const owner = recordedOwner(state, ctx.userId());
-    ownedShares(ctx, owner).add(id);
+    ownerShares(ctx, owner).owned.add(id);
     // The refresh reader, as for settings: an owner's shares can come from one paged listing (koodrive:refreshStrategy).
     const live = await ctx.reader(owner).read(id);
     if (live === undefined) return {};
@@ -109,7 +106,7 @@ export const shareHandler: ResourceHandler = {
     const state = upgradeShareState(olds);
     const owner = recordedOwner(state, ctx.userId());
     const client = ctx.client(owner);
-    ownedShares(ctx, owner).add(id);
+    ownerShares(ctx, owner).owned.add(id);
     const plan = planShareChange(state, news, ctx.now(), ctx.userId());
     if (!plan.put) {
       // The recorded owner stays as it is, unknown included: only an answer to a request proves who owns the share.
@@ -141,6 +138,6 @@ export const shareHandler: ResourceHandler = {
     const owner = recordedOwner(state, ctx.userId());
     const outcome = await cancelShare(ctx.client(owner), id);
     if (outcome === "already gone") ctx.notice(id, "was already cancelled or gone; nothing to cancel");
-    ownedShares(ctx, owner).delete(id);
+    ownerShares(ctx, owner).owned.delete(id);
   },
 };

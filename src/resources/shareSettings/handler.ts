@@ -8,7 +8,7 @@ import { linkHealth } from "../common/linkHealth";
 import { ownerNotice, recordedOwner } from "../common/owner";
 import { planSettingsChange } from "./plan";
 import { restoreBody, restoreCaveat, stillAsApplied } from "./restore";
-import { managedFields, stateFrom, upgradeShareSettingsState } from "./state";
+import { managedFields, originalsUnderStoredName, stateFrom, upgradeShareSettingsState } from "./state";
 
 /** Originals are kept only while the resource restores on delete. */
 function originalsFor(news: Props, stored?: OriginalSettings): OriginalSettings | undefined {
@@ -77,7 +77,7 @@ export const shareSettingsHandler: ResourceHandler = {
     const outs = stateFrom(inputs, { ...live, updateTime: state.updateTime }, state.originals, owner);
     const { problem } = linkHealth(upgradeShareSettingsState(outs), state.validDays, undefined, ctx.now());
     if (problem) ctx.notice(id, `warning: ${problem}`);
-    return { id, props: outs, inputs: plain(inputs) };
+    return { id, props: originalsUnderStoredName(props, outs), inputs: plain(inputs) };
   },
 
   /** As the recorded owner: one PUT when a setting changed or the link is due for renewal; otherwise only state changes. */

@@ -41,6 +41,19 @@ export function stateFrom(inputs: Props, share: ShareLink, originals: OriginalSe
   return plain({ ...state, originals: originals === undefined ? undefined : plain({ ...originals }) });
 }
 
+/**
+ * Refresh of state that 0.1.0 wrote (until the first `up` with this version stores the originals under their current
+ * name): the engine marks refreshed outputs
+ * secret by the names that state declared (`additionalSecretOutputs`: `originalSettings`), so the originals go back
+ * under that name; under `originals` they would be stored in plaintext. The next `up` registers the current names and
+ * its update stores them as `originals`. (The upgrader reads either name.)
+ */
+export function originalsUnderStoredName(stored: Props, outs: Props): Props {
+  if (stored.originalSettings === undefined || outs.originals === undefined) return outs;
+  const { originals, ...rest } = outs;
+  return { ...rest, originalSettings: originals };
+}
+
 /** Fields of version 1 (0.1.0) that are no longer kept. */
 const DROPPED_IN_V2 = ["shareTime", "displayName", "ownerId", "containerId", "viewCnt", "downloadCnt", "saveCnt", "scope", "originalSettings", "__provider"];
 
@@ -53,9 +66,8 @@ const DROPPED_IN_V2 = ["shareTime", "displayName", "ownerId", "containerId", "vi
  */
 export function upgradeShareSettingsState(props: Props): ShareSettingsState {
   const upgraded: Props = { ...props };
-  if (props.stateVersion === undefined) {
-    if (props.originalSettings !== undefined && props.originals === undefined) upgraded.originals = props.originalSettings;
-  }
+  // Version 1's name for the originals, also kept by a refresh of version 1 state (see originalsUnderStoredName).
+  if (props.originalSettings !== undefined && props.originals === undefined) upgraded.originals = props.originalSettings;
   // Version 1 kept KooDrive's `ownerId` of the share it adopted (an `X-User-Id`): that is the owner, whatever
   // `koodrive:userId` says by the time this state is read.
   const v1Owner = props.stateVersion === undefined && typeof props.ownerId === "string" && props.ownerId !== "" ? props.ownerId : undefined;
