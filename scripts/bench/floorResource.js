@@ -25,12 +25,18 @@ const noopProvider = {
   async delete() {},
 };
 
-/** Builds the resource class against the program's copy of `@pulumi/pulumi` (two copies cannot share a program). */
-function floorResourceClass(pulumi) {
+/**
+ * Builds the resource class against the program's copy of `@pulumi/pulumi` (two copies cannot share a program).
+ * `secretAccessCode` (`--secret-floor`) makes its access code a secret, as KooDrive's always is, to tell what the
+ * engine spends on secret values (encrypting them in every checkpoint) from what the resource itself costs.
+ * @param {{ secretAccessCode?: boolean }} [options]
+ */
+function floorResourceClass(pulumi, options = {}) {
   return class NoopShareSettings extends pulumi.dynamic.Resource {
     constructor(name, args, opts) {
       const props = {};
       for (const key of INPUT_NAMES) if (args[key] !== undefined) props[key] = args[key];
+      if (options.secretAccessCode && props.extractCode !== undefined) props.extractCode = pulumi.secret(props.extractCode);
       super(noopProvider, name, props, opts, "bench", "NoopShareSettings");
     }
   };

@@ -18,11 +18,14 @@ const ABORT_GRACE_MS = 10_000;
 const VARIANTS = {
   koodrive: {
     label: "KooDrive",
-    resourceClass: () => require("pulumi-koodrive").KooDriveShareSettings,
+    /** @param {{ secretFloor?: boolean }} _options */
+    resourceClass: (_options) => require("pulumi-koodrive").KooDriveShareSettings,
   },
   floor: {
     label: "no-op floor",
-    resourceClass: () => floorResourceClass(require(require.resolve("@pulumi/pulumi", { paths: [repoRoot] }))),
+    /** @param {{ secretFloor?: boolean }} options */
+    resourceClass: (options) =>
+      floorResourceClass(require(require.resolve("@pulumi/pulumi", { paths: [repoRoot] })), { secretAccessCode: options.secretFloor }),
   },
 };
 
@@ -90,7 +93,7 @@ async function withTimeout(name, timeoutMs, operation) {
 
 /**
  * @param {{ variant: "koodrive"|"floor", n: number, latencyMs: number, throttleRps?: number, parallel?: number,
- *   opTimeoutMs: number, throttledTimeoutMs: number, deadlineAt: () => number, cliRoot: string,
+ *   opTimeoutMs: number, throttledTimeoutMs: number, deadlineAt: () => number, cliRoot: string, secretFloor?: boolean,
  *   sampler: ReturnType<import("./processSampler").createSampler>, engineEnv?: Record<string,string>,
  *   profiler?: { env: Record<string,string>, aroundProgram(label: string, fn: () => Promise<unknown>): Promise<unknown> },
  *   log: (line: string) => void }} options
@@ -106,7 +109,7 @@ async function runLifecycle(options) {
   let handle;
   try {
     const shareIds = await emulator.seed(n, { ownerId: USER_ID, comment: "seeded", extractCode: "ORIG1234", validDays: 10 });
-    const ResourceClass = VARIANTS[variant].resourceClass();
+    const ResourceClass = VARIANTS[variant].resourceClass({ secretFloor: options.secretFloor });
     const program = async () => {
       shareIds.forEach((shareId, i) => {
         new ResourceClass(`share-${String(i).padStart(4, "0")}`, shareArgs(shareId, i));

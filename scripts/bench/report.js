@@ -110,7 +110,8 @@ function renderMarkdown(results) {
   out.push(
     "",
     "Times are medians (min–max) over runs; ratios are KooDrive ÷ no-op floor, paired within each run, median (min–max). " +
-      "The floor is a dynamic resource whose provider implements check, diff, create, read, update and delete as no-ops, with the same inputs. " +
+      "The floor is a dynamic resource whose provider implements check, diff, create, read, update and delete as no-ops, with the same inputs" +
+      (m.secretFloor ? " and its access code a secret, as KooDrive's is (--secret-floor). " : ". ") +
       "Shared, noisy machine: compare ratios, not absolute times, and rerun before drawing conclusions from small differences." +
       (m.mode === "profile"
         ? " Profiling was on (an inspector in this process and in every provider process), which inflates program and provider times."

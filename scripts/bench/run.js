@@ -7,7 +7,8 @@
 //   npm run bench -- --profile        CPU profiles at N = 200 (program, provider; engine CPU from /proc), 1 run
 // Options: --runs R, --sizes 10,100, --latency-n N (0 = off), --latency-ms MS, --throttle-n N (0 = off),
 //   --throttle-rps RPS, --parallel P, --deadline-minutes M, --op-timeout-seconds S, --no-client, --out DIR,
-//   --skip-checkpoints (PULUMI_SKIP_CHECKPOINTS=true for both variants: no state saved after each step)
+//   --skip-checkpoints (PULUMI_SKIP_CHECKPOINTS=true for both variants: no state saved after each step),
+//   --secret-floor (the floor's access code is a secret too: isolates what the engine spends on secret values)
 "use strict";
 const { execFileSync } = require("node:child_process");
 const fs = require("node:fs");
@@ -39,6 +40,7 @@ const { values: flags } = parseArgs({
     "op-timeout-seconds": { type: "string" },
     "no-client": { type: "boolean", default: false },
     "skip-checkpoints": { type: "boolean", default: false },
+    "secret-floor": { type: "boolean", default: false },
     out: { type: "string", default: path.join(repoRoot, "bench-results") },
   },
 });
@@ -132,6 +134,7 @@ async function main() {
       runs: p.runs,
       parallel: p.parallel,
       engineEnv: p.engineEnv,
+      secretFloor: flags["secret-floor"],
       skipped: /** @type {string[]} */ ([]),
       outDir: path.relative(repoRoot, flags.out).startsWith("..") ? flags.out : path.relative(repoRoot, flags.out) || ".",
     },
@@ -176,6 +179,7 @@ async function main() {
             throttleRps: variant === "koodrive" ? c.throttleRps : 0,
             parallel: p.parallel,
             engineEnv: p.engineEnv,
+            secretFloor: flags["secret-floor"],
             opTimeoutMs: p.opTimeoutMs(c.n),
             throttledTimeoutMs: p.throttledTimeoutMs(c.n, c.throttleRps || 1),
             deadlineAt: () => p.deadlineAt,
