@@ -46,6 +46,24 @@ describe("ShareReader (refresh strategies)", () => {
     expect(requests()).toEqual([...Array(AUTO_LIST_AFTER_READS).fill("GET /koodrive/ose/v1/share/ID"), ...Array(3).fill("GET /koodrive/ose/v1/share")]);
   });
 
+  it("auto against a 5 requests/s throttle, with requestsPerSecond 4 (a little under it): ⌈S/100⌉ + 5 requests, none refused", async () => {
+    emulator.faults.set({ throttleRps: 5 });
+    try {
+      const reader = new ShareReader(new KooDriveClient(settingsFor(emulator, { maxRetries: 0, requestsPerSecond: 4 })), "auto");
+      // As the engine reads: 8 at a time.
+      const queue = [...ids];
+      await Promise.all(
+        Array.from({ length: 8 }, async () => {
+          for (let id = queue.shift(); id !== undefined; id = queue.shift()) expect((await reader.read(id))?.shareId).toBe(id);
+        }),
+      );
+    } finally {
+      emulator.faults.set({ throttleRps: 0 });
+    }
+    const statuses = emulator.requests.all().map((r) => r.status);
+    expect(statuses).toEqual(Array(AUTO_LIST_AFTER_READS + 3).fill(200));
+  }, 20_000);
+
   it("a share missing from the listing is confirmed with a GET before it is reported gone", async () => {
     const reader = new ShareReader(client(), "list");
     expect(await reader.read("1234567890123456789")).toBeUndefined();
