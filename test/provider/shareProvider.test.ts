@@ -415,6 +415,66 @@ describe("a create whose answer is lost: no orphan, no duplicate", () => {
     expect([...shares.owned].sort()).toEqual([a.share.shareId, b.share.shareId].sort());
   });
 
+  it("a lost create also waits for a POST it cannot tell apart by listing (same space, an access code it did not send)", async () => {
+    const client = new KooDriveClient(settingsFor(emulator));
+    const shares = new OwnerShares();
+    const withoutCode = { scope: 1, fileIds: declared.fileIds, containerId: CONTAINER, validDays: 30, comment: "alike" };
+    let answerB!: () => void;
+    const answered = new Promise<void>((resolve) => {
+      answerB = resolve;
+    });
+    const slowAnswer: KooDriveClient = Object.assign(Object.create(client), {
+      async createShare(sent: typeof withoutCode) {
+        const share = await client.createShare(sent);
+        await answered;
+        return share;
+      },
+    });
+    const noWait = { sleep: async () => undefined };
+    const withCode = createShareReconciled(slowAnswer, { ...withoutCode, extractCode: "Abcd1234" }, shares, noWait);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    emulator.faults.set({ resetNext: 1 });
+    const lost = createShareReconciled(client, withoutCode, shares, noWait);
+    setTimeout(answerB, 300);
+    const [b, a] = await Promise.all([withCode, lost]);
+    expect(a.share.shareId).not.toBe(b.share.shareId);
+    expect(b.share.extractCode).toBe("Abcd1234");
+  });
+
+  it("a POST to the same space that starts while a lost create reconciles waits until it has listed and claimed", async () => {
+    const client = new KooDriveClient(settingsFor(emulator));
+    const shares = new OwnerShares();
+    const body = { scope: 1, fileIds: declared.fileIds, containerId: CONTAINER, validDays: 30, comment: "meanwhile" };
+    const before = new Set((await listed()).map((s) => s.shareId));
+    let listings = 0;
+    let startOther!: () => void;
+    const firstListingDone = new Promise<void>((resolve) => {
+      startOther = resolve;
+    });
+    // The lost create's first listing does not show its share yet (it lags), so it lists again after a wait.
+    const lagging: KooDriveClient = Object.assign(Object.create(client), {
+      async listShares(page: { pageSize?: number; pageCursor?: string }) {
+        listings += 1;
+        const real = await client.listShares(page);
+        if (listings > 1) return real;
+        startOther();
+        return { ...real, shareLinks: real.shareLinks.filter((s) => before.has(s.shareId)) };
+      },
+    });
+    emulator.faults.set({ dropAfterApplyNext: 1 });
+    const lost = createShareReconciled(lagging, body, shares, { sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms / 20)) });
+    await firstListingDone;
+    // An identical create starts while the lost one waits to list again: its POST must not go out before that listing.
+    const other = createShareReconciled(client, body, shares);
+    const [a, b] = await Promise.all([lost, other]);
+    expect(a.share.shareId).not.toBe(b.share.shareId);
+    expect(a.reconciledAfter).toBeDefined();
+    expect(b.reconciledAfter).toBeUndefined();
+    const order = emulator.requests.all().map((r) => `${r.method} ${r.status}`);
+    // The listing before the test, the lost POST, its two listings, and only then the other POST.
+    expect(order).toEqual(["GET 200", "POST 0", "GET 200", "GET 200", "POST 200"]);
+  });
+
   it("a create refused by KooDrive (4xx) is not reconciled: the error is KooDrive's", async () => {
     const error = await provider.create({ ...declared, fileIds: Array.from({ length: 101 }, (_, i) => `f${i}`) }).catch((e: Error) => e);
     expect(String(error)).toMatch(/13000102/);

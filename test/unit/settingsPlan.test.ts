@@ -1,7 +1,7 @@
 import { ownerNotice, recordedOwner } from "../../src/resources/common/owner";
 import { UNKNOWN_VALUE } from "../../src/resources/common/unknownValue";
 import { linkHealth, planSettingsChange } from "../../src/resources/shareSettings/plan";
-import { type ShareSettingsState, upgradeShareSettingsState } from "../../src/resources/shareSettings/state";
+import { type ShareSettingsState, originalsUnderStoredName, upgradeShareSettingsState } from "../../src/resources/shareSettings/state";
 
 const now = new Date("2026-11-29T12:00:00.000Z");
 /** `koodrive:userId` as configured now. */
@@ -114,6 +114,14 @@ describe("expiry and renewal", () => {
 });
 
 describe("state upgrade", () => {
+  it("a refresh keeps the originals under originalSettings only while the stored state has that name alone", () => {
+    const outs = { shareId: "100", originals: { comment: "orig" } };
+    expect(originalsUnderStoredName({ originalSettings: { comment: "orig" } }, outs)).toEqual({ shareId: "100", originalSettings: { comment: "orig" } });
+    // Current state, or (hand-edited) state with both names: the current name, whose secrecy the resource declares.
+    expect(originalsUnderStoredName({ originals: { comment: "orig" } }, outs)).toBe(outs);
+    expect(originalsUnderStoredName({ originalSettings: { comment: "x" }, originals: { comment: "orig" } }, outs)).toBe(outs);
+  });
+
   it("reads version 1 state (0.1.0): originalSettings become originals, volatile fields go", () => {
     const v1 = {
       shareId: "100",

@@ -61,7 +61,7 @@ export interface ReconcileOptions {
  * `POST /share`, which KooDrive does not make idempotent, without leaving an orphan or a duplicate when its answer
  * is lost (timeout, reset after sending, truncated body, 5xx): the POST is never repeated blindly. The user's shares
  * are listed (every page) and the one this create made is adopted; if several match, it fails naming them.
- * `shares` are the owner's shares and POSTs in this process (see {@link OwnerShares}).
+ * `shares` are the owner's shares, POSTs and reconciliations in this process (see {@link OwnerShares}).
  *
  * The send time is taken on KooDrive's clock (the offset the client learned from its `Date` headers, also used to sign
  * `X-Date`), so a local clock ahead of KooDrive's cannot make the share it made look older than the send.
@@ -84,24 +84,26 @@ export async function createShareReconciled(
   let lastCause = "";
   for (let attempt = 1; attempt <= 2; attempt++) {
     try {
-      const share = await shares.post(body, () => client.createShare(body));
+      const share = await shares.post(body.containerId, () => client.createShare(body));
       return lastCause === "" ? { share } : { share, reconciledAfter: lastCause };
     } catch (error) {
       if (!outcomeUnknown(error)) throw error;
       lastCause = error instanceof Error ? error.message : String(error);
-      for (let listing = 0; listing <= relistDelays.length; listing++) {
-        if (listing > 0) await sleep(relistDelays[listing - 1]!);
-        // A share an identical create of this process is still waiting for would look like this one's.
-        await shares.settledLike(body);
-        const listed = await listOrExplain(client, body, lastCause);
-        const candidates = listed.filter((item) => !shares.owned.has(item.shareId) && madeByCreate(item, body, sentAt()));
-        if (candidates.length > 1) throw ambiguous(candidates, lastCause);
-        if (candidates.length === 1) {
-          // Claimed in the same step as the filter: another lost create reconciling now cannot adopt it too.
-          shares.owned.add(candidates[0]!.shareId);
-          return { share: candidates[0]!, reconciledAfter: lastCause };
+      const found = await shares.reconcile(body.containerId, async () => {
+        for (let listing = 0; listing <= relistDelays.length; listing++) {
+          if (listing > 0) await sleep(relistDelays[listing - 1]!);
+          const listed = await listOrExplain(client, body, lastCause);
+          const candidates = listed.filter((item) => !shares.owned.has(item.shareId) && madeByCreate(item, body, sentAt()));
+          if (candidates.length > 1) throw ambiguous(candidates, lastCause);
+          if (candidates.length === 1) {
+            // Claimed in the same step as the filter: no other create can adopt it or be answered with it afterwards.
+            shares.owned.add(candidates[0]!.shareId);
+            return candidates[0]!;
+          }
         }
-      }
+        return undefined;
+      });
+      if (found !== undefined) return { share: found, reconciledAfter: lastCause };
     }
   }
   throw new Error(
@@ -109,30 +111,36 @@ export async function createShareReconciled(
   );
 }
 
-/** Whether two creates would make shares that {@link madeByCreate} cannot tell apart. */
-function sameCreate(a: CreateShareBody, b: CreateShareBody): boolean {
-  const key = (body: CreateShareBody) =>
-    JSON.stringify([body.containerId, body.scope, body.comment ?? "", body.extractCode ?? null, [...body.fileIds].sort(), body.validDays]);
-  return key(a) === key(b);
-}
-
 /**
- * One owner's shares as this provider process knows them while it creates some: the shares its resources hold, and
- * the POSTs whose answers are awaited. Two identical `KooDriveShare`s created in one `up` must end up with one share
- * each: a lost create never adopts a share another resource holds, nor one that an identical POST still in flight
- * may have made (it waits for that POST's answer first).
+ * One owner's shares as this provider process knows them while it creates some: the shares its resources hold, the
+ * POSTs whose answers are awaited, and the reconciliation of a lost create under way, per space (`containerId`).
+ * Several `KooDriveShare`s created in one `up`, identical or not, must each end up with their own share. A lost
+ * create reconciles alone in its space: it first waits for the answers of the POSTs to that space already in flight
+ * (their shares are owned once answered), and POSTs to that space that start meanwhile wait until it has listed and
+ * claimed, so no share it lists can belong to a create it does not know about. (Per space rather than per identical
+ * body: the listing does not always show what would tell two creates apart, such as the files or the access code.)
  */
 export class OwnerShares {
   /** Share IDs resources of this process hold (created, adopted, read or updated here): never adopted by a lost create. */
   readonly owned = new Set<string>();
-  private readonly posting = new Map<Promise<unknown>, CreateShareBody>();
+  /** POSTs sent and not answered yet, with their space. */
+  private readonly posting = new Map<Promise<unknown>, string>();
+  /** Per space: the lost create's reconciliation under way. */
+  private readonly reconciling = new Map<string, Promise<unknown>>();
 
-  /** Sends a POST, tracked while it is in flight; the share it answers with is owned from that moment. */
-  async post(body: CreateShareBody, send: () => Promise<ShareLink>): Promise<ShareLink> {
+  /** Sends a POST to `containerId` once no reconciliation runs there; its share is owned as soon as it is answered. */
+  async post(containerId: string, send: () => Promise<ShareLink>): Promise<ShareLink> {
+    // No await between the last look and the send: a reconciliation that starts later sees this POST in flight.
+    for (let running = this.reconciling.get(containerId); running !== undefined; running = this.reconciling.get(containerId)) {
+      await running.catch(() => undefined);
+    }
     const sent = send();
-    this.posting.set(sent, body);
+    this.posting.set(sent, containerId);
     try {
       const share = await sent;
+      if (this.owned.has(share.shareId)) {
+        throw new Error(`KooDrive answered a share create with share ${share.shareId}, which another resource of this run already holds; nothing was recorded`);
+      }
       this.owned.add(share.shareId);
       return share;
     } finally {
@@ -140,12 +148,28 @@ export class OwnerShares {
     }
   }
 
-  /** Waits until no POST like `body` is in flight (each is bounded by the client's timeout and retries). */
-  async settledLike(body: CreateShareBody): Promise<void> {
-    for (;;) {
-      const alike = [...this.posting].filter(([, other]) => sameCreate(other, body)).map(([sent]) => sent);
-      if (alike.length === 0) return;
-      await Promise.allSettled(alike);
+  /**
+   * Runs `search` (list, match, claim) for a lost create in `containerId`: alone there, after every POST to it in
+   * flight has its answer, and with new POSTs to it held back until it ends. Waits are bounded by the client's
+   * timeouts; nothing waits in a cycle (a POST in flight never waits for a reconciliation).
+   */
+  async reconcile<T>(containerId: string, search: () => Promise<T>): Promise<T> {
+    for (let running = this.reconciling.get(containerId); running !== undefined; running = this.reconciling.get(containerId)) {
+      await running.catch(() => undefined);
+    }
+    const run = (async () => {
+      for (;;) {
+        const inFlight = [...this.posting].filter(([, space]) => space === containerId).map(([sent]) => sent);
+        if (inFlight.length === 0) break;
+        await Promise.allSettled(inFlight);
+      }
+      return search();
+    })();
+    this.reconciling.set(containerId, run);
+    try {
+      return await run;
+    } finally {
+      this.reconciling.delete(containerId);
     }
   }
 }

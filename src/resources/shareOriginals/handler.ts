@@ -55,7 +55,10 @@ export const shareOriginalsHandler: ResourceHandler = {
     return { id, props: outs };
   },
 
-  /** State only: the declared `userId`; the owner the share was read as stays as recorded (unknown included). */
+  /**
+   * State only: the declared `userId`; the owner the share was read as stays as recorded. (When it was never recorded,
+   * the declared `userId` stands for it from then on; the companion never acts on its owner.)
+   */
   async update(_ctx, _id, olds, news) {
     const { __provider: _, ...outs } = olds;
     return { outs: plain({ ...outs, stateVersion: SHARE_ORIGINALS_STATE_VERSION, userId: news.userId, owner: storedOwner(olds) }) };

@@ -49,7 +49,7 @@ export function stateFrom(inputs: Props, share: ShareLink, originals: OriginalSe
  * its update stores them as `originals`. (The upgrader reads either name.)
  */
 export function originalsUnderStoredName(stored: Props, outs: Props): Props {
-  if (stored.originalSettings === undefined || outs.originals === undefined) return outs;
+  if (stored.originalSettings === undefined || stored.originals !== undefined || outs.originals === undefined) return outs;
   const { originals, ...rest } = outs;
   return { ...rest, originalSettings: originals };
 }
