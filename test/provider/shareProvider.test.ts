@@ -1,5 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { KooDriveClient } from "../../src/client/koodriveClient";
+import { type CreateShareBody, KooDriveClient } from "../../src/client/koodriveClient";
 import { providerShim } from "../../src/provider/shim";
 import { cancelShare } from "../../src/resources/share/cancelShare";
 import { OwnerShares, createShareReconciled } from "../../src/resources/share/createShare";
@@ -62,6 +62,22 @@ async function create(inputs: Record<string, unknown> = declared) {
 }
 
 /** The user's shares as KooDrive lists them (all pages). */
+/** A client whose create answers arrive only once `answer()` is called (KooDrive makes the share at once). */
+function answeredLater(client: KooDriveClient): { client: KooDriveClient; answer: () => void } {
+  let answer!: () => void;
+  const answered = new Promise<void>((resolve) => {
+    answer = resolve;
+  });
+  const slow: KooDriveClient = Object.assign(Object.create(client), {
+    async createShare(body: CreateShareBody) {
+      const share = await client.createShare(body);
+      await answered;
+      return share;
+    },
+  });
+  return { client: slow, answer };
+}
+
 async function listed(userId = USER_ID) {
   const client = new KooDriveClient(settingsFor(emulator, { userId }));
   const all = [];
@@ -379,66 +395,29 @@ describe("a create whose answer is lost: no orphan, no duplicate", () => {
     expect(posts()).toHaveLength(2);
   });
 
-  it("a lost create waits for an identical POST still in flight and never adopts the share that one made", async () => {
+  const twin = { scope: 1, fileIds: declared.fileIds, containerId: CONTAINER, validDays: 30, comment: "twin" };
+  it.each([
+    ["an identical POST", twin, twin],
+    ["a POST it cannot tell apart by listing (an access code it did not send)", { ...twin, extractCode: "Abcd1234" }, twin],
+  ])("a lost create waits for %s still in flight and never adopts the share that one made", async (_case, bodyA, bodyB) => {
     const client = new KooDriveClient(settingsFor(emulator));
     const shares = new OwnerShares();
-    const body = { scope: 1, fileIds: declared.fileIds, containerId: CONTAINER, validDays: 30, comment: "twin" };
-    let answerA!: () => void;
-    const answered = new Promise<void>((resolve) => {
-      answerA = resolve;
-    });
     // A: KooDrive makes its share at once; its answer reaches the provider only later.
-    const slowAnswer: KooDriveClient = Object.assign(Object.create(client), {
-      async createShare(sent: typeof body) {
-        const share = await client.createShare(sent);
-        await answered;
-        return share;
-      },
-    });
+    const { client: slowAnswer, answer: answerA } = answeredLater(client);
     const noWait = { sleep: async () => undefined };
-    const first = createShareReconciled(slowAnswer, body, shares, noWait);
+    const first = createShareReconciled(slowAnswer, bodyA, shares, noWait);
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(posts()).toHaveLength(1);
     // B: its connection resets before KooDrive runs it (nothing made), so B must find out by listing.
     emulator.faults.set({ resetNext: 1 });
-    const second = createShareReconciled(client, body, shares, noWait);
+    const second = createShareReconciled(client, bodyB, shares, noWait);
     setTimeout(answerA, 300);
     const [a, b] = await Promise.all([first, second]);
     expect(b.share.shareId).not.toBe(a.share.shareId);
     expect(b.reconciledAfter).toMatch(/ECONNRESET/);
-    expect(
-      (await listed())
-        .filter((s) => s.comment === "twin")
-        .map((s) => s.shareId)
-        .sort(),
-    ).toEqual([a.share.shareId, b.share.shareId].sort());
+    const made = (await listed()).filter((s) => s.comment === "twin").map((s) => s.shareId);
+    expect(made.sort()).toEqual([a.share.shareId, b.share.shareId].sort());
     expect([...shares.owned].sort()).toEqual([a.share.shareId, b.share.shareId].sort());
-  });
-
-  it("a lost create also waits for a POST it cannot tell apart by listing (same space, an access code it did not send)", async () => {
-    const client = new KooDriveClient(settingsFor(emulator));
-    const shares = new OwnerShares();
-    const withoutCode = { scope: 1, fileIds: declared.fileIds, containerId: CONTAINER, validDays: 30, comment: "alike" };
-    let answerB!: () => void;
-    const answered = new Promise<void>((resolve) => {
-      answerB = resolve;
-    });
-    const slowAnswer: KooDriveClient = Object.assign(Object.create(client), {
-      async createShare(sent: typeof withoutCode) {
-        const share = await client.createShare(sent);
-        await answered;
-        return share;
-      },
-    });
-    const noWait = { sleep: async () => undefined };
-    const withCode = createShareReconciled(slowAnswer, { ...withoutCode, extractCode: "Abcd1234" }, shares, noWait);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    emulator.faults.set({ resetNext: 1 });
-    const lost = createShareReconciled(client, withoutCode, shares, noWait);
-    setTimeout(answerB, 300);
-    const [b, a] = await Promise.all([withCode, lost]);
-    expect(a.share.shareId).not.toBe(b.share.shareId);
-    expect(b.share.extractCode).toBe("Abcd1234");
   });
 
   it("a POST to the same space that starts while a lost create reconciles waits until it has listed and claimed", async () => {
