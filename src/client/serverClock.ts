@@ -31,6 +31,7 @@ export function dateRejection(status: number | undefined, message: string | unde
 export class ServerClock {
   private offsetMs = 0;
   private marginMs = INITIAL_MARGIN_MS;
+  private learned = false;
 
   constructor(private readonly localNow: () => number = Date.now) {}
 
@@ -58,7 +59,15 @@ export class ServerClock {
   observe(dateHeader: string | undefined, receivedAt: number = this.localNow()): void {
     if (dateHeader === undefined) return;
     const serverMs = Date.parse(dateHeader);
-    if (!Number.isNaN(serverMs)) this.offsetMs = serverMs - receivedAt;
+    if (!Number.isNaN(serverMs)) {
+      this.offsetMs = serverMs - receivedAt;
+      this.learned = true;
+    }
+  }
+
+  /** Whether an offset was learned: until then, server time is the local time and may be off by anything. */
+  known(): boolean {
+    return this.learned;
   }
 
   /**

@@ -332,6 +332,24 @@ describe("a create whose answer is lost: no orphan, no duplicate", () => {
     expect(posts()).toHaveLength(1);
   });
 
+  it("an identical share made minutes before the send (KooDrive's clock) is not taken for this create's: no guess, no error", async () => {
+    emulator.clock.setOffset(-5 * 60_000);
+    const earlier = emulator.seedShare({
+      ownerId: USER_ID,
+      containerId: CONTAINER,
+      fileIds: declared.fileIds,
+      comment: "Q3 report",
+      extractCode: "MDg2K0vU",
+      validDays: 30,
+    });
+    emulator.clock.setOffset(0);
+    emulator.faults.set({ dropAfterApplyNext: 1 });
+    const { created } = await create();
+    expect(created.id).not.toBe(earlier.shareId);
+    expect(posts()).toHaveLength(1);
+    expect((await listed()).map((s) => s.shareId).sort()).toEqual([created.id, earlier.shareId].sort());
+  });
+
   it("a share another resource of this process owns is never adopted, so identical resources get one share each", async () => {
     const first = await create();
     emulator.faults.set({ dropAfterApplyNext: 1 });

@@ -29,8 +29,10 @@ describe("ServerClock", () => {
     const clock = new ServerClock(() => now);
     const sentAt = clock.mark();
     expect(sentAt()).toBe(local); // nothing learned yet: the local time
+    expect(clock.known()).toBe(false);
     now = local + 5_000;
     clock.observe("Thu, 01 Jan 2026 11:20:05 GMT", now); // the server is 40 minutes behind
+    expect(clock.known()).toBe(true);
     expect(sentAt()).toBe(local - 40 * 60_000 - 700);
     expect(clock.signingTime().time.getTime()).toBe(now - 40 * 60_000 - 700 - 1000);
   });
@@ -56,6 +58,7 @@ describe("ServerClock", () => {
     clock.observe(undefined);
     clock.observe("yesterday-ish");
     expect(clock.signingTime().time.getTime()).toBe(local - 1000);
+    expect(clock.known()).toBe(false);
   });
 
   it("doubles the margin once per round of 'in the future' rejections, up to 5 minutes; 'too old' leaves it", () => {

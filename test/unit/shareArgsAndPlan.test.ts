@@ -1,5 +1,5 @@
 import { checkShareInputs } from "../../src/resources/share/args";
-import { madeByCreate } from "../../src/resources/share/createShare";
+import { SEND_TOLERANCE_MS, madeByCreate } from "../../src/resources/share/createShare";
 import { planShareChange } from "../../src/resources/share/plan";
 import { upgradeShareState } from "../../src/resources/share/state";
 import { UNKNOWN_VALUE } from "../../src/resources/common/unknownValue";
@@ -146,6 +146,16 @@ describe("madeByCreate (which listed share a lost create made)", () => {
   it("a share made within the clock tolerance before the send still matches (KooDrive's clock may lag)", () => {
     const early = sentAt - 10 * 60 * 1000;
     expect(madeByCreate({ ...item, shareTime: new Date(early).toISOString(), expireTime: new Date(early + 30 * DAY).toISOString() }, body, sentAt)).toBe(true);
+  });
+
+  it("on KooDrive's learned clock the window is narrow: a share made minutes before the send is not this create's", () => {
+    const stamped = (msBefore: number) => ({
+      ...item,
+      shareTime: new Date(sentAt - msBefore).toISOString(),
+      expireTime: new Date(sentAt - msBefore + 30 * DAY).toISOString(),
+    });
+    expect(madeByCreate(stamped(5 * 60 * 1000), body, sentAt, SEND_TOLERANCE_MS)).toBe(false);
+    expect(madeByCreate(stamped(30 * 1000), body, sentAt, SEND_TOLERANCE_MS)).toBe(true);
   });
 
   it("with no access code sent, any code KooDrive generated matches", () => {

@@ -21,10 +21,10 @@ function listedFileIds(item: ShareLink): string[] | undefined {
 /**
  * Whether a listed share could be the one a POST of `body`, sent at `sentAtMs` (on KooDrive's clock), made. KooDrive takes no
  * client-chosen marker, so this compares everything the POST decided: space, scope, message, access code (when one
- * was sent), the files (when the list shows them), a share time no earlier than the send (less the clock
- * tolerance), and an expiry `validDays` after that share time.
+ * was sent), the files (when the list shows them), a share time no earlier than the send (less `sendToleranceMs`),
+ * and an expiry `validDays` after that share time.
  */
-export function madeByCreate(item: ShareLink, body: CreateShareBody, sentAtMs: number): boolean {
+export function madeByCreate(item: ShareLink, body: CreateShareBody, sentAtMs: number, sendToleranceMs = CLOCK_TOLERANCE_MS): boolean {
   if (item.containerId !== body.containerId) return false;
   if (item.scope !== undefined && item.scope !== body.scope) return false;
   if ((item.comment ?? "") !== (body.comment ?? "")) return false;
@@ -32,7 +32,7 @@ export function madeByCreate(item: ShareLink, body: CreateShareBody, sentAtMs: n
   const files = listedFileIds(item);
   if (files !== undefined && JSON.stringify([...files].sort()) !== JSON.stringify([...body.fileIds].sort())) return false;
   const shared = parseKooDriveTime(item.shareTime ?? item.createTime);
-  if (shared.kind !== "time" || shared.ms < sentAtMs - CLOCK_TOLERANCE_MS) return false;
+  if (shared.kind !== "time" || shared.ms < sentAtMs - sendToleranceMs) return false;
   const expiry = parseKooDriveTime(item.expireTime);
   if (expiry.kind === "time" && Math.abs(expiry.ms - shared.ms - body.validDays * DAY_MS) > CLOCK_TOLERANCE_MS) return false;
   return true;
@@ -46,6 +46,15 @@ function ambiguous(candidates: ShareLink[], cause: string): Error {
       "Cancel the share(s) you do not want (or keep one and declare it with KooDriveShareSettings), then run `pulumi up` again.",
   );
 }
+
+/**
+ * How much earlier than the send, on KooDrive's clock as learned from its `Date` headers, a share it made may be
+ * stamped: `Date` has one-second resolution and may come from a front end whose clock is not the one that stamps
+ * `shareTime`. Without a learned clock the send is on the local clock, and the wide clock tolerance applies. The
+ * narrower the window, the less an identical share made shortly before (by hand, or by an earlier run) can be taken
+ * for this create's.
+ */
+export const SEND_TOLERANCE_MS = 60_000;
 
 /** Waits between listings when a lost create's share is not listed yet: listings may lag a write. */
 export const RELIST_DELAYS_MS: readonly number[] = [1_000, 2_000];
@@ -93,7 +102,8 @@ export async function createShareReconciled(
         for (let listing = 0; listing <= relistDelays.length; listing++) {
           if (listing > 0) await sleep(relistDelays[listing - 1]!);
           const listed = await listOrExplain(client, body, lastCause);
-          const candidates = listed.filter((item) => !shares.owned.has(item.shareId) && madeByCreate(item, body, sentAt()));
+          const tolerance = client.serverTimeKnown() ? SEND_TOLERANCE_MS : CLOCK_TOLERANCE_MS;
+          const candidates = listed.filter((item) => !shares.owned.has(item.shareId) && madeByCreate(item, body, sentAt(), tolerance));
           if (candidates.length > 1) throw ambiguous(candidates, lastCause);
           if (candidates.length === 1) {
             // Claimed in the same step as the filter: no other create can adopt it or be answered with it afterwards.
