@@ -52,6 +52,15 @@ const declared = {
   extractCode: "MDg2K0vU",
   comment: "Q3 report",
 };
+/** A share made outside this create with everything `declared` asks for. */
+const lookalikeOfDeclared = {
+  ownerId: USER_ID,
+  containerId: CONTAINER,
+  fileIds: declared.fileIds,
+  comment: declared.comment,
+  extractCode: declared.extractCode,
+  validDays: declared.validDays,
+};
 const posts = () => emulator.requests.all().filter((r) => r.method === "POST" && r.path === "/koodrive/ose/v1/share");
 const DAY = 24 * 60 * 60 * 1000;
 
@@ -312,14 +321,7 @@ describe("a create whose answer is lost: no orphan, no duplicate", () => {
   });
 
   it("refuses to guess between two matching shares: fails naming both, and sends no second POST", async () => {
-    const lookalike = emulator.seedShare({
-      ownerId: USER_ID,
-      containerId: CONTAINER,
-      fileIds: declared.fileIds,
-      comment: "Q3 report",
-      extractCode: "MDg2K0vU",
-      validDays: 30,
-    });
+    const lookalike = emulator.seedShare(lookalikeOfDeclared);
     emulator.faults.set({ dropAfterApplyNext: 1 });
     const error = await create().catch((e: Error) => e);
     expect(error).toBeInstanceOf(Error);
@@ -334,14 +336,7 @@ describe("a create whose answer is lost: no orphan, no duplicate", () => {
 
   it("an identical share made minutes before the send (KooDrive's clock) is not taken for this create's: no guess, no error", async () => {
     emulator.clock.setOffset(-5 * 60_000);
-    const earlier = emulator.seedShare({
-      ownerId: USER_ID,
-      containerId: CONTAINER,
-      fileIds: declared.fileIds,
-      comment: "Q3 report",
-      extractCode: "MDg2K0vU",
-      validDays: 30,
-    });
+    const earlier = emulator.seedShare(lookalikeOfDeclared);
     emulator.clock.setOffset(0);
     emulator.faults.set({ dropAfterApplyNext: 1 });
     const { created } = await create();
