@@ -17,15 +17,15 @@ export function outcomeUnknown(error: unknown): boolean {
   return error.kind === "api" && (error.status ?? 0) >= 500;
 }
 
-/** Whether `live` shows the effect of PUT `body` sent at `sentAtMs` (within the clock tolerance). */
-export function showsApplied(live: ShareLink, body: UpdateShareBody, sentAtMs: number, edition: Edition): boolean {
+/** Whether `live` shows the effect of PUT `body` sent at `sentAtMs`, read back at `nowMs` (both on KooDrive's clock, within the clock tolerance). */
+export function showsApplied(live: ShareLink, body: UpdateShareBody, sentAtMs: number, nowMs: number, edition: Edition): boolean {
   if (body.extractCode !== undefined && live.extractCode !== body.extractCode) return false;
   if (body.comment !== undefined && (live.comment ?? "") !== body.comment) return false;
   const expiry = parseKooDriveTime(live.expireTime);
   if (body.validDays === 0) return edition === "enterprise" || expiry.kind === "none";
   if (expiry.kind !== "time") return false;
   const earliest = sentAtMs + body.validDays * DAY_MS - CLOCK_TOLERANCE_MS;
-  const latest = Date.now() + body.validDays * DAY_MS + CLOCK_TOLERANCE_MS;
+  const latest = nowMs + body.validDays * DAY_MS + CLOCK_TOLERANCE_MS;
   return expiry.ms >= earliest && expiry.ms <= latest;
 }
 
@@ -43,7 +43,8 @@ export function settingsBody(inputs: Props): UpdateShareBody {
  * is idempotent) is sent once more. Returns the share as KooDrive holds it afterwards.
  */
 export async function applySettings(client: KooDriveClient, shareId: string, body: UpdateShareBody, edition: Edition): Promise<ShareLink> {
-  const sentAt = Date.now();
+  // On KooDrive's clock, which stamps the expiry (as for a lost create): a local clock far off cannot hide the write.
+  const sentAt = client.markServerTime();
   try {
     const applied = await client.updateShare(shareId, body);
     // An answer without the expiry a validity period must have produced is incomplete, not "never expires": the
@@ -54,7 +55,7 @@ export async function applySettings(client: KooDriveClient, shareId: string, bod
     if (!outcomeUnknown(error)) throw error;
     // If even the read-back fails, the PUT's own error says more about what went wrong.
     const live = await findShare(client, shareId).catch(() => Promise.reject(error));
-    if (live !== undefined && showsApplied(live, body, sentAt, edition)) return live;
+    if (live !== undefined && showsApplied(live, body, sentAt(), client.markServerTime()(), edition)) return live;
     return client.updateShare(shareId, body);
   }
 }

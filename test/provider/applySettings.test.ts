@@ -1,6 +1,7 @@
-import type { KooDriveClient, UpdateShareBody } from "../../src/client/koodriveClient";
+import { KooDriveClient, type UpdateShareBody } from "../../src/client/koodriveClient";
 import type { ShareLink } from "../../src/client/responses";
 import { applySettings } from "../../src/provider/applySettings";
+import { USER_ID, settingsFor, testEmulator } from "../support/fixtures";
 
 /** A client whose PUT answers `answer` and whose GET shows `live`; records the calls. */
 function stubClient(answer: ShareLink, live: ShareLink) {
@@ -13,6 +14,10 @@ function stubClient(answer: ShareLink, live: ShareLink) {
     getShare: async () => {
       calls.push("GET");
       return live;
+    },
+    markServerTime: () => {
+      const at = Date.now();
+      return () => at;
     },
   } as unknown as KooDriveClient;
   return { client, calls };
@@ -37,5 +42,22 @@ describe("applySettings", () => {
     const { client, calls } = stubClient({ shareId: "1" }, { shareId: "1" });
     await applySettings(client, "1", { validDays: 0 }, "carrier");
     expect(calls).toEqual(["PUT"]);
+  });
+
+  it("a lost answer is read back on KooDrive's clock: with the local clock 40 minutes ahead, the applied PUT is not sent again", async () => {
+    const emulator = await testEmulator({ clockOffsetMs: -40 * 60_000 });
+    try {
+      const share = emulator.seedShare({ ownerId: USER_ID, validDays: 3 });
+      // No client retries: the lost answer reaches applySettings, which decides by reading the share back.
+      const client = new KooDriveClient(settingsFor(emulator, { maxRetries: 0 }));
+      await client.getShare(share.shareId as string); // the client learns KooDrive's clock, as any earlier request would
+      emulator.requests.clear();
+      emulator.faults.set({ dropAfterApplyNext: 1 });
+      const live = await applySettings(client, share.shareId as string, { validDays: 10, comment: "applied once" }, "carrier");
+      expect(live.comment).toBe("applied once");
+      expect(emulator.requests.all().map((r) => `${r.method} ${r.status}`)).toEqual(["PUT 0", "GET 200"]);
+    } finally {
+      await emulator.close();
+    }
   });
 });
