@@ -142,6 +142,7 @@ export class KooDriveClient {
   markServerTime(): () => number {
     return this.shared.serverClock.mark();
   }
+
   /** Whether {@link markServerTime} is on KooDrive's clock yet (an answer's `Date` header has been seen). */
   serverTimeKnown(): boolean {
     return this.shared.serverClock.known();

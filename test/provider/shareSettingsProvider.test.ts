@@ -46,6 +46,11 @@ async function adoptRestoring(inputs: Record<string, unknown>) {
   return adopt({ ...inputs, onDelete: "restore", originals: snapshot.outs!.originals });
 }
 
+/** What 0.1.0 stored for a restoring resource whose declared comment it applied (the originals as `originalSettings`). */
+function v1Restoring(shareId: string) {
+  return { shareId, validDays: 5, onDelete: "restore", comment: "declared", managedFields: ["comment"], originalSettings: { comment: "true original" } };
+}
+
 describe("share-settings provider against the emulator", () => {
   it("check reports every bad property before anything is sent", async () => {
     const result = await provider.check!({}, { shareId: "", validDays: 400, extractCode: "abc", comment: "x".repeat(600) });
@@ -180,14 +185,7 @@ describe("share-settings provider against the emulator", () => {
 
   it("an update keeps the originals already recorded (state of 0.1.0 upgraded), not those of a companion read later", async () => {
     const share = emulator.seedShare({ ownerId: USER_ID, comment: "declared" });
-    const v1State = {
-      shareId: share.shareId,
-      validDays: 5,
-      onDelete: "restore",
-      comment: "declared",
-      managedFields: ["comment"],
-      originalSettings: { comment: "true original" },
-    };
+    const v1State = v1Restoring(share.shareId as string);
     const laterCompanion = { comment: "declared" };
     const updated = await provider.update!(share.shareId as string, v1State, {
       shareId: share.shareId,
@@ -206,12 +204,7 @@ describe("share-settings provider against the emulator", () => {
     // What 0.1.0 left: the declared comment applied, its outputs (with originalSettings) in state.
     const applied = emulator.changeShare(share.shareId as string, { comment: "declared" });
     const v1 = {
-      shareId: share.shareId,
-      validDays: 5,
-      onDelete: "restore",
-      comment: "declared",
-      managedFields: ["comment"],
-      originalSettings: { comment: "true original" },
+      ...v1Restoring(share.shareId as string),
       expireTime: applied.expireTime,
       updateTime: applied.updateTime,
       viewCnt: 0,

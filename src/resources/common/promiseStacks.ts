@@ -8,7 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
  * Why: the SDK wraps every promise of a registration in `debuggablePromise`, which captures and formats a stack
  * trace for it at once (four promises per output property, so about 60 per KooDrive resource). Those traces are
  * read only when `PULUMI_DEBUG_PROMISE_LEAKS` is set, yet formatting them was most of a program's CPU per resource:
- * 2.2 ms of 2.2 ms measured at 2,000 resources, against 0.7 ms without them. The registration itself is
+ * 2.2 ms per resource with them, 0.7 ms without (2,000 resources, measured with the SDK's mocks). The registration itself is
  * synchronous, so nothing else runs while the limit is lowered.
  *
  * The cost: an error thrown synchronously inside the registration (a `transformations` callback of the program, a

@@ -3,8 +3,6 @@ import { NOT_FOUND_CODE } from "../../client/koodriveError";
 import type { CancelResult } from "../../client/responses";
 import { outcomeUnknown } from "../../provider/applySettings";
 
-/** Per-item code of a share that does not exist (any more) or is not the user's. */
-const ALREADY_GONE = NOT_FOUND_CODE;
 /** KooDrive's limit of share IDs per cancel call. */
 export const MAX_CANCEL_BATCH = 100;
 /** How long a cancel waits for others to share its call: the engine deletes resources concurrently. */
@@ -25,7 +23,7 @@ const queues = new WeakMap<KooDriveClient, Waiter[]>();
 function outcomeOf(shareId: string, item: CancelResult | undefined): CancelOutcome | Error {
   if (item === undefined) return new Error(`KooDrive share ${shareId}: the cancel answer has no result for this share, so whether it stopped is unknown`);
   if (item.code === "0") return "cancelled";
-  if (item.code === ALREADY_GONE) return "already gone";
+  if (item.code === NOT_FOUND_CODE) return "already gone";
   return new Error(`KooDrive share ${shareId} was not cancelled: KooDrive answered code ${item.code}${item.msg ? ` ("${item.msg}")` : ""} for it`);
 }
 
