@@ -298,8 +298,12 @@ export class KooDriveClient {
 
   private describeBudget(snapshot: BudgetSnapshot): string {
     const rate = snapshot.requestsPerSecond === undefined ? "" : ` and ${snapshot.requestsPerSecond.toFixed(1)} requests/s`;
+    const quota =
+      snapshot.learnedQuota === undefined
+        ? ""
+        : ` and ${snapshot.learnedQuota} starts per ${(snapshot.quotaWindowMs / 1000).toFixed(1)} s (learned from KooDrive's 429s)`;
     const pause = snapshot.pausedForMs > 0 ? `; KooDrive asked to wait ${(snapshot.pausedForMs / 1000).toFixed(1)} s more` : "";
-    return `the request budget for ${this.host} allows ${snapshot.concurrency} in flight${rate} (${snapshot.inFlight} in flight, ${snapshot.queued} queued)${pause}`;
+    return `the request budget for ${this.host} allows ${snapshot.concurrency} in flight${rate}${quota} (${snapshot.inFlight} in flight, ${snapshot.queued} queued)${pause}`;
   }
 
   private headersFor(spec: RequestSpec<unknown>, body: string, traceId: string, signedAt: Date): Record<string, string> {

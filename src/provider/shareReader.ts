@@ -9,6 +9,12 @@ export const REFRESH_STRATEGIES: readonly RefreshStrategy[] = ["auto", "get", "l
 
 /** `auto` reads this many shares of one owner with GET before it lists that owner's shares instead. */
 export const AUTO_LIST_AFTER_READS = 5;
+/**
+ * `auto` counts the reads that arrive this soon after the first before choosing: the engine sends a refresh's first
+ * reads together (up to `--parallel`), so a large refresh lists from its first request instead of spending
+ * {@link AUTO_LIST_AFTER_READS} GETs first, which under a 5 requests/s quota cost a whole second.
+ */
+export const AUTO_GATHER_MS = 25;
 /** A listing serves reads for this long; a refresh run reads everything well within it. */
 const LISTING_TTL_MS = 60_000;
 
@@ -19,6 +25,8 @@ const LISTING_TTL_MS = 60_000;
  */
 export class ShareReader {
   private reads = 0;
+  private gathering: Promise<void> | undefined;
+  private gathered = false;
   private listing: { at: number; shares: Promise<Map<string, ShareLink>> } | undefined;
 
   constructor(
@@ -29,6 +37,15 @@ export class ShareReader {
 
   async read(shareId: string): Promise<ShareLink | undefined> {
     this.reads += 1;
+    if (this.strategy === "auto" && !this.gathered) {
+      this.gathering ??= new Promise((resolve) =>
+        setTimeout(() => {
+          this.gathered = true;
+          resolve();
+        }, AUTO_GATHER_MS),
+      );
+      await this.gathering;
+    }
     const useList = this.strategy === "list" || (this.strategy === "auto" && this.reads > AUTO_LIST_AFTER_READS);
     if (!useList) return findShare(this.client, shareId);
     if (this.listing === undefined || this.now() - this.listing.at > LISTING_TTL_MS) {
