@@ -1,9 +1,10 @@
 /**
  * One process-wide request budget per KooDrive endpoint: how many requests may be in flight and how fast new ones
- * may start. It adapts like TCP congestion control (AIMD): every throttled answer halves concurrency and the pace,
- * every success adds a little back, and a `Retry-After` pauses all new requests to the endpoint. Without a configured
- * rate the pace is a learned quota: the first 429 shows how many requests KooDrive accepted in the second before it.
- * The decisions are pure functions of {@link BudgetState}; {@link RequestBudget} only queues and times.
+ * may start. It adapts like TCP congestion control (AIMD): every throttled answer halves concurrency (and a
+ * configured rate), every success adds a little back, and a `Retry-After` pauses all new requests to the endpoint.
+ * Without a configured rate the pace is a measured quota: each round of 429s counts how many requests KooDrive
+ * accepted in the second before the refusal, and the budget probes slowly above that count. The decisions are pure
+ * functions of {@link BudgetState}; {@link RequestBudget} only queues and times.
  */
 
 /** Limits the user set (or the defaults); the adaptive state never exceeds them. */
@@ -31,11 +32,17 @@ export interface BudgetPolicy {
    */
   readonly retryAfterPausesEndpoint: boolean;
   /**
-   * The window of a learned quota: at most `learnedQuota` requests start in any window this long. A gateway counts
-   * per second from the first request it sees, so a second plus a margin for that request's travel keeps the next
-   * burst out of the window that refused one.
+   * The window of a learned quota: `learnedQuota` requests start per window this long, evenly spaced. A second plus a
+   * margin, so that a gateway counting per second (from the first request it sees, or in a sliding window) or
+   * refilling a token bucket gets no more than the quota in any of its seconds, even with some travel jitter.
    */
   readonly quotaWindowMs: number;
+  /**
+   * How slowly a learned quota probes above what KooDrive accepted: +1 per this many windows of successes at full
+   * quota (about 5.5 s). A gateway's quota can rise, or the first count can be low (another process used part of a shared quota);
+   * each probe that finds the old limit costs one refused request and its `Retry-After`.
+   */
+  readonly quotaProbeWindows: number;
 }
 
 /** Halve on throttling and pause for its Retry-After, +1 request/s per second of success, report waits over 2 s. */
@@ -46,6 +53,7 @@ export const defaultBudgetPolicy: BudgetPolicy = Object.freeze({
   longWaitMs: 2_000,
   retryAfterPausesEndpoint: true,
   quotaWindowMs: 1_100,
+  quotaProbeWindows: 5,
 });
 
 /** The adaptive part of a budget. */
@@ -55,17 +63,16 @@ export interface BudgetState {
   /** Current rate in requests per second, paced one token at a time; set only when the user configured a rate. */
   readonly requestsPerSecond: number | undefined;
   /**
-   * Without a configured rate, learned from throttling: at most this many requests (rounded down, at least 1) start
-   * in any `quotaWindowMs`. Bursts up to it are allowed, so after a `Retry-After` a full quota goes out at once.
+   * Without a configured rate, learned from throttling: this many requests (rounded down, at least 1) start per
+   * `quotaWindowMs`, evenly spaced. Spaced rather than in bursts, since a gateway may refill a token bucket that holds
+   * fewer than its per-second quota.
    */
   readonly learnedQuota: number | undefined;
   /**
-   * What KooDrive accepted in the second before the 429 that taught the quota: after a later halving the quota grows
-   * back to it, not past it.
+   * The requests of the last 429 round's count: those started after `from` and by `until` (when the round was
+   * counted). A success among them answered after the count adds one to the quota.
    */
-  readonly quotaCeiling: number | undefined;
-  /** When the quota was learned (the `lastDecreaseAt` of that round): refusals of that round may still correct it. */
-  readonly quotaLearnedAt: number | undefined;
+  readonly quotaSample: { readonly from: number; readonly until: number } | undefined;
   /** No request starts before this time (epoch ms): the server's `Retry-After`. */
   readonly pausedUntil: number;
   /**
@@ -81,8 +88,7 @@ export function initialBudgetState(limits: BudgetLimits): BudgetState {
     concurrency: limits.maxConcurrency,
     requestsPerSecond: limits.requestsPerSecond,
     learnedQuota: undefined,
-    quotaCeiling: undefined,
-    quotaLearnedAt: undefined,
+    quotaSample: undefined,
     pausedUntil: 0,
     lastDecreaseAt: -Infinity,
   };
@@ -95,62 +101,59 @@ export interface ThrottleEvent {
   readonly requestStartedAt: number;
   /** The server's `Retry-After`, if it sent one. */
   readonly retryAfterMs?: number;
-  /** Requests this budget started in the second before the refused one: what KooDrive accepted before refusing it. */
-  readonly acceptedBefore: number;
+  /**
+   * Successful answers, so far, to requests this budget started from one second before the refused one until now:
+   * what KooDrive accepted around the refusal. Counted from answers, not from start order, since requests may reach
+   * KooDrive in another order than they started.
+   */
+  readonly acceptedAround: number;
 }
 
 /**
  * Multiplicative decrease and the pause the server asked for, once per round of requests. A configured rate halves.
- * Without one, the first 429 sets the learned quota to what KooDrive accepted in the second before it, and later
- * rounds halve that quota.
+ * Without one, the quota becomes what KooDrive accepted around the refusal (at least 1).
  */
 export function afterThrottle(state: BudgetState, policy: BudgetPolicy, event: ThrottleEvent): BudgetState {
-  const accepted = Math.max(1, event.acceptedBefore);
-  if (event.requestStartedAt < state.lastDecreaseAt) {
-    // A refusal of a round already counted. In the round that taught the quota, answers may come out of order: the
-    // request refused after the fewest starts shows what KooDrive really accepted.
-    const learningRound = state.quotaLearnedAt !== undefined && state.quotaLearnedAt === state.lastDecreaseAt;
-    return learningRound && accepted < state.quotaCeiling! ? { ...state, learnedQuota: accepted, quotaCeiling: accepted } : state;
-  }
+  // Requests sent before the last decrease were sent under the old limits: counting each would collapse the budget.
+  if (event.requestStartedAt < state.lastDecreaseAt) return state;
   const pausedUntil = policy.retryAfterPausesEndpoint ? Math.max(state.pausedUntil, event.now + (event.retryAfterMs ?? 0)) : state.pausedUntil;
-  const concurrency = Math.max(1, Math.floor(state.concurrency * policy.decreaseFactor));
+  const decreased = { ...state, concurrency: Math.max(1, Math.floor(state.concurrency * policy.decreaseFactor)), pausedUntil, lastDecreaseAt: event.now };
   if (state.requestsPerSecond !== undefined) {
-    const requestsPerSecond = Math.max(policy.minRequestsPerSecond, state.requestsPerSecond * policy.decreaseFactor);
-    return { ...state, concurrency, requestsPerSecond, pausedUntil, lastDecreaseAt: event.now };
+    return { ...decreased, requestsPerSecond: Math.max(policy.minRequestsPerSecond, state.requestsPerSecond * policy.decreaseFactor) };
   }
-  const decreased = { ...state, concurrency, pausedUntil, lastDecreaseAt: event.now };
-  if (state.learnedQuota === undefined) return { ...decreased, learnedQuota: accepted, quotaCeiling: accepted, quotaLearnedAt: event.now };
-  return { ...decreased, learnedQuota: Math.max(1, Math.floor(state.learnedQuota * policy.decreaseFactor)) };
+  // Not floored here: late answers of the count add to it (at least 1 request still starts per window).
+  return { ...decreased, learnedQuota: event.acceptedAround, quotaSample: { from: event.requestStartedAt - 1000, until: event.now } };
 }
 
 /**
- * Additive increase: about +1 concurrency per round trip of a full window, `rateIncreasePerSecond` per second of a
- * configured rate, and +1 learned quota per quota of successes, up to the most KooDrive was seen to accept.
+ * Additive increase: about +1 concurrency per round trip of a full window and `rateIncreasePerSecond` per second of a
+ * configured rate. A learned quota gains the late answers of its count (a success of a request in the sample), and
+ * otherwise probes upwards by +1 per `quotaProbeWindows` windows of successes.
  */
-export function afterSuccess(state: BudgetState, limits: BudgetLimits, policy: BudgetPolicy): BudgetState {
+export function afterSuccess(state: BudgetState, limits: BudgetLimits, policy: BudgetPolicy, requestStartedAt: number): BudgetState {
   const concurrency = Math.min(limits.maxConcurrency, state.concurrency + 1 / state.concurrency);
   const rate = state.requestsPerSecond;
   const requestsPerSecond = rate === undefined ? undefined : Math.min(limits.requestsPerSecond ?? Infinity, rate + policy.rateIncreasePerSecond / rate);
   const quota = state.learnedQuota;
-  const learnedQuota = quota === undefined ? undefined : Math.min(state.quotaCeiling ?? quota, quota + 1 / quota);
+  if (quota === undefined) return { ...state, concurrency, requestsPerSecond };
+  const sample = state.quotaSample;
+  const lateInSample = sample !== undefined && requestStartedAt > sample.from && requestStartedAt < sample.until;
+  const learnedQuota = lateInSample ? quota + 1 : quota + 1 / (Math.max(1, quota) * policy.quotaProbeWindows);
   return { ...state, concurrency, requestsPerSecond, learnedQuota };
 }
 
 /**
  * Milliseconds until the next request may start (0 = now): after the server's pause, the paced start of a configured
- * rate, and a place in the learned quota's window (`recentStarts`: start times, oldest first).
+ * rate, and the learned quota's spacing after the last start (`lastStart`, epoch ms; undefined = none yet).
  */
-export function startDelay(state: BudgetState, policy: BudgetPolicy, now: number, nextPacedStart: number, recentStarts: readonly number[]): number {
-  return Math.max(0, state.pausedUntil - now, nextPacedStart - now, quotaDelay(state, policy, now, recentStarts));
+export function startDelay(state: BudgetState, policy: BudgetPolicy, now: number, nextPacedStart: number, lastStart: number | undefined): number {
+  const quota = state.learnedQuota;
+  const quotaStart = quota === undefined || lastStart === undefined ? 0 : lastStart + policy.quotaWindowMs / Math.max(1, Math.floor(quota));
+  return Math.max(0, state.pausedUntil - now, nextPacedStart - now, quotaStart - now);
 }
 
-/** Milliseconds until fewer than the learned quota of requests started within the last `quotaWindowMs`. */
-function quotaDelay(state: BudgetState, policy: BudgetPolicy, now: number, recentStarts: readonly number[]): number {
-  if (state.learnedQuota === undefined) return 0;
-  const quota = Math.max(1, Math.floor(state.learnedQuota));
-  const inWindow = recentStarts.filter((t) => t > now - policy.quotaWindowMs);
-  return inWindow.length < quota ? 0 : inWindow[inWindow.length - quota]! + policy.quotaWindowMs - now;
-}
+/** Starts are kept this long: a 429's count looks one second before the refused request, which may have been slow. */
+const STARTS_KEPT_MS = 10_000;
 
 /** When the request after one started at `startedAt` may start: a token bucket holding one token. */
 export function nextPacedStart(state: BudgetState, startedAt: number, previousNext: number): number {
@@ -191,7 +194,8 @@ export class RequestBudget {
   private inFlight = 0;
   private nextStart = 0;
   private readonly queue: Waiter[] = [];
-  private readonly recentStarts: number[] = [];
+  /** Recent starts, oldest first, and whether each was answered with success (for a 429's count). */
+  private readonly starts: { readonly at: number; ok: boolean }[] = [];
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -256,7 +260,7 @@ export class RequestBudget {
     }
     while (this.queue.length > 0 && this.inFlight < Math.max(1, Math.floor(this.state.concurrency))) {
       const now = this.clock();
-      const delay = startDelay(this.state, this.policy, now, this.nextStart, this.recentStarts);
+      const delay = startDelay(this.state, this.policy, now, this.nextStart, this.starts.at(-1)?.at);
       if (delay > 0) {
         this.timer = setTimeout(() => this.pump(), delay);
         return;
@@ -268,10 +272,9 @@ export class RequestBudget {
   private start(now: number): BudgetPermit {
     this.inFlight += 1;
     this.nextStart = nextPacedStart(this.state, now, this.nextStart);
-    const keepFrom = now - Math.max(1000, this.policy.quotaWindowMs);
-    while (this.recentStarts.length > 0 && this.recentStarts[0]! <= keepFrom) this.recentStarts.shift();
-    const acceptedBefore = this.recentStarts.filter((t) => t > now - 1000).length;
-    this.recentStarts.push(now);
+    while (this.starts.length > 0 && this.starts[0]!.at <= now - STARTS_KEPT_MS) this.starts.shift();
+    const start = { at: now, ok: false };
+    this.starts.push(start);
     let released = false;
     return {
       startedAt: now,
@@ -279,17 +282,26 @@ export class RequestBudget {
         if (released) return;
         released = true;
         this.inFlight -= 1;
-        this.settle(now, acceptedBefore, outcome);
+        start.ok = outcome.kind === "success";
+        this.settle(now, outcome);
         this.pump();
       },
     };
   }
 
-  private settle(startedAt: number, acceptedBefore: number, outcome: BudgetOutcome): void {
-    if (outcome.kind === "success") this.state = afterSuccess(this.state, this.limits, this.policy);
+  /** The starts after `from` (exclusive), oldest first. */
+  private startsSince(from: number): { readonly at: number; ok: boolean }[] {
+    let i = this.starts.length;
+    while (i > 0 && this.starts[i - 1]!.at > from) i -= 1;
+    return this.starts.slice(i);
+  }
+
+  private settle(startedAt: number, outcome: BudgetOutcome): void {
+    if (outcome.kind === "success") this.state = afterSuccess(this.state, this.limits, this.policy, startedAt);
     if (outcome.kind === "throttled") {
       const now = this.clock();
-      this.state = afterThrottle(this.state, this.policy, { now, requestStartedAt: startedAt, retryAfterMs: outcome.retryAfterMs, acceptedBefore });
+      const acceptedAround = this.startsSince(startedAt - 1000).filter((s) => s.ok).length;
+      this.state = afterThrottle(this.state, this.policy, { now, requestStartedAt: startedAt, retryAfterMs: outcome.retryAfterMs, acceptedAround });
       // A newly set rate paces from now on, not from a start scheduled under the old one.
       this.nextStart = Math.min(this.nextStart, now + (this.state.requestsPerSecond === undefined ? 0 : 1000 / this.state.requestsPerSecond));
     }

@@ -41,19 +41,23 @@ describe("throttling: one adaptive budget per endpoint", () => {
     for (const event of events) expect(event.message).not.toContain(TOKEN);
   }, 30_000);
 
-  it("learns the quota from the first 429s: after the first burst, 40 writes at 5 requests/s are never refused again", async () => {
+  it("learns the quota from the first 429s: after the first burst, 40 writes at 5 requests/s are refused at most once more", async () => {
     const e = await start({ faults: { throttleRps: 5 } });
     const shares = Array.from({ length: 40 }, () => e.seedShare({ ownerId: USER_ID }));
-    const client = new KooDriveClient(settingsFor(e, { maxRetries: 0 }));
+    const events: KooDriveClientEvent[] = [];
+    const client = new KooDriveClient(settingsFor(e, { maxRetries: 0 }), { onEvent: (event) => events.push(event) });
     await Promise.all(shares.map((s) => client.updateShare(s.shareId as string, { validDays: 3 })));
+    // The quota is counted from KooDrive's answers: exactly its 5, not fewer (start order) nor more.
+    const waits = events.filter((event) => event.kind === "waiting").map((event) => event.message);
+    expect(waits[0]).toMatch(/ and 5 starts per 1\.1 s /);
     // In the order KooDrive received them. The first burst (16 in flight, none paced yet) is mostly refused; once
-    // requests succeed again the learned quota holds. Halving a rate that then grew back ran into the throttle again
-    // (three more 429s in this run, six more for 60 writes in the engine test).
+    // requests succeed again the learned quota holds, but for one probe above it (one per 5 windows, ~5.5 s).
+    // Halving a rate that then grew back ran into the throttle again and again (three more 429s in this run).
     const statuses = e.requests.all().map((r) => r.status);
     expect(statuses.filter((s) => s === 200)).toHaveLength(40);
     const recovered = statuses.indexOf(200, statuses.indexOf(429));
     expect(recovered).toBeGreaterThan(0);
-    expect(statuses.slice(recovered).filter((s) => s !== 200)).toEqual([]);
+    expect(statuses.slice(recovered).filter((s) => s !== 200).length).toBeLessThanOrEqual(1);
   }, 30_000);
 
   it("gives up on throttling after the time budget, with the 429 as the error", async () => {

@@ -72,7 +72,7 @@ describe("ShareReader (refresh strategies)", () => {
     expect(emulator.requests.all().map((r) => r.status)).toEqual(Array(3).fill(200));
   }, 20_000);
 
-  it("auto against a 5 requests/s throttle with no rate configured: one 429 teaches the quota, ⌈S/100⌉ + 1 requests", async () => {
+  it("auto against a 5 requests/s throttle with no rate configured: ⌈S/100⌉ pages and the one refusal that teaches the quota", async () => {
     const big = await testEmulator({ faults: { throttleRps: 5 } });
     try {
       // 1,000 shares: 10 pages, so the throttle refuses the sixth page and the budget must learn the quota.

@@ -17,46 +17,45 @@ describe("request budget decisions (AIMD)", () => {
   it.each([
     // [before, throttle event, after]
     [
-      "no rate configured: learns the quota from the requests accepted in the second before the refused one",
+      "no rate configured: the quota is what KooDrive accepted around the refusal, counted from the answers",
       state({}),
-      { now: 5000, requestStartedAt: 4900, acceptedBefore: 5 },
-      { concurrency: 8, requestsPerSecond: undefined, learnedQuota: 5, quotaCeiling: 5, quotaLearnedAt: 5000, pausedUntil: 5000, lastDecreaseAt: 5000 },
+      { now: 5000, requestStartedAt: 4900, acceptedAround: 5 },
+      { concurrency: 8, requestsPerSecond: undefined, learnedQuota: 5, quotaSample: { from: 3900, until: 5000 }, pausedUntil: 5000, lastDecreaseAt: 5000 },
     ],
     [
-      "a later round under the learned quota halves it, keeping the ceiling",
-      state({ learnedQuota: 5, quotaCeiling: 5, quotaLearnedAt: 1000, lastDecreaseAt: 1000 }),
-      { now: 5000, requestStartedAt: 4900, acceptedBefore: 3 },
-      { learnedQuota: 2, quotaCeiling: 5, quotaLearnedAt: 1000, lastDecreaseAt: 5000 },
+      "a later round counts again, lower (another process shares the quota) or higher",
+      state({ learnedQuota: 5.4, quotaSample: { from: 0, until: 1000 }, lastDecreaseAt: 1000 }),
+      { now: 9000, requestStartedAt: 8900, acceptedAround: 3 },
+      { learnedQuota: 3, quotaSample: { from: 7900, until: 9000 }, lastDecreaseAt: 9000 },
     ],
     [
-      "the learning round answered out of order: a refusal after fewer starts lowers quota and ceiling, without halving",
-      state({ learnedQuota: 7, quotaCeiling: 7, quotaLearnedAt: 5000, concurrency: 8, lastDecreaseAt: 5000 }),
-      { now: 5010, requestStartedAt: 4900, acceptedBefore: 5 },
-      { learnedQuota: 5, quotaCeiling: 5, concurrency: 8, lastDecreaseAt: 5000 },
+      "a refusal of a round already counted changes nothing",
+      state({ learnedQuota: 5, quotaSample: { from: 3900, until: 5000 }, concurrency: 8, lastDecreaseAt: 5000 }),
+      { now: 5010, requestStartedAt: 4900, acceptedAround: 1 },
+      { learnedQuota: 5, concurrency: 8, lastDecreaseAt: 5000 },
     ],
     [
-      "a straggler of a later round changes nothing",
-      state({ learnedQuota: 2, quotaCeiling: 5, quotaLearnedAt: 1000, lastDecreaseAt: 5000 }),
-      { now: 5010, requestStartedAt: 4900, acceptedBefore: 1 },
-      { learnedQuota: 2, quotaCeiling: 5, lastDecreaseAt: 5000 },
+      "refused first of all: a count of 0 (still one start per window)",
+      state({}),
+      { now: 5000, requestStartedAt: 4900, acceptedAround: 0 },
+      { learnedQuota: 0 },
     ],
-    ["refused first of all: a quota of one", state({}), { now: 5000, requestStartedAt: 4900, acceptedBefore: 0 }, { learnedQuota: 1, quotaCeiling: 1 }],
     [
       "a Retry-After pauses every new request",
       state({ requestsPerSecond: 4 }),
-      { now: 5000, requestStartedAt: 4900, retryAfterMs: 1000, acceptedBefore: 4 },
+      { now: 5000, requestStartedAt: 4900, retryAfterMs: 1000, acceptedAround: 4 },
       { concurrency: 8, requestsPerSecond: 2, learnedQuota: undefined, pausedUntil: 6000 },
     ],
     [
       "sent before the last decrease: nothing changes",
       state({ concurrency: 8, requestsPerSecond: 6, pausedUntil: 6000, lastDecreaseAt: 5000 }),
-      { now: 5100, requestStartedAt: 4950, retryAfterMs: 1000, acceptedBefore: 9 },
+      { now: 5100, requestStartedAt: 4950, retryAfterMs: 1000, acceptedAround: 9 },
       { concurrency: 8, requestsPerSecond: 6, pausedUntil: 6000, lastDecreaseAt: 5000 },
     ],
     [
       "floors: one request in flight, the minimum rate",
       state({ concurrency: 1, requestsPerSecond: 0.6 }),
-      { now: 1, requestStartedAt: 1, acceptedBefore: 1 },
+      { now: 1, requestStartedAt: 1, acceptedAround: 1 },
       { concurrency: 1, requestsPerSecond: 0.5 },
     ],
   ] as const)("throttled, %s", (_name, before, event, expected) => {
@@ -67,7 +66,7 @@ describe("request budget decisions (AIMD)", () => {
     const after = afterThrottle(
       state({ requestsPerSecond: 4 }),
       { ...policy, retryAfterPausesEndpoint: false },
-      { now: 5000, requestStartedAt: 4900, retryAfterMs: 1000, acceptedBefore: 4 },
+      { now: 5000, requestStartedAt: 4900, retryAfterMs: 1000, acceptedAround: 4 },
     );
     expect(after).toMatchObject({ requestsPerSecond: 2, pausedUntil: 0 });
   });
@@ -91,24 +90,31 @@ describe("request budget decisions (AIMD)", () => {
       state({ concurrency: 16 }),
       { concurrency: 16, requestsPerSecond: undefined, learnedQuota: undefined },
     ],
-    ["grows a halved learned quota by 1/quota", { maxConcurrency: 16 }, state({ learnedQuota: 2, quotaCeiling: 5 }), { learnedQuota: 2.5 }],
     [
-      "never grows a learned quota past what KooDrive was seen to accept",
+      "a late success of the counted round adds one to the quota",
       { maxConcurrency: 16 },
-      state({ learnedQuota: 4.9, quotaCeiling: 5 }),
+      state({ learnedQuota: 4, quotaSample: { from: 3900, until: 5000 } }),
       { learnedQuota: 5 },
     ],
+    [
+      "otherwise a learned quota probes upwards slowly: +1 per quotaProbeWindows windows of successes",
+      { maxConcurrency: 16 },
+      state({ learnedQuota: 5, quotaSample: { from: 0, until: 1000 } }),
+      { learnedQuota: 5 + 1 / (5 * policy.quotaProbeWindows) },
+    ],
   ] as const)("success %s", (_name, limits, before, expected) => {
-    expect(afterSuccess(before, limits, policy)).toMatchObject(expected);
+    // Started at 4950: inside a counted round's sample from 3900 to 5000, after one from 0 to 1000.
+    expect(afterSuccess(before, limits, policy, 4950)).toMatchObject(expected);
   });
 
   it.each([
-    ["unpaced and not paused: now", state({}), 1000, 0, [], 0],
-    ["paused by Retry-After", state({ pausedUntil: 1800 }), 1000, 0, [], 800],
-    ["paced: the next token", state({ requestsPerSecond: 5 }), 1000, 1150, [], 150],
-    ["learned quota with room in the window: now (a burst)", state({ learnedQuota: 3 }), 1000, 0, [200, 900], 0],
-    ["learned quota full: when the oldest of the last quota starts leaves the window", state({ learnedQuota: 3.7 }), 1000, 0, [100, 200, 900, 950], 300],
-    ["learned quota: starts older than the window do not count", state({ learnedQuota: 2 }), 2000, 0, [100, 200, 850], 0],
+    ["unpaced and not paused: now", state({}), 1000, 0, 990, 0],
+    ["paused by Retry-After", state({ pausedUntil: 1800 }), 1000, 0, 990, 800],
+    ["paced: the next token", state({ requestsPerSecond: 5 }), 1000, 1150, 990, 150],
+    ["learned quota: spaced a window ÷ quota after the last start", state({ learnedQuota: 5.7 }), 1000, 0, 900, 120],
+    ["learned quota: now, once the spacing has passed", state({ learnedQuota: 2 }), 2000, 0, 1000, 0],
+    ["learned count of 0: still one start per window", state({ learnedQuota: 0 }), 1000, 0, 500, 600],
+    ["learned quota, nothing started yet: now", state({ learnedQuota: 3 }), 1000, 0, undefined, 0],
   ] as const)("start delay, %s", (_name, s, now, nextStart, starts, expected) => {
     expect(startDelay(s, policy, now, nextStart, starts)).toBe(expected);
   });
@@ -126,7 +132,7 @@ describe("request budget decisions (AIMD)", () => {
       fc.property(fc.array(fc.boolean(), { maxLength: 200 }), (outcomes) => {
         let s = initialBudgetState(limits);
         outcomes.forEach((throttled, i) => {
-          s = throttled ? afterThrottle(s, policy, { now: i * 10, requestStartedAt: i * 10, acceptedBefore: 5 }) : afterSuccess(s, limits, policy);
+          s = throttled ? afterThrottle(s, policy, { now: i * 10, requestStartedAt: i * 10, acceptedAround: 5 }) : afterSuccess(s, limits, policy, i * 10);
           expect(s.concurrency).toBeGreaterThanOrEqual(1);
           expect(s.concurrency).toBeLessThanOrEqual(limits.maxConcurrency);
           expect(s.requestsPerSecond!).toBeGreaterThanOrEqual(policy.minRequestsPerSecond);
@@ -176,11 +182,11 @@ describe("RequestBudget", () => {
     expect(budget.snapshot()).toMatchObject({ inFlight: 0, queued: 0 });
   });
 
-  it("after a 429 with no rate configured, starts at most the learned quota per window, in bursts", async () => {
+  it("after a 429 with no rate configured, starts the learned quota per window, evenly spaced, after the pause", async () => {
     jest.useFakeTimers({ now: 0 });
     try {
       const budget = new RequestBudget({ maxConcurrency: 8 });
-      // Six requests go out at once; the sixth is refused (5 were accepted before it) with Retry-After: 1.
+      // Six requests go out at once; five are accepted, the sixth is refused with Retry-After: 1.
       const first = await Promise.all(Array.from({ length: 6 }, () => budget.acquire()));
       for (const permit of first.slice(0, 5)) permit.release({ kind: "success" });
       first[5]!.release({ kind: "throttled", retryAfterMs: 1000 });
@@ -193,14 +199,46 @@ describe("RequestBudget", () => {
       });
       await jest.advanceTimersByTimeAsync(5_000);
       await Promise.all(pending);
-      const window = defaultBudgetPolicy.quotaWindowMs;
-      for (const s of starts) expect(starts.filter((t) => t >= s && t < s + window).length).toBeLessThanOrEqual(5);
-      // Bursts, not one start per 200 ms: five once the window of the refused burst (sent at 0) has passed, which is
-      // after the pause; five a window later; two after that.
-      expect(starts).toEqual([...Array(5).fill(window), ...Array(5).fill(2 * window), 3 * window, 3 * window]);
+      const spacing = defaultBudgetPolicy.quotaWindowMs / 5;
+      expect(starts).toEqual(Array.from({ length: 12 }, (_, i) => 1000 + i * spacing));
+      for (const s of starts) expect(starts.filter((t) => t >= s && t < s + 1000).length).toBeLessThanOrEqual(5);
     } finally {
       jest.useRealTimers();
     }
+  });
+
+  it("counts what KooDrive accepted from the answers, whatever order they come in", async () => {
+    jest.useFakeTimers({ now: 0 });
+    try {
+      const budget = new RequestBudget({ maxConcurrency: 8 });
+      const burst = await Promise.all(Array.from({ length: 8 }, () => budget.acquire()));
+      // The last one to start is refused first; then one accepted, one refused, then four more accepted.
+      burst[7]!.release({ kind: "throttled", retryAfterMs: 1000 });
+      burst[0]!.release({ kind: "success" });
+      burst[6]!.release({ kind: "throttled", retryAfterMs: 1000 });
+      for (const permit of burst.slice(1, 5)) permit.release({ kind: "success" });
+      burst[5]!.release({ kind: "throttled", retryAfterMs: 1000 });
+      expect(budget.snapshot()).toMatchObject({ learnedQuota: 5 });
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
+  it("a quota counted low (another process used most of it) recovers by probing", () => {
+    let now = 0;
+    const budget = new RequestBudget({ maxConcurrency: 8 }, defaultBudgetPolicy, () => now);
+    const settle = async (kind: "success" | "throttled") => (await budget.acquire()).release({ kind });
+    return (async () => {
+      await settle("success");
+      await settle("throttled");
+      expect(budget.snapshot()).toMatchObject({ learnedQuota: 1 });
+      // Successes at full quota, one window apart: +1 per quotaProbeWindows windows.
+      for (let i = 0; i < 3 * defaultBudgetPolicy.quotaProbeWindows * 2; i++) {
+        now += defaultBudgetPolicy.quotaWindowMs;
+        await settle("success");
+      }
+      expect(budget.snapshot().learnedQuota).toBeGreaterThanOrEqual(3);
+    })();
   });
 
   it("takes the most restrictive limits of the clients sharing it", () => {
