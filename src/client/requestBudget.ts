@@ -111,7 +111,8 @@ export interface ThrottleEvent {
 
 /**
  * Multiplicative decrease and the pause the server asked for, once per round of requests. A configured rate halves.
- * Without one, the quota becomes what KooDrive accepted around the refusal (at least 1).
+ * Without one, the quota becomes what KooDrive accepted around the refusal (a count of 0 still lets one request start
+ * per window).
  */
 export function afterThrottle(state: BudgetState, policy: BudgetPolicy, event: ThrottleEvent): BudgetState {
   // Requests sent before the last decrease were sent under the old limits: counting each would collapse the budget.
@@ -181,7 +182,7 @@ export interface BudgetSnapshot {
   readonly queued: number;
   readonly concurrency: number;
   readonly requestsPerSecond: number | undefined;
-  /** The learned quota: at most this many starts per `quotaWindowMs`. */
+  /** The learned quota: this many starts per `quotaWindowMs`, evenly spaced. */
   readonly learnedQuota: number | undefined;
   readonly quotaWindowMs: number;
   readonly pausedForMs: number;

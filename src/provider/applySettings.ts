@@ -55,7 +55,8 @@ export async function applySettings(client: KooDriveClient, shareId: string, bod
     if (!outcomeUnknown(error)) throw error;
     // If even the read-back fails, the PUT's own error says more about what went wrong.
     const live = await findShare(client, shareId).catch(() => Promise.reject(error));
-    if (live !== undefined && showsApplied(live, body, sentAt(), client.markServerTime()(), edition)) return live;
+    const readBackAt = client.markServerTime();
+    if (live !== undefined && showsApplied(live, body, sentAt(), readBackAt(), edition)) return live;
     return client.updateShare(shareId, body);
   }
 }
