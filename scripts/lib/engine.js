@@ -74,7 +74,13 @@ async function openStack(options) {
   const stackName = options.stackName || "ci";
   const workspaceOptions = { pulumiCommand, pulumiHome: home, envVars: env };
   if (options.workDir) workspaceOptions.workDir = options.workDir;
-  else workspaceOptions.projectSettings = { name: options.projectName, runtime: "nodejs", main: nodeModulesFrom };
+  else {
+    // Inside the scratch folder: without a workDir the Automation API makes an automation-* folder in the system's
+    // temp folder for each stack and never removes it.
+    workspaceOptions.workDir = path.join(scratch, "project");
+    fs.mkdirSync(workspaceOptions.workDir);
+    workspaceOptions.projectSettings = { name: options.projectName, runtime: "nodejs", main: nodeModulesFrom };
+  }
   const stack = await LocalWorkspace.createOrSelectStack({ projectName: options.projectName, stackName, program: options.program }, workspaceOptions);
   const pulumiBin = path.join(cliRoot, "bin", "pulumi");
   const fullName = `organization/${options.projectName}/${stackName}`;

@@ -44,10 +44,11 @@ describe("adoptionEntries (bulk adoption input from existing shares)", () => {
 describe("scripts/koodrive-export-shares.js", () => {
   it("writes another user's live shares from KooDrive to the file, with that userId", async () => {
     const emulator = await testEmulator();
+    const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "koodrive-export-"));
     try {
       const live = emulator.seedShare({ ownerId: OTHER_USER_ID, fileIds: ["report.pdf"], comment: "keep", extractCode: "MDg2K0vU", validDays: 10 });
       emulator.seedShare({ ownerId: USER_ID, fileIds: ["mine.pdf"] });
-      const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "koodrive-export-")), "shares.json");
+      const out = path.join(scratch, "shares.json");
       const env = { ...process.env, KOODRIVE_ENDPOINT: emulator.url, KOODRIVE_USER_ID: USER_ID, KOODRIVE_AGENT_NAME: AGENT, KOODRIVE_ACCESS_TOKEN: TOKEN };
       const script = path.join(__dirname, "..", "..", "scripts", "koodrive-export-shares.js");
       const { stderr } = await promisify(execFile)("node", [script, "--out", out, "--user-id", OTHER_USER_ID], { env });
@@ -58,6 +59,7 @@ describe("scripts/koodrive-export-shares.js", () => {
       expect(fs.readFileSync(out, "utf8") + stderr).not.toContain("MDg2K0vU");
     } finally {
       await emulator.close();
+      fs.rmSync(scratch, { recursive: true, force: true });
     }
   });
 });

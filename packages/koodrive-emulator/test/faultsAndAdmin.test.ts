@@ -149,6 +149,7 @@ describe("persistence", () => {
       expect(next.json.shareLink.shareId).not.toBe(created.json.shareLink.shareId);
     } finally {
       await second.close();
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 });
