@@ -83,7 +83,8 @@ export const FAULT_KEYS = Object.keys(FAULT_RULES) as Array<keyof FaultConfig>;
 /** Validates a fault configuration from JSON or flags; returns the problem (naming the key and rule) or undefined. */
 export function faultConfigProblem(config: Record<string, unknown>): string | undefined {
   for (const [key, value] of Object.entries(config)) {
-    const spec = FAULT_RULES[key as keyof FaultConfig];
+    // Own keys only: "constructor" or "__proto__" must be unknown faults, not members inherited from Object.
+    const spec = Object.hasOwn(FAULT_RULES, key) ? FAULT_RULES[key as keyof FaultConfig] : undefined;
     if (!spec) return `unknown fault "${key}" (known: ${FAULT_KEYS.join(", ")})`;
     if (typeof value !== "number" || !Number.isFinite(value) || !spec.test(value)) return `${key} must be ${spec.rule}`;
   }

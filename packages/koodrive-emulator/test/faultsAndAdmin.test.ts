@@ -85,6 +85,10 @@ describe("fault injection", () => {
 
   it.each([
     [{ nope: 1 }, /unknown fault/],
+    // Names of Object's own members, which a plain lookup would find on the prototype.
+    [{ constructor: 1 }, /unknown fault "constructor"/],
+    [{ toString: 1 }, /unknown fault "toString"/],
+    [{ ["__proto__"]: 1 }, /unknown fault "__proto__"/],
     [{ errorRate: 2 }, /between 0 and 1/],
     [{ failStatus: 200 }, /HTTP error status/],
     [[1], /JSON object/],
