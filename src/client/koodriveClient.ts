@@ -191,6 +191,9 @@ export class KooDriveClient {
     const body = spec.body === undefined ? "" : JSON.stringify(spec.body);
     const secrets = [...settingsSecrets(this.settings), ...this.transport.secrets, ...(spec.bodySecrets ?? [])];
     const startedAt = this.now().getTime();
+    // Waiting for a turn (in the request budget's queue, or for another request's verdict on the credentials) is not
+    // time spent being throttled: a call queued behind many others must not time out on its first 429.
+    let queuedMs = 0;
     let history = NO_RETRIES_YET;
     for (let attempt = 1; ; attempt++) {
       // Each attempt is its own HTTP request and gets its own trace id; the error reports the last one.
@@ -206,12 +209,14 @@ export class KooDriveClient {
           hint: kind === "credentials" ? credentialFixHint(this.settings.auth) : undefined,
           request,
         });
+      const turnAskedAt = this.now().getTime();
       const admission = await this.credentials.admit();
       let verdict: CredentialVerdict = { kind: "unknown" };
       let budgetOutcome: BudgetOutcome = { kind: "other" };
       const permit = await this.shared.budget.acquire((waitedMs, snapshot) =>
         this.emit(waitingEvent(spec.method, spec.path, waitedMs, this.describeBudget(snapshot))),
       );
+      queuedMs += this.now().getTime() - turnAskedAt;
       let outcome: AttemptOutcome;
       let error: KooDriveError;
       try {
@@ -253,7 +258,7 @@ export class KooDriveClient {
         }
         error = fail("api", { status: res.status, code: details.code, msg: details.msg });
         if (this.policy.throttleStatusCodes.includes(res.status))
-          budgetOutcome = { kind: "throttled", retryAfterMs: parseRetryAfter(retryAfter, this.now().getTime()) };
+          budgetOutcome = { kind: "throttled", retryAfterMs: parseRetryAfter(retryAfter, this.shared.serverClock.now()) };
         // "Not found" comes after authentication, so the credentials are good; other 4xx may come before it.
         else if (error.isNotFound) verdict = { kind: "accepted" };
       } catch (e) {
@@ -265,9 +270,10 @@ export class KooDriveClient {
         permit.release(budgetOutcome);
         admission.settle(verdict);
       }
-      const elapsedMs = this.now().getTime() - startedAt;
-      const decision = decideRetry(this.policy, spec.method, { ...history, elapsedMs }, outcome, this.now().getTime(), this.random);
-      if (!decision.retry) throw error;
+      const elapsedMs = this.now().getTime() - startedAt - queuedMs;
+      // On KooDrive's clock: a Retry-After date is one of its times.
+      const decision = decideRetry(this.policy, spec.method, { ...history, elapsedMs }, outcome, this.shared.serverClock.now(), this.random);
+      if (!decision.retry) throw decision.timeLimit ? error.withRetryStop(decision.reason) : error;
       this.emit(retryEvent(spec.method, spec.path, attempt, this.describeFailure(outcome, error), decision.delayMs));
       history = recordRetry(history, decision.budget, elapsedMs);
       await this.sleep(decision.delayMs);

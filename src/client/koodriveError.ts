@@ -39,6 +39,8 @@ export interface KooDriveErrorDetails {
   readonly causeCode?: string;
   /** What the user should change, e.g. which setting holds a rejected credential. */
   readonly hint?: string;
+  /** Why a retryable failure was not retried (again): a time limit on waiting for KooDrive. */
+  readonly retryStop?: string;
 }
 
 /**
@@ -86,6 +88,11 @@ export class KooDriveError extends Error {
     return this.kind === "credentials";
   }
 
+  /** This error, saying why it was not retried (again). */
+  withRetryStop(reason: string): KooDriveError {
+    return new KooDriveError({ ...this.details, retryStop: reason });
+  }
+
   /** The same error again (same message, same first request), for an operation that failed without sending. */
   repeated(): KooDriveError {
     return new KooDriveError(this.details);
@@ -108,7 +115,7 @@ export class KooDriveError extends Error {
 
   private static describe(d: KooDriveErrorDetails): string {
     const what = `KooDrive ${d.request.method} ${d.request.path}`;
-    const attempts = `${d.request.attempts} attempt${d.request.attempts === 1 ? "" : "s"}, trace id ${d.request.traceId}`;
+    const attempts = `${d.request.attempts} attempt${d.request.attempts === 1 ? "" : "s"}, trace id ${d.request.traceId}${d.retryStop ? `; ${d.retryStop}` : ""}`;
     switch (d.kind) {
       case "api":
         return `${what} failed with ${KooDriveError.answer(d)} (${attempts})`;

@@ -13,7 +13,10 @@ export interface RetryPolicy {
    * for as long as `throttleRetryTimeoutMs` allows rather than a number of times.
    */
   readonly throttleStatusCodes: readonly number[];
-  /** How long one operation keeps retrying throttled answers, measured from its first attempt. */
+  /**
+   * How long one operation keeps retrying throttled answers, measured from its first attempt, without the time it
+   * waited for its turn in the shared request budget (its own pacing, not KooDrive's refusals).
+   */
   readonly throttleRetryTimeoutMs: number;
   /** Methods whose repetition cannot change the outcome. */
   readonly idempotentMethods: readonly string[];
@@ -74,7 +77,7 @@ export interface RetryHistory {
   readonly throttleRetries: number;
   /** Retries after a date-window rejection. */
   readonly dateRetries: number;
-  /** Time since the operation's first attempt. */
+  /** Time since the operation's first attempt, less the time it waited for its turn (see `throttleRetryTimeoutMs`). */
   readonly elapsedMs: number;
 }
 
@@ -85,10 +88,17 @@ export const NO_RETRIES_YET: RetryHistory = Object.freeze({ retries: 0, throttle
 export type RetryBudget = "retries" | "throttleRetries" | "dateRetries";
 
 /** The verdict for one failed attempt. */
-export type RetryDecision = { retry: true; delayMs: number; budget: RetryBudget } | { retry: false; reason: string };
+export type RetryDecision =
+  | { retry: true; delayMs: number; budget: RetryBudget }
+  /**
+   * `timeLimit`: a wait the server asked for would pass a time limit (a `Retry-After` too long, or throttling that
+   * has lasted too long). The error then says so: its attempt count alone cannot tell why nothing was retried.
+   */
+  | { retry: false; reason: string; timeLimit?: true };
 
 /**
- * Parses a `Retry-After` header (delta seconds or an HTTP date) into milliseconds from `nowMs`.
+ * Parses a `Retry-After` header (delta seconds or an HTTP date) into milliseconds from `nowMs`, which must be on
+ * the server's clock: the date is one of its times.
  * Returns `undefined` for a missing or unparsable value.
  */
 export function parseRetryAfter(value: string | undefined, nowMs: number): number | undefined {
@@ -116,8 +126,9 @@ function serverRequestedDelay(policy: RetryPolicy, retryAfterMs: number | undefi
 }
 
 /**
- * Decides whether an operation using `method`, with `history` behind it, should retry after `outcome`.
- * Other 4xx responses are never retried: they will fail the same way again.
+ * Decides whether an operation using `method`, with `history` behind it, should retry after `outcome`; `nowMs` is
+ * the server's time (see {@link parseRetryAfter}). Other 4xx responses are never retried: they will fail the same way
+ * again.
  */
 export function decideRetry(
   policy: RetryPolicy,
@@ -142,14 +153,19 @@ export function decideRetry(
   }
   const retryAfterMs = parseRetryAfter(outcome.retryAfter, nowMs);
   if (retryAfterMs !== undefined && retryAfterMs > policy.maxRetryAfterMs) {
-    return { retry: false, reason: `Retry-After of ${retryAfterMs} ms exceeds the ${policy.maxRetryAfterMs} ms limit` };
+    return {
+      retry: false,
+      reason: `not retried: KooDrive asked to wait ${seconds(retryAfterMs)} s, longer than the ${seconds(policy.maxRetryAfterMs)} s a Retry-After is waited for`,
+      timeLimit: true,
+    };
   }
   if (policy.throttleStatusCodes.includes(outcome.status)) {
     const delayMs = serverRequestedDelay(policy, retryAfterMs, history.throttleRetries + 1, random);
     if (history.elapsedMs + delayMs > policy.throttleRetryTimeoutMs) {
       return {
         retry: false,
-        reason: `still throttled after ${Math.round(history.elapsedMs / 1000)} s (throttle retry timeout ${policy.throttleRetryTimeoutMs} ms)`,
+        reason: `not retried: throttled for ${seconds(history.elapsedMs)} s, and the next wait (${seconds(delayMs)} s) would pass the throttle retry timeout of ${seconds(policy.throttleRetryTimeoutMs)} s (koodrive:throttleRetryTimeoutMs)`,
+        timeLimit: true,
       };
     }
     return { retry: true, delayMs, budget: "throttleRetries" };
@@ -157,6 +173,11 @@ export function decideRetry(
   if (!idempotent || !policy.statusCodes.includes(outcome.status)) return { retry: false, reason: `HTTP ${outcome.status} is not retried for ${method}` };
   if (history.retries >= policy.limit) return { retry: false, reason: `gave up after ${attempts} attempts` };
   return { retry: true, delayMs: serverRequestedDelay(policy, retryAfterMs, attempts, random), budget: "retries" };
+}
+
+/** Milliseconds as seconds for messages: `1.5`, `300`. */
+function seconds(ms: number): string {
+  return String(Math.round(ms / 100) / 10);
 }
 
 /** The history after a retry drawn on `budget`, at `elapsedMs` since the first attempt. */

@@ -50,6 +50,11 @@ export class ServerClock {
     return () => this.serverTimeAt(local);
   }
 
+  /** The server's time now, by the offset learned so far (for times KooDrive states, such as a `Retry-After` date). */
+  now(): number {
+    return this.serverTimeAt(this.localNow());
+  }
+
   /** The one rule from local to server time: the local time plus the learned offset. */
   private serverTimeAt(localMs: number): number {
     return localMs + this.offsetMs;

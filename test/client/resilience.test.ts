@@ -67,6 +67,54 @@ describe("throttling: one adaptive budget per endpoint", () => {
     const error = await kooDriveFailure(client.getShare(share.shareId as string));
     expect(error).toMatchObject({ status: 429 });
     expect(error.request.attempts).toBe(3); // at 0, 1 and 2 s; the next retry would end after 2.5 s
+    expect(error.message).toMatch(
+      /\(3 attempts, trace id \w+; not retried: throttled for 2(\.\d)? s, and the next wait \(1 s\) would pass the throttle retry timeout of 2\.5 s \(koodrive:throttleRetryTimeoutMs\)\)$/,
+    );
+  }, 10_000);
+
+  it("says why a throttled call was not retried when KooDrive asks for a longer wait than is honoured", async () => {
+    const e = await start({ faults: { failNext: 1, failStatus: 429, retryAfterSeconds: 120 } });
+    const share = e.seedShare({ ownerId: USER_ID });
+    const error = await kooDriveFailure(new KooDriveClient(settingsFor(e)).getShare(share.shareId as string));
+    expect(error.message).toMatch(/\(1 attempt, trace id \w+; not retried: KooDrive asked to wait 120 s, longer than the 60 s a Retry-After is waited for\)$/);
+  });
+
+  it("does not count the time a call waited for its turn in the budget against the throttle retry timeout", async () => {
+    // One request at a time, 300 ms each: the fifth call waits about 1.2 s for its turn, longer than the 1 s timeout,
+    // and is then refused once, as a quota probe would be. It is retried: it was never throttled for long.
+    const e = await start({ faults: { latencyMs: 300 } });
+    const shares = Array.from({ length: 5 }, () => e.seedShare({ ownerId: USER_ID }));
+    const gateway = await startGateway(e.url, (n) => (n === 5 ? { "Retry-After": "0" } : undefined));
+    try {
+      const client = new KooDriveClient(settingsFor(e, { endpoint: gateway.url, maxConcurrency: 1, throttleRetryTimeoutMs: 1_000 }), { random: () => 0 });
+      const results = await Promise.allSettled(shares.map((s) => client.getShare(s.shareId as string)));
+      expect(results.map((r) => r.status)).toEqual(["fulfilled", "fulfilled", "fulfilled", "fulfilled", "fulfilled"]);
+      expect(e.requests.all()).toHaveLength(5);
+    } finally {
+      await gateway.close();
+    }
+  }, 10_000);
+
+  it("reads a Retry-After date on KooDrive's clock, not the local one", async () => {
+    // KooDrive's clock is 10 minutes ahead of the client's. "Retry after KooDrive's now + 1 s" is a 1 s wait; read on
+    // the local clock it would be 10 minutes, beyond the 60 s a Retry-After is honoured, and the call would fail.
+    const aheadMs = 10 * 60_000;
+    const e = await start({ now: () => Date.now() + aheadMs });
+    const share = e.seedShare({ ownerId: USER_ID });
+    const gateway = await startGateway(e.url, (n) =>
+      n === 2 ? { Date: new Date(Date.now() + aheadMs).toUTCString(), "Retry-After": new Date(Date.now() + aheadMs + 1_000).toUTCString() } : undefined,
+    );
+    try {
+      const events: KooDriveClientEvent[] = [];
+      const client = new KooDriveClient(settingsFor(e, { endpoint: gateway.url, maxRetries: 0 }), { random: () => 0, onEvent: (event) => events.push(event) });
+      await client.getShare(share.shareId as string); // learns KooDrive's clock from the answer's Date
+      await client.getShare(share.shareId as string);
+      const waits = events.filter((event) => event.kind === "retry").map((event) => Number(/retrying in (\d+\.\d) s/.exec(event.message)?.[1]));
+      expect(waits).toHaveLength(1);
+      expect(waits[0]).toBeLessThanOrEqual(2);
+    } finally {
+      await gateway.close();
+    }
   }, 10_000);
 
   it("gives one cached client per distinct settings", async () => {
@@ -199,6 +247,39 @@ function settingsForUnreachable(port: number) {
     auth: { kind: "token" as const, accessToken: TOKEN },
     timeoutMs: 2_000,
     maxRetries: 0,
+  };
+}
+
+/**
+ * An API gateway in front of `target`: it answers the n-th request (1-based) with `refusal(n)`'s 429 when that gives
+ * one (headers as the gateway sends them), and forwards every other request.
+ */
+async function startGateway(target: string, refusal: (n: number) => Record<string, string> | undefined) {
+  let count = 0;
+  const upstreamUrl = new URL(target);
+  const server = http.createServer((req, res) => {
+    count += 1;
+    const refused = refusal(count);
+    if (refused !== undefined) {
+      req.resume();
+      res.writeHead(429, { "Content-Type": "application/json", ...refused }).end(JSON.stringify({ error_code: "APIGW.0308", error_msg: "throttled" }));
+      return;
+    }
+    const upstream = http.request({ host: upstreamUrl.hostname, port: upstreamUrl.port, path: req.url, method: req.method, headers: req.headers }, (answer) => {
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(res);
+    });
+    upstream.on("error", () => res.writeHead(502).end());
+    req.pipe(upstream);
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () =>
+      new Promise<void>((r) => {
+        server.close(() => r());
+        server.closeAllConnections();
+      }),
   };
 }
 
