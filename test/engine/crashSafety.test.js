@@ -104,3 +104,26 @@ for (const [fault, extra] of AFTER_APPLY_FAULTS) {
     });
   });
 }
+
+test("an update killed after its PUT landed: refresh marks it, up writes it again, destroy restores the originals", async () => {
+  const share = f.emulator.seedShare({ ownerId: USER_ID, ...ORIGINAL, validDays: 20 });
+  for (const key of Object.keys(f.desired)) delete f.desired[key];
+  f.desired.changed = { shareId: share.shareId, ...DECLARED };
+  await f.stack.up();
+  // The next up changes the comment; the CLI dies after the PUT landed, so state keeps the first comment (and the
+  // first write's updateTime) while the share holds the second.
+  f.desired.changed = { ...f.desired.changed, comment: "declared again" };
+  f.emulator.faults.set({ delayAfterApplyNext: 1, afterApplyDelayMs: 2500 });
+  await killDuringUp(() => f.emulator.getShare(share.shareId).comment === "declared again", "the update's PUT to apply", false);
+  f.emulator.faults.clear();
+  await unlock();
+  // What a pipeline runs next: refresh (the share now holds what the program declares), then up.
+  await f.stack.refresh();
+  f.emulator.requests.clear();
+  const up = await f.stack.up();
+  assert.equal(up.summary.resourceChanges?.update, 1, "up writes the settings again");
+  assert.equal(f.puts().length, 1);
+  await f.stack.destroy();
+  const after = f.emulator.getShare(share.shareId);
+  assert.deepEqual({ comment: after.comment, extractCode: after.extractCode }, ORIGINAL, "destroy restored the true originals");
+});

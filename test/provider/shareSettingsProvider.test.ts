@@ -289,6 +289,47 @@ describe("share-settings provider against the emulator", () => {
     expect(notices.join("\n")).toMatch(new RegExp(`share ${share.shareId}: warning: NOT restoring.*expireTime`));
   });
 
+  it("a write that landed but was never recorded: refresh marks the share, the next update writes it again, destroy restores", async () => {
+    const share = emulator.seedShare({ ownerId: USER_ID, comment: "original", validDays: 10 });
+    const first = await adoptRestoring({ shareId: share.shareId, validDays: 3, comment: "v1" });
+    const v2 = { ...first.inputs, comment: "v2" };
+    // The update's PUT applies, but the engine never records its result (the CLI was killed after it, or its answer
+    // and the read-back were both lost): state stays at v1, with v1's updateTime.
+    await new Promise((r) => setTimeout(r, 5));
+    await provider.update!(first.created.id, first.created.outs, v2);
+    expect(emulator.getShare(share.shareId as string)!.comment).toBe("v2");
+
+    const notices: string[] = [];
+    const spy = jest.spyOn(console, "error").mockImplementation((m: string) => void notices.push(m));
+    try {
+      const refreshed = await provider.read!(first.created.id, first.created.outs);
+      expect(refreshed.props).toMatchObject({ comment: "v2", writtenSinceApplied: true });
+      expect(notices.join("\n")).toMatch(/written since this resource last applied its settings \(comment, expireTime, updateTime\)/);
+      // The program declares v2, as the share now holds: without the mark there would be nothing to do, and delete
+      // would refuse to restore for ever (the updateTime is not this resource's).
+      const diff = await provider.diff!(first.created.id, refreshed.props!, v2);
+      expect(diff.changes).toBe(true);
+      emulator.requests.clear();
+      const updated = await provider.update!(first.created.id, refreshed.props!, v2);
+      expect(puts()).toHaveLength(1);
+      expect(updated.outs!.writtenSinceApplied).toBeUndefined();
+      expect((await provider.diff!(first.created.id, updated.outs!, v2)).changes).toBe(false);
+      await provider.delete!(first.created.id, updated.outs!);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(emulator.getShare(share.shareId as string)!.comment).toBe("original");
+    expect(notices.join("\n")).not.toMatch(/NOT restoring/);
+  });
+
+  it("a refresh that finds the share as this resource left it marks nothing", async () => {
+    const share = emulator.seedShare({ ownerId: USER_ID, comment: "original", validDays: 10 });
+    const { created, inputs } = await adoptRestoring({ shareId: share.shareId, validDays: 3, comment: "v1" });
+    const refreshed = await provider.read!(created.id, created.outs);
+    expect(refreshed.props!.writtenSinceApplied).toBeUndefined();
+    expect((await provider.diff!(created.id, refreshed.props!, inputs)).changes).toBe(false);
+  });
+
   it("delete with restore of a share that is gone succeeds", async () => {
     await expect(provider.delete!("1234567890123456789", { onDelete: "restore", originals: {}, managedFields: [] })).resolves.toBeUndefined();
   });

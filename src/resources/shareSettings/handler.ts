@@ -48,6 +48,7 @@ export const shareSettingsHandler: ResourceHandler = {
     if (stays) ctx.notice(state.shareId, stays);
     if (plan.problem) ctx.notice(state.shareId, `warning: ${plan.problem}`);
     if (plan.renewal) ctx.notice(state.shareId, plan.renewal);
+    if (plan.rewrite) ctx.notice(state.shareId, plan.rewrite);
     return { changes: plan.replaces.length > 0 || plan.changed.length > 0 || plan.put, replaces: plan.replaces, deleteBeforeReplace: false };
   },
 
@@ -77,6 +78,13 @@ export const shareSettingsHandler: ResourceHandler = {
     const outs = stateFrom(inputs, { ...live, updateTime: state.updateTime }, state.originals, owner);
     const { problem } = linkHealth(upgradeShareSettingsState(outs), state.validDays, undefined, ctx.now());
     if (problem) ctx.notice(id, `warning: ${problem}`);
+    if (state.onDelete === "restore") {
+      // Without this, a share written meanwhile to what the program declares would never be written by this resource
+      // again (no difference left after the refresh), and delete would refuse to restore it for ever.
+      const since = stillAsApplied(state, live);
+      if (state.writtenSinceApplied || !since.same) outs.writtenSinceApplied = true;
+      if (!since.same) ctx.notice(id, `the share was written since this resource last applied its settings (${since.what}); the next update writes them again`);
+    }
     return { id, props: originalsUnderStoredName(props, outs), inputs: plain(inputs) };
   },
 
@@ -111,7 +119,8 @@ export const shareSettingsHandler: ResourceHandler = {
       ctx.notice(
         id,
         `warning: NOT restoring the original settings: the share changed since this resource last applied its settings (${check.what}). ` +
-          "Another resource may manage it now (a rename without `aliases`?) or it was edited by hand; it is left as it is.",
+          "Another resource may manage it now (a rename without `aliases`?), it was edited by hand, or this resource's last write lost its answer; " +
+          "it is left as it is. To restore it, run `pulumi up --refresh` first (it writes the declared settings again), then destroy.",
       );
       return;
     }

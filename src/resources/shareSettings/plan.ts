@@ -26,6 +26,8 @@ export interface SettingsPlan {
   renewal?: string;
   /** Why the link cannot be kept alive (files deleted, invalidated): shown to the user, never "fixed" by a PUT. */
   problem?: string;
+  /** Why the declared settings must be written again although none changed (see `writtenSinceApplied`). */
+  rewrite?: string;
   /** True when the plan needs a PUT; false when only state changes. */
   put: boolean;
 }
@@ -40,11 +42,16 @@ function differs(olds: Props, news: Props, field: string): boolean {
  *   change of `koodrive:userId` alone never replaces: the resource keeps its recorded owner.
  * - `validDays`, or a managed `extractCode`/`comment` that differs from the share → update with one PUT.
  * - an expired link, or one due under `renewBeforeDays` → update with one PUT (renewal).
+ * - a restoring resource whose share a refresh found written by someone else (`writtenSinceApplied`) → one PUT.
  * - `onDelete`/`renewBeforeDays` change, a `userId` change that keeps the owner, or an optional field starting or
  *   stopping being managed → update, no PUT.
  */
 /** What the plan reads from stored state: the link's health, the declared values and which optional ones are managed. */
-export type PlannedState = LinkState & OwnedState & { managedFields: readonly OptionalSetting[] };
+export type PlannedState = LinkState & OwnedState & { managedFields: readonly OptionalSetting[]; writtenSinceApplied?: true };
+
+/** The notice for a restoring resource whose share was written since its last write. */
+export const REWRITE_BEFORE_RESTORE =
+  'the share was written since this resource last applied its settings (by hand, by another stack, or by a write of its own whose answer was lost); writing the declared settings again, so that onDelete "restore" can restore the originals';
 
 export function planSettingsChange(olds: PlannedState, news: Props, now: Date, configuredUser: string): SettingsPlan {
   const state = olds as unknown as Props;
@@ -59,5 +66,6 @@ export function planSettingsChange(olds: PlannedState, news: Props, now: Date, c
   }
   const put = applied.length > 0;
   const { renewal, problem } = linkHealth(olds, news.validDays, news.renewBeforeDays, now);
-  return { replaces: [], changed, renewal, problem, put: put || renewal !== undefined };
+  const rewrite = olds.writtenSinceApplied === true && news.onDelete === "restore" ? REWRITE_BEFORE_RESTORE : undefined;
+  return { replaces: [], changed, renewal, problem, rewrite, put: put || renewal !== undefined || rewrite !== undefined };
 }

@@ -27,6 +27,12 @@ export interface ShareSettingsState extends LinkSettingsState {
   updateTime?: string;
   /** For `onDelete: "restore"`: the settings from before Pulumi managed the share (secret). */
   originals?: OriginalSettings;
+  /**
+   * For `onDelete: "restore"`: a refresh found the share written since this resource's last write (by hand, by
+   * another stack, or by a write of its own whose answer was lost). Delete would then refuse to restore, so the next
+   * update writes the declared settings again, which clears this. Absent otherwise.
+   */
+  writtenSinceApplied?: true;
 }
 
 /** The state after a write or read as `owner`: declared values from `inputs`, the share's own from `share`. */
