@@ -35,6 +35,11 @@ export class KooDriveClientFactory {
     return client;
   }
 
+  /** How far KooDrive's clock at `endpoint` is ahead of the local one, as learned by this factory's clients; undefined before. */
+  serverClockOffsetMs(endpoint: string): number | undefined {
+    return this.endpoints.get(new URL(endpoint).origin)?.serverClock.learnedOffsetMs();
+  }
+
   private endpointFor(settings: ConnectionSettings): SharedEndpoint {
     const origin = new URL(settings.endpoint).origin;
     const existing = this.endpoints.get(origin);

@@ -70,6 +70,11 @@ export class ServerClock {
     }
   }
 
+  /** The learned offset of the server's clock from the local one, or undefined before any `Date` header was seen. */
+  learnedOffsetMs(): number | undefined {
+    return this.learned ? this.offsetMs : undefined;
+  }
+
   /** Whether an offset was learned: until then, server time is the local time and may be off by anything. */
   known(): boolean {
     return this.learned;

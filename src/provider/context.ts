@@ -38,11 +38,24 @@ export class ProviderContext {
   constructor(
     private readonly config: ConfigLookup,
     private readonly env: NodeJS.ProcessEnv = process.env,
-    /** The clock; injectable so expiry and renewal rules can be tested at any date. */
-    readonly now: () => Date = () => new Date(),
+    /** The local clock; injectable so expiry and renewal rules can be tested at any date. */
+    private readonly localNow: () => Date = () => new Date(),
     /** Where notices for the user go (the engine shows the provider's stderr in its output). */
     readonly log: (message: string) => void = (message) => console.error(message),
   ) {}
+
+  /**
+   * Now on KooDrive's clock, which stamps every expiry this is compared with: the local clock plus the offset learned
+   * from KooDrive's `Date` headers in this process (a refresh's reads teach it), or the local clock before any answer
+   * (a preview sends nothing). A local clock behind KooDrive's would otherwise keep an expired link "valid", or call
+   * it invalidated.
+   */
+  now(): Date {
+    const endpoint = this.settingsCache?.endpoint;
+    const offset = endpoint === undefined ? undefined : processClients?.serverClockOffsetMs(endpoint);
+    const local = this.localNow();
+    return offset === undefined ? local : new Date(local.getTime() + offset);
+  }
 
   /** Connection settings; throws one `ConfigurationError` listing every missing or malformed setting. */
   settings(): ConnectionSettings {

@@ -155,6 +155,28 @@ describe("share-settings provider against the emulator", () => {
     expect(updated.outs!.status).toBe(0);
   });
 
+  it("expiry is judged on KooDrive's clock: 31 days on for KooDrive (not locally), refresh sees expiry and up renews", async () => {
+    const share = emulator.seedShare({ ownerId: USER_ID });
+    const { created, inputs } = await adopt({ shareId: share.shareId, validDays: 30 });
+    // KooDrive's clock moves 31 days on (the emulator's admin clock, as a pipeline moves it); the local one does not.
+    // Its X-Date check then rejects the first request signed locally; the client learns KooDrive's clock from that.
+    emulator.clock.advance(31 * 24 * 60 * 60 * 1000);
+    const notices: string[] = [];
+    const spy = jest.spyOn(console, "error").mockImplementation((m: string) => void notices.push(m));
+    try {
+      const read = await provider.read!(created.id, created.outs);
+      expect(read.props).toMatchObject({ status: 2 });
+      expect(notices.join("\n")).not.toMatch(/invalidated/);
+      expect(await provider.diff!(created.id, read.props, inputs)).toMatchObject({ changes: true });
+      expect(notices.join("\n")).toMatch(/the link expired at .*; renewing for 30 days/);
+      emulator.requests.clear();
+      await provider.update!(created.id, read.props, inputs);
+      expect(emulator.requests.all().map((r) => [r.method, r.status])).toEqual([["PUT", 200]]);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
   it("read of a share that no longer exists returns no id", async () => {
     const share = emulator.seedShare({ ownerId: USER_ID });
     const { created } = await adopt({ shareId: share.shareId, validDays: 5 });
