@@ -35,9 +35,9 @@ export class KooDriveClientFactory {
     return client;
   }
 
-  /** How far KooDrive's clock at `endpoint` is ahead of the local one, as learned by this factory's clients; undefined before. */
+  /** How far KooDrive's clock at `endpoint` is ahead of the local one (see `ServerClock.likelyOffsetMs`); undefined before any answer. */
   serverClockOffsetMs(endpoint: string): number | undefined {
-    return this.endpoints.get(new URL(endpoint).origin)?.serverClock.learnedOffsetMs();
+    return this.endpoints.get(new URL(endpoint).origin)?.serverClock.likelyOffsetMs();
   }
 
   private endpointFor(settings: ConnectionSettings): SharedEndpoint {

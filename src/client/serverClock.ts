@@ -12,7 +12,9 @@
 export type DateRejection = "future" | "past" | "unknown";
 
 /** One second: the resolution of `Date` and `X-Date`. */
-const INITIAL_MARGIN_MS = 1_000;
+const DATE_RESOLUTION_MS = 1_000;
+/** The first back-dating margin: one resolution step. */
+const INITIAL_MARGIN_MS = DATE_RESOLUTION_MS;
 /** Far inside the 15-minute window, so a widened margin can never push a signature out of its other end. */
 const MAX_MARGIN_MS = 5 * 60_000;
 
@@ -70,9 +72,16 @@ export class ServerClock {
     }
   }
 
-  /** The learned offset of the server's clock from the local one, or undefined before any `Date` header was seen. */
-  learnedOffsetMs(): number | undefined {
-    return this.learned ? this.offsetMs : undefined;
+  /**
+   * The offset of the server's clock from the local one that is nearest to zero among those its answers allow, or
+   * undefined before any `Date` header was seen. A `Date` is stamped to the second before the answer left, so the
+   * server's clock is from the learned offset to about a second after it; within that range the local clock is taken
+   * as right. (Comparing with times KooDrive stamps, a lower bound alone would make, e.g., a restored validity round
+   * up to one day more.)
+   */
+  likelyOffsetMs(): number | undefined {
+    if (!this.learned) return undefined;
+    return Math.min(Math.max(0, this.offsetMs), this.offsetMs + DATE_RESOLUTION_MS);
   }
 
   /** Whether an offset was learned: until then, server time is the local time and may be off by anything. */

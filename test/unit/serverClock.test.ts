@@ -24,6 +24,18 @@ describe("date-window and credential rejections", () => {
 describe("ServerClock", () => {
   const local = Date.parse("2026-01-01T12:00:00.700Z");
 
+  it.each([
+    ["nothing learned yet", undefined, undefined],
+    ["a Date within the second before the answer: the local clock may be right", "Thu, 01 Jan 2026 12:00:00 GMT", 0],
+    ["a server 5 s ahead", "Thu, 01 Jan 2026 12:00:05 GMT", 4_300],
+    ["a server 31 days ahead", "Sat, 01 Feb 2026 12:00:00 GMT", 31 * 86_400_000 - 700],
+    ["a server 5 s behind: up to a second after its Date", "Thu, 01 Jan 2026 11:59:55 GMT", -4_700],
+  ])("likely offset with %s", (_, dateHeader, expected) => {
+    const clock = new ServerClock(() => local);
+    clock.observe(dateHeader);
+    expect(clock.likelyOffsetMs()).toBe(expected);
+  });
+
   it("a marked instant is read on the server's clock by the offset learned by then, also after the mark", () => {
     let now = local;
     const clock = new ServerClock(() => now);
