@@ -352,6 +352,22 @@ describe("share-settings provider against the emulator", () => {
     expect((await provider.diff!(created.id, refreshed.props!, inputs)).changes).toBe(false);
   });
 
+  it("turning onDelete to restore on a share already adopted warns that the originals recorded now are its own settings", async () => {
+    const share = emulator.seedShare({ ownerId: USER_ID, comment: "original", validDays: 10 });
+    const { created, inputs } = await adopt({ shareId: share.shareId, validDays: 3, comment: "managed" });
+    const snapshot = await originalsProvider.create({ shareId: share.shareId });
+    expect(snapshot.outs!.originals).toMatchObject({ comment: "managed" });
+    const notices: string[] = [];
+    const spy = jest.spyOn(console, "error").mockImplementation((m: string) => void notices.push(m));
+    try {
+      await provider.diff!(created.id, created.outs, { ...inputs, onDelete: "restore", originals: snapshot.outs!.originals });
+      await provider.diff!(created.id, { ...created.outs, onDelete: "restore" }, { ...inputs, onDelete: "restore", originals: snapshot.outs!.originals });
+    } finally {
+      spy.mockRestore();
+    }
+    expect(notices.filter((n) => /onDelete "restore" is set on a share this resource already changed/.test(n))).toHaveLength(1);
+  });
+
   it("delete with restore of a share that is gone succeeds", async () => {
     await expect(provider.delete!("1234567890123456789", { onDelete: "restore", originals: {}, managedFields: [] })).resolves.toBeUndefined();
   });

@@ -7,7 +7,7 @@ import { type OriginalSettings, checkShareSettingsInputs } from "./args";
 import { linkHealth } from "../common/linkHealth";
 import { ownerNotice, recordedOwner } from "../common/owner";
 import { planSettingsChange } from "./plan";
-import { restoreBody, restoreCaveat, stillAsApplied } from "./restore";
+import { lateRestoreWarning, restoreBody, restoreCaveat, stillAsApplied } from "./restore";
 import { managedFields, originalsUnderStoredName, stateFrom, upgradeShareSettingsState } from "./state";
 
 /** Originals are kept only while the resource restores on delete. */
@@ -49,6 +49,8 @@ export const shareSettingsHandler: ResourceHandler = {
     if (plan.problem) ctx.notice(state.shareId, `warning: ${plan.problem}`);
     if (plan.renewal) ctx.notice(state.shareId, plan.renewal);
     if (plan.rewrite) ctx.notice(state.shareId, plan.rewrite);
+    const late = lateRestoreWarning(state.onDelete, news.onDelete);
+    if (late) ctx.notice(state.shareId, late);
     return { changes: plan.replaces.length > 0 || plan.changed.length > 0 || plan.put, replaces: plan.replaces, deleteBeforeReplace: false };
   },
 

@@ -32,6 +32,19 @@ export function restoreBody(original: OriginalSettings, now: Date): UpdateShareB
   return body;
 }
 
+/**
+ * The warning for `onDelete` turned to `"restore"` on a share this resource already manages: the companion reads the
+ * originals now, when the share holds the settings this resource applied, so those are what destroy puts back.
+ */
+export function lateRestoreWarning(oldOnDelete: unknown, newOnDelete: unknown): string | undefined {
+  if (newOnDelete !== "restore" || oldOnDelete === "restore") return undefined;
+  return (
+    'warning: onDelete "restore" is set on a share this resource already changed: the settings recorded as its originals ' +
+    "are the ones it holds now (this resource's), so destroy will put those back, not the settings from before Pulumi " +
+    'first changed it. Declare onDelete "restore" when the resource first adopts a share to keep its true originals.'
+  );
+}
+
 /** What the edition does with a restore body; for the notice when it cannot be exact. */
 export function restoreCaveat(original: OriginalSettings, edition: Edition): string | undefined {
   if (edition === "enterprise" && parseKooDriveTime(original.expireTime).kind === "none") {
