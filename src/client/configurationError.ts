@@ -5,7 +5,7 @@ export class ConfigurationError extends Error {
   readonly problems: readonly string[];
 
   constructor(problems: readonly string[]) {
-    super(`KooDrive connection settings are incomplete:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    super(`KooDrive connection settings are missing or invalid:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
     this.problems = problems;
   }
 }

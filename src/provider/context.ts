@@ -79,15 +79,37 @@ export class ProviderContext {
     return this.settings().edition ?? "carrier";
   }
 
+  /**
+   * Every configuration problem at once, connection settings and refresh strategy, as one `ConfigurationError`
+   * (configure calls it, so `pulumi preview` fails once, listing them all).
+   */
+  validate(): void {
+    const problems: string[] = [];
+    try {
+      this.settings();
+    } catch (e) {
+      if (!(e instanceof ConfigurationError)) throw e;
+      problems.push(...e.problems);
+    }
+    const strategy = this.refreshStrategySetting();
+    if (strategy.problem !== undefined) problems.push(strategy.problem);
+    if (problems.length > 0) throw new ConfigurationError(problems);
+  }
+
   /** `koodrive:refreshStrategy` / `KOODRIVE_REFRESH_STRATEGY`: `auto` (default), `get` or `list`. */
   refreshStrategy(): RefreshStrategy {
+    const { value, problem } = this.refreshStrategySetting();
+    if (problem !== undefined) throw new ConfigurationError([problem]);
+    return value;
+  }
+
+  private refreshStrategySetting(): { value: RefreshStrategy; problem?: string } {
     const value = (this.config("koodrive:refreshStrategy") ?? this.env.KOODRIVE_REFRESH_STRATEGY ?? "").trim() || "auto";
-    if (!REFRESH_STRATEGIES.includes(value as RefreshStrategy)) {
-      throw new ConfigurationError([
-        `refreshStrategy must be one of ${REFRESH_STRATEGIES.join(", ")}: set stack config koodrive:refreshStrategy or the environment variable KOODRIVE_REFRESH_STRATEGY`,
-      ]);
-    }
-    return value as RefreshStrategy;
+    if (REFRESH_STRATEGIES.includes(value as RefreshStrategy)) return { value: value as RefreshStrategy };
+    return {
+      value: "auto",
+      problem: `refreshStrategy must be one of ${REFRESH_STRATEGIES.join(", ")}: set stack config koodrive:refreshStrategy or the environment variable KOODRIVE_REFRESH_STRATEGY`,
+    };
   }
 
   /** How refresh reads the shares of `userId` (default: the configured user). */

@@ -36,8 +36,7 @@ function contextOf(instance: ProviderInstance): ProviderContext {
 function configureInstance(instance: ProviderInstance, req: pulumi.dynamic.ConfigureRequest): void {
   const context = new ProviderContext((key) => req.config.get(key));
   instance.koodriveContext = context;
-  context.settings();
-  context.refreshStrategy();
+  context.validate();
 }
 
 /**

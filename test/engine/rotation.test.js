@@ -90,7 +90,7 @@ describe("missing connection settings", () => {
     const output = await failedOutput((onOutput) => f.stack.preview({ onOutput }));
     assert.match(output, /userId is missing: set stack config koodrive:userId/);
     assert.match(output, /credentials are missing/);
-    const failedResources = new Set([...output.matchAll(/ShareSettings (share\d+) [^\n]*connection settings are incomplete/g)].map((m) => m[1]));
+    const failedResources = new Set([...output.matchAll(/ShareSettings (share\d+) [^\n]*connection settings are missing or invalid/g)].map((m) => m[1]));
     assert.equal(failedResources.size, 1, `one resource reports it, not each of them:\n${output}`);
     assert.doesNotMatch(output, /\bat (resolveConnectionSettings|Object\.configure)\b/, "no stack trace into the package's internals");
     assert.equal(f.emulator.requests.all().length, 0);

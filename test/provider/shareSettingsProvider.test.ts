@@ -129,6 +129,17 @@ describe("share-settings provider against the emulator", () => {
     expect(emulator.requests.all()).toEqual([]);
   });
 
+  it("malformed settings of every kind fail configure with one error listing them all", async () => {
+    config = { ...config, "koodrive:maxRetries": "50", "koodrive:refreshStrategy": "fast" };
+    const error = await configured("shareSettings").then(
+      () => undefined,
+      (e: unknown) => e as Error,
+    );
+    expect(error?.message).toMatch(
+      /^KooDrive connection settings are missing or invalid:\n  - maxRetries must be .*\n  - refreshStrategy must be one of auto, get, list/,
+    );
+  });
+
   it("read reveals drift on managed fields as inputs, keeps validDays, and ignores unmanaged ones", async () => {
     const share = emulator.seedShare({ ownerId: USER_ID, comment: "c0", extractCode: "AAAA1111" });
     const { created } = await adopt({ shareId: share.shareId, validDays: 5, comment: "declared" });
