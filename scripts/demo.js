@@ -7,6 +7,7 @@ const crypto = require("node:crypto");
 const path = require("node:path");
 const readline = require("node:readline");
 const { ensurePulumiCli, ensureSelfLink, openStack, repoRoot } = require("./lib/engine");
+const { stopStrays } = require("./lib/processTree");
 
 const USER_ID = "1505084218764547200";
 const TOKEN = crypto.randomBytes(16).toString("hex");
@@ -83,7 +84,28 @@ async function startEmulator() {
   return { url, admin, line, stop: () => child.kill("SIGTERM") };
 }
 
+/** What an interrupted demo must clean up: its stack's scratch folder (state, Pulumi home). */
+/** @type {{ handle?: { remove(): Promise<void> } }} */
+const running = {};
+/** The signal that interrupted the demo, if one did. */
+let interruptedBy = "";
+
+/**
+ * Ctrl-C (or a CI job's SIGTERM): stop every process the demo started (the engine, its provider processes, the
+ * emulator), remove the demo's stack folder, and exit 130. Without this, Node exits at once and leaves a provider
+ * process and the folder behind.
+ */
+async function interrupt(signal) {
+  if (interruptedBy !== "") return;
+  interruptedBy = signal;
+  console.error(`\nDemo interrupted (${signal}): stopping the engine and the emulator, removing the demo's stack`);
+  await stopStrays({ graceMs: 2000 });
+  if (running.handle) await Promise.race([running.handle.remove(), new Promise((r) => setTimeout(r, 15_000))]);
+  process.exit(130);
+}
+
 async function main() {
+  for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => void interrupt(signal));
   const startedAt = Date.now();
   console.log(bold("Pulumi CLI (built from the Go module proxy the first time, then cached):"));
   console.log(`   ${ensurePulumiCli()}/bin/pulumi`);
@@ -121,6 +143,7 @@ async function main() {
 
     const program = require(path.join(repoRoot, "examples/demo"));
     handle = await openStack({ projectName: PROJECT, stackName: "demo", workDir: repoRoot, program, env: { KOODRIVE_MAX_RETRIES: "2" } });
+    running.handle = handle;
     const { stack } = handle;
     await stack.setAllConfig({
       "koodrive:endpoint": { value: emulator.url },
@@ -233,12 +256,17 @@ async function main() {
 
     console.log(`\n${bold(`Demo passed: all ${TOTAL_STEPS} steps behaved as stated, in ${((Date.now() - startedAt) / 1000).toFixed(1)} s.`)}`);
   } finally {
-    if (handle) await handle.remove();
-    emulator.stop();
+    // After an interrupt, `interrupt` cleans up (it also stops what this would not: the engine's processes).
+    if (interruptedBy === "") {
+      if (handle) await handle.remove();
+      emulator.stop();
+    }
   }
 }
 
 main().catch((e) => {
+  // An interrupted operation fails too: the interrupt's own message and exit code say what happened.
+  if (interruptedBy !== "") return;
   console.error(`\nDemo FAILED: ${e.message}`);
   process.exitCode = 1;
 });

@@ -7,7 +7,7 @@ const crypto = require("node:crypto");
 const { ensureSelfLink, openStack, repoRoot } = require("../lib/engine");
 const { startEmulatorProcess } = require("./emulatorProcess");
 const { floorResourceClass } = require("./floorResource");
-const { stopStrays } = require("./processTree");
+const { stopStrays } = require("../lib/processTree");
 const { stateSize } = require("./stateSize");
 
 const USER_ID = "1505084218764547200";

@@ -1,8 +1,8 @@
-// The /proc sampler as a process of its own (see sampleTree in processTree.js). Run as a script, it samples the
+// The /proc sampler as a process of its own (see sampleTree in scripts/lib/processTree.js). Run as a script, it samples the
 // tree of its parent between "start" and "stop" messages; required, it gives the parent a handle to drive it.
 "use strict";
 const { fork } = require("node:child_process");
-const { remember, sampleTree } = require("./processTree");
+const { remember, sampleTree } = require("../lib/processTree");
 
 const INTERVAL_MS = 150;
 

@@ -1,6 +1,6 @@
 // --profile: CPU profiles of the benchmark program (this process, through the inspector) and of the dynamic-provider
 // processes (cpuProfilePreload.js, loaded through NODE_OPTIONS, which the CLI passes on to its plugins), collected
-// per operation and summarized as self time by package and by function. Engine CPU comes from /proc (processTree.js).
+// per operation and summarized as self time by package and by function. Engine CPU comes from /proc (scripts/lib/processTree.js).
 "use strict";
 const fs = require("node:fs");
 const inspector = require("node:inspector");

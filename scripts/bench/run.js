@@ -19,7 +19,7 @@ const { ensurePulumiCli, repoRoot } = require("../lib/engine");
 const { runClientBench } = require("./clientBench");
 const { runLifecycle } = require("./lifecycle");
 const { createSampler } = require("./processSampler");
-const { stopStrays } = require("./processTree");
+const { stopStrays } = require("../lib/processTree");
 const { createProfiler, summaryMarkdown } = require("./profile");
 const { renderMarkdown } = require("./report");
 

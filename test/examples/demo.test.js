@@ -2,10 +2,13 @@
 // npm run demo as a person watches it: the CLI provisioning first, then the steps, without engine noise or advice the
 // demo makes moot, and the total time at the end.
 const assert = require("node:assert/strict");
-const { spawnSync } = require("node:child_process");
+const { spawn, spawnSync } = require("node:child_process");
+const fs = require("node:fs");
+const os = require("node:os");
 const path = require("node:path");
 const { test } = require("node:test");
 const { repoRoot } = require("../../scripts/lib/engine");
+const { descendants, isAlive } = require("../../scripts/lib/processTree");
 
 test("the demo reads cleanly from CLI provisioning to total time", { timeout: 600_000 }, () => {
   const result = spawnSync(process.execPath, [path.join(repoRoot, "scripts", "demo.js")], {
@@ -21,4 +24,40 @@ test("the demo reads cleanly from CLI provisioning to total time", { timeout: 60
   assert.doesNotMatch(stdout, /\[urn=/, "no URNs");
   assert.doesNotMatch(stdout, /pulumi stack rm/, "no advice to remove a stack the demo removes itself");
   assert.match(stdout.trim().split("\n").pop() ?? "", /^Demo passed: all \d+ steps behaved as stated, in \d+\.\d s\.$/);
+});
+
+test("Ctrl-C during an engine step stops every process the demo started and removes its stack folder", { timeout: 300_000 }, async () => {
+  const scratchFolders = () => fs.readdirSync(os.tmpdir()).filter((name) => name.startsWith("koodrive-koodrive-demo-"));
+  const foldersBefore = new Set(scratchFolders());
+  // Its own process group, as a terminal's foreground job: Ctrl-C signals the demo, the CLI and the providers alike.
+  const demo = spawn(process.execPath, [path.join(repoRoot, "scripts", "demo.js")], {
+    cwd: repoRoot,
+    detached: true,
+    env: { ...process.env, FORCE_COLOR: "0" },
+  });
+  let stdout = "";
+  let stderr = "";
+  demo.stdout.on("data", (chunk) => (stdout += chunk));
+  demo.stderr.on("data", (chunk) => (stderr += chunk));
+  const exited = new Promise((resolve) => demo.on("exit", (code) => resolve(code)));
+  const deadline = Date.now() + 180_000;
+  while (!/Step 4\//.test(stdout)) {
+    assert.ok(Date.now() < deadline, `the demo reached step 4:\n${stdout}\n${stderr}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  // Step 4 is an up: the engine and a provider process run now.
+  const started = descendants(/** @type {number} */ (demo.pid));
+  assert.ok(started.length > 0, "the demo has child processes");
+  process.kill(-(/** @type {number} */ (demo.pid)), "SIGINT");
+  const code = await exited;
+  assert.equal(code, 130, `${stdout}\n${stderr}`);
+  assert.match(stderr, /Demo interrupted \(SIGINT\): stopping the engine and the emulator, removing the demo's stack/);
+  assert.doesNotMatch(stderr, /Demo FAILED/);
+  const alive = started.filter(isAlive);
+  assert.deepEqual(alive, [], "no process the demo started is left running");
+  assert.deepEqual(
+    scratchFolders().filter((name) => !foldersBefore.has(name)),
+    [],
+    "the demo's stack folder was removed",
+  );
 });

@@ -136,7 +136,7 @@ describe("share-settings provider against the emulator", () => {
       (e: unknown) => e as Error,
     );
     expect(error?.message).toMatch(
-      /^KooDrive connection settings are missing or invalid:\n  - maxRetries must be .*\n  - refreshStrategy must be one of auto, get, list/,
+      /^KooDrive connection settings are missing or invalid:\n {2}- maxRetries must be .*\n {2}- refreshStrategy must be one of auto, get, list/,
     );
   });
 

@@ -1,6 +1,7 @@
-// Watches the processes this benchmark starts (the pulumi CLI, the dynamic-provider node process, the emulator host)
-// through /proc: peak RSS (VmHWM) and CPU time per role while an operation runs, and the list of everything ever
-// started, so that whatever is still alive at the end (or after a timeout) can be stopped by pid.
+// Watches the processes a script starts (the pulumi CLI, the dynamic-provider node process, an emulator) through
+// /proc: for the benchmark, peak RSS (VmHWM) and CPU time per role while an operation runs; for the benchmark and
+// the demo, the list of everything ever started, so that whatever is still alive at the end (after a timeout, or
+// Ctrl-C) can be stopped by pid.
 "use strict";
 const fs = require("node:fs");
 const { execFileSync } = require("node:child_process");
@@ -133,6 +134,7 @@ function sampleTree(rootPid, intervalMs) {
   };
 }
 
+/** Whether the process `known` ({ pid, startTicks }) still runs: same pid and start time, so not a reused pid. */
 function isAlive(known) {
   const stat = readStat(known.pid);
   return stat !== undefined && stat.startTicks === known.startTicks;
@@ -166,4 +168,4 @@ async function stopStrays({ roles, graceMs = 2000 } = {}) {
   return targets.length;
 }
 
-module.exports = { sampleTree, stopStrays, remember, descendants, roleOf, CLOCK_TICKS_PER_SECOND };
+module.exports = { sampleTree, stopStrays, remember, descendants, isAlive, roleOf, CLOCK_TICKS_PER_SECOND };
