@@ -168,4 +168,4 @@ async function stopStrays({ roles, graceMs = 2000 } = {}) {
   return targets.length;
 }
 
-module.exports = { sampleTree, stopStrays, remember, descendants, isAlive, roleOf, CLOCK_TICKS_PER_SECOND };
+module.exports = { sampleTree, stopStrays, remember, descendants, isAlive, readCmdline, roleOf, CLOCK_TICKS_PER_SECOND };

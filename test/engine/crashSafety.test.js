@@ -8,7 +8,7 @@ const fs = require("node:fs");
 const path = require("node:path");
 const { after, before, test } = require("node:test");
 const { engineFixture, USER_ID } = require("./support");
-const { killEngine, waitFor } = require("./processes");
+const { killEngine, stopLeftRunning, waitFor } = require("./processes");
 
 const ORIGINAL = { comment: "the true original", extractCode: "Orig1234" };
 const DECLARED = { validDays: 3, comment: "declared", extractCode: "Decl4567", onDelete: "restore" };
@@ -18,7 +18,10 @@ before(async () => {
   f = await engineFixture({ projectName: "crash" });
   f.stack.workspace.envVars.KOODRIVE_TIMEOUT_MS = "3000";
 });
-after(() => f.close());
+after(async () => {
+  stopLeftRunning();
+  await f.close();
+});
 
 /** After a killed CLI: cancel the update if the backend still holds it locked, as a user would (`pulumi cancel`). */
 async function unlock() {

@@ -1,50 +1,22 @@
 // Finds and kills the processes an engine operation started (the pulumi CLI and its dynamic-provider processes),
-// as a crash or a cancelled CI job would.
+// as a crash or a cancelled CI job would, and stops afterwards those a kill of the CLI alone left running.
 "use strict";
-const fs = require("node:fs");
+const { descendants, isAlive, readCmdline } = require("../../scripts/lib/processTree");
 
-/** Every live process as { pid, ppid, cmd }. */
-function processTable() {
-  const table = [];
-  for (const entry of fs.readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = fs.readFileSync(`/proc/${entry}/stat`, "utf8");
-      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-      const cmd = fs.readFileSync(`/proc/${entry}/cmdline`, "utf8").split("\0").join(" ").trim();
-      table.push({ pid: Number(entry), ppid, cmd });
-    } catch {
-      // the process ended while we looked
-    }
-  }
-  return table;
-}
-
-/** Descendants of `root` (pid), depth first. */
-function descendants(root, table = processTable()) {
-  const out = [];
-  const walk = (pid) => {
-    for (const p of table)
-      if (p.ppid === pid) {
-        out.push(p);
-        walk(p.pid);
-      }
-  };
-  walk(root);
-  return out;
-}
+/** Provider processes a kill of the CLI alone left running (as it does for real): stopped by `stopLeftRunning`. */
+const leftRunning = [];
 
 /** The pulumi CLI processes this test process started, with their descendants (the provider processes). */
 function engineProcesses() {
-  const table = processTable();
-  const clis = descendants(process.pid, table).filter((p) => /\/bin\/pulumi (up|preview|refresh|destroy)\b/.test(p.cmd));
-  return clis.map((cli) => ({ cli, providers: descendants(cli.pid, table).filter((p) => /dynamic-provider/.test(p.cmd)) }));
+  const clis = descendants(process.pid).filter((p) => /\/bin\/pulumi (up|preview|refresh|destroy)\b/.test(readCmdline(p.pid).join(" ")));
+  return clis.map((cli) => ({ cli, providers: descendants(cli.pid).filter((p) => readCmdline(p.pid).some((arg) => arg.includes("dynamic-provider"))) }));
 }
 
 /** SIGKILLs the CLI only (its provider processes live on, as after a kill -9 of the CLI), or the CLI and the providers. */
 function killEngine({ providersToo }) {
   const killed = [];
   for (const { cli, providers } of engineProcesses()) {
+    if (!providersToo) leftRunning.push(...providers);
     for (const p of providersToo ? [cli, ...providers] : [cli]) {
       try {
         process.kill(p.pid, "SIGKILL");
@@ -57,6 +29,17 @@ function killEngine({ providersToo }) {
   return killed;
 }
 
+/** Stops the provider processes that kills of the CLI alone left running, so a test run leaves none behind. */
+function stopLeftRunning() {
+  for (const p of leftRunning.splice(0).filter(isAlive)) {
+    try {
+      process.kill(p.pid, "SIGKILL");
+    } catch {
+      // gone meanwhile
+    }
+  }
+}
+
 /** Polls `condition` every 20 ms until it holds (or throws after `timeoutMs`). */
 async function waitFor(condition, timeoutMs, what) {
   const deadline = Date.now() + timeoutMs;
@@ -66,4 +49,4 @@ async function waitFor(condition, timeoutMs, what) {
   }
 }
 
-module.exports = { processTable, engineProcesses, killEngine, waitFor };
+module.exports = { engineProcesses, killEngine, stopLeftRunning, waitFor };
