@@ -84,19 +84,22 @@ async function main() {
   const stackName = values.stack || (await workspace.stack())?.name;
   if (!stackName) throw new Error("no stack selected: run pulumi stack init <name> (or pulumi stack select) first, or pass --stack");
   const stack = await Stack.select(stackName, workspace);
-  const onOutput = (/** @type {string} */ text) => process.stdout.write(text);
-  const updateOptions = { onOutput, diff: values.diff, refresh: values.refresh, expectNoChanges: values["expect-no-changes"] };
+  // Both streams as the CLI writes them, as `pulumi` shows them: with --diff the engine writes its diagnostics (the
+  // provider's notices, such as why a link is renewed) to stderr.
+  const streams = { onOutput: (/** @type {string} */ text) => process.stdout.write(text), onError: (/** @type {string} */ text) => process.stderr.write(text) };
+  const updateOptions = { ...streams, diff: values.diff, refresh: values.refresh, expectNoChanges: values["expect-no-changes"] };
   let changes;
   if (command === "preview") changes = (await stack.preview(updateOptions)).changeSummary;
   else if (command === "up") changes = (await stack.up(updateOptions)).summary.resourceChanges;
-  else if (command === "refresh") changes = (await stack.refresh({ onOutput, expectNoChanges: values["expect-no-changes"] })).summary.resourceChanges;
-  else changes = (await stack.destroy({ onOutput })).summary.resourceChanges;
+  else if (command === "refresh") changes = (await stack.refresh({ ...streams, expectNoChanges: values["expect-no-changes"] })).summary.resourceChanges;
+  else changes = (await stack.destroy(streams)).summary.resourceChanges;
   process.stdout.write(`pulumi-inline: ${command} ${stackName}: ${JSON.stringify(changes ?? {})}\n`);
 }
 
 main().catch((e) => {
-  // A failed CLI run has already streamed its output; its stderr holds the reason, without the command's full dump.
-  const cliStderr = e?.commandResult?.stderr;
-  process.stderr.write(`pulumi-inline: ${cliStderr ? cliStderr.trim() : e instanceof Error ? e.message : String(e)}\n`);
+  // A failed CLI run has already streamed both its outputs, the reason included: one line says it failed. Other
+  // failures (no program, no stack, a type error) have only their message.
+  const streamed = e?.commandResult !== undefined;
+  process.stderr.write(`pulumi-inline: ${streamed ? "the pulumi CLI failed (its output above says why)" : e instanceof Error ? e.message : String(e)}\n`);
   process.exit(1);
 });
