@@ -3,7 +3,8 @@
 #
 #   1. start the emulator (fails within EMULATOR_READY_TIMEOUT seconds, with the reason, if it cannot listen)
 #   2. a local file backend and passphrase in a scratch folder, and a fresh stack
-#   3. connection config pointing at the emulator (token as a secret)
+#   3. connection config pointing at the emulator (token as a secret), then the project's own config (its
+#      ci-config.sh, if it has one: `pulumi config set` lines for the stack just created, e.g. an access code)
 #   4. seed the shares the project manages (the project's seed-emulator.mjs, if it has one)
 #   5. pulumi preview, then pulumi up
 #   6. inject a fault through the emulator's admin API (the next requests fail with 503)
@@ -74,6 +75,15 @@ pulumi config set koodrive:endpoint "$endpoint"
 pulumi config set koodrive:userId "$user_id"
 pulumi config set koodrive:agentName ci
 printf '%s' "$token" | pulumi config set --secret koodrive:accessToken
+
+step "the project's own config"
+# The stack is new on every run (above), so config the program requires cannot be set beforehand: ci-config.sh sets
+# it, reading secrets from the job's environment (never from its command line).
+if [ -f ci-config.sh ]; then
+  KOODRIVE_ENDPOINT=$endpoint KOODRIVE_USER_ID=$user_id bash ci-config.sh
+else
+  echo "no ci-config.sh in $(pwd): the project needs no config of its own"
+fi
 
 step "seed the shares the project manages"
 if [ -f seed-emulator.mjs ]; then

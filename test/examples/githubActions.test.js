@@ -17,6 +17,8 @@ const exampleDir = path.join(repoRoot, "examples", "github-actions");
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "koodrive-actions-"));
 let project;
 let env;
+/** The packed packages, for the projects each test installs. */
+let tarballs;
 
 /** The `run:` steps of the workflow, in order, each with its `env:` (GitHub expressions left as written). */
 function workflowRunSteps(yamlText) {
@@ -45,7 +47,8 @@ function workflowRunSteps(yamlText) {
 }
 
 before(() => {
-  project = installExample("basic", scratch, packPackage(scratch));
+  tarballs = packPackage(scratch);
+  project = installExample("basic", scratch, tarballs);
   fs.mkdirSync(path.join(project, "ci"));
   fs.copyFileSync(path.join(exampleDir, "koodrive-pipeline.sh"), path.join(project, "ci", "koodrive-pipeline.sh"));
   env = { ...userShellEnv(fs.mkdtempSync(path.join(scratch, "home-"))), PULUMI_ENGINE: `node ${path.join(repoRoot, "scripts", "pulumi-inline.js")}` };
@@ -73,6 +76,7 @@ test("koodrive.yml's run steps, in order: preview, up, fault, converging up; the
     "start the KooDrive emulator",
     "local backend, passphrase and stack emulator-ci",
     "connection config for the emulator",
+    "the project's own config",
     "seed the shares the project manages",
     "pulumi preview",
     "pulumi up",
@@ -97,6 +101,19 @@ test("koodrive.yml's run steps, in order: preview, up, fault, converging up; the
   const rerun = runShell(last.run ?? "", { cwd: project, env: { ...env, KOODRIVE_CI_DIR: path.join(runnerTemp, "koodrive") } });
   assert.equal(rerun.status, 0, `the rerun failed:\n${rerun.output}`);
   assert.match(rerun.output, /==> done: the stack converged against the emulator/);
+});
+
+test("a project whose program requires config of its own sets it in ci-config.sh, from the job's environment", { timeout: 900_000 }, () => {
+  const manyShares = installExample("many-shares", scratch, tarballs);
+  fs.mkdirSync(path.join(manyShares, "ci"));
+  fs.copyFileSync(path.join(exampleDir, "koodrive-pipeline.sh"), path.join(manyShares, "ci", "koodrive-pipeline.sh"));
+  const ciDir = fs.mkdtempSync(path.join(scratch, "many-"));
+  const result = runShell("bash ci/koodrive-pipeline.sh .", { cwd: manyShares, env: { ...env, KOODRIVE_CI_DIR: ciDir, Q3_REPORT_CODE: "Ci9Secrt" } });
+  assert.equal(result.status, 0, result.output);
+  assert.match(result.output, /==> done: the stack converged against the emulator/);
+  assert.doesNotMatch(result.output, /Ci9Secrt/, "the access code from the job's environment is never printed");
+  const log = fs.readFileSync(path.join(ciDir, "emulator.log"), "utf8");
+  assert.doesNotMatch(log, /Ci9Secrt/);
 });
 
 test("an emulator that cannot start fails the pipeline within its timeout, with the reason, and leaves nothing running", { timeout: 120_000 }, async () => {
