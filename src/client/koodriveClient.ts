@@ -190,10 +190,11 @@ export class KooDriveClient {
   private async request<T>(spec: RequestSpec<T>): Promise<T> {
     const body = spec.body === undefined ? "" : JSON.stringify(spec.body);
     const secrets = [...settingsSecrets(this.settings), ...this.transport.secrets, ...(spec.bodySecrets ?? [])];
-    const startedAt = this.now().getTime();
-    // Waiting for a turn (in the request budget's queue, or for another request's verdict on the credentials) is not
-    // time spent being throttled: a call queued behind many others must not time out on its first 429.
-    let queuedMs = 0;
+    // When the first attempt got its turn: waiting for that turn (behind other calls in the request budget, or for
+    // another request's verdict on the credentials) is not time spent being throttled, so a call queued behind many
+    // others does not time out on its first 429. Every wait after it counts, the budget's included: once KooDrive
+    // refuses, the budget's pauses are its doing.
+    let startedAt: number | undefined;
     let history = NO_RETRIES_YET;
     for (let attempt = 1; ; attempt++) {
       // Each attempt is its own HTTP request and gets its own trace id; the error reports the last one.
@@ -209,14 +210,14 @@ export class KooDriveClient {
           hint: kind === "credentials" ? credentialFixHint(this.settings.auth) : undefined,
           request,
         });
-      const turnAskedAt = this.now().getTime();
       const admission = await this.credentials.admit();
       let verdict: CredentialVerdict = { kind: "unknown" };
       let budgetOutcome: BudgetOutcome = { kind: "other" };
-      const permit = await this.shared.budget.acquire((waitedMs, snapshot) =>
-        this.emit(waitingEvent(spec.method, spec.path, waitedMs, this.describeBudget(snapshot))),
+      const permit = await this.shared.budget.acquire(
+        (waitedMs, snapshot) => this.emit(waitingEvent(spec.method, spec.path, waitedMs, this.describeBudget(snapshot))),
+        { retry: attempt > 1 },
       );
-      queuedMs += this.now().getTime() - turnAskedAt;
+      startedAt ??= this.now().getTime();
       let outcome: AttemptOutcome;
       let error: KooDriveError;
       try {
@@ -270,7 +271,7 @@ export class KooDriveClient {
         permit.release(budgetOutcome);
         admission.settle(verdict);
       }
-      const elapsedMs = this.now().getTime() - startedAt - queuedMs;
+      const elapsedMs = this.now().getTime() - startedAt;
       // On KooDrive's clock: a Retry-After date is one of its times.
       const decision = decideRetry(this.policy, spec.method, { ...history, elapsedMs }, outcome, this.shared.serverClock.now(), this.random);
       if (!decision.retry) throw decision.timeLimit ? error.withRetryStop(decision.reason) : error;

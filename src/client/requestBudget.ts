@@ -174,6 +174,8 @@ export interface BudgetPermit {
 
 interface Waiter {
   grant: (permit: BudgetPermit) => void;
+  /** A retry of a request that already had its turn: queued ahead of first attempts. */
+  retry: boolean;
 }
 
 /** Counts, for messages. */
@@ -238,18 +240,24 @@ export class RequestBudget {
 
   /**
    * Waits for a place; `onLongWait` is called once if the wait passes `longWaitMs`, with how long it has been, so a
-   * caller can say why an operation is slow while it still is.
+   * caller can say why an operation is slow while it still is. A `retry` (of a request that already had a turn, and
+   * was refused or failed) goes ahead of the first attempts waiting, after earlier retries: its throttle retry timeout
+   * is running, theirs has not started, and behind a long queue it would run out waiting.
    */
-  acquire(onLongWait?: (waitedMs: number, snapshot: BudgetSnapshot) => void): Promise<BudgetPermit> {
+  acquire(onLongWait?: (waitedMs: number, snapshot: BudgetSnapshot) => void, { retry = false }: { retry?: boolean } = {}): Promise<BudgetPermit> {
     return new Promise((resolve) => {
       const queuedAt = this.clock();
       const longWait = onLongWait === undefined ? undefined : setTimeout(() => onLongWait(this.clock() - queuedAt, this.snapshot()), this.policy.longWaitMs);
-      this.queue.push({
+      const waiter: Waiter = {
         grant: (permit) => {
           if (longWait !== undefined) clearTimeout(longWait);
           resolve(permit);
         },
-      });
+        retry,
+      };
+      const firstAttempt = retry ? this.queue.findIndex((w) => !w.retry) : -1;
+      if (firstAttempt === -1) this.queue.push(waiter);
+      else this.queue.splice(firstAttempt, 0, waiter);
       this.pump();
     });
   }

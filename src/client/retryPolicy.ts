@@ -14,8 +14,8 @@ export interface RetryPolicy {
    */
   readonly throttleStatusCodes: readonly number[];
   /**
-   * How long one operation keeps retrying throttled answers, measured from its first attempt, without the time it
-   * waited for its turn in the shared request budget (its own pacing, not KooDrive's refusals).
+   * How long one operation keeps retrying throttled answers, measured from when its first attempt got its turn in the
+   * shared request budget (the wait for that turn is other calls' time, not KooDrive's refusals).
    */
   readonly throttleRetryTimeoutMs: number;
   /** Methods whose repetition cannot change the outcome. */
@@ -77,7 +77,7 @@ export interface RetryHistory {
   readonly throttleRetries: number;
   /** Retries after a date-window rejection. */
   readonly dateRetries: number;
-  /** Time since the operation's first attempt, less the time it waited for its turn (see `throttleRetryTimeoutMs`). */
+  /** Time since the operation's first attempt got its turn (see `throttleRetryTimeoutMs`). */
   readonly elapsedMs: number;
 }
 

@@ -169,6 +169,21 @@ describe("RequestBudget", () => {
     expect(Math.max(...starts) - Math.min(...starts)).toBeGreaterThanOrEqual(4 * 50 - 10);
   });
 
+  it("queues a retry ahead of first attempts, after earlier retries", async () => {
+    const budget = new RequestBudget({ maxConcurrency: 1 });
+    const held = await budget.acquire();
+    const granted: string[] = [];
+    const wait = (name: string, retry: boolean) =>
+      budget.acquire(undefined, { retry }).then((permit) => {
+        granted.push(name);
+        permit.release({ kind: "success" });
+      });
+    const all = [wait("first a", false), wait("first b", false), wait("retry c", true), wait("first d", false), wait("retry e", true)];
+    held.release({ kind: "success" });
+    await Promise.all(all);
+    expect(granted).toEqual(["retry c", "retry e", "first a", "first b", "first d"]);
+  });
+
   it("reports a request still waiting after longWaitMs, once", async () => {
     const budget = new RequestBudget({ maxConcurrency: 1 }, { ...defaultBudgetPolicy, longWaitMs: 20 });
     const first = await budget.acquire();
