@@ -337,7 +337,7 @@ describe("share-settings provider against the emulator", () => {
     try {
       const refreshed = await provider.read!(first.created.id, first.created.outs);
       expect(refreshed.props).toMatchObject({ comment: "v2", writtenSinceApplied: true });
-      expect(notices.join("\n")).toMatch(/written since this resource last applied its settings \(comment, expireTime, updateTime\)/);
+      expect(notices.join("\n")).toMatch(/the share's comment changed since this resource last applied its settings; the next update writes them again/);
       // The program declares v2, as the share now holds: without the mark there would be nothing to do, and delete
       // would refuse to restore for ever (the updateTime is not this resource's).
       const diff = await provider.diff!(first.created.id, refreshed.props!, v2);
@@ -353,6 +353,29 @@ describe("share-settings provider against the emulator", () => {
     }
     expect(emulator.getShare(share.shareId as string)!.comment).toBe("original");
     expect(notices.join("\n")).not.toMatch(/NOT restoring/);
+  });
+
+  it("another writer of the same settings (a second stack) is not rewritten after refresh, and destroy still refuses to restore", async () => {
+    const share = emulator.seedShare({ ownerId: USER_ID, comment: "original", validDays: 10 });
+    const { created, inputs } = await adoptRestoring({ shareId: share.shareId, validDays: 3, comment: "same" });
+    // The other stack's PUT of the same settings restarts the validity: only the times change.
+    await new Promise((r) => setTimeout(r, 5));
+    emulator.changeShare(share.shareId as string, { expireTime: new Date(Date.now() + 3 * 86400_000).toISOString() });
+    const notices: string[] = [];
+    const spy = jest.spyOn(console, "error").mockImplementation((m: string) => void notices.push(m));
+    try {
+      const refreshed = await provider.read!(created.id, created.outs);
+      expect(refreshed.props!.writtenSinceApplied).toBeUndefined();
+      // No rewrite: otherwise the two stacks would take turns writing, and this one would restore under the other.
+      expect((await provider.diff!(created.id, refreshed.props!, inputs)).changes).toBe(false);
+      emulator.requests.clear();
+      await provider.delete!(created.id, refreshed.props!);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(puts()).toEqual([]);
+    expect(emulator.getShare(share.shareId as string)!.comment).toBe("same");
+    expect(notices.join("\n")).toMatch(/NOT restoring/);
   });
 
   it("a refresh that finds the share as this resource left it marks nothing", async () => {

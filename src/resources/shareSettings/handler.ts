@@ -7,7 +7,7 @@ import { type OriginalSettings, checkShareSettingsInputs } from "./args";
 import { linkHealth } from "../common/linkHealth";
 import { ownerNotice, recordedOwner } from "../common/owner";
 import { planSettingsChange } from "./plan";
-import { lateRestoreWarning, restoreBody, restoreCaveat, stillAsApplied } from "./restore";
+import { lateRestoreWarning, restoreBody, restoreCaveat, settingsChangedSince, stillAsApplied } from "./restore";
 import { managedFields, originalsUnderStoredName, stateFrom, upgradeShareSettingsState } from "./state";
 
 /** Originals are kept only while the resource restores on delete. */
@@ -81,11 +81,14 @@ export const shareSettingsHandler: ResourceHandler = {
     const { problem } = linkHealth(upgradeShareSettingsState(outs), state.validDays, undefined, ctx.now());
     if (problem) ctx.notice(id, `warning: ${problem}`);
     if (state.onDelete === "restore") {
-      // Without this, a share written meanwhile to what the program declares would never be written by this resource
-      // again (no difference left after the refresh), and delete would refuse to restore it for ever.
-      const since = stillAsApplied(state, live);
-      if (state.writtenSinceApplied || !since.same) outs.writtenSinceApplied = true;
-      if (!since.same) ctx.notice(id, `the share was written since this resource last applied its settings (${since.what}); the next update writes them again`);
+      // Without this, a share whose settings were written meanwhile to what the program declares (an update of this
+      // resource that landed but was never recorded) would never be written by it again, and delete would refuse to
+      // restore it for ever. Only a changed setting counts: another stack writing the same settings changes just the
+      // times, and rewriting then would make the stacks take turns writing, and this one restore under the other.
+      const changed = settingsChangedSince(state, live);
+      if (state.writtenSinceApplied || changed.length > 0) outs.writtenSinceApplied = true;
+      if (changed.length > 0)
+        ctx.notice(id, `the share's ${changed.join(", ")} changed since this resource last applied its settings; the next update writes them again`);
     }
     return { id, props: originalsUnderStoredName(props, outs), inputs: plain(inputs) };
   },
@@ -121,8 +124,8 @@ export const shareSettingsHandler: ResourceHandler = {
       ctx.notice(
         id,
         `warning: NOT restoring the original settings: the share changed since this resource last applied its settings (${check.what}). ` +
-          "Another resource may manage it now (a rename without `aliases`?), it was edited by hand, or this resource's last write lost its answer; " +
-          "it is left as it is. To restore it, run `pulumi up --refresh` first (it writes the declared settings again), then destroy.",
+          "Another resource may manage it now (a rename without `aliases`?), or it was edited by hand; it is left as it is. " +
+          "If instead this resource's own last `pulumi up` was interrupted after changing the access code or comment, `pulumi up --refresh` writes them again, and destroy then restores.",
       );
       return;
     }

@@ -42,7 +42,7 @@ function differs(olds: Props, news: Props, field: string): boolean {
  *   change of `koodrive:userId` alone never replaces: the resource keeps its recorded owner.
  * - `validDays`, or a managed `extractCode`/`comment` that differs from the share → update with one PUT.
  * - an expired link, or one due under `renewBeforeDays` → update with one PUT (renewal).
- * - a restoring resource whose share a refresh found written by someone else (`writtenSinceApplied`) → one PUT.
+ * - a restoring resource whose settings a refresh found changed since its last write (`writtenSinceApplied`) → one PUT.
  * - `onDelete`/`renewBeforeDays` change, a `userId` change that keeps the owner, or an optional field starting or
  *   stopping being managed → update, no PUT.
  */
@@ -51,7 +51,7 @@ export type PlannedState = LinkState & OwnedState & { managedFields: readonly Op
 
 /** The notice for a restoring resource whose share was written since its last write. */
 export const REWRITE_BEFORE_RESTORE =
-  'the share was written since this resource last applied its settings (by hand, by another stack, or by a write of its own whose answer was lost); writing the declared settings again, so that onDelete "restore" can restore the originals';
+  'the share\'s settings were changed since this resource last applied them (by hand, by another stack, or by a write of its own that was never recorded); writing the declared settings again, so that onDelete "restore" can restore the originals';
 
 export function planSettingsChange(olds: PlannedState, news: Props, now: Date, configuredUser: string): SettingsPlan {
   const state = olds as unknown as Props;

@@ -69,13 +69,17 @@ function sameTime(a: unknown, b: unknown): boolean {
   return x.kind === y.kind && (x.kind !== "unreadable" || a === b);
 }
 
+/** The managed settings (access code, comment) whose live value is not the one this resource last applied or read. */
+export function settingsChangedSince(state: ShareSettingsState, live: ShareLink): string[] {
+  return state.managedFields.filter((field) => (live[field] ?? "") !== (state[field] ?? ""));
+}
+
 /**
  * Whether the live share still holds what this resource last wrote. If not, someone else wrote since (another
  * resource now managing the share after a rename, or a person): restoring would clobber their settings.
  */
 export function stillAsApplied(state: ShareSettingsState, live: ShareLink): { same: true } | { same: false; what: string } {
-  const changed: string[] = [];
-  for (const field of state.managedFields) if ((live[field] ?? "") !== (state[field] ?? "")) changed.push(field);
+  const changed: string[] = settingsChangedSince(state, live);
   if (!sameTime(live.expireTime, state.expireTime)) changed.push("expireTime");
   if (state.updateTime !== undefined && live.updateTime !== undefined && live.updateTime !== state.updateTime) changed.push("updateTime");
   return changed.length === 0 ? { same: true } : { same: false, what: changed.join(", ") };

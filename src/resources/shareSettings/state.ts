@@ -28,9 +28,9 @@ export interface ShareSettingsState extends LinkSettingsState {
   /** For `onDelete: "restore"`: the settings from before Pulumi managed the share (secret). */
   originals?: OriginalSettings;
   /**
-   * For `onDelete: "restore"`: a refresh found the share written since this resource's last write (by hand, by
-   * another stack, or by a write of its own whose answer was lost). Delete would then refuse to restore, so the next
-   * update writes the declared settings again, which clears this. Absent otherwise.
+   * For `onDelete: "restore"`: a refresh found a managed setting (access code, comment) changed since this resource's
+   * last write (by hand, by another stack, or by a write of its own that was never recorded). Delete would then refuse
+   * to restore, so the next update writes the declared settings again, which clears this. Absent otherwise.
    */
   writtenSinceApplied?: true;
 }
