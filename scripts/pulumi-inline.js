@@ -88,6 +88,7 @@ async function main() {
   // provider's notices, such as why a link is renewed) to stderr.
   const streams = { onOutput: (/** @type {string} */ text) => process.stdout.write(text), onError: (/** @type {string} */ text) => process.stderr.write(text) };
   const updateOptions = { ...streams, diff: values.diff, refresh: values.refresh, expectNoChanges: values["expect-no-changes"] };
+  streaming = true;
   let changes;
   if (command === "preview") changes = (await stack.preview(updateOptions)).changeSummary;
   else if (command === "up") changes = (await stack.up(updateOptions)).summary.resourceChanges;
@@ -96,10 +97,15 @@ async function main() {
   process.stdout.write(`pulumi-inline: ${command} ${stackName}: ${JSON.stringify(changes ?? {})}\n`);
 }
 
+/** Set once preview, up, refresh or destroy has started: its output, the reason for a failure included, is streamed. */
+let streaming = false;
+
 main().catch((e) => {
-  // A failed CLI run has already streamed both its outputs, the reason included: one line says it failed. Other
-  // failures (no program, no stack, a type error) have only their message.
-  const streamed = e?.commandResult !== undefined;
-  process.stderr.write(`pulumi-inline: ${streamed ? "the pulumi CLI failed (its output above says why)" : e instanceof Error ? e.message : String(e)}\n`);
+  // A failed operation has already streamed both its outputs: one line says it failed. A CLI call that was not
+  // streamed (selecting the stack) has its reason in its stderr; other failures (no program, a type error) have only
+  // their message.
+  const cliStderr = e?.commandResult?.stderr?.trim();
+  const reason = streaming ? "the pulumi CLI failed (its output above says why)" : cliStderr || (e instanceof Error ? e.message : String(e));
+  process.stderr.write(`pulumi-inline: ${reason}\n`);
   process.exit(1);
 });

@@ -151,6 +151,9 @@ export function decideRetry(
     if (history.retries >= policy.limit) return { retry: false, reason: `gave up after ${attempts} attempts` };
     return { retry: true, delayMs: backoffDelay(policy, attempts, random), budget: "retries" };
   }
+  const throttled = policy.throttleStatusCodes.includes(outcome.status);
+  if (!throttled && (!idempotent || !policy.statusCodes.includes(outcome.status)))
+    return { retry: false, reason: `HTTP ${outcome.status} is not retried for ${method}` };
   const retryAfterMs = parseRetryAfter(outcome.retryAfter, nowMs);
   if (retryAfterMs !== undefined && retryAfterMs > policy.maxRetryAfterMs) {
     return {
@@ -159,7 +162,7 @@ export function decideRetry(
       timeLimit: true,
     };
   }
-  if (policy.throttleStatusCodes.includes(outcome.status)) {
+  if (throttled) {
     const delayMs = serverRequestedDelay(policy, retryAfterMs, history.throttleRetries + 1, random);
     if (history.elapsedMs + delayMs > policy.throttleRetryTimeoutMs) {
       return {
@@ -170,7 +173,6 @@ export function decideRetry(
     }
     return { retry: true, delayMs, budget: "throttleRetries" };
   }
-  if (!idempotent || !policy.statusCodes.includes(outcome.status)) return { retry: false, reason: `HTTP ${outcome.status} is not retried for ${method}` };
   if (history.retries >= policy.limit) return { retry: false, reason: `gave up after ${attempts} attempts` };
   return { retry: true, delayMs: serverRequestedDelay(policy, retryAfterMs, attempts, random), budget: "retries" };
 }

@@ -7,7 +7,7 @@ const fs = require("node:fs");
 const os = require("node:os");
 const path = require("node:path");
 const { test } = require("node:test");
-const { repoRoot } = require("../../scripts/lib/engine");
+const { ensurePulumiCli, repoRoot } = require("../../scripts/lib/engine");
 
 const driver = path.join(repoRoot, "scripts", "pulumi-inline.js");
 
@@ -37,6 +37,23 @@ test("a folder without a program says where it looked", () => {
     const { status, stderr } = run(["preview"], dir);
     assert.equal(status, 1);
     assert.match(stderr, /no program found in .* \(looked for index\.ts, index\.js, \.\)/);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("a stack that does not exist is named in the error, as pulumi names it", () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "koodrive-inline-"));
+  try {
+    fs.mkdirSync(path.join(dir, "state"));
+    fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: nostack\nruntime: nodejs\nmain: index.js\n");
+    fs.writeFileSync(path.join(dir, "index.js"), "module.exports = {};\n");
+    fs.symlinkSync(path.join(repoRoot, "node_modules"), path.join(dir, "node_modules")); // the project's own @pulumi/pulumi
+    const env = { ...process.env, PULUMI_BACKEND_URL: `file://${path.join(dir, "state")}`, PULUMI_HOME: path.join(dir, "home"), PULUMI_CONFIG_PASSPHRASE: "x" };
+    env.PULUMI_CLI_ROOT ??= ensurePulumiCli();
+    const result = spawnSync(process.execPath, [driver, "preview", "--stack", "nosuch"], { cwd: dir, encoding: "utf8", env });
+    assert.equal(result.status, 1);
+    assert.match(result.stderr, /^pulumi-inline: [\s\S]*no stack named 'nosuch' found/m);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -400,6 +400,22 @@ describe("share-settings provider against the emulator", () => {
       spy.mockRestore();
     }
     expect(notices.filter((n) => /onDelete "restore" is set on a share this resource already changed/.test(n))).toHaveLength(1);
+    // A replacement adopts another share, whose companion reads its true originals: no warning.
+    notices.length = 0;
+    const other = emulator.seedShare({ ownerId: USER_ID, comment: "other original" });
+    const spy2 = jest.spyOn(console, "error").mockImplementation((m: string) => void notices.push(m));
+    try {
+      const diff = await provider.diff!(created.id, created.outs, {
+        ...inputs,
+        shareId: other.shareId,
+        onDelete: "restore",
+        originals: { comment: "other original" },
+      });
+      expect(diff.replaces).toEqual(["shareId"]);
+    } finally {
+      spy2.mockRestore();
+    }
+    expect(notices.join("\n")).not.toMatch(/already changed/);
   });
 
   it("delete with restore of a share that is gone succeeds", async () => {

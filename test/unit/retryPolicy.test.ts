@@ -51,6 +51,18 @@ describe("retry policy", () => {
   });
 
   it.each([
+    // Not retried whatever the wait: the error must not blame the Retry-After.
+    ["POST", { kind: "status", status: 503, retryAfter: "120" }, { retry: false, reason: "HTTP 503 is not retried for POST" }],
+    ["PUT", { kind: "status", status: 400, retryAfter: "120" }, { retry: false, reason: "HTTP 400 is not retried for PUT" }],
+    // Retried but for the wait: the error says so.
+    ["PUT", { kind: "status", status: 503, retryAfter: "120" }, { retry: false, timeLimit: true }],
+    ["POST", { kind: "status", status: 429, retryAfter: "120" }, { retry: false, timeLimit: true }],
+  ] as const)("%s after %j: the time limit is named only when it stopped a retry", (method, outcome, expected) => {
+    const decision = decideRetry(policy, method, retried(0), outcome, NOW);
+    expect(decision).toEqual(expected.retry === false && !("timeLimit" in expected) ? expected : expect.objectContaining(expected));
+  });
+
+  it.each([
     [undefined, undefined],
     ["", undefined],
     ["3", 3000],

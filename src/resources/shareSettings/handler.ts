@@ -49,7 +49,8 @@ export const shareSettingsHandler: ResourceHandler = {
     if (plan.problem) ctx.notice(state.shareId, `warning: ${plan.problem}`);
     if (plan.renewal) ctx.notice(state.shareId, plan.renewal);
     if (plan.rewrite) ctx.notice(state.shareId, plan.rewrite);
-    const late = lateRestoreWarning(state.onDelete, news.onDelete);
+    // A replacement adopts its share afresh, and its companion reads that share's true originals.
+    const late = plan.replaces.length === 0 ? lateRestoreWarning(state.onDelete, news.onDelete) : undefined;
     if (late) ctx.notice(state.shareId, late);
     return { changes: plan.replaces.length > 0 || plan.changed.length > 0 || plan.put, replaces: plan.replaces, deleteBeforeReplace: false };
   },
