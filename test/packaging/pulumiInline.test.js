@@ -49,8 +49,13 @@ test("a stack that does not exist is named in the error, as pulumi names it", ()
     fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: nostack\nruntime: nodejs\nmain: index.js\n");
     fs.writeFileSync(path.join(dir, "index.js"), "module.exports = {};\n");
     fs.symlinkSync(path.join(repoRoot, "node_modules"), path.join(dir, "node_modules")); // the project's own @pulumi/pulumi
-    const env = { ...process.env, PULUMI_BACKEND_URL: `file://${path.join(dir, "state")}`, PULUMI_HOME: path.join(dir, "home"), PULUMI_CONFIG_PASSPHRASE: "x" };
-    env.PULUMI_CLI_ROOT ??= ensurePulumiCli();
+    const env = {
+      ...process.env,
+      PULUMI_CLI_ROOT: process.env.PULUMI_CLI_ROOT ?? ensurePulumiCli(),
+      PULUMI_BACKEND_URL: `file://${path.join(dir, "state")}`,
+      PULUMI_HOME: path.join(dir, "home"),
+      PULUMI_CONFIG_PASSPHRASE: "x",
+    };
     const result = spawnSync(process.execPath, [driver, "preview", "--stack", "nosuch"], { cwd: dir, encoding: "utf8", env });
     assert.equal(result.status, 1);
     assert.match(result.stderr, /^pulumi-inline: [\s\S]*no stack named 'nosuch' found/m);
