@@ -2,7 +2,12 @@ import { ConfigurationError } from "../client/configurationError";
 import { type ConfigLookup, type ConnectionSettings, type KooDriveEdition, resolveConnectionSettings } from "../client/connectionSettings";
 import type { KooDriveClientFactory } from "../client/clientFactory";
 import type { KooDriveClient } from "../client/koodriveClient";
+import { CLOCK_TOLERANCE_MS } from "../time/koodriveTime";
+import type { Props } from "./handler";
 import { REFRESH_STRATEGIES, type RefreshStrategy, type ShareReader, shareReaderFor } from "./shareReader";
+
+/** The state property that records how far KooDrive's clock is ahead of the local one, when that is beyond tolerance. */
+export const KOODRIVE_CLOCK_AHEAD = "kooDriveClockAheadMs";
 
 /** KooDrive edition. */
 export type Edition = KooDriveEdition;
@@ -46,15 +51,32 @@ export class ProviderContext {
 
   /**
    * Now on KooDrive's clock, which stamps every expiry this is compared with: the local clock plus the offset learned
-   * from KooDrive's `Date` headers in this process (a refresh's reads teach it), or the local clock before any answer
-   * (a preview sends nothing). A local clock behind KooDrive's would otherwise keep an expired link "valid", or call
-   * it invalidated.
+   * from KooDrive's `Date` headers in this process (a refresh's reads teach it); before any answer (a preview sends
+   * nothing), the offset `recorded` in the resource's state by the process that last wrote or read it; else the local
+   * clock. A local clock behind KooDrive's would otherwise keep an expired link "valid", or call it invalidated, and a
+   * preview would plan otherwise than the up after it.
    */
-  now(): Date {
-    const endpoint = this.settingsCache?.endpoint;
-    const offset = endpoint === undefined ? undefined : processClients?.serverClockOffsetMs(endpoint);
+  now(recorded?: Props): Date {
+    const stored = recorded?.[KOODRIVE_CLOCK_AHEAD];
+    const offset = this.learnedClockAheadMs() ?? (typeof stored === "number" && Number.isFinite(stored) ? stored : undefined);
     const local = this.localNow();
     return offset === undefined ? local : new Date(local.getTime() + offset);
+  }
+
+  /**
+   * What a resource's state records about KooDrive's clock after a request of this process: the offset when it is
+   * beyond the clock tolerance (a local clock far off, or an emulator whose clock was moved), `null` for a clock
+   * within it (nothing to record), undefined when this process has learned nothing.
+   */
+  clockToRecord(): number | null | undefined {
+    const offset = this.learnedClockAheadMs();
+    if (offset === undefined) return undefined;
+    return Math.abs(offset) >= CLOCK_TOLERANCE_MS ? offset : null;
+  }
+
+  private learnedClockAheadMs(): number | undefined {
+    const endpoint = this.settingsCache?.endpoint;
+    return endpoint === undefined ? undefined : processClients?.serverClockOffsetMs(endpoint);
   }
 
   /** Connection settings; throws one `ConfigurationError` listing every missing or malformed setting. */

@@ -7,7 +7,7 @@ import { shareHandler } from "../resources/share/handler";
 import { shareOriginalsHandler } from "../resources/shareOriginals/handler";
 import { shareSettingsHandler } from "../resources/shareSettings/handler";
 import type { ResourceKind } from "../resources/registry";
-import { ProviderContext } from "./context";
+import { KOODRIVE_CLOCK_AHEAD, ProviderContext } from "./context";
 import type { Props, ResourceHandler } from "./handler";
 import { UNKNOWN_VALUE } from "../resources/common/unknownValue";
 import type { MethodGroup, ProviderMethod } from "./shim";
@@ -75,15 +75,35 @@ async function dispatch(instance: ProviderInstance, kind: ResourceKind, method: 
       return handler.check(ctx, args[0] as Props, args[1] as Props);
     case "diff":
       return withProviderUpgrade(await handler.diff(ctx, args[0] as string, args[1] as Props, args[2] as Props), args[1] as Props, args[2] as Props);
-    case "create":
-      return handler.create(ctx, args[0] as Props);
-    case "read":
-      return handler.read(ctx, args[0] as string, (args[1] ?? {}) as Props);
-    case "update":
-      return handler.update(ctx, args[0] as string, args[1] as Props, args[2] as Props);
+    case "create": {
+      const created = await handler.create(ctx, args[0] as Props);
+      return { ...created, outs: withKooDriveClock(kind, ctx, created.outs) };
+    }
+    case "read": {
+      const read = await handler.read(ctx, args[0] as string, (args[1] ?? {}) as Props);
+      return read.props === undefined ? read : { ...read, props: withKooDriveClock(kind, ctx, read.props) };
+    }
+    case "update": {
+      const updated = await handler.update(ctx, args[0] as string, args[1] as Props, args[2] as Props);
+      return { ...updated, outs: withKooDriveClock(kind, ctx, updated.outs) };
+    }
     case "delete":
       return handler.delete(ctx, args[0] as string, args[1] as Props);
   }
+}
+
+/** Resource kinds whose state holds KooDrive's times (expiry), compared with now on KooDrive's clock. */
+const TIMED_KINDS: ReadonlySet<ResourceKind> = new Set(["share", "shareSettings"]);
+
+/**
+ * Outputs with what this process learned about KooDrive's clock (see `ProviderContext.now`): recorded when beyond the
+ * clock tolerance, removed when within it, kept as they are when this process sent nothing.
+ */
+function withKooDriveClock(kind: ResourceKind, ctx: ProviderContext, outs: Props | undefined): Props | undefined {
+  const ahead = ctx.clockToRecord();
+  if (outs === undefined || !TIMED_KINDS.has(kind) || ahead === undefined) return outs;
+  const { [KOODRIVE_CLOCK_AHEAD]: _previous, ...rest } = outs;
+  return ahead === null ? rest : { ...rest, [KOODRIVE_CLOCK_AHEAD]: ahead };
 }
 
 /**

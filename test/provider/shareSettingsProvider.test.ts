@@ -188,6 +188,34 @@ describe("share-settings provider against the emulator", () => {
     }
   });
 
+  it("a process that has sent nothing yet (a preview) judges expiry by KooDrive's clock as the state recorded it", async () => {
+    const share = emulator.seedShare({ ownerId: USER_ID });
+    emulator.clock.advance(31 * 24 * 60 * 60 * 1000);
+    const spy = jest.spyOn(console, "error").mockImplementation(() => undefined);
+    try {
+      // Adopted, then refreshed, by a process that learned KooDrive's clock (31 days ahead of the local one).
+      const { created, inputs } = await adopt({ shareId: share.shareId, validDays: 30 });
+      expect(created.outs!.kooDriveClockAheadMs).toBeGreaterThan(30 * 24 * 60 * 60 * 1000);
+      emulator.clock.advance(31 * 24 * 60 * 60 * 1000);
+      const read = await provider.read!(created.id, created.outs);
+      expect(read.props).toMatchObject({ status: 2, kooDriveClockAheadMs: expect.any(Number) });
+      // `pulumi preview` (or the up after a separate refresh): a new process, which has sent no request. Fresh
+      // modules stand for it: the process-wide clients (and what they learned) start empty.
+      await jest.isolateModulesAsync(async () => {
+        const { shareSettingsHandler } = await import("../../src/resources/shareSettings/handler");
+        const { ProviderContext } = await import("../../src/provider/context");
+        const fresh = () => new ProviderContext((key) => config[key]);
+        // Renewal: expired on KooDrive's clock, though not yet on the local one.
+        expect((await shareSettingsHandler.diff(fresh(), created.id, read.props!, inputs)).changes).toBe(true);
+        // Without the record, the local clock calls the link invalidated and plans nothing.
+        const { kooDriveClockAheadMs: _recorded, ...unrecorded } = read.props!;
+        expect((await shareSettingsHandler.diff(fresh(), created.id, unrecorded, inputs)).changes).toBe(false);
+      });
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
   it("read of a share that no longer exists returns no id", async () => {
     const share = emulator.seedShare({ ownerId: USER_ID });
     const { created } = await adopt({ shareId: share.shareId, validDays: 5 });

@@ -43,7 +43,7 @@ export const shareSettingsHandler: ResourceHandler = {
 
   async diff(ctx, _id, olds, news) {
     const state = upgradeShareSettingsState(olds);
-    const plan = planSettingsChange(state, news, ctx.now(), ctx.userId());
+    const plan = planSettingsChange(state, news, ctx.now(olds), ctx.userId());
     const stays = plan.replaces.length === 0 ? ownerNotice(state, news.userId, ctx.userId()) : undefined;
     if (stays) ctx.notice(state.shareId, stays);
     if (plan.problem) ctx.notice(state.shareId, `warning: ${plan.problem}`);
@@ -98,7 +98,7 @@ export const shareSettingsHandler: ResourceHandler = {
   async update(ctx, _id, olds, news) {
     const state = upgradeShareSettingsState(olds);
     const owner = recordedOwner(state, ctx.userId());
-    const plan = planSettingsChange(state, news, ctx.now(), ctx.userId());
+    const plan = planSettingsChange(state, news, ctx.now(olds), ctx.userId());
     const originals = originalsFor(news, state.originals);
     if (!plan.put) {
       // The recorded owner stays as it is, unknown included: only an answer to a request proves who owns the share.
@@ -133,7 +133,7 @@ export const shareSettingsHandler: ResourceHandler = {
     const caveat = restoreCaveat(state.originals, ctx.edition());
     if (caveat) ctx.notice(id, caveat);
     try {
-      await applySettings(client, id, restoreBody(state.originals, ctx.now()), ctx.edition());
+      await applySettings(client, id, restoreBody(state.originals, ctx.now(props)), ctx.edition());
     } catch (e) {
       if (e instanceof KooDriveError && e.isNotFound) return; // cancelled meanwhile: nothing to restore
       throw e;
