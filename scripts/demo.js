@@ -17,6 +17,12 @@ const bold = (s) => (process.stdout.isTTY ? `\x1b[1m${s}\x1b[0m` : s);
 let stepNo = 0;
 const TOTAL_STEPS = 11;
 
+/** What an interrupted demo must clean up: its stack's scratch folder (state, Pulumi home). */
+/** @type {{ handle?: { remove(): Promise<void> } }} */
+const running = {};
+/** The signal that interrupted the demo, if one did. */
+let interruptedBy = "";
+
 /**
  * Engine output lines that only a machine needs (progress dots, URNs) or advice the demo makes moot (it removes its
  * stack itself, so `pulumi stack rm` is never needed).
@@ -49,6 +55,7 @@ function readableOutput(write) {
 const show = readableOutput((text) => process.stdout.write(text));
 
 async function step(title, body) {
+  if (interruptedBy !== "") throw new Error(`interrupted by ${interruptedBy}`);
   stepNo += 1;
   console.log(`\n${bold(`━━ Step ${stepNo}/${TOTAL_STEPS}: ${title}`)}`);
   try {
@@ -84,12 +91,6 @@ async function startEmulator() {
   return { url, admin, line, stop: () => child.kill("SIGTERM") };
 }
 
-/** What an interrupted demo must clean up: its stack's scratch folder (state, Pulumi home). */
-/** @type {{ handle?: { remove(): Promise<void> } }} */
-const running = {};
-/** The signal that interrupted the demo, if one did. */
-let interruptedBy = "";
-
 /**
  * Ctrl-C (or a CI job's SIGTERM): stop every process the demo started (the engine, its provider processes, the
  * emulator), remove the demo's stack folder, and exit 130. Without this, Node exits at once and leaves a provider
@@ -101,6 +102,8 @@ async function interrupt(signal) {
   console.error(`\nDemo interrupted (${signal}): stopping the engine and the emulator, removing the demo's stack`);
   await stopStrays({ graceMs: 2000 });
   if (running.handle) await Promise.race([running.handle.remove(), new Promise((r) => setTimeout(r, 15_000))]);
+  // Again: an operation the demo's own step had queued may have started a CLI after the first sweep.
+  await stopStrays({ graceMs: 2000 });
   process.exit(130);
 }
 

@@ -107,6 +107,14 @@ test("a project whose program requires config of its own sets it in ci-config.sh
   const manyShares = installExample("many-shares", scratch, tarballs);
   fs.mkdirSync(path.join(manyShares, "ci"));
   fs.copyFileSync(path.join(exampleDir, "koodrive-pipeline.sh"), path.join(manyShares, "ci", "koodrive-pipeline.sh"));
+  // Without the secret in the job's environment the pipeline stops before anything is applied, saying what to set.
+  const missing = runShell("bash ci/koodrive-pipeline.sh .", {
+    cwd: manyShares,
+    env: { ...env, KOODRIVE_CI_DIR: fs.mkdtempSync(path.join(scratch, "many-")) },
+  });
+  assert.notEqual(missing.status, 0, missing.output);
+  assert.match(missing.output, /set Q3_REPORT_CODE \(the access code for the q3-report share\) in the job environment/);
+  assert.doesNotMatch(missing.output, /==> pulumi up/);
   const ciDir = fs.mkdtempSync(path.join(scratch, "many-"));
   const result = runShell("bash ci/koodrive-pipeline.sh .", { cwd: manyShares, env: { ...env, KOODRIVE_CI_DIR: ciDir, Q3_REPORT_CODE: "Ci9Secrt" } });
   assert.equal(result.status, 0, result.output);
