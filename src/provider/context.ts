@@ -64,14 +64,15 @@ export class ProviderContext {
   }
 
   /**
-   * What a resource's state records about KooDrive's clock after a request of this process: the offset when it is
-   * beyond the clock tolerance (a local clock far off, or an emulator whose clock was moved), `null` for a clock
-   * within it (nothing to record), undefined when this process has learned nothing.
+   * What a resource's state records about KooDrive's clock after a request of this process: the offset, to the
+   * minute (so that a refresh does not change the state for the second it measured), when it is beyond the clock
+   * tolerance (a local clock far off, or an emulator whose clock was moved); `null` for a clock within it (nothing to
+   * record); undefined when this process has learned nothing.
    */
   clockToRecord(): number | null | undefined {
     const offset = this.learnedClockAheadMs();
     if (offset === undefined) return undefined;
-    return Math.abs(offset) >= CLOCK_TOLERANCE_MS ? offset : null;
+    return Math.abs(offset) >= CLOCK_TOLERANCE_MS ? Math.round(offset / 60_000) * 60_000 : null;
   }
 
   private learnedClockAheadMs(): number | undefined {
