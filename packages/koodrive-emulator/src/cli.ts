@@ -7,6 +7,7 @@ import { parseArgs } from "node:util";
 import { HELP, STOP_FLAGS, UsageError, parseServerArgs, secondsFlag, splitStartArgs } from "./cliArgs";
 import type { LoggedRequest } from "./requestLog";
 import { startEmulator } from "./server";
+import { firstShareIdAt } from "./shareStore";
 
 const LISTENING = "KooDrive emulator listening on";
 
@@ -48,6 +49,8 @@ async function foreground(args: string[]): Promise<void> {
   const command = parseServerArgs(args, process.env);
   const tally = new RequestTally();
   const emulator = await startEmulator({
+    // IDs of its own on every start: a stack or script kept from an earlier run must not act on this run's shares.
+    firstShareId: firstShareIdAt(Date.now()),
     ...command.options,
     onRequest: (entry) => {
       tally.add(entry);

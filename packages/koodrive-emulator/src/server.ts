@@ -28,6 +28,11 @@ export interface EmulatorOptions {
   /** Persist shares to this JSON file (atomically, mode 0600) so they survive restarts; default: memory only.
    *  A file that breaks a rule is refused at start, naming the file and the entry. */
   stateFile?: string;
+  /**
+   * ID of the first share the emulator creates (an even number of at most 19 digits); default 1689743054514187776,
+   * the same on every start, which tests rely on. The CLI starts from one of its own (see `firstShareIdAt`).
+   */
+  firstShareId?: string;
   /** Faults active from the start. */
   faults?: FaultConfig;
   /** Request-log entries kept (oldest dropped first); default 10,000. */
@@ -110,7 +115,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   };
   const state = new EmulatorState(
     edition,
-    new ShareStore(options.stateFile),
+    new ShareStore(options.stateFile, options.firstShareId),
     auth,
     new FaultInjector(options.faults ?? {}),
     new EmulatorClock(options.now ?? Date.now, options.clockOffsetMs ?? 0),

@@ -36,7 +36,15 @@ export interface StoredShare {
 export const STORED_STATUSES = [0, 1, 2] as const;
 
 /** Share IDs look like KooDrive's 19-digit snowflake IDs; the short URL code is the next number, as in the docs. */
-const FIRST_SHARE_ID = 1689743054514187776n;
+export const FIRST_SHARE_ID = 1689743054514187776n;
+
+/**
+ * A first share ID of its own for an emulator started at `nowMs`: even, 19 digits, and later for every later
+ * millisecond, so a stack kept from an earlier emulator run cannot find a new share under one of its old IDs.
+ */
+export function firstShareIdAt(nowMs: number): string {
+  return String(FIRST_SHARE_ID + BigInt(Math.max(0, Math.floor(nowMs))) * 1000n);
+}
 
 export function isCounter(v: unknown): v is number {
   return integerIn(v, 0, Number.MAX_SAFE_INTEGER);
@@ -103,7 +111,16 @@ export class ShareStore {
   private readonly shares = new Map<string, StoredShare>();
   private nextId = FIRST_SHARE_ID;
 
-  constructor(private readonly stateFile?: string) {
+  /** `firstShareId`: the ID of the first share created (digits); a state file's own next ID wins. */
+  constructor(
+    private readonly stateFile?: string,
+    firstShareId?: string,
+  ) {
+    if (firstShareId !== undefined) {
+      if (!/^\d{1,19}$/.test(firstShareId) || BigInt(firstShareId) % 2n !== 0n)
+        throw new RangeError("firstShareId must be an even number of at most 19 digits");
+      this.nextId = BigInt(firstShareId);
+    }
     if (stateFile && fs.existsSync(stateFile)) {
       const saved = loadState(stateFile);
       this.nextId = saved.nextId;

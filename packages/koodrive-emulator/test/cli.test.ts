@@ -58,6 +58,20 @@ describe("koodrive-emulator CLI, foreground", () => {
     expect(output).not.toContain("SECRET99");
   });
 
+  it("starts share IDs afresh on every start, so state kept from an earlier run cannot meet a new share", async () => {
+    const firstIds: string[] = [];
+    for (let run = 0; run < 2; run++) {
+      const { child, firstLine } = await startForeground(["--token", TOKEN]);
+      const url = firstLine.split(" ").at(-1)!;
+      const share = await raw(url, "POST", "/__admin/shares", {}, JSON.stringify({ ownerId: USER_ID }));
+      firstIds.push(share.json.shareId);
+      await stopWith(child, "SIGTERM");
+    }
+    expect(firstIds[0]).toMatch(/^\d{19}$/);
+    expect(firstIds[1]).toMatch(/^\d{19}$/);
+    expect(BigInt(firstIds[1]!)).toBeGreaterThan(BigInt(firstIds[0]!));
+  });
+
   it("stops on SIGINT too, with exit code 0", async () => {
     const { child } = await startForeground(["--token", TOKEN]);
     expect(await stopWith(child, "SIGINT")).toBe(0);
