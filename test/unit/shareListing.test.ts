@@ -25,6 +25,14 @@ describe("listAllShares", () => {
     expect(asked).toEqual([undefined, "a", "b"]);
   });
 
+  it("lists a share pushed onto the next page (by a share created meanwhile) once", async () => {
+    const { client } = pagedClient([
+      { shareLinks: [{ shareId: "3" }, { shareId: "2" }], nextCursor: "a" },
+      { shareLinks: [{ shareId: "2" }, { shareId: "1" }] },
+    ]);
+    expect((await listAllShares(client)).map((s) => s.shareId)).toEqual(["3", "2", "1"]);
+  });
+
   it("stops with an error when KooDrive hands out a cursor twice, instead of looping", async () => {
     const { client } = pagedClient([
       { shareLinks: [], nextCursor: "a" },
