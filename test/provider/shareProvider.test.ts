@@ -433,6 +433,39 @@ describe("a create whose answer is lost: no orphan, no duplicate", () => {
     expect([...shares.owned].sort()).toEqual([a.share.shareId, b.share.shareId].sort());
   });
 
+  it("two lost creates that the listing cannot tell apart (other files) never take each other's share", async () => {
+    const client = new KooDriveClient(settingsFor(emulator, { timeoutMs: 500, maxRetries: 0 }));
+    await client.listShares(); // the credentials are known good: the POSTs go out together
+    const shares = new OwnerShares();
+    const noWait = { sleep: async () => undefined };
+    const bodyA = { scope: 1, fileIds: ["FileForA"], containerId: CONTAINER, validDays: 30, comment: "pair" };
+    const bodyB = { ...bodyA, fileIds: ["FileForB"] };
+    // A: KooDrive makes its share, but the answer comes after the client's timeout. B: reset before KooDrive runs it.
+    emulator.faults.set({ delayAfterApplyNext: 1, afterApplyDelayMs: 1500 });
+    const first = createShareReconciled(client, bodyA, shares, noWait);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    emulator.faults.merge({ resetNext: 1 });
+    const second = createShareReconciled(client, bodyB, shares, noWait);
+    const [a, b] = await Promise.allSettled([first, second]);
+    const made = (await listed()).filter((s) => s.comment === "pair");
+    expect(made).toHaveLength(1); // B made nothing, and A did not POST again
+    expect(a).toMatchObject({ status: "fulfilled", value: { share: { shareId: made[0]!.shareId } } });
+    expect(b.status).toBe("rejected");
+    expect(String((b as PromiseRejectedResult).reason)).toMatch(/so did 1 other create\(s\) of this run in the same space.*Refusing to guess/);
+  });
+
+  it("two identical lost creates share out the shares they made: none is left unrecorded", async () => {
+    const client = new KooDriveClient(settingsFor(emulator, { maxRetries: 0 }));
+    await client.listShares();
+    const shares = new OwnerShares();
+    const body = { scope: 1, fileIds: declared.fileIds, containerId: CONTAINER, validDays: 30, comment: "both lost" };
+    emulator.faults.set({ dropAfterApplyNext: 2 });
+    const results = await Promise.all([1, 2].map(() => createShareReconciled(client, body, shares, { sleep: async () => undefined })));
+    const made = (await listed()).filter((s) => s.comment === "both lost").map((s) => s.shareId);
+    expect(made).toHaveLength(2);
+    expect(results.map((r) => r.share.shareId).sort()).toEqual([...made].sort());
+  });
+
   it("a POST to the same space that starts while a lost create reconciles waits until it has listed and claimed", async () => {
     const client = new KooDriveClient(settingsFor(emulator));
     const shares = new OwnerShares();

@@ -38,12 +38,22 @@ export function madeByCreate(item: ShareLink, body: CreateShareBody, sentAtMs: n
   return true;
 }
 
-/** The error for a lost create answer that listing cannot settle: names the candidates, never guesses. */
-function ambiguous(candidates: ShareLink[], cause: string): Error {
+/**
+ * The error for a lost create answer that listing cannot settle: names the candidates, never guesses. `othersLost`:
+ * how many other creates to the same space lost their answers too, with other bodies the listing cannot tell apart.
+ */
+function ambiguous(candidates: ShareLink[], cause: string, othersLost = 0): Error {
+  const others =
+    othersLost === 0
+      ? ""
+      : ` (so did ${othersLost} other create(s) of this run in the same space, which the list cannot tell apart from it: it does not show the files)`;
+  const fix =
+    othersLost === 0
+      ? "Cancel the share(s) you do not want (or keep one and declare it with KooDriveShareSettings), then run `pulumi up` again."
+      : "The other creates record their own shares; one of these that no resource records after this run is this create's: declare it with KooDriveShareSettings or cancel it, then run `pulumi up` again.";
   return new Error(
-    `the answer to the share create was lost (${cause}) and ${candidates.length} of the user's shares match what it sent: ` +
-      `${candidates.map((s) => s.shareId).join(", ")}. Refusing to guess which one it made; nothing was recorded in the stack. ` +
-      "Cancel the share(s) you do not want (or keep one and declare it with KooDriveShareSettings), then run `pulumi up` again.",
+    `the answer to the share create was lost (${cause})${others} and ${candidates.length} of the user's shares match what it sent: ` +
+      `${candidates.map((s) => s.shareId).join(", ")}. Refusing to guess which one it made; nothing was recorded in the stack for it. ${fix}`,
   );
 }
 
@@ -69,7 +79,10 @@ export interface ReconcileOptions {
 /**
  * `POST /share`, which KooDrive does not make idempotent, without leaving an orphan or a duplicate when its answer
  * is lost (timeout, reset after sending, truncated body, 5xx): the POST is never repeated blindly. The user's shares
- * are listed (every page) and the one this create made is adopted; if several match, it fails naming them.
+ * are listed (every page) and the one this create made is adopted; if several match, it fails naming them. Creates
+ * to the same space of this run whose answers were lost too share out the matches when they sent the same body (the
+ * shares are interchangeable); when they sent other bodies that the listing cannot tell apart (it does not show the
+ * files), it fails rather than take a share another one may have made.
  * `shares` are the owner's shares, POSTs and reconciliations in this process (see {@link OwnerShares}).
  *
  * The send time is taken on KooDrive's clock (the offset the client learned from its `Date` headers, also used to sign
@@ -90,35 +103,57 @@ export async function createShareReconciled(
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   // Read only after the answers that follow: the first request's offset is learned from its own answer (or listing's).
   const sentAt = client.markServerTime();
+  const create: LostCreate = { body, sentAt };
   let lastCause = "";
-  for (let attempt = 1; attempt <= 2; attempt++) {
-    try {
-      const share = await shares.post(body.containerId, () => client.createShare(body));
-      return lastCause === "" ? { share } : { share, reconciledAfter: lastCause };
-    } catch (error) {
-      if (!outcomeUnknown(error)) throw error;
-      lastCause = error instanceof Error ? error.message : String(error);
-      const found = await shares.reconcile(body.containerId, async () => {
-        for (let listing = 0; listing <= relistDelays.length; listing++) {
-          if (listing > 0) await sleep(relistDelays[listing - 1]!);
-          const listed = await listOrExplain(client, body, lastCause);
-          const tolerance = client.serverTimeKnown() ? SEND_TOLERANCE_MS : CLOCK_TOLERANCE_MS;
-          const candidates = listed.filter((item) => !shares.owned.has(item.shareId) && madeByCreate(item, body, sentAt(), tolerance));
-          if (candidates.length > 1) throw ambiguous(candidates, lastCause);
-          if (candidates.length === 1) {
-            // Claimed in the same step as the filter: no other create can adopt it or be answered with it afterwards.
-            shares.owned.add(candidates[0]!.shareId);
-            return candidates[0]!;
+  try {
+    for (let attempt = 1; attempt <= 2; attempt++) {
+      try {
+        const share = await shares.post(create, () => client.createShare(body));
+        return lastCause === "" ? { share } : { share, reconciledAfter: lastCause };
+      } catch (error) {
+        if (!outcomeUnknown(error)) throw error;
+        lastCause = error instanceof Error ? error.message : String(error);
+        const found = await shares.reconcile(body.containerId, async () => {
+          for (let listing = 0; listing <= relistDelays.length; listing++) {
+            if (listing > 0) await sleep(relistDelays[listing - 1]!);
+            const listed = await listOrExplain(client, body, lastCause);
+            const tolerance = client.serverTimeKnown() ? SEND_TOLERANCE_MS : CLOCK_TOLERANCE_MS;
+            const candidates = listed.filter((item) => !shares.owned.has(item.shareId) && madeByCreate(item, body, sentAt(), tolerance));
+            // Other creates to this space whose answers were lost too, and that have not found their shares yet: one
+            // that sent the same body made an interchangeable share; one that sent another body may have made a
+            // candidate the listing cannot tell from ours (it does not show the files), which is not ours to take.
+            const { alike, unlike } = shares.lostBesides(create);
+            const theirs = candidates.filter((item) => unlike.some((other) => madeByCreate(item, other.body, other.sentAt(), tolerance)));
+            if (theirs.length > 0) throw ambiguous(candidates, lastCause, unlike.length);
+            if (candidates.length > 1 + alike.length) throw ambiguous(candidates, lastCause);
+            if (candidates.length > 0) {
+              // Claimed in the same step as the filter: no other create can adopt it or be answered with it afterwards.
+              shares.owned.add(candidates[0]!.shareId);
+              return candidates[0]!;
+            }
           }
-        }
-        return undefined;
-      });
-      if (found !== undefined) return { share: found, reconciledAfter: lastCause };
+          return undefined;
+        });
+        if (found !== undefined) return { share: found, reconciledAfter: lastCause };
+      }
     }
+  } finally {
+    shares.settled(create);
   }
   throw new Error(
     `the share create failed twice without a usable answer (${lastCause}), and listing the user's shares found no share it made; nothing was created`,
   );
+}
+
+/** A create as {@link OwnerShares} tracks it: what it sent, and when (on KooDrive's clock). */
+export interface LostCreate {
+  readonly body: CreateShareBody;
+  readonly sentAt: () => number;
+}
+
+/** What decides a share's identity in a create body, in one comparable form (file order does not matter). */
+function sameCreate(body: CreateShareBody): string {
+  return JSON.stringify([body.scope, [...body.fileIds].sort(), body.containerId, body.validDays, body.extractCode ?? null, body.comment ?? ""]);
 }
 
 /**
@@ -137,9 +172,16 @@ export class OwnerShares {
   private readonly posting = new Map<Promise<unknown>, string>();
   /** Per space: the lost create's reconciliation under way. */
   private readonly reconciling = new Map<string, Promise<unknown>>();
+  /** Creates whose answer was lost and that have not found (or given up on) their share yet. */
+  private readonly lost = new Set<LostCreate>();
 
-  /** Sends a POST to `containerId` once no reconciliation runs there; its share is owned as soon as it is answered. */
-  async post(containerId: string, send: () => Promise<ShareLink>): Promise<ShareLink> {
+  /**
+   * Sends `create`'s POST once no reconciliation runs in its space; its share is owned as soon as it is answered.
+   * When the answer is lost, the create counts as lost (see {@link lostBesides}) from that moment, before any other
+   * reconciliation can list, until {@link settled}.
+   */
+  async post(create: LostCreate, send: () => Promise<ShareLink>): Promise<ShareLink> {
+    const containerId = create.body.containerId;
     // No await between the last look and the send: a reconciliation that starts later sees this POST in flight.
     for (let running = this.reconciling.get(containerId); running !== undefined; running = this.reconciling.get(containerId)) {
       await running.catch(() => undefined);
@@ -153,9 +195,24 @@ export class OwnerShares {
       }
       this.owned.add(share.shareId);
       return share;
+    } catch (error) {
+      if (outcomeUnknown(error)) this.lost.add(create);
+      throw error;
     } finally {
       this.posting.delete(sent);
     }
+  }
+
+  /** The other lost creates in `create`'s space: those that sent the same body, and those that sent another. */
+  lostBesides(create: LostCreate): { alike: LostCreate[]; unlike: LostCreate[] } {
+    const same = sameCreate(create.body);
+    const others = [...this.lost].filter((other) => other !== create && other.body.containerId === create.body.containerId);
+    return { alike: others.filter((other) => sameCreate(other.body) === same), unlike: others.filter((other) => sameCreate(other.body) !== same) };
+  }
+
+  /** `create` has its share, or has given up: it no longer counts as lost. */
+  settled(create: LostCreate): void {
+    this.lost.delete(create);
   }
 
   /**
