@@ -219,6 +219,16 @@ describe("KooDriveShare provider against the emulator", () => {
     expect(emulator.getShare(kept.created.id)).toBeDefined();
   });
 
+  it("a cancel whose answer was lost is asked again, and the repeat's 'not found' counts as this run's cancel", async () => {
+    const { created } = await create();
+    emulator.faults.set({ dropAfterApplyNext: 1 });
+    emulator.requests.clear();
+    await provider.delete!(created.id, created.outs);
+    expect(emulator.requests.all().map((r) => r.path)).toEqual(["/koodrive/ose/v1/share/cancel", "/koodrive/ose/v1/share/cancel"]);
+    expect(emulator.getShare(created.id)).toBeUndefined();
+    expect(notices.join("\n")).not.toMatch(/already cancelled or gone/);
+  });
+
   it("a cancel answered with another per-item code fails naming the share and the code", async () => {
     const fake = {
       cancelShares: async (ids: string[]) => ids.map((shareId) => ({ shareId, code: "13000102", msg: "share is locked" })),

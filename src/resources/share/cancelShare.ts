@@ -19,21 +19,27 @@ interface Waiter {
 /** Cancels waiting to be sent, per client (one client per connection settings and user, so per owner). */
 const queues = new WeakMap<KooDriveClient, Waiter[]>();
 
-/** One item's result as an outcome or an error naming the share and KooDrive's per-item code. */
-function outcomeOf(shareId: string, item: CancelResult | undefined): CancelOutcome | Error {
+/**
+ * One item's result as an outcome or an error naming the share and KooDrive's per-item code. After a call whose
+ * answer was lost, "not found" in the repeat's answer is most likely that call's doing: it counts as cancelled.
+ */
+function outcomeOf(shareId: string, item: CancelResult | undefined, afterLostAnswer: boolean): CancelOutcome | Error {
   if (item === undefined) return new Error(`KooDrive share ${shareId}: the cancel answer has no result for this share, so whether it stopped is unknown`);
   if (item.code === "0") return "cancelled";
-  if (item.code === NOT_FOUND_CODE) return "already gone";
+  if (item.code === NOT_FOUND_CODE) return afterLostAnswer ? "cancelled" : "already gone";
   return new Error(`KooDrive share ${shareId} was not cancelled: KooDrive answered code ${item.code}${item.msg ? ` ("${item.msg}")` : ""} for it`);
 }
 
-/** `POST /share/cancel` for up to 100 IDs. Cancel is idempotent (a repeat answers "already gone"), so a lost answer is asked for once more. */
-async function sendCancel(client: KooDriveClient, shareIds: string[]): Promise<CancelResult[]> {
+/**
+ * `POST /share/cancel` for up to 100 IDs. Cancel is idempotent (a repeat answers "not found"), so a lost answer is
+ * asked for once more; `afterLostAnswer` says the results are the repeat's.
+ */
+async function sendCancel(client: KooDriveClient, shareIds: string[]): Promise<{ results: CancelResult[]; afterLostAnswer: boolean }> {
   try {
-    return await client.cancelShares(shareIds);
+    return { results: await client.cancelShares(shareIds), afterLostAnswer: false };
   } catch (error) {
     if (!outcomeUnknown(error)) throw error;
-    return client.cancelShares(shareIds);
+    return { results: await client.cancelShares(shareIds), afterLostAnswer: true };
   }
 }
 
@@ -41,8 +47,9 @@ async function sendCancel(client: KooDriveClient, shareIds: string[]): Promise<C
 async function flush(client: KooDriveClient, waiters: Waiter[]): Promise<void> {
   const ids = [...new Set(waiters.map((w) => w.shareId))];
   let results: CancelResult[];
+  let afterLostAnswer: boolean;
   try {
-    results = await sendCancel(client, ids);
+    ({ results, afterLostAnswer } = await sendCancel(client, ids));
   } catch (error) {
     for (const w of waiters) w.reject(error as Error);
     return;
@@ -51,7 +58,7 @@ async function flush(client: KooDriveClient, waiters: Waiter[]): Promise<void> {
   // An answer without IDs can still be read when it is about one share only.
   const single = ids.length === 1 && results.length === 1 && results[0]!.shareId === undefined ? results[0] : undefined;
   for (const w of waiters) {
-    const outcome = outcomeOf(w.shareId, byId.get(w.shareId) ?? single);
+    const outcome = outcomeOf(w.shareId, byId.get(w.shareId) ?? single, afterLostAnswer);
     if (outcome instanceof Error) w.reject(outcome);
     else w.resolve(outcome);
   }
