@@ -2,12 +2,13 @@ import { ConfigurationError } from "../client/configurationError";
 import { type ConfigLookup, type ConnectionSettings, type KooDriveEdition, resolveConnectionSettings } from "../client/connectionSettings";
 import type { KooDriveClientFactory } from "../client/clientFactory";
 import type { KooDriveClient } from "../client/koodriveClient";
+import type { LinkSettingsState } from "../resources/common/linkState";
 import { CLOCK_TOLERANCE_MS } from "../time/koodriveTime";
 import type { Props } from "./handler";
 import { REFRESH_STRATEGIES, type RefreshStrategy, type ShareReader, shareReaderFor } from "./shareReader";
 
 /** The state property that records how far KooDrive's clock is ahead of the local one, when that is beyond tolerance. */
-export const KOODRIVE_CLOCK_AHEAD = "kooDriveClockAheadMs";
+export const KOODRIVE_CLOCK_AHEAD = "kooDriveClockAheadMs" satisfies keyof LinkSettingsState;
 
 /** KooDrive edition. */
 export type Edition = KooDriveEdition;

@@ -48,6 +48,12 @@ export interface LinkSettingsState {
   status?: number;
   shortUrl?: string;
   linkUrl?: string;
+  /**
+   * How far KooDrive's clock was ahead of the local one (ms, to the minute) at this resource's last request, when
+   * beyond the clock tolerance; absent otherwise. Written by the provider's dispatcher, read by `ProviderContext.now`
+   * in a process that has sent nothing yet.
+   */
+  kooDriveClockAheadMs?: number;
 }
 
 /**

@@ -103,7 +103,7 @@ export async function createShareReconciled(
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   // Read only after the answers that follow: the first request's offset is learned from its own answer (or listing's).
   const sentAt = client.markServerTime();
-  const create: LostCreate = { body, sentAt };
+  const create: PendingCreate = { body, sentAt };
   let lastCause = "";
   try {
     for (let attempt = 1; attempt <= 2; attempt++) {
@@ -145,8 +145,8 @@ export async function createShareReconciled(
   );
 }
 
-/** A create as {@link OwnerShares} tracks it: what it sent, and when (on KooDrive's clock). */
-export interface LostCreate {
+/** A create as {@link OwnerShares} tracks it, from its POST until it has its share: what it sent, and when (on KooDrive's clock). */
+export interface PendingCreate {
   readonly body: CreateShareBody;
   readonly sentAt: () => number;
 }
@@ -173,14 +173,14 @@ export class OwnerShares {
   /** Per space: the lost create's reconciliation under way. */
   private readonly reconciling = new Map<string, Promise<unknown>>();
   /** Creates whose answer was lost and that have not found (or given up on) their share yet. */
-  private readonly lost = new Set<LostCreate>();
+  private readonly lost = new Set<PendingCreate>();
 
   /**
    * Sends `create`'s POST once no reconciliation runs in its space; its share is owned as soon as it is answered.
    * When the answer is lost, the create counts as lost (see {@link lostBesides}) from that moment, before any other
    * reconciliation can list, until {@link settled}.
    */
-  async post(create: LostCreate, send: () => Promise<ShareLink>): Promise<ShareLink> {
+  async post(create: PendingCreate, send: () => Promise<ShareLink>): Promise<ShareLink> {
     const containerId = create.body.containerId;
     // No await between the last look and the send: a reconciliation that starts later sees this POST in flight.
     for (let running = this.reconciling.get(containerId); running !== undefined; running = this.reconciling.get(containerId)) {
@@ -204,14 +204,14 @@ export class OwnerShares {
   }
 
   /** The other lost creates in `create`'s space: those that sent the same body, and those that sent another. */
-  lostBesides(create: LostCreate): { alike: LostCreate[]; unlike: LostCreate[] } {
+  lostBesides(create: PendingCreate): { alike: PendingCreate[]; unlike: PendingCreate[] } {
     const same = sameCreate(create.body);
     const others = [...this.lost].filter((other) => other !== create && other.body.containerId === create.body.containerId);
     return { alike: others.filter((other) => sameCreate(other.body) === same), unlike: others.filter((other) => sameCreate(other.body) !== same) };
   }
 
   /** `create` has its share, or has given up: it no longer counts as lost. */
-  settled(create: LostCreate): void {
+  settled(create: PendingCreate): void {
     this.lost.delete(create);
   }
 

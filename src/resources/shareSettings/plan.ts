@@ -50,7 +50,7 @@ function differs(olds: Props, news: Props, field: string): boolean {
 export type PlannedState = LinkState & OwnedState & { managedFields: readonly OptionalSetting[]; writtenSinceApplied?: true };
 
 /** The notice for a restoring resource whose share was written since its last write. */
-export const REWRITE_BEFORE_RESTORE =
+const REWRITE_BEFORE_RESTORE =
   'the share\'s settings were changed since this resource last applied them (by hand, by another stack, or by a write of its own that was never recorded); writing the declared settings again, so that onDelete "restore" can restore the originals';
 
 export function planSettingsChange(olds: PlannedState, news: Props, now: Date, configuredUser: string): SettingsPlan {
