@@ -195,6 +195,22 @@ describe("KooDriveShare provider against the emulator", () => {
     expect(Date.parse(renewed.outs!.expireTime as string) - Date.now()).toBeGreaterThan(29.9 * DAY);
   });
 
+  it("with KooDrive's clock moved 31 days, a process that has sent nothing yet plans the renewal from the state's record", async () => {
+    emulator.clock.advance(31 * DAY);
+    const { inputs, created } = await create();
+    expect(created.outs!.kooDriveClockAheadMs).toBeGreaterThan(30 * DAY);
+    emulator.clock.advance(31 * DAY); // expired on KooDrive's clock, not on the local one
+    const refreshed = await provider.read!(created.id, created.outs);
+    // A new process (preview, or the up after a separate refresh): fresh modules, nothing learned yet.
+    await jest.isolateModulesAsync(async () => {
+      const { shareHandler } = await import("../../src/resources/share/handler");
+      const { ProviderContext } = await import("../../src/provider/context");
+      const plan = await shareHandler.diff(new ProviderContext((key) => config[key]), created.id, refreshed.props!, inputs);
+      expect(plan).toMatchObject({ changes: true, replaces: [] });
+    });
+    expect(notices.join("\n")).toMatch(new RegExp(`share ${created.id}: the link expired at .*; renewing for 30 days`));
+  });
+
   it("refresh reports edits made outside Pulumi as inputs (drift) and a cancelled share as gone", async () => {
     const { created } = await create();
     emulator.changeShare(created.id, { comment: "edited by hand" });
