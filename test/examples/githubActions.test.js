@@ -103,26 +103,29 @@ test("koodrive.yml's run steps, in order: preview, up, fault, converging up; the
   assert.match(rerun.output, /==> done: the stack converged against the emulator/);
 });
 
-test("a project whose program requires config of its own sets it in ci-config.sh, from the job's environment", { timeout: 900_000 }, () => {
-  const manyShares = installExample("many-shares", scratch, tarballs);
-  fs.mkdirSync(path.join(manyShares, "ci"));
-  fs.copyFileSync(path.join(exampleDir, "koodrive-pipeline.sh"), path.join(manyShares, "ci", "koodrive-pipeline.sh"));
-  // Without the secret in the job's environment the pipeline stops before anything is applied, saying what to set.
-  const missing = runShell("bash ci/koodrive-pipeline.sh .", {
-    cwd: manyShares,
-    env: { ...env, KOODRIVE_CI_DIR: fs.mkdtempSync(path.join(scratch, "many-")) },
+// Each example with a ci-config.sh, as a user copies that folder: its program requires config of its own.
+for (const example of ["many-shares", "create-shares"]) {
+  test(`${example}: a project whose program requires config of its own sets it in ci-config.sh, from the job's environment`, { timeout: 900_000 }, () => {
+    const copied = installExample(example, scratch, tarballs);
+    fs.mkdirSync(path.join(copied, "ci"));
+    fs.copyFileSync(path.join(exampleDir, "koodrive-pipeline.sh"), path.join(copied, "ci", "koodrive-pipeline.sh"));
+    // Without the secret in the job's environment the pipeline stops before anything is applied, saying what to set.
+    const missing = runShell("bash ci/koodrive-pipeline.sh .", {
+      cwd: copied,
+      env: { ...env, KOODRIVE_CI_DIR: fs.mkdtempSync(path.join(scratch, `${example}-`)) },
+    });
+    assert.notEqual(missing.status, 0, missing.output);
+    assert.match(missing.output, /set Q3_REPORT_CODE \(the access code for the q3-report share\) in the job environment/);
+    assert.doesNotMatch(missing.output, /==> pulumi up/);
+    const ciDir = fs.mkdtempSync(path.join(scratch, `${example}-`));
+    const result = runShell("bash ci/koodrive-pipeline.sh .", { cwd: copied, env: { ...env, KOODRIVE_CI_DIR: ciDir, Q3_REPORT_CODE: "Ci9Secrt" } });
+    assert.equal(result.status, 0, result.output);
+    assert.match(result.output, /==> done: the stack converged against the emulator/);
+    assert.doesNotMatch(result.output, /Ci9Secrt/, "the access code from the job's environment is never printed");
+    const log = fs.readFileSync(path.join(ciDir, "emulator.log"), "utf8");
+    assert.doesNotMatch(log, /Ci9Secrt/);
   });
-  assert.notEqual(missing.status, 0, missing.output);
-  assert.match(missing.output, /set Q3_REPORT_CODE \(the access code for the q3-report share\) in the job environment/);
-  assert.doesNotMatch(missing.output, /==> pulumi up/);
-  const ciDir = fs.mkdtempSync(path.join(scratch, "many-"));
-  const result = runShell("bash ci/koodrive-pipeline.sh .", { cwd: manyShares, env: { ...env, KOODRIVE_CI_DIR: ciDir, Q3_REPORT_CODE: "Ci9Secrt" } });
-  assert.equal(result.status, 0, result.output);
-  assert.match(result.output, /==> done: the stack converged against the emulator/);
-  assert.doesNotMatch(result.output, /Ci9Secrt/, "the access code from the job's environment is never printed");
-  const log = fs.readFileSync(path.join(ciDir, "emulator.log"), "utf8");
-  assert.doesNotMatch(log, /Ci9Secrt/);
-});
+}
 
 test("an emulator that cannot start fails the pipeline within its timeout, with the reason, and leaves nothing running", { timeout: 120_000 }, async () => {
   const busy = net.createServer();
