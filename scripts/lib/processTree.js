@@ -52,10 +52,17 @@ function roleOf(argv) {
   return "other";
 }
 
-/** All current descendants of `rootPid` (one scan of /proc). */
+/** All current descendants of `rootPid` (one scan of /proc); none where there is no /proc (macOS). */
 function descendants(rootPid) {
   const parentOf = new Map();
-  for (const name of fs.readdirSync("/proc")) {
+  let entries;
+  try {
+    entries = fs.readdirSync("/proc");
+  } catch {
+    // Without /proc the demo's Ctrl-C still removes its stack folder; the engine's own signal handling stops the rest.
+    return [];
+  }
+  for (const name of entries) {
     if (!/^\d+$/.test(name)) continue;
     const stat = readStat(name);
     if (stat) parentOf.set(Number(name), stat);
