@@ -172,11 +172,12 @@ export class KooDriveClient {
     return res.shareLink;
   }
 
-  /** `GET /share`: one page of the caller's shares, newest first. */
-  async listShares(page: { pageSize?: number; pageCursor?: string } = {}): Promise<ShareListPage> {
+  /** `GET /share`: one page of the caller's shares by share time, newest first unless `oldestFirst`. */
+  async listShares(page: { pageSize?: number; pageCursor?: string; oldestFirst?: boolean } = {}): Promise<ShareListPage> {
     const query: Record<string, string> = {};
     if (page.pageSize !== undefined) query.pageSize = String(page.pageSize);
     if (page.pageCursor !== undefined) query.pageCursor = page.pageCursor;
+    if (page.oldestFirst) query.sortDirection = "1";
     const res = await this.request({ method: "GET", path: SHARE_PATH, query, schema: shareListResponseSchema });
     return { shareLinks: res.shareLinks, nextCursor: res.nextCursor };
   }

@@ -1,6 +1,6 @@
 import type { KooDriveClient } from "../client/koodriveClient";
 import type { ShareLink } from "../client/responses";
-import { listAllShares } from "../resources/common/listAllShares";
+import { sharePages } from "../resources/common/listAllShares";
 import { findShare } from "./findShare";
 
 /** How refresh reads shares: one GET each, or the owner's whole list in pages of 100 (see the README, "Refresh"). */
@@ -19,6 +19,59 @@ export const AUTO_GATHER_MS = 25;
 const LISTING_TTL_MS = 60_000;
 
 /**
+ * One paged listing of an owner's shares that answers each read as soon as the share's page arrives, not when the
+ * last page does. The engine refreshes resources in state order, a few at a time (`--parallel`), and a stack's shares
+ * are usually in the order they were made, so the listing runs oldest first: under a 5 requests/s quota, 1,000
+ * shares take ten pages over two seconds, and the engine works through the first pages' reads meanwhile.
+ */
+class StreamedListing {
+  readonly startedAt: number;
+  private readonly shares = new Map<string, ShareLink>();
+  private readonly waiting = new Map<string, { resolve: (share: ShareLink | undefined) => void; reject: (error: unknown) => void }[]>();
+  private outcome: { failed: false } | { failed: true; error: unknown } | undefined;
+
+  constructor(client: KooDriveClient, now: number) {
+    this.startedAt = now;
+    void this.run(client);
+  }
+
+  get failed(): boolean {
+    return this.outcome?.failed === true;
+  }
+
+  /** The share, or undefined when the whole listing is read and it is not in it. */
+  find(shareId: string): Promise<ShareLink | undefined> {
+    const share = this.shares.get(shareId);
+    if (share !== undefined) return Promise.resolve(share);
+    if (this.outcome?.failed === false) return Promise.resolve(undefined);
+    if (this.outcome?.failed === true) return Promise.reject(this.outcome.error);
+    return new Promise((resolve, reject) => {
+      const waiters = this.waiting.get(shareId) ?? [];
+      waiters.push({ resolve, reject });
+      this.waiting.set(shareId, waiters);
+    });
+  }
+
+  private async run(client: KooDriveClient): Promise<void> {
+    try {
+      for await (const page of sharePages(client, "oldestFirst")) {
+        for (const share of page) {
+          this.shares.set(share.shareId, share);
+          for (const waiter of this.waiting.get(share.shareId) ?? []) waiter.resolve(share);
+          this.waiting.delete(share.shareId);
+        }
+      }
+      this.outcome = { failed: false };
+      for (const waiters of this.waiting.values()) for (const waiter of waiters) waiter.resolve(undefined);
+    } catch (error) {
+      this.outcome = { failed: true, error };
+      for (const waiters of this.waiting.values()) for (const waiter of waiters) waiter.reject(error);
+    }
+    this.waiting.clear();
+  }
+}
+
+/**
  * Reads shares for refresh. Every resource's `read` runs in the same provider process, so reads of one owner can
  * share one listing: 1,000 managed shares cost ⌈S/100⌉ list pages instead of 1,000 GETs. A share missing from the
  * listing is confirmed with a GET before it is reported gone (listings may lag a write).
@@ -27,7 +80,7 @@ export class ShareReader {
   private reads = 0;
   private gathering: Promise<void> | undefined;
   private gathered = false;
-  private listing: { at: number; shares: Promise<Map<string, ShareLink>> } | undefined;
+  private listing: StreamedListing | undefined;
 
   constructor(
     private readonly client: KooDriveClient,
@@ -48,15 +101,10 @@ export class ShareReader {
     }
     const useList = this.strategy === "list" || (this.strategy === "auto" && this.reads > AUTO_LIST_AFTER_READS);
     if (!useList) return findShare(this.client, shareId);
-    if (this.listing === undefined || this.now() - this.listing.at > LISTING_TTL_MS) {
-      const shares = listAllShares(this.client).then((list) => new Map(list.map((share) => [share.shareId, share])));
-      this.listing = { at: this.now(), shares };
-      // A failed listing is not cached: the next read tries again.
-      shares.catch(() => {
-        if (this.listing?.shares === shares) this.listing = undefined;
-      });
-    }
-    const found = (await this.listing.shares).get(shareId);
+    // A failed listing is not kept: the next read lists again.
+    if (this.listing === undefined || this.listing.failed || this.now() - this.listing.startedAt > LISTING_TTL_MS)
+      this.listing = new StreamedListing(this.client, this.now());
+    const found = await this.listing.find(shareId);
     return found ?? findShare(this.client, shareId);
   }
 }

@@ -89,6 +89,37 @@ describe("ShareReader (refresh strategies)", () => {
     }
   }, 30_000);
 
+  it("a listing answers each read when its share's page arrives, oldest first, while later pages are still on their way", async () => {
+    const real = client();
+    let releasePage2: () => void = () => undefined;
+    const page2Held = new Promise<void>((resolve) => {
+      releasePage2 = resolve;
+    });
+    const pages: { pageCursor?: string; oldestFirst?: boolean }[] = [];
+    const held: KooDriveClient = Object.assign(Object.create(real), {
+      async listShares(page: { pageSize?: number; pageCursor?: string; oldestFirst?: boolean }) {
+        pages.push(page);
+        if (page.pageCursor !== undefined) await page2Held;
+        return real.listShares(page);
+      },
+    });
+    const reader = new ShareReader(held, "list");
+    // ids are seeded oldest first: the first 100 are page 1 of an oldest-first listing, the last ones page 3.
+    const onPage1 = reader.read(ids[0]!);
+    const onPage3 = reader.read(ids[249]!);
+    let lastSettled = false;
+    void onPage3.then(() => {
+      lastSettled = true;
+    });
+    expect((await onPage1)?.shareId).toBe(ids[0]);
+    expect(lastSettled).toBe(false);
+    expect(pages).toHaveLength(2);
+    releasePage2();
+    expect((await onPage3)?.shareId).toBe(ids[249]);
+    expect(pages.map((p) => p.oldestFirst)).toEqual([true, true, true]);
+    expect(emulator.requests.all().every((r) => r.query.sortDirection === "1")).toBe(true);
+  });
+
   it("a share missing from the listing is confirmed with a GET before it is reported gone", async () => {
     const reader = new ShareReader(client(), "list");
     expect(await reader.read("1234567890123456789")).toBeUndefined();
