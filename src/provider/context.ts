@@ -40,6 +40,8 @@ function clients(): KooDriveClientFactory {
  */
 export class ProviderContext {
   private settingsCache: ConnectionSettings | undefined;
+  /** The client per share owner: a refresh asks once per resource, and the factory's lookup hashes the settings. */
+  private readonly clientCache = new Map<string, KooDriveClient>();
 
   constructor(
     private readonly config: ConfigLookup,
@@ -90,7 +92,13 @@ export class ProviderContext {
   /** The client for the configured user, or for `userId` when a resource names its own share owner. */
   client(userId?: string): KooDriveClient {
     const settings = this.settings();
-    return clients().clientFor(userId === undefined || userId === settings.userId ? settings : { ...settings, userId });
+    const owner = userId ?? settings.userId;
+    let client = this.clientCache.get(owner);
+    if (client === undefined) {
+      client = clients().clientFor(owner === settings.userId ? settings : { ...settings, userId: owner });
+      this.clientCache.set(owner, client);
+    }
+    return client;
   }
 
   /** The user a resource acts as: its own `userId` argument, else the configured one. */

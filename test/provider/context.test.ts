@@ -1,0 +1,33 @@
+import { KooDriveClientFactory } from "../../src/client/clientFactory";
+import { ProviderContext } from "../../src/provider/context";
+import { AGENT, OTHER_USER_ID, TOKEN, USER_ID } from "../support/fixtures";
+
+const config: Record<string, string> = {
+  "koodrive:endpoint": "http://127.0.0.1:9",
+  "koodrive:userId": USER_ID,
+  "koodrive:accessToken": TOKEN,
+  "koodrive:agentName": AGENT,
+};
+
+describe("ProviderContext clients", () => {
+  it("looks a share owner's client up in the process-wide factory once, not once per resource a refresh reads", () => {
+    const lookups = jest.spyOn(KooDriveClientFactory.prototype, "clientFor");
+    try {
+      const ctx = new ProviderContext((key) => config[key], {});
+      const first = ctx.client();
+      for (let i = 0; i < 100; i++) {
+        expect(ctx.client()).toBe(first);
+        expect(ctx.client(USER_ID)).toBe(first);
+      }
+      const other = ctx.client(OTHER_USER_ID);
+      expect(other).not.toBe(first);
+      expect(ctx.client(OTHER_USER_ID)).toBe(other);
+      expect(lookups).toHaveBeenCalledTimes(2);
+      expect(lookups.mock.calls.map(([settings]) => settings.userId)).toEqual([USER_ID, OTHER_USER_ID]);
+      // Another provider instance with the same settings shares the process's client (one budget, one keep-alive agent).
+      expect(new ProviderContext((key) => config[key], {}).client()).toBe(first);
+    } finally {
+      lookups.mockRestore();
+    }
+  });
+});
