@@ -15,8 +15,10 @@ export const AUTO_LIST_AFTER_READS = 5;
  * {@link AUTO_LIST_AFTER_READS} GETs first, which under a 5 requests/s quota cost a whole second.
  */
 export const AUTO_GATHER_MS = 25;
-/** A listing serves reads for this long; a refresh run reads everything well within it. */
+/** A completed listing serves reads for this long; a refresh run reads everything well within it. */
 const LISTING_TTL_MS = 60_000;
+
+type Waiter = { resolve: (share: ShareLink | undefined) => void; reject: (error: unknown) => void };
 
 /**
  * One paged listing of an owner's shares that answers each read as soon as the share's page arrives, not when the
@@ -25,18 +27,33 @@ const LISTING_TTL_MS = 60_000;
  * shares take ten pages over two seconds, and the engine works through the first pages' reads meanwhile.
  */
 class StreamedListing {
-  readonly startedAt: number;
   private readonly shares = new Map<string, ShareLink>();
-  private readonly waiting = new Map<string, { resolve: (share: ShareLink | undefined) => void; reject: (error: unknown) => void }[]>();
-  private outcome: { failed: false } | { failed: true; error: unknown } | undefined;
+  private readonly waiting = new Map<string, Waiter[]>();
+  /** The cursor of the page to read next: where a listing that failed resumes. */
+  private cursor: string | undefined;
+  private outcome: { failed: false; at: number } | { failed: true; at: number; error: unknown } | undefined;
 
-  constructor(client: KooDriveClient, now: number) {
-    this.startedAt = now;
+  /** `resume`: a listing that failed; this one keeps the shares it read and goes on from the page that failed. */
+  constructor(
+    client: KooDriveClient,
+    private readonly now: () => number,
+    resume?: StreamedListing,
+  ) {
+    if (resume !== undefined) {
+      for (const [id, share] of resume.shares) this.shares.set(id, share);
+      this.cursor = resume.cursor;
+    }
     void this.run(client);
   }
 
-  get failed(): boolean {
-    return this.outcome?.failed === true;
+  /**
+   * What a read does with this listing: `use` it (running, or completed within the TTL); `resume` it (it failed: a
+   * throttle that outlasted the retry timeout should not cost the pages already read); or list `afresh`.
+   */
+  next(): "use" | "resume" | "afresh" {
+    if (this.outcome === undefined) return "use";
+    if (this.now() - this.outcome.at > LISTING_TTL_MS) return "afresh";
+    return this.outcome.failed ? "resume" : "use";
   }
 
   /** The share, or undefined when the whole listing is read and it is not in it. */
@@ -54,17 +71,19 @@ class StreamedListing {
 
   private async run(client: KooDriveClient): Promise<void> {
     try {
-      for await (const page of sharePages(client, "oldestFirst")) {
-        for (const share of page) {
+      for await (const page of sharePages(client, "oldestFirst", this.cursor)) {
+        for (const share of page.shares) {
+          if (this.shares.has(share.shareId)) continue; // read before a resumed page: the first time counts
           this.shares.set(share.shareId, share);
           for (const waiter of this.waiting.get(share.shareId) ?? []) waiter.resolve(share);
           this.waiting.delete(share.shareId);
         }
+        this.cursor = page.nextCursor;
       }
-      this.outcome = { failed: false };
+      this.outcome = { failed: false, at: this.now() };
       for (const waiters of this.waiting.values()) for (const waiter of waiters) waiter.resolve(undefined);
     } catch (error) {
-      this.outcome = { failed: true, error };
+      this.outcome = { failed: true, at: this.now(), error };
       for (const waiters of this.waiting.values()) for (const waiter of waiters) waiter.reject(error);
     }
     this.waiting.clear();
@@ -101,22 +120,35 @@ export class ShareReader {
     }
     const useList = this.strategy === "list" || (this.strategy === "auto" && this.reads > AUTO_LIST_AFTER_READS);
     if (!useList) return findShare(this.client, shareId);
-    // A failed listing is not kept: the next read lists again.
-    if (this.listing === undefined || this.listing.failed || this.now() - this.listing.startedAt > LISTING_TTL_MS)
-      this.listing = new StreamedListing(this.client, this.now());
-    const found = await this.listing.find(shareId);
+    const found = await this.currentListing().find(shareId);
     return found ?? findShare(this.client, shareId);
+  }
+
+  private currentListing(): StreamedListing {
+    const current = this.listing;
+    const next = current?.next() ?? "afresh";
+    if (current !== undefined && next === "use") return current;
+    this.listing = new StreamedListing(this.client, this.now, next === "resume" ? current : undefined);
+    return this.listing;
   }
 }
 
-const readers = new WeakMap<KooDriveClient, ShareReader>();
+const readers = new WeakMap<KooDriveClient, Map<RefreshStrategy, ShareReader>>();
 
-/** The process-wide reader for a client (one per owner and connection settings) and strategy. */
+/**
+ * The process-wide reader for a client (one per owner and connection settings) and strategy: two providers that
+ * differ only in `refreshStrategy` each read their own way.
+ */
 export function shareReaderFor(client: KooDriveClient, strategy: RefreshStrategy): ShareReader {
-  let reader = readers.get(client);
+  let byStrategy = readers.get(client);
+  if (byStrategy === undefined) {
+    byStrategy = new Map();
+    readers.set(client, byStrategy);
+  }
+  let reader = byStrategy.get(strategy);
   if (reader === undefined) {
     reader = new ShareReader(client, strategy);
-    readers.set(client, reader);
+    byStrategy.set(strategy, reader);
   }
   return reader;
 }

@@ -1,6 +1,6 @@
 import type { Emulator } from "koodrive-emulator";
 import { KooDriveClient } from "../../src/client/koodriveClient";
-import { AUTO_LIST_AFTER_READS, ShareReader } from "../../src/provider/shareReader";
+import { AUTO_LIST_AFTER_READS, ShareReader, shareReaderFor } from "../../src/provider/shareReader";
 import { OTHER_USER_ID, USER_ID, settingsFor, testEmulator } from "../support/fixtures";
 
 let emulator: Emulator;
@@ -126,10 +126,60 @@ describe("ShareReader (refresh strategies)", () => {
     expect(requests()).toEqual([...Array(3).fill("GET /koodrive/ose/v1/share"), "GET /koodrive/ose/v1/share/ID"]);
   });
 
-  it("a failed listing is not kept: the next read lists again", async () => {
+  it("a listing whose first page fails is not kept: the next read lists again", async () => {
     const reader = new ShareReader(client(), "list");
     emulator.faults.set({ failNext: 1, failStatus: 500 });
     await expect(reader.read(ids[0]!)).rejects.toThrow(/HTTP 500/);
     expect((await reader.read(ids[0]!))?.shareId).toBe(ids[0]);
+  });
+
+  it("a listing that fails midway: its answered reads stand, waiting reads fail, and the next read resumes at the page that failed", async () => {
+    const real = client();
+    let failed = false;
+    const flaky: KooDriveClient = Object.assign(Object.create(real), {
+      async listShares(page: { pageSize?: number; pageCursor?: string; oldestFirst?: boolean }) {
+        if (page.pageCursor !== undefined && !failed) {
+          failed = true;
+          throw new Error("HTTP 500 (the second page, once)");
+        }
+        return real.listShares(page);
+      },
+    });
+    const reader = new ShareReader(flaky, "list");
+    const [onPage1, onPage2] = await Promise.allSettled([reader.read(ids[0]!), reader.read(ids[150]!)]);
+    expect(onPage1).toMatchObject({ status: "fulfilled", value: { shareId: ids[0] } });
+    expect(onPage2).toMatchObject({ status: "rejected", reason: { message: expect.stringMatching(/HTTP 500/) } });
+    emulator.requests.clear();
+    // The first page's shares are kept: read again without a request, while pages 2 and 3 are fetched once more.
+    expect((await reader.read(ids[1]!))?.shareId).toBe(ids[1]);
+    expect((await reader.read(ids[249]!))?.shareId).toBe(ids[249]);
+    expect((await reader.read(ids[150]!))?.shareId).toBe(ids[150]);
+    expect(emulator.requests.all().map((r) => r.query.pageCursor)).toEqual([expect.any(String), expect.any(String)]);
+  });
+
+  it("a listing slower than its one-minute lifetime is not restarted; a completed one serves reads for a minute", async () => {
+    const real = client();
+    let now = 0;
+    const slow: KooDriveClient = Object.assign(Object.create(real), {
+      async listShares(page: { pageSize?: number; pageCursor?: string; oldestFirst?: boolean }) {
+        now += 25_000; // three pages: 75 s (a throttled owner with many shares)
+        return real.listShares(page);
+      },
+    });
+    const reader = new ShareReader(slow, "list", () => now);
+    await readAsTheEngine(reader, ids);
+    expect(requests()).toEqual(Array(3).fill("GET /koodrive/ose/v1/share"));
+    now += 59_000;
+    expect((await reader.read(ids[7]!))?.shareId).toBe(ids[7]);
+    expect(requests()).toHaveLength(3);
+    now += 2_000;
+    expect((await reader.read(ids[7]!))?.shareId).toBe(ids[7]);
+    expect(requests()).toHaveLength(4);
+  });
+
+  it("keeps one reader per client and strategy: providers that differ only in refreshStrategy each read their own way", () => {
+    const c = client();
+    expect(shareReaderFor(c, "get")).toBe(shareReaderFor(c, "get"));
+    expect(shareReaderFor(c, "get")).not.toBe(shareReaderFor(c, "list"));
   });
 });
