@@ -11,6 +11,8 @@ const { stopStrays } = require("../lib/processTree");
 const { stateSize } = require("./stateSize");
 
 const USER_ID = "1505084218764547200";
+/** What `--refresh-only` measures (up and destroy set the stack up and tear it down; they always run). */
+const REFRESH_ONLY_OPERATIONS = ["up", "refresh", "refreshThrottled", "destroy"];
 /** Grace after aborting an operation (SIGINT to the CLI) before its processes are killed. */
 const ABORT_GRACE_MS = 10_000;
 
@@ -95,6 +97,7 @@ async function withTimeout(name, timeoutMs, operation) {
  * @param {{ variant: "koodrive"|"floor", n: number, latencyMs: number, throttleRps?: number, parallel?: number,
  *   opTimeoutMs: number, throttledTimeoutMs: number, deadlineAt: () => number, cliRoot: string, secretFloor?: boolean,
  *   sampler: ReturnType<import("./processSampler").createSampler>, engineEnv?: Record<string,string>,
+ *   operations?: readonly string[],
  *   profiler?: { env: Record<string,string>, aroundProgram(label: string, fn: () => Promise<unknown>): Promise<unknown> },
  *   log: (line: string) => void }} options
  * @returns {Promise<{ ops: Record<string, object>, state?: object, error?: string }>}
@@ -178,10 +181,11 @@ async function runLifecycle(options) {
       return outcome;
     };
 
+    const wanted = (name) => options.operations === undefined || options.operations.includes(name);
     await measure("up", (o) => stack.up(o));
     result.state = stateSize(await exportAsUserSees(stack));
-    await measure("preview", (o) => stack.preview(o));
-    await measure("upNoChange", (o) => stack.up(o));
+    if (wanted("preview")) await measure("preview", (o) => stack.preview(o));
+    if (wanted("upNoChange")) await measure("upNoChange", (o) => stack.up(o));
     await measure("refresh", (o) => stack.refresh(o));
     if (throttleRps) {
       await emulator.setFaults({ ...faults, throttleRps });
@@ -202,4 +206,4 @@ async function runLifecycle(options) {
   return result;
 }
 
-module.exports = { runLifecycle, VARIANTS, OperationTimeout, USER_ID };
+module.exports = { runLifecycle, REFRESH_ONLY_OPERATIONS, VARIANTS, OperationTimeout, USER_ID };

@@ -120,7 +120,10 @@ function renderMarkdown(results) {
   );
 
   /** One row per case and operation, built by `cells(caseResult, operation)`. */
-  const perOperation = (cells) => results.cases.flatMap((c) => OPERATIONS.map(([op, label]) => [caseLabel(c), label, ...cells(c, op)]));
+  // Operations a run did not measure (--refresh-only) get no row.
+  const measured = (c, op) => c.runs.some((run) => Object.values(run).some((r) => r?.ops[op] !== undefined));
+  const perOperation = (cells) =>
+    results.cases.flatMap((c) => OPERATIONS.filter(([op]) => measured(c, op)).map(([op, label]) => [caseLabel(c), label, ...cells(c, op)]));
   /** KooDrive, floor and their ratio for one figure of one case and operation. */
   const comparison = (c, op, pick, digits, unit = "") => {
     const k = series(c, "koodrive", op, pick);

@@ -5,6 +5,8 @@
 //   npm run bench                     N = 10, 100, 1,000 (+ 200 at 50 ms latency, throttled refresh at 1,000), 3 runs
 //   npm run bench -- --quick          N = 10, 100 (+ 200 at 50 ms latency, throttled refresh at 100), 3 runs
 //   npm run bench -- --profile        CPU profiles at N = 200 (program, provider; engine CPU from /proc), 1 run
+//   npm run bench -- --refresh-only   refresh and throttled refresh at N = 1,000, 5 runs (~5 min): up and destroy
+//                                     only set the stack up and tear it down (PULUMI_SKIP_CHECKPOINTS=true)
 // Options: --runs R, --sizes 10,100, --latency-n N (0 = off), --latency-ms MS, --throttle-n N (0 = off),
 //   --throttle-rps RPS, --parallel P, --deadline-minutes M, --op-timeout-seconds S, --no-client, --out DIR,
 //   --skip-checkpoints (PULUMI_SKIP_CHECKPOINTS=true for both variants: no state saved after each step),
@@ -17,7 +19,7 @@ const path = require("node:path");
 const { parseArgs } = require("node:util");
 const { ensurePulumiCli, repoRoot } = require("../lib/engine");
 const { runClientBench } = require("./clientBench");
-const { runLifecycle } = require("./lifecycle");
+const { REFRESH_ONLY_OPERATIONS, runLifecycle } = require("./lifecycle");
 const { createSampler } = require("./processSampler");
 const { stopStrays } = require("../lib/processTree");
 const { createProfiler, summaryMarkdown } = require("./profile");
@@ -29,6 +31,7 @@ const { values: flags } = parseArgs({
   options: {
     quick: { type: "boolean", default: false },
     profile: { type: "boolean", default: false },
+    "refresh-only": { type: "boolean", default: false },
     runs: { type: "string" },
     sizes: { type: "string" },
     "latency-n": { type: "string" },
@@ -53,11 +56,12 @@ function positiveInt(name, text, fallback) {
 }
 
 function plan() {
-  const mode = flags.profile ? "profile" : flags.quick ? "quick" : "full";
+  const mode = flags.profile ? "profile" : flags.quick ? "quick" : flags["refresh-only"] ? "refresh" : "full";
   const defaults = {
     full: { sizes: [10, 100, 1000], runs: 3, latencyN: 200, deadlineMinutes: 180 },
     quick: { sizes: [10, 100], runs: 3, latencyN: 200, deadlineMinutes: 30 },
     profile: { sizes: [200], runs: 1, latencyN: 0, deadlineMinutes: 20 },
+    refresh: { sizes: [1000], runs: 5, latencyN: 0, deadlineMinutes: 30 },
   }[mode];
   const sizes = flags.sizes ? flags.sizes.split(",").map((s) => positiveInt("sizes", s.trim())) : defaults.sizes;
   if (sizes.length === 0 || sizes.some((n) => n < 1)) throw new Error("--sizes must list resource counts >= 1, e.g. --sizes 10,100");
@@ -77,7 +81,9 @@ function plan() {
     runs: Math.max(1, positiveInt("runs", flags.runs, defaults.runs)),
     parallel: flags.parallel ? positiveInt("parallel", flags.parallel) : undefined,
     /** @type {Record<string, string>} */
-    engineEnv: flags["skip-checkpoints"] ? { PULUMI_SKIP_CHECKPOINTS: "true" } : {},
+    // --refresh-only measures refresh alone: create and destroy are only set-up, so they skip the per-step saves.
+    engineEnv: flags["skip-checkpoints"] || mode === "refresh" ? { PULUMI_SKIP_CHECKPOINTS: "true" } : {},
+    operations: mode === "refresh" ? REFRESH_ONLY_OPERATIONS : undefined,
     deadlineAt: Date.now() + Number(flags["deadline-minutes"] || defaults.deadlineMinutes) * 60_000,
     // Create and destroy rewrite the whole state after each step, so their time grows with N².
     opTimeoutMs: (n) => (flags["op-timeout-seconds"] ? Number(flags["op-timeout-seconds"]) * 1000 : (60 + 2 * n + (n * n) / 1000) * 1000),
@@ -155,7 +161,7 @@ async function main() {
   const sampler = createSampler();
 
   try {
-    if (!flags["no-client"] && p.mode !== "profile") {
+    if (!flags["no-client"] && p.mode !== "profile" && p.mode !== "refresh") {
       log("client micro-benchmark");
       results.client = await runClientBench({ rounds: Math.max(3, p.runs), putsPerRound: 300, log });
     }
@@ -179,6 +185,7 @@ async function main() {
             throttleRps: variant === "koodrive" ? c.throttleRps : 0,
             parallel: p.parallel,
             engineEnv: p.engineEnv,
+            operations: p.operations,
             secretFloor: flags["secret-floor"],
             opTimeoutMs: p.opTimeoutMs(c.n),
             throttledTimeoutMs: p.throttledTimeoutMs(c.n, c.throttleRps || 1),
