@@ -1,5 +1,5 @@
 import type { KooDriveClient, ShareListPage } from "../../src/client/koodriveClient";
-import { listAllShares } from "../../src/resources/common/listAllShares";
+import { listAllShares, sharePages } from "../../src/resources/common/listAllShares";
 
 /** A client whose list pages are scripted: page N answers `pages[N]`, and the cursors asked for are recorded. */
 function pagedClient(pages: ShareListPage[]) {
@@ -40,5 +40,18 @@ describe("listAllShares", () => {
       { shareLinks: [], nextCursor: "a" },
     ]);
     await expect(listAllShares(client)).rejects.toThrow('KooDrive\'s share list returned the page cursor "a" twice; stopping instead of looping');
+  });
+
+  it("resumed at a cursor (a listing that failed there), counts that cursor as handed out: a loop back to it stops at once", async () => {
+    const { client, asked } = pagedClient([
+      { shareLinks: [{ shareId: "2" }], nextCursor: "b" },
+      { shareLinks: [], nextCursor: "a" },
+      { shareLinks: [], nextCursor: "b" },
+    ]);
+    const resumed = async () => {
+      for await (const _page of sharePages(client, "oldestFirst", "a"));
+    };
+    await expect(resumed()).rejects.toThrow('returned the page cursor "a" twice');
+    expect(asked).toEqual(["a", "b"]);
   });
 });

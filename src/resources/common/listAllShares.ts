@@ -25,7 +25,8 @@ export interface SharePage {
  */
 export async function* sharePages(client: KooDriveClient, order: ListingOrder = "newestFirst", fromCursor?: string): AsyncGenerator<SharePage> {
   const seen = new Set<string>();
-  const seenCursors = new Set<string>();
+  // A resumed listing's cursor was handed out before: coming back to it is a loop too.
+  const seenCursors = new Set<string>(fromCursor === undefined ? [] : [fromCursor]);
   let cursor = fromCursor;
   for (;;) {
     const page = await client.listShares({ pageSize: PAGE_SIZE, pageCursor: cursor, oldestFirst: order === "oldestFirst" });
