@@ -11,8 +11,8 @@ const { stopStrays } = require("../lib/processTree");
 const { stateSize } = require("./stateSize");
 
 const USER_ID = "1505084218764547200";
-/** What `--refresh-only` measures (up and destroy set the stack up and tear it down; they always run). */
-const REFRESH_ONLY_OPERATIONS = ["up", "refresh", "refreshThrottled", "destroy"];
+/** What `--refresh-only` leaves out: the no-change operations (up and destroy still set the stack up and tear it down). */
+const REFRESH_ONLY_SKIPS = ["preview", "upNoChange"];
 /** Grace after aborting an operation (SIGINT to the CLI) before its processes are killed. */
 const ABORT_GRACE_MS = 10_000;
 
@@ -97,7 +97,7 @@ async function withTimeout(name, timeoutMs, operation) {
  * @param {{ variant: "koodrive"|"floor", n: number, latencyMs: number, throttleRps?: number, parallel?: number,
  *   opTimeoutMs: number, throttledTimeoutMs: number, deadlineAt: () => number, cliRoot: string, secretFloor?: boolean,
  *   sampler: ReturnType<import("./processSampler").createSampler>, engineEnv?: Record<string,string>,
- *   operations?: readonly string[],
+ *   skip?: readonly string[],
  *   profiler?: { env: Record<string,string>, aroundProgram(label: string, fn: () => Promise<unknown>): Promise<unknown> },
  *   log: (line: string) => void }} options
  * @returns {Promise<{ ops: Record<string, object>, state?: object, error?: string }>}
@@ -181,7 +181,7 @@ async function runLifecycle(options) {
       return outcome;
     };
 
-    const wanted = (name) => options.operations === undefined || options.operations.includes(name);
+    const wanted = (name) => !options.skip?.includes(name);
     await measure("up", (o) => stack.up(o));
     result.state = stateSize(await exportAsUserSees(stack));
     if (wanted("preview")) await measure("preview", (o) => stack.preview(o));
@@ -206,4 +206,4 @@ async function runLifecycle(options) {
   return result;
 }
 
-module.exports = { runLifecycle, REFRESH_ONLY_OPERATIONS, VARIANTS, OperationTimeout, USER_ID };
+module.exports = { runLifecycle, REFRESH_ONLY_SKIPS, VARIANTS, OperationTimeout, USER_ID };

@@ -19,7 +19,7 @@ const path = require("node:path");
 const { parseArgs } = require("node:util");
 const { ensurePulumiCli, repoRoot } = require("../lib/engine");
 const { runClientBench } = require("./clientBench");
-const { REFRESH_ONLY_OPERATIONS, runLifecycle } = require("./lifecycle");
+const { REFRESH_ONLY_SKIPS, runLifecycle } = require("./lifecycle");
 const { createSampler } = require("./processSampler");
 const { stopStrays } = require("../lib/processTree");
 const { createProfiler, summaryMarkdown } = require("./profile");
@@ -83,7 +83,7 @@ function plan() {
     /** @type {Record<string, string>} */
     // --refresh-only measures refresh alone: create and destroy are only set-up, so they skip the per-step saves.
     engineEnv: flags["skip-checkpoints"] || mode === "refresh" ? { PULUMI_SKIP_CHECKPOINTS: "true" } : {},
-    operations: mode === "refresh" ? REFRESH_ONLY_OPERATIONS : undefined,
+    skip: mode === "refresh" ? REFRESH_ONLY_SKIPS : undefined,
     deadlineAt: Date.now() + Number(flags["deadline-minutes"] || defaults.deadlineMinutes) * 60_000,
     // Create and destroy rewrite the whole state after each step, so their time grows with N².
     opTimeoutMs: (n) => (flags["op-timeout-seconds"] ? Number(flags["op-timeout-seconds"]) * 1000 : (60 + 2 * n + (n * n) / 1000) * 1000),
@@ -185,7 +185,7 @@ async function main() {
             throttleRps: variant === "koodrive" ? c.throttleRps : 0,
             parallel: p.parallel,
             engineEnv: p.engineEnv,
-            operations: p.operations,
+            skip: p.skip,
             secretFloor: flags["secret-floor"],
             opTimeoutMs: p.opTimeoutMs(c.n),
             throttledTimeoutMs: p.throttledTimeoutMs(c.n, c.throttleRps || 1),
