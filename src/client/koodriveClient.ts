@@ -1,4 +1,4 @@
-import axios, { type AxiosInstance } from "axios";
+import type { AxiosInstance } from "axios";
 import type { z } from "zod";
 import { appAuthorization } from "./appAuth";
 import { type KooDriveClientEvent, type KooDriveClientEventListener, retryEvent, waitingEvent } from "./clientEvents";
@@ -11,7 +11,7 @@ import { bearerAuthorization, identityHeaders, newTraceId } from "./requestHeade
 import { type CancelResult, type ShareLink, cancelResponseSchema, errorBodySchema, shareLinkResponseSchema, shareListResponseSchema } from "./responses";
 import { type AttemptOutcome, NO_RETRIES_YET, type RetryPolicy, decideRetry, defaultRetryPolicy, parseRetryAfter, recordRetry } from "./retryPolicy";
 import { ServerClock, dateRejection } from "./serverClock";
-import { type Transport, transportFor } from "./transport";
+import { type Transport, axiosFor, transportFor } from "./transport";
 import { userAgent } from "./userAgent";
 
 /** Body of `PUT /koodrive/ose/v1/share/{shareId}` (carrier edition). Omitted fields are left unchanged. */
@@ -76,7 +76,12 @@ export interface ClientOptions {
 
 const SHARE_PATH = "/koodrive/ose/v1/share";
 
-interface RequestSpec<T> {
+/** What every response schema demands: the success code (see `request`, which relies on it). */
+interface SuccessEnvelope {
+  code: 0 | "0";
+}
+
+interface RequestSpec<T extends SuccessEnvelope> {
   method: "GET" | "PUT" | "POST";
   path: string;
   query?: Record<string, string>;
@@ -99,6 +104,8 @@ export class KooDriveClient {
   private readonly shared: SharedEndpoint;
   private readonly credentials = new CredentialGate();
   private readonly host: string;
+  /** The headers that are the same for every request of this client (token auth's `Authorization` among them). */
+  private readonly constantHeaders: Record<string, string>;
   private readonly onEvent: KooDriveClientEventListener;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly now: () => Date;
@@ -121,18 +128,9 @@ export class KooDriveClient {
     this.shared = options.sharedEndpoint ?? newSharedEndpoint(settings, () => this.now().getTime());
     this.transport = transportFor(settings.endpoint, settings.proxy);
     this.host = new URL(settings.endpoint).host;
-    this.http = axios.create({
-      baseURL: settings.endpoint,
-      timeout: settings.timeoutMs,
-      httpAgent: this.transport.httpAgent,
-      httpsAgent: this.transport.httpsAgent,
-      responseType: "text",
-      transformResponse: [(data: unknown) => data],
-      transformRequest: [(data: unknown) => data],
-      validateStatus: () => true,
-      maxRedirects: 0,
-      proxy: false,
-    });
+    this.constantHeaders = { Host: this.host, Accept: "application/json", "User-Agent": userAgent() };
+    if (settings.auth.kind === "token") this.constantHeaders.Authorization = bearerAuthorization(settings.auth.accessToken);
+    this.http = axiosFor(settings.endpoint, settings.timeoutMs, this.transport);
   }
 
   /**
@@ -188,7 +186,7 @@ export class KooDriveClient {
     return res.subResponseList.map((item) => ({ shareId: item.shareId, code: String(item.code), msg: item.msg ?? item.message }));
   }
 
-  private async request<T>(spec: RequestSpec<T>): Promise<T> {
+  private async request<T extends SuccessEnvelope>(spec: RequestSpec<T>): Promise<T> {
     const body = spec.body === undefined ? "" : JSON.stringify(spec.body);
     const secrets = [...settingsSecrets(this.settings), ...this.transport.secrets, ...(spec.bodySecrets ?? [])];
     // When the first attempt got its turn: waiting for that turn (behind other calls in the request budget, or for
@@ -236,14 +234,16 @@ export class KooDriveClient {
           verdict = { kind: "accepted" };
           budgetOutcome = { kind: "success" };
           if (parsed === undefined) throw fail("invalid-response", { status: res.status, msg: "body is not JSON" });
+          // Every response schema demands the success code, so a body it accepts is no error; only a body it refuses
+          // needs telling apart: a KooDrive error code inside a 2xx, or a malformed answer.
+          const ok = spec.schema.safeParse(parsed);
+          if (ok.success) return ok.data;
           const envelope = errorBodySchema.safeParse(parsed);
           const code = envelope.success ? envelope.data.code : undefined;
           if (code !== undefined && String(code) !== "0") {
             throw fail("api", { status: res.status, code: String(code), msg: envelope.success ? envelope.data.msg : undefined });
           }
-          const ok = spec.schema.safeParse(parsed);
-          if (!ok.success) throw fail("invalid-response", { status: res.status, msg: describeZodError(ok.error) });
-          return ok.data;
+          throw fail("invalid-response", { status: res.status, msg: describeZodError(ok.error) });
         }
         const details = errorDetails(parsed);
         const retryAfter = headerValue(res.headers["retry-after"]);
@@ -314,25 +314,25 @@ export class KooDriveClient {
     return `the request budget for ${this.host} allows ${snapshot.concurrency} in flight${rate}${quota} (${snapshot.inFlight} in flight, ${snapshot.queued} queued)${pause}`;
   }
 
-  private headersFor(spec: RequestSpec<unknown>, body: string, traceId: string, signedAt: Date): Record<string, string> {
+  private headersFor(spec: RequestSpec<SuccessEnvelope>, body: string, traceId: string, signedAt: Date): Record<string, string> {
     const identity = identityHeaders(this.settings.userId, this.settings.agentName, traceId, signedAt);
-    const headers: Record<string, string> = { ...identity, Host: this.host, Accept: "application/json", "User-Agent": userAgent() };
+    const headers: Record<string, string> = { ...identity, ...this.constantHeaders };
     if (body !== "") headers["Content-Type"] = "application/json";
     const auth = this.settings.auth;
-    headers.Authorization =
-      auth.kind === "token"
-        ? bearerAuthorization(auth.accessToken)
-        : appAuthorization(
-            {
-              method: spec.method,
-              path: spec.path,
-              query: spec.query,
-              body,
-              headers: { host: this.host, "x-date": identity["X-Date"], "x-user-id": identity["X-User-Id"] },
-            },
-            auth.appId,
-            auth.appSecret,
-          );
+    // A token's Authorization is among the constant headers; an app signature covers this request's date and body.
+    if (auth.kind === "app") {
+      headers.Authorization = appAuthorization(
+        {
+          method: spec.method,
+          path: spec.path,
+          query: spec.query,
+          body,
+          headers: { host: this.host, "x-date": identity["X-Date"], "x-user-id": identity["X-User-Id"] },
+        },
+        auth.appId,
+        auth.appSecret,
+      );
+    }
     return headers;
   }
 }

@@ -1,3 +1,4 @@
+import axios, { type AxiosInstance } from "axios";
 import http from "node:http";
 import https from "node:https";
 import { getProxyForUrl } from "proxy-from-env";
@@ -39,4 +40,27 @@ export function transportFor(endpoint: string, configured: string | undefined): 
     // The password as written, decoded, and inside the Basic credentials the agent sends.
     secrets: password === "" ? [] : [password, url.password, Buffer.from(`${decodeURIComponent(url.username)}:${password}`).toString("base64")],
   };
+}
+
+/**
+ * The axios instance a client sends through: `transport`'s agents, no redirects (a signed request must not be replayed
+ * elsewhere), bodies as text both ways (the client serializes, signs and validates them itself), every status
+ * answered rather than thrown (the retry policy decides). Kept apart from the client so the benchmark measures axios
+ * alone with exactly the client's configuration.
+ */
+export function axiosFor(endpoint: string, timeoutMs: number, transport: Transport): AxiosInstance {
+  return axios.create({
+    baseURL: endpoint,
+    timeout: timeoutMs,
+    // Node's adapter by name: axios would otherwise walk its list (xhr, http, fetch) on every request.
+    adapter: "http",
+    httpAgent: transport.httpAgent,
+    httpsAgent: transport.httpsAgent,
+    responseType: "text",
+    transformResponse: [(data: unknown) => data],
+    transformRequest: [(data: unknown) => data],
+    validateStatus: () => true,
+    maxRedirects: 0,
+    proxy: false,
+  });
 }

@@ -36,10 +36,10 @@ describe("request headers", () => {
     expect(a).toMatchObject({ "X-User-Id": "1", "X-Hw-Agentname": "agent" });
   });
 
-  it("trace ids are 58 characters and unique", () => {
+  it("trace ids are 58 lower-case hex characters and unique, across refills of the entropy pool", () => {
     const ids = new Set(Array.from({ length: 500 }, newTraceId));
     expect(ids.size).toBe(500);
-    for (const id of ids) expect(id).toHaveLength(TRACE_ID_LENGTH);
+    for (const id of ids) expect(id).toMatch(new RegExp(`^[0-9a-f]{${TRACE_ID_LENGTH}}$`));
   });
 
   it.each([
