@@ -106,126 +106,129 @@ function renderMarkdown(results) {
               .join(" ")}`
           : ""
       }.`,
-  );
-  out.push(
-    "",
-    "Times are medians (min–max) over runs; ratios are KooDrive ÷ no-op floor, paired within each run, median (min–max). " +
-      "The floor is a dynamic resource whose provider implements check, diff, create, read, update and delete as no-ops, with the same inputs" +
-      (m.secretFloor ? " and its access code a secret, as KooDrive's is (--secret-floor). " : ". ") +
-      "Shared, noisy machine: compare ratios, not absolute times, and rerun before drawing conclusions from small differences." +
-      (m.mode === "profile"
-        ? " Profiling was on (an inspector in this process and in every provider process), which inflates program and provider times."
-        : ""),
     "",
   );
+  // --client-only runs no engine: no engine tables.
+  if (results.cases.length > 0) {
+    out.push(
+      "Times are medians (min–max) over runs; ratios are KooDrive ÷ no-op floor, paired within each run, median (min–max). " +
+        "The floor is a dynamic resource whose provider implements check, diff, create, read, update and delete as no-ops, with the same inputs" +
+        (m.secretFloor ? " and its access code a secret, as KooDrive's is (--secret-floor). " : ". ") +
+        "Shared, noisy machine: compare ratios, not absolute times, and rerun before drawing conclusions from small differences." +
+        (m.mode === "profile"
+          ? " Profiling was on (an inspector in this process and in every provider process), which inflates program and provider times."
+          : ""),
+      "",
+    );
 
-  /** One row per case and operation, built by `cells(caseResult, operation)`. */
-  // Operations a run did not measure (--refresh-only) get no row.
-  const measured = (c, op) => c.runs.some((run) => Object.values(run).some((r) => r?.ops[op] !== undefined));
-  const perOperation = (cells) =>
-    results.cases.flatMap((c) => OPERATIONS.filter(([op]) => measured(c, op)).map(([op, label]) => [caseLabel(c), label, ...cells(c, op)]));
-  /** KooDrive, floor and their ratio for one figure of one case and operation. */
-  const comparison = (c, op, pick, digits, unit = "") => {
-    const k = series(c, "koodrive", op, pick);
-    const f = series(c, "floor", op, pick);
-    return [spread(k, digits, unit), spread(f, digits, unit), ratioCell(k, f)];
-  };
+    /** One row per case and operation, built by `cells(caseResult, operation)`. */
+    // Operations a run did not measure (--refresh-only) get no row.
+    const measured = (c, op) => c.runs.some((run) => Object.values(run).some((r) => r?.ops[op] !== undefined));
+    const perOperation = (cells) =>
+      results.cases.flatMap((c) => OPERATIONS.filter(([op]) => measured(c, op)).map(([op, label]) => [caseLabel(c), label, ...cells(c, op)]));
+    /** KooDrive, floor and their ratio for one figure of one case and operation. */
+    const comparison = (c, op, pick, digits, unit = "") => {
+      const k = series(c, "koodrive", op, pick);
+      const f = series(c, "floor", op, pick);
+      return [spread(k, digits, unit), spread(f, digits, unit), ratioCell(k, f)];
+    };
 
-  out.push("## Wall time", "");
-  const timeRows = perOperation((c, op) => [...comparison(c, op, (o) => o.wallSeconds, 2, " s"), requestCell(c, op)]);
-  out.push(table(["N", "operation", "KooDrive", "floor", "ratio", "requests sent (KooDrive)"], timeRows), "");
+    out.push("## Wall time", "");
+    const timeRows = perOperation((c, op) => [...comparison(c, op, (o) => o.wallSeconds, 2, " s"), requestCell(c, op)]);
+    out.push(table(["N", "operation", "KooDrive", "floor", "ratio", "requests sent (KooDrive)"], timeRows), "");
 
-  out.push(
-    "## Peak RSS (MiB)",
-    "",
-    "Engine = the `pulumi` CLI processes of the operation; provider = the dynamic-provider node process. The largest VmHWM of one process, sampled every 150 ms.",
-    "",
-  );
-  const rssRows = perOperation((c, op) => [...comparison(c, op, (o) => o.engine.peakRssMiB, 0), ...comparison(c, op, (o) => o.provider.peakRssMiB, 0)]);
-  out.push(table(["N", "operation", "engine KooDrive", "engine floor", "ratio", "provider KooDrive", "provider floor", "ratio"], rssRows), "");
+    out.push(
+      "## Peak RSS (MiB)",
+      "",
+      "Engine = the `pulumi` CLI processes of the operation; provider = the dynamic-provider node process. The largest VmHWM of one process, sampled every 150 ms.",
+      "",
+    );
+    const rssRows = perOperation((c, op) => [...comparison(c, op, (o) => o.engine.peakRssMiB, 0), ...comparison(c, op, (o) => o.provider.peakRssMiB, 0)]);
+    out.push(table(["N", "operation", "engine KooDrive", "engine floor", "ratio", "provider KooDrive", "provider floor", "ratio"], rssRows), "");
 
-  out.push(
-    "## CPU time (s)",
-    "",
-    "Engine and provider from /proc (utime + stime of every such process of the operation); program = this benchmark process, which runs the inline Pulumi program.",
-    "",
-  );
-  const cpuRows = perOperation((c, op) => [
-    ...comparison(c, op, (o) => o.engine.cpuSeconds, 2),
-    ...comparison(c, op, (o) => o.provider.cpuSeconds, 2),
-    ...comparison(c, op, (o) => o.programCpuSeconds, 2),
-  ]);
-  out.push(
-    table(
-      [
-        "N",
-        "operation",
-        "engine KooDrive",
-        "engine floor",
-        "ratio",
-        "provider KooDrive",
-        "provider floor",
-        "ratio",
-        "program KooDrive",
-        "program floor",
-        "ratio",
-      ],
-      cpuRows,
-    ),
-    "",
-  );
-
-  out.push("## State per resource (`pulumi stack export`, after up)", "");
-  const stateRows = [];
-  for (const c of results.cases) {
-    const pick = (variant, fn) => c.runs.map((r) => (r[variant]?.state ? fn(r[variant].state) : NaN));
-    const exportK = pick("koodrive", (s) => s.exportBytes / s.resources);
-    const exportF = pick("floor", (s) => s.exportBytes / s.resources);
-    stateRows.push([caseLabel(c), "export bytes ÷ N", spread(exportK, 0, " B"), spread(exportF, 0, " B"), ratioCell(exportK, exportF), ""]);
-    const k = pick("koodrive", (s) => s.bytesPerResource);
-    const f = pick("floor", (s) => s.bytesPerResource);
-    const provider = (s) => (s.fieldBytesPerResource["inputs.__provider"] || 0) + (s.fieldBytesPerResource["outputs.__provider"] || 0);
-    const kProv = pick("koodrive", provider);
-    const share = pairedRatios(kProv, k).map((x) => x * 100);
-    stateRows.push([
-      caseLabel(c),
-      "one resource, compact JSON",
-      spread(k, 0, " B"),
-      spread(f, 0, " B"),
-      ratioCell(k, f),
-      `${spread(kProv, 0, " B")} = ${spread(share, 0, "%")}`,
+    out.push(
+      "## CPU time (s)",
+      "",
+      "Engine and provider from /proc (utime + stime of every such process of the operation); program = this benchmark process, which runs the inline Pulumi program.",
+      "",
+    );
+    const cpuRows = perOperation((c, op) => [
+      ...comparison(c, op, (o) => o.engine.cpuSeconds, 2),
+      ...comparison(c, op, (o) => o.provider.cpuSeconds, 2),
+      ...comparison(c, op, (o) => o.programCpuSeconds, 2),
     ]);
-  }
-  out.push(
-    "Export bytes ÷ N is the indented `pulumi stack export` text (the stack, default provider and header included) divided by N; compact JSON is one dynamic resource's object alone.",
-    "",
-  );
-  out.push(table(["N", "figure", "KooDrive", "floor", "ratio", "KooDrive `__provider` (inputs + outputs)"], stateRows), "");
-  const lastState = results.cases
-    .flatMap((c) => c.runs)
-    .map((r) => r.koodrive?.state)
-    .filter(Boolean)
-    .pop();
-  const lastFloorState = results.cases
-    .flatMap((c) => c.runs)
-    .map((r) => r.floor?.state)
-    .filter(Boolean)
-    .pop();
-  if (lastState && lastFloorState) {
-    out.push('Largest fields per resource (compact JSON of `"name":value`; from the last run):', "");
-    const fields = Object.entries(lastState.fieldBytesPerResource).slice(0, 12);
     out.push(
       table(
-        ["field", "", "KooDrive", "floor"],
-        fields.map(([k, v]) => [
-          `\`${k}\``,
-          "",
-          `${Math.round(v)} B`,
-          lastFloorState.fieldBytesPerResource[k] ? `${Math.round(lastFloorState.fieldBytesPerResource[k])} B` : "–",
-        ]),
+        [
+          "N",
+          "operation",
+          "engine KooDrive",
+          "engine floor",
+          "ratio",
+          "provider KooDrive",
+          "provider floor",
+          "ratio",
+          "program KooDrive",
+          "program floor",
+          "ratio",
+        ],
+        cpuRows,
       ),
       "",
     );
+
+    out.push("## State per resource (`pulumi stack export`, after up)", "");
+    const stateRows = [];
+    for (const c of results.cases) {
+      const pick = (variant, fn) => c.runs.map((r) => (r[variant]?.state ? fn(r[variant].state) : NaN));
+      const exportK = pick("koodrive", (s) => s.exportBytes / s.resources);
+      const exportF = pick("floor", (s) => s.exportBytes / s.resources);
+      stateRows.push([caseLabel(c), "export bytes ÷ N", spread(exportK, 0, " B"), spread(exportF, 0, " B"), ratioCell(exportK, exportF), ""]);
+      const k = pick("koodrive", (s) => s.bytesPerResource);
+      const f = pick("floor", (s) => s.bytesPerResource);
+      const provider = (s) => (s.fieldBytesPerResource["inputs.__provider"] || 0) + (s.fieldBytesPerResource["outputs.__provider"] || 0);
+      const kProv = pick("koodrive", provider);
+      const share = pairedRatios(kProv, k).map((x) => x * 100);
+      stateRows.push([
+        caseLabel(c),
+        "one resource, compact JSON",
+        spread(k, 0, " B"),
+        spread(f, 0, " B"),
+        ratioCell(k, f),
+        `${spread(kProv, 0, " B")} = ${spread(share, 0, "%")}`,
+      ]);
+    }
+    out.push(
+      "Export bytes ÷ N is the indented `pulumi stack export` text (the stack, default provider and header included) divided by N; compact JSON is one dynamic resource's object alone.",
+      "",
+    );
+    out.push(table(["N", "figure", "KooDrive", "floor", "ratio", "KooDrive `__provider` (inputs + outputs)"], stateRows), "");
+    const lastState = results.cases
+      .flatMap((c) => c.runs)
+      .map((r) => r.koodrive?.state)
+      .filter(Boolean)
+      .pop();
+    const lastFloorState = results.cases
+      .flatMap((c) => c.runs)
+      .map((r) => r.floor?.state)
+      .filter(Boolean)
+      .pop();
+    if (lastState && lastFloorState) {
+      out.push('Largest fields per resource (compact JSON of `"name":value`; from the last run):', "");
+      const fields = Object.entries(lastState.fieldBytesPerResource).slice(0, 12);
+      out.push(
+        table(
+          ["field", "", "KooDrive", "floor"],
+          fields.map(([k, v]) => [
+            `\`${k}\``,
+            "",
+            `${Math.round(v)} B`,
+            lastFloorState.fieldBytesPerResource[k] ? `${Math.round(lastFloorState.fieldBytesPerResource[k])} B` : "–",
+          ]),
+        ),
+        "",
+      );
+    }
   }
 
   const latencyCases = results.cases.filter((c) => c.latencyMs);

@@ -7,6 +7,8 @@
 //   npm run bench -- --profile        CPU profiles at N = 200 (program, provider; engine CPU from /proc), 1 run
 //   npm run bench -- --refresh-only   refresh and throttled refresh at N = 1,000, 5 runs (~5 min): up and destroy
 //                                     only set the stack up and tear it down (PULUMI_SKIP_CHECKPOINTS=true)
+//   npm run bench -- --client-only    one sequential PUT: KooDriveClient, axios alone, raw node:http; 10 rounds of
+//                                     1,000 PUTs each side (~1 min, no engine)
 // Options: --runs R, --sizes 10,100, --latency-n N (0 = off), --latency-ms MS, --throttle-n N (0 = off),
 //   --throttle-rps RPS, --parallel P, --deadline-minutes M, --op-timeout-seconds S, --no-client, --out DIR,
 //   --skip-checkpoints (PULUMI_SKIP_CHECKPOINTS=true for both variants: no state saved after each step),
@@ -32,6 +34,7 @@ const { values: flags } = parseArgs({
     quick: { type: "boolean", default: false },
     profile: { type: "boolean", default: false },
     "refresh-only": { type: "boolean", default: false },
+    "client-only": { type: "boolean", default: false },
     runs: { type: "string" },
     sizes: { type: "string" },
     "latency-n": { type: "string" },
@@ -56,16 +59,19 @@ function positiveInt(name, text, fallback) {
 }
 
 function plan() {
-  const mode = flags.profile ? "profile" : flags.quick ? "quick" : flags["refresh-only"] ? "refresh" : "full";
+  const mode = flags.profile ? "profile" : flags.quick ? "quick" : flags["refresh-only"] ? "refresh" : flags["client-only"] ? "client" : "full";
   const defaults = {
     full: { sizes: [10, 100, 1000], runs: 3, latencyN: 200, deadlineMinutes: 180 },
     quick: { sizes: [10, 100], runs: 3, latencyN: 200, deadlineMinutes: 30 },
     profile: { sizes: [200], runs: 1, latencyN: 0, deadlineMinutes: 20 },
     refresh: { sizes: [1000], runs: 5, latencyN: 0, deadlineMinutes: 30 },
+    client: { sizes: [], runs: 10, latencyN: 0, deadlineMinutes: 10 },
   }[mode];
-  const sizes = flags.sizes ? flags.sizes.split(",").map((s) => positiveInt("sizes", s.trim())) : defaults.sizes;
-  if (sizes.length === 0 || sizes.some((n) => n < 1)) throw new Error("--sizes must list resource counts >= 1, e.g. --sizes 10,100");
-  const largest = Math.max(...sizes);
+  if (mode === "client" && flags["no-client"]) throw new Error("--client-only and --no-client exclude each other");
+  // --client-only runs no engine: no cases.
+  const sizes = mode === "client" ? [] : flags.sizes ? flags.sizes.split(",").map((s) => positiveInt("sizes", s.trim())) : defaults.sizes;
+  if (mode !== "client" && (sizes.length === 0 || sizes.some((n) => n < 1))) throw new Error("--sizes must list resource counts >= 1, e.g. --sizes 10,100");
+  const largest = Math.max(0, ...sizes);
   const throttleN = positiveInt("throttle-n", flags["throttle-n"], mode === "profile" ? 0 : largest);
   if (throttleN && !sizes.includes(throttleN))
     throw new Error(`--throttle-n ${throttleN} must be one of --sizes (${sizes.join(",")}): the throttled refresh reuses that stack`);
@@ -79,6 +85,7 @@ function plan() {
     mode,
     cases,
     runs: Math.max(1, positiveInt("runs", flags.runs, defaults.runs)),
+    clientPuts: mode === "client" ? 1000 : 300,
     parallel: flags.parallel ? positiveInt("parallel", flags.parallel) : undefined,
     /** @type {Record<string, string>} */
     // --refresh-only measures refresh alone: create and destroy are only set-up, so they skip the per-step saves.
@@ -120,7 +127,8 @@ async function main() {
   const started = Date.now();
   const p = plan();
   const log = (line) => process.stderr.write(`${line}\n`);
-  const cliRoot = ensurePulumiCli();
+  // The client micro-benchmark alone needs no engine.
+  const cliRoot = p.cases.length === 0 ? undefined : ensurePulumiCli();
   const load = () =>
     os
       .loadavg()
@@ -133,7 +141,7 @@ async function main() {
       startedAt: new Date(started).toISOString().replace(/\.\d+Z$/, "Z"),
       commit: gitCommit(),
       node: process.version,
-      pulumiCli: execFileSync(path.join(cliRoot, "bin", "pulumi"), ["version"], { encoding: "utf8" }).trim(),
+      pulumiCli: cliRoot === undefined ? "not used" : execFileSync(path.join(cliRoot, "bin", "pulumi"), ["version"], { encoding: "utf8" }).trim(),
       pulumiSdk: require(require.resolve("@pulumi/pulumi/package.json", { paths: [repoRoot] })).version,
       cpus: os.cpus().length,
       loadStart: load(),
@@ -163,7 +171,7 @@ async function main() {
   try {
     if (!flags["no-client"] && p.mode !== "profile" && p.mode !== "refresh") {
       log("client micro-benchmark");
-      results.client = await runClientBench({ rounds: Math.max(3, p.runs), putsPerRound: 300, log });
+      results.client = await runClientBench({ rounds: Math.max(3, p.runs), putsPerRound: p.clientPuts, log });
     }
     for (const c of results.cases) {
       for (let run = 0; run < p.runs; run++) {
@@ -190,7 +198,7 @@ async function main() {
             opTimeoutMs: p.opTimeoutMs(c.n),
             throttledTimeoutMs: p.throttledTimeoutMs(c.n, c.throttleRps || 1),
             deadlineAt: () => p.deadlineAt,
-            cliRoot,
+            cliRoot: cliRoot ?? ensurePulumiCli(),
             profiler,
             sampler,
             log,
