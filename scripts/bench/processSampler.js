@@ -53,8 +53,14 @@ function createSampler() {
       for (const r of Object.values(roles)) for (const k of ["peakRssMiB", "cpuSeconds"]) if (r[k] === null) r[k] = NaN;
       return roles;
     },
-    close() {
+    /** Disconnects and waits for the sampler to exit, so the final sweep for leftovers does not count it. */
+    async close() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise((resolve) => child.once("exit", resolve));
       if (child.connected) child.disconnect();
+      const killTimer = setTimeout(() => child.kill("SIGKILL"), 3000);
+      await exited;
+      clearTimeout(killTimer);
     },
   };
 }

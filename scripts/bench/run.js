@@ -222,7 +222,7 @@ async function main() {
       profiler.close();
     }
   } finally {
-    sampler.close();
+    await sampler.close();
     const stopped = await stopStrays();
     if (stopped > 0) log(`stopped ${stopped} leftover process(es)`);
   }
