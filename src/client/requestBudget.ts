@@ -247,9 +247,11 @@ export class RequestBudget {
   acquire(onLongWait?: (waitedMs: number, snapshot: BudgetSnapshot) => void, { retry = false }: { retry?: boolean } = {}): Promise<BudgetPermit> {
     return new Promise((resolve) => {
       const queuedAt = this.clock();
-      const longWait = onLongWait === undefined ? undefined : setTimeout(() => onLongWait(this.clock() - queuedAt, this.snapshot()), this.policy.longWaitMs);
+      let granted = false;
+      let longWait: NodeJS.Timeout | undefined;
       const waiter: Waiter = {
         grant: (permit) => {
+          granted = true;
           if (longWait !== undefined) clearTimeout(longWait);
           resolve(permit);
         },
@@ -259,6 +261,9 @@ export class RequestBudget {
       if (firstAttempt === -1) this.queue.push(waiter);
       else this.queue.splice(firstAttempt, 0, waiter);
       this.pump();
+      // Only a request left waiting gets a timer: most are granted by the pump above, and a timer per request is
+      // what a long run of them would otherwise pay for nothing.
+      if (!granted && onLongWait !== undefined) longWait = setTimeout(() => onLongWait(this.clock() - queuedAt, this.snapshot()), this.policy.longWaitMs);
     });
   }
 

@@ -197,6 +197,28 @@ describe("RequestBudget", () => {
     expect(budget.snapshot()).toMatchObject({ inFlight: 0, queued: 0 });
   });
 
+  it("arms the long-wait timer only for a request that has to wait", async () => {
+    jest.useFakeTimers({ now: 0 });
+    try {
+      const budget = new RequestBudget({ maxConcurrency: 1 }, { ...defaultBudgetPolicy, longWaitMs: 20 });
+      const timersArmed = jest.spyOn(global, "setTimeout");
+      const waits: number[] = [];
+      const first = await budget.acquire((waitedMs) => waits.push(waitedMs));
+      expect(timersArmed).not.toHaveBeenCalled();
+      const second = budget.acquire((waitedMs) => waits.push(waitedMs));
+      expect(timersArmed).toHaveBeenCalledTimes(1);
+      expect(jest.getTimerCount()).toBe(1);
+      await jest.advanceTimersByTimeAsync(25);
+      first.release({ kind: "success" });
+      (await second).release({ kind: "success" });
+      expect(waits).toEqual([20]);
+      expect(jest.getTimerCount()).toBe(0);
+    } finally {
+      jest.restoreAllMocks();
+      jest.useRealTimers();
+    }
+  });
+
   it("after a 429 with no rate configured, starts the learned quota per window, evenly spaced, after the pause", async () => {
     jest.useFakeTimers({ now: 0 });
     try {
