@@ -332,6 +332,27 @@ describe("share-settings provider against the emulator", () => {
     expect(drift).toBeLessThan(24 * 60 * 60 * 1000);
   });
 
+  it("delete with restore of a share whose original expiry has passed restores it for 1 day, and warns that it is reachable again", async () => {
+    const share = emulator.seedShare({ ownerId: USER_ID, comment: "original", extractCode: "ORIG1234", validDays: 10 });
+    const { created } = await adoptRestoring({ shareId: share.shareId, validDays: 30, comment: "managed" });
+    emulator.clock.advance(11 * 24 * 60 * 60 * 1000); // on KooDrive's clock the original link would have expired a day ago
+    emulator.requests.clear();
+    const notices: string[] = [];
+    const spy = jest.spyOn(console, "error").mockImplementation((m: string) => void notices.push(m));
+    try {
+      await provider.delete!(created.id, created.outs);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(puts().map((r) => r.body)).toEqual([{ validDays: 1, comment: "original", extractCode: "ORIG1234" }]);
+    expect(notices.join("\n")).toMatch(
+      new RegExp(
+        `share ${share.shareId}: warning: the original link had expired \\(${share.expireTime}\\).*restored with the shortest validity, 1 day.*Cancel the share`,
+      ),
+    );
+    expect(notices.join("\n")).not.toContain("ORIG1234");
+  });
+
   it("delete with restore does not clobber a share someone else wrote since (e.g. a renamed resource), and says so", async () => {
     const share = emulator.seedShare({ ownerId: USER_ID, comment: "original", validDays: 10 });
     const { created } = await adoptRestoring({ shareId: share.shareId, validDays: 3, comment: "declared" });

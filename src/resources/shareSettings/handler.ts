@@ -130,13 +130,15 @@ export const shareSettingsHandler: ResourceHandler = {
       );
       return;
     }
-    const caveat = restoreCaveat(state.originals, ctx.edition());
-    if (caveat) ctx.notice(id, caveat);
+    const now = ctx.now(props);
     try {
-      await applySettings(client, id, restoreBody(state.originals, ctx.now(props)), ctx.edition());
+      await applySettings(client, id, restoreBody(state.originals, now), ctx.edition());
     } catch (e) {
       if (e instanceof KooDriveError && e.isNotFound) return; // cancelled meanwhile: nothing to restore
       throw e;
     }
+    // Told once the restore landed: what it could not put back exactly.
+    const caveat = restoreCaveat(state.originals, ctx.edition(), now);
+    if (caveat) ctx.notice(id, caveat);
   },
 };

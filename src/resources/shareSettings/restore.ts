@@ -45,10 +45,20 @@ export function lateRestoreWarning(oldOnDelete: unknown, newOnDelete: unknown): 
   );
 }
 
-/** What the edition does with a restore body; for the notice when it cannot be exact. */
-export function restoreCaveat(original: OriginalSettings, edition: Edition): string | undefined {
-  if (edition === "enterprise" && parseKooDriveTime(original.expireTime).kind === "none") {
+/** What the edition does with a restore body at `now`; for the notice when it cannot be exact. */
+export function restoreCaveat(original: OriginalSettings, edition: Edition, now: Date): string | undefined {
+  const expiry = parseKooDriveTime(original.expireTime);
+  if (edition === "enterprise" && expiry.kind === "none") {
     return "the original share never expired, which the enterprise API cannot set again: its current expiry is kept";
+  }
+  // The link was dead before Pulumi adopted it; the restore makes it reachable again for a day, which its owner
+  // should hear about rather than find out.
+  if (expiry.kind === "time" && expiry.ms <= now.getTime()) {
+    const until = new Date(now.getTime() + restoreValidDays(original.expireTime, now) * DAY_MS).toISOString();
+    return (
+      `warning: the original link had expired (${new Date(expiry.ms).toISOString()}), which the API cannot set again: it is restored with ` +
+      `the shortest validity, 1 day, and can be opened until about ${until}. Cancel the share if it must not be reachable.`
+    );
   }
   return undefined;
 }
