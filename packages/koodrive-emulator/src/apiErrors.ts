@@ -21,6 +21,7 @@ export const Messages = {
   INNER_FAILURE: "inner server invoke failure",
   THROTTLED: "The throttling threshold has been reached.",
   NO_SUCH_API: "The API does not exist or has not been published in the environment.",
+  TOO_LARGE: "Request entity too large.",
 } as const;
 
 /** An answer: HTTP status, JSON body (undefined: none) and extra headers. */
@@ -28,6 +29,8 @@ export interface Reply {
   status: number;
   body: unknown;
   headers?: Record<string, string>;
+  /** A write answered 200 that changed nothing (a cancel of shares that are all gone): no after-apply fault acts on it. */
+  unchanged?: true;
 }
 
 /** A KooDrive success answer: the payload fields plus `code` 0 and `msg`. */
@@ -63,6 +66,11 @@ export function throttled(retryAfterSeconds: number): Reply {
 /** The API gateway's answer for a path no API is published at. */
 export function noSuchApi(): Reply {
   return { status: 404, body: { error_code: "APIGW.0101", error_msg: Messages.NO_SUCH_API } };
+}
+
+/** The API gateway's answer for a body over its limit. */
+export function entityTooLarge(): Reply {
+  return { status: 413, body: { error_code: "APIGW.0201", error_msg: Messages.TOO_LARGE } };
 }
 
 /** An admin-API answer: `{error}` with 400 unless said otherwise. */

@@ -54,20 +54,25 @@ export function expiryFromValidDays(validDays: number, nowMs: number): number | 
   return validDays > 0 ? nowMs + validDays * DAY_MS : undefined;
 }
 
-/** `yyyy-MM-dd HH:mm:ss` (documented for create, taken as UTC) or ISO-8601; epoch ms or undefined. */
+/**
+ * `yyyy-MM-dd HH:mm:ss` (documented for create) or ISO-8601 `yyyy-MM-ddTHH:mm:ss[.SSS][Z|±HH:mm]` (the examples);
+ * without a zone both are UTC, whatever the host's time zone. Epoch ms, or undefined for another form or a date
+ * that does not exist (February 30).
+ */
 export function parseExpireTime(value: string): number | undefined {
-  const plain = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})$/.exec(value);
-  if (plain) {
-    const [y, mo, d, h, mi, s] = plain.slice(1).map(Number) as [number, number, number, number, number, number];
-    const t = Date.UTC(y, mo - 1, d, h, mi, s);
-    return new Date(t).toISOString().slice(0, 19) === `${plain[1]}-${plain[2]}-${plain[3]}T${plain[4]}:${plain[5]}:${plain[6]}` ? t : undefined;
-  }
-  if (/^\d{4}-\d{2}-\d{2}T/.test(value)) {
-    const t = Date.parse(value);
-    return Number.isNaN(t) ? undefined : t;
-  }
-  return undefined;
+  const m = /^(\d{4})-(\d{2})-(\d{2})(?: |T)(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,3}))?(Z|[+-]\d{2}:\d{2})?$/.exec(value);
+  if (!m) return undefined;
+  const isoOnly = m[7] !== undefined || m[8] !== undefined;
+  if (isoOnly && value[10] !== "T") return undefined;
+  const [y, mo, d, h, mi, s] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
+  const wallClock = Date.UTC(y, mo - 1, d, h, mi, s);
+  if (new Date(wallClock).toISOString().slice(0, 19) !== `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}`) return undefined;
+  const zone = m[8] === undefined || m[8] === "Z" ? 0 : (m[8][0] === "-" ? -1 : 1) * (Number(m[8].slice(1, 3)) * 60 + Number(m[8].slice(4, 6)));
+  if (Math.abs(zone) > 14 * 60) return undefined;
+  return wallClock + Number((m[7] ?? "0").padEnd(3, "0")) - zone * 60_000;
 }
+
+const EXPIRE_TIME_RULE = "expireTime must be yyyy-MM-dd HH:mm:ss (UTC) or ISO-8601, a real date between 1970 and 9999";
 
 function optionalFieldsRule(body: Record<string, unknown>): string | undefined {
   if (body.extractCode !== undefined && !isAccessCode(body.extractCode)) return ACCESS_CODE_RULE;
@@ -80,7 +85,7 @@ export function updateShareRule(body: unknown): string | undefined {
   if (!isObject(body)) return "the body must be a JSON object";
   if (body.validDays === undefined) return "validDays is mandatory";
   if (!integerIn(body.validDays, 0, MAX_VALID_DAYS)) return "validDays must be an integer from 0 to 365";
-  if (body.expireTime !== undefined && typeof body.expireTime !== "string") return "expireTime must be a string";
+  if (body.expireTime !== undefined && (typeof body.expireTime !== "string" || !isTime(parseExpireTime(body.expireTime)))) return EXPIRE_TIME_RULE;
   return optionalFieldsRule(body);
 }
 
@@ -112,7 +117,7 @@ export function createShareRule(body: unknown, edition: Edition): string | undef
   if (body.validDays === undefined) return "validDays is mandatory";
   if (!integerIn(body.validDays, 1, MAX_VALID_DAYS)) return "validDays must be an integer from 1 to 365";
   if (body.expireTime !== undefined && (typeof body.expireTime !== "string" || !isTime(parseExpireTime(body.expireTime)))) {
-    return "expireTime must be yyyy-MM-dd HH:mm:ss between 1970 and 9999";
+    return EXPIRE_TIME_RULE;
   }
   if (edition === "enterprise" && body.permission !== undefined && !isPermission(body.permission))
     return "permission must be an object of booleans preview, edit, download";

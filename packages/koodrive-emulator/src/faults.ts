@@ -192,7 +192,9 @@ export class FaultInjector {
   next(nowMs: number): FaultAction {
     const c = this.config;
     if (c.throttleRps !== undefined && c.throttleRps > 0) {
-      if (nowMs - this.windowStart >= 1000) {
+      // A window also starts afresh when the clock was moved back before it: it would otherwise last until the
+      // clock caught up with it again.
+      if (nowMs - this.windowStart >= 1000 || nowMs < this.windowStart) {
         this.windowStart = nowMs;
         this.windowCount = 0;
       }

@@ -36,9 +36,11 @@ export interface AuthRequest {
 const X_DATE = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
 const WINDOW_MS = 15 * 60 * 1000;
 
+/** A request header by lower-case name; only the request's own: a signed-header list may name `constructor`. */
 function header(req: AuthRequest, name: string): string | undefined {
+  if (!Object.hasOwn(req.headers, name)) return undefined;
   const v = req.headers[name];
-  return Array.isArray(v) ? v[0] : v;
+  return Array.isArray(v) ? v[0] : typeof v === "string" ? v : undefined;
 }
 
 /** Parses `yyyyMMdd'T'HHmmss'Z'`; undefined when malformed or not a real date. */

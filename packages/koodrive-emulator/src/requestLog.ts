@@ -42,6 +42,18 @@ export function redactAccessCode(body: unknown): unknown {
   return isObject(body) && body.extractCode !== undefined ? { ...body, extractCode: REDACTED } : body;
 }
 
+/**
+ * Length of a body as JSON; Infinity when it cannot be serialised (the transport refuses bodies nested past its
+ * limit, so this only guards the log, whose answers must stay serialisable, against other callers of `add`).
+ */
+function jsonLength(body: unknown): number {
+  try {
+    return JSON.stringify(body).length;
+  } catch {
+    return Number.POSITIVE_INFINITY;
+  }
+}
+
 /** Limits of the request log. */
 export interface RequestLogLimits {
   /** Entries kept (oldest dropped first); default 10,000. */
@@ -69,7 +81,7 @@ export class RequestLog {
   /** Records a request; returns the stored entry. */
   add(entry: Omit<LoggedRequest, "seq">): LoggedRequest {
     const stored: LoggedRequest = { seq: ++this.seq, ...entry };
-    let bodyBytes = stored.body === undefined ? 0 : JSON.stringify(stored.body).length;
+    let bodyBytes = stored.body === undefined ? 0 : jsonLength(stored.body);
     if (bodyBytes > this.limits.maxBodyBytes) {
       delete stored.body;
       bodyBytes = 0;

@@ -82,12 +82,16 @@ const cancelShares: Handler = (state, { body, userId }) => {
   const problem = cancelSharesRule(body, state.edition);
   if (problem) return invalidParameter(problem);
   const ids = (body as { shareIds?: string[] }).shareIds ?? [];
+  let cancelled = 0;
   const subResponseList = ids.map((shareId) => {
     if (!state.store.owned(shareId, userId)) return { shareId, code: ErrorCodes.RESOURCE_NOT_FOUND, msg: Messages.NOT_FOUND };
     state.store.remove(shareId);
+    cancelled += 1;
     return { shareId, code: 0, msg: Messages.ITEM_SUCCESS };
   });
-  return success({ subResponseList });
+  const reply = success({ subResponseList });
+  if (cancelled === 0) reply.unchanged = true;
+  return reply;
 };
 
 /** `GET /share/{id}`. */
@@ -137,13 +141,24 @@ export function isWrite(method: string): boolean {
   return method === "PUT" || method === "POST";
 }
 
-/** Routes an authenticated call by its (raw, percent-encoded) path; unknown paths get the gateway's 404. */
-export function routeShareApi(state: EmulatorState, method: string, path: string, call: Omit<ApiCall, "params" | "method">): Reply {
+/** The route for a method and (raw, percent-encoded) path, with its path parameters; undefined when no API is published there. */
+function findRoute(method: string, path: string): { route: Route; params: string[] } | undefined {
   for (const route of SHARE_ROUTES) {
     if (route.method !== method) continue;
     const m = route.pattern.exec(path);
-    if (!m) continue;
-    return route.handler(state, { ...call, method, params: m.slice(1).map(decodeURIComponent) });
+    if (m) return { route, params: m.slice(1) };
   }
-  return noSuchApi();
+  return undefined;
+}
+
+/** Whether an API is published at this method and path: the gateway answers 404 before it authenticates anything. */
+export function isPublishedApi(method: string, path: string): boolean {
+  return findRoute(method, path) !== undefined;
+}
+
+/** Routes an authenticated call by its (raw, percent-encoded) path; unknown paths get the gateway's 404. */
+export function routeShareApi(state: EmulatorState, method: string, path: string, call: Omit<ApiCall, "params" | "method">): Reply {
+  const found = findRoute(method, path);
+  if (!found) return noSuchApi();
+  return found.route.handler(state, { ...call, method, params: found.params.map(decodeURIComponent) });
 }

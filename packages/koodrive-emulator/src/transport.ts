@@ -1,12 +1,12 @@
 import http from "node:http";
 import { timingSafeEqual } from "node:crypto";
-import { type Reply, adminError, innerFailure, invalidParameter } from "./apiErrors";
+import { type Reply, adminError, entityTooLarge, innerFailure, invalidParameter, noSuchApi } from "./apiErrors";
 import { routeAdmin } from "./adminRoutes";
 import type { EmulatorState } from "./emulatorState";
 import { type FaultOutcome, afterApplyOutcome, faultLabel, preApplyOutcome } from "./faults";
 import { authenticate } from "./requestAuth";
 import { type LoggedRequest, redactAccessCode, redactAuthorization } from "./requestLog";
-import { isWrite, routeShareApi } from "./shareRoutes";
+import { isPublishedApi, isWrite, routeShareApi } from "./shareRoutes";
 
 /** KooDrive's gateway limit on request bodies. */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -56,14 +56,38 @@ function loggedHeaders(headers: http.IncomingHttpHeaders): Record<string, string
   return out;
 }
 
-function parseJson(raw: Buffer): { ok: true; value: unknown } | { ok: false } {
+/**
+ * How deep a body's arrays and objects may nest: the limit of the JSON parser a Java back end like KooDrive's uses
+ * (Jackson's default `maxNestingDepth`). It also keeps every later `JSON.stringify` of a body (the request log, the
+ * admin API's answer) far from the stack's limit.
+ */
+export const MAX_JSON_DEPTH = 1000;
+
+/** Nesting depth of a parsed JSON value, counted without recursion (a body can nest deeper than the stack allows). */
+function jsonDepth(value: unknown): number {
+  let deepest = 0;
+  const pending: Array<[unknown, number]> = [[value, 0]];
+  while (pending.length > 0) {
+    const [v, depth] = pending.pop()!;
+    if (typeof v !== "object" || v === null) continue;
+    deepest = Math.max(deepest, depth + 1);
+    if (deepest > MAX_JSON_DEPTH) return deepest;
+    for (const child of Object.values(v)) pending.push([child, depth + 1]);
+  }
+  return deepest;
+}
+
+function parseJson(raw: Buffer): { ok: true; value: unknown } | { ok: false; problem: string } {
   const text = raw.toString("utf8");
   if (text.trim() === "") return { ok: true, value: undefined };
+  let value: unknown;
   try {
-    return { ok: true, value: JSON.parse(text) };
+    value = JSON.parse(text);
   } catch {
-    return { ok: false };
+    return { ok: false, problem: "the body must be valid JSON" };
   }
+  if (jsonDepth(value) > MAX_JSON_DEPTH) return { ok: false, problem: `the body must not nest arrays and objects deeper than ${MAX_JSON_DEPTH} levels` };
+  return { ok: true, value };
 }
 
 function sameSecret(given: string, expected: string): boolean {
@@ -77,8 +101,8 @@ function sameSecret(given: string, expected: string): boolean {
  *   1. read the body (at most 1 MiB is kept)          6. authenticate (credentials, X-Date window, headers)
  *   2. parse the request target                       7. parse the JSON body
  *   3. admin API (its own auth; never faulted/logged) 8. route to the share API handler
- *   4. added latency, then a pre-apply fault          9. after-apply fault, for an applied write
- *   5. refuse a body over 1 MiB                      10. log, then answer (or drop)
+ *   4. added latency, then a pre-apply fault          9. after-apply fault, for a write that changed the state
+ *   5. gateway: 404 for no such API, 413 over 1 MiB  10. log, then answer (or drop)
  * Any exception becomes a 500 answer (or a dropped connection if the answer had started): no request can crash the
  * process hosting the emulator.
  */
@@ -128,8 +152,12 @@ export function createTransport(state: EmulatorState, options: TransportOptions 
         return;
       }
     }
-    const body = tooLarge ? { ok: false as const } : parseJson(raw);
-    send(res, body.ok ? routeAdmin(state, method, path, body.value) : adminError("the body must be JSON of at most 1 MiB"));
+    if (tooLarge) {
+      send(res, adminError("the body must be JSON of at most 1 MiB"));
+      return;
+    }
+    const body = parseJson(raw);
+    send(res, body.ok ? routeAdmin(state, method, path, body.value) : adminError(body.problem));
   }
 
   async function respond(req: http.IncomingMessage, res: http.ServerResponse, raw: Buffer, bodyBytes: number): Promise<void> {
@@ -163,16 +191,17 @@ export function createTransport(state: EmulatorState, options: TransportOptions 
       entry.fault = faultLabel(preApply);
       return finish(preOutcome);
     }
-    if (tooLarge) return finish({ kind: "reply", reply: invalidParameter("the body exceeds 1 MiB") }); // step 5
+    if (!isPublishedApi(method, target.path)) return finish({ kind: "reply", reply: noSuchApi() }); // step 5
+    if (tooLarge) return finish({ kind: "reply", reply: entityTooLarge() });
     const auth = authenticate({ method, path: target.path, rawQuery: target.rawQuery, headers: req.headers, body: raw }, state.auth, state.clock.now()); // step 6
     if (!auth.ok) return finish({ kind: "reply", reply: auth.reply });
     entry.auth = auth.scheme;
     const body = parseJson(raw); // step 7
-    if (!body.ok) return finish({ kind: "reply", reply: invalidParameter("the body must be valid JSON") });
+    if (!body.ok) return finish({ kind: "reply", reply: invalidParameter(body.problem) });
     if (body.value !== undefined) entry.body = options.logAccessCodes ? body.value : redactAccessCode(body.value);
 
     const reply = routeShareApi(state, method, target.path, { query: new URLSearchParams(target.rawQuery), body: body.value, userId: auth.userId }); // step 8
-    if (!(isWrite(method) && reply.status === 200)) return finish({ kind: "reply", reply });
+    if (!(isWrite(method) && reply.status === 200 && !reply.unchanged)) return finish({ kind: "reply", reply });
     entry.applied = true; // step 9
     const afterApply = state.faults.afterApply();
     entry.fault = faultLabel(afterApply);

@@ -202,7 +202,11 @@ describe("create, list and cancel", () => {
     ["no containerId", { containerId: undefined }, /containerId/],
     ["validDays 0", { validDays: 0 }, /1 to 365/],
     ["expireTime in another format", { expireTime: "27/05/2025" }, /expireTime/],
-    ["expireTime before 1970 (could not be stored)", { expireTime: "1969-12-31T00:00:00Z" }, /expireTime must be yyyy-MM-dd HH:mm:ss between 1970 and 9999/],
+    [
+      "expireTime before 1970 (could not be stored)",
+      { expireTime: "1969-12-31T00:00:00Z" },
+      /expireTime must be yyyy-MM-dd HH:mm:ss \(UTC\) or ISO-8601, a real date between 1970 and 9999/,
+    ],
     ["expireTime on a day that does not exist", { expireTime: "2030-02-30 00:00:00" }, /expireTime/],
     ["extractCode of 7 characters", { extractCode: "abcdefg" }, /extractCode/],
   ])("create with %s → 400 / 13000102, nothing created", async (_name, change, msg) => {
