@@ -46,6 +46,18 @@ async function adoptRestoring(inputs: Record<string, unknown>) {
   return adopt({ ...inputs, onDelete: "restore", originals: snapshot.outs!.originals });
 }
 
+/** Runs `action` and returns the notices it wrote for the engine (the provider writes them to stderr). */
+async function noticesDuring(action: () => Promise<unknown>): Promise<string> {
+  const notices: string[] = [];
+  const spy = jest.spyOn(console, "error").mockImplementation((m: string) => void notices.push(m));
+  try {
+    await action();
+  } finally {
+    spy.mockRestore();
+  }
+  return notices.join("\n");
+}
+
 /** What 0.1.0 stored for a restoring resource whose declared comment it applied (the originals as `originalSettings`). */
 function v1Restoring(shareId: string) {
   return { shareId, validDays: 5, onDelete: "restore", comment: "declared", managedFields: ["comment"], originalSettings: { comment: "true original" } };
@@ -337,20 +349,14 @@ describe("share-settings provider against the emulator", () => {
     const { created } = await adoptRestoring({ shareId: share.shareId, validDays: 30, comment: "managed" });
     emulator.clock.advance(11 * 24 * 60 * 60 * 1000); // on KooDrive's clock the original link would have expired a day ago
     emulator.requests.clear();
-    const notices: string[] = [];
-    const spy = jest.spyOn(console, "error").mockImplementation((m: string) => void notices.push(m));
-    try {
-      await provider.delete!(created.id, created.outs);
-    } finally {
-      spy.mockRestore();
-    }
+    const notices = await noticesDuring(() => provider.delete!(created.id, created.outs));
     expect(puts().map((r) => r.body)).toEqual([{ validDays: 1, comment: "original", extractCode: "ORIG1234" }]);
-    expect(notices.join("\n")).toMatch(
+    expect(notices).toMatch(
       new RegExp(
         `share ${share.shareId}: warning: the original link had expired \\(${share.expireTime}\\).*restored with the shortest validity, 1 day.*Cancel the share`,
       ),
     );
-    expect(notices.join("\n")).not.toContain("ORIG1234");
+    expect(notices).not.toContain("ORIG1234");
   });
 
   it("delete with restore does not clobber a share someone else wrote since (e.g. a renamed resource), and says so", async () => {
@@ -359,16 +365,10 @@ describe("share-settings provider against the emulator", () => {
     // Another resource (the renamed one) applies the same declared settings: the PUT restarts the validity.
     await new Promise((r) => setTimeout(r, 5));
     emulator.changeShare(share.shareId as string, { expireTime: new Date(Date.now() + 3 * 86400_000).toISOString() });
-    const notices: string[] = [];
-    const spy = jest.spyOn(console, "error").mockImplementation((m: string) => void notices.push(m));
-    try {
-      await provider.delete!(created.id, created.outs);
-    } finally {
-      spy.mockRestore();
-    }
+    const notices = await noticesDuring(() => provider.delete!(created.id, created.outs));
     expect(puts().length).toBe(1);
     expect(emulator.getShare(share.shareId as string)!.comment).toBe("declared");
-    expect(notices.join("\n")).toMatch(new RegExp(`share ${share.shareId}: warning: NOT restoring.*expireTime`));
+    expect(notices).toMatch(new RegExp(`share ${share.shareId}: warning: NOT restoring.*expireTime`));
   });
 
   it("a write that landed but was never recorded: refresh marks the share, the next update writes it again, destroy restores", async () => {
