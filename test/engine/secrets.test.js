@@ -6,6 +6,7 @@ const { engineFixture, APP_SECRET, TOKEN, USER_ID } = require("./support");
 const MAX_PROVIDER_BYTES = 8 * 1024;
 const ACCESS_CODE = "SeCr3tAc";
 const ORIGINAL_CODE = "0r1g1nAl";
+let secretiveShareId;
 
 let f;
 before(async () => {
@@ -15,6 +16,7 @@ before(async () => {
   await f.stack.setConfig("koodrive:appSecret", { value: APP_SECRET, secret: true });
   const share = f.emulator.seedShare({ ownerId: USER_ID, extractCode: ORIGINAL_CODE });
   const unmanaged = f.emulator.seedShare({ ownerId: USER_ID, extractCode: "UnMan4g3" });
+  secretiveShareId = share.shareId;
   f.desired.secretive = { shareId: share.shareId, validDays: 3, extractCode: ACCESS_CODE, comment: "c", onDelete: "restore" };
   // extractCode not declared: the code KooDrive returns must still be stored as a secret.
   f.desired.unmanaged = { shareId: unmanaged.shareId, validDays: 3 };
@@ -34,6 +36,7 @@ test("pulumi stack export holds no access code, token or app secret in plaintext
   assert.ok(res.outputs.extractCode.ciphertext, "extractCode output is a secret");
   assert.ok(res.inputs.extractCode.ciphertext, "extractCode input is a secret even though the program passed it in plaintext");
   assert.ok(res.outputs.originals.ciphertext, "the remembered original settings are a secret");
+  assert.ok(res.inputs.originals.ciphertext, "the refresh kept the originals among the inputs, as a secret");
   const originals = state.deployment.resources.find((r) => r.urn.endsWith("::secretive-originals"));
   assert.equal(originals.type, "pulumi-nodejs:dynamic/koodrive:ShareOriginals");
   assert.ok(originals.outputs.originals.ciphertext, "the ShareOriginals resource keeps them as a secret");
@@ -71,4 +74,16 @@ test("preview and up output never show the access code", async () => {
     for (const secret of ["Ch4ng3d0", ACCESS_CODE, TOKEN]) assert.equal(text.includes(secret), false);
   }
   assert.match(preview.stdout, /extractCode\s*: \[secret\]/);
+});
+
+test("a refresh of a restoring share edited by hand shows the edit, not its originals; so does the preview after it", async () => {
+  f.emulator.changeShare(secretiveShareId, { comment: "edited by hand" });
+  const refreshed = await f.stack.refresh();
+  assert.match(refreshed.stdout, /secretive\s+updated \([\d.]+s\) \[diff: ~comment\]/);
+  assert.doesNotMatch(refreshed.stdout, /\[diff: [^\]]*originals/);
+  const preview = await f.stack.preview({ diff: true });
+  assert.match(preview.stdout, /~ comment\s*: "edited by hand" => "c"/);
+  assert.doesNotMatch(preview.stdout, /[-+~] originals|\[diff: [^\]]*originals/);
+  // One hand edit, told once: as drift in the refresh and the preview, not again by a notice.
+  assert.doesNotMatch(`${refreshed.stdout}${preview.stdout}`, /changed since this resource last applied/);
 });

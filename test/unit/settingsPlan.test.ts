@@ -24,6 +24,26 @@ const olds = upgradeShareSettingsState({
 const same = { shareId: "100", validDays: 30, extractCode: "MDg2K0vU", comment: "hello", onDelete: "retain" };
 
 describe("planSettingsChange", () => {
+  it("a restoring share written since this resource's last write is written again; the notice says why only when nothing else does", () => {
+    const written = { ...olds, onDelete: "restore" as const, writtenSinceApplied: true as const };
+    const restoring = { ...same, onDelete: "restore" };
+    expect(planSettingsChange(written, restoring, now, CONFIGURED)).toMatchObject({
+      changed: [],
+      put: true,
+      rewrite: expect.stringMatching(/`pulumi up` writes/),
+    });
+    // Drifted from what the program declares: the diff shows the comment, which explains the PUT.
+    const drifted = planSettingsChange(written, { ...restoring, comment: "declared" }, now, CONFIGURED);
+    expect(drifted).toMatchObject({ changed: ["comment"], put: true });
+    expect(drifted.rewrite).toBeUndefined();
+    // Due for renewal: the renewal notice explains it.
+    const due = planSettingsChange({ ...written, expireTime: inDays(-1) }, restoring, now, CONFIGURED);
+    expect(due).toMatchObject({ put: true, renewal: expect.any(String) });
+    expect(due.rewrite).toBeUndefined();
+    // onDelete "retain" now: nothing to restore, no rewrite.
+    expect(planSettingsChange(written, same, now, CONFIGURED)).toMatchObject({ put: false });
+  });
+
   it.each([
     ["nothing changed", {}, { replaces: [], changed: [], put: false }],
     ["shareId changed → replace", { shareId: "200" }, { replaces: ["shareId"], put: true }],

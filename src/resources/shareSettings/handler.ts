@@ -76,6 +76,9 @@ export const shareSettingsHandler: ResourceHandler = {
     if (live === undefined) return {};
     const inputs: Props = { shareId: id, userId: state.userId, validDays: state.validDays, onDelete: state.onDelete, renewBeforeDays: state.renewBeforeDays };
     for (const field of state.managedFields) inputs[field] = live[field] ?? "";
+    // The companion's originals are an input of a restoring resource too: left out, every refresh would show them
+    // removed ("-originals") and the next preview added back ("+originals"), a change the user never made.
+    if (state.originals !== undefined) inputs.originals = state.originals;
     // updateTime stays the one of this resource's own last write (the list API does not report it, and delete uses it
     // to tell whether someone else wrote since).
     const outs = stateFrom(inputs, { ...live, updateTime: state.updateTime }, state.originals, owner);
@@ -86,10 +89,9 @@ export const shareSettingsHandler: ResourceHandler = {
       // resource that landed but was never recorded) would never be written by it again, and delete would refuse to
       // restore it for ever. Only a changed setting counts: another stack writing the same settings changes just the
       // times, and rewriting then would make the stacks take turns writing, and this one restore under the other.
-      const changed = settingsChangedSince(state, live);
-      if (state.writtenSinceApplied || changed.length > 0) outs.writtenSinceApplied = true;
-      if (changed.length > 0)
-        ctx.notice(id, `the share's ${changed.join(", ")} changed since this resource last applied its settings; the next update writes them again`);
+      // No notice here: the refresh shows a changed setting as drift, and the diff the engine runs after this read
+      // (and at the next preview) says why a share that holds the declared settings is written again.
+      if (state.writtenSinceApplied || settingsChangedSince(state, live).length > 0) outs.writtenSinceApplied = true;
     }
     return { id, props: originalsUnderStoredName(props, outs), inputs: plain(inputs) };
   },

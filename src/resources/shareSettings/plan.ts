@@ -49,9 +49,9 @@ function differs(olds: Props, news: Props, field: string): boolean {
 /** What the plan reads from stored state: the link's health, the declared values and which optional ones are managed. */
 export type PlannedState = LinkState & OwnedState & { managedFields: readonly OptionalSetting[]; writtenSinceApplied?: true };
 
-/** The notice for a restoring resource whose share was written since its last write. */
+/** The notice for a restoring resource whose share was written since its last write, and holds the declared settings. */
 const REWRITE_BEFORE_RESTORE =
-  'the share\'s settings were changed since this resource last applied them (by hand, by another stack, or by a write of its own that was never recorded); writing the declared settings again, so that onDelete "restore" can restore the originals';
+  'the share\'s settings were changed since this resource last applied them (by hand, by another stack, or by a write of its own that was never recorded); `pulumi up` writes the declared settings again, so that onDelete "restore" can restore the originals';
 
 export function planSettingsChange(olds: PlannedState, news: Props, now: Date, configuredUser: string): SettingsPlan {
   const state = olds as unknown as Props;
@@ -66,6 +66,8 @@ export function planSettingsChange(olds: PlannedState, news: Props, now: Date, c
   }
   const put = applied.length > 0;
   const { renewal, problem } = linkHealth(olds, news.validDays, news.renewBeforeDays, now);
-  const rewrite = olds.writtenSinceApplied === true && news.onDelete === "restore" ? REWRITE_BEFORE_RESTORE : undefined;
-  return { replaces: [], changed, renewal, problem, rewrite, put: put || renewal !== undefined || rewrite !== undefined };
+  const rewriteNeeded = olds.writtenSinceApplied === true && news.onDelete === "restore";
+  // Said only when nothing else explains the PUT: a changed setting shows in the diff, a renewal has its own notice.
+  const rewrite = rewriteNeeded && !put && renewal === undefined ? REWRITE_BEFORE_RESTORE : undefined;
+  return { replaces: [], changed, renewal, problem, rewrite, put: put || renewal !== undefined || rewriteNeeded };
 }
