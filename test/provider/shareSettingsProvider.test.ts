@@ -295,6 +295,8 @@ describe("share-settings provider against the emulator", () => {
       props: { stateVersion: 3, owner: USER_ID, comment: "declared", originalSettings: { comment: "true original" } },
     });
     expect(read.props).not.toHaveProperty("originals");
+    // Nor as an input: that state declared no secret input of that name.
+    expect(read.inputs).not.toHaveProperty("originals");
     const again = (await providerImpl.read(share.shareId as string, read.props!)) as pulumi.dynamic.ReadResult;
     expect(again.props).toMatchObject({ originalSettings: { comment: "true original" } });
     expect(again.props).not.toHaveProperty("originals");
@@ -322,6 +324,14 @@ describe("share-settings provider against the emulator", () => {
     const { linkSettingsState } = await import("../../src/resources/common/linkState");
     expect(linkSettingsState(share.shareId as string, inputs, { shareId: share.shareId as string }, USER_ID).comment).toBe("");
     expect((await provider.diff!(created.id, created.outs, inputs)).changes).toBe(false);
+  });
+
+  it("refresh of a restoring resource returns its originals among the inputs, as the program declares them", async () => {
+    const share = emulator.seedShare({ ownerId: USER_ID, comment: "original", validDays: 10 });
+    const { created, inputs } = await adoptRestoring({ shareId: share.shareId, validDays: 3, comment: "declared" });
+    const read = await provider.read!(created.id, created.outs);
+    expect(read.inputs!.originals).toEqual(inputs.originals);
+    expect(await provider.diff!(created.id, read.props!, inputs)).toMatchObject({ changes: false });
   });
 
   it("delete with retain sends nothing; with restore puts the original settings back", async () => {

@@ -77,8 +77,11 @@ export const shareSettingsHandler: ResourceHandler = {
     const inputs: Props = { shareId: id, userId: state.userId, validDays: state.validDays, onDelete: state.onDelete, renewBeforeDays: state.renewBeforeDays };
     for (const field of state.managedFields) inputs[field] = live[field] ?? "";
     // The companion's originals are an input of a restoring resource too: left out, every refresh would show them
-    // removed ("-originals") and the next preview added back ("+originals"), a change the user never made.
-    if (state.originals !== undefined) inputs.originals = state.originals;
+    // removed ("-originals") and the next preview added back ("+originals"), a change the user never made. Only for
+    // state stored under the current name, which declared `originals` secret: the engine keeps a refreshed input
+    // secret only by what the state declared, so 0.1.0 state (`originalSettings`, and no such input) would store
+    // them in plaintext (test/engine/upgradeSecrets.test.js); it gets the input at its next up.
+    if (state.originals !== undefined && props.originals !== undefined) inputs.originals = state.originals;
     // updateTime stays the one of this resource's own last write (the list API does not report it, and delete uses it
     // to tell whether someone else wrote since).
     const outs = stateFrom(inputs, { ...live, updateTime: state.updateTime }, state.originals, owner);
