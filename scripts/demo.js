@@ -104,6 +104,8 @@ async function interrupt(signal) {
   if (running.handle) await Promise.race([running.handle.remove(), new Promise((r) => setTimeout(r, 15_000))]);
   // Again: an operation the demo's own step had queued may have started a CLI after the first sweep.
   await stopStrays({ graceMs: 2000 });
+  // The engine's own complaints about being stopped come last otherwise; this says the clean-up is done.
+  console.error(`Demo stopped (${signal}): the engine and the emulator are stopped and the demo's stack is removed.`);
   process.exit(130);
 }
 

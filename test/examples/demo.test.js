@@ -52,6 +52,7 @@ test("Ctrl-C during an engine step stops every process the demo started and remo
   const code = await exited;
   assert.equal(code, 130, `${stdout}\n${stderr}`);
   assert.match(stderr, /Demo interrupted \(SIGINT\): stopping the engine and the emulator, removing the demo's stack/);
+  assert.match(stderr.trim().split("\n").pop() ?? "", /^Demo stopped \(SIGINT\): the engine and the emulator are stopped/);
   assert.doesNotMatch(stderr, /Demo FAILED/);
   const alive = started.filter(isAlive);
   assert.deepEqual(alive, [], "no process the demo started is left running");
@@ -60,4 +61,27 @@ test("Ctrl-C during an engine step stops every process the demo started and remo
     [],
     "the demo's stack folder was removed",
   );
+});
+
+test("a SIGTERM to npm alone (as a CI job's cancel sends it) stops `npm run demo` and everything it started", { timeout: 300_000 }, async () => {
+  // npm passes the signal to its child only: that child must be the demo itself, not a shell waiting for it.
+  const npm = spawn("npm", ["run", "--silent", "demo"], { cwd: repoRoot, detached: true, env: { ...process.env, FORCE_COLOR: "0" } });
+  let stdout = "";
+  let stderr = "";
+  npm.stdout.on("data", (chunk) => (stdout += chunk));
+  npm.stderr.on("data", (chunk) => (stderr += chunk));
+  // The demo holds the pipes after npm has gone: closed when it has finished its clean-up.
+  const closed = new Promise((resolve) => npm.on("close", resolve));
+  const deadline = Date.now() + 180_000;
+  while (!/Step 4\//.test(stdout)) {
+    assert.ok(Date.now() < deadline, `the demo reached step 4:\n${stdout}\n${stderr}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const started = descendants(/** @type {number} */ (npm.pid));
+  assert.ok(started.length > 1, "npm runs the demo, which has started processes");
+  process.kill(/** @type {number} */ (npm.pid), "SIGTERM");
+  await closed;
+  assert.match(stderr, /Demo stopped \(SIGTERM\): the engine and the emulator are stopped/, `${stdout}\n${stderr}`);
+  assert.doesNotMatch(stdout, /Demo passed/);
+  assert.deepEqual(started.filter(isAlive), [], "no process the demo started is left running");
 });
