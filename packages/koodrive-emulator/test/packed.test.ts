@@ -22,7 +22,7 @@ describe("the npm-packed koodrive-emulator", () => {
       }),
     )[0];
     const files: string[] = packed.files.map((f: { path: string }) => f.path);
-    expect(files).toEqual(expect.arrayContaining(["dist/cli.js", "dist/index.js", "dist/index.d.ts", "README.md", "package.json"]));
+    expect(files).toEqual(expect.arrayContaining(["dist/cli.js", "dist/index.js", "dist/index.d.ts", "README.md", "LICENSE", "package.json"]));
     expect(files.filter((f) => f.startsWith("src/") || f.startsWith("test/") || f.startsWith("scripts/"))).toEqual([]);
 
     const project = path.join(scratch, "consumer");
