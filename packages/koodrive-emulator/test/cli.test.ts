@@ -1,15 +1,14 @@
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { HELP, SERVER_FLAGS, START_FLAGS, STOP_FLAGS } from "../src/cliArgs";
 import { TOKEN, USER_ID } from "./support/fixtures";
 import { killLeftovers, runCli, startForeground, stopWith } from "./support/cli";
 import { raw, tokenHeaders } from "./support/rawHttp";
+import { useScratchDir } from "./support/scratch";
 
 const SHARE = "/koodrive/ose/v1/share";
-const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "koodrive-cli-"));
+const scratch = useScratchDir("koodrive-cli-");
 afterEach(killLeftovers);
-afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }));
 
 describe("koodrive-emulator CLI, foreground", () => {
   it("--help documents every flag and prefers the environment for credentials", async () => {
@@ -23,7 +22,7 @@ describe("koodrive-emulator CLI, foreground", () => {
   });
 
   it("prints the base URL first, writes the ready file, logs requests without secrets and sums up on SIGTERM", async () => {
-    const readyFile = path.join(scratch, "ready");
+    const readyFile = path.join(scratch(), "ready");
     const { child, firstLine, lines } = await startForeground([
       "--port",
       "0",
@@ -108,7 +107,7 @@ describe("koodrive-emulator CLI, foreground", () => {
   });
 
   it("refuses a bad state file at start, naming the file and the entry", async () => {
-    const file = path.join(scratch, "bad-state.json");
+    const file = path.join(scratch(), "bad-state.json");
     fs.writeFileSync(
       file,
       JSON.stringify({

@@ -1,21 +1,20 @@
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { TOKEN, USER_ID } from "./support/fixtures";
 import { raw, tokenHeaders } from "./support/rawHttp";
+import { useScratchDir } from "./support/scratch";
 
 // The package as users get it: `npm pack`, installed into a fresh folder outside this tree, then its bin through npx:
 // --help, and a start/stop in pipeline mode. Fails if the published files, bin or shebang are wrong. It packs the
 // dist/ the suite runs against (built by `npm run build` first) instead of rebuilding it under the other test files.
 const root = path.join(__dirname, "..");
-const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "koodrive-emulator-packed-"));
-afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }));
+const scratch = useScratchDir("koodrive-emulator-packed-");
 
 describe("the npm-packed koodrive-emulator", () => {
   it("installs, answers npx koodrive-emulator --help, and starts and stops", () => {
     const packed = JSON.parse(
-      execFileSync("npm", ["pack", "--json", "--ignore-scripts", "--pack-destination", scratch], {
+      execFileSync("npm", ["pack", "--json", "--ignore-scripts", "--pack-destination", scratch()], {
         cwd: root,
         encoding: "utf8",
         stdio: ["ignore", "pipe", "pipe"],
@@ -25,10 +24,10 @@ describe("the npm-packed koodrive-emulator", () => {
     expect(files).toEqual(expect.arrayContaining(["dist/cli.js", "dist/index.js", "dist/index.d.ts", "README.md", "LICENSE", "package.json"]));
     expect(files.filter((f) => f.startsWith("src/") || f.startsWith("test/") || f.startsWith("scripts/"))).toEqual([]);
 
-    const project = path.join(scratch, "consumer");
+    const project = path.join(scratch(), "consumer");
     fs.mkdirSync(project);
     fs.writeFileSync(path.join(project, "package.json"), JSON.stringify({ name: "consumer", private: true }));
-    execFileSync("npm", ["install", "--no-audit", "--no-fund", "--offline", "--loglevel=error", path.join(scratch, packed.filename)], {
+    execFileSync("npm", ["install", "--no-audit", "--no-fund", "--offline", "--loglevel=error", path.join(scratch(), packed.filename)], {
       cwd: project,
       stdio: "pipe",
     });

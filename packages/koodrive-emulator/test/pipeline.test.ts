@@ -1,11 +1,11 @@
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
-import os from "node:os";
 import path from "node:path";
 import { TOKEN, USER_ID } from "./support/fixtures";
 import { CLI, alive, runCli } from "./support/cli";
 import { raw, tokenHeaders } from "./support/rawHttp";
+import { useScratchDir } from "./support/scratch";
 
 /** Running servers that `start` spawned from this package's CLI (Linux /proc; its ready file lives in a
  *  koodrive-emulator-* scratch folder, which tells them from the foreground servers other test files run). */
@@ -24,18 +24,17 @@ function emulatorPids(): number[] {
     });
 }
 
-const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "koodrive-pipeline-"));
+const scratch = useScratchDir("koodrive-pipeline-");
 const env = { PATH: process.env.PATH, KOODRIVE_EMULATOR_TOKEN: TOKEN };
 const started: number[] = [];
 afterAll(() => {
   for (const pid of started) if (alive(pid)) process.kill(pid, "SIGKILL");
-  fs.rmSync(scratch, { recursive: true, force: true });
 });
 
 describe("pipeline mode: start and stop", () => {
   it("start prints only the URL and returns once listening; stop ends it and removes the pid file", async () => {
-    const pidFile = path.join(scratch, "a.pid");
-    const logFile = path.join(scratch, "a.log");
+    const pidFile = path.join(scratch(), "a.pid");
+    const logFile = path.join(scratch(), "a.log");
     const up = await runCli(["start", "--pid-file", pidFile, "--log-file", logFile, "--log-requests", "--edition", "enterprise"], env);
     expect(up.code).toBe(0);
     expect(up.stdout).toMatch(/^http:\/\/127\.0\.0\.1:\d+\n$/);
@@ -59,9 +58,9 @@ describe("pipeline mode: start and stop", () => {
   });
 
   it("stop of something not running exits 0 with a message", async () => {
-    const missing = await runCli(["stop", "--pid-file", path.join(scratch, "never.pid")], env);
+    const missing = await runCli(["stop", "--pid-file", path.join(scratch(), "never.pid")], env);
     expect(missing).toMatchObject({ code: 0, stdout: expect.stringMatching(/not running/) });
-    const stale = path.join(scratch, "stale.pid");
+    const stale = path.join(scratch(), "stale.pid");
     fs.writeFileSync(stale, "999999999\n");
     const gone = await runCli(["stop", "--pid-file", stale], env);
     expect(gone).toMatchObject({ code: 0, stdout: expect.stringMatching(/not running \(pid 999999999 is gone\)/) });
@@ -72,7 +71,7 @@ describe("pipeline mode: start and stop", () => {
     // A stand-in that ignores SIGTERM; "koodrive-emulator" in its command line is what stop checks a pid against.
     const stubborn = spawn(process.execPath, ["-e", "process.on('SIGTERM', () => {}); setInterval(() => {}, 1000); console.log('ready')", "koodrive-emulator"]);
     await new Promise((r) => stubborn.stdout.once("data", r));
-    const pidFile = path.join(scratch, "stubborn.pid");
+    const pidFile = path.join(scratch(), "stubborn.pid");
     fs.writeFileSync(pidFile, `${stubborn.pid}\n`);
     const exited = new Promise((r) => stubborn.once("exit", (_code, signal) => r(signal)));
     const res = await runCli(["stop", "--pid-file", pidFile, "--timeout", "0.5"], env);
@@ -85,7 +84,7 @@ describe("pipeline mode: start and stop", () => {
     const blocker = net.createServer();
     await new Promise<void>((r) => blocker.listen(0, "127.0.0.1", () => r()));
     const port = (blocker.address() as net.AddressInfo).port;
-    const pidFile = path.join(scratch, "busy.pid");
+    const pidFile = path.join(scratch(), "busy.pid");
     try {
       const began = Date.now();
       const res = await runCli(["start", "--pid-file", pidFile, "--port", String(port)], env);
@@ -102,10 +101,10 @@ describe("pipeline mode: start and stop", () => {
 
   it("start gives up after --ready-timeout, or when it cannot write the pid file, and leaves nothing running", async () => {
     const before = emulatorPids();
-    const slow = await runCli(["start", "--pid-file", path.join(scratch, "slow.pid"), "--ready-timeout", "0.001"], env);
+    const slow = await runCli(["start", "--pid-file", path.join(scratch(), "slow.pid"), "--ready-timeout", "0.001"], env);
     expect(slow.code).toBe(1);
     expect(slow.stderr).toMatch(/did not listen within 0\.001 s; stopped it/);
-    const unwritable = await runCli(["start", "--pid-file", path.join(scratch, "no-such-dir", "x.pid")], env);
+    const unwritable = await runCli(["start", "--pid-file", path.join(scratch(), "no-such-dir", "x.pid")], env);
     expect(unwritable.code).toBe(1);
     expect(unwritable.stderr).toMatch(/cannot write the pid file .*; stopped the server/);
     await new Promise((r) => setTimeout(r, 300));
@@ -113,7 +112,7 @@ describe("pipeline mode: start and stop", () => {
   });
 
   it("start with a bad flag exits 2 before starting anything", async () => {
-    const pidFile = path.join(scratch, "bad.pid");
+    const pidFile = path.join(scratch(), "bad.pid");
     const res = await runCli(["start", "--pid-file", pidFile, "--latency-ms=-5"], env);
     expect(res.code).toBe(2);
     expect(res.stderr).toMatch(/latencyMs must be/);
@@ -122,7 +121,7 @@ describe("pipeline mode: start and stop", () => {
   });
 
   it("start refuses a second server on the same pid file", async () => {
-    const pidFile = path.join(scratch, "twice.pid");
+    const pidFile = path.join(scratch(), "twice.pid");
     const first = await runCli(["start", "--pid-file", pidFile], env);
     expect(first.code).toBe(0);
     started.push(Number(fs.readFileSync(pidFile, "utf8")));
