@@ -10,7 +10,11 @@
 #   6. inject a fault through the emulator's admin API (the next requests fail with 503)
 #   7. pulumi up --refresh again: reads every share through the faults (the client retries) and must converge,
 #      then pulumi preview --expect-no-changes proves nothing is left to do
-# The emulator is stopped whatever happens (trap), so a failed run never leaves it holding the port.
+# The emulator is stopped whatever happens (trap), so a failed run never leaves it holding the port; one that a
+# killed earlier run (same KOODRIVE_CI_DIR) left running is stopped first. Two runs on one scratch folder, or on one
+# project folder and stack, do not run at once: the second fails at once, saying which (where flock exists).
+# Connection settings in the job's environment (KOODRIVE_ENDPOINT, KOODRIVE_ACCESS_TOKEN, ...: meant for the real
+# KooDrive, and they take precedence over stack config) are ignored: this run talks to its own emulator only.
 #
 # Usage: koodrive-pipeline.sh [PROJECT_DIR]    (default: the current folder; it must have node_modules installed)
 #
@@ -26,13 +30,15 @@
 #                            `node scripts/pulumi-inline.js`, which runs the same steps through the Automation API
 set -euo pipefail
 
+step() { printf '\n==> %s\n' "$*"; }
+fail() { echo "koodrive-pipeline: $*" >&2; exit 1; }
+
 project_dir=${1:-.}
 cd "$project_dir"
 
+unset KOODRIVE_ENDPOINT KOODRIVE_ACCESS_TOKEN KOODRIVE_APP_ID KOODRIVE_APP_SECRET KOODRIVE_AGENT_NAME KOODRIVE_EDITION KOODRIVE_PROXY
 scratch=${KOODRIVE_CI_DIR:-$(mktemp -d "${TMPDIR:-/tmp}/koodrive-ci.XXXXXX")}
-# The state only ever describes this run's emulator: a previous run's (same KOODRIVE_CI_DIR) is of no use.
-rm -rf "$scratch/state"
-mkdir -p "$scratch/state"
+mkdir -p "$scratch"
 pid_file=$scratch/emulator.pid
 log_file=$scratch/emulator.log
 stack=${PULUMI_STACK:-emulator-ci}
@@ -41,10 +47,22 @@ read -r -a engine <<<"${PULUMI_ENGINE:-pulumi}"
 user_id=${KOODRIVE_USER_ID:-1505084218764547200}
 token=$(od -An -tx1 -N16 /dev/urandom | tr -d ' \n')
 
-step() { printf '\n==> %s\n' "$*"; }
-fail() { echo "koodrive-pipeline: $*" >&2; exit 1; }
-
 command -v pulumi >/dev/null || fail "the pulumi CLI is not on PATH (install it: https://www.pulumi.com/docs/install/)"
+
+# A second run on the same scratch folder would delete this one's state and stop its emulator; one on the same
+# project folder and stack would rewrite its Pulumi.<stack>.yaml. The locks go when the run ends, even if killed.
+if command -v flock >/dev/null; then
+  exec 8>"$scratch/.lock"
+  flock -n 8 || fail "another run is using $scratch (KOODRIVE_CI_DIR): give each concurrent run its own"
+  project_lock="${TMPDIR:-/tmp}/koodrive-pipeline-$(printf '%s' "$(pwd -P)/$stack" | cksum | cut -d' ' -f1).lock"
+  exec 9>"$project_lock"
+  flock -n 9 || fail "another run is using stack $stack of $(pwd -P): give each concurrent run its own PULUMI_STACK"
+fi
+# An earlier run killed before its trap ran (same KOODRIVE_CI_DIR) may have left its emulator running.
+if [ -f "$pid_file" ]; then "${emulator[@]}" stop --pid-file "$pid_file" --timeout 10 >/dev/null 2>&1 || true; fi
+# The state only ever describes this run's emulator: a previous run's (same KOODRIVE_CI_DIR) is of no use.
+rm -rf "$scratch/state"
+mkdir -p "$scratch/state"
 
 stop_emulator() {
   local status=$?

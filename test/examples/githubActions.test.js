@@ -5,6 +5,7 @@
 // ships. Only `pulumi preview|up` differ from a GitHub runner: PULUMI_ENGINE sends them through
 // scripts/pulumi-inline.js (the Automation API), because the test machines have no Node language host.
 const assert = require("node:assert/strict");
+const { spawn } = require("node:child_process");
 const fs = require("node:fs");
 const net = require("node:net");
 const os = require("node:os");
@@ -147,6 +148,45 @@ test("an emulator that cannot start fails the pipeline within its timeout, with 
     assert.equal(fs.existsSync(pidFile) && isRunning(Number(fs.readFileSync(pidFile, "utf8"))), false, "no emulator left running");
   } finally {
     busy.close();
+  }
+});
+
+test("a rerun after a killed run stops the emulator it left; job credentials meant for KooDrive never reach the emulator run", { timeout: 900_000 }, () => {
+  const ciDir = fs.mkdtempSync(path.join(scratch, "killed-"));
+  // What a run killed before its trap leaves: its emulator, still running, with its pid file.
+  const left = runShell(`npx --no-install koodrive-emulator start --pid-file ${ciDir}/emulator.pid --port 0 --token stale-run-token`, { cwd: project, env });
+  assert.equal(left.status, 0, left.output);
+  const stalePid = Number(fs.readFileSync(path.join(ciDir, "emulator.pid"), "utf8"));
+  assert.ok(isRunning(stalePid));
+  const result = runShell("bash ci/koodrive-pipeline.sh .", {
+    cwd: project,
+    env: { ...env, KOODRIVE_CI_DIR: ciDir, KOODRIVE_ACCESS_TOKEN: "RealProdToken0123", KOODRIVE_ENDPOINT: "http://127.0.0.1:9" },
+  });
+  assert.equal(result.status, 0, result.output);
+  assert.match(result.output, /==> done: the stack converged against the emulator/);
+  assert.equal(isRunning(stalePid), false, "the earlier run's emulator was stopped");
+  assert.doesNotMatch(result.output, /RealProdToken0123/);
+  assert.doesNotMatch(fs.readFileSync(path.join(ciDir, "emulator.log"), "utf8"), /RealProdToken0123/);
+});
+
+test("a second run on the same scratch folder fails at once, saying why, and leaves the first alone", { timeout: 120_000 }, async () => {
+  const ciDir = fs.mkdtempSync(path.join(scratch, "locked-"));
+  // The first run holds the scratch folder's lock while it runs; flock stands in for it.
+  const first = spawn("flock", [path.join(ciDir, ".lock"), "sleep", "30"], { stdio: "ignore" });
+  try {
+    const deadline = Date.now() + 10_000;
+    while (!fs.existsSync(path.join(ciDir, ".lock"))) {
+      assert.ok(Date.now() < deadline, "flock took the lock");
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    await new Promise((r) => setTimeout(r, 300));
+    const second = runShell("bash ci/koodrive-pipeline.sh .", { cwd: project, env: { ...env, KOODRIVE_CI_DIR: ciDir }, timeoutMs: 60_000 });
+    assert.notEqual(second.status, 0, second.output);
+    assert.match(second.output, /another run is using .* \(KOODRIVE_CI_DIR\): give each concurrent run its own/);
+    assert.doesNotMatch(second.output, /==> start the KooDrive emulator/);
+    assert.equal(first.exitCode, null, "the first run is untouched");
+  } finally {
+    first.kill();
   }
 });
 
