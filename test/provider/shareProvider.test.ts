@@ -379,6 +379,20 @@ describe("a create whose answer is lost: no orphan, no duplicate", () => {
     expect((await listed()).map((s) => s.shareId).sort()).toEqual([first.created.id, second.created.id].sort());
   });
 
+  it("a rename without aliases whose POST fails: the new name adopts the old name's identical share, whose delete then leaves it alive", async () => {
+    // The old name's share, made by an earlier run seconds ago (so no resource of this process owns it).
+    const earlier = emulator.seedShare(lookalikeOfDeclared);
+    emulator.faults.set({ failNext: 1, failStatus: 503 });
+    const newName = await create();
+    expect(newName.created.id).toBe(earlier.shareId); // a 503 does not say whether the POST ran: the identical share is taken
+    emulator.requests.clear();
+    // Later in the same up, the old name's delete (its state holds the same share's settings).
+    await provider.delete!(earlier.shareId, newName.created.outs!);
+    expect(emulator.requests.all()).toEqual([]);
+    expect((await listed()).map((x) => x.shareId)).toEqual([earlier.shareId]);
+    expect(notices.join("\n")).toMatch(new RegExp(`share ${earlier.shareId}: not cancelled: another resource of this run adopted it`));
+  });
+
   it("when the lost POST made nothing (reset before it ran), it is sent once more after three listings (1 s and 2 s apart) show no share", async () => {
     emulator.faults.set({ resetNext: 1 });
     const startedAt = Date.now();

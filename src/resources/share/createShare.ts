@@ -129,6 +129,7 @@ export async function createShareReconciled(
             if (candidates.length > 0) {
               // Claimed in the same step as the filter: no other create can adopt it or be answered with it afterwards.
               shares.owned.add(candidates[0]!.shareId);
+              shares.adoptedFromListing.add(candidates[0]!.shareId);
               return candidates[0]!;
             }
           }
@@ -168,6 +169,11 @@ function sameCreate(body: CreateShareBody): string {
 export class OwnerShares {
   /** Share IDs resources of this process hold (created, adopted, read or updated here): never adopted by a lost create. */
   readonly owned = new Set<string>();
+  /**
+   * Of those, the ones a lost create took from a listing. Such a share may be another resource's, identical (after a
+   * rename without aliases, the old name's): that resource's delete must then leave it to the one that took it.
+   */
+  readonly adoptedFromListing = new Set<string>();
   /** POSTs sent and not answered yet, with their space. */
   private readonly posting = new Map<Promise<unknown>, string>();
   /** Per space: the lost create's reconciliation under way. */

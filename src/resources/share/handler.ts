@@ -136,8 +136,18 @@ export const shareHandler: ResourceHandler = {
       return;
     }
     const owner = recordedOwner(state, ctx.userId());
+    const shares = ownerShares(ctx, owner);
+    // A create of this run whose answer was lost took this share from a listing: this resource's identical share (after
+    // a rename without aliases, say). That resource holds it now; a cancel would leave it with a dead link.
+    if (shares.adoptedFromListing.has(id)) {
+      ctx.notice(
+        id,
+        "not cancelled: another resource of this run adopted it (its create's answer was lost, and this was the identical share it found); it manages the share now",
+      );
+      return;
+    }
     const outcome = await cancelShare(ctx.client(owner), id);
     if (outcome === "already gone") ctx.notice(id, "was already cancelled or gone; nothing to cancel");
-    ownerShares(ctx, owner).owned.delete(id);
+    shares.owned.delete(id);
   },
 };
