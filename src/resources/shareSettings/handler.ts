@@ -131,7 +131,7 @@ export const shareSettingsHandler: ResourceHandler = {
         id,
         `warning: NOT restoring the original settings: the share changed since this resource last applied its settings (${check.what}). ` +
           "Another resource may manage it now (a rename without `aliases`?), or it was edited by hand; it is left as it is. " +
-          "If instead this resource's own last `pulumi up` was interrupted after changing the access code or comment, `pulumi up --refresh` writes them again, and destroy then restores.",
+          "If instead this resource's own last `pulumi up` was interrupted: `pulumi up` writes the declared settings again (for a renewal only if no refresh has recorded it since; else change its validDays once), and destroy then restores.",
       );
       return;
     }
