@@ -4,8 +4,17 @@ export class ConfigurationError extends Error {
   /** One line per problem, each naming the stack-config key and the environment variable. */
   readonly problems: readonly string[];
 
-  constructor(problems: readonly string[]) {
-    super(`KooDrive connection settings are missing or invalid:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+  constructor(problems: readonly string[], { repeated = false }: { repeated?: boolean } = {}) {
+    super(
+      repeated
+        ? "KooDrive connection settings are missing or invalid (listed in this run's first error about them)"
+        : `KooDrive connection settings are missing or invalid:\n${problems.map((p) => `  - ${p}`).join("\n")}`,
+    );
     this.problems = problems;
+  }
+
+  /** The same error for every later resource of a run: one line, so 1,000 resources do not print the list 1,000 times. */
+  repeated(): ConfigurationError {
+    return new ConfigurationError(this.problems, { repeated: true });
   }
 }

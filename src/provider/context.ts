@@ -42,6 +42,8 @@ export class ProviderContext {
   private settingsCache: ConnectionSettings | undefined;
   /** The client per share owner: a refresh asks once per resource, and the factory's lookup hashes the settings. */
   private readonly clientCache = new Map<string, KooDriveClient>();
+  /** Whether a call has reported this configuration's problems with their list (see `listedOnce` in impl.ts). */
+  configurationReported = false;
 
   constructor(
     private readonly config: ConfigLookup,

@@ -3,6 +3,7 @@
  * provider process. None of it is captured into state.
  */
 import type * as pulumi from "@pulumi/pulumi";
+import { ConfigurationError } from "../client/configurationError";
 import { shareHandler } from "../resources/share/handler";
 import { shareOriginalsHandler } from "../resources/shareOriginals/handler";
 import { shareSettingsHandler } from "../resources/shareSettings/handler";
@@ -58,11 +59,22 @@ export async function run(instance: ProviderInstance, kind: ResourceKind, group:
   try {
     return await dispatch(instance, kind, methodOf(group, args), args);
   } catch (e) {
+    const error = e instanceof ConfigurationError ? listedOnce(contextOf(instance), e) : e;
     // The SDK's host prints `${error}: ${error.stack}` for check, diff and read: our messages say what to fix, and the
     // frames would only point into the package's internals.
-    if (e instanceof Error) e.stack = "";
-    throw e;
+    if (error instanceof Error) error.stack = "";
+    throw error;
   }
+}
+
+/**
+ * A configuration error as this provider instance reports it: with its list of problems the first time, in one line
+ * after that. A refresh reads every resource at once, and each read fails on the same settings.
+ */
+function listedOnce(ctx: ProviderContext, error: ConfigurationError): ConfigurationError {
+  if (ctx.configurationReported) return error.repeated();
+  ctx.configurationReported = true;
+  return error;
 }
 
 async function dispatch(instance: ProviderInstance, kind: ResourceKind, method: ProviderMethod, args: unknown[]): Promise<unknown> {

@@ -1,0 +1,31 @@
+import type * as pulumi from "@pulumi/pulumi";
+import { providerShim } from "../../src/provider/shim";
+import { AGENT, TOKEN, testEmulator } from "../support/fixtures";
+
+describe("a configuration problem is listed once per provider instance", () => {
+  it("the first failing call lists every problem; later calls (a refresh reads every resource at once) say so in one line", async () => {
+    const emulator = await testEmulator();
+    try {
+      // No koodrive:userId, and a refresh strategy that does not exist.
+      const config: Record<string, string> = {
+        "koodrive:endpoint": emulator.url,
+        "koodrive:agentName": AGENT,
+        "koodrive:accessToken": TOKEN,
+        "koodrive:refreshStrategy": "sometimes",
+      };
+      const provider = providerShim("shareSettings");
+      const lookup = (key: string) => config[key];
+      const configured = provider.configure!({ config: { get: lookup, require: (key: string) => lookup(key) ?? "" } } as pulumi.dynamic.ConfigureRequest);
+      await expect(configured).rejects.toThrow(/missing or invalid:\n {2}- userId is missing: set stack config koodrive:userId[\s\S]*refreshStrategy/);
+      const reads = await Promise.allSettled(["1", "2", "3"].map((id) => provider.read!(id, { shareId: id, validDays: 3 })));
+      for (const read of reads) {
+        expect(read.status).toBe("rejected");
+        const message = ((read as PromiseRejectedResult).reason as Error).message;
+        expect(message).toBe("KooDrive connection settings are missing or invalid (listed in this run's first error about them)");
+      }
+      expect(emulator.requests.all()).toEqual([]);
+    } finally {
+      await emulator.close();
+    }
+  });
+});
