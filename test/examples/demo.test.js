@@ -26,6 +26,19 @@ test("the demo reads cleanly from CLI provisioning to total time", { timeout: 60
   assert.match(stdout.trim().split("\n").pop() ?? "", /^Demo passed: all \d+ steps behaved as stated, in \d+\.\d s\.$/);
 });
 
+/** Collects a demo process's output; resolves once it reached Step 4 (an up: the engine and a provider process run). */
+async function reachStep4(child) {
+  const output = { stdout: "", stderr: "" };
+  child.stdout.on("data", (chunk) => (output.stdout += chunk));
+  child.stderr.on("data", (chunk) => (output.stderr += chunk));
+  const deadline = Date.now() + 180_000;
+  while (!/Step 4\//.test(output.stdout)) {
+    assert.ok(Date.now() < deadline, `the demo reached step 4:\n${output.stdout}\n${output.stderr}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return output;
+}
+
 test("Ctrl-C during an engine step stops every process the demo started and removes its stack folder", { timeout: 300_000 }, async () => {
   const scratchFolders = () => fs.readdirSync(os.tmpdir()).filter((name) => name.startsWith("koodrive-koodrive-demo-"));
   const foldersBefore = new Set(scratchFolders());
@@ -35,25 +48,17 @@ test("Ctrl-C during an engine step stops every process the demo started and remo
     detached: true,
     env: { ...process.env, FORCE_COLOR: "0" },
   });
-  let stdout = "";
-  let stderr = "";
-  demo.stdout.on("data", (chunk) => (stdout += chunk));
-  demo.stderr.on("data", (chunk) => (stderr += chunk));
   const exited = new Promise((resolve) => demo.on("exit", (code) => resolve(code)));
-  const deadline = Date.now() + 180_000;
-  while (!/Step 4\//.test(stdout)) {
-    assert.ok(Date.now() < deadline, `the demo reached step 4:\n${stdout}\n${stderr}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  const output = await reachStep4(demo);
   // Step 4 is an up: the engine and a provider process run now.
   const started = descendants(/** @type {number} */ (demo.pid));
   assert.ok(started.length > 0, "the demo has child processes");
   process.kill(-(/** @type {number} */ (demo.pid)), "SIGINT");
   const code = await exited;
-  assert.equal(code, 130, `${stdout}\n${stderr}`);
-  assert.match(stderr, /Demo interrupted \(SIGINT\): stopping the engine and the emulator, removing the demo's stack/);
-  assert.match(stderr.trim().split("\n").pop() ?? "", /^Demo stopped \(SIGINT\): the engine and the emulator are stopped/);
-  assert.doesNotMatch(stderr, /Demo FAILED/);
+  assert.equal(code, 130, `${output.stdout}\n${output.stderr}`);
+  assert.match(output.stderr, /Demo interrupted \(SIGINT\): stopping the engine and the emulator, removing the demo's stack/);
+  assert.match(output.stderr.trim().split("\n").pop() ?? "", /^Demo stopped \(SIGINT\): the engine and the emulator are stopped/);
+  assert.doesNotMatch(output.stderr, /Demo FAILED/);
   const alive = started.filter(isAlive);
   assert.deepEqual(alive, [], "no process the demo started is left running");
   assert.deepEqual(
@@ -66,22 +71,14 @@ test("Ctrl-C during an engine step stops every process the demo started and remo
 test("a SIGTERM to npm alone (as a CI job's cancel sends it) stops `npm run demo` and everything it started", { timeout: 300_000 }, async () => {
   // npm passes the signal to its child only: that child must be the demo itself, not a shell waiting for it.
   const npm = spawn("npm", ["run", "--silent", "demo"], { cwd: repoRoot, detached: true, env: { ...process.env, FORCE_COLOR: "0" } });
-  let stdout = "";
-  let stderr = "";
-  npm.stdout.on("data", (chunk) => (stdout += chunk));
-  npm.stderr.on("data", (chunk) => (stderr += chunk));
   // The demo holds the pipes after npm has gone: closed when it has finished its clean-up.
   const closed = new Promise((resolve) => npm.on("close", resolve));
-  const deadline = Date.now() + 180_000;
-  while (!/Step 4\//.test(stdout)) {
-    assert.ok(Date.now() < deadline, `the demo reached step 4:\n${stdout}\n${stderr}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  const output = await reachStep4(npm);
   const started = descendants(/** @type {number} */ (npm.pid));
   assert.ok(started.length > 1, "npm runs the demo, which has started processes");
   process.kill(/** @type {number} */ (npm.pid), "SIGTERM");
   await closed;
-  assert.match(stderr, /Demo stopped \(SIGTERM\): the engine and the emulator are stopped/, `${stdout}\n${stderr}`);
-  assert.doesNotMatch(stdout, /Demo passed/);
+  assert.match(output.stderr, /Demo stopped \(SIGTERM\): the engine and the emulator are stopped/, `${output.stdout}\n${output.stderr}`);
+  assert.doesNotMatch(output.stdout, /Demo passed/);
   assert.deepEqual(started.filter(isAlive), [], "no process the demo started is left running");
 });
