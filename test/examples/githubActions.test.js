@@ -52,7 +52,12 @@ before(() => {
   project = installExample("basic", scratch, tarballs);
   fs.mkdirSync(path.join(project, "ci"));
   fs.copyFileSync(path.join(exampleDir, "koodrive-pipeline.sh"), path.join(project, "ci", "koodrive-pipeline.sh"));
-  env = { ...userShellEnv(fs.mkdtempSync(path.join(scratch, "home-"))), PULUMI_ENGINE: `node ${path.join(repoRoot, "scripts", "pulumi-inline.js")}` };
+  env = {
+    ...userShellEnv(fs.mkdtempSync(path.join(scratch, "home-"))),
+    PULUMI_ENGINE: `node ${path.join(repoRoot, "scripts", "pulumi-inline.js")}`,
+    // The pipeline's temp folders and lock files go where this test removes them.
+    TMPDIR: scratch,
+  };
   assertEmulatorCanStart(project, env);
 });
 after(() => fs.rmSync(scratch, { recursive: true, force: true }));
