@@ -86,7 +86,11 @@ async function main() {
   const stack = await Stack.select(stackName, workspace);
   // Both streams as the CLI writes them, as `pulumi` shows them: with --diff the engine writes its diagnostics (the
   // provider's notices, such as why a link is renewed) to stderr.
-  const streams = { onOutput: (/** @type {string} */ text) => process.stdout.write(text), onError: (/** @type {string} */ text) => process.stderr.write(text) };
+  const streams = {
+    onOutput: (/** @type {string} */ text) => process.stdout.write(text),
+    onError: (/** @type {string} */ text) => process.stderr.write(text),
+    signal: stopping.signal,
+  };
   const updateOptions = { ...streams, diff: values.diff, refresh: values.refresh, expectNoChanges: values["expect-no-changes"] };
   streaming = true;
   let changes;
@@ -100,7 +104,40 @@ async function main() {
 /** Set once preview, up, refresh or destroy has started: its output, the reason for a failure included, is streamed. */
 let streaming = false;
 
-main().catch((e) => {
+/**
+ * SIGINT or SIGTERM (Ctrl-C, a cancelled CI job) asks the CLI to stop as `pulumi` stops on Ctrl-C: it lets the steps
+ * under way finish, saves the state and releases the stack's lock. Exiting at once would take the CLI down with this
+ * process and leave the stack locked. A second signal exits at once.
+ */
+const stopping = new AbortController();
+/** The signal that asked the operation to stop, if one did. */
+let stoppedBy = "";
+for (const signal of /** @type {const} */ (["SIGINT", "SIGTERM"])) {
+  process.on(signal, () => {
+    if (stoppedBy !== "") process.exit(130);
+    stoppedBy = signal;
+    process.stderr.write(
+      `pulumi-inline: ${signal}: asking the pulumi CLI to stop (it finishes the steps under way and releases the stack; ${signal} again exits at once)\n`,
+    );
+    stopping.abort();
+  });
+}
+
+main().then(
+  () => {
+    if (stoppedBy !== "") process.exit(130);
+  },
+  (e) => {
+    if (stoppedBy !== "") {
+      process.stderr.write(`pulumi-inline: stopped by ${stoppedBy}\n`);
+      process.exit(130);
+    }
+    fail(e);
+  },
+);
+
+/** Ends a run whose operation failed. @param {any} e what it failed with */
+function fail(e) {
   // A failed operation has already streamed both its outputs: one line says it failed. A CLI call that was not
   // streamed (selecting the stack) has its reason in its stderr; other failures (no program, a type error) have only
   // their message.
@@ -108,4 +145,4 @@ main().catch((e) => {
   const reason = streaming ? "the pulumi CLI failed (its output above says why)" : cliStderr || (e instanceof Error ? e.message : String(e));
   process.stderr.write(`pulumi-inline: ${reason}\n`);
   process.exit(1);
-});
+}

@@ -2,7 +2,7 @@
 // scripts/pulumi-inline.js refuses what `pulumi` would refuse in a pipeline, before touching any stack.
 // (Its engine runs are covered by test/examples, which drive every walkthrough through it.)
 const assert = require("node:assert/strict");
-const { spawnSync } = require("node:child_process");
+const { spawn, spawnSync } = require("node:child_process");
 const fs = require("node:fs");
 const os = require("node:os");
 const path = require("node:path");
@@ -59,6 +59,54 @@ test("a stack that does not exist is named in the error, as pulumi names it", ()
     const result = spawnSync(process.execPath, [driver, "preview", "--stack", "nosuch"], { cwd: dir, encoding: "utf8", env });
     assert.equal(result.status, 1);
     assert.match(result.stderr, /^pulumi-inline: [\s\S]*no stack named 'nosuch' found/m);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("SIGTERM (a cancelled CI job) stops the operation the way pulumi does: the stack is saved and left unlocked", { timeout: 300_000 }, async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "koodrive-inline-"));
+  try {
+    fs.mkdirSync(path.join(dir, "state"));
+    fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: slow\nruntime: nodejs\nmain: index.js\n");
+    // Eight dynamic resources whose create takes 4 s each: the signal comes while they are being created.
+    fs.writeFileSync(
+      path.join(dir, "index.js"),
+      `const pulumi = require("@pulumi/pulumi");
+const slow = { async create(inputs) { await new Promise((r) => setTimeout(r, 4000)); return { id: String(inputs.n), outs: inputs }; } };
+for (let n = 0; n < 8; n++) new pulumi.dynamic.Resource(slow, "slow-" + n, { n }, {});
+module.exports = {};
+`,
+    );
+    fs.symlinkSync(path.join(repoRoot, "node_modules"), path.join(dir, "node_modules")); // the project's own @pulumi/pulumi
+    const cliRoot = process.env.PULUMI_CLI_ROOT ?? ensurePulumiCli();
+    const env = {
+      ...process.env,
+      PULUMI_CLI_ROOT: cliRoot,
+      PULUMI_BACKEND_URL: `file://${path.join(dir, "state")}`,
+      PULUMI_HOME: path.join(dir, "home"),
+      PULUMI_CONFIG_PASSPHRASE: "x",
+      PULUMI_SKIP_UPDATE_CHECK: "true",
+    };
+    spawnSync(path.join(cliRoot, "bin", "pulumi"), ["stack", "init", "ci", "--non-interactive"], { cwd: dir, env, encoding: "utf8" });
+    const up = spawn(process.execPath, [driver, "up", "--yes"], { cwd: dir, env });
+    let output = "";
+    up.stdout.on("data", (chunk) => (output += chunk));
+    up.stderr.on("data", (chunk) => (output += chunk));
+    const exited = new Promise((resolve) => up.on("exit", (code) => resolve(code)));
+    const deadline = Date.now() + 120_000;
+    while (!/slow-\d+ creating/.test(output)) {
+      assert.ok(Date.now() < deadline, `the up started creating:\n${output}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    up.kill("SIGTERM");
+    assert.equal(await exited, 130, output);
+    assert.match(output, /pulumi-inline: SIGTERM: asking the pulumi CLI to stop/);
+    assert.match(output, /pulumi-inline: stopped by SIGTERM/);
+    // Not locked: the next run goes ahead, and finishes what the stopped one left.
+    const next = spawnSync(process.execPath, [driver, "up", "--yes"], { cwd: dir, env, encoding: "utf8" });
+    assert.equal(next.status, 0, `${next.stdout}\n${next.stderr}`);
+    assert.doesNotMatch(next.stderr, /locked/);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
