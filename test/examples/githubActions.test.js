@@ -195,6 +195,39 @@ test("a second run on the same scratch folder fails at once, saying why, and lea
   }
 });
 
+test("a second run on the same project folder and stack, with its own scratch folder, fails at once; the first completes", { timeout: 900_000 }, async () => {
+  const first = spawn("bash", ["ci/koodrive-pipeline.sh", "."], {
+    cwd: project,
+    env: { ...env, KOODRIVE_CI_DIR: fs.mkdtempSync(path.join(scratch, "first-")) },
+  });
+  let firstOutput = "";
+  first.stdout.on("data", (chunk) => (firstOutput += chunk));
+  first.stderr.on("data", (chunk) => (firstOutput += chunk));
+  const firstExited = new Promise((resolve) => first.on("exit", (code) => resolve(code)));
+  try {
+    const deadline = Date.now() + 120_000;
+    while (!/==> start the KooDrive emulator/.test(firstOutput)) {
+      assert.ok(Date.now() < deadline, `the first run started:\n${firstOutput}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const second = runShell("bash ci/koodrive-pipeline.sh .", {
+      cwd: project,
+      env: { ...env, KOODRIVE_CI_DIR: fs.mkdtempSync(path.join(scratch, "second-")) },
+      timeoutMs: 60_000,
+    });
+    assert.notEqual(second.status, 0, second.output);
+    assert.match(second.output, /another run is using stack emulator-ci of .*: give each concurrent run its own PULUMI_STACK/);
+    assert.equal(await firstExited, 0, firstOutput);
+    assert.match(firstOutput, /==> done: the stack converged against the emulator/);
+  } finally {
+    // A failing assertion must not leave the first run going (its trap stops its emulator on SIGTERM).
+    if (first.exitCode === null && first.signalCode === null) {
+      first.kill("SIGTERM");
+      await firstExited;
+    }
+  }
+});
+
 /** @param {number} pid */
 function isRunning(pid) {
   try {
