@@ -50,9 +50,12 @@ export const SETTING_SOURCES = {
   maxConcurrency: { config: "koodrive:maxConcurrency", env: "KOODRIVE_MAX_CONCURRENCY" },
   requestsPerSecond: { config: "koodrive:requestsPerSecond", env: "KOODRIVE_REQUESTS_PER_SECOND" },
   proxy: { config: "koodrive:proxy", env: "KOODRIVE_PROXY" },
+  /** Not a connection setting: how refresh reads shares (`ProviderContext.refreshStrategy`). */
+  refreshStrategy: { config: "koodrive:refreshStrategy", env: "KOODRIVE_REFRESH_STRATEGY" },
 } as const;
 
-type SettingName = keyof typeof SETTING_SOURCES;
+/** A `koodrive:*` setting; every key this package reads is in {@link SETTING_SOURCES}. */
+export type SettingName = keyof typeof SETTING_SOURCES;
 
 /**
  * The credential settings. They are read as a group, and from the environment before stack config: the engine
@@ -77,10 +80,42 @@ export const SETTING_DEFAULTS = {
 /** Proxy values that mean "connect directly, whatever HTTPS_PROXY says". */
 const NO_PROXY_VALUES = ["", "none"];
 
-function howToSet(name: SettingName, secret = false): string {
+/** How to set a setting, for error messages. */
+export function howToSet(name: SettingName, secret = false): string {
   const s = SETTING_SOURCES[name];
   return `set stack config ${s.config} (pulumi config set${secret ? " --secret" : ""} ${s.config} ...) or the environment variable ${s.env}`;
 }
+
+/**
+ * A setting's value by the one precedence rule: stack config, then the environment; for the credentials, the
+ * environment as a group first (see {@link CREDENTIALS}). A value that is empty or only spaces counts as not set, so
+ * `pulumi config set koodrive:x ""` does not hide `KOODRIVE_X`. Trimmed. (The proxy's explicit `""`, "direct", is
+ * read apart, in {@link resolveConnectionSettings}.)
+ */
+export function settingValue(name: SettingName, config: ConfigLookup, env: NodeJS.ProcessEnv): string | undefined {
+  const given = (value: string | undefined) => (value === undefined || value.trim() === "" ? undefined : value.trim());
+  const fromEnv = given(env[SETTING_SOURCES[name].env]);
+  if (isCredential(name)) return credentialsFromEnvironment(env) ? fromEnv : given(config(SETTING_SOURCES[name].config));
+  return given(config(SETTING_SOURCES[name].config)) ?? fromEnv;
+}
+
+function isCredential(name: SettingName): boolean {
+  return (CREDENTIALS as readonly SettingName[]).includes(name);
+}
+
+function credentialsFromEnvironment(env: NodeJS.ProcessEnv): boolean {
+  return CREDENTIALS.some((name) => (env[SETTING_SOURCES[name].env] ?? "").trim() !== "");
+}
+
+/**
+ * What an HTTP header can carry unchanged: printable ASCII. axios silently drops other characters from header values
+ * (a zero-width space pasted with a user ID, a carrier name in Chinese), so a signature or a value KooDrive checks
+ * would no longer match what was configured.
+ */
+const HEADER_TEXT = /^[\x20-\x7e]+$/;
+
+/** The form of a KooDrive ID (user, share), as IDs appear in the API: also safe in a URL path. */
+export const KOODRIVE_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 /** How to replace a rejected credential, naming the setting that holds it; used in error messages. */
 export function credentialFixHint(auth: AuthSettings): string {
@@ -98,48 +133,64 @@ export function credentialFixHint(auth: AuthSettings): string {
  * {@link ConfigurationError}; its text names keys, never values.
  */
 export function resolveConnectionSettings(config: ConfigLookup, env: NodeJS.ProcessEnv): ConnectionSettings {
-  const envHasCredentials = CREDENTIALS.some((name) => (env[SETTING_SOURCES[name].env] ?? "").trim() !== "");
-  const raw = (name: SettingName): string | undefined => {
-    const fromConfig = config(SETTING_SOURCES[name].config);
-    const fromEnv = env[SETTING_SOURCES[name].env];
-    if ((CREDENTIALS as readonly SettingName[]).includes(name)) return envHasCredentials ? fromEnv : fromConfig;
-    return fromConfig ?? fromEnv;
-  };
-  const read = (name: SettingName): string | undefined => {
-    const value = raw(name);
-    return value === undefined || value.trim() === "" ? undefined : value.trim();
-  };
+  const fromEnvironment = credentialsFromEnvironment(env);
+  // Credentials come from one place: when the environment holds any of them, stack config's are not read, so the
+  // advice for a missing one names the variable only.
+  const howToSetCredential = (name: SettingName, secret = false) =>
+    fromEnvironment
+      ? `set the environment variable ${SETTING_SOURCES[name].env} (the environment holds KooDrive credentials, so stack config's are not used)`
+      : howToSet(name, secret);
+  const read = (name: SettingName) => settingValue(name, config, env);
   const problems: string[] = [];
   const required = (name: SettingName): string => {
     const value = read(name);
     if (value === undefined) problems.push(`${name} is missing: ${howToSet(name)}`);
     return value ?? "";
   };
+  const headerText = (name: SettingName, value: string | undefined, secret = false): void => {
+    if (value !== undefined && value !== "" && !HEADER_TEXT.test(value)) {
+      problems.push(
+        `${name} must be printable ASCII characters (HTTP headers carry nothing else; look for an invisible character pasted with it): ${isCredential(name) ? howToSetCredential(name, secret) : howToSet(name, secret)}`,
+      );
+    }
+  };
   const number = (name: SettingName, min: number, max: number, integer = true): number | undefined => {
     const value = read(name);
     if (value === undefined) return undefined;
-    const n = Number(value);
+    // Decimal only: Number() would also take "0x3e8" or "1e2".
+    const n = /^[+-]?(\d+\.?\d*|\.\d+)$/.test(value) ? Number(value) : Number.NaN;
     if (!Number.isFinite(n) || (integer && !Number.isInteger(n)) || n < min || n > max) {
-      problems.push(`${name} must be ${integer ? "an integer" : "a number"} from ${min} to ${max}: ${howToSet(name)}`);
+      problems.push(`${name} must be ${integer ? "an integer" : "a number"} from ${min} to ${max}, in decimal: ${howToSet(name)}`);
     }
     return n;
   };
 
   const endpoint = required("endpoint");
-  if (endpoint !== "" && !/^https?:\/\/[^/\s]+/i.test(endpoint)) problems.push(`endpoint must be an http(s) URL: ${howToSet("endpoint")}`);
+  if (endpoint !== "") {
+    const problem = endpointProblem(endpoint);
+    if (problem !== undefined) problems.push(`endpoint ${problem}: ${howToSet("endpoint")}`);
+  }
   const userId = required("userId");
-  const editionValue = read("edition") ?? SETTING_DEFAULTS.edition;
-  const edition = editionValue.toLowerCase() as KooDriveEdition;
+  if (userId !== "" && !KOODRIVE_ID.test(userId))
+    problems.push(`userId must be 1 to 64 characters of [A-Za-z0-9_-] (a KooDrive user ID): ${howToSet("userId")}`);
+  const edition = (read("edition") ?? SETTING_DEFAULTS.edition).toLowerCase() as KooDriveEdition;
   if (edition !== "carrier" && edition !== "enterprise") problems.push(`edition must be carrier or enterprise: ${howToSet("edition")}`);
   const agentName = edition === "enterprise" ? read("agentName") : required("agentName");
+  headerText("agentName", agentName);
   const accessToken = read("accessToken");
+  headerText("accessToken", accessToken, true);
   const appId = read("appId");
+  headerText("appId", appId);
   const appSecret = read("appSecret");
   let auth: AuthSettings | undefined;
-  if (accessToken !== undefined) auth = { kind: "token", accessToken };
+  if (accessToken !== undefined && (appId !== undefined || appSecret !== undefined)) {
+    problems.push(
+      `set either accessToken or appId and appSecret, not both: ${fromEnvironment ? "unset the environment variables of the one you do not use" : "remove the stack config of the one you do not use"}`,
+    );
+  } else if (accessToken !== undefined) auth = { kind: "token", accessToken };
   else if (appId !== undefined && appSecret !== undefined) auth = { kind: "app", appId, appSecret };
-  else if (appId !== undefined) problems.push(`appSecret is missing (appId is set): ${howToSet("appSecret", true)}`);
-  else if (appSecret !== undefined) problems.push(`appId is missing (appSecret is set): ${howToSet("appId")}`);
+  else if (appId !== undefined) problems.push(`appSecret is missing (appId is set): ${howToSetCredential("appSecret", true)}`);
+  else if (appSecret !== undefined) problems.push(`appId is missing (appSecret is set): ${howToSetCredential("appId")}`);
   else
     problems.push(
       `credentials are missing: either accessToken (${howToSet("accessToken", true)}), or appId and appSecret (${howToSet("appId")}; ${howToSet("appSecret", true)})`,
@@ -149,7 +200,8 @@ export function resolveConnectionSettings(config: ConfigLookup, env: NodeJS.Proc
   const throttleRetryTimeoutMs = number("throttleRetryTimeoutMs", 0, 3_600_000) ?? SETTING_DEFAULTS.throttleRetryTimeoutMs;
   const maxConcurrency = number("maxConcurrency", 1, 256) ?? SETTING_DEFAULTS.maxConcurrency;
   const requestsPerSecond = number("requestsPerSecond", 0.1, 10_000, false);
-  const proxy = proxySetting(raw("proxy"), problems);
+  // An explicit "" means a direct connection here, so the proxy is not read through `settingValue`.
+  const proxy = proxySetting(config(SETTING_SOURCES.proxy.config) ?? env[SETTING_SOURCES.proxy.env], problems);
 
   if (problems.length > 0 || auth === undefined) throw new ConfigurationError(problems);
   const settings: ConnectionSettings = {
@@ -166,6 +218,25 @@ export function resolveConnectionSettings(config: ConfigLookup, env: NodeJS.Proc
   if (requestsPerSecond !== undefined) settings.requestsPerSecond = requestsPerSecond;
   if (proxy !== undefined) settings.proxy = proxy;
   return settings;
+}
+
+/**
+ * What is wrong with an endpoint, if anything. The client adds the API's paths to the origin and signs them as they
+ * are, so a path would be sent but not signed; a query or fragment would end up before the API's path; and a user
+ * name and password would be sent to KooDrive as Basic credentials in place of the configured ones.
+ */
+function endpointProblem(endpoint: string): string | undefined {
+  const rule = "must be an http(s) URL of KooDrive's API origin, such as https://intl.myhuaweicloud-koodrive.com";
+  let url: URL;
+  try {
+    url = new URL(endpoint);
+  } catch {
+    return `${rule} (it is not a valid URL: check the host and port)`;
+  }
+  if (!/^https?:$/.test(url.protocol)) return rule;
+  if (url.username !== "" || url.password !== "") return `${rule}, without a user name or password`;
+  if (url.pathname.replace(/\/+$/, "") !== "" || url.search !== "" || url.hash !== "") return `${rule}, without a path, query or fragment`;
+  return undefined;
 }
 
 /** `""` and `"none"` (an explicit empty value counts) mean a direct connection; anything else must be an http(s) URL. */

@@ -1,5 +1,12 @@
 import { ConfigurationError } from "../client/configurationError";
-import { type ConfigLookup, type ConnectionSettings, type KooDriveEdition, resolveConnectionSettings } from "../client/connectionSettings";
+import {
+  type ConfigLookup,
+  type ConnectionSettings,
+  type KooDriveEdition,
+  howToSet,
+  resolveConnectionSettings,
+  settingValue,
+} from "../client/connectionSettings";
 import type { KooDriveClientFactory } from "../client/clientFactory";
 import type { KooDriveClient } from "../client/koodriveClient";
 import type { LinkSettingsState } from "../resources/common/linkState";
@@ -138,12 +145,10 @@ export class ProviderContext {
   }
 
   private refreshStrategySetting(): { value: RefreshStrategy; problem?: string } {
-    const value = (this.config("koodrive:refreshStrategy") ?? this.env.KOODRIVE_REFRESH_STRATEGY ?? "").trim() || "auto";
+    // Case-insensitive, as `koodrive:edition` is.
+    const value = (settingValue("refreshStrategy", this.config, this.env) ?? "auto").toLowerCase();
     if (REFRESH_STRATEGIES.includes(value as RefreshStrategy)) return { value: value as RefreshStrategy };
-    return {
-      value: "auto",
-      problem: `refreshStrategy must be one of ${REFRESH_STRATEGIES.join(", ")}: set stack config koodrive:refreshStrategy or the environment variable KOODRIVE_REFRESH_STRATEGY`,
-    };
+    return { value: "auto", problem: `refreshStrategy must be one of ${REFRESH_STRATEGIES.join(", ")}: ${howToSet("refreshStrategy")}` };
   }
 
   /** How refresh reads the shares of `userId` (default: the configured user). */

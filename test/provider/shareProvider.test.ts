@@ -150,7 +150,7 @@ describe("KooDriveShare provider against the emulator", () => {
 
   it("scope 2 is created on the enterprise edition (no agent header) and refused by check on the carrier edition", async () => {
     expect((await provider.check!({}, { ...declared, scope: 2 })).failures).toEqual([
-      { property: "scope", reason: "scope must be 1 or 3 on the carrier edition, got 2" },
+      { property: "scope", reason: "scope must be 1 or 3 on the carrier edition, got another number" },
     ]);
     await emulator.close();
     await start({ edition: "enterprise" }, { "koodrive:edition": "enterprise" });
@@ -303,7 +303,7 @@ describe("cancels of concurrent deletes share one call per owner; each gets its 
     const created = await Promise.all([1, 2].map((n) => create({ ...declared, comment: `share ${n}` })));
     emulator.faults.set({ failNext: 1, failStatus: 400 });
     const results = await Promise.all(created.map(({ created: c }) => provider.delete!(c.id, c.outs).catch((e: Error) => e)));
-    for (const r of results) expect(String(r)).toMatch(/POST \/koodrive\/ose\/v1\/share\/cancel failed with HTTP 400/);
+    for (const r of results) expect((r as Error).message).toMatch(/POST \/koodrive\/ose\/v1\/share\/cancel failed with HTTP 400/);
     for (const { created: c } of created) expect(emulator.getShare(c.id)).toBeDefined();
   });
 });

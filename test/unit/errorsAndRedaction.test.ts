@@ -1,5 +1,6 @@
 import { ConfigurationError } from "../../src/client/configurationError";
 import { resolveConnectionSettings } from "../../src/client/connectionSettings";
+import { ProviderContext } from "../../src/provider/context";
 import { KooDriveError } from "../../src/client/koodriveError";
 import { REDACTED, redact } from "../../src/client/redact";
 
@@ -191,6 +192,97 @@ describe("connection settings", () => {
       expect.stringMatching(/^proxy must be an http\(s\) URL, "" or "none": .*KOODRIVE_PROXY/),
     ]);
     expect(problems.join("\n")).not.toContain("hunter22");
+  });
+
+  /** The problems `resolveConnectionSettings` lists for `env` (and stack `config`). */
+  const problemsOf = (env: NodeJS.ProcessEnv, config: Record<string, string> = {}): readonly string[] => {
+    try {
+      resolveConnectionSettings((k) => config[k], env);
+    } catch (e) {
+      if (e instanceof ConfigurationError) return e.problems;
+      throw e;
+    }
+    return [];
+  };
+  const complete = { KOODRIVE_ENDPOINT: "https://x", KOODRIVE_USER_ID: "1505084218764547200", KOODRIVE_AGENT_NAME: "a", KOODRIVE_ACCESS_TOKEN: "token-1" };
+
+  it("an empty or blank stack config value counts as unset, so the environment variable still applies", () => {
+    const config = { "koodrive:endpoint": "", "koodrive:agentName": "  ", "koodrive:proxy": "" };
+    const settings = resolveConnectionSettings((k) => config[k as keyof typeof config], complete);
+    expect(settings).toMatchObject({ endpoint: "https://x", agentName: "a" });
+    // Except the proxy's explicit "": that means a direct connection.
+    expect(settings.proxy).toBe("none");
+  });
+
+  it.each([
+    ["a query", "https://x/?tenant=1"],
+    ["a fragment", "https://x/#frag"],
+    ["a path", "https://x/koodrive"],
+    ["a user name and password", "http://admin:EPSECRET@x"],
+    ["a port out of range", "http://x:99999"],
+    ["a space in the host", "https://h.example bad"],
+    ["another scheme", "ftp://x"],
+  ])("refuses an endpoint with %s, naming the rule and not the value", (_what, endpoint) => {
+    const problems = problemsOf({ ...complete, KOODRIVE_ENDPOINT: endpoint });
+    expect(problems).toEqual([expect.stringMatching(/^endpoint must be an http\(s\) URL of KooDrive's API origin.*KOODRIVE_ENDPOINT/)]);
+    expect(problems[0]).not.toContain("EPSECRET");
+  });
+
+  it("accepts an origin with a port or a trailing slash", () => {
+    expect(problemsOf({ ...complete, KOODRIVE_ENDPOINT: "http://127.0.0.1:8080/" })).toEqual([]);
+    expect(problemsOf({ ...complete, KOODRIVE_ENDPOINT: "https://[::1]:8443" })).toEqual([]);
+  });
+
+  it.each([
+    ["userId", { KOODRIVE_USER_ID: "1505084218764547200\u200b" }, /^userId must be 1 to 64 characters of \[A-Za-z0-9_-\]/],
+    ["userId", { KOODRIVE_USER_ID: "150508 4218" }, /^userId must be 1 to 64/],
+    ["agentName", { KOODRIVE_AGENT_NAME: "中国移动" }, /^agentName must be printable ASCII.*KOODRIVE_AGENT_NAME/],
+    ["agentName", { KOODRIVE_AGENT_NAME: "Agent\u200b" }, /^agentName must be printable ASCII/],
+    ["accessToken", { KOODRIVE_ACCESS_TOKEN: "tok\u0007en-secret" }, /^accessToken must be printable ASCII.*KOODRIVE_ACCESS_TOKEN/],
+  ])("refuses a %s that a header cannot carry unchanged (axios would drop characters and signatures break)", (_name, extra, rule) => {
+    const problems = problemsOf({ ...complete, ...extra });
+    expect(problems).toEqual([expect.stringMatching(rule)]);
+    expect(problems[0]).not.toContain("secret");
+  });
+
+  it("refuses token and app credentials together instead of silently choosing one", () => {
+    const both = { "koodrive:accessToken": "token-2", "koodrive:appId": "app", "koodrive:appSecret": "app-secret" };
+    const { KOODRIVE_ACCESS_TOKEN: _token, ...noCredentials } = complete;
+    expect(problemsOf(noCredentials, both)).toEqual([
+      expect.stringMatching(/^set either accessToken or appId and appSecret, not both: remove the stack config/),
+    ]);
+    expect(problemsOf({ ...complete, KOODRIVE_APP_ID: "app", KOODRIVE_APP_SECRET: "s" })).toEqual([
+      expect.stringMatching(/not both: unset the environment variables/),
+    ]);
+  });
+
+  it("when the environment holds part of the credentials, says to set the other half there (stack config's are not read)", () => {
+    const { KOODRIVE_ACCESS_TOKEN: _token, ...noCredentials } = complete;
+    const problems = problemsOf({ ...noCredentials, KOODRIVE_APP_ID: "app-1" }, { "koodrive:appSecret": "in-config" });
+    expect(problems).toEqual([
+      expect.stringMatching(/^appSecret is missing \(appId is set\): set the environment variable KOODRIVE_APP_SECRET \(the environment holds/),
+    ]);
+    expect(problems[0]).not.toContain("koodrive:appSecret");
+  });
+
+  it("refreshStrategy is read by the same rules: case-insensitive like edition, an empty config value counts as unset", () => {
+    const strategy = (config: Record<string, string>, env: NodeJS.ProcessEnv) => new ProviderContext((k) => config[k], env).refreshStrategy();
+    expect(strategy({ "koodrive:refreshStrategy": " GET " }, {})).toBe("get");
+    expect(strategy({ "koodrive:refreshStrategy": "" }, { KOODRIVE_REFRESH_STRATEGY: "List" })).toBe("list");
+    expect(strategy({}, {})).toBe("auto");
+    expect(() => strategy({ "koodrive:refreshStrategy": "fast" }, {})).toThrow(/refreshStrategy must be one of auto, get, list: .*KOODRIVE_REFRESH_STRATEGY/);
+  });
+
+  it("reads numbers in decimal only", () => {
+    expect(problemsOf({ ...complete, KOODRIVE_TIMEOUT_MS: "0x3e8", KOODRIVE_MAX_RETRIES: "0b11", KOODRIVE_MAX_CONCURRENCY: "1e2" })).toEqual([
+      expect.stringMatching(/^timeoutMs must be an integer from 100 to 600000, in decimal/),
+      expect.stringMatching(/^maxRetries must be/),
+      expect.stringMatching(/^maxConcurrency must be/),
+    ]);
+    expect(resolveConnectionSettings(() => undefined, { ...complete, KOODRIVE_TIMEOUT_MS: " 1500 ", KOODRIVE_REQUESTS_PER_SECOND: "0.5" })).toMatchObject({
+      timeoutMs: 1500,
+      requestsPerSecond: 0.5,
+    });
   });
 
   it("rejects malformed numbers and endpoints without echoing secret values", () => {

@@ -20,13 +20,13 @@ describe("checkShareSettingsInputs", () => {
     [{ validDays: 1 }, "shareId", /required/],
     [{ shareId: "a/b", validDays: 1 }, "shareId", /\[A-Za-z0-9_-\]/],
     [{ shareId: "1" }, "validDays", /must be an integer from 0 to 365.*, got nothing$/],
-    [{ shareId: "1", validDays: 1.5 }, "validDays", /must be an integer from 0 to 365.*, got 1\.5$/],
-    [{ shareId: "1", validDays: -1 }, "validDays", /integer from 0 to 365.*got -1$/],
+    [{ shareId: "1", validDays: 1.5 }, "validDays", /must be an integer from 0 to 365.*, got a fractional number$/],
+    [{ shareId: "1", validDays: -1 }, "validDays", /integer from 0 to 365.*got a smaller number$/],
     [{ shareId: "1", validDays: NaN }, "validDays", /integer from 0 to 365.*got NaN$/],
-    [{ shareId: "1", validDays: Infinity }, "validDays", /integer from 0 to 365.*got Infinity$/],
+    [{ shareId: "1", validDays: Infinity }, "validDays", /integer from 0 to 365.*got an infinite number$/],
     [{ shareId: "1", comment: "x", validDays: 1, renewBeforeDays: 1 }, "renewBeforeDays", /less than validDays \(1\)/],
     [{ shareId: "1", validDays: 0, renewBeforeDays: 0 }, "renewBeforeDays", /needs a validity period/],
-    [{ shareId: "1", validDays: 3, renewBeforeDays: 1.5 }, "renewBeforeDays", /integer from 0 to 365, got 1\.5$/],
+    [{ shareId: "1", validDays: 3, renewBeforeDays: 1.5 }, "renewBeforeDays", /integer from 0 to 365, got a fractional number$/],
     [{ shareId: "1", validDays: 3, userId: "a b" }, "userId", /userId must be 1 to 64/],
     [{ shareId: "1", validDays: 1, comment: "😀".repeat(256) }, "comment", /UTF-16/],
     [{ shareId: "1", validDays: "7" }, "validDays", /must be an integer from 0 to 365.*, got a string$/],
@@ -40,6 +40,14 @@ describe("checkShareSettingsInputs", () => {
     expect(failures).toHaveLength(1);
     expect(failures[0]!.property).toBe(property);
     expect(failures[0]!.reason).toMatch(reason);
+  });
+
+  it("never echoes a rejected value: a number may be a secret, since check sees secrets unwrapped", () => {
+    const { failures } = checkShareInputs({ shareId: "1", validDays: 98765, extractCode: 98765432, comment: 55554444 });
+    expect(failures.map((f) => f.property).sort()).toEqual(["comment", "extractCode", "validDays"]);
+    for (const failure of failures) expect(failure.reason).not.toMatch(/9876|5555/);
+    expect(failures.find((f) => f.property === "extractCode")!.reason).toMatch(/got a number$/);
+    expect(checkShareInputs({ shareId: "1", validDays: 1, comment: {} }).failures[0]!.reason).toMatch(/got an object$/);
   });
 
   it("accepts the boundaries and defaults onDelete to retain", () => {

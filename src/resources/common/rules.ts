@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { KOODRIVE_ID } from "../../client/connectionSettings";
 import { isUnknown } from "./unknownValue";
 
 /** A property-level validation failure, as Pulumi's `CheckFailure`. */
@@ -7,13 +8,16 @@ export interface InputFailure {
   reason: string;
 }
 
-/** What a rejected value was, for messages; never the value of a string (it may be a secret). */
+/**
+ * What a rejected value was, for messages: its kind, never the value itself. Any input may be a secret (the engine
+ * hands `check` secrets unwrapped: `extractCode: pulumi.secret(12345678)` is a number), and the engine's own message
+ * ("property validDays value {400} has a problem") already shows a value that is not a secret.
+ */
 export function describeValue(value: unknown): string {
   if (value === undefined || value === null) return "nothing";
-  if (typeof value === "number") return Number.isNaN(value) ? "NaN" : String(value);
-  if (typeof value === "string") return "a string";
+  if (typeof value === "number") return Number.isNaN(value) ? "NaN" : Number.isFinite(value) ? "a number" : "an infinite number";
   if (Array.isArray(value)) return "an array";
-  return `a ${typeof value}`;
+  return typeof value === "object" ? "an object" : `a ${typeof value}`;
 }
 
 /**
@@ -32,9 +36,9 @@ export function integerRule(name: string, min: number, max: number, meaning = ""
   const rule = `${name} must be an integer from ${min} to ${max}${meaning}`;
   return z
     .number({ error: (issue) => `${rule}, got ${describeValue(issue.input)}` })
-    .int()
-    .min(min)
-    .max(max);
+    .int({ error: `${rule}, got a fractional number` })
+    .min(min, { error: `${rule}, got a smaller number` })
+    .max(max, { error: `${rule}, got a larger number` });
 }
 
 /** A KooDrive access code: exactly 8 of `[0-9a-zA-Z]`. */
@@ -53,7 +57,7 @@ export const commentRule = z
 export function idRule(name: string) {
   return z
     .string({ error: (issue) => `${name} is required and must be a string, got ${describeValue(issue.input)}` })
-    .regex(/^[A-Za-z0-9_-]{1,64}$/, { error: `${name} must be 1 to 64 characters of [A-Za-z0-9_-] (a KooDrive ID)` });
+    .regex(KOODRIVE_ID, { error: `${name} must be 1 to 64 characters of [A-Za-z0-9_-] (a KooDrive ID)` });
 }
 
 /**

@@ -92,12 +92,11 @@ export type ShareInputs = {
  */
 export function checkShareInputs(news: Record<string, unknown>, edition: Edition): { inputs: Record<string, unknown>; failures: InputFailure[] } {
   const scopes = SCOPES[edition];
-  const scopeMessage = (input: unknown) =>
-    `scope must be ${scopes.slice(0, -1).join(", ")} or ${scopes.at(-1)} on the ${edition} edition, got ${describeValue(input)}`;
-  const scopeRule = z
-    .number({ error: (issue) => scopeMessage(issue.input) })
-    .refine((n) => scopes.includes(n), { error: (issue) => scopeMessage(issue.input) });
-  const { inputs, failures } = checkProperties({ ...schemas, scope: scopeRule }, news);
+  const scopeRule = `scope must be ${scopes.slice(0, -1).join(", ")} or ${scopes.at(-1)} on the ${edition} edition`;
+  const scopeSchema = z
+    .number({ error: (issue) => `${scopeRule}, got ${describeValue(issue.input)}` })
+    .refine((n) => scopes.includes(n), { error: `${scopeRule}, got another number` });
+  const { inputs, failures } = checkProperties({ ...schemas, scope: scopeSchema }, news);
   if (inputs.onDelete === undefined) inputs.onDelete = "cancel";
   const renewal = renewBeforeDaysProblem(inputs.validDays, inputs.renewBeforeDays);
   if (renewal) failures.push({ property: "renewBeforeDays", reason: renewal });
