@@ -2,7 +2,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { ProviderContext } from "../provider/context";
 import { findShare, shareNotFound } from "../provider/findShare";
 import { listAllShares } from "../resources/common/listAllShares";
-import { idRule } from "../resources/common/rules";
+import { warnUnknownSettings } from "../resources/common/programChecks";
+import { describeValue, idRule } from "../resources/common/rules";
 import { type ShareInfo, shareInfoFrom } from "./shareInfo";
 
 /** Arguments of {@link getShare}. */
@@ -35,6 +36,7 @@ export type Inputs<T> = { [K in keyof T]: pulumi.Input<T[K]> };
  * variables, by the same rules the resources use. Read per call, so each program run sees its own stack.
  */
 function programContext(): ProviderContext {
+  warnUnknownSettings();
   const config = new pulumi.Config("koodrive");
   return new ProviderContext((key) => (key.startsWith("koodrive:") ? config.get(key.slice("koodrive:".length)) : undefined));
 }
@@ -45,13 +47,22 @@ function checkedId(name: string, value: unknown): string {
   return parsed.data;
 }
 
+/** The lookup's arguments as an object, failing with the function's name before anything is sent. */
+function argumentsOf<T extends object>(fn: string, args: T | undefined, required: boolean): Partial<T> {
+  if (args === undefined && !required) return {};
+  if (typeof args !== "object" || args === null || Array.isArray(args))
+    throw new Error(`invalid argument: ${fn} takes an object of arguments, got ${describeValue(args)}`);
+  return args;
+}
+
 /**
  * One share of the configured user (or `userId`): `GET /koodrive/ose/v1/share/{shareId}`. Runs in the program, so
  * it calls KooDrive during `preview` too. Fails naming the share and the user when it does not exist.
  */
 export async function getShare(args: GetShareArgs): Promise<ShareInfo> {
-  const shareId = checkedId("shareId", args.shareId);
-  const userId = args.userId === undefined ? undefined : checkedId("userId", args.userId);
+  const given = argumentsOf("getShare", args, true);
+  const shareId = checkedId("shareId", given.shareId);
+  const userId = given.userId === undefined ? undefined : checkedId("userId", given.userId);
   const ctx = programContext();
   const share = await findShare(ctx.client(userId), shareId);
   if (share === undefined) throw shareNotFound(shareId, ctx.userId(userId), "getShare has nothing to return");
@@ -63,10 +74,14 @@ export async function getShare(args: GetShareArgs): Promise<ShareInfo> {
  * whose display name contains `displayName`. Runs in the program, so it calls KooDrive during `preview` too.
  */
 export async function listShares(args: ListSharesArgs = {}): Promise<ListSharesResult> {
-  const userId = args.userId === undefined ? undefined : checkedId("userId", args.userId);
+  const given = argumentsOf("listShares", args, false);
+  const userId = given.userId === undefined ? undefined : checkedId("userId", given.userId);
+  if (given.displayName !== undefined && typeof given.displayName !== "string") {
+    throw new Error(`invalid argument: displayName must be a string, got ${describeValue(given.displayName)}`);
+  }
+  const needle = given.displayName?.toLowerCase();
   const ctx = programContext();
   const all = (await listAllShares(ctx.client(userId))).map(shareInfoFrom);
-  const needle = args.displayName?.toLowerCase();
   return { shares: needle === undefined ? all : all.filter((s) => (s.displayName ?? "").toLowerCase().includes(needle)) };
 }
 

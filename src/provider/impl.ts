@@ -56,16 +56,33 @@ export function methodOf(group: MethodGroup, args: readonly unknown[]): Provider
 
 /** The one entry point of the serialized shims: `run(this, kind, group, args)`. */
 export async function run(instance: ProviderInstance, kind: ResourceKind, group: MethodGroup, args: unknown[]): Promise<unknown> {
+  const method = methodOf(group, args);
   try {
-    return await dispatch(instance, kind, methodOf(group, args), args);
+    return await dispatch(instance, kind, method, args);
   } catch (e) {
     const error = e instanceof ConfigurationError ? listedOnce(contextOf(instance), e) : e;
-    // The SDK's host prints `${error}: ${error.stack}` for check, diff and read: our messages say what to fix, and the
-    // frames would only point into the package's internals.
-    if (error instanceof Error) error.stack = "";
+    if (error instanceof Error) shownWithTheResource(error, method);
     throw error;
   }
 }
+
+/**
+ * The SDK's host prints `${error}: ${error.stack}` to the provider's stderr for check, diff, read and delete (the
+ * engine shows it under the stack), and the engine shows the error's message with the resource too: the same text
+ * twice, the first ending in a stray colon or in frames that point into the package's internals. Our messages say
+ * what to fix, once, with the resource; the printed line only points there.
+ */
+function shownWithTheResource(error: Error, method: ProviderMethod): void {
+  if (!PRINTED_BY_THE_HOST.has(method)) {
+    error.stack = "";
+    return;
+  }
+  Object.defineProperty(error, "toString", { value: () => "pulumi-koodrive", configurable: true, writable: true });
+  error.stack = `${method} failed; the error is shown with the resource`;
+}
+
+/** The methods whose errors the SDK's host prints (configure runs inside the first of them a process gets). */
+const PRINTED_BY_THE_HOST: ReadonlySet<ProviderMethod> = new Set(["configure", "check", "diff", "read", "delete"]);
 
 /**
  * A configuration error as this provider instance reports it: with its list of problems the first time, in one line

@@ -82,14 +82,18 @@ describe("missing connection settings", () => {
     f = await engineFixture({ projectName: "unconfigured" });
     await f.stack.removeConfig("koodrive:userId");
     await f.stack.removeConfig("koodrive:accessToken");
+    await f.stack.setConfig("koodrive:maxretries", { value: "9" });
   });
   after(() => f.close());
 
   test("fail pulumi preview with one error listing every problem, sending nothing", async () => {
     for (let i = 0; i < 3; i++) f.desired[`share${i}`] = { shareId: f.emulator.seedShare({ ownerId: USER_ID }).shareId, validDays: 1 };
     const output = await failedOutput((onOutput) => f.stack.preview({ onOutput }));
-    assert.match(output, /userId is missing: set stack config koodrive:userId/);
+    const diagnostics = output.slice(output.lastIndexOf("Diagnostics:"));
+    assert.equal(diagnostics.match(/userId is missing: set stack config koodrive:userId/g)?.length, 1, `the list is shown once:\n${diagnostics}`);
     assert.match(output, /credentials are missing/);
+    assert.doesNotMatch(output, /KOODRIVE_APP_SECRET\):/, "no stray colon after the list");
+    assert.match(output, /warning: stack config koodrive:maxretries is not a pulumi-koodrive setting and is ignored \(did you mean koodrive:maxRetries\?\)/);
     const failedResources = new Set([...output.matchAll(/ShareSettings (share\d+) [^\n]*connection settings are missing or invalid/g)].map((m) => m[1]));
     assert.equal(failedResources.size, 1, `one resource reports it, not each of them:\n${output}`);
     assert.doesNotMatch(output, /\bat (resolveConnectionSettings|Object\.configure)\b/, "no stack trace into the package's internals");

@@ -66,6 +66,14 @@ describe("getShare / listShares (connection settings from KOODRIVE_* when no sta
     await expect(getShare({ shareId: "a/b" })).rejects.toThrow(/invalid argument: shareId must be 1 to 64 characters/);
   });
 
+  it("malformed arguments fail naming the argument and the rule before any request", async () => {
+    await expect(listShares({ displayName: 5 as unknown as string })).rejects.toThrow("invalid argument: displayName must be a string, got a number");
+    await expect(getShare(undefined as unknown as { shareId: string })).rejects.toThrow("invalid argument: getShare takes an object of arguments, got nothing");
+    await expect(listShares("report" as unknown as object)).rejects.toThrow("invalid argument: listShares takes an object of arguments, got a string");
+    await expect(getShare({} as { shareId: string })).rejects.toThrow("invalid argument: shareId is required and must be a string, got nothing");
+    expect(emulator.requests.all()).toEqual([]);
+  });
+
   it("listShares pages to the end and filters on displayName (case-insensitive)", async () => {
     for (let i = 0; i < 230; i++) emulator.seedShare({ ownerId: USER_ID, fileIds: [i % 2 === 0 ? `Report-${i}` : `photo-${i}`] });
     emulator.seedShare({ ownerId: OTHER_USER_ID });

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { SETTING_SOURCES } from "../../client/connectionSettings";
 
 /**
  * Checks that run in the program (at preview, before anything reaches the provider): what only the program can see,
@@ -25,12 +26,38 @@ export function rejectImportOption(typeName: string, resourceName: string, opts:
   }
 }
 
-/** One map of claimed shares per program run (an inline Automation API program can run many times in one process). */
-const claimsByRun = new WeakMap<object, Map<string, string>>();
+/** This program run (an inline Automation API program can run many times in one process): its stack resource. */
 const runWithoutStack = {};
+function thisRun(): object {
+  return (pulumi.runtime.getStackResource() as object | undefined) ?? runWithoutStack;
+}
+
+/** The runs that have had their stack config looked at by {@link warnUnknownSettings}. */
+const settingsCheckedRuns = new WeakSet<object>();
+
+/**
+ * Warns, once per program run, about each `koodrive:*` stack config key the package does not read: a misspelt
+ * setting (`koodrive:maxretries`) would otherwise leave the default in force without a word.
+ */
+export function warnUnknownSettings(): void {
+  const run = thisRun();
+  if (settingsCheckedRuns.has(run)) return;
+  settingsCheckedRuns.add(run);
+  const known = Object.values(SETTING_SOURCES).map((source) => source.config as string);
+  for (const key of Object.keys(pulumi.runtime.allConfig())) {
+    if (!key.startsWith("koodrive:") || known.includes(key)) continue;
+    const meant = known.find((k) => k.toLowerCase() === key.toLowerCase());
+    void pulumi.log.warn(
+      `stack config ${key} is not a pulumi-koodrive setting and is ignored${meant === undefined ? "" : ` (did you mean ${meant}?)`}; the settings are listed in the README's Configuration section`,
+    );
+  }
+}
+
+/** One map of claimed shares per program run. */
+const claimsByRun = new WeakMap<object, Map<string, string>>();
 
 function claimsOfThisRun(): Map<string, string> {
-  const run = (pulumi.runtime.getStackResource() as object | undefined) ?? runWithoutStack;
+  const run = thisRun();
   let claims = claimsByRun.get(run);
   if (claims === undefined) {
     claims = new Map();
