@@ -5,7 +5,7 @@ import { routeAdmin } from "./adminRoutes";
 import type { EmulatorState } from "./emulatorState";
 import { type FaultOutcome, afterApplyOutcome, faultLabel, preApplyOutcome } from "./faults";
 import { authenticate } from "./requestAuth";
-import { type LoggedRequest, redactAccessCode, redactAuthorization } from "./requestLog";
+import { type LoggedRequest, REDACTED, redactAccessCode, redactAuthorization } from "./requestLog";
 import { isPublishedApi, isWrite, routeShareApi } from "./shareRoutes";
 
 /** KooDrive's gateway limit on request bodies. */
@@ -46,12 +46,21 @@ export function parseTarget(target: string): { path: string; rawQuery: string } 
   return { path, rawQuery };
 }
 
+/** Headers other than `Authorization` that carry credentials: a client behind a proxy, or a browser's cookies. */
+const CREDENTIAL_HEADERS: ReadonlySet<string> = new Set(["proxy-authorization", "cookie"]);
+
+/** Keeps a credential header's scheme (`Basic`), never its value. */
+function redactScheme(value: string): string {
+  const scheme = /^[A-Za-z][\w-]* (?=\S)/.exec(value)?.[0] ?? "";
+  return `${scheme}${REDACTED}`;
+}
+
 function loggedHeaders(headers: http.IncomingHttpHeaders): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) {
     if (value === undefined) continue;
     const v = Array.isArray(value) ? value.join(", ") : value;
-    out[name] = name === "authorization" ? redactAuthorization(v) : v;
+    out[name] = name === "authorization" ? redactAuthorization(v) : CREDENTIAL_HEADERS.has(name) ? redactScheme(v) : v;
   }
   return out;
 }

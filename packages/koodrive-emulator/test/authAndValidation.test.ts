@@ -111,6 +111,15 @@ describe("authentication rules", () => {
     expect(log).not.toMatch(/Signature=[0-9a-f]{64}/);
     expect(emulator.requests.all()[0]!.headers.authorization).toBe("Bearer [REDACTED]");
   });
+
+  it("never logs a proxy's credentials or cookies either", async () => {
+    const proxyCredentials = Buffer.from("user:PrOxYpW-777").toString("base64");
+    await put({ ...tokenHeaders(TOKEN, USER_ID), "Proxy-Authorization": `Basic ${proxyCredentials}`, Cookie: "session=CoOkIe-777" }, goodBody);
+    const [logged] = emulator.requests.all();
+    expect(JSON.stringify(logged)).not.toMatch(new RegExp(`${proxyCredentials}|CoOkIe-777`));
+    expect(logged!.headers["proxy-authorization"]).toBe("Basic [REDACTED]");
+    expect(logged!.headers.cookie).toBe("[REDACTED]");
+  });
 });
 
 describe("modify-share validation", () => {
