@@ -183,13 +183,17 @@ export class KooDriveClient {
   /** `POST /share/cancel`: stops sharing up to 100 shares; one result per id. */
   async cancelShares(shareIds: string[]): Promise<CancelResult[]> {
     const res = await this.request({ method: "POST", path: `${SHARE_PATH}/cancel`, body: { shareIds }, schema: cancelResponseSchema });
-    return res.subResponseList.map((item) => ({ shareId: item.shareId, code: String(item.code), msg: item.msg ?? item.message }));
+    // Per-item messages are KooDrive's words, which end up in errors: redacted as the request's own messages are.
+    return res.subResponseList.map((item) => {
+      const msg = item.msg ?? item.message;
+      return { shareId: item.shareId, code: String(item.code), msg: msg === undefined ? undefined : redact(msg, this.secretsOf()) };
+    });
   }
 
   private async request<T extends SuccessEnvelope>(spec: RequestSpec<T>): Promise<T> {
     const body = spec.body === undefined ? "" : JSON.stringify(spec.body);
     // Needed only to word a failure, so gathered then, not for every request.
-    const secrets = () => [...settingsSecrets(this.settings), ...this.transport.secrets, ...(spec.bodySecrets ?? [])];
+    const secrets = () => this.secretsOf(spec.bodySecrets);
     // When the first attempt got its turn: waiting for that turn (behind other calls in the request budget, or for
     // another request's verdict on the credentials) is not time spent being throttled, so a call queued behind many
     // others does not time out on its first 429. Every wait after it counts, the budget's included: once KooDrive
@@ -281,6 +285,11 @@ export class KooDriveClient {
       history = recordRetry(history, decision.budget, elapsedMs);
       await this.sleep(decision.delayMs);
     }
+  }
+
+  /** What must never appear in a message: the credentials, the proxy's, and `bodySecrets` of the request. */
+  private secretsOf(bodySecrets: Array<string | undefined> = []): Array<string | undefined> {
+    return [...settingsSecrets(this.settings), ...this.transport.secrets, ...bodySecrets];
   }
 
   private emit(event: KooDriveClientEvent): void {

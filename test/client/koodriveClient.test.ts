@@ -184,6 +184,16 @@ describe("KooDriveClient against the emulator", () => {
     );
   });
 
+  it("redacts secrets a server echoes in a cancel's per-share messages", async () => {
+    await withServer(
+      200,
+      (req) => ({ code: 0, subResponseList: [{ shareId: "123", code: 5, msg: `no: ${req.headers.authorization}` }] }),
+      async (c) => {
+        expect(await c.cancelShares(["123"])).toEqual([{ shareId: "123", code: "5", msg: "no: Bearer [REDACTED]" }]);
+      },
+    );
+  });
+
   it("accepts the string success code and string counters of other KooDrive versions", async () => {
     const shareLink = { shareId: "7", viewCnt: "12", downloadCnt: 3, saveCnt: "0", status: "0", scope: "1" };
     await withServer(
