@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ProviderContext } from "../provider/context";
 import { findShare, shareNotFound } from "../provider/findShare";
 import { listAllShares } from "../resources/common/listAllShares";
-import { warnUnknownSettings } from "../resources/common/programChecks";
+import { warnAboutStackConfig } from "../resources/common/programChecks";
 import { describeValue, idRule } from "../resources/common/rules";
 import { type ShareInfo, shareInfoFrom } from "./shareInfo";
 
@@ -36,7 +36,7 @@ export type Inputs<T> = { [K in keyof T]: pulumi.Input<T[K]> };
  * variables, by the same rules the resources use. Read per call, so each program run sees its own stack.
  */
 function programContext(): ProviderContext {
-  warnUnknownSettings();
+  warnAboutStackConfig();
   const config = new pulumi.Config("koodrive");
   return new ProviderContext((key) => (key.startsWith("koodrive:") ? config.get(key.slice("koodrive:".length)) : undefined));
 }

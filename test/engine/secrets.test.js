@@ -1,7 +1,7 @@
 "use strict";
 const assert = require("node:assert/strict");
 const { after, before, test } = require("node:test");
-const { engineFixture, APP_SECRET, TOKEN, USER_ID } = require("./support");
+const { engineFixture, APP_ID, APP_SECRET, TOKEN, USER_ID } = require("./support");
 
 const MAX_PROVIDER_BYTES = 8 * 1024;
 const ACCESS_CODE = "SeCr3tAc";
@@ -11,9 +11,9 @@ let secretiveShareId;
 let f;
 before(async () => {
   f = await engineFixture({ projectName: "secrets" });
-  // The app secret is set too (unused: the token wins) to prove it does not leak either.
-  await f.stack.setConfig("koodrive:appId", { value: "some-app" });
-  await f.stack.setConfig("koodrive:appSecret", { value: APP_SECRET, secret: true });
+  // App credentials in the environment take precedence over the token in stack config (which the engine still stores
+  // in state): neither may leak.
+  Object.assign(f.stack.workspace.envVars, { KOODRIVE_APP_ID: APP_ID, KOODRIVE_APP_SECRET: APP_SECRET });
   const share = f.emulator.seedShare({ ownerId: USER_ID, extractCode: ORIGINAL_CODE });
   const unmanaged = f.emulator.seedShare({ ownerId: USER_ID, extractCode: "UnMan4g3" });
   secretiveShareId = share.shareId;

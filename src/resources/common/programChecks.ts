@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { SETTING_SOURCES } from "../../client/connectionSettings";
+import { SETTING_SOURCES, type SettingName } from "../../client/connectionSettings";
 
 /**
  * Checks that run in the program (at preview, before anything reaches the provider): what only the program can see,
@@ -32,24 +32,47 @@ function thisRun(): object {
   return (pulumi.runtime.getStackResource() as object | undefined) ?? runWithoutStack;
 }
 
-/** The runs that have had their stack config looked at by {@link warnUnknownSettings}. */
-const settingsCheckedRuns = new WeakSet<object>();
+/** The runs that have had their stack config looked at by {@link warnAboutStackConfig}. */
+const configCheckedRuns = new WeakSet<object>();
 
 /**
- * Warns, once per program run, about each `koodrive:*` stack config key the package does not read: a misspelt
- * setting (`koodrive:maxretries`) would otherwise leave the default in force without a word.
+ * Warns, once per program run, about `koodrive:*` stack config the user would want to know about: each key the
+ * package does not read (a misspelt `koodrive:maxretries` would otherwise leave the default in force without a word),
+ * and each credential set without `--secret` (the engine stores the stack config in state at each `up`, so it is
+ * there in plaintext).
  */
-export function warnUnknownSettings(): void {
+export function warnAboutStackConfig(): void {
   const run = thisRun();
-  if (settingsCheckedRuns.has(run)) return;
-  settingsCheckedRuns.add(run);
+  if (configCheckedRuns.has(run)) return;
+  configCheckedRuns.add(run);
+  const config = pulumi.runtime.allConfig();
   const known = Object.values(SETTING_SOURCES).map((source) => source.config as string);
-  for (const key of Object.keys(pulumi.runtime.allConfig())) {
+  for (const key of Object.keys(config)) {
     if (!key.startsWith("koodrive:") || known.includes(key)) continue;
     const meant = known.find((k) => k.toLowerCase() === key.toLowerCase());
     void pulumi.log.warn(
       `stack config ${key} is not a pulumi-koodrive setting and is ignored${meant === undefined ? "" : ` (did you mean ${meant}?)`}; the settings are listed in the README's Configuration section`,
     );
+  }
+  // Not in the SDK's type declarations, though exported since long before the oldest version this package supports.
+  const isConfigSecret = (pulumi.runtime as { isConfigSecret?: (key: string) => boolean }).isConfigSecret;
+  if (typeof isConfigSecret !== "function") return;
+  const proxy = config[SETTING_SOURCES.proxy.config];
+  const credentials: SettingName[] = ["accessToken", "appSecret", ...(proxy !== undefined && hasPassword(proxy) ? (["proxy"] as const) : [])];
+  for (const name of credentials) {
+    const { config: key, env } = SETTING_SOURCES[name];
+    if ((config[key] ?? "").trim() === "" || isConfigSecret(key)) continue;
+    void pulumi.log.warn(
+      `stack config ${key} is not a secret, so the engine stores it in the stack's state in plaintext: set it again with \`pulumi config set --secret ${key} ...\`, or use the environment variable ${env}`,
+    );
+  }
+}
+
+function hasPassword(url: string): boolean {
+  try {
+    return new URL(url.trim()).password !== "";
+  } catch {
+    return false;
   }
 }
 

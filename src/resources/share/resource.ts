@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { providerFor } from "../../provider/providers";
 import type { DeclaredOutputs, Same } from "../common/compileTimeChecks";
-import { claimShare, rejectImportOption, rejectUnknownArgs, warnUnknownSettings } from "../common/programChecks";
+import { claimShare, rejectImportOption, rejectUnknownArgs, warnAboutStackConfig } from "../common/programChecks";
 import { withoutPromiseStacks } from "../common/promiseStacks";
 import { RESOURCE_TYPES } from "../registry";
 import type { ShareStatus } from "../shareSettings/resource";
@@ -57,7 +57,7 @@ export class KooDriveShare extends pulumi.dynamic.Resource {
   constructor(name: string, args: KooDriveShareArgs, opts: pulumi.CustomResourceOptions = {}) {
     const typeName = "KooDriveShare";
     rejectUnknownArgs(typeName, name, args, SHARE_ARG_NAMES);
-    warnUnknownSettings();
+    warnAboutStackConfig();
     rejectImportOption(typeName, name, opts);
     const seeded = Object.fromEntries(SHARE_OUTPUTS.map((key) => [key, undefined])) as Record<ShareOutputName, undefined>;
     const props = {

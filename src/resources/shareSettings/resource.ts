@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { providerFor } from "../../provider/providers";
 import type { DeclaredOutputs, Same } from "../common/compileTimeChecks";
-import { claimShare, rejectImportOption, rejectUnknownArgs, warnUnknownSettings } from "../common/programChecks";
+import { claimShare, rejectImportOption, rejectUnknownArgs, warnAboutStackConfig } from "../common/programChecks";
 import { withoutPromiseStacks } from "../common/promiseStacks";
 import { RESOURCE_TYPES, typeToken } from "../registry";
 import { ShareOriginals } from "../shareOriginals/resource";
@@ -54,7 +54,7 @@ export class KooDriveShareSettings extends pulumi.dynamic.Resource {
   constructor(name: string, args: KooDriveShareSettingsArgs, opts: pulumi.CustomResourceOptions = {}) {
     const typeName = "KooDriveShareSettings";
     rejectUnknownArgs(typeName, name, args, SHARE_SETTINGS_ARG_NAMES);
-    warnUnknownSettings();
+    warnAboutStackConfig();
     rejectImportOption(typeName, name, opts);
     claimShare(args.shareId, `${typeName} "${name}"`);
     const onDelete = args.onDelete ?? "retain";
