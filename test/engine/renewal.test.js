@@ -37,7 +37,7 @@ test("26 days later (4 days left, renewBeforeDays 5) preview says why, and up re
   const before = expiry(kept);
   const preview = await f.stack.preview();
   assert.deepEqual(preview.changeSummary, { same: 1, update: 2 }, "kept is due; plain (25 days) expired at day 25");
-  assert.match(outputText(preview), new RegExp(`share ${kept.shareId}: expires in 4 days \\(renewBeforeDays 5\\), renewing`));
+  assert.match(outputText(preview), new RegExp(`share ${kept.shareId}: expires within 4 days \\(renewBeforeDays 5\\), renewing`));
   assert.match(outputText(preview), new RegExp(`share ${plain.shareId}: the link expired at .*; renewing for 25 days`));
   assert.equal(f.emulator.requests.all().length, 0, "preview decides from state");
   await f.stack.up();

@@ -113,7 +113,7 @@ test("renewBeforeDays: no PUT while the link has more left; one PUT once it has 
   await f.stack.refresh();
   const preview = await f.stack.preview({ diff: true });
   assert.deepEqual(preview.changeSummary, { same: 1, update: 1 });
-  assert.match(`${preview.stdout}\n${preview.stderr}`, /expires in 3 days \(renewBeforeDays 5\), renewing/);
+  assert.match(`${preview.stdout}\n${preview.stderr}`, /expires within 3 days \(renewBeforeDays 5\), renewing/);
   assert.equal(f.puts().length, 0);
   await f.stack.up();
   assert.equal(f.puts().length, 1);

@@ -36,15 +36,19 @@ export function linkHealth(state: LinkState, declaredValidDays: unknown, renewBe
     return expiry.kind === "none" ? {} : { renewal: `it has an expiry (${state.expireTime}) although validDays 0 declares none` };
   }
   if (expiredByTime || state.status === STATUS_EXPIRED || state.status === STATUS_INVALID) {
-    return { renewal: `the link expired${expiry.kind === "time" ? ` at ${new Date(expiry.ms).toISOString()}` : ""}; renewing for ${declaredValidDays} days` };
+    return { renewal: `the link expired${expiry.kind === "time" ? ` at ${new Date(expiry.ms).toISOString()}` : ""}; renewing for ${dayCount(declaredValidDays)}` };
   }
   if (expiry.kind === "unreadable") return { problem: `its expireTime "${expiry.text}" is in no form KooDrive documents; not renewing on a guess` };
   if (expiry.kind === "none") return { renewal: `it has no expiry although validDays ${declaredValidDays} is declared` };
   if (typeof renewBeforeDays === "number" && !isUnknown(renewBeforeDays)) {
-    const left = daysUntil(expiry.ms, now.getTime());
     if (expiry.ms - now.getTime() < renewBeforeDays * 24 * 60 * 60 * 1000) {
-      return { renewal: `expires in ${left} day${left === 1 ? "" : "s"} (renewBeforeDays ${renewBeforeDays}), renewing` };
+      // "Within": the days left are rounded up, so 6.5 days left under renewBeforeDays 7 reads "within 7 days".
+      return { renewal: `expires within ${dayCount(daysUntil(expiry.ms, now.getTime()))} (renewBeforeDays ${renewBeforeDays}), renewing` };
     }
   }
   return {};
+}
+
+function dayCount(days: number): string {
+  return `${days} day${days === 1 ? "" : "s"}`;
 }
