@@ -31,9 +31,10 @@ function parseArgs(argv) {
 
 async function main() {
   const args = parseArgs(process.argv.slice(2));
-  const { listShares, adoptionEntries } = koodrive();
+  const { listShares, adoptionEntries, kooDriveClockNow } = koodrive();
   const { shares } = await listShares({ displayName: args.displayName, userId: args.userId });
-  const { entries, skipped } = adoptionEntries(shares, new Date(), args.userId);
+  // The validity left, as KooDrive counts it: by its clock (learned from the listing's answers), not this machine's.
+  const { entries, skipped } = adoptionEntries(shares, kooDriveClockNow(), args.userId);
   fs.writeFileSync(args.out, `${JSON.stringify(entries, null, 2)}\n`);
   console.error(`wrote ${entries.length} share(s) to ${args.out}; access codes are not written: add "extractCodeConfigKey" to an entry to manage its code`);
   for (const s of skipped) console.error(`skipped share ${s.shareId}: ${s.reason}`);

@@ -7,7 +7,7 @@ export { KooDriveShareSettings, ShareStatus } from "./resources/shareSettings/re
 export { KooDriveShareSettingsArgs, OnDelete } from "./resources/shareSettings/args";
 export { KooDriveShare } from "./resources/share/resource";
 export { KooDriveShareArgs, ShareOnDelete } from "./resources/share/args";
-export { getShare, getShareOutput, listShares, listSharesOutput, GetShareArgs, ListSharesArgs, ListSharesResult } from "./functions/lookups";
+export { getShare, getShareOutput, kooDriveClockNow, listShares, listSharesOutput, GetShareArgs, ListSharesArgs, ListSharesResult } from "./functions/lookups";
 export { ShareInfo } from "./functions/shareInfo";
 export { adoptionEntries, AdoptionEntry, AdoptionPlan } from "./functions/adoptionEntries";
 export { KooDriveClient, UpdateShareBody, CreateShareBody, ShareListPage, ClientOptions } from "./client/koodriveClient";

@@ -86,6 +86,17 @@ export async function listShares(args: ListSharesArgs = {}): Promise<ListSharesR
 }
 
 /**
+ * Now on KooDrive's clock, as this process learned it from the answers to its lookups (`Date` headers); the local
+ * clock before any answer. For judging what a lookup returned (a share's `expireTime`) as KooDrive does, whatever
+ * the local clock says.
+ */
+export function kooDriveClockNow(): Date {
+  const ctx = programContext();
+  ctx.settings();
+  return ctx.now();
+}
+
+/**
  * {@link getShare} for Output arguments. The access code is a secret: Pulumi tracks secrecy per Output, so the
  * result is a secret Output as a whole when the share has a code (`pulumi.unsecret` a non-secret field if needed).
  */

@@ -36,7 +36,9 @@ export function linkHealth(state: LinkState, declaredValidDays: unknown, renewBe
     return expiry.kind === "none" ? {} : { renewal: `it has an expiry (${state.expireTime}) although validDays 0 declares none` };
   }
   if (expiredByTime || state.status === STATUS_EXPIRED || state.status === STATUS_INVALID) {
-    return { renewal: `the link expired${expiry.kind === "time" ? ` at ${new Date(expiry.ms).toISOString()}` : ""}; renewing for ${dayCount(declaredValidDays)}` };
+    return {
+      renewal: `the link expired${expiry.kind === "time" ? ` at ${new Date(expiry.ms).toISOString()}` : ""}; renewing for ${dayCount(declaredValidDays)}`,
+    };
   }
   if (expiry.kind === "unreadable") return { problem: `its expireTime "${expiry.text}" is in no form KooDrive documents; not renewing on a guess` };
   if (expiry.kind === "none") return { renewal: `it has no expiry although validDays ${declaredValidDays} is declared` };
