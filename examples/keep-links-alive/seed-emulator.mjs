@@ -32,7 +32,9 @@ if (command === "expire-soon") {
     console.error(`seed-emulator: no link named "${name}" in links.json (names: ${entries.map((e) => e.name).join(", ")})`);
     process.exit(2);
   }
-  const expireTime = new Date(Date.now() + 2 * 24 * 60 * 60 * 1000).toISOString();
+  // Two days on the emulator's clock, which may have been moved ahead (`--clock-offset`), not this machine's.
+  const clock = await admin("GET", "/__admin/clock");
+  const expireTime = new Date(JSON.parse(clock.text).nowMs + 2 * 24 * 60 * 60 * 1000).toISOString();
   const result = await admin("PATCH", `/__admin/shares/${entry.shareId}`, { expireTime });
   if (result.status !== 200) {
     console.error(`seed-emulator: changing share ${entry.shareId} failed: HTTP ${result.status} ${result.text}`);

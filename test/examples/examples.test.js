@@ -3,9 +3,11 @@
 // packed package standing in for the registry version), then its README's "Against the local emulator" block run
 // line by line in a fresh shell with the official `pulumi` CLI on PATH.
 const assert = require("node:assert/strict");
+const { execFile } = require("node:child_process");
 const fs = require("node:fs");
 const os = require("node:os");
 const path = require("node:path");
+const { promisify } = require("node:util");
 const { after, before, describe, test } = require("node:test");
 const { repoRoot } = require("../../scripts/lib/engine");
 const { assertEmulatorCanStart, installExample, packPackage, runShell, shellBlockAfterHeading, userShellEnv, withInlineEngine } = require("./userProject");
@@ -94,5 +96,22 @@ describe("examples/keep-links-alive", () => {
     assert.deepEqual(results[2].changes.update, 1, "the scheduled up renews the one link that is due");
     assert.match(output, /expires within 2 days \(renewBeforeDays \d+\), renewing/);
     assert.deepEqual(results.at(-1), { command: "destroy", stack: "dev", changes: { delete: resources } });
+  });
+
+  test("seed-emulator.mjs expire-soon counts the 2 days on the emulator's clock, even when it was moved ahead", async () => {
+    const { startEmulator } = require("koodrive-emulator");
+    const thirtyDays = 30 * 24 * 3600 * 1000;
+    const emulator = await startEmulator({ clockOffsetMs: thirtyDays });
+    try {
+      const [link] = JSON.parse(fs.readFileSync(path.join(repoRoot, "examples/keep-links-alive/links.json"), "utf8"));
+      const script = path.join(repoRoot, "examples/keep-links-alive/seed-emulator.mjs");
+      const env = { ...process.env, KOODRIVE_ENDPOINT: emulator.url, KOODRIVE_USER_ID: "1505084218764547200" };
+      // Asynchronously: the emulator answers from this process.
+      for (const args of [[], ["expire-soon", link.name]]) await promisify(execFile)("node", [script, ...args], { cwd: scratch, env });
+      const leftMs = Date.parse(emulator.getShare(link.shareId).expireTime) - emulator.clock.now();
+      assert.ok(Math.abs(leftMs - 2 * 24 * 3600 * 1000) < 60_000, `expires 2 days after the emulator's now (${leftMs} ms)`);
+    } finally {
+      await emulator.close();
+    }
   });
 });
