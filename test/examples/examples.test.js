@@ -108,7 +108,7 @@ describe("examples/keep-links-alive", () => {
       const env = { ...process.env, KOODRIVE_ENDPOINT: emulator.url, KOODRIVE_USER_ID: "1505084218764547200" };
       // Asynchronously: the emulator answers from this process.
       for (const args of [[], ["expire-soon", link.name]]) await promisify(execFile)("node", [script, ...args], { cwd: scratch, env });
-      const leftMs = Date.parse(emulator.getShare(link.shareId).expireTime) - emulator.clock.now();
+      const leftMs = Date.parse(String(emulator.getShare(link.shareId)?.expireTime)) - emulator.clock.now();
       assert.ok(Math.abs(leftMs - 2 * 24 * 3600 * 1000) < 60_000, `expires 2 days after the emulator's now (${leftMs} ms)`);
     } finally {
       await emulator.close();
