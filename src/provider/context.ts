@@ -63,16 +63,20 @@ export class ProviderContext {
 
   /**
    * Now on KooDrive's clock, which stamps every expiry this is compared with: the local clock plus the offset learned
-   * from KooDrive's `Date` headers in this process (a refresh's reads teach it); before any answer (a preview sends
-   * nothing), the offset `recorded` in the resource's state by the process that last wrote or read it; else the local
-   * clock. A local clock behind KooDrive's would otherwise keep an expired link "valid", or call it invalidated, and a
-   * preview would plan otherwise than the up after it.
+   * from KooDrive's `Date` headers in this process (a refresh's reads teach it). Before any answer (a preview sends
+   * nothing), the offset `recorded` in the resource's state by the process that last wrote or read it, but never
+   * earlier than the local clock: that offset measured the clock of the machine that recorded it, which may have been
+   * the wrong one (a CI runner's clock hours off, since fixed, or another machine altogether). So an offline verdict
+   * errs towards renewing a link early, never towards calling an expired link valid. Without the record, a local
+   * clock behind KooDrive's would keep an expired link "valid", or call it invalidated, and a preview would plan
+   * otherwise than the up after it.
    */
   now(recorded?: Props): Date {
-    const stored = recorded?.[KOODRIVE_CLOCK_AHEAD];
-    const offset = this.learnedClockAheadMs() ?? (typeof stored === "number" && Number.isFinite(stored) ? stored : undefined);
     const local = this.localNow();
-    return offset === undefined ? local : new Date(local.getTime() + offset);
+    const learned = this.learnedClockAheadMs();
+    if (learned !== undefined) return new Date(local.getTime() + learned);
+    const stored = recorded?.[KOODRIVE_CLOCK_AHEAD];
+    return typeof stored === "number" && stored > 0 && Number.isFinite(stored) ? new Date(local.getTime() + stored) : local;
   }
 
   /**

@@ -222,6 +222,10 @@ describe("share-settings provider against the emulator", () => {
         // Without the record, the local clock calls the link invalidated and plans nothing.
         const { kooDriveClockAheadMs: _recorded, ...unrecorded } = read.props!;
         expect((await shareSettingsHandler.diff(fresh(), created.id, unrecorded, inputs)).changes).toBe(false);
+        // Recorded by a machine whose clock was 3.5 h fast (KooDrive "behind" it), read on one that is right: a link
+        // that expired 2 h ago by both KooDrive's clock and this one is renewed, not taken as valid for 1.5 h more.
+        const expiredRecently = { ...unrecorded, status: 0, expireTime: new Date(Date.now() - 2 * 3600_000).toISOString(), kooDriveClockAheadMs: -12_600_000 };
+        expect((await shareSettingsHandler.diff(fresh(), created.id, expiredRecently, inputs)).changes).toBe(true);
       });
     } finally {
       spy.mockRestore();
