@@ -52,6 +52,23 @@ test("26 days later (4 days left, renewBeforeDays 5) preview says why, and up re
   await f.stack.preview({ expectNoChanges: true });
 });
 
+test("a validity extended by hand beyond validDays is drift: refresh reports it, up puts the declared validity back", async () => {
+  const aYearFromNow = new Date(f.emulator.clock.now() + 365 * DAY).toISOString();
+  f.emulator.changeShare(kept.shareId, { expireTime: aYearFromNow });
+  await assert.rejects(f.stack.refresh({ expectNoChanges: true }), "refresh --expect-no-changes fails on it");
+  f.emulator.requests.clear();
+  const preview = await f.stack.preview();
+  assert.deepEqual(preview.changeSummary, { same: 2, update: 1 });
+  assert.match(outputText(preview), new RegExp(`share ${kept.shareId}: it expires at ${aYearFromNow}, more than validDays 30 from now: applying validDays 30 again`));
+  await f.stack.up();
+  assert.deepEqual(
+    f.puts().map((p) => p.body),
+    [{ validDays: 30 }],
+  );
+  assert.ok(expiry(kept) < f.emulator.clock.now() + 30 * DAY + 60_000, "the link expires 30 days from now again");
+  await f.stack.preview({ expectNoChanges: true });
+});
+
 test("a link whose files were deleted is reported on refresh, not renewed", async () => {
   f.emulator.changeShare(plain.shareId, { status: 1 });
   await f.advanceTo(40);

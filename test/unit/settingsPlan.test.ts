@@ -86,6 +86,8 @@ describe("expiry and renewal", () => {
     ["renewBeforeDays 7, 8 days left → not yet", inDays(8), 0, 7, undefined],
     ["renewBeforeDays 7, exactly 7 days left → not yet", inDays(7), 0, 7, undefined],
     ["no expiry although validDays 30 is declared", undefined, 0, undefined, /no expiry although validDays 30/],
+    ["a validity extended by hand to a year, validDays 30", inDays(365), 0, undefined, /more than validDays 30 from now: applying validDays 30 again/],
+    ["an expiry within a day's slack of validDays 30 from now", inDays(30.9), 0, undefined, undefined],
   ])("%s", (_name, expireTime, status, renewBeforeDays, renewal) => {
     const plan = planSettingsChange(at(expireTime, status), { ...same, renewBeforeDays }, now, CONFIGURED);
     if (renewal === undefined) {

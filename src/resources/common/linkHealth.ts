@@ -1,4 +1,4 @@
-import { CLOCK_TOLERANCE_MS, daysUntil, parseKooDriveTime } from "../../time/koodriveTime";
+import { CLOCK_TOLERANCE_MS, DAY_MS, daysUntil, parseKooDriveTime } from "../../time/koodriveTime";
 import { isUnknown } from "./unknownValue";
 
 /** What the health rules read from a stored share: its expiry and status as KooDrive last reported them. */
@@ -42,8 +42,16 @@ export function linkHealth(state: LinkState, declaredValidDays: unknown, renewBe
   }
   if (expiry.kind === "unreadable") return { problem: `its expireTime "${expiry.text}" is in no form KooDrive documents; not renewing on a guess` };
   if (expiry.kind === "none") return { renewal: `it has no expiry although validDays ${declaredValidDays} is declared` };
+  // A validity extended outside Pulumi (or a validDays lowered in the program) leaves the link open longer than the
+  // program allows: an expiry more than validDays from now cannot come from any PUT of the declared validity. One day
+  // of slack, in case KooDrive rounds an expiry up and for the clocks; validDays itself is never derived back.
+  if (expiry.ms - now.getTime() > (declaredValidDays + 1) * DAY_MS) {
+    return {
+      renewal: `it expires at ${new Date(expiry.ms).toISOString()}, more than validDays ${declaredValidDays} from now: applying validDays ${declaredValidDays} again, which shortens the link's validity`,
+    };
+  }
   if (typeof renewBeforeDays === "number" && !isUnknown(renewBeforeDays)) {
-    if (expiry.ms - now.getTime() < renewBeforeDays * 24 * 60 * 60 * 1000) {
+    if (expiry.ms - now.getTime() < renewBeforeDays * DAY_MS) {
       // "Within": the days left are rounded up, so 6.5 days left under renewBeforeDays 7 reads "within 7 days".
       return { renewal: `expires within ${dayCount(daysUntil(expiry.ms, now.getTime()))} (renewBeforeDays ${renewBeforeDays}), renewing` };
     }
