@@ -17,6 +17,12 @@ import { REFRESH_STRATEGIES, type RefreshStrategy, type ShareReader, shareReader
 /** The state property that records how far KooDrive's clock is ahead of the local one, when that is beyond tolerance. */
 export const KOODRIVE_CLOCK_AHEAD = "kooDriveClockAheadMs" satisfies keyof LinkSettingsState;
 
+/** The offset of KooDrive's clock a resource's state recorded (see `KOODRIVE_CLOCK_AHEAD`), if any. */
+function recordedClockAheadMs(recorded: Props | undefined): number | undefined {
+  const stored = recorded?.[KOODRIVE_CLOCK_AHEAD];
+  return typeof stored === "number" && Number.isFinite(stored) ? stored : undefined;
+}
+
 /** KooDrive edition. */
 export type Edition = KooDriveEdition;
 
@@ -63,20 +69,28 @@ export class ProviderContext {
 
   /**
    * Now on KooDrive's clock, which stamps every expiry this is compared with: the local clock plus the offset learned
-   * from KooDrive's `Date` headers in this process (a refresh's reads teach it). Before any answer (a preview sends
-   * nothing), the offset `recorded` in the resource's state by the process that last wrote or read it, but never
-   * earlier than the local clock: that offset measured the clock of the machine that recorded it, which may have been
-   * the wrong one (a CI runner's clock hours off, since fixed, or another machine altogether). So an offline verdict
-   * errs towards renewing a link early, never towards calling an expired link valid. Without the record, a local
-   * clock behind KooDrive's would keep an expired link "valid", or call it invalidated, and a preview would plan
-   * otherwise than the up after it.
+   * from KooDrive's `Date` headers in this process (a refresh's reads teach it); before any answer (a preview sends
+   * nothing), the offset `recorded` in the resource's state by the process that last wrote or read it; else the local
+   * clock. A local clock behind KooDrive's would otherwise keep an expired link "valid", or call it invalidated, and a
+   * preview would plan otherwise than the up after it.
    */
   now(recorded?: Props): Date {
+    const offset = this.learnedClockAheadMs() ?? recordedClockAheadMs(recorded);
     const local = this.localNow();
-    const learned = this.learnedClockAheadMs();
-    if (learned !== undefined) return new Date(local.getTime() + learned);
-    const stored = recorded?.[KOODRIVE_CLOCK_AHEAD];
-    return typeof stored === "number" && stored > 0 && Number.isFinite(stored) ? new Date(local.getTime() + stored) : local;
+    return offset === undefined ? local : new Date(local.getTime() + offset);
+  }
+
+  /**
+   * This machine's time, when {@link now} rests on an offset recorded in state that puts KooDrive behind this machine;
+   * else undefined. That offset measured the clock of the machine that recorded it, which may have been the wrong one
+   * (a runner hours fast, since fixed), so a link expired by this machine's clock is renewed rather than taken as
+   * valid. For the expired verdict only: applied to `renewBeforeDays` windows, a machine whose clock really is fast
+   * would renew on every run.
+   */
+  localClockAhead(recorded?: Props): Date | undefined {
+    if (this.learnedClockAheadMs() !== undefined) return undefined;
+    const offset = recordedClockAheadMs(recorded);
+    return offset !== undefined && offset < 0 ? this.localNow() : undefined;
   }
 
   /**

@@ -225,7 +225,20 @@ describe("share-settings provider against the emulator", () => {
         // Recorded by a machine whose clock was 3.5 h fast (KooDrive "behind" it), read on one that is right: a link
         // that expired 2 h ago by both KooDrive's clock and this one is renewed, not taken as valid for 1.5 h more.
         const expiredRecently = { ...unrecorded, status: 0, expireTime: new Date(Date.now() - 2 * 3600_000).toISOString(), kooDriveClockAheadMs: -12_600_000 };
-        expect((await shareSettingsHandler.diff(fresh(), created.id, expiredRecently, inputs)).changes).toBe(true);
+        const plan = await shareSettingsHandler.diff(fresh(), created.id, expiredRecently, inputs);
+        expect(plan.changes).toBe(true);
+        expect(spy.mock.calls.map((call) => String(call[0])).join("\n")).toMatch(/expired at .* by this machine's clock \(KooDrive's was 210 minutes behind it when last recorded/);
+        // But a machine that really is 2 days fast (KooDrive 2 days behind, as recorded) judges renewBeforeDays on
+        // KooDrive's clock: 30 days from the last renewal, 29 by its own clock, is not due, or every run would renew.
+        const DAY = 24 * 3600_000;
+        const renewedOnSlowKooDrive = {
+          ...unrecorded,
+          status: 0,
+          renewBeforeDays: 29,
+          expireTime: new Date(Date.now() - 2 * DAY + 30 * DAY - 60_000).toISOString(),
+          kooDriveClockAheadMs: -2 * DAY,
+        };
+        expect((await shareSettingsHandler.diff(fresh(), created.id, renewedOnSlowKooDrive, { ...inputs, renewBeforeDays: 29 })).changes).toBe(false);
       });
     } finally {
       spy.mockRestore();

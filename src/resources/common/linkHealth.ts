@@ -17,11 +17,21 @@ const STATUS_EXPIRED = 3;
  * A link whose files were deleted, or that KooDrive invalidated before its expiry, is a problem to report, not
  * something a renewal fixes.
  */
-export function linkHealth(state: LinkState, declaredValidDays: unknown, renewBeforeDays: unknown, now: Date): { renewal?: string; problem?: string } {
+export function linkHealth(
+  state: LinkState,
+  declaredValidDays: unknown,
+  renewBeforeDays: unknown,
+  now: Date,
+  localClockAhead?: Date,
+): { renewal?: string; problem?: string } {
   const expiry = parseKooDriveTime(state.expireTime);
+  // `now` is on KooDrive's clock; `localClockAhead` is this machine's time when `now` rests on a recorded offset that
+  // may have measured another machine's wrong clock (see `ProviderContext.localClockAhead`): expired by either counts.
+  const expiredByLocalClockOnly =
+    expiry.kind === "time" && expiry.ms > now.getTime() && localClockAhead !== undefined && expiry.ms <= localClockAhead.getTime();
   // KooDrive judges expiry by its own clock: a link it calls invalid (2) within the clock tolerance of its expiry has
   // expired, it was not invalidated.
-  const expiredByTime = expiry.kind === "time" && expiry.ms <= now.getTime();
+  const expiredByTime = (expiry.kind === "time" && expiry.ms <= now.getTime()) || expiredByLocalClockOnly;
   const expiredByServerClock = expiry.kind === "time" && expiry.ms <= now.getTime() + CLOCK_TOLERANCE_MS;
   if (state.status === STATUS_FILES_DELETED)
     return { problem: "its files were deleted (status 1): the link cannot be renewed; re-share the files or remove this resource" };
@@ -36,8 +46,12 @@ export function linkHealth(state: LinkState, declaredValidDays: unknown, renewBe
     return expiry.kind === "none" ? {} : { renewal: `it has an expiry (${state.expireTime}) although validDays 0 declares none` };
   }
   if (expiredByTime || state.status === STATUS_EXPIRED || state.status === STATUS_INVALID) {
+    const byLocalClock =
+      expiredByLocalClockOnly && localClockAhead !== undefined
+        ? ` by this machine's clock (KooDrive's was ${Math.round((localClockAhead.getTime() - now.getTime()) / 60_000)} minutes behind it when last recorded: if this machine's clock is fast, correct it, or every run renews)`
+        : "";
     return {
-      renewal: `the link expired${expiry.kind === "time" ? ` at ${new Date(expiry.ms).toISOString()}` : ""}; renewing for ${dayCount(declaredValidDays)}`,
+      renewal: `the link expired${expiry.kind === "time" ? ` at ${new Date(expiry.ms).toISOString()}` : ""}${byLocalClock}; renewing for ${dayCount(declaredValidDays)}`,
     };
   }
   if (expiry.kind === "unreadable") return { problem: `its expireTime "${expiry.text}" is in no form KooDrive documents; not renewing on a guess` };

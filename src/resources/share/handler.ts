@@ -60,7 +60,7 @@ export const shareHandler: ResourceHandler = {
   async diff(ctx, id, olds, news) {
     const state = upgradeShareState(olds);
     ownerShares(ctx, recordedOwner(state, ctx.userId())).owned.add(id);
-    const plan = planShareChange(state, news, ctx.now(olds), ctx.userId());
+    const plan = planShareChange(state, news, ctx.now(olds), ctx.userId(), ctx.localClockAhead(olds));
     if (plan.replaces.length === 0) {
       const stays = ownerNotice(state, news.userId, ctx.userId());
       if (stays) ctx.notice(id, stays);
@@ -107,7 +107,7 @@ export const shareHandler: ResourceHandler = {
     const owner = recordedOwner(state, ctx.userId());
     const client = ctx.client(owner);
     ownerShares(ctx, owner).owned.add(id);
-    const plan = planShareChange(state, news, ctx.now(olds), ctx.userId());
+    const plan = planShareChange(state, news, ctx.now(olds), ctx.userId(), ctx.localClockAhead(olds));
     if (!plan.put) {
       // The recorded owner stays as it is, unknown included: only an answer to a request proves who owns the share.
       const { renewBeforeDays, userId } = news;

@@ -26,8 +26,8 @@ function replacing(state: ShareState, news: Props, field: (typeof SHARE_REPLACIN
  * the settings resource's plan, so both resources keep links alive by the same rules. `configuredUser` is
  * `koodrive:userId` now: a change of it alone never replaces (the share keeps its recorded owner).
  */
-export function planShareChange(state: ShareState, news: Props, now: Date, configuredUser: string): SettingsPlan {
+export function planShareChange(state: ShareState, news: Props, now: Date, configuredUser: string, localClockAhead?: Date): SettingsPlan {
   const replaces = SHARE_REPLACING_ARGS.filter((field) => replacing(state, news, field, configuredUser));
   if (replaces.length > 0) return { replaces: [...replaces], changed: [...replaces], put: false };
-  return planSettingsChange(state, { ...news, shareId: state.shareId }, now, configuredUser);
+  return planSettingsChange(state, { ...news, shareId: state.shareId }, now, configuredUser, localClockAhead);
 }

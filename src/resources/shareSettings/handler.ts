@@ -43,7 +43,7 @@ export const shareSettingsHandler: ResourceHandler = {
 
   async diff(ctx, _id, olds, news) {
     const state = upgradeShareSettingsState(olds);
-    const plan = planSettingsChange(state, news, ctx.now(olds), ctx.userId());
+    const plan = planSettingsChange(state, news, ctx.now(olds), ctx.userId(), ctx.localClockAhead(olds));
     const stays = plan.replaces.length === 0 ? ownerNotice(state, news.userId, ctx.userId()) : undefined;
     if (stays) ctx.notice(state.shareId, stays);
     if (plan.problem) ctx.notice(state.shareId, `warning: ${plan.problem}`);
@@ -103,7 +103,7 @@ export const shareSettingsHandler: ResourceHandler = {
   async update(ctx, _id, olds, news) {
     const state = upgradeShareSettingsState(olds);
     const owner = recordedOwner(state, ctx.userId());
-    const plan = planSettingsChange(state, news, ctx.now(olds), ctx.userId());
+    const plan = planSettingsChange(state, news, ctx.now(olds), ctx.userId(), ctx.localClockAhead(olds));
     const originals = originalsFor(news, state.originals);
     if (!plan.put) {
       // The recorded owner stays as it is, unknown included: only an answer to a request proves who owns the share.

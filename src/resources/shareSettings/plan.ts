@@ -53,7 +53,7 @@ export type PlannedState = LinkState & OwnedState & { managedFields: readonly Op
 const REWRITE_BEFORE_RESTORE =
   'the share\'s settings were changed since this resource last applied them (by hand, by another stack, or by a write of its own that was never recorded); `pulumi up` writes the declared settings again, so that onDelete "restore" can restore the originals';
 
-export function planSettingsChange(olds: PlannedState, news: Props, now: Date, configuredUser: string): SettingsPlan {
+export function planSettingsChange(olds: PlannedState, news: Props, now: Date, configuredUser: string, localClockAhead?: Date): SettingsPlan {
   const state = olds as unknown as Props;
   const replaces = REPLACING_ARGS.filter((f) => (f === "userId" ? ownerChanges(olds, news.userId, configuredUser) : differs(state, news, f)));
   if (replaces.length > 0) return { replaces: [...replaces], changed: [...replaces], put: true };
@@ -65,7 +65,7 @@ export function planSettingsChange(olds: PlannedState, news: Props, now: Date, c
     if (olds.managedFields.includes(field) !== (news[field] !== undefined) && !changed.includes(field)) changed.push(field);
   }
   const put = applied.length > 0;
-  const { renewal, problem } = linkHealth(olds, news.validDays, news.renewBeforeDays, now);
+  const { renewal, problem } = linkHealth(olds, news.validDays, news.renewBeforeDays, now, localClockAhead);
   const rewriteNeeded = olds.writtenSinceApplied === true && news.onDelete === "restore";
   // Said only when nothing else explains the PUT: a changed setting shows in the diff, a renewal has its own notice.
   const rewrite = rewriteNeeded && !put && renewal === undefined ? REWRITE_BEFORE_RESTORE : undefined;
