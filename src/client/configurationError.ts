@@ -1,3 +1,10 @@
+/**
+ * Why a fixed `Pulumi.<stack>.yaml` may not reach a command: the engine configures `refresh` and `destroy` from the
+ * stack config the last `up` stored in state.
+ */
+const STORED_CONFIG_NOTE =
+  "(refresh and destroy use the stack config stored by the last `pulumi up`, not Pulumi.<stack>.yaml: after fixing it, run `pulumi up` first; KOODRIVE_* credential variables reach them at once)";
+
 /** Raised before any request when connection settings are missing or malformed; lists every problem at once. */
 export class ConfigurationError extends Error {
   override readonly name = "ConfigurationError";
@@ -8,7 +15,7 @@ export class ConfigurationError extends Error {
     super(
       repeated
         ? "KooDrive connection settings are missing or invalid (listed in this run's first error about them)"
-        : `KooDrive connection settings are missing or invalid:\n${problems.map((p) => `  - ${p}`).join("\n")}`,
+        : `KooDrive connection settings are missing or invalid:\n${problems.map((p) => `  - ${p}`).join("\n")}\n${STORED_CONFIG_NOTE}`,
     );
     this.problems = problems;
   }

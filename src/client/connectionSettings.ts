@@ -108,11 +108,12 @@ function credentialsFromEnvironment(env: NodeJS.ProcessEnv): boolean {
 }
 
 /**
- * What an HTTP header can carry unchanged: printable ASCII. axios silently drops other characters from header values
- * (a zero-width space pasted with a user ID, a carrier name in Chinese), so a signature or a value KooDrive checks
- * would no longer match what was configured.
+ * What an HTTP header carries unchanged: printable Latin-1 (Node sends header values as Latin-1), less the invisible
+ * no-break space and soft hyphen. axios silently drops
+ * other characters from header values (a zero-width space pasted with an ID, a carrier name in Chinese), so a
+ * signature or a value KooDrive checks would no longer match what was configured.
  */
-const HEADER_TEXT = /^[\x20-\x7e]+$/;
+const HEADER_TEXT = /^[\x20-\x7e\xa1-\xac\xae-\xff]+$/;
 
 /** The form of a KooDrive ID (user, share), as IDs appear in the API: also safe in a URL path. */
 export const KOODRIVE_ID = /^[A-Za-z0-9_-]{1,64}$/;
@@ -150,7 +151,7 @@ export function resolveConnectionSettings(config: ConfigLookup, env: NodeJS.Proc
   const headerText = (name: SettingName, value: string | undefined, secret = false): void => {
     if (value !== undefined && value !== "" && !HEADER_TEXT.test(value)) {
       problems.push(
-        `${name} must be printable ASCII characters (HTTP headers carry nothing else; look for an invisible character pasted with it): ${isCredential(name) ? howToSetCredential(name, secret) : howToSet(name, secret)}`,
+        `${name} must be printable Latin-1 characters (an HTTP header carries nothing else unchanged; look for an invisible character pasted with it): ${isCredential(name) ? howToSetCredential(name, secret) : howToSet(name, secret)}`,
       );
     }
   };
@@ -221,12 +222,12 @@ export function resolveConnectionSettings(config: ConfigLookup, env: NodeJS.Proc
 }
 
 /**
- * What is wrong with an endpoint, if anything. The client adds the API's paths to the origin and signs them as they
- * are, so a path would be sent but not signed; a query or fragment would end up before the API's path; and a user
- * name and password would be sent to KooDrive as Basic credentials in place of the configured ones.
+ * What is wrong with an endpoint, if anything. The client appends the API's paths to it (a path prefix is kept, for a
+ * gateway that strips it before KooDrive); a query or fragment would end up before the API's path, and a user name and
+ * password would be sent to KooDrive as Basic credentials in place of the configured ones.
  */
 function endpointProblem(endpoint: string): string | undefined {
-  const rule = "must be an http(s) URL of KooDrive's API origin, such as https://intl.myhuaweicloud-koodrive.com";
+  const rule = "must be an http(s) URL such as https://intl.myhuaweicloud-koodrive.com";
   let url: URL;
   try {
     url = new URL(endpoint);
@@ -235,7 +236,8 @@ function endpointProblem(endpoint: string): string | undefined {
   }
   if (!/^https?:$/.test(url.protocol)) return rule;
   if (url.username !== "" || url.password !== "") return `${rule}, without a user name or password`;
-  if (url.pathname.replace(/\/+$/, "") !== "" || url.search !== "" || url.hash !== "") return `${rule}, without a path, query or fragment`;
+  // Tested on the text: an empty query or fragment ("https://host?") leaves URL.search and URL.hash empty.
+  if (/[?#]/.test(endpoint)) return `${rule}, without a query or fragment`;
   return undefined;
 }
 

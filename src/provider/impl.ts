@@ -4,6 +4,7 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { ConfigurationError } from "../client/configurationError";
+import { KooDriveError } from "../client/koodriveError";
 import { shareHandler } from "../resources/share/handler";
 import { shareOriginalsHandler } from "../resources/shareOriginals/handler";
 import { shareSettingsHandler } from "../resources/shareSettings/handler";
@@ -73,6 +74,9 @@ export async function run(instance: ProviderInstance, kind: ResourceKind, group:
  * what to fix, once, with the resource; the printed line only points there.
  */
 function shownWithTheResource(error: Error, method: ProviderMethod): void {
+  // A bug (a TypeError, say) keeps its name and frames: they are what a bug report needs.
+  const ours = error instanceof KooDriveError || error instanceof ConfigurationError || error.constructor === Error;
+  if (!ours) return;
   if (!PRINTED_BY_THE_HOST.has(method)) {
     error.stack = "";
     return;

@@ -59,7 +59,10 @@ test("a validity extended by hand beyond validDays is drift: refresh reports it,
   f.emulator.requests.clear();
   const preview = await f.stack.preview();
   assert.deepEqual(preview.changeSummary, { same: 2, update: 1 });
-  assert.match(outputText(preview), new RegExp(`share ${kept.shareId}: it expires at ${aYearFromNow}, more than validDays 30 from now: applying validDays 30 again`));
+  assert.match(
+    outputText(preview),
+    new RegExp(`share ${kept.shareId}: it expires at ${aYearFromNow}, more than validDays 30 from now: applying validDays 30 again`),
+  );
   await f.stack.up();
   assert.deepEqual(
     f.puts().map((p) => p.body),

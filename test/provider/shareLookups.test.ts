@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { getShare, getShareOutput, listShares, listSharesOutput } from "../../src/functions/lookups";
+import { getShare, getShareOutput, kooDriveClockNow, listShares, listSharesOutput } from "../../src/functions/lookups";
 import { AGENT, OTHER_USER_ID, TOKEN, USER_ID, testEmulator } from "../support/fixtures";
 
 /** The emulator the fixtures start (typed from them, wherever the emulator package lives). */
@@ -72,6 +72,15 @@ describe("getShare / listShares (connection settings from KOODRIVE_* when no sta
     await expect(listShares("report" as unknown as object)).rejects.toThrow("invalid argument: listShares takes an object of arguments, got a string");
     await expect(getShare({} as { shareId: string })).rejects.toThrow("invalid argument: shareId is required and must be a string, got nothing");
     expect(emulator.requests.all()).toEqual([]);
+  });
+
+  it("kooDriveClockNow is KooDrive's clock once a lookup was answered, the local clock before (even without settings)", async () => {
+    delete process.env.KOODRIVE_ENDPOINT;
+    expect(Math.abs(kooDriveClockNow().getTime() - Date.now())).toBeLessThan(1_000);
+    process.env.KOODRIVE_ENDPOINT = emulator.url;
+    emulator.clock.advance(3 * 24 * 3600_000);
+    await listShares();
+    expect(kooDriveClockNow().getTime() - Date.now()).toBeGreaterThan(3 * 24 * 3600_000 - 5_000);
   });
 
   it("listShares pages to the end and filters on displayName (case-insensitive)", async () => {

@@ -227,7 +227,9 @@ describe("share-settings provider against the emulator", () => {
         const expiredRecently = { ...unrecorded, status: 0, expireTime: new Date(Date.now() - 2 * 3600_000).toISOString(), kooDriveClockAheadMs: -12_600_000 };
         const plan = await shareSettingsHandler.diff(fresh(), created.id, expiredRecently, inputs);
         expect(plan.changes).toBe(true);
-        expect(spy.mock.calls.map((call) => String(call[0])).join("\n")).toMatch(/expired at .* by this machine's clock \(KooDrive's was 210 minutes behind it when last recorded/);
+        expect(spy.mock.calls.map((call) => String(call[0])).join("\n")).toMatch(
+          /expired at .* by this machine's clock \(KooDrive's was 210 minutes behind it when last recorded/,
+        );
         // But a machine that really is 2 days fast (KooDrive 2 days behind, as recorded) judges renewBeforeDays on
         // KooDrive's clock: 30 days from the last renewal, 29 by its own clock, is not due, or every run would renew.
         const DAY = 24 * 3600_000;

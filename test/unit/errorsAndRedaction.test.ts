@@ -217,32 +217,39 @@ describe("connection settings", () => {
   it.each([
     ["a query", "https://x/?tenant=1"],
     ["a fragment", "https://x/#frag"],
-    ["a path", "https://x/koodrive"],
+    ["an empty query", "https://x?"],
+    ["an empty fragment", "https://x/#"],
     ["a user name and password", "http://admin:EPSECRET@x"],
     ["a port out of range", "http://x:99999"],
     ["a space in the host", "https://h.example bad"],
     ["another scheme", "ftp://x"],
   ])("refuses an endpoint with %s, naming the rule and not the value", (_what, endpoint) => {
     const problems = problemsOf({ ...complete, KOODRIVE_ENDPOINT: endpoint });
-    expect(problems).toEqual([expect.stringMatching(/^endpoint must be an http\(s\) URL of KooDrive's API origin.*KOODRIVE_ENDPOINT/)]);
+    expect(problems).toEqual([expect.stringMatching(/^endpoint must be an http\(s\) URL such as https:.*KOODRIVE_ENDPOINT/)]);
     expect(problems[0]).not.toContain("EPSECRET");
   });
 
-  it("accepts an origin with a port or a trailing slash", () => {
+  it("accepts an origin with a port or a trailing slash, and a path prefix (a gateway that strips it before KooDrive)", () => {
     expect(problemsOf({ ...complete, KOODRIVE_ENDPOINT: "http://127.0.0.1:8080/" })).toEqual([]);
     expect(problemsOf({ ...complete, KOODRIVE_ENDPOINT: "https://[::1]:8443" })).toEqual([]);
+    expect(problemsOf({ ...complete, KOODRIVE_ENDPOINT: "https://gateway.corp/koodrive/" })).toEqual([]);
   });
 
   it.each([
     ["userId", { KOODRIVE_USER_ID: "1505084218764547200\u200b" }, /^userId must be 1 to 64 characters of \[A-Za-z0-9_-\]/],
     ["userId", { KOODRIVE_USER_ID: "150508 4218" }, /^userId must be 1 to 64/],
-    ["agentName", { KOODRIVE_AGENT_NAME: "中国移动" }, /^agentName must be printable ASCII.*KOODRIVE_AGENT_NAME/],
-    ["agentName", { KOODRIVE_AGENT_NAME: "Agent\u200b" }, /^agentName must be printable ASCII/],
-    ["accessToken", { KOODRIVE_ACCESS_TOKEN: "tok\u0007en-secret" }, /^accessToken must be printable ASCII.*KOODRIVE_ACCESS_TOKEN/],
+    ["agentName", { KOODRIVE_AGENT_NAME: "中国移动" }, /^agentName must be printable Latin-1.*KOODRIVE_AGENT_NAME/],
+    ["agentName", { KOODRIVE_AGENT_NAME: "Agent\u200b" }, /^agentName must be printable Latin-1/],
+    ["accessToken", { KOODRIVE_ACCESS_TOKEN: "tok\u0007en-secret" }, /^accessToken must be printable Latin-1.*KOODRIVE_ACCESS_TOKEN/],
   ])("refuses a %s that a header cannot carry unchanged (axios would drop characters and signatures break)", (_name, extra, rule) => {
     const problems = problemsOf({ ...complete, ...extra });
     expect(problems).toEqual([expect.stringMatching(rule)]);
     expect(problems[0]).not.toContain("secret");
+  });
+
+  it("accepts a Latin-1 carrier name, which a header carries unchanged, but not a no-break space", () => {
+    expect(problemsOf({ ...complete, KOODRIVE_AGENT_NAME: "Télécom" })).toEqual([]);
+    expect(problemsOf({ ...complete, KOODRIVE_AGENT_NAME: "China\u00a0Mobile" })).toEqual([expect.stringMatching(/^agentName must be printable Latin-1/)]);
   });
 
   it("refuses token and app credentials together instead of silently choosing one", () => {

@@ -47,8 +47,10 @@ export function warnAboutStackConfig(): void {
   configCheckedRuns.add(run);
   const config = pulumi.runtime.allConfig();
   const known = Object.values(SETTING_SOURCES).map((source) => source.config as string);
+  // A project named "koodrive" keeps its own config in the same namespace: its keys are not typos.
+  const namespaceShared = projectName() === "koodrive";
   for (const key of Object.keys(config)) {
-    if (!key.startsWith("koodrive:") || known.includes(key)) continue;
+    if (namespaceShared || !key.startsWith("koodrive:") || known.includes(key)) continue;
     const meant = known.find((k) => k.toLowerCase() === key.toLowerCase());
     void pulumi.log.warn(
       `stack config ${key} is not a pulumi-koodrive setting and is ignored${meant === undefined ? "" : ` (did you mean ${meant}?)`}; the settings are listed in the README's Configuration section`,
@@ -65,6 +67,14 @@ export function warnAboutStackConfig(): void {
     void pulumi.log.warn(
       `stack config ${key} is not a secret, so the engine stores it in the stack's state in plaintext: set it again with \`pulumi config set --secret ${key} ...\`, or use the environment variable ${env}`,
     );
+  }
+}
+
+function projectName(): string | undefined {
+  try {
+    return pulumi.getProject();
+  } catch {
+    return undefined; // not in a Pulumi program (a lookup called from a script)
   }
 }
 
