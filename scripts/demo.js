@@ -235,7 +235,7 @@ async function main() {
       console.log("   (time passes: 3 days of validity left)");
       await stack.refresh({ onOutput: show });
       const p = await stack.preview({ onOutput: show });
-      expect(/expires in 3 days \(renewBeforeDays 7\), renewing/.test(said(p)), "preview says the link is due for renewal");
+      expect(/expires within 3 days \(renewBeforeDays 7\), renewing/.test(said(p)), "preview says the link is due for renewal");
       await clearLog();
       await stack.up({ onOutput: show });
       expect((await puts()).length === 1, "one PUT renewed it");
