@@ -3,7 +3,7 @@
  * stack config the last `up` stored in state.
  */
 const STORED_CONFIG_NOTE =
-  "(refresh and destroy use the stack config stored by the last `pulumi up`, not Pulumi.<stack>.yaml: after fixing it, run `pulumi up` first; KOODRIVE_* credential variables reach them at once)";
+  "(In refresh, destroy and up --refresh the stack config is the copy the last `pulumi up` stored, not Pulumi.<stack>.yaml: after fixing it, run a plain `pulumi up` first; KOODRIVE_* credential variables reach them at once.)";
 
 /** Raised before any request when connection settings are missing or malformed; lists every problem at once. */
 export class ConfigurationError extends Error {

@@ -7,23 +7,33 @@ const MAX_PROVIDER_BYTES = 8 * 1024;
 const ACCESS_CODE = "SeCr3tAc";
 const ORIGINAL_CODE = "0r1g1nAl";
 let secretiveShareId;
+let upOutput = "";
 
 let f;
 before(async () => {
   f = await engineFixture({ projectName: "secrets" });
   // App credentials in the environment take precedence over the token in stack config (which the engine still stores
   // in state): neither may leak.
-  Object.assign(f.stack.workspace.envVars, { KOODRIVE_APP_ID: APP_ID, KOODRIVE_APP_SECRET: APP_SECRET });
+  const appCredentials = { KOODRIVE_APP_ID: APP_ID, KOODRIVE_APP_SECRET: APP_SECRET };
+  Object.assign(f.stack.workspace.envVars, appCredentials);
+  // The inline program runs in this process: give it the environment the CLI's program would share with the provider.
+  Object.assign(process.env, appCredentials);
   const share = f.emulator.seedShare({ ownerId: USER_ID, extractCode: ORIGINAL_CODE });
   const unmanaged = f.emulator.seedShare({ ownerId: USER_ID, extractCode: "UnMan4g3" });
   secretiveShareId = share.shareId;
   f.desired.secretive = { shareId: share.shareId, validDays: 3, extractCode: ACCESS_CODE, comment: "c", onDelete: "restore" };
   // extractCode not declared: the code KooDrive returns must still be stored as a secret.
   f.desired.unmanaged = { shareId: unmanaged.shareId, validDays: 3 };
-  await f.stack.up();
+  const up = await f.stack.up();
+  upOutput = `${up.stdout}\n${up.stderr}`;
   await f.stack.refresh();
 });
 after(() => f.close());
+
+test("the token in stack config, unused while app credentials are in the environment, is warned about", () => {
+  assert.match(upOutput, /warning: stack config koodrive:accessToken is not used: KooDrive credentials of the other kind are set in the environment/);
+  assert.equal(upOutput.includes(TOKEN), false);
+});
 
 test("pulumi stack export holds no access code, token or app secret in plaintext", () => {
   const exported = f.handle.exportPlain();

@@ -1,4 +1,4 @@
-import { restoreBody, restoreValidDays, stillAsApplied } from "../../src/resources/shareSettings/restore";
+import { restoreBody, restoreCaveat, restoreValidDays, stillAsApplied } from "../../src/resources/shareSettings/restore";
 import { upgradeShareSettingsState } from "../../src/resources/shareSettings/state";
 
 const now = new Date("2025-01-01T00:00:00.000Z");
@@ -26,6 +26,13 @@ describe("restore", () => {
       expect(() => restoreValidDays(expireTime, now)).toThrow(/no form KooDrive documents.*widen access/);
     },
   );
+
+  it("says when a restore cannot be exact: an original expiry more than 365 days out comes back as 365 days", () => {
+    expect(restoreCaveat({ expireTime: "2030-01-01T00:00:00.000Z" }, "carrier", now)).toBe(
+      "the original link expired at 2030-01-01T00:00:00.000Z, beyond the API's longest validity (365 days): it is restored to expire at about 2026-01-01T00:00:00.000Z",
+    );
+    expect(restoreCaveat({ expireTime: "2025-12-31T00:00:00.000Z" }, "carrier", now)).toBeUndefined();
+  });
 
   it("puts back the original access code and comment", () => {
     expect(restoreBody({ extractCode: "AAAA1111", comment: "orig", expireTime: "2025-01-08T00:00:00.000Z" }, now)).toEqual({

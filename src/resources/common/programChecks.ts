@@ -56,6 +56,7 @@ export function warnAboutStackConfig(): void {
       `stack config ${key} is not a pulumi-koodrive setting and is ignored${meant === undefined ? "" : ` (did you mean ${meant}?)`}; the settings are listed in the README's Configuration section`,
     );
   }
+  warnAboutOverriddenCredentials(config, process.env);
   // Not in the SDK's type declarations, though exported since long before the oldest version this package supports.
   const isConfigSecret = (pulumi.runtime as { isConfigSecret?: (key: string) => boolean }).isConfigSecret;
   if (typeof isConfigSecret !== "function") return;
@@ -68,6 +69,24 @@ export function warnAboutStackConfig(): void {
       `stack config ${key} is not a secret, so the engine stores it in the stack's state in plaintext: set it again with \`pulumi config set --secret ${key} ...\`, or use the environment variable ${env}`,
     );
   }
+}
+
+/**
+ * Credentials come from the environment as a group (see `connectionSettings.ts`): with app credentials in the
+ * environment a token in stack config is not used, and the other way round. Legitimate when rotating, so only a
+ * different kind of credential is told, since that is what surprises.
+ */
+function warnAboutOverriddenCredentials(config: Record<string, string>, env: NodeJS.ProcessEnv): void {
+  const given = (value: string | undefined) => value !== undefined && value.trim() !== "";
+  const inConfig = (name: SettingName) => given(config[SETTING_SOURCES[name].config]);
+  const inEnv = (name: SettingName) => given(env[SETTING_SOURCES[name].env]);
+  const token = { config: inConfig("accessToken"), env: inEnv("accessToken") };
+  const app = { config: inConfig("appId") || inConfig("appSecret"), env: inEnv("appId") || inEnv("appSecret") };
+  const unused = token.config && app.env && !token.env ? "koodrive:accessToken" : app.config && token.env && !app.env ? "koodrive:appId/appSecret" : undefined;
+  if (unused === undefined) return;
+  void pulumi.log.warn(
+    `stack config ${unused} is not used: KooDrive credentials of the other kind are set in the environment (KOODRIVE_*), and credentials come from the environment as a group when it holds any; remove one or the other`,
+  );
 }
 
 function projectName(): string | undefined {
