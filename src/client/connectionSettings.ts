@@ -93,10 +93,15 @@ export function howToSet(name: SettingName, secret = false): string {
  * read apart, in {@link resolveConnectionSettings}.)
  */
 export function settingValue(name: SettingName, config: ConfigLookup, env: NodeJS.ProcessEnv): string | undefined {
-  const given = (value: string | undefined) => (value === undefined || value.trim() === "" ? undefined : value.trim());
+  const given = (value: string | undefined) => (isSet(value) ? value.trim() : undefined);
   const fromEnv = given(env[SETTING_SOURCES[name].env]);
   if (isCredential(name)) return credentialsFromEnvironment(env) ? fromEnv : given(config(SETTING_SOURCES[name].config));
   return given(config(SETTING_SOURCES[name].config)) ?? fromEnv;
+}
+
+/** Whether a setting's raw value counts as set: not absent, empty or only spaces. */
+export function isSet(value: string | undefined): value is string {
+  return value !== undefined && value.trim() !== "";
 }
 
 function isCredential(name: SettingName): boolean {
@@ -104,7 +109,7 @@ function isCredential(name: SettingName): boolean {
 }
 
 function credentialsFromEnvironment(env: NodeJS.ProcessEnv): boolean {
-  return CREDENTIALS.some((name) => (env[SETTING_SOURCES[name].env] ?? "").trim() !== "");
+  return CREDENTIALS.some((name) => isSet(env[SETTING_SOURCES[name].env]));
 }
 
 /**
@@ -136,9 +141,9 @@ export function credentialFixHint(auth: AuthSettings): string {
 export function resolveConnectionSettings(config: ConfigLookup, env: NodeJS.ProcessEnv): ConnectionSettings {
   const fromEnvironment = credentialsFromEnvironment(env);
   // Credentials come from one place: when the environment holds any of them, stack config's are not read, so the
-  // advice for a missing one names the variable only.
-  const howToSetCredential = (name: SettingName, secret = false) =>
-    fromEnvironment
+  // advice for a credential names the variable only.
+  const advice = (name: SettingName, secret = false) =>
+    fromEnvironment && isCredential(name)
       ? `set the environment variable ${SETTING_SOURCES[name].env} (the environment holds KooDrive credentials, so stack config's are not used)`
       : howToSet(name, secret);
   const read = (name: SettingName) => settingValue(name, config, env);
@@ -151,7 +156,7 @@ export function resolveConnectionSettings(config: ConfigLookup, env: NodeJS.Proc
   const headerText = (name: SettingName, value: string | undefined, secret = false): void => {
     if (value !== undefined && value !== "" && !HEADER_TEXT.test(value)) {
       problems.push(
-        `${name} must be printable Latin-1 characters (an HTTP header carries nothing else unchanged; look for an invisible character pasted with it): ${isCredential(name) ? howToSetCredential(name, secret) : howToSet(name, secret)}`,
+        `${name} must be printable Latin-1 characters (an HTTP header carries nothing else unchanged; look for an invisible character pasted with it): ${advice(name, secret)}`,
       );
     }
   };
@@ -190,8 +195,8 @@ export function resolveConnectionSettings(config: ConfigLookup, env: NodeJS.Proc
     );
   } else if (accessToken !== undefined) auth = { kind: "token", accessToken };
   else if (appId !== undefined && appSecret !== undefined) auth = { kind: "app", appId, appSecret };
-  else if (appId !== undefined) problems.push(`appSecret is missing (appId is set): ${howToSetCredential("appSecret", true)}`);
-  else if (appSecret !== undefined) problems.push(`appId is missing (appSecret is set): ${howToSetCredential("appId")}`);
+  else if (appId !== undefined) problems.push(`appSecret is missing (appId is set): ${advice("appSecret", true)}`);
+  else if (appSecret !== undefined) problems.push(`appId is missing (appSecret is set): ${advice("appId")}`);
   else
     problems.push(
       `credentials are missing: either accessToken (${howToSet("accessToken", true)}), or appId and appSecret (${howToSet("appId")}; ${howToSet("appSecret", true)})`,

@@ -76,11 +76,7 @@ export async function run(instance: ProviderInstance, kind: ResourceKind, group:
 function shownWithTheResource(error: Error, method: ProviderMethod): void {
   // A bug (a TypeError, say) keeps its name and frames: they are what a bug report needs.
   const ours = error instanceof KooDriveError || error instanceof ConfigurationError || error.constructor === Error;
-  if (!ours) return;
-  if (!PRINTED_BY_THE_HOST.has(method)) {
-    error.stack = "";
-    return;
-  }
+  if (!ours || !PRINTED_BY_THE_HOST.has(method)) return;
   Object.defineProperty(error, "toString", { value: () => "pulumi-koodrive", configurable: true, writable: true });
   error.stack = `${method} failed; the error is shown with the resource`;
 }

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { SETTING_SOURCES, type SettingName } from "../../client/connectionSettings";
+import { SETTING_SOURCES, type SettingName, isSet } from "../../client/connectionSettings";
 
 /**
  * Checks that run in the program (at preview, before anything reaches the provider): what only the program can see,
@@ -64,7 +64,7 @@ export function warnAboutStackConfig(): void {
   const credentials: SettingName[] = ["accessToken", "appSecret", ...(proxy !== undefined && hasPassword(proxy) ? (["proxy"] as const) : [])];
   for (const name of credentials) {
     const { config: key, env } = SETTING_SOURCES[name];
-    if ((config[key] ?? "").trim() === "" || isConfigSecret(key)) continue;
+    if (!isSet(config[key]) || isConfigSecret(key)) continue;
     void pulumi.log.warn(
       `stack config ${key} is not a secret, so the engine stores it in the stack's state in plaintext: set it again with \`pulumi config set --secret ${key} ...\`, or use the environment variable ${env}`,
     );
@@ -77,9 +77,8 @@ export function warnAboutStackConfig(): void {
  * different kind of credential is told, since that is what surprises.
  */
 function warnAboutOverriddenCredentials(config: Record<string, string>, env: NodeJS.ProcessEnv): void {
-  const given = (value: string | undefined) => value !== undefined && value.trim() !== "";
-  const inConfig = (name: SettingName) => given(config[SETTING_SOURCES[name].config]);
-  const inEnv = (name: SettingName) => given(env[SETTING_SOURCES[name].env]);
+  const inConfig = (name: SettingName) => isSet(config[SETTING_SOURCES[name].config]);
+  const inEnv = (name: SettingName) => isSet(env[SETTING_SOURCES[name].env]);
   const token = { config: inConfig("accessToken"), env: inEnv("accessToken") };
   const app = { config: inConfig("appId") || inConfig("appSecret"), env: inEnv("appId") || inEnv("appSecret") };
   const unused = token.config && app.env && !token.env ? "koodrive:accessToken" : app.config && token.env && !app.env ? "koodrive:appId/appSecret" : undefined;
