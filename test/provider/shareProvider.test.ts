@@ -3,7 +3,7 @@ import { type CreateShareBody, KooDriveClient } from "../../src/client/koodriveC
 import { providerShim } from "../../src/provider/shim";
 import { cancelShare } from "../../src/resources/share/cancelShare";
 import { OwnerShares, createShareReconciled } from "../../src/resources/share/createShare";
-import { APP_ID, APP_SECRET, AGENT, OTHER_USER_ID, TOKEN, USER_ID, settingsFor, testEmulator } from "../support/fixtures";
+import { APP_ID, APP_SECRET, AGENT, OTHER_USER_ID, TOKEN, USER_ID, answerRewritingProxy, settingsFor, testEmulator } from "../support/fixtures";
 
 /** The emulator the fixtures start (typed from them, wherever the emulator package lives). */
 type Emulator = Awaited<ReturnType<typeof testEmulator>>;
@@ -136,6 +136,28 @@ describe("KooDriveShare provider against the emulator", () => {
       linkUrl: live.linkUrl,
     });
     expect(Date.parse(live.expireTime as string) - Date.now()).toBeGreaterThan(29.9 * DAY);
+  });
+
+  it("a create or renewal that KooDrive answers with an expiry beyond validDays from now is warned about, not rewritten in silence", async () => {
+    await create();
+    expect(notices.join("\n")).not.toMatch(/renew again/);
+    // A KooDrive that adds validDays to the expiry it had, rather than counting from the write: 60 days for 30.
+    const addsToExpiry = await answerRewritingProxy(emulator.url, (method, _path, answer) => {
+      const link = answer.shareLink as Record<string, unknown> | undefined;
+      return (method === "POST" || method === "PUT") && link
+        ? { ...answer, shareLink: { ...link, expireTime: new Date(Date.now() + 60 * DAY).toISOString() } }
+        : undefined;
+    });
+    try {
+      config["koodrive:endpoint"] = addsToExpiry.url;
+      provider = await configured();
+      const { created, inputs } = await create();
+      expect(notices.filter((n) => /renew again \(it expires at .*, more than validDays 30 from now/.test(n))).toHaveLength(1);
+      await provider.update!(created.id, created.outs!, { ...inputs, comment: "changed" });
+      expect(notices.filter((n) => /renew again/.test(n))).toHaveLength(2);
+    } finally {
+      await addsToExpiry.close();
+    }
   });
 
   it("create with HMAC auth and another owner (userId) makes the share that user's", async () => {

@@ -2,7 +2,7 @@ import type { Emulator } from "koodrive-emulator";
 import type * as pulumi from "@pulumi/pulumi";
 import * as providerImpl from "../../src/provider/impl";
 import { providerShim } from "../../src/provider/shim";
-import { APP_ID, APP_SECRET, AGENT, OTHER_USER_ID, TOKEN, USER_ID, testEmulator } from "../support/fixtures";
+import { APP_ID, APP_SECRET, AGENT, OTHER_USER_ID, TOKEN, USER_ID, answerRewritingProxy, testEmulator } from "../support/fixtures";
 
 let emulator: Emulator;
 let config: Record<string, string>;
@@ -176,6 +176,35 @@ describe("share-settings provider against the emulator", () => {
     expect(emulator.requests.all().map((r) => [r.method, r.body])).toEqual([["PUT", { validDays: 5 }]]);
     expect(Date.parse(updated.outs!.expireTime as string)).toBeGreaterThan(Date.now() + 4 * 24 * 60 * 60 * 1000);
     expect(updated.outs!.status).toBe(0);
+  });
+
+  it("a renewal that KooDrive answers with a link still expired is warned about once, not renewed in silence on every run", async () => {
+    const share = emulator.seedShare({ ownerId: USER_ID });
+    const { created, inputs } = await adopt({ shareId: share.shareId, validDays: 5 });
+    expect(await noticesDuring(() => provider.update!(created.id, created.outs!, { ...inputs, validDays: 6 }))).not.toMatch(/renew again/);
+    // A KooDrive that counts validDays from the share time (the API document leaves it open): a share made 40 days ago
+    // stays expired after a PUT of validDays 5.
+    const fromShareTime = await answerRewritingProxy(emulator.url, (method, _path, answer) => {
+      const link = answer.shareLink as Record<string, unknown> | undefined;
+      return method === "PUT" && link ? { ...answer, shareLink: { ...link, expireTime: "2020-01-06T00:00:00.000Z", status: 3 } } : undefined;
+    });
+    try {
+      config["koodrive:endpoint"] = fromShareTime.url;
+      provider = await configured("shareSettings");
+      emulator.changeShare(share.shareId as string, { expireTime: "2020-01-01T00:00:00.000Z" });
+      const read = await provider.read!(created.id, created.outs);
+      let updated: pulumi.dynamic.UpdateResult = {};
+      const notices = await noticesDuring(async () => (updated = await provider.update!(created.id, read.props, inputs)));
+      expect(notices.match(/renew again/g)).toHaveLength(1);
+      expect(notices).toMatch(
+        /warning: KooDrive answered this write of validDays 5 with expireTime 2020-01-06T00:00:00.000Z and status 3, which the next run would renew again \(the link expired at 2020-01-06T00:00:00.000Z; renewing for 5 days\)/,
+      );
+      // State records what KooDrive said, so the next plan renews again: the loop the warning names.
+      expect(updated.outs).toMatchObject({ expireTime: "2020-01-06T00:00:00.000Z", status: 3 });
+      expect(await provider.diff!(created.id, updated.outs!, inputs)).toMatchObject({ changes: true });
+    } finally {
+      await fromShareTime.close();
+    }
   });
 
   it("expiry is judged on KooDrive's clock: 31 days on for KooDrive (not locally), refresh sees expiry and up renews", async () => {

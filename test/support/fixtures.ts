@@ -27,3 +27,49 @@ export function settingsFor(emulator: Emulator, overrides: Partial<ConnectionSet
     ...rest,
   };
 }
+
+/**
+ * A KooDrive that differs from the emulator in what its answers say: requests go to `target` unchanged, and each JSON
+ * answer to a request `rewrites` picks is rewritten before the client sees it (e.g. a server that counts a validity
+ * from another time than the write, which the API document leaves open).
+ */
+export async function answerRewritingProxy(
+  target: string,
+  rewrites: (method: string, path: string, answer: Record<string, unknown>) => Record<string, unknown> | undefined,
+): Promise<{ url: string; close(): Promise<void> }> {
+  const http = await import("node:http");
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      const forwarded = http.request(`${target}${req.url}`, { method: req.method, headers: req.headers }, (answer) => {
+        const body: Buffer[] = [];
+        answer.on("data", (c: Buffer) => body.push(c));
+        answer.on("end", () => {
+          let text = Buffer.concat(body).toString("utf8");
+          try {
+            const rewritten = rewrites(req.method ?? "", req.url ?? "", JSON.parse(text) as Record<string, unknown>);
+            if (rewritten !== undefined) text = JSON.stringify(rewritten);
+          } catch {
+            // not JSON: passed on as it came
+          }
+          const headers = { ...answer.headers, "content-length": String(Buffer.byteLength(text)) };
+          delete headers["transfer-encoding"];
+          res.writeHead(answer.statusCode ?? 502, headers).end(text);
+        });
+      });
+      forwarded.on("error", () => res.writeHead(502).end());
+      forwarded.end(Buffer.concat(chunks));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as { port: number };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}

@@ -1,5 +1,6 @@
 import { ownerNotice, recordedOwner } from "../../src/resources/common/owner";
 import { UNKNOWN_VALUE } from "../../src/resources/common/unknownValue";
+import { renewedAgainWarning } from "../../src/resources/common/linkHealth";
 import { linkHealth, planSettingsChange } from "../../src/resources/shareSettings/plan";
 import { type ShareSettingsState, originalsUnderStoredName, upgradeShareSettingsState } from "../../src/resources/shareSettings/state";
 
@@ -132,6 +133,31 @@ describe("expiry and renewal", () => {
       .replace(/\.\d{3}Z$/, "");
     for (const form of [compact, documented, String(Date.parse(inDays(-1)))]) {
       expect(linkHealth(at(form), 30, undefined, now).renewal).toMatch(/expired/);
+    }
+  });
+});
+
+describe("a write's answer that the rules would renew again", () => {
+  it.each([
+    ["validDays 30 counted from the write", inDays(30), 0, undefined, undefined],
+    ["the same, within the clocks' slack", inDays(30.5), 0, 7, undefined],
+    ["validDays 0 and no expiry", undefined, 0, undefined, undefined],
+    ["validDays added to the current expiry", inDays(50), 0, undefined, /more than validDays 30 from now/],
+    ["counted from a share time 40 days ago: still expired", inDays(-10), 3, undefined, /the link expired/],
+    ["counted from a share time 25 days ago: due under renewBeforeDays 7", inDays(5), 0, 7, /expires within 5 days/],
+  ])("%s", (_name, expireTime, status, renewBeforeDays, reason) => {
+    const validDays = expireTime === undefined ? 0 : 30;
+    const warning = renewedAgainWarning({ expireTime, status }, validDays, renewBeforeDays, now);
+    if (reason === undefined) {
+      expect(warning).toBeUndefined();
+    } else {
+      expect(warning).toMatch(reason);
+      expect(warning).toMatch(
+        new RegExp(
+          `^warning: KooDrive answered this write of validDays 30 with expireTime ${expireTime!.replace(/[.]/g, "\\.")} and status ${status}, which the next run would renew again`,
+        ),
+      );
+      expect(warning).toMatch(/every run will write this share/);
     }
   });
 });

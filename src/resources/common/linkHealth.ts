@@ -1,4 +1,6 @@
 import { CLOCK_TOLERANCE_MS, DAY_MS, daysUntil, parseKooDriveTime } from "../../time/koodriveTime";
+import type { ProviderContext } from "../../provider/context";
+import type { Props } from "../../provider/handler";
 import { isUnknown } from "./unknownValue";
 
 /** What the health rules read from a stored share: its expiry and status as KooDrive last reported them. */
@@ -75,4 +77,26 @@ export function linkHealth(
 
 function dayCount(days: number): string {
   return `${days} day${days === 1 ? "" : "s"}`;
+}
+
+/**
+ * The health rules applied to KooDrive's answer to a write of the declared `validDays`. The rules assume KooDrive
+ * counts a validity from the write ("now + validDays"), as the API document says, though it leaves "from the share
+ * time" open. An answer the rules would renew again means KooDrive counts another way, and every run would write the
+ * share again: the warning says so once per write instead of renewing in a silent loop.
+ */
+export function renewedAgainWarning(written: LinkState, validDays: unknown, renewBeforeDays: unknown, now: Date): string | undefined {
+  const { renewal } = linkHealth(written, validDays, renewBeforeDays, now);
+  if (renewal === undefined) return undefined;
+  return (
+    `warning: KooDrive answered this write of validDays ${String(validDays)} with expireTime ${written.expireTime || "(none)"} and status ` +
+    `${written.status ?? "(none)"}, which the next run would renew again (${renewal}). KooDrive seems to count the validity from ` +
+    "another time than the write, so every run will write this share: check the link in KooDrive, and report it with the shareId"
+  );
+}
+
+/** Tells the user when KooDrive's answer to a write of `inputs` would be renewed again (see {@link renewedAgainWarning}). */
+export function reportRenewedAgain(ctx: ProviderContext, shareId: string, written: LinkState, inputs: Props): void {
+  const warning = renewedAgainWarning(written, inputs.validDays, inputs.renewBeforeDays, ctx.now());
+  if (warning) ctx.notice(shareId, warning);
 }

@@ -4,7 +4,7 @@ import { applySettings, settingsBody } from "../../provider/applySettings";
 import type { ProviderContext } from "../../provider/context";
 import { shareNotFound } from "../../provider/findShare";
 import { type Props, type ResourceHandler, plain } from "../../provider/handler";
-import { linkHealth } from "../common/linkHealth";
+import { linkHealth, reportRenewedAgain } from "../common/linkHealth";
 import { checkShareInputs } from "./args";
 import { cancelShare } from "./cancelShare";
 import { OwnerShares, createShareReconciled } from "./createShare";
@@ -80,7 +80,9 @@ export const shareHandler: ResourceHandler = {
     if (reconciledAfter !== undefined) {
       ctx.notice(share.shareId, `the create's answer was lost (${reconciledAfter}); found the share it made among user ${owner}'s shares and adopted it`);
     }
-    return { id: share.shareId, outs: shareStateFrom(inputs, { ...share, status: share.status ?? STATUS_VALID }, owner) };
+    const created = { ...share, status: share.status ?? STATUS_VALID };
+    reportRenewedAgain(ctx, share.shareId, created, inputs);
+    return { id: share.shareId, outs: shareStateFrom(inputs, created, owner) };
   },
 
   /**
@@ -115,6 +117,7 @@ export const shareHandler: ResourceHandler = {
     }
     try {
       const applied = await applySettings(client, id, settingsBody(news), ctx.edition());
+      reportRenewedAgain(ctx, id, applied, news);
       return { outs: shareStateFrom(news, { ...applied, shareId: id }, owner) };
     } catch (e) {
       if (e instanceof KooDriveError && e.isNotFound) {

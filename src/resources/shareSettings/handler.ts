@@ -4,7 +4,7 @@ import type { ProviderContext } from "../../provider/context";
 import { findShare, shareNotFound } from "../../provider/findShare";
 import { type Props, type ResourceHandler, plain } from "../../provider/handler";
 import { type OriginalSettings, checkShareSettingsInputs } from "./args";
-import { linkHealth } from "../common/linkHealth";
+import { linkHealth, reportRenewedAgain } from "../common/linkHealth";
 import { ownerNotice, recordedOwner } from "../common/owner";
 import { planSettingsChange } from "./plan";
 import { lateRestoreWarning, restoreBody, restoreCaveat, settingsChangedSince, stillAsApplied } from "./restore";
@@ -62,6 +62,7 @@ export const shareSettingsHandler: ResourceHandler = {
   async create(ctx, inputs) {
     const owner = ctx.userId(inputs.userId);
     const applied = await apply(ctx, inputs, owner, "a share must exist before its settings can be managed (nothing was changed)");
+    reportRenewedAgain(ctx, String(inputs.shareId), applied, inputs);
     return { id: String(inputs.shareId), outs: stateFrom(inputs, applied, originalsFor(inputs), owner) };
   },
 
@@ -111,6 +112,7 @@ export const shareSettingsHandler: ResourceHandler = {
       return { outs: plain({ ...state, onDelete: news.onDelete, renewBeforeDays, userId, managedFields: managedFields(news), originals }) };
     }
     const applied = await apply(ctx, news, owner, "it may have been cancelled or moved to another owner outside Pulumi; remove the resource or refresh");
+    reportRenewedAgain(ctx, String(news.shareId), applied, news);
     return { outs: stateFrom(news, applied, originals, owner) };
   },
 
