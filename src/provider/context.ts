@@ -55,6 +55,8 @@ export class ProviderContext {
   private settingsCache: ConnectionSettings | undefined;
   /** The client per share owner: a refresh asks once per resource, and the factory's lookup hashes the settings. */
   private readonly clientCache = new Map<string, KooDriveClient>();
+  /** The notices this process has shown (see `notice`). */
+  private readonly noticesShown = new Set<string>();
   /** Whether a call has reported this configuration's problems with their list (see `listedOnce` in impl.ts). */
   configurationReported = false;
 
@@ -174,8 +176,15 @@ export class ProviderContext {
     return shareReaderFor(this.client(userId), this.refreshStrategy());
   }
 
-  /** A notice about one share, shown in the engine's output. Never pass a secret. */
+  /**
+   * A notice about one share, shown in the engine's output, once per process: the engine asks the same question more
+   * than once in one command (`up --refresh` reads, diffs for the refresh, then diffs for the update), and the same
+   * warning three times reads as three problems. Never pass a secret.
+   */
   notice(shareId: string, message: string): void {
-    this.log(`koodrive: share ${shareId}: ${message}`);
+    const line = `koodrive: share ${shareId}: ${message}`;
+    if (this.noticesShown.has(line)) return;
+    this.noticesShown.add(line);
+    this.log(line);
   }
 }

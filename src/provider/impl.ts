@@ -91,7 +91,7 @@ const PRINTED_BY_THE_HOST: ReadonlySet<ProviderMethod> = new Set(["configure", "
 function listedOnce(ctx: ProviderContext, error: ConfigurationError): ConfigurationError {
   if (ctx.configurationReported) return error.repeated();
   ctx.configurationReported = true;
-  return error;
+  return error.forStack();
 }
 
 async function dispatch(instance: ProviderInstance, kind: ResourceKind, method: ProviderMethod, args: unknown[]): Promise<unknown> {

@@ -16,7 +16,9 @@ describe("a configuration problem is listed once per provider instance", () => {
       const provider = providerShim("shareSettings");
       const lookup = (key: string) => config[key];
       const configured = provider.configure!({ config: { get: lookup, require: (key: string) => lookup(key) ?? "" } } as pulumi.dynamic.ConfigureRequest);
-      await expect(configured).rejects.toThrow(/missing or invalid:\n {2}- userId is missing: set stack config koodrive:userId[\s\S]*refreshStrategy/);
+      await expect(configured).rejects.toThrow(
+        /missing or invalid:\n {2}- userId is missing: set stack config koodrive:userId[\s\S]*refreshStrategy[\s\S]*\n\(In refresh, destroy and up --refresh the stack config is the copy the last `pulumi up` stored/,
+      );
       const reads = await Promise.allSettled(["1", "2", "3"].map((id) => provider.read!(id, { shareId: id, validDays: 3 })));
       for (const read of reads) {
         expect(read.status).toBe("rejected");

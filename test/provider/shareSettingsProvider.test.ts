@@ -178,6 +178,18 @@ describe("share-settings provider against the emulator", () => {
     expect(updated.outs!.status).toBe(0);
   });
 
+  it("a notice is shown once per process although the engine asks again (up --refresh: read, refresh diff, update diff)", async () => {
+    const share = emulator.seedShare({ ownerId: USER_ID });
+    const { created, inputs } = await adopt({ shareId: share.shareId, validDays: 5 });
+    emulator.changeShare(share.shareId as string, { status: 1 });
+    const notices = await noticesDuring(async () => {
+      const read = await provider.read!(created.id, created.outs);
+      await provider.diff!(created.id, read.props, inputs);
+      await provider.diff!(created.id, read.props, inputs);
+    });
+    expect(notices.match(/its files were deleted/g)).toHaveLength(1);
+  });
+
   it("a renewal that KooDrive answers with a link still expired is warned about once, not renewed in silence on every run", async () => {
     const share = emulator.seedShare({ ownerId: USER_ID });
     const { created, inputs } = await adopt({ shareId: share.shareId, validDays: 5 });

@@ -92,6 +92,8 @@ describe("connection settings", () => {
     ]) {
       expect(text).toContain(fragment);
     }
+    // A script that uses the client directly has no stored stack config: no note about refresh and `pulumi up`.
+    expect(text).not.toMatch(/refresh|pulumi up/);
   });
 
   it("prefers stack config over the environment and trims the endpoint's trailing slash", () => {
