@@ -30,7 +30,10 @@ export interface RetryPolicy {
   readonly backoffLimitMs: number;
   /** `full` jitter spreads retries of many clients; `none` is for deterministic tests. */
   readonly jitter: "full" | "none";
-  /** A `Retry-After` longer than this is not waited for: the error is returned instead. */
+  /**
+   * A 5xx's `Retry-After` longer than this is not waited for: the error is returned instead. A throttled request's
+   * wait is bounded by `throttleRetryTimeoutMs` instead: a gateway's per-minute quota answers with waits past a minute.
+   */
   readonly maxRetryAfterMs: number;
   /**
    * With `full` jitter, a `Retry-After` wait is stretched by up to this fraction of itself, so requests throttled
@@ -155,13 +158,6 @@ export function decideRetry(
   if (!throttled && (!idempotent || !policy.statusCodes.includes(outcome.status)))
     return { retry: false, reason: `HTTP ${outcome.status} is not retried for ${method}` };
   const retryAfterMs = parseRetryAfter(outcome.retryAfter, nowMs);
-  if (retryAfterMs !== undefined && retryAfterMs > policy.maxRetryAfterMs) {
-    return {
-      retry: false,
-      reason: `not retried: KooDrive asked to wait ${seconds(retryAfterMs)} s, longer than the ${seconds(policy.maxRetryAfterMs)} s a Retry-After is waited for`,
-      timeLimit: true,
-    };
-  }
   if (throttled) {
     const delayMs = serverRequestedDelay(policy, retryAfterMs, history.throttleRetries + 1, random);
     if (history.elapsedMs + delayMs > policy.throttleRetryTimeoutMs) {
@@ -172,6 +168,13 @@ export function decideRetry(
       };
     }
     return { retry: true, delayMs, budget: "throttleRetries" };
+  }
+  if (retryAfterMs !== undefined && retryAfterMs > policy.maxRetryAfterMs) {
+    return {
+      retry: false,
+      reason: `not retried: KooDrive asked to wait ${seconds(retryAfterMs)} s, longer than the ${seconds(policy.maxRetryAfterMs)} s an HTTP ${outcome.status}'s Retry-After is waited for`,
+      timeLimit: true,
+    };
   }
   if (history.retries >= policy.limit) return { retry: false, reason: `gave up after ${attempts} attempts` };
   return { retry: true, delayMs: serverRequestedDelay(policy, retryAfterMs, attempts, random), budget: "retries" };

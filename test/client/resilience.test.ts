@@ -72,11 +72,14 @@ describe("throttling: one adaptive budget per endpoint", () => {
     );
   }, 10_000);
 
-  it("says why a throttled call was not retried when KooDrive asks for a longer wait than is honoured", async () => {
+  it("says why a throttled call was not retried when KooDrive asks for a longer wait than the throttle retry timeout", async () => {
     const e = await start({ faults: { failNext: 1, failStatus: 429, retryAfterSeconds: 120 } });
     const share = e.seedShare({ ownerId: USER_ID });
-    const error = await kooDriveFailure(new KooDriveClient(settingsFor(e)).getShare(share.shareId as string));
-    expect(error.message).toMatch(/\(1 attempt, trace id \w+; not retried: KooDrive asked to wait 120 s, longer than the 60 s a Retry-After is waited for\)$/);
+    const client = new KooDriveClient(settingsFor(e, { throttleRetryTimeoutMs: 90_000 }), { random: () => 0 });
+    const error = await kooDriveFailure(client.getShare(share.shareId as string));
+    expect(error.message).toMatch(
+      /\(1 attempt, trace id \w+; not retried: throttled for 0 s, and the next wait \(120 s\) would pass the throttle retry timeout of 90 s \(koodrive:throttleRetryTimeoutMs\)\)$/,
+    );
   });
 
   it("does not count the time a call waited for its turn in the budget against the throttle retry timeout", async () => {

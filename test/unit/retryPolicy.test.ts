@@ -36,6 +36,8 @@ describe("retry policy", () => {
     ["GET", retried(0, { throttleRetries: 3 }), { kind: "status", status: 429 }, { retry: true, delayMs: 800 }],
     ["GET", retried(0, { elapsedMs: 59_500 }), { kind: "status", status: 429, retryAfter: "1" }, { retry: false }],
     ["GET", retried(0), { kind: "status", status: 429, retryAfter: "120" }, { retry: false }],
+    // A per-minute quota: a throttled wait past a minute is waited for when the throttle retry timeout allows it.
+    ["GET", retried(0), { kind: "status", status: 429, retryAfter: "59" }, { retry: true, delayMs: 59_000 }],
     // Clock skew: one immediate re-signed retry, on its own budget.
     ["PUT", retried(3), { kind: "date-rejected" }, { retry: true, delayMs: 0, budget: "dateRetries" }],
     ["POST", retried(0), { kind: "date-rejected" }, { retry: true, delayMs: 0 }],
@@ -60,6 +62,23 @@ describe("retry policy", () => {
   ] as const)("%s after %j: the time limit is named only when it stopped a retry", (method, outcome, expected) => {
     const decision = decideRetry(policy, method, retried(0), outcome, NOW);
     expect(decision).toEqual(expected.retry === false && !("timeLimit" in expected) ? expected : expect.objectContaining(expected));
+  });
+
+  it("a throttled wait longer than a minute is waited for within koodrive:throttleRetryTimeoutMs; a 5xx's is not", () => {
+    const patient = { ...policy, throttleRetryTimeoutMs: 30 * 60_000 };
+    expect(decideRetry(patient, "PUT", retried(0), { kind: "status", status: 429, retryAfter: "120" }, NOW)).toEqual({
+      retry: true,
+      delayMs: 120_000,
+      budget: "throttleRetries",
+    });
+    expect(decideRetry(policy, "PUT", retried(0), { kind: "status", status: 429, retryAfter: "120" }, NOW)).toMatchObject({
+      retry: false,
+      reason: expect.stringMatching(/next wait \(120 s\) would pass the throttle retry timeout of 60 s \(koodrive:throttleRetryTimeoutMs\)/),
+    });
+    expect(decideRetry(patient, "PUT", retried(0), { kind: "status", status: 503, retryAfter: "120" }, NOW)).toMatchObject({
+      retry: false,
+      reason: "not retried: KooDrive asked to wait 120 s, longer than the 60 s an HTTP 503's Retry-After is waited for",
+    });
   });
 
   it.each([
