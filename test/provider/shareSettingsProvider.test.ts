@@ -429,6 +429,46 @@ describe("share-settings provider against the emulator", () => {
     expect(notices).not.toContain("ORIG1234");
   });
 
+  it("a destroy killed after its restore landed: the next delete finds the originals in place, says so and sends no PUT", async () => {
+    const share = emulator.seedShare({ ownerId: USER_ID, comment: "original", extractCode: "ORIG1234", validDays: 10 });
+    const { created } = await adoptRestoring({ shareId: share.shareId, validDays: 3, comment: "declared", extractCode: "MDg2K0vU" });
+    await provider.delete!(created.id, created.outs); // the restore lands; the engine never records the delete
+    emulator.requests.clear();
+    const notices = await noticesDuring(() => provider.delete!(created.id, created.outs));
+    expect(emulator.requests.all().map((r) => r.method)).toEqual(["GET"]);
+    expect(notices).toMatch(new RegExp(`share ${share.shareId}: already holds its original settings`));
+    expect(notices).not.toMatch(/NOT restoring/);
+  });
+
+  describe("the originals companion's delete", () => {
+    const companionOf = async (shareId: string) => (await originalsProvider.create({ shareId })).outs!;
+
+    it("is silent when the share holds its originals (restored, or never changed) or is gone, with one GET", async () => {
+      const share = emulator.seedShare({ ownerId: USER_ID, comment: "original", extractCode: "ORIG1234", validDays: 10 });
+      const outs = await companionOf(share.shareId as string);
+      emulator.requests.clear();
+      expect(await noticesDuring(() => originalsProvider.delete!(share.shareId as string, outs))).toBe("");
+      expect(emulator.requests.all().map((r) => r.method)).toEqual(["GET"]);
+      const gone = "1234567890123456789";
+      expect(await noticesDuring(() => originalsProvider.delete!(gone, { ...outs, shareId: gone }))).toBe("");
+    });
+
+    it("lists what the originals were when no restore put them back (an interrupted adoption, then destroy), never the access code", async () => {
+      const share = emulator.seedShare({ ownerId: USER_ID, comment: "the true original", extractCode: "Orig1234", validDays: 20 });
+      const outs = await companionOf(share.shareId as string);
+      // The adoption's PUT landed, and the settings resource was never recorded: destroy deletes only the companion.
+      await adopt({ shareId: share.shareId, validDays: 3, comment: "declared", extractCode: "Decl4567" });
+      const notices = await noticesDuring(() => originalsProvider.delete!(share.shareId as string, outs));
+      const expiry = new Date(Date.parse(share.expireTime as string)).toISOString();
+      expect(notices).toContain(
+        `share ${share.shareId}: warning: forgetting its original settings, which the share does not hold now: no restore put them back`,
+      );
+      expect(notices).toContain(`They were: comment "the true original", expiry ${expiry}, an access code (a secret, not shown:`);
+      expect(notices).not.toMatch(/Orig1234/);
+      expect(puts()).toHaveLength(1); // the adoption's: the companion never writes
+    });
+  });
+
   it("delete with restore does not clobber a share someone else wrote since (e.g. a renamed resource), and says so", async () => {
     const share = emulator.seedShare({ ownerId: USER_ID, comment: "original", validDays: 10 });
     const { created } = await adoptRestoring({ shareId: share.shareId, validDays: 3, comment: "declared" });

@@ -1,10 +1,11 @@
 import { findShare, shareNotFound } from "../../provider/findShare";
 import { type ResourceHandler, plain } from "../../provider/handler";
 import { parseKooDriveTime } from "../../time/koodriveTime";
-import { storedOwner } from "../common/owner";
+import { recordedOwner, storedOwner } from "../common/owner";
 import { checkProperties, idRule } from "../common/rules";
 import { isUnknown } from "../common/unknownValue";
 import type { OriginalSettings } from "../shareSettings/args";
+import { holdsOriginals, originalsForTheRecord } from "../shareSettings/restore";
 
 const schemas = { shareId: idRule("shareId"), userId: idRule("userId").optional() };
 
@@ -64,6 +65,29 @@ export const shareOriginalsHandler: ResourceHandler = {
     return { outs: plain({ ...outs, stateVersion: SHARE_ORIGINALS_STATE_VERSION, userId: news.userId, owner: storedOwner(olds) }) };
   },
 
-  /** Forgetting the originals changes nothing on the share. */
-  async delete() {},
+  /**
+   * Forgetting the originals changes nothing on the share, but they are the only record of them: when the share does
+   * not hold them now, no restore put them back (onDelete turned to "retain", the settings resource refused to restore
+   * a share changed since, or its adoption was interrupted and never recorded), and the user is told what they were.
+   * One GET; it never fails the delete.
+   */
+  async delete(ctx, id, props) {
+    const originals = props.originals as OriginalSettings | undefined;
+    if (originals === undefined) return;
+    let live: Awaited<ReturnType<typeof findShare>>;
+    try {
+      live = await findShare(ctx.client(recordedOwner(props, ctx.userId())), id);
+    } catch (error) {
+      ctx.notice(
+        id,
+        `warning: forgetting its original settings without checking the share (${(error as Error).message}); they were: ${originalsForTheRecord(originals)}`,
+      );
+      return;
+    }
+    if (live === undefined || holdsOriginals(originals, live, ctx.now(), ctx.edition())) return;
+    ctx.notice(
+      id,
+      `warning: forgetting its original settings, which the share does not hold now: no restore put them back (onDelete "retain" now, a restore refused because the share changed, or an adoption that was interrupted before it was recorded). They were: ${originalsForTheRecord(originals)}. Set them by hand if they should be back.`,
+    );
+  },
 };

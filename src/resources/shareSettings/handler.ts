@@ -7,7 +7,7 @@ import { type OriginalSettings, checkShareSettingsInputs } from "./args";
 import { linkHealth, reportRenewedAgain } from "../common/linkHealth";
 import { ownerNotice, recordedOwner } from "../common/owner";
 import { planSettingsChange } from "./plan";
-import { lateRestoreWarning, restoreBody, restoreCaveat, settingsChangedSince, stillAsApplied } from "./restore";
+import { holdsOriginals, lateRestoreWarning, restoreBody, restoreCaveat, settingsChangedSince, stillAsApplied } from "./restore";
 import { managedFields, originalsUnderStoredName, stateFrom, upgradeShareSettingsState } from "./state";
 
 /** Originals are kept only while the resource restores on delete. */
@@ -128,16 +128,20 @@ export const shareSettingsHandler: ResourceHandler = {
     const live = await findShare(client, id);
     if (live === undefined) return; // gone: nothing to restore
     const check = stillAsApplied(state, live);
+    const now = ctx.now(props);
+    if (!check.same && holdsOriginals(state.originals, live, ctx.now(), ctx.edition())) {
+      ctx.notice(id, "already holds its original settings (an interrupted destroy restored them?): nothing to restore");
+      return;
+    }
     if (!check.same) {
       ctx.notice(
         id,
         `warning: NOT restoring the original settings: the share changed since this resource last applied its settings (${check.what}). ` +
-          "Another resource may manage it now (a rename without `aliases`?), or it was edited by hand; it is left as it is. " +
-          "If instead this resource's own last `pulumi up` was interrupted: `pulumi up` writes the declared settings again (for a renewal only if no refresh has recorded it since; else change its validDays once), and destroy then restores.",
+          "Another resource may manage it now (a rename without `aliases`?), or it was edited by hand; it is left as it is, and its `-originals` companion's notice lists the originals. " +
+          "If instead this resource's own last `pulumi up` was interrupted, a plain `pulumi up` before destroying writes the declared settings again (for a renewal only if no refresh has recorded it since; else change its validDays once), and destroy then restores.",
       );
       return;
     }
-    const now = ctx.now(props);
     try {
       await applySettings(client, id, restoreBody(state.originals, now), ctx.edition());
     } catch (e) {

@@ -1,7 +1,7 @@
 import type { UpdateShareBody } from "../../client/koodriveClient";
 import type { ShareLink } from "../../client/responses";
 import type { Edition } from "../../provider/context";
-import { DAY_MS, parseKooDriveTime } from "../../time/koodriveTime";
+import { CLOCK_TOLERANCE_MS, DAY_MS, parseKooDriveTime } from "../../time/koodriveTime";
 import type { OriginalSettings } from "./args";
 import type { ShareSettingsState } from "./state";
 
@@ -99,4 +99,38 @@ export function stillAsApplied(state: ShareSettingsState, live: ShareLink): { sa
   if (!sameTime(live.expireTime, state.expireTime)) changed.push("expireTime");
   if (state.updateTime !== undefined && live.updateTime !== undefined && live.updateTime !== state.updateTime) changed.push("updateTime");
   return changed.length === 0 ? { same: true } : { same: false, what: changed.join(", ") };
+}
+
+/**
+ * Whether the live share holds its original settings as a restore at about `now` leaves them: the original access
+ * code (when it had one) and comment, and an expiry within a day of what {@link restoreBody} sets (whole days, rounded
+ * up). A destroy killed after its restore landed leaves the share so; the next destroy must not call that a change
+ * made by someone else.
+ */
+export function holdsOriginals(original: OriginalSettings, live: ShareLink, now: Date, edition: Edition): boolean {
+  if (original.extractCode && live.extractCode !== original.extractCode) return false;
+  if ((live.comment ?? "") !== (original.comment ?? "")) return false;
+  const validDays = restoreValidDays(original.expireTime, now);
+  const expiry = parseKooDriveTime(live.expireTime);
+  // validDays 0 on the enterprise edition keeps whatever expiry the share has.
+  if (validDays === 0) return edition === "enterprise" || expiry.kind === "none";
+  if (expiry.kind !== "time") return false;
+  return Math.abs(expiry.ms - (now.getTime() + validDays * DAY_MS)) <= DAY_MS + CLOCK_TOLERANCE_MS;
+}
+
+/**
+ * What a user needs to put the originals back by hand when no restore will: the comment and the expiry, and where
+ * the access code (a secret, never printed) can still be found.
+ */
+export function originalsForTheRecord(original: OriginalSettings): string {
+  const expiry = parseKooDriveTime(original.expireTime);
+  const parts = [
+    `comment ${JSON.stringify(original.comment ?? "")}`,
+    expiry.kind === "time" ? `expiry ${new Date(expiry.ms).toISOString()}` : expiry.kind === "none" ? "no expiry" : `expireTime "${expiry.text}"`,
+  ];
+  if (original.extractCode)
+    parts.push(
+      "an access code (a secret, not shown: `pulumi stack history` lists this stack's earlier versions, and `pulumi stack export --version N --show-secrets` shows one)",
+    );
+  return parts.join(", ");
 }
