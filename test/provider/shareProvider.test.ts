@@ -376,6 +376,7 @@ describe("a create whose answer is lost: no orphan, no duplicate", () => {
     const ids = (await listed()).map((s) => s.shareId);
     expect(ids).toHaveLength(2);
     expect((error as Error).message).toMatch(/2 of the user's shares match what it sent/);
+    expect((error as Error).message).toMatch(/Before `pulumi up` runs again \(it makes a new share\), cancel the share\(s\) you do not want/);
     for (const id of ids) expect((error as Error).message).toContain(id);
     expect(ids).toContain(lookalike.shareId);
     expect((error as Error).message).not.toContain("MDg2K0vU");
@@ -514,6 +515,8 @@ describe("a create whose answer is lost: no orphan, no duplicate", () => {
     expect(a).toMatchObject({ status: "fulfilled", value: { share: { shareId: made[0]!.shareId } } });
     expect(b.status).toBe("rejected");
     expect(String((b as PromiseRejectedResult).reason)).toMatch(/so did 1 other create\(s\) of this run in the same space.*Refusing to guess/);
+    // The advice holds whether the other create recorded its share (here) or failed too and recorded none.
+    expect(String((b as PromiseRejectedResult).reason)).toMatch(/may have recorded their shares, or failed like this one.*before `pulumi up` runs again/);
   });
 
   it("two identical lost creates share out the shares they made: none is left unrecorded", async () => {

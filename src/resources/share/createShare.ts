@@ -47,10 +47,11 @@ function ambiguous(candidates: ShareLink[], cause: string, othersLost = 0): Erro
     othersLost === 0
       ? ""
       : ` (so did ${othersLost} other create(s) of this run in the same space, which the list cannot tell apart from it: it does not show the files)`;
+  // The next `up` creates this resource's share afresh: a candidate left alone stays a live link no resource manages.
   const fix =
     othersLost === 0
-      ? "Cancel the share(s) you do not want (or keep one and declare it with KooDriveShareSettings), then run `pulumi up` again."
-      : "The other creates record their own shares; one of these that no resource records after this run is this create's: declare it with KooDriveShareSettings or cancel it, then run `pulumi up` again.";
+      ? "Before `pulumi up` runs again (it makes a new share), cancel the share(s) you do not want, or keep one and declare it with KooDriveShareSettings: otherwise they stay live links that no resource manages."
+      : "Those creates may have recorded their shares, or failed like this one and recorded none. Any of these shares that no resource of the stack records after this run is a live link no resource manages: before `pulumi up` runs again (it makes new shares), cancel it or declare it with KooDriveShareSettings.";
   return new Error(
     `the answer to the share create was lost (${cause})${others} and ${candidates.length} of the user's shares match what it sent: ` +
       `${candidates.map((s) => s.shareId).join(", ")}. Refusing to guess which one it made; nothing was recorded in the stack for it. ${fix}`,
