@@ -4,6 +4,11 @@
 // from the KOODRIVE_* environment variables (the same rules as the provider). Access codes are never written.
 //
 //   node scripts/koodrive-export-shares.js --out shares.json [--display-name TEXT] [--user-id ID]
+//                                          [--valid-days N] [--renew-before-days N]
+//
+// Each entry's validDays is the validity the share has left (so adopting it keeps its expiry), unless --valid-days
+// gives the period to declare; --renew-before-days adds renewBeforeDays to every entry (for
+// examples/keep-links-alive), and must be less than each entry's validDays.
 "use strict";
 const fs = require("node:fs");
 const path = require("node:path");
@@ -16,17 +21,50 @@ function koodrive() {
   }
 }
 
+const USAGE = "usage: koodrive-export-shares --out FILE [--display-name TEXT] [--user-id ID] [--valid-days N] [--renew-before-days N]";
+
+/** A whole number of days from `min` to 365, or an error naming the option. */
+function days(option, text, min) {
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || n < min || n > 365) throw new Error(`${option} must be a whole number of days from ${min} to 365, got "${text}"`);
+  return n;
+}
+
 function parseArgs(argv) {
+  if (argv.includes("--help") || argv.includes("-h")) {
+    console.log(USAGE);
+    process.exit(0);
+  }
   const args = {};
-  const names = { "--out": "out", "--display-name": "displayName", "--user-id": "userId" };
+  const names = {
+    "--out": "out",
+    "--display-name": "displayName",
+    "--user-id": "userId",
+    "--valid-days": "validDays",
+    "--renew-before-days": "renewBeforeDays",
+  };
   for (let i = 0; i < argv.length; i += 2) {
     const key = names[argv[i]];
-    if (key === undefined || argv[i + 1] === undefined)
-      throw new Error(`usage: koodrive-export-shares --out FILE [--display-name TEXT] [--user-id ID] (bad argument "${argv[i]}")`);
+    if (key === undefined || argv[i + 1] === undefined) throw new Error(`${USAGE} (bad argument "${argv[i]}")`);
     args[key] = argv[i + 1];
   }
   if (args.out === undefined) throw new Error("--out FILE is required");
+  if (args.validDays !== undefined) args.validDays = days("--valid-days", args.validDays, 1);
+  if (args.renewBeforeDays !== undefined) args.renewBeforeDays = days("--renew-before-days", args.renewBeforeDays, 0);
   return args;
+}
+
+/** The entries with the declared period and renewal threshold, when given; an entry that cannot renew fails naming it. */
+function declared(entries, { validDays, renewBeforeDays }) {
+  return entries.map((entry) => {
+    const result = validDays === undefined ? { ...entry } : { ...entry, validDays };
+    if (renewBeforeDays === undefined) return result;
+    if (renewBeforeDays >= result.validDays)
+      throw new Error(
+        `share ${entry.shareId} has ${result.validDays} day(s) of validity left, not more than --renew-before-days ${renewBeforeDays}: give --valid-days, the period to renew to (nothing was written)`,
+      );
+    return { ...result, renewBeforeDays };
+  });
 }
 
 async function main() {
@@ -34,7 +72,8 @@ async function main() {
   const { listShares, adoptionEntries, kooDriveClockNow } = koodrive();
   const { shares } = await listShares({ displayName: args.displayName, userId: args.userId });
   // The validity left, as KooDrive counts it: by its clock (learned from the listing's answers), not this machine's.
-  const { entries, skipped } = adoptionEntries(shares, kooDriveClockNow(), args.userId);
+  const { entries: found, skipped } = adoptionEntries(shares, kooDriveClockNow(), args.userId);
+  const entries = declared(found, args);
   fs.writeFileSync(args.out, `${JSON.stringify(entries, null, 2)}\n`);
   console.error(`wrote ${entries.length} share(s) to ${args.out}; access codes are not written: add "extractCodeConfigKey" to an entry to manage its code`);
   for (const s of skipped) console.error(`skipped share ${s.shareId}: ${s.reason}`);

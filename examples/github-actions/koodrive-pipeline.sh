@@ -67,6 +67,8 @@ mkdir -p "$scratch/state"
 stop_emulator() {
   local status=$?
   "${emulator[@]}" stop --pid-file "$pid_file" --timeout 10 || echo "koodrive-pipeline: stopping the emulator failed (pid file $pid_file)" >&2
+  # The stack settings file holds this run's secrets under a passphrase that ends with it: no use to anyone after.
+  rm -f "Pulumi.$stack.yaml"
   if [ "$status" -ne 0 ] && [ -f "$log_file" ]; then
     echo "koodrive-pipeline: failed with exit code $status; last lines of $log_file:" >&2
     tail -n 20 "$log_file" >&2

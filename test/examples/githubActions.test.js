@@ -101,6 +101,7 @@ test("koodrive.yml's run steps, in order: preview, up, fault, converging up; the
   assert.match(log, /\b503\b/, `the emulator's request log shows the injected failures:\n${log}`);
   const pidFile = path.join(runnerTemp, "koodrive", "emulator.pid");
   assert.equal(fs.existsSync(pidFile) && isRunning(Number(fs.readFileSync(pidFile, "utf8"))), false, "the emulator was stopped");
+  assert.equal(fs.existsSync(path.join(project, "Pulumi.emulator-ci.yaml")), false, "the run's stack settings file is removed with it");
 
   // A rerun in the same checkout and scratch folder (a retried job, a second local run) starts cleanly.
   const last = steps[steps.length - 1];

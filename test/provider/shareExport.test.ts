@@ -62,6 +62,17 @@ describe("scripts/koodrive-export-shares.js", () => {
       const fastClock = { ...env, NODE_OPTIONS: `--require ${require.resolve("../support/shiftedClock.js")}`, KOODRIVE_TEST_CLOCK_OFFSET_MS: String(3 * DAY) };
       await promisify(execFile)("node", [script, "--out", out, "--user-id", OTHER_USER_ID], { env: fastClock });
       expect(JSON.parse(fs.readFileSync(out, "utf8"))).toEqual([expect.objectContaining({ shareId: live.shareId, validDays: 10 })]);
+
+      // For examples/keep-links-alive: the period to renew to and the threshold, checked against each other.
+      await promisify(execFile)("node", [script, "--out", out, "--user-id", OTHER_USER_ID, "--valid-days", "30", "--renew-before-days", "7"], { env });
+      expect(JSON.parse(fs.readFileSync(out, "utf8"))).toEqual([expect.objectContaining({ shareId: live.shareId, validDays: 30, renewBeforeDays: 7 })]);
+      const tooLate = await promisify(execFile)("node", [script, "--out", out, "--user-id", OTHER_USER_ID, "--renew-before-days", "12"], { env }).catch(
+        (e) => e,
+      );
+      expect(tooLate.code).toBe(1);
+      expect(tooLate.stderr).toMatch(/10 day\(s\) of validity left, not more than --renew-before-days 12: give --valid-days/);
+      const help = await promisify(execFile)("node", [script, "--help"], { env });
+      expect(help.stdout).toMatch(/^usage: koodrive-export-shares --out FILE/);
     } finally {
       await emulator.close();
       fs.rmSync(scratch, { recursive: true, force: true });
