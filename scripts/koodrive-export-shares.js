@@ -6,9 +6,10 @@
 //   node scripts/koodrive-export-shares.js --out shares.json [--display-name TEXT] [--user-id ID]
 //                                          [--valid-days N] [--renew-before-days N]
 //
-// Each entry's validDays is the validity the share has left (so adopting it keeps its expiry), unless --valid-days
-// gives the period to declare; --renew-before-days adds renewBeforeDays to every entry (for
-// examples/keep-links-alive), and must be less than each entry's validDays.
+// Each entry's validDays is the validity the share has left (so adopting it keeps its expiry; 0 for a link that never
+// expires), unless --valid-days gives the period to declare (to every entry, never-expiring ones included);
+// --renew-before-days adds renewBeforeDays to every entry with an expiry (for examples/keep-links-alive), and must be
+// less than each such entry's validDays.
 "use strict";
 const fs = require("node:fs");
 const path = require("node:path");
@@ -58,7 +59,8 @@ function parseArgs(argv) {
 function declared(entries, { validDays, renewBeforeDays }) {
   return entries.map((entry) => {
     const result = validDays === undefined ? { ...entry } : { ...entry, validDays };
-    if (renewBeforeDays === undefined) return result;
+    // A link that never expires (validDays 0) needs no renewal; --valid-days would give it an expiry, so it is kept.
+    if (renewBeforeDays === undefined || result.validDays === 0) return result;
     if (renewBeforeDays >= result.validDays)
       throw new Error(
         `share ${entry.shareId} has ${result.validDays} day(s) of validity left, not more than --renew-before-days ${renewBeforeDays}: give --valid-days, the period to renew to (nothing was written)`,

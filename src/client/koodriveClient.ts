@@ -264,8 +264,15 @@ export class KooDriveClient {
           outcome = { kind: "status", status: res.status, retryAfter };
         }
         error = fail("api", { status: res.status, code: details.code, msg: details.msg });
-        if (this.policy.throttleStatusCodes.includes(res.status))
-          budgetOutcome = { kind: "throttled", retryAfterMs: parseRetryAfter(retryAfter, this.shared.serverClock.now()) };
+        if (this.policy.throttleStatusCodes.includes(res.status)) {
+          // The shared budget pauses every request for the wait; no throttled request waits longer than the throttle
+          // retry timeout, so neither does the pause (a Retry-After of a day would stall every other resource).
+          const retryAfterMs = parseRetryAfter(retryAfter, this.shared.serverClock.now());
+          budgetOutcome = {
+            kind: "throttled",
+            retryAfterMs: retryAfterMs === undefined ? undefined : Math.min(retryAfterMs, this.policy.throttleRetryTimeoutMs),
+          };
+        }
         // "Not found" comes after authentication, so the credentials are good; other 4xx may come before it.
         else if (error.isNotFound) verdict = { kind: "accepted" };
       } catch (e) {

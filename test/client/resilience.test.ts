@@ -82,6 +82,17 @@ describe("throttling: one adaptive budget per endpoint", () => {
     );
   });
 
+  it("a Retry-After longer than the throttle retry timeout fails its call at once and pauses the others no longer than that timeout", async () => {
+    const e = await start({ faults: { failNext: 1, failStatus: 429, retryAfterSeconds: 86_400 } });
+    const [a, b] = [e.seedShare({ ownerId: USER_ID }), e.seedShare({ ownerId: USER_ID })];
+    const client = new KooDriveClient(settingsFor(e, { throttleRetryTimeoutMs: 1_500 }), { random: () => 0 });
+    const error = await kooDriveFailure(client.getShare(a.shareId as string));
+    expect(error.message).toMatch(/the next wait \(86400 s\) would pass the throttle retry timeout of 1\.5 s/);
+    const started = Date.now();
+    await expect(client.getShare(b.shareId as string)).resolves.toMatchObject({ shareId: b.shareId });
+    expect(Date.now() - started).toBeLessThan(5_000); // paused for the timeout (1.5 s), not for the day asked
+  }, 15_000);
+
   it("does not count the time a call waited for its turn in the budget against the throttle retry timeout", async () => {
     // One request at a time, 300 ms each: the fifth call waits about 1.2 s for its turn, longer than the 1 s timeout,
     // and is then refused once, as a quota probe would be. It is retried: it was never throttled for long.

@@ -66,6 +66,13 @@ describe("scripts/koodrive-export-shares.js", () => {
       // For examples/keep-links-alive: the period to renew to and the threshold, checked against each other.
       await promisify(execFile)("node", [script, "--out", out, "--user-id", OTHER_USER_ID, "--valid-days", "30", "--renew-before-days", "7"], { env });
       expect(JSON.parse(fs.readFileSync(out, "utf8"))).toEqual([expect.objectContaining({ shareId: live.shareId, validDays: 30, renewBeforeDays: 7 })]);
+      // A link that never expires needs no renewal: it keeps validDays 0 and gets no renewBeforeDays.
+      const forever = emulator.seedShare({ ownerId: OTHER_USER_ID, fileIds: ["forever.pdf"], validDays: 0 });
+      await promisify(execFile)("node", [script, "--out", out, "--user-id", OTHER_USER_ID, "--renew-before-days", "7"], { env });
+      const written = JSON.parse(fs.readFileSync(out, "utf8"));
+      expect(written).toContainEqual(expect.objectContaining({ shareId: forever.shareId, validDays: 0 }));
+      expect(written.find((e: { shareId: string }) => e.shareId === forever.shareId)).not.toHaveProperty("renewBeforeDays");
+      expect(written).toContainEqual(expect.objectContaining({ shareId: live.shareId, validDays: 10, renewBeforeDays: 7 }));
       const tooLate = await promisify(execFile)("node", [script, "--out", out, "--user-id", OTHER_USER_ID, "--renew-before-days", "12"], { env }).catch(
         (e) => e,
       );

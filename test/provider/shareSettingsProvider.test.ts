@@ -453,6 +453,19 @@ describe("share-settings provider against the emulator", () => {
       expect(await noticesDuring(() => originalsProvider.delete!(gone, { ...outs, shareId: gone }))).toBe("");
     });
 
+    it("after a restore of a share that had no access code, says once that the code Pulumi set stays", async () => {
+      const share = emulator.seedShare({ ownerId: USER_ID, comment: "original", validDays: 10 });
+      const { created } = await adoptRestoring({ shareId: share.shareId, validDays: 3, comment: "declared", extractCode: "MDg2K0vU" });
+      const companion = (await originalsProvider.read!(share.shareId as string, { shareId: share.shareId, originals: created.outs!.originals })).props!;
+      const notices = await noticesDuring(async () => {
+        await provider.delete!(created.id, created.outs);
+        await originalsProvider.delete!(share.shareId as string, companion);
+      });
+      expect(emulator.getShare(share.shareId as string)).toMatchObject({ comment: "original", extractCode: "MDg2K0vU" });
+      expect(notices.match(/had no access code before Pulumi, and the API cannot remove one/g)).toHaveLength(1);
+      expect(notices).not.toMatch(/MDg2K0vU|forgetting/);
+    });
+
     it("lists what the originals were when no restore put them back (an interrupted adoption, then destroy), never the access code", async () => {
       const share = emulator.seedShare({ ownerId: USER_ID, comment: "the true original", extractCode: "Orig1234", validDays: 20 });
       const outs = await companionOf(share.shareId as string);

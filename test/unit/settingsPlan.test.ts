@@ -142,11 +142,12 @@ describe("a write's answer that the rules would renew again", () => {
     ["validDays 30 counted from the write", inDays(30), 0, undefined, undefined],
     ["the same, within the clocks' slack", inDays(30.5), 0, 7, undefined],
     ["validDays 0 and no expiry", undefined, 0, undefined, undefined],
+    ["an answer without the expiry (a create answer may leave it out): nothing to judge", "", 0, undefined, undefined],
     ["validDays added to the current expiry", inDays(50), 0, undefined, /more than validDays 30 from now/],
     ["counted from a share time 40 days ago: still expired", inDays(-10), 3, undefined, /the link expired/],
     ["counted from a share time 25 days ago: due under renewBeforeDays 7", inDays(5), 0, 7, /expires within 5 days/],
   ])("%s", (_name, expireTime, status, renewBeforeDays, reason) => {
-    const validDays = expireTime === undefined ? 0 : 30;
+    const validDays = expireTime === undefined ? 0 : 30; // "" stands for an answer of validDays 30 without its expiry
     const warning = renewedAgainWarning({ expireTime, status }, validDays, renewBeforeDays, now);
     if (reason === undefined) {
       expect(warning).toBeUndefined();

@@ -86,6 +86,8 @@ function dayCount(days: number): string {
  * share again: the warning says so once per write instead of renewing in a silent loop.
  */
 export function renewedAgainWarning(written: LinkState, validDays: unknown, renewBeforeDays: unknown, now: Date): string | undefined {
+  // An answer without the expiry (the API allows one) says nothing about how KooDrive counts: the next refresh reads it.
+  if (typeof validDays === "number" && validDays > 0 && parseKooDriveTime(written.expireTime).kind === "none") return undefined;
   const { renewal } = linkHealth(written, validDays, renewBeforeDays, now);
   if (renewal === undefined) return undefined;
   return (

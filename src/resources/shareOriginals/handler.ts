@@ -84,7 +84,17 @@ export const shareOriginalsHandler: ResourceHandler = {
       );
       return;
     }
-    if (live === undefined || holdsOriginals(originals, live, ctx.now(), ctx.edition())) return;
+    if (live === undefined) return;
+    if (holdsOriginals(originals, live, ctx.now(), ctx.edition())) {
+      // The one original setting no restore can put back: said here, after the settings resource's restore (or none).
+      if (!originals.extractCode && live.extractCode) {
+        ctx.notice(
+          id,
+          "the share had no access code before Pulumi, and the API cannot remove one: it keeps its current code (cancel and re-share it to open it without one)",
+        );
+      }
+      return;
+    }
     ctx.notice(
       id,
       `warning: forgetting its original settings, which the share does not hold now: no restore put them back (onDelete "retain" now, a restore refused because the share changed, or an adoption that was interrupted before it was recorded). They were: ${originalsForTheRecord(originals)}. Set them by hand if they should be back.`,

@@ -137,7 +137,7 @@ export const shareSettingsHandler: ResourceHandler = {
       ctx.notice(
         id,
         `warning: NOT restoring the original settings: the share changed since this resource last applied its settings (${check.what}). ` +
-          "Another resource may manage it now (a rename without `aliases`?), or it was edited by hand; it is left as it is, and its `-originals` companion's notice lists the originals. " +
+          "Another resource may manage it now (a rename without `aliases`?), or it was edited by hand; it is left as it is (when its `-originals` companion is deleted in the same run, that notice lists the originals). " +
           "If instead this resource's own last `pulumi up` was interrupted, a plain `pulumi up` before destroying writes the declared settings again (for a renewal only if no refresh has recorded it since; else change its validDays once), and destroy then restores.",
       );
       return;
