@@ -128,28 +128,64 @@ export function authenticate(req: AuthRequest, config: AuthConfig, nowMs: number
 
   const authorization = header(req, "authorization")?.trim();
   if (!authorization) return fail(apiError(401, ErrorCodes.UNAUTHORIZED, "Unauthorized: Authorization header is missing."));
-  if (authorization.startsWith("HMAC-SHA256 ")) return verifyAppAuth(req, config, authorization.slice("HMAC-SHA256 ".length), userId);
+  if (authorization.startsWith("HMAC-SHA256")) return verifyAppAuth(req, config, authorization, userId);
   return verifyToken(config, authorization, userId, nowMs);
 }
 
-function verifyAppAuth(req: AuthRequest, config: AuthConfig, params: string, userId: string): AuthOutcome {
+/** The scheme of app auth, with the one space the documented form puts before `AppId=`. */
+export const APP_AUTH_PREFIX = "HMAC-SHA256 ";
+
+/** The fields of an app-auth `Authorization` value in the documented form, or the rule it breaks. */
+export type ParsedAppAuth = { ok: true; appId: string; signedHeaders: string; signature: string } | { ok: false; problem: string };
+
+const APP_AUTH_FIELDS = ["AppId", "SignedHeaders", "Signature"] as const;
+
+/**
+ * Parses `HMAC-SHA256 AppId=<id>,SignedHeaders=<h1;h2>,Signature=<hex>` strictly as documented (koodrive-api.md §3.2
+ * step 4): one space after the scheme, `name=value` with no space around `=` nor after the commas, each of the three
+ * names exactly once and spelled as documented. Both the verifier and the request log's redaction use it, so a
+ * spelling the verifier would accept is a spelling the log knows how to redact.
+ */
+export function parseAppAuthorization(value: string): ParsedAppAuth {
+  const fail = (problem: string): ParsedAppAuth => ({ ok: false, problem });
+  if (!value.startsWith(APP_AUTH_PREFIX)) return fail(`Authorization must start with "${APP_AUTH_PREFIX}"`);
   const fields = new Map<string, string>();
-  for (const part of params.split(",")) {
-    const i = part.indexOf("=");
-    if (i > 0) fields.set(part.slice(0, i).trim(), part.slice(i + 1).trim());
+  for (const part of value.slice(APP_AUTH_PREFIX.length).split(",")) {
+    const m = /^([A-Za-z]+)=([^\s,=]+)$/.exec(part);
+    if (!m)
+      return fail(
+        "Authorization must carry AppId, SignedHeaders and Signature as AppId=<id>,SignedHeaders=<names>,Signature=<hex>, with no spaces around '=' or after ','",
+      );
+    const [, name, v] = m as unknown as [string, string, string];
+    if (!(APP_AUTH_FIELDS as readonly string[]).includes(name))
+      return fail(`Authorization has an unknown field (known: ${APP_AUTH_FIELDS.join(", ")}, spelled so)`);
+    if (fields.has(name)) return fail(`Authorization carries ${name} twice`);
+    fields.set(name, v);
   }
-  const failed = (why: string): AuthOutcome => ({ ok: false, reply: apiError(400, ErrorCodes.AUTHENTICATION_FAILED, `Authentication failed: ${why}.`) });
   const appId = fields.get("AppId");
   const signedHeaders = fields.get("SignedHeaders");
   const signature = fields.get("Signature");
-  if (!appId || !signedHeaders || !signature) return failed("Authorization must carry AppId, SignedHeaders and Signature");
+  if (appId === undefined || signedHeaders === undefined || signature === undefined) return fail("Authorization must carry AppId, SignedHeaders and Signature");
+  return { ok: true, appId, signedHeaders, signature };
+}
+
+function verifyAppAuth(req: AuthRequest, config: AuthConfig, authorization: string, userId: string): AuthOutcome {
+  const failed = (why: string): AuthOutcome => ({ ok: false, reply: apiError(400, ErrorCodes.AUTHENTICATION_FAILED, `Authentication failed: ${why}.`) });
+  const parsed = parseAppAuthorization(authorization);
+  if (!parsed.ok) return failed(parsed.problem);
+  const { appId, signedHeaders, signature } = parsed;
   const secret = config.apps.get(appId);
   if (secret === undefined) return failed("unknown AppId");
   const names = signedHeaders.split(";");
   if (!names.includes("x-date") || !names.includes("x-user-id")) return failed("SignedHeaders must include x-date and x-user-id");
-  if (names.some((n) => n !== n.toLowerCase() || n === "authorization")) return failed("SignedHeaders must be lower-case and exclude authorization");
+  if (names.some((n) => n === "" || n !== n.toLowerCase() || n === "authorization"))
+    return failed("SignedHeaders must be lower-case and exclude authorization");
+  if (names.some((n, i) => i > 0 && !(names[i - 1]! < n))) return failed("SignedHeaders must be sorted ascending, each name once");
+  const absent = names.find((n) => header(req, n) === undefined);
+  if (absent !== undefined) return failed(`signed header ${absent.slice(0, 64)} is not in the request`);
+  if (!/^[0-9a-f]{64}$/.test(signature)) return failed("Signature must be 64 lower-case hex characters");
   const expected = Buffer.from(expectedSignature(req, names, secret), "utf8");
-  const given = Buffer.from(signature.toLowerCase(), "utf8");
+  const given = Buffer.from(signature, "utf8");
   if (expected.length !== given.length || !timingSafeEqual(expected, given)) return failed("signature mismatch");
   return { ok: true, userId, scheme: "app" };
 }

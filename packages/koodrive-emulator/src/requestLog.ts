@@ -1,4 +1,5 @@
 import { isObject } from "./bodyRules";
+import { parseAppAuthorization } from "./requestAuth";
 
 /** One request as the emulator received it, credentials and (by default) access codes redacted. */
 export interface LoggedRequest {
@@ -8,7 +9,8 @@ export interface LoggedRequest {
   method: string;
   path: string;
   query: Record<string, string>;
-  /** Lower-case header names; `authorization` keeps its scheme and AppId but not the token or signature. */
+  /** Lower-case header names; `authorization` keeps its scheme (and for app auth AppId and SignedHeaders), never the
+   *  token or signature. */
   headers: Record<string, string>;
   /** Parsed JSON body of an authenticated request (access codes redacted unless `logAccessCodes`); undefined for an
    *  empty body, a rejected request (never kept: it could be anyone's 1 MiB) or a body over the log's body limit. */
@@ -30,9 +32,18 @@ export interface LoggedRequest {
 
 export const REDACTED = "[REDACTED]";
 
-/** Redacts the credential part of an `Authorization` value. */
+/**
+ * What the log keeps of an `Authorization` value. App auth: the scheme, AppId and SignedHeaders, re-serialised from the
+ * parsed fields, and `Signature=[REDACTED]` (never the signature), or the scheme and "[REDACTED]" when the value is not in the documented form.
+ * Token auth: the `Bearer` prefix only.
+ */
 export function redactAuthorization(value: string): string {
-  if (value.startsWith("HMAC-SHA256 ")) return value.replace(/Signature=[^,\s]*/g, `Signature=${REDACTED}`);
+  if (/^HMAC-SHA256/i.test(value)) {
+    const parsed = parseAppAuthorization(value);
+    return parsed.ok
+      ? `HMAC-SHA256 AppId=${parsed.appId},SignedHeaders=${parsed.signedHeaders},Signature=${REDACTED}`
+      : `${value.slice(0, "HMAC-SHA256".length)} ${REDACTED}`;
+  }
   const scheme = /^Bearer[+ ]/i.exec(value)?.[0] ?? "";
   return `${scheme}${REDACTED}`;
 }
