@@ -57,7 +57,7 @@ async function foreground(args: string[]): Promise<void> {
       if (command.logRequests)
         say(
           process.stdout,
-          `${entry.time} ${entry.method} ${entry.path} ${entry.status} ${entry.ms ?? 0}ms${entry.fault ? ` fault=${entry.fault}` : ""}${entry.applied ? " applied" : ""}`,
+          `${entry.time} ${entry.method} ${entry.path} ${entry.status} ${entry.ms ?? 0}ms${entry.fault ? ` fault=${entry.fault}` : ""}${entry.applied ? " applied" : entry.applied === false ? " not-applied" : ""}`,
         );
     },
   }).catch((e: Error) => {

@@ -19,7 +19,8 @@ Server
   --port N                 port to listen on; 0 picks a free port (default 0)
   --host ADDR              interface to bind (default 127.0.0.1); any other than loopback needs --admin-token
   --state FILE             keep shares in FILE (written atomically, mode 0600) so they survive restarts; a file
-                           that breaks a rule is refused at start, naming the file and the entry
+                           that breaks a rule, or a path it cannot write (tested by writing it at start), is
+                           refused at start, naming the file and the reason
   --edition NAME           carrier (default) or enterprise
   --clock-skew-seconds N   accept an X-Date up to N seconds ahead of the emulator's clock (default 0)
   --request-log-limit N    request-log entries kept (default 10000)

@@ -24,8 +24,11 @@ export interface LoggedRequest {
   /** Fault injected into this request, if any: a pre-apply fault (`reset`, `malformed`, `status 503`, `throttle`) or
    *  an after-apply one (`dropAfterApply`, `truncateAfterApply`, `failAfterApply`, `delayAfterApply`). */
   fault?: string;
-  /** True when the request changed the emulator's state (a write answered 200 before any after-apply fault). */
+  /** True when the request changed the emulator's state (a write answered 200 before any after-apply fault); false
+   *  when a change was made and then rolled back because the state file could not be written (answered 500). */
   applied?: boolean;
+  /** Why the emulator itself failed this request (e.g. the state file could not be written); also printed to stderr. */
+  error?: string;
   /** Authentication scheme that succeeded. */
   auth?: "token" | "app";
 }

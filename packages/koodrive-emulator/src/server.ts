@@ -26,7 +26,9 @@ export interface EmulatorOptions {
   /** `carrier` (default) or `enterprise`; see the README's table of differences. */
   edition?: Edition;
   /** Persist shares to this JSON file (atomically, mode 0600) so they survive restarts; default: memory only.
-   *  A file that breaks a rule is refused at start, naming the file and the entry. */
+   *  A file that breaks a rule, or a path that cannot be written (it is written once at start to find out), is refused
+   *  at start, naming the file and the entry or reason. A write that cannot be saved later is rolled back, answered
+   *  500 and logged with `applied: false` and `error`; the reason also goes to stderr. */
   stateFile?: string;
   /**
    * ID of the first share the emulator creates (an even number of at most 19 digits); default 1689743054514187776,

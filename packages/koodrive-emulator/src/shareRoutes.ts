@@ -82,15 +82,15 @@ const cancelShares: Handler = (state, { body, userId }) => {
   const problem = cancelSharesRule(body, state.edition);
   if (problem) return invalidParameter(problem);
   const ids = (body as { shareIds?: string[] }).shareIds ?? [];
-  let cancelled = 0;
+  const cancelled = new Set<string>();
   const subResponseList = ids.map((shareId) => {
-    if (!state.store.owned(shareId, userId)) return { shareId, code: ErrorCodes.RESOURCE_NOT_FOUND, msg: Messages.NOT_FOUND };
-    state.store.remove(shareId);
-    cancelled += 1;
+    if (cancelled.has(shareId) || !state.store.owned(shareId, userId)) return { shareId, code: ErrorCodes.RESOURCE_NOT_FOUND, msg: Messages.NOT_FOUND };
+    cancelled.add(shareId);
     return { shareId, code: 0, msg: Messages.ITEM_SUCCESS };
   });
+  state.store.removeAll([...cancelled]); // one change: saved whole, or (state file unwritable) not at all
   const reply = success({ subResponseList });
-  if (cancelled === 0) reply.unchanged = true;
+  if (cancelled.size === 0) reply.unchanged = true;
   return reply;
 };
 

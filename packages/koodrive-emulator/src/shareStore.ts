@@ -81,6 +81,11 @@ export class StateFileError extends Error {
   override name = "StateFileError";
 }
 
+/** A change that could not be saved to the state file; the store rolled it back, so nothing changed. */
+export class StateSaveError extends Error {
+  override name = "StateSaveError";
+}
+
 /** Reads and checks a state file; throws a StateFileError naming the file and the first bad entry. */
 function loadState(file: string): { nextId: bigint; shares: StoredShare[] } {
   const fail = (what: string): never => {
@@ -126,6 +131,15 @@ export class ShareStore {
       this.nextId = saved.nextId;
       for (const share of saved.shares) this.shares.set(share.shareId, share);
     }
+    if (stateFile) {
+      // A test write at start: a path that cannot be written (a typo'd folder, no permission) is refused now, not
+      // discovered at the first write of a run.
+      try {
+        this.write();
+      } catch (e) {
+        throw new StateFileError(`state file ${stateFile}: cannot be written (${(e as Error).message})`);
+      }
+    }
   }
 
   /** The share if it exists and belongs to `ownerId` (another user's share is "not found", as on KooDrive). */
@@ -153,25 +167,44 @@ export class ShareStore {
 
   /** Adds a share whose fields the caller has validated (`shareId` absent: allocate one). */
   insert(fields: Omit<StoredShare, "shareId" | "shortUrl"> & { shareId?: string }): StoredShare {
+    const nextId = this.nextId;
     const shareId = fields.shareId ?? String(this.allocateId());
     const share: StoredShare = { ...fields, shareId, shortUrl: String(BigInt(shareId) + 1n) };
     this.shares.set(shareId, share);
-    this.save();
+    this.save(() => {
+      this.shares.delete(shareId);
+      this.nextId = nextId;
+    });
     return share;
   }
 
-  /** Applies a change and persists. */
+  /** Applies a change and persists (undone when it cannot be saved). */
   change(share: StoredShare, apply: (s: StoredShare) => void, now: number): StoredShare {
+    const before = structuredClone(share);
     apply(share);
     share.updateTime = now;
-    this.save();
+    this.save(() => {
+      for (const key of Object.keys(share) as Array<keyof StoredShare>) if (!(key in before)) delete share[key];
+      Object.assign(share, before);
+    });
     return share;
   }
 
   /** Removes a share (stop sharing). */
   remove(shareId: string): void {
-    this.shares.delete(shareId);
-    this.save();
+    this.removeAll([shareId]);
+  }
+
+  /** Removes shares in one change: all of them are saved, or (when the state file cannot be written) none. */
+  removeAll(shareIds: string[]): void {
+    const removed = shareIds.flatMap((id) => {
+      const share = this.shares.get(id);
+      return share && this.shares.delete(id) ? [share] : [];
+    });
+    if (removed.length === 0) return;
+    this.save(() => {
+      for (const share of removed) this.shares.set(share.shareId, share);
+    });
   }
 
   /** Number of shares held. */
@@ -186,12 +219,28 @@ export class ShareStore {
     return id;
   }
 
-  /** Write-then-rename so a crash never leaves a half-written state file; 0600 because it holds access codes. */
-  private save(): void {
+  /** Persists the state; when the file cannot be written, runs `undo` and throws a StateSaveError naming the file. */
+  private save(undo: () => void): void {
     if (!this.stateFile) return;
-    const tmp = path.join(path.dirname(this.stateFile), `.${path.basename(this.stateFile)}.${process.pid}.tmp`);
-    fs.writeFileSync(tmp, JSON.stringify({ nextId: String(this.nextId), shares: [...this.shares.values()] }, null, 2), { mode: 0o600 });
-    fs.chmodSync(tmp, 0o600);
-    fs.renameSync(tmp, this.stateFile);
+    try {
+      this.write();
+    } catch (e) {
+      undo();
+      throw new StateSaveError(`state file ${this.stateFile}: cannot be written (${(e as Error).message}); the change was rolled back`);
+    }
+  }
+
+  /** Write-then-rename so a crash never leaves a half-written state file; 0600 because it holds access codes. */
+  private write(): void {
+    const file = this.stateFile!;
+    const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
+    try {
+      fs.writeFileSync(tmp, JSON.stringify({ nextId: String(this.nextId), shares: [...this.shares.values()] }, null, 2), { mode: 0o600 });
+      fs.chmodSync(tmp, 0o600);
+      fs.renameSync(tmp, file);
+    } catch (e) {
+      fs.rmSync(tmp, { force: true });
+      throw e;
+    }
   }
 }

@@ -7,6 +7,12 @@ import { type FaultOutcome, afterApplyOutcome, faultLabel, preApplyOutcome } fro
 import { authenticate } from "./requestAuth";
 import { type LoggedRequest, REDACTED, redactAccessCode, redactAuthorization } from "./requestLog";
 import { isPublishedApi, isWrite, routeShareApi } from "./shareRoutes";
+import { StateSaveError } from "./shareStore";
+
+/** Says why the emulator itself failed a request (a state file it cannot write), where whoever runs it looks. */
+function warn(message: string): void {
+  process.stderr.write(`koodrive-emulator: ${message}\n`);
+}
 
 /** KooDrive's gateway limit on request bodies. */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -166,7 +172,17 @@ export function createTransport(state: EmulatorState, options: TransportOptions 
       return;
     }
     const body = parseJson(raw);
-    send(res, body.ok ? routeAdmin(state, method, path, body.value) : adminError(body.problem));
+    if (!body.ok) {
+      send(res, adminError(body.problem));
+      return;
+    }
+    try {
+      send(res, routeAdmin(state, method, path, body.value));
+    } catch (e) {
+      if (!(e instanceof StateSaveError)) throw e;
+      warn(`${method} ${path.slice(0, 200)}: ${e.message}`);
+      send(res, adminError(e.message, 500));
+    }
   }
 
   async function respond(req: http.IncomingMessage, res: http.ServerResponse, raw: Buffer, bodyBytes: number): Promise<void> {
@@ -209,7 +225,17 @@ export function createTransport(state: EmulatorState, options: TransportOptions 
     if (!body.ok) return finish({ kind: "reply", reply: invalidParameter(body.problem) });
     if (body.value !== undefined) entry.body = options.logAccessCodes ? body.value : redactAccessCode(body.value);
 
-    const reply = routeShareApi(state, method, target.path, { query: new URLSearchParams(target.rawQuery), body: body.value, userId: auth.userId }); // step 8
+    let reply: Reply; // step 8
+    try {
+      reply = routeShareApi(state, method, target.path, { query: new URLSearchParams(target.rawQuery), body: body.value, userId: auth.userId });
+    } catch (e) {
+      if (!(e instanceof StateSaveError)) throw e;
+      // The store rolled the change back: the 500 means "not applied", and the log says so.
+      warn(`${method} ${target.path.slice(0, 200)}: ${e.message}; answered 500`);
+      entry.applied = false;
+      entry.error = e.message;
+      return finish({ kind: "reply", reply: innerFailure() });
+    }
     if (!(isWrite(method) && reply.status === 200 && !reply.unchanged)) return finish({ kind: "reply", reply });
     entry.applied = true; // step 9
     const afterApply = state.faults.afterApply();

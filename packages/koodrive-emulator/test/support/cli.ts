@@ -6,10 +6,17 @@ import readline from "node:readline";
 /** The built CLI (tests run after `npm run build`, as `npm test` does). */
 export const CLI = path.join(__dirname, "../../dist/cli.js");
 
-/** Runs the CLI to completion; resolves with its exit code and output. */
-export function runCli(args: string[], env: NodeJS.ProcessEnv = { PATH: process.env.PATH }): Promise<{ code: number | null; stdout: string; stderr: string }> {
+/** Runs the CLI to completion, or until `timeoutMs` (when given) has passed: a CLI that should refuse to start may
+ *  listen instead; resolves with its exit code (null when killed) and output. */
+export function runCli(
+  args: string[],
+  env: NodeJS.ProcessEnv = { PATH: process.env.PATH },
+  timeoutMs?: number,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const p = spawn(process.execPath, [CLI, ...args], { env });
+    const timer = timeoutMs === undefined ? undefined : setTimeout(() => p.kill("SIGKILL"), timeoutMs);
+    p.on("exit", () => clearTimeout(timer));
     let stdout = "";
     let stderr = "";
     p.stdout.on("data", (c) => (stdout += c));
