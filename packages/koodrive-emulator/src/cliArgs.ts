@@ -155,6 +155,7 @@ export function parseServerArgs(args: string[], env: NodeJS.ProcessEnv): ServerC
   if (clockOffsetMs === undefined) throw new UsageError("--clock-offset must be a duration such as 30d, 12h, 90m, 15s or a number of milliseconds");
   const offsetProblem = clockOffsetProblem("--clock-offset", clockOffsetMs);
   if (offsetProblem) throw new UsageError(offsetProblem);
+  if (Date.now() + clockOffsetMs < 0) throw new UsageError("--clock-offset would put the emulator's clock before 1970-01-01T00:00:00Z");
   const port = numberFlag("port", values.port) ?? 0;
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError("--port must be from 0 to 65535");
   const positive = (flag: string) => {

@@ -33,7 +33,7 @@ export class EmulatorClock {
     private readonly source: () => number = Date.now,
     offsetMs = 0,
   ) {
-    this.setOffset(offsetMs);
+    this.setOffset(offsetMs, "clockOffsetMs");
   }
 
   /** Emulator time in epoch milliseconds. */
@@ -52,10 +52,12 @@ export class EmulatorClock {
     this.setOffset(this.offset + ms);
   }
 
-  /** Sets the offset from the time source. */
-  setOffset(ms: number): void {
-    const problem = clockOffsetProblem("offsetMs", ms);
+  /** Sets the offset from the time source; `name` is what the caller called it, for the error. */
+  setOffset(ms: number, name = "offsetMs"): void {
+    const problem = clockOffsetProblem(name, ms);
     if (problem) throw new RangeError(problem);
+    // Shares store the emulator's time; the state file (like KooDrive's own times) holds no time before 1970.
+    if (this.source() + ms < 0) throw new RangeError(`${name} would put the emulator's clock before 1970-01-01T00:00:00Z`);
     this.offset = ms;
   }
 

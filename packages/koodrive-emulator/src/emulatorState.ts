@@ -26,7 +26,7 @@ import { type ShareView, type ViewContext, displayNameFor, shareView } from "./s
 export interface ShareSeed {
   /** Numeric KooDrive user ID of the owner. */
   ownerId: string;
-  /** Numeric, like KooDrive's; default: the next free 19-digit ID. */
+  /** Numeric, at most 19 digits like KooDrive's; default: the next free 19-digit ID. */
   shareId?: string;
   containerId?: string;
   displayName?: string;
@@ -74,7 +74,8 @@ function seedProblem(s: unknown, edition: Edition, store: ShareStore): string | 
   const unknown = unknownKeyProblem(s, SEED_KEYS);
   if (unknown) return unknown;
   if (!isNumericId(s.ownerId)) return "ownerId (a numeric KooDrive user ID) is required";
-  if (s.shareId !== undefined && (!isNumericId(s.shareId) || store.has(s.shareId))) return "shareId must be a new numeric ID";
+  if (s.shareId !== undefined && (!isNumericId(s.shareId) || s.shareId.length > 19 || store.has(s.shareId)))
+    return "shareId must be a new numeric ID of at most 19 digits";
   if (s.containerId !== undefined && (typeof s.containerId !== "string" || s.containerId === "")) return "containerId must be a non-empty string";
   if (s.displayName !== undefined && (typeof s.displayName !== "string" || s.displayName.length > 250))
     return "displayName must be a string of at most 250 characters";

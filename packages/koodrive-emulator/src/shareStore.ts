@@ -50,6 +50,13 @@ export function isCounter(v: unknown): v is number {
   return integerIn(v, 0, Number.MAX_SAFE_INTEGER);
 }
 
+/** The rule a stored time breaks (integer epoch milliseconds from 1970 to year 9999), naming the bound it crosses. */
+function timeProblem(key: string, v: unknown): string | undefined {
+  if (isTime(v)) return undefined;
+  if (typeof v !== "number" || !Number.isInteger(v)) return `${key} must be an integer number of epoch milliseconds`;
+  return v < 0 ? `${key} must not be before 1970-01-01 (epoch milliseconds of 0 or more)` : `${key} must be epoch milliseconds up to year 9999`;
+}
+
 /** Every rule a stored share obeys; the first broken one, naming the field, or undefined. */
 export function storedShareProblem(s: unknown): string | undefined {
   if (!isObject(s)) return "must be a JSON object";
@@ -69,8 +76,10 @@ export function storedShareProblem(s: unknown): string | undefined {
   ) {
     return "permission must be {preview, edit, download} booleans";
   }
-  for (const k of ["shareTime", "updateTime"] as const) if (!isTime(s[k])) return `${k} must be epoch milliseconds up to year 9999`;
-  if (s.expireTime !== undefined && !isTime(s.expireTime)) return "expireTime must be epoch milliseconds up to year 9999";
+  for (const k of ["shareTime", "updateTime", "expireTime"] as const) {
+    const problem = k === "expireTime" && s[k] === undefined ? undefined : timeProblem(k, s[k]);
+    if (problem) return problem;
+  }
   if (!STORED_STATUSES.includes(s.status as 0)) return "status must be 0, 1 or 2";
   for (const k of ["viewCnt", "downloadCnt", "saveCnt"] as const) if (!isCounter(s[k])) return `${k} must be a non-negative integer`;
   return undefined;
