@@ -136,20 +136,39 @@ export function cancelSharesRule(body: unknown, edition: Edition): string | unde
   return undefined;
 }
 
-const CURSOR_PREFIX = "kdc1:";
+const CURSOR_PREFIX = "kdc2:";
 
-/** An opaque list cursor for a position in the caller's list. */
-export function encodeCursor(offset: number): string {
-  return Buffer.from(`${CURSOR_PREFIX}${offset}`, "utf8").toString("base64url");
+/** A list share's sort key: share time, then share ID. */
+export interface ListKey {
+  shareTime: number;
+  shareId: string;
 }
 
-/** The position a cursor this emulator issued stands for, or undefined. */
-export function decodeCursor(cursor: string): number | undefined {
-  if (cursor === "0") return 0; // the documented default
-  const text = Buffer.from(cursor, "base64url").toString("utf8");
-  if (!text.startsWith(CURSOR_PREFIX) || encodeCursor(Number(text.slice(CURSOR_PREFIX.length))) !== cursor) return undefined;
-  const offset = Number(text.slice(CURSOR_PREFIX.length));
-  return Number.isSafeInteger(offset) && offset >= 0 ? offset : undefined;
+/** Where a list walk stands: how many pages were served, and the key of the last share served (none yet: the start). */
+export interface ListPosition {
+  page: number;
+  after?: ListKey;
+}
+
+/** An opaque list cursor: the position after the last share returned, in the list's sort order (a keyset cursor, so
+ *  shares created or cancelled between pages neither skip nor repeat a share that existed throughout). */
+export function encodeCursor(position: ListPosition): string {
+  const key = position.after ? `:${position.after.shareTime}:${position.after.shareId}` : "";
+  return Buffer.from(`${CURSOR_PREFIX}${position.page}${key}`, "utf8").toString("base64url");
+}
+
+/** The position a cursor this emulator issued stands for ("0", the documented default, is the start), or undefined. */
+export function decodeCursor(cursor: string): ListPosition | undefined {
+  if (cursor === "0") return { page: 0 };
+  const m = /^kdc2:(\d{1,9})(?::(\d{1,16}):(\d{1,32}))?$/.exec(Buffer.from(cursor, "base64url").toString("utf8"));
+  if (!m) return undefined;
+  const position: ListPosition = { page: Number(m[1]), ...(m[2] !== undefined ? { after: { shareTime: Number(m[2]), shareId: m[3]! } } : {}) };
+  return Number.isSafeInteger(position.after?.shareTime ?? 0) && encodeCursor(position) === cursor ? position : undefined;
+}
+
+/** Items on page `page` (0-based) when partial pages are on: half a page (at least one) and an empty page, alternately. */
+export function partialPageSize(pageSize: number, page: number): number {
+  return page % 2 === 1 ? 0 : Math.max(1, Math.ceil(pageSize / 2));
 }
 
 /** `GET /share` query: pageSize 1–100, sortType 4, sortDirection 1|2, pageCursor one we issued, displayName. */

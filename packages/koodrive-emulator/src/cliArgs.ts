@@ -26,6 +26,8 @@ Server
   --request-log-limit N    request-log entries kept (default 10000)
   --request-log-max-bytes N  request-log size kept, in bytes (default 16777216)
   --log-access-codes       keep access codes (extractCode) in logged bodies; default: redacted
+  --partial-pages          list pages before the end come partial or empty (half a page, then an empty one,
+                           alternately), as KooDrive warns they may; nextCursor stays until the end. Default: off
   --ready-file F           once listening, write the base URL to F (atomically)
   --log-requests           print one line per request: method, path, status, ms, fault (no secrets)
 
@@ -97,6 +99,7 @@ export const SERVER_FLAGS = {
   "log-access-codes": { type: "boolean" },
   "ready-file": { type: "string" },
   "log-requests": { type: "boolean" },
+  "partial-pages": { type: "boolean" },
   token: { type: "string", multiple: true },
   "app-id": { type: "string" },
   "app-secret": { type: "string" },
@@ -177,6 +180,7 @@ export function parseServerArgs(args: string[], env: NodeJS.ProcessEnv): ServerC
       requestLogLimit: positive("request-log-limit"),
       requestLogMaxBytes: positive("request-log-max-bytes"),
       logAccessCodes: values["log-access-codes"] === true,
+      partialPages: values["partial-pages"] === true,
       tokens,
       apps: appId !== undefined && appSecret !== undefined ? { [appId]: appSecret } : {},
       tokenTtlSeconds: positive("token-ttl-seconds"),

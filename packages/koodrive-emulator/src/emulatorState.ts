@@ -131,6 +131,8 @@ export interface NewShare {
  */
 export class EmulatorState {
   baseUrl = "";
+  /** List pages before the end come partial or empty (`partialPages` option), as KooDrive's may. */
+  partialPages = false;
 
   constructor(
     readonly edition: Edition,

@@ -49,6 +49,12 @@ export interface EmulatorOptions {
   onRequest?: (entry: LoggedRequest) => void;
   /** Time source the emulator's clock adds its offset to; default `Date.now`. */
   now?: () => number;
+  /**
+   * List pages before the end come partial or empty, deterministically, as KooDrive warns its pages may (koodrive-api.md
+   * §5.2): page 1 has half of `pageSize` (rounded up, at least 1), page 2 none, and so on alternately; `nextCursor`
+   * stays until the last share was listed. Catches clients that stop at a short or empty page. Default false.
+   */
+  partialPages?: boolean;
   /** Start the emulator's clock this many milliseconds ahead of `now` (negative: behind); default 0. */
   clockOffsetMs?: number;
 }
@@ -136,6 +142,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const address = transport.server.address() as AddressInfo;
   const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
   state.baseUrl = `http://${host}:${address.port}`;
+  state.partialPages = options.partialPages === true;
 
   return {
     url: state.baseUrl,

@@ -8,11 +8,13 @@ import {
   expiryFromValidDays,
   isPermission,
   listQueryRule,
+  partialPageSize,
   parseExpireTime,
   scopeOf,
   updateShareRule,
 } from "./bodyRules";
 import type { EmulatorState } from "./emulatorState";
+import { compareListKeys } from "./shareStore";
 import { DEFAULT_PERMISSION, modifiedShareView } from "./shareView";
 
 /** An authenticated share-API call, as the handlers see it. */
@@ -66,15 +68,25 @@ const listShares: Handler = (state, { query, userId }) => {
   const problem = listQueryRule(query);
   if (problem) return invalidParameter(problem);
   const pageSize = Number(query.get("pageSize") ?? MAX_BATCH);
-  const offset = decodeCursor(query.get("pageCursor") ?? "0")!;
+  const position = decodeCursor(query.get("pageCursor") ?? "0")!;
   const name = query.get("displayName")?.toLowerCase();
-  const all = state.store.listOwned(userId, query.get("sortDirection") === "1").filter((s) => name === undefined || s.displayName.toLowerCase().includes(name));
+  const ascending = query.get("sortDirection") === "1";
+  const after = position.after;
+  // Keyset paging: the shares after the last one served, in this list's order.
+  const rest = state.store
+    .listOwned(userId, ascending)
+    .filter((s) => name === undefined || s.displayName.toLowerCase().includes(name))
+    .filter((s) => after === undefined || compareListKeys(s, after) * (ascending ? 1 : -1) > 0);
+  const take = state.partialPages ? partialPageSize(pageSize, position.page) : pageSize;
+  const page = rest.slice(0, take);
   // List items (ShareByMeLink, koodrive-api.md §6.3) carry neither ownerId nor updateTime.
-  const shareLinks = all.slice(offset, offset + pageSize).map((s) => {
+  const shareLinks = page.map((s) => {
     const { ownerId: _owner, updateTime: _updated, ...item } = state.view(s);
     return item;
   });
-  return success({ shareLinks, ...(offset + pageSize < all.length ? { nextCursor: encodeCursor(offset + pageSize) } : {}) });
+  const last = page.at(-1);
+  const next = { page: position.page + 1, after: last ? { shareTime: last.shareTime, shareId: last.shareId } : after };
+  return success({ shareLinks, ...(rest.length > take ? { nextCursor: encodeCursor(next) } : {}) });
 };
 
 /** `POST /share/cancel`: 200 with one sub-response per ID; unknown, foreign and already cancelled IDs are 13000309. */

@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
-import { ACCESS_CODE_RULE, COMMENT_RULE, integerIn, isAccessCode, isComment, isNumericId, isObject, isTime } from "./bodyRules";
+import { ACCESS_CODE_RULE, COMMENT_RULE, type ListKey, integerIn, isAccessCode, isComment, isNumericId, isObject, isTime } from "./bodyRules";
 
 /** `SharePermission` (enterprise edition; documented as "supported in the future"). */
 export interface SharePermission {
@@ -85,6 +85,11 @@ export function storedShareProblem(s: unknown): string | undefined {
   return undefined;
 }
 
+/** The list's ascending order: share time, then share ID (as text); 0 only for the same share. */
+export function compareListKeys(a: ListKey, b: ListKey): number {
+  return a.shareTime - b.shareTime || (a.shareId < b.shareId ? -1 : a.shareId > b.shareId ? 1 : 0);
+}
+
 /** A state file that cannot be used; the message names the file and the entry. */
 export class StateFileError extends Error {
   override name = "StateFileError";
@@ -162,10 +167,10 @@ export class ShareStore {
     return this.shares.get(shareId);
   }
 
-  /** The owner's shares ordered by share time. */
+  /** The owner's shares ordered by share time, then share ID (see `compareListKeys`). */
   listOwned(ownerId: string, ascending: boolean): StoredShare[] {
     const list = [...this.shares.values()].filter((s) => s.ownerId === ownerId);
-    list.sort((a, b) => (a.shareTime - b.shareTime || (a.shareId < b.shareId ? -1 : 1)) * (ascending ? 1 : -1));
+    list.sort((a, b) => compareListKeys(a, b) * (ascending ? 1 : -1));
     return list;
   }
 
