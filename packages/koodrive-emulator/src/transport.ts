@@ -92,8 +92,25 @@ function jsonDepth(value: unknown): number {
   return deepest;
 }
 
+/** The share API's rule for a request's body: JSON, said so in `Content-Type` (a `charset` parameter, if any, UTF-8). */
+export const CONTENT_TYPE_RULE = "header Content-Type must be application/json for a request with a body (a charset parameter, if any, must be UTF-8)";
+
+/** Whether a `Content-Type` value says JSON: `application/json` (any case), optionally `; charset=UTF-8` (quoted or not). */
+export function isJsonContentType(value: string | undefined): boolean {
+  if (value === undefined) return false;
+  const [type, ...params] = value.split(";").map((p) => p.trim());
+  return type!.toLowerCase() === "application/json" && params.every((p) => /^charset=("?)utf-8\1$/i.test(p));
+}
+
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+
 function parseJson(raw: Buffer): { ok: true; value: unknown } | { ok: false; problem: string } {
-  const text = raw.toString("utf8");
+  let text: string;
+  try {
+    text = utf8.decode(raw); // a Java back end's JSON parser refuses malformed UTF-8 instead of replacing it
+  } catch {
+    return { ok: false, problem: "the body must be valid UTF-8" };
+  }
   if (text.trim() === "") return { ok: true, value: undefined };
   let value: unknown;
   try {
@@ -114,7 +131,7 @@ function sameSecret(given: string, expected: string): boolean {
 /**
  * The HTTP side of the emulator. Each request goes through these steps, in this order:
  *   1. read the body (at most 1 MiB is kept)          6. authenticate (credentials, X-Date window, headers)
- *   2. parse the request target                       7. parse the JSON body
+ *   2. parse the request target                       7. Content-Type, then the JSON body (UTF-8)
  *   3. admin API (its own auth; never faulted/logged) 8. route to the share API handler
  *   4. added latency, then a pre-apply fault          9. after-apply fault, for a write that changed the state
  *   5. gateway: 404 for no such API, 413 over 1 MiB  10. log, then answer (or drop)
@@ -221,7 +238,8 @@ export function createTransport(state: EmulatorState, options: TransportOptions 
     const auth = authenticate({ method, path: target.path, rawQuery: target.rawQuery, headers: req.headers, body: raw }, state.auth, state.clock.now()); // step 6
     if (!auth.ok) return finish({ kind: "reply", reply: auth.reply });
     entry.auth = auth.scheme;
-    const body = parseJson(raw); // step 7
+    if (raw.length > 0 && !isJsonContentType(req.headers["content-type"])) return finish({ kind: "reply", reply: invalidParameter(CONTENT_TYPE_RULE) }); // step 7
+    const body = parseJson(raw);
     if (!body.ok) return finish({ kind: "reply", reply: invalidParameter(body.problem) });
     if (body.value !== undefined) entry.body = options.logAccessCodes ? body.value : redactAccessCode(body.value);
 
