@@ -1,6 +1,7 @@
 import { parseArgs } from "node:util";
 import { clockOffsetProblem, parseDuration } from "./clock";
 import { type FaultConfig, faultConfigProblem } from "./faults";
+import { isEmptyToken } from "./requestAuth";
 import type { EmulatorOptions } from "./server";
 
 export const HELP = `koodrive-emulator: a local KooDrive share API (carrier or enterprise edition) for tests, demos and CI.
@@ -139,9 +140,17 @@ export function parseServerArgs(args: string[], env: NodeJS.ProcessEnv): ServerC
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
-  const tokens = [...((values.token as string[] | undefined) ?? []), ...(env.KOODRIVE_EMULATOR_TOKEN ? [env.KOODRIVE_EMULATOR_TOKEN] : [])];
+  const flagTokens = (values.token as string[] | undefined) ?? [];
+  // An unset variable in `--token "$CI_TOKEN"` must not become a credential that accepts a client sending none.
+  if (flagTokens.some(isEmptyToken)) throw new UsageError('--token must not be empty, blank or only "Bearer"');
+  const envToken = env.KOODRIVE_EMULATOR_TOKEN;
+  if (envToken !== undefined && envToken !== "" && isEmptyToken(envToken))
+    throw new UsageError('KOODRIVE_EMULATOR_TOKEN must not be blank or only "Bearer" (leave it unset or empty for none)');
+  const tokens = [...flagTokens, ...(envToken ? [envToken] : [])];
   const appId = (values["app-id"] as string | undefined) ?? env.KOODRIVE_EMULATOR_APP_ID;
   const appSecret = (values["app-secret"] as string | undefined) ?? env.KOODRIVE_EMULATOR_APP_SECRET;
+  if (appId !== undefined && appId.trim() === "") throw new UsageError("--app-id / KOODRIVE_EMULATOR_APP_ID must not be empty");
+  if (appSecret !== undefined && appSecret.trim() === "") throw new UsageError("--app-secret / KOODRIVE_EMULATOR_APP_SECRET must not be empty");
   if ((appId === undefined) !== (appSecret === undefined)) throw new UsageError("--app-id and --app-secret go together");
   if (tokens.length === 0 && appId === undefined) throw new UsageError("configure at least one credential: --token, or --app-id with --app-secret");
   const edition = (values.edition as string | undefined) ?? "carrier";

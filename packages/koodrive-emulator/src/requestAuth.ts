@@ -195,6 +195,12 @@ export function tokenFromAuthorization(authorization: string): string {
   return authorization.replace(/^Bearer[+ ]/i, "").trim();
 }
 
+/** A configured token that carries nothing: empty, blank, or only a `Bearer` prefix. Accepting one would let a client
+ *  that sends no token (`Authorization: Bearer+`) authenticate. */
+export function isEmptyToken(token: string): boolean {
+  return tokenFromAuthorization(token) === "" || /^bearer$/i.test(token.trim());
+}
+
 function verifyToken(config: AuthConfig, authorization: string, userId: string, nowMs: number): AuthOutcome {
   const token = tokenFromAuthorization(authorization);
   const unauthorized = (why: string): AuthOutcome => ({ ok: false, reply: apiError(401, ErrorCodes.UNAUTHORIZED, `Unauthorized: ${why}.`) });

@@ -3,7 +3,7 @@ import type { Edition } from "./bodyRules";
 import { EmulatorClock } from "./clock";
 import { EmulatorState, type ShareChange, type ShareSeed } from "./emulatorState";
 import { type FaultConfig, FaultInjector } from "./faults";
-import { type AuthConfig, tokenFromAuthorization } from "./requestAuth";
+import { type AuthConfig, isEmptyToken, tokenFromAuthorization } from "./requestAuth";
 import { type LoggedRequest, RequestLog } from "./requestLog";
 import { ShareStore } from "./shareStore";
 import type { ShareView } from "./shareView";
@@ -98,6 +98,11 @@ function optionsProblem(o: EmulatorOptions): string | undefined {
     return "clockSkewSeconds must be from 0 to 86400";
   for (const k of ["requestLogLimit", "requestLogMaxBytes"] as const) {
     if (o[k] !== undefined && !(Number.isInteger(o[k]) && o[k]! >= 1)) return `${k} must be a positive integer`;
+  }
+  const emptyToken = (o.tokens ?? []).findIndex((t) => typeof t !== "string" || isEmptyToken(t));
+  if (emptyToken >= 0) return `tokens[${emptyToken}] must be a non-empty token (not blank, not only "Bearer")`;
+  for (const [appId, secret] of Object.entries(o.apps ?? {})) {
+    if (appId.trim() === "" || typeof secret !== "string" || secret.trim() === "") return "apps must map non-empty app IDs to non-empty app secrets";
   }
   if (o.adminToken !== undefined && o.adminToken.length < 8) return "adminToken must be at least 8 characters";
   const host = o.host ?? "127.0.0.1";
