@@ -44,6 +44,8 @@ Faults before the API (change at run time with PUT/PATCH/DELETE /__admin/faults)
   --latency-ms N           add N ms before every answer
   --error-rate P           fail a fraction P (0-1) of requests with --error-status (default 500)
   --error-status S
+  --error-seed N           make --error-rate repeatable: the same requests fail on every run (0-4294967295);
+                           default: Math.random, different on every run
   --fail-next N            fail the next N requests with --fail-status (default 503)
   --fail-status S
   --retry-after N          send Retry-After: N with 429/503 failures
@@ -74,6 +76,7 @@ export const FAULT_FLAGS: Record<string, keyof FaultConfig> = {
   "latency-ms": "latencyMs",
   "error-rate": "errorRate",
   "error-status": "errorStatus",
+  "error-seed": "errorSeed",
   "fail-next": "failNext",
   "fail-status": "failStatus",
   "retry-after": "retryAfterSeconds",

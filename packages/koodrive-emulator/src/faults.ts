@@ -11,6 +11,9 @@ export interface FaultConfig {
   errorRate?: number;
   /** Status for `errorRate` failures (default 500). */
   errorStatus?: number;
+  /** Seed for `errorRate`'s draws: with it, the same requests fail on every run (a small seeded PRNG, reseeded
+   *  whenever a configuration carrying `errorSeed` is set or merged); without it, `Math.random` decides. */
+  errorSeed?: number;
   /** The next N requests fail with `failStatus`. */
   failNext?: number;
   /** Status for `failNext` (default 503). */
@@ -64,6 +67,7 @@ const FAULT_RULES: Record<keyof FaultConfig, Rule> = {
   latencyMs: milliseconds,
   errorRate: { test: (v) => v >= 0 && v <= 1, rule: "a probability between 0 and 1" },
   errorStatus,
+  errorSeed: { test: (v) => Number.isInteger(v) && v >= 0 && v <= 0xffffffff, rule: "an integer from 0 to 4294967295" },
   failNext: count,
   failStatus: errorStatus,
   retryAfterSeconds: { test: (v) => Number.isInteger(v) && v >= 0 && v <= 86_400, rule: "an integer number of seconds from 0 to 86400" },
@@ -150,32 +154,52 @@ export function faultLabel(action: FaultAction | AfterApplyAction): string | und
   return action.kind === "status" ? `status ${action.status}` : action.kind;
 }
 
+/** mulberry32: a small, fast 32-bit PRNG; the same seed gives the same sequence of numbers in [0, 1). */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
 /** Holds the active faults and decides, per request, which one fires. */
 export class FaultInjector {
   private config: FaultConfig = {};
   private windowStart = 0;
   private windowCount = 0;
 
+  private random: () => number;
+
+  /** `random`: where `errorRate` draws from when no `errorSeed` is configured (default `Math.random`). */
   constructor(
     initial: FaultConfig = {},
-    private readonly random: () => number = Math.random,
+    private readonly unseeded: () => number = Math.random,
   ) {
+    this.random = unseeded;
     this.set(initial);
   }
 
   /** Replaces every fault; throws a RangeError naming the key and rule for a bad value. */
   set(config: FaultConfig): void {
     this.config = { ...checkedFaults(config) };
+    this.random = this.config.errorSeed === undefined ? this.unseeded : seededRandom(this.config.errorSeed);
   }
 
-  /** Changes only the given faults; throws like `set`. */
+  /** Changes only the given faults (an `errorSeed` among them reseeds); throws like `set`. */
   merge(config: FaultConfig): void {
-    this.config = { ...this.config, ...checkedFaults(config) };
+    const checked = checkedFaults(config);
+    this.config = { ...this.config, ...checked };
+    if (checked.errorSeed !== undefined) this.random = seededRandom(checked.errorSeed);
   }
 
   /** Removes every fault. */
   clear(): void {
     this.config = {};
+    this.random = this.unseeded;
   }
 
   /** The active faults (counts reflect what is left). */
