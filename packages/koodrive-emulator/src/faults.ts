@@ -1,4 +1,4 @@
-import { type Reply, innerFailure, success, throttled } from "./apiErrors";
+import { ErrorCodes, type Reply, apiError, entityTooLarge, innerFailure, invalidParameter, noSuchApi, success, throttled } from "./apiErrors";
 
 /**
  * Faults the emulator can inject into share-API requests (admin requests are never affected). Set them at start
@@ -60,7 +60,12 @@ export type FaultAction =
 type Rule = { test: (v: number) => boolean; rule: string };
 const count: Rule = { test: (v) => Number.isInteger(v) && v >= 0 && v <= 1_000_000_000, rule: "an integer count from 0 to 1000000000" };
 const milliseconds: Rule = { test: (v) => Number.isInteger(v) && v >= 0 && v <= 600_000, rule: "an integer number of milliseconds from 0 to 600000" };
-const errorStatus: Rule = { test: (v) => Number.isInteger(v) && v >= 400 && v <= 599, rule: "an HTTP error status (400-599)" };
+/** Statuses with a body of the emulator's own to give them (see `faultReply`). */
+const FAULT_STATUSES = [400, 401, 404, 413, 429];
+const errorStatus: Rule = {
+  test: (v) => Number.isInteger(v) && (FAULT_STATUSES.includes(v) || (v >= 500 && v <= 599)),
+  rule: "an HTTP error status with a body of the emulator's own: 400, 401, 404, 413, 429 or 500-599",
+};
 
 /** Every fault key and the range of its value: the one place fault values are checked. */
 const FAULT_RULES: Record<keyof FaultConfig, Rule> = {
@@ -103,7 +108,7 @@ function checkedFaults(config: unknown): FaultConfig {
 }
 
 /** What the transport does with a request a fault hit: send a reply, send raw bytes, or drop the connection. */
-export type FaultOutcome = { kind: "reply"; reply: Reply } | { kind: "raw"; status: number; body: Buffer } | { kind: "drop" };
+export type FaultOutcome = { kind: "reply"; reply: Reply } | { kind: "raw"; status: number; body: Buffer } | { kind: "drop" } | { kind: "reset" };
 
 /** The first half of an answer's JSON: parses as nothing, like a connection cut mid-body. */
 function truncated(body: unknown): Buffer {
@@ -114,19 +119,37 @@ function truncated(body: unknown): Buffer {
 /** What a pre-apply truncated answer cuts short: a share answer, as a client would expect one. */
 const SHARE_ANSWER = success({ shareLink: { shareId: "1689743054514187776", shortUrl: "1689743054514187777" } }).body;
 
+/** The body the emulator itself gives with this status, so an injected failure looks like a real one. */
+function faultReply(status: number, retryAfterSeconds: number | undefined): Reply {
+  switch (status) {
+    case 400:
+      return invalidParameter("injected fault (failStatus/errorStatus 400)");
+    case 401:
+      return apiError(401, ErrorCodes.UNAUTHORIZED, "Unauthorized: injected fault (failStatus/errorStatus 401).");
+    case 404:
+      return noSuchApi();
+    case 413:
+      return entityTooLarge();
+    case 429:
+      return throttled(retryAfterSeconds ?? 1);
+    default:
+      return innerFailure(status);
+  }
+}
+
 /** The answer a pre-apply fault gives instead of the API's (pure: no I/O). */
 export function preApplyOutcome(action: FaultAction): FaultOutcome | undefined {
   switch (action.kind) {
     case "none":
       return undefined;
     case "reset":
-      return { kind: "drop" };
+      return { kind: "reset" };
     case "malformed":
       return { kind: "raw", status: 200, body: truncated(SHARE_ANSWER) };
     case "throttle":
       return { kind: "reply", reply: throttled(1) };
     case "status": {
-      const reply = action.status === 429 ? throttled(action.retryAfterSeconds ?? 1) : innerFailure(action.status);
+      const reply = faultReply(action.status, action.retryAfterSeconds);
       if (action.retryAfterSeconds !== undefined) reply.headers = { "Retry-After": String(action.retryAfterSeconds) };
       return { kind: "reply", reply };
     }

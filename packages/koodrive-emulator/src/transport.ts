@@ -130,11 +130,11 @@ function sameSecret(given: string, expected: string): boolean {
 
 /**
  * The HTTP side of the emulator. Each request goes through these steps, in this order:
- *   1. read the body (at most 1 MiB is kept)          6. authenticate (credentials, X-Date window, headers)
- *   2. parse the request target                       7. Content-Type, then the JSON body (UTF-8)
+ *   1. read the body (at most 1 MiB is kept)          6. a pre-apply fault or throttling, then 413 over 1 MiB
+ *   2. parse the request target                       7. authenticate; Content-Type, then the JSON body (UTF-8)
  *   3. admin API (its own auth; never faulted/logged) 8. route to the share API handler
- *   4. added latency, then a pre-apply fault          9. after-apply fault, for a write that changed the state
- *   5. gateway: 404 for no such API, 413 over 1 MiB  10. log, then answer (or drop)
+ *   4. added latency                                  9. after-apply fault, for a write that changed the state
+ *   5. gateway: 404 for no such API                  10. log, then answer (or drop)
  * Any exception becomes a 500 answer (or a dropped connection if the answer had started): no request can crash the
  * process hosting the emulator.
  */
@@ -165,6 +165,13 @@ export function createTransport(state: EmulatorState, options: TransportOptions 
   function deliver(res: http.ServerResponse, outcome: FaultOutcome): number {
     if (outcome.kind === "drop") {
       res.socket?.destroy();
+      return 0;
+    }
+    if (outcome.kind === "reset") {
+      // A TCP RST (ECONNRESET / "connection reset by peer"), not an orderly close.
+      const socket = res.socket as (import("node:net").Socket & { resetAndDestroy?: () => void }) | null;
+      if (typeof socket?.resetAndDestroy === "function") socket.resetAndDestroy();
+      else socket?.destroy();
       return 0;
     }
     if (outcome.kind === "raw") {
@@ -227,13 +234,15 @@ export function createTransport(state: EmulatorState, options: TransportOptions 
 
     const latency = state.faults.latencyMs; // step 4
     if (latency > 0) await sleep(latency);
-    const preApply = state.faults.next(state.clock.now());
+    // Step 5: an unpublished path is the gateway's 404, before any fault or throttle count: a typo or a probe must
+    // not use up the fault meant for the client's next API call.
+    if (!isPublishedApi(method, target.path)) return finish({ kind: "reply", reply: noSuchApi() });
+    const preApply = state.faults.next(state.clock.now()); // step 6 (unauthenticated requests count too)
     const preOutcome = preApplyOutcome(preApply);
     if (preOutcome) {
       entry.fault = faultLabel(preApply);
       return finish(preOutcome);
     }
-    if (!isPublishedApi(method, target.path)) return finish({ kind: "reply", reply: noSuchApi() }); // step 5
     if (tooLarge) return finish({ kind: "reply", reply: entityTooLarge() });
     const auth = authenticate({ method, path: target.path, rawQuery: target.rawQuery, headers: req.headers, body: raw }, state.auth, state.clock.now()); // step 6
     if (!auth.ok) return finish({ kind: "reply", reply: auth.reply });

@@ -52,7 +52,7 @@ describe("route tables, called directly", () => {
 
   it("fault replies are pure: the same action and reply give the same outcome", () => {
     expect(preApplyOutcome({ kind: "none" })).toBeUndefined();
-    expect(preApplyOutcome({ kind: "reset" })).toEqual({ kind: "drop" });
+    expect(preApplyOutcome({ kind: "reset" })).toEqual({ kind: "reset" });
     expect(preApplyOutcome({ kind: "status", status: 503, retryAfterSeconds: 2 })).toEqual({
       kind: "reply",
       reply: { status: 503, body: { code: 13000201, msg: "inner server invoke failure" }, headers: { "Retry-After": "2" } },
