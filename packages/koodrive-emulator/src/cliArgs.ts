@@ -62,7 +62,8 @@ Faults after the change is applied: the next N successful writes (PUT/POST on th
   GET requests never consume them, so a client can read back what landed.
 
 Clock
-  --clock-offset D         run the emulator's clock D ahead (30d, 12h, 90m, 15s, or milliseconds; negative: behind).
+  --clock-offset D         run the emulator's clock D ahead (30d, 12h, 90m, 15s, or milliseconds; negative: behind,
+                           written with "=": --clock-offset=-30d).
                            Move it at run time with POST /__admin/clock {"advanceMs":n} or {"offsetMs":n}.
 
 In the foreground the first stdout line is "KooDrive emulator listening on <base URL>"; on SIGINT/SIGTERM it prints a
@@ -141,7 +142,9 @@ export function parseServerArgs(args: string[], env: NodeJS.ProcessEnv): ServerC
   try {
     values = parseArgs({ args, options: SERVER_FLAGS, strict: true, allowPositionals: false }).values;
   } catch (e) {
-    throw new UsageError((e as Error).message);
+    const message = (e as Error).message;
+    // parseArgs reads "--fail-next -1" as two options; the value form "--fail-next=-1" works.
+    throw new UsageError(/argument is ambiguous/.test(message) ? `${message}\nWrite a negative value as --flag=-1 (e.g. --clock-offset=-30d).` : message);
   }
   const flagTokens = (values.token as string[] | undefined) ?? [];
   // An unset variable in `--token "$CI_TOKEN"` must not become a credential that accepts a client sending none.
@@ -163,8 +166,10 @@ export function parseServerArgs(args: string[], env: NodeJS.ProcessEnv): ServerC
     const n = numberFlag(flag, values[flag]);
     if (n !== undefined) faults[key] = n;
   }
-  const faultProblem = faultConfigProblem(faults as Record<string, unknown>);
-  if (faultProblem) throw new UsageError(faultProblem);
+  for (const [flag, key] of Object.entries(FAULT_FLAGS)) {
+    const problem = faults[key] === undefined ? undefined : faultConfigProblem({ [key]: faults[key] });
+    if (problem) throw new UsageError(problem.replace(key, `--${flag}`));
+  }
   const offsetText = values["clock-offset"] as string | undefined;
   const clockOffsetMs = offsetText === undefined ? 0 : parseDuration(offsetText);
   if (clockOffsetMs === undefined) throw new UsageError("--clock-offset must be a duration such as 30d, 12h, 90m, 15s or a number of milliseconds");

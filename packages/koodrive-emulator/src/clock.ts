@@ -49,7 +49,9 @@ export class EmulatorClock {
   /** Moves time forward by `ms` (never backward: use `setOffset` for that). */
   advance(ms: number): void {
     if (typeof ms !== "number" || !Number.isInteger(ms) || ms < 0) throw new RangeError("advanceMs must be a non-negative integer number of milliseconds");
-    this.setOffset(this.offset + ms);
+    const problem = clockOffsetProblem("the clock offset after advanceMs", this.offset + ms);
+    if (problem) throw new RangeError(`advanceMs ${ms} is too far: ${problem}`);
+    this.setOffset(this.offset + ms, "advanceMs");
   }
 
   /** Sets the offset from the time source; `name` is what the caller called it, for the error. */

@@ -31,6 +31,6 @@ describe("errorRate with errorSeed is repeatable", () => {
 
   it("the CLI takes --error-seed; a bad seed is refused", () => {
     expect(parseServerArgs(["--token", "t", "--error-rate", "0.5", "--error-seed", "42"], {}).options.faults).toEqual({ errorRate: 0.5, errorSeed: 42 });
-    expect(() => parseServerArgs(["--token", "t", "--error-seed", "1.5"], {})).toThrow(/errorSeed must be an integer from 0 to 4294967295/);
+    expect(() => parseServerArgs(["--token", "t", "--error-seed", "1.5"], {})).toThrow(/--error-seed must be an integer from 0 to 4294967295/);
   });
 });

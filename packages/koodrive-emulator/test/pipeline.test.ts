@@ -115,7 +115,7 @@ describe("pipeline mode: start and stop", () => {
     const pidFile = path.join(scratch(), "bad.pid");
     const res = await runCli(["start", "--pid-file", pidFile, "--latency-ms=-5"], env);
     expect(res.code).toBe(2);
-    expect(res.stderr).toMatch(/latencyMs must be/);
+    expect(res.stderr).toMatch(/--latency-ms must be/);
     expect(fs.existsSync(pidFile)).toBe(false);
     expect((await runCli(["start"], env)).stderr).toMatch(/start needs --pid-file/);
   });
