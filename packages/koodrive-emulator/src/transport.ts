@@ -28,18 +28,11 @@ export interface TransportOptions {
   onRequest?: (entry: LoggedRequest) => void;
 }
 
-/** A request target split into its raw path and query, or undefined when its percent-encoding is malformed. */
+/** A request target split into its raw path and query, or undefined when it is not a path or its percent-encoding
+ *  is malformed (`targetProblem` says which). */
 export function parseTarget(target: string): { path: string; rawQuery: string } | undefined {
-  let originForm = target;
-  if (!target.startsWith("/")) {
-    // absolute-form ("http://host/path"), as proxies send it
-    try {
-      const url = new URL(target);
-      originForm = url.pathname + url.search;
-    } catch {
-      return undefined;
-    }
-  }
+  const originForm = originFormOf(target);
+  if (originForm === undefined) return undefined;
   const q = originForm.indexOf("?");
   const path = q < 0 ? originForm : originForm.slice(0, q);
   const rawQuery = q < 0 ? "" : originForm.slice(q + 1);
@@ -50,6 +43,29 @@ export function parseTarget(target: string): { path: string; rawQuery: string } 
     return undefined;
   }
   return { path, rawQuery };
+}
+
+/** The origin-form of a target: itself when it is a path; the path and query of an absolute-form target ("http://host/
+ *  path", as proxies send it), taken as sent (not normalised, like an origin-form one); undefined for anything else
+ *  (`*`, `host:port`). */
+function originFormOf(target: string): string | undefined {
+  if (target.startsWith("/")) return target;
+  try {
+    new URL(target); // a valid absolute URL (its host too), of which the raw path is used below
+  } catch {
+    return undefined;
+  }
+  const m = /^[a-zA-Z][a-zA-Z0-9+.-]*:\/\/[^/?#]*(.*)$/.exec(target);
+  if (!m) return undefined;
+  const rest = m[1]!.replace(/#.*$/, "");
+  return rest.startsWith("/") ? rest : `/${rest}`;
+}
+
+/** Why `parseTarget` refused a target. */
+export function targetProblem(target: string): string {
+  return originFormOf(target) === undefined
+    ? "the request target must be a path (origin-form or absolute-form)"
+    : "the request target has a malformed percent-encoding";
 }
 
 /** Headers other than `Authorization` that carry credentials: a client behind a proxy, or a browser's cookies. */
@@ -183,13 +199,17 @@ export function createTransport(state: EmulatorState, options: TransportOptions 
     return outcome.reply.status;
   }
 
-  function admin(req: http.IncomingMessage, res: http.ServerResponse, method: string, path: string, raw: Buffer, tooLarge: boolean): void {
+  function admin(req: http.IncomingMessage, res: http.ServerResponse, method: string, path: string, raw: Buffer, tooLarge: boolean, badTarget?: string): void {
     if (options.adminToken !== undefined) {
       const given = /^Bearer (.+)$/.exec(req.headers.authorization ?? "")?.[1];
       if (given === undefined || !sameSecret(given, options.adminToken)) {
         send(res, adminError("the admin API needs Authorization: Bearer <admin token> (--admin-token / KOODRIVE_EMULATOR_ADMIN_TOKEN)", 401));
         return;
       }
+    }
+    if (badTarget !== undefined) {
+      send(res, adminError(badTarget));
+      return;
     }
     if (tooLarge) {
       send(res, adminError("the body must be JSON of at most 1 MiB"));
@@ -229,7 +249,13 @@ export function createTransport(state: EmulatorState, options: TransportOptions 
       const logged = state.requests.add(entry);
       options.onRequest?.(logged);
     };
-    if (!target) return finish({ kind: "reply", reply: invalidParameter("the request target has a malformed percent-encoding") });
+    if (!target) {
+      const rawPath = originFormOf(req.url ?? "");
+      if (rawPath?.startsWith(ADMIN_PREFIX)) return admin(req, res, method, rawPath, raw, tooLarge, targetProblem(req.url ?? ""));
+      // `OPTIONS *` and other targets that are no path: no API is published there.
+      if (rawPath === undefined && (req.url === "*" || method === "OPTIONS")) return finish({ kind: "reply", reply: noSuchApi() });
+      return finish({ kind: "reply", reply: invalidParameter(targetProblem(req.url ?? "")) });
+    }
     if (target.path.startsWith(ADMIN_PREFIX)) return admin(req, res, method, target.path, raw, tooLarge); // step 3
 
     const latency = state.faults.latencyMs; // step 4
@@ -296,6 +322,26 @@ export function createTransport(state: EmulatorState, options: TransportOptions 
     });
   });
   server.keepAliveTimeout = 5_000;
+  // HTTP-level parse errors (bad request line, conflicting lengths, oversized headers, ...) get a gateway-style JSON
+  // answer with the emulator's Date, not Node's bare 400.
+  server.on("clientError", (err: NodeJS.ErrnoException, socket: import("node:stream").Duplex) => {
+    const inFlight = (socket as { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+    if (err.code === "ECONNRESET" || !socket.writable || inFlight?.headersSent) {
+      socket.destroy();
+      return;
+    }
+    const [status, reason, msg] =
+      err.code === "HPE_HEADER_OVERFLOW"
+        ? [431, "Request Header Fields Too Large", "Request headers too large."]
+        : err.code === "ERR_HTTP_REQUEST_TIMEOUT"
+          ? [408, "Request Timeout", "Request timeout."]
+          : [400, "Bad Request", "Bad request."];
+    const payload = JSON.stringify({ error_code: "APIGW.0201", error_msg: msg });
+    socket.end(
+      `HTTP/1.1 ${status} ${reason}\r\nDate: ${httpDate()}\r\nContent-Type: application/json;charset=UTF-8\r\nContent-Length: ${Buffer.byteLength(payload)}\r\nConnection: close\r\n\r\n${payload}`,
+      () => socket.destroy(),
+    );
+  });
 
   return {
     server,
