@@ -80,12 +80,23 @@ function optionalFieldsRule(body: Record<string, unknown>): string | undefined {
   return undefined;
 }
 
-/** `PUT /share/{id}`: validDays mandatory 0–365; extractCode, comment optional; expireTime tolerated. */
-export function updateShareRule(body: unknown): string | undefined {
+/**
+ * `PUT /share/{id}`: validDays mandatory 0–365; extractCode, comment optional; expireTime tolerated. Enterprise also
+ * has permission (an object of booleans) and deptIds/groupIds/userIds (arrays of strings): checked when present, then
+ * not applied (the emulator keeps no departments, groups or users; permission is documented "supported in the future").
+ */
+export function updateShareRule(body: unknown, edition: Edition = "carrier"): string | undefined {
   if (!isObject(body)) return "the body must be a JSON object";
   if (body.validDays === undefined) return "validDays is mandatory";
   if (!integerIn(body.validDays, 0, MAX_VALID_DAYS)) return "validDays must be an integer from 0 to 365";
   if (body.expireTime !== undefined && (typeof body.expireTime !== "string" || !isTime(parseExpireTime(body.expireTime)))) return EXPIRE_TIME_RULE;
+  if (edition === "enterprise") {
+    if (body.permission !== undefined && !isPermission(body.permission)) return "permission must be an object of booleans preview, edit, download";
+    for (const k of ["deptIds", "groupIds", "userIds"]) {
+      const v = body[k];
+      if (v !== undefined && !(Array.isArray(v) && v.every((x) => typeof x === "string"))) return `${k} must be an array of strings`;
+    }
+  }
   return optionalFieldsRule(body);
 }
 

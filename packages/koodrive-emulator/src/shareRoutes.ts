@@ -114,7 +114,7 @@ const getShare: Handler = (state, { params, userId }) => {
 
 /** `PUT /share/{id}`: validDays restarts the validity period; 0 removes it (carrier) or keeps it (enterprise). */
 const updateShare: Handler = (state, { params, body, userId }) => {
-  const problem = updateShareRule(body);
+  const problem = updateShareRule(body, state.edition);
   if (problem) return invalidParameter(problem);
   const share = state.store.owned(params[0]!, userId);
   if (!share) return notFound();
