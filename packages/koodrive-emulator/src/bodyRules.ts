@@ -23,6 +23,14 @@ export function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
+/**
+ * The body with its top-level `null` fields removed: a Java back end like KooDrive's reads `"comment": null` as "not
+ * sent". A mandatory field sent as null is therefore missing. Anything else is returned as is.
+ */
+export function withoutNulls(body: unknown): unknown {
+  return isObject(body) ? Object.fromEntries(Object.entries(body).filter(([, v]) => v !== null)) : body;
+}
+
 export function integerIn(v: unknown, min: number, max: number): v is number {
   return typeof v === "number" && Number.isInteger(v) && v >= min && v <= max;
 }
@@ -85,7 +93,8 @@ function optionalFieldsRule(body: Record<string, unknown>): string | undefined {
  * has permission (an object of booleans) and deptIds/groupIds/userIds (arrays of strings): checked when present, then
  * not applied (the emulator keeps no departments, groups or users; permission is documented "supported in the future").
  */
-export function updateShareRule(body: unknown, edition: Edition = "carrier"): string | undefined {
+export function updateShareRule(sent: unknown, edition: Edition = "carrier"): string | undefined {
+  const body = withoutNulls(sent);
   if (!isObject(body)) return "the body must be a JSON object";
   if (body.validDays === undefined) return "validDays is mandatory";
   if (!integerIn(body.validDays, 0, MAX_VALID_DAYS)) return "validDays must be an integer from 0 to 365";
@@ -119,7 +128,8 @@ export function isPermission(v: unknown): v is { preview?: boolean; edit?: boole
 }
 
 /** `POST /share`: scope per edition, fileIds 1–100, containerId, validDays 1–365, optional expireTime. */
-export function createShareRule(body: unknown, edition: Edition): string | undefined {
+export function createShareRule(sent: unknown, edition: Edition): string | undefined {
+  const body = withoutNulls(sent);
   if (!isObject(body)) return "the body must be a JSON object";
   if (scopeOf(body.scope, edition) === undefined) return SCOPE_RULE[edition];
   if (!Array.isArray(body.fileIds) || body.fileIds.length < 1 || body.fileIds.length > MAX_BATCH) return "fileIds must list 1 to 100 file IDs";
@@ -136,7 +146,8 @@ export function createShareRule(body: unknown, edition: Edition): string | undef
 }
 
 /** `POST /share/cancel`: carrier 1–100 ids (mandatory); enterprise optional, at most 100. */
-export function cancelSharesRule(body: unknown, edition: Edition): string | undefined {
+export function cancelSharesRule(sent: unknown, edition: Edition): string | undefined {
+  const body = withoutNulls(sent);
   if (!isObject(body)) return "the body must be a JSON object";
   if (body.shareIds === undefined && edition === "enterprise") return undefined;
   const min = edition === "carrier" ? 1 : 0;

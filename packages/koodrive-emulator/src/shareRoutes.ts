@@ -12,6 +12,7 @@ import {
   parseExpireTime,
   scopeOf,
   updateShareRule,
+  withoutNulls,
 } from "./bodyRules";
 import type { EmulatorState } from "./emulatorState";
 import { compareListKeys } from "./shareStore";
@@ -34,7 +35,8 @@ type Handler = (state: EmulatorState, call: ApiCall) => Reply;
 const SHARE = "/koodrive/ose/v1/share";
 
 /** `POST /share`. */
-const createShare: Handler = (state, { body, userId }) => {
+const createShare: Handler = (state, { body: sent, userId }) => {
+  const body = withoutNulls(sent);
   const problem = createShareRule(body, state.edition);
   if (problem) return invalidParameter(problem);
   const b = body as Record<string, unknown>;
@@ -90,7 +92,8 @@ const listShares: Handler = (state, { query, userId }) => {
 };
 
 /** `POST /share/cancel`: 200 with one sub-response per ID; unknown, foreign and already cancelled IDs are 13000309. */
-const cancelShares: Handler = (state, { body, userId }) => {
+const cancelShares: Handler = (state, { body: sent, userId }) => {
+  const body = withoutNulls(sent);
   const problem = cancelSharesRule(body, state.edition);
   if (problem) return invalidParameter(problem);
   const ids = (body as { shareIds?: string[] }).shareIds ?? [];
@@ -113,7 +116,8 @@ const getShare: Handler = (state, { params, userId }) => {
 };
 
 /** `PUT /share/{id}`: validDays restarts the validity period; 0 removes it (carrier) or keeps it (enterprise). */
-const updateShare: Handler = (state, { params, body, userId }) => {
+const updateShare: Handler = (state, { params, body: sent, userId }) => {
+  const body = withoutNulls(sent);
   const problem = updateShareRule(body, state.edition);
   if (problem) return invalidParameter(problem);
   const share = state.store.owned(params[0]!, userId);
