@@ -183,3 +183,23 @@ describe("ShareReader (refresh strategies)", () => {
     expect(shareReaderFor(c, "get")).not.toBe(shareReaderFor(c, "list"));
   });
 });
+
+describe("pages before the end that come partial or empty (the API document warns of them)", () => {
+  it("the refresh listing and the lookups' listing follow nextCursor to the end and find every share", async () => {
+    const partial = await testEmulator({ partialPages: true });
+    try {
+      const seeded = Array.from({ length: 230 }, () => partial.seedShare({ ownerId: USER_ID }).shareId as string);
+      const partialClient = new KooDriveClient(settingsFor(partial, { maxRetries: 0 }));
+      await readAsTheEngine(new ShareReader(partialClient, "list"), seeded);
+      const pages = partial.requests.all().filter((r) => r.method === "GET" && r.path === "/koodrive/ose/v1/share");
+      expect(pages.length).toBeGreaterThan(3); // more than ⌈230/100⌉: short and empty pages came before the end
+      expect(partial.requests.all().filter((r) => r.path !== "/koodrive/ose/v1/share")).toEqual([]); // no GET per share
+      // What listShares/getShare lookups and a lost create's reconciliation list through.
+      const { listAllShares } = await import("../../src/resources/common/listAllShares");
+      const listed = await listAllShares(partialClient);
+      expect(listed.map((s) => s.shareId).sort()).toEqual([...seeded].sort());
+    } finally {
+      await partial.close();
+    }
+  });
+});
