@@ -1,7 +1,6 @@
-import type { Emulator } from "../src";
 import { parseExpireTime } from "../src/bodyRules";
 import { MAX_JSON_DEPTH } from "../src/transport";
-import { APP_ID, TOKEN, USER_ID, testEmulator } from "./support/fixtures";
+import { APP_ID, TOKEN, USER_ID, useEmulatorWithShare } from "./support/fixtures";
 import { raw, tokenHeaders, xDate } from "./support/rawHttp";
 
 const SHARE = "/koodrive/ose/v1/share";
@@ -12,44 +11,38 @@ function nestedBody(depth: number): string {
 }
 
 describe("gateway answers and edge inputs", () => {
-  let emulator: Emulator;
-  let shareId: string;
-  beforeEach(async () => {
-    emulator = await testEmulator();
-    shareId = emulator.seedShare({ ownerId: USER_ID }).shareId;
-  });
-  afterEach(() => emulator.close());
+  const fx = useEmulatorWithShare();
 
   it("a path no API is published at answers the gateway's 404 before any authentication", async () => {
-    const res = await raw(emulator.url, "GET", "/koodrive/ose/v1/nope");
+    const res = await raw(fx.emulator.url, "GET", "/koodrive/ose/v1/nope");
     expect(res.status).toBe(404);
     expect(res.json).toEqual({ error_code: "APIGW.0101", error_msg: expect.any(String) });
-    const wrongMethod = await raw(emulator.url, "DELETE", `${SHARE}/${shareId}`);
+    const wrongMethod = await raw(fx.emulator.url, "DELETE", `${SHARE}/${fx.shareId}`);
     expect(wrongMethod.json.error_code).toBe("APIGW.0101");
   });
 
   it("a body over 1 MiB answers the gateway's 413, authenticated or not", async () => {
     const big = JSON.stringify({ validDays: 1, comment: "x".repeat(1_100_000) });
     for (const headers of [{}, tokenHeaders(TOKEN, USER_ID)]) {
-      const res = await raw(emulator.url, "PUT", `${SHARE}/${shareId}`, headers, big);
+      const res = await raw(fx.emulator.url, "PUT", `${SHARE}/${fx.shareId}`, headers, big);
       expect(res.status).toBe(413);
       expect(res.json.error_code).toBe("APIGW.0201");
     }
   });
 
   it(`a body nested deeper than ${MAX_JSON_DEPTH} levels is refused naming the rule, and the request log stays readable`, async () => {
-    const accepted = await raw(emulator.url, "PUT", `${SHARE}/${shareId}`, tokenHeaders(TOKEN, USER_ID), nestedBody(MAX_JSON_DEPTH));
+    const accepted = await raw(fx.emulator.url, "PUT", `${SHARE}/${fx.shareId}`, tokenHeaders(TOKEN, USER_ID), nestedBody(MAX_JSON_DEPTH));
     expect(accepted.status).toBe(200);
     for (const depth of [MAX_JSON_DEPTH + 1, 5_000]) {
-      const res = await raw(emulator.url, "PUT", `${SHARE}/${shareId}`, tokenHeaders(TOKEN, USER_ID), nestedBody(depth));
+      const res = await raw(fx.emulator.url, "PUT", `${SHARE}/${fx.shareId}`, tokenHeaders(TOKEN, USER_ID), nestedBody(depth));
       expect(res.status).toBe(400);
       expect(res.json.code).toBe(13000102);
       expect(res.json.msg).toMatch(/must not nest arrays and objects deeper than 1000 levels/);
     }
-    const log = await raw(emulator.url, "GET", "/__admin/requests");
+    const log = await raw(fx.emulator.url, "GET", "/__admin/requests");
     expect(log.status).toBe(200);
     expect(log.json.requests.map((r: { status: number }) => r.status)).toEqual([200, 400, 400]);
-    const admin = await raw(emulator.url, "PUT", "/__admin/faults", {}, `{"latencyMs":${"[".repeat(5_000)}${"]".repeat(5_000)}}`);
+    const admin = await raw(fx.emulator.url, "PUT", "/__admin/faults", {}, `{"latencyMs":${"[".repeat(5_000)}${"]".repeat(5_000)}}`);
     expect(admin.status).toBe(400);
     expect(admin.json.error).toMatch(/deeper than 1000 levels/);
   });
@@ -61,46 +54,46 @@ describe("gateway answers and edge inputs", () => {
         Authorization: `HMAC-SHA256 AppId=${APP_ID},SignedHeaders=${name};x-date;x-user-id,Signature=${"0".repeat(64)}`,
         "X-Date": xDate(),
       };
-      const res = await raw(emulator.url, "GET", SHARE, headers);
+      const res = await raw(fx.emulator.url, "GET", SHARE, headers);
       expect(res.status).toBe(400);
       expect(res.json.msg).toMatch(/authentication failed/i);
     }
-    expect(emulator.requests.all().map((r) => r.status)).toEqual([400, 400, 400]);
+    expect(fx.emulator.requests.all().map((r) => r.status)).toEqual([400, 400, 400]);
   });
 
   it("throttling starts a fresh window when the clock is moved back, instead of refusing until it catches up", async () => {
-    emulator.faults.set({ throttleRps: 1 });
-    const get = () => raw(emulator.url, "GET", `${SHARE}/${shareId}`, tokenHeaders(TOKEN, USER_ID, { "X-Date": xDate(emulator.clock.now()) }));
+    fx.emulator.faults.set({ throttleRps: 1 });
+    const get = () => raw(fx.emulator.url, "GET", `${SHARE}/${fx.shareId}`, tokenHeaders(TOKEN, USER_ID, { "X-Date": xDate(fx.emulator.clock.now()) }));
     expect((await get()).status).toBe(200);
     const refused = await get();
     expect(refused.status).toBe(429);
     expect(refused.headers["retry-after"]).toBe("1");
-    emulator.clock.setOffset(-3_600_000);
+    fx.emulator.clock.setOffset(-3_600_000);
     expect((await get()).status).toBe(200);
   });
 
   it("a cancel that cancels nothing changes no state: it is not logged as applied and leaves after-apply faults for a real write", async () => {
-    emulator.faults.set({ dropAfterApplyNext: 1 });
-    const res = await raw(emulator.url, "POST", `${SHARE}/cancel`, tokenHeaders(TOKEN, USER_ID), JSON.stringify({ shareIds: ["424242"] }));
+    fx.emulator.faults.set({ dropAfterApplyNext: 1 });
+    const res = await raw(fx.emulator.url, "POST", `${SHARE}/cancel`, tokenHeaders(TOKEN, USER_ID), JSON.stringify({ shareIds: ["424242"] }));
     expect(res.status).toBe(200);
     expect(res.json.subResponseList).toEqual([{ shareId: "424242", code: 13000309, msg: expect.any(String) }]);
-    expect(emulator.requests.all()[0]).not.toHaveProperty("applied");
-    expect(emulator.faults.current().dropAfterApplyNext).toBe(1);
-    await expect(raw(emulator.url, "POST", `${SHARE}/cancel`, tokenHeaders(TOKEN, USER_ID), JSON.stringify({ shareIds: [shareId] }))).rejects.toThrow();
-    expect(emulator.requests.all()[1]).toMatchObject({ applied: true, fault: "dropAfterApply" });
-    expect(emulator.getShare(shareId)).toBeUndefined();
+    expect(fx.emulator.requests.all()[0]).not.toHaveProperty("applied");
+    expect(fx.emulator.faults.current().dropAfterApplyNext).toBe(1);
+    await expect(raw(fx.emulator.url, "POST", `${SHARE}/cancel`, tokenHeaders(TOKEN, USER_ID), JSON.stringify({ shareIds: [fx.shareId] }))).rejects.toThrow();
+    expect(fx.emulator.requests.all()[1]).toMatchObject({ applied: true, fault: "dropAfterApply" });
+    expect(fx.emulator.getShare(fx.shareId)).toBeUndefined();
   });
 
   it("a PUT's expireTime must be a real date in a documented form (it is otherwise ignored, as documented)", async () => {
     for (const expireTime of ["not a date", "2030-02-30T00:00:00Z", 5]) {
-      const res = await raw(emulator.url, "PUT", `${SHARE}/${shareId}`, tokenHeaders(TOKEN, USER_ID), JSON.stringify({ validDays: 3, expireTime }));
+      const res = await raw(fx.emulator.url, "PUT", `${SHARE}/${fx.shareId}`, tokenHeaders(TOKEN, USER_ID), JSON.stringify({ validDays: 3, expireTime }));
       expect(res.status).toBe(400);
       expect(res.json.msg).toMatch(/expireTime must be yyyy-MM-dd HH:mm:ss \(UTC\) or ISO-8601/);
     }
     const ok = await raw(
-      emulator.url,
+      fx.emulator.url,
       "PUT",
-      `${SHARE}/${shareId}`,
+      `${SHARE}/${fx.shareId}`,
       tokenHeaders(TOKEN, USER_ID),
       JSON.stringify({ validDays: 3, expireTime: "2025-05-29T02:00:39.952Z" }),
     );
