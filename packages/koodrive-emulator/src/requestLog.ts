@@ -51,9 +51,23 @@ export function redactAuthorization(value: string): string {
   return `${scheme}${REDACTED}`;
 }
 
-/** The body with its `extractCode` replaced, so the log never shows an access code in plain text. */
+/** A field that holds an access code, in any spelling a client might send it (the API's is `extractCode`). */
+const isAccessCodeKey = (key: string) => key.toLowerCase() === "extractcode";
+
+/**
+ * The body with every access code replaced, at any depth and in any key spelling: a client that nests one or
+ * misspells the key still sent it, and the log never shows an access code in plain text. (Bodies are nested at most
+ * 1,000 levels: the transport refuses deeper ones.)
+ */
 export function redactAccessCode(body: unknown): unknown {
-  return isObject(body) && body.extractCode !== undefined ? { ...body, extractCode: REDACTED } : body;
+  if (Array.isArray(body)) return body.map(redactAccessCode);
+  if (!isObject(body)) return body;
+  return Object.fromEntries(Object.entries(body).map(([key, value]) => [key, isAccessCodeKey(key) ? REDACTED : redactAccessCode(value)]));
+}
+
+/** The query with access codes replaced, for a client that misplaces one there. */
+export function redactQuery(query: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(query).map(([key, value]) => [key, isAccessCodeKey(key) ? REDACTED : value]));
 }
 
 /**

@@ -5,7 +5,7 @@ import { routeAdmin } from "./adminRoutes";
 import type { EmulatorState } from "./emulatorState";
 import { type FaultOutcome, afterApplyOutcome, faultLabel, preApplyOutcome } from "./faults";
 import { authenticate } from "./requestAuth";
-import { type LoggedRequest, REDACTED, redactAccessCode, redactAuthorization } from "./requestLog";
+import { type LoggedRequest, REDACTED, redactAccessCode, redactAuthorization, redactQuery } from "./requestLog";
 import { isPublishedApi, isWrite, routeShareApi } from "./shareRoutes";
 import { StateSaveError } from "./shareStore";
 
@@ -234,11 +234,13 @@ export function createTransport(state: EmulatorState, options: TransportOptions 
     const method = req.method ?? "GET";
     const tooLarge = bodyBytes > MAX_BODY_BYTES;
     const target = parseTarget(req.url ?? "/"); // step 2
+    const query = target ? Object.fromEntries(new URLSearchParams(target.rawQuery)) : {};
     const entry: Omit<LoggedRequest, "seq"> = {
       time: new Date(state.clock.now()).toISOString(),
       method,
-      path: (target?.path ?? req.url ?? "").slice(0, 2048),
-      query: target ? Object.fromEntries(new URLSearchParams(target.rawQuery)) : {},
+      // An unparsable target is logged without its query, which may hold anything.
+      path: (target?.path ?? (req.url ?? "").split("?")[0] ?? "").slice(0, 2048),
+      query: options.logAccessCodes ? query : redactQuery(query),
       headers: loggedHeaders(req.headers),
       bodyBytes,
       status: 0,

@@ -112,6 +112,14 @@ describe("authentication rules", () => {
     expect(emulator.requests.all()[0]!.headers.authorization).toBe("Bearer [REDACTED]");
   });
 
+  it("never logs an access code, nested, misspelt or in the query either", async () => {
+    const nested = JSON.stringify({ validDays: 3, share: { extractCode: "NeSt1234" }, list: [{ EXTRACTCODE: "LiSt1234" }], extractcode: "CaSe1234" });
+    await raw(emulator.url, "PUT", `${SHARE}/${shareId}?extractCode=QuEr1234`, tokenHeaders(TOKEN, USER_ID), nested);
+    const [logged] = emulator.requests.all();
+    expect(JSON.stringify(logged)).not.toMatch(/NeSt1234|LiSt1234|CaSe1234|QuEr1234/);
+    expect(logged).toMatchObject({ query: { extractCode: "[REDACTED]" }, body: { share: { extractCode: "[REDACTED]" }, extractcode: "[REDACTED]" } });
+  });
+
   it("never logs a proxy's credentials or cookies either", async () => {
     const proxyCredentials = Buffer.from("user:PrOxYpW-777").toString("base64");
     await put({ ...tokenHeaders(TOKEN, USER_ID), "Proxy-Authorization": `Basic ${proxyCredentials}`, Cookie: "session=CoOkIe-777" }, goodBody);
