@@ -84,5 +84,5 @@ describe("scripts/koodrive-export-shares.js", () => {
       await emulator.close();
       fs.rmSync(scratch, { recursive: true, force: true });
     }
-  });
+  }, 60_000); // six runs of the script, each a fresh node process loading the package
 });
