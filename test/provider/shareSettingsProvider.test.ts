@@ -178,6 +178,40 @@ describe("share-settings provider against the emulator", () => {
     expect(updated.outs!.status).toBe(0);
   });
 
+  it('works the same against the other documented wire forms (code "0", counters as strings, zone-less expireTime)', async () => {
+    const alternate = await testEmulator({ alternateForms: true });
+    try {
+      config["koodrive:endpoint"] = alternate.url;
+      provider = await configured("shareSettings");
+      originalsProvider = await configured("shareOriginals");
+      const share = alternate.seedShare({ ownerId: USER_ID, comment: "original", extractCode: "ORIG1234", validDays: 10 });
+      const snapshot = await originalsProvider.create({ shareId: share.shareId });
+      const inputs = {
+        shareId: share.shareId,
+        validDays: 3,
+        comment: "declared",
+        extractCode: "MDg2K0vU",
+        onDelete: "restore",
+        originals: snapshot.outs!.originals,
+      };
+      const checked = await provider.check!({}, inputs);
+      const created = await provider.create(checked.inputs);
+      expect(created.outs!.expireTime).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
+      const read = await provider.read!(created.id, created.outs);
+      const notices = await noticesDuring(async () => expect(await provider.diff!(created.id, read.props, checked.inputs)).toMatchObject({ changes: false }));
+      expect(notices).toBe("");
+      alternate.changeShare(share.shareId as string, { expireTime: "2020-01-01T00:00:00.000Z" });
+      const expired = await provider.read!(created.id, read.props);
+      expect(await provider.diff!(created.id, expired.props, checked.inputs)).toMatchObject({ changes: true });
+      const renewed = await provider.update!(created.id, expired.props, checked.inputs);
+      expect(await provider.diff!(created.id, renewed.outs!, checked.inputs)).toMatchObject({ changes: false });
+      await provider.delete!(created.id, renewed.outs);
+      expect(alternate.getShare(share.shareId as string)).toMatchObject({ comment: "original", extractCode: "ORIG1234" });
+    } finally {
+      await alternate.close();
+    }
+  });
+
   it("a notice is shown once per process although the engine asks again (up --refresh: read, refresh diff, update diff)", async () => {
     const share = emulator.seedShare({ ownerId: USER_ID });
     const { created, inputs } = await adopt({ shareId: share.shareId, validDays: 5 });

@@ -29,6 +29,8 @@ Server
   --log-access-codes       keep access codes (extractCode) in logged bodies; default: redacted
   --partial-pages          list pages before the end come partial or empty (half a page, then an empty one,
                            alternately), as KooDrive warns they may; nextCursor stays until the end. Default: off
+  --alternate-forms        successful answers in the other documented wire forms: code "0", counters as the
+                           other type, expireTime as yyyy-MM-dd HH:mm:ss (UTC) and "" when none. Default: off
   --ready-file F           once listening, write the base URL to F (atomically)
   --log-requests           print one line per request: method, path, status, ms, fault (no secrets)
 
@@ -105,6 +107,7 @@ export const SERVER_FLAGS = {
   "ready-file": { type: "string" },
   "log-requests": { type: "boolean" },
   "partial-pages": { type: "boolean" },
+  "alternate-forms": { type: "boolean" },
   token: { type: "string", multiple: true },
   "app-id": { type: "string" },
   "app-secret": { type: "string" },
@@ -198,6 +201,7 @@ export function parseServerArgs(args: string[], env: NodeJS.ProcessEnv): ServerC
       requestLogMaxBytes: positive("request-log-max-bytes"),
       logAccessCodes: values["log-access-codes"] === true,
       partialPages: values["partial-pages"] === true,
+      alternateForms: values["alternate-forms"] === true,
       tokens,
       apps: appId !== undefined && appSecret !== undefined ? { [appId]: appSecret } : {},
       tokenTtlSeconds: positive("token-ttl-seconds"),

@@ -133,6 +133,8 @@ export class EmulatorState {
   baseUrl = "";
   /** List pages before the end come partial or empty (`partialPages` option), as KooDrive's may. */
   partialPages = false;
+  /** Successful share-API answers use the other documented wire forms (`alternateForms` option). */
+  alternateForms = false;
 
   constructor(
     readonly edition: Edition,

@@ -55,6 +55,13 @@ export interface EmulatorOptions {
    * stays until the last share was listed. Catches clients that stop at a short or empty page. Default false.
    */
   partialPages?: boolean;
+  /**
+   * Successful share-API answers use the other forms koodrive-api.md documents: `code` "0" instead of 0, counters as
+   * strings on detail and list pages and numbers in the modify answer (the other way round by default), `expireTime`
+   * as `yyyy-MM-dd HH:mm:ss` (UTC) and "" for a link without one (absent by default). Catches clients that accept one
+   * form only. Default false.
+   */
+  alternateForms?: boolean;
   /** Start the emulator's clock this many milliseconds ahead of `now` (negative: behind); default 0. */
   clockOffsetMs?: number;
 }
@@ -148,6 +155,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
   state.baseUrl = `http://${host}:${address.port}`;
   state.partialPages = options.partialPages === true;
+  state.alternateForms = options.alternateForms === true;
 
   return {
     url: state.baseUrl,

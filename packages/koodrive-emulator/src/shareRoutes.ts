@@ -6,6 +6,7 @@ import {
   decodeCursor,
   encodeCursor,
   expiryFromValidDays,
+  isObject,
   isPermission,
   listQueryRule,
   partialPageSize,
@@ -176,5 +177,36 @@ export function isPublishedApi(method: string, path: string): boolean {
 export function routeShareApi(state: EmulatorState, method: string, path: string, call: Omit<ApiCall, "params" | "method">): Reply {
   const found = findRoute(method, path);
   if (!found) return noSuchApi();
-  return found.route.handler(state, { ...call, method, params: found.params.map(decodeURIComponent) });
+  const reply = found.route.handler(state, { ...call, method, params: found.params.map(decodeURIComponent) });
+  return state.alternateForms ? inAlternateForms(reply) : reply;
+}
+
+const COUNTERS = ["viewCnt", "downloadCnt", "saveCnt"] as const;
+
+/** `2026-12-06 09:18:02` (UTC, as koodrive-api.md says to read the zone-less form) from an ISO-8601 time. */
+const documentedRequestForm = (iso: string) => iso.replace("T", " ").replace(/\.\d{3}Z$/, "");
+
+/** One share in the other documented forms: counters as the other type, the expiry zone-less, or "" for none. */
+function linkInAlternateForms(link: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...link };
+  for (const counter of COUNTERS) {
+    const value = out[counter];
+    if (typeof value === "number") out[counter] = String(value);
+    else if (typeof value === "string") out[counter] = Number(value);
+  }
+  out.expireTime = typeof out.expireTime === "string" ? documentedRequestForm(out.expireTime) : "";
+  return out;
+}
+
+/**
+ * A successful answer in the forms koodrive-api.md lists besides the ones this emulator sends by default (option
+ * `alternateForms`): `code` as the string "0", counters as strings where they are numbers and numbers where they are
+ * strings, `expireTime` as `yyyy-MM-dd HH:mm:ss`, and "" for a link without one. A client must accept both.
+ */
+export function inAlternateForms(reply: Reply): Reply {
+  if (reply.status !== 200 || !isObject(reply.body) || reply.body.code !== 0) return reply;
+  const body: Record<string, unknown> = { ...reply.body, code: "0" };
+  if (isObject(body.shareLink)) body.shareLink = linkInAlternateForms(body.shareLink);
+  if (Array.isArray(body.shareLinks)) body.shareLinks = body.shareLinks.map((link) => (isObject(link) ? linkInAlternateForms(link) : link));
+  return { ...reply, body };
 }

@@ -1,0 +1,47 @@
+import type { Emulator } from "../src";
+import { TOKEN, USER_ID, testEmulator } from "./support/fixtures";
+import { raw, tokenHeaders } from "./support/rawHttp";
+
+const SHARE = "/koodrive/ose/v1/share";
+let emulator: Emulator;
+afterEach(() => emulator.close());
+
+const call = (method: string, path: string, body?: unknown) =>
+  raw(emulator.url, method, path, tokenHeaders(TOKEN, USER_ID), body === undefined ? undefined : JSON.stringify(body));
+
+describe("alternateForms: the other wire forms koodrive-api.md documents", () => {
+  it("detail, list and modify answers switch code, counters and expireTime forms; the stored share does not change", async () => {
+    emulator = await testEmulator({ alternateForms: true });
+    const timed = emulator.seedShare({ ownerId: USER_ID, validDays: 7 });
+    const forever = emulator.seedShare({ ownerId: USER_ID, validDays: 0 });
+    const stored = timed.expireTime as string; // the programmatic view keeps ISO-8601
+
+    const detail = await call("GET", `${SHARE}/${timed.shareId}`);
+    expect(detail.json.code).toBe("0");
+    expect(detail.json.shareLink).toMatchObject({ viewCnt: "0", downloadCnt: "0", saveCnt: "0" });
+    expect(detail.json.shareLink.expireTime).toBe(stored.replace("T", " ").replace(/\.\d{3}Z$/, ""));
+
+    const list = await call("GET", SHARE);
+    const listed = Object.fromEntries((list.json.shareLinks as Array<{ shareId: string; expireTime: string }>).map((l) => [l.shareId, l]));
+    expect(listed[forever.shareId as string]).toMatchObject({ expireTime: "", viewCnt: "0" });
+
+    const modify = await call("PUT", `${SHARE}/${timed.shareId}`, { validDays: 3 });
+    expect(modify.json.code).toBe("0");
+    expect(modify.json.shareLink).toMatchObject({ viewCnt: 0, downloadCnt: 0, saveCnt: 0 }); // strings by default
+    expect(modify.json.shareLink.expireTime).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
+    expect(emulator.getShare(timed.shareId as string)!.expireTime).toMatch(/T.*Z$/);
+  });
+
+  it("errors keep their form, and by default answers keep the default forms", async () => {
+    emulator = await testEmulator({ alternateForms: true });
+    const missing = await call("GET", `${SHARE}/1234567890123456789`);
+    expect(typeof missing.json.code).toBe("number");
+    await emulator.close();
+    emulator = await testEmulator();
+    const share = emulator.seedShare({ ownerId: USER_ID, validDays: 0 });
+    const detail = await call("GET", `${SHARE}/${share.shareId}`);
+    expect(detail.json.code).toBe(0);
+    expect(detail.json.shareLink).not.toHaveProperty("expireTime");
+    expect(detail.json.shareLink.viewCnt).toBe(0);
+  });
+});
