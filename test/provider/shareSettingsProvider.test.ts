@@ -500,6 +500,21 @@ describe("share-settings provider against the emulator", () => {
       expect(notices).not.toMatch(/MDg2K0vU|forgetting/);
     });
 
+    it("never fails the delete when the share cannot be read: it lists the originals instead, never the access code", async () => {
+      const share = emulator.seedShare({ ownerId: USER_ID, comment: "the true original", extractCode: "Orig1234", validDays: 20 });
+      const outs = await companionOf(share.shareId as string);
+      emulator.faults.set({ failNext: 1, failStatus: 401 });
+      let deleted: unknown = "not run";
+      const notices = await noticesDuring(async () => (deleted = await originalsProvider.delete!(share.shareId as string, outs)));
+      expect(deleted).toBeUndefined();
+      expect(notices).toMatch(
+        new RegExp(
+          `share ${share.shareId}: warning: forgetting its original settings without checking the share \\(.*\\); they were: comment "the true original", expiry `,
+        ),
+      );
+      expect(notices).not.toMatch(/Orig1234/);
+    });
+
     it("lists what the originals were when no restore put them back (an interrupted adoption, then destroy), never the access code", async () => {
       const share = emulator.seedShare({ ownerId: USER_ID, comment: "the true original", extractCode: "Orig1234", validDays: 20 });
       const outs = await companionOf(share.shareId as string);

@@ -129,7 +129,7 @@ export const shareSettingsHandler: ResourceHandler = {
     if (live === undefined) return; // gone: nothing to restore
     const check = stillAsApplied(state, live);
     const now = ctx.now(props);
-    if (!check.same && holdsOriginals(state.originals, live, ctx.now(), ctx.edition())) {
+    if (!check.same && holdsOriginals(state.originals, live, now, ctx.edition())) {
       ctx.notice(id, "already holds its original settings (an interrupted destroy restored them?): nothing to restore");
       return;
     }

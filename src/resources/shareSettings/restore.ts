@@ -51,14 +51,14 @@ export function restoreCaveat(original: OriginalSettings, edition: Edition, now:
   if (edition === "enterprise" && expiry.kind === "none") {
     return "the original share never expired, which the enterprise API cannot set again: its current expiry is kept";
   }
-  // The link was dead before Pulumi adopted it; the restore makes it reachable again for a day, which its owner
-  // should hear about rather than find out.
   // The API's longest validity is 365 days: an original further out comes back shorter, which is no wider access but
   // is not the original either.
   if (expiry.kind === "time" && expiry.ms - now.getTime() > 365 * DAY_MS) {
     const until = new Date(now.getTime() + 365 * DAY_MS).toISOString();
     return `the original link expired at ${new Date(expiry.ms).toISOString()}, beyond the API's longest validity (365 days): it is restored to expire at about ${until}`;
   }
+  // The link was dead before Pulumi adopted it; the restore makes it reachable again for a day, which its owner
+  // should hear about rather than find out.
   if (expiry.kind === "time" && expiry.ms <= now.getTime()) {
     const until = new Date(now.getTime() + restoreValidDays(original.expireTime, now) * DAY_MS).toISOString();
     return (
