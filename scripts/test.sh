@@ -6,6 +6,7 @@
 # Ends with one summary line over all runners.
 set -uo pipefail
 cd "$(dirname "$0")/.."
+source scripts/lib/stopOnSignal.sh
 
 results=$(mktemp -d)
 trap 'rm -rf "$results"' EXIT
@@ -14,22 +15,22 @@ step() { printf '\n==> %s\n' "$*"; }
 
 step "lint and format check (Biome)"
 static_failed=0 # lint, format and type-check findings: counted as failures, but the tests still run
-npm run --silent lint || static_failed=$((static_failed + 1))
-npm run --silent format:check || static_failed=$((static_failed + 1))
+run_step npm run --silent lint || static_failed=$((static_failed + 1))
+run_step npm run --silent format:check || static_failed=$((static_failed + 1))
 
 step "type checks (TypeScript, and the JavaScript with checkJs), then build"
-npm run --silent typecheck || static_failed=$((static_failed + 1))
-npm run --silent build || exit 1
+run_step npm run --silent typecheck || static_failed=$((static_failed + 1))
+run_step npm run --silent build || exit 1
 
 step "jest: unit, client, provider tests and the koodrive-emulator package's tests"
-npx jest --ci --json --outputFile="$results/jest.json"
+run_step npx jest --ci --json --outputFile="$results/jest.json"
 jest_status=$?
 
 step "Pulumi CLI (built from the Go module proxy on first use, then cached)"
-bash scripts/ensure-pulumi.sh >/dev/null || exit 1
+run_step bash scripts/ensure-pulumi.sh >/dev/null || exit 1
 
 step "node --test: real engine, examples, GitHub Actions recipe, packed package on Node 20 and 22, README snippets"
-node --test --test-concurrency=1 --test-reporter=spec --test-reporter-destination=stdout \
+run_step node --test --test-concurrency=1 --test-reporter=spec --test-reporter-destination=stdout \
   --test-reporter=tap --test-reporter-destination="$results/node.tap" \
   test/engine/*.test.js test/examples/*.test.js test/packaging/*.test.js test/docs/*.test.js
 node_status=$?

@@ -156,6 +156,24 @@ function isAlive(known) {
 async function stopStrays({ roles, graceMs = 2000 } = {}) {
   for (const proc of descendants(process.pid)) remember(proc, roleOf(readCmdline(proc.pid)));
   const targets = [...everSeen.values()].filter((p) => (!roles || roles.includes(p.role)) && isAlive(p));
+  await terminate(targets, graceMs);
+  return targets.length;
+}
+
+/**
+ * Stops every process below `rootPid` except the calling one (for a shell script's signal trap, which runs this as
+ * its own child). The whole tree is listed before anything is signalled: a process whose parent exits first is
+ * re-parented out of the tree and could no longer be found. Returns how many were signalled.
+ * @returns {Promise<number>}
+ */
+async function stopTree(/** @type {number} */ rootPid, graceMs = 5000) {
+  const targets = descendants(rootPid).filter((p) => p.pid !== process.pid);
+  await terminate(targets, graceMs);
+  return targets.length;
+}
+
+/** SIGTERM, then SIGKILL after `graceMs` for whatever did not exit. */
+async function terminate(/** @type {{ pid: number, startTicks: number }[]} */ targets, /** @type {number} */ graceMs) {
   for (const p of targets) {
     try {
       process.kill(p.pid, "SIGTERM");
@@ -172,7 +190,6 @@ async function stopStrays({ roles, graceMs = 2000 } = {}) {
       // already gone
     }
   }
-  return targets.length;
 }
 
-module.exports = { sampleTree, stopStrays, remember, descendants, isAlive, readCmdline, roleOf, CLOCK_TICKS_PER_SECOND };
+module.exports = { sampleTree, stopStrays, stopTree, remember, descendants, isAlive, readCmdline, roleOf, CLOCK_TICKS_PER_SECOND };
