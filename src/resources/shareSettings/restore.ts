@@ -55,7 +55,7 @@ export function restoreCaveat(original: OriginalSettings, edition: Edition, now:
   // is not the original either.
   if (expiry.kind === "time" && expiry.ms - now.getTime() > 365 * DAY_MS) {
     const until = new Date(now.getTime() + 365 * DAY_MS).toISOString();
-    return `the original link expired at ${new Date(expiry.ms).toISOString()}, beyond the API's longest validity (365 days): it is restored to expire at about ${until}`;
+    return `the original link was to expire at ${new Date(expiry.ms).toISOString()}, beyond the API's longest validity (365 days): it is restored to expire at about ${until}`;
   }
   // The link was dead before Pulumi adopted it; the restore makes it reachable again for a day, which its owner
   // should hear about rather than find out.
