@@ -243,11 +243,8 @@ export class KooDriveClient {
           // needs telling apart: a KooDrive error code inside a 2xx, or a malformed answer.
           const ok = spec.schema.safeParse(parsed);
           if (ok.success) return ok.data;
-          const envelope = errorBodySchema.safeParse(parsed);
-          const code = envelope.success ? envelope.data.code : undefined;
-          if (code !== undefined && String(code) !== "0") {
-            throw fail("api", { status: res.status, code: String(code), msg: envelope.success ? envelope.data.msg : undefined });
-          }
+          const details = errorDetails(parsed);
+          if (details.code !== undefined && details.code !== "0") throw fail("api", { status: res.status, ...details });
           throw fail("invalid-response", { status: res.status, msg: describeZodError(ok.error) });
         }
         const details = errorDetails(parsed);

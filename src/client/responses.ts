@@ -12,7 +12,7 @@ export const errorBodySchema = z.looseObject({
   msg: z.string().optional(),
   message: z.string().optional(),
   error: z.looseObject({ errorCode: z.union([z.number(), z.string()]).optional(), errorMsg: z.string().optional() }).optional(),
-  error_code: z.string().optional(),
+  error_code: z.union([z.number(), z.string()]).optional(),
   error_msg: z.string().optional(),
 });
 

@@ -173,6 +173,21 @@ describe("KooDriveClient against the emulator", () => {
     );
   });
 
+  it.each([
+    ["code and message", { code: "13000309", message: "Resource not found." }],
+    ["the error object form", { error: { errorCode: "13000309", errorMsg: "Resource not found." } }],
+    ["error_code and error_msg", { error_code: 13000309, error_msg: "Resource not found." }],
+  ])("reads a KooDrive error inside an HTTP 200 in every form it reads one in a 4xx (%s): its code and its message", async (_form, body) => {
+    await withServer(
+      200,
+      () => body,
+      async (c) => {
+        const e = await kooDriveFailure(c.getShare("1"));
+        expect(e).toMatchObject({ kind: "api", status: 200, code: "13000309", koodriveMessage: "Resource not found.", isNotFound: true });
+      },
+    );
+  });
+
   it("redacts secrets a server echoes in its message", async () => {
     await withServer(
       400,
