@@ -56,8 +56,12 @@ export function methodOf(group: MethodGroup, args: readonly unknown[]): Provider
 }
 
 /** The one entry point of the serialized shims: `run(this, kind, group, args)`. */
-export async function run(instance: ProviderInstance, kind: ResourceKind, group: MethodGroup, args: unknown[]): Promise<unknown> {
-  const method = methodOf(group, args);
+export function run(instance: ProviderInstance, kind: ResourceKind, group: MethodGroup, args: unknown[]): Promise<unknown> {
+  return runMethod(instance, kind, methodOf(group, args), args);
+}
+
+/** A method call with its errors shaped for the engine, for the shims and 0.1.0's entry points alike. */
+async function runMethod(instance: ProviderInstance, kind: ResourceKind, method: ProviderMethod, args: unknown[]): Promise<unknown> {
   try {
     return await dispatch(instance, kind, method, args);
   } catch (e) {
@@ -152,10 +156,10 @@ function withProviderUpgrade(result: pulumi.dynamic.DiffResult, olds: Props, new
  * state of resources no `up` has touched since the upgrade, and refresh and destroy run it, so they must keep working.
  */
 const legacyInstance: ProviderInstance = {};
-export const configure = (req: pulumi.dynamic.ConfigureRequest) => run(legacyInstance, "shareSettings", "first", [req]);
-export const check = (olds: Props, news: Props) => dispatch(legacyInstance, "shareSettings", "check", [olds, news]);
-export const diff = (id: string, olds: Props, news: Props) => dispatch(legacyInstance, "shareSettings", "diff", [id, olds, news]);
-export const create = (inputs: Props) => dispatch(legacyInstance, "shareSettings", "create", [inputs]);
-export const read = (id: string, props: Props) => dispatch(legacyInstance, "shareSettings", "read", [id, props]);
-export const update = (id: string, olds: Props, news: Props) => dispatch(legacyInstance, "shareSettings", "update", [id, olds, news]);
-export const remove = (id: string, props: Props) => dispatch(legacyInstance, "shareSettings", "delete", [id, props]);
+export const configure = (req: pulumi.dynamic.ConfigureRequest) => runMethod(legacyInstance, "shareSettings", "configure", [req]);
+export const check = (olds: Props, news: Props) => runMethod(legacyInstance, "shareSettings", "check", [olds, news]);
+export const diff = (id: string, olds: Props, news: Props) => runMethod(legacyInstance, "shareSettings", "diff", [id, olds, news]);
+export const create = (inputs: Props) => runMethod(legacyInstance, "shareSettings", "create", [inputs]);
+export const read = (id: string, props: Props) => runMethod(legacyInstance, "shareSettings", "read", [id, props]);
+export const update = (id: string, olds: Props, news: Props) => runMethod(legacyInstance, "shareSettings", "update", [id, olds, news]);
+export const remove = (id: string, props: Props) => runMethod(legacyInstance, "shareSettings", "delete", [id, props]);

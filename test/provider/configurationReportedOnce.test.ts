@@ -1,4 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
+import * as legacyEntryPoints from "../../src/provider/impl";
 import { providerShim } from "../../src/provider/shim";
 import { AGENT, TOKEN, testEmulator } from "../support/fixtures";
 
@@ -24,6 +25,27 @@ describe("a configuration problem is listed once per provider instance", () => {
         expect(read.status).toBe("rejected");
         const message = ((read as PromiseRejectedResult).reason as Error).message;
         expect(message).toBe("KooDrive connection settings are missing or invalid (listed in this run's first error about them)");
+      }
+      expect(emulator.requests.all()).toEqual([]);
+    } finally {
+      await emulator.close();
+    }
+  });
+
+  it("0.1.0's entry points (called by name, without a provider instance, from state no up has touched since) report it the same way", async () => {
+    const emulator = await testEmulator();
+    try {
+      const config: Record<string, string> = { "koodrive:endpoint": emulator.url, "koodrive:agentName": AGENT, "koodrive:accessToken": TOKEN };
+      const lookup = (key: string) => config[key];
+      await expect(
+        legacyEntryPoints.configure({ config: { get: lookup, require: (key: string) => lookup(key) ?? "" } } as pulumi.dynamic.ConfigureRequest),
+      ).rejects.toThrow(/userId is missing[\s\S]*\(In refresh, destroy and up --refresh the stack config is the copy/);
+      const reads = await Promise.allSettled(["1", "2"].map((id) => legacyEntryPoints.read(id, { shareId: id, validDays: 3 })));
+      for (const read of reads) {
+        const error = (read as PromiseRejectedResult).reason as Error;
+        expect(error.message).toBe("KooDrive connection settings are missing or invalid (listed in this run's first error about them)");
+        // As the host prints it for a read: a pointer to the message shown with the resource, not the package's frames.
+        expect(`${error}: ${error.stack}`).toBe("pulumi-koodrive: read failed; the error is shown with the resource");
       }
       expect(emulator.requests.all()).toEqual([]);
     } finally {
