@@ -1,7 +1,10 @@
 import { claimShare, rejectImportOption, rejectUnknownArgs } from "../../src/resources/common/programChecks";
+import { KooDriveShare } from "../../src/resources/share/resource";
+import { KooDriveShareSettings } from "../../src/resources/shareSettings/resource";
 
 // The wiring into the classes is proven on the real engine (test/engine/ownership.test.js): constructing a dynamic
-// resource under jest would serialize its provider, which jest's module sandbox breaks.
+// resource under jest would serialize its provider, which jest's module sandbox breaks. The import check is the
+// exception: it refuses before the constructor gets that far.
 describe("checks the program makes before anything reaches the provider", () => {
   it("a misspelt argument fails naming it (instead of being dropped)", () => {
     expect(() => rejectUnknownArgs("KooDriveShareSettings", "typo", { shareId: "1", extractcode: "x" }, ["shareId", "extractCode"])).toThrow(
@@ -10,11 +13,15 @@ describe("checks the program makes before anything reaches the provider", () => 
     expect(() => rejectUnknownArgs("T", "ok", { shareId: "1" }, ["shareId", "extractCode"])).not.toThrow();
   });
 
-  it("the import option is rejected with the explanation", () => {
-    expect(() => rejectImportOption("KooDriveShareSettings", "imp", { import: "2" })).toThrow(
-      /`import` resource option is not supported.*#16175.*adopts the existing share/,
+  it("the import option is rejected with the explanation and each resource's own way to the same end", () => {
+    expect(() => new KooDriveShareSettings("imp", { shareId: "2", validDays: 1 }, { import: "2" })).toThrow(
+      /KooDriveShareSettings "imp": the `import` resource option is not supported.*#16175.*Remove it: creating the resource adopts the existing share, with no import needed\.$/,
     );
-    expect(() => rejectImportOption("KooDriveShareSettings", "imp", {})).not.toThrow();
+    // A KooDriveShare never adopts: pointing it at an existing share is the other resource's job.
+    expect(() => new KooDriveShare("imp", { fileIds: ["f"], containerId: "c", scope: 1, validDays: 1 }, { import: "2" })).toThrow(
+      /KooDriveShare "imp": the `import` resource option is not supported.*Remove it: a KooDriveShare always creates a new share; to manage an existing one, declare a KooDriveShareSettings for it/,
+    );
+    expect(() => rejectImportOption("KooDriveShareSettings", "imp", {}, "n/a")).not.toThrow();
   });
 
   it("a second claim of one share fails naming both claimants; the same claimant may claim again", () => {

@@ -16,12 +16,15 @@ export function rejectUnknownArgs(typeName: string, resourceName: string, args: 
   }
 }
 
-/** The `import` option cannot work for dynamic resources (pulumi/pulumi#16175): say so instead of a gRPC stack trace. */
-export function rejectImportOption(typeName: string, resourceName: string, opts: pulumi.CustomResourceOptions | undefined): void {
+/**
+ * The `import` option cannot work for dynamic resources (pulumi/pulumi#16175): say so instead of a gRPC stack trace,
+ * with `instead`, the resource's own way to the same end.
+ */
+export function rejectImportOption(typeName: string, resourceName: string, opts: pulumi.CustomResourceOptions | undefined, instead: string): void {
   if (opts?.import !== undefined) {
     throw new Error(
       `${typeName} "${resourceName}": the \`import\` resource option is not supported (Pulumi cannot import dynamic-provider resources, pulumi/pulumi#16175). ` +
-        "Remove it: creating the resource adopts the existing share, with no import needed.",
+        `Remove it: ${instead}.`,
     );
   }
 }

@@ -55,7 +55,7 @@ export class KooDriveShareSettings extends pulumi.dynamic.Resource {
     const typeName = "KooDriveShareSettings";
     rejectUnknownArgs(typeName, name, args, SHARE_SETTINGS_ARG_NAMES);
     warnAboutStackConfig();
-    rejectImportOption(typeName, name, opts);
+    rejectImportOption(typeName, name, opts, "creating the resource adopts the existing share, with no import needed");
     claimShare(args.shareId, `${typeName} "${name}"`);
     const onDelete = args.onDelete ?? "retain";
     if (onDelete === "restore" && opts.retainOnDelete === true) {
