@@ -1,4 +1,4 @@
-import { DAY_MS, parseKooDriveTime } from "../time/koodriveTime";
+import { parseKooDriveTime, validDaysUntil } from "../time/koodriveTime";
 import type { ShareInfo } from "./shareInfo";
 
 /** One entry of a many-shares input file (the format of `examples/many-shares/shares.json`). */
@@ -52,7 +52,7 @@ export function adoptionEntries(shares: ShareInfo[], now: Date, userId?: string)
       skipped.push({ shareId: share.shareId, reason: "expired" });
       continue;
     }
-    const validDays = expiry.kind === "time" ? Math.min(365, Math.ceil((expiry.ms - now.getTime()) / DAY_MS)) : 0;
+    const validDays = expiry.kind === "time" ? validDaysUntil(expiry.ms, now.getTime()) : 0;
     const entry: AdoptionEntry = { name: resourceName(share), shareId: share.shareId, validDays };
     if (share.comment) entry.comment = share.comment;
     if (userId !== undefined) entry.userId = userId;

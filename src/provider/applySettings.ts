@@ -2,7 +2,7 @@ import type { KooDriveClient, UpdateShareBody } from "../client/koodriveClient";
 import type { Props } from "./handler";
 import { KooDriveError } from "../client/koodriveError";
 import type { ShareLink } from "../client/responses";
-import { CLOCK_TOLERANCE_MS, DAY_MS, parseKooDriveTime } from "../time/koodriveTime";
+import { expiryFitsNoValidityWrite, expiryFitsWrite, parseKooDriveTime } from "../time/koodriveTime";
 import type { Edition } from "./context";
 import { findShare } from "./findShare";
 
@@ -22,11 +22,8 @@ export function showsApplied(live: ShareLink, body: UpdateShareBody, sentAtMs: n
   if (body.extractCode !== undefined && live.extractCode !== body.extractCode) return false;
   if (body.comment !== undefined && (live.comment ?? "") !== body.comment) return false;
   const expiry = parseKooDriveTime(live.expireTime);
-  if (body.validDays === 0) return edition === "enterprise" || expiry.kind === "none";
-  if (expiry.kind !== "time") return false;
-  const earliest = sentAtMs + body.validDays * DAY_MS - CLOCK_TOLERANCE_MS;
-  const latest = nowMs + body.validDays * DAY_MS + CLOCK_TOLERANCE_MS;
-  return expiry.ms >= earliest && expiry.ms <= latest;
+  if (body.validDays === 0) return expiryFitsNoValidityWrite(expiry, edition);
+  return expiry.kind === "time" && expiryFitsWrite(expiry.ms, body.validDays, sentAtMs, nowMs);
 }
 
 /** The PUT body for declared settings: `validDays` always, the optional settings when the resource manages them. */

@@ -3,6 +3,8 @@
  * that depend on an expiry (renewal, expiry drift, restore) can never disagree about what a time means.
  */
 
+import type { KooDriveEdition } from "../client/connectionSettings";
+
 export const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** How far KooDrive's clock may be from ours when judging a time it computed (its X-Date window is 15 min). */
@@ -54,4 +56,44 @@ export function parseKooDriveTime(value: unknown): KooDriveTime {
 /** Whole days (rounded up) from `nowMs` until `ms`; negative when already past. */
 export function daysUntil(ms: number, nowMs: number): number {
   return Math.ceil((ms - nowMs) / DAY_MS);
+}
+
+/** The API's longest validity period: `validDays` is 0–365 (0: none), and no write sets an expiry further out. */
+export const MAX_VALID_DAYS = 365;
+
+/**
+ * The `validDays` whose write at `nowMs` brings a link's expiry back to `ms` (or just past it): whole days left,
+ * rounded up, 1 at least (an expiry already past gets the shortest period) and {@link MAX_VALID_DAYS} at most.
+ */
+export function validDaysUntil(ms: number, nowMs: number): number {
+  return Math.min(MAX_VALID_DAYS, Math.max(1, daysUntil(ms, nowMs)));
+}
+
+/**
+ * How much later than "write time + `validDays` days" an expiry may be and still come from that write. The API
+ * documents exact arithmetic (its examples keep the write's milliseconds) but does not promise it, and a KooDrive
+ * that rounds expiries up to the end of a day must not make a lost create look unmade (a second POST: a duplicate
+ * live link), a landed PUT look lost, or every renewal look like a validity extended outside Pulumi.
+ */
+export const EXPIRY_ROUNDING_MS = DAY_MS;
+
+/** The latest expiry a write of `validDays` (1–365) sent at or before `writtenByMs` can give (KooDrive's clock). */
+export function latestExpiryOfWrite(validDays: number, writtenByMs: number): number {
+  return writtenByMs + validDays * DAY_MS + EXPIRY_ROUNDING_MS + CLOCK_TOLERANCE_MS;
+}
+
+/**
+ * Whether `expiryMs` can be the expiry a write of `validDays` (1–365) sent between `fromMs` and `toMs` gives, all on
+ * KooDrive's clock within the clock tolerance: the one rule for recognising a lost create or PUT by its effect.
+ */
+export function expiryFitsWrite(expiryMs: number, validDays: number, fromMs: number, toMs = fromMs): boolean {
+  return expiryMs >= fromMs + validDays * DAY_MS - CLOCK_TOLERANCE_MS && expiryMs <= latestExpiryOfWrite(validDays, toMs);
+}
+
+/**
+ * Whether a share's expiry can follow a write of `validDays` 0: none on the carrier edition (0 sets no validity
+ * period); the enterprise edition's 0 keeps whatever expiry the share had.
+ */
+export function expiryFitsNoValidityWrite(expiry: KooDriveTime, edition: KooDriveEdition): boolean {
+  return edition === "enterprise" || expiry.kind === "none";
 }

@@ -1,5 +1,6 @@
 import { KooDriveClient, type UpdateShareBody } from "../../src/client/koodriveClient";
 import type { ShareLink } from "../../src/client/responses";
+import { KooDriveError } from "../../src/client/koodriveError";
 import { applySettings } from "../../src/provider/applySettings";
 import { USER_ID, settingsFor, testEmulator } from "../support/fixtures";
 
@@ -42,6 +43,30 @@ describe("applySettings", () => {
     const { client, calls } = stubClient({ shareId: "1" }, { shareId: "1" });
     await applySettings(client, "1", { validDays: 0 }, "carrier");
     expect(calls).toEqual(["PUT"]);
+  });
+
+  it("a lost answer is read back, and an expiry KooDrive rounded up to the end of its day still shows the PUT applied: it is not sent again", async () => {
+    const timedOut = new KooDriveError({ kind: "timeout", request: { method: "PUT", path: "/share/1", traceId: "t", attempts: 1, host: "koodrive" } });
+    const endOfDay = new Date(Date.now() + 10 * 86_400_000);
+    endOfDay.setUTCHours(23, 59, 59, 999);
+    const live = { shareId: "1", comment: "sent", expireTime: endOfDay.toISOString() };
+    const calls: string[] = [];
+    const client = {
+      updateShare: async () => {
+        calls.push("PUT");
+        throw timedOut;
+      },
+      getShare: async () => {
+        calls.push("GET");
+        return live;
+      },
+      markServerTime: () => {
+        const at = Date.now();
+        return () => at;
+      },
+    } as unknown as KooDriveClient;
+    expect(await applySettings(client, "1", { validDays: 10, comment: "sent" }, "carrier")).toEqual(live);
+    expect(calls).toEqual(["PUT", "GET"]);
   });
 
   it("a lost answer is read back on KooDrive's clock: with the local clock 40 minutes ahead, the applied PUT is not sent again", async () => {

@@ -1,4 +1,13 @@
-import { parseKooDriveTime } from "../../src/time/koodriveTime";
+import {
+  CLOCK_TOLERANCE_MS,
+  DAY_MS,
+  EXPIRY_ROUNDING_MS,
+  expiryFitsNoValidityWrite,
+  expiryFitsWrite,
+  latestExpiryOfWrite,
+  parseKooDriveTime,
+  validDaysUntil,
+} from "../../src/time/koodriveTime";
 
 const ms = Date.parse("2026-12-06T09:18:02.000Z");
 
@@ -21,5 +30,39 @@ describe("parseKooDriveTime", () => {
 
   it.each(["tomorrow", "2026-12-06", "2026-02-30 00:00:00", "20261306T091802Z", "12345", "2026-12-06T25:00:00Z", -5, {}])("calls %j unreadable", (value) => {
     expect(parseKooDriveTime(value).kind).toBe("unreadable");
+  });
+});
+
+describe("the expiry a write of validDays gives (one rule for lost creates, lost PUTs and validities extended by hand)", () => {
+  const sent = ms;
+  it.each([
+    ["exactly validDays after the write", sent + 30 * DAY_MS, true],
+    ["rounded up by KooDrive, to the end of that day at most", sent + 30 * DAY_MS + EXPIRY_ROUNDING_MS, true],
+    ["within the clock tolerance before it (KooDrive's clock lags)", sent + 30 * DAY_MS - CLOCK_TOLERANCE_MS, true],
+    ["earlier than that", sent + 30 * DAY_MS - CLOCK_TOLERANCE_MS - 1, false],
+    ["later than any rounding and clock", latestExpiryOfWrite(30, sent) + 1, false],
+    ["a write of one day more", sent + 31 * DAY_MS + EXPIRY_ROUNDING_MS + CLOCK_TOLERANCE_MS + 1, false],
+  ])("%s: %s", (_name, expiry, fits) => {
+    expect(expiryFitsWrite(expiry, 30, sent)).toBe(fits);
+  });
+
+  it("a write sent at an unknown moment between two times fits any expiry that a write at either end gives", () => {
+    expect(expiryFitsWrite(sent + 60_000 + 30 * DAY_MS, 30, sent, sent + 60_000)).toBe(true);
+    expect(expiryFitsWrite(sent + 30 * DAY_MS, 30, sent, sent + 60_000)).toBe(true);
+    expect(expiryFitsWrite(sent + 30 * DAY_MS, 30, sent + 2 * CLOCK_TOLERANCE_MS, sent + 3 * CLOCK_TOLERANCE_MS)).toBe(false);
+  });
+
+  it("validDays 0 sets no expiry on the carrier edition and keeps any on the enterprise edition", () => {
+    expect(expiryFitsNoValidityWrite({ kind: "none" }, "carrier")).toBe(true);
+    expect(expiryFitsNoValidityWrite({ kind: "time", ms }, "carrier")).toBe(false);
+    expect(expiryFitsNoValidityWrite({ kind: "time", ms }, "enterprise")).toBe(true);
+  });
+
+  it.each([
+    ["whole days left, rounded up", ms + 2.5 * DAY_MS, 3],
+    ["an expiry already past: the shortest period", ms - DAY_MS, 1],
+    ["further than the API's longest period: 365", ms + 400 * DAY_MS, 365],
+  ])("the validDays that brings an expiry back: %s", (_name, expiry, days) => {
+    expect(validDaysUntil(expiry, ms)).toBe(days);
   });
 });

@@ -158,6 +158,13 @@ describe("madeByCreate (which listed share a lost create made)", () => {
     expect(madeByCreate(stamped(30 * 1000), body, sentAt, SEND_TOLERANCE_MS)).toBe(true);
   });
 
+  it("a share whose expiry KooDrive rounded up to the end of its day still matches (a second POST would make a duplicate live link)", () => {
+    const endOfDay = new Date(sentAt + 200 + 30 * DAY);
+    endOfDay.setUTCHours(23, 59, 59, 999);
+    expect(madeByCreate({ ...item, expireTime: endOfDay.toISOString() }, body, sentAt)).toBe(true);
+    expect(madeByCreate({ ...item, expireTime: new Date(sentAt + 200 + 31 * DAY + 20 * 60_000).toISOString() }, body, sentAt)).toBe(false);
+  });
+
   it("with no access code sent, any code KooDrive generated matches", () => {
     expect(madeByCreate({ ...item, extractCode: "GENcode1" }, { ...body, extractCode: undefined }, sentAt)).toBe(true);
   });

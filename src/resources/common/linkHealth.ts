@@ -1,4 +1,4 @@
-import { CLOCK_TOLERANCE_MS, DAY_MS, daysUntil, parseKooDriveTime } from "../../time/koodriveTime";
+import { CLOCK_TOLERANCE_MS, DAY_MS, daysUntil, latestExpiryOfWrite, parseKooDriveTime } from "../../time/koodriveTime";
 import type { ProviderContext } from "../../provider/context";
 import type { Props } from "../../provider/handler";
 import { isUnknown } from "./unknownValue";
@@ -59,9 +59,9 @@ export function linkHealth(
   if (expiry.kind === "unreadable") return { problem: `its expireTime "${expiry.text}" is in no form KooDrive documents; not renewing on a guess` };
   if (expiry.kind === "none") return { renewal: `it has no expiry although validDays ${declaredValidDays} is declared` };
   // A validity extended outside Pulumi (or a validDays lowered in the program) leaves the link open longer than the
-  // program allows: an expiry more than validDays from now cannot come from any PUT of the declared validity. One day
-  // of slack, in case KooDrive rounds an expiry up and for the clocks; validDays itself is never derived back.
-  if (expiry.ms - now.getTime() > (declaredValidDays + 1) * DAY_MS) {
+  // program allows: an expiry later than any write of the declared validity until now can give. validDays itself is
+  // never derived back.
+  if (expiry.ms > latestExpiryOfWrite(declaredValidDays, now.getTime())) {
     return {
       renewal: `it expires at ${new Date(expiry.ms).toISOString()}, more than validDays ${declaredValidDays} from now: applying validDays ${declaredValidDays} again, which shortens the link's validity`,
     };

@@ -1,7 +1,7 @@
 import type { CreateShareBody, KooDriveClient } from "../../client/koodriveClient";
 import type { ShareLink } from "../../client/responses";
 import { outcomeUnknown } from "../../provider/applySettings";
-import { CLOCK_TOLERANCE_MS, DAY_MS, parseKooDriveTime } from "../../time/koodriveTime";
+import { CLOCK_TOLERANCE_MS, expiryFitsWrite, parseKooDriveTime } from "../../time/koodriveTime";
 import { listAllShares } from "../common/listAllShares";
 
 /** What a create ended with: the share, and when it was found by listing, why its answer was not usable. */
@@ -33,9 +33,9 @@ export function madeByCreate(item: ShareLink, body: CreateShareBody, sentAtMs: n
   if (files !== undefined && JSON.stringify([...files].sort()) !== JSON.stringify([...body.fileIds].sort())) return false;
   const shared = parseKooDriveTime(item.shareTime ?? item.createTime);
   if (shared.kind !== "time" || shared.ms < sentAtMs - sendToleranceMs) return false;
+  // A listing that shows no expiry cannot tell: rejecting the share the POST made would send a second POST.
   const expiry = parseKooDriveTime(item.expireTime);
-  if (expiry.kind === "time" && Math.abs(expiry.ms - shared.ms - body.validDays * DAY_MS) > CLOCK_TOLERANCE_MS) return false;
-  return true;
+  return expiry.kind !== "time" || expiryFitsWrite(expiry.ms, body.validDays, shared.ms);
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { UpdateShareBody } from "../../client/koodriveClient";
 import type { ShareLink } from "../../client/responses";
 import type { Edition } from "../../provider/context";
-import { CLOCK_TOLERANCE_MS, DAY_MS, parseKooDriveTime } from "../../time/koodriveTime";
+import { DAY_MS, MAX_VALID_DAYS, expiryFitsNoValidityWrite, expiryFitsWrite, parseKooDriveTime, validDaysUntil } from "../../time/koodriveTime";
 import type { OriginalSettings } from "./args";
 import type { ShareSettingsState } from "./state";
 
@@ -19,7 +19,7 @@ export function restoreValidDays(expireTime: string | undefined, now: Date): num
       `cannot restore the original validity: its expireTime "${expiry.text}" is in no form KooDrive documents (restoring it as "never expires" could widen access); set the share's validity by hand`,
     );
   }
-  return Math.min(365, Math.max(1, Math.ceil((expiry.ms - now.getTime()) / DAY_MS)));
+  return validDaysUntil(expiry.ms, now.getTime());
 }
 
 /**
@@ -53,9 +53,9 @@ export function restoreCaveat(original: OriginalSettings, edition: Edition, now:
   }
   // The API's longest validity is 365 days: an original further out comes back shorter, which is no wider access but
   // is not the original either.
-  if (expiry.kind === "time" && expiry.ms - now.getTime() > 365 * DAY_MS) {
-    const until = new Date(now.getTime() + 365 * DAY_MS).toISOString();
-    return `the original link was to expire at ${new Date(expiry.ms).toISOString()}, beyond the API's longest validity (365 days): it is restored to expire at about ${until}`;
+  if (expiry.kind === "time" && expiry.ms - now.getTime() > MAX_VALID_DAYS * DAY_MS) {
+    const until = new Date(now.getTime() + MAX_VALID_DAYS * DAY_MS).toISOString();
+    return `the original link was to expire at ${new Date(expiry.ms).toISOString()}, beyond the API's longest validity (${MAX_VALID_DAYS} days): it is restored to expire at about ${until}`;
   }
   // The link was dead before Pulumi adopted it; the restore makes it reachable again for a day, which its owner
   // should hear about rather than find out.
@@ -113,9 +113,10 @@ export function holdsOriginals(original: OriginalSettings, live: ShareLink, now:
   const validDays = restoreValidDays(original.expireTime, now);
   const expiry = parseKooDriveTime(live.expireTime);
   // validDays 0 on the enterprise edition keeps whatever expiry the share has.
-  if (validDays === 0) return edition === "enterprise" || expiry.kind === "none";
-  if (expiry.kind !== "time") return false;
-  return Math.abs(expiry.ms - (now.getTime() + validDays * DAY_MS)) <= DAY_MS + CLOCK_TOLERANCE_MS;
+  if (validDays === 0) return expiryFitsNoValidityWrite(expiry, edition);
+  // The restore may have run up to a day before `now` and still asked for today's whole days (they are rounded up):
+  // its write fits any time within the day before.
+  return expiry.kind === "time" && expiryFitsWrite(expiry.ms, validDays, now.getTime() - DAY_MS, now.getTime());
 }
 
 /**
