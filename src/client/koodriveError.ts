@@ -1,3 +1,5 @@
+import { NEVER_SENT_NETWORK_CODES } from "./retryPolicy";
+
 /** KooDrive's "resource not found" code; for a share: it does not exist, or it is not the acting user's. */
 export const NOT_FOUND_CODE = "13000309";
 
@@ -140,4 +142,16 @@ export class KooDriveError extends Error {
     if (request.host === undefined) return "";
     return request.proxy === undefined ? ` talking to ${request.host}` : ` talking to ${request.host} through proxy ${request.proxy}`;
   }
+}
+
+/**
+ * Whether a failed write may have been applied all the same, so that its effect must be read back before it is sent
+ * again or reported: no usable answer after sending (a timeout, a reset, a truncated or unparsable 2xx body) or a
+ * 5xx after the retries. A connection refused sent nothing, and every other answer says what happened.
+ */
+export function outcomeUnknown(error: unknown): boolean {
+  if (!(error instanceof KooDriveError)) return false;
+  if (error.kind === "timeout" || error.kind === "invalid-response") return true;
+  if (error.kind === "network") return !NEVER_SENT_NETWORK_CODES.includes(error.causeCode ?? "");
+  return error.kind === "api" && (error.status ?? 0) >= 500;
 }

@@ -45,6 +45,12 @@ export interface RetryPolicy {
 }
 
 /**
+ * Network errors raised before a request left this machine: KooDrive cannot have run it, so it is retried for any
+ * method, and a write that failed so is known not to have been applied.
+ */
+export const NEVER_SENT_NETWORK_CODES: readonly string[] = ["ECONNREFUSED"];
+
+/**
  * Defaults: 3 retries of server errors, 500 ms doubling to 8 s with full jitter; throttling retried for up to
  * 5 minutes, `Retry-After` honoured up to 60 s plus up to 50 % jitter; one retry after a clock-skew rejection.
  */
@@ -56,7 +62,7 @@ export const defaultRetryPolicy: RetryPolicy = Object.freeze({
   throttleRetryTimeoutMs: 300_000,
   idempotentMethods: ["GET", "PUT", "HEAD", "DELETE", "OPTIONS"],
   networkErrorCodes: ["ECONNRESET", "ECONNREFUSED", "ETIMEDOUT", "ECONNABORTED", "EPIPE", "EAI_AGAIN", "ENETUNREACH"],
-  networkErrorCodesForAnyMethod: ["ECONNREFUSED"],
+  networkErrorCodesForAnyMethod: NEVER_SENT_NETWORK_CODES,
   baseDelayMs: 500,
   backoffLimitMs: 8_000,
   jitter: "full",

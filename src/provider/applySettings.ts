@@ -1,21 +1,10 @@
 import type { KooDriveClient, UpdateShareBody } from "../client/koodriveClient";
 import type { Props } from "./handler";
-import { KooDriveError } from "../client/koodriveError";
+import { outcomeUnknown } from "../client/koodriveError";
 import type { ShareLink } from "../client/responses";
 import { expiryFitsNoValidityWrite, expiryFitsWrite, parseKooDriveTime } from "../time/koodriveTime";
 import type { Edition } from "./context";
 import { findShare } from "./findShare";
-
-/**
- * A failed write whose effect is unknown: the request may have been applied although no usable answer came back
- * (a timeout or reset after sending, a truncated or unparsable 2xx body, a 5xx after the retries).
- */
-export function outcomeUnknown(error: unknown): boolean {
-  if (!(error instanceof KooDriveError)) return false;
-  if (error.kind === "timeout" || error.kind === "invalid-response") return true;
-  if (error.kind === "network") return error.causeCode !== "ECONNREFUSED";
-  return error.kind === "api" && (error.status ?? 0) >= 500;
-}
 
 /** Whether `live` shows the effect of PUT `body` sent at `sentAtMs`, read back at `nowMs` (both on KooDrive's clock, within the clock tolerance). */
 export function showsApplied(live: ShareLink, body: UpdateShareBody, sentAtMs: number, nowMs: number, edition: Edition): boolean {

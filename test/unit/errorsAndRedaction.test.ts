@@ -1,7 +1,7 @@
 import { ConfigurationError } from "../../src/client/configurationError";
 import { resolveConnectionSettings } from "../../src/client/connectionSettings";
 import { ProviderContext } from "../../src/provider/context";
-import { KooDriveError } from "../../src/client/koodriveError";
+import { KooDriveError, outcomeUnknown } from "../../src/client/koodriveError";
 import { REDACTED, redact } from "../../src/client/redact";
 
 const request = { method: "PUT", path: "/koodrive/ose/v1/share/1", traceId: "t".repeat(58), attempts: 2 };
@@ -60,6 +60,26 @@ describe("KooDriveError", () => {
     expect(again).not.toBe(e);
     expect(again.message).toBe(e.message);
     expect(again.isCredentialRejection).toBe(true);
+  });
+});
+
+describe("outcomeUnknown: whether a failed write may have been applied all the same", () => {
+  const request = { method: "PUT", path: "/share/1", traceId: "t", attempts: 1 };
+  it.each([
+    ["a timeout", { kind: "timeout" }, true],
+    ["a connection reset after sending", { kind: "network", causeCode: "ECONNRESET" }, true],
+    ["a truncated 2xx body", { kind: "invalid-response", status: 200 }, true],
+    ["a 5xx after the retries", { kind: "api", status: 503 }, true],
+    ["a connection refused (nothing was sent)", { kind: "network", causeCode: "ECONNREFUSED" }, false],
+    ["a 429 (KooDrive did not run it)", { kind: "api", status: 429 }, false],
+    ["a 4xx", { kind: "api", status: 400, code: "13000102" }, false],
+    ["rejected credentials", { kind: "credentials", status: 401 }, false],
+  ] as const)("%s: %s", (_name, details, unknown) => {
+    expect(outcomeUnknown(new KooDriveError({ ...details, request }))).toBe(unknown);
+  });
+
+  it("an error that is not KooDrive's says nothing about a write", () => {
+    expect(outcomeUnknown(new Error("bug"))).toBe(false);
   });
 });
 

@@ -1,7 +1,6 @@
 import type { KooDriveClient } from "../../client/koodriveClient";
-import { NOT_FOUND_CODE } from "../../client/koodriveError";
+import { NOT_FOUND_CODE, outcomeUnknown } from "../../client/koodriveError";
 import type { CancelResult } from "../../client/responses";
-import { outcomeUnknown } from "../../provider/applySettings";
 
 /** KooDrive's limit of share IDs per cancel call. */
 export const MAX_CANCEL_BATCH = 100;

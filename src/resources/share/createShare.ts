@@ -1,6 +1,6 @@
 import type { CreateShareBody, KooDriveClient } from "../../client/koodriveClient";
 import type { ShareLink } from "../../client/responses";
-import { outcomeUnknown } from "../../provider/applySettings";
+import { outcomeUnknown } from "../../client/koodriveError";
 import { CLOCK_TOLERANCE_MS, expiryFitsWrite, parseKooDriveTime } from "../../time/koodriveTime";
 import { listAllShares } from "../common/listAllShares";
 

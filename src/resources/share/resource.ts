@@ -58,7 +58,12 @@ export class KooDriveShare extends pulumi.dynamic.Resource {
     const typeName = "KooDriveShare";
     rejectUnknownArgs(typeName, name, args, SHARE_ARG_NAMES);
     warnAboutStackConfig();
-    rejectImportOption(typeName, name, opts, "a KooDriveShare always creates a new share; to manage an existing one, declare a KooDriveShareSettings for it, which adopts it");
+    rejectImportOption(
+      typeName,
+      name,
+      opts,
+      "a KooDriveShare always creates a new share; to manage an existing one, declare a KooDriveShareSettings for it, which adopts it",
+    );
     const seeded = Object.fromEntries(SHARE_OUTPUTS.map((key) => [key, undefined])) as Record<ShareOutputName, undefined>;
     const props = {
       ...seeded,
