@@ -1,8 +1,7 @@
 import type { CreateShareBody } from "../../client/koodriveClient";
-import { KooDriveError } from "../../client/koodriveError";
 import { applySettings, settingsBody } from "../../provider/applySettings";
 import type { ProviderContext } from "../../provider/context";
-import { shareNotFound } from "../../provider/findShare";
+import { orNotFound, shareNotFound } from "../../provider/findShare";
 import { type Props, type ResourceHandler, plain } from "../../provider/handler";
 import { linkHealth, reportRenewedAgain } from "../common/linkHealth";
 import { checkShareInputs } from "./args";
@@ -115,20 +114,16 @@ export const shareHandler: ResourceHandler = {
       const { renewBeforeDays, userId } = news;
       return { outs: plain({ ...state, onDelete: news.onDelete, renewBeforeDays, userId, managedFields: managedFields(news) }) };
     }
-    try {
-      const applied = await applySettings(client, id, settingsBody(news), ctx.edition());
-      reportRenewedAgain(ctx, id, applied, news);
-      return { outs: shareStateFrom(news, { ...applied, shareId: id }, owner) };
-    } catch (e) {
-      if (e instanceof KooDriveError && e.isNotFound) {
-        throw shareNotFound(
-          id,
-          owner,
-          "it was cancelled or moved to another owner outside Pulumi; run `pulumi refresh` to drop it from the stack, then `up` creates a new share",
-        );
-      }
-      throw e;
+    const applied = await orNotFound(applySettings(client, id, settingsBody(news), ctx.edition()));
+    if (applied === undefined) {
+      throw shareNotFound(
+        id,
+        owner,
+        "it was cancelled or moved to another owner outside Pulumi; run `pulumi refresh` to drop it from the stack, then `up` creates a new share",
+      );
     }
+    reportRenewedAgain(ctx, id, applied, news);
+    return { outs: shareStateFrom(news, { ...applied, shareId: id }, owner) };
   },
 
   /** As the recorded owner: `cancel` stops sharing (already gone counts as done); `retain` leaves the link alive. */

@@ -1,7 +1,6 @@
-import { KooDriveError } from "../../client/koodriveError";
 import { applySettings, settingsBody } from "../../provider/applySettings";
 import type { ProviderContext } from "../../provider/context";
-import { findShare, shareNotFound } from "../../provider/findShare";
+import { findShare, orNotFound, shareNotFound } from "../../provider/findShare";
 import { type Props, type ResourceHandler, plain } from "../../provider/handler";
 import { type OriginalSettings, checkShareSettingsInputs } from "./args";
 import { linkHealth, reportRenewedAgain } from "../common/linkHealth";
@@ -20,12 +19,9 @@ function originalsFor(news: Props, stored?: OriginalSettings): OriginalSettings 
 /** PUT the declared settings as `owner`; a share that is missing or not the owner's fails naming both. */
 async function apply(ctx: ProviderContext, inputs: Props, owner: string, consequence: string) {
   const shareId = String(inputs.shareId);
-  try {
-    return await applySettings(ctx.client(owner), shareId, settingsBody(inputs), ctx.edition());
-  } catch (e) {
-    if (e instanceof KooDriveError && e.isNotFound) throw shareNotFound(shareId, owner, consequence);
-    throw e;
-  }
+  const applied = await orNotFound(applySettings(ctx.client(owner), shareId, settingsBody(inputs), ctx.edition()));
+  if (applied === undefined) throw shareNotFound(shareId, owner, consequence);
+  return applied;
 }
 
 /** Provider of `KooDriveShareSettings`. */
@@ -142,12 +138,8 @@ export const shareSettingsHandler: ResourceHandler = {
       );
       return;
     }
-    try {
-      await applySettings(client, id, restoreBody(state.originals, now), ctx.edition());
-    } catch (e) {
-      if (e instanceof KooDriveError && e.isNotFound) return; // cancelled meanwhile: nothing to restore
-      throw e;
-    }
+    const restored = await orNotFound(applySettings(client, id, restoreBody(state.originals, now), ctx.edition()));
+    if (restored === undefined) return; // cancelled meanwhile: nothing to restore
     // Told once the restore landed: what it could not put back exactly.
     const caveat = restoreCaveat(state.originals, ctx.edition(), now);
     if (caveat) ctx.notice(id, caveat);
