@@ -11,7 +11,10 @@ export type KooDriveClientEvent =
 /** Receives client events; must not throw. */
 export type KooDriveClientEventListener = (event: KooDriveClientEvent) => void;
 
-const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+/** Milliseconds as seconds for every message the client writes: `1.3 s`, `1 s`, `300 s`. */
+export function formatSeconds(ms: number): string {
+  return `${Math.round(ms / 100) / 10} s`;
+}
 
 /** The retry event for failed attempt number `attempt`. */
 export function retryEvent(method: string, path: string, attempt: number, reason: string, delayMs: number): KooDriveClientEvent {
@@ -22,11 +25,11 @@ export function retryEvent(method: string, path: string, attempt: number, reason
     attempt,
     reason,
     delayMs,
-    message: `KooDrive ${method} ${path} got ${reason} on attempt ${attempt}; retrying in ${seconds(delayMs)}`,
+    message: `KooDrive ${method} ${path} got ${reason} on attempt ${attempt}; retrying in ${formatSeconds(delayMs)}`,
   };
 }
 
 /** The event for a request still queued after `waitedMs`. */
 export function waitingEvent(method: string, path: string, waitedMs: number, reason: string): KooDriveClientEvent {
-  return { kind: "waiting", method, path, waitedMs, reason, message: `KooDrive ${method} ${path} has waited ${seconds(waitedMs)} to be sent: ${reason}` };
+  return { kind: "waiting", method, path, waitedMs, reason, message: `KooDrive ${method} ${path} has waited ${formatSeconds(waitedMs)} to be sent: ${reason}` };
 }

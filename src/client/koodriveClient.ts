@@ -1,7 +1,7 @@
 import type { AxiosInstance } from "axios";
 import type { z } from "zod";
 import { appAuthorization } from "./appAuth";
-import { type KooDriveClientEvent, type KooDriveClientEventListener, retryEvent, waitingEvent } from "./clientEvents";
+import { type KooDriveClientEvent, type KooDriveClientEventListener, formatSeconds, retryEvent, waitingEvent } from "./clientEvents";
 import { type ConnectionSettings, SETTING_DEFAULTS, credentialFixHint, settingsSecrets } from "./connectionSettings";
 import { CredentialGate, type CredentialVerdict, isCredentialRejection } from "./credentialGate";
 import { KooDriveError, type KooDriveErrorKind, type KooDriveRequestInfo } from "./koodriveError";
@@ -323,8 +323,8 @@ export class KooDriveClient {
     const quota =
       snapshot.learnedQuota === undefined
         ? ""
-        : ` and ${snapshot.learnedQuota} starts per ${(snapshot.quotaWindowMs / 1000).toFixed(1)} s (learned from KooDrive's 429s)`;
-    const pause = snapshot.pausedForMs > 0 ? `; KooDrive asked to wait ${(snapshot.pausedForMs / 1000).toFixed(1)} s more` : "";
+        : ` and ${snapshot.learnedQuota} starts per ${formatSeconds(snapshot.quotaWindowMs)} (learned from KooDrive's 429s)`;
+    const pause = snapshot.pausedForMs > 0 ? `; KooDrive asked to wait ${formatSeconds(snapshot.pausedForMs)} more` : "";
     return `the request budget for ${this.host} allows ${snapshot.concurrency} in flight${rate}${quota} (${snapshot.inFlight} in flight, ${snapshot.queued} queued)${pause}`;
   }
 

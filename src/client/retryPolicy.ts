@@ -3,6 +3,8 @@
  * function of the policy, what happened so far and what happened now, so it can be table-tested without a server or
  * a clock.
  */
+import { formatSeconds } from "./clientEvents";
+
 export interface RetryPolicy {
   /** Retries after server errors, timeouts and network errors (so `limit + 1` such attempts at most). */
   readonly limit: number;
@@ -169,7 +171,7 @@ export function decideRetry(
     if (history.elapsedMs + delayMs > policy.throttleRetryTimeoutMs) {
       return {
         retry: false,
-        reason: `not retried: throttled for ${seconds(history.elapsedMs)} s, and the next wait (${seconds(delayMs)} s) would pass the throttle retry timeout of ${seconds(policy.throttleRetryTimeoutMs)} s (koodrive:throttleRetryTimeoutMs)`,
+        reason: `not retried: throttled for ${formatSeconds(history.elapsedMs)}, and the next wait (${formatSeconds(delayMs)}) would pass the throttle retry timeout of ${formatSeconds(policy.throttleRetryTimeoutMs)} (koodrive:throttleRetryTimeoutMs)`,
         timeLimit: true,
       };
     }
@@ -178,17 +180,12 @@ export function decideRetry(
   if (retryAfterMs !== undefined && retryAfterMs > policy.maxRetryAfterMs) {
     return {
       retry: false,
-      reason: `not retried: KooDrive asked to wait ${seconds(retryAfterMs)} s, longer than the ${seconds(policy.maxRetryAfterMs)} s an HTTP ${outcome.status}'s Retry-After is waited for`,
+      reason: `not retried: KooDrive asked to wait ${formatSeconds(retryAfterMs)}, longer than the ${formatSeconds(policy.maxRetryAfterMs)} an HTTP ${outcome.status}'s Retry-After is waited for`,
       timeLimit: true,
     };
   }
   if (history.retries >= policy.limit) return { retry: false, reason: `gave up after ${attempts} attempts` };
   return { retry: true, delayMs: serverRequestedDelay(policy, retryAfterMs, attempts, random), budget: "retries" };
-}
-
-/** Milliseconds as seconds for messages: `1.5`, `300`. */
-function seconds(ms: number): string {
-  return String(Math.round(ms / 100) / 10);
 }
 
 /** The history after a retry drawn on `budget`, at `elapsedMs` since the first attempt. */
