@@ -97,3 +97,9 @@ export function renewBeforeDaysProblem(validDays: unknown, renewBeforeDays: unkn
   if (renewBeforeDays >= validDays) return `renewBeforeDays must be less than validDays (${validDays}), or every run would renew the link`;
   return undefined;
 }
+
+/** `"a" or "b"`, `"a", "b" or "c"`: the allowed values of an enumerated argument, for its error message. */
+export function quotedAlternatives(values: readonly string[]): string {
+  const quoted = values.map((v) => `"${v}"`);
+  return quoted.length < 2 ? quoted.join("") : `${quoted.slice(0, -1).join(", ")} or ${quoted[quoted.length - 1]}`;
+}

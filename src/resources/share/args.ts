@@ -2,11 +2,23 @@ import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import type { Edition } from "../../provider/context";
 import type { Same } from "../common/compileTimeChecks";
-import { type InputFailure, checkProperties, commentRule, describeValue, extractCodeRule, idRule, integerRule, renewBeforeDaysProblem } from "../common/rules";
+import {
+  type InputFailure,
+  checkProperties,
+  commentRule,
+  describeValue,
+  extractCodeRule,
+  idRule,
+  integerRule,
+  quotedAlternatives,
+  renewBeforeDaysProblem,
+} from "../common/rules";
 import { isUnknown } from "../common/unknownValue";
 
-/** What happens to the share when the resource is deleted. */
-export type ShareOnDelete = "cancel" | "retain";
+/** What happens to the share when the resource is deleted: the values, the type, and the default. */
+export const SHARE_ON_DELETE = ["cancel", "retain"] as const;
+export type ShareOnDelete = (typeof SHARE_ON_DELETE)[number];
+export const DEFAULT_SHARE_ON_DELETE: ShareOnDelete = "cancel";
 
 /** KooDrive's create API takes 1 to 100 files per share. */
 export const MAX_FILES_PER_SHARE = 100;
@@ -78,7 +90,7 @@ const schemas = {
   extractCode: extractCodeRule.optional(),
   comment: commentRule.optional(),
   renewBeforeDays: integerRule("renewBeforeDays", 0, 365).optional(),
-  onDelete: z.enum(["cancel", "retain"], { error: 'onDelete must be "cancel" or "retain"' }).optional(),
+  onDelete: z.enum(SHARE_ON_DELETE, { error: `onDelete must be ${quotedAlternatives(SHARE_ON_DELETE)}` }).optional(),
 };
 
 /** Checked inputs of a `Share`, as stored in state and passed to diff/create/update. */
@@ -97,7 +109,7 @@ export function checkShareInputs(news: Record<string, unknown>, edition: Edition
     .number({ error: (issue) => `${scopeRule}, got ${describeValue(issue.input)}` })
     .refine((n) => scopes.includes(n), { error: `${scopeRule}, got another number` });
   const { inputs, failures } = checkProperties({ ...schemas, scope: scopeSchema }, news);
-  if (inputs.onDelete === undefined) inputs.onDelete = "cancel";
+  if (inputs.onDelete === undefined) inputs.onDelete = DEFAULT_SHARE_ON_DELETE;
   const renewal = renewBeforeDaysProblem(inputs.validDays, inputs.renewBeforeDays);
   if (renewal) failures.push({ property: "renewBeforeDays", reason: renewal });
   return { inputs, failures };

@@ -5,7 +5,7 @@ import { claimShare, rejectImportOption, rejectUnknownArgs, warnAboutStackConfig
 import { withoutPromiseStacks } from "../common/promiseStacks";
 import { RESOURCE_TYPES } from "../registry";
 import type { ShareStatus } from "../shareSettings/resource";
-import { type KooDriveShareArgs, SHARE_ARG_NAMES, type ShareOnDelete } from "./args";
+import { DEFAULT_SHARE_ON_DELETE, type KooDriveShareArgs, SHARE_ARG_NAMES, type ShareOnDelete } from "./args";
 import { SHARE_OUTPUTS, type ShareOutputName } from "./state";
 
 /**
@@ -68,7 +68,7 @@ export class KooDriveShare extends pulumi.dynamic.Resource {
     const props = {
       ...seeded,
       ...args,
-      onDelete: args.onDelete ?? "cancel",
+      onDelete: args.onDelete ?? DEFAULT_SHARE_ON_DELETE,
       // Wrapped here so the access code is ciphertext in stored inputs too, not only in outputs.
       extractCode: args.extractCode === undefined ? undefined : pulumi.secret(args.extractCode),
     };

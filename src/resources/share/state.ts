@@ -3,7 +3,7 @@ import type { Props } from "../../provider/handler";
 import { plain } from "../../provider/handler";
 import { storedOwner } from "../common/owner";
 import { LINK_OUTPUTS, type LinkSettingsState, linkSettingsState } from "../common/linkState";
-import type { ShareOnDelete } from "./args";
+import { DEFAULT_SHARE_ON_DELETE, type ShareOnDelete } from "./args";
 
 /**
  * The outputs users see on `KooDriveShare`, one list: the constructor seeds exactly these and a compile-time check in
@@ -33,7 +33,7 @@ export function shareStateFrom(inputs: Props, share: ShareLink, owner: string): 
     fileIds: (inputs.fileIds as unknown[]).map(String),
     containerId: String(inputs.containerId),
     scope: Number(inputs.scope),
-    onDelete: (inputs.onDelete as ShareOnDelete | undefined) ?? "cancel",
+    onDelete: (inputs.onDelete as ShareOnDelete | undefined) ?? DEFAULT_SHARE_ON_DELETE,
   };
   return plain({ ...state });
 }
@@ -64,7 +64,7 @@ export function upgradeShareState(props: Props): ShareState {
   upgraded.owner = storedOwner(props);
   if (upgraded.owner === undefined) delete upgraded.owner;
   upgraded.stateVersion = SHARE_STATE_VERSION;
-  upgraded.onDelete ??= "cancel";
+  upgraded.onDelete ??= DEFAULT_SHARE_ON_DELETE;
   upgraded.managedFields = Array.isArray(props.managedFields) ? props.managedFields : [];
   upgraded.fileIds = Array.isArray(props.fileIds) ? props.fileIds : [];
   return upgraded as unknown as ShareState;

@@ -2,10 +2,21 @@ import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import type { Edition } from "../../provider/context";
 import type { Same } from "../common/compileTimeChecks";
-import { type InputFailure, checkProperties, commentRule, extractCodeRule, idRule, integerRule, renewBeforeDaysProblem } from "../common/rules";
+import {
+  type InputFailure,
+  checkProperties,
+  commentRule,
+  extractCodeRule,
+  idRule,
+  integerRule,
+  quotedAlternatives,
+  renewBeforeDaysProblem,
+} from "../common/rules";
 
-/** What happens to the share when the resource is deleted. */
-export type OnDelete = "retain" | "restore";
+/** What happens to the share when the resource is deleted: the values, the type, and the default. */
+export const ON_DELETE = ["retain", "restore"] as const;
+export type OnDelete = (typeof ON_DELETE)[number];
+export const DEFAULT_ON_DELETE: OnDelete = "retain";
 
 /** Arguments of {@link KooDriveShareSettings}. */
 export interface KooDriveShareSettingsArgs {
@@ -61,7 +72,7 @@ const schemas = {
   extractCode: extractCodeRule.optional(),
   comment: commentRule.optional(),
   renewBeforeDays: integerRule("renewBeforeDays", 0, 365).optional(),
-  onDelete: z.enum(["retain", "restore"], { error: 'onDelete must be "retain" or "restore"' }).optional(),
+  onDelete: z.enum(ON_DELETE, { error: `onDelete must be ${quotedAlternatives(ON_DELETE)}` }).optional(),
   /** Set by the class from the companion `ShareOriginals` resource, never by users. */
   originals: originalsSchema.optional(),
 };
@@ -77,7 +88,7 @@ export type ShareSettingsInputs = {
  */
 export function checkShareSettingsInputs(news: Record<string, unknown>, edition: Edition): { inputs: Record<string, unknown>; failures: InputFailure[] } {
   const { inputs, failures } = checkProperties(schemas, news);
-  if (inputs.onDelete === undefined) inputs.onDelete = "retain";
+  if (inputs.onDelete === undefined) inputs.onDelete = DEFAULT_ON_DELETE;
   const validDays = inputs.validDays;
   if (edition === "enterprise" && validDays === 0) {
     failures.push({

@@ -5,7 +5,7 @@ import { claimShare, rejectImportOption, rejectUnknownArgs, warnAboutStackConfig
 import { withoutPromiseStacks } from "../common/promiseStacks";
 import { RESOURCE_TYPES, typeToken } from "../registry";
 import { ShareOriginals } from "../shareOriginals/resource";
-import { type KooDriveShareSettingsArgs, type OnDelete, SHARE_SETTINGS_ARG_NAMES } from "./args";
+import { DEFAULT_ON_DELETE, type KooDriveShareSettingsArgs, type OnDelete, SHARE_SETTINGS_ARG_NAMES } from "./args";
 import { SHARE_SETTINGS_OUTPUTS, type ShareSettingsOutputName } from "./state";
 
 /** KooDrive link status: 0 valid until `expireTime`, 1 files deleted, 2 invalid or expired, 3 expired (some pages). */
@@ -57,7 +57,7 @@ export class KooDriveShareSettings extends pulumi.dynamic.Resource {
     warnAboutStackConfig();
     rejectImportOption(typeName, name, opts, "creating the resource adopts the existing share, with no import needed");
     claimShare(args.shareId, `${typeName} "${name}"`);
-    const onDelete = args.onDelete ?? "retain";
+    const onDelete = args.onDelete ?? DEFAULT_ON_DELETE;
     if (onDelete === "restore" && opts.retainOnDelete === true) {
       void pulumi.log.warn(`${typeName} "${name}": retainOnDelete: true means Pulumi never calls delete, so onDelete "restore" will never run`);
     }

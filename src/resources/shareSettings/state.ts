@@ -3,7 +3,7 @@ import type { Props } from "../../provider/handler";
 import { plain } from "../../provider/handler";
 import { storedOwner } from "../common/owner";
 import { LINK_OUTPUTS, type LinkSettingsState, linkSettingsState } from "../common/linkState";
-import type { OnDelete, OriginalSettings } from "./args";
+import { DEFAULT_ON_DELETE, type OnDelete, type OriginalSettings } from "./args";
 
 /**
  * The outputs users see on the class, one list: the constructor seeds exactly these and a compile-time check in
@@ -40,7 +40,7 @@ export function stateFrom(inputs: Props, share: ShareLink, originals: OriginalSe
   const state: ShareSettingsState = {
     ...linkSettingsState(String(inputs.shareId), inputs, share, owner),
     stateVersion: SHARE_SETTINGS_STATE_VERSION,
-    onDelete: (inputs.onDelete as OnDelete | undefined) ?? "retain",
+    onDelete: (inputs.onDelete as OnDelete | undefined) ?? DEFAULT_ON_DELETE,
     updateTime: share.updateTime,
     originals,
   };
@@ -81,7 +81,7 @@ export function upgradeShareSettingsState(props: Props): ShareSettingsState {
   upgraded.owner = storedOwner(props) ?? v1Owner;
   if (upgraded.owner === undefined) delete upgraded.owner;
   upgraded.stateVersion = SHARE_SETTINGS_STATE_VERSION;
-  upgraded.onDelete ??= "retain";
+  upgraded.onDelete ??= DEFAULT_ON_DELETE;
   upgraded.managedFields = Array.isArray(props.managedFields) ? props.managedFields : [];
   return upgraded as unknown as ShareSettingsState;
 }
