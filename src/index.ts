@@ -3,7 +3,8 @@
  *
  * @packageDocumentation
  */
-export { KooDriveShareSettings, ShareStatus } from "./resources/shareSettings/resource";
+export { KooDriveShareSettings } from "./resources/shareSettings/resource";
+export { SHARE_STATUS, ShareStatus } from "./resources/common/linkState";
 export { KooDriveShareSettingsArgs, OnDelete } from "./resources/shareSettings/args";
 export { KooDriveShare } from "./resources/share/resource";
 export { KooDriveShareArgs, ShareOnDelete } from "./resources/share/args";

@@ -1,3 +1,4 @@
+import { SHARE_STATUS, describeShareStatus } from "../resources/common/linkState";
 import { parseKooDriveTime, validDaysUntil } from "../time/koodriveTime";
 import type { ShareInfo } from "./shareInfo";
 
@@ -40,8 +41,8 @@ export function adoptionEntries(shares: ShareInfo[], now: Date, userId?: string)
   const skipped: AdoptionPlan["skipped"] = [];
   for (const share of shares) {
     const expiry = parseKooDriveTime(share.expireTime);
-    if (share.status !== undefined && share.status !== 0) {
-      skipped.push({ shareId: share.shareId, reason: `status ${share.status} (${share.status === 1 ? "files deleted" : "invalid or expired"})` });
+    if (share.status !== undefined && share.status !== SHARE_STATUS.valid) {
+      skipped.push({ shareId: share.shareId, reason: `status ${share.status} (${describeShareStatus(share.status)})` });
       continue;
     }
     if (expiry.kind === "unreadable") {

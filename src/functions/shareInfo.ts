@@ -1,5 +1,5 @@
 import type { ShareLink } from "../client/responses";
-import type { ShareStatus } from "../resources/shareSettings/resource";
+import type { ShareStatus } from "../resources/common/linkState";
 
 /**
  * A share as the lookups report it: everything KooDrive shows its owner, including the volatile fields the

@@ -25,6 +25,7 @@ describe("adoptionEntries (bulk adoption input from existing shares)", () => {
         { shareId: "1689743054514187780", status: 2, expireTime: new Date(now.getTime() - DAY).toISOString() },
         { shareId: "1689743054514187782", status: 1 },
         { shareId: "1689743054514187784", status: 0, expireTime: "next tuesday" },
+        { shareId: "1689743054514187786", status: 3 },
       ],
       now,
     );
@@ -37,6 +38,7 @@ describe("adoptionEntries (bulk adoption input from existing shares)", () => {
       { shareId: "1689743054514187780", reason: "status 2 (invalid or expired)" },
       { shareId: "1689743054514187782", reason: "status 1 (files deleted)" },
       { shareId: "1689743054514187784", reason: 'expireTime "next tuesday" is in no form KooDrive documents' },
+      { shareId: "1689743054514187786", reason: "status 3 (expired)" },
     ]);
   });
 });

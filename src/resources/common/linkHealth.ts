@@ -1,6 +1,7 @@
 import { CLOCK_TOLERANCE_MS, DAY_MS, daysUntil, latestExpiryOfWrite, parseKooDriveTime } from "../../time/koodriveTime";
 import type { ProviderContext } from "../../provider/context";
 import type { Props } from "../../provider/handler";
+import { SHARE_STATUS } from "./linkState";
 import { isUnknown } from "./unknownValue";
 
 /** What the health rules read from a stored share: its expiry and status as KooDrive last reported them. */
@@ -8,11 +9,6 @@ export interface LinkState {
   expireTime?: string;
   status?: number;
 }
-
-/** Link status from KooDrive: 0 valid until expireTime, 1 files deleted, 2 invalid or expired, 3 expired. */
-const STATUS_FILES_DELETED = 1;
-const STATUS_INVALID = 2;
-const STATUS_EXPIRED = 3;
 
 /**
  * Whether the link needs a renewal, and why, from the stored state alone (no request: preview stays offline).
@@ -35,9 +31,9 @@ export function linkHealth(
   // expired, it was not invalidated.
   const expiredByTime = (expiry.kind === "time" && expiry.ms <= now.getTime()) || expiredByLocalClockOnly;
   const expiredByServerClock = expiry.kind === "time" && expiry.ms <= now.getTime() + CLOCK_TOLERANCE_MS;
-  if (state.status === STATUS_FILES_DELETED)
+  if (state.status === SHARE_STATUS.filesDeleted)
     return { problem: "its files were deleted (status 1): the link cannot be renewed; re-share the files or remove this resource" };
-  if (state.status === STATUS_INVALID && !expiredByServerClock && expiry.kind !== "unreadable") {
+  if (state.status === SHARE_STATUS.invalidOrExpired && !expiredByServerClock && expiry.kind !== "unreadable") {
     return {
       problem:
         "KooDrive invalidated the link before its expiry (status 2: the sharer lost permission, or the space or user was disabled); a renewal cannot fix that",
@@ -47,7 +43,7 @@ export function linkHealth(
   if (declaredValidDays === 0) {
     return expiry.kind === "none" ? {} : { renewal: `it has an expiry (${state.expireTime}) although validDays 0 declares none` };
   }
-  if (expiredByTime || state.status === STATUS_EXPIRED || state.status === STATUS_INVALID) {
+  if (expiredByTime || state.status === SHARE_STATUS.expired || state.status === SHARE_STATUS.invalidOrExpired) {
     const byLocalClock =
       expiredByLocalClockOnly && localClockAhead !== undefined
         ? ` by this machine's clock (KooDrive's was ${Math.round((localClockAhead.getTime() - now.getTime()) / 60_000)} minutes behind it when last recorded: if this machine's clock is fast, correct it, or every run renews)`

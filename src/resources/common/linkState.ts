@@ -1,6 +1,38 @@
 import type { ShareLink } from "../../client/responses";
 import type { Props } from "../../provider/handler";
 
+/**
+ * KooDrive's link status, as its detail and list pages report it. Some pages report an expired link as 2 (invalid
+ * or expired), others as 3 (expired).
+ */
+export const SHARE_STATUS = {
+  /** Valid until `expireTime`. */
+  valid: 0,
+  /** The shared files were deleted. */
+  filesDeleted: 1,
+  /** Invalid (the sharer lost permission, the space or user was disabled) or expired. */
+  invalidOrExpired: 2,
+  /** Expired. */
+  expired: 3,
+} as const;
+export type ShareStatus = (typeof SHARE_STATUS)[keyof typeof SHARE_STATUS];
+
+/** A status's meaning in words, for messages. */
+export function describeShareStatus(status: number): string {
+  switch (status) {
+    case SHARE_STATUS.valid:
+      return "valid";
+    case SHARE_STATUS.filesDeleted:
+      return "files deleted";
+    case SHARE_STATUS.invalidOrExpired:
+      return "invalid or expired";
+    case SHARE_STATUS.expired:
+      return "expired";
+    default:
+      return "unknown status";
+  }
+}
+
 /** Optional settings: when omitted from the program they are not managed (left as they are on the share). */
 export const OPTIONAL_SETTINGS = ["extractCode", "comment"] as const;
 

@@ -8,7 +8,7 @@ import { checkShareInputs } from "./args";
 import { cancelShare } from "./cancelShare";
 import { OwnerShares, createShareReconciled } from "./createShare";
 import { planShareChange } from "./plan";
-import { managedFields } from "../common/linkState";
+import { SHARE_STATUS, managedFields } from "../common/linkState";
 import { ownerNotice, recordedOwner } from "../common/owner";
 import { inputsOfState, shareStateFrom, upgradeShareState } from "./state";
 
@@ -28,9 +28,6 @@ function ownerShares(ctx: ProviderContext, owner: string): OwnerShares {
   }
   return shares;
 }
-
-/** A new share is valid until its expiry: KooDrive's create answer carries no `status`. */
-const STATUS_VALID = 0;
 
 function createBody(inputs: Props): CreateShareBody {
   const body: CreateShareBody = {
@@ -79,7 +76,8 @@ export const shareHandler: ResourceHandler = {
     if (reconciledAfter !== undefined) {
       ctx.notice(share.shareId, `the create's answer was lost (${reconciledAfter}); found the share it made among user ${owner}'s shares and adopted it`);
     }
-    const created = { ...share, status: share.status ?? STATUS_VALID };
+    // A new share is valid until its expiry: KooDrive's create answer carries no `status`.
+    const created = { ...share, status: share.status ?? SHARE_STATUS.valid };
     reportRenewedAgain(ctx, share.shareId, created, inputs);
     return { id: share.shareId, outs: shareStateFrom(inputs, created, owner) };
   },

@@ -4,7 +4,7 @@ import type { DeclaredOutputs, Same } from "../common/compileTimeChecks";
 import { claimShare, rejectImportOption, rejectUnknownArgs, warnAboutStackConfig } from "../common/programChecks";
 import { withoutPromiseStacks } from "../common/promiseStacks";
 import { RESOURCE_TYPES } from "../registry";
-import type { ShareStatus } from "../shareSettings/resource";
+import type { ShareStatus } from "../common/linkState";
 import { DEFAULT_SHARE_ON_DELETE, type KooDriveShareArgs, SHARE_ARG_NAMES, type ShareOnDelete } from "./args";
 import { SHARE_OUTPUTS, type ShareOutputName } from "./state";
 

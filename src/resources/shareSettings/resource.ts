@@ -3,13 +3,11 @@ import { providerFor } from "../../provider/providers";
 import type { DeclaredOutputs, Same } from "../common/compileTimeChecks";
 import { claimShare, rejectImportOption, rejectUnknownArgs, warnAboutStackConfig } from "../common/programChecks";
 import { withoutPromiseStacks } from "../common/promiseStacks";
+import type { ShareStatus } from "../common/linkState";
 import { RESOURCE_TYPES, typeToken } from "../registry";
 import { ShareOriginals } from "../shareOriginals/resource";
 import { DEFAULT_ON_DELETE, type KooDriveShareSettingsArgs, type OnDelete, SHARE_SETTINGS_ARG_NAMES } from "./args";
 import { SHARE_SETTINGS_OUTPUTS, type ShareSettingsOutputName } from "./state";
-
-/** KooDrive link status: 0 valid until `expireTime`, 1 files deleted, 2 invalid or expired, 3 expired (some pages). */
-export type ShareStatus = 0 | 1 | 2 | 3;
 
 /**
  * Settings of one existing KooDrive share link (access code, message, validity), applied with
