@@ -24,7 +24,7 @@ export interface ConnectionSettings {
   edition?: KooDriveEdition;
   /**
    * Proxy for every request: a URL, or `"none"` for a direct connection. Unset: the standard `HTTPS_PROXY`,
-   * `HTTP_PROXY` and `NO_PROXY` variables decide.
+   * `HTTP_PROXY`, `ALL_PROXY` and `NO_PROXY` variables decide.
    */
   proxy?: string;
   /** Most requests in flight to this endpoint from one process; the adaptive budget stays at or below it. */

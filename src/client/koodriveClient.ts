@@ -164,7 +164,7 @@ export class KooDriveClient {
     return res.shareLink;
   }
 
-  /** `POST /share`: creates a share (not retried except on 429, which means it never ran). */
+  /** `POST /share`: creates a share (retried only when KooDrive cannot have run it: 429, connection refused, `X-Date` rejected). */
   async createShare(body: CreateShareBody): Promise<ShareLink> {
     const res = await this.request({ method: "POST", path: SHARE_PATH, body: compact(body), schema: shareLinkResponseSchema, bodySecrets: [body.extractCode] });
     return res.shareLink;

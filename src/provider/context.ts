@@ -3,6 +3,7 @@ import {
   type ConfigLookup,
   type ConnectionSettings,
   type KooDriveEdition,
+  SETTING_DEFAULTS,
   howToSet,
   resolveConnectionSettings,
   settingValue,
@@ -135,9 +136,12 @@ export class ProviderContext {
     return typeof own === "string" && own !== "" ? own : this.settings().userId;
   }
 
-  /** `koodrive:edition`: the editions differ in what `validDays: 0` means (see the README, "Editions"). */
+  /**
+   * `koodrive:edition`: the editions differ in the share scopes they offer and in what `validDays: 0` means (README:
+   * KooDriveShareSettings' arguments and KooDriveShare's "Editions").
+   */
   edition(): Edition {
-    return this.settings().edition ?? "carrier";
+    return this.settings().edition ?? SETTING_DEFAULTS.edition;
   }
 
   /**
@@ -177,8 +181,8 @@ export class ProviderContext {
   }
 
   /**
-   * A notice about one share, shown in the engine's output, once per process: the engine asks the same question more
-   * than once in one command (`up --refresh` reads, diffs for the refresh, then diffs for the update), and the same
+   * A notice about one share, shown in the engine's output, once per provider instance (one per resource kind in a
+   * provider process): the engine asks the same question more than once in one command (`up --refresh` reads, diffs for the refresh, then diffs for the update), and the same
    * warning three times reads as three problems. Never pass a secret.
    */
   notice(shareId: string, message: string): void {
