@@ -205,15 +205,18 @@ export class KooDriveClient {
       const traceId = newTraceId();
       const request: KooDriveRequestInfo = { method: spec.method, path: spec.path, traceId, attempts: attempt, host: this.host, proxy: this.transport.proxy };
       const fail = (kind: KooDriveErrorKind, extra: { status?: number; code?: string; msg?: string; causeCode?: string }) =>
-        new KooDriveError({
-          kind,
-          status: extra.status,
-          code: extra.code,
-          koodriveMessage: extra.msg === undefined ? undefined : redact(extra.msg, secrets()),
-          causeCode: extra.causeCode,
-          hint: kind === "credentials" ? credentialFixHint(this.settings.auth) : undefined,
-          request,
-        });
+        new KooDriveError(
+          {
+            kind,
+            status: extra.status,
+            code: extra.code,
+            koodriveMessage: extra.msg,
+            causeCode: extra.causeCode,
+            hint: kind === "credentials" ? credentialFixHint(this.settings.auth) : undefined,
+            request,
+          },
+          { secrets: secrets() },
+        );
       const admission = await this.credentials.admit();
       let verdict: CredentialVerdict = { kind: "unknown" };
       let budgetOutcome: BudgetOutcome = { kind: "other" };

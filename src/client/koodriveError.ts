@@ -1,3 +1,4 @@
+import { redact } from "./redact";
 import { NEVER_SENT_NETWORK_CODES } from "./retryPolicy";
 
 /** KooDrive's "resource not found" code; for a share: it does not exist, or it is not the acting user's. */
@@ -30,7 +31,7 @@ export interface KooDriveRequestInfo {
   readonly proxy?: string;
 }
 
-/** Fields of a {@link KooDriveError}; texts must already be redacted by whoever builds it. */
+/** Fields of a {@link KooDriveError}; KooDrive's message is redacted by the error itself. */
 export interface KooDriveErrorDetails {
   readonly kind: KooDriveErrorKind;
   readonly request: KooDriveRequestInfo;
@@ -39,7 +40,7 @@ export interface KooDriveErrorDetails {
   readonly koodriveMessage?: string;
   /** Low-level cause (e.g. `ECONNRESET`), never an axios error object: those carry request headers. */
   readonly causeCode?: string;
-  /** What the user should change, e.g. which setting holds a rejected credential. */
+  /** What the user should change, e.g. which setting holds a rejected credential (names settings, never values). */
   readonly hint?: string;
   /** Why a retryable failure was not retried (again): a time limit on waiting for KooDrive. */
   readonly retryStop?: string;
@@ -47,8 +48,9 @@ export interface KooDriveErrorDetails {
 
 /**
  * The one error type of the KooDrive client. It carries the HTTP status, KooDrive's `code` and `msg`, and the
- * method, path and trace id of the request. Credentials and access codes are redacted before they reach it, and it
- * holds no reference to the request's headers, so logging or serializing it is safe.
+ * method, path and trace id of the request. It redacts KooDrive's message itself (the credentials and access codes
+ * it is given, and anything shaped like a bearer token or a signature), and it holds no reference to the request's
+ * headers, so logging or serializing it is safe.
  */
 export class KooDriveError extends Error {
   override readonly name = "KooDriveError";
@@ -68,14 +70,19 @@ export class KooDriveError extends Error {
   readonly hint?: string;
   private readonly details: KooDriveErrorDetails;
 
-  constructor(details: KooDriveErrorDetails) {
-    super(KooDriveError.describe(details));
-    this.details = details;
+  /**
+   * @param details What happened; `koodriveMessage` as KooDrive sent it.
+   * @param options.secrets Values that must not appear in the message: the credentials and the request's access code.
+   */
+  constructor(details: KooDriveErrorDetails, { secrets = [] }: { secrets?: ReadonlyArray<string | undefined> } = {}) {
+    const redacted = details.koodriveMessage === undefined ? details : { ...details, koodriveMessage: redact(details.koodriveMessage, secrets) };
+    super(KooDriveError.describe(redacted));
+    this.details = redacted;
     this.hint = details.hint;
     this.kind = details.kind;
     this.status = details.status;
     this.code = details.code;
-    this.koodriveMessage = details.koodriveMessage;
+    this.koodriveMessage = redacted.koodriveMessage;
     this.causeCode = details.causeCode;
     this.request = details.request;
   }

@@ -46,6 +46,16 @@ describe("KooDriveError", () => {
     expect(new KooDriveError({ request, ...details }).message).toContain(fragment);
   });
 
+  it("redacts KooDrive's message itself: the secrets it is given, and bearer tokens and signatures it is not", () => {
+    const e = new KooDriveError(
+      { kind: "api", status: 400, code: "13000102", koodriveMessage: "bad code MDg2K0vU for Bearer tok-123, Signature=abc123", request },
+      { secrets: ["MDg2K0vU", undefined] },
+    );
+    expect(e.koodriveMessage).toBe("bad code [REDACTED] for Bearer [REDACTED], Signature=[REDACTED]");
+    const printed = [e.message, JSON.stringify(e), e.withRetryStop("gave up").message, e.repeated().message].join("\n");
+    for (const secret of ["MDg2K0vU", "tok-123", "abc123"]) expect(printed).not.toContain(secret);
+  });
+
   it("a credentials error names no request of its own, so every operation repeating it shows the same text", () => {
     const e = new KooDriveError({
       kind: "credentials",
