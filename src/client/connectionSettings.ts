@@ -122,6 +122,8 @@ const HEADER_TEXT = /^[\x20-\x7e\xa1-\xac\xae-\xff]+$/;
 
 /** The form of a KooDrive ID (user, share), as IDs appear in the API: also safe in a URL path. */
 export const KOODRIVE_ID = /^[A-Za-z0-9_-]{1,64}$/;
+/** {@link KOODRIVE_ID} in words, for messages. */
+export const KOODRIVE_ID_RULE = "1 to 64 characters of [A-Za-z0-9_-]";
 
 /** How to replace a rejected credential, naming the setting that holds it; used in error messages. */
 export function credentialFixHint(auth: AuthSettings): string {
@@ -177,8 +179,7 @@ export function resolveConnectionSettings(config: ConfigLookup, env: NodeJS.Proc
     if (problem !== undefined) problems.push(`endpoint ${problem}: ${howToSet("endpoint")}`);
   }
   const userId = required("userId");
-  if (userId !== "" && !KOODRIVE_ID.test(userId))
-    problems.push(`userId must be 1 to 64 characters of [A-Za-z0-9_-] (a KooDrive user ID): ${howToSet("userId")}`);
+  if (userId !== "" && !KOODRIVE_ID.test(userId)) problems.push(`userId must be ${KOODRIVE_ID_RULE} (a KooDrive user ID): ${howToSet("userId")}`);
   const edition = (read("edition") ?? SETTING_DEFAULTS.edition).toLowerCase() as KooDriveEdition;
   if (edition !== "carrier" && edition !== "enterprise") problems.push(`edition must be carrier or enterprise: ${howToSet("edition")}`);
   const agentName = edition === "enterprise" ? read("agentName") : required("agentName");

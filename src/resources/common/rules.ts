@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { KOODRIVE_ID } from "../../client/connectionSettings";
+import { KOODRIVE_ID, KOODRIVE_ID_RULE } from "../../client/connectionSettings";
 import { isUnknown } from "./unknownValue";
 
 /** A property-level validation failure, as Pulumi's `CheckFailure`. */
@@ -28,8 +28,8 @@ export function utf16Length(text: string): number {
   return text.length;
 }
 
-/** Longest accepted comment: KooDrive requires "fewer than 512 characters". */
-export const MAX_COMMENT_LENGTH = 511;
+/** KooDrive requires a comment of "fewer than 512 characters". */
+const COMMENT_LENGTH_LIMIT = 512;
 
 /** An integer in [min, max]; one message for every way to miss it, naming what was given. */
 export function integerRule(name: string, min: number, max: number, meaning = "") {
@@ -41,23 +41,27 @@ export function integerRule(name: string, min: number, max: number, meaning = ""
     .max(max, { error: `${rule}, got a larger number` });
 }
 
-/** A KooDrive access code: exactly 8 of `[0-9a-zA-Z]`. */
+/** A KooDrive access code: the form, and the form in words. */
+const EXTRACT_CODE = /^[0-9a-zA-Z]{8}$/;
+const EXTRACT_CODE_RULE = "exactly 8 characters from [0-9a-zA-Z]";
+
+/** An `extractCode` argument. */
 export const extractCodeRule = z
-  .string({ error: (issue) => `extractCode must be a string of exactly 8 characters from [0-9a-zA-Z], got ${describeValue(issue.input)}` })
-  .regex(/^[0-9a-zA-Z]{8}$/, { error: "extractCode must be exactly 8 characters from [0-9a-zA-Z]" });
+  .string({ error: (issue) => `extractCode must be a string of ${EXTRACT_CODE_RULE}, got ${describeValue(issue.input)}` })
+  .regex(EXTRACT_CODE, { error: `extractCode must be ${EXTRACT_CODE_RULE}` });
 
 /** A sharing message: fewer than 512 UTF-16 units. */
 export const commentRule = z
   .string({ error: (issue) => `comment must be a string, got ${describeValue(issue.input)}` })
-  .refine((text) => utf16Length(text) <= MAX_COMMENT_LENGTH, {
-    error: `comment must be shorter than 512 characters, counted in UTF-16 units as KooDrive counts them (an emoji counts 2)`,
+  .refine((text) => utf16Length(text) < COMMENT_LENGTH_LIMIT, {
+    error: `comment must be shorter than ${COMMENT_LENGTH_LIMIT} characters, counted in UTF-16 units as KooDrive counts them (an emoji counts 2)`,
   });
 
 /** A KooDrive ID (share, user): what the API's IDs look like, and safe in a URL path. */
 export function idRule(name: string) {
   return z
     .string({ error: (issue) => `${name} is required and must be a string, got ${describeValue(issue.input)}` })
-    .regex(KOODRIVE_ID, { error: `${name} must be 1 to 64 characters of [A-Za-z0-9_-] (a KooDrive ID)` });
+    .regex(KOODRIVE_ID, { error: `${name} must be ${KOODRIVE_ID_RULE} (a KooDrive ID)` });
 }
 
 /**
