@@ -223,6 +223,11 @@ describe("the recorded owner", () => {
     expect(recordedOwner(upgradeShareSettingsState({ ...olds, stateVersion: 2 }), CONFIGURED)).toBe(CONFIGURED);
   });
 
+  it("raw stored state (the companion's) reads an empty owner or userId as unrecorded, as the upgraders do: never as user ''", () => {
+    expect(recordedOwner({ userId: "" }, CONFIGURED)).toBe(CONFIGURED);
+    expect(recordedOwner({ owner: "", userId: OWNER_A }, CONFIGURED)).toBe(OWNER_A);
+  });
+
   it("a notice only when koodrive:userId names someone other than the recorded owner of a resource without userId", () => {
     expect(ownerNotice(ownedByA, undefined, CONFIGURED)).toBe(
       `stays managed as its owner, user ${OWNER_A}, although koodrive:userId is now ${CONFIGURED} (a share belongs to its owner for good). ` +

@@ -18,7 +18,7 @@ export interface OwnedState {
  * `userId`, else the configured user (all that such state can say).
  */
 export function recordedOwner(state: OwnedState, configuredUser: string): string {
-  return state.owner ?? state.userId ?? configuredUser;
+  return storedOwner(state) ?? configuredUser;
 }
 
 /**
