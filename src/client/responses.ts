@@ -47,6 +47,27 @@ export const shareLinkSchema = z.looseObject({
 /** A share link with its counters and enumerations normalised to numbers. */
 export type ShareLink = z.infer<typeof shareLinkSchema>;
 
+/**
+ * The file IDs of a share, when KooDrive sends its file list (`files[].id`, or plain IDs); undefined when it sends
+ * none, or an entry without a readable ID (a list that cannot be read whole cannot be compared).
+ */
+export function fileIdsOf(link: ShareLink): string[] | undefined {
+  const files = (link as { files?: unknown }).files;
+  if (!Array.isArray(files)) return undefined;
+  const ids: string[] = [];
+  for (const file of files) {
+    const id = typeof file === "object" && file !== null ? (file as { id?: unknown }).id : file;
+    if (typeof id !== "string" && typeof id !== "number") return undefined;
+    ids.push(String(id));
+  }
+  return ids;
+}
+
+/** When the share was made: `shareTime`, or `createTime` on the pages that name it so. */
+export function sharedAt(link: ShareLink): string | undefined {
+  return link.shareTime ?? link.createTime;
+}
+
 /** `GET /share/{id}`, `PUT /share/{id}`, `POST /share`. */
 export const shareLinkResponseSchema = z.looseObject({ code: successCode, msg: z.string().optional(), shareLink: shareLinkSchema });
 

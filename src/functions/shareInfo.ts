@@ -1,4 +1,4 @@
-import type { ShareLink } from "../client/responses";
+import { type ShareLink, fileIdsOf, sharedAt } from "../client/responses";
 import type { ShareStatus } from "../resources/common/linkState";
 
 /**
@@ -40,7 +40,6 @@ export interface ShareInfo {
 
 /** KooDrive's share fields as a {@link ShareInfo}: named, typed and without fields it did not send. */
 export function shareInfoFrom(link: ShareLink): ShareInfo {
-  const files = (link as { files?: unknown }).files;
   const info: ShareInfo = {
     shareId: link.shareId,
     shortUrl: link.shortUrl,
@@ -52,10 +51,10 @@ export function shareInfoFrom(link: ShareLink): ShareInfo {
     scope: link.scope,
     displayName: link.displayName,
     containerId: link.containerId,
-    shareTime: link.shareTime ?? link.createTime,
+    shareTime: sharedAt(link),
     updateTime: link.updateTime,
     ownerId: link.ownerId,
-    fileIds: Array.isArray(files) ? files.map((f) => String((f as { id?: unknown })?.id ?? f)) : undefined,
+    fileIds: fileIdsOf(link),
     viewCount: link.viewCnt,
     downloadCount: link.downloadCnt,
     saveCount: link.saveCnt,

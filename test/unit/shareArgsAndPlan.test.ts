@@ -165,6 +165,11 @@ describe("madeByCreate (which listed share a lost create made)", () => {
     expect(madeByCreate({ ...item, expireTime: new Date(sentAt + 200 + 31 * DAY + 20 * 60_000).toISOString() }, body, sentAt)).toBe(false);
   });
 
+  it("a file list it cannot read whole (an entry without an ID) counts as not shown, as no list does: it cannot tell the share apart", () => {
+    expect(madeByCreate({ ...item, files: [{ id: "a" }, { name: "b.pdf" }] }, body, sentAt)).toBe(true);
+    expect(madeByCreate({ ...item, files: ["b", "a"] }, body, sentAt)).toBe(true);
+  });
+
   it("with no access code sent, any code KooDrive generated matches", () => {
     expect(madeByCreate({ ...item, extractCode: "GENcode1" }, { ...body, extractCode: undefined }, sentAt)).toBe(true);
   });

@@ -1,5 +1,5 @@
 import type { CreateShareBody, KooDriveClient } from "../../client/koodriveClient";
-import type { ShareLink } from "../../client/responses";
+import { type ShareLink, fileIdsOf, sharedAt } from "../../client/responses";
 import { outcomeUnknown } from "../../client/koodriveError";
 import { CLOCK_TOLERANCE_MS, expiryFitsWrite, parseKooDriveTime } from "../../time/koodriveTime";
 import { listAllShares } from "../common/listAllShares";
@@ -9,13 +9,6 @@ export interface CreatedShare {
   share: ShareLink;
   /** Set when the POST's answer was lost and the share it made was found by listing the user's shares. */
   reconciledAfter?: string;
-}
-
-/** File IDs of a list item, when KooDrive sends them (`files[].id`); undefined when the item has no file list. */
-function listedFileIds(item: ShareLink): string[] | undefined {
-  const files = (item as { files?: unknown }).files;
-  if (!Array.isArray(files)) return undefined;
-  return files.map((f) => (typeof f === "object" && f !== null ? String((f as { id?: unknown }).id) : String(f)));
 }
 
 /**
@@ -29,9 +22,9 @@ export function madeByCreate(item: ShareLink, body: CreateShareBody, sentAtMs: n
   if (item.scope !== undefined && item.scope !== body.scope) return false;
   if ((item.comment ?? "") !== (body.comment ?? "")) return false;
   if (body.extractCode !== undefined && item.extractCode !== body.extractCode) return false;
-  const files = listedFileIds(item);
+  const files = fileIdsOf(item);
   if (files !== undefined && JSON.stringify([...files].sort()) !== JSON.stringify([...body.fileIds].sort())) return false;
-  const shared = parseKooDriveTime(item.shareTime ?? item.createTime);
+  const shared = parseKooDriveTime(sharedAt(item));
   if (shared.kind !== "time" || shared.ms < sentAtMs - sendToleranceMs) return false;
   // A listing that shows no expiry cannot tell: rejecting the share the POST made would send a second POST.
   const expiry = parseKooDriveTime(item.expireTime);
