@@ -53,6 +53,28 @@ export function parseKooDriveTime(value: unknown): KooDriveTime {
   return { kind: "unreadable", text };
 }
 
+/** Whether a time as KooDrive wrote it carries milliseconds (a fraction of a second, epoch milliseconds) or only seconds. */
+function carriesMilliseconds(value: unknown): boolean {
+  if (typeof value === "number") return true;
+  if (typeof value !== "string") return false;
+  const text = value.trim();
+  return EPOCH_MS.test(text) || ISO_EXTENDED.exec(text)?.[1] !== undefined;
+}
+
+/**
+ * Whether two KooDrive times are the same instant although pages write them in different forms: to the millisecond
+ * when both carry milliseconds, else to the second (a form without them cannot say more). Two absent times are the
+ * same; an unreadable time is the same only as the identical text.
+ */
+export function sameKooDriveInstant(a: unknown, b: unknown): boolean {
+  const x = parseKooDriveTime(a);
+  const y = parseKooDriveTime(b);
+  if (x.kind === "time" && y.kind === "time") {
+    return carriesMilliseconds(a) && carriesMilliseconds(b) ? x.ms === y.ms : Math.floor(x.ms / 1000) === Math.floor(y.ms / 1000);
+  }
+  return x.kind === y.kind && (x.kind !== "unreadable" || a === b);
+}
+
 /** Whole days (rounded up) from `nowMs` until `ms`; negative when already past. */
 export function daysUntil(ms: number, nowMs: number): number {
   return Math.ceil((ms - nowMs) / DAY_MS);

@@ -6,6 +6,7 @@ import {
   expiryFitsWrite,
   latestExpiryOfWrite,
   parseKooDriveTime,
+  sameKooDriveInstant,
   validDaysUntil,
 } from "../../src/time/koodriveTime";
 
@@ -64,5 +65,20 @@ describe("the expiry a write of validDays gives (one rule for lost creates, lost
     ["further than the API's longest period: 365", ms + 400 * DAY_MS, 365],
   ])("the validDays that brings an expiry back: %s", (_name, expiry, days) => {
     expect(validDaysUntil(expiry, ms)).toBe(days);
+  });
+});
+
+describe("sameKooDriveInstant", () => {
+  it.each([
+    ["the same instant in two forms with milliseconds", "2026-12-06T09:18:02.123Z", String(ms + 123), true],
+    ["milliseconds apart, both carrying them", "2026-12-06T09:18:02.123Z", "2026-12-06T09:18:02.124Z", false],
+    ["a form without milliseconds against one with: to the second", "2026-12-06 09:18:02", "2026-12-06T09:18:02.952Z", true],
+    ["a second apart", "2026-12-06 09:18:03", "2026-12-06T09:18:02.952Z", false],
+    ["both absent (null and empty)", null, "", true],
+    ["absent against a time", undefined, "2026-12-06T09:18:02Z", false],
+    ["the same unreadable text", "soon", "soon", true],
+    ["two unreadable texts", "soon", "later", false],
+  ])("%s", (_name, a, b, same) => {
+    expect(sameKooDriveInstant(a, b)).toBe(same);
   });
 });

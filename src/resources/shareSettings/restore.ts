@@ -1,7 +1,15 @@
 import type { UpdateShareBody } from "../../client/koodriveClient";
 import type { ShareLink } from "../../client/responses";
 import type { Edition } from "../../provider/context";
-import { DAY_MS, MAX_VALID_DAYS, expiryFitsNoValidityWrite, expiryFitsWrite, parseKooDriveTime, validDaysUntil } from "../../time/koodriveTime";
+import {
+  DAY_MS,
+  MAX_VALID_DAYS,
+  expiryFitsNoValidityWrite,
+  expiryFitsWrite,
+  parseKooDriveTime,
+  sameKooDriveInstant,
+  validDaysUntil,
+} from "../../time/koodriveTime";
 import type { OriginalSettings } from "./args";
 import type { ShareSettingsState } from "./state";
 
@@ -69,22 +77,6 @@ export function restoreCaveat(original: OriginalSettings, edition: Edition, now:
   return undefined;
 }
 
-/** Whether a time text carries milliseconds (`.952Z`, epoch milliseconds) or only seconds. */
-const hasMilliseconds = (value: unknown) => typeof value === "number" || (typeof value === "string" && /\.\d|^\d{13}$/.test(value.trim()));
-
-/**
- * Two KooDrive times are the same instant although pages write them in different forms: to the millisecond when both
- * carry milliseconds, else to the second (a form without them cannot say more).
- */
-function sameTime(a: unknown, b: unknown): boolean {
-  const x = parseKooDriveTime(a);
-  const y = parseKooDriveTime(b);
-  if (x.kind === "time" && y.kind === "time") {
-    return hasMilliseconds(a) && hasMilliseconds(b) ? x.ms === y.ms : Math.floor(x.ms / 1000) === Math.floor(y.ms / 1000);
-  }
-  return x.kind === y.kind && (x.kind !== "unreadable" || a === b);
-}
-
 /** The managed settings (access code, comment) whose live value is not the one this resource last applied or read. */
 export function settingsChangedSince(state: ShareSettingsState, live: ShareLink): string[] {
   return state.managedFields.filter((field) => (live[field] ?? "") !== (state[field] ?? ""));
@@ -96,7 +88,7 @@ export function settingsChangedSince(state: ShareSettingsState, live: ShareLink)
  */
 export function stillAsApplied(state: ShareSettingsState, live: ShareLink): { same: true } | { same: false; what: string } {
   const changed: string[] = settingsChangedSince(state, live);
-  if (!sameTime(live.expireTime, state.expireTime)) changed.push("expireTime");
+  if (!sameKooDriveInstant(live.expireTime, state.expireTime)) changed.push("expireTime");
   if (state.updateTime !== undefined && live.updateTime !== undefined && live.updateTime !== state.updateTime) changed.push("updateTime");
   return changed.length === 0 ? { same: true } : { same: false, what: changed.join(", ") };
 }
