@@ -161,9 +161,9 @@ for (const row of matrix) {
     assert.deepEqual(result.refresh, { same: 2, update: 1 }, "refresh saw the comment edited outside Pulumi");
     assert.deepEqual(result.destroy, { delete: 3 });
     assert.equal(result.afterDestroy, "before", "destroy restored the original comment");
-    // up: the originals (GET) and the settings (PUT); refresh: GET; up: PUT; destroy: read back (GET), restore (PUT),
-    // and the companion checks the originals are back (GET).
-    assert.deepEqual(result.requests, ["GET 200", "PUT 200", "GET 200", "PUT 200", "GET 200", "PUT 200", "GET 200"]);
+    // up: the originals (GET) and the settings (PUT); refresh: GET; up: PUT; destroy: read back (GET) and restore
+    // (PUT), whose answer tells the companion the originals are back.
+    assert.deepEqual(result.requests, ["GET 200", "PUT 200", "GET 200", "PUT 200", "GET 200", "PUT 200"]);
     console.log(`packed package: up, refresh and destroy passed with @pulumi/pulumi ${result.sdk} on Node ${result.node}`);
   });
 }

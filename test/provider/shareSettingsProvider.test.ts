@@ -487,6 +487,23 @@ describe("share-settings provider against the emulator", () => {
       expect(await noticesDuring(() => originalsProvider.delete!(gone, { ...outs, shareId: gone }))).toBe("");
     });
 
+    it("right after the settings resource's restore in the same process, takes the restore's answer instead of reading the share again", async () => {
+      const share = emulator.seedShare({ ownerId: USER_ID, comment: "original", extractCode: "ORIG1234", validDays: 10 });
+      const { created } = await adoptRestoring({ shareId: share.shareId, validDays: 3, comment: "declared" });
+      const companion = (await originalsProvider.read!(share.shareId as string, { shareId: share.shareId, originals: created.outs!.originals })).props!;
+      emulator.requests.clear();
+      const notices = await noticesDuring(async () => {
+        await provider.delete!(created.id, created.outs);
+        await originalsProvider.delete!(share.shareId as string, companion);
+      });
+      expect(notices).toBe("");
+      // The restore's read-back and its PUT; none for the companion.
+      expect(emulator.requests.all().map((r) => r.method)).toEqual(["GET", "PUT"]);
+      // Taken once: a later delete of the same companion (another run) reads the share.
+      await originalsProvider.delete!(share.shareId as string, companion);
+      expect(emulator.requests.all().map((r) => r.method)).toEqual(["GET", "PUT", "GET"]);
+    });
+
     it("after a restore of a share that had no access code, says once that the code Pulumi set stays", async () => {
       const share = emulator.seedShare({ ownerId: USER_ID, comment: "original", validDays: 10 });
       const { created } = await adoptRestoring({ shareId: share.shareId, validDays: 3, comment: "declared", extractCode: "MDg2K0vU" });

@@ -2,6 +2,7 @@ import { findShare, shareNotFound } from "../../provider/findShare";
 import { type ResourceHandler, plain } from "../../provider/handler";
 import { parseKooDriveTime } from "../../time/koodriveTime";
 import { recordedOwner, storedOwner } from "../common/owner";
+import { takeRestored } from "../common/restoredShares";
 import { checkProperties, idRule } from "../common/rules";
 import { isUnknown } from "../common/unknownValue";
 import type { OriginalSettings } from "../shareSettings/args";
@@ -69,14 +70,16 @@ export const shareOriginalsHandler: ResourceHandler = {
    * Forgetting the originals changes nothing on the share, but they are the only record of them: when the share does
    * not hold them now, no restore put them back (onDelete turned to "retain", the settings resource refused to restore
    * a share changed since, or its adoption was interrupted and never recorded), and the user is told what they were.
-   * One GET; it never fails the delete.
+   * One GET, unless the settings resource's restore in this process just answered with the share; it never fails the
+   * delete.
    */
   async delete(ctx, id, props) {
     const originals = props.originals as OriginalSettings | undefined;
     if (originals === undefined) return;
+    const client = ctx.client(recordedOwner(props, ctx.userId()));
     let live: Awaited<ReturnType<typeof findShare>>;
     try {
-      live = await findShare(ctx.client(recordedOwner(props, ctx.userId())), id);
+      live = takeRestored(client, id) ?? (await findShare(client, id));
     } catch (error) {
       ctx.notice(
         id,

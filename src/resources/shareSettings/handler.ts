@@ -5,6 +5,7 @@ import { type Props, type ResourceHandler, plain } from "../../provider/handler"
 import { type OriginalSettings, checkShareSettingsInputs } from "./args";
 import { linkHealth, reportRenewedAgain } from "../common/linkHealth";
 import { ownerNotice, recordedOwner } from "../common/owner";
+import { rememberRestored } from "../common/restoredShares";
 import { planSettingsChange } from "./plan";
 import { holdsOriginals, lateRestoreWarning, restoreBody, restoreCaveat, settingsChangedSince, stillAsApplied } from "./restore";
 import { managedFields, originalsUnderStoredName, stateFrom, upgradeShareSettingsState } from "./state";
@@ -127,6 +128,7 @@ export const shareSettingsHandler: ResourceHandler = {
     const now = ctx.now(props);
     if (!check.same && holdsOriginals(state.originals, live, now, ctx.edition())) {
       ctx.notice(id, "already holds its original settings (an interrupted destroy restored them?): nothing to restore");
+      rememberRestored(client, id, live);
       return;
     }
     if (!check.same) {
@@ -140,6 +142,7 @@ export const shareSettingsHandler: ResourceHandler = {
     }
     const restored = await orNotFound(applySettings(client, id, restoreBody(state.originals, now), ctx.edition()));
     if (restored === undefined) return; // cancelled meanwhile: nothing to restore
+    rememberRestored(client, id, restored);
     // Told once the restore landed: what it could not put back exactly.
     const caveat = restoreCaveat(state.originals, ctx.edition(), now);
     if (caveat) ctx.notice(id, caveat);
