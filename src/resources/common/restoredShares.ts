@@ -11,8 +11,8 @@ import type { ShareLink } from "../../client/responses";
 const restored = new WeakMap<KooDriveClient, Map<string, ShareLink>>();
 
 export function rememberRestored(client: KooDriveClient, shareId: string, share: ShareLink): void {
-  let shares = restored.get(client);
-  if (shares === undefined) restored.set(client, (shares = new Map()));
+  const shares = restored.get(client) ?? new Map<string, ShareLink>();
+  restored.set(client, shares);
   shares.set(shareId, share);
 }
 
