@@ -17,7 +17,7 @@ import {
 } from "./bodyRules";
 import type { EmulatorState } from "./emulatorState";
 import { compareListKeys } from "./shareStore";
-import { DEFAULT_PERMISSION, modifiedShareView } from "./shareView";
+import { DEFAULT_PERMISSION, modifiedShareView, shareListItem } from "./shareView";
 
 /** An authenticated share-API call, as the handlers see it. */
 export interface ApiCall {
@@ -82,11 +82,9 @@ const listShares: Handler = (state, { query, userId }) => {
     .filter((s) => after === undefined || compareListKeys(s, after) * (ascending ? 1 : -1) > 0);
   const take = state.partialPages ? partialPageSize(pageSize, position.page) : pageSize;
   const page = rest.slice(0, take);
-  // List items (ShareByMeLink, koodrive-api.md §6.3) carry neither ownerId nor updateTime.
-  const shareLinks = page.map((s) => {
-    const { ownerId: _owner, updateTime: _updated, ...item } = state.view(s);
-    return item;
-  });
+  // List items (ShareByMeLink, koodrive-api.md §6.3) carry the share's files, and neither ownerId nor updateTime.
+  const ctx = state.viewContext();
+  const shareLinks = page.map((s) => shareListItem(s, ctx));
   const last = page.at(-1);
   const next = { page: position.page + 1, after: last ? { shareTime: last.shareTime, shareId: last.shareId } : after };
   return success({ shareLinks, ...(rest.length > take ? { nextCursor: encodeCursor(next) } : {}) });

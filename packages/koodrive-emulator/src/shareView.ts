@@ -25,6 +25,19 @@ export interface ShareView {
   permission?: SharePermission;
 }
 
+/**
+ * One shared file in a list item (ShareFileInfo, koodrive-api.md §6.5: `id`, `fileName`, `fileType`, `mimeType`,
+ * `size`, `parentFolder`, `fileSuffix`, ...). The emulator knows a share's files by ID only, so it sends `id` and, as
+ * the name, the ID (the name `displayName` is built from); the fields it cannot know are left out.
+ */
+export interface ShareFileInfo {
+  id: string;
+  fileName: string;
+}
+
+/** A list item (ShareByMeLink, koodrive-api.md §6.3): the share without `ownerId` and `updateTime`, with its `files`. */
+export type ShareListItem = Omit<ShareView, "ownerId" | "updateTime"> & { files: ShareFileInfo[] };
+
 /** The modify API's field table types the counters as strings (koodrive-api.md §6.2). */
 export type ModifiedShareView = Omit<ShareView, "viewCnt" | "downloadCnt" | "saveCnt"> & { viewCnt: string; downloadCnt: string; saveCnt: string };
 
@@ -63,6 +76,12 @@ export function shareView(s: StoredShare, ctx: ViewContext, expiredStatus: 2 | 3
   if (s.comment !== undefined) view.comment = s.comment;
   if (ctx.edition === "enterprise") view.permission = { ...(s.permission ?? DEFAULT_PERMISSION) };
   return view;
+}
+
+/** The share as a list page shows it (§6.3): its files, one entry per file ID it was created or seeded with, in that order. */
+export function shareListItem(s: StoredShare, ctx: ViewContext): ShareListItem {
+  const { ownerId: _owner, updateTime: _updated, ...item } = shareView(s, ctx);
+  return { ...item, files: s.fileIds.map((id) => ({ id, fileName: id })) };
 }
 
 /** The modify answer: the view with string counters, and status 3 for an expired link on the enterprise edition. */
