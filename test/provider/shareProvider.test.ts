@@ -496,21 +496,43 @@ describe("a create whose answer is lost: no orphan, no duplicate", () => {
     expect([...shares.owned].sort()).toEqual([a.share.shareId, b.share.shareId].sort());
   });
 
-  it("two lost creates that the listing cannot tell apart (other files) never take each other's share", async () => {
-    const client = new KooDriveClient(settingsFor(emulator, { timeoutMs: 500, maxRetries: 0 }));
+  /** Two creates to one space that differ only in their files; A's answer comes late, B's POST is reset unrun. */
+  async function twoLostCreates(client: KooDriveClient) {
     await client.listShares(); // the credentials are known good: the POSTs go out together
     const shares = new OwnerShares();
     const noWait = { sleep: async () => undefined };
     const bodyA = { scope: 1, fileIds: ["FileForA"], containerId: CONTAINER, validDays: 30, comment: "pair" };
     const bodyB = { ...bodyA, fileIds: ["FileForB"] };
-    // A: KooDrive makes its share, but the answer comes after the client's timeout. B: reset before KooDrive runs it.
     emulator.faults.set({ delayAfterApplyNext: 1, afterApplyDelayMs: 1500 });
     const first = createShareReconciled(client, bodyA, shares, noWait);
     await new Promise((resolve) => setTimeout(resolve, 50));
     emulator.faults.merge({ resetNext: 1 });
     const second = createShareReconciled(client, bodyB, shares, noWait);
     const [a, b] = await Promise.allSettled([first, second]);
-    const made = (await listed()).filter((s) => s.comment === "pair");
+    return { a, b, made: (await listed()).filter((s) => s.comment === "pair") };
+  }
+
+  it("two lost creates that differ only in their files each get their own share when the listing shows the files", async () => {
+    const { a, b, made } = await twoLostCreates(new KooDriveClient(settingsFor(emulator, { timeoutMs: 500, maxRetries: 0 })));
+    expect(made).toHaveLength(2); // A's, found by its files; B's, posted again because none matched it
+    const fileOf = (id: string) => made.find((s) => s.shareId === id)?.displayName;
+    expect(a).toMatchObject({ status: "fulfilled" });
+    expect(b).toMatchObject({ status: "fulfilled" });
+    const ids = [a, b].map((r) => (r as PromiseFulfilledResult<{ share: { shareId: string } }>).value.share.shareId);
+    expect(new Set(ids).size).toBe(2);
+    expect(ids.map(fileOf)).toEqual(["FileForA", "FileForB"]);
+  });
+
+  it("two lost creates that the listing cannot tell apart (other files, a list without them) never take each other's share", async () => {
+    const client = new KooDriveClient(settingsFor(emulator, { timeoutMs: 500, maxRetries: 0 }));
+    // A KooDrive whose list pages leave out the files (the document lists them; a page may not).
+    const withoutFiles: KooDriveClient = Object.assign(Object.create(client), {
+      listShares: async (page: Parameters<KooDriveClient["listShares"]>[0]) => {
+        const listedPage = await client.listShares(page);
+        return { ...listedPage, shareLinks: listedPage.shareLinks.map(({ files: _files, ...link }) => link) };
+      },
+    });
+    const { a, b, made } = await twoLostCreates(withoutFiles);
     expect(made).toHaveLength(1); // B made nothing, and A did not POST again
     expect(a).toMatchObject({ status: "fulfilled", value: { share: { shareId: made[0]!.shareId } } });
     expect(b.status).toBe("rejected");
