@@ -10,9 +10,14 @@ import { shareOriginalsHandler } from "../resources/shareOriginals/handler";
 import { shareSettingsHandler } from "../resources/shareSettings/handler";
 import type { ResourceKind } from "../resources/registry";
 import { KOODRIVE_CLOCK_AHEAD, ProviderContext } from "./context";
+import { exitWhenEngineGone } from "./engineWatch";
 import type { Props, ResourceHandler } from "./handler";
 import { UNKNOWN_VALUE } from "../resources/common/unknownValue";
 import type { MethodGroup, ProviderMethod } from "./shim";
+
+// In the provider process the engine starts (its command line names the SDK's dynamic-provider host), and nowhere
+// else: end it when the engine dies, instead of letting it send what is queued and idle forever.
+if (process.argv.some((arg) => arg.includes("dynamic-provider"))) exitWhenEngineGone();
 
 const HANDLERS: { readonly [K in ResourceKind]: ResourceHandler } = {
   shareSettings: shareSettingsHandler,

@@ -8,7 +8,8 @@ const fs = require("node:fs");
 const path = require("node:path");
 const { after, before, test } = require("node:test");
 const { engineFixture, USER_ID } = require("./support");
-const { killEngine, stopLeftRunning, waitFor } = require("./processes");
+const { engineProcesses, killEngine, stopLeftRunning, waitFor } = require("./processes");
+const { isAlive } = require("../../scripts/lib/processTree");
 
 const ORIGINAL = { comment: "the true original", extractCode: "Orig1234" };
 const DECLARED = { validDays: 3, comment: "declared", extractCode: "Decl4567", onDelete: "restore" };
@@ -59,10 +60,13 @@ async function killDuringUp(moment, what, providersToo) {
     (e) => e,
   );
   await waitFor(moment, 60_000, what);
+  const providers = engineProcesses().flatMap((p) => p.providers);
   const killed = killEngine({ providersToo });
   assert.ok(killed.length > 0, "killed the CLI");
   const outcome = await up;
   assert.notEqual(outcome, "finished", "the interrupted up did not finish");
+  // A provider process whose engine died ends itself within seconds (it checks every 2 s) instead of living on.
+  await waitFor(() => providers.every((p) => !isAlive(p)), 20_000, "the provider processes of the killed CLI to exit");
   // An orphaned provider process may still send its request, and one already sent is applied when the emulator's
   // latency has passed even with its sender dead: give it time to land before the rerun (a rerun racing it read a
   // share the in-flight PUT then changed, on a loaded machine).

@@ -3,7 +3,10 @@
 "use strict";
 const { descendants, isAlive, readCmdline } = require("../../scripts/lib/processTree");
 
-/** Provider processes a kill of the CLI alone left running (as it does for real): stopped by `stopLeftRunning`. */
+/**
+ * Provider processes a kill of the CLI alone left running: they end themselves within seconds once they notice the
+ * engine is gone; `stopLeftRunning` stops any that did not.
+ */
 const leftRunning = [];
 
 /** The pulumi CLI processes this test process started, with their descendants (the provider processes). */
@@ -12,7 +15,7 @@ function engineProcesses() {
   return clis.map((cli) => ({ cli, providers: descendants(cli.pid).filter((p) => readCmdline(p.pid).some((arg) => arg.includes("dynamic-provider"))) }));
 }
 
-/** SIGKILLs the CLI only (its provider processes live on, as after a kill -9 of the CLI), or the CLI and the providers. */
+/** SIGKILLs the CLI only (its provider processes live on until they notice, as after a kill -9 of the CLI), or the CLI and the providers. */
 function killEngine({ providersToo }) {
   const killed = [];
   for (const { cli, providers } of engineProcesses()) {
