@@ -12,6 +12,7 @@ import type { KooDriveClientFactory } from "../client/clientFactory";
 import type { KooDriveClient } from "../client/koodriveClient";
 import type { LinkSettingsState } from "../resources/common/linkState";
 import { CLOCK_TOLERANCE_MS } from "../time/koodriveTime";
+import { EventPrinter } from "./eventPrinter";
 import type { Props } from "./handler";
 import { REFRESH_STRATEGIES, type RefreshStrategy, type ShareReader, shareReaderFor } from "./shareReader";
 
@@ -31,7 +32,8 @@ export type Edition = KooDriveEdition;
  * Clients are shared by every provider instance in the process, whichever resource kind asks: one client (one
  * keep-alive agent, one credential gate) per connection settings, and one adaptive request budget and learned server
  * clock per endpoint, because KooDrive throttles and dates requests per caller, not per resource. Retries and long
- * waits go to stderr, which the engine shows in its output. (Configuration is not shared: it lives on each provider
+ * waits go to stderr, which the engine shows in its output (long waits past the first few as a count: see
+ * `EventPrinter`). (Configuration is not shared: it lives on each provider
  * instance's context.)
  */
 let processClients: KooDriveClientFactory | undefined;
@@ -43,7 +45,8 @@ let processClients: KooDriveClientFactory | undefined;
 function clients(): KooDriveClientFactory {
   if (processClients === undefined) {
     const { KooDriveClientFactory: Factory } = require("../client/clientFactory") as typeof import("../client/clientFactory");
-    processClients = new Factory({ onEvent: (event) => console.error(event.message) });
+    const printer = new EventPrinter((line) => console.error(line));
+    processClients = new Factory({ onEvent: (event) => printer.handle(event) });
   }
   return processClients;
 }
