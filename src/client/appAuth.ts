@@ -17,7 +17,7 @@ export interface SignableRequest {
 }
 
 /** RFC 3986 encoding: everything but `A–Z a–z 0–9 - _ . ~` as upper-case `%XY`. */
-export function rfc3986Encode(value: string): string {
+function rfc3986Encode(value: string): string {
   return encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 

@@ -167,8 +167,6 @@ export type BudgetOutcome = { kind: "success" } | { kind: "throttled"; retryAfte
 
 /** A place in the budget: call `release` exactly once when the request has its answer (or failed). */
 export interface BudgetPermit {
-  /** When the request was admitted (epoch ms). */
-  readonly startedAt: number;
   release(outcome: BudgetOutcome): void;
 }
 
@@ -291,7 +289,6 @@ export class RequestBudget {
     this.starts.push(start);
     let released = false;
     return {
-      startedAt: now,
       release: (outcome) => {
         if (released) return;
         released = true;

@@ -18,7 +18,7 @@ export interface Transport {
  * `HTTPS_PROXY` / `HTTP_PROXY` / `ALL_PROXY` / `NO_PROXY` variables (either case), read by `proxy-from-env`, the
  * library axios itself uses for them. Empty string = direct.
  */
-export function proxyFor(endpoint: string, configured: string | undefined): string {
+function proxyFor(endpoint: string, configured: string | undefined): string {
   if (configured === "none") return "";
   return configured ?? getProxyForUrl(endpoint);
 }

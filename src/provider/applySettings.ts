@@ -7,7 +7,7 @@ import type { Edition } from "./context";
 import { findShare } from "./findShare";
 
 /** Whether `live` shows the effect of PUT `body` sent at `sentAtMs`, read back at `nowMs` (both on KooDrive's clock, within the clock tolerance). */
-export function showsApplied(live: ShareLink, body: UpdateShareBody, sentAtMs: number, nowMs: number, edition: Edition): boolean {
+function showsApplied(live: ShareLink, body: UpdateShareBody, sentAtMs: number, nowMs: number, edition: Edition): boolean {
   if (body.extractCode !== undefined && live.extractCode !== body.extractCode) return false;
   if (body.comment !== undefined && (live.comment ?? "") !== body.comment) return false;
   const expiry = parseKooDriveTime(live.expireTime);

@@ -14,7 +14,7 @@ export const AUTO_LIST_AFTER_READS = 5;
  * reads together (up to `--parallel`), so a large refresh lists from its first request instead of spending
  * {@link AUTO_LIST_AFTER_READS} GETs first, which under a 5 requests/s quota cost a whole second.
  */
-export const AUTO_GATHER_MS = 25;
+const AUTO_GATHER_MS = 25;
 /** A completed listing serves reads for this long; a refresh run reads everything well within it. */
 const LISTING_TTL_MS = 60_000;
 

@@ -1,7 +1,7 @@
 import { ownerNotice, recordedOwner } from "../../src/resources/common/owner";
 import { UNKNOWN_VALUE } from "../../src/resources/common/unknownValue";
-import { renewedAgainWarning } from "../../src/resources/common/linkHealth";
-import { linkHealth, planSettingsChange } from "../../src/resources/shareSettings/plan";
+import { linkHealth, renewedAgainWarning } from "../../src/resources/common/linkHealth";
+import { planSettingsChange } from "../../src/resources/shareSettings/plan";
 import { type ShareSettingsState, originalsUnderStoredName, upgradeShareSettingsState } from "../../src/resources/shareSettings/state";
 
 const now = new Date("2026-11-29T12:00:00.000Z");

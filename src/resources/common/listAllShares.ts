@@ -40,8 +40,8 @@ export async function* sharePages(client: KooDriveClient, order: ListingOrder = 
 }
 
 /** Every share the client's user has, each once, in KooDrive's order (see {@link sharePages}). */
-export async function listAllShares(client: KooDriveClient, order: ListingOrder = "newestFirst"): Promise<ShareLink[]> {
+export async function listAllShares(client: KooDriveClient): Promise<ShareLink[]> {
   const shares: ShareLink[] = [];
-  for await (const page of sharePages(client, order)) shares.push(...page.shares);
+  for await (const page of sharePages(client, "newestFirst")) shares.push(...page.shares);
   return shares;
 }

@@ -24,7 +24,7 @@ export function describeValue(value: unknown): string {
  * Lengths as KooDrive's Java servers count them: UTF-16 code units (JavaScript's `length`), so an emoji counts 2.
  * (zod's `max` counts code points, which would let 300 emoji through `check` and fail at the API.)
  */
-export function utf16Length(text: string): number {
+function utf16Length(text: string): number {
   return text.length;
 }
 

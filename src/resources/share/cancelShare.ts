@@ -3,7 +3,7 @@ import { NOT_FOUND_CODE, outcomeUnknown } from "../../client/koodriveError";
 import type { CancelResult } from "../../client/responses";
 
 /** KooDrive's limit of share IDs per cancel call. */
-export const MAX_CANCEL_BATCH = 100;
+const MAX_CANCEL_BATCH = 100;
 /** How long a cancel waits for others to share its call: the engine deletes resources concurrently. */
 const BATCH_WINDOW_MS = 10;
 

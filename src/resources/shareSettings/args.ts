@@ -57,7 +57,7 @@ const argNamesMatch: Same<ArgName, keyof KooDriveShareSettingsArgs> = true;
 void argNamesMatch;
 
 /** Settings remembered for `onDelete: "restore"`. */
-export const originalsSchema = z.object({
+const originalsSchema = z.object({
   extractCode: z.string().optional(),
   comment: z.string().optional(),
   /** Absolute expiry as KooDrive reported it; absent when the share had no validity period. */

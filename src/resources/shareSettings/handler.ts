@@ -8,7 +8,8 @@ import { ownerNotice, recordedOwner } from "../common/owner";
 import { rememberRestored } from "../common/restoredShares";
 import { planSettingsChange } from "./plan";
 import { holdsOriginals, lateRestoreWarning, restoreBody, restoreCaveat, settingsChangedSince, stillAsApplied } from "./restore";
-import { managedFields, originalsUnderStoredName, stateFrom, upgradeShareSettingsState } from "./state";
+import { managedFields } from "../common/linkState";
+import { originalsUnderStoredName, stateFrom, upgradeShareSettingsState } from "./state";
 
 /** Originals are kept only while the resource restores on delete. */
 function originalsFor(news: Props, stored?: OriginalSettings): OriginalSettings | undefined {

@@ -2,9 +2,7 @@ import type { Props } from "../../provider/handler";
 import { type LinkState, linkHealth } from "../common/linkHealth";
 import { type OwnedState, ownerChanges } from "../common/owner";
 import { isUnknown } from "../common/unknownValue";
-import { OPTIONAL_SETTINGS, type OptionalSetting } from "./state";
-
-export { linkHealth };
+import { OPTIONAL_SETTINGS, type OptionalSetting } from "../common/linkState";
 
 /** Settings a PUT changes on the share. */
 const APPLIED_SETTINGS = ["extractCode", "comment", "validDays"] as const;

@@ -14,7 +14,6 @@ import { DEFAULT_ON_DELETE, type OnDelete, type OriginalSettings } from "./args"
 export const SHARE_SETTINGS_OUTPUTS = LINK_OUTPUTS;
 export type ShareSettingsOutputName = (typeof SHARE_SETTINGS_OUTPUTS)[number];
 
-export { OPTIONAL_SETTINGS, OptionalSetting, managedFields } from "../common/linkState";
 
 /** Version of the state layout below; bump it and extend {@link upgradeShareSettingsState} when the layout changes. */
 export const SHARE_SETTINGS_STATE_VERSION = 3;
