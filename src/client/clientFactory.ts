@@ -20,6 +20,8 @@ export interface ClientFactoryOptions {
 export class KooDriveClientFactory {
   private readonly clients = new Map<string, KooDriveClient>();
   private readonly endpoints = new Map<string, SharedEndpoint>();
+  /** Each endpoint's origin, parsed once (the clock offset is looked up for every resource a refresh reads). */
+  private readonly origins = new Map<string, string>();
 
   constructor(private readonly options: ClientFactoryOptions = {}) {}
 
@@ -37,11 +39,11 @@ export class KooDriveClientFactory {
 
   /** How far KooDrive's clock at `endpoint` is ahead of the local one (see `ServerClock.likelyOffsetMs`); undefined before any answer. */
   serverClockOffsetMs(endpoint: string): number | undefined {
-    return this.endpoints.get(originOf(endpoint))?.serverClock.likelyOffsetMs();
+    return this.endpoints.get(this.originOf(endpoint))?.serverClock.likelyOffsetMs();
   }
 
   private endpointFor(settings: ConnectionSettings): SharedEndpoint {
-    const origin = originOf(settings.endpoint);
+    const origin = this.originOf(settings.endpoint);
     const existing = this.endpoints.get(origin);
     if (existing !== undefined) {
       existing.budget.tighten(budgetLimits(settings));
@@ -52,18 +54,14 @@ export class KooDriveClientFactory {
     this.endpoints.set(origin, created);
     return created;
   }
-}
 
-const origins = new Map<string, string>();
-
-/** The endpoint's origin, parsed once per endpoint (the clock offset is looked up for every resource a refresh reads). */
-function originOf(endpoint: string): string {
-  let origin = origins.get(endpoint);
-  if (origin === undefined) {
-    origin = new URL(endpoint).origin;
-    origins.set(endpoint, origin);
+  private originOf(endpoint: string): string {
+    const known = this.origins.get(endpoint);
+    if (known !== undefined) return known;
+    const origin = new URL(endpoint).origin;
+    this.origins.set(endpoint, origin);
+    return origin;
   }
-  return origin;
 }
 
 /** JSON with object keys sorted, so equal settings give equal keys whatever order they were built in. */
