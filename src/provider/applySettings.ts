@@ -3,11 +3,11 @@ import type { Props } from "./handler";
 import { outcomeUnknown } from "../client/koodriveError";
 import type { ShareLink } from "../client/responses";
 import { expiryFitsNoValidityWrite, expiryFitsWrite, parseKooDriveTime } from "../time/koodriveTime";
-import type { Edition } from "./context";
+import type { KooDriveEdition } from "../client/connectionSettings";
 import { findShare } from "./findShare";
 
 /** Whether `live` shows the effect of PUT `body` sent at `sentAtMs`, read back at `nowMs` (both on KooDrive's clock, within the clock tolerance). */
-function showsApplied(live: ShareLink, body: UpdateShareBody, sentAtMs: number, nowMs: number, edition: Edition): boolean {
+function showsApplied(live: ShareLink, body: UpdateShareBody, sentAtMs: number, nowMs: number, edition: KooDriveEdition): boolean {
   if (body.extractCode !== undefined && live.extractCode !== body.extractCode) return false;
   if (body.comment !== undefined && (live.comment ?? "") !== body.comment) return false;
   const expiry = parseKooDriveTime(live.expireTime);
@@ -28,7 +28,7 @@ export function settingsBody(inputs: Props): UpdateShareBody {
  * it shows the change, the write counts as done (no error for a write that in fact applied); if not, the PUT (which
  * is idempotent) is sent once more. Returns the share as KooDrive holds it afterwards.
  */
-export async function applySettings(client: KooDriveClient, shareId: string, body: UpdateShareBody, edition: Edition): Promise<ShareLink> {
+export async function applySettings(client: KooDriveClient, shareId: string, body: UpdateShareBody, edition: KooDriveEdition): Promise<ShareLink> {
   // On KooDrive's clock, which stamps the expiry (as for a lost create): a local clock far off cannot hide the write.
   const sentAt = client.markServerTime();
   try {

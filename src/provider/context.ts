@@ -25,9 +25,6 @@ function recordedClockAheadMs(recorded: Props | undefined): number | undefined {
   return typeof stored === "number" && Number.isFinite(stored) ? stored : undefined;
 }
 
-/** KooDrive edition. */
-export type Edition = KooDriveEdition;
-
 /**
  * Clients are shared by every provider instance in the process, whichever resource kind asks: one client (one
  * keep-alive agent, one credential gate) per connection settings, and one adaptive request budget and learned server
@@ -143,7 +140,7 @@ export class ProviderContext {
    * `koodrive:edition`: the editions differ in the share scopes they offer and in what `validDays: 0` means (README:
    * KooDriveShareSettings' arguments and KooDriveShare's "Editions").
    */
-  edition(): Edition {
+  edition(): KooDriveEdition {
     return this.settings().edition ?? SETTING_DEFAULTS.edition;
   }
 

@@ -1,6 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import type { Edition } from "../../provider/context";
+import type { KooDriveEdition } from "../../client/connectionSettings";
 import type { Same } from "../common/compileTimeChecks";
 import {
   type InputFailure,
@@ -62,7 +62,7 @@ const argNamesMatch: Same<ArgName, keyof KooDriveShareArgs> = true;
 void argNamesMatch;
 
 /** Scopes each edition's create API accepts. */
-export const SCOPES: { readonly [E in Edition]: readonly number[] } = { carrier: [1, 3], enterprise: [1, 2, 3] };
+export const SCOPES: { readonly [E in KooDriveEdition]: readonly number[] } = { carrier: [1, 3], enterprise: [1, 2, 3] };
 
 /** File IDs: 1–100 KooDrive IDs, no repeats; elements not known until apply (preview) pass. */
 const fileIdsRule = z
@@ -102,7 +102,7 @@ export type ShareInputs = {
  * Validates raw inputs: one failure per bad property, plus the rules that tie properties together or depend on the
  * edition (`scope`). Returns normalised inputs (plain JSON, `onDelete` defaulted to `"cancel"`).
  */
-export function checkShareInputs(news: Record<string, unknown>, edition: Edition): { inputs: Record<string, unknown>; failures: InputFailure[] } {
+export function checkShareInputs(news: Record<string, unknown>, edition: KooDriveEdition): { inputs: Record<string, unknown>; failures: InputFailure[] } {
   const scopes = SCOPES[edition];
   const scopeRule = `scope must be ${scopes.slice(0, -1).join(", ")} or ${scopes.at(-1)} on the ${edition} edition`;
   const scopeSchema = z

@@ -147,7 +147,7 @@ export interface PendingCreate {
 }
 
 /** What decides a share's identity in a create body, in one comparable form (file order does not matter). */
-function sameCreate(body: CreateShareBody): string {
+function createIdentityKey(body: CreateShareBody): string {
   return JSON.stringify([body.scope, [...body.fileIds].sort(), body.containerId, body.validDays, body.extractCode ?? null, body.comment ?? ""]);
 }
 
@@ -205,9 +205,12 @@ export class OwnerShares {
 
   /** The other lost creates in `create`'s space: those that sent the same body, and those that sent another. */
   lostBesides(create: PendingCreate): { alike: PendingCreate[]; unlike: PendingCreate[] } {
-    const same = sameCreate(create.body);
+    const same = createIdentityKey(create.body);
     const others = [...this.lost].filter((other) => other !== create && other.body.containerId === create.body.containerId);
-    return { alike: others.filter((other) => sameCreate(other.body) === same), unlike: others.filter((other) => sameCreate(other.body) !== same) };
+    return {
+      alike: others.filter((other) => createIdentityKey(other.body) === same),
+      unlike: others.filter((other) => createIdentityKey(other.body) !== same),
+    };
   }
 
   /** `create` has its share, or has given up: it no longer counts as lost. */

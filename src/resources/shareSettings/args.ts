@@ -1,6 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import type { Edition } from "../../provider/context";
+import type { KooDriveEdition } from "../../client/connectionSettings";
 import type { Same } from "../common/compileTimeChecks";
 import {
   type InputFailure,
@@ -86,7 +86,10 @@ export type ShareSettingsInputs = {
  * Validates raw inputs: one failure per bad property, and the rules that tie properties together. Returns
  * normalised inputs (plain JSON, `onDelete` defaulted).
  */
-export function checkShareSettingsInputs(news: Record<string, unknown>, edition: Edition): { inputs: Record<string, unknown>; failures: InputFailure[] } {
+export function checkShareSettingsInputs(
+  news: Record<string, unknown>,
+  edition: KooDriveEdition,
+): { inputs: Record<string, unknown>; failures: InputFailure[] } {
   const { inputs, failures } = checkProperties(schemas, news);
   if (inputs.onDelete === undefined) inputs.onDelete = DEFAULT_ON_DELETE;
   const validDays = inputs.validDays;

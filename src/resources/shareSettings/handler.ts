@@ -9,7 +9,7 @@ import { rememberRestored } from "../common/restoredShares";
 import { planSettingsChange } from "./plan";
 import { holdsOriginals, lateRestoreWarning, restoreBody, restoreCaveat, settingsChangedSince, stillAsApplied } from "./restore";
 import { managedFields } from "../common/linkState";
-import { originalsUnderStoredName, stateFrom, upgradeShareSettingsState } from "./state";
+import { originalsUnderStoredName, shareSettingsStateFrom, upgradeShareSettingsState } from "./state";
 
 /** Originals are kept only while the resource restores on delete. */
 function originalsFor(news: Props, stored?: OriginalSettings): OriginalSettings | undefined {
@@ -19,7 +19,7 @@ function originalsFor(news: Props, stored?: OriginalSettings): OriginalSettings 
 }
 
 /** PUT the declared settings as `owner`; a share that is missing or not the owner's fails naming both. */
-async function apply(ctx: ProviderContext, inputs: Props, owner: string, consequence: string) {
+async function applyDeclaredSettings(ctx: ProviderContext, inputs: Props, owner: string, consequence: string) {
   const shareId = String(inputs.shareId);
   const applied = await orNotFound(applySettings(ctx.client(owner), shareId, settingsBody(inputs), ctx.edition()));
   if (applied === undefined) throw shareNotFound(shareId, owner, consequence);
@@ -59,9 +59,9 @@ export const shareSettingsHandler: ResourceHandler = {
    */
   async create(ctx, inputs) {
     const owner = ctx.userId(inputs.userId);
-    const applied = await apply(ctx, inputs, owner, "a share must exist before its settings can be managed (nothing was changed)");
+    const applied = await applyDeclaredSettings(ctx, inputs, owner, "a share must exist before its settings can be managed (nothing was changed)");
     reportRenewedAgain(ctx, String(inputs.shareId), applied, inputs);
-    return { id: String(inputs.shareId), outs: stateFrom(inputs, applied, originalsFor(inputs), owner) };
+    return { id: String(inputs.shareId), outs: shareSettingsStateFrom(inputs, applied, originalsFor(inputs), owner) };
   },
 
   /**
@@ -83,7 +83,7 @@ export const shareSettingsHandler: ResourceHandler = {
     if (state.originals !== undefined && props.originals !== undefined) inputs.originals = state.originals;
     // updateTime stays the one of this resource's own last write (the list API does not report it, and delete uses it
     // to tell whether someone else wrote since).
-    const outs = stateFrom(inputs, { ...live, updateTime: state.updateTime }, state.originals, owner);
+    const outs = shareSettingsStateFrom(inputs, { ...live, updateTime: state.updateTime }, state.originals, owner);
     const { problem } = linkHealth(upgradeShareSettingsState(outs), state.validDays, undefined, ctx.now());
     if (problem) ctx.notice(id, `warning: ${problem}`);
     if (state.onDelete === "restore") {
@@ -109,9 +109,14 @@ export const shareSettingsHandler: ResourceHandler = {
       const { renewBeforeDays, userId } = news;
       return { outs: plain({ ...state, onDelete: news.onDelete, renewBeforeDays, userId, managedFields: managedFields(news), originals }) };
     }
-    const applied = await apply(ctx, news, owner, "it may have been cancelled or moved to another owner outside Pulumi; remove the resource or refresh");
+    const applied = await applyDeclaredSettings(
+      ctx,
+      news,
+      owner,
+      "it may have been cancelled or moved to another owner outside Pulumi; remove the resource or refresh",
+    );
     reportRenewedAgain(ctx, String(news.shareId), applied, news);
-    return { outs: stateFrom(news, applied, originals, owner) };
+    return { outs: shareSettingsStateFrom(news, applied, originals, owner) };
   },
 
   /** As the recorded owner: `retain` leaves the share alone; `restore` puts the originals back unless someone else wrote since. */
@@ -125,17 +130,17 @@ export const shareSettingsHandler: ResourceHandler = {
     const client = ctx.client(recordedOwner(state, ctx.userId()));
     const live = await findShare(client, id);
     if (live === undefined) return; // gone: nothing to restore
-    const check = stillAsApplied(state, live);
+    const unchanged = stillAsApplied(state, live);
     const now = ctx.now(props);
-    if (!check.same && holdsOriginals(state.originals, live, now, ctx.edition())) {
+    if (!unchanged.same && holdsOriginals(state.originals, live, now, ctx.edition())) {
       ctx.notice(id, "already holds its original settings (an interrupted destroy restored them?): nothing to restore");
       rememberRestored(client, id, live);
       return;
     }
-    if (!check.same) {
+    if (!unchanged.same) {
       ctx.notice(
         id,
-        `warning: NOT restoring the original settings: the share changed since this resource last applied its settings (${check.what}). ` +
+        `warning: NOT restoring the original settings: the share changed since this resource last applied its settings (${unchanged.what}). ` +
           "Another resource may manage it now (a rename without `aliases`?), or it was edited by hand; it is left as it is (when its `-originals` companion is deleted in the same run, that notice lists the originals). " +
           "If instead this resource's own last `pulumi up` was interrupted, a plain `pulumi up` before destroying writes the declared settings again (for a renewal only if no refresh has recorded it since; else change its validDays once), and destroy then restores.",
       );

@@ -1,6 +1,6 @@
 import type { UpdateShareBody } from "../../client/koodriveClient";
 import type { ShareLink } from "../../client/responses";
-import type { Edition } from "../../provider/context";
+import type { KooDriveEdition } from "../../client/connectionSettings";
 import {
   DAY_MS,
   MAX_VALID_DAYS,
@@ -54,7 +54,7 @@ export function lateRestoreWarning(oldOnDelete: unknown, newOnDelete: unknown): 
 }
 
 /** What the edition does with a restore body at `now`; for the notice when it cannot be exact. */
-export function restoreCaveat(original: OriginalSettings, edition: Edition, now: Date): string | undefined {
+export function restoreCaveat(original: OriginalSettings, edition: KooDriveEdition, now: Date): string | undefined {
   const expiry = parseKooDriveTime(original.expireTime);
   if (edition === "enterprise" && expiry.kind === "none") {
     return "the original share never expired, which the enterprise API cannot set again: its current expiry is kept";
@@ -99,7 +99,7 @@ export function stillAsApplied(state: ShareSettingsState, live: ShareLink): { sa
  * up). A destroy killed after its restore landed leaves the share so; the next destroy must not call that a change
  * made by someone else.
  */
-export function holdsOriginals(original: OriginalSettings, live: ShareLink, now: Date, edition: Edition): boolean {
+export function holdsOriginals(original: OriginalSettings, live: ShareLink, now: Date, edition: KooDriveEdition): boolean {
   if (original.extractCode && live.extractCode !== original.extractCode) return false;
   if ((live.comment ?? "") !== (original.comment ?? "")) return false;
   const validDays = restoreValidDays(original.expireTime, now);

@@ -14,7 +14,6 @@ import { DEFAULT_ON_DELETE, type OnDelete, type OriginalSettings } from "./args"
 export const SHARE_SETTINGS_OUTPUTS = LINK_OUTPUTS;
 export type ShareSettingsOutputName = (typeof SHARE_SETTINGS_OUTPUTS)[number];
 
-
 /** Version of the state layout below; bump it and extend {@link upgradeShareSettingsState} when the layout changes. */
 export const SHARE_SETTINGS_STATE_VERSION = 3;
 
@@ -35,7 +34,7 @@ export interface ShareSettingsState extends LinkSettingsState {
 }
 
 /** The state after a write or read as `owner`: declared values from `inputs`, the share's own from `share`. */
-export function stateFrom(inputs: Props, share: ShareLink, originals: OriginalSettings | undefined, owner: string): Props {
+export function shareSettingsStateFrom(inputs: Props, share: ShareLink, originals: OriginalSettings | undefined, owner: string): Props {
   const state: ShareSettingsState = {
     ...linkSettingsState(String(inputs.shareId), inputs, share, owner),
     stateVersion: SHARE_SETTINGS_STATE_VERSION,
