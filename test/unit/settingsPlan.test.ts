@@ -47,7 +47,7 @@ describe("planSettingsChange", () => {
 
   it.each([
     ["nothing changed", {}, { replaces: [], changed: [], put: false }],
-    ["shareId changed → replace", { shareId: "200" }, { replaces: ["shareId"], put: true }],
+    ["shareId changed → replace (no PUT: the share being left is not written)", { shareId: "200" }, { replaces: ["shareId"], put: false }],
     ["userId changed → replace", { userId: "42" }, { replaces: ["userId"] }],
     ["validDays changed → PUT", { validDays: 7 }, { replaces: [], changed: ["validDays"], put: true }],
     ["extractCode changed → PUT", { extractCode: "ZZZZ9999" }, { changed: ["extractCode"], put: true }],

@@ -1,7 +1,7 @@
 import type { Props } from "../../provider/handler";
 import { ownerChanges } from "../common/owner";
 import { isUnknown } from "../common/unknownValue";
-import { type SettingsPlan, planSettingsChange } from "../shareSettings/plan";
+import { type LinkPlan, argumentChanged, planLinkUpdate, replacement } from "../common/linkPlan";
 import type { ShareState } from "./state";
 
 /** Arguments whose change means another share (other files, space, audience or owner): the share is replaced. */
@@ -17,17 +17,16 @@ function sameFiles(olds: unknown, news: unknown): boolean {
 function replacing(state: ShareState, news: Props, field: (typeof SHARE_REPLACING_ARGS)[number], configuredUser: string): boolean {
   if (field === "fileIds") return !sameFiles(state.fileIds, news.fileIds);
   if (field === "userId") return ownerChanges(state, news.userId, configuredUser);
-  return isUnknown(news[field]) || (state as unknown as Props)[field] !== news[field];
+  return argumentChanged(state, news, field);
 }
 
 /**
  * What going from the stored state to the new inputs takes; used by both `diff` and `update`. Replacing arguments
- * are this resource's own; everything else (settings PUT, expiry and renewal, state-only arguments) follows exactly
- * the settings resource's plan, so both resources keep links alive by the same rules. `configuredUser` is
+ * are this resource's own; everything else (settings PUT, expiry and renewal, state-only arguments) follows
+ * {@link planLinkUpdate}, as for the settings resource, so both keep links alive by the same rules. `configuredUser` is
  * `koodrive:userId` now: a change of it alone never replaces (the share keeps its recorded owner).
  */
-export function planShareChange(state: ShareState, news: Props, now: Date, configuredUser: string, localClockAhead?: Date): SettingsPlan {
+export function planShareChange(state: ShareState, news: Props, now: Date, configuredUser: string, localClockAhead?: Date): LinkPlan {
   const replaces = SHARE_REPLACING_ARGS.filter((field) => replacing(state, news, field, configuredUser));
-  if (replaces.length > 0) return { replaces: [...replaces], changed: [...replaces], put: false };
-  return planSettingsChange(state, { ...news, shareId: state.shareId }, now, configuredUser, localClockAhead);
+  return replaces.length > 0 ? replacement(replaces) : planLinkUpdate(state, news, now, localClockAhead);
 }

@@ -1,71 +1,17 @@
 import type { Props } from "../../provider/handler";
-import { type LinkState, linkHealth } from "../common/linkHealth";
-import { type OwnedState, ownerChanges } from "../common/owner";
-import { isUnknown } from "../common/unknownValue";
-import { OPTIONAL_SETTINGS, type OptionalSetting } from "../common/linkState";
+import { type LinkPlan, type PlannedState, argumentChanged, planLinkUpdate, replacement } from "../common/linkPlan";
+import { ownerChanges } from "../common/owner";
 
-/** Settings a PUT changes on the share. */
-const APPLIED_SETTINGS = ["extractCode", "comment", "validDays"] as const;
 /** Arguments whose change means another share (or owner): the resource is replaced (`userId` by `ownerChanges`). */
 const REPLACING_ARGS = ["shareId", "userId"] as const;
-/**
- * Arguments that only change what Pulumi does, not the share. `userId` is one when it does not replace: declaring the
- * owner the share already has, or removing a declared `userId` that `koodrive:userId` equals.
- */
-const STATE_ONLY_ARGS = ["onDelete", "renewBeforeDays", "userId"] as const;
-
-/** What going from the stored state to the new inputs takes; used by both `diff` and `update`. */
-export interface SettingsPlan {
-  /** Properties whose change replaces the resource. */
-  replaces: string[];
-  /** Properties that changed (for messages and tests). */
-  changed: string[];
-  /** Why the link must be renewed although no setting changed (expired, or due under `renewBeforeDays`). */
-  renewal?: string;
-  /** Why the link cannot be kept alive (files deleted, invalidated): shown to the user, never "fixed" by a PUT. */
-  problem?: string;
-  /** Why the declared settings must be written again although none changed (see `writtenSinceApplied`). */
-  rewrite?: string;
-  /** True when the plan needs a PUT; false when only state changes. */
-  put: boolean;
-}
-
-function differs(olds: Props, news: Props, field: string): boolean {
-  return isUnknown(news[field]) || olds[field] !== news[field];
-}
 
 /**
- * Compares stored state with new checked inputs; `configuredUser` is `koodrive:userId` now.
- * - `shareId` change, or a `userId` change that moves the share to another owner (see `ownerChanges`) → replace. A
- *   change of `koodrive:userId` alone never replaces: the resource keeps its recorded owner.
- * - `validDays`, or a managed `extractCode`/`comment` that differs from the share → update with one PUT.
- * - an expired link, or one due under `renewBeforeDays` → update with one PUT (renewal).
- * - a restoring resource whose settings a refresh found changed since its last write (`writtenSinceApplied`) → one PUT.
- * - `onDelete`/`renewBeforeDays` change, a `userId` change that keeps the owner, or an optional field starting or
- *   stopping being managed → update, no PUT.
+ * Compares stored state with new checked inputs; used by both `diff` and `update`. `configuredUser` is
+ * `koodrive:userId` now. A `shareId` change, or a `userId` change that moves the share to another owner (see
+ * `ownerChanges`), replaces; a change of `koodrive:userId` alone never does (the resource keeps its recorded owner).
+ * Everything else follows {@link planLinkUpdate}.
  */
-/** What the plan reads from stored state: the link's health, the declared values and which optional ones are managed. */
-export type PlannedState = LinkState & OwnedState & { managedFields: readonly OptionalSetting[]; writtenSinceApplied?: true };
-
-/** The notice for a restoring resource whose share was written since its last write, and holds the declared settings. */
-const REWRITE_BEFORE_RESTORE =
-  'the share\'s settings were changed since this resource last applied them (by hand, by another stack, or by a write of its own that was never recorded); `pulumi up` writes the declared settings again, so that onDelete "restore" can restore the originals';
-
-export function planSettingsChange(olds: PlannedState, news: Props, now: Date, configuredUser: string, localClockAhead?: Date): SettingsPlan {
-  const state = olds as unknown as Props;
-  const replaces = REPLACING_ARGS.filter((f) => (f === "userId" ? ownerChanges(olds, news.userId, configuredUser) : differs(state, news, f)));
-  if (replaces.length > 0) return { replaces: [...replaces], changed: [...replaces], put: true };
-  // Declared settings whose value differs from the share: these need the PUT.
-  const applied = APPLIED_SETTINGS.filter((f) => news[f] !== undefined && differs(state, news, f));
-  const changed: string[] = [...applied];
-  for (const field of STATE_ONLY_ARGS) if (differs(state, news, field)) changed.push(field);
-  for (const field of OPTIONAL_SETTINGS) {
-    if (olds.managedFields.includes(field) !== (news[field] !== undefined) && !changed.includes(field)) changed.push(field);
-  }
-  const put = applied.length > 0;
-  const { renewal, problem } = linkHealth(olds, news.validDays, news.renewBeforeDays, now, localClockAhead);
-  const rewriteNeeded = olds.writtenSinceApplied === true && news.onDelete === "restore";
-  // Said only when nothing else explains the PUT: a changed setting shows in the diff, a renewal has its own notice.
-  const rewrite = rewriteNeeded && !put && renewal === undefined ? REWRITE_BEFORE_RESTORE : undefined;
-  return { replaces: [], changed, renewal, problem, rewrite, put: put || renewal !== undefined || rewriteNeeded };
+export function planSettingsChange(olds: PlannedState, news: Props, now: Date, configuredUser: string, localClockAhead?: Date): LinkPlan {
+  const replaces = REPLACING_ARGS.filter((f) => (f === "userId" ? ownerChanges(olds, news.userId, configuredUser) : argumentChanged(olds, news, f)));
+  return replaces.length > 0 ? replacement(replaces) : planLinkUpdate(olds, news, now, localClockAhead);
 }
