@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ConfigurationError } from "../client/configurationError";
 import { ProviderContext } from "../provider/context";
 import { findShare, shareNotFound } from "../provider/findShare";
-import { listAllShares } from "../resources/common/listAllShares";
+import { listAllShares } from "../client/sharePages";
 import { warnAboutStackConfig } from "../resources/common/programChecks";
 import { describeValue, idRule } from "../resources/common/rules";
 import { type ShareInfo, shareInfoFrom } from "./shareInfo";

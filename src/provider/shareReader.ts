@@ -1,6 +1,6 @@
 import type { KooDriveClient } from "../client/koodriveClient";
 import type { ShareLink } from "../client/responses";
-import { sharePages } from "../resources/common/listAllShares";
+import { sharePages } from "../client/sharePages";
 import { findShare } from "./findShare";
 
 /** How refresh reads shares: one GET each, or the owner's whole list in pages of 100 (see the README, "Refresh"). */

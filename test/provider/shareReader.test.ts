@@ -195,7 +195,7 @@ describe("pages before the end that come partial or empty (the API document warn
       expect(pages.length).toBeGreaterThan(3); // more than ⌈230/100⌉: short and empty pages came before the end
       expect(partial.requests.all().filter((r) => r.path !== "/koodrive/ose/v1/share")).toEqual([]); // no GET per share
       // What listShares/getShare lookups and a lost create's reconciliation list through.
-      const { listAllShares } = await import("../../src/resources/common/listAllShares");
+      const { listAllShares } = await import("../../src/client/sharePages");
       const listed = await listAllShares(partialClient);
       expect(listed.map((s) => s.shareId).sort()).toEqual([...seeded].sort());
     } finally {

@@ -1,4 +1,5 @@
-import { restoreBody, restoreCaveat, restoreValidDays, stillAsApplied } from "../../src/resources/shareSettings/restore";
+import { restoreBody, restoreValidDays } from "../../src/resources/common/originals";
+import { restoreCaveat, stillAsApplied } from "../../src/resources/shareSettings/restore";
 import { upgradeShareSettingsState } from "../../src/resources/shareSettings/state";
 
 const now = new Date("2025-01-01T00:00:00.000Z");

@@ -1,5 +1,5 @@
 import type { KooDriveClient, ShareListPage } from "../../src/client/koodriveClient";
-import { listAllShares, sharePages } from "../../src/resources/common/listAllShares";
+import { listAllShares, sharePages } from "../../src/client/sharePages";
 
 /** A client whose list pages are scripted: page N answers `pages[N]`, and the cursors asked for are recorded. */
 function pagedClient(pages: ShareListPage[]) {

@@ -2,7 +2,7 @@ import type { CreateShareBody, KooDriveClient } from "../../client/koodriveClien
 import { type ShareLink, fileIdsOf, sharedAt } from "../../client/responses";
 import { outcomeUnknown } from "../../client/koodriveError";
 import { CLOCK_TOLERANCE_MS, expiryFitsWrite, parseKooDriveTime } from "../../time/koodriveTime";
-import { listAllShares } from "../common/listAllShares";
+import { listAllShares } from "../../client/sharePages";
 
 /** What a create ended with: the share, and when it was found by listing, why its answer was not usable. */
 export interface CreatedShare {

@@ -5,8 +5,7 @@ import { recordedOwner, storedOwner } from "../common/owner";
 import { takeRestored } from "../common/restoredShares";
 import { checkProperties, idRule } from "../common/rules";
 import { isUnknown } from "../common/unknownValue";
-import type { OriginalSettings } from "../shareSettings/args";
-import { holdsOriginals, originalsForTheRecord } from "../shareSettings/restore";
+import { type OriginalSettings, holdsOriginals, originalsForTheRecord } from "../common/originals";
 
 const schemas = { shareId: idRule("shareId"), userId: idRule("userId").optional() };
 

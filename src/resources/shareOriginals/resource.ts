@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { providerFor } from "../../provider/providers";
 import { withoutPromiseStacks } from "../common/promiseStacks";
 import { RESOURCE_TYPES } from "../registry";
-import type { OriginalSettings } from "../shareSettings/args";
+import type { OriginalSettings } from "../common/originals";
 
 /**
  * The settings a share had before `KooDriveShareSettings` first changed it, registered by that class for

@@ -1,5 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import { originalsSchema } from "../common/originals";
 import type { KooDriveEdition } from "../../client/connectionSettings";
 import type { Same } from "../common/compileTimeChecks";
 import {
@@ -55,15 +56,6 @@ export const SHARE_SETTINGS_ARG_NAMES = ["shareId", "validDays", "extractCode", 
 type ArgName = (typeof SHARE_SETTINGS_ARG_NAMES)[number];
 const argNamesMatch: Same<ArgName, keyof KooDriveShareSettingsArgs> = true;
 void argNamesMatch;
-
-/** Settings remembered for `onDelete: "restore"`. */
-const originalsSchema = z.object({
-  extractCode: z.string().optional(),
-  comment: z.string().optional(),
-  /** Absolute expiry as KooDrive reported it; absent when the share had no validity period. */
-  expireTime: z.string().optional(),
-});
-export type OriginalSettings = z.infer<typeof originalsSchema>;
 
 const schemas = {
   shareId: idRule("shareId"),

@@ -2,12 +2,13 @@ import { applySettings, settingsBody } from "../../provider/applySettings";
 import type { ProviderContext } from "../../provider/context";
 import { findShare, orNotFound, shareNotFound } from "../../provider/findShare";
 import { type Props, type ResourceHandler, plain } from "../../provider/handler";
-import { type OriginalSettings, checkShareSettingsInputs } from "./args";
+import { type OriginalSettings, holdsOriginals, restoreBody } from "../common/originals";
+import { checkShareSettingsInputs } from "./args";
 import { linkHealth, reportRenewedAgain } from "../common/linkHealth";
 import { ownerNotice, recordedOwner } from "../common/owner";
 import { rememberRestored } from "../common/restoredShares";
 import { planSettingsChange } from "./plan";
-import { holdsOriginals, lateRestoreWarning, restoreBody, restoreCaveat, settingsChangedSince, stillAsApplied } from "./restore";
+import { lateRestoreWarning, restoreCaveat, settingsChangedSince, stillAsApplied } from "./restore";
 import { managedFields } from "../common/linkState";
 import { originalsUnderStoredName, shareSettingsStateFrom, upgradeShareSettingsState } from "./state";
 

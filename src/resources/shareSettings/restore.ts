@@ -1,44 +1,8 @@
-import type { UpdateShareBody } from "../../client/koodriveClient";
-import type { ShareLink } from "../../client/responses";
 import type { KooDriveEdition } from "../../client/connectionSettings";
-import {
-  DAY_MS,
-  MAX_VALID_DAYS,
-  expiryFitsNoValidityWrite,
-  expiryFitsWrite,
-  parseKooDriveTime,
-  sameKooDriveInstant,
-  validDaysUntil,
-} from "../../time/koodriveTime";
-import type { OriginalSettings } from "./args";
+import type { ShareLink } from "../../client/responses";
+import { DAY_MS, MAX_VALID_DAYS, parseKooDriveTime, sameKooDriveInstant } from "../../time/koodriveTime";
+import { type OriginalSettings, restoreValidDays } from "../common/originals";
 import type { ShareSettingsState } from "./state";
-
-/**
- * The `validDays` that restores an original absolute expiry: whole days remaining from `now`, rounded up, between
- * 1 and 365. No original expiry gives 0 (no validity period) on the carrier edition; on the enterprise edition 0
- * would mean "keep the current expiry", which is narrower, so it is used there too. An expiry already past gives 1,
- * the shortest period the API can set. An expiry in no documented form fails: guessing could widen access.
- */
-export function restoreValidDays(expireTime: string | undefined, now: Date): number {
-  const expiry = parseKooDriveTime(expireTime);
-  if (expiry.kind === "none") return 0;
-  if (expiry.kind === "unreadable") {
-    throw new Error(
-      `cannot restore the original validity: its expireTime "${expiry.text}" is in no form KooDrive documents (restoring it as "never expires" could widen access); set the share's validity by hand`,
-    );
-  }
-  return validDaysUntil(expiry.ms, now.getTime());
-}
-
-/**
- * The PUT body that restores the original settings. The API cannot remove an access code, so an original share
- * without one keeps the current code; an original without a comment gets an empty comment.
- */
-export function restoreBody(original: OriginalSettings, now: Date): UpdateShareBody {
-  const body: UpdateShareBody = { validDays: restoreValidDays(original.expireTime, now), comment: original.comment ?? "" };
-  if (original.extractCode) body.extractCode = original.extractCode;
-  return body;
-}
 
 /**
  * The warning for `onDelete` turned to `"restore"` on a share this resource already manages: the companion reads the
@@ -91,39 +55,4 @@ export function stillAsApplied(state: ShareSettingsState, live: ShareLink): { sa
   if (!sameKooDriveInstant(live.expireTime, state.expireTime)) changed.push("expireTime");
   if (state.updateTime !== undefined && live.updateTime !== undefined && live.updateTime !== state.updateTime) changed.push("updateTime");
   return changed.length === 0 ? { same: true } : { same: false, what: changed.join(", ") };
-}
-
-/**
- * Whether the live share holds its original settings as a restore at about `now` leaves them: the original access
- * code (when it had one) and comment, and an expiry within a day of what {@link restoreBody} sets (whole days, rounded
- * up). A destroy killed after its restore landed leaves the share so; the next destroy must not call that a change
- * made by someone else.
- */
-export function holdsOriginals(original: OriginalSettings, live: ShareLink, now: Date, edition: KooDriveEdition): boolean {
-  if (original.extractCode && live.extractCode !== original.extractCode) return false;
-  if ((live.comment ?? "") !== (original.comment ?? "")) return false;
-  const validDays = restoreValidDays(original.expireTime, now);
-  const expiry = parseKooDriveTime(live.expireTime);
-  // validDays 0 on the enterprise edition keeps whatever expiry the share has.
-  if (validDays === 0) return expiryFitsNoValidityWrite(expiry, edition);
-  // The restore may have run up to a day before `now` and still asked for today's whole days (they are rounded up):
-  // its write fits any time within the day before.
-  return expiry.kind === "time" && expiryFitsWrite(expiry.ms, validDays, now.getTime() - DAY_MS, now.getTime());
-}
-
-/**
- * What a user needs to put the originals back by hand when no restore will: the comment and the expiry, and where
- * the access code (a secret, never printed) can still be found.
- */
-export function originalsForTheRecord(original: OriginalSettings): string {
-  const expiry = parseKooDriveTime(original.expireTime);
-  const parts = [
-    `comment ${JSON.stringify(original.comment ?? "")}`,
-    expiry.kind === "time" ? `expiry ${new Date(expiry.ms).toISOString()}` : expiry.kind === "none" ? "no expiry" : `expireTime "${expiry.text}"`,
-  ];
-  if (original.extractCode)
-    parts.push(
-      "an access code (a secret, not shown: `pulumi stack history` lists this stack's earlier versions, and `pulumi stack export --version N --show-secrets` shows one)",
-    );
-  return parts.join(", ");
 }

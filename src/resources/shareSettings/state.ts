@@ -3,7 +3,8 @@ import type { Props } from "../../provider/handler";
 import { plain } from "../../provider/handler";
 import { storedOwner } from "../common/owner";
 import { LINK_OUTPUTS, type LinkSettingsState, linkSettingsState } from "../common/linkState";
-import { DEFAULT_ON_DELETE, type OnDelete, type OriginalSettings } from "./args";
+import type { OriginalSettings } from "../common/originals";
+import { DEFAULT_ON_DELETE, type OnDelete } from "./args";
 
 /**
  * The outputs users see on the class, one list: the constructor seeds exactly these and a compile-time check in

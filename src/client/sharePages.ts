@@ -1,5 +1,5 @@
-import type { KooDriveClient } from "../../client/koodriveClient";
-import type { ShareLink } from "../../client/responses";
+import type { KooDriveClient } from "./koodriveClient";
+import type { ShareLink } from "./responses";
 
 /** KooDrive's largest page. */
 const PAGE_SIZE = 100;
