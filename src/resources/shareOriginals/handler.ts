@@ -1,16 +1,14 @@
 import { findShare, shareNotFound } from "../../provider/findShare";
 import { type ResourceHandler, plain } from "../../provider/handler";
 import { parseKooDriveTime } from "../../time/koodriveTime";
-import { recordedOwner, storedOwner } from "../common/owner";
+import { recordedOwner } from "../common/owner";
 import { takeRestored } from "../common/restoredShares";
 import { checkProperties, idRule } from "../common/rules";
 import { isUnknown } from "../common/unknownValue";
 import { type OriginalSettings, holdsOriginals, originalsForTheRecord } from "../common/originals";
+import { SHARE_ORIGINALS_STATE_VERSION, upgradeShareOriginalsState } from "./state";
 
 const schemas = { shareId: idRule("shareId"), userId: idRule("userId").optional() };
-
-/** Version of this resource's state layout (2 records the `owner` it read the share as). */
-const SHARE_ORIGINALS_STATE_VERSION = 2;
 
 /**
  * Provider of the companion resource that `KooDriveShareSettings` registers for `onDelete: "restore"`. Its create
@@ -52,8 +50,7 @@ export const shareOriginalsHandler: ResourceHandler = {
 
   /** The originals are history: a refresh keeps them (and sends nothing). */
   async read(_ctx, id, props) {
-    const { __provider: _, ...outs } = props;
-    return { id, props: outs };
+    return { id, props: plain(upgradeShareOriginalsState(props)) };
   },
 
   /**
@@ -61,8 +58,8 @@ export const shareOriginalsHandler: ResourceHandler = {
    * the declared `userId` stands for it from then on; the companion never acts on its owner.)
    */
   async update(_ctx, _id, olds, news) {
-    const { __provider: _, ...outs } = olds;
-    return { outs: plain({ ...outs, stateVersion: SHARE_ORIGINALS_STATE_VERSION, userId: news.userId, owner: storedOwner(olds) }) };
+    const { userId: _previous, ...state } = upgradeShareOriginalsState(olds);
+    return { outs: plain({ ...state, userId: news.userId }) };
   },
 
   /**
@@ -73,9 +70,10 @@ export const shareOriginalsHandler: ResourceHandler = {
    * delete.
    */
   async delete(ctx, id, props) {
-    const originals = props.originals as OriginalSettings | undefined;
+    const state = upgradeShareOriginalsState(props);
+    const originals = state.originals;
     if (originals === undefined) return;
-    const client = ctx.client(recordedOwner(props, ctx.userId()));
+    const client = ctx.client(recordedOwner(state, ctx.userId()));
     let live: Awaited<ReturnType<typeof findShare>>;
     try {
       live = takeRestored(client, id) ?? (await findShare(client, id));
