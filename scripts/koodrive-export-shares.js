@@ -24,10 +24,12 @@ function koodrive() {
 
 const USAGE = "usage: koodrive-export-shares --out FILE [--display-name TEXT] [--user-id ID] [--valid-days N] [--renew-before-days N]";
 
-/** A whole number of days from `min` to 365, or an error naming the option. */
+/** A whole number of days from `min` to the API's longest validity, or an error naming the option. */
 function days(option, text, min) {
+  const { MAX_VALID_DAYS } = koodrive();
   const n = Number(text);
-  if (!/^\d+$/.test(text) || n < min || n > 365) throw new Error(`${option} must be a whole number of days from ${min} to 365, got "${text}"`);
+  if (!/^\d+$/.test(text) || n < min || n > MAX_VALID_DAYS)
+    throw new Error(`${option} must be a whole number of days from ${min} to ${MAX_VALID_DAYS}, got "${text}"`);
   return n;
 }
 
@@ -55,27 +57,18 @@ function parseArgs(argv) {
   return args;
 }
 
-/** The entries with the declared period and renewal threshold, when given; an entry that cannot renew fails naming it. */
-function declared(entries, { validDays, renewBeforeDays }) {
-  return entries.map((entry) => {
-    const result = validDays === undefined ? { ...entry } : { ...entry, validDays };
-    // A link that never expires (validDays 0) needs no renewal; --valid-days would give it an expiry, so it is kept.
-    if (renewBeforeDays === undefined || result.validDays === 0) return result;
-    if (renewBeforeDays >= result.validDays)
-      throw new Error(
-        `share ${entry.shareId} has ${result.validDays} day(s) of validity left, not more than --renew-before-days ${renewBeforeDays}: give --valid-days, the period to renew to (nothing was written)`,
-      );
-    return { ...result, renewBeforeDays };
-  });
-}
-
 async function main() {
   const args = parseArgs(process.argv.slice(2));
   const { listShares, adoptionEntries, kooDriveClockNow } = koodrive();
   const { shares } = await listShares({ displayName: args.displayName, userId: args.userId });
   // The validity left, as KooDrive counts it: by its clock (learned from the listing's answers), not this machine's.
-  const { entries: found, skipped } = adoptionEntries(shares, kooDriveClockNow(), args.userId);
-  const entries = declared(found, args);
+  let plan;
+  try {
+    plan = adoptionEntries(shares, kooDriveClockNow(), args.userId, { validDays: args.validDays, renewBeforeDays: args.renewBeforeDays });
+  } catch (error) {
+    throw new Error(`${error instanceof Error ? error.message : String(error)}: give --valid-days, the period to renew to (nothing was written)`);
+  }
+  const { entries, skipped } = plan;
   fs.writeFileSync(args.out, `${JSON.stringify(entries, null, 2)}\n`);
   console.error(`wrote ${entries.length} share(s) to ${args.out}; access codes are not written: add "extractCodeConfigKey" to an entry to manage its code`);
   for (const s of skipped) console.error(`skipped share ${s.shareId}: ${s.reason}`);

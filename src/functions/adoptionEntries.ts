@@ -1,4 +1,5 @@
 import { SHARE_STATUS, describeShareStatus } from "../resources/common/linkState";
+import { renewBeforeDaysProblem } from "../resources/common/rules";
 import { parseKooDriveTime, validDaysUntil } from "../time/koodriveTime";
 import type { ShareInfo } from "./shareInfo";
 
@@ -7,11 +8,24 @@ export interface AdoptionEntry {
   /** Pulumi resource name: the display name made safe, plus the share ID's last digits so names stay unique. */
   name: string;
   shareId: string;
-  /** Days the link has left, rounded up: declaring them keeps the current expiry (to within a day) on the first `up`. */
+  /**
+   * Days the link has left, rounded up: declaring them keeps the current expiry (to within a day) on the first `up`.
+   * Or the period {@link AdoptionOptions.validDays} gives.
+   */
   validDays: number;
+  /** From {@link AdoptionOptions.renewBeforeDays}, for a link with an expiry. */
+  renewBeforeDays?: number;
   comment?: string;
   /** Present when the shares belong to a user other than `koodrive:userId`. */
   userId?: string;
+}
+
+/** What to declare instead of each link's current validity. */
+export interface AdoptionOptions {
+  /** The validity period to declare for every entry (never-expiring links included), instead of the days left. */
+  validDays?: number;
+  /** `renewBeforeDays` for every entry with an expiry (to keep links alive); must be less than its `validDays`. */
+  renewBeforeDays?: number;
 }
 
 /** What {@link adoptionEntries} made of a user's shares. */
@@ -34,9 +48,11 @@ function resourceName(share: ShareInfo): string {
 /**
  * Turns a user's shares into `KooDriveShareSettings` input entries for bulk adoption. Access codes are never
  * written (the file is not a secret store): codes stay unmanaged until an entry names a secret config key for one.
- * `validDays` is the validity left, rounded up, or 0 for a link without a validity period (carrier edition).
+ * `validDays` is the validity left, rounded up, or 0 for a link without a validity period (carrier edition), unless
+ * `options` declare a period. An entry that `options.renewBeforeDays` would renew on every run fails, naming the share,
+ * by the rule the resources check.
  */
-export function adoptionEntries(shares: ShareInfo[], now: Date, userId?: string): AdoptionPlan {
+export function adoptionEntries(shares: ShareInfo[], now: Date, userId?: string, options: AdoptionOptions = {}): AdoptionPlan {
   const entries: AdoptionEntry[] = [];
   const skipped: AdoptionPlan["skipped"] = [];
   for (const share of shares) {
@@ -54,7 +70,13 @@ export function adoptionEntries(shares: ShareInfo[], now: Date, userId?: string)
       continue;
     }
     const validDays = expiry.kind === "time" ? validDaysUntil(expiry.ms, now.getTime()) : 0;
-    const entry: AdoptionEntry = { name: resourceName(share), shareId: share.shareId, validDays };
+    const entry: AdoptionEntry = { name: resourceName(share), shareId: share.shareId, validDays: options.validDays ?? validDays };
+    // A link that never expires needs no renewal (a declared period gives it an expiry, and so a renewal).
+    if (options.renewBeforeDays !== undefined && entry.validDays !== 0) {
+      const problem = renewBeforeDaysProblem(entry.validDays, options.renewBeforeDays);
+      if (problem !== undefined) throw new Error(`share ${share.shareId} (${entry.validDays} day(s) of validity): ${problem}`);
+      entry.renewBeforeDays = options.renewBeforeDays;
+    }
     if (share.comment) entry.comment = share.comment;
     if (userId !== undefined) entry.userId = userId;
     entries.push(entry);

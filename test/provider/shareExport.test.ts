@@ -43,6 +43,29 @@ describe("adoptionEntries (bulk adoption input from existing shares)", () => {
   });
 });
 
+describe("adoptionEntries with a declared period and renewal threshold (keep links alive)", () => {
+  const live = { shareId: "1689743054514187776", status: 0 as const, expireTime: new Date(now.getTime() + 10 * DAY).toISOString() };
+  const forever = { shareId: "1689743054514187778", status: 0 as const };
+
+  it("declares the period for every entry, and renewBeforeDays for each one that then expires", () => {
+    expect(adoptionEntries([live, forever], now, undefined, { validDays: 30, renewBeforeDays: 7 }).entries).toEqual([
+      expect.objectContaining({ shareId: live.shareId, validDays: 30, renewBeforeDays: 7 }),
+      expect.objectContaining({ shareId: forever.shareId, validDays: 30, renewBeforeDays: 7 }),
+    ]);
+    // Without a period: the days left, and no renewal for a link that never expires.
+    expect(adoptionEntries([live, forever], now, undefined, { renewBeforeDays: 7 }).entries).toEqual([
+      expect.objectContaining({ shareId: live.shareId, validDays: 10, renewBeforeDays: 7 }),
+      expect.not.objectContaining({ renewBeforeDays: expect.anything() }),
+    ]);
+  });
+
+  it("a threshold the entry would meet on every run fails naming the share, by the rule the resources check", () => {
+    expect(() => adoptionEntries([live], now, undefined, { renewBeforeDays: 12 })).toThrow(
+      `share ${live.shareId} (10 day(s) of validity): renewBeforeDays must be less than validDays (10), or every run would renew the link`,
+    );
+  });
+});
+
 describe("scripts/koodrive-export-shares.js", () => {
   it("writes another user's live shares from KooDrive to the file, with that userId", async () => {
     const emulator = await testEmulator();
@@ -79,7 +102,9 @@ describe("scripts/koodrive-export-shares.js", () => {
         (e) => e,
       );
       expect(tooLate.code).toBe(1);
-      expect(tooLate.stderr).toMatch(/10 day\(s\) of validity left, not more than --renew-before-days 12: give --valid-days/);
+      expect(tooLate.stderr).toMatch(
+        /\(10 day\(s\) of validity\): renewBeforeDays must be less than validDays \(10\), or every run would renew the link: give --valid-days, the period to renew to \(nothing was written\)/,
+      );
       const help = await promisify(execFile)("node", [script, "--help"], { env });
       expect(help.stdout).toMatch(/^usage: koodrive-export-shares --out FILE/);
     } finally {
