@@ -43,6 +43,11 @@ export interface BudgetPolicy {
    * each probe that finds the old limit costs one refused request and its `Retry-After`.
    */
   readonly quotaProbeWindows: number;
+  /**
+   * How far back from a refused request its round counts the requests KooDrive accepted: one second, the window a
+   * per-second quota is counted in.
+   */
+  readonly quotaCountWindowMs: number;
 }
 
 /** Halve on throttling and pause for its Retry-After, +1 request/s per second of success, report waits over 2 s. */
@@ -54,6 +59,7 @@ export const defaultBudgetPolicy: BudgetPolicy = Object.freeze({
   retryAfterPausesEndpoint: true,
   quotaWindowMs: 1_100,
   quotaProbeWindows: 5,
+  quotaCountWindowMs: 1_000,
 });
 
 /** The adaptive part of a budget. */
@@ -123,7 +129,7 @@ export function afterThrottle(state: BudgetState, policy: BudgetPolicy, event: T
     return { ...decreased, requestsPerSecond: Math.max(policy.minRequestsPerSecond, state.requestsPerSecond * policy.decreaseFactor) };
   }
   // Not floored here: late answers of the count add to it (at least 1 request still starts per window).
-  return { ...decreased, learnedQuota: event.acceptedAround, quotaSample: { from: event.requestStartedAt - 1000, until: event.now } };
+  return { ...decreased, learnedQuota: event.acceptedAround, quotaSample: { from: event.requestStartedAt - policy.quotaCountWindowMs, until: event.now } };
 }
 
 /**
@@ -311,7 +317,7 @@ export class RequestBudget {
     if (outcome.kind === "success") this.state = afterSuccess(this.state, this.limits, this.policy, startedAt);
     if (outcome.kind === "throttled") {
       const now = this.clock();
-      const acceptedAround = this.startsSince(startedAt - 1000).filter((s) => s.ok).length;
+      const acceptedAround = this.startsSince(startedAt - this.policy.quotaCountWindowMs).filter((s) => s.ok).length;
       this.state = afterThrottle(this.state, this.policy, { now, requestStartedAt: startedAt, retryAfterMs: outcome.retryAfterMs, acceptedAround });
       // A newly set rate paces from now on, not from a start scheduled under the old one.
       this.nextStart = Math.min(this.nextStart, now + (this.state.requestsPerSecond === undefined ? 0 : 1000 / this.state.requestsPerSecond));
