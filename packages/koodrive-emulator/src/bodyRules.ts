@@ -12,12 +12,14 @@ export const DAY_MS = 24 * 60 * 60 * 1000;
 export const MAX_VALID_DAYS = 365;
 /** Batch limit of create (`fileIds`) and cancel (`shareIds`), and the largest list page. */
 export const MAX_BATCH = 100;
+/** A comment must be shorter than this (koodrive-api.md: "fewer than 512 characters"). */
+const COMMENT_LENGTH_LIMIT = 512;
 
 const ACCESS_CODE = /^[0-9a-zA-Z]{8}$/;
 const NUMERIC_ID = /^\d{1,32}$/;
 
 export const ACCESS_CODE_RULE = "extractCode must be 8 characters from [0-9a-zA-Z]";
-export const COMMENT_RULE = "comment must be a string of fewer than 512 characters";
+export const COMMENT_RULE = `comment must be a string of fewer than ${COMMENT_LENGTH_LIMIT} characters`;
 
 export function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
@@ -46,7 +48,7 @@ export function isAccessCode(v: unknown): v is string {
 
 /** Lengths count UTF-16 code units, as KooDrive's Java servers do. */
 export function isComment(v: unknown): v is string {
-  return typeof v === "string" && v.length < 512;
+  return typeof v === "string" && v.length < COMMENT_LENGTH_LIMIT;
 }
 
 /** The latest instant any stored time may hold (9999-12-31T23:59:59.999Z), so every time prints as ISO-8601. */
@@ -97,7 +99,7 @@ export function updateShareRule(sent: unknown, edition: Edition = "carrier"): st
   const body = withoutNulls(sent);
   if (!isObject(body)) return "the body must be a JSON object";
   if (body.validDays === undefined) return "validDays is mandatory";
-  if (!integerIn(body.validDays, 0, MAX_VALID_DAYS)) return "validDays must be an integer from 0 to 365";
+  if (!integerIn(body.validDays, 0, MAX_VALID_DAYS)) return `validDays must be an integer from 0 to ${MAX_VALID_DAYS}`;
   if (body.expireTime !== undefined && (typeof body.expireTime !== "string" || !isTime(parseExpireTime(body.expireTime)))) return EXPIRE_TIME_RULE;
   if (edition === "enterprise") {
     if (body.permission !== undefined && !isPermission(body.permission)) return "permission must be an object of booleans preview, edit, download";
@@ -132,11 +134,11 @@ export function createShareRule(sent: unknown, edition: Edition): string | undef
   const body = withoutNulls(sent);
   if (!isObject(body)) return "the body must be a JSON object";
   if (scopeOf(body.scope, edition) === undefined) return SCOPE_RULE[edition];
-  if (!Array.isArray(body.fileIds) || body.fileIds.length < 1 || body.fileIds.length > MAX_BATCH) return "fileIds must list 1 to 100 file IDs";
+  if (!Array.isArray(body.fileIds) || body.fileIds.length < 1 || body.fileIds.length > MAX_BATCH) return `fileIds must list 1 to ${MAX_BATCH} file IDs`;
   if (body.fileIds.some((id) => typeof id !== "string" || id === "")) return "fileIds must be non-empty strings";
   if (typeof body.containerId !== "string" || body.containerId === "") return "containerId is mandatory";
   if (body.validDays === undefined) return "validDays is mandatory";
-  if (!integerIn(body.validDays, 1, MAX_VALID_DAYS)) return "validDays must be an integer from 1 to 365";
+  if (!integerIn(body.validDays, 1, MAX_VALID_DAYS)) return `validDays must be an integer from 1 to ${MAX_VALID_DAYS}`;
   if (body.expireTime !== undefined && (typeof body.expireTime !== "string" || !isTime(parseExpireTime(body.expireTime)))) {
     return EXPIRE_TIME_RULE;
   }
@@ -152,7 +154,7 @@ export function cancelSharesRule(sent: unknown, edition: Edition): string | unde
   if (body.shareIds === undefined && edition === "enterprise") return undefined;
   const min = edition === "carrier" ? 1 : 0;
   if (!Array.isArray(body.shareIds) || body.shareIds.length < min || body.shareIds.length > MAX_BATCH) {
-    return edition === "carrier" ? "shareIds must list 1 to 100 share IDs" : "shareIds must list at most 100 share IDs";
+    return edition === "carrier" ? `shareIds must list 1 to ${MAX_BATCH} share IDs` : `shareIds must list at most ${MAX_BATCH} share IDs`;
   }
   if (body.shareIds.some((id) => typeof id !== "string")) return "shareIds must be strings";
   return undefined;
@@ -196,8 +198,8 @@ export function partialPageSize(pageSize: number, page: number): number {
 /** `GET /share` query: pageSize 1–100, sortType 4, sortDirection 1|2, pageCursor one we issued, displayName. */
 export function listQueryRule(query: URLSearchParams): string | undefined {
   const pageSize = query.get("pageSize");
-  if (pageSize !== null && !/^\d{1,3}$/.test(pageSize)) return "pageSize must be an integer from 1 to 100";
-  if (pageSize !== null && (Number(pageSize) < 1 || Number(pageSize) > MAX_BATCH)) return "pageSize must be an integer from 1 to 100";
+  const pageSizeRule = `pageSize must be an integer from 1 to ${MAX_BATCH}`;
+  if (pageSize !== null && (!/^\d{1,3}$/.test(pageSize) || Number(pageSize) < 1 || Number(pageSize) > MAX_BATCH)) return pageSizeRule;
   const cursor = query.get("pageCursor");
   if (cursor !== null && decodeCursor(cursor) === undefined) return "pageCursor must be a cursor returned as nextCursor";
   const sortType = query.get("sortType");

@@ -103,7 +103,7 @@ export function expectedSignature(req: AuthRequest, signedHeaders: string[], app
   const canonicalHeaders = signedHeaders.map((n) => `${n}:${(header(req, n) ?? "").trim()}\n`).join("");
   const payloadHash = createHash("sha256").update(req.body).digest("hex");
   const canonical = `${req.method.toUpperCase()}\n${canonicalPath(req.path)}\n${canonicalQuery(req.rawQuery)}\n${canonicalHeaders}\n${signedHeaders.join(";")}\n${payloadHash}`;
-  const toSign = `HMAC-SHA256\n${createHash("sha256").update(canonical).digest("hex")}`;
+  const toSign = `${APP_AUTH_PREFIX.trim()}\n${createHash("sha256").update(canonical).digest("hex")}`;
   return createHmac("sha256", appSecret).update(toSign).digest("hex");
 }
 
@@ -124,11 +124,12 @@ export function authenticate(req: AuthRequest, config: AuthConfig, nowMs: number
   const signedAt = parseXDate(xDate);
   if (signedAt === undefined) return fail(invalidParameter("header X-Date must be yyyyMMdd'T'HHmmss'Z' (UTC)"));
   if (signedAt > nowMs + config.clockSkewMs) return fail(apiError(400, ErrorCodes.AUTHENTICATION_FAILED, "Authentication failed: X-Date is in the future."));
-  if (nowMs - signedAt > WINDOW_MS) return fail(apiError(400, ErrorCodes.AUTHENTICATION_FAILED, "Authentication failed: X-Date is more than 15 minutes old."));
+  if (nowMs - signedAt > WINDOW_MS)
+    return fail(apiError(400, ErrorCodes.AUTHENTICATION_FAILED, `Authentication failed: X-Date is more than ${WINDOW_MS / 60_000} minutes old.`));
 
   const authorization = header(req, "authorization")?.trim();
   if (!authorization) return fail(apiError(401, ErrorCodes.UNAUTHORIZED, "Unauthorized: Authorization header is missing."));
-  if (authorization.startsWith("HMAC-SHA256")) return verifyAppAuth(req, config, authorization, userId);
+  if (authorization.startsWith(APP_AUTH_PREFIX.trim())) return verifyAppAuth(req, config, authorization, userId);
   return verifyToken(config, authorization, userId, nowMs);
 }
 
