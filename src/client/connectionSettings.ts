@@ -35,15 +35,18 @@ export interface ConnectionSettings {
   throttleRetryTimeoutMs?: number;
 }
 
-/** A setting's stack-config key (namespace `koodrive`) and environment variable. */
+/**
+ * A setting's stack-config key (namespace `koodrive`) and environment variable, and whether its value is a secret
+ * (set with `pulumi config set --secret`, redacted from every message).
+ */
 export const SETTING_SOURCES = {
   endpoint: { config: "koodrive:endpoint", env: "KOODRIVE_ENDPOINT" },
   userId: { config: "koodrive:userId", env: "KOODRIVE_USER_ID" },
   agentName: { config: "koodrive:agentName", env: "KOODRIVE_AGENT_NAME" },
   edition: { config: "koodrive:edition", env: "KOODRIVE_EDITION" },
-  accessToken: { config: "koodrive:accessToken", env: "KOODRIVE_ACCESS_TOKEN" },
+  accessToken: { config: "koodrive:accessToken", env: "KOODRIVE_ACCESS_TOKEN", secret: true },
   appId: { config: "koodrive:appId", env: "KOODRIVE_APP_ID" },
-  appSecret: { config: "koodrive:appSecret", env: "KOODRIVE_APP_SECRET" },
+  appSecret: { config: "koodrive:appSecret", env: "KOODRIVE_APP_SECRET", secret: true },
   timeoutMs: { config: "koodrive:timeoutMs", env: "KOODRIVE_TIMEOUT_MS" },
   maxRetries: { config: "koodrive:maxRetries", env: "KOODRIVE_MAX_RETRIES" },
   throttleRetryTimeoutMs: { config: "koodrive:throttleRetryTimeoutMs", env: "KOODRIVE_THROTTLE_RETRY_TIMEOUT_MS" },
@@ -80,10 +83,15 @@ export const SETTING_DEFAULTS = {
 /** Proxy values that mean "connect directly, whatever HTTPS_PROXY says". */
 const NO_PROXY_VALUES = ["", "none"];
 
-/** How to set a setting, for error messages. */
-export function howToSet(name: SettingName, secret = false): string {
+/** Whether a setting's value is a secret (see {@link SETTING_SOURCES}). */
+export function isSecretSetting(name: SettingName): boolean {
+  return "secret" in SETTING_SOURCES[name];
+}
+
+/** How to set a setting, for error messages: with `--secret` for a secret one. */
+export function howToSet(name: SettingName): string {
   const s = SETTING_SOURCES[name];
-  return `set stack config ${s.config} (pulumi config set${secret ? " --secret" : ""} ${s.config} ...) or the environment variable ${s.env}`;
+  return `set stack config ${s.config} (pulumi config set${isSecretSetting(name) ? " --secret" : ""} ${s.config} ...) or the environment variable ${s.env}`;
 }
 
 /**
@@ -127,8 +135,9 @@ export const KOODRIVE_ID_RULE = "1 to 64 characters of [A-Za-z0-9_-]";
 
 /** How to replace a rejected credential, naming the setting that holds it; used in error messages. */
 export function credentialFixHint(auth: AuthSettings): string {
+  const { accessToken, appId, appSecret } = SETTING_SOURCES;
   const names =
-    auth.kind === "token" ? "koodrive:accessToken / KOODRIVE_ACCESS_TOKEN" : "koodrive:appId and koodrive:appSecret / KOODRIVE_APP_ID and KOODRIVE_APP_SECRET";
+    auth.kind === "token" ? `${accessToken.config} / ${accessToken.env}` : `${appId.config} and ${appSecret.config} / ${appId.env} and ${appSecret.env}`;
   return (
     `Fix ${names} (the KOODRIVE_* environment variables take precedence over stack config, and are the only way to ` +
     `give refresh and destroy a new credential). KooDrive access tokens expire after 20 minutes without use.`
@@ -144,10 +153,10 @@ export function resolveConnectionSettings(config: ConfigLookup, env: NodeJS.Proc
   const fromEnvironment = credentialsFromEnvironment(env);
   // Credentials come from one place: when the environment holds any of them, stack config's are not read, so the
   // advice for a credential names the variable only.
-  const advice = (name: SettingName, secret = false) =>
+  const advice = (name: SettingName) =>
     fromEnvironment && isCredential(name)
       ? `set the environment variable ${SETTING_SOURCES[name].env} (the environment holds KooDrive credentials, so stack config's are not used)`
-      : howToSet(name, secret);
+      : howToSet(name);
   const read = (name: SettingName) => settingValue(name, config, env);
   const problems: string[] = [];
   const required = (name: SettingName): string => {
@@ -155,10 +164,10 @@ export function resolveConnectionSettings(config: ConfigLookup, env: NodeJS.Proc
     if (value === undefined) problems.push(`${name} is missing: ${howToSet(name)}`);
     return value ?? "";
   };
-  const headerText = (name: SettingName, value: string | undefined, secret = false): void => {
+  const headerText = (name: SettingName, value: string | undefined): void => {
     if (value !== undefined && value !== "" && !HEADER_TEXT.test(value)) {
       problems.push(
-        `${name} must be printable Latin-1 characters (an HTTP header carries nothing else unchanged; look for an invisible character pasted with it): ${advice(name, secret)}`,
+        `${name} must be printable Latin-1 characters (an HTTP header carries nothing else unchanged; look for an invisible character pasted with it): ${advice(name)}`,
       );
     }
   };
@@ -185,7 +194,7 @@ export function resolveConnectionSettings(config: ConfigLookup, env: NodeJS.Proc
   const agentName = edition === "enterprise" ? read("agentName") : required("agentName");
   headerText("agentName", agentName);
   const accessToken = read("accessToken");
-  headerText("accessToken", accessToken, true);
+  headerText("accessToken", accessToken);
   const appId = read("appId");
   headerText("appId", appId);
   const appSecret = read("appSecret");
@@ -196,11 +205,11 @@ export function resolveConnectionSettings(config: ConfigLookup, env: NodeJS.Proc
     );
   } else if (accessToken !== undefined) auth = { kind: "token", accessToken };
   else if (appId !== undefined && appSecret !== undefined) auth = { kind: "app", appId, appSecret };
-  else if (appId !== undefined) problems.push(`appSecret is missing (appId is set): ${advice("appSecret", true)}`);
+  else if (appId !== undefined) problems.push(`appSecret is missing (appId is set): ${advice("appSecret")}`);
   else if (appSecret !== undefined) problems.push(`appId is missing (appSecret is set): ${advice("appId")}`);
   else
     problems.push(
-      `credentials are missing: either accessToken (${howToSet("accessToken", true)}), or appId and appSecret (${howToSet("appId")}; ${howToSet("appSecret", true)})`,
+      `credentials are missing: either accessToken (${howToSet("accessToken")}), or appId and appSecret (${howToSet("appId")}; ${howToSet("appSecret")})`,
     );
   const timeoutMs = number("timeoutMs", 100, 600_000) ?? SETTING_DEFAULTS.timeoutMs;
   const maxRetries = number("maxRetries", 0, 10) ?? SETTING_DEFAULTS.maxRetries;

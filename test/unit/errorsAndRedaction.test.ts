@@ -1,5 +1,5 @@
 import { ConfigurationError } from "../../src/client/configurationError";
-import { resolveConnectionSettings } from "../../src/client/connectionSettings";
+import { SETTING_SOURCES, type SettingName, howToSet, isSecretSetting, resolveConnectionSettings } from "../../src/client/connectionSettings";
 import { ProviderContext } from "../../src/provider/context";
 import { KooDriveError, outcomeUnknown } from "../../src/client/koodriveError";
 import { REDACTED, redact } from "../../src/client/redact";
@@ -124,6 +124,26 @@ describe("connection settings", () => {
     }
     // A script that uses the client directly has no stored stack config: no note about refresh and `pulumi up`.
     expect(text).not.toMatch(/refresh|pulumi up/);
+  });
+
+  it("the secret settings are marked once, in SETTING_SOURCES, and every piece of advice for them says --secret", () => {
+    expect((Object.keys(SETTING_SOURCES) as SettingName[]).filter(isSecretSetting)).toEqual(["accessToken", "appSecret"]);
+    expect(howToSet("appSecret")).toBe(
+      "set stack config koodrive:appSecret (pulumi config set --secret koodrive:appSecret ...) or the environment variable KOODRIVE_APP_SECRET",
+    );
+    expect(howToSet("appId")).not.toContain("--secret");
+    const e = (() => {
+      try {
+        resolveConnectionSettings(
+          (key) => ({ "koodrive:endpoint": "http://e", "koodrive:userId": "1", "koodrive:agentName": "a", "koodrive:accessToken": "tok\u200bx" })[key],
+          {},
+        );
+      } catch (error) {
+        return error as Error;
+      }
+      throw new Error("accepted");
+    })();
+    expect(e.message).toMatch(/accessToken must be printable Latin-1 .*pulumi config set --secret koodrive:accessToken/);
   });
 
   it("prefers stack config over the environment and trims the endpoint's trailing slash", () => {

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { SETTING_SOURCES, type SettingName, isSet } from "../../client/connectionSettings";
+import { SETTING_SOURCES, type SettingName, isSecretSetting, isSet } from "../../client/connectionSettings";
 
 /**
  * Checks that run in the program (at preview, before anything reaches the provider): what only the program can see,
@@ -64,8 +64,11 @@ export function warnAboutStackConfig(): void {
   const isConfigSecret = (pulumi.runtime as { isConfigSecret?: (key: string) => boolean }).isConfigSecret;
   if (typeof isConfigSecret !== "function") return;
   const proxy = config[SETTING_SOURCES.proxy.config];
-  const credentials: SettingName[] = ["accessToken", "appSecret", ...(proxy !== undefined && hasPassword(proxy) ? (["proxy"] as const) : [])];
-  for (const name of credentials) {
+  // The secret settings, and the proxy when its URL carries a password.
+  const secrets = (Object.keys(SETTING_SOURCES) as SettingName[]).filter(
+    (name) => isSecretSetting(name) || (name === "proxy" && proxy !== undefined && hasPassword(proxy)),
+  );
+  for (const name of secrets) {
     const { config: key, env } = SETTING_SOURCES[name];
     if (!isSet(config[key]) || isConfigSecret(key)) continue;
     void pulumi.log.warn(
@@ -84,7 +87,9 @@ function warnAboutOverriddenCredentials(config: Record<string, string>, env: Nod
   const inEnv = (name: SettingName) => isSet(env[SETTING_SOURCES[name].env]);
   const token = { config: inConfig("accessToken"), env: inEnv("accessToken") };
   const app = { config: inConfig("appId") || inConfig("appSecret"), env: inEnv("appId") || inEnv("appSecret") };
-  const unused = token.config && app.env && !token.env ? "koodrive:accessToken" : app.config && token.env && !app.env ? "koodrive:appId/appSecret" : undefined;
+  const { accessToken, appId, appSecret } = SETTING_SOURCES;
+  const unused =
+    token.config && app.env && !token.env ? accessToken.config : app.config && token.env && !app.env ? `${appId.config}/${appSecret.config}` : undefined;
   if (unused === undefined) return;
   void pulumi.log.warn(
     `stack config ${unused} is not used: KooDrive credentials of the other kind are set in the environment (KOODRIVE_*), and credentials come from the environment as a group when it holds any; remove one or the other`,
