@@ -4,12 +4,13 @@ import { KooDriveError } from "../../src/client/koodriveError";
 import { applySettings } from "../../src/provider/applySettings";
 import { USER_ID, settingsFor, testEmulator } from "../support/fixtures";
 
-/** A client whose PUT answers `answer` and whose GET shows `live`; records the calls. */
-function stubClient(answer: ShareLink, live: ShareLink) {
+/** A client whose PUT answers `answer` (or fails with it) and whose GET shows `live`; records the calls. */
+function stubClient(answer: ShareLink | Error, live: ShareLink) {
   const calls: string[] = [];
   const client = {
     updateShare: async (_id: string, _body: UpdateShareBody) => {
       calls.push("PUT");
+      if (answer instanceof Error) throw answer;
       return answer;
     },
     getShare: async () => {
@@ -50,21 +51,7 @@ describe("applySettings", () => {
     const endOfDay = new Date(Date.now() + 10 * 86_400_000);
     endOfDay.setUTCHours(23, 59, 59, 999);
     const live = { shareId: "1", comment: "sent", expireTime: endOfDay.toISOString() };
-    const calls: string[] = [];
-    const client = {
-      updateShare: async () => {
-        calls.push("PUT");
-        throw timedOut;
-      },
-      getShare: async () => {
-        calls.push("GET");
-        return live;
-      },
-      markServerTime: () => {
-        const at = Date.now();
-        return () => at;
-      },
-    } as unknown as KooDriveClient;
+    const { client, calls } = stubClient(timedOut, live);
     expect(await applySettings(client, "1", { validDays: 10, comment: "sent" }, "carrier")).toEqual(live);
     expect(calls).toEqual(["PUT", "GET"]);
   });
