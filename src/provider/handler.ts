@@ -21,3 +21,11 @@ export interface ResourceHandler {
 export function plain(props: Props): Props {
   return Object.fromEntries(Object.entries(props).filter(([, v]) => v !== undefined));
 }
+
+/**
+ * A check's answer: the normalised inputs, or, when any property failed, the inputs as given with every failure (the
+ * engine shows each, naming its property).
+ */
+export function checkResult(news: Props, checked: { inputs: Props; failures: pulumi.dynamic.CheckFailure[] }): pulumi.dynamic.CheckResult {
+  return checked.failures.length > 0 ? { inputs: news, failures: checked.failures } : { inputs: checked.inputs };
+}

@@ -1,3 +1,4 @@
+import type * as pulumi from "@pulumi/pulumi";
 import type { Props } from "../../provider/handler";
 import { type LinkState, linkHealth } from "./linkHealth";
 import { OPTIONAL_SETTINGS, type OptionalSetting } from "./linkState";
@@ -68,4 +69,9 @@ export function planLinkUpdate(olds: PlannedState, news: Props, now: Date, local
 /** A replacement: the properties that force it; nothing is written to the share being left. */
 export function replacement(replaces: readonly string[]): LinkPlan {
   return { replaces: [...replaces], changed: [...replaces], put: false };
+}
+
+/** A plan as the engine's diff answer: any replacing, changed or renewed property is a change; never delete first. */
+export function diffResultOf(plan: LinkPlan): pulumi.dynamic.DiffResult {
+  return { changes: plan.replaces.length > 0 || plan.changed.length > 0 || plan.put, replaces: plan.replaces, deleteBeforeReplace: false };
 }

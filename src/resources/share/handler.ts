@@ -2,7 +2,8 @@ import type { CreateShareBody } from "../../client/koodriveClient";
 import { applySettings, settingsBody } from "../../provider/applySettings";
 import type { ProviderContext } from "../../provider/context";
 import { orNotFound, shareNotFound } from "../../provider/findShare";
-import { type Props, type ResourceHandler, plain } from "../../provider/handler";
+import { type Props, type ResourceHandler, checkResult, plain } from "../../provider/handler";
+import { diffResultOf } from "../common/linkPlan";
 import { linkHealth, reportRenewedAgain } from "../common/linkHealth";
 import { checkShareInputs } from "./args";
 import { cancelShare } from "./cancelShare";
@@ -49,8 +50,7 @@ function reportHealth(ctx: ProviderContext, shareId: string, health: { renewal?:
 /** Provider of `KooDriveShare`. */
 export const shareHandler: ResourceHandler = {
   async check(ctx, _olds, news) {
-    const { inputs, failures } = checkShareInputs(news, ctx.edition());
-    return failures.length > 0 ? { inputs: news, failures } : { inputs };
+    return checkResult(news, checkShareInputs(news, ctx.edition()));
   },
 
   async diff(ctx, id, olds, news) {
@@ -62,7 +62,7 @@ export const shareHandler: ResourceHandler = {
       if (stays) ctx.notice(id, stays);
       reportHealth(ctx, id, plan);
     }
-    return { changes: plan.replaces.length > 0 || plan.changed.length > 0 || plan.put, replaces: plan.replaces, deleteBeforeReplace: false };
+    return diffResultOf(plan);
   },
 
   /**

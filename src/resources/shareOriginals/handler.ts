@@ -1,5 +1,5 @@
 import { findShare, shareNotFound } from "../../provider/findShare";
-import { type ResourceHandler, plain } from "../../provider/handler";
+import { type ResourceHandler, checkResult, plain } from "../../provider/handler";
 import { parseKooDriveTime } from "../../time/koodriveTime";
 import { recordedOwner } from "../common/owner";
 import { takeRestored } from "../common/restoredShares";
@@ -18,8 +18,7 @@ const schemas = { shareId: idRule("shareId"), userId: idRule("userId").optional(
  */
 export const shareOriginalsHandler: ResourceHandler = {
   async check(_ctx, _olds, news) {
-    const { inputs, failures } = checkProperties(schemas, news);
-    return failures.length > 0 ? { inputs: news, failures } : { inputs };
+    return checkResult(news, checkProperties(schemas, news));
   },
 
   /**

@@ -1,7 +1,8 @@
 import { applySettings, settingsBody } from "../../provider/applySettings";
 import type { ProviderContext } from "../../provider/context";
 import { findShare, orNotFound, shareNotFound } from "../../provider/findShare";
-import { type Props, type ResourceHandler, plain } from "../../provider/handler";
+import { type Props, type ResourceHandler, checkResult, plain } from "../../provider/handler";
+import { diffResultOf } from "../common/linkPlan";
 import { type OriginalSettings, holdsOriginals, restoreBody } from "../common/originals";
 import { checkShareSettingsInputs } from "./args";
 import { linkHealth, reportRenewedAgain } from "../common/linkHealth";
@@ -37,7 +38,7 @@ export const shareSettingsHandler: ResourceHandler = {
         reason: 'onDelete "restore" needs the share\'s original settings, which the KooDriveShareSettings class records in a ShareOriginals resource',
       });
     }
-    return failures.length > 0 ? { inputs: news, failures } : { inputs };
+    return checkResult(news, { inputs, failures });
   },
 
   async diff(ctx, _id, olds, news) {
@@ -51,7 +52,7 @@ export const shareSettingsHandler: ResourceHandler = {
     // A replacement adopts its share afresh, and its companion reads that share's true originals.
     const late = plan.replaces.length === 0 ? lateRestoreWarning(state.onDelete, news.onDelete) : undefined;
     if (late) ctx.notice(state.shareId, late);
-    return { changes: plan.replaces.length > 0 || plan.changed.length > 0 || plan.put, replaces: plan.replaces, deleteBeforeReplace: false };
+    return diffResultOf(plan);
   },
 
   /**
