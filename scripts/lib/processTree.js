@@ -172,6 +172,40 @@ async function stopTree(/** @type {number} */ rootPid, graceMs = 5000) {
   return targets.length;
 }
 
+/**
+ * Stops every process whose environment variable `name` lists `value` (comma-separated: a run inside another keeps the
+ * outer run's marker too), except the calling one and `except`: a run's marker, inherited by everything it starts. It finds what {@link stopTree} cannot: processes whose parent died first
+ * (Ctrl-C reaches a whole process group at once) and that were re-parented out of the tree. Returns how many were
+ * signalled.
+ * @returns {Promise<number>}
+ */
+async function stopMarked(/** @type {string} */ name, /** @type {string} */ value, /** @type {number[]} */ except = [], graceMs = 5000) {
+  const prefix = `${name}=`;
+  const marked = (/** @type {string} */ environ) =>
+    environ.split("\0").some((entry) => entry.startsWith(prefix) && entry.slice(prefix.length).split(",").includes(value));
+  const targets = [];
+  let entries = [];
+  try {
+    entries = fs.readdirSync("/proc").filter((entry) => /^\d+$/.test(entry));
+  } catch {
+    return 0;
+  }
+  for (const entry of entries) {
+    const pid = Number(entry);
+    if (pid === process.pid || except.includes(pid)) continue;
+    let environ;
+    try {
+      environ = fs.readFileSync(`/proc/${pid}/environ`, "utf8");
+    } catch {
+      continue; // gone, or not ours to read
+    }
+    const stat = readStat(pid);
+    if (stat !== undefined && marked(environ)) targets.push({ pid, startTicks: stat.startTicks });
+  }
+  await terminate(targets, graceMs);
+  return targets.length;
+}
+
 /** SIGTERM, then SIGKILL after `graceMs` for whatever did not exit. */
 async function terminate(/** @type {{ pid: number, startTicks: number }[]} */ targets, /** @type {number} */ graceMs) {
   for (const p of targets) {
@@ -192,4 +226,4 @@ async function terminate(/** @type {{ pid: number, startTicks: number }[]} */ ta
   }
 }
 
-module.exports = { sampleTree, stopStrays, stopTree, remember, descendants, isAlive, readCmdline, roleOf, CLOCK_TICKS_PER_SECOND };
+module.exports = { sampleTree, stopStrays, stopTree, stopMarked, remember, descendants, isAlive, readCmdline, roleOf, CLOCK_TICKS_PER_SECOND };

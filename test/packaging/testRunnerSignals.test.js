@@ -100,6 +100,16 @@ test("a SIGTERM to npm alone (a cancelled CI job) reaches the runner through `np
   assert.match(output().stderr, /npm test: stopped by SIGTERM: stopping every process it started\nnpm test: 5 processes stopped/);
 });
 
+test("Ctrl-C in a terminal running `npm test` (SIGINT to npm's whole process group, which npm also passes on) stops everything", {
+  timeout: 60_000,
+}, async (t) => {
+  const { root, tree, exited, output } = await startTree(t, { viaNpm: true });
+  process.kill(-(/** @type {number} */ (root.pid)), "SIGINT");
+  await exited;
+  assert.deepEqual(await allStopped(tree), []);
+  assert.match(output().stderr, /npm test: stopped by SIGINT: stopping every process it started\nnpm test: \d+ processes stopped/);
+});
+
 test("without a signal a step's exit status is the runner's to read, and nothing is stopped", () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "koodrive-runner-"));
   try {
