@@ -6,22 +6,26 @@ const lenientNumber = z.union([z.number(), z.string().regex(/^-?\d+$/)]).transfo
 /** Success `code`: the docs declare a string, the examples send the number 0. */
 const successCode = z.union([z.literal(0), z.literal("0")]);
 
+/** A field KooDrive may leave out or send as `null`: both read as absent (a `null` must not void the whole answer). */
+function nullishAsAbsent<T extends z.ZodType>(schema: T) {
+  return schema
+    .nullish()
+    .transform((value) => value ?? undefined)
+    .optional();
+}
+
 /** Error envelope: `{code, msg}`, or the enterprise `{error: {errorCode, errorMsg}}`, or the gateway's `error_code`. */
 export const errorBodySchema = z.looseObject({
-  code: z.union([z.number(), z.string()]).optional(),
-  msg: z.string().optional(),
-  message: z.string().optional(),
-  error: z.looseObject({ errorCode: z.union([z.number(), z.string()]).optional(), errorMsg: z.string().optional() }).optional(),
-  error_code: z.union([z.number(), z.string()]).optional(),
-  error_msg: z.string().optional(),
+  code: nullishAsAbsent(z.union([z.number(), z.string()])),
+  msg: nullishAsAbsent(z.string()),
+  message: nullishAsAbsent(z.string()),
+  error: nullishAsAbsent(z.looseObject({ errorCode: nullishAsAbsent(z.union([z.number(), z.string()])), errorMsg: nullishAsAbsent(z.string()) })),
+  error_code: nullishAsAbsent(z.union([z.number(), z.string()])),
+  error_msg: nullishAsAbsent(z.string()),
 });
 
 /** A text field KooDrive may leave out or send as `null`; both mean "absent". */
-const optionalText = z
-  .string()
-  .nullish()
-  .transform((value) => value ?? undefined)
-  .optional();
+const optionalText = nullishAsAbsent(z.string());
 
 /** A share link as returned by the detail, modify and create APIs (fields vary by API and edition). */
 export const shareLinkSchema = z.looseObject({

@@ -177,6 +177,7 @@ describe("KooDriveClient against the emulator", () => {
     ["code and message", { code: "13000309", message: "Resource not found." }],
     ["the error object form", { error: { errorCode: "13000309", errorMsg: "Resource not found." } }],
     ["error_code and error_msg", { error_code: 13000309, error_msg: "Resource not found." }],
+    ["a null field beside them", { code: 13000309, msg: "Resource not found.", error: null, error_msg: null }],
   ])("reads a KooDrive error inside an HTTP 200 in every form it reads one in a 4xx (%s): its code and its message", async (_form, body) => {
     await withServer(
       200,
