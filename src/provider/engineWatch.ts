@@ -1,15 +1,23 @@
 import * as fs from "node:fs";
 
-/** A process as /proc shows it: its parent and its start time (which tells a reused pid apart). */
-function processStat(pid: number): { ppid: number; startTicks: string } | undefined {
+/**
+ * A process as /proc shows it: its parent and its start time (which tells a reused pid apart); "gone" when it has
+ * no entry; undefined when /proc could not be read (out of file descriptors, say), which says nothing either way.
+ */
+function processStat(pid: number): { ppid: number; startTicks: string } | "gone" | undefined {
   try {
     const text = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
     // The command name (field 2) is in parentheses and may hold spaces: split after the last ")".
     const fields = text.slice(text.lastIndexOf(")") + 2).split(" ");
     return { ppid: Number(fields[1]), startTicks: fields[19] ?? "" };
-  } catch {
-    return undefined;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return code === "ENOENT" || code === "ESRCH" ? "gone" : undefined;
   }
+}
+
+function running(stat: ReturnType<typeof processStat>): { ppid: number; startTicks: string } | undefined {
+  return typeof stat === "object" ? stat : undefined;
 }
 
 function commandLine(pid: number): string {
@@ -39,13 +47,15 @@ export function exitWhenEngineGone({
   exit?: (code: number) => void;
   log?: (line: string) => void;
 } = {}): boolean {
-  const parent = processStat(process.pid)?.ppid;
+  const parent = running(processStat(process.pid))?.ppid;
   if (parent === undefined) return false;
-  const enginePid = commandLine(parent).includes(LAUNCHER) ? processStat(parent)?.ppid : parent;
-  const engine = enginePid === undefined ? undefined : processStat(enginePid);
+  const enginePid = commandLine(parent).includes(LAUNCHER) ? running(processStat(parent))?.ppid : parent;
+  const engine = enginePid === undefined ? undefined : running(processStat(enginePid));
   if (enginePid === undefined || engine === undefined || enginePid <= 1) return false;
   const timer = setInterval(() => {
-    if (processStat(enginePid)?.startTicks === engine.startTicks) return;
+    const now = processStat(enginePid);
+    // Gone, or its pid now names another process; an unreadable /proc is no news.
+    if (now === undefined || (now !== "gone" && now.startTicks === engine.startTicks)) return;
     clearInterval(timer);
     log(`koodrive: the Pulumi engine (pid ${enginePid}) is gone: stopping this provider process without sending the requests still queued`);
     exit(1);

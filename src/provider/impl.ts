@@ -17,7 +17,7 @@ import type { MethodGroup, ProviderMethod } from "./shim";
 
 // In the provider process the engine starts (its command line names the SDK's dynamic-provider host), and nowhere
 // else: end it when the engine dies, instead of letting it send what is queued and idle forever.
-if (process.argv.some((arg) => arg.includes("dynamic-provider"))) exitWhenEngineGone();
+if (/[\\/]@pulumi[\\/]pulumi[\\/]cmd[\\/]dynamic-provider([\\/]|$)/.test(process.argv[1] ?? "")) exitWhenEngineGone();
 
 const HANDLERS: { readonly [K in ResourceKind]: ResourceHandler } = {
   shareSettings: shareSettingsHandler,

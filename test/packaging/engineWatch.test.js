@@ -60,3 +60,33 @@ for (const throughLauncher of [true, false]) {
     await until(() => !isAlive(providerProcess), 5_000, "the provider to exit after its engine's kill -9");
   });
 }
+
+test("a /proc it cannot read for a while (out of file descriptors) is no news: the provider keeps running", { timeout: 30_000 }, async (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "koodrive-enginewatch-"));
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  // Takes every file descriptor the limit allows for 1.5 s (so each check of /proc fails with EMFILE), then frees them.
+  fs.writeFileSync(
+    path.join(dir, "provider.js"),
+    `
+    const fs = require("node:fs");
+    require(${JSON.stringify(watch)}).exitWhenEngineGone({ intervalMs: 100 });
+    const held = [];
+    try { for (;;) held.push(fs.openSync("/dev/null", "r")); } catch (e) { console.log("holding " + held.length + " " + e.code); }
+    setTimeout(() => { for (const fd of held) fs.closeSync(fd); console.log("released"); }, 1500);
+    setInterval(() => {}, 1000);
+  `,
+  );
+  const engine = spawn("bash", ["-c", `ulimit -n 64; ${JSON.stringify(process.execPath)} ${JSON.stringify(path.join(dir, "provider.js"))}`], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  t.after(() => void engine.kill("SIGKILL"));
+  let out = "";
+  engine.stdout.on("data", (d) => (out += d));
+  await until(() => out.includes("released"), 10_000, "the provider to hold and release its descriptors");
+  assert.match(out, /holding \d+ EMFILE/);
+  // bash execs the provider (its last command), so the process spawned here is the provider; the test process is its
+  // engine, which runs on. Give the watch a few more checks after the release, too.
+  await new Promise((r) => setTimeout(r, 500));
+  assert.equal(engine.exitCode, null, "the provider outlived a /proc it could not read");
+  assert.ok(readCmdline(/** @type {number} */ (engine.pid)).some((arg) => arg.endsWith("provider.js")));
+});
