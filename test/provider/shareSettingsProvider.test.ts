@@ -504,6 +504,31 @@ describe("share-settings provider against the emulator", () => {
       expect(emulator.requests.all().map((r) => r.method)).toEqual(["GET", "PUT", "GET"]);
     });
 
+    it("reads the share after all when the restore's answer leaves out the comment (the documented modify answer has none)", async () => {
+      const share = emulator.seedShare({ ownerId: USER_ID, comment: "original", extractCode: "ORIG1234", validDays: 10 });
+      const { created } = await adoptRestoring({ shareId: share.shareId, validDays: 3, comment: "declared" });
+      const companion = (await originalsProvider.read!(share.shareId as string, { shareId: share.shareId, originals: created.outs!.originals })).props!;
+      const withoutComment = await answerRewritingProxy(emulator.url, (method, _path, answer) => {
+        const { comment: _comment, ...link } = (answer.shareLink ?? {}) as Record<string, unknown>;
+        return method === "PUT" ? { ...answer, shareLink: link } : undefined;
+      });
+      try {
+        config["koodrive:endpoint"] = withoutComment.url;
+        provider = await configured("shareSettings");
+        originalsProvider = await configured("shareOriginals");
+        emulator.requests.clear();
+        const notices = await noticesDuring(async () => {
+          await provider.delete!(created.id, created.outs);
+          await originalsProvider.delete!(share.shareId as string, companion);
+        });
+        expect(emulator.getShare(share.shareId as string)).toMatchObject({ comment: "original" });
+        expect(notices).toBe(""); // no "does not hold its originals" read off an answer that does not show them
+        expect(emulator.requests.all().map((r) => r.method)).toEqual(["GET", "PUT", "GET"]);
+      } finally {
+        await withoutComment.close();
+      }
+    });
+
     it("after a restore of a share that had no access code, says once that the code Pulumi set stays", async () => {
       const share = emulator.seedShare({ ownerId: USER_ID, comment: "original", validDays: 10 });
       const { created } = await adoptRestoring({ shareId: share.shareId, validDays: 3, comment: "declared", extractCode: "MDg2K0vU" });

@@ -16,9 +16,14 @@ export function rememberRestored(client: KooDriveClient, shareId: string, share:
   shares.set(shareId, share);
 }
 
-/** The share as the restore left it in this process, once; undefined when no restore here answered for it. */
+/**
+ * The share as the restore left it in this process, once; undefined when no restore here answered for it, or when
+ * its answer does not show the comment and the access code (KooDrive's modify answer documents no comment, and a form
+ * may leave a field out): an absent field would read as a changed setting. The expiry needs no such check: a restore
+ * whose answer lacks the expiry it set has already read the share back.
+ */
 export function takeRestored(client: KooDriveClient, shareId: string): ShareLink | undefined {
   const share = restored.get(client)?.get(shareId);
   restored.get(client)?.delete(shareId);
-  return share;
+  return share?.comment !== undefined && share.extractCode !== undefined ? share : undefined;
 }
