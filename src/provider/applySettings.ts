@@ -12,7 +12,9 @@ function showsApplied(live: ShareLink, body: UpdateShareBody, sentAtMs: number, 
   if (body.comment !== undefined && (live.comment ?? "") !== body.comment) return false;
   const expiry = parseKooDriveTime(live.expireTime);
   if (body.validDays === 0) return expiryFitsNoValidityWrite(expiry, edition);
-  return expiry.kind === "time" && expiryFitsWrite(expiry.ms, body.validDays, sentAtMs, nowMs);
+  // Exact arithmetic only: under a rounding KooDrive a landed PUT is sent again (idempotent), whereas a rounding slack
+  // would count a lost PUT that shortens the validity by a day as applied, and the link would stay open a day longer.
+  return expiry.kind === "time" && expiryFitsWrite(expiry.ms, body.validDays, sentAtMs, nowMs, 0);
 }
 
 /** The PUT body for declared settings: `validDays` always, the optional settings when the resource manages them. */

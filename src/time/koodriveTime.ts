@@ -92,24 +92,30 @@ export function validDaysUntil(ms: number, nowMs: number): number {
 }
 
 /**
- * How much later than "write time + `validDays` days" an expiry may be and still come from that write. The API
- * documents exact arithmetic (its examples keep the write's milliseconds) but does not promise it, and a KooDrive
- * that rounds expiries up to the end of a day must not make a lost create look unmade (a second POST: a duplicate
- * live link), a landed PUT look lost, or every renewal look like a validity extended outside Pulumi.
+ * How much later than "write time + `validDays` days" an expiry may be and still come from that write, if KooDrive
+ * rounds. The API documents exact arithmetic (its examples keep the write's milliseconds) but does not promise it.
+ * Each rule says whether it allows the slack, by what a wrong answer costs. The drift check does: without it, every
+ * renewal by a rounding KooDrive would read as a validity extended outside Pulumi, and be renewed again on every run.
+ * Recognising a lost write does not: a slack would count a lost PUT that shortens the validity by a day as applied,
+ * and take a share of validDays + 1 for a lost create's.
  */
 export const EXPIRY_ROUNDING_MS = DAY_MS;
 
-/** The latest expiry a write of `validDays` (1–365) sent at or before `writtenByMs` can give (KooDrive's clock). */
-export function latestExpiryOfWrite(validDays: number, writtenByMs: number): number {
-  return writtenByMs + validDays * DAY_MS + EXPIRY_ROUNDING_MS + CLOCK_TOLERANCE_MS;
+/**
+ * The latest expiry a write of `validDays` (1–365) sent at or before `writtenByMs` can give (KooDrive's clock), with
+ * `roundingMs` of slack for a KooDrive that rounds up.
+ */
+export function latestExpiryOfWrite(validDays: number, writtenByMs: number, roundingMs = EXPIRY_ROUNDING_MS): number {
+  return writtenByMs + validDays * DAY_MS + roundingMs + CLOCK_TOLERANCE_MS;
 }
 
 /**
  * Whether `expiryMs` can be the expiry a write of `validDays` (1–365) sent between `fromMs` and `toMs` gives, all on
- * KooDrive's clock within the clock tolerance: the one rule for recognising a lost create or PUT by its effect.
+ * KooDrive's clock within the clock tolerance, and with `roundingMs` of slack above: the one rule for recognising a
+ * write by its effect (0 for the exact arithmetic the API documents).
  */
-export function expiryFitsWrite(expiryMs: number, validDays: number, fromMs: number, toMs = fromMs): boolean {
-  return expiryMs >= fromMs + validDays * DAY_MS - CLOCK_TOLERANCE_MS && expiryMs <= latestExpiryOfWrite(validDays, toMs);
+export function expiryFitsWrite(expiryMs: number, validDays: number, fromMs: number, toMs = fromMs, roundingMs = EXPIRY_ROUNDING_MS): boolean {
+  return expiryMs >= fromMs + validDays * DAY_MS - CLOCK_TOLERANCE_MS && expiryMs <= latestExpiryOfWrite(validDays, toMs, roundingMs);
 }
 
 /**

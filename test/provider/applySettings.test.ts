@@ -46,14 +46,13 @@ describe("applySettings", () => {
     expect(calls).toEqual(["PUT"]);
   });
 
-  it("a lost answer is read back, and an expiry KooDrive rounded up to the end of its day still shows the PUT applied: it is not sent again", async () => {
+  it("a lost PUT whose share still holds a longer validity (the previous write's) counts as not applied and is sent again", async () => {
     const timedOut = new KooDriveError({ kind: "timeout", request: { method: "PUT", path: "/share/1", traceId: "t", attempts: 1, host: "koodrive" } });
-    const endOfDay = new Date(Date.now() + 10 * 86_400_000);
-    endOfDay.setUTCHours(23, 59, 59, 999);
-    const live = { shareId: "1", comment: "sent", expireTime: endOfDay.toISOString() };
+    // Written with validDays 31 half a day ago: 30.5 days left, more than a write of validDays 30 now gives.
+    const live = { shareId: "1", comment: "sent", expireTime: new Date(Date.now() + 30.5 * 86_400_000).toISOString() };
     const { client, calls } = stubClient(timedOut, live);
-    expect(await applySettings(client, "1", { validDays: 10, comment: "sent" }, "carrier")).toEqual(live);
-    expect(calls).toEqual(["PUT", "GET"]);
+    await expect(applySettings(client, "1", { validDays: 30, comment: "sent" }, "carrier")).rejects.toBe(timedOut);
+    expect(calls).toEqual(["PUT", "GET", "PUT"]);
   });
 
   it("a lost answer is read back on KooDrive's clock: with the local clock 40 minutes ahead, the applied PUT is not sent again", async () => {

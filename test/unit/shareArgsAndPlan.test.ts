@@ -158,11 +158,9 @@ describe("madeByCreate (which listed share a lost create made)", () => {
     expect(madeByCreate(stamped(30 * 1000), body, sentAt, SEND_TOLERANCE_MS)).toBe(true);
   });
 
-  it("a share whose expiry KooDrive rounded up to the end of its day still matches (a second POST would make a duplicate live link)", () => {
-    const endOfDay = new Date(sentAt + 200 + 30 * DAY);
-    endOfDay.setUTCHours(23, 59, 59, 999);
-    expect(madeByCreate({ ...item, expireTime: endOfDay.toISOString() }, body, sentAt)).toBe(true);
-    expect(madeByCreate({ ...item, expireTime: new Date(sentAt + 200 + 31 * DAY + 20 * 60_000).toISOString() }, body, sentAt)).toBe(false);
+  it("the expiry must be exactly validDays after the share time: a share of validDays + 1 (another stack's, say) is not this create's", () => {
+    expect(madeByCreate({ ...item, expireTime: new Date(sentAt + 200 + 31 * DAY).toISOString() }, body, sentAt)).toBe(false);
+    expect(madeByCreate({ ...item, expireTime: new Date(sentAt + 200 + 30 * DAY + 20 * 60_000).toISOString() }, body, sentAt)).toBe(false);
   });
 
   it("a file list it cannot read whole (an entry without an ID) counts as not shown, as no list does: it cannot tell the share apart", () => {

@@ -28,7 +28,9 @@ export function madeByCreate(item: ShareLink, body: CreateShareBody, sentAtMs: n
   if (shared.kind !== "time" || shared.ms < sentAtMs - sendToleranceMs) return false;
   // A listing that shows no expiry cannot tell: rejecting the share the POST made would send a second POST.
   const expiry = parseKooDriveTime(item.expireTime);
-  return expiry.kind !== "time" || expiryFitsWrite(expiry.ms, body.validDays, shared.ms);
+  // Exact arithmetic, as the API documents: a slack for a KooDrive that might round up would take a share of
+  // validDays + 1 (another stack's, a person's, or another lost create's) for this create's.
+  return expiry.kind !== "time" || expiryFitsWrite(expiry.ms, body.validDays, shared.ms, shared.ms, 0);
 }
 
 /**
