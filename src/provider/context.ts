@@ -43,6 +43,8 @@ function clients(): KooDriveClientFactory {
   if (processClients === undefined) {
     const { KooDriveClientFactory: Factory } = require("../client/clientFactory") as typeof import("../client/clientFactory");
     const printer = new EventPrinter((line) => console.error(line));
+    // Waits counted since the last digest are told before the process ends (stderr is synchronous for pipes).
+    process.once("exit", () => printer.flush());
     processClients = new Factory({ onEvent: (event) => printer.handle(event) });
   }
   return processClients;

@@ -5,31 +5,53 @@ describe("EventPrinter: the clients' events in the engine's output, without floo
   function printer() {
     const lines: string[] = [];
     const scheduled: Array<() => void> = [];
+    let now = 0;
     const p = new EventPrinter(
       (line) => lines.push(line),
       (run) => void scheduled.push(run),
+      () => now,
     );
-    return { p, lines, scheduled };
+    return { p, lines, scheduled, advance: (ms: number) => void (now += ms) };
   }
-  const wait = (n: number) =>
-    waitingEvent("PUT", `/koodrive/ose/v1/share/${n}`, 2000, "budget: 1 in flight, 5 starts per 1.1 s (learned from KooDrive's 429s)");
+  const budget = "the request budget for koodrive:443 allows 4 in flight and 5 starts per 1.1 s (learned from KooDrive's 429s)";
+  const wait = (n: number, reason = budget) => waitingEvent("PUT", `/koodrive/ose/v1/share/${n}`, 2000, reason);
 
   it("shows the first three long waits, then counts the rest in one line per interval, naming the latest budget", () => {
-    const { p, lines, scheduled } = printer();
-    for (let n = 1; n <= 200; n++) p.handle(wait(n));
+    const { p, lines, scheduled, advance } = printer();
+    for (let n = 1; n <= 200; n++) {
+      p.handle(wait(n, n === 100 ? `${budget}; KooDrive asked to wait 0.4 s more` : budget));
+      advance(100);
+    }
     expect(lines).toHaveLength(4);
     expect(lines[2]).toMatch(/share\/3 has waited 2 s to be sent/);
     expect(lines[3]).toBe("koodrive: more requests waiting for the request budget are counted, not listed: one line every 30 s");
     expect(scheduled).toHaveLength(1); // one digest pending, however many waits
     scheduled.shift()!();
     expect(lines[4]).toBe(
-      "koodrive: 197 more requests waited over 2 s for the request budget in the last 30 s; the latest: budget: 1 in flight, 5 starts per 1.1 s (learned from KooDrive's 429s)",
+      `koodrive: 197 more requests waited over 2 s for the request budget (1 of them during a pause KooDrive asked for with Retry-After); the latest: ${budget}`,
     );
-    // Quiet afterwards: no digest line without waits, and the next wait schedules the next digest.
-    expect(scheduled).toHaveLength(0);
-    p.handle(wait(201));
-    scheduled.shift()!();
-    expect(lines[5]).toMatch(/^koodrive: 1 more request waited over 2 s/);
+    expect(scheduled).toHaveLength(0); // quiet afterwards: no digest without waits
+  });
+
+  it("the waits counted since the last digest are told when the process exits (flush), once", () => {
+    const { p, lines } = printer();
+    for (let n = 1; n <= 10; n++) p.handle(wait(n));
+    p.flush();
+    p.flush();
+    expect(lines.filter((l) => /more requests waited/.test(l))).toEqual([
+      `koodrive: 7 more requests waited over 2 s for the request budget; the latest: ${budget}`,
+    ]);
+  });
+
+  it("a new episode of waiting, after a quiet spell, shows its first waits again (after telling what the last one counted)", () => {
+    const { p, lines, advance } = printer();
+    for (let n = 1; n <= 5; n++) p.handle(wait(n));
+    advance(60_000);
+    p.handle(wait(6));
+    expect(lines.slice(-2)).toEqual([
+      `koodrive: 2 more requests waited over 2 s for the request budget; the latest: ${budget}`,
+      expect.stringMatching(/share\/6 has waited 2 s to be sent/),
+    ]);
   });
 
   it("shows every retry, whatever the waits", () => {
