@@ -11,7 +11,10 @@ describe("EventPrinter: the clients' events in the engine's output, without floo
       (run) => void scheduled.push(run),
       () => now,
     );
-    return { p, lines, scheduled, advance: (ms: number) => void (now += ms) };
+    const advance = (ms: number) => {
+      now += ms;
+    };
+    return { p, lines, scheduled, advance };
   }
   const budget = "the request budget for koodrive:443 allows 4 in flight and 5 starts per 1.1 s (learned from KooDrive's 429s)";
   const wait = (n: number, reason = budget) => waitingEvent("PUT", `/koodrive/ose/v1/share/${n}`, 2000, reason);
