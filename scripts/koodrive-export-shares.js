@@ -66,7 +66,8 @@ async function main() {
   try {
     plan = adoptionEntries(shares, kooDriveClockNow(), args.userId, { validDays: args.validDays, renewBeforeDays: args.renewBeforeDays });
   } catch (error) {
-    throw new Error(`${error instanceof Error ? error.message : String(error)}: give --valid-days, the period to renew to (nothing was written)`);
+    const fix = args.validDays === undefined ? "give --valid-days, the period to renew to" : "give a smaller --renew-before-days";
+    throw new Error(`${error instanceof Error ? error.message : String(error)}: ${fix} (nothing was written)`);
   }
   const { entries, skipped } = plan;
   fs.writeFileSync(args.out, `${JSON.stringify(entries, null, 2)}\n`);

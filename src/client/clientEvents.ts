@@ -11,9 +11,9 @@ export type KooDriveClientEvent =
 /** Receives client events; must not throw. */
 export type KooDriveClientEventListener = (event: KooDriveClientEvent) => void;
 
-/** Milliseconds as seconds for every message the client writes: `1.3 s`, `1 s`, `300 s`. */
+/** A duration for every message the client writes: `1.3 s`, `1 s`, `300 s`; under 0.1 s in milliseconds (`40 ms`), not `0 s`. */
 export function formatSeconds(ms: number): string {
-  return `${Math.round(ms / 100) / 10} s`;
+  return ms > 0 && ms < 100 ? `${Math.round(ms)} ms` : `${Math.round(ms / 100) / 10} s`;
 }
 
 /** The retry event for failed attempt number `attempt`. */
