@@ -78,7 +78,7 @@ describe("throttling: one adaptive budget per endpoint", () => {
     const client = new KooDriveClient(settingsFor(e, { throttleRetryTimeoutMs: 90_000 }), { random: () => 0 });
     const error = await kooDriveFailure(client.getShare(share.shareId as string));
     expect(error.message).toMatch(
-      /\(1 attempt, trace id \w+; not retried: throttled for 0 s, and the next wait \(120 s\) would pass the throttle retry timeout of 90 s \(koodrive:throttleRetryTimeoutMs\)\)$/,
+      /\(1 attempt, trace id \w+; not retried: throttled for (\d+ ms|0 s), and the next wait \(120 s\) would pass the throttle retry timeout of 90 s \(koodrive:throttleRetryTimeoutMs\)\)$/,
     );
   });
 
