@@ -504,6 +504,19 @@ describe("share-settings provider against the emulator", () => {
       expect(emulator.requests.all().map((r) => r.method)).toEqual(["GET", "PUT", "GET"]);
     });
 
+    it("a share without an access code, before and after: the restore's answer, which shows none, is taken as it is", async () => {
+      const share = emulator.seedShare({ ownerId: USER_ID, comment: "original", validDays: 10 });
+      const { created } = await adoptRestoring({ shareId: share.shareId, validDays: 3, comment: "declared" });
+      const companion = (await originalsProvider.read!(share.shareId as string, { shareId: share.shareId, originals: created.outs!.originals })).props!;
+      emulator.requests.clear();
+      const notices = await noticesDuring(async () => {
+        await provider.delete!(created.id, created.outs);
+        await originalsProvider.delete!(share.shareId as string, companion);
+      });
+      expect(notices).toBe("");
+      expect(emulator.requests.all().map((r) => r.method)).toEqual(["GET", "PUT"]);
+    });
+
     it("reads the share after all when the restore's answer leaves out the comment (the documented modify answer has none)", async () => {
       const share = emulator.seedShare({ ownerId: USER_ID, comment: "original", extractCode: "ORIG1234", validDays: 10 });
       const { created } = await adoptRestoring({ shareId: share.shareId, validDays: 3, comment: "declared" });

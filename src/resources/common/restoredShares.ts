@@ -1,5 +1,6 @@
 import type { KooDriveClient } from "../../client/koodriveClient";
 import type { ShareLink } from "../../client/responses";
+import type { OriginalSettings } from "./originals";
 
 /**
  * The shares this provider process put back to their original settings (or found holding them) in a destroy, as
@@ -18,12 +19,14 @@ export function rememberRestored(client: KooDriveClient, shareId: string, share:
 
 /**
  * The share as the restore left it in this process, once; undefined when no restore here answered for it, or when
- * its answer does not show the comment and the access code (KooDrive's modify answer documents no comment, and a form
- * may leave a field out): an absent field would read as a changed setting. The expiry needs no such check: a restore
- * whose answer lacks the expiry it set has already read the share back.
+ * its answer does not show what the restore set: the comment (KooDrive's modify answer documents none), and the
+ * access code when the originals have one. An absent field would read as a changed setting. (An absent access code
+ * where the originals have none reads as "none", as the documented answer, which carries the code, means. The expiry
+ * needs no check: a restore whose answer lacks the expiry it set has already read the share back.)
  */
-export function takeRestored(client: KooDriveClient, shareId: string): ShareLink | undefined {
+export function takeRestored(client: KooDriveClient, shareId: string, originals: OriginalSettings): ShareLink | undefined {
   const share = restored.get(client)?.get(shareId);
   restored.get(client)?.delete(shareId);
-  return share?.comment !== undefined && share.extractCode !== undefined ? share : undefined;
+  if (share?.comment === undefined) return undefined;
+  return originals.extractCode && share.extractCode === undefined ? undefined : share;
 }

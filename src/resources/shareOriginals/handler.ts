@@ -75,7 +75,7 @@ export const shareOriginalsHandler: ResourceHandler = {
     const client = ctx.client(recordedOwner(state, ctx.userId()));
     let live: Awaited<ReturnType<typeof findShare>>;
     try {
-      live = takeRestored(client, id) ?? (await findShare(client, id));
+      live = takeRestored(client, id, originals) ?? (await findShare(client, id));
     } catch (error) {
       ctx.notice(
         id,
