@@ -477,6 +477,19 @@ describe("share-settings provider against the emulator", () => {
   describe("the originals companion's delete", () => {
     const companionOf = async (shareId: string) => (await originalsProvider.create({ shareId })).outs!;
 
+    /** A share adopted with onDelete "restore"; `destroy()` runs the settings delete, then the companion's, as the engine does. */
+    async function adoptedForRestore(share: { shareId?: unknown }, declared: Record<string, unknown> = {}) {
+      const shareId = share.shareId as string;
+      const { created } = await adoptRestoring({ shareId, validDays: 3, comment: "declared", ...declared });
+      const companion = (await originalsProvider.read!(shareId, { shareId, originals: created.outs!.originals })).props!;
+      const destroy = () =>
+        noticesDuring(async () => {
+          await provider.delete!(created.id, created.outs);
+          await originalsProvider.delete!(shareId, companion);
+        });
+      return { companion, destroy };
+    }
+
     it("is silent when the share holds its originals (restored, or never changed) or is gone, with one GET", async () => {
       const share = emulator.seedShare({ ownerId: USER_ID, comment: "original", extractCode: "ORIG1234", validDays: 10 });
       const outs = await companionOf(share.shareId as string);
@@ -489,14 +502,9 @@ describe("share-settings provider against the emulator", () => {
 
     it("right after the settings resource's restore in the same process, takes the restore's answer instead of reading the share again", async () => {
       const share = emulator.seedShare({ ownerId: USER_ID, comment: "original", extractCode: "ORIG1234", validDays: 10 });
-      const { created } = await adoptRestoring({ shareId: share.shareId, validDays: 3, comment: "declared" });
-      const companion = (await originalsProvider.read!(share.shareId as string, { shareId: share.shareId, originals: created.outs!.originals })).props!;
+      const { companion, destroy } = await adoptedForRestore(share);
       emulator.requests.clear();
-      const notices = await noticesDuring(async () => {
-        await provider.delete!(created.id, created.outs);
-        await originalsProvider.delete!(share.shareId as string, companion);
-      });
-      expect(notices).toBe("");
+      expect(await destroy()).toBe("");
       // The restore's read-back and its PUT; none for the companion.
       expect(emulator.requests.all().map((r) => r.method)).toEqual(["GET", "PUT"]);
       // Taken once: a later delete of the same companion (another run) reads the share.
@@ -506,14 +514,9 @@ describe("share-settings provider against the emulator", () => {
 
     it("a share without an access code, before and after: the restore's answer, which shows none, is taken as it is", async () => {
       const share = emulator.seedShare({ ownerId: USER_ID, comment: "original", validDays: 10 });
-      const { created } = await adoptRestoring({ shareId: share.shareId, validDays: 3, comment: "declared" });
-      const companion = (await originalsProvider.read!(share.shareId as string, { shareId: share.shareId, originals: created.outs!.originals })).props!;
+      const { destroy } = await adoptedForRestore(share);
       emulator.requests.clear();
-      const notices = await noticesDuring(async () => {
-        await provider.delete!(created.id, created.outs);
-        await originalsProvider.delete!(share.shareId as string, companion);
-      });
-      expect(notices).toBe("");
+      expect(await destroy()).toBe("");
       expect(emulator.requests.all().map((r) => r.method)).toEqual(["GET", "PUT"]);
     });
 
@@ -544,12 +547,8 @@ describe("share-settings provider against the emulator", () => {
 
     it("after a restore of a share that had no access code, says once that the code Pulumi set stays", async () => {
       const share = emulator.seedShare({ ownerId: USER_ID, comment: "original", validDays: 10 });
-      const { created } = await adoptRestoring({ shareId: share.shareId, validDays: 3, comment: "declared", extractCode: "MDg2K0vU" });
-      const companion = (await originalsProvider.read!(share.shareId as string, { shareId: share.shareId, originals: created.outs!.originals })).props!;
-      const notices = await noticesDuring(async () => {
-        await provider.delete!(created.id, created.outs);
-        await originalsProvider.delete!(share.shareId as string, companion);
-      });
+      const { destroy } = await adoptedForRestore(share, { extractCode: "MDg2K0vU" });
+      const notices = await destroy();
       expect(emulator.getShare(share.shareId as string)).toMatchObject({ comment: "original", extractCode: "MDg2K0vU" });
       expect(notices.match(/had no access code before Pulumi, and the API cannot remove one/g)).toHaveLength(1);
       expect(notices).not.toMatch(/MDg2K0vU|forgetting/);
