@@ -114,7 +114,7 @@ export function latestExpiryOfWrite(validDays: number, writtenByMs: number, roun
  * KooDrive's clock within the clock tolerance, and with `roundingMs` of slack above: the one rule for recognising a
  * write by its effect (0 for the exact arithmetic the API documents).
  */
-export function expiryFitsWrite(expiryMs: number, validDays: number, fromMs: number, toMs = fromMs, roundingMs = EXPIRY_ROUNDING_MS): boolean {
+export function expiryFitsWrite(expiryMs: number, validDays: number, fromMs: number, toMs: number, roundingMs: number): boolean {
   return expiryMs >= fromMs + validDays * DAY_MS - CLOCK_TOLERANCE_MS && expiryMs <= latestExpiryOfWrite(validDays, toMs, roundingMs);
 }
 

@@ -44,13 +44,13 @@ describe("the expiry a write of validDays gives (one rule for lost creates, lost
     ["later than any rounding and clock", latestExpiryOfWrite(30, sent) + 1, false],
     ["a write of one day more", sent + 31 * DAY_MS + EXPIRY_ROUNDING_MS + CLOCK_TOLERANCE_MS + 1, false],
   ])("%s: %s", (_name, expiry, fits) => {
-    expect(expiryFitsWrite(expiry, 30, sent)).toBe(fits);
+    expect(expiryFitsWrite(expiry, 30, sent, sent, EXPIRY_ROUNDING_MS)).toBe(fits);
   });
 
   it("a write sent at an unknown moment between two times fits any expiry that a write at either end gives", () => {
-    expect(expiryFitsWrite(sent + 60_000 + 30 * DAY_MS, 30, sent, sent + 60_000)).toBe(true);
-    expect(expiryFitsWrite(sent + 30 * DAY_MS, 30, sent, sent + 60_000)).toBe(true);
-    expect(expiryFitsWrite(sent + 30 * DAY_MS, 30, sent + 2 * CLOCK_TOLERANCE_MS, sent + 3 * CLOCK_TOLERANCE_MS)).toBe(false);
+    expect(expiryFitsWrite(sent + 60_000 + 30 * DAY_MS, 30, sent, sent + 60_000, 0)).toBe(true);
+    expect(expiryFitsWrite(sent + 30 * DAY_MS, 30, sent, sent + 60_000, 0)).toBe(true);
+    expect(expiryFitsWrite(sent + 30 * DAY_MS, 30, sent + 2 * CLOCK_TOLERANCE_MS, sent + 3 * CLOCK_TOLERANCE_MS, 0)).toBe(false);
   });
 
   it("validDays 0 sets no expiry on the carrier edition and keeps any on the enterprise edition", () => {

@@ -59,9 +59,9 @@ export function holdsOriginals(original: OriginalSettings, live: ShareLink, now:
   const expiry = parseKooDriveTime(live.expireTime);
   // validDays 0 on the enterprise edition keeps whatever expiry the share has.
   if (validDays === 0) return expiryFitsNoValidityWrite(expiry, edition);
-  // The restore may have run up to a day before `now` and still asked for today's whole days (they are rounded up):
-  // its write fits any time within the day before.
-  return expiry.kind === "time" && expiryFitsWrite(expiry.ms, validDays, now.getTime() - DAY_MS, now.getTime());
+  // The restore may have run up to a day before `now`, and its whole days are rounded up: its write fits any time
+  // within the day before, asking for up to one whole day more than a restore now would.
+  return expiry.kind === "time" && expiryFitsWrite(expiry.ms, validDays, now.getTime() - DAY_MS, now.getTime(), DAY_MS);
 }
 
 /**
