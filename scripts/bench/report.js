@@ -323,6 +323,25 @@ function renderMarkdown(results) {
     );
   }
 
+  if (results.startup) {
+    const rounds = results.startup.rounds;
+    const per = (side, figure) => rounds.map((r) => r[side][figure]);
+    out.push(
+      "## Provider start-up: load the implementation and answer the first read, after the SDK",
+      "",
+      `${rounds.length} rounds; each the median of ${results.startup.samplesPerRound} fresh node processes per side, interleaved. ` +
+        "Both sides run the same code: the bundle `pulumi-koodrive/provider-impl` resolves to, and tsc's unbundled build, which loads axios, zod and the rest from node_modules.",
+      "",
+    );
+    const row = (label, figure) => [
+      label,
+      spread(per("bundle", figure), 0, " ms"),
+      spread(per("unbundled", figure), 0, " ms"),
+      ratioCell(per("bundle", figure), per("unbundled", figure)),
+    ];
+    out.push(table(["figure", "bundle", "unbundled", "bundle ÷ unbundled"], [row("CPU", "cpuMs"), row("wall", "wallMs")]), "");
+  }
+
   if (results.profile) out.push("## Profile", "", results.profile, "");
 
   const notes = anomalies(results);

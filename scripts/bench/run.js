@@ -8,7 +8,7 @@
 //   npm run bench -- --refresh-only   refresh and throttled refresh at N = 1,000, 5 runs (~5 min): up and destroy
 //                                     only set the stack up and tear it down (PULUMI_SKIP_CHECKPOINTS=true)
 //   npm run bench -- --client-only    one sequential PUT: KooDriveClient, axios alone, raw node:http; 10 rounds of
-//                                     1,000 PUTs each side (~1 min, no engine)
+//                                     1,000 PUTs each side; provider start-up, bundled and unbundled (~2 min, no engine)
 // Options: --runs R, --sizes 10,100, --latency-n N (0 = off), --latency-ms MS, --throttle-n N (0 = off),
 //   --throttle-rps RPS, --parallel P, --deadline-minutes M, --op-timeout-seconds S, --no-client, --out DIR,
 //   --skip-checkpoints (PULUMI_SKIP_CHECKPOINTS=true for both variants: no state saved after each step),
@@ -21,6 +21,7 @@ const path = require("node:path");
 const { parseArgs } = require("node:util");
 const { ensurePulumiCli, repoRoot } = require("../lib/engine");
 const { runClientBench } = require("./clientBench");
+const { runStartupBench } = require("./startupBench");
 const { REFRESH_ONLY_SKIPS, runLifecycle } = require("./lifecycle");
 const { createSampler } = require("./processSampler");
 const { stopStrays } = require("../lib/processTree");
@@ -172,6 +173,8 @@ async function main() {
     if (!flags["no-client"] && p.mode !== "profile" && p.mode !== "refresh") {
       log("client micro-benchmark");
       results.client = await runClientBench({ rounds: Math.max(3, p.runs), putsPerRound: p.clientPuts, log });
+      log("provider start-up micro-benchmark");
+      results.startup = await runStartupBench({ rounds: Math.max(3, p.runs), samplesPerRound: 5, log });
     }
     for (const c of results.cases) {
       for (let run = 0; run < p.runs; run++) {

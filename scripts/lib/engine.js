@@ -36,7 +36,7 @@ function ensureSelfLink() {
     fs.rmSync(link, { recursive: true, force: true });
     fs.symlinkSync("..", link, "dir");
   }
-  if (!fs.existsSync(path.join(repoRoot, "dist", "provider", "impl.js"))) {
+  if (!fs.existsSync(path.join(repoRoot, "dist", "provider-impl.js"))) {
     throw new Error("dist/ is missing: run npm run build (npm ci does it)");
   }
 }

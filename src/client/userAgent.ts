@@ -1,16 +1,32 @@
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
+
+const PACKAGE_NAME = "pulumi-koodrive";
 
 let cached: string | undefined;
 
+/** The nearest package.json above `from` that is this package's: `src/client`, `dist/client` and `dist` all reach it. */
+function ownManifest(from: string): { name: string; version: string } {
+  for (let dir = from; ; dir = dirname(dir)) {
+    try {
+      const manifest = JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as { name?: unknown; version?: unknown };
+      if (manifest.name === PACKAGE_NAME && typeof manifest.version === "string") return { name: PACKAGE_NAME, version: manifest.version };
+    } catch {
+      // No package.json here (or not readable): look further up.
+    }
+    if (dirname(dir) === dir) return { name: PACKAGE_NAME, version: "unknown" };
+  }
+}
+
 /**
  * `pulumi-koodrive/<version>`, so KooDrive's operators can tell this client's traffic apart. The version is read
- * once, at run time, from the installed package's package.json (two levels above both `src/client` and
- * `dist/client`), so it cannot drift from the release.
+ * once, at run time, from the installed package's package.json, so it cannot drift from the release. The file is
+ * looked up rather than at a fixed distance, since this code runs from `dist/client` and from the bundled provider
+ * implementation in `dist` alike.
  */
 export function userAgent(): string {
   if (cached === undefined) {
-    const manifest = JSON.parse(readFileSync(join(__dirname, "..", "..", "package.json"), "utf8")) as { name: string; version: string };
+    const manifest = ownManifest(__dirname);
     cached = `${manifest.name}/${manifest.version}`;
   }
   return cached;

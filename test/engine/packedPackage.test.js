@@ -30,7 +30,7 @@ before(() => {
   )[0];
   tarball = path.join(scratch, packOutput.filename);
   const files = packOutput.files.map((/** @type {{ path: string }} */ f) => f.path);
-  assert.ok(files.includes("dist/provider/impl.js"), "the built provider is published");
+  assert.ok(files.includes("dist/provider-impl.js"), "the bundled provider implementation is published");
   assert.equal(
     files.some((f) => f.startsWith("dist/emulator/") || f.startsWith("packages/")),
     false,
