@@ -91,6 +91,24 @@ function anomalies(results) {
 }
 
 /** The whole report as markdown. */
+/**
+ * A micro-benchmark's table: per figure, each side's spread over the rounds and the ratios, paired round by round.
+ * @param {Array<Record<string, Record<string, number>>>} rounds
+ * @param {{ unit: string, sides: Array<[string, string]>, ratios: Array<[string, string, string]>, figures: Array<[string, string]> }} layout
+ *   sides: [key, header]; ratios: [side, base side, header]; figures: [key, label]
+ */
+function roundsTable(rounds, { unit, sides, ratios, figures }) {
+  const per = (side, figure) => rounds.map((r) => (r[side] ? r[side][figure] : NaN));
+  return table(
+    ["figure", ...sides.map(([, header]) => header), ...ratios.map(([, , header]) => header)],
+    figures.map(([figure, label]) => [
+      label,
+      ...sides.map(([side]) => spread(per(side, figure), 0, unit)),
+      ...ratios.map(([side, base]) => ratioCell(per(side, figure), per(base, figure))),
+    ]),
+  );
+}
+
 function renderMarkdown(results) {
   const m = results.meta;
   const out = [];
@@ -297,49 +315,53 @@ function renderMarkdown(results) {
   }
 
   if (results.client) {
-    const rounds = results.client.rounds;
-    const per = (side, figure) => rounds.map((r) => (r[side] ? r[side][figure] : NaN));
     out.push(
       "## One sequential PUT: KooDriveClient vs raw `node:http` keep-alive (loopback)",
       "",
-      `${rounds.length} rounds of ${results.client.putsPerRound} PUTs each side, alternating the order; the emulator runs in its own process. ` +
+      `${results.client.rounds.length} rounds of ${results.client.putsPerRound} PUTs each side, alternating the order; the emulator runs in its own process. ` +
         "\"axios alone\" sends the raw side's requests through the client's axios instance (`axiosFor`): what keeping axios costs before the client's own work.",
       "",
-    );
-    const row = (label, figure) => [
-      label,
-      spread(per("client", figure), 0, " µs"),
-      spread(per("axios", figure), 0, " µs"),
-      spread(per("raw", figure), 0, " µs"),
-      ratioCell(per("client", figure), per("raw", figure)),
-      ratioCell(per("axios", figure), per("raw", figure)),
-    ];
-    out.push(
-      table(
-        ["figure", "KooDriveClient", "axios alone", "raw node:http", "client ÷ raw", "axios ÷ raw"],
-        [row("wall per PUT", "wallUs"), row("CPU per PUT (this process)", "cpuUs")],
-      ),
+      roundsTable(results.client.rounds, {
+        unit: " µs",
+        sides: [
+          ["client", "KooDriveClient"],
+          ["axios", "axios alone"],
+          ["raw", "raw node:http"],
+        ],
+        ratios: [
+          ["client", "raw", "client ÷ raw"],
+          ["axios", "raw", "axios ÷ raw"],
+        ],
+        figures: [
+          ["wallUs", "wall per PUT"],
+          ["cpuUs", "CPU per PUT (this process)"],
+        ],
+      }),
       "",
     );
   }
 
   if (results.startup) {
-    const rounds = results.startup.rounds;
-    const per = (side, figure) => rounds.map((r) => r[side][figure]);
     out.push(
       "## Provider start-up: load the implementation and answer the first read, after the SDK",
       "",
-      `${rounds.length} rounds; each the median of ${results.startup.samplesPerRound} fresh node processes per side, interleaved. ` +
+      `${results.startup.rounds.length} rounds; each the median of ${results.startup.samplesPerRound} fresh node processes per side, interleaved. ` +
         "Both sides run the same code: the bundle `pulumi-koodrive/provider-impl` resolves to, and tsc's unbundled build, which loads axios, zod and the rest from node_modules.",
       "",
+      roundsTable(results.startup.rounds, {
+        unit: " ms",
+        sides: [
+          ["bundle", "bundle"],
+          ["unbundled", "unbundled"],
+        ],
+        ratios: [["bundle", "unbundled", "bundle ÷ unbundled"]],
+        figures: [
+          ["cpuMs", "CPU"],
+          ["wallMs", "wall"],
+        ],
+      }),
+      "",
     );
-    const row = (label, figure) => [
-      label,
-      spread(per("bundle", figure), 0, " ms"),
-      spread(per("unbundled", figure), 0, " ms"),
-      ratioCell(per("bundle", figure), per("unbundled", figure)),
-    ];
-    out.push(table(["figure", "bundle", "unbundled", "bundle ÷ unbundled"], [row("CPU", "cpuMs"), row("wall", "wallMs")]), "");
   }
 
   if (results.profile) out.push("## Profile", "", results.profile, "");
