@@ -36,9 +36,14 @@ function ensureSelfLink() {
     fs.rmSync(link, { recursive: true, force: true });
     fs.symlinkSync("..", link, "dir");
   }
-  if (!fs.existsSync(path.join(repoRoot, "dist", "provider-impl.js"))) {
-    throw new Error("dist/ is missing: run npm run build (npm ci does it)");
-  }
+  const bundle = path.join(repoRoot, "dist", "provider-impl.js");
+  if (!fs.existsSync(bundle)) throw new Error("dist/ is missing: run npm run build (npm ci does it)");
+  // The provider processes run the bundle, the last output of a build: one older than a source runs old code.
+  const builtAt = fs.statSync(bundle).mtimeMs;
+  const newer = fs
+    .readdirSync(path.join(repoRoot, "src"), { recursive: true, encoding: "utf8" })
+    .find((f) => fs.statSync(path.join(repoRoot, "src", f)).mtimeMs > builtAt);
+  if (newer !== undefined) throw new Error(`dist/ is older than src/${newer}: run npm run build`);
 }
 
 /** Environment for every CLI call: offline, isolated, non-interactive. */

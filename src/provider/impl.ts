@@ -1,6 +1,7 @@
 /**
  * The implementation behind every serialized provider shim, loaded as `pulumi-koodrive/provider-impl` inside the
- * provider process. None of it is captured into state.
+ * provider process. None of it is captured into state. Internal: published bundled (scripts/bundleProvider.js), so a
+ * process that also loads `pulumi-koodrive` has two copies of every class and module state.
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { ConfigurationError } from "../client/configurationError";

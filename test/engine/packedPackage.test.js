@@ -30,7 +30,9 @@ before(() => {
   )[0];
   tarball = path.join(scratch, packOutput.filename);
   const files = packOutput.files.map((/** @type {{ path: string }} */ f) => f.path);
-  assert.ok(files.includes("dist/provider-impl.js"), "the bundled provider implementation is published");
+  for (const file of ["dist/provider-impl.js", "dist/provider-impl.js.map", "dist/provider-impl.NOTICES.md"]) {
+    assert.ok(files.includes(file), `the bundled provider implementation's ${file} is published`);
+  }
   assert.equal(
     files.some((f) => f.startsWith("dist/emulator/") || f.startsWith("packages/")),
     false,
