@@ -1,4 +1,4 @@
-import type { AxiosInstance } from "axios";
+import type { AxiosInstance, AxiosResponse } from "axios";
 import type { z } from "zod";
 import { appAuthorization } from "./appAuth";
 import { type KooDriveClientEvent, type KooDriveClientEventListener, formatSeconds, retryEvent, waitingEvent } from "./clientEvents";
@@ -89,6 +89,20 @@ interface RequestSpec<T extends SuccessEnvelope> {
   schema: z.ZodType<T>;
   /** Values in the body that must never appear in an error (e.g. the access code). */
   bodySecrets?: Array<string | undefined>;
+}
+
+/** What one attempt came to (see `KooDriveClient.attempt`). */
+type AttemptResult<T> =
+  | { kind: "answered"; data: T }
+  /** Sent, and no retry can mend it. */
+  | { kind: "fatal"; error: KooDriveError }
+  /** For the retry policy to judge. */
+  | { kind: "failed"; error: KooDriveError; outcome: AttemptOutcome };
+
+/** What an attempt's answer tells the credential gate and the request budget. */
+interface AttemptLearned {
+  credentials: CredentialVerdict;
+  budget: BudgetOutcome;
 }
 
 /**
@@ -190,10 +204,9 @@ export class KooDriveClient {
     });
   }
 
+  /** Sends `spec` until an attempt answers, fails for good, or the retry policy stops. */
   private async request<T extends SuccessEnvelope>(spec: RequestSpec<T>): Promise<T> {
     const body = spec.body === undefined ? "" : JSON.stringify(spec.body);
-    // Needed only to word a failure, so gathered then, not for every request.
-    const secrets = () => this.secretsOf(spec.bodySecrets);
     // When the first attempt got its turn: waiting for that turn (behind other calls in the request budget, or for
     // another request's verdict on the credentials) is not time spent being throttled, so a call queued behind many
     // others does not time out on its first 429. Every wait after it counts, the budget's included: once KooDrive
@@ -201,97 +214,107 @@ export class KooDriveClient {
     let startedAt: number | undefined;
     let history = NO_RETRIES_YET;
     for (let attempt = 1; ; attempt++) {
-      // Each attempt is its own HTTP request and gets its own trace id; the error reports the last one.
-      const traceId = newTraceId();
-      const request: KooDriveRequestInfo = { method: spec.method, path: spec.path, traceId, attempts: attempt, host: this.host, proxy: this.transport.proxy };
-      const fail = (kind: KooDriveErrorKind, extra: { status?: number; code?: string; msg?: string; causeCode?: string }) =>
-        new KooDriveError(
-          {
-            kind,
-            status: extra.status,
-            code: extra.code,
-            koodriveMessage: extra.msg,
-            causeCode: extra.causeCode,
-            hint: kind === "credentials" ? credentialFixHint(this.settings.auth) : undefined,
-            request,
-          },
-          { secrets: secrets() },
-        );
       const admission = await this.credentials.admit();
-      let verdict: CredentialVerdict = { kind: "unknown" };
-      let budgetOutcome: BudgetOutcome = { kind: "other" };
       const permit = await this.shared.budget.acquire(
         (waitedMs, snapshot) => this.emit(waitingEvent(spec.method, spec.path, waitedMs, this.describeBudget(snapshot))),
         { retry: attempt > 1 },
       );
       startedAt ??= this.now().getTime();
-      let outcome: AttemptOutcome;
-      let error: KooDriveError;
+      // What the attempt tells the credential gate and the budget; an attempt that throws (a bug) tells them nothing.
+      const learned: AttemptLearned = { credentials: { kind: "unknown" }, budget: { kind: "other" } };
+      let result: AttemptResult<T>;
       try {
-        const signing = this.shared.serverClock.signingTime();
-        const res = await this.http.request<string>({
-          method: spec.method,
-          url: spec.path,
-          params: spec.query,
-          data: body === "" ? undefined : body,
-          headers: this.headersFor(spec, body, traceId, signing.time),
-        });
-        this.shared.serverClock.observe(headerValue(res.headers.date));
-        const parsed = parseJson(res.data);
-        if (res.status >= 200 && res.status < 300) {
-          verdict = { kind: "accepted" };
-          budgetOutcome = { kind: "success" };
-          if (parsed === undefined) throw fail("invalid-response", { status: res.status, msg: "body is not JSON" });
-          // Every response schema demands the success code, so a body it accepts is no error; only a body it refuses
-          // needs telling apart: a KooDrive error code inside a 2xx, or a malformed answer.
-          const ok = spec.schema.safeParse(parsed);
-          if (ok.success) return ok.data;
-          const details = errorDetails(parsed);
-          if (details.code !== undefined && details.code !== "0") throw fail("api", { status: res.status, ...details });
-          throw fail("invalid-response", { status: res.status, msg: describeZodError(ok.error) });
-        }
-        const details = errorDetails(parsed);
-        const retryAfter = headerValue(res.headers["retry-after"]);
-        const skew = dateRejection(res.status, details.msg);
-        if (skew !== undefined) {
-          this.shared.serverClock.rejected(skew, signing.marginMs);
-          outcome = { kind: "date-rejected" };
-        } else if (isCredentialRejection(res.status, details.msg)) {
-          const rejected = fail("credentials", { status: res.status, code: details.code, msg: details.msg });
-          verdict = { kind: "rejected", error: rejected };
-          throw rejected;
-        } else {
-          outcome = { kind: "status", status: res.status, retryAfter };
-        }
-        error = fail("api", { status: res.status, code: details.code, msg: details.msg });
-        if (this.policy.throttleStatusCodes.includes(res.status)) {
-          // The shared budget pauses every request for the wait; no throttled request waits longer than the throttle
-          // retry timeout, so neither does the pause (a Retry-After of a day would stall every other resource).
-          const retryAfterMs = parseRetryAfter(retryAfter, this.shared.serverClock.now());
-          budgetOutcome = {
-            kind: "throttled",
-            retryAfterMs: retryAfterMs === undefined ? undefined : Math.min(retryAfterMs, this.policy.throttleRetryTimeoutMs),
-          };
-        }
-        // "Not found" comes after authentication, so the credentials are good; other 4xx may come before it.
-        else if (error.isNotFound) verdict = { kind: "accepted" };
-      } catch (e) {
-        if (e instanceof KooDriveError) throw e;
-        const code = networkCode(e);
-        error = fail(code === "ECONNABORTED" || code === "ETIMEDOUT" ? "timeout" : "network", { causeCode: code });
-        outcome = { kind: "network", code };
+        result = await this.attempt(spec, body, attempt, learned);
       } finally {
-        permit.release(budgetOutcome);
-        admission.settle(verdict);
+        permit.release(learned.budget);
+        admission.settle(learned.credentials);
       }
+      if (result.kind === "answered") return result.data;
+      if (result.kind === "fatal") throw result.error;
       const elapsedMs = this.now().getTime() - startedAt;
       // On KooDrive's clock: a Retry-After date is one of its times.
-      const decision = decideRetry(this.policy, spec.method, { ...history, elapsedMs }, outcome, this.shared.serverClock.now(), this.random);
-      if (!decision.retry) throw decision.timeLimit ? error.withRetryStop(decision.reason) : error;
-      this.emit(retryEvent(spec.method, spec.path, attempt, this.describeFailure(outcome, error), decision.delayMs));
+      const decision = decideRetry(this.policy, spec.method, { ...history, elapsedMs }, result.outcome, this.shared.serverClock.now(), this.random);
+      if (!decision.retry) throw decision.timeLimit ? result.error.withRetryStop(decision.reason) : result.error;
+      this.emit(retryEvent(spec.method, spec.path, attempt, this.describeFailure(result.outcome, result.error), decision.delayMs));
       history = recordRetry(history, decision.budget, elapsedMs);
       await this.sleep(decision.delayMs);
     }
+  }
+
+  /**
+   * One HTTP request of `spec`, and what its answer means: the validated body, an error no retry can mend (invalid
+   * answer, KooDrive error code in a 2xx, rejected credentials), or a failure for the retry policy. Fills `learned`.
+   */
+  private async attempt<T extends SuccessEnvelope>(spec: RequestSpec<T>, body: string, attempt: number, learned: AttemptLearned): Promise<AttemptResult<T>> {
+    // Each attempt is its own HTTP request and gets its own trace id; the error reports the last one.
+    const traceId = newTraceId();
+    const request: KooDriveRequestInfo = { method: spec.method, path: spec.path, traceId, attempts: attempt, host: this.host, proxy: this.transport.proxy };
+    const fail = (kind: KooDriveErrorKind, extra: { status?: number; code?: string; msg?: string; causeCode?: string }) =>
+      new KooDriveError(
+        {
+          kind,
+          status: extra.status,
+          code: extra.code,
+          koodriveMessage: extra.msg,
+          causeCode: extra.causeCode,
+          hint: kind === "credentials" ? credentialFixHint(this.settings.auth) : undefined,
+          request,
+        },
+        // Needed only to word a failure, so gathered then, not for every request.
+        { secrets: this.secretsOf(spec.bodySecrets) },
+      );
+    let signing: ReturnType<ServerClock["signingTime"]>;
+    let res: AxiosResponse<string>;
+    try {
+      signing = this.shared.serverClock.signingTime();
+      res = await this.http.request<string>({
+        method: spec.method,
+        url: spec.path,
+        params: spec.query,
+        data: body === "" ? undefined : body,
+        headers: this.headersFor(spec, body, traceId, signing.time),
+      });
+    } catch (e) {
+      const code = networkCode(e);
+      return {
+        kind: "failed",
+        error: fail(code === "ECONNABORTED" || code === "ETIMEDOUT" ? "timeout" : "network", { causeCode: code }),
+        outcome: { kind: "network", code },
+      };
+    }
+    this.shared.serverClock.observe(headerValue(res.headers.date));
+    const parsed = parseJson(res.data);
+    if (res.status >= 200 && res.status < 300) {
+      learned.credentials = { kind: "accepted" };
+      learned.budget = { kind: "success" };
+      if (parsed === undefined) return { kind: "fatal", error: fail("invalid-response", { status: res.status, msg: "body is not JSON" }) };
+      // Every response schema demands the success code, so a body it accepts is no error; only a body it refuses
+      // needs telling apart: a KooDrive error code inside a 2xx, or a malformed answer.
+      const ok = spec.schema.safeParse(parsed);
+      if (ok.success) return { kind: "answered", data: ok.data };
+      const details = errorDetails(parsed);
+      if (details.code !== undefined && details.code !== "0") return { kind: "fatal", error: fail("api", { status: res.status, ...details }) };
+      return { kind: "fatal", error: fail("invalid-response", { status: res.status, msg: describeZodError(ok.error) }) };
+    }
+    const details = errorDetails(parsed);
+    const skew = dateRejection(res.status, details.msg);
+    if (skew === undefined && isCredentialRejection(res.status, details.msg)) {
+      const rejected = fail("credentials", { status: res.status, code: details.code, msg: details.msg });
+      learned.credentials = { kind: "rejected", error: rejected };
+      return { kind: "fatal", error: rejected };
+    }
+    const retryAfter = headerValue(res.headers["retry-after"]);
+    if (skew !== undefined) this.shared.serverClock.rejected(skew, signing.marginMs);
+    const error = fail("api", { status: res.status, code: details.code, msg: details.msg });
+    if (this.policy.throttleStatusCodes.includes(res.status)) {
+      // The shared budget pauses every request for the wait; no throttled request waits longer than the throttle
+      // retry timeout, so neither does the pause (a Retry-After of a day would stall every other resource).
+      const retryAfterMs = parseRetryAfter(retryAfter, this.shared.serverClock.now());
+      learned.budget = { kind: "throttled", retryAfterMs: retryAfterMs === undefined ? undefined : Math.min(retryAfterMs, this.policy.throttleRetryTimeoutMs) };
+    }
+    // "Not found" comes after authentication, so the credentials are good; other 4xx may come before it.
+    else if (error.isNotFound) learned.credentials = { kind: "accepted" };
+    return { kind: "failed", error, outcome: skew !== undefined ? { kind: "date-rejected" } : { kind: "status", status: res.status, retryAfter } };
   }
 
   /** What must never appear in a message: the credentials, the proxy's, and `bodySecrets` of the request. */
