@@ -109,28 +109,7 @@ export async function createShareReconciled(
       } catch (error) {
         if (!outcomeUnknown(error)) throw error;
         lastCause = error instanceof Error ? error.message : String(error);
-        const found = await shares.reconcile(body.containerId, async () => {
-          for (let listing = 0; listing <= relistDelays.length; listing++) {
-            if (listing > 0) await sleep(relistDelays[listing - 1]!);
-            const listed = await listOrExplain(client, body, lastCause);
-            const tolerance = client.serverTimeKnown() ? SEND_TOLERANCE_MS : CLOCK_TOLERANCE_MS;
-            const candidates = listed.filter((item) => !shares.owned.has(item.shareId) && madeByCreate(item, body, sentAt(), tolerance));
-            // Other creates to this space whose answers were lost too, and that have not found their shares yet: one
-            // that sent the same body made an interchangeable share; one that sent another body may have made a
-            // candidate the listing cannot tell from ours (it does not show the files), which is not ours to take.
-            const { alike, unlike } = shares.lostBesides(create);
-            const theirs = candidates.filter((item) => unlike.some((other) => madeByCreate(item, other.body, other.sentAt(), tolerance)));
-            if (theirs.length > 0) throw ambiguous(candidates, lastCause, unlike.length);
-            if (candidates.length > 1 + alike.length) throw ambiguous(candidates, lastCause);
-            if (candidates.length > 0) {
-              // Claimed in the same step as the filter: no other create can adopt it or be answered with it afterwards.
-              shares.owned.add(candidates[0]!.shareId);
-              shares.adoptedFromListing.add(candidates[0]!.shareId);
-              return candidates[0]!;
-            }
-          }
-          return undefined;
-        });
+        const found = await shares.reconcile(body.containerId, () => claimFromListing(client, create, shares, lastCause, relistDelays, sleep));
         if (found !== undefined) return { share: found, reconciledAfter: lastCause };
       }
     }
@@ -140,6 +119,42 @@ export async function createShareReconciled(
   throw new Error(
     `the share create failed twice without a usable answer (${lastCause}), and listing the user's shares found no share it made; nothing was created`,
   );
+}
+
+/**
+ * The share a lost create (`create`, whose answer was lost with `cause`) made, claimed for it; undefined when no
+ * listing shows one. Lists the user's shares, and again after each of `relistDelays` while none matches. Fails naming
+ * the candidates when more match than this create and the identical lost ones can account for, or when one may be
+ * the share of a lost create that sent another body. Runs inside {@link OwnerShares.reconcile}.
+ */
+async function claimFromListing(
+  client: KooDriveClient,
+  create: PendingCreate,
+  shares: OwnerShares,
+  cause: string,
+  relistDelays: readonly number[],
+  sleep: (ms: number) => Promise<void>,
+): Promise<ShareLink | undefined> {
+  for (let listing = 0; listing <= relistDelays.length; listing++) {
+    if (listing > 0) await sleep(relistDelays[listing - 1]!);
+    const listed = await listOrExplain(client, create.body, cause);
+    const tolerance = client.serverTimeKnown() ? SEND_TOLERANCE_MS : CLOCK_TOLERANCE_MS;
+    const candidates = listed.filter((item) => !shares.owned.has(item.shareId) && madeByCreate(item, create.body, create.sentAt(), tolerance));
+    // Other creates to this space whose answers were lost too, and that have not found their shares yet: one that
+    // sent the same body made an interchangeable share; one that sent another body may have made a candidate the
+    // listing cannot tell from ours (it does not show the files), which is not ours to take.
+    const { alike, unlike } = shares.lostBesides(create);
+    const theirs = candidates.filter((item) => unlike.some((other) => madeByCreate(item, other.body, other.sentAt(), tolerance)));
+    if (theirs.length > 0) throw ambiguous(candidates, cause, unlike.length);
+    if (candidates.length > 1 + alike.length) throw ambiguous(candidates, cause);
+    if (candidates.length > 0) {
+      // Claimed in the same step as the filter: no other create can adopt it or be answered with it afterwards.
+      shares.owned.add(candidates[0]!.shareId);
+      shares.adoptedFromListing.add(candidates[0]!.shareId);
+      return candidates[0]!;
+    }
+  }
+  return undefined;
 }
 
 /** A create as {@link OwnerShares} tracks it, from its POST until it has its share: what it sent, and when (on KooDrive's clock). */
