@@ -76,7 +76,7 @@ export interface ClientOptions {
 
 const SHARE_PATH = "/koodrive/ose/v1/share";
 
-/** What every response schema demands: the success code (see `request`, which relies on it). */
+/** What every response schema demands: the success code (see `attempt`, which relies on it). */
 interface SuccessEnvelope {
   code: 0 | "0";
 }
@@ -91,19 +91,23 @@ interface RequestSpec<T extends SuccessEnvelope> {
   bodySecrets?: Array<string | undefined>;
 }
 
-/** What one attempt came to (see `KooDriveClient.attempt`). */
-type AttemptResult<T> =
-  | { kind: "answered"; data: T }
-  /** Sent, and no retry can mend it. */
-  | { kind: "fatal"; error: KooDriveError }
-  /** For the retry policy to judge. */
-  | { kind: "failed"; error: KooDriveError; outcome: AttemptOutcome };
-
 /** What an attempt's answer tells the credential gate and the request budget. */
 interface AttemptLearned {
-  credentials: CredentialVerdict;
-  budget: BudgetOutcome;
+  readonly credentials: CredentialVerdict;
+  readonly budget: BudgetOutcome;
 }
+
+/** Nothing learned: the answer never came, or the attempt threw before it was read. */
+const NOTHING_LEARNED: AttemptLearned = { credentials: { kind: "unknown" }, budget: { kind: "other" } };
+
+/** What one attempt came to (see `KooDriveClient.attempt`), and what it taught. */
+type AttemptResult<T> = { readonly learned: AttemptLearned } & (
+  | { kind: "answered"; data: T }
+  /** Sent, and no retry can mend it. */
+  | { kind: "unrecoverable"; error: KooDriveError }
+  /** For the retry policy to judge. */
+  | { kind: "failed"; error: KooDriveError; outcome: AttemptOutcome }
+);
 
 /**
  * KooDrive share API client. Builds fresh identity headers for every attempt, with an `X-Date` in the server's time;
@@ -213,42 +217,44 @@ export class KooDriveClient {
     // refuses, the budget's pauses are its doing.
     let startedAt: number | undefined;
     let history = NO_RETRIES_YET;
-    for (let attempt = 1; ; attempt++) {
+    for (let attempts = 1; ; attempts++) {
       const admission = await this.credentials.admit();
       const permit = await this.shared.budget.acquire(
         (waitedMs, snapshot) => this.emit(waitingEvent(spec.method, spec.path, waitedMs, this.describeBudget(snapshot))),
-        { retry: attempt > 1 },
+        { retry: attempts > 1 },
       );
       startedAt ??= this.now().getTime();
-      // What the attempt tells the credential gate and the budget; an attempt that throws (a bug) tells them nothing.
-      const learned: AttemptLearned = { credentials: { kind: "unknown" }, budget: { kind: "other" } };
-      let result: AttemptResult<T>;
+      let result: AttemptResult<T> | undefined;
       try {
-        result = await this.attempt(spec, body, attempt, learned);
+        result = await this.attempt(spec, body, attempts);
       } finally {
+        // An attempt that threw (a bug) taught nothing, and must not keep its place in the budget or the gate waiting.
+        const learned = result?.learned ?? NOTHING_LEARNED;
         permit.release(learned.budget);
         admission.settle(learned.credentials);
       }
       if (result.kind === "answered") return result.data;
-      if (result.kind === "fatal") throw result.error;
+      if (result.kind === "unrecoverable") throw result.error;
       const elapsedMs = this.now().getTime() - startedAt;
       // On KooDrive's clock: a Retry-After date is one of its times.
       const decision = decideRetry(this.policy, spec.method, { ...history, elapsedMs }, result.outcome, this.shared.serverClock.now(), this.random);
       if (!decision.retry) throw decision.timeLimit ? result.error.withRetryStop(decision.reason) : result.error;
-      this.emit(retryEvent(spec.method, spec.path, attempt, this.describeFailure(result.outcome, result.error), decision.delayMs));
+      this.emit(retryEvent(spec.method, spec.path, attempts, this.describeFailure(result.outcome, result.error), decision.delayMs));
       history = recordRetry(history, decision.budget, elapsedMs);
       await this.sleep(decision.delayMs);
     }
   }
 
   /**
-   * One HTTP request of `spec`, and what its answer means: the validated body, an error no retry can mend (invalid
-   * answer, KooDrive error code in a 2xx, rejected credentials), or a failure for the retry policy. Fills `learned`.
+   * One HTTP request of `spec` (the `attempts`th), and what its answer means: the validated body, an error no retry can
+   * mend (invalid answer, KooDrive error code in a 2xx, rejected credentials), or a failure for the retry policy; with
+   * what it tells the credential gate and the budget. Only the exchange itself fails as a network error: reading the
+   * answer cannot throw.
    */
-  private async attempt<T extends SuccessEnvelope>(spec: RequestSpec<T>, body: string, attempt: number, learned: AttemptLearned): Promise<AttemptResult<T>> {
+  private async attempt<T extends SuccessEnvelope>(spec: RequestSpec<T>, body: string, attempts: number): Promise<AttemptResult<T>> {
     // Each attempt is its own HTTP request and gets its own trace id; the error reports the last one.
     const traceId = newTraceId();
-    const request: KooDriveRequestInfo = { method: spec.method, path: spec.path, traceId, attempts: attempt, host: this.host, proxy: this.transport.proxy };
+    const request: KooDriveRequestInfo = { method: spec.method, path: spec.path, traceId, attempts, host: this.host, proxy: this.transport.proxy };
     const fail = (kind: KooDriveErrorKind, extra: { status?: number; code?: string; msg?: string; causeCode?: string }) =>
       new KooDriveError(
         {
@@ -263,58 +269,48 @@ export class KooDriveClient {
         // Needed only to word a failure, so gathered then, not for every request.
         { secrets: this.secretsOf(spec.bodySecrets) },
       );
-    let signing: ReturnType<ServerClock["signingTime"]>;
+    const signing = this.shared.serverClock.signingTime();
+    const headers = this.headersFor(spec, body, traceId, signing.time);
     let res: AxiosResponse<string>;
     try {
-      signing = this.shared.serverClock.signingTime();
-      res = await this.http.request<string>({
-        method: spec.method,
-        url: spec.path,
-        params: spec.query,
-        data: body === "" ? undefined : body,
-        headers: this.headersFor(spec, body, traceId, signing.time),
-      });
+      res = await this.http.request<string>({ method: spec.method, url: spec.path, params: spec.query, data: body === "" ? undefined : body, headers });
     } catch (e) {
       const code = networkCode(e);
-      return {
-        kind: "failed",
-        error: fail(code === "ECONNABORTED" || code === "ETIMEDOUT" ? "timeout" : "network", { causeCode: code }),
-        outcome: { kind: "network", code },
-      };
+      const error = fail(code === "ECONNABORTED" || code === "ETIMEDOUT" ? "timeout" : "network", { causeCode: code });
+      return { kind: "failed", error, outcome: { kind: "network", code }, learned: NOTHING_LEARNED };
     }
     this.shared.serverClock.observe(headerValue(res.headers.date));
     const parsed = parseJson(res.data);
     if (res.status >= 200 && res.status < 300) {
-      learned.credentials = { kind: "accepted" };
-      learned.budget = { kind: "success" };
-      if (parsed === undefined) return { kind: "fatal", error: fail("invalid-response", { status: res.status, msg: "body is not JSON" }) };
+      const learned: AttemptLearned = { credentials: { kind: "accepted" }, budget: { kind: "success" } };
+      if (parsed === undefined) return { kind: "unrecoverable", error: fail("invalid-response", { status: res.status, msg: "body is not JSON" }), learned };
       // Every response schema demands the success code, so a body it accepts is no error; only a body it refuses
       // needs telling apart: a KooDrive error code inside a 2xx, or a malformed answer.
       const ok = spec.schema.safeParse(parsed);
-      if (ok.success) return { kind: "answered", data: ok.data };
+      if (ok.success) return { kind: "answered", data: ok.data, learned };
       const details = errorDetails(parsed);
-      if (details.code !== undefined && details.code !== "0") return { kind: "fatal", error: fail("api", { status: res.status, ...details }) };
-      return { kind: "fatal", error: fail("invalid-response", { status: res.status, msg: describeZodError(ok.error) }) };
+      if (details.code !== undefined && details.code !== "0") return { kind: "unrecoverable", error: fail("api", { status: res.status, ...details }), learned };
+      return { kind: "unrecoverable", error: fail("invalid-response", { status: res.status, msg: describeZodError(ok.error) }), learned };
     }
     const details = errorDetails(parsed);
     const skew = dateRejection(res.status, details.msg);
     if (skew === undefined && isCredentialRejection(res.status, details.msg)) {
       const rejected = fail("credentials", { status: res.status, code: details.code, msg: details.msg });
-      learned.credentials = { kind: "rejected", error: rejected };
-      return { kind: "fatal", error: rejected };
+      return { kind: "unrecoverable", error: rejected, learned: { credentials: { kind: "rejected", error: rejected }, budget: { kind: "other" } } };
     }
-    const retryAfter = headerValue(res.headers["retry-after"]);
     if (skew !== undefined) this.shared.serverClock.rejected(skew, signing.marginMs);
+    const retryAfter = headerValue(res.headers["retry-after"]);
+    const outcome: AttemptOutcome = skew !== undefined ? { kind: "date-rejected" } : { kind: "status", status: res.status, retryAfter };
     const error = fail("api", { status: res.status, code: details.code, msg: details.msg });
     if (this.policy.throttleStatusCodes.includes(res.status)) {
       // The shared budget pauses every request for the wait; no throttled request waits longer than the throttle
       // retry timeout, so neither does the pause (a Retry-After of a day would stall every other resource).
       const retryAfterMs = parseRetryAfter(retryAfter, this.shared.serverClock.now());
-      learned.budget = { kind: "throttled", retryAfterMs: retryAfterMs === undefined ? undefined : Math.min(retryAfterMs, this.policy.throttleRetryTimeoutMs) };
+      const cappedMs = retryAfterMs === undefined ? undefined : Math.min(retryAfterMs, this.policy.throttleRetryTimeoutMs);
+      return { kind: "failed", error, outcome, learned: { credentials: { kind: "unknown" }, budget: { kind: "throttled", retryAfterMs: cappedMs } } };
     }
     // "Not found" comes after authentication, so the credentials are good; other 4xx may come before it.
-    else if (error.isNotFound) learned.credentials = { kind: "accepted" };
-    return { kind: "failed", error, outcome: skew !== undefined ? { kind: "date-rejected" } : { kind: "status", status: res.status, retryAfter } };
+    return { kind: "failed", error, outcome, learned: error.isNotFound ? { credentials: { kind: "accepted" }, budget: { kind: "other" } } : NOTHING_LEARNED };
   }
 
   /** What must never appear in a message: the credentials, the proxy's, and `bodySecrets` of the request. */
