@@ -12,6 +12,9 @@ function packageOf(url) {
   if (!url) return "(native / VM)";
   if (url.startsWith("node:")) return "node: internals";
   const file = url.replace(/^file:\/\//, "");
+  // The provider's bundle carries zod too (scripts/bundleProvider.js): its frames cannot be told apart by file.
+  if (file === path.join(repoRoot, "dist", "provider-impl.js") || file.endsWith("/pulumi-koodrive/dist/provider-impl.js"))
+    return "pulumi-koodrive bundle (with zod)";
   const m = /.*node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(file);
   if (m) return m[1] === "pulumi-koodrive" ? "pulumi-koodrive" : m[1];
   if (file.startsWith(path.join(repoRoot, "dist"))) return "pulumi-koodrive";
