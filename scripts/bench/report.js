@@ -90,7 +90,6 @@ function anomalies(results) {
   return notes;
 }
 
-/** The whole report as markdown. */
 /**
  * A micro-benchmark's table: per figure, each side's spread over the rounds and the ratios, paired round by round.
  * @param {Array<Record<string, Record<string, number>>>} rounds
@@ -109,6 +108,7 @@ function roundsTable(rounds, { unit, sides, ratios, figures }) {
   );
 }
 
+/** The whole report as markdown. */
 function renderMarkdown(results) {
   const m = results.meta;
   const out = [];
@@ -346,7 +346,7 @@ function renderMarkdown(results) {
       "## Provider start-up: load the implementation and answer the first read, after the SDK",
       "",
       `${results.startup.rounds.length} rounds; each the median of ${results.startup.samplesPerRound} fresh node processes per side, interleaved. ` +
-        "Both sides run the same code: the bundle `pulumi-koodrive/provider-impl` resolves to, and tsc's unbundled build, which loads axios, zod and the rest from node_modules.",
+        "Both sides run the same code: the bundle `pulumi-koodrive/provider-impl` resolves to, and tsc's unbundled build, which loads zod and the implementation file by file (axios comes from node_modules for both).",
       "",
       roundsTable(results.startup.rounds, {
         unit: " ms",

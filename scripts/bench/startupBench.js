@@ -2,7 +2,7 @@
 // implementation and answer its first read (one GET to an emulator in its own process). Every engine operation starts
 // such a process, so this is paid by every preview, up, refresh and destroy. Two sides run the same code: the bundle
 // that `pulumi-koodrive/provider-impl` resolves to (scripts/bundleProvider.js), and tsc's unbundled build
-// (dist/provider/impl.js), which loads its dependencies from node_modules file by file.
+// (dist/provider/impl.js), which loads zod and the implementation file by file. Both load axios from node_modules.
 "use strict";
 const crypto = require("node:crypto");
 const { execFile } = require("node:child_process");

@@ -5,16 +5,16 @@ const PACKAGE_NAME = "pulumi-koodrive";
 
 let cached: string | undefined;
 
-/** The nearest package.json above `from` that is this package's: `src/client`, `dist/client` and `dist` all reach it. */
-function ownManifest(from: string): { name: string; version: string } {
+/** The version in the nearest package.json above `from` that is this package's: `src/client`, `dist/client` and `dist` all reach it. */
+function ownVersion(from: string): string {
   for (let dir = from; ; dir = dirname(dir)) {
     try {
       const manifest = JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as { name?: unknown; version?: unknown };
-      if (manifest.name === PACKAGE_NAME && typeof manifest.version === "string") return { name: PACKAGE_NAME, version: manifest.version };
+      if (manifest.name === PACKAGE_NAME && typeof manifest.version === "string") return manifest.version;
     } catch {
       // No package.json here (or not readable): look further up.
     }
-    if (dirname(dir) === dir) return { name: PACKAGE_NAME, version: "unknown" };
+    if (dirname(dir) === dir) return "unknown";
   }
 }
 
@@ -26,8 +26,7 @@ function ownManifest(from: string): { name: string; version: string } {
  */
 export function userAgent(): string {
   if (cached === undefined) {
-    const manifest = ownManifest(__dirname);
-    cached = `${manifest.name}/${manifest.version}`;
+    cached = `${PACKAGE_NAME}/${ownVersion(__dirname)}`;
   }
   return cached;
 }
