@@ -53,6 +53,13 @@ async function scenario(name, interrupt) {
   assert.ok(hoursOff < 24, `${name}: restored expiry within a day of the original (off by ${hoursOff.toFixed(1)} h)`);
 }
 
+/** The comment the stack's state records for the settings resource `name` (the CLI's export, as a user reads it). */
+async function recordedComment(name) {
+  const exported = await f.stack.exportStack();
+  const resource = exported.deployment.resources?.find((r) => r.urn.endsWith(`::${name}`) && r.type.endsWith(":ShareSettings"));
+  return resource?.outputs?.comment;
+}
+
 /** Starts `up`, waits for `moment`, kills the engine; the interrupted up must fail. */
 async function killDuringUp(moment, what, providersToo) {
   const up = f.stack.up().then(
@@ -126,11 +133,14 @@ test("an update killed after its PUT landed: refresh marks it, up writes it agai
   await killDuringUp(() => f.emulator.getShare(share.shareId).comment === "declared again", "the update's PUT to apply", false);
   f.emulator.faults.clear();
   await unlock();
+  // The scenario itself: the kill came before the engine recorded the update (else this tests nothing).
+  assert.equal(await recordedComment("changed"), "declared", "the killed up recorded no update");
   // What a pipeline runs next: refresh (the share now holds what the program declares), then up.
   await f.stack.refresh();
+  assert.equal(await recordedComment("changed"), "declared again", "refresh recorded what the share holds");
   f.emulator.requests.clear();
   const up = await f.stack.up();
-  assert.equal(up.summary.resourceChanges?.update, 1, "up writes the settings again");
+  assert.equal(up.summary.resourceChanges?.update, 1, `up writes the settings again (it made ${JSON.stringify(up.summary.resourceChanges)})`);
   assert.equal(f.puts().length, 1);
   await f.stack.destroy();
   const after = f.emulator.getShare(share.shareId);
