@@ -29,6 +29,23 @@ export function rejectImportOption(typeName: string, resourceName: string, opts:
   }
 }
 
+/**
+ * The checks every resource class runs on its declaration: argument names, the `import` option (`importInstead`: the
+ * resource's own way to the same end), and the run's `koodrive:*` stack config.
+ */
+export function checkDeclaration(
+  typeName: string,
+  resourceName: string,
+  args: object,
+  knownArgs: readonly string[],
+  opts: pulumi.CustomResourceOptions | undefined,
+  importInstead: string,
+): void {
+  rejectUnknownArgs(typeName, resourceName, args, knownArgs);
+  warnAboutStackConfig();
+  rejectImportOption(typeName, resourceName, opts, importInstead);
+}
+
 /** This program run (an inline Automation API program can run many times in one process): its stack resource. */
 const runWithoutStack = {};
 function thisRun(): object {

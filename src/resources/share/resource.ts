@@ -1,12 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
-import { providerFor } from "../../provider/providers";
 import type { DeclaredOutputs, Same } from "../common/compileTimeChecks";
-import { claimShare, rejectImportOption, rejectUnknownArgs, warnAboutStackConfig } from "../common/programChecks";
+import { type Registration, ShareLinkResource, registrationOf } from "../common/koodriveResource";
+import { checkDeclaration, claimShare } from "../common/programChecks";
 import { withoutPromiseStacks } from "../common/promiseStacks";
-import { RESOURCE_TYPES } from "../registry";
-import type { ShareStatus } from "../common/linkState";
 import { DEFAULT_SHARE_ON_DELETE, type KooDriveShareArgs, SHARE_ARG_NAMES, type ShareOnDelete } from "./args";
 import { SHARE_OUTPUTS, type ShareOutputName } from "./state";
+
+const REGISTRATION: Registration = { kind: "share", outputs: SHARE_OUTPUTS, secrets: ["extractCode"] };
 
 /**
  * A KooDrive share link created by Pulumi (`POST /koodrive/ose/v1/share`) and cancelled when the resource is deleted
@@ -18,35 +18,15 @@ import { SHARE_OUTPUTS, type ShareOutputName } from "./state";
  * renews, by the same rules as {@link KooDriveShareSettings}. A create whose answer is lost is reconciled by listing
  * the user's shares, never by a second blind POST (see the README, "KooDriveShare").
  */
-export class KooDriveShare extends pulumi.dynamic.Resource {
-  /** The share's ID (KooDrive's); also the resource ID. */
-  declare readonly shareId: pulumi.Output<string>;
-  /** The share owner, when the resource names one (else the configured `koodrive:userId`). */
-  declare readonly userId: pulumi.Output<string | undefined>;
+export class KooDriveShare extends ShareLinkResource {
   /** The shared files. */
   declare readonly fileIds: pulumi.Output<string[]>;
   /** The space holding the files. */
   declare readonly containerId: pulumi.Output<string>;
   /** Who may open the link (1 external link, 2 enterprise users, 3 specified users). */
   declare readonly scope: pulumi.Output<number>;
-  /** Declared validity in days (relative to the last create or apply). */
-  declare readonly validDays: pulumi.Output<number>;
-  /** The share's access code (secret). */
-  declare readonly extractCode: pulumi.Output<string | undefined>;
-  /** The share's message. */
-  declare readonly comment: pulumi.Output<string | undefined>;
   /** Delete behaviour. */
   declare readonly onDelete: pulumi.Output<ShareOnDelete>;
-  /** Renewal threshold in days, when declared. */
-  declare readonly renewBeforeDays: pulumi.Output<number | undefined>;
-  /** Absolute expiry (ISO-8601) after the last create, apply or refresh. */
-  declare readonly expireTime: pulumi.Output<string | undefined>;
-  /** Link status after the last create, apply or refresh. */
-  declare readonly status: pulumi.Output<ShareStatus | undefined>;
-  /** Short code of the link. */
-  declare readonly shortUrl: pulumi.Output<string | undefined>;
-  /** The link. */
-  declare readonly linkUrl: pulumi.Output<string | undefined>;
 
   /**
    * @param name Pulumi resource name. Renaming needs `aliases`: without one, Pulumi creates a new share and cancels
@@ -56,27 +36,17 @@ export class KooDriveShare extends pulumi.dynamic.Resource {
    */
   constructor(name: string, args: KooDriveShareArgs, opts: pulumi.CustomResourceOptions = {}) {
     const typeName = "KooDriveShare";
-    rejectUnknownArgs(typeName, name, args, SHARE_ARG_NAMES);
-    warnAboutStackConfig();
-    rejectImportOption(
+    checkDeclaration(
       typeName,
       name,
+      args,
+      SHARE_ARG_NAMES,
       opts,
       "a KooDriveShare always creates a new share; to manage an existing one, declare a KooDriveShareSettings for it, which adopts it",
     );
-    const seeded = Object.fromEntries(SHARE_OUTPUTS.map((key) => [key, undefined])) as Record<ShareOutputName, undefined>;
-    const props = {
-      ...seeded,
-      ...args,
-      onDelete: args.onDelete ?? DEFAULT_SHARE_ON_DELETE,
-      // Wrapped here so the access code is ciphertext in stored inputs too, not only in outputs.
-      extractCode: args.extractCode === undefined ? undefined : pulumi.secret(args.extractCode),
-    };
-    const secretOutputs = [...(opts.additionalSecretOutputs ?? []), "extractCode"];
-    const { module, type } = RESOURCE_TYPES.share;
     const restoreStacks = withoutPromiseStacks();
     try {
-      super(providerFor("share"), name, props, { ...opts, additionalSecretOutputs: secretOutputs }, module, type);
+      super(...registrationOf(REGISTRATION, name, { ...args, onDelete: args.onDelete ?? DEFAULT_SHARE_ON_DELETE }, opts));
     } finally {
       restoreStacks();
     }

@@ -1,8 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
-import { providerFor } from "../../provider/providers";
+import { type Registration, registrationOf } from "../common/koodriveResource";
 import { withoutPromiseStacks } from "../common/promiseStacks";
-import { RESOURCE_TYPES } from "../registry";
 import type { OriginalSettings } from "../common/originals";
+
+const REGISTRATION: Registration = { kind: "shareOriginals", outputs: ["originals"], secrets: ["originals"] };
 
 /**
  * The settings a share had before `KooDriveShareSettings` first changed it, registered by that class for
@@ -13,17 +14,9 @@ export class ShareOriginals extends pulumi.dynamic.Resource {
   declare readonly originals: pulumi.Output<OriginalSettings>;
 
   constructor(name: string, args: { shareId: pulumi.Input<string>; userId?: pulumi.Input<string> }, opts: pulumi.CustomResourceOptions) {
-    const { module, type } = RESOURCE_TYPES.shareOriginals;
     const restoreStacks = withoutPromiseStacks();
     try {
-      super(
-        providerFor("shareOriginals"),
-        name,
-        { shareId: args.shareId, userId: args.userId, originals: undefined },
-        { ...opts, additionalSecretOutputs: ["originals"] },
-        module,
-        type,
-      );
+      super(...registrationOf(REGISTRATION, name, { shareId: args.shareId, userId: args.userId }, opts));
     } finally {
       restoreStacks();
     }

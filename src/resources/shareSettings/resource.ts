@@ -1,13 +1,16 @@
 import * as pulumi from "@pulumi/pulumi";
-import { providerFor } from "../../provider/providers";
 import type { DeclaredOutputs, Same } from "../common/compileTimeChecks";
-import { claimShare, rejectImportOption, rejectUnknownArgs, warnAboutStackConfig } from "../common/programChecks";
+import { type Registration, ShareLinkResource, registrationOf } from "../common/koodriveResource";
+import { checkDeclaration, claimShare } from "../common/programChecks";
 import { withoutPromiseStacks } from "../common/promiseStacks";
-import type { ShareStatus } from "../common/linkState";
-import { RESOURCE_TYPES, typeToken } from "../registry";
+import { typeToken } from "../registry";
 import { ShareOriginals } from "../shareOriginals/resource";
 import { DEFAULT_ON_DELETE, type KooDriveShareSettingsArgs, type OnDelete, SHARE_SETTINGS_ARG_NAMES } from "./args";
 import { SHARE_SETTINGS_OUTPUTS, type ShareSettingsOutputName } from "./state";
+
+const REGISTRATION: Registration = { kind: "shareSettings", outputs: SHARE_SETTINGS_OUTPUTS, secrets: ["extractCode"] };
+/** With `onDelete: "restore"`: only then is `originals` a property at all (each costs the program four promises). */
+const RESTORING_REGISTRATION: Registration = { ...REGISTRATION, secrets: ["extractCode", "originals"] };
 
 /**
  * Settings of one existing KooDrive share link (access code, message, validity), applied with
@@ -19,29 +22,9 @@ import { SHARE_SETTINGS_OUTPUTS, type ShareSettingsOutputName } from "./state";
  * records the settings found before the first change. Connection settings come from stack config (`koodrive:*`) or
  * `KOODRIVE_*` environment variables, never from resource inputs.
  */
-export class KooDriveShareSettings extends pulumi.dynamic.Resource {
-  /** The share's ID; also the resource ID. */
-  declare readonly shareId: pulumi.Output<string>;
-  /** The share owner, when the resource names one (else the configured `koodrive:userId`). */
-  declare readonly userId: pulumi.Output<string | undefined>;
-  /** Declared validity in days (relative to the last apply). */
-  declare readonly validDays: pulumi.Output<number>;
-  /** The share's access code (secret). */
-  declare readonly extractCode: pulumi.Output<string | undefined>;
-  /** The share's message. */
-  declare readonly comment: pulumi.Output<string | undefined>;
+export class KooDriveShareSettings extends ShareLinkResource {
   /** Delete behaviour. */
   declare readonly onDelete: pulumi.Output<OnDelete>;
-  /** Renewal threshold in days, when declared. */
-  declare readonly renewBeforeDays: pulumi.Output<number | undefined>;
-  /** Absolute expiry (ISO-8601) after the last apply or refresh; absent when the link has no validity period. */
-  declare readonly expireTime: pulumi.Output<string | undefined>;
-  /** Link status after the last apply or refresh. */
-  declare readonly status: pulumi.Output<ShareStatus | undefined>;
-  /** Short code of the link. */
-  declare readonly shortUrl: pulumi.Output<string | undefined>;
-  /** The link. */
-  declare readonly linkUrl: pulumi.Output<string | undefined>;
 
   /**
    * @param name Pulumi resource name. Renaming needs `aliases` (see the README): without one, Pulumi creates the new
@@ -51,9 +34,7 @@ export class KooDriveShareSettings extends pulumi.dynamic.Resource {
    */
   constructor(name: string, args: KooDriveShareSettingsArgs, opts: pulumi.CustomResourceOptions = {}) {
     const typeName = "KooDriveShareSettings";
-    rejectUnknownArgs(typeName, name, args, SHARE_SETTINGS_ARG_NAMES);
-    warnAboutStackConfig();
-    rejectImportOption(typeName, name, opts, "creating the resource adopts the existing share, with no import needed");
+    checkDeclaration(typeName, name, args, SHARE_SETTINGS_ARG_NAMES, opts, "creating the resource adopts the existing share, with no import needed");
     claimShare(args.shareId, `${typeName} "${name}"`);
     const onDelete = args.onDelete ?? DEFAULT_ON_DELETE;
     if (onDelete === "restore" && opts.retainOnDelete === true) {
@@ -67,22 +48,11 @@ export class KooDriveShareSettings extends pulumi.dynamic.Resource {
             { parent: opts.parent, protect: opts.protect, dependsOn: opts.dependsOn, aliases: companionAliases(opts.aliases) },
           )
         : undefined;
-    const seeded = Object.fromEntries(SHARE_SETTINGS_OUTPUTS.map((key) => [key, undefined])) as Record<ShareSettingsOutputName, undefined>;
-    const props = {
-      ...seeded,
-      ...args,
-      onDelete,
-      // Wrapped here so the access code is ciphertext in stored inputs too, not only in outputs.
-      extractCode: args.extractCode === undefined ? undefined : pulumi.secret(args.extractCode),
-      // An input from the companion resource: the engine creates it (and checkpoints the originals) first. Only
-      // then a property at all: each property costs the program an Output of four promises.
-      ...(originals === undefined ? {} : { originals: originals.originals }),
-    };
-    const secretOutputs = [...(opts.additionalSecretOutputs ?? []), "extractCode", ...(originals === undefined ? [] : ["originals"])];
-    const { module, type } = RESOURCE_TYPES.shareSettings;
+    // The companion's originals are an input: the engine creates it (and checkpoints the originals) first.
+    const inputs = originals === undefined ? { ...args, onDelete } : { ...args, onDelete, originals: originals.originals };
     const restoreStacks = withoutPromiseStacks();
     try {
-      super(providerFor("shareSettings"), name, props, { ...opts, additionalSecretOutputs: secretOutputs }, module, type);
+      super(...registrationOf(originals === undefined ? REGISTRATION : RESTORING_REGISTRATION, name, inputs, opts));
     } finally {
       restoreStacks();
     }
