@@ -3,17 +3,16 @@ import { providerFor } from "../../provider/providers";
 import { RESOURCE_TYPES, type ResourceKind } from "../registry";
 import type { ShareStatus } from "./linkState";
 
-/** How a resource class registers. */
-export interface Registration {
+/** How a resource class registers; `Name` is the union of its output names. */
+export interface Registration<Name extends string = string> {
   kind: ResourceKind;
   /** Every output the class declares: each is seeded as a property, or the engine would not return it. */
-  outputs: readonly string[];
+  outputs: readonly Name[];
   /**
-   * Properties kept secret whatever the program passed: wrapped in inputs (so stored inputs hold ciphertext too, not
-   * only outputs) and listed as secret outputs. Only those the resource has: each property costs the program an
-   * Output of four promises.
+   * Outputs kept secret whatever the program passed: listed as secret outputs, and wrapped in inputs when given (so
+   * stored inputs hold ciphertext too, not only outputs).
    */
-  secrets: readonly string[];
+  secrets: readonly Name[];
 }
 
 /**
@@ -22,10 +21,11 @@ export interface Registration {
  * `super(...registrationOf(REGISTRATION, name, inputs, opts))` inside `withoutPromiseStacks` (see `promiseStacks.ts`).
  *
  * The `super` call stays in each class, not in a base constructor: the SDK records as the resource's source position
- * the frame a fixed depth below its own constructors, which a base constructor would make this file for every class.
+ * the frame a fixed depth below its own constructors, which a base constructor would make this file for every class
+ * (test/unit/registration.test.ts checks the position, with a debugger attached too).
  */
-export function registrationOf(
-  registration: Registration,
+export function registrationOf<Name extends string>(
+  registration: Registration<Name>,
   name: string,
   inputs: Record<string, unknown>,
   opts: pulumi.CustomResourceOptions,
@@ -39,29 +39,30 @@ export function registrationOf(
 }
 
 /**
- * The outputs of a share link that both `KooDriveShare` and `KooDriveShareSettings` manage. Declarations only: a
- * constructor here would move the resources' source position (see {@link registrationOf}); the implicit one leaves
- * no stack frame (V8 omits it), which test/engine/packedPackage.test.js checks on each supported SDK.
+ * The outputs of a share link that both `KooDriveShare` and `KooDriveShareSettings` manage, merged into each class
+ * as an interface of the same name: types only. A base class would add a constructor frame whenever a debugger is
+ * attached (V8 then keeps even an implicit one), which moves the resources' source position (see
+ * {@link registrationOf}).
  */
-export abstract class ShareLinkResource extends pulumi.dynamic.Resource {
+export interface ShareLinkOutputs {
   /** The share's ID (KooDrive's); also the resource ID. */
-  declare readonly shareId: pulumi.Output<string>;
+  readonly shareId: pulumi.Output<string>;
   /** The share owner, when the resource names one (else the configured `koodrive:userId`). */
-  declare readonly userId: pulumi.Output<string | undefined>;
-  /** Declared validity in days, counted from the last create or apply. */
-  declare readonly validDays: pulumi.Output<number>;
+  readonly userId: pulumi.Output<string | undefined>;
+  /** Declared validity in days, counted from the last create or apply (`KooDriveShareSettings`: 0 = no validity period). */
+  readonly validDays: pulumi.Output<number>;
   /** The share's access code (secret). */
-  declare readonly extractCode: pulumi.Output<string | undefined>;
+  readonly extractCode: pulumi.Output<string | undefined>;
   /** The share's message. */
-  declare readonly comment: pulumi.Output<string | undefined>;
+  readonly comment: pulumi.Output<string | undefined>;
   /** Renewal threshold in days, when declared. */
-  declare readonly renewBeforeDays: pulumi.Output<number | undefined>;
-  /** Absolute expiry (ISO-8601) after the last create, apply or refresh; absent when the link has no validity period. */
-  declare readonly expireTime: pulumi.Output<string | undefined>;
+  readonly renewBeforeDays: pulumi.Output<number | undefined>;
+  /** Absolute expiry (ISO-8601) after the last create, apply or refresh; absent when KooDrive reports none. */
+  readonly expireTime: pulumi.Output<string | undefined>;
   /** Link status after the last create, apply or refresh. */
-  declare readonly status: pulumi.Output<ShareStatus | undefined>;
+  readonly status: pulumi.Output<ShareStatus | undefined>;
   /** Short code of the link. */
-  declare readonly shortUrl: pulumi.Output<string | undefined>;
+  readonly shortUrl: pulumi.Output<string | undefined>;
   /** The link. */
-  declare readonly linkUrl: pulumi.Output<string | undefined>;
+  readonly linkUrl: pulumi.Output<string | undefined>;
 }

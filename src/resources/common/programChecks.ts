@@ -30,7 +30,7 @@ export function rejectImportOption(typeName: string, resourceName: string, opts:
 }
 
 /**
- * The checks every resource class runs on its declaration: argument names, the `import` option (`importInstead`: the
+ * The checks a resource class users declare runs first: argument names, the `import` option (`importInstead`: the
  * resource's own way to the same end), and the run's `koodrive:*` stack config.
  */
 export function checkDeclaration(

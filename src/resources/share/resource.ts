@@ -1,12 +1,15 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { DeclaredOutputs, Same } from "../common/compileTimeChecks";
-import { type Registration, ShareLinkResource, registrationOf } from "../common/koodriveResource";
+import { type Registration, type ShareLinkOutputs, registrationOf } from "../common/koodriveResource";
 import { checkDeclaration, claimShare } from "../common/programChecks";
 import { withoutPromiseStacks } from "../common/promiseStacks";
 import { DEFAULT_SHARE_ON_DELETE, type KooDriveShareArgs, SHARE_ARG_NAMES, type ShareOnDelete } from "./args";
 import { SHARE_OUTPUTS, type ShareOutputName } from "./state";
 
-const REGISTRATION: Registration = { kind: "share", outputs: SHARE_OUTPUTS, secrets: ["extractCode"] };
+const REGISTRATION: Registration<ShareOutputName> = { kind: "share", outputs: SHARE_OUTPUTS, secrets: ["extractCode"] };
+
+// The link outputs KooDriveShare shares with the other link class (`ShareLinkOutputs`): types only, no runtime member.
+export interface KooDriveShare extends ShareLinkOutputs {}
 
 /**
  * A KooDrive share link created by Pulumi (`POST /koodrive/ose/v1/share`) and cancelled when the resource is deleted
@@ -18,7 +21,8 @@ const REGISTRATION: Registration = { kind: "share", outputs: SHARE_OUTPUTS, secr
  * renews, by the same rules as {@link KooDriveShareSettings}. A create whose answer is lost is reconciled by listing
  * the user's shares, never by a second blind POST (see the README, "KooDriveShare").
  */
-export class KooDriveShare extends ShareLinkResource {
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the interface only declares outputs the engine sets, as `declare` fields do.
+export class KooDriveShare extends pulumi.dynamic.Resource {
   /** The shared files. */
   declare readonly fileIds: pulumi.Output<string[]>;
   /** The space holding the files. */

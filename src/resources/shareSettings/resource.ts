@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { DeclaredOutputs, Same } from "../common/compileTimeChecks";
-import { type Registration, ShareLinkResource, registrationOf } from "../common/koodriveResource";
+import { type Registration, type ShareLinkOutputs, registrationOf } from "../common/koodriveResource";
 import { checkDeclaration, claimShare } from "../common/programChecks";
 import { withoutPromiseStacks } from "../common/promiseStacks";
 import { typeToken } from "../registry";
@@ -8,9 +8,16 @@ import { ShareOriginals } from "../shareOriginals/resource";
 import { DEFAULT_ON_DELETE, type KooDriveShareSettingsArgs, type OnDelete, SHARE_SETTINGS_ARG_NAMES } from "./args";
 import { SHARE_SETTINGS_OUTPUTS, type ShareSettingsOutputName } from "./state";
 
-const REGISTRATION: Registration = { kind: "shareSettings", outputs: SHARE_SETTINGS_OUTPUTS, secrets: ["extractCode"] };
-/** With `onDelete: "restore"`: only then is `originals` a property at all (each costs the program four promises). */
-const RESTORING_REGISTRATION: Registration = { ...REGISTRATION, secrets: ["extractCode", "originals"] };
+const REGISTRATION: Registration<ShareSettingsOutputName | "originals"> = {
+  kind: "shareSettings",
+  outputs: SHARE_SETTINGS_OUTPUTS,
+  secrets: ["extractCode"],
+};
+/** With `onDelete: "restore"`, `originals` (an input from the companion, kept in outputs) is secret too. */
+const RESTORING_REGISTRATION: typeof REGISTRATION = { ...REGISTRATION, secrets: [...REGISTRATION.secrets, "originals"] };
+
+// The link outputs KooDriveShareSettings shares with the other link class (`ShareLinkOutputs`): types only, no runtime member.
+export interface KooDriveShareSettings extends ShareLinkOutputs {}
 
 /**
  * Settings of one existing KooDrive share link (access code, message, validity), applied with
@@ -22,7 +29,8 @@ const RESTORING_REGISTRATION: Registration = { ...REGISTRATION, secrets: ["extra
  * records the settings found before the first change. Connection settings come from stack config (`koodrive:*`) or
  * `KOODRIVE_*` environment variables, never from resource inputs.
  */
-export class KooDriveShareSettings extends ShareLinkResource {
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the interface only declares outputs the engine sets, as `declare` fields do.
+export class KooDriveShareSettings extends pulumi.dynamic.Resource {
   /** Delete behaviour. */
   declare readonly onDelete: pulumi.Output<OnDelete>;
 
@@ -48,11 +56,13 @@ export class KooDriveShareSettings extends ShareLinkResource {
             { parent: opts.parent, protect: opts.protect, dependsOn: opts.dependsOn, aliases: companionAliases(opts.aliases) },
           )
         : undefined;
-    // The companion's originals are an input: the engine creates it (and checkpoints the originals) first.
-    const inputs = originals === undefined ? { ...args, onDelete } : { ...args, onDelete, originals: originals.originals };
+    // The companion's originals are an input, and only then a property at all (each costs the program an Output of
+    // four promises): the engine creates the companion (and checkpoints the originals) first.
+    const [registration, inputs] =
+      originals === undefined ? [REGISTRATION, { ...args, onDelete }] : [RESTORING_REGISTRATION, { ...args, onDelete, originals: originals.originals }];
     const restoreStacks = withoutPromiseStacks();
     try {
-      super(...registrationOf(originals === undefined ? REGISTRATION : RESTORING_REGISTRATION, name, inputs, opts));
+      super(...registrationOf(registration, name, inputs, opts));
     } finally {
       restoreStacks();
     }
