@@ -6,7 +6,9 @@
 const assert = require("node:assert/strict");
 const fs = require("node:fs");
 const path = require("node:path");
+const { spawn } = require("node:child_process");
 const { after, before, test } = require("node:test");
+const { ensurePulumiCli } = require("../../scripts/lib/engine");
 const { engineFixture, USER_ID } = require("./support");
 const { engineProcesses, killEngine, stopLeftRunning, waitFor } = require("./processes");
 const { isAlive } = require("../../scripts/lib/processTree");
@@ -14,9 +16,10 @@ const { isAlive } = require("../../scripts/lib/processTree");
 const ORIGINAL = { comment: "the true original", extractCode: "Orig1234" };
 const DECLARED = { validDays: 3, comment: "declared", extractCode: "Decl4567", onDelete: "restore" };
 
+const PROJECT = "crash";
 let f;
 before(async () => {
-  f = await engineFixture({ projectName: "crash" });
+  f = await engineFixture({ projectName: PROJECT });
   f.stack.workspace.envVars.KOODRIVE_TIMEOUT_MS = "3000";
 });
 after(async () => {
@@ -60,20 +63,40 @@ async function recordedComment(name) {
   return resource?.outputs?.comment;
 }
 
-/** Starts `up`, waits for `moment`, kills the engine; the interrupted up must fail. */
+/**
+ * Starts `up` in a process of its own (see programs/upToBeKilled.js), waits for `moment`, kills the engine; the
+ * interrupted up must fail. Then stops that process, with the program the kill left pending.
+ */
 async function killDuringUp(moment, what, providersToo) {
-  const up = f.stack.up().then(
-    () => "finished",
-    (e) => e,
-  );
-  await waitFor(moment, 60_000, what);
-  const providers = engineProcesses().flatMap((p) => p.providers);
-  const killed = killEngine({ providersToo });
-  assert.ok(killed.length > 0, "killed the CLI");
-  const outcome = await up;
-  assert.notEqual(outcome, "finished", "the interrupted up did not finish");
-  // A provider process whose engine died ends itself within seconds (it checks every 2 s) instead of living on.
-  await waitFor(() => providers.every((p) => !isAlive(p)), 20_000, "the provider processes of the killed CLI to exit");
+  const { workspace } = f.stack;
+  const request = {
+    projectName: PROJECT,
+    stackName: f.stack.name,
+    workDir: workspace.workDir,
+    pulumiHome: workspace.pulumiHome,
+    envVars: workspace.envVars,
+    cliRoot: ensurePulumiCli(),
+    desired: f.desired,
+  };
+  const upProcess = spawn(process.execPath, [path.join(__dirname, "programs", "upToBeKilled.js"), JSON.stringify(request)], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  let printed = "";
+  upProcess.stdout.on("data", (chunk) => {
+    printed += chunk;
+  });
+  try {
+    await waitFor(moment, 60_000, what);
+    const providers = engineProcesses().flatMap((p) => p.providers);
+    const killed = killEngine({ providersToo });
+    assert.ok(killed.length > 0, "killed the CLI");
+    await waitFor(() => printed.includes("outcome"), 30_000, "the interrupted up to settle");
+    assert.match(printed, /"outcome":"failed/, "the interrupted up did not finish");
+    // A provider process whose engine died ends itself within seconds (it checks every 2 s) instead of living on.
+    await waitFor(() => providers.every((p) => !isAlive(p)), 20_000, "the provider processes of the killed CLI to exit");
+  } finally {
+    upProcess.kill("SIGKILL");
+  }
   // An orphaned provider process may still send its request, and one already sent is applied when the emulator's
   // latency has passed even with its sender dead: give it time to land before the rerun (a rerun racing it read a
   // share the in-flight PUT then changed, on a loaded machine).

@@ -9,6 +9,24 @@ const APP_SECRET = "engine-app-secret-3f9d2c7a1b";
 const USER_ID = "1505084218764547200";
 
 /**
+ * The program the engine tests run: a `KooDriveShareSettings` for each entry of `desired` (name → args) as it is when
+ * the engine runs the program, with `options` (name → resource options); exports each one's comment and expiry.
+ */
+function programDeclaring(desired, options = {}) {
+  return async () => {
+    const { KooDriveShareSettings } = require("pulumi-koodrive");
+    const outputs = {};
+    for (const [name, args] of Object.entries(desired)) {
+      // extractCode is passed in plaintext on purpose: the resource itself must make it a secret.
+      const r = new KooDriveShareSettings(name, args, options[name]);
+      outputs[`${name}Comment`] = r.comment;
+      outputs[`${name}ExpireTime`] = r.expireTime;
+    }
+    return outputs;
+  };
+}
+
+/**
  * Starts an emulator and a stack wired to it. `auth` is "token" (stack config secret) or "app" (environment);
  * `edition` is the KooDrive edition of both. `emulatorOptions` are added to the emulator's; `env` is added to the
  * engine's environment.
@@ -23,17 +41,7 @@ async function engineFixture({ projectName, auth = "token", edition = "carrier",
   const desired = {};
   /** Resource options by resource name (e.g. aliases). */
   const options = {};
-  const program = async () => {
-    const { KooDriveShareSettings } = require("pulumi-koodrive");
-    const outputs = {};
-    for (const [name, args] of Object.entries(desired)) {
-      // extractCode is passed in plaintext on purpose: the resource itself must make it a secret.
-      const r = new KooDriveShareSettings(name, args, options[name]);
-      outputs[`${name}Comment`] = r.comment;
-      outputs[`${name}ExpireTime`] = r.expireTime;
-    }
-    return outputs;
-  };
+  const program = programDeclaring(desired, options);
   // Provider processes load the shifted-clock preload, so a test can move "now" for them (see advanceTo below).
   const env = { KOODRIVE_MAX_RETRIES: "0", NODE_OPTIONS: `--require ${require.resolve("../support/shiftedClock.js")}`, ...extraEnv };
   if (auth === "app") Object.assign(env, { KOODRIVE_APP_ID: APP_ID, KOODRIVE_APP_SECRET: APP_SECRET });
@@ -67,4 +75,4 @@ async function engineFixture({ projectName, auth = "token", edition = "carrier",
   };
 }
 
-module.exports = { engineFixture, TOKEN, APP_ID, APP_SECRET, USER_ID };
+module.exports = { engineFixture, programDeclaring, TOKEN, APP_ID, APP_SECRET, USER_ID };
