@@ -11,7 +11,7 @@ const { after, before, test } = require("node:test");
 const { ensurePulumiCli } = require("../../scripts/lib/engine");
 const { engineFixture, USER_ID } = require("./support");
 const { engineProcesses, killEngine, stopLeftRunning, waitFor } = require("./processes");
-const { isAlive } = require("../../scripts/lib/processTree");
+const { descendants, isAlive } = require("../../scripts/lib/processTree");
 
 const ORIGINAL = { comment: "the true original", extractCode: "Orig1234" };
 const DECLARED = { validDays: 3, comment: "declared", extractCode: "Decl4567", onDelete: "restore" };
@@ -69,6 +69,7 @@ async function recordedComment(name) {
  */
 async function killDuringUp(moment, what, providersToo) {
   const { workspace } = f.stack;
+  // On stdin, not the command line: the workspace's environment holds the stack's passphrase and credentials.
   const request = {
     projectName: PROJECT,
     stackName: f.stack.name,
@@ -78,23 +79,53 @@ async function killDuringUp(moment, what, providersToo) {
     cliRoot: ensurePulumiCli(),
     desired: f.desired,
   };
-  const upProcess = spawn(process.execPath, [path.join(__dirname, "programs", "upToBeKilled.js"), JSON.stringify(request)], {
-    stdio: ["ignore", "pipe", "inherit"],
+  const upProcess = spawn(process.execPath, [path.join(__dirname, "programs", "upToBeKilled.js")], { stdio: ["pipe", "pipe", "inherit"] });
+  /** @type {string | undefined} how the up's process ended, if it did */
+  let ended;
+  upProcess.on("exit", (code, signal) => {
+    ended ??= `exited with ${signal ?? `code ${code}`}`;
   });
+  upProcess.on("error", (error) => {
+    ended ??= `could not start: ${error.message}`;
+  });
+  upProcess.stdin.end(JSON.stringify(request));
   let printed = "";
+  upProcess.stdout.setEncoding("utf8");
   upProcess.stdout.on("data", (chunk) => {
     printed += chunk;
   });
+  /** The up's outcome line, once printed; throws when its process ended without one (its error is on stderr). */
+  const outcome = () => {
+    if (printed.includes("\n")) return JSON.parse(printed.slice(0, printed.indexOf("\n"))).outcome;
+    if (ended !== undefined) throw new Error(`the up's process ${ended} before the up settled`);
+    return undefined;
+  };
   try {
-    await waitFor(moment, 60_000, what);
+    await waitFor(
+      () => {
+        const early = outcome();
+        if (early !== undefined) throw new Error(`the up settled (${early}) before ${what}`);
+        return moment();
+      },
+      60_000,
+      what,
+    );
     const providers = engineProcesses().flatMap((p) => p.providers);
     const killed = killEngine({ providersToo });
     assert.ok(killed.length > 0, "killed the CLI");
-    await waitFor(() => printed.includes("outcome"), 30_000, "the interrupted up to settle");
-    assert.match(printed, /"outcome":"failed/, "the interrupted up did not finish");
+    await waitFor(() => outcome() !== undefined, 30_000, "the interrupted up to settle");
+    assert.match(outcome(), /^failed/, "the interrupted up did not finish");
     // A provider process whose engine died ends itself within seconds (it checks every 2 s) instead of living on.
     await waitFor(() => providers.every((p) => !isAlive(p)), 20_000, "the provider processes of the killed CLI to exit");
   } finally {
+    // Its CLI too, should the test have failed before the kill (the provider processes end with their engine).
+    for (const p of descendants(upProcess.pid ?? 0)) {
+      try {
+        process.kill(p.pid, "SIGKILL");
+      } catch {
+        // gone meanwhile
+      }
+    }
     upProcess.kill("SIGKILL");
   }
   // An orphaned provider process may still send its request, and one already sent is applied when the emulator's

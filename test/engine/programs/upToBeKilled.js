@@ -1,6 +1,7 @@
 // Runs one `up` of a test's stack in a process of its own, for a test that kills its CLI (crashSafety.test.js).
-// argv[2]: JSON { projectName, stackName, workDir, pulumiHome, envVars, cliRoot, desired } (see support.js for
-// `desired`). Prints one line, {"outcome": "finished" | "failed: ..."}, when the up settles.
+// stdin: JSON { projectName, stackName, workDir, pulumiHome, envVars, cliRoot, desired } (see support.js for
+// `desired`). Prints one line, {"outcome": "finished" | "failed: ..."}, when the up settles; if it cannot start the
+// up, prints why on stderr and exits with code 2.
 //
 // Why a process of its own: the Automation API runs an inline program in the process that asked for the up. After
 // a kill of the CLI that program never ends (its call to the dead engine stays pending; seen still running 20 s
@@ -15,8 +16,10 @@ const { programDeclaring } = require("../support");
 // The killed program's pending calls fail whenever they do; nothing here is to report them.
 process.on("unhandledRejection", () => {});
 
-(async () => {
-  const { projectName, stackName, workDir, pulumiHome, envVars, cliRoot, desired } = JSON.parse(process.argv[2]);
+async function main() {
+  let text = "";
+  for await (const chunk of process.stdin) text += chunk;
+  const { projectName, stackName, workDir, pulumiHome, envVars, cliRoot, desired } = JSON.parse(text);
   const pulumiCommand = await PulumiCommand.get({ root: cliRoot });
   const stack = await LocalWorkspace.selectStack(
     { projectName, stackName, program: programDeclaring(desired) },
@@ -27,4 +30,9 @@ process.on("unhandledRejection", () => {});
     (e) => `failed: ${String(e?.message ?? e).split("\n")[0]}`,
   );
   process.stdout.write(`${JSON.stringify({ outcome })}\n`);
-})();
+}
+
+main().catch((error) => {
+  process.stderr.write(`upToBeKilled: ${error?.stack ?? error}\n`);
+  process.exit(2);
+});
