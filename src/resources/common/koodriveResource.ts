@@ -4,7 +4,7 @@ import { RESOURCE_TYPES, type ResourceKind } from "../registry";
 import type { ShareStatus } from "./linkState";
 
 /** How a resource class registers; `Name` is the union of its output names. */
-export interface Registration<Name extends string = string> {
+export interface Registration<Name extends string> {
   kind: ResourceKind;
   /** Every output the class declares: each is seeded as a property, or the engine would not return it. */
   outputs: readonly Name[];

@@ -3,7 +3,7 @@ import { type Registration, registrationOf } from "../common/koodriveResource";
 import { withoutPromiseStacks } from "../common/promiseStacks";
 import type { OriginalSettings } from "../common/originals";
 
-const REGISTRATION: Registration = { kind: "shareOriginals", outputs: ["originals"], secrets: ["originals"] };
+const REGISTRATION: Registration<"originals"> = { kind: "shareOriginals", outputs: ["originals"], secrets: ["originals"] };
 
 /**
  * The settings a share had before `KooDriveShareSettings` first changed it, registered by that class for

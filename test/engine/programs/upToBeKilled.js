@@ -6,9 +6,9 @@
 // Why a process of its own: the Automation API runs an inline program in the process that asked for the up. After
 // a kill of the CLI that program never ends (its call to the dead engine stays pending; seen still running 20 s
 // later, through the next up), and when its calls finally fail, the SDK's clean-up runs in the same process as the
-// test's next operations. One clean-clone run failed that way: the up after the kill reported no update, with two
-// "14 UNAVAILABLE: No connection established" rejections logged after the test. The test stops this process once the
-// up has failed, and the program with it.
+// test's next operations. That is the likely (unproven) cause of one clean-clone failure: the up after the kill
+// reported no update, and two "14 UNAVAILABLE: No connection established" rejections were logged after the test.
+// The test stops this process once the up has failed, and the program with it.
 "use strict";
 const { LocalWorkspace, PulumiCommand } = require("@pulumi/pulumi/automation");
 const { programDeclaring } = require("../support");
