@@ -7,6 +7,13 @@
  * functions of {@link BudgetState}; {@link RequestBudget} only queues and times.
  */
 
+/**
+ * How a learned quota's starts are placed in time. `window`: up to the quota in any `quotaWindowMs`, so they may go
+ * together, as a gateway that counts per window (fixed or sliding) accepts them. `even`: one per `quotaWindowMs` ÷
+ * quota, which a gateway refilling a token bucket that holds fewer than its quota accepts too.
+ */
+export type QuotaPacing = "window" | "even";
+
 /** Limits the user set (or the defaults); the adaptive state never exceeds them. */
 export interface BudgetLimits {
   /** Most requests in flight at once. */
@@ -32,9 +39,10 @@ export interface BudgetPolicy {
    */
   readonly retryAfterPausesEndpoint: boolean;
   /**
-   * The window of a learned quota: `learnedQuota` requests start per window this long, evenly spaced. A second plus a
-   * margin, so that a gateway counting per second (from the first request it sees, or in a sliding window) or
-   * refilling a token bucket gets no more than the quota in any of its seconds, even with some travel jitter.
+   * The window of a learned quota: at most `learnedQuota` requests start in any window this long (see
+   * {@link QuotaPacing}). A second plus a margin, so that a gateway counting per second (from the first request it
+   * sees, or in a sliding window) or refilling a token bucket gets no more than the quota in any of its seconds, even
+   * with some travel jitter.
    */
   readonly quotaWindowMs: number;
   /**
@@ -70,10 +78,16 @@ export interface BudgetState {
   readonly requestsPerSecond: number | undefined;
   /**
    * Without a configured rate, learned from throttling: this many requests (rounded down, at least 1) start per
-   * `quotaWindowMs`, evenly spaced. Spaced rather than in bursts, since a gateway may refill a token bucket that holds
-   * fewer than its per-second quota.
+   * `quotaWindowMs`, placed by `quotaPacing`.
    */
   readonly learnedQuota: number | undefined;
+  /**
+   * `window` after the first round of 429s: most gateways count per window, and requests that wait on each other (a
+   * listing's pages) then go as soon as the window allows instead of a fraction of it apart. `even` after any later
+   * round: KooDrive refused although no window held more than the quota, or a probe found the limit; even spacing is
+   * accepted by every kind of gateway, at the same rate.
+   */
+  readonly quotaPacing: QuotaPacing;
   /**
    * The requests of the last 429 round's count: those started after `from` and by `until` (when the round was
    * counted). A success among them answered after the count adds one to the quota.
@@ -94,6 +108,7 @@ export function initialBudgetState(limits: BudgetLimits): BudgetState {
     concurrency: limits.maxConcurrency,
     requestsPerSecond: limits.requestsPerSecond,
     learnedQuota: undefined,
+    quotaPacing: "window",
     quotaSample: undefined,
     pausedUntil: 0,
     lastDecreaseAt: -Infinity,
@@ -129,7 +144,12 @@ export function afterThrottle(state: BudgetState, policy: BudgetPolicy, event: T
     return { ...decreased, requestsPerSecond: Math.max(policy.minRequestsPerSecond, state.requestsPerSecond * policy.decreaseFactor) };
   }
   // Not floored here: late answers of the count add to it (at least 1 request still starts per window).
-  return { ...decreased, learnedQuota: event.acceptedAround, quotaSample: { from: event.requestStartedAt - policy.quotaCountWindowMs, until: event.now } };
+  return {
+    ...decreased,
+    learnedQuota: event.acceptedAround,
+    quotaPacing: state.learnedQuota === undefined ? "window" : "even",
+    quotaSample: { from: event.requestStartedAt - policy.quotaCountWindowMs, until: event.now },
+  };
 }
 
 /**
@@ -149,14 +169,31 @@ export function afterSuccess(state: BudgetState, limits: BudgetLimits, policy: B
   return { ...state, concurrency, requestsPerSecond, learnedQuota };
 }
 
+/** When a request started (epoch ms). */
+export interface Start {
+  readonly at: number;
+}
+
 /**
  * Milliseconds until the next request may start (0 = now): after the server's pause, the paced start of a configured
- * rate, and the learned quota's spacing after the last start (`lastStart`, epoch ms; undefined = none yet).
+ * rate, and the learned quota's next start after the recent starts (`recentStarts`, epoch ms, oldest first, at least
+ * those of the last `quotaWindowMs`).
  */
-export function startDelay(state: BudgetState, policy: BudgetPolicy, now: number, nextPacedStart: number, lastStart: number | undefined): number {
-  const quota = state.learnedQuota;
-  const quotaStart = quota === undefined || lastStart === undefined ? 0 : lastStart + policy.quotaWindowMs / Math.max(1, Math.floor(quota));
-  return Math.max(0, state.pausedUntil - now, nextPacedStart - now, quotaStart - now);
+export function startDelay(state: BudgetState, policy: BudgetPolicy, now: number, nextPacedStart: number, recentStarts: readonly Start[]): number {
+  return Math.max(0, state.pausedUntil - now, nextPacedStart - now, nextQuotaStart(state, policy, recentStarts) - now);
+}
+
+/** When a learned quota lets the next request start (0 = no quota, or nothing started yet). */
+function nextQuotaStart(state: BudgetState, policy: BudgetPolicy, recentStarts: readonly Start[]): number {
+  if (state.learnedQuota === undefined) return 0;
+  const perWindow = Math.max(1, Math.floor(state.learnedQuota));
+  if (state.quotaPacing === "even") {
+    const last = recentStarts.at(-1);
+    return last === undefined ? 0 : last.at + policy.quotaWindowMs / perWindow;
+  }
+  // The start that would be one too many in a window: the window must have moved past it.
+  const opening = recentStarts.at(-perWindow);
+  return opening === undefined ? 0 : opening.at + policy.quotaWindowMs;
 }
 
 /** Starts are kept this long: a 429's count looks one second before the refused request, which may have been slow. */
@@ -188,8 +225,9 @@ export interface BudgetSnapshot {
   readonly queued: number;
   readonly concurrency: number;
   readonly requestsPerSecond: number | undefined;
-  /** The learned quota: this many starts per `quotaWindowMs`, evenly spaced. */
+  /** The learned quota: this many starts per `quotaWindowMs`, placed by `quotaPacing`. */
   readonly learnedQuota: number | undefined;
+  readonly quotaPacing: QuotaPacing;
   readonly quotaWindowMs: number;
   readonly pausedForMs: number;
 }
@@ -237,6 +275,7 @@ export class RequestBudget {
       concurrency: Math.max(1, Math.floor(this.state.concurrency)),
       requestsPerSecond: this.state.requestsPerSecond,
       learnedQuota: this.state.learnedQuota === undefined ? undefined : Math.max(1, Math.floor(this.state.learnedQuota)),
+      quotaPacing: this.state.quotaPacing,
       quotaWindowMs: this.policy.quotaWindowMs,
       pausedForMs: Math.max(0, this.state.pausedUntil - this.clock()),
     };
@@ -278,7 +317,7 @@ export class RequestBudget {
     }
     while (this.queue.length > 0 && this.inFlight < Math.max(1, Math.floor(this.state.concurrency))) {
       const now = this.clock();
-      const delay = startDelay(this.state, this.policy, now, this.nextStart, this.starts.at(-1)?.at);
+      const delay = startDelay(this.state, this.policy, now, this.nextStart, this.starts);
       if (delay > 0) {
         this.timer = setTimeout(() => this.pump(), delay);
         return;

@@ -42,6 +42,15 @@ export interface RetryPolicy {
    * together do not all come back in the same instant and get throttled together again.
    */
   readonly retryAfterJitterRatio: number;
+  /**
+   * The throttled retry of an operation (1-based) from which its `Retry-After` wait is jittered; earlier ones come
+   * back when KooDrive said. Within a process, requests throttled together do not come back together anyway: every
+   * one of them waits in the shared request budget, which starts only the quota it learned from the 429s; jitter
+   * there only adds to each wait (to each page of a listing, whose pages wait on each other). A request refused again
+   * shows other clients coming back at the same moment, and from then on its waits are spread. A 5xx's
+   * `Retry-After` is always jittered: the budget does not pace after those.
+   */
+  readonly throttleJitterFromRetry: number;
   /** Retries after KooDrive rejected the `X-Date` (clock skew), each signed again with the re-learned server time. */
   readonly dateRejectionRetries: number;
 }
@@ -54,7 +63,8 @@ export const NEVER_SENT_NETWORK_CODES: readonly string[] = ["ECONNREFUSED"];
 
 /**
  * Defaults: 3 retries of server errors, 500 ms doubling to 8 s with full jitter; throttling retried for up to
- * 5 minutes, `Retry-After` honoured up to 60 s plus up to 50 % jitter; one retry after a clock-skew rejection.
+ * 5 minutes, `Retry-After` honoured up to 60 s, plus up to 50 % jitter for a 5xx and from a request's second
+ * throttled retry on; one retry after a clock-skew rejection.
  */
 export const defaultRetryPolicy: RetryPolicy = Object.freeze({
   limit: 3,
@@ -70,6 +80,7 @@ export const defaultRetryPolicy: RetryPolicy = Object.freeze({
   jitter: "full",
   maxRetryAfterMs: 60_000,
   retryAfterJitterRatio: 0.5,
+  throttleJitterFromRetry: 2,
   dateRejectionRetries: 1,
 });
 
@@ -131,9 +142,13 @@ export function retryAfterDelay(policy: RetryPolicy, retryAfterMs: number, rando
   return policy.jitter === "full" ? retryAfterMs + Math.floor(random() * retryAfterMs * policy.retryAfterJitterRatio) : retryAfterMs;
 }
 
-/** With `full` jitter, a retry that is told when to come back starts later than that, never earlier. */
-function serverRequestedDelay(policy: RetryPolicy, retryAfterMs: number | undefined, retry: number, random: () => number): number {
-  return retryAfterMs === undefined ? backoffDelay(policy, retry, random) : retryAfterDelay(policy, retryAfterMs, random);
+/**
+ * With `full` jitter, a retry that is told when to come back starts later than that, never earlier; a throttled one
+ * only from `throttleJitterFromRetry` on.
+ */
+function serverRequestedDelay(policy: RetryPolicy, retryAfterMs: number | undefined, retry: number, random: () => number, throttled: boolean): number {
+  if (retryAfterMs === undefined) return backoffDelay(policy, retry, random);
+  return throttled && retry < policy.throttleJitterFromRetry ? retryAfterMs : retryAfterDelay(policy, retryAfterMs, random);
 }
 
 /**
@@ -167,7 +182,7 @@ export function decideRetry(
     return { retry: false, reason: `HTTP ${outcome.status} is not retried for ${method}` };
   const retryAfterMs = parseRetryAfter(outcome.retryAfter, nowMs);
   if (throttled) {
-    const delayMs = serverRequestedDelay(policy, retryAfterMs, history.throttleRetries + 1, random);
+    const delayMs = serverRequestedDelay(policy, retryAfterMs, history.throttleRetries + 1, random, true);
     if (history.elapsedMs + delayMs > policy.throttleRetryTimeoutMs) {
       return {
         retry: false,
@@ -185,7 +200,7 @@ export function decideRetry(
     };
   }
   if (history.retries >= policy.limit) return { retry: false, reason: `gave up after ${attempts} attempts` };
-  return { retry: true, delayMs: serverRequestedDelay(policy, retryAfterMs, attempts, random), budget: "retries" };
+  return { retry: true, delayMs: serverRequestedDelay(policy, retryAfterMs, attempts, random, false), budget: "retries" };
 }
 
 /** The history after a retry drawn on `budget`, at `elapsedMs` since the first attempt. */

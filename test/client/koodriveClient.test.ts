@@ -91,11 +91,13 @@ describe("KooDriveClient against the emulator", () => {
     expect(emulator.requests.all().map((r) => r.status)).toEqual([503, 503, 200]);
   });
 
-  it("retries 429 from the gateway (APIGW.0308)", async () => {
+  it("retries 429 from the gateway (APIGW.0308): first when KooDrive said, then with jitter", async () => {
     const share = emulator.seedShare({ ownerId: USER_ID });
-    emulator.faults.set({ failNext: 1, failStatus: 429 });
+    emulator.faults.set({ failNext: 2, failStatus: 429 });
     await client().getShare(share.shareId as string);
-    expect(sleeps).toEqual([1250]);
+    // The first wait is the Retry-After (1 s) exactly: the budget spaces what comes back. Refused again, it jitters.
+    expect(sleeps).toEqual([1000, 1250]);
+    expect(emulator.requests.all().map((r) => r.status)).toEqual([429, 429, 200]);
   });
 
   it("retries a reset connection for idempotent requests", async () => {

@@ -20,13 +20,21 @@ describe("request budget decisions (AIMD)", () => {
       "no rate configured: the quota is what KooDrive accepted around the refusal, counted from the answers",
       state({}),
       { now: 5000, requestStartedAt: 4900, acceptedAround: 5 },
-      { concurrency: 8, requestsPerSecond: undefined, learnedQuota: 5, quotaSample: { from: 3900, until: 5000 }, pausedUntil: 5000, lastDecreaseAt: 5000 },
+      {
+        concurrency: 8,
+        requestsPerSecond: undefined,
+        learnedQuota: 5,
+        quotaPacing: "window",
+        quotaSample: { from: 3900, until: 5000 },
+        pausedUntil: 5000,
+        lastDecreaseAt: 5000,
+      },
     ],
     [
-      "a later round counts again, lower (another process shares the quota) or higher",
+      "a later round counts again, lower (another process shares the quota) or higher, and spaces starts evenly",
       state({ learnedQuota: 5.4, quotaSample: { from: 0, until: 1000 }, lastDecreaseAt: 1000 }),
       { now: 9000, requestStartedAt: 8900, acceptedAround: 3 },
-      { learnedQuota: 3, quotaSample: { from: 7900, until: 9000 }, lastDecreaseAt: 9000 },
+      { learnedQuota: 3, quotaPacing: "even", quotaSample: { from: 7900, until: 9000 }, lastDecreaseAt: 9000 },
     ],
     [
       "a refusal of a round already counted changes nothing",
@@ -107,16 +115,22 @@ describe("request budget decisions (AIMD)", () => {
     expect(afterSuccess(before, limits, policy, 4950)).toMatchObject(expected);
   });
 
+  const even = (learnedQuota: number) => state({ learnedQuota, quotaPacing: "even" });
+  const window = (learnedQuota: number) => state({ learnedQuota, quotaPacing: "window" });
   it.each([
-    ["unpaced and not paused: now", state({}), 1000, 0, 990, 0],
-    ["paused by Retry-After", state({ pausedUntil: 1800 }), 1000, 0, 990, 800],
-    ["paced: the next token", state({ requestsPerSecond: 5 }), 1000, 1150, 990, 150],
-    ["learned quota: spaced a window ÷ quota after the last start", state({ learnedQuota: 5.7 }), 1000, 0, 900, 120],
-    ["learned quota: now, once the spacing has passed", state({ learnedQuota: 2 }), 2000, 0, 1000, 0],
-    ["learned count of 0: still one start per window", state({ learnedQuota: 0 }), 1000, 0, 500, 600],
-    ["learned quota, nothing started yet: now", state({ learnedQuota: 3 }), 1000, 0, undefined, 0],
+    ["unpaced and not paused: now", state({}), 1000, 0, [990], 0],
+    ["paused by Retry-After", state({ pausedUntil: 1800 }), 1000, 0, [990], 800],
+    ["paced: the next token", state({ requestsPerSecond: 5 }), 1000, 1150, [990], 150],
+    ["even: spaced a window ÷ quota after the last start", even(5.7), 1000, 0, [100, 900], 120],
+    ["even: now, once the spacing has passed", even(2), 2000, 0, [1000], 0],
+    ["even, a count of 0: still one start per window", even(0), 1000, 0, [500], 600],
+    ["even, nothing started yet: now", even(3), 1000, 0, [], 0],
+    ["window: now, while the last window holds fewer than the quota", window(3.5), 1000, 0, [800, 900], 0],
+    ["window: once full, when its first start leaves it", window(3.5), 1000, 0, [100, 800, 850, 900], 900],
+    ["window: starts older than the window do not count", window(3), 2000, 0, [100, 200, 300, 1500], 0],
+    ["window, a count of 0: still one start per window", window(0), 1000, 0, [500], 600],
   ] as const)("start delay, %s", (_name, s, now, nextStart, starts, expected) => {
-    expect(startDelay(s, policy, now, nextStart, starts)).toBe(expected);
+    expect(startDelay(s, policy, now, nextStart, starts.map((at) => ({ at })))).toBe(expected);
   });
 
   it("paces starts 1/rate apart, with a bucket of one token (no burst after idling)", () => {
@@ -219,26 +233,62 @@ describe("RequestBudget", () => {
     }
   });
 
-  it("after a 429 with no rate configured, starts the learned quota per window, evenly spaced, after the pause", async () => {
+  /** Starts `count` requests through `budget` as fast as it lets them, each answered at once with `outcome`. */
+  async function startTimes(budget: RequestBudget, count: number, outcome: "success" | "throttled" = "success"): Promise<number[]> {
+    const starts: number[] = [];
+    const pending = Array.from({ length: count }, async () => {
+      const permit = await budget.acquire();
+      starts.push(Date.now());
+      permit.release(outcome === "success" ? { kind: "success" } : { kind: "throttled", retryAfterMs: 1000 });
+    });
+    await jest.advanceTimersByTimeAsync(10_000);
+    await Promise.all(pending);
+    return starts;
+  }
+
+  /** A budget whose first six requests went out at 0: five accepted, the sixth refused with Retry-After: 1. */
+  async function throttledOnce(): Promise<RequestBudget> {
+    const budget = new RequestBudget({ maxConcurrency: 8 });
+    const first = await Promise.all(Array.from({ length: 6 }, () => budget.acquire()));
+    for (const permit of first.slice(0, 5)) permit.release({ kind: "success" });
+    first[5]!.release({ kind: "throttled", retryAfterMs: 1000 });
+    expect(budget.snapshot()).toMatchObject({ learnedQuota: 5, quotaPacing: "window", pausedForMs: 1000 });
+    return budget;
+  }
+
+  const mostInAnySecond = (starts: number[]) => Math.max(...starts.map((s) => starts.filter((t) => t >= s && t < s + 1000).length));
+
+  it("after a 429 with no rate configured, starts the learned quota per window, together, after the pause", async () => {
     jest.useFakeTimers({ now: 0 });
     try {
-      const budget = new RequestBudget({ maxConcurrency: 8 });
-      // Six requests go out at once; five are accepted, the sixth is refused with Retry-After: 1.
-      const first = await Promise.all(Array.from({ length: 6 }, () => budget.acquire()));
-      for (const permit of first.slice(0, 5)) permit.release({ kind: "success" });
-      first[5]!.release({ kind: "throttled", retryAfterMs: 1000 });
-      expect(budget.snapshot()).toMatchObject({ learnedQuota: 5, pausedForMs: 1000 });
-      const starts: number[] = [];
-      const pending = Array.from({ length: 12 }, async () => {
-        const permit = await budget.acquire();
-        starts.push(Date.now());
-        permit.release({ kind: "success" });
-      });
-      await jest.advanceTimersByTimeAsync(5_000);
-      await Promise.all(pending);
-      const spacing = defaultBudgetPolicy.quotaWindowMs / 5;
-      expect(starts).toEqual(Array.from({ length: 12 }, (_, i) => 1000 + i * spacing));
-      for (const s of starts) expect(starts.filter((t) => t >= s && t < s + 1000).length).toBeLessThanOrEqual(5);
+      const budget = await throttledOnce();
+      const starts = await startTimes(budget, 12);
+      // The pause ends at 1000, but the window that holds the six starts at 0 ends at 1100 (quotaWindowMs).
+      const { quotaWindowMs } = defaultBudgetPolicy;
+      expect(starts).toEqual([...Array(5).fill(quotaWindowMs), ...Array(5).fill(2 * quotaWindowMs), ...Array(2).fill(3 * quotaWindowMs)]);
+      expect(mostInAnySecond([0, 0, 0, 0, 0, 0, ...starts])).toBeLessThanOrEqual(6);
+      expect(mostInAnySecond(starts)).toBeLessThanOrEqual(5);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
+  it("refused again under a learned quota, spaces its starts evenly", async () => {
+    jest.useFakeTimers({ now: 0 });
+    try {
+      const budget = await throttledOnce();
+      await jest.advanceTimersByTimeAsync(defaultBudgetPolicy.quotaWindowMs);
+      // A gateway with a token bucket of three: of the next window's four starts (the round halved concurrency to
+      // four), the fourth is refused.
+      const window = await Promise.all(Array.from({ length: 4 }, () => budget.acquire()));
+      for (const permit of window.slice(0, 3)) permit.release({ kind: "success" });
+      window[3]!.release({ kind: "throttled", retryAfterMs: 1000 });
+      expect(budget.snapshot()).toMatchObject({ learnedQuota: 3, quotaPacing: "even", pausedForMs: 1000 });
+      const starts = await startTimes(budget, 6);
+      expect(starts[0]).toBe(defaultBudgetPolicy.quotaWindowMs + 1000); // the pause's end
+      // A window ÷ 3 apart (timers fire on whole milliseconds).
+      for (let i = 1; i < starts.length; i++) expect(starts[i]! - starts[i - 1]!).toBeCloseTo(defaultBudgetPolicy.quotaWindowMs / 3, -0.5);
+      expect(mostInAnySecond(starts)).toBeLessThanOrEqual(3);
     } finally {
       jest.useRealTimers();
     }

@@ -114,6 +114,19 @@ describe("retry policy", () => {
     expect(retryAfterDelay(policy, 2000, () => 0.9)).toBe(2000);
   });
 
+  it("a throttled request's first Retry-After is waited exactly, later ones and a 5xx's with jitter", () => {
+    const jittered: RetryPolicy = { ...policy, jitter: "full" };
+    const throttled = { kind: "status", status: 429, retryAfter: "2" } as const;
+    const atMost = () => 0.9999;
+    expect(decideRetry(jittered, "PUT", retried(0), throttled, NOW, atMost)).toMatchObject({ retry: true, delayMs: 2000 });
+    expect(decideRetry(jittered, "PUT", retried(0, { throttleRetries: 1 }), throttled, NOW, atMost)).toMatchObject({ retry: true, delayMs: 2999 });
+    expect(decideRetry(jittered, "PUT", retried(0), { kind: "status", status: 503, retryAfter: "2" }, NOW, atMost)).toMatchObject({ delayMs: 2999 });
+    // Without a Retry-After, throttling backs off with jitter from the first retry.
+    expect(decideRetry(jittered, "PUT", retried(0), { kind: "status", status: 429 }, NOW, () => 0.5)).toMatchObject({ delayMs: 50 });
+    // Set to 1, every throttled wait is jittered.
+    expect(decideRetry({ ...jittered, throttleJitterFromRetry: 1 }, "PUT", retried(0), throttled, NOW, atMost)).toMatchObject({ delayMs: 2999 });
+  });
+
   it("never retries a server error beyond the limit, whatever the method and status", () => {
     fc.assert(
       fc.property(
