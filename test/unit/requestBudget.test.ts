@@ -130,7 +130,8 @@ describe("request budget decisions (AIMD)", () => {
     ["window: starts older than the window do not count", window(3), 2000, 0, [100, 200, 300, 1500], 0],
     ["window, a count of 0: still one start per window", window(0), 1000, 0, [500], 600],
   ] as const)("start delay, %s", (_name, s, now, nextStart, starts, expected) => {
-    expect(startDelay(s, policy, now, nextStart, starts.map((at) => ({ at })))).toBe(expected);
+    const recentStarts = starts.map((at) => ({ at }));
+    expect(startDelay(s, policy, now, nextStart, recentStarts)).toBe(expected);
   });
 
   it("paces starts 1/rate apart, with a bucket of one token (no burst after idling)", () => {
