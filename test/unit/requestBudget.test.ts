@@ -234,6 +234,16 @@ describe("RequestBudget", () => {
     }
   });
 
+  /** `test` with Jest's fake timers, the clock starting at 0. */
+  const onFakeClock = (test: () => Promise<void>) => async () => {
+    jest.useFakeTimers({ now: 0 });
+    try {
+      await test();
+    } finally {
+      jest.useRealTimers();
+    }
+  };
+
   /** Starts `count` requests through `budget` as fast as it lets them, each answered at once with `outcome`. */
   async function startTimes(budget: RequestBudget, count: number, outcome: "success" | "throttled" = "success"): Promise<number[]> {
     const starts: number[] = [];
@@ -259,9 +269,9 @@ describe("RequestBudget", () => {
 
   const mostInAnySecond = (starts: number[]) => Math.max(...starts.map((s) => starts.filter((t) => t >= s && t < s + 1000).length));
 
-  it("after a 429 with no rate configured, starts the learned quota per window, together, after the pause", async () => {
-    jest.useFakeTimers({ now: 0 });
-    try {
+  it(
+    "after a first 429 with no rate configured, starts the learned quota together, per window",
+    onFakeClock(async () => {
       const budget = await throttledOnce();
       const starts = await startTimes(budget, 12);
       // The pause ends at 1000, but the window that holds the six starts at 0 ends at 1100 (quotaWindowMs).
@@ -269,14 +279,12 @@ describe("RequestBudget", () => {
       expect(starts).toEqual([...Array(5).fill(quotaWindowMs), ...Array(5).fill(2 * quotaWindowMs), ...Array(2).fill(3 * quotaWindowMs)]);
       expect(mostInAnySecond([0, 0, 0, 0, 0, 0, ...starts])).toBeLessThanOrEqual(6);
       expect(mostInAnySecond(starts)).toBeLessThanOrEqual(5);
-    } finally {
-      jest.useRealTimers();
-    }
-  });
+    }),
+  );
 
-  it("refused again under a learned quota, spaces its starts evenly", async () => {
-    jest.useFakeTimers({ now: 0 });
-    try {
+  it(
+    "refused again under a learned quota, spaces its starts evenly",
+    onFakeClock(async () => {
       const budget = await throttledOnce();
       await jest.advanceTimersByTimeAsync(defaultBudgetPolicy.quotaWindowMs);
       // A gateway with a token bucket of three: of the next window's four starts (the round halved concurrency to
@@ -290,14 +298,12 @@ describe("RequestBudget", () => {
       // A window ÷ 3 apart (timers fire on whole milliseconds).
       for (let i = 1; i < starts.length; i++) expect(starts[i]! - starts[i - 1]!).toBeCloseTo(defaultBudgetPolicy.quotaWindowMs / 3, -0.5);
       expect(mostInAnySecond(starts)).toBeLessThanOrEqual(3);
-    } finally {
-      jest.useRealTimers();
-    }
-  });
+    }),
+  );
 
-  it("counts what KooDrive accepted from the answers, whatever order they come in", async () => {
-    jest.useFakeTimers({ now: 0 });
-    try {
+  it(
+    "counts what KooDrive accepted from the answers, whatever order they come in",
+    onFakeClock(async () => {
       const budget = new RequestBudget({ maxConcurrency: 8 });
       const burst = await Promise.all(Array.from({ length: 8 }, () => budget.acquire()));
       // The last one to start is refused first; then one accepted, one refused, then four more accepted.
@@ -307,10 +313,8 @@ describe("RequestBudget", () => {
       for (const permit of burst.slice(1, 5)) permit.release({ kind: "success" });
       burst[5]!.release({ kind: "throttled", retryAfterMs: 1000 });
       expect(budget.snapshot()).toMatchObject({ learnedQuota: 5 });
-    } finally {
-      jest.useRealTimers();
-    }
-  });
+    }),
+  );
 
   it("a quota counted low (another process used most of it) recovers by probing", () => {
     let now = 0;
