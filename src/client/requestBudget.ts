@@ -8,11 +8,21 @@
  */
 
 /**
- * How a learned quota's starts are placed in time. `window`: up to the quota in any `quotaWindowMs`, so they may go
- * together, as a gateway that counts per window (fixed or sliding) accepts them. `even`: one per `quotaWindowMs` ÷
- * quota, which a gateway refilling a token bucket that holds fewer than its quota accepts too.
+ * How a learned quota's starts are placed in time; either way no more than the quota start in any `quotaWindowMs`.
+ * `window`, after the first round of 429s: nothing more, so up to the quota may start together (as concurrency
+ * allows), as a gateway that counts per window (fixed or sliding) accepts them; requests that wait on each other (a
+ * listing's pages) then go as soon as the window allows, not a fraction of it apart. `even`, after any later round
+ * (KooDrive refused although no window held more than the quota, or a probe found the limit): also one start per
+ * `quotaWindowMs` ÷ quota, which a gateway refilling a token bucket smaller than its quota accepts too, at the same
+ * rate.
  */
 export type QuotaPacing = "window" | "even";
+
+/** One start of a request: when (epoch ms), and its place in start order (times tie within a millisecond). */
+export interface Start {
+  readonly at: number;
+  readonly seq: number;
+}
 
 /** Limits the user set (or the defaults); the adaptive state never exceeds them. */
 export interface BudgetLimits {
@@ -39,10 +49,9 @@ export interface BudgetPolicy {
    */
   readonly retryAfterPausesEndpoint: boolean;
   /**
-   * The window of a learned quota: at most `learnedQuota` requests start in any window this long (see
+   * The window of a learned quota: at most `learnedQuota` requests start in any window this long (placed by
    * {@link QuotaPacing}). A second plus a margin, so that a gateway counting per second (from the first request it
-   * sees, or in a sliding window) or refilling a token bucket gets no more than the quota in any of its seconds, even
-   * with some travel jitter.
+   * sees, or in a sliding window) gets no more than the quota in any of its seconds, even with some travel jitter.
    */
   readonly quotaWindowMs: number;
   /**
@@ -81,25 +90,22 @@ export interface BudgetState {
    * `quotaWindowMs`, placed by `quotaPacing`.
    */
   readonly learnedQuota: number | undefined;
-  /**
-   * `window` after the first round of 429s: most gateways count per window, and requests that wait on each other (a
-   * listing's pages) then go as soon as the window allows instead of a fraction of it apart. `even` after any later
-   * round: KooDrive refused although no window held more than the quota, or a probe found the limit; even spacing is
-   * accepted by every kind of gateway, at the same rate.
-   */
+  /** How the learned quota's starts are placed: `window` until a round of 429s after the first. */
   readonly quotaPacing: QuotaPacing;
   /**
-   * The requests of the last 429 round's count: those started after `from` and by `until` (when the round was
-   * counted). A success among them answered after the count adds one to the quota.
+   * The requests of the last 429 round's count: those started after `from` (epoch ms) and before the refused one in
+   * start order (`beforeSeq`). A success among them answered after the count adds one to the quota.
    */
-  readonly quotaSample: { readonly from: number; readonly until: number } | undefined;
+  readonly quotaSample: { readonly from: number; readonly beforeSeq: number } | undefined;
   /** No request starts before this time (epoch ms): the server's `Retry-After`. */
   readonly pausedUntil: number;
   /**
-   * Time of the last decrease. A throttled answer to a request started before it does not decrease again: those
-   * requests were sent under the old limits, and counting each would collapse the budget after one burst.
+   * The newest start (its `seq`) when the budget last decreased; 0 = never. A throttled answer to a request started
+   * by then does not decrease again: those requests were sent under the old limits, and counting each would collapse
+   * the budget after one burst. By start order, not time: a request granted in the millisecond a 429 is read, before
+   * it is read, was sent under the old limits too.
    */
-  readonly lastDecreaseAt: number;
+  readonly lastDecreaseSeq: number;
 }
 
 /** The budget before anything happened. */
@@ -111,21 +117,24 @@ export function initialBudgetState(limits: BudgetLimits): BudgetState {
     quotaPacing: "window",
     quotaSample: undefined,
     pausedUntil: 0,
-    lastDecreaseAt: -Infinity,
+    lastDecreaseSeq: 0,
   };
 }
 
 /** What is known about one throttled answer. */
 export interface ThrottleEvent {
   readonly now: number;
-  /** When the throttled request started. */
-  readonly requestStartedAt: number;
+  /** The throttled request's start. */
+  readonly request: Start;
+  /** The newest start so far (its `seq`): every request started by now was sent under the limits being decreased. */
+  readonly newestSeq: number;
   /** The server's `Retry-After`, if it sent one. */
   readonly retryAfterMs?: number;
   /**
-   * Successful answers, so far, to requests this budget started from one second before the refused one until now:
-   * what KooDrive accepted around the refusal. Counted from answers, not from start order, since requests may reach
-   * KooDrive in another order than they started.
+   * Successful answers, so far, to requests this budget started in the second before the refused one, and before it:
+   * what KooDrive accepted around the refusal. Counted from answers, so requests that reached KooDrive in another
+   * order than they started count too; not those started after it, which may have reached the gateway's next window
+   * (a count above the quota would go out as a burst too many).
    */
   readonly acceptedAround: number;
 }
@@ -136,10 +145,11 @@ export interface ThrottleEvent {
  * per window).
  */
 export function afterThrottle(state: BudgetState, policy: BudgetPolicy, event: ThrottleEvent): BudgetState {
-  // Requests sent before the last decrease were sent under the old limits: counting each would collapse the budget.
-  if (event.requestStartedAt < state.lastDecreaseAt) return state;
+  // Requests sent by the last decrease were sent under the old limits: counting each would collapse the budget.
+  if (event.request.seq <= state.lastDecreaseSeq) return state;
   const pausedUntil = policy.retryAfterPausesEndpoint ? Math.max(state.pausedUntil, event.now + (event.retryAfterMs ?? 0)) : state.pausedUntil;
-  const decreased = { ...state, concurrency: Math.max(1, Math.floor(state.concurrency * policy.decreaseFactor)), pausedUntil, lastDecreaseAt: event.now };
+  const concurrency = Math.max(1, Math.floor(state.concurrency * policy.decreaseFactor));
+  const decreased = { ...state, concurrency, pausedUntil, lastDecreaseSeq: event.newestSeq };
   if (state.requestsPerSecond !== undefined) {
     return { ...decreased, requestsPerSecond: Math.max(policy.minRequestsPerSecond, state.requestsPerSecond * policy.decreaseFactor) };
   }
@@ -148,7 +158,7 @@ export function afterThrottle(state: BudgetState, policy: BudgetPolicy, event: T
     ...decreased,
     learnedQuota: event.acceptedAround,
     quotaPacing: state.learnedQuota === undefined ? "window" : "even",
-    quotaSample: { from: event.requestStartedAt - policy.quotaCountWindowMs, until: event.now },
+    quotaSample: { from: event.request.at - policy.quotaCountWindowMs, beforeSeq: event.request.seq },
   };
 }
 
@@ -157,21 +167,16 @@ export function afterThrottle(state: BudgetState, policy: BudgetPolicy, event: T
  * configured rate. A learned quota gains the late answers of its count (a success of a request in the sample), and
  * otherwise probes upwards by +1 per `quotaProbeWindows` windows of successes.
  */
-export function afterSuccess(state: BudgetState, limits: BudgetLimits, policy: BudgetPolicy, requestStartedAt: number): BudgetState {
+export function afterSuccess(state: BudgetState, limits: BudgetLimits, policy: BudgetPolicy, request: Start): BudgetState {
   const concurrency = Math.min(limits.maxConcurrency, state.concurrency + 1 / state.concurrency);
   const rate = state.requestsPerSecond;
   const requestsPerSecond = rate === undefined ? undefined : Math.min(limits.requestsPerSecond ?? Infinity, rate + policy.rateIncreasePerSecond / rate);
   const quota = state.learnedQuota;
   if (quota === undefined) return { ...state, concurrency, requestsPerSecond };
   const sample = state.quotaSample;
-  const lateInSample = sample !== undefined && requestStartedAt > sample.from && requestStartedAt < sample.until;
+  const lateInSample = sample !== undefined && request.at > sample.from && request.seq < sample.beforeSeq;
   const learnedQuota = lateInSample ? quota + 1 : quota + 1 / (Math.max(1, quota) * policy.quotaProbeWindows);
   return { ...state, concurrency, requestsPerSecond, learnedQuota };
-}
-
-/** When a request started (epoch ms). */
-export interface Start {
-  readonly at: number;
 }
 
 /**
@@ -183,20 +188,22 @@ export function startDelay(state: BudgetState, policy: BudgetPolicy, now: number
   return Math.max(0, state.pausedUntil - now, nextPacedStart - now, nextQuotaStart(state, policy, recentStarts) - now);
 }
 
-/** When a learned quota lets the next request start (0 = no quota, or nothing started yet). */
+/** When a learned quota lets the next request start (0 = no quota, or nothing started yet); see {@link QuotaPacing}. */
 function nextQuotaStart(state: BudgetState, policy: BudgetPolicy, recentStarts: readonly Start[]): number {
   if (state.learnedQuota === undefined) return 0;
   const perWindow = Math.max(1, Math.floor(state.learnedQuota));
-  if (state.quotaPacing === "even") {
-    const last = recentStarts.at(-1);
-    return last === undefined ? 0 : last.at + policy.quotaWindowMs / perWindow;
-  }
   // The start that would be one too many in a window: the window must have moved past it.
   const opening = recentStarts.at(-perWindow);
-  return opening === undefined ? 0 : opening.at + policy.quotaWindowMs;
+  const windowStart = opening === undefined ? 0 : opening.at + policy.quotaWindowMs;
+  if (state.quotaPacing === "window") return windowStart;
+  const last = recentStarts.at(-1);
+  return Math.max(windowStart, last === undefined ? 0 : last.at + policy.quotaWindowMs / perWindow);
 }
 
-/** Starts are kept this long: a 429's count looks one second before the refused request, which may have been slow. */
+/**
+ * Starts are kept at least this long (and at least a quota window): a 429's count looks one second before the refused
+ * request, which may have been slow.
+ */
 const STARTS_KEPT_MS = 10_000;
 
 /** When the request after one started at `startedAt` may start: a token bucket holding one token. */
@@ -227,7 +234,8 @@ export interface BudgetSnapshot {
   readonly requestsPerSecond: number | undefined;
   /** The learned quota: this many starts per `quotaWindowMs`, placed by `quotaPacing`. */
   readonly learnedQuota: number | undefined;
-  readonly quotaPacing: QuotaPacing;
+  /** Undefined while there is no learned quota. */
+  readonly quotaPacing: QuotaPacing | undefined;
   readonly quotaWindowMs: number;
   readonly pausedForMs: number;
 }
@@ -240,7 +248,9 @@ export class RequestBudget {
   private nextStart = 0;
   private readonly queue: Waiter[] = [];
   /** Recent starts, oldest first, and whether each was answered with success (for a 429's count). */
-  private readonly starts: { readonly at: number; ok: boolean }[] = [];
+  private readonly starts: (Start & { ok: boolean })[] = [];
+  /** The newest start's `seq` (0 = none yet). */
+  private seq = 0;
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -275,7 +285,7 @@ export class RequestBudget {
       concurrency: Math.max(1, Math.floor(this.state.concurrency)),
       requestsPerSecond: this.state.requestsPerSecond,
       learnedQuota: this.state.learnedQuota === undefined ? undefined : Math.max(1, Math.floor(this.state.learnedQuota)),
-      quotaPacing: this.state.quotaPacing,
+      quotaPacing: this.state.learnedQuota === undefined ? undefined : this.state.quotaPacing,
       quotaWindowMs: this.policy.quotaWindowMs,
       pausedForMs: Math.max(0, this.state.pausedUntil - this.clock()),
     };
@@ -329,8 +339,10 @@ export class RequestBudget {
   private start(now: number): BudgetPermit {
     this.inFlight += 1;
     this.nextStart = nextPacedStart(this.state, now, this.nextStart);
-    while (this.starts.length > 0 && this.starts[0]!.at <= now - STARTS_KEPT_MS) this.starts.shift();
-    const start = { at: now, ok: false };
+    const keptMs = Math.max(STARTS_KEPT_MS, this.policy.quotaWindowMs);
+    while (this.starts.length > 0 && this.starts[0]!.at <= now - keptMs) this.starts.shift();
+    this.seq += 1;
+    const start = { at: now, seq: this.seq, ok: false };
     this.starts.push(start);
     let released = false;
     return {
@@ -339,25 +351,27 @@ export class RequestBudget {
         released = true;
         this.inFlight -= 1;
         start.ok = outcome.kind === "success";
-        this.settle(now, outcome);
+        this.settle(start, outcome);
         this.pump();
       },
     };
   }
 
   /** The starts after `from` (exclusive), oldest first. */
-  private startsSince(from: number): { readonly at: number; ok: boolean }[] {
+  private startsSince(from: number): (Start & { ok: boolean })[] {
     let i = this.starts.length;
     while (i > 0 && this.starts[i - 1]!.at > from) i -= 1;
     return this.starts.slice(i);
   }
 
-  private settle(startedAt: number, outcome: BudgetOutcome): void {
-    if (outcome.kind === "success") this.state = afterSuccess(this.state, this.limits, this.policy, startedAt);
+  private settle(request: Start, outcome: BudgetOutcome): void {
+    if (outcome.kind === "success") this.state = afterSuccess(this.state, this.limits, this.policy, request);
     if (outcome.kind === "throttled") {
       const now = this.clock();
-      const acceptedAround = this.startsSince(startedAt - this.policy.quotaCountWindowMs).filter((s) => s.ok).length;
-      this.state = afterThrottle(this.state, this.policy, { now, requestStartedAt: startedAt, retryAfterMs: outcome.retryAfterMs, acceptedAround });
+      const before = this.startsSince(request.at - this.policy.quotaCountWindowMs).filter((s) => s.seq < request.seq);
+      const acceptedAround = before.filter((s) => s.ok).length;
+      const event = { now, request, newestSeq: this.seq, retryAfterMs: outcome.retryAfterMs, acceptedAround };
+      this.state = afterThrottle(this.state, this.policy, event);
       // A newly set rate paces from now on, not from a start scheduled under the old one.
       this.nextStart = Math.min(this.nextStart, now + (this.state.requestsPerSecond === undefined ? 0 : 1000 / this.state.requestsPerSecond));
     }

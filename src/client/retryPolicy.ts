@@ -44,11 +44,11 @@ export interface RetryPolicy {
   readonly retryAfterJitterRatio: number;
   /**
    * The throttled retry of an operation (1-based) from which its `Retry-After` wait is jittered; earlier ones come
-   * back when KooDrive said. Within a process, requests throttled together do not come back together anyway: every
-   * one of them waits in the shared request budget, which starts only the quota it learned from the 429s; jitter
-   * there only adds to each wait (to each page of a listing, whose pages wait on each other). A request refused again
-   * shows other clients coming back at the same moment, and from then on its waits are spread. A 5xx's
-   * `Retry-After` is always jittered: the budget does not pace after those.
+   * back when KooDrive said. Within a process, no more than the quota learned from the 429s come back at once anyway:
+   * every retry waits in the shared request budget (`RequestBudget`). Jitter there would only add to each wait, and to
+   * every page of a listing, since its pages wait on each other. A request refused again shows other clients coming
+   * back at the same moment, and from then on its waits are spread. A 5xx's `Retry-After` is always jittered: the
+   * budget learns no quota from those.
    */
   readonly throttleJitterFromRetry: number;
   /** Retries after KooDrive rejected the `X-Date` (clock skew), each signed again with the re-learned server time. */

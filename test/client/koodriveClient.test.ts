@@ -95,7 +95,8 @@ describe("KooDriveClient against the emulator", () => {
     const share = emulator.seedShare({ ownerId: USER_ID });
     emulator.faults.set({ failNext: 2, failStatus: 429 });
     await client().getShare(share.shareId as string);
-    // The first wait is the Retry-After (1 s) exactly: the budget spaces what comes back. Refused again, it jitters.
+    // The first wait is the Retry-After (1 s) exactly: the request budget holds what comes back to the quota it
+    // learned. Refused again, it jitters.
     expect(sleeps).toEqual([1000, 1250]);
     expect(emulator.requests.all().map((r) => r.status)).toEqual([429, 429, 200]);
   });

@@ -19,51 +19,57 @@ describe("request budget decisions (AIMD)", () => {
     [
       "no rate configured: the quota is what KooDrive accepted around the refusal, counted from the answers",
       state({}),
-      { now: 5000, requestStartedAt: 4900, acceptedAround: 5 },
+      { now: 5000, request: { at: 4900, seq: 40 }, newestSeq: 45, acceptedAround: 5 },
       {
         concurrency: 8,
         requestsPerSecond: undefined,
         learnedQuota: 5,
         quotaPacing: "window",
-        quotaSample: { from: 3900, until: 5000 },
+        quotaSample: { from: 3900, beforeSeq: 40 },
         pausedUntil: 5000,
-        lastDecreaseAt: 5000,
+        lastDecreaseSeq: 45,
       },
     ],
     [
       "a later round counts again, lower (another process shares the quota) or higher, and spaces starts evenly",
-      state({ learnedQuota: 5.4, quotaSample: { from: 0, until: 1000 }, lastDecreaseAt: 1000 }),
-      { now: 9000, requestStartedAt: 8900, acceptedAround: 3 },
-      { learnedQuota: 3, quotaPacing: "even", quotaSample: { from: 7900, until: 9000 }, lastDecreaseAt: 9000 },
+      state({ learnedQuota: 5.4, quotaSample: { from: 0, beforeSeq: 10 }, lastDecreaseSeq: 12 }),
+      { now: 9000, request: { at: 8900, seq: 90 }, newestSeq: 95, acceptedAround: 3 },
+      { learnedQuota: 3, quotaPacing: "even", quotaSample: { from: 7900, beforeSeq: 90 }, lastDecreaseSeq: 95 },
     ],
     [
       "a refusal of a round already counted changes nothing",
-      state({ learnedQuota: 5, quotaSample: { from: 3900, until: 5000 }, concurrency: 8, lastDecreaseAt: 5000 }),
-      { now: 5010, requestStartedAt: 4900, acceptedAround: 1 },
-      { learnedQuota: 5, concurrency: 8, lastDecreaseAt: 5000 },
+      state({ learnedQuota: 5, quotaSample: { from: 3900, beforeSeq: 40 }, concurrency: 8, lastDecreaseSeq: 45 }),
+      { now: 5010, request: { at: 4900, seq: 43 }, newestSeq: 50, acceptedAround: 1 },
+      { learnedQuota: 5, concurrency: 8, lastDecreaseSeq: 45 },
+    ],
+    [
+      "started in the millisecond of the decrease, before it: the same round (start order, not time, decides)",
+      state({ learnedQuota: 5, quotaPacing: "window", concurrency: 4, lastDecreaseSeq: 45 }),
+      { now: 5000, request: { at: 5000, seq: 45 }, newestSeq: 46, acceptedAround: 5 },
+      { learnedQuota: 5, quotaPacing: "window", concurrency: 4, lastDecreaseSeq: 45 },
     ],
     [
       "refused first of all: a count of 0 (still one start per window)",
       state({}),
-      { now: 5000, requestStartedAt: 4900, acceptedAround: 0 },
+      { now: 5000, request: { at: 4900, seq: 1 }, newestSeq: 1, acceptedAround: 0 },
       { learnedQuota: 0 },
     ],
     [
       "a Retry-After pauses every new request",
       state({ requestsPerSecond: 4 }),
-      { now: 5000, requestStartedAt: 4900, retryAfterMs: 1000, acceptedAround: 4 },
+      { now: 5000, request: { at: 4900, seq: 20 }, newestSeq: 20, retryAfterMs: 1000, acceptedAround: 4 },
       { concurrency: 8, requestsPerSecond: 2, learnedQuota: undefined, pausedUntil: 6000 },
     ],
     [
       "sent before the last decrease: nothing changes",
-      state({ concurrency: 8, requestsPerSecond: 6, pausedUntil: 6000, lastDecreaseAt: 5000 }),
-      { now: 5100, requestStartedAt: 4950, retryAfterMs: 1000, acceptedAround: 9 },
-      { concurrency: 8, requestsPerSecond: 6, pausedUntil: 6000, lastDecreaseAt: 5000 },
+      state({ concurrency: 8, requestsPerSecond: 6, pausedUntil: 6000, lastDecreaseSeq: 45 }),
+      { now: 5100, request: { at: 4950, seq: 44 }, newestSeq: 50, retryAfterMs: 1000, acceptedAround: 9 },
+      { concurrency: 8, requestsPerSecond: 6, pausedUntil: 6000, lastDecreaseSeq: 45 },
     ],
     [
       "floors: one request in flight, the minimum rate",
       state({ concurrency: 1, requestsPerSecond: 0.6 }),
-      { now: 1, requestStartedAt: 1, acceptedAround: 1 },
+      { now: 1, request: { at: 1, seq: 1 }, newestSeq: 1, acceptedAround: 1 },
       { concurrency: 1, requestsPerSecond: 0.5 },
     ],
   ] as const)("throttled, %s", (_name, before, event, expected) => {
@@ -74,7 +80,7 @@ describe("request budget decisions (AIMD)", () => {
     const after = afterThrottle(
       state({ requestsPerSecond: 4 }),
       { ...policy, retryAfterPausesEndpoint: false },
-      { now: 5000, requestStartedAt: 4900, retryAfterMs: 1000, acceptedAround: 4 },
+      { now: 5000, request: { at: 4900, seq: 20 }, newestSeq: 20, retryAfterMs: 1000, acceptedAround: 4 },
     );
     expect(after).toMatchObject({ requestsPerSecond: 2, pausedUntil: 0 });
   });
@@ -101,36 +107,43 @@ describe("request budget decisions (AIMD)", () => {
     [
       "a late success of the counted round adds one to the quota",
       { maxConcurrency: 16 },
-      state({ learnedQuota: 4, quotaSample: { from: 3900, until: 5000 } }),
+      state({ learnedQuota: 4, quotaSample: { from: 3900, beforeSeq: 40 } }),
       { learnedQuota: 5 },
     ],
     [
-      "otherwise a learned quota probes upwards slowly: +1 per quotaProbeWindows windows of successes",
+      "a success started after the refused one is not of the count: the quota probes upwards slowly instead",
       { maxConcurrency: 16 },
-      state({ learnedQuota: 5, quotaSample: { from: 0, until: 1000 } }),
+      state({ learnedQuota: 5, quotaSample: { from: 3900, beforeSeq: 30 } }),
+      { learnedQuota: 5 + 1 / (5 * policy.quotaProbeWindows) },
+    ],
+    [
+      "a success started before the counted second: the same slow probe, +1 per quotaProbeWindows windows of successes",
+      { maxConcurrency: 16 },
+      state({ learnedQuota: 5, quotaSample: { from: 4950, beforeSeq: 40 } }),
       { learnedQuota: 5 + 1 / (5 * policy.quotaProbeWindows) },
     ],
   ] as const)("success %s", (_name, limits, before, expected) => {
-    // Started at 4950: inside a counted round's sample from 3900 to 5000, after one from 0 to 1000.
-    expect(afterSuccess(before, limits, policy, 4950)).toMatchObject(expected);
+    expect(afterSuccess(before, limits, policy, { at: 4950, seq: 30 })).toMatchObject(expected);
   });
 
   const even = (learnedQuota: number) => state({ learnedQuota, quotaPacing: "even" });
-  const window = (learnedQuota: number) => state({ learnedQuota, quotaPacing: "window" });
+  const windowed = (learnedQuota: number) => state({ learnedQuota, quotaPacing: "window" });
   it.each([
     ["unpaced and not paused: now", state({}), 1000, 0, [990], 0],
     ["paused by Retry-After", state({ pausedUntil: 1800 }), 1000, 0, [990], 800],
     ["paced: the next token", state({ requestsPerSecond: 5 }), 1000, 1150, [990], 150],
     ["even: spaced a window ÷ quota after the last start", even(5.7), 1000, 0, [100, 900], 120],
     ["even: now, once the spacing has passed", even(2), 2000, 0, [1000], 0],
+    ["even: and no more than the quota in any window (a burst sent before the switch)", even(2), 1000, 0, [500, 510], 600],
     ["even, a count of 0: still one start per window", even(0), 1000, 0, [500], 600],
     ["even, nothing started yet: now", even(3), 1000, 0, [], 0],
-    ["window: now, while the last window holds fewer than the quota", window(3.5), 1000, 0, [800, 900], 0],
-    ["window: once full, when its first start leaves it", window(3.5), 1000, 0, [100, 800, 850, 900], 900],
-    ["window: starts older than the window do not count", window(3), 2000, 0, [100, 200, 300, 1500], 0],
-    ["window, a count of 0: still one start per window", window(0), 1000, 0, [500], 600],
+    ["window: now, while the last window holds fewer than the quota", windowed(3.5), 1000, 0, [800, 900], 0],
+    ["window: once full, when its first start leaves it", windowed(3.5), 1000, 0, [100, 800, 850, 900], 900],
+    ["window: starts older than the window do not count", windowed(3), 2000, 0, [100, 200, 300, 1500], 0],
+    ["window: the moment the first start leaves it", windowed(2), 1600, 0, [500, 510], 0],
+    ["window, a count of 0: still one start per window", windowed(0), 1000, 0, [500], 600],
   ] as const)("start delay, %s", (_name, s, now, nextStart, starts, expected) => {
-    const recentStarts = starts.map((at) => ({ at }));
+    const recentStarts = starts.map((at, i) => ({ at, seq: i + 1 }));
     expect(startDelay(s, policy, now, nextStart, recentStarts)).toBe(expected);
   });
 
@@ -147,7 +160,8 @@ describe("request budget decisions (AIMD)", () => {
       fc.property(fc.array(fc.boolean(), { maxLength: 200 }), (outcomes) => {
         let s = initialBudgetState(limits);
         outcomes.forEach((throttled, i) => {
-          s = throttled ? afterThrottle(s, policy, { now: i * 10, requestStartedAt: i * 10, acceptedAround: 5 }) : afterSuccess(s, limits, policy, i * 10);
+          const request = { at: i * 10, seq: i + 1 };
+          s = throttled ? afterThrottle(s, policy, { now: i * 10, request, newestSeq: i + 1, acceptedAround: 5 }) : afterSuccess(s, limits, policy, request);
           expect(s.concurrency).toBeGreaterThanOrEqual(1);
           expect(s.concurrency).toBeLessThanOrEqual(limits.maxConcurrency);
           expect(s.requestsPerSecond!).toBeGreaterThanOrEqual(policy.minRequestsPerSecond);
@@ -287,14 +301,15 @@ describe("RequestBudget", () => {
     onFakeClock(async () => {
       const budget = await throttledOnce();
       await jest.advanceTimersByTimeAsync(defaultBudgetPolicy.quotaWindowMs);
-      // A gateway with a token bucket of three: of the next window's four starts (the round halved concurrency to
-      // four), the fourth is refused.
-      const window = await Promise.all(Array.from({ length: 4 }, () => budget.acquire()));
-      for (const permit of window.slice(0, 3)) permit.release({ kind: "success" });
-      window[3]!.release({ kind: "throttled", retryAfterMs: 1000 });
+      // Another process now takes two of the five a second: of the next window's four starts (the round halved
+      // concurrency to four), the fourth is refused.
+      const secondRound = await Promise.all(Array.from({ length: 4 }, () => budget.acquire()));
+      for (const permit of secondRound.slice(0, 3)) permit.release({ kind: "success" });
+      secondRound[3]!.release({ kind: "throttled", retryAfterMs: 1000 });
       expect(budget.snapshot()).toMatchObject({ learnedQuota: 3, quotaPacing: "even", pausedForMs: 1000 });
       const starts = await startTimes(budget, 6);
-      expect(starts[0]).toBe(defaultBudgetPolicy.quotaWindowMs + 1000); // the pause's end
+      // The pause ends at 2100; the window that holds the second round's four starts at 1100 ends at 2200.
+      expect(starts[0]).toBe(2 * defaultBudgetPolicy.quotaWindowMs);
       // A window ÷ 3 apart (timers fire on whole milliseconds).
       for (let i = 1; i < starts.length; i++) expect(starts[i]! - starts[i - 1]!).toBeCloseTo(defaultBudgetPolicy.quotaWindowMs / 3, -0.5);
       expect(mostInAnySecond(starts)).toBeLessThanOrEqual(3);
@@ -312,7 +327,64 @@ describe("RequestBudget", () => {
       burst[6]!.release({ kind: "throttled", retryAfterMs: 1000 });
       for (const permit of burst.slice(1, 5)) permit.release({ kind: "success" });
       burst[5]!.release({ kind: "throttled", retryAfterMs: 1000 });
-      expect(budget.snapshot()).toMatchObject({ learnedQuota: 5 });
+      // One round, whose count of 0 gained the five late answers: window pacing, and concurrency halved once (to 4),
+      // then grown by about one with the five successes.
+      expect(budget.snapshot()).toMatchObject({ learnedQuota: 5, quotaPacing: "window", concurrency: 5 });
+    }),
+  );
+
+  it(
+    "a request granted in the millisecond a 429 is read, before it is read, belongs to that 429's round",
+    onFakeClock(async () => {
+      const budget = new RequestBudget({ maxConcurrency: 2 });
+      const [a, b] = await Promise.all([budget.acquire(), budget.acquire()]);
+      const queued = budget.acquire();
+      await jest.advanceTimersByTimeAsync(50);
+      a!.release({ kind: "success" }); // hands the queued request its place, at 50
+      const c = await queued;
+      b!.release({ kind: "throttled", retryAfterMs: 1000 }); // read at 50 too
+      expect(budget.snapshot()).toMatchObject({ learnedQuota: 1, quotaPacing: "window", concurrency: 1 });
+      c.release({ kind: "throttled", retryAfterMs: 1000 });
+      expect(budget.snapshot()).toMatchObject({ learnedQuota: 1, quotaPacing: "window", concurrency: 1 });
+    }),
+  );
+
+  it(
+    "requests that wait on each other (a listing's pages) go back to back after the first round's pause",
+    onFakeClock(async () => {
+      // A gateway counting 5 per one-second window from the first request it sees; 10 ms per answer; the client's
+      // first retry of a 429 waits its Retry-After exactly.
+      const budget = new RequestBudget({ maxConcurrency: 8 });
+      let windowStart = -Infinity;
+      let inWindow = 0;
+      const gateway = (at: number): "success" | "throttled" => {
+        if (at - windowStart >= 1000) [windowStart, inWindow] = [at, 0];
+        inWindow += 1;
+        return inWindow <= 5 ? "success" : "throttled";
+      };
+      const pages: number[] = [];
+      const listing = (async () => {
+        for (let page = 0; page < 10; page++) {
+          for (let retry = false; ; retry = true) {
+            const permit = await budget.acquire(undefined, { retry });
+            const sentAt = Date.now();
+            await new Promise((resolve) => setTimeout(resolve, 10));
+            const outcome = gateway(sentAt);
+            permit.release(outcome === "success" ? { kind: "success" } : { kind: "throttled", retryAfterMs: 1000 });
+            if (outcome === "success") {
+              pages.push(sentAt);
+              break;
+            }
+            await new Promise((resolve) => setTimeout(resolve, 1000));
+          }
+        }
+      })();
+      await jest.advanceTimersByTimeAsync(10_000);
+      await listing;
+      // Five pages 10 ms apart; the sixth, refused at 50, is sent again once no 1.1 s window would hold six starts
+      // (at 1110, the second page's start + 1100; the pause ends at 1060); then the last four 10 ms apart, not a
+      // window ÷ 5 (220 ms) apart.
+      expect(pages).toEqual([0, 10, 20, 30, 40, 1110, 1120, 1130, 1140, 1150]);
     }),
   );
 
