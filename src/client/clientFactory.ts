@@ -50,7 +50,7 @@ export class KooDriveClientFactory {
       return existing;
     }
     const now = this.options.clientOptions?.now;
-    const created = newSharedEndpoint(settings, now === undefined ? Date.now : () => now().getTime());
+    const created = newSharedEndpoint(settings, now === undefined ? undefined : () => now().getTime());
     this.endpoints.set(origin, created);
     return created;
   }

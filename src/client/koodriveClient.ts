@@ -55,8 +55,12 @@ export function budgetLimits(settings: ConnectionSettings): BudgetLimits {
   return { maxConcurrency: settings.maxConcurrency ?? SETTING_DEFAULTS.maxConcurrency, requestsPerSecond: settings.requestsPerSecond };
 }
 
-/** A budget and server clock for `settings`' endpoint, with its limits. */
-export function newSharedEndpoint(settings: ConnectionSettings, localNow: () => number = Date.now): SharedEndpoint {
+/**
+ * A budget and server clock for `settings`' endpoint, with its limits. `localNow` (a test's clock) serves both; by
+ * default the server clock reads the wall clock (it maps local instants to KooDrive's `Date` headers) and the budget a
+ * monotonic one (it only measures waits).
+ */
+export function newSharedEndpoint(settings: ConnectionSettings, localNow?: () => number): SharedEndpoint {
   return { budget: new RequestBudget(budgetLimits(settings), undefined, localNow), serverClock: new ServerClock(localNow) };
 }
 
@@ -143,7 +147,8 @@ export class KooDriveClient {
     this.now = options.now ?? (() => new Date());
     this.random = options.random ?? Math.random;
     this.onEvent = options.onEvent ?? (() => undefined);
-    this.shared = options.sharedEndpoint ?? newSharedEndpoint(settings, () => this.now().getTime());
+    const testNow = options.now;
+    this.shared = options.sharedEndpoint ?? newSharedEndpoint(settings, testNow === undefined ? undefined : () => testNow().getTime());
     this.transport = transportFor(settings.endpoint, settings.proxy);
     this.host = new URL(settings.endpoint).host;
     this.constantHeaders = { Host: this.host, Accept: "application/json", "User-Agent": userAgent() };

@@ -18,7 +18,18 @@
  */
 export type QuotaPacing = "window" | "even";
 
-/** One start of a request: when (epoch ms), and its place in start order (times tie within a millisecond). */
+/**
+ * The clock a budget waits on by default: milliseconds near the epoch, but monotonic. A wall clock stepped back (an NTP
+ * step, a resumed VM) would hold every paused, paced or quota-bound request for the length of the step.
+ */
+export function monotonicNow(): number {
+  return performance.timeOrigin + performance.now();
+}
+
+/**
+ * One start of a request: when (ms on the budget's clock), and its place in start order (times tie within a
+ * millisecond).
+ */
 export interface Start {
   readonly at: number;
   readonly seq: number;
@@ -93,11 +104,11 @@ export interface BudgetState {
   /** How the learned quota's starts are placed: `window` until a round of 429s after the first. */
   readonly quotaPacing: QuotaPacing;
   /**
-   * The requests of the last 429 round's count: those started after `from` (epoch ms) and before the refused one in
+   * The requests of the last 429 round's count: those started after `from` (budget clock) and before the refused one in
    * start order (`beforeSeq`). A success among them answered after the count adds one to the quota.
    */
   readonly quotaSample: { readonly from: number; readonly beforeSeq: number } | undefined;
-  /** No request starts before this time (epoch ms): the server's `Retry-After`. */
+  /** No request starts before this time (budget clock): the server's `Retry-After`. */
   readonly pausedUntil: number;
   /**
    * The newest start (its `seq`) when the budget last decreased; 0 = never. A throttled answer to a request started
@@ -181,7 +192,7 @@ export function afterSuccess(state: BudgetState, limits: BudgetLimits, policy: B
 
 /**
  * Milliseconds until the next request may start (0 = now): after the server's pause, the paced start of a configured
- * rate, and the learned quota's next start after the recent starts (`recentStarts`, epoch ms, oldest first, at least
+ * rate, and the learned quota's next start after the recent starts (`recentStarts`, oldest first, at least
  * those of the last `quotaWindowMs`).
  */
 export function startDelay(state: BudgetState, policy: BudgetPolicy, now: number, nextPacedStart: number, recentStarts: readonly Start[]): number {
@@ -256,7 +267,7 @@ export class RequestBudget {
   constructor(
     limits: BudgetLimits,
     private readonly policy: BudgetPolicy = defaultBudgetPolicy,
-    private readonly clock: () => number = Date.now,
+    private readonly clock: () => number = monotonicNow,
   ) {
     this.limits = limits;
     this.state = initialBudgetState(limits);

@@ -334,6 +334,22 @@ describe("RequestBudget", () => {
   );
 
   it(
+    "waits on a monotonic clock: the wall clock stepped back a minute during a pause does not hold requests a minute",
+    onFakeClock(async () => {
+      const budget = await throttledOnce(); // paused for 1 s, and the next window opens at 1.1 s
+      jest.setSystemTime(Date.now() - 60_000);
+      let granted = false;
+      const next = budget.acquire().then((permit) => {
+        granted = true;
+        permit.release({ kind: "success" });
+      });
+      await jest.advanceTimersByTimeAsync(defaultBudgetPolicy.quotaWindowMs);
+      expect(granted).toBe(true);
+      await next;
+    }),
+  );
+
+  it(
     "a request granted in the millisecond a 429 is read, before it is read, belongs to that 429's round",
     onFakeClock(async () => {
       const budget = new RequestBudget({ maxConcurrency: 2 });
