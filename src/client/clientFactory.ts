@@ -49,8 +49,7 @@ export class KooDriveClientFactory {
       existing.budget.tighten(budgetLimits(settings));
       return existing;
     }
-    const now = this.options.clientOptions?.now;
-    const created = newSharedEndpoint(settings, now === undefined ? undefined : () => now().getTime());
+    const created = newSharedEndpoint(settings, this.options.clientOptions?.now);
     this.endpoints.set(origin, created);
     return created;
   }

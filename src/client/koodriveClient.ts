@@ -56,11 +56,12 @@ export function budgetLimits(settings: ConnectionSettings): BudgetLimits {
 }
 
 /**
- * A budget and server clock for `settings`' endpoint, with its limits. `localNow` (a test's clock) serves both; by
- * default the server clock reads the wall clock (it maps local instants to KooDrive's `Date` headers) and the budget a
- * monotonic one (it only measures waits).
+ * A budget and server clock for `settings`' endpoint, with its limits. `now` (a test's clock, `ClientOptions.now`)
+ * serves both; by default the server clock reads the wall clock (it maps local instants to KooDrive's `Date` headers)
+ * and the budget a monotonic one (it only measures waits).
  */
-export function newSharedEndpoint(settings: ConnectionSettings, localNow?: () => number): SharedEndpoint {
+export function newSharedEndpoint(settings: ConnectionSettings, now?: () => Date): SharedEndpoint {
+  const localNow = now === undefined ? undefined : () => now().getTime();
   return { budget: new RequestBudget(budgetLimits(settings), undefined, localNow), serverClock: new ServerClock(localNow) };
 }
 
@@ -147,8 +148,7 @@ export class KooDriveClient {
     this.now = options.now ?? (() => new Date());
     this.random = options.random ?? Math.random;
     this.onEvent = options.onEvent ?? (() => undefined);
-    const testNow = options.now;
-    this.shared = options.sharedEndpoint ?? newSharedEndpoint(settings, testNow === undefined ? undefined : () => testNow().getTime());
+    this.shared = options.sharedEndpoint ?? newSharedEndpoint(settings, options.now);
     this.transport = transportFor(settings.endpoint, settings.proxy);
     this.host = new URL(settings.endpoint).host;
     this.constantHeaders = { Host: this.host, Accept: "application/json", "User-Agent": userAgent() };

@@ -22,7 +22,7 @@ export type QuotaPacing = "window" | "even";
  * The clock a budget waits on by default: milliseconds near the epoch, but monotonic. A wall clock stepped back (an NTP
  * step, a resumed VM) would hold every paused, paced or quota-bound request for the length of the step.
  */
-export function monotonicNow(): number {
+function monotonicNow(): number {
   return performance.timeOrigin + performance.now();
 }
 
