@@ -131,7 +131,6 @@ export class KooDriveClient {
   private readonly constantHeaders: Record<string, string>;
   private readonly onEvent: KooDriveClientEventListener;
   private readonly sleep: (ms: number) => Promise<void>;
-  private readonly now: () => Date;
   private readonly random: () => number;
 
   constructor(
@@ -145,7 +144,6 @@ export class KooDriveClient {
       ...options.retryPolicy,
     };
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
-    this.now = options.now ?? (() => new Date());
     this.random = options.random ?? Math.random;
     this.onEvent = options.onEvent ?? (() => undefined);
     this.shared = options.sharedEndpoint ?? newSharedEndpoint(settings, options.now);
@@ -228,7 +226,8 @@ export class KooDriveClient {
         (waitedMs, snapshot) => this.emit(waitingEvent(spec.method, spec.path, waitedMs, this.describeBudget(snapshot))),
         { retry: attempts > 1 },
       );
-      startedAt ??= this.now().getTime();
+      // On the budget's clock, as its waits: a wall clock stepped mid-call must not stretch or cut the throttle timeout.
+      startedAt ??= this.shared.budget.clock();
       let result: AttemptResult<T> | undefined;
       try {
         result = await this.attempt(spec, body, attempts);
@@ -240,7 +239,7 @@ export class KooDriveClient {
       }
       if (result.kind === "answered") return result.data;
       if (result.kind === "unrecoverable") throw result.error;
-      const elapsedMs = this.now().getTime() - startedAt;
+      const elapsedMs = this.shared.budget.clock() - startedAt;
       // On KooDrive's clock: a Retry-After date is one of its times.
       const decision = decideRetry(this.policy, spec.method, { ...history, elapsedMs }, result.outcome, this.shared.serverClock.now(), this.random);
       if (!decision.retry) throw decision.timeLimit ? result.error.withRetryStop(decision.reason) : result.error;

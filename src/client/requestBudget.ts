@@ -264,10 +264,14 @@ export class RequestBudget {
   private seq = 0;
   private timer: NodeJS.Timeout | undefined;
 
+  /**
+   * @param clock what waits are measured on (ms; monotonic by default). Public because a client's throttle retry
+   * timeout is a wait too, and must not stretch or shrink when the wall clock is stepped.
+   */
   constructor(
     limits: BudgetLimits,
     private readonly policy: BudgetPolicy = defaultBudgetPolicy,
-    private readonly clock: () => number = monotonicNow,
+    readonly clock: () => number = monotonicNow,
   ) {
     this.limits = limits;
     this.state = initialBudgetState(limits);
