@@ -7,6 +7,7 @@ import { KooDriveClientFactory } from "../../src/client/clientFactory";
 import { KooDriveClient, budgetLimits } from "../../src/client/koodriveClient";
 import { RequestBudget } from "../../src/client/requestBudget";
 import { ServerClock } from "../../src/client/serverClock";
+import type { ConnectionSettings } from "../../src/client/connectionSettings";
 import type { Emulator } from "koodrive-emulator";
 import { kooDriveFailure } from "./kooDriveFailure";
 import { TOKEN, USER_ID, settingsFor, testEmulator } from "../support/fixtures";
@@ -62,37 +63,40 @@ describe("throttling: one adaptive budget per endpoint", () => {
     expect(statuses.slice(recovered).filter((s) => s !== 200).length).toBeLessThanOrEqual(1);
   }, 30_000);
 
-  it("gives up on throttling after the time budget, with the 429 as the error", async () => {
-    const e = await start({ faults: { failNext: 100, failStatus: 429, retryAfterSeconds: 1 } });
-    const share = e.seedShare({ ownerId: USER_ID });
-    const client = new KooDriveClient(settingsFor(e, { throttleRetryTimeoutMs: 2_500 }), { random: () => 0 });
-    const error = await kooDriveFailure(client.getShare(share.shareId as string));
-    expect(error).toMatchObject({ status: 429 });
-    expect(error.request.attempts).toBe(3); // at 0, 1 and 2 s; the next retry would end after 2.5 s
-    expect(error.message).toMatch(
-      /\(3 attempts, trace id \w+; not retried: throttled for 2(\.\d)? s, and the next wait \(1 s\) would pass the throttle retry timeout of 2\.5 s \(koodrive:throttleRetryTimeoutMs\)\)$/,
-    );
-  }, 10_000);
-
-  it("measures the throttle retry timeout on the budget's monotonic clock: a wall clock stepped back a minute does not stretch it", async () => {
-    const e = await start({ faults: { failNext: 100, failStatus: 429, retryAfterSeconds: 1 } });
-    const share = e.seedShare({ ownerId: USER_ID });
-    const settings = settingsFor(e, { throttleRetryTimeoutMs: 2_500 });
-    // The wall clock (which signs X-Date) is stepped back a minute during the first wait; the budget keeps its
-    // production clock. Read on the wall clock, the call would go on being refused for about another minute.
+  /**
+   * A client whose wall clock (it signs X-Date) is stepped back by `wallStepMs` during its first wait; the budget keeps
+   * its production clock, on which the throttle retry timeout is measured.
+   */
+  function clientWithWallStep(settings: ConnectionSettings, wallStepMs: number): KooDriveClient {
     let wallOffsetMs = 0;
     const wallNow = () => new Date(Date.now() + wallOffsetMs);
     const sharedEndpoint = { budget: new RequestBudget(budgetLimits(settings)), serverClock: new ServerClock(() => wallNow().getTime()) };
     const sleep = (ms: number) => {
-      wallOffsetMs = -60_000;
+      wallOffsetMs = -wallStepMs;
       return new Promise<void>((resolve) => setTimeout(resolve, ms));
     };
-    const client = new KooDriveClient(settings, { random: () => 0, now: wallNow, sleep, sharedEndpoint });
-    const error = await kooDriveFailure(client.getShare(share.shareId as string));
-    expect(error).toMatchObject({ status: 429 });
-    expect(error.request.attempts).toBe(3);
-    expect(error.message).toMatch(/not retried: throttled for 2(\.\d)? s, and the next wait \(1 s\) would pass the throttle retry timeout of 2\.5 s/);
-  }, 10_000);
+    return new KooDriveClient(settings, { random: () => 0, now: wallNow, sleep, sharedEndpoint });
+  }
+
+  // Read on the wall clock, the call stepped back a minute would go on being refused for about another minute.
+  it.each([
+    ["", 0],
+    [", on the budget's monotonic clock: a wall clock stepped back a minute does not stretch it", 60_000],
+  ])(
+    "gives up on throttling after the time budget, with the 429 as the error%s",
+    async (_, wallStepMs) => {
+      const e = await start({ faults: { failNext: 100, failStatus: 429, retryAfterSeconds: 1 } });
+      const share = e.seedShare({ ownerId: USER_ID });
+      const client = clientWithWallStep(settingsFor(e, { throttleRetryTimeoutMs: 2_500 }), wallStepMs);
+      const error = await kooDriveFailure(client.getShare(share.shareId as string));
+      expect(error).toMatchObject({ status: 429 });
+      expect(error.request.attempts).toBe(3); // at 0, 1 and 2 s; the next retry would end after 2.5 s
+      expect(error.message).toMatch(
+        /\(3 attempts, trace id \w+; not retried: throttled for 2(\.\d)? s, and the next wait \(1 s\) would pass the throttle retry timeout of 2\.5 s \(koodrive:throttleRetryTimeoutMs\)\)$/,
+      );
+    },
+    10_000,
+  );
 
   it("says why a throttled call was not retried when KooDrive asks for a longer wait than the throttle retry timeout", async () => {
     const e = await start({ faults: { failNext: 1, failStatus: 429, retryAfterSeconds: 120 } });
