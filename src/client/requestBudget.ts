@@ -1,3 +1,5 @@
+import { monotonicNow } from "../time/monotonicClock";
+
 /**
  * One process-wide request budget per KooDrive endpoint: how many requests may be in flight and how fast new ones
  * may start. It adapts like TCP congestion control (AIMD): every throttled answer halves concurrency (and a
@@ -17,14 +19,6 @@
  * rate.
  */
 export type QuotaPacing = "window" | "even";
-
-/**
- * The clock a budget waits on by default: milliseconds near the epoch, but monotonic. A wall clock stepped back (an NTP
- * step, a resumed VM) would hold every paused, paced or quota-bound request for the length of the step.
- */
-function monotonicNow(): number {
-  return performance.timeOrigin + performance.now();
-}
 
 /**
  * One start of a request: when (ms on the budget's clock), and its place in start order (times tie within a

@@ -2,6 +2,7 @@ import type { KooDriveClient } from "../client/koodriveClient";
 import type { ShareLink } from "../client/responses";
 import { sharePages } from "../client/sharePages";
 import { findShare } from "./findShare";
+import { monotonicNow } from "../time/monotonicClock";
 
 /** How refresh reads shares: one GET each, or the owner's whole list in pages of 100 (see the README, "Refresh"). */
 export type RefreshStrategy = "auto" | "get" | "list";
@@ -104,7 +105,8 @@ export class ShareReader {
   constructor(
     private readonly client: KooDriveClient,
     private readonly strategy: RefreshStrategy,
-    private readonly now: () => number = Date.now,
+    /** The clock a listing's age is read on. */
+    private readonly now: () => number = monotonicNow,
   ) {}
 
   async read(shareId: string): Promise<ShareLink | undefined> {

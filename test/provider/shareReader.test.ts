@@ -175,6 +175,28 @@ describe("ShareReader (refresh strategies)", () => {
     now += 2_000;
     expect((await reader.read(ids[7]!))?.shareId).toBe(ids[7]);
     expect(requests()).toHaveLength(4);
+    // The fresh listing's last page, awaited so that its requests do not land in the next test's count.
+    expect((await reader.read(ids[249]!))?.shareId).toBe(ids[249]);
+    expect(requests()).toHaveLength(6);
+  });
+
+  it("a listing's age is read on a monotonic clock: a wall clock stepped back ten minutes does not keep it fresh", async () => {
+    const reader = new ShareReader(client(), "list");
+    await readAsTheEngine(reader, ids);
+    expect(requests()).toHaveLength(3);
+    // Only the clocks are faked (the emulator's sockets keep their timers): the wall clock steps back ten minutes,
+    // then a minute and a second pass on both.
+    jest.useFakeTimers({
+      doNotFake: ["setTimeout", "clearTimeout", "setInterval", "clearInterval", "setImmediate", "clearImmediate", "nextTick", "queueMicrotask", "hrtime"],
+    });
+    try {
+      jest.setSystemTime(Date.now() - 10 * 60_000);
+      jest.advanceTimersByTime(61_000);
+      expect((await reader.read(ids[7]!))?.shareId).toBe(ids[7]);
+    } finally {
+      jest.useRealTimers();
+    }
+    expect(requests()).toHaveLength(4); // listed afresh
   });
 
   it("keeps one reader per client and strategy: providers that differ only in refreshStrategy each read their own way", () => {
