@@ -72,3 +72,53 @@ describe("renaming a resource with onDelete restore through aliases", () => {
     assert.deepEqual({ comment: f.emulator.getShare(share.shareId).comment, extractCode: f.emulator.getShare(share.shareId).extractCode }, ORIGINAL);
   });
 });
+
+describe("writes by someone else since the last up, then refresh and destroy with onDelete restore", () => {
+  let f;
+  before(async () => {
+    f = await engineFixture({ projectName: "others" });
+  });
+  after(() => f.close());
+
+  test("the owner's new message (not managed) is kept and the rest restored; a validity another stack restarted is left alone", async () => {
+    const edited = f.emulator.seedShare({ ownerId: USER_ID, ...ORIGINAL, validDays: 20 });
+    const rewritten = f.emulator.seedShare({ ownerId: USER_ID, ...ORIGINAL, validDays: 20 });
+    f.desired.edited = { shareId: edited.shareId, validDays: 3, extractCode: "Decl4567", onDelete: "restore" };
+    f.desired.rewritten = { shareId: rewritten.shareId, validDays: 3, extractCode: "Decl4567", onDelete: "restore" };
+    await f.stack.up();
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    f.emulator.changeShare(edited.shareId, { comment: "the owner's message" });
+    // Another stack applies the same settings: its PUT restarts the validity.
+    f.emulator.changeShare(rewritten.shareId, { expireTime: new Date(Date.now() + 3 * 86_400_000).toISOString() });
+    const refresh = await f.stack.refresh();
+    assert.deepEqual(refresh.summary.resourceChanges, { same: 5 }); // the stack and four resources: neither change is drift
+    const preview = await f.stack.preview();
+    assert.deepEqual(preview.changeSummary, { same: 5 });
+    f.emulator.requests.clear();
+    const destroy = await f.stack.destroy();
+    const output = `${destroy.stdout}\n${destroy.stderr}`;
+    assert.deepEqual(
+      f.emulator.requests
+        .all()
+        .filter((r) => r.method === "PUT")
+        .map((r) => [r.path.split("/").pop(), r.body]),
+      [[edited.shareId, { validDays: 20, extractCode: ORIGINAL.extractCode }]],
+    );
+    assert.deepEqual(
+      { comment: f.emulator.getShare(edited.shareId).comment, extractCode: f.emulator.getShare(edited.shareId).extractCode },
+      {
+        comment: "the owner's message",
+        extractCode: ORIGINAL.extractCode,
+      },
+    );
+    assert.match(
+      output,
+      new RegExp(
+        `share ${edited.shareId}: restored the original settings this resource manages, and the validity; kept the comment \\(its original was "as found"\\)`,
+      ),
+    );
+    assert.match(output, new RegExp(`share ${rewritten.shareId}: warning: NOT restoring the original settings: .*\\(expireTime\\)`));
+    assert.equal(f.emulator.getShare(rewritten.shareId).extractCode, "Decl4567");
+    assert.doesNotMatch(output, /Orig1234|Decl4567/);
+  });
+});

@@ -46,6 +46,23 @@ async function adoptRestoring(inputs: Record<string, unknown>) {
   return adopt({ ...inputs, onDelete: "restore", originals: snapshot.outs!.originals });
 }
 
+/**
+ * A share adopted with onDelete "restore" (by default with validDays 3 and comment "declared"); `destroy()` runs the
+ * settings delete (from `settings`, by default the state the adoption left), then the companion's, as the engine does,
+ * and returns the notices.
+ */
+async function adoptedForRestore(share: { shareId?: unknown }, declared: Record<string, unknown> = {}) {
+  const shareId = share.shareId as string;
+  const { created, inputs } = await adoptRestoring({ shareId, validDays: 3, comment: "declared", ...declared });
+  const companion = (await originalsProvider.read!(shareId, { shareId, originals: created.outs!.originals })).props!;
+  const destroy = (settings: Record<string, unknown> = created.outs!) =>
+    noticesDuring(async () => {
+      await provider.delete!(created.id, settings);
+      await originalsProvider.delete!(shareId, companion);
+    });
+  return { created, inputs, companion, destroy };
+}
+
 /** Runs `action` and returns the notices it wrote for the engine (the provider writes them to stderr). */
 async function noticesDuring(action: () => Promise<unknown>): Promise<string> {
   const notices: string[] = [];
@@ -477,19 +494,6 @@ describe("share-settings provider against the emulator", () => {
   describe("the originals companion's delete", () => {
     const companionOf = async (shareId: string) => (await originalsProvider.create({ shareId })).outs!;
 
-    /** A share adopted with onDelete "restore"; `destroy()` runs the settings delete, then the companion's, as the engine does. */
-    async function adoptedForRestore(share: { shareId?: unknown }, declared: Record<string, unknown> = {}) {
-      const shareId = share.shareId as string;
-      const { created } = await adoptRestoring({ shareId, validDays: 3, comment: "declared", ...declared });
-      const companion = (await originalsProvider.read!(shareId, { shareId, originals: created.outs!.originals })).props!;
-      const destroy = () =>
-        noticesDuring(async () => {
-          await provider.delete!(created.id, created.outs);
-          await originalsProvider.delete!(shareId, companion);
-        });
-      return { companion, destroy };
-    }
-
     it("is silent when the share holds its originals (restored, or never changed) or is gone, with one GET", async () => {
       const share = emulator.seedShare({ ownerId: USER_ID, comment: "original", extractCode: "ORIG1234", validDays: 10 });
       const outs = await companionOf(share.shareId as string);
@@ -595,6 +599,60 @@ describe("share-settings provider against the emulator", () => {
     expect(puts().length).toBe(1);
     expect(emulator.getShare(share.shareId as string)!.comment).toBe("declared");
     expect(notices).toMatch(new RegExp(`share ${share.shareId}: warning: NOT restoring.*expireTime`));
+  });
+
+  describe("a share written since by someone else, in settings the resource does not manage", () => {
+    it("the owner's new message: destroy restores the access code and validity it manages, and keeps the message", async () => {
+      const share = emulator.seedShare({ ownerId: USER_ID, comment: "orig comment", extractCode: "Orig0000", validDays: 100 });
+      const shareId = share.shareId as string;
+      const { created, inputs, destroy } = await adoptedForRestore(share, { comment: undefined, extractCode: "Mana9999" });
+      await new Promise((r) => setTimeout(r, 5));
+      emulator.changeShare(shareId, { comment: "owner edited the message" });
+      // Not drift (the comment is not managed): refresh and the next plan change nothing.
+      const refreshed = await provider.read!(created.id, created.outs);
+      expect(refreshed.props!.writtenSinceApplied).toBeUndefined();
+      expect((await provider.diff!(created.id, refreshed.props!, inputs)).changes).toBe(false);
+      emulator.requests.clear();
+      const notices = await destroy(refreshed.props!);
+      expect(puts().map((r) => r.body)).toEqual([{ validDays: 100, extractCode: "Orig0000" }]);
+      const restored = emulator.getShare(shareId)!;
+      expect(restored).toMatchObject({ comment: "owner edited the message", extractCode: "Orig0000" });
+      expect(Math.abs(Date.parse(restored.expireTime as string) - Date.parse(share.expireTime as string))).toBeLessThan(86400_000);
+      expect(notices).toBe(
+        `koodrive: share ${shareId}: restored the original settings this resource manages, and the validity; kept the comment (its original was "orig comment") as the share holds it: someone wrote the share since this resource's last write, and this resource does not manage that setting`,
+      );
+      expect(notices).not.toMatch(/Orig0000|Mana9999/);
+    });
+
+    it("a comment the program managed and then dropped: restored when nobody wrote since, kept when someone did", async () => {
+      for (const ownerEdits of [false, true]) {
+        const share = emulator.seedShare({ ownerId: USER_ID, comment: "orig comment", validDays: 100 });
+        const shareId = share.shareId as string;
+        const { created, inputs, destroy } = await adoptedForRestore(share, { comment: "Pulumi's message" });
+        const { comment: _dropped, ...withoutComment } = inputs;
+        const dropped = await provider.update!(created.id, created.outs, withoutComment); // state only
+        await new Promise((r) => setTimeout(r, 5));
+        if (ownerEdits) emulator.changeShare(shareId, { comment: "the owner's message" });
+        emulator.requests.clear();
+        const notices = await destroy(dropped.outs!);
+        expect(puts().map((r) => r.body)).toEqual([ownerEdits ? { validDays: 100 } : { validDays: 100, comment: "orig comment" }]);
+        expect(emulator.getShare(shareId)!.comment).toBe(ownerEdits ? "the owner's message" : "orig comment");
+        expect(notices).toMatch(ownerEdits ? /kept the comment \(its original was "orig comment"\)/ : /^$/);
+      }
+    });
+
+    it("a destroy killed after such a restore landed: the next one finds the managed originals in place and sends no PUT", async () => {
+      const share = emulator.seedShare({ ownerId: USER_ID, comment: "orig comment", extractCode: "Orig0000", validDays: 100 });
+      const shareId = share.shareId as string;
+      const { created, destroy } = await adoptedForRestore(share, { comment: undefined, extractCode: "Mana9999" });
+      await new Promise((r) => setTimeout(r, 5));
+      emulator.changeShare(shareId, { comment: "owner edited the message" });
+      await provider.delete!(created.id, created.outs); // lands; the engine never records it
+      emulator.requests.clear();
+      const notices = await destroy(created.outs!);
+      expect(puts()).toEqual([]);
+      expect(notices).toBe(`koodrive: share ${shareId}: already holds its original settings (an interrupted destroy restored them?): nothing to restore`);
+    });
   });
 
   it("a write that landed but was never recorded: refresh marks the share, the next update writes it again, destroy restores", async () => {

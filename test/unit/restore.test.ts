@@ -1,5 +1,5 @@
 import { restoreBody, restoreValidDays } from "../../src/resources/common/originals";
-import { restoreCaveat, stillAsApplied } from "../../src/resources/shareSettings/restore";
+import { keptNotice, restoreCaveat, restorePlan } from "../../src/resources/shareSettings/restore";
 import { upgradeShareSettingsState } from "../../src/resources/shareSettings/state";
 
 const now = new Date("2025-01-01T00:00:00.000Z");
@@ -48,7 +48,7 @@ describe("restore", () => {
   });
 });
 
-describe("stillAsApplied", () => {
+describe("restorePlan", () => {
   const state = upgradeShareSettingsState({
     stateVersion: 2,
     shareId: "1",
@@ -60,22 +60,56 @@ describe("stillAsApplied", () => {
     updateTime: "2025-01-01T00:00:00.000Z",
   });
   const live = { shareId: "1", comment: "mine", expireTime: "2025-01-06T00:00:00.000Z", updateTime: "2025-01-01T00:00:00.000Z", extractCode: "ANYcode1" };
+  const originals = { comment: "orig", extractCode: "ORIGcode", expireTime: "2025-01-08T00:00:00.000Z" };
+  const everything = { kind: "restore", fields: ["extractCode", "comment"], kept: [] };
 
-  it("is true when the share holds what the resource wrote (unmanaged fields may differ)", () => {
-    expect(stillAsApplied(state, live)).toEqual({ same: true });
+  it("restores every original when the share holds what the resource wrote and nobody wrote since (unmanaged fields may differ)", () => {
+    expect(restorePlan(state, live, originals)).toEqual(everything);
   });
 
   it("reads the expiry as a time: another page's form of the same instant is the same", () => {
-    expect(stillAsApplied(state, { ...live, expireTime: "2025-01-06 00:00:00" })).toEqual({ same: true });
-    expect(stillAsApplied(state, { ...live, expireTime: "20250106T000000Z" })).toEqual({ same: true });
-    expect(stillAsApplied(state, { ...live, expireTime: "2025-01-06T00:00:00.005Z" })).toEqual({ same: false, what: "expireTime" });
+    expect(restorePlan(state, { ...live, expireTime: "2025-01-06 00:00:00" }, originals)).toEqual(everything);
+    expect(restorePlan(state, { ...live, expireTime: "20250106T000000Z" }, originals)).toEqual(everything);
+    expect(restorePlan(state, { ...live, expireTime: "2025-01-06T00:00:00.005Z" }, originals)).toEqual({ kind: "refuse", what: "expireTime" });
   });
 
   it.each([
     ["a managed setting", { comment: "theirs" }, "comment"],
     ["the expiry (another PUT restarted it)", { expireTime: "2025-01-07T00:00:00.000Z" }, "expireTime"],
-    ["updateTime (another write)", { updateTime: "2025-01-02T00:00:00.000Z" }, "updateTime"],
-  ])("is false naming %s when someone else wrote since", (_name, change, what) => {
-    expect(stillAsApplied(state, { ...live, ...change })).toEqual({ same: false, what });
+    ["both", { comment: "theirs", expireTime: "2025-01-07T00:00:00.000Z" }, "comment, expireTime"],
+  ])("refuses naming %s when someone else wrote it since", (_name, change, what) => {
+    expect(restorePlan(state, { ...live, ...change }, originals)).toEqual({ kind: "refuse", what });
+  });
+
+  it("after a write by someone else that changed nothing the resource manages, restores only what it manages and keeps the rest", () => {
+    const writtenSince = { ...live, updateTime: "2025-01-02T00:00:00.000Z" };
+    // The access code is not managed and differs from its original: the writer's, kept.
+    expect(restorePlan(state, writtenSince, originals)).toEqual({ kind: "restore", fields: ["comment"], kept: ["extractCode"] });
+    // Unmanaged and still the original: nothing to keep, nothing to say.
+    expect(restorePlan(state, { ...writtenSince, extractCode: "ORIGcode" }, originals)).toEqual({ kind: "restore", fields: ["comment"], kept: [] });
+    // An original without an access code: a restore could not set one back anyway.
+    expect(restorePlan(state, writtenSince, { comment: "orig" })).toEqual({ kind: "restore", fields: ["comment"], kept: [] });
+    // Nothing managed but the validity: the comment someone wrote is kept too.
+    const validityOnly = { ...state, managedFields: [] };
+    expect(restorePlan(validityOnly, { ...writtenSince, comment: "the owner's" }, originals)).toEqual({
+      kind: "restore",
+      fields: [],
+      kept: ["extractCode", "comment"],
+    });
+  });
+
+  it("an unknown updateTime (the list API shows none) counts as no write since", () => {
+    const { updateTime: _, ...unknown } = live;
+    expect(restorePlan(state, unknown, originals)).toEqual(everything);
+  });
+
+  it("the restore body then leaves the kept settings out, and the notice never shows an access code", () => {
+    expect(restoreBody(originals, now, ["comment"])).toEqual({ validDays: 7, comment: "orig" });
+    expect(restoreBody(originals, now, [])).toEqual({ validDays: 7 });
+    const notice = keptNotice(["extractCode", "comment"], originals);
+    expect(notice).toBe(
+      'restored the original settings this resource manages, and the validity; kept the access code and the comment (its original was "orig") as the share holds them: someone wrote the share since this resource\'s last write, and this resource does not manage those settings',
+    );
+    expect(notice).not.toContain("ORIGcode");
   });
 });

@@ -3,6 +3,7 @@ import type { UpdateShareBody } from "../../client/koodriveClient";
 import type { ShareLink } from "../../client/responses";
 import { DAY_MS, expiryFitsNoValidityWrite, expiryFitsWrite, parseKooDriveTime, validDaysUntil } from "../../time/koodriveTime";
 import { z } from "zod";
+import { OPTIONAL_SETTINGS, type OptionalSetting } from "./linkState";
 
 /**
  * A share's settings from before Pulumi first changed it, for `onDelete: "restore"`: read by the `-originals`
@@ -37,24 +38,32 @@ export function restoreValidDays(expireTime: string | undefined, now: Date): num
 }
 
 /**
- * The PUT body that restores the original settings. The API cannot remove an access code, so an original share
- * without one keeps the current code; an original without a comment gets an empty comment.
+ * The PUT body that restores the original validity and the original of each of `fields` (by default all; one left out
+ * keeps what the share holds). The API cannot remove an access code, so an original share without one keeps the
+ * current code; an original without a comment gets an empty comment.
  */
-export function restoreBody(original: OriginalSettings, now: Date): UpdateShareBody {
-  const body: UpdateShareBody = { validDays: restoreValidDays(original.expireTime, now), comment: original.comment ?? "" };
-  if (original.extractCode) body.extractCode = original.extractCode;
+export function restoreBody(original: OriginalSettings, now: Date, fields: readonly OptionalSetting[] = OPTIONAL_SETTINGS): UpdateShareBody {
+  const body: UpdateShareBody = { validDays: restoreValidDays(original.expireTime, now) };
+  if (fields.includes("comment")) body.comment = original.comment ?? "";
+  if (fields.includes("extractCode") && original.extractCode) body.extractCode = original.extractCode;
   return body;
 }
 
 /**
- * Whether the live share holds its original settings as a restore at about `now` leaves them: the original access
- * code (when it had one) and comment, and an expiry within a day of what {@link restoreBody} sets (whole days, rounded
- * up). A destroy killed after its restore landed leaves the share so; the next destroy must not call that a change
- * made by someone else.
+ * Whether the live share holds its original settings as a restore of `fields` at about `now` leaves them: the
+ * original access code (when it had one) and comment, as far as `fields` holds them, and an expiry within a day of
+ * what {@link restoreBody} sets (whole days, rounded up). A destroy killed after its restore landed leaves the share
+ * so; the next destroy must not call that a change made by someone else.
  */
-export function holdsOriginals(original: OriginalSettings, live: ShareLink, now: Date, edition: KooDriveEdition): boolean {
-  if (original.extractCode && live.extractCode !== original.extractCode) return false;
-  if ((live.comment ?? "") !== (original.comment ?? "")) return false;
+export function holdsOriginals(
+  original: OriginalSettings,
+  live: ShareLink,
+  now: Date,
+  edition: KooDriveEdition,
+  fields: readonly OptionalSetting[] = OPTIONAL_SETTINGS,
+): boolean {
+  if (fields.includes("extractCode") && original.extractCode && live.extractCode !== original.extractCode) return false;
+  if (fields.includes("comment") && (live.comment ?? "") !== (original.comment ?? "")) return false;
   const validDays = restoreValidDays(original.expireTime, now);
   const expiry = parseKooDriveTime(live.expireTime);
   // validDays 0 on the enterprise edition keeps whatever expiry the share has.

@@ -1,5 +1,6 @@
 import type { KooDriveClient } from "../../client/koodriveClient";
 import type { ShareLink } from "../../client/responses";
+import type { OptionalSetting } from "./linkState";
 import type { OriginalSettings } from "./originals";
 
 /**
@@ -9,24 +10,36 @@ import type { OriginalSettings } from "./originals";
  * N/5 seconds of a destroy. Per client (one user at one endpoint), so another user's share of the same ID never
  * answers for it; each answer is taken once.
  */
-const restored = new WeakMap<KooDriveClient, Map<string, ShareLink>>();
+const restored = new WeakMap<KooDriveClient, Map<string, Restored>>();
 
-export function rememberRestored(client: KooDriveClient, shareId: string, share: ShareLink): void {
-  const shares = restored.get(client) ?? new Map<string, ShareLink>();
+/** A share as a destroy's restore left it, and the settings it kept as they were (see `RestorePlan`). */
+interface Restored {
+  readonly share: ShareLink;
+  readonly kept: readonly OptionalSetting[];
+}
+
+export function rememberRestored(client: KooDriveClient, shareId: string, share: ShareLink, kept: readonly OptionalSetting[]): void {
+  const shares = restored.get(client) ?? new Map<string, Restored>();
   restored.set(client, shares);
-  shares.set(shareId, share);
+  shares.set(shareId, { share, kept });
 }
 
 /**
- * The share as the restore left it in this process, once; undefined when no restore here answered for it, or when
- * its answer does not show what the restore set: the comment (KooDrive's modify answer documents none), and the
- * access code when the originals have one. An absent field would read as a changed setting. (An absent access code
- * where the originals have none reads as "none", as the documented answer, which carries the code, means. The expiry
- * needs no check: a restore whose answer lacks the expiry it set has already read the share back.)
+ * What the restore in this process left, once; undefined when no restore here answered for it. Its `share` is
+ * undefined when the answer does not show what the restore set: the comment (KooDrive's modify answer documents
+ * none), and the access code when the originals have one. An absent field would read as a changed setting. (An absent
+ * access code where the originals have none reads as "none", as the documented answer, which carries the code, means.
+ * The expiry needs no check: a restore whose answer lacks the expiry it set has already read the share back.)
  */
-export function takeRestored(client: KooDriveClient, shareId: string, originals: OriginalSettings): ShareLink | undefined {
-  const share = restored.get(client)?.get(shareId);
+export function takeRestored(
+  client: KooDriveClient,
+  shareId: string,
+  originals: OriginalSettings,
+): { share?: ShareLink; kept: readonly OptionalSetting[] } | undefined {
+  const found = restored.get(client)?.get(shareId);
   restored.get(client)?.delete(shareId);
-  if (share?.comment === undefined) return undefined;
-  return originals.extractCode && share.extractCode === undefined ? undefined : share;
+  if (found === undefined) return undefined;
+  const { share, kept } = found;
+  const shows = share.comment !== undefined && !(originals.extractCode && share.extractCode === undefined);
+  return shows ? { share, kept } : { kept };
 }

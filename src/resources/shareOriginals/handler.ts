@@ -1,6 +1,7 @@
 import { findShare, shareNotFound } from "../../provider/findShare";
 import { type ResourceHandler, checkResult, plain } from "../../provider/handler";
 import { parseKooDriveTime } from "../../time/koodriveTime";
+import { OPTIONAL_SETTINGS } from "../common/linkState";
 import { recordedOwner } from "../common/owner";
 import { takeRestored } from "../common/restoredShares";
 import { checkProperties, idRule } from "../common/rules";
@@ -73,9 +74,10 @@ export const shareOriginalsHandler: ResourceHandler = {
     const originals = state.originals;
     if (originals === undefined) return;
     const client = ctx.client(recordedOwner(state, ctx.userId()));
+    const restore = takeRestored(client, id, originals);
     let live: Awaited<ReturnType<typeof findShare>>;
     try {
-      live = takeRestored(client, id, originals) ?? (await findShare(client, id));
+      live = restore?.share ?? (await findShare(client, id));
     } catch (error) {
       ctx.notice(
         id,
@@ -84,7 +86,9 @@ export const shareOriginalsHandler: ResourceHandler = {
       return;
     }
     if (live === undefined) return;
-    if (holdsOriginals(originals, live, ctx.now(), ctx.edition())) {
+    // What the restore kept as the share held it (written by someone else, and not managed) was said by its notice.
+    const restoredFields = OPTIONAL_SETTINGS.filter((field) => !restore?.kept.includes(field));
+    if (holdsOriginals(originals, live, ctx.now(), ctx.edition(), restoredFields)) {
       // The one original setting no restore can put back: said here, after the settings resource's restore (or none).
       if (!originals.extractCode && live.extractCode) {
         ctx.notice(

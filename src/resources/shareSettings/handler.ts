@@ -9,7 +9,7 @@ import { linkHealth, reportRenewedAgain } from "../common/linkHealth";
 import { ownerNotice, recordedOwner } from "../common/owner";
 import { rememberRestored } from "../common/restoredShares";
 import { planSettingsChange } from "./plan";
-import { lateRestoreWarning, restoreCaveat, settingsChangedSince, stillAsApplied } from "./restore";
+import { keptNotice, lateRestoreWarning, refreshMarks, restoreCaveat, restorePlan, unmanagedChanged } from "./restore";
 import { managedFields } from "../common/linkState";
 import { originalsUnderStoredName, shareSettingsStateFrom, upgradeShareSettingsState } from "./state";
 
@@ -89,13 +89,14 @@ export const shareSettingsHandler: ResourceHandler = {
     const { problem } = linkHealth(upgradeShareSettingsState(outs), state.validDays, undefined, ctx.now());
     if (problem) ctx.notice(id, `warning: ${problem}`);
     if (state.onDelete === "restore") {
-      // Without this, a share whose settings were written meanwhile to what the program declares (an update of this
-      // resource that landed but was never recorded) would never be written by it again, and delete would refuse to
-      // restore it for ever. Only a changed setting counts: another stack writing the same settings changes just the
-      // times, and rewriting then would make the stacks take turns writing, and this one restore under the other.
+      // A changed setting is marked to be written again: else a share whose settings were written meanwhile to what
+      // the program declares (an update of this resource that landed but was never recorded) would never be written
+      // by it again, and delete would refuse to restore it for ever. A changed expiry alone is only remembered, since
+      // the refresh copies it into state: another stack writing the same settings changes just the times, rewriting
+      // then would make the stacks take turns writing, and delete must still refuse to restore under the other.
       // No notice here: the refresh shows a changed setting as drift, and the diff the engine runs after this read
       // (and at the next preview) says why a share that holds the declared settings is written again.
-      if (state.writtenSinceApplied || settingsChangedSince(state, live).length > 0) outs.writtenSinceApplied = true;
+      Object.assign(outs, refreshMarks(state, live));
     }
     return { id, props: originalsUnderStoredName(props, outs), inputs: plain(inputs) };
   },
@@ -132,25 +133,26 @@ export const shareSettingsHandler: ResourceHandler = {
     const client = ctx.client(recordedOwner(state, ctx.userId()));
     const live = await findShare(client, id);
     if (live === undefined) return; // gone: nothing to restore
-    const unchanged = stillAsApplied(state, live);
+    const plan = restorePlan(state, live, state.originals);
     const now = ctx.now(props);
-    if (!unchanged.same && holdsOriginals(state.originals, live, now, ctx.edition())) {
+    if (plan.kind === "refuse" && holdsOriginals(state.originals, live, now, ctx.edition(), state.managedFields)) {
       ctx.notice(id, "already holds its original settings (an interrupted destroy restored them?): nothing to restore");
-      rememberRestored(client, id, live);
+      rememberRestored(client, id, live, unmanagedChanged(state, live, state.originals));
       return;
     }
-    if (!unchanged.same) {
+    if (plan.kind === "refuse") {
       ctx.notice(
         id,
-        `warning: NOT restoring the original settings: the share changed since this resource last applied its settings (${unchanged.what}). ` +
+        `warning: NOT restoring the original settings: the share changed since this resource last applied its settings (${plan.what}). ` +
           "Another resource may manage it now (a rename without `aliases`?), or it was edited by hand; it is left as it is (when its `-originals` companion is deleted in the same run, that notice lists the originals). " +
           "If instead this resource's own last `pulumi up` was interrupted, a plain `pulumi up` before destroying writes the declared settings again (for a renewal only if no refresh has recorded it since; else change its validDays once), and destroy then restores.",
       );
       return;
     }
-    const restored = await orNotFound(applySettings(client, id, restoreBody(state.originals, now), ctx.edition()));
+    const restored = await orNotFound(applySettings(client, id, restoreBody(state.originals, now, plan.fields), ctx.edition()));
     if (restored === undefined) return; // cancelled meanwhile: nothing to restore
-    rememberRestored(client, id, restored);
+    rememberRestored(client, id, restored, plan.kept);
+    if (plan.kept.length > 0) ctx.notice(id, keptNotice(plan.kept, state.originals));
     // Told once the restore landed: what it could not put back exactly.
     const caveat = restoreCaveat(state.originals, ctx.edition(), now);
     if (caveat) ctx.notice(id, caveat);

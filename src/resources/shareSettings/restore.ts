@@ -2,6 +2,7 @@ import type { KooDriveEdition } from "../../client/connectionSettings";
 import type { ShareLink } from "../../client/responses";
 import { DAY_MS, MAX_VALID_DAYS, parseKooDriveTime, sameKooDriveInstant } from "../../time/koodriveTime";
 import { type OriginalSettings, restoreValidDays } from "../common/originals";
+import { OPTIONAL_SETTINGS, type OptionalSetting } from "../common/linkState";
 import type { ShareSettingsState } from "./state";
 
 /**
@@ -47,12 +48,61 @@ export function settingsChangedSince(state: ShareSettingsState, live: ShareLink)
 }
 
 /**
- * Whether the live share still holds what this resource last wrote. If not, someone else wrote since (another
- * resource now managing the share after a rename, or a person): restoring would clobber their settings.
+ * What a refresh of a restoring resource marks in its state, sticky until this resource writes again: a managed
+ * setting changed since its last write (`writtenSinceApplied`), and an expiry changed since (`validityRestartedSince`).
  */
-export function stillAsApplied(state: ShareSettingsState, live: ShareLink): { same: true } | { same: false; what: string } {
+export function refreshMarks(state: ShareSettingsState, live: ShareLink): Pick<ShareSettingsState, "writtenSinceApplied" | "validityRestartedSince"> {
+  const marks: Pick<ShareSettingsState, "writtenSinceApplied" | "validityRestartedSince"> = {};
+  if (state.writtenSinceApplied || settingsChangedSince(state, live).length > 0) marks.writtenSinceApplied = true;
+  if (state.validityRestartedSince || !sameKooDriveInstant(live.expireTime, state.expireTime)) marks.validityRestartedSince = true;
+  return marks;
+}
+
+/**
+ * What a restoring delete does with the live share. `refuse`: a setting this resource manages, or the expiry, is not
+ * what it last wrote or read (a person edited it, or another resource or stack wrote it: every PUT restarts the
+ * validity), and restoring would clobber that. Otherwise `restore` the original of each of `fields` and the
+ * validity. When the share was written since this resource's last write (`updateTime`) without touching anything it
+ * manages, say the owner's own message, what was written is the writer's: only the managed settings are put back,
+ * and `kept` names the others that now differ from their originals. When nothing was written since, every original
+ * goes back (also a setting the program once managed and then dropped, which still holds what Pulumi wrote).
+ */
+export type RestorePlan =
+  | { readonly kind: "refuse"; readonly what: string }
+  | { readonly kind: "restore"; readonly fields: readonly OptionalSetting[]; readonly kept: readonly OptionalSetting[] };
+
+export function restorePlan(state: ShareSettingsState, live: ShareLink, originals: OriginalSettings): RestorePlan {
   const changed: string[] = settingsChangedSince(state, live);
-  if (!sameKooDriveInstant(live.expireTime, state.expireTime)) changed.push("expireTime");
-  if (state.updateTime !== undefined && live.updateTime !== undefined && live.updateTime !== state.updateTime) changed.push("updateTime");
-  return changed.length === 0 ? { same: true } : { same: false, what: changed.join(", ") };
+  if (state.validityRestartedSince || !sameKooDriveInstant(live.expireTime, state.expireTime)) changed.push("expireTime");
+  if (changed.length > 0) return { kind: "refuse", what: changed.join(", ") };
+  if (!writtenSince(state, live)) return { kind: "restore", fields: OPTIONAL_SETTINGS, kept: [] };
+  return { kind: "restore", fields: state.managedFields, kept: unmanagedChanged(state, live, originals) };
+}
+
+/** The settings this resource does not manage that the live share holds otherwise than their originals. */
+export function unmanagedChanged(state: ShareSettingsState, live: ShareLink, originals: OriginalSettings): OptionalSetting[] {
+  return OPTIONAL_SETTINGS.filter((field) => !state.managedFields.includes(field) && restoreWouldChange(originals, live, field));
+}
+
+/** Whether KooDrive's `updateTime` says someone wrote the share since this resource's last write (unknown = no). */
+function writtenSince(state: ShareSettingsState, live: ShareLink): boolean {
+  return state.updateTime !== undefined && live.updateTime !== undefined && live.updateTime !== state.updateTime;
+}
+
+/** Whether restoring `field` would change the live share (an original share without an access code keeps the current one). */
+function restoreWouldChange(originals: OriginalSettings, live: ShareLink, field: OptionalSetting): boolean {
+  if (field === "extractCode" && !originals.extractCode) return false;
+  return (live[field] ?? "") !== (originals[field] ?? "");
+}
+
+/** The notice for a restore that left `kept` as the share holds them (see {@link RestorePlan}); never an access code. */
+export function keptNotice(kept: readonly OptionalSetting[], originals: OriginalSettings): string {
+  const what = kept
+    .map((field) => (field === "comment" ? `the comment (its original was ${JSON.stringify(originals.comment ?? "")})` : "the access code"))
+    .join(" and ");
+  const [them, those] = kept.length > 1 ? ["them", "those settings"] : ["it", "that setting"];
+  return (
+    `restored the original settings this resource manages, and the validity; kept ${what} as the share holds ${them}: ` +
+    `someone wrote the share since this resource's last write, and this resource does not manage ${those}`
+  );
 }

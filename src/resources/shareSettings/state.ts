@@ -32,6 +32,14 @@ export interface ShareSettingsState extends LinkSettingsState {
    * to restore, so the next update writes the declared settings again, which clears this. Absent otherwise.
    */
   writtenSinceApplied?: true;
+  /**
+   * For `onDelete: "restore"`: a refresh found the expiry changed since this resource's last write or read, so a write
+   * that is not this resource's restarted the validity (another stack applying the same settings, or a write of its
+   * own that was never recorded). Kept because the refresh copies the new expiry into state: delete then refuses to
+   * restore, as it does for an expiry changed since. Not rewritten (the stacks would take turns writing); this
+   * resource's next write clears it. Absent otherwise.
+   */
+  validityRestartedSince?: true;
 }
 
 /** The state after a write or read as `owner`: declared values from `inputs`, the share's own from `share`. */
