@@ -85,10 +85,11 @@ describe("restorePlan", () => {
     const writtenSince = { ...live, updateTime: "2025-01-02T00:00:00.000Z" };
     // The access code is not managed and differs from its original: the writer's, kept.
     expect(restorePlan(state, writtenSince, originals)).toEqual({ kind: "restore", fields: ["comment"], kept: ["extractCode"] });
-    // Unmanaged and still the original: nothing to keep, nothing to say.
-    expect(restorePlan(state, { ...writtenSince, extractCode: "ORIGcode" }, originals)).toEqual({ kind: "restore", fields: ["comment"], kept: [] });
-    // An original without an access code: a restore could not set one back anyway.
-    expect(restorePlan(state, writtenSince, { comment: "orig" })).toEqual({ kind: "restore", fields: ["comment"], kept: [] });
+    // A write that shows in no setting (another stack's of the same settings, whose expiry a refresh by an earlier
+    // version copied into state) is not undone: unmanaged settings that hold their originals...
+    expect(restorePlan(state, { ...writtenSince, extractCode: "ORIGcode" }, originals)).toEqual({ kind: "refuse", what: "updateTime" });
+    // ...or an access code where the original had none, which no restore could take away anyway.
+    expect(restorePlan(state, writtenSince, { comment: "orig" })).toEqual({ kind: "refuse", what: "updateTime" });
     // Nothing managed but the validity: the comment someone wrote is kept too.
     const validityOnly = { ...state, managedFields: [] };
     expect(restorePlan(validityOnly, { ...writtenSince, comment: "the owner's" }, originals)).toEqual({

@@ -62,9 +62,9 @@ export function refreshMarks(state: ShareSettingsState, live: ShareLink): Pick<S
  * What a restoring delete does with the live share. `refuse`: a setting this resource manages, or the expiry, is not
  * what it last wrote or read (a person edited it, or another resource or stack wrote it: every PUT restarts the
  * validity), and restoring would clobber that. Otherwise `restore` the original of each of `fields` and the
- * validity. When the share was written since this resource's last write (`updateTime`) without touching anything it
- * manages, say the owner's own message, what was written is the writer's: only the managed settings are put back,
- * and `kept` names the others that now differ from their originals. When nothing was written since, every original
+ * validity. When the share was written since this resource's last write (`updateTime`) in settings it does not
+ * manage, say the owner's own message, what was written is the writer's: only the managed settings are put back, and
+ * `kept` names the others, which now differ from their originals. When nothing was written since, every original
  * goes back (also a setting the program once managed and then dropped, which still holds what Pulumi wrote).
  */
 export type RestorePlan =
@@ -76,7 +76,11 @@ export function restorePlan(state: ShareSettingsState, live: ShareLink, original
   if (state.validityRestartedSince || !sameKooDriveInstant(live.expireTime, state.expireTime)) changed.push("expireTime");
   if (changed.length > 0) return { kind: "refuse", what: changed.join(", ") };
   if (!writtenSince(state, live)) return { kind: "restore", fields: OPTIONAL_SETTINGS, kept: [] };
-  return { kind: "restore", fields: state.managedFields, kept: unmanagedChanged(state, live, originals) };
+  const kept = unmanagedChanged(state, live, originals);
+  // A write seen only in `updateTime` may be another stack's of the same settings, whose new expiry a refresh by an
+  // earlier version (which did not remember it) copied into state: not this resource's to undo.
+  if (kept.length === 0) return { kind: "refuse", what: "updateTime" };
+  return { kind: "restore", fields: state.managedFields, kept };
 }
 
 /** The settings this resource does not manage that the live share holds otherwise than their originals. */
