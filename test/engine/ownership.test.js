@@ -17,12 +17,14 @@ describe("mistakes only the program can see", () => {
   test("a misspelt argument fails preview naming it, and nothing is sent", () => {
     const seen = failingPreview("typo");
     assert.match(seen.text, /KooDriveShareSettings "typo": unknown argument "extractcode"/);
+    assert.doesNotMatch(seen.text, /Unhandled exception|\n\s+at /, "the mistake alone, without a stack trace into the package");
     assert.equal(seen.requests, 0);
   });
 
   test("two resources for one share fail preview naming both, and nothing is sent", () => {
     const seen = failingPreview("twice");
     assert.match(seen.text, new RegExp(`share ${seen.shareId} is managed by two resources, KooDriveShareSettings "first" and KooDriveShareSettings "second"`));
+    assert.doesNotMatch(seen.text, /Unhandled exception|\n\s+at /, "the mistake alone, without a stack trace into the package");
     assert.equal(seen.requests, 0);
   });
 });

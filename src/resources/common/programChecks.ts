@@ -6,11 +6,19 @@ import { SETTING_SOURCES, type SettingName, isSecretSetting, isSet } from "../..
  * such as argument names it would otherwise drop, or two resources claiming one share.
  */
 
+/**
+ * A mistake in the program, said as itself: the SDK prints a `RunError`'s message alone, where any other error thrown
+ * by the program comes as "Unhandled exception" with a stack trace into this package.
+ */
+function programError(message: string): Error {
+  return new pulumi.RunError(message);
+}
+
 /** Fails on an argument name the resource does not know (e.g. `extractcode`), instead of dropping it silently. */
 export function rejectUnknownArgs(typeName: string, resourceName: string, args: object, known: readonly string[]): void {
   const unknown = Object.keys(args).filter((key) => !known.includes(key));
   if (unknown.length > 0) {
-    throw new Error(
+    throw programError(
       `${typeName} "${resourceName}": unknown argument${unknown.length > 1 ? "s" : ""} ${unknown.map((k) => `"${k}"`).join(", ")} (known: ${known.join(", ")})`,
     );
   }
@@ -22,7 +30,7 @@ export function rejectUnknownArgs(typeName: string, resourceName: string, args: 
  */
 export function rejectImportOption(typeName: string, resourceName: string, opts: pulumi.CustomResourceOptions | undefined, instead: string): void {
   if (opts?.import !== undefined) {
-    throw new Error(
+    throw programError(
       `${typeName} "${resourceName}": the \`import\` resource option is not supported (Pulumi cannot import dynamic-provider resources, pulumi/pulumi#16175). ` +
         `Remove it: ${instead}.`,
     );
@@ -151,7 +159,7 @@ export function claimShare(shareId: pulumi.Input<string>, who: string): void {
   const claim = (id: string) => {
     const holder = claims.get(id);
     if (holder !== undefined && holder !== who) {
-      throw new Error(`share ${id} is managed by two resources, ${holder} and ${who}: each would undo the other's settings. Declare it once.`);
+      throw programError(`share ${id} is managed by two resources, ${holder} and ${who}: each would undo the other's settings. Declare it once.`);
     }
     claims.set(id, who);
   };
