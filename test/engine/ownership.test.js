@@ -94,6 +94,11 @@ describe("writes by someone else since the last up, then refresh and destroy wit
     f.emulator.changeShare(rewritten.shareId, { expireTime: new Date(Date.now() + 3 * 86_400_000).toISOString() });
     const refresh = await f.stack.refresh();
     assert.deepEqual(refresh.summary.resourceChanges, { same: 5 }); // the stack and four resources: neither change is drift
+    // The restarted validity is said at the refresh, where a scheduled drift check sees it.
+    assert.match(
+      `${refresh.stdout}\n${refresh.stderr}`,
+      new RegExp(`share ${rewritten.shareId}: warning: the share's validity was restarted by a write that is not this resource's`),
+    );
     const preview = await f.stack.preview();
     assert.deepEqual(preview.changeSummary, { same: 5 });
     f.emulator.requests.clear();
@@ -116,7 +121,7 @@ describe("writes by someone else since the last up, then refresh and destroy wit
     assert.match(
       output,
       new RegExp(
-        `share ${edited.shareId}: restored the original settings this resource manages, and the validity; kept the comment \\(its original was "as found"\\)`,
+        `share ${edited.shareId}: restored the original settings this resource manages and the validity, and kept the comment \\(its original was "as found"\\)`,
       ),
     );
     assert.match(output, new RegExp(`share ${rewritten.shareId}: warning: NOT restoring the original settings: .*\\(expireTime\\)`));

@@ -353,7 +353,13 @@ describe("share-settings provider against the emulator", () => {
     const news = { ...inputs, comment: "b" };
     const updated = await provider.update!(created.id, created.outs, news);
     expect(emulator.requests.all().map((r) => [r.method, r.body])).toEqual([["PUT", { validDays: 5, comment: "b" }]]);
-    expect(updated.outs).toMatchObject({ ...created.outs, comment: "b", updateTime: expect.any(String), expireTime: expect.any(String) });
+    expect(updated.outs).toMatchObject({
+      ...created.outs,
+      comment: "b",
+      updateTime: expect.any(String),
+      expireTime: expect.any(String),
+      appliedExpireTime: updated.outs!.expireTime,
+    });
     expect(updated.outs!.originals).toEqual(created.outs!.originals);
   });
 
@@ -363,7 +369,7 @@ describe("share-settings provider against the emulator", () => {
     emulator.requests.clear();
     const updated = await provider.update!(created.id, { ...created.outs, __provider: "x" }, { ...inputs, onDelete: "retain", originals: undefined });
     expect(emulator.requests.all()).toEqual([]);
-    const { originals: _, ...rest } = created.outs!;
+    const { originals: _, appliedExpireTime: __, ...rest } = created.outs!;
     expect(updated.outs).toEqual({ ...rest, onDelete: "retain" });
   });
 
@@ -471,7 +477,7 @@ describe("share-settings provider against the emulator", () => {
     emulator.clock.advance(11 * 24 * 60 * 60 * 1000); // on KooDrive's clock the original link would have expired a day ago
     emulator.requests.clear();
     const notices = await noticesDuring(() => provider.delete!(created.id, created.outs));
-    expect(puts().map((r) => r.body)).toEqual([{ validDays: 1, comment: "original", extractCode: "ORIG1234" }]);
+    expect(puts().map((r) => r.body)).toEqual([{ validDays: 1, comment: "original" }]); // the access code was never managed: left as it is
     expect(notices).toMatch(
       new RegExp(
         `share ${share.shareId}: warning: the original link had expired \\(${share.expireTime}\\).*restored with the shortest validity, 1 day.*Cancel the share`,
@@ -601,57 +607,78 @@ describe("share-settings provider against the emulator", () => {
     expect(notices).toMatch(new RegExp(`share ${share.shareId}: warning: NOT restoring.*expireTime`));
   });
 
-  describe("a share written since by someone else, in settings the resource does not manage", () => {
-    it("the owner's new message: destroy restores the access code and validity it manages, and keeps the message", async () => {
-      const share = emulator.seedShare({ ownerId: USER_ID, comment: "orig comment", extractCode: "Orig0000", validDays: 100 });
+  describe("settings the resource does not manage are left as the share holds them", () => {
+    const KEPT_COMMENT =
+      'restored the original settings this resource manages and the validity, and kept the comment (its original was "orig comment") as the share holds it: this resource does not manage that setting';
+
+    it("the owner's new message, before or after a later write of this resource: destroy restores the access code and validity, and keeps the message", async () => {
+      for (const laterWrite of [false, true]) {
+        const share = emulator.seedShare({ ownerId: USER_ID, comment: "orig comment", extractCode: "Orig0000", validDays: 100 });
+        const shareId = share.shareId as string;
+        const { created, inputs, destroy } = await adoptedForRestore(share, { comment: undefined, extractCode: "Mana9999" });
+        await new Promise((r) => setTimeout(r, 5));
+        emulator.changeShare(shareId, { comment: "owner edited the message" });
+        // Not drift (the comment is not managed): refresh and the next plan change nothing.
+        let settings = (await provider.read!(created.id, created.outs)).props!;
+        expect(settings.writtenSinceApplied).toBeUndefined();
+        expect((await provider.diff!(created.id, settings, inputs)).changes).toBe(false);
+        // A write of this resource's after the owner's (a renewal, a changed validDays) leaves the message out too.
+        if (laterWrite) settings = (await provider.update!(created.id, settings, { ...inputs, validDays: 4 })).outs!;
+        emulator.requests.clear();
+        const notices = await destroy(settings);
+        expect(puts().map((r) => r.body)).toEqual([{ validDays: 100, extractCode: "Orig0000" }]);
+        const restored = emulator.getShare(shareId)!;
+        expect(restored).toMatchObject({ comment: "owner edited the message", extractCode: "Orig0000" });
+        expect(Math.abs(Date.parse(restored.expireTime as string) - Date.parse(share.expireTime as string))).toBeLessThan(86400_000);
+        expect(notices).toBe(`koodrive: share ${shareId}: ${KEPT_COMMENT}`);
+        expect(notices).not.toMatch(/Orig0000|Mana9999/);
+      }
+    });
+
+    it("a comment the program managed and then dropped is no longer restored: destroy says what it was", async () => {
+      const share = emulator.seedShare({ ownerId: USER_ID, comment: "orig comment", validDays: 100 });
       const shareId = share.shareId as string;
-      const { created, inputs, destroy } = await adoptedForRestore(share, { comment: undefined, extractCode: "Mana9999" });
-      await new Promise((r) => setTimeout(r, 5));
-      emulator.changeShare(shareId, { comment: "owner edited the message" });
-      // Not drift (the comment is not managed): refresh and the next plan change nothing.
-      const refreshed = await provider.read!(created.id, created.outs);
-      expect(refreshed.props!.writtenSinceApplied).toBeUndefined();
-      expect((await provider.diff!(created.id, refreshed.props!, inputs)).changes).toBe(false);
+      const { created, inputs, destroy } = await adoptedForRestore(share, { comment: "Pulumi's message" });
+      const { comment: _dropped, ...withoutComment } = inputs;
+      const dropped = await provider.update!(created.id, created.outs, withoutComment); // state only
       emulator.requests.clear();
-      const notices = await destroy(refreshed.props!);
-      expect(puts().map((r) => r.body)).toEqual([{ validDays: 100, extractCode: "Orig0000" }]);
-      const restored = emulator.getShare(shareId)!;
-      expect(restored).toMatchObject({ comment: "owner edited the message", extractCode: "Orig0000" });
-      expect(Math.abs(Date.parse(restored.expireTime as string) - Date.parse(share.expireTime as string))).toBeLessThan(86400_000);
-      expect(notices).toBe(
-        `koodrive: share ${shareId}: restored the original settings this resource manages, and the validity; kept the comment (its original was "orig comment") as the share holds it: someone wrote the share since this resource's last write, and this resource does not manage that setting`,
+      const notices = await destroy(dropped.outs!);
+      expect(puts().map((r) => r.body)).toEqual([{ validDays: 100 }]);
+      expect(emulator.getShare(shareId)!.comment).toBe("Pulumi's message");
+      expect(notices).toBe(`koodrive: share ${shareId}: ${KEPT_COMMENT}`);
+    });
+
+    it("an access code the program dropped is kept with a warning that says where the original can be read, never the code", async () => {
+      const share = emulator.seedShare({ ownerId: USER_ID, comment: "orig comment", extractCode: "Orig0000", validDays: 100 });
+      const { created, inputs, destroy } = await adoptedForRestore(share, { comment: undefined, extractCode: "Mana9999" });
+      const { extractCode: _dropped, ...withoutCode } = inputs;
+      const dropped = await provider.update!(created.id, created.outs, withoutCode);
+      const notices = await destroy(dropped.outs!);
+      expect(emulator.getShare(share.shareId as string)!.extractCode).toBe("Mana9999");
+      expect(notices).toMatch(
+        new RegExp(
+          `^koodrive: share ${share.shareId}: warning: restored the original settings this resource manages and the validity, and kept the access code, which is not its original \\(a secret, not shown: \`pulumi stack history\``,
+        ),
       );
       expect(notices).not.toMatch(/Orig0000|Mana9999/);
     });
 
-    it("a comment the program managed and then dropped: restored when nobody wrote since, kept when someone did", async () => {
-      for (const ownerEdits of [false, true]) {
-        const share = emulator.seedShare({ ownerId: USER_ID, comment: "orig comment", validDays: 100 });
-        const shareId = share.shareId as string;
-        const { created, inputs, destroy } = await adoptedForRestore(share, { comment: "Pulumi's message" });
-        const { comment: _dropped, ...withoutComment } = inputs;
-        const dropped = await provider.update!(created.id, created.outs, withoutComment); // state only
-        await new Promise((r) => setTimeout(r, 5));
-        if (ownerEdits) emulator.changeShare(shareId, { comment: "the owner's message" });
-        emulator.requests.clear();
-        const notices = await destroy(dropped.outs!);
-        expect(puts().map((r) => r.body)).toEqual([ownerEdits ? { validDays: 100 } : { validDays: 100, comment: "orig comment" }]);
-        expect(emulator.getShare(shareId)!.comment).toBe(ownerEdits ? "the owner's message" : "orig comment");
-        expect(notices).toMatch(ownerEdits ? /kept the comment \(its original was "orig comment"\)/ : /^$/);
-      }
-    });
-
-    it("a destroy killed after such a restore landed: the next one finds the managed originals in place and sends no PUT", async () => {
+    it("a destroy killed after such a restore landed: the next one finds the managed originals in place, sends no PUT and names the kept comment", async () => {
       const share = emulator.seedShare({ ownerId: USER_ID, comment: "orig comment", extractCode: "Orig0000", validDays: 100 });
       const shareId = share.shareId as string;
       const { created, destroy } = await adoptedForRestore(share, { comment: undefined, extractCode: "Mana9999" });
       await new Promise((r) => setTimeout(r, 5));
       emulator.changeShare(shareId, { comment: "owner edited the message" });
       await provider.delete!(created.id, created.outs); // lands; the engine never records it
+      // The next destroy runs in a new provider process.
+      provider = await configured("shareSettings");
+      originalsProvider = await configured("shareOriginals");
       emulator.requests.clear();
       const notices = await destroy(created.outs!);
       expect(puts()).toEqual([]);
-      expect(notices).toBe(`koodrive: share ${shareId}: already holds its original settings (an interrupted destroy restored them?): nothing to restore`);
+      expect(notices).toBe(
+        `koodrive: share ${shareId}: already holds its original settings (an interrupted destroy restored them?): nothing to restore\nkoodrive: share ${shareId}: ${KEPT_COMMENT}`,
+      );
     });
   });
 
@@ -700,6 +727,10 @@ describe("share-settings provider against the emulator", () => {
     try {
       const refreshed = await provider.read!(created.id, created.outs);
       expect(refreshed.props!.writtenSinceApplied).toBeUndefined();
+      // Said at the refresh, where a scheduled drift check sees it, not first at destroy.
+      expect(notices).toEqual([
+        expect.stringMatching(/warning: the share's validity was restarted by a write that is not this resource's .* destroy will not restore/),
+      ]);
       // No rewrite: otherwise the two stacks would take turns writing, and this one would restore under the other.
       expect((await provider.diff!(created.id, refreshed.props!, inputs)).changes).toBe(false);
       emulator.requests.clear();

@@ -1,5 +1,5 @@
 import { restoreBody, restoreValidDays } from "../../src/resources/common/originals";
-import { keptNotice, restoreCaveat, restorePlan } from "../../src/resources/shareSettings/restore";
+import { appliedExpiry, keptNotice, restoreCaveat, restorePlan, validityRestartedWarning } from "../../src/resources/shareSettings/restore";
 import { upgradeShareSettingsState } from "../../src/resources/shareSettings/state";
 
 const now = new Date("2025-01-01T00:00:00.000Z");
@@ -36,7 +36,7 @@ describe("restore", () => {
   });
 
   it("puts back the original access code and comment", () => {
-    expect(restoreBody({ extractCode: "AAAA1111", comment: "orig", expireTime: "2025-01-08T00:00:00.000Z" }, now)).toEqual({
+    expect(restoreBody({ extractCode: "AAAA1111", comment: "orig", expireTime: "2025-01-08T00:00:00.000Z" }, now, ["extractCode", "comment"])).toEqual({
       validDays: 7,
       extractCode: "AAAA1111",
       comment: "orig",
@@ -44,32 +44,37 @@ describe("restore", () => {
   });
 
   it("clears the comment when the original had none, and cannot remove an access code", () => {
-    expect(restoreBody({}, now)).toEqual({ validDays: 0, comment: "" });
+    expect(restoreBody({}, now, ["extractCode", "comment"])).toEqual({ validDays: 0, comment: "" });
   });
 });
 
 describe("restorePlan", () => {
-  const state = upgradeShareSettingsState({
+  const applied = "2025-01-06T00:00:00.000Z";
+  /** State from before the applied expiry was kept. */
+  const earlierState = upgradeShareSettingsState({
     stateVersion: 2,
     shareId: "1",
     validDays: 5,
     onDelete: "restore",
     comment: "mine",
     managedFields: ["comment"],
-    expireTime: "2025-01-06T00:00:00.000Z",
+    expireTime: applied,
     updateTime: "2025-01-01T00:00:00.000Z",
   });
-  const live = { shareId: "1", comment: "mine", expireTime: "2025-01-06T00:00:00.000Z", updateTime: "2025-01-01T00:00:00.000Z", extractCode: "ANYcode1" };
+  const state = { ...earlierState, appliedExpireTime: applied };
   const originals = { comment: "orig", extractCode: "ORIGcode", expireTime: "2025-01-08T00:00:00.000Z" };
-  const everything = { kind: "restore", fields: ["extractCode", "comment"], kept: [] };
+  // The access code is not managed, and holds its original.
+  const live = { shareId: "1", comment: "mine", expireTime: applied, updateTime: "2025-01-01T00:00:00.000Z", extractCode: "ORIGcode" };
+  const restoreAll = { kind: "restore", kept: [] };
 
-  it("restores every original when the share holds what the resource wrote and nobody wrote since (unmanaged fields may differ)", () => {
-    expect(restorePlan(state, live, originals)).toEqual(everything);
+  it("restores when the share holds what the resource wrote", () => {
+    expect(restorePlan(state, live, originals)).toEqual(restoreAll);
+    expect(restorePlan(earlierState, live, originals)).toEqual(restoreAll);
   });
 
   it("reads the expiry as a time: another page's form of the same instant is the same", () => {
-    expect(restorePlan(state, { ...live, expireTime: "2025-01-06 00:00:00" }, originals)).toEqual(everything);
-    expect(restorePlan(state, { ...live, expireTime: "20250106T000000Z" }, originals)).toEqual(everything);
+    expect(restorePlan(state, { ...live, expireTime: "2025-01-06 00:00:00" }, originals)).toEqual(restoreAll);
+    expect(restorePlan(state, { ...live, expireTime: "20250106T000000Z" }, originals)).toEqual(restoreAll);
     expect(restorePlan(state, { ...live, expireTime: "2025-01-06T00:00:00.005Z" }, originals)).toEqual({ kind: "refuse", what: "expireTime" });
   });
 
@@ -81,36 +86,62 @@ describe("restorePlan", () => {
     expect(restorePlan(state, { ...live, ...change }, originals)).toEqual({ kind: "refuse", what });
   });
 
-  it("after a write by someone else that changed nothing the resource manages, restores only what it manages and keeps the rest", () => {
-    const writtenSince = { ...live, updateTime: "2025-01-02T00:00:00.000Z" };
-    // The access code is not managed and differs from its original: the writer's, kept.
-    expect(restorePlan(state, writtenSince, originals)).toEqual({ kind: "restore", fields: ["comment"], kept: ["extractCode"] });
-    // A write that shows in no setting (another stack's of the same settings, whose expiry a refresh by an earlier
-    // version copied into state) is not undone: unmanaged settings that hold their originals...
-    expect(restorePlan(state, { ...writtenSince, extractCode: "ORIGcode" }, originals)).toEqual({ kind: "refuse", what: "updateTime" });
-    // ...or an access code where the original had none, which no restore could take away anyway.
-    expect(restorePlan(state, writtenSince, { comment: "orig" })).toEqual({ kind: "refuse", what: "updateTime" });
-    // Nothing managed but the validity: the comment someone wrote is kept too.
-    const validityOnly = { ...state, managedFields: [] };
-    expect(restorePlan(validityOnly, { ...writtenSince, comment: "the owner's" }, originals)).toEqual({
+  it("refuses what a refresh saw since: a managed setting changed, or a validity restarted (copied into expireTime)", () => {
+    expect(restorePlan({ ...state, writtenSinceApplied: true }, live, originals)).toEqual({ kind: "refuse", what: "a managed setting, as a refresh found" });
+    const otherStack = { ...live, expireTime: "2025-01-07T00:00:00.000Z", updateTime: "2025-01-02T00:00:00.000Z" };
+    expect(restorePlan({ ...state, expireTime: otherStack.expireTime }, otherStack, originals)).toEqual({ kind: "refuse", what: "expireTime" });
+  });
+
+  it("never puts back a setting it does not manage: one that differs from its original is kept, whoever wrote it", () => {
+    expect(restorePlan(state, { ...live, extractCode: "ANYcode1" }, originals)).toEqual({ kind: "restore", kept: ["extractCode"] });
+    // Written since (KooDrive's updateTime moved) in that setting only: the same.
+    const ownerEdit = { ...live, extractCode: "ANYcode1", updateTime: "2025-01-02T00:00:00.000Z" };
+    expect(restorePlan(state, ownerEdit, originals)).toEqual({ kind: "restore", kept: ["extractCode"] });
+    // An original without an access code: a restore could not set one back anyway.
+    expect(restorePlan(state, ownerEdit, { comment: "orig" })).toEqual({ kind: "restore", kept: [] });
+    // Nothing managed but the validity: both settings are the writer's.
+    expect(restorePlan({ ...state, managedFields: [] }, { ...ownerEdit, comment: "the owner's" }, originals)).toEqual({
       kind: "restore",
-      fields: [],
       kept: ["extractCode", "comment"],
     });
   });
 
-  it("an unknown updateTime (the list API shows none) counts as no write since", () => {
+  it("state from before the applied expiry was kept: a write seen only in updateTime refuses (a refresh may have copied another writer's expiry)", () => {
+    const writtenSince = { ...live, updateTime: "2025-01-02T00:00:00.000Z" };
+    expect(restorePlan(earlierState, writtenSince, originals)).toEqual({ kind: "refuse", what: "updateTime" });
+    expect(restorePlan(earlierState, { ...writtenSince, updateTime: "2025-01-01 00:00:00" }, originals)).toEqual(restoreAll); // the same instant
     const { updateTime: _, ...unknown } = live;
-    expect(restorePlan(state, unknown, originals)).toEqual(everything);
+    expect(restorePlan(earlierState, unknown, originals)).toEqual(restoreAll);
+    // With the applied expiry kept, updateTime is not needed: the write changed nothing this resource manages.
+    expect(restorePlan(state, writtenSince, originals)).toEqual(restoreAll);
   });
 
-  it("the restore body then leaves the kept settings out, and the notice never shows an access code", () => {
+  it("the applied expiry: kept from the write; for earlier state proven by updateTime at a refresh, else unknown", () => {
+    expect(appliedExpiry(state, { ...live, expireTime: "2025-02-01T00:00:00.000Z" })).toBe(applied);
+    expect(appliedExpiry(earlierState, { ...live, expireTime: "2025-01-06 00:00:00" })).toBe("2025-01-06 00:00:00");
+    expect(appliedExpiry(earlierState, { ...live, updateTime: "2025-01-02T00:00:00.000Z" })).toBeUndefined();
+    const { updateTime: _, ...listed } = live; // list items carry no updateTime
+    expect(appliedExpiry(earlierState, listed)).toBeUndefined();
+  });
+
+  it("a refresh warns when the validity was restarted by a write that is not this resource's", () => {
+    expect(validityRestartedWarning(state, live)).toBeUndefined();
+    expect(validityRestartedWarning(earlierState, { ...live, expireTime: "2025-01-07T00:00:00.000Z" })).toBeUndefined();
+    expect(validityRestartedWarning(state, { ...live, expireTime: "2025-01-07T00:00:00.000Z" })).toBe(
+      "warning: the share's validity was restarted by a write that is not this resource's (it expires at 2025-01-07T00:00:00.000Z, not at 2025-01-06T00:00:00.000Z): destroy will not restore its original settings over it. If that write was this resource's own (a run that was killed), change its validDays once so that `pulumi up` writes the share again.",
+    );
+  });
+
+  it("the restore body leaves out what it does not manage, and the notice never shows an access code", () => {
     expect(restoreBody(originals, now, ["comment"])).toEqual({ validDays: 7, comment: "orig" });
     expect(restoreBody(originals, now, [])).toEqual({ validDays: 7 });
-    const notice = keptNotice(["extractCode", "comment"], originals);
-    expect(notice).toBe(
-      'restored the original settings this resource manages, and the validity; kept the access code and the comment (its original was "orig") as the share holds them: someone wrote the share since this resource\'s last write, and this resource does not manage those settings',
+    expect(keptNotice(["comment"], originals)).toBe(
+      'restored the original settings this resource manages and the validity, and kept the comment (its original was "orig") as the share holds it: this resource does not manage that setting',
     );
-    expect(notice).not.toContain("ORIGcode");
+    const both = keptNotice(["extractCode", "comment"], originals);
+    expect(both).toMatch(
+      /^warning: restored .* kept the access code, which is not its original \(a secret, not shown: `pulumi stack history` .*\) and the comment .* as the share holds them: this resource does not manage those settings$/,
+    );
+    expect(both).not.toContain("ORIGcode");
   });
 });

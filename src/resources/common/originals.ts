@@ -3,7 +3,7 @@ import type { UpdateShareBody } from "../../client/koodriveClient";
 import type { ShareLink } from "../../client/responses";
 import { DAY_MS, expiryFitsNoValidityWrite, expiryFitsWrite, parseKooDriveTime, validDaysUntil } from "../../time/koodriveTime";
 import { z } from "zod";
-import { OPTIONAL_SETTINGS, type OptionalSetting } from "./linkState";
+import type { OptionalSetting } from "./linkState";
 
 /**
  * A share's settings from before Pulumi first changed it, for `onDelete: "restore"`: read by the `-originals`
@@ -38,11 +38,11 @@ export function restoreValidDays(expireTime: string | undefined, now: Date): num
 }
 
 /**
- * The PUT body that restores the original validity and the original of each of `fields` (by default all; one left out
- * keeps what the share holds). The API cannot remove an access code, so an original share without one keeps the
+ * The PUT body that restores the original validity and the original of each of `fields` (one left out keeps what the
+ * share holds). The API cannot remove an access code, so an original share without one keeps the
  * current code; an original without a comment gets an empty comment.
  */
-export function restoreBody(original: OriginalSettings, now: Date, fields: readonly OptionalSetting[] = OPTIONAL_SETTINGS): UpdateShareBody {
+export function restoreBody(original: OriginalSettings, now: Date, fields: readonly OptionalSetting[]): UpdateShareBody {
   const body: UpdateShareBody = { validDays: restoreValidDays(original.expireTime, now) };
   if (fields.includes("comment")) body.comment = original.comment ?? "";
   if (fields.includes("extractCode") && original.extractCode) body.extractCode = original.extractCode;
@@ -55,13 +55,7 @@ export function restoreBody(original: OriginalSettings, now: Date, fields: reado
  * what {@link restoreBody} sets (whole days, rounded up). A destroy killed after its restore landed leaves the share
  * so; the next destroy must not call that a change made by someone else.
  */
-export function holdsOriginals(
-  original: OriginalSettings,
-  live: ShareLink,
-  now: Date,
-  edition: KooDriveEdition,
-  fields: readonly OptionalSetting[] = OPTIONAL_SETTINGS,
-): boolean {
+export function holdsOriginals(original: OriginalSettings, live: ShareLink, now: Date, edition: KooDriveEdition, fields: readonly OptionalSetting[]): boolean {
   if (fields.includes("extractCode") && original.extractCode && live.extractCode !== original.extractCode) return false;
   if (fields.includes("comment") && (live.comment ?? "") !== (original.comment ?? "")) return false;
   const validDays = restoreValidDays(original.expireTime, now);
@@ -73,6 +67,10 @@ export function holdsOriginals(
   return expiry.kind === "time" && expiryFitsWrite(expiry.ms, validDays, now.getTime() - DAY_MS, now.getTime(), DAY_MS);
 }
 
+/** Where an original access code can still be read once its state is gone (it is never printed). */
+export const WHERE_THE_ORIGINAL_CODE_IS =
+  "`pulumi stack history` lists this stack's earlier versions, and `pulumi stack export --version N --show-secrets` shows one";
+
 /**
  * What a user needs to put the originals back by hand when no restore will: the comment and the expiry, and where
  * the access code (a secret, never printed) can still be found.
@@ -83,9 +81,6 @@ export function originalsForTheRecord(original: OriginalSettings): string {
     `comment ${JSON.stringify(original.comment ?? "")}`,
     expiry.kind === "time" ? `expiry ${new Date(expiry.ms).toISOString()}` : expiry.kind === "none" ? "no expiry" : `expireTime "${expiry.text}"`,
   ];
-  if (original.extractCode)
-    parts.push(
-      "an access code (a secret, not shown: `pulumi stack history` lists this stack's earlier versions, and `pulumi stack export --version N --show-secrets` shows one)",
-    );
+  if (original.extractCode) parts.push(`an access code (a secret, not shown: ${WHERE_THE_ORIGINAL_CODE_IS})`);
   return parts.join(", ");
 }

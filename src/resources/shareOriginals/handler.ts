@@ -100,7 +100,7 @@ export const shareOriginalsHandler: ResourceHandler = {
     }
     ctx.notice(
       id,
-      `warning: forgetting its original settings, which the share does not hold now: no restore put them back (onDelete "retain" now, a restore refused because the share changed, or an adoption that was interrupted before it was recorded). They were: ${originalsForTheRecord(originals)}. Set them by hand if they should be back.`,
+      `warning: forgetting its original settings, which the share does not hold now: no restore put them back (onDelete "retain" now, a restore refused because the share changed, a restore that kept settings the resource did not manage, or an adoption that was interrupted before it was recorded). They were: ${originalsForTheRecord(originals)}. Set them by hand if they should be back.`,
     );
   },
 };

@@ -9,7 +9,7 @@ import { linkHealth, reportRenewedAgain } from "../common/linkHealth";
 import { ownerNotice, recordedOwner } from "../common/owner";
 import { rememberRestored } from "../common/restoredShares";
 import { planSettingsChange } from "./plan";
-import { keptNotice, lateRestoreWarning, refreshMarks, restoreCaveat, restorePlan, unmanagedChanged } from "./restore";
+import { appliedExpiry, keptNotice, lateRestoreWarning, refreshMark, restoreCaveat, restorePlan, unmanagedChanged, validityRestartedWarning } from "./restore";
 import { managedFields } from "../common/linkState";
 import { originalsUnderStoredName, shareSettingsStateFrom, upgradeShareSettingsState } from "./state";
 
@@ -63,7 +63,7 @@ export const shareSettingsHandler: ResourceHandler = {
     const owner = ctx.userId(inputs.userId);
     const applied = await applyDeclaredSettings(ctx, inputs, owner, "a share must exist before its settings can be managed (nothing was changed)");
     reportRenewedAgain(ctx, String(inputs.shareId), applied, inputs);
-    return { id: String(inputs.shareId), outs: shareSettingsStateFrom(inputs, applied, originalsFor(inputs), owner) };
+    return { id: String(inputs.shareId), outs: shareSettingsStateFrom(inputs, applied, originalsFor(inputs), owner, applied.expireTime) };
   },
 
   /**
@@ -85,18 +85,22 @@ export const shareSettingsHandler: ResourceHandler = {
     if (state.originals !== undefined && props.originals !== undefined) inputs.originals = state.originals;
     // updateTime stays the one of this resource's own last write (the list API does not report it, and delete uses it
     // to tell whether someone else wrote since).
-    const outs = shareSettingsStateFrom(inputs, { ...live, updateTime: state.updateTime }, state.originals, owner);
+    const outs = shareSettingsStateFrom(inputs, { ...live, updateTime: state.updateTime }, state.originals, owner, appliedExpiry(state, live));
     const { problem } = linkHealth(upgradeShareSettingsState(outs), state.validDays, undefined, ctx.now());
     if (problem) ctx.notice(id, `warning: ${problem}`);
     if (state.onDelete === "restore") {
       // A changed setting is marked to be written again: else a share whose settings were written meanwhile to what
       // the program declares (an update of this resource that landed but was never recorded) would never be written
-      // by it again, and delete would refuse to restore it for ever. A changed expiry alone is only remembered, since
-      // the refresh copies it into state: another stack writing the same settings changes just the times, rewriting
-      // then would make the stacks take turns writing, and delete must still refuse to restore under the other.
-      // No notice here: the refresh shows a changed setting as drift, and the diff the engine runs after this read
-      // (and at the next preview) says why a share that holds the declared settings is written again.
-      Object.assign(outs, refreshMarks(state, live));
+      // by it again, and delete would refuse to restore it for ever. No notice for it: the refresh shows a changed
+      // setting as drift, and the diff the engine runs after this read (and at the next preview) says why a share
+      // that holds the declared settings is written again. A validity restarted by another writer is not rewritten
+      // (another stack writing the same settings changes just the times: the stacks would take turns writing), but
+      // warned about, since delete will refuse to restore over it (the applied expiry, kept in state, tells it).
+      const mark = refreshMark(state, live);
+      Object.assign(outs, mark);
+      // A marked share is written again by the next up anyway, which records the expiry of that write.
+      const restarted = mark.writtenSinceApplied ? undefined : validityRestartedWarning(state, live);
+      if (restarted) ctx.notice(id, restarted);
     }
     return { id, props: originalsUnderStoredName(props, outs), inputs: plain(inputs) };
   },
@@ -110,7 +114,8 @@ export const shareSettingsHandler: ResourceHandler = {
     if (!plan.put) {
       // The recorded owner stays as it is, unknown included: only an answer to a request proves who owns the share.
       const { renewBeforeDays, userId } = news;
-      return { outs: plain({ ...state, onDelete: news.onDelete, renewBeforeDays, userId, managedFields: managedFields(news), originals }) };
+      const appliedExpireTime = originals === undefined ? undefined : state.appliedExpireTime;
+      return { outs: plain({ ...state, onDelete: news.onDelete, renewBeforeDays, userId, managedFields: managedFields(news), originals, appliedExpireTime }) };
     }
     const applied = await applyDeclaredSettings(
       ctx,
@@ -119,7 +124,7 @@ export const shareSettingsHandler: ResourceHandler = {
       "it may have been cancelled or moved to another owner outside Pulumi; remove the resource or refresh",
     );
     reportRenewedAgain(ctx, String(news.shareId), applied, news);
-    return { outs: shareSettingsStateFrom(news, applied, originals, owner) };
+    return { outs: shareSettingsStateFrom(news, applied, originals, owner, applied.expireTime) };
   },
 
   /** As the recorded owner: `retain` leaves the share alone; `restore` puts the originals back unless someone else wrote since. */
@@ -137,7 +142,9 @@ export const shareSettingsHandler: ResourceHandler = {
     const now = ctx.now(props);
     if (plan.kind === "refuse" && holdsOriginals(state.originals, live, now, ctx.edition(), state.managedFields)) {
       ctx.notice(id, "already holds its original settings (an interrupted destroy restored them?): nothing to restore");
-      rememberRestored(client, id, live, unmanagedChanged(state, live, state.originals));
+      const kept = unmanagedChanged(state, live, state.originals);
+      if (kept.length > 0) ctx.notice(id, keptNotice(kept, state.originals));
+      rememberRestored(client, id, live, kept);
       return;
     }
     if (plan.kind === "refuse") {
@@ -149,7 +156,7 @@ export const shareSettingsHandler: ResourceHandler = {
       );
       return;
     }
-    const restored = await orNotFound(applySettings(client, id, restoreBody(state.originals, now, plan.fields), ctx.edition()));
+    const restored = await orNotFound(applySettings(client, id, restoreBody(state.originals, now, state.managedFields), ctx.edition()));
     if (restored === undefined) return; // cancelled meanwhile: nothing to restore
     rememberRestored(client, id, restored, plan.kept);
     if (plan.kept.length > 0) ctx.notice(id, keptNotice(plan.kept, state.originals));

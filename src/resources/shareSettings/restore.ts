@@ -1,7 +1,7 @@
 import type { KooDriveEdition } from "../../client/connectionSettings";
 import type { ShareLink } from "../../client/responses";
 import { DAY_MS, MAX_VALID_DAYS, parseKooDriveTime, sameKooDriveInstant } from "../../time/koodriveTime";
-import { type OriginalSettings, restoreValidDays } from "../common/originals";
+import { type OriginalSettings, WHERE_THE_ORIGINAL_CODE_IS, restoreValidDays } from "../common/originals";
 import { OPTIONAL_SETTINGS, type OptionalSetting } from "../common/linkState";
 import type { ShareSettingsState } from "./state";
 
@@ -49,48 +49,63 @@ export function settingsChangedSince(state: ShareSettingsState, live: ShareLink)
 
 /**
  * What a refresh of a restoring resource marks in its state, sticky until this resource writes again: a managed
- * setting changed since its last write (`writtenSinceApplied`), and an expiry changed since (`validityRestartedSince`).
+ * setting changed since its last write (`writtenSinceApplied`; see `read`).
  */
-export function refreshMarks(state: ShareSettingsState, live: ShareLink): Pick<ShareSettingsState, "writtenSinceApplied" | "validityRestartedSince"> {
-  const marks: Pick<ShareSettingsState, "writtenSinceApplied" | "validityRestartedSince"> = {};
-  if (state.writtenSinceApplied || settingsChangedSince(state, live).length > 0) marks.writtenSinceApplied = true;
-  if (state.validityRestartedSince || !sameKooDriveInstant(live.expireTime, state.expireTime)) marks.validityRestartedSince = true;
-  return marks;
+export function refreshMark(state: ShareSettingsState, live: ShareLink): Pick<ShareSettingsState, "writtenSinceApplied"> {
+  return state.writtenSinceApplied || settingsChangedSince(state, live).length > 0 ? { writtenSinceApplied: true } : {};
 }
 
 /**
- * What a restoring delete does with the live share. `refuse`: a setting this resource manages, or the expiry, is not
- * what it last wrote or read (a person edited it, or another resource or stack wrote it: every PUT restarts the
- * validity), and restoring would clobber that. Otherwise `restore` the original of each of `fields` and the
- * validity. When the share was written since this resource's last write (`updateTime`) in settings it does not
- * manage, say the owner's own message, what was written is the writer's: only the managed settings are put back, and
- * `kept` names the others, which now differ from their originals. When nothing was written since, every original
- * goes back (also a setting the program once managed and then dropped, which still holds what Pulumi wrote).
+ * The expiry this resource's last write left, when state proves it: kept in `appliedExpireTime` from the write on;
+ * for state from before that was kept, the live expiry when KooDrive's `updateTime` is still that write's (so a
+ * refresh records it); else unknown.
  */
-export type RestorePlan =
-  | { readonly kind: "refuse"; readonly what: string }
-  | { readonly kind: "restore"; readonly fields: readonly OptionalSetting[]; readonly kept: readonly OptionalSetting[] };
+export function appliedExpiry(state: ShareSettingsState, live: ShareLink): string | undefined {
+  if (state.appliedExpireTime !== undefined) return state.appliedExpireTime;
+  return state.updateTime !== undefined && live.updateTime !== undefined && sameKooDriveInstant(live.updateTime, state.updateTime)
+    ? live.expireTime
+    : undefined;
+}
+
+/**
+ * The warning a refresh gives when a write that is not this resource's restarted the share's validity (another stack
+ * applying the same settings, a person, or a write of its own that a killed run never recorded): destroy will not
+ * restore the originals, and only a write of this resource's own changes that. Undefined otherwise.
+ */
+export function validityRestartedWarning(state: ShareSettingsState, live: ShareLink): string | undefined {
+  if (state.appliedExpireTime === undefined || sameKooDriveInstant(live.expireTime, state.appliedExpireTime)) return undefined;
+  return (
+    "warning: the share's validity was restarted by a write that is not this resource's (it expires at " +
+    `${live.expireTime ?? "no time"}, not at ${state.appliedExpireTime}): destroy will not restore its original settings over it. ` +
+    "If that write was this resource's own (a run that was killed), change its validDays once so that `pulumi up` writes the share again."
+  );
+}
+
+/**
+ * What a restoring delete does with the live share. It puts back only what this resource manages (the access code
+ * and comment it declares) and the validity: a setting it does not manage, never declared or dropped from the
+ * program, is left as the share holds it (`kept` names those that differ from their originals), since whoever last
+ * wrote it, the owner or a run of this program before it stopped managing it, is not this resource now.
+ * It refuses when a managed setting or the expiry is not what this resource last wrote (a person edited it, or
+ * another resource or stack wrote it: every PUT restarts the validity), seen now or by a refresh since; restoring
+ * would clobber that. For state from before the applied expiry was kept, a refresh may have copied another writer's
+ * expiry into state: there a write seen only in `updateTime` refuses too, as it always did.
+ */
+export type RestorePlan = { readonly kind: "refuse"; readonly what: string } | { readonly kind: "restore"; readonly kept: readonly OptionalSetting[] };
 
 export function restorePlan(state: ShareSettingsState, live: ShareLink, originals: OriginalSettings): RestorePlan {
   const changed: string[] = settingsChangedSince(state, live);
-  if (state.validityRestartedSince || !sameKooDriveInstant(live.expireTime, state.expireTime)) changed.push("expireTime");
+  if (state.writtenSinceApplied && changed.length === 0) changed.push("a managed setting, as a refresh found");
+  if (!sameKooDriveInstant(live.expireTime, state.appliedExpireTime ?? state.expireTime)) changed.push("expireTime");
+  const unproven = state.appliedExpireTime === undefined && state.updateTime !== undefined && live.updateTime !== undefined;
+  if (unproven && !sameKooDriveInstant(live.updateTime, state.updateTime)) changed.push("updateTime");
   if (changed.length > 0) return { kind: "refuse", what: changed.join(", ") };
-  if (!writtenSince(state, live)) return { kind: "restore", fields: OPTIONAL_SETTINGS, kept: [] };
-  const kept = unmanagedChanged(state, live, originals);
-  // A write seen only in `updateTime` may be another stack's of the same settings, whose new expiry a refresh by an
-  // earlier version (which did not remember it) copied into state: not this resource's to undo.
-  if (kept.length === 0) return { kind: "refuse", what: "updateTime" };
-  return { kind: "restore", fields: state.managedFields, kept };
+  return { kind: "restore", kept: unmanagedChanged(state, live, originals) };
 }
 
 /** The settings this resource does not manage that the live share holds otherwise than their originals. */
 export function unmanagedChanged(state: ShareSettingsState, live: ShareLink, originals: OriginalSettings): OptionalSetting[] {
   return OPTIONAL_SETTINGS.filter((field) => !state.managedFields.includes(field) && restoreWouldChange(originals, live, field));
-}
-
-/** Whether KooDrive's `updateTime` says someone wrote the share since this resource's last write (unknown = no). */
-function writtenSince(state: ShareSettingsState, live: ShareLink): boolean {
-  return state.updateTime !== undefined && live.updateTime !== undefined && live.updateTime !== state.updateTime;
 }
 
 /** Whether restoring `field` would change the live share (an original share without an access code keeps the current one). */
@@ -99,14 +114,20 @@ function restoreWouldChange(originals: OriginalSettings, live: ShareLink, field:
   return (live[field] ?? "") !== (originals[field] ?? "");
 }
 
-/** The notice for a restore that left `kept` as the share holds them (see {@link RestorePlan}); never an access code. */
+/**
+ * The notice for a restore (or a share found restored) that left `kept` as the share holds them (see
+ * {@link RestorePlan}): the original comment, and for an access code that is not the original, a warning with where
+ * the original can be read (never the code itself).
+ */
 export function keptNotice(kept: readonly OptionalSetting[], originals: OriginalSettings): string {
-  const what = kept
-    .map((field) => (field === "comment" ? `the comment (its original was ${JSON.stringify(originals.comment ?? "")})` : "the access code"))
-    .join(" and ");
-  const [them, those] = kept.length > 1 ? ["them", "those settings"] : ["it", "that setting"];
+  const parts = kept.map((field) =>
+    field === "comment"
+      ? `the comment (its original was ${JSON.stringify(originals.comment ?? "")})`
+      : `the access code, which is not its original (a secret, not shown: ${WHERE_THE_ORIGINAL_CODE_IS})`,
+  );
+  const [it, that] = kept.length > 1 ? ["them", "those settings"] : ["it", "that setting"];
   return (
-    `restored the original settings this resource manages, and the validity; kept ${what} as the share holds ${them}: ` +
-    `someone wrote the share since this resource's last write, and this resource does not manage ${those}`
+    `${kept.includes("extractCode") ? "warning: " : ""}restored the original settings this resource manages and the validity, ` +
+    `and kept ${parts.join(" and ")} as the share holds ${it}: this resource does not manage ${that}`
   );
 }

@@ -33,22 +33,28 @@ export interface ShareSettingsState extends LinkSettingsState {
    */
   writtenSinceApplied?: true;
   /**
-   * For `onDelete: "restore"`: a refresh found the expiry changed since this resource's last write or read, so a write
-   * that is not this resource's restarted the validity (another stack applying the same settings, or a write of its
-   * own that was never recorded). Kept because the refresh copies the new expiry into state: delete then refuses to
-   * restore, as it does for an expiry changed since. Not rewritten (the stacks would take turns writing); this
-   * resource's next write clears it. Absent otherwise.
+   * For `onDelete: "restore"`: the expiry this resource's own last write left. A refresh copies the live expiry into
+   * `expireTime` but keeps this, so delete (and refresh) can tell a validity another writer restarted since. Absent in
+   * state from before it was kept (until a write, or a refresh that proves it by `updateTime`).
    */
-  validityRestartedSince?: true;
+  appliedExpireTime?: string;
 }
 
 /** The state after a write or read as `owner`: declared values from `inputs`, the share's own from `share`. */
-export function shareSettingsStateFrom(inputs: Props, share: ShareLink, originals: OriginalSettings | undefined, owner: string): Props {
+export function shareSettingsStateFrom(
+  inputs: Props,
+  share: ShareLink,
+  originals: OriginalSettings | undefined,
+  owner: string,
+  /** The expiry of this resource's last write, for a restoring resource (see {@link ShareSettingsState.appliedExpireTime}). */
+  appliedExpireTime: string | undefined,
+): Props {
   const state: ShareSettingsState = {
     ...linkSettingsState(String(inputs.shareId), inputs, share, owner),
     stateVersion: SHARE_SETTINGS_STATE_VERSION,
     onDelete: (inputs.onDelete as OnDelete | undefined) ?? DEFAULT_ON_DELETE,
     updateTime: share.updateTime,
+    appliedExpireTime: originals === undefined ? undefined : appliedExpireTime,
     originals,
   };
   return plain({ ...state, originals: originals === undefined ? undefined : plain({ ...originals }) });
