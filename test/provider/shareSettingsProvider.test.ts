@@ -677,8 +677,49 @@ describe("share-settings provider against the emulator", () => {
       const notices = await destroy(created.outs!);
       expect(puts()).toEqual([]);
       expect(notices).toBe(
-        `koodrive: share ${shareId}: already holds its original settings (an interrupted destroy restored them?): nothing to restore\nkoodrive: share ${shareId}: ${KEPT_COMMENT}`,
+        `koodrive: share ${shareId}: already holds its original settings (an interrupted destroy restored them?): nothing to restore\nkoodrive: share ${shareId}: ${KEPT_COMMENT.replace("restored the original settings this resource manages and the validity, and kept", "kept")}`,
       );
+    });
+  });
+
+  describe("the expiry of the resource's own last write, which a refresh keeps", () => {
+    /** Another stack's PUT of the same settings: it restarts the validity (here to 5 days). */
+    const anotherWriter = async (shareId: string) => {
+      await new Promise((r) => setTimeout(r, 5));
+      emulator.changeShare(shareId, { expireTime: new Date(Date.now() + 5 * 86400_000).toISOString() });
+    };
+
+    it("onDelete turned to restore without a write records it from the companion's read: another writer is told at refresh, and not restored over", async () => {
+      const share = emulator.seedShare({ ownerId: USER_ID, comment: "original", validDays: 10 });
+      const shareId = share.shareId as string;
+      const { created, inputs } = await adopt({ shareId, validDays: 3, comment: "declared" });
+      const companion = await originalsProvider.create({ shareId });
+      emulator.requests.clear();
+      const switched = await provider.update!(created.id, created.outs, { ...inputs, onDelete: "restore", originals: companion.outs!.originals });
+      expect(puts()).toEqual([]);
+      expect(switched.outs!.appliedExpireTime).toBe(created.outs!.expireTime);
+      await anotherWriter(shareId);
+      const notices: string[] = [];
+      const spy = jest.spyOn(console, "error").mockImplementation((m: string) => void notices.push(m));
+      try {
+        const refreshed = await provider.read!(created.id, switched.outs!);
+        expect(notices.join("\n")).toMatch(/warning: the share's validity was restarted by a write that is not this resource's/);
+        await provider.delete!(created.id, refreshed.props!);
+      } finally {
+        spy.mockRestore();
+      }
+      expect(puts()).toEqual([]);
+      expect(notices.join("\n")).toMatch(/NOT restoring the original settings: .*\(expireTime\)/);
+    });
+
+    it("a link without a validity (carrier validDays 0) records that it has none: another writer giving it one is told at refresh", async () => {
+      const share = emulator.seedShare({ ownerId: USER_ID, comment: "original", validDays: 10 });
+      const shareId = share.shareId as string;
+      const { created } = await adoptRestoring({ shareId, validDays: 0, comment: "declared" });
+      expect(created.outs!.appliedExpireTime).toBe("");
+      await anotherWriter(shareId);
+      const notices = await noticesDuring(() => provider.read!(created.id, created.outs));
+      expect(notices).toMatch(/warning: the share's validity was restarted by a write that is not this resource's \(it expires at .*, not never\)/);
     });
   });
 

@@ -117,28 +117,39 @@ describe("restorePlan", () => {
   });
 
   it("the applied expiry: kept from the write; for earlier state proven by updateTime at a refresh, else unknown", () => {
-    expect(appliedExpiry(state, { ...live, expireTime: "2025-02-01T00:00:00.000Z" })).toBe(applied);
-    expect(appliedExpiry(earlierState, { ...live, expireTime: "2025-01-06 00:00:00" })).toBe("2025-01-06 00:00:00");
-    expect(appliedExpiry(earlierState, { ...live, updateTime: "2025-01-02T00:00:00.000Z" })).toBeUndefined();
+    expect(appliedExpiry(state, { ...live, expireTime: "2025-02-01T00:00:00.000Z" }, 3)).toBe(applied);
+    expect(appliedExpiry({ ...state, appliedExpireTime: "" }, live, 3)).toBe(""); // none, and known
+    expect(appliedExpiry(earlierState, { ...live, expireTime: "2025-01-06 00:00:00" }, 2)).toBe("2025-01-06 00:00:00");
+    expect(appliedExpiry(earlierState, { ...live, expireTime: undefined }, 2)).toBe(""); // proven: no expiry
+    expect(appliedExpiry(earlierState, { ...live, updateTime: "2025-01-02T00:00:00.000Z" }, 2)).toBeUndefined();
     const { updateTime: _, ...listed } = live; // list items carry no updateTime
-    expect(appliedExpiry(earlierState, listed)).toBeUndefined();
+    expect(appliedExpiry(earlierState, listed, 2)).toBeUndefined();
+    // 0.1.0's refresh copied KooDrive's updateTime into state: it proves nothing there.
+    expect(appliedExpiry(earlierState, live, undefined)).toBeUndefined();
   });
 
   it("a refresh warns when the validity was restarted by a write that is not this resource's", () => {
     expect(validityRestartedWarning(state, live)).toBeUndefined();
     expect(validityRestartedWarning(earlierState, { ...live, expireTime: "2025-01-07T00:00:00.000Z" })).toBeUndefined();
     expect(validityRestartedWarning(state, { ...live, expireTime: "2025-01-07T00:00:00.000Z" })).toBe(
-      "warning: the share's validity was restarted by a write that is not this resource's (it expires at 2025-01-07T00:00:00.000Z, not at 2025-01-06T00:00:00.000Z): destroy will not restore its original settings over it. If that write was this resource's own (a run that was killed), change its validDays once so that `pulumi up` writes the share again.",
+      "warning: the share's validity was restarted by a write that is not this resource's (it expires at 2025-01-07T00:00:00.000Z, not at 2025-01-06T00:00:00.000Z): destroy will not restore its original settings over it. If that write was this resource's own (an update that landed in a run that was killed or failed), change its validDays once so that `pulumi up` writes the share again.",
     );
+    // A link without a validity, recorded as such: another writer giving it one is told too.
+    const neverExpires = { ...state, appliedExpireTime: "" };
+    expect(validityRestartedWarning(neverExpires, { ...live, expireTime: undefined })).toBeUndefined();
+    expect(validityRestartedWarning(neverExpires, live)).toMatch(/\(it expires at 2025-01-06T00:00:00.000Z, not never\)/);
   });
 
   it("the restore body leaves out what it does not manage, and the notice never shows an access code", () => {
     expect(restoreBody(originals, now, ["comment"])).toEqual({ validDays: 7, comment: "orig" });
     expect(restoreBody(originals, now, [])).toEqual({ validDays: 7 });
-    expect(keptNotice(["comment"], originals)).toBe(
+    expect(keptNotice(["comment"], originals, true)).toBe(
       'restored the original settings this resource manages and the validity, and kept the comment (its original was "orig") as the share holds it: this resource does not manage that setting',
     );
-    const both = keptNotice(["extractCode", "comment"], originals);
+    expect(keptNotice(["comment"], originals, false)).toBe(
+      'kept the comment (its original was "orig") as the share holds it: this resource does not manage that setting',
+    );
+    const both = keptNotice(["extractCode", "comment"], originals, true);
     expect(both).toMatch(
       /^warning: restored .* kept the access code, which is not its original \(a secret, not shown: `pulumi stack history` .*\) and the comment .* as the share holds them: this resource does not manage those settings$/,
     );

@@ -63,7 +63,7 @@ export const shareSettingsHandler: ResourceHandler = {
     const owner = ctx.userId(inputs.userId);
     const applied = await applyDeclaredSettings(ctx, inputs, owner, "a share must exist before its settings can be managed (nothing was changed)");
     reportRenewedAgain(ctx, String(inputs.shareId), applied, inputs);
-    return { id: String(inputs.shareId), outs: shareSettingsStateFrom(inputs, applied, originalsFor(inputs), owner, applied.expireTime) };
+    return { id: String(inputs.shareId), outs: shareSettingsStateFrom(inputs, applied, originalsFor(inputs), owner, applied.expireTime ?? "") };
   },
 
   /**
@@ -85,7 +85,13 @@ export const shareSettingsHandler: ResourceHandler = {
     if (state.originals !== undefined && props.originals !== undefined) inputs.originals = state.originals;
     // updateTime stays the one of this resource's own last write (the list API does not report it, and delete uses it
     // to tell whether someone else wrote since).
-    const outs = shareSettingsStateFrom(inputs, { ...live, updateTime: state.updateTime }, state.originals, owner, appliedExpiry(state, live));
+    const outs = shareSettingsStateFrom(
+      inputs,
+      { ...live, updateTime: state.updateTime },
+      state.originals,
+      owner,
+      appliedExpiry(state, live, props.stateVersion),
+    );
     const { problem } = linkHealth(upgradeShareSettingsState(outs), state.validDays, undefined, ctx.now());
     if (problem) ctx.notice(id, `warning: ${problem}`);
     if (state.onDelete === "restore") {
@@ -114,7 +120,10 @@ export const shareSettingsHandler: ResourceHandler = {
     if (!plan.put) {
       // The recorded owner stays as it is, unknown included: only an answer to a request proves who owns the share.
       const { renewBeforeDays, userId } = news;
-      const appliedExpireTime = originals === undefined ? undefined : state.appliedExpireTime;
+      // Turned to "restore" here, the companion has just read the share, as this resource's last write left it (see
+      // lateRestoreWarning): its expiry is the applied one.
+      const switched = state.originals === undefined && originals !== undefined;
+      const appliedExpireTime = originals === undefined ? undefined : switched ? (originals.expireTime ?? "") : state.appliedExpireTime;
       return { outs: plain({ ...state, onDelete: news.onDelete, renewBeforeDays, userId, managedFields: managedFields(news), originals, appliedExpireTime }) };
     }
     const applied = await applyDeclaredSettings(
@@ -124,7 +133,7 @@ export const shareSettingsHandler: ResourceHandler = {
       "it may have been cancelled or moved to another owner outside Pulumi; remove the resource or refresh",
     );
     reportRenewedAgain(ctx, String(news.shareId), applied, news);
-    return { outs: shareSettingsStateFrom(news, applied, originals, owner, applied.expireTime) };
+    return { outs: shareSettingsStateFrom(news, applied, originals, owner, applied.expireTime ?? "") };
   },
 
   /** As the recorded owner: `retain` leaves the share alone; `restore` puts the originals back unless someone else wrote since. */
@@ -143,7 +152,7 @@ export const shareSettingsHandler: ResourceHandler = {
     if (plan.kind === "refuse" && holdsOriginals(state.originals, live, now, ctx.edition(), state.managedFields)) {
       ctx.notice(id, "already holds its original settings (an interrupted destroy restored them?): nothing to restore");
       const kept = unmanagedChanged(state, live, state.originals);
-      if (kept.length > 0) ctx.notice(id, keptNotice(kept, state.originals));
+      if (kept.length > 0) ctx.notice(id, keptNotice(kept, state.originals, false));
       rememberRestored(client, id, live, kept);
       return;
     }
@@ -159,7 +168,7 @@ export const shareSettingsHandler: ResourceHandler = {
     const restored = await orNotFound(applySettings(client, id, restoreBody(state.originals, now, state.managedFields), ctx.edition()));
     if (restored === undefined) return; // cancelled meanwhile: nothing to restore
     rememberRestored(client, id, restored, plan.kept);
-    if (plan.kept.length > 0) ctx.notice(id, keptNotice(plan.kept, state.originals));
+    if (plan.kept.length > 0) ctx.notice(id, keptNotice(plan.kept, state.originals, true));
     // Told once the restore landed: what it could not put back exactly.
     const caveat = restoreCaveat(state.originals, ctx.edition(), now);
     if (caveat) ctx.notice(id, caveat);

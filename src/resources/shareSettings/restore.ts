@@ -56,28 +56,31 @@ export function refreshMark(state: ShareSettingsState, live: ShareLink): Pick<Sh
 }
 
 /**
- * The expiry this resource's last write left, when state proves it: kept in `appliedExpireTime` from the write on;
- * for state from before that was kept, the live expiry when KooDrive's `updateTime` is still that write's (so a
- * refresh records it); else unknown.
+ * The expiry this resource's last write left (`""`: none), when state proves it: kept in `appliedExpireTime` from the
+ * write on; for state from before that was kept, the live expiry when KooDrive's `updateTime` is still that write's
+ * (state written by 0.1.0, `storedVersion` 1, refreshed `updateTime` too, so it proves nothing there; list pages carry
+ * no `updateTime`); else unknown.
  */
-export function appliedExpiry(state: ShareSettingsState, live: ShareLink): string | undefined {
+export function appliedExpiry(state: ShareSettingsState, live: ShareLink, storedVersion: unknown): string | undefined {
   if (state.appliedExpireTime !== undefined) return state.appliedExpireTime;
-  return state.updateTime !== undefined && live.updateTime !== undefined && sameKooDriveInstant(live.updateTime, state.updateTime)
-    ? live.expireTime
+  const ownUpdateTime = typeof storedVersion === "number" && storedVersion >= 2;
+  return ownUpdateTime && state.updateTime !== undefined && live.updateTime !== undefined && sameKooDriveInstant(live.updateTime, state.updateTime)
+    ? (live.expireTime ?? "")
     : undefined;
 }
 
 /**
  * The warning a refresh gives when a write that is not this resource's restarted the share's validity (another stack
- * applying the same settings, a person, or a write of its own that a killed run never recorded): destroy will not
- * restore the originals, and only a write of this resource's own changes that. Undefined otherwise.
+ * applying the same settings, a person, or an update of its own that landed in a run that was killed or failed):
+ * destroy will not restore the originals, and only a write of this resource's own changes that. Undefined otherwise.
  */
 export function validityRestartedWarning(state: ShareSettingsState, live: ShareLink): string | undefined {
   if (state.appliedExpireTime === undefined || sameKooDriveInstant(live.expireTime, state.appliedExpireTime)) return undefined;
+  const expiry = (time: string | undefined) => (time ? `at ${time}` : "never");
   return (
-    "warning: the share's validity was restarted by a write that is not this resource's (it expires at " +
-    `${live.expireTime ?? "no time"}, not at ${state.appliedExpireTime}): destroy will not restore its original settings over it. ` +
-    "If that write was this resource's own (a run that was killed), change its validDays once so that `pulumi up` writes the share again."
+    `warning: the share's validity was restarted by a write that is not this resource's (it expires ${expiry(live.expireTime)}, ` +
+    `not ${expiry(state.appliedExpireTime)}): destroy will not restore its original settings over it. If that write was this ` +
+    "resource's own (an update that landed in a run that was killed or failed), change its validDays once so that `pulumi up` writes the share again."
   );
 }
 
@@ -115,19 +118,17 @@ function restoreWouldChange(originals: OriginalSettings, live: ShareLink, field:
 }
 
 /**
- * The notice for a restore (or a share found restored) that left `kept` as the share holds them (see
+ * The notice for a restore (`restoredNow`), or a share found restored, that left `kept` as the share holds them (see
  * {@link RestorePlan}): the original comment, and for an access code that is not the original, a warning with where
  * the original can be read (never the code itself).
  */
-export function keptNotice(kept: readonly OptionalSetting[], originals: OriginalSettings): string {
+export function keptNotice(kept: readonly OptionalSetting[], originals: OriginalSettings, restoredNow: boolean): string {
   const parts = kept.map((field) =>
     field === "comment"
       ? `the comment (its original was ${JSON.stringify(originals.comment ?? "")})`
       : `the access code, which is not its original (a secret, not shown: ${WHERE_THE_ORIGINAL_CODE_IS})`,
   );
   const [it, that] = kept.length > 1 ? ["them", "those settings"] : ["it", "that setting"];
-  return (
-    `${kept.includes("extractCode") ? "warning: " : ""}restored the original settings this resource manages and the validity, ` +
-    `and kept ${parts.join(" and ")} as the share holds ${it}: this resource does not manage ${that}`
-  );
+  const restored = restoredNow ? "restored the original settings this resource manages and the validity, and " : "";
+  return `${kept.includes("extractCode") ? "warning: " : ""}${restored}kept ${parts.join(" and ")} as the share holds ${it}: this resource does not manage ${that}`;
 }

@@ -33,7 +33,7 @@ export interface ShareSettingsState extends LinkSettingsState {
    */
   writtenSinceApplied?: true;
   /**
-   * For `onDelete: "restore"`: the expiry this resource's own last write left. A refresh copies the live expiry into
+   * For `onDelete: "restore"`: the expiry this resource's own last write left (`""`: none). A refresh copies the live expiry into
    * `expireTime` but keeps this, so delete (and refresh) can tell a validity another writer restarted since. Absent in
    * state from before it was kept (until a write, or a refresh that proves it by `updateTime`).
    */
