@@ -120,9 +120,7 @@ describe("writes by someone else since the last up, then refresh and destroy wit
     );
     assert.match(
       output,
-      new RegExp(
-        `share ${edited.shareId}: restored the original settings this resource manages and the validity, and kept the comment \\(its original was "as found"\\)`,
-      ),
+      new RegExp(`share ${edited.shareId}: restored the original access code and the validity, and kept the comment \\(its original was "as found"\\)`),
     );
     assert.match(output, new RegExp(`share ${rewritten.shareId}: warning: NOT restoring the original settings: .*\\(expireTime\\)`));
     assert.equal(f.emulator.getShare(rewritten.shareId).extractCode, "Decl4567");

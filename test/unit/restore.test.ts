@@ -143,15 +143,16 @@ describe("restorePlan", () => {
   it("the restore body leaves out what it does not manage, and the notice never shows an access code", () => {
     expect(restoreBody(originals, now, ["comment"])).toEqual({ validDays: 7, comment: "orig" });
     expect(restoreBody(originals, now, [])).toEqual({ validDays: 7 });
-    expect(keptNotice(["comment"], originals, true)).toBe(
-      'restored the original settings this resource manages and the validity, and kept the comment (its original was "orig") as the share holds it: this resource does not manage that setting',
+    expect(keptNotice(["comment"], originals, ["extractCode"])).toBe(
+      'restored the original access code and the validity, and kept the comment (its original was "orig") as the share holds it: this resource does not manage that setting',
     );
-    expect(keptNotice(["comment"], originals, false)).toBe(
+    expect(keptNotice(["comment"], originals, undefined)).toBe(
       'kept the comment (its original was "orig") as the share holds it: this resource does not manage that setting',
     );
-    const both = keptNotice(["extractCode", "comment"], originals, true);
+    expect(keptNotice(["comment"], originals, [])).toMatch(/^restored the validity, and kept the comment/); // it manages neither
+    const both = keptNotice(["extractCode", "comment"], originals, []);
     expect(both).toMatch(
-      /^warning: restored .* kept the access code, which is not its original \(a secret, not shown: `pulumi stack history` .*\) and the comment .* as the share holds them: this resource does not manage those settings$/,
+      /^warning: restored the validity, and kept the access code, which is not its original \(a secret, not shown: `pulumi stack history` .*\) and the comment .* as the share holds them: this resource does not manage those settings$/,
     );
     expect(both).not.toContain("ORIGcode");
   });

@@ -152,7 +152,7 @@ export const shareSettingsHandler: ResourceHandler = {
     if (plan.kind === "refuse" && holdsOriginals(state.originals, live, now, ctx.edition(), state.managedFields)) {
       ctx.notice(id, "already holds its original settings (an interrupted destroy restored them?): nothing to restore");
       const kept = unmanagedChanged(state, live, state.originals);
-      if (kept.length > 0) ctx.notice(id, keptNotice(kept, state.originals, false));
+      if (kept.length > 0) ctx.notice(id, keptNotice(kept, state.originals, undefined));
       rememberRestored(client, id, live, kept);
       return;
     }
@@ -168,7 +168,7 @@ export const shareSettingsHandler: ResourceHandler = {
     const restored = await orNotFound(applySettings(client, id, restoreBody(state.originals, now, state.managedFields), ctx.edition()));
     if (restored === undefined) return; // cancelled meanwhile: nothing to restore
     rememberRestored(client, id, restored, plan.kept);
-    if (plan.kept.length > 0) ctx.notice(id, keptNotice(plan.kept, state.originals, true));
+    if (plan.kept.length > 0) ctx.notice(id, keptNotice(plan.kept, state.originals, state.managedFields));
     // Told once the restore landed: what it could not put back exactly.
     const caveat = restoreCaveat(state.originals, ctx.edition(), now);
     if (caveat) ctx.notice(id, caveat);

@@ -118,17 +118,19 @@ function restoreWouldChange(originals: OriginalSettings, live: ShareLink, field:
 }
 
 /**
- * The notice for a restore (`restoredNow`), or a share found restored, that left `kept` as the share holds them (see
+ * The notice for a restore of the `restoredNow` settings (and the validity), or for a share found restored
+ * (`restoredNow` undefined), that left `kept` as the share holds them (see
  * {@link RestorePlan}): the original comment, and for an access code that is not the original, a warning with where
  * the original can be read (never the code itself).
  */
-export function keptNotice(kept: readonly OptionalSetting[], originals: OriginalSettings, restoredNow: boolean): string {
+export function keptNotice(kept: readonly OptionalSetting[], originals: OriginalSettings, restoredNow: readonly OptionalSetting[] | undefined): string {
   const parts = kept.map((field) =>
     field === "comment"
       ? `the comment (its original was ${JSON.stringify(originals.comment ?? "")})`
       : `the access code, which is not its original (a secret, not shown: ${WHERE_THE_ORIGINAL_CODE_IS})`,
   );
   const [it, that] = kept.length > 1 ? ["them", "those settings"] : ["it", "that setting"];
-  const restored = restoredNow ? "restored the original settings this resource manages and the validity, and " : "";
+  const names = (restoredNow ?? []).map((field) => (field === "comment" ? "comment" : "access code"));
+  const restored = restoredNow === undefined ? "" : `restored ${names.length > 0 ? `the original ${names.join(" and ")} and ` : ""}the validity, and `;
   return `${kept.includes("extractCode") ? "warning: " : ""}${restored}kept ${parts.join(" and ")} as the share holds ${it}: this resource does not manage ${that}`;
 }
