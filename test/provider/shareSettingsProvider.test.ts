@@ -647,6 +647,21 @@ describe("share-settings provider against the emulator", () => {
       expect(notices).toBe(`koodrive: share ${shareId}: restored the validity, and ${KEPT_COMMENT}`);
     });
 
+    it("such a restore whose answer is lost after it landed is read back and counted as done: one PUT, the message still kept", async () => {
+      const share = emulator.seedShare({ ownerId: USER_ID, comment: "orig comment", extractCode: "Orig0000", validDays: 100 });
+      const shareId = share.shareId as string;
+      const { created, destroy } = await adoptedForRestore(share, { comment: undefined, extractCode: "Mana9999" });
+      await new Promise((r) => setTimeout(r, 5));
+      emulator.changeShare(shareId, { comment: "owner edited the message" });
+      emulator.requests.clear();
+      emulator.faults.set({ dropAfterApplyNext: 1 });
+      const notices = await destroy(created.outs!);
+      // The PUT without the comment, its read-back, and no second PUT: the read-back shows it applied.
+      expect(puts().map((r) => r.body)).toEqual([{ validDays: 100, extractCode: "Orig0000" }]);
+      expect(emulator.getShare(shareId)).toMatchObject({ comment: "owner edited the message", extractCode: "Orig0000" });
+      expect(notices).toBe(`koodrive: share ${shareId}: restored the original access code and the validity, and ${KEPT_COMMENT}`);
+    });
+
     it("an access code the program dropped is kept with a warning that says where the original can be read, never the code", async () => {
       const share = emulator.seedShare({ ownerId: USER_ID, comment: "orig comment", extractCode: "Orig0000", validDays: 100 });
       const { created, inputs, destroy } = await adoptedForRestore(share, { comment: undefined, extractCode: "Mana9999" });

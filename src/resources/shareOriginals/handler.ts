@@ -86,7 +86,7 @@ export const shareOriginalsHandler: ResourceHandler = {
       return;
     }
     if (live === undefined) return;
-    // What the restore kept as the share held it (written by someone else, and not managed) was said by its notice.
+    // What the restore kept as the share held it (settings the resource did not manage) was said by its notice.
     const restoredFields = OPTIONAL_SETTINGS.filter((field) => !restore?.kept.includes(field));
     if (holdsOriginals(originals, live, ctx.now(), ctx.edition(), restoredFields)) {
       // The one original setting no restore can put back: said here, after the settings resource's restore (or none).

@@ -136,7 +136,10 @@ export const shareSettingsHandler: ResourceHandler = {
     return { outs: shareSettingsStateFrom(news, applied, originals, owner, applied.expireTime ?? "") };
   },
 
-  /** As the recorded owner: `retain` leaves the share alone; `restore` puts the originals back unless someone else wrote since. */
+  /**
+   * As the recorded owner: `retain` leaves the share alone; `restore` puts back the originals of what it manages, and
+   * the validity, unless someone else wrote those since (see `restorePlan`).
+   */
   async delete(ctx, id, props) {
     const state = upgradeShareSettingsState(props);
     if (state.onDelete !== "restore") return;
