@@ -177,7 +177,11 @@ export function afterSuccess(state: BudgetState, limits: BudgetLimits, policy: B
   const rate = state.requestsPerSecond;
   const requestsPerSecond = rate === undefined ? undefined : Math.min(limits.requestsPerSecond ?? Infinity, rate + policy.rateIncreasePerSecond / rate);
   const quota = state.learnedQuota;
-  if (quota === undefined) return { ...state, concurrency, requestsPerSecond };
+  if (quota === undefined) {
+    // At its limits (the usual case) nothing grows: the same state, not a new object per request.
+    if (concurrency === state.concurrency && requestsPerSecond === rate) return state;
+    return { ...state, concurrency, requestsPerSecond };
+  }
   const sample = state.quotaSample;
   const lateInSample = sample !== undefined && request.at > sample.from && request.seq < sample.beforeSeq;
   const learnedQuota = lateInSample ? quota + 1 : quota + 1 / (Math.max(1, quota) * policy.quotaProbeWindows);
@@ -206,8 +210,8 @@ function nextQuotaStart(state: BudgetState, policy: BudgetPolicy, recentStarts: 
 }
 
 /**
- * Starts are kept at least this long (and at least a quota window): a 429's count looks one second before the refused
- * request, which may have been slow.
+ * Starts are kept at least this long (and at least a quota window), and dropped in batches by twice that age: a
+ * 429's count looks one second before the refused request, which may have been slow.
  */
 const STARTS_KEPT_MS = 10_000;
 
@@ -348,8 +352,7 @@ export class RequestBudget {
   private start(now: number): BudgetPermit {
     this.inFlight += 1;
     this.nextStart = nextPacedStart(this.state, now, this.nextStart);
-    const keptMs = Math.max(STARTS_KEPT_MS, this.policy.quotaWindowMs);
-    while (this.starts.length > 0 && this.starts[0]!.at <= now - keptMs) this.starts.shift();
+    this.forgetOldStarts(now);
     this.seq += 1;
     const start = { at: now, seq: this.seq, ok: false };
     this.starts.push(start);
@@ -364,6 +367,20 @@ export class RequestBudget {
         this.pump();
       },
     };
+  }
+
+  /**
+   * Drops the starts older than the kept time, in one batch once the oldest is twice that old: a shift per request
+   * moves the whole array once it holds more than V8 can trim in place (about 16,000 starts, 10 s at full speed), which
+   * cost 12 µs per request, a third of the client's own work.
+   */
+  private forgetOldStarts(now: number): void {
+    const keptMs = Math.max(STARTS_KEPT_MS, this.policy.quotaWindowMs);
+    const oldest = this.starts[0];
+    if (oldest === undefined || oldest.at > now - 2 * keptMs) return;
+    let expired = 1;
+    while (expired < this.starts.length && this.starts[expired]!.at <= now - keptMs) expired += 1;
+    this.starts.splice(0, expired);
   }
 
   /** The starts after `from` (exclusive), oldest first. */

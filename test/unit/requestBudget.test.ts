@@ -404,6 +404,17 @@ describe("RequestBudget", () => {
     }),
   );
 
+  // Starts are kept 10 s and dropped in batches once the oldest is 20 s old: at 20 s the refused request's own start
+  // drops the first batch; by 25 s it is long gone.
+  it.each([20_000, 25_000])("after a run of %i ms (old starts dropped in batches), a 429 still counts exactly the second before it", async (runMs) => {
+    let now = 0;
+    const budget = new RequestBudget({ maxConcurrency: 8 }, defaultBudgetPolicy, () => now);
+    for (; now < runMs; now += 10) (await budget.acquire()).release({ kind: "success" });
+    (await budget.acquire()).release({ kind: "throttled" });
+    // The second before the refused request's start holds 99 accepted starts, 10 ms apart.
+    expect(budget.snapshot()).toMatchObject({ learnedQuota: 99 });
+  });
+
   it("a quota counted low (another process used most of it) recovers by probing", () => {
     let now = 0;
     const budget = new RequestBudget({ maxConcurrency: 8 }, defaultBudgetPolicy, () => now);

@@ -22,6 +22,15 @@ describe("request headers", () => {
     );
   });
 
+  it("X-Date of a run of times, some in one second and some back across a second, is each time's own second", () => {
+    const secondOf = (ms: number) => new Date(Math.floor(ms / 1000) * 1000).toISOString().replace(/[-:]|\.000/g, "");
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 1_700_000_000_000, max: 1_700_000_003_000 }), { minLength: 2, maxLength: 20 }), (times) => {
+        for (const ms of times) expect(formatXDate(new Date(ms))).toBe(secondOf(ms));
+      }),
+    );
+  });
+
   it("identity headers carry X-Hw-Agentname only when there is a carrier name (enterprise edition has none)", () => {
     expect(identityHeaders("1", undefined, newTraceId(), new Date(0))).not.toHaveProperty("X-Hw-Agentname");
     expect(identityHeaders("1", "carrier-x", newTraceId(), new Date(0))["X-Hw-Agentname"]).toBe("carrier-x");
