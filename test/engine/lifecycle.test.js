@@ -86,7 +86,7 @@ test("an expired link is drift: refresh and preview show an update saying why, u
   assert.deepEqual(preview.changeSummary, { same: 1, update: 1 });
   assert.match(
     `${preview.stdout}\n${preview.stderr}`,
-    new RegExp(`koodrive: share ${share.shareId}: the link expired at 2020-01-01T00:00:00.000Z; renewing for 30 days`),
+    new RegExp(`koodrive: share ${share.shareId}: the link expired at 2020-01-01T00:00:00.000Z; due for a renewal of 30 days`),
   );
   assert.equal(f.emulator.requests.all().length, 0, "preview decides from state, without a request");
   const up = await f.stack.up();

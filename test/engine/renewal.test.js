@@ -33,12 +33,16 @@ test("20 days later nothing is due: preview and up report no changes and send no
 
 test("26 days later (4 days left, renewBeforeDays 5) preview says why, and up renews with one PUT", async () => {
   await f.advanceTo(26);
+  // A refresh writes nothing: it says what is due, never that it is renewing (it said "renewing for 25 days").
+  const refresh = await f.stack.refresh();
+  assert.match(outputText(refresh), new RegExp(`share ${plain.shareId}: the link expired at .*; due for a renewal of 25 days`));
+  assert.doesNotMatch(outputText(refresh), /renewing/);
   f.emulator.requests.clear();
   const before = expiry(kept);
   const preview = await f.stack.preview();
   assert.deepEqual(preview.changeSummary, { same: 1, update: 2 }, "kept is due; plain (25 days) expired at day 25");
-  assert.match(outputText(preview), new RegExp(`share ${kept.shareId}: expires within 4 days \\(renewBeforeDays 5\\), renewing`));
-  assert.match(outputText(preview), new RegExp(`share ${plain.shareId}: the link expired at .*; renewing for 25 days`));
+  assert.match(outputText(preview), new RegExp(`share ${kept.shareId}: expires within 4 days \\(renewBeforeDays 5\\): due for renewal`));
+  assert.match(outputText(preview), new RegExp(`share ${plain.shareId}: the link expired at .*; due for a renewal of 25 days`));
   assert.equal(f.emulator.requests.all().length, 0, "preview decides from state");
   await f.stack.up();
   const puts = f.puts();
@@ -61,7 +65,7 @@ test("a validity extended by hand beyond validDays is drift: refresh reports it,
   assert.deepEqual(preview.changeSummary, { same: 2, update: 1 });
   assert.match(
     outputText(preview),
-    new RegExp(`share ${kept.shareId}: it expires at ${aYearFromNow}, more than validDays 30 from now: applying validDays 30 again`),
+    new RegExp(`share ${kept.shareId}: it expires at ${aYearFromNow}, more than validDays 30 from now: validDays 30 is due again`),
   );
   await f.stack.up();
   assert.deepEqual(

@@ -93,7 +93,7 @@ test("an expired link is drift: refresh + preview show an update saying why, up 
   assert.deepEqual(preview.changeSummary, { same: 1, update: 1 });
   assert.match(
     `${preview.stdout}\n${preview.stderr}`,
-    new RegExp(`koodrive: share ${reportId}: the link expired at 2020-01-01T00:00:00.000Z; renewing for 30 days`),
+    new RegExp(`koodrive: share ${reportId}: the link expired at 2020-01-01T00:00:00.000Z; due for a renewal of 30 days`),
   );
   const up = await f.stack.up();
   assert.deepEqual(up.summary.resourceChanges, { same: 1, update: 1 });
@@ -113,7 +113,7 @@ test("renewBeforeDays: no PUT while the link has more left; one PUT once it has 
   await f.stack.refresh();
   const preview = await f.stack.preview({ diff: true });
   assert.deepEqual(preview.changeSummary, { same: 1, update: 1 });
-  assert.match(`${preview.stdout}\n${preview.stderr}`, /expires within 3 days \(renewBeforeDays 5\), renewing/);
+  assert.match(`${preview.stdout}\n${preview.stderr}`, /expires within 3 days \(renewBeforeDays 5\): due for renewal/);
   assert.equal(f.puts().length, 0);
   await f.stack.up();
   assert.equal(f.puts().length, 1);

@@ -94,7 +94,7 @@ describe("examples/keep-links-alive", () => {
     const results = engineResults(output);
     assert.deepEqual(results[0], { command: "up", stack: "dev", changes: { create: resources } });
     assert.deepEqual(results[2].changes.update, 1, "the scheduled up renews the one link that is due");
-    assert.match(output, /expires within 2 days \(renewBeforeDays \d+\), renewing/);
+    assert.match(output, /expires within 2 days \(renewBeforeDays \d+\): due for renewal/);
     assert.deepEqual(results.at(-1), { command: "destroy", stack: "dev", changes: { delete: resources } });
   });
 

@@ -210,7 +210,7 @@ describe("KooDriveShare provider against the emulator", () => {
     const refreshed = await provider.read!(created.id, created.outs);
     expect(refreshed.props).toMatchObject({ status: 2 });
     expect(await provider.diff!(created.id, refreshed.props, inputs)).toMatchObject({ changes: true, replaces: [] });
-    expect(notices.join("\n")).toMatch(new RegExp(`share ${created.id}: the link expired at .*; renewing for 30 days`));
+    expect(notices.join("\n")).toMatch(new RegExp(`share ${created.id}: the link expired at .*; due for a renewal of 30 days`));
     emulator.requests.clear();
     const renewed = await provider.update!(created.id, refreshed.props, inputs);
     expect(emulator.requests.all().map((r) => r.method)).toEqual(["PUT"]);
@@ -230,7 +230,7 @@ describe("KooDriveShare provider against the emulator", () => {
       const plan = await shareHandler.diff(new ProviderContext((key) => config[key]), created.id, refreshed.props!, inputs);
       expect(plan).toMatchObject({ changes: true, replaces: [] });
     });
-    expect(notices.join("\n")).toMatch(new RegExp(`share ${created.id}: the link expired at .*; renewing for 30 days`));
+    expect(notices.join("\n")).toMatch(new RegExp(`share ${created.id}: the link expired at .*; due for a renewal of 30 days`));
   });
 
   it("refresh reports edits made outside Pulumi as inputs (drift) and a cancelled share as gone", async () => {

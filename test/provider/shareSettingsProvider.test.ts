@@ -260,7 +260,7 @@ describe("share-settings provider against the emulator", () => {
       const notices = await noticesDuring(async () => (updated = await provider.update!(created.id, read.props, inputs)));
       expect(notices.match(/renew again/g)).toHaveLength(1);
       expect(notices).toMatch(
-        /warning: KooDrive answered this write of validDays 5 with expireTime 2020-01-06T00:00:00.000Z and status 3, which the next run would renew again \(the link expired at 2020-01-06T00:00:00.000Z; renewing for 5 days\)/,
+        /warning: KooDrive answered this write of validDays 5 with expireTime 2020-01-06T00:00:00.000Z and status 3, which the next run would renew again \(the link expired at 2020-01-06T00:00:00.000Z; due for a renewal of 5 days\)/,
       );
       // State records what KooDrive said, so the next plan renews again: the loop the warning names.
       expect(updated.outs).toMatchObject({ expireTime: "2020-01-06T00:00:00.000Z", status: 3 });
@@ -283,7 +283,7 @@ describe("share-settings provider against the emulator", () => {
       expect(read.props).toMatchObject({ status: 2 });
       expect(notices.join("\n")).not.toMatch(/invalidated/);
       expect(await provider.diff!(created.id, read.props, inputs)).toMatchObject({ changes: true });
-      expect(notices.join("\n")).toMatch(/the link expired at .*; renewing for 30 days/);
+      expect(notices.join("\n")).toMatch(/the link expired at .*; due for a renewal of 30 days/);
       emulator.requests.clear();
       await provider.update!(created.id, read.props, inputs);
       expect(emulator.requests.all().map((r) => [r.method, r.status])).toEqual([["PUT", 200]]);

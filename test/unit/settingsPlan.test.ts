@@ -79,15 +79,15 @@ describe("expiry and renewal", () => {
 
   it.each([
     ["an active link, far from expiry", inDays(20), 0, undefined, undefined],
-    ["a link past its expireTime (status still 0)", inDays(-1), 0, undefined, /expired at .*renewing for 30 days/],
+    ["a link past its expireTime (status still 0)", inDays(-1), 0, undefined, /expired at .*due for a renewal of 30 days/],
     ["a link reported expired (status 3)", inDays(1), 3, undefined, /expired/],
     ["a link reported invalid after its expiry (status 2)", inDays(-2), 2, undefined, /expired/],
-    ["renewBeforeDays 7, 3 days left → due", inDays(3), 0, 7, /expires within 3 days \(renewBeforeDays 7\), renewing/],
-    ["renewBeforeDays 7, 6.5 days left → due, and the notice agrees", inDays(6.5), 0, 7, /expires within 7 days \(renewBeforeDays 7\), renewing/],
+    ["renewBeforeDays 7, 3 days left → due", inDays(3), 0, 7, /expires within 3 days \(renewBeforeDays 7\): due for renewal/],
+    ["renewBeforeDays 7, 6.5 days left → due, and the notice agrees", inDays(6.5), 0, 7, /expires within 7 days \(renewBeforeDays 7\): due for renewal/],
     ["renewBeforeDays 7, 8 days left → not yet", inDays(8), 0, 7, undefined],
     ["renewBeforeDays 7, exactly 7 days left → not yet", inDays(7), 0, 7, undefined],
     ["no expiry although validDays 30 is declared", undefined, 0, undefined, /no expiry although validDays 30/],
-    ["a validity extended by hand to a year, validDays 30", inDays(365), 0, undefined, /more than validDays 30 from now: applying validDays 30 again/],
+    ["a validity extended by hand to a year, validDays 30", inDays(365), 0, undefined, /more than validDays 30 from now: validDays 30 is due again/],
     ["an expiry within a day's slack of validDays 30 from now", inDays(30.9), 0, undefined, undefined],
   ])("%s", (_name, expireTime, status, renewBeforeDays, renewal) => {
     const plan = planSettingsChange(at(expireTime, status), { ...same, renewBeforeDays }, now, CONFIGURED);

@@ -98,7 +98,7 @@ describe("planShareChange", () => {
     });
     expect(planShareChange({ ...state, expireTime: inDays(2.5) }, { ...same, renewBeforeDays: 3 }, now, CONFIGURED)).toMatchObject({
       put: true,
-      renewal: expect.stringMatching(/expires within 3 days \(renewBeforeDays 3\), renewing/),
+      renewal: expect.stringMatching(/expires within 3 days \(renewBeforeDays 3\): due for renewal/),
     });
     expect(planShareChange({ ...state, expireTime: inDays(3.5), renewBeforeDays: 3 }, { ...same, renewBeforeDays: 3 }, now, CONFIGURED)).toMatchObject({
       put: false,

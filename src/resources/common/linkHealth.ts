@@ -49,7 +49,7 @@ export function linkHealth(
         ? ` by this machine's clock (KooDrive's was ${Math.round((localClockAhead.getTime() - now.getTime()) / 60_000)} minutes behind it when last recorded: if this machine's clock is fast, correct it, or every run renews)`
         : "";
     return {
-      renewal: `the link expired${expiry.kind === "time" ? ` at ${new Date(expiry.ms).toISOString()}` : ""}${byLocalClock}; renewing for ${dayCount(declaredValidDays)}`,
+      renewal: `the link expired${expiry.kind === "time" ? ` at ${new Date(expiry.ms).toISOString()}` : ""}${byLocalClock}; due for a renewal of ${dayCount(declaredValidDays)}`,
     };
   }
   if (expiry.kind === "unreadable") return { problem: `its expireTime "${expiry.text}" is in no form KooDrive documents; not renewing on a guess` };
@@ -59,13 +59,13 @@ export function linkHealth(
   // never derived back.
   if (expiry.ms > latestExpiryOfWrite(declaredValidDays, now.getTime())) {
     return {
-      renewal: `it expires at ${new Date(expiry.ms).toISOString()}, more than validDays ${declaredValidDays} from now: applying validDays ${declaredValidDays} again, which shortens the link's validity`,
+      renewal: `it expires at ${new Date(expiry.ms).toISOString()}, more than validDays ${declaredValidDays} from now: validDays ${declaredValidDays} is due again, which shortens the link's validity`,
     };
   }
   if (typeof renewBeforeDays === "number" && !isUnknown(renewBeforeDays)) {
     if (expiry.ms - now.getTime() < renewBeforeDays * DAY_MS) {
       // "Within": the days left are rounded up, so 6.5 days left under renewBeforeDays 7 reads "within 7 days".
-      return { renewal: `expires within ${dayCount(daysUntil(expiry.ms, now.getTime()))} (renewBeforeDays ${renewBeforeDays}), renewing` };
+      return { renewal: `expires within ${dayCount(daysUntil(expiry.ms, now.getTime()))} (renewBeforeDays ${renewBeforeDays}): due for renewal` };
     }
   }
   return {};
