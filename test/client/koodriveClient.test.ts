@@ -1,4 +1,7 @@
 import http from "node:http";
+import net from "node:net";
+
+const originalSetKeepAlive = net.Socket.prototype.setKeepAlive;
 import { KooDriveClient } from "../../src/client/koodriveClient";
 import type { Emulator } from "koodrive-emulator";
 import { kooDriveFailure } from "./kooDriveFailure";
@@ -48,6 +51,28 @@ describe("KooDriveClient against the emulator", () => {
       );
     }
     expect(get!.headers["x-traceid"]).not.toBe(put!.headers["x-traceid"]);
+  });
+
+  it("sends every request on one kept-alive connection, and sets its TCP keep-alive once, not twice per request", async () => {
+    // axios sets a 60 s keep-alive delay on each request's socket; an agent with another delay set its own back at
+    // every reuse: two setsockopt calls per request for a value that never held.
+    const share = emulator.seedShare({ ownerId: USER_ID });
+    const port = Number(new URL(emulator.url).port);
+    const delays = new Map<net.Socket, number[]>();
+    const spy = jest.spyOn(net.Socket.prototype, "setKeepAlive").mockImplementation(function (this: net.Socket, enable, delay) {
+      if (this.remotePort === port) delays.set(this, [...(delays.get(this) ?? []), enable ? Number(delay) : -1]);
+      return originalSetKeepAlive.call(this, enable, delay);
+    });
+    try {
+      const c = client();
+      for (let i = 0; i < 5; i++) await c.updateShare(share.shareId as string, { validDays: i + 1 });
+    } finally {
+      spy.mockRestore();
+    }
+    expect(delays.size).toBe(1);
+    const [set] = [...delays.values()];
+    const changes = set!.filter((delay, i) => i === 0 || delay !== set![i - 1]);
+    expect(changes).toEqual([60_000]);
   });
 
   it("omits unset optional fields from the PUT body", async () => {
