@@ -222,8 +222,24 @@ describe("RequestBudget", () => {
     first.release({ kind: "success" });
     (await second).release({ kind: "success" });
     expect(waits).toHaveLength(1);
-    expect(waits[0]).toBeGreaterThanOrEqual(15);
+    expect(waits[0]).toBeGreaterThanOrEqual(20);
     expect(budget.snapshot()).toMatchObject({ inFlight: 0, queued: 0 });
+  });
+
+  it("reports at least longWaitMs when its clock is a little behind the timers (it said 'waited over 1 s' for a 2 s threshold)", async () => {
+    jest.useFakeTimers({ now: 1_000_000 });
+    try {
+      const budget = new RequestBudget({ maxConcurrency: 1 }, defaultBudgetPolicy, () => Date.now() * 0.9999);
+      const waits: number[] = [];
+      const first = await budget.acquire();
+      const second = budget.acquire((waitedMs) => waits.push(waitedMs));
+      await jest.advanceTimersByTimeAsync(defaultBudgetPolicy.longWaitMs);
+      first.release({ kind: "success" });
+      (await second).release({ kind: "success" });
+      expect(waits).toEqual([defaultBudgetPolicy.longWaitMs]);
+    } finally {
+      jest.useRealTimers();
+    }
   });
 
   it("arms the long-wait timer only for a request that has to wait", async () => {
