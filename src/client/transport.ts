@@ -26,7 +26,7 @@ function proxyFor(endpoint: string, configured: string | undefined): string {
 /**
  * Sockets are kept for reuse, with TCP keep-alive probes after 60 s idle: axios sets exactly that on each request's
  * socket, and an agent with another delay (Node's default is 1 s) sets its own back at every reuse, two `setsockopt`
- * calls per request (12 µs of CPU each time, profiled on loopback) for a value that never holds.
+ * calls per request (about 12 µs of CPU per request, profiled on loopback) for a value that never holds.
  */
 const KEEP_ALIVE = { keepAlive: true, keepAliveMsecs: 60_000 } as const;
 
