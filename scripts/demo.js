@@ -218,11 +218,13 @@ async function main() {
 
     await step("the link expires: refresh and preview show a renewal and say why, up renews it with one PUT", async () => {
       await emulator.admin("PATCH", `/__admin/shares/${share.shareId}`, { expireTime: new Date(Date.now() - 3600_000).toISOString() });
-      console.log("   (time passes: the link's expiry is now an hour ago)");
+      console.log("   (time passes: the link's expiry is now an hour ago. The demo sets it through the emulator's admin API, a write");
+      console.log("   this resource did not make, so the refresh also warns that another write restarted the validity; the renewal");
+      console.log("   below is this resource's own write again, and destroy still restores)");
       await stack.refresh({ onOutput: show });
       const p = await stack.preview({ onOutput: show });
       expect(p.changeSummary.update === 1, "preview shows the expired link as an update");
-      expect(/the link expired at .*; renewing for 30 days/.test(said(p)), "and says why");
+      expect(/the link expired at .*; due for a renewal of 30 days/.test(said(p)), "and says why");
       await clearLog();
       await stack.up({ onOutput: show });
       const shown = await emulator.admin("GET", `/__admin/shares/${share.shareId}`);
@@ -232,10 +234,10 @@ async function main() {
 
     await step("3 days before expiry (renewBeforeDays 7): preview says it is due, up renews; then nothing is due", async () => {
       await emulator.admin("PATCH", `/__admin/shares/${share.shareId}`, { expireTime: new Date(Date.now() + 3 * 86400000 - 60_000).toISOString() });
-      console.log("   (time passes: 3 days of validity left)");
+      console.log("   (time passes: 3 days of validity left; set the same way, with the same warning at the refresh)");
       await stack.refresh({ onOutput: show });
       const p = await stack.preview({ onOutput: show });
-      expect(/expires within 3 days \(renewBeforeDays 7\), renewing/.test(said(p)), "preview says the link is due for renewal");
+      expect(/expires within 3 days \(renewBeforeDays 7\): due for renewal/.test(said(p)), "preview says the link is due for renewal");
       await clearLog();
       await stack.up({ onOutput: show });
       expect((await puts()).length === 1, "one PUT renewed it");
