@@ -610,13 +610,18 @@ describe("share-settings provider against the emulator", () => {
   describe("settings the resource does not manage are left as the share holds them", () => {
     const KEPT_COMMENT = 'kept the comment (its original was "orig comment") as the share holds it: this resource does not manage that setting';
 
+    /** A share adopted for its access code and validity only, whose owner then edits the message (not managed). */
+    async function ownerEditsMessageAfterAdoption() {
+      const share = emulator.seedShare({ ownerId: USER_ID, comment: "orig comment", extractCode: "Orig0000", validDays: 100 });
+      const adopted = await adoptedForRestore(share, { comment: undefined, extractCode: "Mana9999" });
+      await new Promise((r) => setTimeout(r, 5));
+      emulator.changeShare(share.shareId as string, { comment: "owner edited the message" });
+      return { shareId: share.shareId as string, share, ...adopted };
+    }
+
     it("the owner's new message, before or after a later write of this resource: destroy restores the access code and validity, and keeps the message", async () => {
       for (const laterWrite of [false, true]) {
-        const share = emulator.seedShare({ ownerId: USER_ID, comment: "orig comment", extractCode: "Orig0000", validDays: 100 });
-        const shareId = share.shareId as string;
-        const { created, inputs, destroy } = await adoptedForRestore(share, { comment: undefined, extractCode: "Mana9999" });
-        await new Promise((r) => setTimeout(r, 5));
-        emulator.changeShare(shareId, { comment: "owner edited the message" });
+        const { share, shareId, created, inputs, destroy } = await ownerEditsMessageAfterAdoption();
         // Not drift (the comment is not managed): refresh and the next plan change nothing.
         let settings = (await provider.read!(created.id, created.outs)).props!;
         expect(settings.writtenSinceApplied).toBeUndefined();
@@ -648,11 +653,7 @@ describe("share-settings provider against the emulator", () => {
     });
 
     it("such a restore whose answer is lost after it landed is read back and counted as done: one PUT, the message still kept", async () => {
-      const share = emulator.seedShare({ ownerId: USER_ID, comment: "orig comment", extractCode: "Orig0000", validDays: 100 });
-      const shareId = share.shareId as string;
-      const { created, destroy } = await adoptedForRestore(share, { comment: undefined, extractCode: "Mana9999" });
-      await new Promise((r) => setTimeout(r, 5));
-      emulator.changeShare(shareId, { comment: "owner edited the message" });
+      const { shareId, created, destroy } = await ownerEditsMessageAfterAdoption();
       emulator.requests.clear();
       emulator.faults.set({ dropAfterApplyNext: 1 });
       const notices = await destroy(created.outs!);
@@ -678,11 +679,7 @@ describe("share-settings provider against the emulator", () => {
     });
 
     it("a destroy killed after such a restore landed: the next one finds the managed originals in place, sends no PUT and names the kept comment", async () => {
-      const share = emulator.seedShare({ ownerId: USER_ID, comment: "orig comment", extractCode: "Orig0000", validDays: 100 });
-      const shareId = share.shareId as string;
-      const { created, destroy } = await adoptedForRestore(share, { comment: undefined, extractCode: "Mana9999" });
-      await new Promise((r) => setTimeout(r, 5));
-      emulator.changeShare(shareId, { comment: "owner edited the message" });
+      const { shareId, created, destroy } = await ownerEditsMessageAfterAdoption();
       await provider.delete!(created.id, created.outs); // lands; the engine never records it
       // The next destroy runs in a new provider process.
       provider = await configured("shareSettings");
