@@ -62,12 +62,26 @@ test("changing one field is one update naming that field, applied with one PUT",
   );
 });
 
+/** The share resource's stored inputs (exportStack decrypts secrets), without the serialized provider. */
+async function storedInputs() {
+  const state = await f.stack.exportStack();
+  const { __provider, ...inputs } = state.deployment.resources.find((r) => r.urn.endsWith("::report")).inputs;
+  return inputs;
+}
+
 test("refresh reveals an out-of-band change, and the next up restores the declared settings", async () => {
+  // Nothing changed: the refresh leaves the stored inputs as the program declared them.
+  const declared = await storedInputs();
+  await f.stack.refresh({ expectNoChanges: true });
+  assert.deepEqual(await storedInputs(), declared);
   f.emulator.changeShare(share.shareId, { comment: "edited in the console" });
   f.emulator.requests.clear();
   const refresh = await f.stack.refresh();
   assert.deepEqual(refresh.summary.resourceChanges, { same: 1, update: 1 });
   assert.equal(f.puts().length, 0);
+  // The change is stored among the inputs, so the refresh after it has nothing more to show.
+  assert.deepEqual(await storedInputs(), { ...declared, comment: "edited in the console" });
+  await f.stack.refresh({ expectNoChanges: true });
   const preview = await f.stack.preview({ diff: true });
   assert.deepEqual(preview.changeSummary, { same: 1, update: 1 });
   assert.match(preview.stdout, /~ comment\s*: "edited in the console" => "Q3 report, final"/);

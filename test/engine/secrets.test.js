@@ -46,7 +46,7 @@ test("pulumi stack export holds no access code, token or app secret in plaintext
   assert.ok(res.outputs.extractCode.ciphertext, "extractCode output is a secret");
   assert.ok(res.inputs.extractCode.ciphertext, "extractCode input is a secret even though the program passed it in plaintext");
   assert.ok(res.outputs.originals.ciphertext, "the remembered original settings are a secret");
-  assert.ok(res.inputs.originals.ciphertext, "the refresh kept the originals among the inputs, as a secret");
+  assert.ok(res.inputs.originals.ciphertext, "the originals are among the inputs, as a secret");
   const originals = state.deployment.resources.find((r) => r.urn.endsWith("::secretive-originals"));
   assert.equal(originals.type, "pulumi-nodejs:dynamic/koodrive:ShareOriginals");
   assert.ok(originals.outputs.originals.ciphertext, "the ShareOriginals resource keeps them as a secret");
@@ -96,4 +96,11 @@ test("a refresh of a restoring share edited by hand shows the edit, not its orig
   assert.doesNotMatch(preview.stdout, /[-+~] originals|\[diff: [^\]]*originals/);
   // One hand edit, told once: as drift in the refresh and the preview, not again by a notice.
   assert.doesNotMatch(`${refreshed.stdout}${preview.stdout}`, /changed since this resource last applied/);
+  // The refresh stored the edit among the inputs, with the access code and the originals still secrets.
+  const exported = f.handle.exportPlain();
+  for (const secret of [ACCESS_CODE, ORIGINAL_CODE]) assert.equal(exported.includes(secret), false, `${secret.slice(0, 2)}… found in pulumi stack export`);
+  const { inputs } = JSON.parse(exported).deployment.resources.find((r) => r.urn.endsWith("::secretive"));
+  assert.equal(inputs.comment, "edited by hand");
+  assert.ok(inputs.extractCode.ciphertext, "the access code input is a secret");
+  assert.ok(inputs.originals.ciphertext, "the refresh kept the originals among the inputs, as a secret");
 });

@@ -235,6 +235,7 @@ describe("KooDriveShare provider against the emulator", () => {
 
   it("refresh reports edits made outside Pulumi as inputs (drift) and a cancelled share as gone", async () => {
     const { created } = await create();
+    expect((await provider.read!(created.id, created.outs)).inputs).toBeUndefined(); // unchanged: the stored inputs stay
     emulator.changeShare(created.id, { comment: "edited by hand" });
     const refreshed = await provider.read!(created.id, created.outs);
     expect(refreshed.inputs).toMatchObject({ comment: "edited by hand", fileIds: declared.fileIds, scope: 1 });

@@ -142,8 +142,9 @@ describe("share-settings provider against the emulator", () => {
     const { created } = await adopt({ shareId: theirs.shareId, userId: OTHER_USER_ID, validDays: 2, comment: "managed for them" });
     expect(puts()[0]!.headers["x-user-id"]).toBe(OTHER_USER_ID);
     expect(created.outs).toMatchObject({ userId: OTHER_USER_ID, comment: "managed for them" });
+    emulator.changeShare(theirs.shareId as string, { comment: "edited by them" });
     const read = await provider.read!(created.id, created.outs);
-    expect(read.inputs).toMatchObject({ userId: OTHER_USER_ID });
+    expect(read.inputs).toMatchObject({ userId: OTHER_USER_ID, comment: "edited by them" });
   });
 
   it("missing connection settings fail configure (so preview) with one error listing them, before any request", async () => {
@@ -179,6 +180,21 @@ describe("share-settings provider against the emulator", () => {
     expect(read.props).toMatchObject({ comment: "changed by hand", extractCode: "BBBB2222", validDays: 5, status: 0 });
     const diff = await provider.diff!(created.id, read.props, { shareId: share.shareId, validDays: 5, comment: "declared", onDelete: "retain" });
     expect(diff).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
+  });
+
+  it("a read that finds no managed setting changed returns no inputs (the engine keeps the stored ones); a later change does", async () => {
+    const share = emulator.seedShare({ ownerId: USER_ID, comment: "c0", extractCode: "AAAA1111" });
+    const { created } = await adopt({ shareId: share.shareId, validDays: 5, comment: "declared" });
+    // Neither an unmanaged setting nor the expiry is an input.
+    emulator.changeShare(share.shareId as string, { extractCode: "BBBB2222", expireTime: new Date(Date.now() + 86400_000).toISOString() });
+    const quiet = await provider.read!(created.id, created.outs);
+    expect(quiet.props).toMatchObject({ comment: "declared", extractCode: "BBBB2222" });
+    expect(quiet.inputs).toBeUndefined();
+    emulator.changeShare(share.shareId as string, { comment: "" });
+    const changed = await provider.read!(created.id, quiet.props!);
+    expect(changed.inputs).toEqual({ shareId: share.shareId, validDays: 5, onDelete: "retain", comment: "" });
+    // Compared with what the last read recorded: the same value again is no change.
+    expect((await provider.read!(created.id, changed.props!)).inputs).toBeUndefined();
   });
 
   it("an expired link is drift after refresh, and the update renews it with one PUT", async () => {
@@ -412,8 +428,7 @@ describe("share-settings provider against the emulator", () => {
       props: { stateVersion: 3, owner: USER_ID, comment: "declared", originalSettings: { comment: "true original" } },
     });
     expect(read.props).not.toHaveProperty("originals");
-    // Nor as an input: that state declared no secret input of that name.
-    expect(read.inputs).not.toHaveProperty("originals");
+    expect(read.inputs).toBeUndefined(); // nothing changed: the engine keeps the stored inputs
     const again = (await providerImpl.read(share.shareId as string, read.props!)) as pulumi.dynamic.ReadResult;
     expect(again.props).toMatchObject({ originalSettings: { comment: "true original" } });
     expect(again.props).not.toHaveProperty("originals");
@@ -447,8 +462,25 @@ describe("share-settings provider against the emulator", () => {
     const share = emulator.seedShare({ ownerId: USER_ID, comment: "original", validDays: 10 });
     const { created, inputs } = await adoptRestoring({ shareId: share.shareId, validDays: 3, comment: "declared" });
     const read = await provider.read!(created.id, created.outs);
-    expect(read.inputs!.originals).toEqual(inputs.originals);
+    expect(read.inputs).toBeUndefined();
     expect(await provider.diff!(created.id, read.props!, inputs)).toMatchObject({ changes: false });
+    emulator.changeShare(share.shareId as string, { comment: "edited by hand" });
+    const drifted = await provider.read!(created.id, read.props!);
+    expect(drifted.inputs).toMatchObject({ comment: "edited by hand", originals: inputs.originals });
+    // Only what the program declared: no owner it never named.
+    expect(drifted.inputs).not.toHaveProperty("userId");
+  });
+
+  it("a refresh of 0.1.0 state that finds a change returns it as an input, without the originals that state declared under another name", async () => {
+    const share = emulator.seedShare({ ownerId: USER_ID, comment: "true original" });
+    const applied = emulator.changeShare(share.shareId as string, { comment: "declared" });
+    const v1 = { ...v1Restoring(share.shareId as string), expireTime: applied.expireTime, updateTime: applied.updateTime };
+    emulator.changeShare(share.shareId as string, { comment: "edited by hand" });
+    const read = await provider.read!(share.shareId as string, v1);
+    expect(read.inputs).toMatchObject({ comment: "edited by hand" });
+    // That state declared no secret input of that name: as an input the originals would be stored in plaintext.
+    expect(read.inputs).not.toHaveProperty("originals");
+    expect(read.inputs).not.toHaveProperty("originalSettings");
   });
 
   it("delete with retain sends nothing; with restore puts the original settings back", async () => {
@@ -881,7 +913,7 @@ describe("the share owner is recorded: a change of koodrive:userId does not stra
     emulator.requests.clear();
     const read = await provider.read!(created.id, created.outs);
     expect(read).toMatchObject({ id: share.shareId, props: { owner: USER_ID, comment: "managed" } });
-    expect(read.inputs).not.toHaveProperty("userId");
+    expect(read.inputs).toBeUndefined();
     expect(actedAs()).toEqual([`GET ${USER_ID} 200`]);
 
     const notices: string[] = [];

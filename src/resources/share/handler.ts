@@ -9,7 +9,7 @@ import { checkShareInputs } from "./args";
 import { cancelShare } from "./cancelShare";
 import { OwnerShares, createShareReconciled } from "./createShare";
 import { planShareChange } from "./plan";
-import { SHARE_STATUS, managedFields } from "../common/linkState";
+import { SHARE_STATUS, managedFields, refreshedInputs } from "../common/linkState";
 import { ownerNotice, recordedOwner } from "../common/owner";
 import { inputsOfState, shareStateFrom, upgradeShareState } from "./state";
 
@@ -83,8 +83,8 @@ export const shareHandler: ResourceHandler = {
   },
 
   /**
-   * Refresh, as the recorded owner: the share as it is now; changes made outside Pulumi come back as inputs, so they
-   * show as drift. The user it was found as is recorded as the owner.
+   * Refresh, as the recorded owner: the share as it is now; changes made outside Pulumi come back as inputs too (see
+   * `refreshedInputs`). The user it was found as is recorded as the owner.
    */
   async read(ctx, id, props) {
     const state = upgradeShareState(props);
@@ -97,7 +97,7 @@ export const shareHandler: ResourceHandler = {
     const outs = shareStateFrom(inputs, { ...live, shareId: id }, owner);
     const { problem } = linkHealth(upgradeShareState(outs), state.validDays, undefined, ctx.now());
     if (problem) ctx.notice(id, `warning: ${problem}`);
-    return { id, props: outs, inputs };
+    return { id, props: outs, inputs: refreshedInputs(state, live, inputs) };
   },
 
   /** As the recorded owner: one PUT when a setting changed or the link is due for renewal; otherwise only state changes. */

@@ -10,7 +10,7 @@ import { ownerNotice, recordedOwner } from "../common/owner";
 import { rememberRestored } from "../common/restoredShares";
 import { planSettingsChange } from "./plan";
 import { appliedExpiry, keptNotice, lateRestoreWarning, refreshMark, restoreCaveat, restorePlan, unmanagedChanged, validityRestartedWarning } from "./restore";
-import { managedFields } from "../common/linkState";
+import { managedFields, refreshedInputs } from "../common/linkState";
 import { originalsUnderStoredName, shareSettingsStateFrom, upgradeShareSettingsState } from "./state";
 
 /** Originals are kept only while the resource restores on delete. */
@@ -67,8 +67,8 @@ export const shareSettingsHandler: ResourceHandler = {
   },
 
   /**
-   * Refresh, as the recorded owner: the share as it is now; changes made outside Pulumi come back as inputs, so they
-   * show as drift. The user it was found as is recorded as the owner.
+   * Refresh, as the recorded owner: the share as it is now; changes made outside Pulumi come back as inputs too (see
+   * `refreshedInputs`). The user it was found as is recorded as the owner.
    */
   async read(ctx, id, props) {
     const state = upgradeShareSettingsState(props);
@@ -108,7 +108,7 @@ export const shareSettingsHandler: ResourceHandler = {
       const restarted = mark.writtenSinceApplied ? undefined : validityRestartedWarning(state, live);
       if (restarted) ctx.notice(id, restarted);
     }
-    return { id, props: originalsUnderStoredName(props, outs), inputs: plain(inputs) };
+    return { id, props: originalsUnderStoredName(props, outs), inputs: refreshedInputs(state, live, plain(inputs)) };
   },
 
   /** As the recorded owner: one PUT when a setting changed or the link is due for renewal; otherwise only state changes. */

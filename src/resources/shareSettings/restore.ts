@@ -2,7 +2,7 @@ import type { KooDriveEdition } from "../../client/connectionSettings";
 import type { ShareLink } from "../../client/responses";
 import { DAY_MS, MAX_VALID_DAYS, parseKooDriveTime, sameKooDriveInstant } from "../../time/koodriveTime";
 import { type OriginalSettings, WHERE_THE_ORIGINAL_CODE_IS, restoreValidDays } from "../common/originals";
-import { OPTIONAL_SETTINGS, type OptionalSetting } from "../common/linkState";
+import { OPTIONAL_SETTINGS, type OptionalSetting, settingsChangedSince } from "../common/linkState";
 import type { ShareSettingsState } from "./state";
 
 /**
@@ -40,11 +40,6 @@ export function restoreCaveat(original: OriginalSettings, edition: KooDriveEditi
     );
   }
   return undefined;
-}
-
-/** The managed settings (access code, comment) whose live value is not the one this resource last applied or read. */
-export function settingsChangedSince(state: ShareSettingsState, live: ShareLink): string[] {
-  return state.managedFields.filter((field) => (live[field] ?? "") !== (state[field] ?? ""));
 }
 
 /**
