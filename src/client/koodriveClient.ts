@@ -1,5 +1,5 @@
 import type { AxiosInstance, AxiosResponse } from "axios";
-import type { z } from "zod";
+import type * as z from "../zod";
 import { appAuthorization } from "./appAuth";
 import { type KooDriveClientEvent, type KooDriveClientEventListener, formatSeconds, retryEvent, waitingEvent } from "./clientEvents";
 import { type ConnectionSettings, SETTING_DEFAULTS, credentialFixHint, settingsSecrets } from "./connectionSettings";

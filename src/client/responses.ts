@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "../zod";
 
 /** A number the API may send as a JSON number or a numeric string (counters, `status`, `scope`). */
 const lenientNumber = z.union([z.number(), z.string().regex(/^-?\d+$/)]).transform((v) => Number(v));

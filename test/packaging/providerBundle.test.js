@@ -29,6 +29,13 @@ test("the bundle names the third-party code it carries, with its license", () =>
   assert.doesNotMatch(notices, /^## axios/m, "axios stays an installed dependency");
 });
 
+test("the bundle carries only the zod it uses: of its 60-odd locales, English alone (src/zod.ts)", () => {
+  const bundle = fs.readFileSync(path.join(dist, "provider-impl.js"), "utf8");
+  // esbuild heads each module it bundles with its path.
+  const locales = bundle.match(/^\/\/ node_modules\/zod\/v4\/locales\/(?!index\.js$).*$/gm) ?? [];
+  assert.deepEqual(locales, ["// node_modules/zod/v4/locales/en.js"]);
+});
+
 /** A folder laid out as an install of the package, around a copy of the bundle; undefined when one cannot be made. */
 function installLike(t) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "koodrive-bundle-"));

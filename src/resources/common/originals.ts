@@ -2,7 +2,7 @@ import type { KooDriveEdition } from "../../client/connectionSettings";
 import type { UpdateShareBody } from "../../client/koodriveClient";
 import type { ShareLink } from "../../client/responses";
 import { DAY_MS, expiryFitsNoValidityWrite, expiryFitsWrite, parseKooDriveTime, validDaysUntil } from "../../time/koodriveTime";
-import { z } from "zod";
+import * as z from "../../zod";
 import type { OptionalSetting } from "./linkState";
 
 /**

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "../../zod";
 import { KOODRIVE_ID, KOODRIVE_ID_RULE } from "../../client/connectionSettings";
 import { isUnknown } from "./unknownValue";
 
