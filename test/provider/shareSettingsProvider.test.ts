@@ -385,7 +385,7 @@ describe("share-settings provider against the emulator", () => {
     emulator.requests.clear();
     const updated = await provider.update!(created.id, { ...created.outs, __provider: "x" }, { ...inputs, onDelete: "retain", originals: undefined });
     expect(emulator.requests.all()).toEqual([]);
-    const { originals: _, appliedExpireTime: __, ...rest } = created.outs!;
+    const { originals: _, appliedExpireTime: __, originalsInInputs: ___, ...rest } = created.outs!;
     expect(updated.outs).toEqual({ ...rest, onDelete: "retain" });
   });
 
@@ -469,6 +469,29 @@ describe("share-settings provider against the emulator", () => {
     expect(drifted.inputs).toMatchObject({ comment: "edited by hand", originals: inputs.originals });
     // Only what the program declared: no owner it never named.
     expect(drifted.inputs).not.toHaveProperty("userId");
+  });
+
+  it("a refresh returns the originals among the inputs only when the stored inputs hold them (not after 0.2.0's refresh)", async () => {
+    const share = emulator.seedShare({ ownerId: USER_ID, comment: "original", validDays: 10 });
+    const { created } = await adoptRestoring({ shareId: share.shareId, validDays: 3, comment: "declared" });
+    expect(created.outs).toMatchObject({ originalsInInputs: true });
+    // 0.2.0's refresh stored the inputs without the originals, and its state has no mark; the engine would store
+    // originals returned now as a plain input.
+    const { originalsInInputs: _, ...refreshedBy020 } = { ...created.outs, stateVersion: 2 };
+    emulator.changeShare(share.shareId as string, { comment: "edited by hand" });
+    const read = await provider.read!(created.id, refreshedBy020);
+    expect(read.inputs).toMatchObject({ comment: "edited by hand" });
+    expect(read.inputs).not.toHaveProperty("originals");
+    expect(read.props).not.toHaveProperty("originalsInInputs");
+    // The next up, with the program's originals among its inputs, marks them again.
+    const updated = await provider.update!(created.id, read.props!, {
+      shareId: share.shareId,
+      validDays: 3,
+      comment: "declared",
+      onDelete: "restore",
+      originals: created.outs!.originals,
+    });
+    expect(updated.outs).toMatchObject({ originalsInInputs: true });
   });
 
   it("a refresh of 0.1.0 state that finds a change returns it as an input, without the originals that state declared under another name", async () => {

@@ -11,7 +11,7 @@ import { rememberRestored } from "../common/restoredShares";
 import { planSettingsChange } from "./plan";
 import { appliedExpiry, keptNotice, lateRestoreWarning, refreshMark, restoreCaveat, restorePlan, unmanagedChanged, validityRestartedWarning } from "./restore";
 import { managedFields, refreshedInputs } from "../common/linkState";
-import { originalsUnderStoredName, shareSettingsStateFrom, upgradeShareSettingsState } from "./state";
+import { originalsInInputsMark, originalsUnderStoredName, shareSettingsStateFrom, upgradeShareSettingsState } from "./state";
 
 /** Originals are kept only while the resource restores on delete. */
 function originalsFor(news: Props, stored?: OriginalSettings): OriginalSettings | undefined {
@@ -77,12 +77,12 @@ export const shareSettingsHandler: ResourceHandler = {
     if (live === undefined) return {};
     const inputs: Props = { shareId: id, userId: state.userId, validDays: state.validDays, onDelete: state.onDelete, renewBeforeDays: state.renewBeforeDays };
     for (const field of state.managedFields) inputs[field] = live[field] ?? "";
-    // The companion's originals are an input of a restoring resource too: left out, every refresh would show them
-    // removed ("-originals") and the next preview added back ("+originals"), a change the user never made. Only for
-    // state stored under the current name, which declared `originals` secret: the engine keeps a refreshed input
-    // secret only by what the state declared, so 0.1.0 state (`originalSettings`, and no such input) would store
-    // them in plaintext (test/engine/upgradeSecrets.test.js); it gets the input at its next up.
-    if (state.originals !== undefined && props.originals !== undefined) inputs.originals = state.originals;
+    // The companion's originals are an input of a restoring resource too: left out, a refresh that returns inputs would
+    // show them removed ("-originals") and the next preview added back ("+originals"), a change the user never made.
+    // Only when the stored inputs hold them (`originalsInInputs`): the engine keeps a refreshed input secret only when
+    // the stored inputs held it as one, so state whose inputs lack them (0.1.0's; 0.2.0's after a refresh) would get
+    // the original access code stored in plaintext (test/engine/upgradeSecrets.test.js); it gets the input at its next up.
+    if (state.originals !== undefined && state.originalsInInputs) inputs.originals = state.originals;
     // updateTime stays the one of this resource's own last write (the list API does not report it, and delete uses it
     // to tell whether someone else wrote since).
     const outs = shareSettingsStateFrom(
@@ -124,7 +124,19 @@ export const shareSettingsHandler: ResourceHandler = {
       // lateRestoreWarning): its expiry is the applied one.
       const switched = state.originals === undefined && originals !== undefined;
       const appliedExpireTime = originals === undefined ? undefined : switched ? (originals.expireTime ?? "") : state.appliedExpireTime;
-      return { outs: plain({ ...state, onDelete: news.onDelete, renewBeforeDays, userId, managedFields: managedFields(news), originals, appliedExpireTime }) };
+      const originalsInInputs = originalsInInputsMark(news, originals);
+      return {
+        outs: plain({
+          ...state,
+          onDelete: news.onDelete,
+          renewBeforeDays,
+          userId,
+          managedFields: managedFields(news),
+          originals,
+          appliedExpireTime,
+          originalsInInputs,
+        }),
+      };
     }
     const applied = await applyDeclaredSettings(
       ctx,

@@ -38,6 +38,18 @@ export interface ShareSettingsState extends LinkSettingsState {
    * state from before it was kept (until a write, or a refresh that proves it by `updateTime`).
    */
   appliedExpireTime?: string;
+  /**
+   * For `onDelete: "restore"`: the inputs the engine stores with this state hold `originals`, as the secret the program
+   * passed (the last create or update had them). Only then does a refresh that returns inputs include the originals:
+   * the engine keeps a refreshed input secret only when the stored inputs held it as one, and 0.2.0's refresh left
+   * them out of the inputs, so without this mark the original access code would be stored in plaintext.
+   */
+  originalsInInputs?: true;
+}
+
+/** The mark {@link ShareSettingsState.originalsInInputs} for state stored with these inputs. */
+export function originalsInInputsMark(inputs: Props, originals: OriginalSettings | undefined): true | undefined {
+  return inputs.originals !== undefined && originals !== undefined ? true : undefined;
 }
 
 /** The state after a write or read as `owner`: declared values from `inputs`, the share's own from `share`. */
@@ -56,6 +68,7 @@ export function shareSettingsStateFrom(
     updateTime: share.updateTime,
     appliedExpireTime: originals === undefined ? undefined : appliedExpireTime,
     originals,
+    originalsInInputs: originalsInInputsMark(inputs, originals),
   };
   return plain({ ...state, originals: originals === undefined ? undefined : plain({ ...originals }) });
 }
