@@ -122,8 +122,9 @@ export function settingsChangedSince(state: LinkSettingsState, live: ShareLink):
  * resource last applied or read it, so the refresh records the change as an input (a second refresh is then quiet);
  * none otherwise, and the engine keeps the stored inputs, which hold those same values. What the refresh shows is the
  * same either way (the engine diffs the refreshed outputs against the stored inputs), but inputs sent back cost every
- * read a second copy of the resource, its serialized provider included, through the engine (issue 10: about a tenth
- * of a 1,000-share refresh).
+ * read a second copy of the resource, its serialized provider included, through the SDK's protobuf code and the
+ * engine (in CPU profiles of a 1,000-share refresh, the provider's encoding of the answers took 134 ms with them, 109
+ * without).
  */
 export function refreshedInputs(state: LinkSettingsState, live: ShareLink, inputs: Props): Props | undefined {
   return settingsChangedSince(state, live).length > 0 ? inputs : undefined;
