@@ -119,7 +119,7 @@ export function settingsChangedSince(state: LinkSettingsState, live: ShareLink):
 
 /**
  * The inputs a refresh returns: `inputs` (the live values of the managed settings) when one of them changed since this
- * resource last applied or read it, so the refresh records the change as an input (a second refresh is then quiet);
+ * resource last applied or read it, so the refresh records the change as an input and the next one diffs against it;
  * none otherwise, and the engine keeps the stored inputs, which hold those same values. What the refresh shows is the
  * same either way (the engine diffs the refreshed outputs against the stored inputs), but inputs sent back cost every
  * read a second copy of the resource, its serialized provider included, through the SDK's protobuf code and the
