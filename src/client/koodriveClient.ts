@@ -103,7 +103,7 @@ interface AttemptLearned {
 }
 
 /** Nothing learned: the answer never came, or the attempt threw before it was read. */
-const NOTHING_LEARNED: AttemptLearned = { credentials: { kind: "unknown" }, budget: { kind: "other" } };
+const NOTHING_LEARNED: AttemptLearned = { credentials: { kind: "unknown" }, budget: { kind: "unanswered" } };
 
 /** What one attempt came to (see `KooDriveClient.attempt`), and what it taught. */
 type AttemptResult<T> = { readonly learned: AttemptLearned } & (
@@ -300,7 +300,7 @@ export class KooDriveClient {
     const skew = dateRejection(res.status, details.msg);
     if (skew === undefined && isCredentialRejection(res.status, details.msg)) {
       const rejected = fail("credentials", { status: res.status, code: details.code, msg: details.msg });
-      return { kind: "unrecoverable", error: rejected, learned: { credentials: { kind: "rejected", error: rejected }, budget: { kind: "other" } } };
+      return { kind: "unrecoverable", error: rejected, learned: { credentials: { kind: "rejected", error: rejected }, budget: { kind: "error" } } };
     }
     if (skew !== undefined) this.shared.serverClock.rejected(skew, signing.marginMs);
     const retryAfter = headerValue(res.headers["retry-after"]);
@@ -313,8 +313,10 @@ export class KooDriveClient {
       const cappedMs = retryAfterMs === undefined ? undefined : Math.min(retryAfterMs, this.policy.throttleRetryTimeoutMs);
       return { kind: "failed", error, outcome, learned: { credentials: { kind: "unknown" }, budget: { kind: "throttled", retryAfterMs: cappedMs } } };
     }
-    // "Not found" comes after authentication, so the credentials are good; other 4xx may come before it.
-    return { kind: "failed", error, outcome, learned: error.isNotFound ? { credentials: { kind: "accepted" }, budget: { kind: "other" } } : NOTHING_LEARNED };
+    // "Not found" comes after authentication, so the credentials are good; other 4xx may come before it. Any answer
+    // but a throttle passed the gateway's throttle and used a place of its quota.
+    const credentials: CredentialVerdict = error.isNotFound ? { kind: "accepted" } : { kind: "unknown" };
+    return { kind: "failed", error, outcome, learned: { credentials, budget: { kind: "error" } } };
   }
 
   /** What must never appear in a message: the credentials, the proxy's, and `bodySecrets` of the request. */

@@ -136,8 +136,9 @@ export interface ThrottleEvent {
   /** The server's `Retry-After`, if it sent one. */
   readonly retryAfterMs?: number;
   /**
-   * Successful answers, so far, to requests this budget started in the second before the refused one, and before it:
-   * what KooDrive accepted around the refusal. Counted from answers, so requests that reached KooDrive in another
+   * Answers other than a throttle (successes and errors alike: a gateway counts every request it lets through), so
+   * far, to requests this budget started in the second before the refused one, and before it: what KooDrive accepted
+   * around the refusal. Counted from answers, so requests that reached KooDrive in another
    * order than they started count too; not those started after it, which may have reached the gateway's next window
    * (a count above the quota would go out as a burst too many).
    */
@@ -167,6 +168,12 @@ export function afterThrottle(state: BudgetState, policy: BudgetPolicy, event: T
   };
 }
 
+/** Whether an answer (not a throttle) to `request` came after the last 429 round counted it: one more it let through. */
+function lateInQuotaSample(state: BudgetState, request: Start): boolean {
+  const sample = state.quotaSample;
+  return sample !== undefined && request.at > sample.from && request.seq < sample.beforeSeq;
+}
+
 /**
  * Additive increase: about +1 concurrency per round trip of a full window and `rateIncreasePerSecond` per second of a
  * configured rate. A learned quota gains the late answers of its count (a success of a request in the sample), and
@@ -182,10 +189,17 @@ export function afterSuccess(state: BudgetState, limits: BudgetLimits, policy: B
     if (concurrency === state.concurrency && requestsPerSecond === rate) return state;
     return { ...state, concurrency, requestsPerSecond };
   }
-  const sample = state.quotaSample;
-  const lateInSample = sample !== undefined && request.at > sample.from && request.seq < sample.beforeSeq;
-  const learnedQuota = lateInSample ? quota + 1 : quota + 1 / (Math.max(1, quota) * policy.quotaProbeWindows);
+  const learnedQuota = lateInQuotaSample(state, request) ? quota + 1 : quota + 1 / (Math.max(1, quota) * policy.quotaProbeWindows);
   return { ...state, concurrency, requestsPerSecond, learnedQuota };
+}
+
+/**
+ * An error answer neither grows nor shrinks the limits, but a learned quota gains it when it is a late answer of its
+ * count, as it would a success: the gateway let it through.
+ */
+export function afterErrorAnswer(state: BudgetState, request: Start): BudgetState {
+  const quota = state.learnedQuota;
+  return quota !== undefined && lateInQuotaSample(state, request) ? { ...state, learnedQuota: quota + 1 } : state;
 }
 
 /**
@@ -221,8 +235,12 @@ export function nextPacedStart(state: BudgetState, startedAt: number, previousNe
   return rate === undefined ? startedAt : Math.max(startedAt, previousNext) + 1000 / rate;
 }
 
-/** How an admitted request ended, for the budget. */
-export type BudgetOutcome = { kind: "success" } | { kind: "throttled"; retryAfterMs?: number } | { kind: "other" };
+/**
+ * How an admitted request ended, for the budget: a success; throttled; an `error` answer (any other HTTP status: the
+ * request passed the gateway's throttle, so it used a place of the quota like a success, but says nothing of how
+ * much more the server takes); or `unanswered` (a network failure: whether it reached the gateway is unknown).
+ */
+export type BudgetOutcome = { kind: "success" } | { kind: "throttled"; retryAfterMs?: number } | { kind: "error" } | { kind: "unanswered" };
 
 /** A place in the budget: call `release` exactly once when the request has its answer (or failed). */
 export interface BudgetPermit {
@@ -256,8 +274,8 @@ export class RequestBudget {
   private inFlight = 0;
   private nextStart = 0;
   private readonly queue: Waiter[] = [];
-  /** Recent starts, oldest first, and whether each was answered with success (for a 429's count). */
-  private readonly starts: (Start & { ok: boolean })[] = [];
+  /** Recent starts, oldest first, and whether each was answered past the throttle (for a 429's count). */
+  private readonly starts: (Start & { passedThrottle: boolean })[] = [];
   /** The newest start's `seq` (0 = none yet). */
   private seq = 0;
   private timer: NodeJS.Timeout | undefined;
@@ -357,7 +375,7 @@ export class RequestBudget {
     this.nextStart = nextPacedStart(this.state, now, this.nextStart);
     this.forgetOldStarts(now);
     this.seq += 1;
-    const start = { at: now, seq: this.seq, ok: false };
+    const start = { at: now, seq: this.seq, passedThrottle: false };
     this.starts.push(start);
     let released = false;
     return {
@@ -365,7 +383,7 @@ export class RequestBudget {
         if (released) return;
         released = true;
         this.inFlight -= 1;
-        start.ok = outcome.kind === "success";
+        start.passedThrottle = outcome.kind === "success" || outcome.kind === "error";
         this.settle(start, outcome);
         this.pump();
       },
@@ -387,7 +405,7 @@ export class RequestBudget {
   }
 
   /** The starts after `from` (exclusive), oldest first. */
-  private startsSince(from: number): (Start & { ok: boolean })[] {
+  private startsSince(from: number): (Start & { passedThrottle: boolean })[] {
     let i = this.starts.length;
     while (i > 0 && this.starts[i - 1]!.at > from) i -= 1;
     return this.starts.slice(i);
@@ -395,10 +413,11 @@ export class RequestBudget {
 
   private settle(request: Start, outcome: BudgetOutcome): void {
     if (outcome.kind === "success") this.state = afterSuccess(this.state, this.limits, this.policy, request);
+    if (outcome.kind === "error") this.state = afterErrorAnswer(this.state, request);
     if (outcome.kind === "throttled") {
       const now = this.clock();
       const before = this.startsSince(request.at - this.policy.quotaCountWindowMs).filter((s) => s.seq < request.seq);
-      const acceptedAround = before.filter((s) => s.ok).length;
+      const acceptedAround = before.filter((s) => s.passedThrottle).length;
       const event = { now, request, newestSeq: this.seq, retryAfterMs: outcome.retryAfterMs, acceptedAround };
       this.state = afterThrottle(this.state, this.policy, event);
       // A newly set rate paces from now on, not from a start scheduled under the old one.

@@ -63,6 +63,24 @@ describe("throttling: one adaptive budget per endpoint", () => {
     expect(statuses.slice(recovered).filter((s) => s !== 200).length).toBeLessThanOrEqual(1);
   }, 30_000);
 
+  it("counts KooDrive's error answers in the learned quota: the gateway let them through (it learned 1 of 3 before)", async () => {
+    const e = await start({ faults: { throttleRps: 3 } });
+    const shares = Array.from({ length: 10 }, () => e.seedShare({ ownerId: USER_ID }));
+    const events: KooDriveClientEvent[] = [];
+    const client = new KooDriveClient(settingsFor(e, { maxRetries: 0 }), { onEvent: (event) => events.push(event) });
+    // Two answers of "not found" (HTTP 400) open the emulator's window; then one write passes and the others are refused.
+    for (const missing of ["999000001", "999000002"]) await expect(client.getShare(missing)).rejects.toMatchObject({ isNotFound: true });
+    await Promise.all(shares.map((s) => client.updateShare(s.shareId as string, { validDays: 3 })));
+    expect(
+      e.requests
+        .all()
+        .slice(0, 3)
+        .map((r) => r.status),
+    ).toEqual([400, 400, 200]);
+    const waits = events.filter((event) => event.kind === "waiting").map((event) => event.message);
+    expect(waits[0]).toMatch(/ and 3 starts per 1\.1 s /);
+  }, 30_000);
+
   /**
    * A client whose wall clock (it signs X-Date) is stepped back by `wallStepMs` during its first wait; the budget keeps
    * its production clock, on which the throttle retry timeout is measured.

@@ -350,6 +350,23 @@ describe("RequestBudget", () => {
   );
 
   it(
+    "counts error answers as let through, on time or late, and network failures not at all",
+    onFakeClock(async () => {
+      const budget = new RequestBudget({ maxConcurrency: 8 });
+      const burst = await Promise.all(Array.from({ length: 8 }, () => budget.acquire()));
+      burst[0]!.release({ kind: "success" });
+      burst[1]!.release({ kind: "error" }); // a 400 "not found": the gateway counted it
+      burst[2]!.release({ kind: "unanswered" }); // a reset: it may never have reached the gateway
+      burst[6]!.release({ kind: "throttled", retryAfterMs: 1000 });
+      expect(budget.snapshot()).toMatchObject({ learnedQuota: 2 });
+      burst[3]!.release({ kind: "error" }); // late, in the count's second and before the refused request
+      expect(budget.snapshot()).toMatchObject({ learnedQuota: 3 });
+      burst[7]!.release({ kind: "error" }); // started after the refused one: not the count's
+      expect(budget.snapshot()).toMatchObject({ learnedQuota: 3 });
+    }),
+  );
+
+  it(
     "waits on a monotonic clock: the wall clock stepped back a minute during a pause does not hold requests a minute",
     onFakeClock(async () => {
       const budget = await throttledOnce(); // paused for 1 s, and the next window opens at 1.1 s
