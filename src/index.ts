@@ -18,4 +18,4 @@ export { ConfigurationError } from "./client/configurationError";
 export { ConnectionSettings, AuthSettings, KooDriveEdition, resolveConnectionSettings, SETTING_SOURCES } from "./client/connectionSettings";
 export { KooDriveClientEvent, KooDriveClientEventListener } from "./client/clientEvents";
 export { RetryPolicy, defaultRetryPolicy } from "./client/retryPolicy";
-export { ShareLink } from "./client/responses";
+export { ShareLink } from "./client/shareLink";

@@ -8,7 +8,8 @@ import { KooDriveError, type KooDriveErrorKind, type KooDriveRequestInfo } from 
 import { redact } from "./redact";
 import { type BudgetLimits, type BudgetOutcome, type BudgetSnapshot, RequestBudget } from "./requestBudget";
 import { bearerAuthorization, identityHeaders, newTraceId } from "./requestHeaders";
-import { type CancelResult, type ShareLink, cancelResponseSchema, errorBodySchema, shareLinkResponseSchema, shareListResponseSchema } from "./responses";
+import { cancelResponseSchema, errorBodySchema, shareLinkResponseSchema, shareListResponseSchema } from "./responses";
+import type { CancelResult, ShareLink } from "./shareLink";
 import { type AttemptOutcome, NO_RETRIES_YET, type RetryPolicy, decideRetry, defaultRetryPolicy, parseRetryAfter, recordRetry } from "./retryPolicy";
 import { ServerClock, dateRejection } from "./serverClock";
 import { type Transport, axiosFor, transportFor } from "./transport";

@@ -1,3 +1,5 @@
+import type { Same } from "../compileTimeChecks";
+import type { ShareLink } from "./shareLink";
 import * as z from "../zod";
 
 /** A number the API may send as a JSON number or a numeric string (counters, `status`, `scope`). */
@@ -48,29 +50,12 @@ export const shareLinkSchema = z.looseObject({
   saveCnt: lenientNumber.optional(),
 });
 
-/** A share link with its counters and enumerations normalised to numbers. */
-export type ShareLink = z.infer<typeof shareLinkSchema>;
-
 /**
- * The file IDs of a share, when KooDrive sends its file list (`files[].id`, or plain IDs); undefined when it sends
- * none, or an entry without a readable ID (a list that cannot be read whole cannot be compared).
+ * What the schema reads, kept equal to the zod-free {@link ShareLink} at compile time: the package's public types
+ * must not name zod (its declarations need `esModuleInterop` or `skipLibCheck`, which users' tsconfigs may not set).
  */
-export function fileIdsOf(link: ShareLink): string[] | undefined {
-  const files = (link as { files?: unknown }).files;
-  if (!Array.isArray(files)) return undefined;
-  const ids: string[] = [];
-  for (const file of files) {
-    const id = typeof file === "object" && file !== null ? (file as { id?: unknown }).id : file;
-    if (typeof id !== "string" && typeof id !== "number") return undefined;
-    ids.push(String(id));
-  }
-  return ids;
-}
-
-/** When the share was made: `shareTime`, or `createTime` on the pages that name it so. */
-export function sharedAt(link: ShareLink): string | undefined {
-  return link.shareTime ?? link.createTime;
-}
+const shareLinkMatchesSchema: Same<ShareLink, z.infer<typeof shareLinkSchema>> = true;
+void shareLinkMatchesSchema;
 
 /** `GET /share/{id}`, `PUT /share/{id}`, `POST /share`. */
 export const shareLinkResponseSchema = z.looseObject({ code: successCode, msg: z.string().optional(), shareLink: shareLinkSchema });
@@ -91,11 +76,3 @@ export const cancelResponseSchema = z.looseObject({
     )
     .default([]),
 });
-
-/** Result of one id in a batch cancel. */
-export interface CancelResult {
-  shareId?: string;
-  /** `"0"` on success. */
-  code: string;
-  msg?: string;
-}

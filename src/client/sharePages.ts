@@ -1,5 +1,5 @@
 import type { KooDriveClient } from "./koodriveClient";
-import type { ShareLink } from "./responses";
+import type { ShareLink } from "./shareLink";
 
 /** KooDrive's largest page. */
 const PAGE_SIZE = 100;

@@ -1,4 +1,4 @@
-import { type ShareLink, fileIdsOf, sharedAt } from "../client/responses";
+import { type ShareLink, fileIdsOf, sharedAt } from "../client/shareLink";
 import type { ShareStatus } from "../resources/common/linkState";
 
 /**

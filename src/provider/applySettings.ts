@@ -1,7 +1,7 @@
 import type { KooDriveClient, UpdateShareBody } from "../client/koodriveClient";
 import type { Props } from "./handler";
 import { outcomeUnknown } from "../client/koodriveError";
-import type { ShareLink } from "../client/responses";
+import type { ShareLink } from "../client/shareLink";
 import { expiryFitsNoValidityWrite, expiryFitsWrite, parseKooDriveTime } from "../time/koodriveTime";
 import type { KooDriveEdition } from "../client/connectionSettings";
 import { findShare } from "./findShare";

@@ -1,6 +1,6 @@
 import type { KooDriveClient } from "../client/koodriveClient";
 import { KooDriveError } from "../client/koodriveError";
-import type { ShareLink } from "../client/responses";
+import type { ShareLink } from "../client/shareLink";
 
 /**
  * What a call about one share returns, or `undefined` when KooDrive says the share does not exist or belongs to

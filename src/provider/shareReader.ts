@@ -1,5 +1,5 @@
 import type { KooDriveClient } from "../client/koodriveClient";
-import type { ShareLink } from "../client/responses";
+import type { ShareLink } from "../client/shareLink";
 import { sharePages } from "../client/sharePages";
 import { findShare } from "./findShare";
 import { monotonicNow } from "../time/monotonicClock";

@@ -33,6 +33,10 @@ const snippets = typeScriptSnippets();
 /** tsc's diagnostics per snippet file. @type {Map<string, string[]>} */
 const diagnostics = new Map();
 
+/** The snippets compiled with the tsconfig of `pulumi new typescript`. */
+/** @type {{ errors: string[], files: string[] }} */
+const templateRun = { errors: [], files: [] };
+
 before(() => {
   ensureSelfLink(); // `pulumi-koodrive` resolves to this checkout's package.json and its exports' types (dist/)
   // Inside the repository, so `pulumi-koodrive` and `@pulumi/pulumi` resolve from its node_modules as installed.
@@ -64,6 +68,49 @@ before(() => {
     diagnostics.set(file, [...(diagnostics.get(file) ?? []), line]);
   }
   assert.deepEqual(diagnostics.get("other") ?? [], [], "tsc reported errors outside the snippets");
+  // The tsconfig `pulumi new typescript` writes: neither esModuleInterop nor skipLibCheck, so tsc checks every
+  // declaration file the package's types reach. zod's need esModuleInterop (63 errors in its locales).
+  fs.writeFileSync(
+    path.join(project, "tsconfig.pulumi-template.json"),
+    JSON.stringify({
+      compilerOptions: {
+        strict: true,
+        target: "es2020",
+        module: "commonjs",
+        moduleResolution: "node",
+        experimentalDecorators: true,
+        noFallthroughCasesInSwitch: true,
+        noImplicitReturns: true,
+        forceConsistentCasingInFileNames: true,
+        noEmit: true,
+      },
+      include: ["*.ts"],
+    }),
+  );
+  const template = spawnSync(
+    process.execPath,
+    [require.resolve("typescript/bin/tsc"), "-p", path.join(project, "tsconfig.pulumi-template.json"), "--pretty", "false", "--listFiles"],
+    {
+      cwd: project,
+      encoding: "utf8",
+    },
+  );
+  templateRun.errors = template.stdout.split("\n").filter((line) => / error TS\d+:/.test(line));
+  templateRun.files = template.stdout.split("\n").filter((line) => line.startsWith("/"));
+});
+
+describe("the package's types in a project made by `pulumi new typescript` (no esModuleInterop, no skipLibCheck)", () => {
+  test("compile without errors, the snippets included", () => assert.deepEqual(templateRun.errors, []));
+  test("do not reach zod's declarations (the package's public types are zod-free)", () => {
+    assert.ok(
+      templateRun.files.some((file) => file.includes("pulumi-koodrive") || file.includes(`${path.sep}dist${path.sep}index.d.ts`)),
+      "the package's types were not read",
+    );
+    assert.deepEqual(
+      templateRun.files.filter((file) => /[\\/]node_modules[\\/]zod[\\/]/.test(file)),
+      [],
+    );
+  });
 });
 
 describe("README TypeScript snippets compile in a CommonJS project", () => {

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { updateShareRule } from "koodrive-emulator";
-import { checkShareSettingsInputs } from "../../src/resources/shareSettings/args";
+import { checkShareSettingsInputs } from "../../src/resources/shareSettings/checkInputs";
 
 const checkShareInputs = (news: Record<string, unknown>) => checkShareSettingsInputs(news, "carrier");
 

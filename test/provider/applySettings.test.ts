@@ -1,5 +1,5 @@
 import { KooDriveClient, type UpdateShareBody } from "../../src/client/koodriveClient";
-import type { ShareLink } from "../../src/client/responses";
+import type { ShareLink } from "../../src/client/shareLink";
 import { KooDriveError } from "../../src/client/koodriveError";
 import { applySettings } from "../../src/provider/applySettings";
 import { USER_ID, settingsFor, testEmulator } from "../support/fixtures";

@@ -1,4 +1,4 @@
-import { checkShareInputs } from "../../src/resources/share/args";
+import { checkShareInputs } from "../../src/resources/share/checkInputs";
 import { SEND_TOLERANCE_MS, madeByCreate } from "../../src/resources/share/createShare";
 import { planShareChange } from "../../src/resources/share/plan";
 import { upgradeShareState } from "../../src/resources/share/state";

@@ -1,5 +1,5 @@
 import fc from "fast-check";
-import { checkShareSettingsInputs } from "../../src/resources/shareSettings/args";
+import { checkShareSettingsInputs } from "../../src/resources/shareSettings/checkInputs";
 import { UNKNOWN_VALUE } from "../../src/resources/common/unknownValue";
 
 const checkShareInputs = (news: Record<string, unknown>) => checkShareSettingsInputs(news, "carrier");

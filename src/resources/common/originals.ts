@@ -1,6 +1,6 @@
 import type { KooDriveEdition } from "../../client/connectionSettings";
 import type { UpdateShareBody } from "../../client/koodriveClient";
-import type { ShareLink } from "../../client/responses";
+import type { ShareLink } from "../../client/shareLink";
 import { DAY_MS, expiryFitsNoValidityWrite, expiryFitsWrite, parseKooDriveTime, validDaysUntil } from "../../time/koodriveTime";
 import * as z from "../../zod";
 import type { OptionalSetting } from "./linkState";

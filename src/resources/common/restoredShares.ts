@@ -1,5 +1,5 @@
 import type { KooDriveClient } from "../../client/koodriveClient";
-import type { ShareLink } from "../../client/responses";
+import type { ShareLink } from "../../client/shareLink";
 import type { OptionalSetting } from "./linkState";
 import type { OriginalSettings } from "./originals";
 

@@ -1,19 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
-import * as z from "../../zod";
 import type { KooDriveEdition } from "../../client/connectionSettings";
-import type { Same } from "../common/compileTimeChecks";
-import {
-  type InputFailure,
-  checkProperties,
-  commentRule,
-  describeValue,
-  extractCodeRule,
-  idRule,
-  integerRule,
-  quotedAlternatives,
-  renewBeforeDaysProblem,
-} from "../common/rules";
-import { isUnknown } from "../common/unknownValue";
+import type { Same } from "../../compileTimeChecks";
 
 /** What happens to the share when the resource is deleted: the values, the type, and the default. */
 export const SHARE_ON_DELETE = ["cancel", "retain"] as const;
@@ -63,54 +50,3 @@ void argNamesMatch;
 
 /** Scopes each edition's create API accepts. */
 export const SCOPES: { readonly [E in KooDriveEdition]: readonly number[] } = { carrier: [1, 3], enterprise: [1, 2, 3] };
-
-/** File IDs: 1–100 KooDrive IDs, no repeats; elements not known until apply (preview) pass. */
-const fileIdsRule = z
-  .array(z.unknown(), { error: (issue) => `fileIds must be an array of 1 to ${MAX_FILES_PER_SHARE} file IDs, got ${describeValue(issue.input)}` })
-  .min(1, { error: "fileIds must name at least 1 file" })
-  .max(MAX_FILES_PER_SHARE, { error: `fileIds must name at most ${MAX_FILES_PER_SHARE} files (KooDrive's limit per share)` })
-  .superRefine((ids, ctx) => {
-    const fileId = idRule("fileIds[]");
-    ids.forEach((id, index) => {
-      if (isUnknown(id)) return;
-      const parsed = fileId.safeParse(id);
-      if (!parsed.success) ctx.addIssue({ code: "custom", message: `fileIds[${index}]: ${parsed.error.issues[0]?.message ?? "invalid"}` });
-    });
-    const known = ids.filter((id) => !isUnknown(id));
-    const repeated = known.find((id, index) => known.indexOf(id) !== index);
-    if (repeated !== undefined) ctx.addIssue({ code: "custom", message: "fileIds must not name a file twice" });
-  });
-
-const schemas = {
-  fileIds: fileIdsRule,
-  containerId: idRule("containerId"),
-  scope: z.unknown(),
-  userId: idRule("userId").optional(),
-  validDays: integerRule("validDays", 1, 365, " (KooDrive creates shares only with a validity period)"),
-  extractCode: extractCodeRule.optional(),
-  comment: commentRule.optional(),
-  renewBeforeDays: integerRule("renewBeforeDays", 0, 365).optional(),
-  onDelete: z.enum(SHARE_ON_DELETE, { error: `onDelete must be ${quotedAlternatives(SHARE_ON_DELETE)}` }).optional(),
-};
-
-/** Checked inputs of a `Share`, as stored in state and passed to diff/create/update. */
-export type ShareInputs = {
-  [K in Exclude<keyof typeof schemas, "scope" | "fileIds">]: z.infer<(typeof schemas)[K]>;
-} & { fileIds: string[]; scope: number; onDelete: ShareOnDelete };
-
-/**
- * Validates raw inputs: one failure per bad property, plus the rules that tie properties together or depend on the
- * edition (`scope`). Returns normalised inputs (plain JSON, `onDelete` defaulted to `"cancel"`).
- */
-export function checkShareInputs(news: Record<string, unknown>, edition: KooDriveEdition): { inputs: Record<string, unknown>; failures: InputFailure[] } {
-  const scopes = SCOPES[edition];
-  const scopeRule = `scope must be ${scopes.slice(0, -1).join(", ")} or ${scopes.at(-1)} on the ${edition} edition`;
-  const scopeSchema = z
-    .number({ error: (issue) => `${scopeRule}, got ${describeValue(issue.input)}` })
-    .refine((n) => scopes.includes(n), { error: `${scopeRule}, got another number` });
-  const { inputs, failures } = checkProperties({ ...schemas, scope: scopeSchema }, news);
-  if (inputs.onDelete === undefined) inputs.onDelete = DEFAULT_SHARE_ON_DELETE;
-  const renewal = renewBeforeDaysProblem(inputs.validDays, inputs.renewBeforeDays);
-  if (renewal) failures.push({ property: "renewBeforeDays", reason: renewal });
-  return { inputs, failures };
-}

@@ -1,6 +1,6 @@
 import type { KooDriveClient } from "../../client/koodriveClient";
 import { NOT_FOUND_CODE, outcomeUnknown } from "../../client/koodriveError";
-import type { CancelResult } from "../../client/responses";
+import type { CancelResult } from "../../client/shareLink";
 
 /** KooDrive's limit of share IDs per cancel call. */
 const MAX_CANCEL_BATCH = 100;

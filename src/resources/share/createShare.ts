@@ -1,5 +1,5 @@
 import type { CreateShareBody, KooDriveClient } from "../../client/koodriveClient";
-import { type ShareLink, fileIdsOf, sharedAt } from "../../client/responses";
+import { type ShareLink, fileIdsOf, sharedAt } from "../../client/shareLink";
 import { outcomeUnknown } from "../../client/koodriveError";
 import { CLOCK_TOLERANCE_MS, expiryFitsWrite, parseKooDriveTime } from "../../time/koodriveTime";
 import { listAllShares } from "../../client/sharePages";

@@ -5,7 +5,7 @@ import { orNotFound, shareNotFound } from "../../provider/findShare";
 import { type Props, type ResourceHandler, checkResult, plain } from "../../provider/handler";
 import { diffResultOf } from "../common/linkPlan";
 import { linkHealth, reportRenewedAgain } from "../common/linkHealth";
-import { checkShareInputs } from "./args";
+import { checkShareInputs } from "./checkInputs";
 import { cancelShare } from "./cancelShare";
 import { OwnerShares, createShareReconciled } from "./createShare";
 import { planShareChange } from "./plan";

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { DeclaredOutputs, Same } from "../common/compileTimeChecks";
+import type { DeclaredOutputs, Same } from "../../compileTimeChecks";
 import { type Registration, type ShareLinkOutputs, registrationOf } from "../common/koodriveResource";
 import { checkDeclaration, claimShare } from "../common/programChecks";
 import { withoutPromiseStacks } from "../common/promiseStacks";

@@ -1,18 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
-import * as z from "../../zod";
-import { originalsSchema } from "../common/originals";
-import type { KooDriveEdition } from "../../client/connectionSettings";
-import type { Same } from "../common/compileTimeChecks";
-import {
-  type InputFailure,
-  checkProperties,
-  commentRule,
-  extractCodeRule,
-  idRule,
-  integerRule,
-  quotedAlternatives,
-  renewBeforeDaysProblem,
-} from "../common/rules";
+import type { Same } from "../../compileTimeChecks";
 
 /** What happens to the share when the resource is deleted: the values, the type, and the default. */
 export const ON_DELETE = ["retain", "restore"] as const;
@@ -56,43 +43,3 @@ export const SHARE_SETTINGS_ARG_NAMES = ["shareId", "validDays", "extractCode", 
 type ArgName = (typeof SHARE_SETTINGS_ARG_NAMES)[number];
 const argNamesMatch: Same<ArgName, keyof KooDriveShareSettingsArgs> = true;
 void argNamesMatch;
-
-const schemas = {
-  shareId: idRule("shareId"),
-  userId: idRule("userId").optional(),
-  validDays: integerRule("validDays", 0, 365, " (0 = no validity period)"),
-  extractCode: extractCodeRule.optional(),
-  comment: commentRule.optional(),
-  renewBeforeDays: integerRule("renewBeforeDays", 0, 365).optional(),
-  onDelete: z.enum(ON_DELETE, { error: `onDelete must be ${quotedAlternatives(ON_DELETE)}` }).optional(),
-  /** Set by the class from the companion `ShareOriginals` resource, never by users. */
-  originals: originalsSchema.optional(),
-};
-
-/** Checked inputs as stored in state and passed to diff/create/update. */
-export type ShareSettingsInputs = {
-  [K in keyof typeof schemas]: z.infer<(typeof schemas)[K]>;
-} & { onDelete: OnDelete };
-
-/**
- * Validates raw inputs: one failure per bad property, and the rules that tie properties together. Returns
- * normalised inputs (plain JSON, `onDelete` defaulted).
- */
-export function checkShareSettingsInputs(
-  news: Record<string, unknown>,
-  edition: KooDriveEdition,
-): { inputs: Record<string, unknown>; failures: InputFailure[] } {
-  const { inputs, failures } = checkProperties(schemas, news);
-  if (inputs.onDelete === undefined) inputs.onDelete = DEFAULT_ON_DELETE;
-  const validDays = inputs.validDays;
-  if (edition === "enterprise" && validDays === 0) {
-    failures.push({
-      property: "validDays",
-      reason:
-        'validDays 0 (no validity period) cannot be declared on the enterprise edition, where KooDrive reads 0 as "keep the current expiry": use 1 to 365',
-    });
-  }
-  const renewal = renewBeforeDaysProblem(inputs.validDays, inputs.renewBeforeDays);
-  if (renewal) failures.push({ property: "renewBeforeDays", reason: renewal });
-  return { inputs, failures };
-}

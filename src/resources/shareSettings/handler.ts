@@ -4,7 +4,7 @@ import { findShare, orNotFound, shareNotFound } from "../../provider/findShare";
 import { type Props, type ResourceHandler, checkResult, plain } from "../../provider/handler";
 import { diffResultOf } from "../common/linkPlan";
 import { type OriginalSettings, holdsOriginals, restoreBody } from "../common/originals";
-import { checkShareSettingsInputs } from "./args";
+import { checkShareSettingsInputs } from "./checkInputs";
 import { linkHealth, reportRenewedAgain } from "../common/linkHealth";
 import { ownerNotice, recordedOwner } from "../common/owner";
 import { rememberRestored } from "../common/restoredShares";

@@ -1,5 +1,5 @@
 import type { KooDriveEdition } from "../../client/connectionSettings";
-import type { ShareLink } from "../../client/responses";
+import type { ShareLink } from "../../client/shareLink";
 import { DAY_MS, MAX_VALID_DAYS, parseKooDriveTime, sameKooDriveInstant } from "../../time/koodriveTime";
 import { type OriginalSettings, WHERE_THE_ORIGINAL_CODE_IS, restoreValidDays } from "../common/originals";
 import { OPTIONAL_SETTINGS, type OptionalSetting, settingsChangedSince } from "../common/linkState";

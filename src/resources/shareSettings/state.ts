@@ -1,4 +1,4 @@
-import type { ShareLink } from "../../client/responses";
+import type { ShareLink } from "../../client/shareLink";
 import type { Props } from "../../provider/handler";
 import { plain } from "../../provider/handler";
 import { storedOwner } from "../common/owner";

@@ -1,0 +1,51 @@
+// The validation of share settings' inputs, apart from args.ts: zod's types must stay out of the package's public
+// declarations (see src/client/shareLink.ts).
+import * as z from "../../zod";
+import { originalsSchema } from "../common/originals";
+import type { KooDriveEdition } from "../../client/connectionSettings";
+import {
+  type InputFailure,
+  checkProperties,
+  commentRule,
+  extractCodeRule,
+  idRule,
+  integerRule,
+  quotedAlternatives,
+  renewBeforeDaysProblem,
+} from "../common/rules";
+import { DEFAULT_ON_DELETE, ON_DELETE } from "./args";
+
+const schemas = {
+  shareId: idRule("shareId"),
+  userId: idRule("userId").optional(),
+  validDays: integerRule("validDays", 0, 365, " (0 = no validity period)"),
+  extractCode: extractCodeRule.optional(),
+  comment: commentRule.optional(),
+  renewBeforeDays: integerRule("renewBeforeDays", 0, 365).optional(),
+  onDelete: z.enum(ON_DELETE, { error: `onDelete must be ${quotedAlternatives(ON_DELETE)}` }).optional(),
+  /** Set by the class from the companion `ShareOriginals` resource, never by users. */
+  originals: originalsSchema.optional(),
+};
+
+/**
+ * Validates raw inputs: one failure per bad property, and the rules that tie properties together. Returns
+ * normalised inputs (plain JSON, `onDelete` defaulted).
+ */
+export function checkShareSettingsInputs(
+  news: Record<string, unknown>,
+  edition: KooDriveEdition,
+): { inputs: Record<string, unknown>; failures: InputFailure[] } {
+  const { inputs, failures } = checkProperties(schemas, news);
+  if (inputs.onDelete === undefined) inputs.onDelete = DEFAULT_ON_DELETE;
+  const validDays = inputs.validDays;
+  if (edition === "enterprise" && validDays === 0) {
+    failures.push({
+      property: "validDays",
+      reason:
+        'validDays 0 (no validity period) cannot be declared on the enterprise edition, where KooDrive reads 0 as "keep the current expiry": use 1 to 365',
+    });
+  }
+  const renewal = renewBeforeDaysProblem(inputs.validDays, inputs.renewBeforeDays);
+  if (renewal) failures.push({ property: "renewBeforeDays", reason: renewal });
+  return { inputs, failures };
+}
