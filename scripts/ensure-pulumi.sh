@@ -39,10 +39,15 @@ create_owned() { # $1 = folder to create (or reuse, if ours)
   touch "$1/$marker"
 }
 
+# Left alone when it is already there, and otherwise replaced in one rename: another checkout sharing this root may be
+# running it, and bash reads a script as it goes, so a copy rewriting it in place could hand it a truncated file.
 install_launcher() { # $1 = an owned root
   [ -f "$launcher_src" ] || die "missing $launcher_src: run npm ci first"
-  cp "$launcher_src" "$1/bin/pulumi-resource-pulumi-nodejs"
-  chmod 0755 "$1/bin/pulumi-resource-pulumi-nodejs"
+  local target=$1/bin/pulumi-resource-pulumi-nodejs
+  if [ -x "$target" ] && cmp -s "$launcher_src" "$target"; then return; fi
+  cp "$launcher_src" "$target.tmp.$$"
+  chmod 0755 "$target.tmp.$$"
+  mv -f "$target.tmp.$$" "$target"
 }
 
 # Uses a CLI we may not write next to: a root of ours links it and holds the launcher. Prints that root.

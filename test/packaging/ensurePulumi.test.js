@@ -65,6 +65,27 @@ test("a CLI of another version (>= 3.181) with the launcher beside it is used as
   assert.deepEqual(snapshot(root), before);
 });
 
+test("a cached CLI of the script's own keeps its launcher file when it is current, and gets a changed one in one rename", () => {
+  // Another checkout sharing the root may be running the launcher: bash reads a script as it goes.
+  const root = userCliRoot("owned-cached", "v3.274.1");
+  fs.writeFileSync(path.join(root, ".created-by-ensure-pulumi"), "");
+  const launcher = path.join(root, "bin", "pulumi-resource-pulumi-nodejs");
+  const current = fs.readFileSync(path.join(repoRoot, "node_modules", "@pulumi", "pulumi", "pulumi-resource-pulumi-nodejs"));
+  fs.writeFileSync(launcher, "#!/bin/sh\necho an older launcher\n", { mode: 0o755 });
+  const older = fs.statSync(launcher);
+  const first = ensurePulumi({ PULUMI_CLI_ROOT: root, PULUMI_CLI_VERSION: "v3.274.1" });
+  assert.equal(first.status, 0, first.stderr);
+  assert.deepEqual(fs.readFileSync(launcher), current);
+  const replaced = fs.statSync(launcher);
+  assert.notEqual(replaced.ino, older.ino, "replaced by a rename, not rewritten in place");
+  assert.ok(replaced.mode & 0o100, "the launcher is executable");
+  assert.deepEqual(fs.readdirSync(path.join(root, "bin")).sort(), ["pulumi", "pulumi-resource-pulumi-nodejs"]);
+  const second = ensurePulumi({ PULUMI_CLI_ROOT: root, PULUMI_CLI_VERSION: "v3.274.1" });
+  assert.equal(second.status, 0, second.stderr);
+  const kept = fs.statSync(launcher);
+  assert.deepEqual([kept.ino, kept.mtimeMs], [replaced.ino, replaced.mtimeMs], "a current launcher is left alone");
+});
+
 test("a CLI of another version without the launcher is linked from a folder of the script's own, not written next to", () => {
   const root = userCliRoot("own-cli-no-launcher", "v3.200.0");
   const before = snapshot(root);
