@@ -1,7 +1,7 @@
 import type { AxiosInstance, AxiosResponse } from "axios";
 import type * as z from "../zod";
 import { appAuthorization } from "./appAuth";
-import { type KooDriveClientEvent, type KooDriveClientEventListener, formatSeconds, retryEvent, waitingEvent } from "./clientEvents";
+import { type KooDriveClientEvent, type KooDriveClientEventListener, formatSeconds, retryEvent, waitedEvent, waitingEvent } from "./clientEvents";
 import { type ConnectionSettings, SETTING_DEFAULTS, credentialFixHint, settingsSecrets } from "./connectionSettings";
 import { CredentialGate, type CredentialVerdict, isCredentialRejection } from "./credentialGate";
 import { KooDriveError, type KooDriveErrorKind, type KooDriveRequestInfo } from "./koodriveError";
@@ -225,7 +225,7 @@ export class KooDriveClient {
       const admission = await this.credentials.admit();
       const permit = await this.shared.budget.acquire(
         (waitedMs, snapshot) => this.emit(waitingEvent(spec.method, spec.path, waitedMs, this.describeBudget(snapshot))),
-        { retry: attempts > 1 },
+        { retry: attempts > 1, onLongWaitOver: (waitedMs) => this.emit(waitedEvent(spec.method, spec.path, waitedMs)) },
       );
       // On the budget's clock, as its waits: a wall clock stepped mid-call must not stretch or cut the throttle timeout.
       startedAt ??= this.shared.budget.clock();

@@ -324,19 +324,26 @@ export class RequestBudget {
 
   /**
    * Waits for a place; `onLongWait` is called once if the wait passes `longWaitMs`, with how long it has been, so a
-   * caller can say why an operation is slow while it still is. A `retry` (of a request that already had a turn, and
-   * was refused or failed) goes ahead of the first attempts waiting, after earlier retries: its throttle retry timeout
-   * is running, theirs has not started, and behind a long queue it would run out waiting.
+   * caller can say why an operation is slow while it still is, and then `onLongWaitOver` once the request has its
+   * place, with how long it waited in all (so a caller counting waits knows when none is left). A `retry` (of a
+   * request that already had a turn, and was refused or failed) goes ahead of the first attempts waiting, after
+   * earlier retries: its throttle retry timeout is running, theirs has not started, and behind a long queue it would
+   * run out waiting.
    */
-  acquire(onLongWait?: (waitedMs: number, snapshot: BudgetSnapshot) => void, { retry = false }: { retry?: boolean } = {}): Promise<BudgetPermit> {
+  acquire(
+    onLongWait?: (waitedMs: number, snapshot: BudgetSnapshot) => void,
+    { retry = false, onLongWaitOver }: { retry?: boolean; onLongWaitOver?: (waitedMs: number) => void } = {},
+  ): Promise<BudgetPermit> {
     return new Promise((resolve) => {
       const queuedAt = this.clock();
       let granted = false;
+      let longWaitReported = false;
       let longWait: NodeJS.Timeout | undefined;
       const waiter: Waiter = {
         grant: (permit) => {
           granted = true;
           if (longWait !== undefined) clearTimeout(longWait);
+          if (longWaitReported) onLongWaitOver?.(this.clock() - queuedAt);
           resolve(permit);
         },
         retry,
@@ -350,7 +357,10 @@ export class RequestBudget {
       // At least longWaitMs: the timer measures on the event loop's clock, which may reach the delay a fraction of a
       // millisecond before the budget's does, and "waited 1 s" under a 2 s threshold reads as a wrong threshold.
       if (!granted && onLongWait !== undefined)
-        longWait = setTimeout(() => onLongWait(Math.max(this.policy.longWaitMs, this.clock() - queuedAt), this.snapshot()), this.policy.longWaitMs);
+        longWait = setTimeout(() => {
+          longWaitReported = true;
+          onLongWait(Math.max(this.policy.longWaitMs, this.clock() - queuedAt), this.snapshot());
+        }, this.policy.longWaitMs);
     });
   }
 

@@ -8,11 +8,13 @@ const WAIT_DIGEST_INTERVAL_MS = 30_000;
 /**
  * Prints the clients' events for the engine's output without flooding it. Every retry is shown: it is a failure the
  * user may need to act on. Long waits for the request budget are shown for the first {@link WAITS_SHOWN} requests of
- * an episode of waiting only; after that, one line every {@link WAIT_DIGEST_INTERVAL_MS} (and one when the process
- * exits) says how many more waited, how many of them behind a `Retry-After` KooDrive asked for, and the latest
- * budget. Under a throttle every request of a large stack waits, and a line for each (hundreds in a CI log of 1,000
- * shares) hides the lines that matter; the digest still names the budget, which says what `koodrive:requestsPerSecond`
- * to set.
+ * an episode of waiting only; after that, one line every {@link WAIT_DIGEST_INTERVAL_MS}, one as soon as no request
+ * reported waiting is still waiting, and one when the process exits, says how many more waited, how many of them
+ * behind a `Retry-After` KooDrive asked for, and the latest budget. Under a throttle every request of a large stack
+ * waits, and a line for each (hundreds in a CI log of 1,000 shares) hides the lines that matter; the digest still names
+ * the budget, which says what `koodrive:requestsPerSecond` to set. The engine ends the provider process with a signal
+ * when an operation is done, not an exit, so a run shorter than the interval relies on the digest when the waits are
+ * over.
  */
 export class EventPrinter {
   private waitsShown = 0;
@@ -21,6 +23,8 @@ export class EventPrinter {
   private lastWait: Extract<KooDriveClientEvent, { kind: "waiting" }> | undefined;
   private lastWaitAt = Number.NEGATIVE_INFINITY;
   private digestScheduled = false;
+  /** Requests reported waiting (shown or counted) and not sent yet. */
+  private stillWaiting = 0;
 
   constructor(
     private readonly print: (line: string) => void,
@@ -29,10 +33,16 @@ export class EventPrinter {
   ) {}
 
   handle(event: KooDriveClientEvent): void {
+    if (event.kind === "waited") {
+      this.stillWaiting = Math.max(0, this.stillWaiting - 1);
+      if (this.stillWaiting === 0) this.flush();
+      return;
+    }
     if (event.kind !== "waiting") {
       this.print(event.message);
       return;
     }
+    this.stillWaiting++;
     const at = this.now();
     if (at - this.lastWaitAt > WAIT_DIGEST_INTERVAL_MS) {
       this.flush();
@@ -43,7 +53,9 @@ export class EventPrinter {
       this.waitsShown++;
       this.print(event.message);
       if (this.waitsShown === WAITS_SHOWN) {
-        this.print(`koodrive: more requests waiting for the request budget are counted, not listed: one line every ${WAIT_DIGEST_INTERVAL_MS / 1000} s`);
+        this.print(
+          `koodrive: more requests waiting for the request budget are counted, not listed: one line every ${WAIT_DIGEST_INTERVAL_MS / 1000} s and one when they have all been sent`,
+        );
       }
       return;
     }

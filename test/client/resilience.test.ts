@@ -10,6 +10,7 @@ import { ServerClock } from "../../src/client/serverClock";
 import type { ConnectionSettings } from "../../src/client/connectionSettings";
 import type { Emulator } from "koodrive-emulator";
 import { kooDriveFailure } from "./kooDriveFailure";
+import { EventPrinter } from "../../src/provider/eventPrinter";
 import { TOKEN, USER_ID, settingsFor, testEmulator } from "../support/fixtures";
 
 let emulator: Emulator | undefined;
@@ -79,6 +80,29 @@ describe("throttling: one adaptive budget per endpoint", () => {
     ).toEqual([400, 400, 200]);
     const waits = events.filter((event) => event.kind === "waiting").map((event) => event.message);
     expect(waits[0]).toMatch(/ and 3 starts per 1\.1 s /);
+  }, 30_000);
+
+  it("a throttled run shorter than the digest interval ends with the count of the waits not listed", async () => {
+    const e = await start({ faults: { throttleRps: 4 } });
+    const shares = Array.from({ length: 20 }, () => e.seedShare({ ownerId: USER_ID }));
+    const events: KooDriveClientEvent[] = [];
+    const lines: string[] = [];
+    const printer = new EventPrinter((line) => lines.push(line));
+    const client = new KooDriveClient(settingsFor(e, { maxRetries: 0 }), {
+      onEvent: (event) => {
+        events.push(event);
+        printer.handle(event);
+      },
+    });
+    await Promise.all(shares.map((s) => client.updateShare(s.shareId as string, { validDays: 3 })));
+    const waiting = events.filter((event) => event.kind === "waiting").length;
+    expect(waiting).toBeGreaterThan(3);
+    expect(events.filter((event) => event.kind === "waited")).toHaveLength(waiting);
+    // Told while the run still goes on (the engine would end the process with a signal, not an exit): every wait
+    // beyond the first three, in one digest or more (one each time the waiting requests have all been sent).
+    const told = lines.map((line) => /^koodrive: (\d+) more requests? waited over \d+ s for the request budget/.exec(line)?.[1]).filter((n) => n !== undefined);
+    expect(told.length).toBeGreaterThan(0);
+    expect(told.reduce((sum, n) => sum + Number(n), 0)).toBe(waiting - 3);
   }, 30_000);
 
   /**

@@ -1,4 +1,4 @@
-import { retryEvent, waitingEvent } from "../../src/client/clientEvents";
+import { retryEvent, waitedEvent, waitingEvent } from "../../src/client/clientEvents";
 import { EventPrinter } from "../../src/provider/eventPrinter";
 
 describe("EventPrinter: the clients' events in the engine's output, without flooding it", () => {
@@ -27,7 +27,9 @@ describe("EventPrinter: the clients' events in the engine's output, without floo
     }
     expect(lines).toHaveLength(4);
     expect(lines[2]).toMatch(/share\/3 has waited 2 s to be sent/);
-    expect(lines[3]).toBe("koodrive: more requests waiting for the request budget are counted, not listed: one line every 30 s");
+    expect(lines[3]).toBe(
+      "koodrive: more requests waiting for the request budget are counted, not listed: one line every 30 s and one when they have all been sent",
+    );
     expect(scheduled).toHaveLength(1); // one digest pending, however many waits
     scheduled.shift()!();
     expect(lines[4]).toBe(
@@ -44,6 +46,24 @@ describe("EventPrinter: the clients' events in the engine's output, without floo
     expect(lines.filter((l) => /more requests waited/.test(l))).toEqual([
       `koodrive: 7 more requests waited over 2 s for the request budget; the latest: ${budget}`,
     ]);
+  });
+
+  it("tells the count as soon as every request reported waiting has been sent: a run shorter than 30 s ends with it", () => {
+    const { p, lines } = printer();
+    const sent = (n: number) => waitedEvent("PUT", `/koodrive/ose/v1/share/${n}`, 3000);
+    for (let n = 1; n <= 6; n++) p.handle(wait(n));
+    for (let n = 1; n <= 5; n++) p.handle(sent(n));
+    expect(lines.filter((l) => /more requests waited/.test(l))).toEqual([]); // one still waits
+    p.handle(sent(6));
+    expect(lines.filter((l) => /more requests waited/.test(l))).toEqual([
+      `koodrive: 3 more requests waited over 2 s for the request budget; the latest: ${budget}`,
+    ]);
+    expect(lines.some((l) => /was sent after waiting/.test(l))).toBe(false); // the ends of waits are not printed
+    // Only waits shown one by one, none counted: nothing to tell.
+    const quiet = printer();
+    quiet.p.handle(wait(1));
+    quiet.p.handle(sent(1));
+    expect(quiet.lines).toHaveLength(1);
   });
 
   it("a new episode of waiting, after a quiet spell, shows its first waits again (after telling what the last one counted)", () => {

@@ -213,16 +213,26 @@ describe("RequestBudget", () => {
     expect(granted).toEqual(["retry c", "retry e", "first a", "first b", "first d"]);
   });
 
-  it("reports a request still waiting after longWaitMs, once", async () => {
+  it("reports a request still waiting after longWaitMs, once, and its end once it has its place", async () => {
     const budget = new RequestBudget({ maxConcurrency: 1 }, { ...defaultBudgetPolicy, longWaitMs: 20 });
     const first = await budget.acquire();
     const waits: number[] = [];
-    const second = budget.acquire((waitedMs) => waits.push(waitedMs));
+    const overs: number[] = [];
+    const second = budget.acquire((waitedMs) => waits.push(waitedMs), { onLongWaitOver: (waitedMs) => overs.push(waitedMs) });
+    // A request granted before longWaitMs reports neither.
+    const third = budget.acquire((waitedMs) => waits.push(waitedMs), { onLongWaitOver: (waitedMs) => overs.push(waitedMs) });
     await new Promise((r) => setTimeout(r, 60));
+    expect(overs).toEqual([]);
     first.release({ kind: "success" });
     (await second).release({ kind: "success" });
-    expect(waits).toHaveLength(1);
+    (await third).release({ kind: "success" });
+    expect(waits).toHaveLength(2);
     expect(waits[0]).toBeGreaterThanOrEqual(20);
+    expect(overs).toHaveLength(2);
+    expect(overs[0]).toBeGreaterThanOrEqual(60);
+    const fourth = budget.acquire((waitedMs) => waits.push(waitedMs), { onLongWaitOver: (waitedMs) => overs.push(waitedMs) });
+    (await fourth).release({ kind: "success" });
+    expect([waits.length, overs.length]).toEqual([2, 2]);
     expect(budget.snapshot()).toMatchObject({ inFlight: 0, queued: 0 });
   });
 
