@@ -6,9 +6,7 @@ export type KooDriveClientEvent =
   /** An attempt failed and will be retried after `delayMs`. */
   | { kind: "retry"; method: string; path: string; attempt: number; reason: string; delayMs: number; message: string }
   /** A request has been waiting for the endpoint's request budget for `waitedMs` and still is. */
-  | { kind: "waiting"; method: string; path: string; waitedMs: number; reason: string; message: string }
-  /** A request reported `waiting` has been sent, after `waitedMs` in all: one for each `waiting` event. */
-  | { kind: "waited"; method: string; path: string; waitedMs: number; message: string };
+  | { kind: "waiting"; method: string; path: string; waitedMs: number; reason: string; message: string };
 
 /** Receives client events; must not throw. */
 export type KooDriveClientEventListener = (event: KooDriveClientEvent) => void;
@@ -34,15 +32,4 @@ export function retryEvent(method: string, path: string, attempt: number, reason
 /** The event for a request still queued after `waitedMs`. */
 export function waitingEvent(method: string, path: string, waitedMs: number, reason: string): KooDriveClientEvent {
   return { kind: "waiting", method, path, waitedMs, reason, message: `KooDrive ${method} ${path} has waited ${formatSeconds(waitedMs)} to be sent: ${reason}` };
-}
-
-/** The event for a request reported waiting that has now been sent, after `waitedMs` in all. */
-export function waitedEvent(method: string, path: string, waitedMs: number): KooDriveClientEvent {
-  return {
-    kind: "waited",
-    method,
-    path,
-    waitedMs,
-    message: `KooDrive ${method} ${path} was sent after waiting ${formatSeconds(waitedMs)} for the request budget`,
-  };
 }

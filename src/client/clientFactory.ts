@@ -7,8 +7,10 @@ import { type ClientOptions, KooDriveClient, type SharedEndpoint, budgetLimits, 
 export interface ClientFactoryOptions {
   /** Told about every client's retries and long waits (the provider prints them); messages hold no secret. */
   onEvent?: KooDriveClientEventListener;
+  /** Told when a request any client reported waiting has been sent (see `ClientOptions.onLongWaitOver`). */
+  onLongWaitOver?: (waitedMs: number) => void;
   /** Passed to every client; for tests (clock, sleep, retry policy). */
-  clientOptions?: Omit<ClientOptions, "sharedEndpoint" | "onEvent">;
+  clientOptions?: Omit<ClientOptions, "sharedEndpoint" | "onEvent" | "onLongWaitOver">;
 }
 
 /**
@@ -31,7 +33,8 @@ export class KooDriveClientFactory {
     const key = createHash("sha256").update(canonicalJson(settings)).digest("hex");
     let client = this.clients.get(key);
     if (client === undefined) {
-      client = new KooDriveClient(settings, { ...this.options.clientOptions, onEvent: this.options.onEvent, sharedEndpoint: this.endpointFor(settings) });
+      const { onEvent, onLongWaitOver } = this.options;
+      client = new KooDriveClient(settings, { ...this.options.clientOptions, onEvent, onLongWaitOver, sharedEndpoint: this.endpointFor(settings) });
       this.clients.set(key, client);
     }
     return client;

@@ -1,7 +1,7 @@
 import type { AxiosInstance, AxiosResponse } from "axios";
 import type * as z from "../zod";
 import { appAuthorization } from "./appAuth";
-import { type KooDriveClientEvent, type KooDriveClientEventListener, formatSeconds, retryEvent, waitedEvent, waitingEvent } from "./clientEvents";
+import { type KooDriveClientEvent, type KooDriveClientEventListener, formatSeconds, retryEvent, waitingEvent } from "./clientEvents";
 import { type ConnectionSettings, SETTING_DEFAULTS, credentialFixHint, settingsSecrets } from "./connectionSettings";
 import { CredentialGate, type CredentialVerdict, isCredentialRejection } from "./credentialGate";
 import { KooDriveError, type KooDriveErrorKind, type KooDriveRequestInfo } from "./koodriveError";
@@ -72,6 +72,11 @@ export interface ClientOptions {
   retryPolicy?: Partial<RetryPolicy>;
   /** Told about every retry and every long wait; messages never hold a secret. Default: silent. */
   onEvent?: KooDriveClientEventListener;
+  /**
+   * Told when a request reported by a `waiting` event has been sent, once per such event, with how long it waited
+   * in all: a listener counting the requests still waiting learns when none is left.
+   */
+  onLongWaitOver?: (waitedMs: number) => void;
   /** Budget and server clock shared with other clients of the endpoint (see `KooDriveClientFactory`). */
   sharedEndpoint?: SharedEndpoint;
   /** Test seams. */
@@ -131,6 +136,7 @@ export class KooDriveClient {
   /** The headers that are the same for every request of this client (token auth's `Authorization` among them). */
   private readonly constantHeaders: Record<string, string>;
   private readonly onEvent: KooDriveClientEventListener;
+  private readonly onLongWaitOver: ((waitedMs: number) => void) | undefined;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly random: () => number;
 
@@ -147,6 +153,7 @@ export class KooDriveClient {
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.random = options.random ?? Math.random;
     this.onEvent = options.onEvent ?? (() => undefined);
+    this.onLongWaitOver = options.onLongWaitOver;
     this.shared = options.sharedEndpoint ?? newSharedEndpoint(settings, options.now);
     this.transport = transportFor(settings.endpoint, settings.proxy);
     this.host = new URL(settings.endpoint).host;
@@ -225,7 +232,7 @@ export class KooDriveClient {
       const admission = await this.credentials.admit();
       const permit = await this.shared.budget.acquire(
         (waitedMs, snapshot) => this.emit(waitingEvent(spec.method, spec.path, waitedMs, this.describeBudget(snapshot))),
-        { retry: attempts > 1, onLongWaitOver: (waitedMs) => this.emit(waitedEvent(spec.method, spec.path, waitedMs)) },
+        { retry: attempts > 1, onLongWaitOver: (waitedMs) => this.tell(() => this.onLongWaitOver?.(waitedMs)) },
       );
       // On the budget's clock, as its waits: a wall clock stepped mid-call must not stretch or cut the throttle timeout.
       startedAt ??= this.shared.budget.clock();
@@ -326,8 +333,13 @@ export class KooDriveClient {
   }
 
   private emit(event: KooDriveClientEvent): void {
+    this.tell(() => this.onEvent(event));
+  }
+
+  /** Calls a listener: one that throws must not fail the request it was told about, nor the budget's queue. */
+  private tell(listener: () => void): void {
     try {
-      this.onEvent(event);
+      listener();
     } catch {
       // A failing listener must not fail the request it was told about.
     }

@@ -343,8 +343,8 @@ export class RequestBudget {
         grant: (permit) => {
           granted = true;
           if (longWait !== undefined) clearTimeout(longWait);
-          if (longWaitReported) onLongWaitOver?.(this.clock() - queuedAt);
           resolve(permit);
+          if (longWaitReported) onLongWaitOver?.(this.clock() - queuedAt);
         },
         retry,
       };

@@ -1,4 +1,4 @@
-import type { Same } from "../compileTimeChecks";
+import type { SameProperties } from "../compileTimeChecks";
 import type { ShareLink } from "./shareLink";
 import * as z from "../zod";
 
@@ -54,7 +54,7 @@ export const shareLinkSchema = z.looseObject({
  * What the schema reads, kept equal to the zod-free {@link ShareLink} at compile time: the package's public types
  * must not name zod (its declarations need `esModuleInterop` or `skipLibCheck`, which users' tsconfigs may not set).
  */
-const shareLinkMatchesSchema: Same<ShareLink, z.infer<typeof shareLinkSchema>> = true;
+const shareLinkMatchesSchema: SameProperties<ShareLink, z.infer<typeof shareLinkSchema>> = true;
 void shareLinkMatchesSchema;
 
 /** `GET /share/{id}`, `PUT /share/{id}`, `POST /share`. */

@@ -45,7 +45,7 @@ function clients(): KooDriveClientFactory {
     const printer = new EventPrinter((line) => console.error(line));
     // Waits counted since the last digest are told before the process ends (stderr is synchronous for pipes).
     process.once("exit", () => printer.flush());
-    processClients = new Factory({ onEvent: (event) => printer.handle(event) });
+    processClients = new Factory({ onEvent: (event) => printer.handle(event), onLongWaitOver: () => printer.waitOver() });
   }
   return processClients;
 }

@@ -4,12 +4,18 @@ import type { KooDriveClientEvent } from "../client/clientEvents";
 const WAITS_SHOWN = 3;
 /** How often the count of long waits not shown is printed, while there are any; a quiet spell this long ends an episode. */
 const WAIT_DIGEST_INTERVAL_MS = 30_000;
+/**
+ * A digest for "every request reported waiting has been sent" comes no sooner than this after the last digest: a
+ * listing's pages wait one at a time, and a digest at each would be a line per page again.
+ */
+const DRAINED_DIGEST_GAP_MS = 10_000;
 
 /**
  * Prints the clients' events for the engine's output without flooding it. Every retry is shown: it is a failure the
  * user may need to act on. Long waits for the request budget are shown for the first {@link WAITS_SHOWN} requests of
  * an episode of waiting only; after that, one line every {@link WAIT_DIGEST_INTERVAL_MS}, one as soon as no request
- * reported waiting is still waiting, and one when the process exits, says how many more waited, how many of them
+ * reported waiting is still waiting (at most one per {@link DRAINED_DIGEST_GAP_MS}), and one when the process exits,
+ * says how many more waited, how many of them
  * behind a `Retry-After` KooDrive asked for, and the latest budget. Under a throttle every request of a large stack
  * waits, and a line for each (hundreds in a CI log of 1,000 shares) hides the lines that matter; the digest still names
  * the budget, which says what `koodrive:requestsPerSecond` to set. The engine ends the provider process with a signal
@@ -25,6 +31,7 @@ export class EventPrinter {
   private digestScheduled = false;
   /** Requests reported waiting (shown or counted) and not sent yet. */
   private stillWaiting = 0;
+  private lastDigestAt = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly print: (line: string) => void,
@@ -32,12 +39,13 @@ export class EventPrinter {
     private readonly now: () => number = Date.now,
   ) {}
 
+  /** A request reported by a `waiting` event has been sent (the client's `onLongWaitOver`). */
+  waitOver(): void {
+    this.stillWaiting = Math.max(0, this.stillWaiting - 1);
+    if (this.stillWaiting === 0 && this.now() - this.lastDigestAt >= DRAINED_DIGEST_GAP_MS) this.flush();
+  }
+
   handle(event: KooDriveClientEvent): void {
-    if (event.kind === "waited") {
-      this.stillWaiting = Math.max(0, this.stillWaiting - 1);
-      if (this.stillWaiting === 0) this.flush();
-      return;
-    }
     if (event.kind !== "waiting") {
       this.print(event.message);
       return;
@@ -80,5 +88,6 @@ export class EventPrinter {
     );
     this.waitsCounted = 0;
     this.pausedWaitsCounted = 0;
+    this.lastDigestAt = this.now();
   }
 }

@@ -1,4 +1,4 @@
-import { retryEvent, waitedEvent, waitingEvent } from "../../src/client/clientEvents";
+import { retryEvent, waitingEvent } from "../../src/client/clientEvents";
 import { EventPrinter } from "../../src/provider/eventPrinter";
 
 describe("EventPrinter: the clients' events in the engine's output, without flooding it", () => {
@@ -49,20 +49,27 @@ describe("EventPrinter: the clients' events in the engine's output, without floo
   });
 
   it("tells the count as soon as every request reported waiting has been sent: a run shorter than 30 s ends with it", () => {
-    const { p, lines } = printer();
-    const sent = (n: number) => waitedEvent("PUT", `/koodrive/ose/v1/share/${n}`, 3000);
+    const { p, lines, advance } = printer();
+    const digests = () => lines.filter((l) => /more requests? waited/.test(l));
     for (let n = 1; n <= 6; n++) p.handle(wait(n));
-    for (let n = 1; n <= 5; n++) p.handle(sent(n));
-    expect(lines.filter((l) => /more requests waited/.test(l))).toEqual([]); // one still waits
-    p.handle(sent(6));
-    expect(lines.filter((l) => /more requests waited/.test(l))).toEqual([
+    for (let n = 1; n <= 5; n++) p.waitOver();
+    expect(digests()).toEqual([]); // one still waits
+    p.waitOver();
+    expect(digests()).toEqual([`koodrive: 3 more requests waited over 2 s for the request budget; the latest: ${budget}`]);
+    // Requests waiting one at a time (a listing's pages): a digest at most every 10 s, not one per request.
+    for (let n = 7; n <= 12; n++) {
+      advance(2_500);
+      p.handle(wait(n));
+      p.waitOver();
+    }
+    expect(digests()).toEqual([
       `koodrive: 3 more requests waited over 2 s for the request budget; the latest: ${budget}`,
+      `koodrive: 4 more requests waited over 2 s for the request budget; the latest: ${budget}`,
     ]);
-    expect(lines.some((l) => /was sent after waiting/.test(l))).toBe(false); // the ends of waits are not printed
     // Only waits shown one by one, none counted: nothing to tell.
     const quiet = printer();
     quiet.p.handle(wait(1));
-    quiet.p.handle(sent(1));
+    quiet.p.waitOver();
     expect(quiet.lines).toHaveLength(1);
   });
 

@@ -219,7 +219,7 @@ describe("RequestBudget", () => {
     const waits: number[] = [];
     const overs: number[] = [];
     const second = budget.acquire((waitedMs) => waits.push(waitedMs), { onLongWaitOver: (waitedMs) => overs.push(waitedMs) });
-    // A request granted before longWaitMs reports neither.
+    // Queued behind the second: it waits long too, and reports both.
     const third = budget.acquire((waitedMs) => waits.push(waitedMs), { onLongWaitOver: (waitedMs) => overs.push(waitedMs) });
     await new Promise((r) => setTimeout(r, 60));
     expect(overs).toEqual([]);
@@ -230,6 +230,7 @@ describe("RequestBudget", () => {
     expect(waits[0]).toBeGreaterThanOrEqual(20);
     expect(overs).toHaveLength(2);
     expect(overs[0]).toBeGreaterThanOrEqual(60);
+    // A request granted at once reports neither.
     const fourth = budget.acquire((waitedMs) => waits.push(waitedMs), { onLongWaitOver: (waitedMs) => overs.push(waitedMs) });
     (await fourth).release({ kind: "success" });
     expect([waits.length, overs.length]).toEqual([2, 2]);
