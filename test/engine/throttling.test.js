@@ -49,3 +49,35 @@ describe(`${SHARES} shares against a ${THROTTLE_RPS} requests/s throttle`, () =>
     assert.equal(output.includes("engine-test-token"), false, "no credential in the output");
   });
 });
+
+describe("a throttled up shorter than the wait digest's 30 s", () => {
+  let f;
+  const shares = [];
+  before(async () => {
+    f = await engineFixture({ projectName: "throttled-digest", emulatorOptions: { faults: { throttleRps: 2 } } });
+    for (let i = 0; i < 20; i++) shares.push(f.emulator.seedShare({ ownerId: USER_ID, comment: "before" }));
+  });
+  after(() => f.close());
+
+  test("ends with the count of the waits not listed one by one, naming the budget", async () => {
+    shares.forEach((share, i) => {
+      f.desired[`share${i}`] = { shareId: share.shareId, validDays: 7, comment: `managed ${i}` };
+    });
+    let output = "";
+    const started = Date.now();
+    await f.stack.up({ onOutput: (text) => (output += text) });
+    const seconds = (Date.now() - started) / 1000;
+    const lines = output.split("\n");
+    // The engine prints each diagnostic twice (as it comes, and in the summary): count distinct messages.
+    const distinct = (pattern) => [...new Set(lines.map((line) => pattern.exec(line)?.[0]).filter((m) => m !== undefined))];
+    const shown = distinct(/KooDrive PUT \/koodrive\/ose\/v1\/share\/\d+ has waited \d+ s to be sent/);
+    const digests = distinct(/koodrive: \d+ more requests? waited over \d+ s for the request budget.*; the latest: the request budget for .*/);
+    console.log(
+      `up of ${shares.length} shares at 2 req/s: ${seconds.toFixed(1)} s; ${shown.length} waits shown, then: ${digests.map((d) => d.trim()).join(" | ")}`,
+    );
+    // About 12 s here: shorter than the digest's interval, and the engine ends the provider process with a signal, not
+    // an exit, so before, no digest reached the output.
+    assert.equal(shown.length, 3);
+    assert.ok(digests.length > 0, `the wait digest is printed; output was:\n${output.slice(-3000)}`);
+  });
+});
