@@ -5,29 +5,50 @@ const assert = require("node:assert/strict");
 const { after, before, describe, test } = require("node:test");
 const { engineFixture, USER_ID } = require("./support");
 
+/**
+ * A stack whose program adopts `count` shares (comment "before" → "managed <i>") against an emulator throttled at
+ * `throttleRps`; set up before the describe's tests and closed after them.
+ */
+function throttledStack(projectName, throttleRps, count, env = {}) {
+  const stack = { f: /** @type {any} */ (undefined), shares: /** @type {any[]} */ ([]) };
+  before(async () => {
+    stack.f = await engineFixture({ projectName, emulatorOptions: { faults: { throttleRps } }, env });
+    for (let i = 0; i < count; i++) stack.shares.push(stack.f.emulator.seedShare({ ownerId: USER_ID, comment: "before" }));
+  });
+  after(() => stack.f.close());
+  return {
+    get f() {
+      return stack.f;
+    },
+    shares: stack.shares,
+    /** Declares every share's managed settings; returns the engine's output of one `up`. */
+    async up() {
+      stack.shares.forEach((share, i) => {
+        stack.f.desired[`share${i}`] = { shareId: share.shareId, validDays: 7, comment: `managed ${i}` };
+      });
+      let output = "";
+      await stack.f.stack.up({ onOutput: (text) => (output += text) });
+      return output;
+    },
+  };
+}
+
 const SHARES = 60;
 const THROTTLE_RPS = 5;
 
 describe(`${SHARES} shares against a ${THROTTLE_RPS} requests/s throttle`, () => {
-  let f;
-  const shares = [];
-  before(async () => {
-    // maxRetries at its default (3): the throttle must be survived by the time budget, not by a retry count.
-    f = await engineFixture({ projectName: "throttled", emulatorOptions: { faults: { throttleRps: THROTTLE_RPS } }, env: { KOODRIVE_MAX_RETRIES: "3" } });
-    for (let i = 0; i < SHARES; i++) shares.push(f.emulator.seedShare({ ownerId: USER_ID, comment: "before" }));
-  });
-  after(() => f.close());
+  // maxRetries at its default (3): the throttle must be survived by the time budget, not by a retry count.
+  const stack = throttledStack("throttled", THROTTLE_RPS, SHARES, { KOODRIVE_MAX_RETRIES: "3" });
+  const { shares } = stack;
 
   test("one up converges with zero failed resources and reports its retries", async () => {
-    shares.forEach((share, i) => {
-      f.desired[`share${i}`] = { shareId: share.shareId, validDays: 7, comment: `managed ${i}` };
-    });
+    const f = stack.f;
     let output = "";
     const started = Date.now();
     /** @type {any} */
     let failure;
     try {
-      await f.stack.up({ onOutput: (text) => (output += text) });
+      output = await stack.up();
     } catch (e) {
       failure = e;
     }
@@ -51,21 +72,11 @@ describe(`${SHARES} shares against a ${THROTTLE_RPS} requests/s throttle`, () =>
 });
 
 describe("a throttled up shorter than the wait digest's 30 s", () => {
-  let f;
-  const shares = [];
-  before(async () => {
-    f = await engineFixture({ projectName: "throttled-digest", emulatorOptions: { faults: { throttleRps: 2 } } });
-    for (let i = 0; i < 20; i++) shares.push(f.emulator.seedShare({ ownerId: USER_ID, comment: "before" }));
-  });
-  after(() => f.close());
+  const stack = throttledStack("throttled-digest", 2, 20);
 
   test("ends with the count of the waits not listed one by one, naming the budget", async () => {
-    shares.forEach((share, i) => {
-      f.desired[`share${i}`] = { shareId: share.shareId, validDays: 7, comment: `managed ${i}` };
-    });
-    let output = "";
     const started = Date.now();
-    await f.stack.up({ onOutput: (text) => (output += text) });
+    const output = await stack.up();
     const seconds = (Date.now() - started) / 1000;
     const lines = output.split("\n");
     // The engine prints each diagnostic twice (as it comes, and in the summary): count distinct messages.
@@ -73,7 +84,7 @@ describe("a throttled up shorter than the wait digest's 30 s", () => {
     const shown = distinct(/KooDrive PUT \/koodrive\/ose\/v1\/share\/\d+ has waited \d+ s to be sent/);
     const digests = distinct(/koodrive: \d+ more requests? waited over \d+ s for the request budget.*; the latest: the request budget for .*/);
     console.log(
-      `up of ${shares.length} shares at 2 req/s: ${seconds.toFixed(1)} s; ${shown.length} waits shown, then: ${digests.map((d) => d.trim()).join(" | ")}`,
+      `up of ${stack.shares.length} shares at 2 req/s: ${seconds.toFixed(1)} s; ${shown.length} waits shown, then: ${digests.map((d) => d.trim()).join(" | ")}`,
     );
     // About 12 s here: shorter than the digest's interval, and the engine ends the provider process with a signal, not
     // an exit, so before, no digest reached the output.
