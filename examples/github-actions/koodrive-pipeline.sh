@@ -14,7 +14,8 @@
 # killed earlier run (same KOODRIVE_CI_DIR) left running is stopped first. Two runs on one scratch folder, or on one
 # project folder and stack, do not run at once: the second fails at once, saying which (where flock exists).
 # Connection settings in the job's environment (KOODRIVE_ENDPOINT, KOODRIVE_ACCESS_TOKEN, ...: meant for the real
-# KooDrive, and they take precedence over stack config) are ignored: this run talks to its own emulator only.
+# KooDrive; credentials there take precedence over stack config, the others fill in what it leaves unset) are ignored:
+# this run talks to its own emulator only.
 #
 # Usage: koodrive-pipeline.sh [PROJECT_DIR]    (default: the current folder; it must have node_modules installed)
 #

@@ -139,7 +139,7 @@ export function credentialFixHint(auth: AuthSettings): string {
   const names =
     auth.kind === "token" ? `${accessToken.config} / ${accessToken.env}` : `${appId.config} and ${appSecret.config} / ${appId.env} and ${appSecret.env}`;
   return (
-    `Fix ${names} (the KOODRIVE_* environment variables take precedence over stack config, and are the only way to ` +
+    `Fix ${names} (credentials in the environment take precedence over stack config, and are the only way to ` +
     `give refresh and destroy a new credential). KooDrive access tokens expire after 20 minutes without use.`
   );
 }

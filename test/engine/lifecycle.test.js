@@ -69,12 +69,14 @@ async function storedInputs() {
   return inputs;
 }
 
-test("refresh reveals an out-of-band change, and the next up restores the declared settings", async () => {
+test("refresh reveals an out-of-band change, and the next up restores the declared settings; the README's drift check fails until then", async () => {
   // Nothing changed: the refresh leaves the stored inputs as the program declared them.
   const declared = await storedInputs();
   await f.stack.refresh({ expectNoChanges: true });
   assert.deepEqual(await storedInputs(), declared);
   f.emulator.changeShare(share.shareId, { comment: "edited in the console" });
+  const driftCheck = () => f.stack.preview({ refresh: true, expectNoChanges: true });
+  await assert.rejects(driftCheck(), /no changes were expected/, "the drift check finds the change");
   f.emulator.requests.clear();
   const refresh = await f.stack.refresh();
   assert.deepEqual(refresh.summary.resourceChanges, { same: 1, update: 1 });
@@ -82,6 +84,7 @@ test("refresh reveals an out-of-band change, and the next up restores the declar
   // The change is stored among the inputs, so the refresh after it has nothing more to show.
   assert.deepEqual(await storedInputs(), { ...declared, comment: "edited in the console" });
   await f.stack.refresh({ expectNoChanges: true });
+  await assert.rejects(driftCheck(), /no changes were expected/, "the drift check still fails after a refresh recorded the change");
   const preview = await f.stack.preview({ diff: true });
   assert.deepEqual(preview.changeSummary, { same: 1, update: 1 });
   assert.match(preview.stdout, /~ comment\s*: "edited in the console" => "Q3 report, final"/);
@@ -90,6 +93,7 @@ test("refresh reveals an out-of-band change, and the next up restores the declar
   assert.equal(f.emulator.getShare(share.shareId).comment, "Q3 report, final");
   const again = await f.stack.refresh({ expectNoChanges: true });
   assert.deepEqual(again.summary.resourceChanges, { same: 2 });
+  await driftCheck();
 });
 
 test("an expired link is drift: refresh and preview show an update saying why, up renews it with one PUT", async () => {

@@ -87,7 +87,10 @@ describe("restorePlan", () => {
   });
 
   it("refuses what a refresh saw since: a managed setting changed, or a validity restarted (copied into expireTime)", () => {
-    expect(restorePlan({ ...state, writtenSinceApplied: true }, live, originals)).toEqual({ kind: "refuse", what: "a managed setting, as a refresh found" });
+    expect(restorePlan({ ...state, writtenSinceApplied: true }, live, originals)).toEqual({
+      kind: "refuse",
+      what: "a managed setting found changed by a refresh",
+    });
     const otherStack = { ...live, expireTime: "2025-01-07T00:00:00.000Z", updateTime: "2025-01-02T00:00:00.000Z" };
     expect(restorePlan({ ...state, expireTime: otherStack.expireTime }, otherStack, originals)).toEqual({ kind: "refuse", what: "expireTime" });
   });

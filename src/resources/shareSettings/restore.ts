@@ -93,7 +93,7 @@ export type RestorePlan = { readonly kind: "refuse"; readonly what: string } | {
 
 export function restorePlan(state: ShareSettingsState, live: ShareLink, originals: OriginalSettings): RestorePlan {
   const changed: string[] = settingsChangedSince(state, live);
-  if (state.writtenSinceApplied && changed.length === 0) changed.push("a managed setting, as a refresh found");
+  if (state.writtenSinceApplied && changed.length === 0) changed.push("a managed setting found changed by a refresh");
   if (!sameKooDriveInstant(live.expireTime, state.appliedExpireTime ?? state.expireTime)) changed.push("expireTime");
   const unproven = state.appliedExpireTime === undefined && state.updateTime !== undefined && live.updateTime !== undefined;
   if (unproven && !sameKooDriveInstant(live.updateTime, state.updateTime)) changed.push("updateTime");
