@@ -13,9 +13,9 @@
 # The emulator is stopped whatever happens (trap), so a failed run never leaves it holding the port; one that a
 # killed earlier run (same KOODRIVE_CI_DIR) left running is stopped first. Two runs on one scratch folder, or on one
 # project folder and stack, do not run at once: the second fails at once, saying which (where flock exists).
-# Connection settings in the job's environment (KOODRIVE_ENDPOINT, KOODRIVE_ACCESS_TOKEN, ...: meant for the real
-# KooDrive; credentials there take precedence over stack config, the others fill in what it leaves unset) are ignored:
-# this run talks to its own emulator only.
+# The connection settings in the job's environment (endpoint, credentials, agent name, edition, proxy: meant for the
+# real KooDrive; credentials there take precedence over stack config) are unset: this run talks to its own emulator
+# only. Tuning settings (KOODRIVE_TIMEOUT_MS, KOODRIVE_MAX_RETRIES, KOODRIVE_REQUESTS_PER_SECOND, ...) still apply.
 #
 # Usage: koodrive-pipeline.sh [PROJECT_DIR]    (default: the current folder; it must have node_modules installed)
 #

@@ -215,10 +215,13 @@ test("an update killed after its PUT landed: refresh marks it, up writes it agai
   // What a pipeline runs next: refresh (the share now holds what the program declares), then up.
   await f.stack.refresh();
   assert.equal(await recordedComment("changed"), "declared again", "refresh recorded what the share holds");
+  // Unlike a retain resource's, the change a refresh recorded stays due until an up (README, drift checks).
+  await assert.rejects(f.stack.refresh({ expectNoChanges: true }), /no changes were expected/, "the next refresh still reports it");
   f.emulator.requests.clear();
   const up = await f.stack.up();
   assert.equal(up.summary.resourceChanges?.update, 1, `up writes the settings again (it made ${JSON.stringify(up.summary.resourceChanges)})`);
   assert.equal(f.puts().length, 1);
+  await f.stack.refresh({ expectNoChanges: true });
   await f.stack.destroy();
   const after = f.emulator.getShare(share.shareId);
   assert.deepEqual({ comment: after.comment, extractCode: after.extractCode }, ORIGINAL, "destroy restored the true originals");
