@@ -70,14 +70,19 @@ describe("pipeline mode: start and stop", () => {
   it("stop sends SIGKILL when SIGTERM is ignored past --timeout", async () => {
     // A stand-in that ignores SIGTERM; "koodrive-emulator" in its command line is what stop checks a pid against.
     const stubborn = spawn(process.execPath, ["-e", "process.on('SIGTERM', () => {}); setInterval(() => {}, 1000); console.log('ready')", "koodrive-emulator"]);
-    await new Promise((r) => stubborn.stdout.once("data", r));
-    const pidFile = path.join(scratch(), "stubborn.pid");
-    fs.writeFileSync(pidFile, `${stubborn.pid}\n`);
     const exited = new Promise((r) => stubborn.once("exit", (_code, signal) => r(signal)));
-    const res = await runCli(["stop", "--pid-file", pidFile, "--timeout", "0.5"], env);
-    expect(res).toMatchObject({ code: 0, stdout: `koodrive-emulator killed (no exit within 0.5 s of SIGTERM) (pid ${stubborn.pid})\n` });
-    expect(await exited).toBe("SIGKILL");
-    expect(fs.existsSync(pidFile)).toBe(false);
+    try {
+      await new Promise((r) => stubborn.stdout.once("data", r));
+      const pidFile = path.join(scratch(), "stubborn.pid");
+      fs.writeFileSync(pidFile, `${stubborn.pid}\n`);
+      const res = await runCli(["stop", "--pid-file", pidFile, "--timeout", "0.5"], env);
+      expect(res).toMatchObject({ code: 0, stdout: `koodrive-emulator killed (no exit within 0.5 s of SIGTERM) (pid ${stubborn.pid})\n` });
+      expect(await exited).toBe("SIGKILL");
+      expect(fs.existsSync(pidFile)).toBe(false);
+    } finally {
+      // If stop failed (say, the CLI was not built), the stand-in would outlive the run: it ignores SIGTERM.
+      if (stubborn.exitCode === null && stubborn.signalCode === null) stubborn.kill("SIGKILL");
+    }
   });
 
   it("start on a port in use fails fast with the server's own reason and leaves nothing running", async () => {
