@@ -76,7 +76,9 @@ test("refresh reveals an out-of-band change, and the next up restores the declar
   assert.deepEqual(await storedInputs(), declared);
   f.emulator.changeShare(share.shareId, { comment: "edited in the console" });
   const driftCheck = () => f.stack.preview({ refresh: true, expectNoChanges: true });
-  await assert.rejects(driftCheck(), /no changes were expected/, "the drift check finds the change");
+  // The failure names what drifted: the resource to update and the changed property, not only "changes".
+  const driftFound = /no changes were expected[\s\S]*ShareSettings report update \[diff: ~comment\]/;
+  await assert.rejects(driftCheck(), driftFound, "the drift check finds the change");
   f.emulator.requests.clear();
   const refresh = await f.stack.refresh();
   assert.deepEqual(refresh.summary.resourceChanges, { same: 1, update: 1 });
@@ -84,7 +86,7 @@ test("refresh reveals an out-of-band change, and the next up restores the declar
   // The change is stored among the inputs, so the refresh after it has nothing more to show.
   assert.deepEqual(await storedInputs(), { ...declared, comment: "edited in the console" });
   await f.stack.refresh({ expectNoChanges: true });
-  await assert.rejects(driftCheck(), /no changes were expected/, "the drift check still fails after a refresh recorded the change");
+  await assert.rejects(driftCheck(), driftFound, "the drift check still fails after a refresh recorded the change");
   const preview = await f.stack.preview({ diff: true });
   assert.deepEqual(preview.changeSummary, { same: 1, update: 1 });
   assert.match(preview.stdout, /~ comment\s*: "edited in the console" => "Q3 report, final"/);
