@@ -62,8 +62,8 @@ export type SettingName = keyof typeof SETTING_SOURCES;
 
 /**
  * The credential settings. They are read as a group, and from the environment before stack config: the engine
- * stores the stack config in state at each `up` and configures `refresh` and `destroy` from that stored copy, so
- * only the environment can hand a rotated token to them.
+ * stores the stack config in state at each `up` and configures `refresh` and `destroy` (without `--run-program`)
+ * from that stored copy, so the environment is what hands a rotated token to them.
  */
 const CREDENTIALS = ["accessToken", "appId", "appSecret"] as const satisfies readonly SettingName[];
 
@@ -139,8 +139,9 @@ export function credentialFixHint(auth: AuthSettings): string {
   const names =
     auth.kind === "token" ? `${accessToken.config} / ${accessToken.env}` : `${appId.config} and ${appSecret.config} / ${appId.env} and ${appSecret.env}`;
   return (
-    `Fix ${names} (credentials in the environment take precedence over stack config, and are the only way to ` +
-    `give refresh and destroy a new credential). KooDrive access tokens expire after 20 minutes without use.`
+    `Fix ${names} (credentials in the environment take precedence over stack config; a plain refresh or destroy ` +
+    `uses the stack config the last up stored, so give them a new credential through the environment, or run ` +
+    `them with --run-program). KooDrive access tokens expire after 20 minutes without use.`
   );
 }
 

@@ -2,6 +2,7 @@ import type { Emulator } from "koodrive-emulator";
 import type * as pulumi from "@pulumi/pulumi";
 import * as providerImpl from "../../src/provider/impl";
 import { providerShim } from "../../src/provider/shim";
+import { UNKNOWN_VALUE } from "../../src/resources/common/unknownValue";
 import { APP_ID, APP_SECRET, AGENT, OTHER_USER_ID, TOKEN, USER_ID, answerRewritingProxy, testEmulator } from "../support/fixtures";
 
 let emulator: Emulator;
@@ -888,6 +889,25 @@ describe("share-settings provider against the emulator", () => {
       spy2.mockRestore();
     }
     expect(notices.join("\n")).not.toMatch(/already changed/);
+  });
+
+  it("a restoring write whose originals were not read in this run (the companion excluded: unknown) is refused before any request", async () => {
+    const share = emulator.seedShare({ ownerId: USER_ID, comment: "original", validDays: 10 });
+    const refusal = /share \d+: onDelete "restore" needs the share's original settings[\s\S]*nothing was written/;
+    const inputs = { shareId: share.shareId, validDays: 3, comment: "declared", onDelete: "restore" };
+    await expect(provider.create({ ...inputs, originals: UNKNOWN_VALUE })).rejects.toThrow(refusal);
+    await expect(provider.create({ ...inputs, originals: { comment: UNKNOWN_VALUE } })).rejects.toThrow(refusal);
+    expect(emulator.requests.all()).toHaveLength(0);
+    // Turned to restore on an adopted share: the same, also when the update would send no PUT.
+    const { created } = await adopt({ shareId: share.shareId, validDays: 3, comment: "declared" });
+    emulator.requests.clear();
+    await expect(provider.update!(created.id, created.outs, { ...inputs, originals: UNKNOWN_VALUE })).rejects.toThrow(refusal);
+    await expect(provider.update!(created.id, created.outs, { ...inputs, comment: "changed", originals: UNKNOWN_VALUE })).rejects.toThrow(refusal);
+    expect(emulator.requests.all()).toHaveLength(0);
+    // Originals already recorded are what a write keeps: an unknown companion output does not stop it.
+    const restoring = await adoptRestoring({ shareId: share.shareId, validDays: 3, comment: "declared" });
+    const updated = await provider.update!(restoring.created.id, restoring.created.outs, { ...restoring.inputs, comment: "again", originals: UNKNOWN_VALUE });
+    expect(updated.outs!.originals).toEqual(restoring.created.outs!.originals);
   });
 
   it("delete with restore of a share that is gone succeeds", async () => {

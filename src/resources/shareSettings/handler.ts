@@ -3,7 +3,7 @@ import type { ProviderContext } from "../../provider/context";
 import { findShare, orNotFound, shareNotFound } from "../../provider/findShare";
 import { type Props, type ResourceHandler, checkResult, plain } from "../../provider/handler";
 import { diffResultOf } from "../common/linkPlan";
-import { type OriginalSettings, holdsOriginals, restoreBody } from "../common/originals";
+import { type OriginalSettings, holdsOriginals, originalsSchema, restoreBody } from "../common/originals";
 import { checkShareSettingsInputs } from "./checkInputs";
 import { linkHealth, reportRenewedAgain } from "../common/linkHealth";
 import { ownerNotice, recordedOwner } from "../common/owner";
@@ -11,6 +11,7 @@ import { rememberRestored } from "../common/restoredShares";
 import { planSettingsChange } from "./plan";
 import { appliedExpiry, keptNotice, lateRestoreWarning, refreshMark, restoreCaveat, restorePlan, unmanagedChanged, validityRestartedWarning } from "./restore";
 import { managedFields, refreshedInputs } from "../common/linkState";
+import { isUnknown } from "../common/unknownValue";
 import { originalsInInputsMark, originalsUnderStoredName, shareSettingsStateFrom, upgradeShareSettingsState } from "./state";
 
 /** Originals are kept only while the resource restores on delete. */
@@ -18,6 +19,22 @@ function originalsFor(news: Props, stored?: OriginalSettings): OriginalSettings 
   // Originals already recorded win: a companion created later (e.g. for state written by 0.1.0, which kept them in
   // the settings resource itself) read the share after Pulumi had changed it.
   return news.onDelete === "restore" ? (stored ?? (news.originals as OriginalSettings | undefined)) : undefined;
+}
+
+/**
+ * The originals a write of a restoring resource records: refuses the write when they were not read. The engine passes
+ * the companion's output as unknown when it did not create the companion in this run (`up --exclude <name>-originals`
+ * without `--exclude-dependents`): a write then would leave nothing to restore, and the companion created by a later
+ * run would read the declared settings as the "originals".
+ */
+function originalsToRecord(news: Props, stored: OriginalSettings | undefined): OriginalSettings | undefined {
+  const originals = originalsFor(news, stored);
+  const read = originalsSchema.safeParse(originals).success && !Object.values(originals ?? {}).some(isUnknown);
+  if (news.onDelete !== "restore" || read) return originals;
+  throw new Error(
+    `share ${String(news.shareId)}: onDelete "restore" needs the share's original settings, and its \`-originals\` companion did not read them in this run ` +
+      "(was it left out with --exclude, or out of --target?); nothing was written. Run the update with the companion included, or with --exclude-dependents / --target-dependents.",
+  );
 }
 
 /** PUT the declared settings as `owner`; a share that is missing or not the owner's fails naming both. */
@@ -61,9 +78,10 @@ export const shareSettingsHandler: ResourceHandler = {
    */
   async create(ctx, inputs) {
     const owner = ctx.userId(inputs.userId);
+    const originals = originalsToRecord(inputs, undefined);
     const applied = await applyDeclaredSettings(ctx, inputs, owner, "a share must exist before its settings can be managed (nothing was changed)");
     reportRenewedAgain(ctx, String(inputs.shareId), applied, inputs);
-    return { id: String(inputs.shareId), outs: shareSettingsStateFrom(inputs, applied, originalsFor(inputs), owner, applied.expireTime ?? "") };
+    return { id: String(inputs.shareId), outs: shareSettingsStateFrom(inputs, applied, originals, owner, applied.expireTime ?? "") };
   },
 
   /**
@@ -116,7 +134,7 @@ export const shareSettingsHandler: ResourceHandler = {
     const state = upgradeShareSettingsState(olds);
     const owner = recordedOwner(state, ctx.userId());
     const plan = planSettingsChange(state, news, ctx.now(olds), ctx.userId(), ctx.localClockAhead(olds));
-    const originals = originalsFor(news, state.originals);
+    const originals = originalsToRecord(news, state.originals);
     if (!plan.put) {
       // The recorded owner stays as it is, unknown included: only an answer to a request proves who owns the share.
       const { renewBeforeDays, userId } = news;
@@ -156,7 +174,7 @@ export const shareSettingsHandler: ResourceHandler = {
     const state = upgradeShareSettingsState(props);
     if (state.onDelete !== "restore") return;
     if (state.originals === undefined) {
-      ctx.notice(id, "not restoring: no original settings were recorded for this share");
+      ctx.notice(id, "warning: not restoring: no original settings were recorded for this share, so it keeps the settings it has");
       return;
     }
     const client = ctx.client(recordedOwner(state, ctx.userId()));
