@@ -84,6 +84,8 @@ test("preview and up output never show the access code", async () => {
     for (const secret of ["Ch4ng3d0", ACCESS_CODE, TOKEN]) assert.equal(text.includes(secret), false);
   }
   assert.match(preview.stdout, /extractCode\s*: \[secret\]/);
+  // Pulumi shows the secret as unchanged ("extractCode: [secret]", no "[diff: ~extractCode]"): a notice says what changes.
+  assert.match(`${preview.stdout}\n${preview.stderr}`, /koodrive: share \d+: the access code differs from the declared one and is set to it/);
 });
 
 test("a refresh of a restoring share edited by hand shows the edit, not its originals; so does the preview after it", async () => {
@@ -103,4 +105,12 @@ test("a refresh of a restoring share edited by hand shows the edit, not its orig
   assert.equal(inputs.comment, "edited by hand");
   assert.ok(inputs.extractCode.ciphertext, "the access code input is a secret");
   assert.ok(inputs.originals.ciphertext, "the refresh kept the originals among the inputs, as a secret");
+});
+
+test("an access code changed by hand is named at preview --refresh, without either code", async () => {
+  f.emulator.changeShare(secretiveShareId, { extractCode: "H4ndEd1t" });
+  const preview = await f.stack.preview({ refresh: true });
+  const text = `${preview.stdout}\n${preview.stderr}`;
+  assert.match(text, new RegExp(`koodrive: share ${secretiveShareId}: the access code differs from the declared one and is set to it`));
+  for (const secret of ["H4ndEd1t", "Ch4ng3d0"]) assert.equal(text.includes(secret), false);
 });

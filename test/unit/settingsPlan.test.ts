@@ -1,3 +1,4 @@
+import { planNotices } from "../../src/resources/common/linkPlan";
 import { ownerNotice, recordedOwner } from "../../src/resources/common/owner";
 import { UNKNOWN_VALUE } from "../../src/resources/common/unknownValue";
 import { linkHealth, renewedAgainWarning } from "../../src/resources/common/linkHealth";
@@ -43,6 +44,17 @@ describe("planSettingsChange", () => {
     expect(due.rewrite).toBeUndefined();
     // onDelete "retain" now: nothing to restore, no rewrite.
     expect(planSettingsChange(written, same, now, CONFIGURED)).toMatchObject({ put: false });
+  });
+
+  it("a changed access code is named by a notice (Pulumi's display shows no secret's change), without its value", () => {
+    const plan = planSettingsChange(olds, { ...same, extractCode: "ZZZZ9999" }, now, CONFIGURED);
+    expect(planNotices(plan)).toEqual([expect.stringMatching(/^the access code differs from the declared one and is set to it/)]);
+    expect(planNotices(plan).join()).not.toMatch(/ZZZZ9999|MDg2K0vU/);
+    // Other changes show in the diff itself: no notice.
+    expect(planNotices(planSettingsChange(olds, { ...same, comment: "bye" }, now, CONFIGURED))).toEqual([]);
+    // A problem, a renewal and the code change, in that order.
+    const due = planSettingsChange({ ...olds, expireTime: inDays(-1) }, { ...same, extractCode: "ZZZZ9999" }, now, CONFIGURED);
+    expect(planNotices(due)).toEqual([expect.stringMatching(/expired/), expect.stringMatching(/access code/)]);
   });
 
   it.each([

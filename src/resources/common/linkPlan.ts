@@ -25,6 +25,8 @@ export interface LinkPlan {
   problem?: string;
   /** Why the declared settings must be written again although none changed (see `writtenSinceApplied`). */
   rewrite?: string;
+  /** That the access code is written: Pulumi's display shows no change of a secret, so the update names no property. */
+  secretChange?: string;
   /** True when the plan needs a PUT; false when only state changes. */
   put: boolean;
 }
@@ -38,6 +40,10 @@ export function argumentChanged(olds: object, news: Props, field: string): boole
 export type PlannedState = LinkState & OwnedState & { managedFields: readonly OptionalSetting[]; writtenSinceApplied?: true };
 
 /** The notice for a restoring resource whose share was written since its last write, and holds the declared settings. */
+/** The notice for a declared access code that differs from the one in state (changed in the program or by hand). */
+const ACCESS_CODE_CHANGE =
+  "the access code differs from the declared one and is set to it (Pulumi shows no change of a secret value, so the update names no property)";
+
 const REWRITE_BEFORE_RESTORE =
   'the share\'s settings were changed since this resource last applied them (by hand, by another stack, or by a write of its own that was never recorded); `pulumi up` writes the declared settings again, so that onDelete "restore" can restore the originals';
 
@@ -63,7 +69,14 @@ export function planLinkUpdate(olds: PlannedState, news: Props, now: Date, local
   const rewriteNeeded = olds.writtenSinceApplied === true && news.onDelete === "restore";
   // Said only when nothing else explains the PUT: a changed setting shows in the diff, a renewal has its own notice.
   const rewrite = rewriteNeeded && !put && renewal === undefined ? REWRITE_BEFORE_RESTORE : undefined;
-  return { replaces: [], changed, renewal, problem, rewrite, put: put || renewal !== undefined || rewriteNeeded };
+  const secretChange = applied.includes("extractCode") ? ACCESS_CODE_CHANGE : undefined;
+  return { replaces: [], changed, renewal, problem, rewrite, secretChange, put: put || renewal !== undefined || rewriteNeeded };
+}
+
+/** What a plan tells the user when it is made (preview, up, and the diff after a refresh's read), in this order. */
+export function planNotices(plan: LinkPlan): string[] {
+  const notices = [plan.problem === undefined ? undefined : `warning: ${plan.problem}`, plan.renewal, plan.rewrite, plan.secretChange];
+  return notices.filter((n): n is string => n !== undefined);
 }
 
 /** A replacement: the properties that force it; nothing is written to the share being left. */

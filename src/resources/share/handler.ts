@@ -3,7 +3,7 @@ import { applySettings, settingsBody } from "../../provider/applySettings";
 import type { ProviderContext } from "../../provider/context";
 import { orNotFound, shareNotFound } from "../../provider/findShare";
 import { type Props, type ResourceHandler, checkResult, plain } from "../../provider/handler";
-import { diffResultOf } from "../common/linkPlan";
+import { diffResultOf, planNotices } from "../common/linkPlan";
 import { linkHealth, reportRenewedAgain } from "../common/linkHealth";
 import { checkShareInputs } from "./checkInputs";
 import { cancelShare } from "./cancelShare";
@@ -42,11 +42,6 @@ function createBody(inputs: Props): CreateShareBody {
   return body;
 }
 
-function reportHealth(ctx: ProviderContext, shareId: string, health: { renewal?: string; problem?: string }): void {
-  if (health.problem) ctx.notice(shareId, `warning: ${health.problem}`);
-  if (health.renewal) ctx.notice(shareId, health.renewal);
-}
-
 /** Provider of `KooDriveShare`. */
 export const shareHandler: ResourceHandler = {
   async check(ctx, _olds, news) {
@@ -60,7 +55,7 @@ export const shareHandler: ResourceHandler = {
     if (plan.replaces.length === 0) {
       const stays = ownerNotice(state, news.userId, ctx.userId());
       if (stays) ctx.notice(id, stays);
-      reportHealth(ctx, id, plan);
+      for (const notice of planNotices(plan)) ctx.notice(id, notice);
     }
     return diffResultOf(plan);
   },

@@ -2,7 +2,7 @@ import { applySettings, settingsBody } from "../../provider/applySettings";
 import type { ProviderContext } from "../../provider/context";
 import { findShare, orNotFound, shareNotFound } from "../../provider/findShare";
 import { type Props, type ResourceHandler, checkResult, plain } from "../../provider/handler";
-import { diffResultOf } from "../common/linkPlan";
+import { diffResultOf, planNotices } from "../common/linkPlan";
 import { type OriginalSettings, holdsOriginals, originalsSchema, restoreBody } from "../common/originals";
 import { checkShareSettingsInputs } from "./checkInputs";
 import { linkHealth, reportRenewedAgain } from "../common/linkHealth";
@@ -63,9 +63,7 @@ export const shareSettingsHandler: ResourceHandler = {
     const plan = planSettingsChange(state, news, ctx.now(olds), ctx.userId(), ctx.localClockAhead(olds));
     const stays = plan.replaces.length === 0 ? ownerNotice(state, news.userId, ctx.userId()) : undefined;
     if (stays) ctx.notice(state.shareId, stays);
-    if (plan.problem) ctx.notice(state.shareId, `warning: ${plan.problem}`);
-    if (plan.renewal) ctx.notice(state.shareId, plan.renewal);
-    if (plan.rewrite) ctx.notice(state.shareId, plan.rewrite);
+    for (const notice of planNotices(plan)) ctx.notice(state.shareId, notice);
     // A replacement adopts its share afresh, and its companion reads that share's true originals.
     const late = plan.replaces.length === 0 ? lateRestoreWarning(state.onDelete, news.onDelete) : undefined;
     if (late) ctx.notice(state.shareId, late);
