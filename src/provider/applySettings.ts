@@ -1,6 +1,6 @@
 import type { KooDriveClient, UpdateShareBody } from "../client/koodriveClient";
 import type { Props } from "./handler";
-import { outcomeUnknown } from "../client/koodriveError";
+import { type KooDriveError, outcomeUnknown } from "../client/koodriveError";
 import type { ShareLink } from "../client/shareLink";
 import { expiryFitsNoValidityWrite, expiryFitsWrite, parseKooDriveTime } from "../time/koodriveTime";
 import type { KooDriveEdition } from "../client/connectionSettings";
@@ -25,12 +25,27 @@ export function settingsBody(inputs: Props): UpdateShareBody {
   return body;
 }
 
+/** What a write needs from the provider: the edition (what an answer means) and where to say what it did. */
+export interface SettingsWriteContext {
+  edition(): KooDriveEdition;
+  notice(shareId: string, message: string): void;
+}
+
+/** Why a PUT's outcome is unknown, for the read-back notice (the error's own message is longer and said elsewhere). */
+function unknownOutcome(error: KooDriveError): string {
+  if (error.kind === "api") return `HTTP ${error.status}`;
+  if (error.kind === "network") return `network error${error.causeCode === undefined ? "" : ` ${error.causeCode}`}`;
+  return error.kind === "timeout" ? "no answer in time" : "an unreadable answer";
+}
+
 /**
  * `PUT /share/{id}` whose outcome is always known. When the answer is lost or unusable, the share is read back: if
  * it shows the change, the write counts as done (no error for a write that in fact applied); if not, the PUT (which
- * is idempotent) is sent once more. Returns the share as KooDrive holds it afterwards.
+ * is idempotent) is sent once more. Either way a notice says so: the client prints its own retries, but not these.
+ * Returns the share as KooDrive holds it afterwards.
  */
-export async function applySettings(client: KooDriveClient, shareId: string, body: UpdateShareBody, edition: KooDriveEdition): Promise<ShareLink> {
+export async function applySettings(client: KooDriveClient, shareId: string, body: UpdateShareBody, ctx: SettingsWriteContext): Promise<ShareLink> {
+  const edition = ctx.edition();
   // On KooDrive's clock, which stamps the expiry (as for a lost create): a local clock far off cannot hide the write.
   const sentAt = client.markServerTime();
   try {
@@ -44,7 +59,12 @@ export async function applySettings(client: KooDriveClient, shareId: string, bod
     // If even the read-back fails, the PUT's own error says more about what went wrong.
     const live = await findShare(client, shareId).catch(() => Promise.reject(error));
     const readBackAt = client.markServerTime();
-    if (live !== undefined && showsApplied(live, body, sentAt(), readBackAt(), edition)) return live;
+    const lost = `the write's answer was lost (${unknownOutcome(error as KooDriveError)}); the share, read back,`;
+    if (live !== undefined && showsApplied(live, body, sentAt(), readBackAt(), edition)) {
+      ctx.notice(shareId, `${lost} shows it applied`);
+      return live;
+    }
+    ctx.notice(shareId, `${lost} does not show it applied: sending it again`);
     return client.updateShare(shareId, body);
   }
 }

@@ -25,24 +25,32 @@ function stubClient(answer: ShareLink | Error, live: ShareLink) {
   return { client, calls };
 }
 
+/** A carrier-edition provider context that records the notices a write prints. */
+function writer() {
+  const notices: string[] = [];
+  return { notices, edition: () => "carrier" as const, notice: (shareId: string, message: string) => void notices.push(`${shareId}: ${message}`) };
+}
+
 describe("applySettings", () => {
   const inTenDays = new Date(Date.now() + 10 * 86_400_000).toISOString();
 
   it("takes a complete PUT answer as it is: one request", async () => {
     const { client, calls } = stubClient({ shareId: "1", expireTime: inTenDays }, { shareId: "1" });
-    expect(await applySettings(client, "1", { validDays: 10 }, "carrier")).toEqual({ shareId: "1", expireTime: inTenDays });
+    const ctx = writer();
+    expect(await applySettings(client, "1", { validDays: 10 }, ctx)).toEqual({ shareId: "1", expireTime: inTenDays });
     expect(calls).toEqual(["PUT"]);
+    expect(ctx.notices).toEqual([]);
   });
 
   it("reads the share back when the answer lacks the expiry the validity period must have produced (expireTime null)", async () => {
     const { client, calls } = stubClient({ shareId: "1", expireTime: undefined }, { shareId: "1", expireTime: inTenDays });
-    expect(await applySettings(client, "1", { validDays: 10 }, "carrier")).toEqual({ shareId: "1", expireTime: inTenDays });
+    expect(await applySettings(client, "1", { validDays: 10 }, writer())).toEqual({ shareId: "1", expireTime: inTenDays });
     expect(calls).toEqual(["PUT", "GET"]);
   });
 
   it("does not read back when no expiry is expected (validDays 0)", async () => {
     const { client, calls } = stubClient({ shareId: "1" }, { shareId: "1" });
-    await applySettings(client, "1", { validDays: 0 }, "carrier");
+    await applySettings(client, "1", { validDays: 0 }, writer());
     expect(calls).toEqual(["PUT"]);
   });
 
@@ -51,8 +59,11 @@ describe("applySettings", () => {
     // Written with validDays 31 half a day ago: 30.5 days left, more than a write of validDays 30 now gives.
     const live = { shareId: "1", comment: "sent", expireTime: new Date(Date.now() + 30.5 * 86_400_000).toISOString() };
     const { client, calls } = stubClient(timedOut, live);
-    await expect(applySettings(client, "1", { validDays: 30, comment: "sent" }, "carrier")).rejects.toBe(timedOut);
+    const ctx = writer();
+    await expect(applySettings(client, "1", { validDays: 30, comment: "sent" }, ctx)).rejects.toBe(timedOut);
     expect(calls).toEqual(["PUT", "GET", "PUT"]);
+    // Said, as the client says its own retries: with maxRetries 0 this resend was silent.
+    expect(ctx.notices).toEqual(["1: the write's answer was lost (no answer in time); the share, read back, does not show it applied: sending it again"]);
   });
 
   it("a lost answer is read back on KooDrive's clock: with the local clock 40 minutes ahead, the applied PUT is not sent again", async () => {
@@ -64,8 +75,10 @@ describe("applySettings", () => {
       await client.getShare(share.shareId as string); // the client learns KooDrive's clock, as any earlier request would
       emulator.requests.clear();
       emulator.faults.set({ dropAfterApplyNext: 1 });
-      const live = await applySettings(client, share.shareId as string, { validDays: 10, comment: "applied once" }, "carrier");
+      const ctx = writer();
+      const live = await applySettings(client, share.shareId as string, { validDays: 10, comment: "applied once" }, ctx);
       expect(live.comment).toBe("applied once");
+      expect(ctx.notices).toEqual([`${share.shareId}: the write's answer was lost (network error ECONNRESET); the share, read back, shows it applied`]);
       expect(emulator.requests.all().map((r) => `${r.method} ${r.status}`)).toEqual(["PUT 0", "GET 200"]);
     } finally {
       await emulator.close();

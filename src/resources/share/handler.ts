@@ -107,7 +107,7 @@ export const shareHandler: ResourceHandler = {
       const { renewBeforeDays, userId } = news;
       return { outs: plain({ ...state, onDelete: news.onDelete, renewBeforeDays, userId, managedFields: managedFields(news) }) };
     }
-    const applied = await orNotFound(applySettings(client, id, settingsBody(news), ctx.edition()));
+    const applied = await orNotFound(applySettings(client, id, settingsBody(news), ctx));
     if (applied === undefined) {
       throw shareNotFound(
         id,

@@ -40,7 +40,7 @@ function originalsToRecord(news: Props, stored: OriginalSettings | undefined): O
 /** PUT the declared settings as `owner`; a share that is missing or not the owner's fails naming both. */
 async function applyDeclaredSettings(ctx: ProviderContext, inputs: Props, owner: string, consequence: string) {
   const shareId = String(inputs.shareId);
-  const applied = await orNotFound(applySettings(ctx.client(owner), shareId, settingsBody(inputs), ctx.edition()));
+  const applied = await orNotFound(applySettings(ctx.client(owner), shareId, settingsBody(inputs), ctx));
   if (applied === undefined) throw shareNotFound(shareId, owner, consequence);
   return applied;
 }
@@ -196,7 +196,7 @@ export const shareSettingsHandler: ResourceHandler = {
       );
       return;
     }
-    const restored = await orNotFound(applySettings(client, id, restoreBody(state.originals, now, state.managedFields), ctx.edition()));
+    const restored = await orNotFound(applySettings(client, id, restoreBody(state.originals, now, state.managedFields), ctx));
     if (restored === undefined) return; // cancelled meanwhile: nothing to restore
     rememberRestored(client, id, restored, plan.kept);
     if (plan.kept.length > 0) ctx.notice(id, keptNotice(plan.kept, state.originals, state.managedFields));
