@@ -31,7 +31,7 @@ export interface SettingsWriteContext {
   notice(shareId: string, message: string): void;
 }
 
-/** Why a PUT's outcome is unknown, for the read-back notice (the error's own message is longer and said elsewhere). */
+/** Why a PUT's outcome is unknown (see `outcomeUnknown`), for the read-back notice: its kind, never the message. */
 function unknownOutcome(error: KooDriveError): string {
   if (error.kind === "api") return `HTTP ${error.status}`;
   if (error.kind === "network") return `network error${error.causeCode === undefined ? "" : ` ${error.causeCode}`}`;
@@ -59,12 +59,15 @@ export async function applySettings(client: KooDriveClient, shareId: string, bod
     // If even the read-back fails, the PUT's own error says more about what went wrong.
     const live = await findShare(client, shareId).catch(() => Promise.reject(error));
     const readBackAt = client.markServerTime();
-    const lost = `the write's answer was lost (${unknownOutcome(error as KooDriveError)}); the share, read back,`;
+    const unknown = `the write's outcome is unknown (${unknownOutcome(error as KooDriveError)});`;
     if (live !== undefined && showsApplied(live, body, sentAt(), readBackAt(), edition)) {
-      ctx.notice(shareId, `${lost} shows it applied`);
+      ctx.notice(shareId, `${unknown} the share, read back, shows it applied`);
       return live;
     }
-    ctx.notice(shareId, `${lost} does not show it applied: sending it again`);
+    ctx.notice(
+      shareId,
+      `${unknown} ${live === undefined ? "the share was not found when read back" : "the share, read back, does not show it applied"}: sending it again`,
+    );
     return client.updateShare(shareId, body);
   }
 }

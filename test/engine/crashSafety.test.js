@@ -190,7 +190,7 @@ for (const [fault, extra] of AFTER_APPLY_FAULTS) {
       f.emulator.faults.set({ [fault]: 1, ...extra });
       const up = await f.stack.up();
       // Said in the output (the engine tests run with maxRetries 0, so the client prints no retry of its own).
-      assert.match(`${up.stdout}\n${up.stderr}`, /koodrive: share \d+: the write's answer was lost \(.+\); the share, read back, shows it applied/);
+      assert.match(`${up.stdout}\n${up.stderr}`, /koodrive: share \d+: the write's outcome is unknown \(.+\); the share, read back, shows it applied/);
       // A delayed answer is logged only when it is finally sent.
       await waitFor(() => f.puts().length >= 1, 15_000, "the PUT in the request log");
       const puts = f.puts();

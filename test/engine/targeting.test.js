@@ -21,9 +21,10 @@ test("up --exclude of a new restoring share's companion writes nothing; a full u
   f.emulator.requests.clear();
   // Without the refusal, the engine created the settings resource (one PUT, no originals read) and then failed the
   // run with a snapshot integrity error; the companion of a later up read the declared settings as the "originals".
+  // The program sees the left-out companion's ID as not this share's, so check refuses, before anything is written.
   await assert.rejects(
     f.stack.up({ exclude: [urn("ShareOriginals", "k-originals")] }),
-    /share \d+: onDelete "restore" needs the share's original settings, and its `-originals` companion did not read them in this run[\s\S]*nothing was written/,
+    /onDelete "restore" needs the share's original settings, read by its `-originals` companion resource[\s\S]*do not leave the companion out with --exclude or --target[\s\S]*nothing was written/,
   );
   assert.equal(f.puts().length, 0, "nothing was written");
   assert.deepEqual(pick(f.emulator.getShare(share.shareId)), ORIGINAL);
@@ -52,6 +53,33 @@ test("up --exclude of an existing companion still updates with the recorded orig
   await f.stack.destroy();
   assert.equal(f.puts().length, 0);
   delete f.desired.m;
+});
+
+test("a shareId change with the companion left out refuses before writing: it holds the old share's originals", async () => {
+  const first = f.emulator.seedShare({ ownerId: USER_ID, ...ORIGINAL, validDays: 10 });
+  const second = f.emulator.seedShare({ ownerId: USER_ID, comment: "second original", extractCode: "SECOND12", validDays: 10 });
+  f.desired.n = { shareId: first.shareId, validDays: 30, extractCode: "NEWCODE3", comment: "declared", onDelete: "restore" };
+  await f.stack.up();
+  f.desired.n = { ...f.desired.n, shareId: second.shareId };
+  f.emulator.requests.clear();
+  // Without the refusal the new share was written and recorded with the first share's originals, which its destroy
+  // would then have put on it.
+  for (const leftOut of [{ exclude: [urn("ShareOriginals", "n-originals")] }, { target: [urn("ShareSettings", "n")] }]) {
+    await assert.rejects(
+      f.stack.up(leftOut),
+      /onDelete "restore" needs the share's original settings[\s\S]*do not leave the companion out with --exclude or --target while it has not read this share/,
+      JSON.stringify(leftOut),
+    );
+  }
+  assert.equal(f.puts().length, 0, "nothing was written");
+  assert.deepEqual(pick(f.emulator.getShare(second.shareId)), { comment: "second original", extractCode: "SECOND12" });
+  // With the companion in the run: the new share is adopted with its own originals, the first one restored.
+  await f.stack.up();
+  assert.deepEqual(pick(f.emulator.getShare(first.shareId)), ORIGINAL);
+  assert.equal(f.emulator.getShare(second.shareId).comment, "declared");
+  await f.stack.destroy();
+  assert.deepEqual(pick(f.emulator.getShare(second.shareId)), { comment: "second original", extractCode: "SECOND12" });
+  delete f.desired.n;
 });
 
 function pick(share) {

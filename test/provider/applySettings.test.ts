@@ -31,6 +31,8 @@ function writer() {
   return { notices, edition: () => "carrier" as const, notice: (shareId: string, message: string) => void notices.push(`${shareId}: ${message}`) };
 }
 
+const REQUEST = { method: "PUT", path: "/share/1", traceId: "t", attempts: 1, host: "koodrive" };
+
 describe("applySettings", () => {
   const inTenDays = new Date(Date.now() + 10 * 86_400_000).toISOString();
 
@@ -44,8 +46,10 @@ describe("applySettings", () => {
 
   it("reads the share back when the answer lacks the expiry the validity period must have produced (expireTime null)", async () => {
     const { client, calls } = stubClient({ shareId: "1", expireTime: undefined }, { shareId: "1", expireTime: inTenDays });
-    expect(await applySettings(client, "1", { validDays: 10 }, writer())).toEqual({ shareId: "1", expireTime: inTenDays });
+    const ctx = writer();
+    expect(await applySettings(client, "1", { validDays: 10 }, ctx)).toEqual({ shareId: "1", expireTime: inTenDays });
     expect(calls).toEqual(["PUT", "GET"]);
+    expect(ctx.notices).toEqual([]); // an answer that came, only incomplete: no lost write to tell about
   });
 
   it("does not read back when no expiry is expected (validDays 0)", async () => {
@@ -63,7 +67,27 @@ describe("applySettings", () => {
     await expect(applySettings(client, "1", { validDays: 30, comment: "sent" }, ctx)).rejects.toBe(timedOut);
     expect(calls).toEqual(["PUT", "GET", "PUT"]);
     // Said, as the client says its own retries: with maxRetries 0 this resend was silent.
-    expect(ctx.notices).toEqual(["1: the write's answer was lost (no answer in time); the share, read back, does not show it applied: sending it again"]);
+    expect(ctx.notices).toEqual(["1: the write's outcome is unknown (no answer in time); the share, read back, does not show it applied: sending it again"]);
+  });
+
+  it.each([
+    ["an HTTP 503 after the retries", new KooDriveError({ kind: "api", status: 503, request: REQUEST }), "HTTP 503"],
+    ["an unreadable answer", new KooDriveError({ kind: "invalid-response", status: 200, request: REQUEST }), "an unreadable answer"],
+    ["a reset after sending", new KooDriveError({ kind: "network", causeCode: "ECONNRESET", request: REQUEST }), "network error ECONNRESET"],
+  ])("the read-back notice names the kind of failure: %s", async (_case, failure, reason) => {
+    const live = { shareId: "1", comment: "sent", expireTime: new Date(Date.now() + 30 * 86_400_000).toISOString() };
+    const ctx = writer();
+    await applySettings(stubClient(failure, live).client, "1", { validDays: 30, comment: "sent" }, ctx);
+    expect(ctx.notices).toEqual([`1: the write's outcome is unknown (${reason}); the share, read back, shows it applied`]);
+  });
+
+  it("a share not found when read back is said so, and the PUT sent again (its not-found answer is the caller's error)", async () => {
+    const failure = new KooDriveError({ kind: "api", status: 502, request: REQUEST });
+    const { client, calls } = stubClient(failure, undefined as unknown as ShareLink);
+    const ctx = writer();
+    await expect(applySettings(client, "1", { validDays: 30 }, ctx)).rejects.toBe(failure);
+    expect(calls).toEqual(["PUT", "GET", "PUT"]);
+    expect(ctx.notices).toEqual(["1: the write's outcome is unknown (HTTP 502); the share was not found when read back: sending it again"]);
   });
 
   it("a lost answer is read back on KooDrive's clock: with the local clock 40 minutes ahead, the applied PUT is not sent again", async () => {
@@ -78,7 +102,7 @@ describe("applySettings", () => {
       const ctx = writer();
       const live = await applySettings(client, share.shareId as string, { validDays: 10, comment: "applied once" }, ctx);
       expect(live.comment).toBe("applied once");
-      expect(ctx.notices).toEqual([`${share.shareId}: the write's answer was lost (network error ECONNRESET); the share, read back, shows it applied`]);
+      expect(ctx.notices).toEqual([`${share.shareId}: the write's outcome is unknown (network error ECONNRESET); the share, read back, shows it applied`]);
       expect(emulator.requests.all().map((r) => `${r.method} ${r.status}`)).toEqual(["PUT 0", "GET 200"]);
     } finally {
       await emulator.close();

@@ -194,6 +194,15 @@ describe("KooDriveShare provider against the emulator", () => {
     expect(retained.outs).toMatchObject({ onDelete: "retain", comment: "Q3 final" });
   });
 
+  it("a changed access code is named by a notice at diff (Pulumi's display shows no change of a secret), without either code", async () => {
+    const { inputs, created } = await create();
+    notices.length = 0;
+    expect(await provider.diff!(created.id, created.outs, { ...inputs, extractCode: "N3wC0de9" })).toMatchObject({ changes: true, replaces: [] });
+    expect(notices).toEqual([
+      `koodrive: share ${created.id}: the access code differs from the declared one: \`pulumi up\` sets it (Pulumi's display does not show a change of a secret value)`,
+    ]);
+  });
+
   it("a fileIds change is a replacement; the same files in another order are no change", async () => {
     const { inputs, created } = await create({ ...declared, fileIds: ["f1", "f2"] });
     expect(await provider.diff!(created.id, created.outs, { ...inputs, fileIds: ["f2", "f1"] })).toMatchObject({ changes: false });

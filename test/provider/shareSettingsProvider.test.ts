@@ -718,7 +718,7 @@ describe("share-settings provider against the emulator", () => {
       expect(emulator.getShare(shareId)).toMatchObject({ comment: "owner edited the message", extractCode: "Orig0000" });
       expect(notices).toBe(
         [
-          `koodrive: share ${shareId}: the write's answer was lost (network error ECONNRESET); the share, read back, shows it applied`,
+          `koodrive: share ${shareId}: the write's outcome is unknown (network error ECONNRESET); the share, read back, shows it applied`,
           `koodrive: share ${shareId}: restored the original access code and the validity, and ${KEPT_COMMENT}`,
         ].join("\n"),
       );
@@ -900,6 +900,11 @@ describe("share-settings provider against the emulator", () => {
     const share = emulator.seedShare({ ownerId: USER_ID, comment: "original", validDays: 10 });
     const refusal = /share \d+: onDelete "restore" needs the share's original settings[\s\S]*nothing was written/;
     const inputs = { shareId: share.shareId, validDays: 3, comment: "declared", onDelete: "restore" };
+    // What the program sends when the companion holds another share's originals (null), or none: check refuses.
+    for (const originals of [null, undefined]) {
+      const checked = await provider.check!({}, { ...inputs, originals });
+      expect(checked.failures).toEqual([{ property: "onDelete", reason: expect.stringMatching(/do not leave the companion out with --exclude or --target/) }]);
+    }
     await expect(provider.create({ ...inputs, originals: UNKNOWN_VALUE })).rejects.toThrow(refusal);
     await expect(provider.create({ ...inputs, originals: { comment: UNKNOWN_VALUE } })).rejects.toThrow(refusal);
     expect(emulator.requests.all()).toHaveLength(0);
@@ -913,6 +918,17 @@ describe("share-settings provider against the emulator", () => {
     const restoring = await adoptRestoring({ shareId: share.shareId, validDays: 3, comment: "declared" });
     const updated = await provider.update!(restoring.created.id, restoring.created.outs, { ...restoring.inputs, comment: "again", originals: UNKNOWN_VALUE });
     expect(updated.outs!.originals).toEqual(restoring.created.outs!.originals);
+  });
+
+  it("delete with restore and no originals recorded sends nothing and warns that the share keeps its settings", async () => {
+    const share = emulator.seedShare({ ownerId: USER_ID, comment: "declared" });
+    const notices = await noticesDuring(() =>
+      provider.delete!(share.shareId as string, { shareId: share.shareId, onDelete: "restore", managedFields: ["comment"] }),
+    );
+    expect(notices).toBe(
+      `koodrive: share ${share.shareId}: warning: not restoring: no original settings were recorded for this share, so it keeps the settings it has`,
+    );
+    expect(emulator.requests.all()).toHaveLength(0);
   });
 
   it("delete with restore of a share that is gone succeeds", async () => {

@@ -48,13 +48,17 @@ describe("planSettingsChange", () => {
 
   it("a changed access code is named by a notice (Pulumi's display shows no secret's change), without its value", () => {
     const plan = planSettingsChange(olds, { ...same, extractCode: "ZZZZ9999" }, now, CONFIGURED);
-    expect(planNotices(plan)).toEqual([expect.stringMatching(/^the access code differs from the declared one and is set to it/)]);
+    expect(planNotices(plan)).toEqual([expect.stringMatching(/^the access code differs from the declared one: `pulumi up` sets it/)]);
     expect(planNotices(plan).join()).not.toMatch(/ZZZZ9999|MDg2K0vU/);
     // Other changes show in the diff itself: no notice.
     expect(planNotices(planSettingsChange(olds, { ...same, comment: "bye" }, now, CONFIGURED))).toEqual([]);
-    // A problem, a renewal and the code change, in that order.
+    // A code not known until the update (preview of a computed input) may be the same: no notice.
+    expect(planNotices(planSettingsChange(olds, { ...same, extractCode: UNKNOWN_VALUE }, now, CONFIGURED))).toEqual([]);
+    // Why the link is due, or cannot be kept alive, comes before the code change.
     const due = planSettingsChange({ ...olds, expireTime: inDays(-1) }, { ...same, extractCode: "ZZZZ9999" }, now, CONFIGURED);
     expect(planNotices(due)).toEqual([expect.stringMatching(/expired/), expect.stringMatching(/access code/)]);
+    const filesDeleted = planSettingsChange({ ...olds, status: 1 }, { ...same, extractCode: "ZZZZ9999" }, now, CONFIGURED);
+    expect(planNotices(filesDeleted)).toEqual([expect.stringMatching(/^warning: .*files were deleted/), expect.stringMatching(/access code/)]);
   });
 
   it.each([

@@ -39,11 +39,13 @@ export function argumentChanged(olds: object, news: Props, field: string): boole
 /** What the plan reads from stored state: the link's health, the declared values and which optional ones are managed. */
 export type PlannedState = LinkState & OwnedState & { managedFields: readonly OptionalSetting[]; writtenSinceApplied?: true };
 
-/** The notice for a restoring resource whose share was written since its last write, and holds the declared settings. */
-/** The notice for a declared access code that differs from the one in state (changed in the program or by hand). */
-const ACCESS_CODE_CHANGE =
-  "the access code differs from the declared one and is set to it (Pulumi shows no change of a secret value, so the update names no property)";
+/**
+ * The notice for a declared access code that differs from the one in state (changed in the program or by hand): Pulumi's
+ * display shows no change of a secret value, so without it an update of the code alone names no property.
+ */
+const ACCESS_CODE_CHANGE = "the access code differs from the declared one: `pulumi up` sets it (Pulumi's display does not show a change of a secret value)";
 
+/** The notice for a restoring resource whose share was written since its last write, and holds the declared settings. */
 const REWRITE_BEFORE_RESTORE =
   'the share\'s settings were changed since this resource last applied them (by hand, by another stack, or by a write of its own that was never recorded); `pulumi up` writes the declared settings again, so that onDelete "restore" can restore the originals';
 
@@ -69,7 +71,8 @@ export function planLinkUpdate(olds: PlannedState, news: Props, now: Date, local
   const rewriteNeeded = olds.writtenSinceApplied === true && news.onDelete === "restore";
   // Said only when nothing else explains the PUT: a changed setting shows in the diff, a renewal has its own notice.
   const rewrite = rewriteNeeded && !put && renewal === undefined ? REWRITE_BEFORE_RESTORE : undefined;
-  const secretChange = applied.includes("extractCode") ? ACCESS_CODE_CHANGE : undefined;
+  // Not for a code unknown until the update (a preview of a computed input): it may well be the same.
+  const secretChange = applied.includes("extractCode") && !isUnknown(news.extractCode) ? ACCESS_CODE_CHANGE : undefined;
   return { replaces: [], changed, renewal, problem, rewrite, secretChange, put: put || renewal !== undefined || rewriteNeeded };
 }
 

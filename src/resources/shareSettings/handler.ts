@@ -29,8 +29,8 @@ function originalsFor(news: Props, stored?: OriginalSettings): OriginalSettings 
  */
 function originalsToRecord(news: Props, stored: OriginalSettings | undefined): OriginalSettings | undefined {
   const originals = originalsFor(news, stored);
-  const read = originalsSchema.safeParse(originals).success && !Object.values(originals ?? {}).some(isUnknown);
-  if (news.onDelete !== "restore" || read) return originals;
+  if (originals !== undefined && originalsSchema.safeParse(originals).success && !Object.values(originals).some(isUnknown)) return originals;
+  if (news.onDelete !== "restore") return undefined;
   throw new Error(
     `share ${String(news.shareId)}: onDelete "restore" needs the share's original settings, and its \`-originals\` companion did not read them in this run ` +
       "(was it left out with --exclude, or out of --target?); nothing was written. Run the update with the companion included, or with --exclude-dependents / --target-dependents.",
@@ -49,10 +49,13 @@ async function applyDeclaredSettings(ctx: ProviderContext, inputs: Props, owner:
 export const shareSettingsHandler: ResourceHandler = {
   async check(ctx, _olds, news) {
     const { inputs, failures } = checkShareSettingsInputs(news, ctx.edition());
-    if (inputs.onDelete === "restore" && news.originals === undefined) {
+    // Absent, or null: what the SDK sends for the program's "not this share's" (see `originalsOf` in resource.ts).
+    if (inputs.onDelete === "restore" && (news.originals === undefined || news.originals === null)) {
       failures.push({
         property: "onDelete",
-        reason: 'onDelete "restore" needs the share\'s original settings, which the KooDriveShareSettings class records in a ShareOriginals resource',
+        reason:
+          'onDelete "restore" needs the share\'s original settings, read by its `-originals` companion resource (the KooDriveShareSettings class creates it) ' +
+          "before the first write to the share: do not leave the companion out with --exclude or --target while it has not read this share (it is new, or shareId changed); nothing was written",
       });
     }
     return checkResult(news, { inputs, failures });

@@ -4,6 +4,7 @@ import { type Registration, type ShareLinkOutputs, registrationOf } from "../com
 import { checkDeclaration, claimShare } from "../common/programChecks";
 import { withoutPromiseStacks } from "../common/promiseStacks";
 import { typeToken } from "../registry";
+import type { OriginalSettings } from "../common/originals";
 import { ShareOriginals } from "../shareOriginals/resource";
 import { DEFAULT_ON_DELETE, type KooDriveShareSettingsArgs, type OnDelete, SHARE_SETTINGS_ARG_NAMES } from "./args";
 import { SHARE_SETTINGS_OUTPUTS, type ShareSettingsOutputName } from "./state";
@@ -59,7 +60,9 @@ export class KooDriveShareSettings extends pulumi.dynamic.Resource {
     // The companion's originals are an input, and only then a property at all (each costs the program an Output of
     // four promises): the engine creates the companion (and checkpoints the originals) first.
     const [registration, inputs] =
-      originals === undefined ? [REGISTRATION, { ...args, onDelete }] : [RESTORING_REGISTRATION, { ...args, onDelete, originals: originals.originals }];
+      originals === undefined
+        ? [REGISTRATION, { ...args, onDelete }]
+        : [RESTORING_REGISTRATION, { ...args, onDelete, originals: originalsOf(originals, args.shareId) }];
     const restoreStacks = withoutPromiseStacks();
     try {
       super(...registrationOf(registration, name, inputs, opts));
@@ -67,6 +70,16 @@ export class KooDriveShareSettings extends pulumi.dynamic.Resource {
       restoreStacks();
     }
   }
+}
+
+/**
+ * The companion's originals while they are this share's; none otherwise, which `check` refuses before anything is
+ * written. A companion left out of a run (`up --exclude <name>-originals`, or `--target` of the settings resource
+ * alone) after `shareId` changed still holds the old share's originals (its ID is the share's), and a restore would
+ * put those on the new share.
+ */
+function originalsOf(companion: ShareOriginals, shareId: pulumi.Input<string>): pulumi.Output<OriginalSettings | undefined> {
+  return pulumi.all([companion.id, companion.originals, shareId]).apply(([readFrom, found, declared]) => (readFrom === String(declared) ? found : undefined));
 }
 
 /** The companion `ShareOriginals` resource's name. */
