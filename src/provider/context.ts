@@ -133,6 +133,11 @@ export class ProviderContext {
     return client;
   }
 
+  /** A process-wide key for one share of one owner at this endpoint (see `originalsKeptInThisRun`). */
+  shareKey(owner: string, shareId: string): string {
+    return `${this.settings().endpoint}\n${owner}\n${shareId}`;
+  }
+
   /** The user a resource acts as: its own `userId` argument, else the configured one. */
   userId(own?: unknown): string {
     return typeof own === "string" && own !== "" ? own : this.settings().userId;

@@ -82,6 +82,51 @@ test("a shareId change with the companion left out refuses before writing: it ho
   delete f.desired.n;
 });
 
+/** stdout and stderr of an engine operation's result: where the provider's notices appear. */
+const output = (result) => `${result.stdout}\n${result.stderr}`;
+
+test("up --replace of a restoring share's settings resource, then of its companion: no restore under the successor, no false warning; destroy restores the true originals", async () => {
+  const share = f.emulator.seedShare({ ownerId: USER_ID, ...ORIGINAL, validDays: 10 });
+  f.desired.r = { shareId: share.shareId, validDays: 30, extractCode: "NEWCODE4", comment: "declared", onDelete: "restore" };
+  await f.stack.up();
+  // The replacement's delete used to refuse with "NOT restoring … a rename without aliases?": its successor's write.
+  const replaced = await f.stack.up({ replace: [urn("ShareSettings", "r")] });
+  assert.match(output(replaced), /koodrive: share \d+: not restoring: another KooDriveShareSettings of this stack manages the share from this run on/);
+  assert.doesNotMatch(output(replaced), /NOT restoring|warning:/);
+  assert.equal(f.emulator.getShare(share.shareId).comment, "declared");
+  // A new companion reads the share as Pulumi left it; the old one's delete used to warn that the originals were lost.
+  const companionReplaced = await f.stack.up({ replace: [urn("ShareOriginals", "r-originals")] });
+  assert.doesNotMatch(output(companionReplaced), /forgetting its original settings|warning:/);
+  const destroyed = await f.stack.destroy();
+  // The companion's originals are now the declared settings; it used to tell the user to set those "back" by hand.
+  assert.doesNotMatch(output(destroyed), /forgetting its original settings|warning:/);
+  assert.deepEqual(pick(f.emulator.getShare(share.shareId)), ORIGINAL, "destroy restored the true originals");
+  delete f.desired.r;
+});
+
+test("up --replace of both: the new adoption says its recorded originals are the declared settings; destroy --run-program still restores", async () => {
+  const share = f.emulator.seedShare({ ownerId: USER_ID, ...ORIGINAL, validDays: 10 });
+  f.desired.b = { shareId: share.shareId, validDays: 30, extractCode: "NEWCODE5", comment: "declared", onDelete: "restore" };
+  await f.stack.up();
+  const both = await f.stack.up({ replace: [urn("ShareSettings", "b"), urn("ShareOriginals", "b-originals")] });
+  assert.match(
+    output(both),
+    /koodrive: share \d+: the share already holds the declared settings, so they are recorded as its originals too: destroy leaves them/,
+  );
+  // A destroy that runs the program (so the engine registers the resources) restores as a plain destroy does.
+  f.desired.c = {
+    shareId: f.emulator.seedShare({ ownerId: USER_ID, ...ORIGINAL, validDays: 10 }).shareId,
+    validDays: 30,
+    comment: "declared",
+    onDelete: "restore",
+  };
+  await f.stack.up();
+  await f.stack.destroy({ runProgram: true });
+  assert.equal(f.emulator.getShare(f.desired.c.shareId).comment, "original", "destroy --run-program restored");
+  delete f.desired.b;
+  delete f.desired.c;
+});
+
 function pick(share) {
   return { comment: share.comment, extractCode: share.extractCode };
 }

@@ -69,7 +69,8 @@ export function holdsOriginals(original: OriginalSettings, live: ShareLink, now:
 
 /** Where an original access code can still be read once its state is gone (it is never printed). */
 export const WHERE_THE_ORIGINAL_CODE_IS =
-  "`pulumi stack history` lists this stack's earlier versions, and `pulumi stack export --version N --show-secrets` shows one";
+  "`pulumi stack history` lists this stack's earlier versions, and `pulumi stack export --version N --show-secrets` shows one; " +
+  'a file backend keeps them in .pulumi/history/ instead (README: "Reading an earlier state")';
 
 /**
  * What a user needs to put the originals back by hand when no restore will: the comment and the expiry, and where

@@ -43,3 +43,29 @@ export function takeRestored(
   const shows = share.comment !== undefined && !(originals.extractCode && share.extractCode === undefined);
   return shows ? { share, kept } : { kept };
 }
+
+/**
+ * The originals a `KooDriveShareSettings` of this run keeps, by share: one the program declares with `onDelete:
+ * "restore"` (its diff ran), or one created or updated in this run. What is deleted in the same run then knows it has
+ * a successor: the settings resource being replaced (`up --replace`, a `userId` change, a rename without `aliases`)
+ * must not restore under it, and a replaced or renamed `-originals` companion (`up --replace`, `pulumi state rename`)
+ * whose originals are the ones kept forgets nothing. Keyed by `ProviderContext.shareKey` (endpoint, owner and share),
+ * so a diff needs no client.
+ */
+const originalsKept = new Map<string, OriginalSettings>();
+
+export function noteOriginalsKept(shareKey: string, originals: OriginalSettings): void {
+  originalsKept.set(shareKey, originals);
+}
+
+export function originalsKeptInThisRun(shareKey: string): OriginalSettings | undefined {
+  return originalsKept.get(shareKey);
+}
+
+/**
+ * Forgets what this run kept, as a new provider process starts: the engine starts one per command. For tests that
+ * run a whole lifecycle (up, then destroy) in one process.
+ */
+export function startNewRun(): void {
+  originalsKept.clear();
+}

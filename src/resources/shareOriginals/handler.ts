@@ -1,15 +1,24 @@
 import { findShare, shareNotFound } from "../../provider/findShare";
 import { type ResourceHandler, checkResult, plain } from "../../provider/handler";
-import { parseKooDriveTime } from "../../time/koodriveTime";
+import { parseKooDriveTime, sameKooDriveInstant } from "../../time/koodriveTime";
 import { OPTIONAL_SETTINGS } from "../common/linkState";
 import { recordedOwner } from "../common/owner";
-import { takeRestored } from "../common/restoredShares";
+import { originalsKeptInThisRun, takeRestored } from "../common/restoredShares";
 import { checkProperties, idRule } from "../common/rules";
 import { isUnknown } from "../common/unknownValue";
 import { type OriginalSettings, holdsOriginals, originalsForTheRecord } from "../common/originals";
 import { SHARE_ORIGINALS_STATE_VERSION, upgradeShareOriginalsState } from "./state";
 
 const schemas = { shareId: idRule("shareId"), userId: idRule("userId").optional() };
+
+function sameOriginals(a: OriginalSettings | undefined, b: OriginalSettings): boolean {
+  return (
+    a !== undefined &&
+    (a.extractCode ?? "") === (b.extractCode ?? "") &&
+    (a.comment ?? "") === (b.comment ?? "") &&
+    sameKooDriveInstant(a.expireTime, b.expireTime)
+  );
+}
 
 /**
  * Provider of the companion resource that `KooDriveShareSettings` registers for `onDelete: "restore"`. Its create
@@ -73,7 +82,12 @@ export const shareOriginalsHandler: ResourceHandler = {
     const state = upgradeShareOriginalsState(props);
     const originals = state.originals;
     if (originals === undefined) return;
-    const client = ctx.client(recordedOwner(state, ctx.userId()));
+    const owner = recordedOwner(state, ctx.userId());
+    // A settings resource of this run keeps these very originals (this companion was replaced or renamed): nothing is
+    // forgotten. (Other originals kept, e.g. a rename without `aliases` whose new companion read Pulumi's settings: the
+    // check below tells the user these.)
+    if (sameOriginals(originalsKeptInThisRun(ctx.shareKey(owner, id)), originals)) return;
+    const client = ctx.client(owner);
     const restore = takeRestored(client, id, originals);
     let live: Awaited<ReturnType<typeof findShare>>;
     try {
@@ -98,6 +112,9 @@ export const shareOriginalsHandler: ResourceHandler = {
       }
       return;
     }
+    // The settings resource restored the originals it recorded, which differ from these: read later, after Pulumi's
+    // first write (a companion replaced or renamed since), they would only mislead.
+    if (restore !== undefined) return;
     ctx.notice(
       id,
       `warning: forgetting its original settings, which the share does not hold now: no restore put them back (onDelete "retain" now, a restore refused because the share changed, a restore that kept settings the resource did not manage, or an adoption that was interrupted before it was recorded). They were: ${originalsForTheRecord(originals)}. Set them by hand if they should be back.`,

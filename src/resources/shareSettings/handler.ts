@@ -7,9 +7,19 @@ import { type OriginalSettings, holdsOriginals, originalsSchema, restoreBody } f
 import { checkShareSettingsInputs } from "./checkInputs";
 import { linkHealth, reportRenewedAgain } from "../common/linkHealth";
 import { ownerNotice, recordedOwner } from "../common/owner";
-import { rememberRestored } from "../common/restoredShares";
+import { noteOriginalsKept, originalsKeptInThisRun, rememberRestored } from "../common/restoredShares";
 import { planSettingsChange } from "./plan";
-import { appliedExpiry, keptNotice, lateRestoreWarning, refreshMark, restoreCaveat, restorePlan, unmanagedChanged, validityRestartedWarning } from "./restore";
+import {
+  alreadyDeclaredNotice,
+  appliedExpiry,
+  keptNotice,
+  lateRestoreWarning,
+  refreshMark,
+  restoreCaveat,
+  restorePlan,
+  unmanagedChanged,
+  validityRestartedWarning,
+} from "./restore";
 import { managedFields, refreshedInputs } from "../common/linkState";
 import { isUnknown } from "../common/unknownValue";
 import { originalsInInputsMark, originalsUnderStoredName, shareSettingsStateFrom, upgradeShareSettingsState } from "./state";
@@ -70,6 +80,9 @@ export const shareSettingsHandler: ResourceHandler = {
     // A replacement adopts its share afresh, and its companion reads that share's true originals.
     const late = plan.replaces.length === 0 ? lateRestoreWarning(state.onDelete, news.onDelete) : undefined;
     if (late) ctx.notice(state.shareId, late);
+    if (plan.replaces.length === 0 && news.onDelete === "restore" && state.originals !== undefined) {
+      noteOriginalsKept(ctx.shareKey(recordedOwner(state, ctx.userId()), state.shareId), state.originals);
+    }
     return diffResultOf(plan);
   },
 
@@ -82,6 +95,11 @@ export const shareSettingsHandler: ResourceHandler = {
     const originals = originalsToRecord(inputs, undefined);
     const applied = await applyDeclaredSettings(ctx, inputs, owner, "a share must exist before its settings can be managed (nothing was changed)");
     reportRenewedAgain(ctx, String(inputs.shareId), applied, inputs);
+    if (originals !== undefined) {
+      noteOriginalsKept(ctx.shareKey(owner, String(inputs.shareId)), originals);
+      const already = alreadyDeclaredNotice(originals, inputs);
+      if (already) ctx.notice(String(inputs.shareId), already);
+    }
     return { id: String(inputs.shareId), outs: shareSettingsStateFrom(inputs, applied, originals, owner, applied.expireTime ?? "") };
   },
 
@@ -136,6 +154,7 @@ export const shareSettingsHandler: ResourceHandler = {
     const owner = recordedOwner(state, ctx.userId());
     const plan = planSettingsChange(state, news, ctx.now(olds), ctx.userId(), ctx.localClockAhead(olds));
     const originals = originalsToRecord(news, state.originals);
+    if (originals !== undefined) noteOriginalsKept(ctx.shareKey(owner, state.shareId), originals);
     if (!plan.put) {
       // The recorded owner stays as it is, unknown included: only an answer to a request proves who owns the share.
       const { renewBeforeDays, userId } = news;
@@ -178,7 +197,13 @@ export const shareSettingsHandler: ResourceHandler = {
       ctx.notice(id, "warning: not restoring: no original settings were recorded for this share, so it keeps the settings it has");
       return;
     }
-    const client = ctx.client(recordedOwner(state, ctx.userId()));
+    const owner = recordedOwner(state, ctx.userId());
+    if (originalsKeptInThisRun(ctx.shareKey(owner, id)) !== undefined) {
+      // Deleted as its successor takes over (a replacement, or a rename without `aliases`): no restore under it.
+      ctx.notice(id, "not restoring: another KooDriveShareSettings of this stack manages the share from this run on (a replacement, or a rename)");
+      return;
+    }
+    const client = ctx.client(owner);
     const live = await findShare(client, id);
     if (live === undefined) return; // gone: nothing to restore
     const plan = restorePlan(state, live, state.originals);

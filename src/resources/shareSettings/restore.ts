@@ -18,6 +18,22 @@ export function lateRestoreWarning(oldOnDelete: unknown, newOnDelete: unknown): 
   );
 }
 
+/**
+ * The notice for an adoption whose originals already hold every declared setting the resource manages (comment,
+ * access code): destroy will leave those. Either the share held them before (nothing to undo), or Pulumi had written
+ * them before its `-originals` companion read the share: the companion was replaced (`up --replace`) or renamed
+ * (`pulumi state rename`), or an older state was imported. Then the true originals are in the stack's history only.
+ */
+export function alreadyDeclaredNotice(originals: OriginalSettings, inputs: Record<string, unknown>): string | undefined {
+  const declared = OPTIONAL_SETTINGS.filter((field) => inputs[field] !== undefined);
+  if (declared.length === 0 || declared.some((field) => (originals[field] ?? "") !== inputs[field])) return undefined;
+  return (
+    "the share already holds the declared settings, so they are recorded as its originals too: destroy leaves them. " +
+    "If Pulumi had written them before the `-originals` companion read the share (a replaced or renamed companion, an imported older state), " +
+    `the true originals are only in an earlier version of this stack's state (${WHERE_THE_ORIGINAL_CODE_IS}).`
+  );
+}
+
 /** What the edition does with a restore body at `now`; for the notice when it cannot be exact. */
 export function restoreCaveat(original: OriginalSettings, edition: KooDriveEdition, now: Date): string | undefined {
   const expiry = parseKooDriveTime(original.expireTime);
