@@ -104,6 +104,25 @@ test("up --replace of a restoring share's settings resource, then of its compani
   delete f.desired.r;
 });
 
+test("up --replace of the companion, then of the settings resource: the new one records the companion's read (the declared settings), and the old one lists the true originals", async () => {
+  const share = f.emulator.seedShare({ ownerId: USER_ID, ...ORIGINAL, validDays: 10 });
+  f.desired.s = { shareId: share.shareId, validDays: 30, extractCode: "NEWCODE6", comment: "declared", onDelete: "restore" };
+  await f.stack.up();
+  await f.stack.up({ replace: [urn("ShareOriginals", "s-originals")] });
+  // The engine shows a forced replacement neither the old state nor a diff: the loss cannot be avoided, only told.
+  // It used to go unsaid: destroy then left the declared settings without a word.
+  const replaced = await f.stack.up({ replace: [urn("ShareSettings", "s")] });
+  assert.match(output(replaced), /the share already holds the declared settings, so they are recorded as its originals too/);
+  assert.match(
+    output(replaced),
+    new RegExp(`warning: not restoring: .* recorded other settings as the originals\\. The share's originals were: comment "${ORIGINAL.comment}"`),
+  );
+  assert.doesNotMatch(output(replaced), new RegExp(ORIGINAL.extractCode));
+  await f.stack.destroy();
+  assert.equal(f.emulator.getShare(share.shareId).comment, "declared");
+  delete f.desired.s;
+});
+
 test("up --replace of both: the new adoption says its recorded originals are the declared settings; destroy --run-program still restores", async () => {
   const share = f.emulator.seedShare({ ownerId: USER_ID, ...ORIGINAL, validDays: 10 });
   f.desired.b = { shareId: share.shareId, validDays: 30, extractCode: "NEWCODE5", comment: "declared", onDelete: "restore" };

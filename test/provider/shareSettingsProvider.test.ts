@@ -659,7 +659,7 @@ describe("share-settings provider against the emulator", () => {
     });
   });
 
-  it("delete with restore does not clobber a share someone else wrote since (e.g. a renamed resource), and says so", async () => {
+  it("delete with restore does not clobber a share someone else wrote since (by hand, another stack), and says so", async () => {
     const share = emulator.seedShare({ ownerId: USER_ID, comment: "original", validDays: 10 });
     const { created } = await adoptRestoring({ shareId: share.shareId, validDays: 3, comment: "declared" });
     // Another resource (the renamed one) applies the same declared settings: the PUT restarts the validity.

@@ -1,7 +1,7 @@
 import type { KooDriveEdition } from "../../client/connectionSettings";
 import type { UpdateShareBody } from "../../client/koodriveClient";
 import type { ShareLink } from "../../client/shareLink";
-import { DAY_MS, expiryFitsNoValidityWrite, expiryFitsWrite, parseKooDriveTime, validDaysUntil } from "../../time/koodriveTime";
+import { DAY_MS, expiryFitsNoValidityWrite, expiryFitsWrite, parseKooDriveTime, sameKooDriveInstant, validDaysUntil } from "../../time/koodriveTime";
 import * as z from "../../zod";
 import type { OptionalSetting } from "./linkState";
 
@@ -65,6 +65,16 @@ export function holdsOriginals(original: OriginalSettings, live: ShareLink, now:
   // The restore may have run up to a day before `now`, and its whole days are rounded up: its write fits any time
   // within the day before, asking for up to one whole day more than a restore now would.
   return expiry.kind === "time" && expiryFitsWrite(expiry.ms, validDays, now.getTime() - DAY_MS, now.getTime(), DAY_MS);
+}
+
+/** Whether two records of a share's originals are the same settings (expiries compared as instants). */
+export function sameOriginals(a: OriginalSettings | undefined, b: OriginalSettings): boolean {
+  return (
+    a !== undefined &&
+    (a.extractCode ?? "") === (b.extractCode ?? "") &&
+    (a.comment ?? "") === (b.comment ?? "") &&
+    sameKooDriveInstant(a.expireTime, b.expireTime)
+  );
 }
 
 /** Where an original access code can still be read once its state is gone (it is never printed). */

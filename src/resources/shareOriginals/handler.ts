@@ -1,6 +1,6 @@
 import { findShare, shareNotFound } from "../../provider/findShare";
 import { type ResourceHandler, checkResult, plain } from "../../provider/handler";
-import { parseKooDriveTime, sameKooDriveInstant } from "../../time/koodriveTime";
+import { parseKooDriveTime } from "../../time/koodriveTime";
 import { OPTIONAL_SETTINGS } from "../common/linkState";
 import { recordedOwner } from "../common/owner";
 import { originalsKeptInThisRun, takeRestored } from "../common/restoredShares";
@@ -10,15 +10,6 @@ import { type OriginalSettings, holdsOriginals, originalsForTheRecord } from "..
 import { SHARE_ORIGINALS_STATE_VERSION, upgradeShareOriginalsState } from "./state";
 
 const schemas = { shareId: idRule("shareId"), userId: idRule("userId").optional() };
-
-function sameOriginals(a: OriginalSettings | undefined, b: OriginalSettings): boolean {
-  return (
-    a !== undefined &&
-    (a.extractCode ?? "") === (b.extractCode ?? "") &&
-    (a.comment ?? "") === (b.comment ?? "") &&
-    sameKooDriveInstant(a.expireTime, b.expireTime)
-  );
-}
 
 /**
  * Provider of the companion resource that `KooDriveShareSettings` registers for `onDelete: "restore"`. Its create
@@ -83,10 +74,11 @@ export const shareOriginalsHandler: ResourceHandler = {
     const originals = state.originals;
     if (originals === undefined) return;
     const owner = recordedOwner(state, ctx.userId());
-    // A settings resource of this run keeps these very originals (this companion was replaced or renamed): nothing is
-    // forgotten. (Other originals kept, e.g. a rename without `aliases` whose new companion read Pulumi's settings: the
-    // check below tells the user these.)
-    if (sameOriginals(originalsKeptInThisRun(ctx.shareKey(owner, id)), originals)) return;
+    // A settings resource of this run keeps the share's originals (this companion was replaced or renamed, or the
+    // settings resource was replaced or renamed too): a settings resource's record is never less true than its
+    // companion's (it is the companion's at adoption, and kept from then on), so nothing is forgotten here; when a
+    // successor recorded other originals, the old settings resource's delete has said what they were.
+    if (originalsKeptInThisRun(ctx.shareKey(owner, id)) !== undefined) return;
     const client = ctx.client(owner);
     const restore = takeRestored(client, id, originals);
     let live: Awaited<ReturnType<typeof findShare>>;

@@ -3,7 +3,7 @@ import type { ProviderContext } from "../../provider/context";
 import { findShare, orNotFound, shareNotFound } from "../../provider/findShare";
 import { type Props, type ResourceHandler, checkResult, plain } from "../../provider/handler";
 import { diffResultOf, planNotices } from "../common/linkPlan";
-import { type OriginalSettings, holdsOriginals, originalsSchema, restoreBody } from "../common/originals";
+import { type OriginalSettings, holdsOriginals, originalsForTheRecord, originalsSchema, restoreBody, sameOriginals } from "../common/originals";
 import { checkShareSettingsInputs } from "./checkInputs";
 import { linkHealth, reportRenewedAgain } from "../common/linkHealth";
 import { ownerNotice, recordedOwner } from "../common/owner";
@@ -92,6 +92,8 @@ export const shareSettingsHandler: ResourceHandler = {
    */
   async create(ctx, inputs) {
     const owner = ctx.userId(inputs.userId);
+    // From the companion: a replacement of this resource (`up --replace`) cannot take its predecessor's, which the
+    // engine shows it nowhere (no olds, no diff); when they differ, the predecessor's delete lists them.
     const originals = originalsToRecord(inputs, undefined);
     const applied = await applyDeclaredSettings(ctx, inputs, owner, "a share must exist before its settings can be managed (nothing was changed)");
     reportRenewedAgain(ctx, String(inputs.shareId), applied, inputs);
@@ -198,9 +200,18 @@ export const shareSettingsHandler: ResourceHandler = {
       return;
     }
     const owner = recordedOwner(state, ctx.userId());
-    if (originalsKeptInThisRun(ctx.shareKey(owner, id)) !== undefined) {
-      // Deleted as its successor takes over (a replacement, or a rename without `aliases`): no restore under it.
-      ctx.notice(id, "not restoring: another KooDriveShareSettings of this stack manages the share from this run on (a replacement, or a rename)");
+    const successors = originalsKeptInThisRun(ctx.shareKey(owner, id));
+    if (successors !== undefined) {
+      // Deleted as its successor takes over (a replacement, or a rename without `aliases`): no restore under it. When
+      // the successor recorded other originals (a rename whose new companion read Pulumi's settings), these are lost
+      // with this resource: said, as the companion's delete would say it.
+      const successor = "another KooDriveShareSettings of this stack manages the share from this run on (a replacement, or a rename)";
+      ctx.notice(
+        id,
+        sameOriginals(successors, state.originals)
+          ? `not restoring: ${successor}, and keeps its original settings`
+          : `warning: not restoring: ${successor}, and it recorded other settings as the originals. The share's originals were: ${originalsForTheRecord(state.originals)}. Set them by hand if they should be back.`,
+      );
       return;
     }
     const client = ctx.client(owner);

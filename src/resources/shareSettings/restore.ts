@@ -28,9 +28,9 @@ export function alreadyDeclaredNotice(originals: OriginalSettings, inputs: Recor
   const declared = OPTIONAL_SETTINGS.filter((field) => inputs[field] !== undefined);
   if (declared.length === 0 || declared.some((field) => (originals[field] ?? "") !== inputs[field])) return undefined;
   return (
-    "the share already holds the declared settings, so they are recorded as its originals too: destroy leaves them. " +
-    "If Pulumi had written them before the `-originals` companion read the share (a replaced or renamed companion, an imported older state), " +
-    `the true originals are only in an earlier version of this stack's state (${WHERE_THE_ORIGINAL_CODE_IS}).`
+    "the share already holds the declared settings, so they are recorded as its originals too: destroy leaves them (nothing to undo if the share had them before Pulumi). " +
+    "Only if Pulumi wrote them before the `-originals` companion read the share (a companion created again, an imported older state) " +
+    `are the true originals elsewhere: in an earlier version of this stack's state (${WHERE_THE_ORIGINAL_CODE_IS}).`
   );
 }
 
