@@ -15,9 +15,15 @@ after(() => f.close());
 
 const urn = (type, name) => `urn:pulumi:${f.stack.name}::targeting::pulumi-nodejs:dynamic/koodrive:${type}::${name}`;
 
-test("up --exclude of a new restoring share's companion writes nothing; a full up then restores on destroy", async () => {
+/** A share holding ORIGINAL, declared as resource `name` with onDelete "restore" (comment "declared"). */
+function declareRestoring(name, extractCode) {
   const share = f.emulator.seedShare({ ownerId: USER_ID, ...ORIGINAL, validDays: 10 });
-  f.desired.k = { shareId: share.shareId, validDays: 30, extractCode: "NEWCODE1", comment: "declared", onDelete: "restore" };
+  f.desired[name] = { shareId: share.shareId, validDays: 30, extractCode, comment: "declared", onDelete: "restore" };
+  return share;
+}
+
+test("up --exclude of a new restoring share's companion writes nothing; a full up then restores on destroy", async () => {
+  const share = declareRestoring("k", "NEWCODE1");
   f.emulator.requests.clear();
   // Without the refusal, the engine created the settings resource (one PUT, no originals read) and then failed the
   // run with a snapshot integrity error; the companion of a later up read the declared settings as the "originals".
@@ -38,8 +44,7 @@ test("up --exclude of a new restoring share's companion writes nothing; a full u
 });
 
 test("up --exclude of an existing companion still updates with the recorded originals; destroy --target restores one share", async () => {
-  const share = f.emulator.seedShare({ ownerId: USER_ID, ...ORIGINAL, validDays: 10 });
-  f.desired.m = { shareId: share.shareId, validDays: 30, extractCode: "NEWCODE2", comment: "declared", onDelete: "restore" };
+  const share = declareRestoring("m", "NEWCODE2");
   await f.stack.up();
   f.desired.m = { ...f.desired.m, comment: "declared again" };
   const up = await f.stack.up({ exclude: [urn("ShareOriginals", "m-originals")] });
@@ -86,8 +91,7 @@ test("a shareId change with the companion left out refuses before writing: it ho
 const output = (result) => `${result.stdout}\n${result.stderr}`;
 
 test("up --replace of a restoring share's settings resource, then of its companion: no restore under the successor, no false warning; destroy restores the true originals", async () => {
-  const share = f.emulator.seedShare({ ownerId: USER_ID, ...ORIGINAL, validDays: 10 });
-  f.desired.r = { shareId: share.shareId, validDays: 30, extractCode: "NEWCODE4", comment: "declared", onDelete: "restore" };
+  const share = declareRestoring("r", "NEWCODE4");
   await f.stack.up();
   // The replacement's delete used to refuse with "NOT restoring … a rename without aliases?": its successor's write.
   const replaced = await f.stack.up({ replace: [urn("ShareSettings", "r")] });
@@ -105,8 +109,7 @@ test("up --replace of a restoring share's settings resource, then of its compani
 });
 
 test("up --replace of the companion, then of the settings resource: the new one records the companion's read (the declared settings), and the old one lists the true originals", async () => {
-  const share = f.emulator.seedShare({ ownerId: USER_ID, ...ORIGINAL, validDays: 10 });
-  f.desired.s = { shareId: share.shareId, validDays: 30, extractCode: "NEWCODE6", comment: "declared", onDelete: "restore" };
+  const share = declareRestoring("s", "NEWCODE6");
   await f.stack.up();
   await f.stack.up({ replace: [urn("ShareOriginals", "s-originals")] });
   // The engine shows a forced replacement neither the old state nor a diff: the loss cannot be avoided, only told.
@@ -124,8 +127,7 @@ test("up --replace of the companion, then of the settings resource: the new one 
 });
 
 test("up --replace of both: the new adoption says its recorded originals are the declared settings; destroy --run-program still restores", async () => {
-  const share = f.emulator.seedShare({ ownerId: USER_ID, ...ORIGINAL, validDays: 10 });
-  f.desired.b = { shareId: share.shareId, validDays: 30, extractCode: "NEWCODE5", comment: "declared", onDelete: "restore" };
+  declareRestoring("b", "NEWCODE5");
   await f.stack.up();
   const both = await f.stack.up({ replace: [urn("ShareSettings", "b"), urn("ShareOriginals", "b-originals")] });
   assert.match(
