@@ -2,6 +2,9 @@
 // Engine options that pick resources (--exclude, --target) with restoring shares, whose settings resource depends on
 // a `-originals` companion: the originals must be read before the first write, whatever the engine leaves out.
 const assert = require("node:assert/strict");
+const { execFileSync } = require("node:child_process");
+const fs = require("node:fs");
+const path = require("node:path");
 const { after, before, test } = require("node:test");
 const { engineFixture, USER_ID } = require("./support");
 
@@ -146,6 +149,36 @@ test("up --replace of both: the new adoption says its recorded originals are the
   assert.equal(f.emulator.getShare(f.desired.c.shareId).comment, "original", "destroy --run-program restored");
   delete f.desired.b;
   delete f.desired.c;
+});
+
+test("the README's 'Reading an earlier state' commands, run as written, bring back a lost original access code", async () => {
+  declareRestoring("h", "NEWCODE7");
+  await f.stack.up();
+  const history = path.join(f.handle.stateDir, ".pulumi", "history", "targeting", f.stack.name);
+  const adoption = fs
+    .readdirSync(history)
+    .filter((name) => name.endsWith(".checkpoint.json"))
+    .sort()
+    .at(-1);
+  // Lost: both replaced, so the state now records the declared settings as the originals.
+  await f.stack.up({ replace: [urn("ShareSettings", "h"), urn("ShareOriginals", "h-originals")] });
+  assert.doesNotMatch(f.handle.exportPlain(), new RegExp(ORIGINAL.extractCode));
+  const readme = fs.readFileSync(path.join(__dirname, "..", "..", "README.md"), "utf8");
+  const section = readme.slice(readme.indexOf("### Reading an earlier state"));
+  const commands = /^```\n([\s\S]*?)^```/m.exec(section)?.[1] ?? "";
+  assert.match(commands, /\.pulumi\/history\/<project>\/<stack>\/<stack>-<time>\.checkpoint\.json/);
+  const script = commands.replace(".pulumi/history/<project>/<stack>/<stack>-<time>.checkpoint.json", path.join(history, String(adoption)));
+  const { workspace } = f.stack;
+  const cli = path.dirname(workspace.pulumiCommand.command);
+  const out = execFileSync("bash", ["-e", "-c", script], {
+    cwd: workspace.workDir,
+    env: { ...process.env, ...workspace.envVars, PULUMI_HOME: workspace.pulumiHome, PATH: `${cli}:${process.env.PATH}` },
+    encoding: "utf8",
+    timeout: 120_000,
+  });
+  assert.ok(out.includes(`\\"extractCode\\":\\"${ORIGINAL.extractCode}\\"`), "the export shows the original access code");
+  await f.stack.destroy();
+  delete f.desired.h;
 });
 
 function pick(share) {
