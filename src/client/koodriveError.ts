@@ -156,7 +156,7 @@ export class KooDriveError extends Error {
  * again or reported: no usable answer after sending (a timeout, a reset, a truncated or unparsable 2xx body) or a
  * 5xx after the retries. A connection refused sent nothing, and every other answer says what happened.
  */
-export function outcomeUnknown(error: unknown): boolean {
+export function outcomeUnknown(error: unknown): error is KooDriveError {
   if (!(error instanceof KooDriveError)) return false;
   if (error.kind === "timeout" || error.kind === "invalid-response") return true;
   if (error.kind === "network") return !NEVER_SENT_NETWORK_CODES.includes(error.causeCode ?? "");

@@ -59,7 +59,7 @@ export async function applySettings(client: KooDriveClient, shareId: string, bod
     // If even the read-back fails, the PUT's own error says more about what went wrong.
     const live = await findShare(client, shareId).catch(() => Promise.reject(error));
     const readBackAt = client.markServerTime();
-    const unknown = `the write's outcome is unknown (${unknownOutcome(error as KooDriveError)});`;
+    const unknown = `the write's outcome is unknown (${unknownOutcome(error)});`;
     if (live !== undefined && showsApplied(live, body, sentAt(), readBackAt(), edition)) {
       ctx.notice(shareId, `${unknown} the share, read back, shows it applied`);
       return live;

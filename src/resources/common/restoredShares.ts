@@ -48,9 +48,9 @@ export function takeRestored(
  * The originals a `KooDriveShareSettings` of this run keeps, by share: one the program declares with `onDelete:
  * "restore"` (its diff ran), or one created or updated in this run. What is deleted in the same run then knows it has
  * a successor: the settings resource being replaced (`up --replace`) or renamed without `aliases` must not restore
- * under it (and lists its originals when the successor recorded others), and a replaced or renamed `-originals` companion (`up --replace`, `pulumi state rename`)
- * whose originals are the ones kept forgets nothing. Keyed by `ProviderContext.shareKey` (endpoint, owner and share),
- * so a diff needs no client.
+ * under it (and lists its originals when the successor recorded others), and a replaced or renamed `-originals`
+ * companion (`up --replace`, `pulumi state rename`) forgets nothing. Keyed by `ProviderContext.shareKey` (endpoint,
+ * owner and share), so a diff needs no client.
  */
 const originalsKept = new Map<string, OriginalSettings>();
 

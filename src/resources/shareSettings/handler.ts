@@ -92,8 +92,8 @@ export const shareSettingsHandler: ResourceHandler = {
    */
   async create(ctx, inputs) {
     const owner = ctx.userId(inputs.userId);
-    // From the companion: a replacement of this resource (`up --replace`) cannot take its predecessor's, which the
-    // engine shows it nowhere (no olds, no diff); when they differ, the predecessor's delete lists them.
+    // The companion's: a replacement of this resource (`up --replace`) cannot take its predecessor's, since the engine
+    // gives it neither olds nor a diff; when they differ, the predecessor's delete lists them.
     const originals = originalsToRecord(inputs, undefined);
     const applied = await applyDeclaredSettings(ctx, inputs, owner, "a share must exist before its settings can be managed (nothing was changed)");
     reportRenewedAgain(ctx, String(inputs.shareId), applied, inputs);
