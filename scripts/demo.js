@@ -12,6 +12,7 @@ const { stopStrays } = require("./lib/processTree");
 const USER_ID = "1505084218764547200";
 const TOKEN = crypto.randomBytes(16).toString("hex");
 const PROJECT = "koodrive-demo";
+const DAY_MS = 24 * 60 * 60 * 1000;
 
 const bold = (s) => (process.stdout.isTTY ? `\x1b[1m${s}\x1b[0m` : s);
 let stepNo = 0;
@@ -125,6 +126,8 @@ async function main() {
 
     /** @type {{ shareId: string, linkUrl: string }} */
     let share = { shareId: "", linkUrl: "" };
+    /** When the share was to expire before Pulumi managed it: what destroy restores. */
+    let originalExpiry = 0;
     await step("create a share through the KooDrive API (as a user would in the app)", async () => {
       const client = new KooDriveClient({
         endpoint: emulator.url,
@@ -138,16 +141,20 @@ async function main() {
         scope: 1,
         fileIds: ["q3-report.xlsx"],
         containerId: "IAAB5thdWzxEoAsiA1681759183084696448",
-        validDays: 7,
+        validDays: 90,
         comment: "draft",
         extractCode: "Init0001",
       });
-      console.log(`   share ${share.shareId}, comment "draft", valid 7 days, link ${share.linkUrl}`);
+      console.log(`   share ${share.shareId}, comment "draft", valid 90 days, link ${share.linkUrl}`);
       expect(/^\d{19}$/.test(share.shareId), "KooDrive returned a share ID");
+      originalExpiry = Date.parse((await emulator.admin("GET", `/__admin/shares/${share.shareId}`)).expireTime);
     });
 
     const program = require(path.join(repoRoot, "examples/demo"));
-    handle = await openStack({ projectName: PROJECT, stackName: "demo", workDir: repoRoot, program, env: { KOODRIVE_MAX_RETRIES: "2" } });
+    // The provider processes preload a clock that the demo moves with the emulator's, as time passing moves both.
+    const shiftedClock = JSON.stringify(path.join(__dirname, "lib/shiftedClock.js"));
+    const env = { KOODRIVE_MAX_RETRIES: "2", NODE_OPTIONS: `--require ${shiftedClock}` };
+    handle = await openStack({ projectName: PROJECT, stackName: "demo", workDir: repoRoot, program, env });
     running.handle = handle;
     const { stack } = handle;
     await stack.setAllConfig({
@@ -216,25 +223,32 @@ async function main() {
     /** Engine output of an operation, stdout and stderr (provider notices arrive on either). */
     const said = (/** @type {{ stdout: string, stderr: string }} */ r) => `${r.stdout}\n${r.stderr}`;
 
-    await step("the link expires: refresh and preview show a renewal and say why, up renews it with one PUT", async () => {
-      await emulator.admin("PATCH", `/__admin/shares/${share.shareId}`, { expireTime: new Date(Date.now() - 3600_000).toISOString() });
-      console.log("   (time passes: the link's expiry is now an hour ago. The demo sets it through the emulator's admin API, a write");
-      console.log("   this resource did not make, so the refresh also warns that another write restarted the validity; the renewal");
-      console.log("   below is this resource's own write again, and destroy still restores)");
+    /** Time passes: the emulator's clock, and that of the provider processes of the operations after, move forward. */
+    const daysPass = async (/** @type {number} */ days) => {
+      const clock = await emulator.admin("POST", "/__admin/clock", { advanceMs: Math.round(days * DAY_MS) });
+      stack.workspace.envVars.SHIFTED_CLOCK_OFFSET_MS = String(clock.offsetMs);
+      console.log(`   (${days} days pass: the emulator's clock and the provider's now read ${clock.now})`);
+    };
+    /** Days from the emulator's now to the share's expiry. */
+    const daysLeft = async () => {
+      const [shown, clock] = await Promise.all([emulator.admin("GET", `/__admin/shares/${share.shareId}`), emulator.admin("GET", "/__admin/clock")]);
+      return (Date.parse(shown.expireTime) - Date.parse(clock.now)) / DAY_MS;
+    };
+
+    await step("31 days later the link has expired: refresh and preview show a renewal and say why, up renews it with one PUT", async () => {
+      await daysPass(31);
       await stack.refresh({ onOutput: show });
       const p = await stack.preview({ onOutput: show });
       expect(p.changeSummary.update === 1, "preview shows the expired link as an update");
       expect(/the link expired at .*; due for a renewal of 30 days/.test(said(p)), "and says why");
       await clearLog();
       await stack.up({ onOutput: show });
-      const shown = await emulator.admin("GET", `/__admin/shares/${share.shareId}`);
-      const days = (Date.parse(shown.expireTime) - Date.now()) / 86400000;
+      const days = await daysLeft();
       expect((await puts()).length === 1 && days > 29.9, `one PUT renewed it for 30 days (${days.toFixed(2)} days left)`);
     });
 
-    await step("3 days before expiry (renewBeforeDays 7): preview says it is due, up renews; then nothing is due", async () => {
-      await emulator.admin("PATCH", `/__admin/shares/${share.shareId}`, { expireTime: new Date(Date.now() + 3 * 86400000 - 60_000).toISOString() });
-      console.log("   (time passes: 3 days of validity left; set the same way, with the same warning at the refresh)");
+    await step("27 days later (3 days left, renewBeforeDays 7): preview says it is due, up renews; then nothing is due", async () => {
+      await daysPass(27);
       await stack.refresh({ onOutput: show });
       const p = await stack.preview({ onOutput: show });
       expect(/expires within 3 days \(renewBeforeDays 7\): due for renewal/.test(said(p)), "preview says the link is due for renewal");
@@ -251,8 +265,8 @@ async function main() {
       expect(r.summary.resourceChanges.delete === 3, "destroy removed the resources from the stack");
       const shown = await emulator.admin("GET", `/__admin/shares/${share.shareId}`);
       expect(shown.comment === "draft" && shown.extractCode === "Init0001", "comment and access code are back to what they were");
-      const days = (Date.parse(shown.expireTime) - Date.now()) / 86400000;
-      expect(days > 6 && days <= 7, `validity restored to the original expiry (${days.toFixed(2)} days left)`);
+      const offBy = Math.abs(Date.parse(shown.expireTime) - originalExpiry) / DAY_MS;
+      expect(offBy < 1, `the validity ends on the original expiry again, ${(await daysLeft()).toFixed(2)} days from the emulator's now (90 - 31 - 27)`);
     });
 
     await step("the state holds no secret in plaintext", async () => {

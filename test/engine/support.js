@@ -43,7 +43,7 @@ async function engineFixture({ projectName, auth = "token", edition = "carrier",
   const options = {};
   const program = programDeclaring(desired, options);
   // Provider processes load the shifted-clock preload, so a test can move "now" for them (see advanceTo below).
-  const env = { KOODRIVE_MAX_RETRIES: "0", NODE_OPTIONS: `--require ${require.resolve("../support/shiftedClock.js")}`, ...extraEnv };
+  const env = { KOODRIVE_MAX_RETRIES: "0", NODE_OPTIONS: `--require ${require.resolve("../../scripts/lib/shiftedClock.js")}`, ...extraEnv };
   if (auth === "app") Object.assign(env, { KOODRIVE_APP_ID: APP_ID, KOODRIVE_APP_SECRET: APP_SECRET });
   const handle = await openStack({ projectName, program, env });
   const { stack } = handle;
@@ -64,7 +64,7 @@ async function engineFixture({ projectName, auth = "token", edition = "carrier",
     async advanceTo(days) {
       const ms = Math.round(days * 24 * 60 * 60 * 1000);
       emulator.clock.setOffset(ms);
-      stack.workspace.envVars.KOODRIVE_TEST_CLOCK_OFFSET_MS = String(ms);
+      stack.workspace.envVars.SHIFTED_CLOCK_OFFSET_MS = String(ms);
     },
     handle,
     puts,

@@ -84,7 +84,7 @@ describe("scripts/koodrive-export-shares.js", () => {
       expect(fs.readFileSync(out, "utf8") + stderr).not.toContain("MDg2K0vU");
 
       // A machine whose clock is 3 days fast still writes the validity KooDrive counts (10 days, not 7).
-      const fastClock = { ...env, NODE_OPTIONS: `--require ${require.resolve("../support/shiftedClock.js")}`, KOODRIVE_TEST_CLOCK_OFFSET_MS: String(3 * DAY) };
+      const fastClock = { ...env, NODE_OPTIONS: `--require ${require.resolve("../../scripts/lib/shiftedClock.js")}`, SHIFTED_CLOCK_OFFSET_MS: String(3 * DAY) };
       await promisify(execFile)("node", [script, "--out", out, "--user-id", OTHER_USER_ID], { env: fastClock });
       expect(JSON.parse(fs.readFileSync(out, "utf8"))).toEqual([expect.objectContaining({ shareId: live.shareId, validDays: 10 })]);
 

@@ -1,8 +1,8 @@
-// Preloaded (NODE_OPTIONS=--require) into the provider processes of engine tests that simulate the passage of time:
-// "30 days later" moves the emulator's clock and, through KOODRIVE_TEST_CLOCK_OFFSET_MS, this process's clock by the
-// same amount, as real time would move both. Test infrastructure only: the package itself never reads this variable.
+// Preloaded (NODE_OPTIONS=--require) into the provider processes of engine tests and of the demo, which simulate the
+// passage of time: "30 days later" moves the emulator's clock and, through SHIFTED_CLOCK_OFFSET_MS, this process's
+// clock by the same amount, as real time would move both. Tests and demo only: the package never reads this variable.
 "use strict";
-const offset = Number(process.env.KOODRIVE_TEST_CLOCK_OFFSET_MS || 0);
+const offset = Number(process.env.SHIFTED_CLOCK_OFFSET_MS || 0);
 if (Number.isFinite(offset) && offset !== 0) {
   const RealDate = Date;
   const shiftedNow = () => RealDate.now() + offset;
