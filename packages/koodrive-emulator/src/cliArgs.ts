@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { clockOffsetProblem, parseDuration } from "./clock";
 import { type FaultConfig, faultConfigProblem } from "./faults";
@@ -31,6 +32,8 @@ Server
                            alternately), as KooDrive warns they may; nextCursor stays until the end. Default: off
   --alternate-forms        successful answers in the other documented wire forms: code "0", counters as the
                            other type, expireTime as yyyy-MM-dd HH:mm:ss (UTC) and "" when none. Default: off
+  --tls-cert FILE          serve https with the certificate (chain) in FILE, PEM; with --tls-key. The base URL
+  --tls-key FILE           then starts https://; clients must trust the certificate's CA (Node: NODE_EXTRA_CA_CERTS)
   --ready-file F           once listening, write the base URL to F (atomically)
   --log-requests           print one line per request: method, path, status, ms, fault (no secrets)
 
@@ -105,6 +108,8 @@ export const SERVER_FLAGS = {
   "request-log-max-bytes": { type: "string" },
   "log-access-codes": { type: "boolean" },
   "ready-file": { type: "string" },
+  "tls-cert": { type: "string" },
+  "tls-key": { type: "string" },
   "log-requests": { type: "boolean" },
   "partial-pages": { type: "boolean" },
   "alternate-forms": { type: "boolean" },
@@ -137,6 +142,18 @@ function numberFlag(flag: string, value: unknown): number | undefined {
   const n = Number(value);
   if (typeof value !== "string" || value.trim() === "" || !Number.isFinite(n)) throw new UsageError(`--${flag} must be a number`);
   return n;
+}
+
+/** A PEM file's text; a UsageError naming the flag and the file when it cannot be read or holds no PEM block. */
+function pemFile(flag: string, file: string): string {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (e) {
+    throw new UsageError(`--${flag} ${file} cannot be read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  if (!text.includes("-----BEGIN ")) throw new UsageError(`--${flag} ${file} holds no PEM block (-----BEGIN ...)`);
+  return text;
 }
 
 /** Reads server options from flags and environment; throws a UsageError naming the flag and rule. */
@@ -189,6 +206,9 @@ export function parseServerArgs(args: string[], env: NodeJS.ProcessEnv): ServerC
   const skew = numberFlag("clock-skew-seconds", values["clock-skew-seconds"]);
   if (skew !== undefined && !(skew >= 0 && skew <= 86_400)) throw new UsageError("--clock-skew-seconds must be from 0 to 86400");
   const adminToken = (values["admin-token"] as string | undefined) ?? env.KOODRIVE_EMULATOR_ADMIN_TOKEN;
+  const certFile = values["tls-cert"] as string | undefined;
+  const keyFile = values["tls-key"] as string | undefined;
+  if ((certFile === undefined) !== (keyFile === undefined)) throw new UsageError("--tls-cert and --tls-key go together");
   return {
     options: {
       port,
@@ -207,6 +227,7 @@ export function parseServerArgs(args: string[], env: NodeJS.ProcessEnv): ServerC
       tokenTtlSeconds: positive("token-ttl-seconds"),
       adminToken,
       faults,
+      tls: certFile !== undefined && keyFile !== undefined ? { cert: pemFile("tls-cert", certFile), key: pemFile("tls-key", keyFile) } : undefined,
     },
     readyFile: values["ready-file"] as string | undefined,
     logRequests: values["log-requests"] === true,

@@ -64,11 +64,16 @@ export interface EmulatorOptions {
   alternateForms?: boolean;
   /** Start the emulator's clock this many milliseconds ahead of `now` (negative: behind); default 0. */
   clockOffsetMs?: number;
+  /**
+   * Serve https with this certificate (chain) and private key, both PEM, as KooDrive does: for clients whose https
+   * path (certificate trust, a proxy's `CONNECT` tunnel) must be tested too. Default: plain http.
+   */
+  tls?: { cert: string | Buffer; key: string | Buffer };
 }
 
 /** A running emulator. */
 export interface Emulator {
-  /** Base URL, e.g. `http://127.0.0.1:43121`. */
+  /** Base URL, e.g. `http://127.0.0.1:43121` (`https://` with `tls`). */
   readonly url: string;
   readonly port: number;
   /** Faults: `set`, `merge`, `clear`, `current`. */
@@ -112,6 +117,7 @@ function optionsProblem(o: EmulatorOptions): string | undefined {
     if (appId.trim() === "" || typeof secret !== "string" || secret.trim() === "") return "apps must map non-empty app IDs to non-empty app secrets";
   }
   if (o.adminToken !== undefined && o.adminToken.length < 8) return "adminToken must be at least 8 characters";
+  if (o.tls !== undefined && !(o.tls.cert?.length > 0 && o.tls.key?.length > 0)) return "tls needs both a certificate (cert) and a private key (key), in PEM";
   const host = o.host ?? "127.0.0.1";
   if (!isLoopback(host) && o.adminToken === undefined) {
     return `binding to ${host} exposes the admin API beyond this machine: set an admin token (adminToken, --admin-token or KOODRIVE_EMULATOR_ADMIN_TOKEN)`;
@@ -141,7 +147,18 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     new EmulatorClock(options.now ?? Date.now, options.clockOffsetMs ?? 0),
     new RequestLog({ maxEntries: options.requestLogLimit, maxBytes: options.requestLogMaxBytes }),
   );
-  const transport = createTransport(state, { adminToken: options.adminToken, logAccessCodes: options.logAccessCodes, onRequest: options.onRequest });
+  let transport: ReturnType<typeof createTransport>;
+  try {
+    transport = createTransport(state, {
+      adminToken: options.adminToken,
+      logAccessCodes: options.logAccessCodes,
+      onRequest: options.onRequest,
+      tls: options.tls,
+    });
+  } catch (e) {
+    // Only the TLS context can fail here: a certificate or key that is not PEM, or a key that is not the certificate's.
+    throw new RangeError(`tls: the certificate and key cannot be used (${(e as Error).message})`);
+  }
   await new Promise<void>((resolve, reject) => {
     transport.server.once("error", reject);
     transport.server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => {
@@ -153,7 +170,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   transport.server.on("error", () => undefined);
   const address = transport.server.address() as AddressInfo;
   const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
-  state.baseUrl = `http://${host}:${address.port}`;
+  state.baseUrl = `${options.tls === undefined ? "http" : "https"}://${host}:${address.port}`;
   state.partialPages = options.partialPages === true;
   state.alternateForms = options.alternateForms === true;
 

@@ -1,4 +1,5 @@
 import http from "node:http";
+import https from "node:https";
 import { timingSafeEqual } from "node:crypto";
 import { type Reply, adminError, entityTooLarge, innerFailure, invalidParameter, noSuchApi } from "./apiErrors";
 import { routeAdmin } from "./adminRoutes";
@@ -26,6 +27,8 @@ export interface TransportOptions {
   logAccessCodes?: boolean;
   /** Called once per share-API request after it was answered (or dropped). */
   onRequest?: (entry: LoggedRequest) => void;
+  /** Serve https with this certificate and key (PEM); plain http without. */
+  tls?: { cert: string | Buffer; key: string | Buffer };
 }
 
 /** A request target split into its raw path and query, or undefined when it is not a path or its percent-encoding
@@ -302,7 +305,7 @@ export function createTransport(state: EmulatorState, options: TransportOptions 
     finish(afterApplyOutcome(afterApply, reply)); // step 10
   }
 
-  const server = http.createServer((req, res) => {
+  const handle = (req: http.IncomingMessage, res: http.ServerResponse) => {
     const chunks: Buffer[] = [];
     let size = 0;
     req.on("error", () => undefined); // an aborted upload: nothing to answer
@@ -322,7 +325,10 @@ export function createTransport(state: EmulatorState, options: TransportOptions 
         }
       });
     });
-  });
+  };
+  // A client that gives up on the handshake (an untrusted certificate) only ends its own connection: https.Server
+  // reports it as `tlsClientError` and destroys the socket, with nothing to answer.
+  const server = options.tls === undefined ? http.createServer(handle) : https.createServer({ cert: options.tls.cert, key: options.tls.key }, handle);
   server.keepAliveTimeout = 5_000;
   // HTTP-level parse errors (bad request line, conflicting lengths, oversized headers, ...) get a gateway-style JSON
   // answer with the emulator's Date, not Node's bare 400.
