@@ -1,5 +1,5 @@
 import { redact } from "./redact";
-import { NEVER_SENT_NETWORK_CODES } from "./retryPolicy";
+import { CERTIFICATE_REFUSAL_CODES, NEVER_SENT_NETWORK_CODES } from "./retryPolicy";
 
 /** KooDrive's "resource not found" code; for a share: it does not exist, or it is not the acting user's. */
 export const NOT_FOUND_CODE = "13000309";
@@ -128,8 +128,10 @@ export class KooDriveError extends Error {
     switch (d.kind) {
       case "api":
         return `${what} failed with ${KooDriveError.answer(d)} (${attempts})`;
-      case "network":
-        return `${what} failed: network error ${d.causeCode ?? "unknown"}${KooDriveError.where(d.request)} (${attempts})`;
+      case "network": {
+        const certificate = certificateHint(d.causeCode, d.request);
+        return `${what} failed: network error ${d.causeCode ?? "unknown"}${KooDriveError.where(d.request)} (${attempts})${certificate ? `: ${certificate}` : ""}`;
+      }
       case "timeout":
         return `${what} timed out${KooDriveError.where(d.request)} (${attempts})`;
       case "credentials":
@@ -152,13 +154,32 @@ export class KooDriveError extends Error {
 }
 
 /**
+ * What to do about a certificate this machine refused, or undefined for any other network error. With a proxy, the
+ * certificate may be the proxy's own (a TLS-inspecting one re-signs every site): the same fix applies.
+ */
+function certificateHint(code: string | undefined, request: KooDriveRequestInfo): string | undefined {
+  if (code === undefined || !CERTIFICATE_REFUSAL_CODES.includes(code)) return undefined;
+  const presented = `the certificate presented for ${request.host ?? "KooDrive"}${request.proxy === undefined ? "" : " (through the proxy)"}`;
+  if (code === "CERT_HAS_EXPIRED" || code === "CERT_NOT_YET_VALID")
+    return `${presented} is outside its validity period by this machine's clock: check the clock, or the endpoint's certificate. Not retried`;
+  if (code === "HOSTNAME_MISMATCH" || code === "ERR_TLS_CERT_ALTNAME_INVALID")
+    return `${presented} is for another host name: check koodrive:endpoint. Not retried`;
+  return (
+    `${presented} is not signed by a certificate authority this machine trusts. Behind a TLS-inspecting proxy, or for an ` +
+    "endpoint with a private certificate authority, add that authority's certificate to Node's trust store: " +
+    "NODE_EXTRA_CA_CERTS=/path/to/ca.pem in the environment of `pulumi`. Not retried"
+  );
+}
+
+/**
  * Whether a failed write may have been applied all the same, so that its effect must be read back before it is sent
  * again or reported: no usable answer after sending (a timeout, a reset, a truncated or unparsable 2xx body) or a
- * 5xx after the retries. A connection refused sent nothing, and every other answer says what happened.
+ * 5xx after the retries. A connection refused or a certificate refused sent nothing, and every other answer says what
+ * happened.
  */
 export function outcomeUnknown(error: unknown): error is KooDriveError {
   if (!(error instanceof KooDriveError)) return false;
   if (error.kind === "timeout" || error.kind === "invalid-response") return true;
-  if (error.kind === "network") return !NEVER_SENT_NETWORK_CODES.includes(error.causeCode ?? "");
+  if (error.kind === "network") return !NEVER_SENT_NETWORK_CODES.includes(error.causeCode ?? "") && !CERTIFICATE_REFUSAL_CODES.includes(error.causeCode ?? "");
   return error.kind === "api" && (error.status ?? 0) >= 500;
 }

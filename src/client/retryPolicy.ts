@@ -62,6 +62,28 @@ export interface RetryPolicy {
 export const NEVER_SENT_NETWORK_CODES: readonly string[] = ["ECONNREFUSED"];
 
 /**
+ * TLS errors for a certificate this machine refused (OpenSSL's verification codes, and Node's for a host name the
+ * certificate is not for). The handshake failed, so nothing was sent either; but it fails the same way until the trust
+ * store, the clock or the endpoint changes, so it is never retried (none is in the retried lists).
+ */
+export const CERTIFICATE_REFUSAL_CODES: readonly string[] = [
+  "UNABLE_TO_GET_ISSUER_CERT",
+  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+  "SELF_SIGNED_CERT_IN_CHAIN",
+  "DEPTH_ZERO_SELF_SIGNED_CERT",
+  "CERT_UNTRUSTED",
+  "CERT_REJECTED",
+  "CERT_SIGNATURE_FAILURE",
+  "CERT_REVOKED",
+  "INVALID_CA",
+  "CERT_HAS_EXPIRED",
+  "CERT_NOT_YET_VALID",
+  "HOSTNAME_MISMATCH",
+  "ERR_TLS_CERT_ALTNAME_INVALID",
+];
+
+/**
  * Defaults: 3 retries of server errors, 500 ms doubling to 8 s with full jitter; throttling retried for up to
  * 5 minutes, `Retry-After` honoured up to 60 s, plus up to 50 % jitter for a 5xx and from a request's second
  * throttled retry on; one retry after a clock-skew rejection.

@@ -1,0 +1,82 @@
+// KooDrive is served over https. A certificate this machine does not trust (a TLS-inspecting proxy, a private CA) must
+// fail at once, say what to do, and count as nothing sent. The trusted path, through a CONNECT tunnel, is in
+// test/engine/tls.test.js: NODE_EXTRA_CA_CERTS is read when a process starts, as the engine's provider processes do.
+import type { Emulator } from "koodrive-emulator";
+import { KooDriveClient } from "../../src/client/koodriveClient";
+import { KooDriveError, outcomeUnknown } from "../../src/client/koodriveError";
+import { USER_ID, settingsFor, testEmulator } from "../support/fixtures";
+import { kooDriveFailure } from "./kooDriveFailure";
+
+import { TLS_FIXTURES, startConnectProxy } from "../support/connectProxy";
+
+let emulator: Emulator;
+beforeEach(async () => {
+  emulator = await testEmulator({ tls: TLS_FIXTURES.serverTls() });
+});
+afterEach(() => emulator.close());
+
+const TRUST_FIX = "NODE_EXTRA_CA_CERTS=/path/to/ca.pem in the environment of `pulumi`";
+
+describe("a certificate this machine does not trust", () => {
+  it("fails a write at once, naming the host and the fix; nothing reached KooDrive, so its outcome is known", async () => {
+    const share = emulator.seedShare({ ownerId: USER_ID, comment: "before" });
+    const host = new URL(emulator.url).host;
+    const client = new KooDriveClient(settingsFor(emulator, { maxRetries: 3 }));
+    const error = await kooDriveFailure(client.updateShare(share.shareId as string, { comment: "after", validDays: 3 }));
+    expect(error.kind).toBe("network");
+    expect(error.causeCode).toBe("UNABLE_TO_VERIFY_LEAF_SIGNATURE");
+    expect(error.message).toContain(`network error UNABLE_TO_VERIFY_LEAF_SIGNATURE talking to ${host} (1 attempt`);
+    expect(error.message).toContain(`the certificate presented for ${host} is not signed by a certificate authority this machine trusts`);
+    expect(error.message).toContain(TRUST_FIX);
+    expect(outcomeUnknown(error)).toBe(false);
+    expect(emulator.requests.all()).toHaveLength(0);
+    expect(emulator.getShare(share.shareId as string)?.comment).toBe("before");
+  });
+
+  it("through a CONNECT proxy: the same, and the proxy is named", async () => {
+    const share = emulator.seedShare({ ownerId: USER_ID });
+    const proxy = await startConnectProxy();
+    try {
+      const client = new KooDriveClient(settingsFor(emulator, { proxy: proxy.url, app: true }));
+      const error = await kooDriveFailure(client.getShare(share.shareId as string));
+      expect(proxy.seen).toEqual([`CONNECT ${new URL(emulator.url).host}`]);
+      expect(error.message).toContain(`through proxy ${proxy.url} (1 attempt`);
+      expect(error.message).toContain("(through the proxy) is not signed by a certificate authority this machine trusts");
+      expect(error.message).toContain(TRUST_FIX);
+      expect(emulator.requests.all()).toHaveLength(0);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it("a create is not sent again and not reconciled: it was never sent", async () => {
+    const client = new KooDriveClient(settingsFor(emulator, { maxRetries: 3 }));
+    const error = await kooDriveFailure(client.createShare({ scope: 1, fileIds: ["f1"], containerId: "c1", validDays: 3 }));
+    expect(error.message).toContain("(1 attempt");
+    expect(outcomeUnknown(error)).toBe(false);
+    expect(emulator.requests.all()).toHaveLength(0);
+  });
+});
+
+describe("what each certificate refusal tells", () => {
+  const request = { method: "GET", path: "/koodrive/ose/v1/share/1", traceId: "t", attempts: 1, host: "drive.example.com" };
+  it.each([
+    ["SELF_SIGNED_CERT_IN_CHAIN", `is not signed by a certificate authority this machine trusts. Behind a TLS-inspecting proxy`],
+    ["UNABLE_TO_GET_ISSUER_CERT_LOCALLY", "is not signed by a certificate authority this machine trusts"],
+    ["DEPTH_ZERO_SELF_SIGNED_CERT", "is not signed by a certificate authority this machine trusts"],
+    ["CERT_HAS_EXPIRED", "is outside its validity period by this machine's clock: check the clock, or the endpoint's certificate"],
+    ["CERT_NOT_YET_VALID", "is outside its validity period by this machine's clock"],
+    ["ERR_TLS_CERT_ALTNAME_INVALID", "is for another host name: check koodrive:endpoint"],
+  ])("%s", (causeCode, text) => {
+    const error = new KooDriveError({ kind: "network", causeCode, request });
+    expect(error.message).toContain(`the certificate presented for drive.example.com ${text}`);
+    expect(error.message).toMatch(/Not retried$/);
+    expect(outcomeUnknown(error)).toBe(false);
+  });
+
+  it("other network errors get no certificate text, and a reset after sending stays unknown", () => {
+    const error = new KooDriveError({ kind: "network", causeCode: "ECONNRESET", request });
+    expect(error.message).not.toMatch(/certificate|NODE_EXTRA_CA_CERTS/);
+    expect(outcomeUnknown(error)).toBe(true);
+  });
+});

@@ -1,0 +1,9 @@
+// Types of connectProxy.js, for the TypeScript tests.
+export interface ConnectProxy {
+  url: string;
+  seen: string[];
+  connections(): number;
+  close(): Promise<void>;
+}
+export function startConnectProxy(options?: { refuseWith?: number }): Promise<ConnectProxy>;
+export const TLS_FIXTURES: { caFile: string; serverTls(): { cert: string; key: string } };

@@ -1,0 +1,75 @@
+// A forward proxy for https targets, as corporate proxies are: it answers `CONNECT host:port` and relays the bytes of
+// the TLS session it cannot read. Used by the client and engine tests of KooDrive's https path.
+"use strict";
+const fs = require("node:fs");
+const http = require("node:http");
+const net = require("node:net");
+const path = require("node:path");
+
+/**
+ * Starts the proxy on a free loopback port. `seen` lists each request line it received (`CONNECT 127.0.0.1:4431`;
+ * a plain-http request shows as `GET http://...` and is refused with 400: this proxy only tunnels).
+ * `refuseWith` answers every CONNECT with that status instead of tunnelling (a proxy that refuses the target).
+ * @param {{ refuseWith?: number }} [options]
+ */
+async function startConnectProxy(options = {}) {
+  /** @type {string[]} */
+  const seen = [];
+  let connections = 0;
+  /** @type {Set<import("node:net").Socket>} */
+  const sockets = new Set();
+  const server = http.createServer((req, res) => {
+    seen.push(`${req.method} ${req.url}`);
+    res.writeHead(400).end();
+  });
+  server.on("connect", (req, /** @type {import("node:net").Socket} */ client, head) => {
+    seen.push(`CONNECT ${req.url}`);
+    client.on("error", () => undefined);
+    if (options.refuseWith !== undefined) {
+      client.end(`HTTP/1.1 ${options.refuseWith} Refused\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`);
+      return;
+    }
+    const target = new URL(`http://${req.url}`);
+    const upstream = net.connect(Number(target.port), target.hostname.replace(/^\[|\]$/g, ""), () => {
+      client.write("HTTP/1.1 200 Connection Established\r\n\r\n");
+      upstream.write(head);
+      upstream.pipe(client);
+      client.pipe(upstream);
+    });
+    sockets.add(upstream);
+    upstream.on("close", () => sockets.delete(upstream));
+    upstream.on("error", () => client.destroy());
+    client.on("close", () => upstream.destroy());
+  });
+  server.on("connection", (socket) => {
+    connections += 1;
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
+  });
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(undefined)));
+  const address = /** @type {import("node:net").AddressInfo} */ (server.address());
+  return {
+    url: `http://127.0.0.1:${address.port}`,
+    seen,
+    /** TCP connections clients opened to the proxy. */
+    connections: () => connections,
+    close: () =>
+      new Promise((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve(undefined));
+      }),
+  };
+}
+
+/** The TLS fixtures (test/fixtures/tls/make.sh): a CA, and a certificate it signed for 127.0.0.1, ::1 and localhost. */
+const TLS_DIR = path.join(__dirname, "..", "fixtures", "tls");
+const TLS_FIXTURES = {
+  /** The CA's certificate, for NODE_EXTRA_CA_CERTS. */
+  caFile: path.join(TLS_DIR, "ca.pem"),
+  /** @returns {{ cert: string, key: string }} the server certificate and key, as the emulator's `tls` option takes them */
+  serverTls() {
+    return { cert: fs.readFileSync(path.join(TLS_DIR, "server.pem"), "utf8"), key: fs.readFileSync(path.join(TLS_DIR, "server-key.pem"), "utf8") };
+  },
+};
+
+module.exports = { startConnectProxy, TLS_FIXTURES };
