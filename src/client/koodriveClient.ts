@@ -291,6 +291,12 @@ export class KooDriveClient {
       const error = fail(code === "ECONNABORTED" || code === "ETIMEDOUT" ? "timeout" : "network", { causeCode: code });
       return { kind: "failed", error, outcome: { kind: "network", code }, learned: NOTHING_LEARNED };
     }
+    // The proxy's own answer (a refused CONNECT; a 407, which only a proxy sends) is not KooDrive's: its Date is not
+    // KooDrive's clock, and its status says nothing of the credentials or the quota.
+    if (this.transport.tunnelRefused(res.request) || (res.status === 407 && this.transport.proxy !== undefined)) {
+      const error = fail("proxy", { status: res.status });
+      return { kind: "failed", error, outcome: { kind: "proxy-refused", status: res.status }, learned: NOTHING_LEARNED };
+    }
     this.shared.serverClock.observe(headerValue(res.headers.date));
     const parsed = parseJson(res.data);
     if (res.status >= 200 && res.status < 300) {
@@ -356,6 +362,8 @@ export class KooDriveClient {
           : `network error ${outcome.code} talking to ${this.host}${this.transport.proxy === undefined ? "" : ` through proxy ${this.transport.proxy}`}`;
       case "status":
         return `HTTP ${outcome.status}${error.code === undefined ? "" : ` ${error.code}`}${this.policy.throttleStatusCodes.includes(outcome.status) ? " (throttled)" : ""}`;
+      case "proxy-refused":
+        return `HTTP ${outcome.status} from proxy ${this.transport.proxy}, which did not forward the request to ${this.host}`;
     }
   }
 

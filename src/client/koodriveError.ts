@@ -15,7 +15,9 @@ export type KooDriveErrorKind =
   /** A 2xx answer whose body is not the documented shape. */
   | "invalid-response"
   /** KooDrive rejected the credentials; later operations with them fail with the same error, sending nothing. */
-  | "credentials";
+  | "credentials"
+  /** The proxy refused to forward the request (its own answer, with `status`): nothing reached KooDrive. */
+  | "proxy";
 
 /** The request a {@link KooDriveError} is about; never carries headers or body. */
 export interface KooDriveRequestInfo {
@@ -137,6 +139,8 @@ export class KooDriveError extends Error {
       case "credentials":
         // No path or trace id: every operation failing on these credentials shows this one text.
         return `KooDrive rejected the credentials (${KooDriveError.answer(d)}). ${d.hint ?? ""}`.trim();
+      case "proxy":
+        return `${what} failed: proxy ${d.request.proxy ?? "(unknown)"} refused to forward it to ${d.request.host ?? "KooDrive"} with HTTP ${d.status ?? "?"} (${attempts}): ${proxyHint(d)}`;
       case "invalid-response":
         return `${what} returned an unexpected response${d.koodriveMessage ? `: ${d.koodriveMessage}` : ""} (${attempts})`;
     }
@@ -151,6 +155,15 @@ export class KooDriveError extends Error {
     if (request.host === undefined) return "";
     return request.proxy === undefined ? ` talking to ${request.host}` : ` talking to ${request.host} through proxy ${request.proxy}`;
   }
+}
+
+/** What a proxy's refusal means, and what to do about it. */
+function proxyHint(d: KooDriveErrorDetails): string {
+  const host = d.request.host ?? "KooDrive";
+  if (d.status === 407)
+    return "the proxy asks for credentials: give them in the proxy URL (http://user:password@proxy:port, in koodrive:proxy or HTTPS_PROXY), or correct them. Not retried";
+  if (d.status !== undefined && d.status >= 500) return `the proxy could not reach ${host} (its DNS or network, or KooDrive, may be down)`;
+  return `the proxy does not let this machine reach ${host}: have ${host} allowed there, or bypass the proxy (NO_PROXY, or koodrive:proxy "none") if KooDrive can be reached without it. Not retried`;
 }
 
 /**

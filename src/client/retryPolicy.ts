@@ -111,7 +111,9 @@ export type AttemptOutcome =
   | { kind: "status"; status: number; retryAfter?: string }
   | { kind: "network"; code: string }
   /** KooDrive refused the request's `X-Date` (outside its window): the clocks disagree. */
-  | { kind: "date-rejected" };
+  | { kind: "date-rejected" }
+  /** The proxy refused to forward the request, with its own answer: nothing reached KooDrive. */
+  | { kind: "proxy-refused"; status: number };
 
 /** What one operation has used of its retry budgets so far. */
 export interface RetryHistory {
@@ -192,6 +194,13 @@ export function decideRetry(
       : { retry: false, reason: `X-Date rejected again after ${history.dateRetries} re-signed attempt(s)` };
   }
   const attempts = history.retries + 1;
+  if (outcome.kind === "proxy-refused") {
+    // A proxy that cannot reach KooDrive now (its 5xx) may manage later, and a request it refused was never sent, so
+    // any method is retried; its other refusals (credentials, a blocked host) stay until someone changes them.
+    if (!policy.statusCodes.includes(outcome.status)) return { retry: false, reason: `the proxy's HTTP ${outcome.status} is not retried` };
+    if (history.retries >= policy.limit) return { retry: false, reason: `gave up after ${attempts} attempts` };
+    return { retry: true, delayMs: backoffDelay(policy, attempts, random), budget: "retries" };
+  }
   const idempotent = policy.idempotentMethods.includes(method.toUpperCase());
   if (outcome.kind === "network") {
     const retryable = (idempotent ? policy.networkErrorCodes : policy.networkErrorCodesForAnyMethod).includes(outcome.code);

@@ -11,6 +11,11 @@ export interface Transport {
   readonly proxy?: string;
   /** Proxy credentials, to redact from anything printed. */
   readonly secrets: readonly string[];
+  /**
+   * Whether the proxy refused `request`'s `CONNECT`: the answer axios then gives is the proxy's own (the agent replays
+   * it as if it came through the tunnel), and nothing reached KooDrive.
+   */
+  tunnelRefused(request: unknown): boolean;
 }
 
 /**
@@ -33,16 +38,22 @@ const KEEP_ALIVE = { keepAlive: true, keepAliveMsecs: 60_000 } as const;
 /** Keep-alive agents for `endpoint`, tunnelling through `proxyFor(endpoint, configured)` when there is one. */
 export function transportFor(endpoint: string, configured: string | undefined): Transport {
   const proxy = proxyFor(endpoint, configured);
-  if (proxy === "") return { httpAgent: new http.Agent(KEEP_ALIVE), httpsAgent: new https.Agent(KEEP_ALIVE), secrets: [] };
+  if (proxy === "") return { httpAgent: new http.Agent(KEEP_ALIVE), httpsAgent: new https.Agent(KEEP_ALIVE), secrets: [], tunnelRefused: () => false };
   // Loaded only when a proxy is used: most runs have none, and every provider process would pay for loading them.
   const { HttpProxyAgent } = require("http-proxy-agent") as typeof import("http-proxy-agent");
   const { HttpsProxyAgent } = require("https-proxy-agent") as typeof import("https-proxy-agent");
   const url = new URL(proxy);
   const password = decodeURIComponent(url.password);
+  const httpsAgent = new HttpsProxyAgent(proxy, KEEP_ALIVE);
+  const refused = new WeakSet<object>();
+  httpsAgent.on("proxyConnect", (connect: { statusCode: number }, request: object) => {
+    if (connect.statusCode !== 200) refused.add(request);
+  });
   return {
     // Plain http requests go to the proxy as absolute URIs; https ones through a CONNECT tunnel.
     httpAgent: new HttpProxyAgent(proxy, KEEP_ALIVE),
-    httpsAgent: new HttpsProxyAgent(proxy, KEEP_ALIVE),
+    httpsAgent,
+    tunnelRefused: (request) => typeof request === "object" && request !== null && refused.has(request),
     proxy: `${url.protocol}//${url.host}`,
     // The password as written, decoded, and inside the Basic credentials the agent sends.
     secrets: password === "" ? [] : [password, url.password, Buffer.from(`${decodeURIComponent(url.username)}:${password}`).toString("base64")],

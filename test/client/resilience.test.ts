@@ -462,6 +462,9 @@ describe("proxies", () => {
         new KooDriveClient(settingsFor(e, { proxy: withCredentials.replace("pr0xy-s3cret", "wrong-pass") })).getShare(share.shareId as string),
       );
       expect(refused.status).toBe(407);
+      expect(refused.kind).toBe("proxy");
+      expect(refused.message).toContain(`proxy ${proxy.url} refused to forward it to ${new URL(e.url).host} with HTTP 407 (1 attempt`);
+      expect(refused.message).toContain("the proxy asks for credentials: give them in the proxy URL");
     } finally {
       await proxy.close();
     }

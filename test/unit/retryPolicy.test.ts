@@ -46,6 +46,15 @@ describe("retry policy", () => {
     ["POST", retried(0), { kind: "network", code: "ECONNRESET" }, { retry: false }],
     ["POST", retried(0), { kind: "network", code: "ECONNREFUSED" }, { retry: true, delayMs: 100 }],
     ["GET", retried(0), { kind: "network", code: "ERR_INVALID_URL" }, { retry: false }],
+    // A certificate refused: never sent, but it fails the same way again.
+    ["GET", retried(0), { kind: "network", code: "UNABLE_TO_VERIFY_LEAF_SIGNATURE" }, { retry: false }],
+    ["POST", retried(0), { kind: "network", code: "SELF_SIGNED_CERT_IN_CHAIN" }, { retry: false }],
+    // A proxy that refused to forward: never sent, so any method; retried only when the proxy could not reach KooDrive.
+    ["POST", retried(0), { kind: "proxy-refused", status: 502 }, { retry: true, delayMs: 100, budget: "retries" }],
+    ["PUT", retried(2), { kind: "proxy-refused", status: 503 }, { retry: true, delayMs: 400 }],
+    ["PUT", retried(3), { kind: "proxy-refused", status: 502 }, { retry: false, reason: "gave up after 4 attempts" }],
+    ["GET", retried(0), { kind: "proxy-refused", status: 407 }, { retry: false, reason: "the proxy's HTTP 407 is not retried" }],
+    ["GET", retried(0), { kind: "proxy-refused", status: 403 }, { retry: false }],
   ] as const)("%s after %j, %j → %j", (method, history, outcome, expected) => {
     expect(decideRetry(policy, method, history, outcome, NOW)).toMatchObject(expected);
   });

@@ -48,6 +48,40 @@ test("up, refresh and destroy of a restoring share over https through a CONNECT 
   assert.deepEqual([...new Set(proxy.seen)], [`CONNECT ${new URL(f.emulator.url).host}`], "only tunnels: the proxy never read a request");
 });
 
+test("a proxy that will not open the tunnel (403): up fails naming the proxy, not the KooDrive credentials; nothing reaches KooDrive", async () => {
+  const blocking = await startConnectProxy({ refuseWith: 403 });
+  try {
+    await f.stack.setConfig("koodrive:proxy", { value: blocking.url });
+    const share = f.emulator.seedShare({ ownerId: USER_ID, ...ORIGINAL, validDays: 20 });
+    for (const key of Object.keys(f.desired)) delete f.desired[key];
+    f.desired.blocked = { shareId: share.shareId, comment: "never sent", validDays: 5, onDelete: "restore" };
+    f.emulator.requests.clear();
+    /** @type {any} */
+    let error;
+    try {
+      await f.stack.up();
+    } catch (e) {
+      error = e;
+    }
+    assert.ok(error, "up must fail");
+    const text = `${error.message}\n${outputText(error)}`;
+    const host = new URL(f.emulator.url).host;
+    assert.match(text, new RegExp(`proxy ${blocking.url} refused to forward it to ${host} with HTTP 403 \\(1 attempt`));
+    assert.match(text, /the proxy does not let this machine reach/);
+    assert.doesNotMatch(text, /rejected the credentials|KOODRIVE_APP_SECRET|outcome is unknown/);
+    assert.ok(blocking.seen.length > 0 && blocking.seen.every((line) => line.startsWith("CONNECT ")));
+    assert.equal(f.emulator.requests.all().length, 0);
+    // With the proxy that tunnels again, the same program goes through.
+    await f.stack.setConfig("koodrive:proxy", { value: proxy.url });
+    await f.stack.up();
+    assert.equal(f.emulator.getShare(share.shareId).comment, "never sent");
+    await f.stack.destroy();
+    assert.equal(f.emulator.getShare(share.shareId).comment, ORIGINAL.comment);
+  } finally {
+    await blocking.close();
+  }
+});
+
 test("without the certificate authority, up fails at once saying how to add it; nothing reaches KooDrive", async () => {
   delete f.stack.workspace.envVars.NODE_EXTRA_CA_CERTS;
   const share = f.emulator.seedShare({ ownerId: USER_ID, ...ORIGINAL, validDays: 20 });

@@ -1,6 +1,7 @@
-// KooDrive is served over https. A certificate this machine does not trust (a TLS-inspecting proxy, a private CA) must
-// fail at once, say what to do, and count as nothing sent. The trusted path, through a CONNECT tunnel, is in
-// test/engine/tls.test.js: NODE_EXTRA_CA_CERTS is read when a process starts, as the engine's provider processes do.
+// KooDrive is served over https, often through a corporate proxy's CONNECT tunnel. A certificate this machine does not
+// trust (a TLS-inspecting proxy, a private CA), or a proxy that will not open the tunnel, must fail saying what to
+// do, never be taken for KooDrive's answer, and count as nothing sent. The trusted path is in test/engine/https.test.js:
+// NODE_EXTRA_CA_CERTS is read when a process starts, as the engine's provider processes do.
 import type { Emulator } from "koodrive-emulator";
 import { KooDriveClient } from "../../src/client/koodriveClient";
 import { KooDriveError, outcomeUnknown } from "../../src/client/koodriveError";
@@ -78,5 +79,35 @@ describe("what each certificate refusal tells", () => {
     const error = new KooDriveError({ kind: "network", causeCode: "ECONNRESET", request });
     expect(error.message).not.toMatch(/certificate|NODE_EXTRA_CA_CERTS/);
     expect(outcomeUnknown(error)).toBe(true);
+  });
+});
+
+describe("a proxy that will not open the tunnel", () => {
+  it.each([
+    [403, 'the proxy does not let this machine reach HOST: have HOST allowed there, or bypass the proxy (NO_PROXY, or koodrive:proxy "none")', 1],
+    [407, "the proxy asks for credentials: give them in the proxy URL (http://user:password@proxy:port, in koodrive:proxy or HTTPS_PROXY)", 1],
+    [502, "the proxy could not reach HOST (its DNS or network, or KooDrive, may be down)", 3],
+  ])("HTTP %i is the proxy's answer, not KooDrive's: named so, a write it refused is known not applied", async (status, hint, attempts) => {
+    const share = emulator.seedShare({ ownerId: USER_ID, comment: "before" });
+    const host = new URL(emulator.url).host;
+    const proxy = await startConnectProxy({ refuseWith: status });
+    try {
+      const client = new KooDriveClient(settingsFor(emulator, { proxy: proxy.url, maxRetries: 2 }));
+      const error = await kooDriveFailure(client.updateShare(share.shareId as string, { comment: "after", validDays: 3 }));
+      expect(error.kind).toBe("proxy");
+      expect(error.status).toBe(status);
+      expect(error.message).toContain(`failed: proxy ${proxy.url} refused to forward it to ${host} with HTTP ${status} (${attempts} attempt`);
+      expect(error.message).toContain(hint.replaceAll("HOST", host));
+      expect(error.message).not.toMatch(/credentials \(HTTP|accessToken/);
+      expect(outcomeUnknown(error)).toBe(false);
+      expect(proxy.seen).toHaveLength(attempts);
+      // Not taken for a rejection of the KooDrive credentials: the next call is sent, not failed unsent.
+      await kooDriveFailure(client.getShare(share.shareId as string));
+      expect(proxy.seen.length).toBeGreaterThan(attempts);
+      expect(emulator.requests.all()).toHaveLength(0);
+      expect(emulator.getShare(share.shareId as string)?.comment).toBe("before");
+    } finally {
+      await proxy.close();
+    }
   });
 });
