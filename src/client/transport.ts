@@ -2,6 +2,7 @@ import axios, { type AxiosInstance } from "axios";
 import http from "node:http";
 import https from "node:https";
 import { getProxyForUrl } from "proxy-from-env";
+import { ConfigurationError } from "./configurationError";
 
 /** The keep-alive agents for one set of connection settings, and the proxy they go through. */
 export interface Transport {
@@ -25,7 +26,46 @@ export interface Transport {
  */
 function proxyFor(endpoint: string, configured: string | undefined): string {
   if (configured === "none") return "";
-  return configured ?? getProxyForUrl(endpoint);
+  return configured ?? environmentProxy(endpoint);
+}
+
+/** An environment variable as proxy-from-env reads it: lower case first. */
+function environmentValue(name: string): string {
+  return process.env[name.toLowerCase()] || process.env[name.toUpperCase()] || "";
+}
+
+/**
+ * The proxy the standard variables give for `endpoint`, `""` for none. One written without a scheme
+ * (`HTTPS_PROXY=proxy.corp:3128`) is an http proxy, as curl, Go and Python take it: proxy-from-env would give it the
+ * endpoint's scheme, and for an https endpoint open TLS to a proxy that speaks plain http.
+ */
+function environmentProxy(endpoint: string): string {
+  const proxy = getProxyForUrl(endpoint);
+  if (proxy === "") return "";
+  const scheme = new URL(endpoint).protocol.replace(/:$/, "");
+  const written = environmentValue(`${scheme}_proxy`) || environmentValue("all_proxy");
+  return written.includes("://") ? proxy : `http://${written}`;
+}
+
+/**
+ * Why `proxy` cannot be used, naming where it came from but never its credentials: only http(s) proxies can be (a
+ * SOCKS proxy in ALL_PROXY, as VPN clients set, would be sent an http CONNECT and fail with no reason given).
+ */
+function proxyProblem(endpoint: string, proxy: string, configured: boolean): string | undefined {
+  let url: URL | undefined;
+  try {
+    url = new URL(proxy);
+  } catch {
+    url = undefined;
+  }
+  if (url !== undefined && /^https?:$/.test(url.protocol)) return undefined;
+  const what = url === undefined ? "not a URL" : `a ${url.protocol.replace(/:$/, "")} proxy (${url.protocol}//${url.host})`;
+  const scheme = new URL(endpoint).protocol.replace(/:$/, "").toUpperCase();
+  const source = configured ? "koodrive:proxy / KOODRIVE_PROXY" : `the environment (${scheme}_PROXY or ALL_PROXY)`;
+  return (
+    `the proxy for ${endpoint} from ${source} is ${what}; only http(s) proxies can be used: set koodrive:proxy (KOODRIVE_PROXY) ` +
+    `to an http(s) proxy, or to "none" to connect directly${configured ? "" : `, or leave ${new URL(endpoint).hostname} out with NO_PROXY`}`
+  );
 }
 
 /**
@@ -35,9 +75,14 @@ function proxyFor(endpoint: string, configured: string | undefined): string {
  */
 const KEEP_ALIVE = { keepAlive: true, keepAliveMsecs: 60_000 } as const;
 
-/** Keep-alive agents for `endpoint`, tunnelling through `proxyFor(endpoint, configured)` when there is one. */
+/**
+ * Keep-alive agents for `endpoint`, tunnelling through `proxyFor(endpoint, configured)` when there is one; a
+ * `ConfigurationError` for a proxy that is not http(s).
+ */
 export function transportFor(endpoint: string, configured: string | undefined): Transport {
   const proxy = proxyFor(endpoint, configured);
+  const problem = proxy === "" ? undefined : proxyProblem(endpoint, proxy, configured !== undefined);
+  if (problem !== undefined) throw new ConfigurationError([problem]);
   if (proxy === "") return { httpAgent: new http.Agent(KEEP_ALIVE), httpsAgent: new https.Agent(KEEP_ALIVE), secrets: [], tunnelRefused: () => false };
   // Loaded only when a proxy is used: most runs have none, and every provider process would pay for loading them.
   const { HttpProxyAgent } = require("http-proxy-agent") as typeof import("http-proxy-agent");

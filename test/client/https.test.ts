@@ -4,6 +4,7 @@
 // NODE_EXTRA_CA_CERTS is read when a process starts, as the engine's provider processes do.
 import type { Emulator } from "koodrive-emulator";
 import { KooDriveClient } from "../../src/client/koodriveClient";
+import { ConfigurationError } from "../../src/client/configurationError";
 import { KooDriveError, outcomeUnknown } from "../../src/client/koodriveError";
 import { USER_ID, settingsFor, testEmulator } from "../support/fixtures";
 import { kooDriveFailure } from "./kooDriveFailure";
@@ -109,5 +110,66 @@ describe("a proxy that will not open the tunnel", () => {
     } finally {
       await proxy.close();
     }
+  });
+});
+
+describe("proxies from the environment", () => {
+  const saved = { ...process.env };
+  beforeEach(() => {
+    // A NO_PROXY of the machine running the tests must not send these requests around the proxy.
+    delete process.env.NO_PROXY;
+    delete process.env.no_proxy;
+  });
+  afterEach(() => {
+    for (const name of ["HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy", "NO_PROXY", "no_proxy"]) {
+      if (saved[name] === undefined) delete process.env[name];
+      else process.env[name] = saved[name];
+    }
+  });
+
+  it("HTTPS_PROXY without a scheme is an http proxy, as curl, Go and Python take it: the client asks it for a tunnel", async () => {
+    const share = emulator.seedShare({ ownerId: USER_ID });
+    const proxy = await startConnectProxy();
+    try {
+      process.env.HTTPS_PROXY = proxy.url.replace("http://", "");
+      const error = await kooDriveFailure(new KooDriveClient(settingsFor(emulator)).getShare(share.shareId as string));
+      // The tunnel was opened (a proxy spoken to in TLS reads no CONNECT): only the certificate, untrusted here, stops it.
+      expect(proxy.seen).toEqual([`CONNECT ${new URL(emulator.url).host}`]);
+      expect(error.causeCode).toBe("UNABLE_TO_VERIFY_LEAF_SIGNATURE");
+      expect(error.message).toContain(`through proxy ${proxy.url} (`);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it.each([
+    ["ALL_PROXY", "socks5://vpn-user:vpn-s3cret@127.0.0.1:1080", "a socks5 proxy (socks5://127.0.0.1:1080)", "the environment (HTTPS_PROXY or ALL_PROXY)"],
+    ["HTTPS_PROXY", "socks4://127.0.0.1:1080", "a socks4 proxy (socks4://127.0.0.1:1080)", "the environment (HTTPS_PROXY or ALL_PROXY)"],
+  ])("%s=%s: refused before any request, naming the kind of proxy and the fix, never its password", (name, value, what, source) => {
+    process.env[name] = value;
+    let error: unknown;
+    try {
+      new KooDriveClient(settingsFor(emulator));
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigurationError);
+    const message = (error as Error).message;
+    expect(message).toContain(`the proxy for ${emulator.url} from ${source} is ${what}; only http(s) proxies can be used`);
+    expect(message).toContain(
+      'set koodrive:proxy (KOODRIVE_PROXY) to an http(s) proxy, or to "none" to connect directly, or leave 127.0.0.1 out with NO_PROXY',
+    );
+    expect(message).not.toMatch(/vpn-s3cret|vpn-user/);
+    expect(emulator.requests.all()).toHaveLength(0);
+  });
+
+  it('koodrive:proxy "none" and NO_PROXY still go around a SOCKS proxy in ALL_PROXY', async () => {
+    const share = emulator.seedShare({ ownerId: USER_ID });
+    process.env.ALL_PROXY = "socks5://127.0.0.1:1080";
+    const direct = await kooDriveFailure(new KooDriveClient(settingsFor(emulator, { proxy: "none" })).getShare(share.shareId as string));
+    expect(direct.causeCode).toBe("UNABLE_TO_VERIFY_LEAF_SIGNATURE"); // reached the emulator directly; only the certificate stops it
+    process.env.NO_PROXY = "127.0.0.1";
+    const bypassed = await kooDriveFailure(new KooDriveClient(settingsFor(emulator)).getShare(share.shareId as string));
+    expect(bypassed.message).not.toContain("through proxy");
   });
 });
