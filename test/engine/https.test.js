@@ -27,7 +27,27 @@ after(async () => {
   await proxy.close();
 });
 
-const outputText = (r) => `${r.stdout ?? ""}\n${r.stderr ?? ""}`;
+/**
+ * Declares only a new restoring share `name` and runs an up that must fail before anything reaches KooDrive; returns
+ * the share and everything the failed up said.
+ */
+async function failedUpOfNewShare(name) {
+  const share = f.emulator.seedShare({ ownerId: USER_ID, ...ORIGINAL, validDays: 20 });
+  for (const key of Object.keys(f.desired)) delete f.desired[key];
+  f.desired[name] = { shareId: share.shareId, comment: "declared", validDays: 5, onDelete: "restore" };
+  f.emulator.requests.clear();
+  /** @type {any} */
+  let error;
+  try {
+    await f.stack.up();
+  } catch (e) {
+    error = e;
+  }
+  assert.ok(error, "up must fail");
+  assert.equal(f.emulator.requests.all().length, 0, "nothing reached KooDrive");
+  assert.equal(f.emulator.getShare(share.shareId).comment, ORIGINAL.comment);
+  return { share, text: `${error.message}\n${error.stdout ?? ""}\n${error.stderr ?? ""}` };
+}
 
 test("up, refresh and destroy of a restoring share over https through a CONNECT proxy, trusting the CA from NODE_EXTRA_CA_CERTS", async () => {
   assert.match(f.emulator.url, /^https:\/\//);
@@ -52,29 +72,16 @@ test("a proxy that will not open the tunnel (403): up fails naming the proxy, no
   const blocking = await startConnectProxy({ refuseWith: 403 });
   try {
     await f.stack.setConfig("koodrive:proxy", { value: blocking.url });
-    const share = f.emulator.seedShare({ ownerId: USER_ID, ...ORIGINAL, validDays: 20 });
-    for (const key of Object.keys(f.desired)) delete f.desired[key];
-    f.desired.blocked = { shareId: share.shareId, comment: "never sent", validDays: 5, onDelete: "restore" };
-    f.emulator.requests.clear();
-    /** @type {any} */
-    let error;
-    try {
-      await f.stack.up();
-    } catch (e) {
-      error = e;
-    }
-    assert.ok(error, "up must fail");
-    const text = `${error.message}\n${outputText(error)}`;
+    const { share, text } = await failedUpOfNewShare("blocked");
     const host = new URL(f.emulator.url).host;
     assert.match(text, new RegExp(`proxy ${blocking.url} refused to forward it to ${host} with HTTP 403 \\(1 attempt`));
     assert.match(text, /the proxy does not let this machine reach/);
     assert.doesNotMatch(text, /rejected the credentials|KOODRIVE_APP_SECRET|outcome is unknown/);
     assert.ok(blocking.seen.length > 0 && blocking.seen.every((line) => line.startsWith("CONNECT ")));
-    assert.equal(f.emulator.requests.all().length, 0);
     // With the proxy that tunnels again, the same program goes through.
     await f.stack.setConfig("koodrive:proxy", { value: proxy.url });
     await f.stack.up();
-    assert.equal(f.emulator.getShare(share.shareId).comment, "never sent");
+    assert.equal(f.emulator.getShare(share.shareId).comment, "declared");
     await f.stack.destroy();
     assert.equal(f.emulator.getShare(share.shareId).comment, ORIGINAL.comment);
   } finally {
@@ -84,24 +91,10 @@ test("a proxy that will not open the tunnel (403): up fails naming the proxy, no
 
 test("without the certificate authority, up fails at once saying how to add it; nothing reaches KooDrive", async () => {
   delete f.stack.workspace.envVars.NODE_EXTRA_CA_CERTS;
-  const share = f.emulator.seedShare({ ownerId: USER_ID, ...ORIGINAL, validDays: 20 });
-  for (const key of Object.keys(f.desired)) delete f.desired[key];
-  f.desired.untrusted = { shareId: share.shareId, comment: "never sent", validDays: 5, onDelete: "restore" };
-  f.emulator.requests.clear();
-  /** @type {any} */
-  let error;
-  try {
-    await f.stack.up();
-  } catch (e) {
-    error = e;
-  }
-  assert.ok(error, "up must fail");
-  const text = `${error.message}\n${outputText(error)}`;
+  const { text } = await failedUpOfNewShare("untrusted");
   const host = new URL(f.emulator.url).host;
   assert.match(text, new RegExp(`network error UNABLE_TO_VERIFY_LEAF_SIGNATURE talking to ${host} through proxy ${proxy.url} \\(1 attempt`));
   assert.match(text, /\(through the proxy\) is not signed by a certificate authority this machine trusts/);
   assert.match(text, /NODE_EXTRA_CA_CERTS=\/path\/to\/ca\.pem in the environment of `pulumi`/);
   assert.doesNotMatch(text, /outcome is unknown|read back/, "a refused certificate sent nothing, so there is nothing to read back");
-  assert.equal(f.emulator.requests.all().length, 0);
-  assert.equal(f.emulator.getShare(share.shareId).comment, ORIGINAL.comment);
 });
