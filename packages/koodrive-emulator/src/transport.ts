@@ -187,10 +187,17 @@ export function createTransport(state: EmulatorState, options: TransportOptions 
       return 0;
     }
     if (outcome.kind === "reset") {
-      // A TCP RST (ECONNRESET / "connection reset by peer"), not an orderly close.
-      const socket = res.socket as (import("node:net").Socket & { resetAndDestroy?: () => void }) | null;
-      if (typeof socket?.resetAndDestroy === "function") socket.resetAndDestroy();
-      else socket?.destroy();
+      // A TCP RST (ECONNRESET / "connection reset by peer"), not an orderly close. Over https the TCP socket is the TLS
+      // socket's `_parent`: a TLS socket itself cannot reset (it throws ERR_INVALID_HANDLE_TYPE).
+      type Resettable = import("node:net").Socket & { resetAndDestroy?: () => void; _parent?: Resettable };
+      const socket = res.socket as Resettable | null;
+      const tcp = socket?._parent ?? socket;
+      try {
+        tcp?.resetAndDestroy?.();
+      } catch {
+        // a socket that cannot send a reset (closed meanwhile): closed below all the same
+      }
+      socket?.destroy();
       return 0;
     }
     if (outcome.kind === "raw") {
@@ -330,11 +337,20 @@ export function createTransport(state: EmulatorState, options: TransportOptions 
   // reports it as `tlsClientError` and destroys the socket, with nothing to answer.
   const server = options.tls === undefined ? http.createServer(handle) : https.createServer({ cert: options.tls.cert, key: options.tls.key }, handle);
   server.keepAliveTimeout = 5_000;
+  // Every TCP connection, until it closes: over https, `closeAllConnections` knows only those whose TLS handshake
+  // finished, and close() must not wait for a client that never finishes its own.
+  const connections = new Set<import("node:net").Socket>();
+  server.on("connection", (socket: import("node:net").Socket) => {
+    connections.add(socket);
+    socket.once("close", () => connections.delete(socket));
+  });
   // HTTP-level parse errors (bad request line, conflicting lengths, oversized headers, ...) get a gateway-style JSON
   // answer with the emulator's Date, not Node's bare 400.
   server.on("clientError", (err: NodeJS.ErrnoException, socket: import("node:stream").Duplex) => {
     const inFlight = (socket as { _httpMessage?: { headersSent?: boolean } })._httpMessage;
-    if (err.code === "ECONNRESET" || !socket.writable || inFlight?.headersSent) {
+    // A TLS failure (a handshake that timed out or broke) leaves no channel to answer on: an answer would never finish.
+    const tlsFailure = /^ERR_(TLS|SSL)_/.test(err.code ?? "");
+    if (err.code === "ECONNRESET" || tlsFailure || !socket.writable || inFlight?.headersSent) {
       socket.destroy();
       return;
     }
@@ -360,6 +376,7 @@ export function createTransport(state: EmulatorState, options: TransportOptions 
         timers.clear();
         server.close(() => resolve());
         server.closeAllConnections();
+        for (const socket of connections) socket.destroy();
       }),
   };
 }

@@ -4,6 +4,7 @@
 import fs from "node:fs";
 import http from "node:http";
 import https from "node:https";
+import net from "node:net";
 import path from "node:path";
 import { type Emulator, startEmulator } from "../src";
 import { TOKEN, USER_ID } from "./support/fixtures";
@@ -58,6 +59,22 @@ describe("the emulator over https (tls option)", () => {
     ).rejects.toMatchObject({ code: expect.stringMatching(/ECONNRESET|HPE_/) });
     expect(emulator.requests.all()).toHaveLength(0);
     expect((await get(url, tokenHeaders(TOKEN, USER_ID), CA)).status).toBe(200);
+  });
+
+  it("a reset fault resets the TCP connection under TLS (ECONNRESET at the client), logged as the fault", async () => {
+    const share = emulator.seedShare({ ownerId: USER_ID });
+    emulator.faults.set({ resetNext: 1 });
+    await expect(get(`${emulator.url}${SHARE}/${share.shareId}`, tokenHeaders(TOKEN, USER_ID), CA)).rejects.toMatchObject({ code: "ECONNRESET" });
+    expect(emulator.requests.all().map((r) => [r.status, r.fault])).toEqual([[0, "reset"]]);
+  });
+
+  it("close() does not wait for a client that connected and never finished its TLS handshake", async () => {
+    const idle = net.connect(emulator.port, "127.0.0.1");
+    idle.on("error", () => undefined);
+    await new Promise((resolve) => idle.once("connect", resolve));
+    const closed = await Promise.race([emulator.close().then(() => "closed"), new Promise((resolve) => setTimeout(() => resolve("still waiting"), 3_000))]);
+    expect(closed).toBe("closed");
+    idle.destroy();
   });
 
   it.each([
