@@ -6,7 +6,7 @@ const { spawn } = require("node:child_process");
 const crypto = require("node:crypto");
 const path = require("node:path");
 const readline = require("node:readline");
-const { ensurePulumiCli, ensureSelfLink, openStack, repoRoot } = require("./lib/engine");
+const { ensurePulumiCli, ensureSelfLink, openStack, repoRoot, shiftedClockNodeOptions } = require("./lib/engine");
 const { stopStrays } = require("./lib/processTree");
 
 const USER_ID = "1505084218764547200";
@@ -152,8 +152,7 @@ async function main() {
 
     const program = require(path.join(repoRoot, "examples/demo"));
     // The provider processes preload a clock that the demo moves with the emulator's, as time passing moves both.
-    const shiftedClock = JSON.stringify(path.join(__dirname, "lib/shiftedClock.js"));
-    const env = { KOODRIVE_MAX_RETRIES: "2", NODE_OPTIONS: `--require ${shiftedClock}` };
+    const env = { KOODRIVE_MAX_RETRIES: "2", NODE_OPTIONS: shiftedClockNodeOptions() };
     handle = await openStack({ projectName: PROJECT, stackName: "demo", workDir: repoRoot, program, env });
     running.handle = handle;
     const { stack } = handle;

@@ -129,4 +129,12 @@ async function openStack(options) {
   };
 }
 
-module.exports = { repoRoot, ensurePulumiCli, ensureSelfLink, openStack };
+/**
+ * NODE_OPTIONS for processes that preload the shifted clock (shiftedClock.js): the user's own options kept, the path
+ * quoted (a checkout in a folder with spaces).
+ */
+function shiftedClockNodeOptions() {
+  return `${process.env.NODE_OPTIONS ?? ""} --require ${JSON.stringify(path.join(__dirname, "shiftedClock.js"))}`.trim();
+}
+
+module.exports = { repoRoot, ensurePulumiCli, ensureSelfLink, openStack, shiftedClockNodeOptions };

@@ -1,7 +1,7 @@
 // Helpers for the real-engine tests (node --test): an in-process emulator and a stack whose program declares
 // whatever `desired` holds at the time of each engine operation.
 "use strict";
-const { ensureSelfLink, openStack } = require("../../scripts/lib/engine");
+const { ensureSelfLink, openStack, shiftedClockNodeOptions } = require("../../scripts/lib/engine");
 
 const TOKEN = "engine-test-token-7c1e4b2a";
 const APP_ID = "engine-app-0001";
@@ -43,7 +43,7 @@ async function engineFixture({ projectName, auth = "token", edition = "carrier",
   const options = {};
   const program = programDeclaring(desired, options);
   // Provider processes load the shifted-clock preload, so a test can move "now" for them (see advanceTo below).
-  const env = { KOODRIVE_MAX_RETRIES: "0", NODE_OPTIONS: `--require ${require.resolve("../../scripts/lib/shiftedClock.js")}`, ...extraEnv };
+  const env = { KOODRIVE_MAX_RETRIES: "0", NODE_OPTIONS: shiftedClockNodeOptions(), ...extraEnv };
   if (auth === "app") Object.assign(env, { KOODRIVE_APP_ID: APP_ID, KOODRIVE_APP_SECRET: APP_SECRET });
   const handle = await openStack({ projectName, program, env });
   const { stack } = handle;

@@ -6,6 +6,8 @@ import { promisify } from "node:util";
 import { adoptionEntries } from "../../src/functions/adoptionEntries";
 import { AGENT, OTHER_USER_ID, TOKEN, USER_ID, testEmulator } from "../support/fixtures";
 
+const { shiftedClockNodeOptions } = require("../../scripts/lib/engine") as { shiftedClockNodeOptions(): string };
+
 const now = new Date("2026-11-29T12:00:00.000Z");
 const DAY = 24 * 60 * 60 * 1000;
 
@@ -84,7 +86,7 @@ describe("scripts/koodrive-export-shares.js", () => {
       expect(fs.readFileSync(out, "utf8") + stderr).not.toContain("MDg2K0vU");
 
       // A machine whose clock is 3 days fast still writes the validity KooDrive counts (10 days, not 7).
-      const fastClock = { ...env, NODE_OPTIONS: `--require ${require.resolve("../../scripts/lib/shiftedClock.js")}`, SHIFTED_CLOCK_OFFSET_MS: String(3 * DAY) };
+      const fastClock = { ...env, NODE_OPTIONS: shiftedClockNodeOptions(), SHIFTED_CLOCK_OFFSET_MS: String(3 * DAY) };
       await promisify(execFile)("node", [script, "--out", out, "--user-id", OTHER_USER_ID], { env: fastClock });
       expect(JSON.parse(fs.readFileSync(out, "utf8"))).toEqual([expect.objectContaining({ shareId: live.shareId, validDays: 10 })]);
 
