@@ -4,13 +4,22 @@ import { appAuthorization } from "./appAuth";
 import { type KooDriveClientEvent, type KooDriveClientEventListener, formatSeconds, retryEvent, waitingEvent } from "./clientEvents";
 import { type ConnectionSettings, SETTING_DEFAULTS, credentialFixHint, settingsSecrets } from "./connectionSettings";
 import { CredentialGate, type CredentialVerdict, isCredentialRejection } from "./credentialGate";
-import { KooDriveError, type KooDriveErrorKind, type KooDriveRequestInfo } from "./koodriveError";
+import { KooDriveError, type KooDriveErrorKind, type KooDriveRequestInfo, outcomeUnknown } from "./koodriveError";
 import { redact } from "./redact";
 import { type BudgetLimits, type BudgetOutcome, type BudgetSnapshot, RequestBudget } from "./requestBudget";
 import { bearerAuthorization, identityHeaders, newTraceId } from "./requestHeaders";
 import { cancelResponseSchema, errorBodySchema, shareLinkResponseSchema, shareListResponseSchema } from "./responses";
 import type { CancelResult, ShareLink } from "./shareLink";
-import { type AttemptOutcome, NO_RETRIES_YET, type RetryPolicy, decideRetry, defaultRetryPolicy, parseRetryAfter, recordRetry } from "./retryPolicy";
+import {
+  type AttemptOutcome,
+  CERTIFICATE_REFUSAL_CODES,
+  NO_RETRIES_YET,
+  type RetryPolicy,
+  decideRetry,
+  defaultRetryPolicy,
+  parseRetryAfter,
+  recordRetry,
+} from "./retryPolicy";
 import { ServerClock, dateRejection } from "./serverClock";
 import { type Transport, axiosFor, transportFor } from "./transport";
 import { userAgent } from "./userAgent";
@@ -110,6 +119,12 @@ interface AttemptLearned {
 
 /** Nothing learned: the answer never came, or the attempt threw before it was read. */
 const NOTHING_LEARNED: AttemptLearned = { credentials: { kind: "unknown" }, budget: { kind: "unanswered" } };
+
+/** How an attempt words its failure as a {@link KooDriveError}. */
+type FailureOf = (
+  kind: KooDriveErrorKind,
+  extra: { status?: number; code?: string; msg?: string; causeCode?: string; certificateOfProxy?: boolean },
+) => KooDriveError;
 
 /** What one attempt came to (see `KooDriveClient.attempt`), and what it taught. */
 type AttemptResult<T> = { readonly learned: AttemptLearned } & (
@@ -228,6 +243,8 @@ export class KooDriveClient {
     // refuses, the budget's pauses are its doing.
     let startedAt: number | undefined;
     let history = NO_RETRIES_YET;
+    // Whether a failed attempt before the last may have been applied: the last one alone cannot say what happened.
+    let earlierUnknown = false;
     for (let attempts = 1; ; attempts++) {
       const admission = await this.credentials.admit();
       const permit = await this.shared.budget.acquire(
@@ -246,11 +263,13 @@ export class KooDriveClient {
         admission.settle(learned.credentials);
       }
       if (result.kind === "answered") return result.data;
-      if (result.kind === "unrecoverable") throw result.error;
+      const withEarlier = (error: KooDriveError) => (earlierUnknown && !outcomeUnknown(error as unknown) ? error.withEarlierAttemptUnknown() : error);
+      if (result.kind === "unrecoverable") throw withEarlier(result.error);
       const elapsedMs = this.shared.budget.clock() - startedAt;
       // On KooDrive's clock: a Retry-After date is one of its times.
       const decision = decideRetry(this.policy, spec.method, { ...history, elapsedMs }, result.outcome, this.shared.serverClock.now(), this.random);
-      if (!decision.retry) throw decision.timeLimit ? result.error.withRetryStop(decision.reason) : result.error;
+      if (!decision.retry) throw withEarlier(decision.timeLimit ? result.error.withRetryStop(decision.reason) : result.error);
+      earlierUnknown ||= outcomeUnknown(result.error);
       this.emit(retryEvent(spec.method, spec.path, attempts, this.describeFailure(result.outcome, result.error), decision.delayMs));
       history = recordRetry(history, decision.budget, elapsedMs);
       await this.sleep(decision.delayMs);
@@ -267,7 +286,7 @@ export class KooDriveClient {
     // Each attempt is its own HTTP request and gets its own trace id; the error reports the last one.
     const traceId = newTraceId();
     const request: KooDriveRequestInfo = { method: spec.method, path: spec.path, traceId, attempts, host: this.host, proxy: this.transport.proxy };
-    const fail = (kind: KooDriveErrorKind, extra: { status?: number; code?: string; msg?: string; causeCode?: string }) =>
+    const fail: FailureOf = (kind, extra) =>
       new KooDriveError(
         {
           kind,
@@ -275,6 +294,7 @@ export class KooDriveClient {
           code: extra.code,
           koodriveMessage: extra.msg,
           causeCode: extra.causeCode,
+          certificateOfProxy: extra.certificateOfProxy || undefined,
           hint: kind === "credentials" ? credentialFixHint(this.settings.auth) : undefined,
           request,
         },
@@ -287,16 +307,19 @@ export class KooDriveClient {
     try {
       res = await this.http.request<string>({ method: spec.method, url: spec.path, params: spec.query, data: body === "" ? undefined : body, headers });
     } catch (e) {
+      const request = (e as { request?: unknown }).request;
+      // The agent replays only the part of a refused CONNECT's answer it had read, so axios may fail on the rest.
+      const refusal = this.transport.tunnelRefusal(request);
+      if (refusal !== undefined) return this.proxyRefused(fail, refusal);
       const code = networkCode(e);
-      const error = fail(code === "ECONNABORTED" || code === "ETIMEDOUT" ? "timeout" : "network", { causeCode: code });
+      const certificateOfProxy = CERTIFICATE_REFUSAL_CODES.includes(code) && this.transport.proxyHandshakeFailed(request);
+      const error = fail(code === "ECONNABORTED" || code === "ETIMEDOUT" ? "timeout" : "network", { causeCode: code, certificateOfProxy });
       return { kind: "failed", error, outcome: { kind: "network", code }, learned: NOTHING_LEARNED };
     }
     // The proxy's own answer (a refused CONNECT; a 407, which only a proxy sends) is not KooDrive's: its Date is not
     // KooDrive's clock, and its status says nothing of the credentials or the quota.
-    if (this.transport.tunnelRefused(res.request) || (res.status === 407 && this.transport.proxy !== undefined)) {
-      const error = fail("proxy", { status: res.status });
-      return { kind: "failed", error, outcome: { kind: "proxy-refused", status: res.status }, learned: NOTHING_LEARNED };
-    }
+    const refusal = this.transport.tunnelRefusal(res.request) ?? (res.status === 407 && this.transport.proxy !== undefined ? 407 : undefined);
+    if (refusal !== undefined) return this.proxyRefused(fail, refusal);
     this.shared.serverClock.observe(headerValue(res.headers.date));
     const parsed = parseJson(res.data);
     if (res.status >= 200 && res.status < 300) {
@@ -312,7 +335,7 @@ export class KooDriveClient {
     }
     const details = errorDetails(parsed);
     const skew = dateRejection(res.status, details.msg);
-    if (skew === undefined && isCredentialRejection(res.status, details.msg)) {
+    if (skew === undefined && isCredentialRejection(res.status, details)) {
       const rejected = fail("credentials", { status: res.status, code: details.code, msg: details.msg });
       return { kind: "unrecoverable", error: rejected, learned: { credentials: { kind: "rejected", error: rejected }, budget: { kind: "error" } } };
     }
@@ -331,6 +354,11 @@ export class KooDriveClient {
     // but a throttle passed the gateway's throttle and used a place of its quota.
     const credentials: CredentialVerdict = error.isNotFound ? { kind: "accepted" } : { kind: "unknown" };
     return { kind: "failed", error, outcome, learned: { credentials, budget: { kind: "error" } } };
+  }
+
+  /** The proxy refused to forward an attempt, with `status`: nothing reached KooDrive, and nothing was learned of it. */
+  private proxyRefused<T>(fail: FailureOf, status: number): AttemptResult<T> {
+    return { kind: "failed", error: fail("proxy", { status }), outcome: { kind: "proxy-refused", status }, learned: NOTHING_LEARNED };
   }
 
   /** What must never appear in a message: the credentials, the proxy's, and `bodySecrets` of the request. */
@@ -431,6 +459,8 @@ function headerValue(value: unknown): string | undefined {
 
 function networkCode(error: unknown): string {
   const code = (error as { code?: unknown })?.code;
+  // Node names no code for a certificate signed with a digest OpenSSL refuses (SHA-1); OpenSSL's own name says it.
+  if (code === "UNSPECIFIED" && /digest algorithm too weak|md too weak/i.test(String((error as { message?: unknown }).message))) return "CA_MD_TOO_WEAK";
   return typeof code === "string" ? code : "UNKNOWN";
 }
 

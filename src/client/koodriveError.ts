@@ -46,6 +46,13 @@ export interface KooDriveErrorDetails {
   readonly hint?: string;
   /** Why a retryable failure was not retried (again): a time limit on waiting for KooDrive. */
   readonly retryStop?: string;
+  /** A certificate refusal was of an https proxy's own certificate, not the endpoint's. */
+  readonly certificateOfProxy?: boolean;
+  /**
+   * An earlier attempt of this operation may have been applied (its answer was lost), whatever this last one shows:
+   * a write that then failed unsent (a proxy's refusal, a refused connection) is still of unknown outcome.
+   */
+  readonly earlierAttemptUnknown?: boolean;
 }
 
 /**
@@ -70,6 +77,8 @@ export class KooDriveError extends Error {
   readonly request: KooDriveRequestInfo;
   /** What the user should change, when the error says. */
   readonly hint?: string;
+  /** An earlier attempt of the operation may have been applied (see {@link KooDriveErrorDetails}). */
+  readonly earlierAttemptUnknown: boolean;
   private readonly details: KooDriveErrorDetails;
 
   /**
@@ -87,6 +96,7 @@ export class KooDriveError extends Error {
     this.koodriveMessage = redacted.koodriveMessage;
     this.causeCode = details.causeCode;
     this.request = details.request;
+    this.earlierAttemptUnknown = details.earlierAttemptUnknown === true;
   }
 
   /** True for KooDrive's "resource not found" (`13000309`), which the provider treats as "share gone". */
@@ -102,6 +112,11 @@ export class KooDriveError extends Error {
   /** This error, saying why it was not retried (again). */
   withRetryStop(reason: string): KooDriveError {
     return new KooDriveError({ ...this.details, retryStop: reason });
+  }
+
+  /** This error, for an operation an earlier attempt of which may have been applied (see `outcomeUnknown`). */
+  withEarlierAttemptUnknown(): KooDriveError {
+    return new KooDriveError({ ...this.details, earlierAttemptUnknown: true });
   }
 
   /** The same error again (same message, same first request), for an operation that failed without sending. */
@@ -126,12 +141,13 @@ export class KooDriveError extends Error {
 
   private static describe(d: KooDriveErrorDetails): string {
     const what = `KooDrive ${d.request.method} ${d.request.path}`;
-    const attempts = `${d.request.attempts} attempt${d.request.attempts === 1 ? "" : "s"}, trace id ${d.request.traceId}${d.retryStop ? `; ${d.retryStop}` : ""}`;
+    const earlier = d.earlierAttemptUnknown ? "; an earlier attempt's outcome is unknown" : "";
+    const attempts = `${d.request.attempts} attempt${d.request.attempts === 1 ? "" : "s"}, trace id ${d.request.traceId}${d.retryStop ? `; ${d.retryStop}` : ""}${earlier}`;
     switch (d.kind) {
       case "api":
-        return `${what} failed with ${KooDriveError.answer(d)} (${attempts})`;
+        return `${what} failed with ${KooDriveError.answer(d)} (${attempts})${notKooDrivesRefusal(d)}`;
       case "network": {
-        const certificate = certificateHint(d.causeCode, d.request);
+        const certificate = certificateHint(d);
         return `${what} failed: network error ${d.causeCode ?? "unknown"}${KooDriveError.where(d.request)} (${attempts})${certificate ? `: ${certificate}` : ""}`;
       }
       case "timeout":
@@ -157,6 +173,15 @@ export class KooDriveError extends Error {
   }
 }
 
+/**
+ * For a 401 or 403 that carries no KooDrive error (KooDrive and its gateway answer with a JSON code): who else may have
+ * answered. A TLS-inspecting proxy opens the tunnel, then serves its own block page inside it.
+ */
+function notKooDrivesRefusal(d: KooDriveErrorDetails): string {
+  if ((d.status !== 401 && d.status !== 403) || d.code !== undefined) return "";
+  return `: the answer carries no KooDrive error, so it may not be KooDrive's: a proxy between this machine and ${d.request.host ?? "KooDrive"} (a TLS-inspecting one answers inside the tunnel) may have refused the request`;
+}
+
 /** What a proxy's refusal means, and what to do about it. */
 function proxyHint(d: KooDriveErrorDetails): string {
   const host = d.request.host ?? "KooDrive";
@@ -170,13 +195,19 @@ function proxyHint(d: KooDriveErrorDetails): string {
  * What to do about a certificate this machine refused, or undefined for any other network error. With a proxy, the
  * certificate may be the proxy's own (a TLS-inspecting one re-signs every site): the same fix applies.
  */
-function certificateHint(code: string | undefined, request: KooDriveRequestInfo): string | undefined {
+function certificateHint(d: KooDriveErrorDetails): string | undefined {
+  const code = d.causeCode;
   if (code === undefined || !CERTIFICATE_REFUSAL_CODES.includes(code)) return undefined;
-  const presented = `the certificate presented for ${request.host ?? "KooDrive"}${request.proxy === undefined ? "" : " (through the proxy)"}`;
+  const { host, proxy } = d.request;
+  const presented = d.certificateOfProxy
+    ? `the certificate presented by proxy ${proxy ?? "(unknown)"}`
+    : `the certificate presented for ${host ?? "KooDrive"}${proxy === undefined ? "" : " (through the proxy)"}`;
   if (code === "CERT_HAS_EXPIRED" || code === "CERT_NOT_YET_VALID")
-    return `${presented} is outside its validity period by this machine's clock: check the clock, or the endpoint's certificate. Not retried`;
-  if (code === "HOSTNAME_MISMATCH" || code === "ERR_TLS_CERT_ALTNAME_INVALID")
-    return `${presented} is for another host name: check koodrive:endpoint. Not retried`;
+    return `${presented} is outside its validity period by this machine's clock: check the clock, or that certificate. Not retried`;
+  if (code === "ERR_TLS_CERT_ALTNAME_INVALID" || code === "ERR_TLS_CERT_ALTNAME_FORMAT")
+    return `${presented} is for another host name: check ${d.certificateOfProxy ? "the proxy URL" : "koodrive:endpoint"}. Not retried`;
+  if (code === "CA_MD_TOO_WEAK")
+    return `${presented} is signed with a digest this machine's OpenSSL refuses as too weak (SHA-1, say): its certificate authority (often a TLS-inspecting proxy's) must sign with SHA-256 or better. Not retried`;
   return (
     `${presented} is not signed by a certificate authority this machine trusts. Behind a TLS-inspecting proxy, or for an ` +
     "endpoint with a private certificate authority, add that authority's certificate to Node's trust store: " +
@@ -192,6 +223,7 @@ function certificateHint(code: string | undefined, request: KooDriveRequestInfo)
  */
 export function outcomeUnknown(error: unknown): error is KooDriveError {
   if (!(error instanceof KooDriveError)) return false;
+  if (error.earlierAttemptUnknown) return true;
   if (error.kind === "timeout" || error.kind === "invalid-response") return true;
   if (error.kind === "network") return !NEVER_SENT_NETWORK_CODES.includes(error.causeCode ?? "") && !CERTIFICATE_REFUSAL_CODES.includes(error.causeCode ?? "");
   return error.kind === "api" && (error.status ?? 0) >= 500;

@@ -77,10 +77,15 @@ export const CERTIFICATE_REFUSAL_CODES: readonly string[] = [
   "CERT_SIGNATURE_FAILURE",
   "CERT_REVOKED",
   "INVALID_CA",
+  "INVALID_PURPOSE",
+  "CERT_CHAIN_TOO_LONG",
+  "PATH_LENGTH_EXCEEDED",
   "CERT_HAS_EXPIRED",
   "CERT_NOT_YET_VALID",
-  "HOSTNAME_MISMATCH",
   "ERR_TLS_CERT_ALTNAME_INVALID",
+  "ERR_TLS_CERT_ALTNAME_FORMAT",
+  // OpenSSL's name for a certificate signed with a digest it refuses (SHA-1), which Node reports as UNSPECIFIED.
+  "CA_MD_TOO_WEAK",
 ];
 
 /**

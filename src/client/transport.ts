@@ -13,11 +13,18 @@ export interface Transport {
   /** Proxy credentials, to redact from anything printed. */
   readonly secrets: readonly string[];
   /**
-   * Whether the proxy refused `request`'s `CONNECT`: the answer axios then gives is the proxy's own (the agent replays
-   * it as if it came through the tunnel), and nothing reached KooDrive.
+   * The status with which the proxy refused `request`'s `CONNECT`, if it did: the answer axios then gives (or the
+   * error, when the agent replayed only part of that answer) is the proxy's own, and nothing reached KooDrive.
    */
-  tunnelRefused(request: unknown): boolean;
+  tunnelRefusal(request: unknown): number | undefined;
+  /**
+   * Whether an https proxy's own TLS handshake failed for `request` (no `CONNECT` was answered): a certificate error
+   * then is the proxy's certificate, not the endpoint's.
+   */
+  proxyHandshakeFailed(request: unknown): boolean;
 }
+
+const NO_TUNNEL = { tunnelRefusal: () => undefined, proxyHandshakeFailed: () => false } as const;
 
 /**
  * Picks the proxy for `endpoint`: `configured` when set (`"none"` = direct), otherwise the standard
@@ -83,22 +90,26 @@ export function transportFor(endpoint: string, configured: string | undefined): 
   const proxy = proxyFor(endpoint, configured);
   const problem = proxy === "" ? undefined : proxyProblem(endpoint, proxy, configured !== undefined);
   if (problem !== undefined) throw new ConfigurationError([problem]);
-  if (proxy === "") return { httpAgent: new http.Agent(KEEP_ALIVE), httpsAgent: new https.Agent(KEEP_ALIVE), secrets: [], tunnelRefused: () => false };
+  if (proxy === "") return { httpAgent: new http.Agent(KEEP_ALIVE), httpsAgent: new https.Agent(KEEP_ALIVE), secrets: [], ...NO_TUNNEL };
   // Loaded only when a proxy is used: most runs have none, and every provider process would pay for loading them.
   const { HttpProxyAgent } = require("http-proxy-agent") as typeof import("http-proxy-agent");
   const { HttpsProxyAgent } = require("https-proxy-agent") as typeof import("https-proxy-agent");
   const url = new URL(proxy);
   const password = decodeURIComponent(url.password);
   const httpsAgent = new HttpsProxyAgent(proxy, KEEP_ALIVE);
-  const refused = new WeakSet<object>();
-  httpsAgent.on("proxyConnect", (connect: { statusCode: number }, request: object) => {
-    if (connect.statusCode !== 200) refused.add(request);
-  });
+  // The CONNECT answer of each request that got one: the agent tells it with the request axios reports.
+  const connectAnswers = new WeakMap<object, number>();
+  httpsAgent.on("proxyConnect", (connect: { statusCode: number }, request: object) => connectAnswers.set(request, connect.statusCode));
+  const answerTo = (request: unknown) => (typeof request === "object" && request !== null ? connectAnswers.get(request) : undefined);
   return {
     // Plain http requests go to the proxy as absolute URIs; https ones through a CONNECT tunnel.
     httpAgent: new HttpProxyAgent(proxy, KEEP_ALIVE),
     httpsAgent,
-    tunnelRefused: (request) => typeof request === "object" && request !== null && refused.has(request),
+    tunnelRefusal: (request) => {
+      const status = answerTo(request);
+      return status === undefined || status === 200 ? undefined : status;
+    },
+    proxyHandshakeFailed: (request) => url.protocol === "https:" && answerTo(request) === undefined,
     proxy: `${url.protocol}//${url.host}`,
     // The password as written, decoded, and inside the Basic credentials the agent sends.
     secrets: password === "" ? [] : [password, url.password, Buffer.from(`${decodeURIComponent(url.username)}:${password}`).toString("base64")],

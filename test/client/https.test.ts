@@ -2,6 +2,9 @@
 // trust (a TLS-inspecting proxy, a private CA), or a proxy that will not open the tunnel, must fail saying what to
 // do, never be taken for KooDrive's answer, and count as nothing sent. The trusted path is in test/engine/https.test.js:
 // NODE_EXTRA_CA_CERTS is read when a process starts, as the engine's provider processes do.
+import http from "node:http";
+import https from "node:https";
+import type { AddressInfo } from "node:net";
 import type { Emulator } from "koodrive-emulator";
 import { KooDriveClient } from "../../src/client/koodriveClient";
 import { ConfigurationError } from "../../src/client/configurationError";
@@ -66,9 +69,11 @@ describe("what each certificate refusal tells", () => {
     ["SELF_SIGNED_CERT_IN_CHAIN", `is not signed by a certificate authority this machine trusts. Behind a TLS-inspecting proxy`],
     ["UNABLE_TO_GET_ISSUER_CERT_LOCALLY", "is not signed by a certificate authority this machine trusts"],
     ["DEPTH_ZERO_SELF_SIGNED_CERT", "is not signed by a certificate authority this machine trusts"],
-    ["CERT_HAS_EXPIRED", "is outside its validity period by this machine's clock: check the clock, or the endpoint's certificate"],
+    ["CERT_HAS_EXPIRED", "is outside its validity period by this machine's clock: check the clock, or that certificate"],
     ["CERT_NOT_YET_VALID", "is outside its validity period by this machine's clock"],
     ["ERR_TLS_CERT_ALTNAME_INVALID", "is for another host name: check koodrive:endpoint"],
+    ["INVALID_PURPOSE", "is not signed by a certificate authority this machine trusts"],
+    ["CA_MD_TOO_WEAK", "is signed with a digest this machine's OpenSSL refuses as too weak (SHA-1, say)"],
   ])("%s", (causeCode, text) => {
     const error = new KooDriveError({ kind: "network", causeCode, request });
     expect(error.message).toContain(`the certificate presented for drive.example.com ${text}`);
@@ -109,6 +114,61 @@ describe("a proxy that will not open the tunnel", () => {
       expect(emulator.getShare(share.shareId as string)?.comment).toBe("before");
     } finally {
       await proxy.close();
+    }
+  });
+});
+
+describe("what only looks like KooDrive's answer", () => {
+  it("a refused CONNECT whose block page comes after its headers is still the proxy's refusal", async () => {
+    const share = emulator.seedShare({ ownerId: USER_ID });
+    const page = `<html><body>${"Access to this site is blocked by policy. ".repeat(100)}</body></html>`;
+    const proxy = await startConnectProxy({ refuseWith: 403, refusalPage: page, pageAfterMs: 30 });
+    try {
+      const error = await kooDriveFailure(
+        new KooDriveClient(settingsFor(emulator, { proxy: proxy.url })).updateShare(share.shareId as string, { comment: "x", validDays: 3 }),
+      );
+      expect(error.kind).toBe("proxy");
+      expect(error.message).toContain("with HTTP 403 (1 attempt");
+      expect(outcomeUnknown(error)).toBe(false);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it("a 403 with no KooDrive error in it (a TLS-inspecting proxy's page) is not a rejection of the credentials", async () => {
+    // What a TLS-inspecting proxy serves inside an opened tunnel, here as a plain http endpoint.
+    const seen: string[] = [];
+    const blockPage = http.createServer((req, res) => {
+      seen.push(`${req.method} ${req.url}`);
+      res.writeHead(403, { "Content-Type": "text/html" }).end("<html>Blocked by policy</html>");
+    });
+    await new Promise<void>((resolve) => blockPage.listen(0, "127.0.0.1", resolve));
+    const endpoint = `http://127.0.0.1:${(blockPage.address() as AddressInfo).port}`;
+    try {
+      const client = new KooDriveClient({ ...settingsFor(emulator), endpoint, maxRetries: 0 });
+      const error = await kooDriveFailure(client.getShare("1689743054514187776"));
+      expect(error.kind).toBe("api");
+      expect(error.message).toContain("failed with HTTP 403 (1 attempt");
+      expect(error.message).toContain("the answer carries no KooDrive error, so it may not be KooDrive's: a proxy between this machine and");
+      // The credential gate stays open: the next call is sent.
+      await kooDriveFailure(client.getShare("1689743054514187776"));
+      expect(seen).toHaveLength(2);
+    } finally {
+      await new Promise<void>((resolve) => blockPage.close(() => resolve()));
+    }
+  });
+
+  it("an https proxy's own untrusted certificate is named as the proxy's", async () => {
+    const tlsProxy = https.createServer(TLS_FIXTURES.serverTls(), (_req, res) => res.end());
+    await new Promise<void>((resolve) => tlsProxy.listen(0, "127.0.0.1", resolve));
+    const proxyUrl = `https://127.0.0.1:${(tlsProxy.address() as AddressInfo).port}`;
+    try {
+      const error = await kooDriveFailure(new KooDriveClient(settingsFor(emulator, { proxy: proxyUrl })).getShare("1689743054514187776"));
+      expect(error.causeCode).toBe("UNABLE_TO_VERIFY_LEAF_SIGNATURE");
+      expect(error.message).toContain(`the certificate presented by proxy ${proxyUrl} is not signed by a certificate authority this machine trusts`);
+    } finally {
+      tlsProxy.closeAllConnections();
+      await new Promise<void>((resolve) => tlsProxy.close(() => resolve()));
     }
   });
 });

@@ -10,6 +10,7 @@ import { ServerClock } from "../../src/client/serverClock";
 import type { ConnectionSettings } from "../../src/client/connectionSettings";
 import type { Emulator } from "koodrive-emulator";
 import { kooDriveFailure } from "./kooDriveFailure";
+import { outcomeUnknown } from "../../src/client/koodriveError";
 import { EventPrinter } from "../../src/provider/eventPrinter";
 import { TOKEN, USER_ID, settingsFor, testEmulator } from "../support/fixtures";
 
@@ -322,6 +323,25 @@ describe("connection errors", () => {
         new RegExp(`^KooDrive GET /koodrive/ose/v1/share/42 got network error ECONNREFUSED talking to 127\\.0\\.0\\.1:${port} on attempt 1; retrying in`),
       ),
     ]);
+  });
+});
+
+describe("an operation's outcome is that of all its attempts", () => {
+  it("a write applied by an attempt whose answer was lost stays of unknown outcome when the retry then fails unsent", async () => {
+    const e = await start({ faults: { dropAfterApplyNext: 1 } });
+    const share = e.seedShare({ ownerId: USER_ID, comment: "before" });
+    // The server goes away after the write landed: the retry finds the port closed (sent nothing).
+    const client = new KooDriveClient(settingsFor(e, { maxRetries: 1 }), {
+      sleep: async () => {
+        await e.close();
+      },
+    });
+    const error = await kooDriveFailure(client.updateShare(share.shareId as string, { comment: "after", validDays: 3 }));
+    expect(error.causeCode).toBe("ECONNREFUSED");
+    expect(error.message).toContain("(2 attempts");
+    expect(error.message).toContain("an earlier attempt's outcome is unknown");
+    expect(outcomeUnknown(error)).toBe(true);
+    expect(e.getShare(share.shareId as string)?.comment).toBe("after");
   });
 });
 

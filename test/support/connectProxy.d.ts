@@ -5,5 +5,5 @@ export interface ConnectProxy {
   connections(): number;
   close(): Promise<void>;
 }
-export function startConnectProxy(options?: { refuseWith?: number }): Promise<ConnectProxy>;
+export function startConnectProxy(options?: { refuseWith?: number; refusalPage?: string; pageAfterMs?: number; refuseAfter?: number }): Promise<ConnectProxy>;
 export const TLS_FIXTURES: { caFile: string; serverTls(): { cert: string; key: string } };

@@ -9,8 +9,10 @@ const path = require("node:path");
 /**
  * Starts the proxy on a free loopback port. `seen` lists each request line it received (`CONNECT 127.0.0.1:4431`;
  * a plain-http request shows as `GET http://...` and is refused with 400: this proxy only tunnels).
- * `refuseWith` answers every CONNECT with that status instead of tunnelling (a proxy that refuses the target).
- * @param {{ refuseWith?: number }} [options]
+ * `refuseWith` answers every CONNECT with that status instead of tunnelling (a proxy that refuses the target), with
+ * `refusalPage` as its body when given, sent `pageAfterMs` after the headers (as a block page often comes: a separate
+ * TCP segment). `refuseAfter` tunnels that many CONNECTs first.
+ * @param {{ refuseWith?: number, refusalPage?: string, pageAfterMs?: number, refuseAfter?: number }} [options]
  */
 async function startConnectProxy(options = {}) {
   /** @type {string[]} */
@@ -25,8 +27,13 @@ async function startConnectProxy(options = {}) {
   server.on("connect", (req, /** @type {import("node:net").Socket} */ client, head) => {
     seen.push(`CONNECT ${req.url}`);
     client.on("error", () => undefined);
-    if (options.refuseWith !== undefined) {
-      client.end(`HTTP/1.1 ${options.refuseWith} Refused\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`);
+    const tunnelled = seen.filter((line) => line.startsWith("CONNECT ")).length - 1;
+    if (options.refuseWith !== undefined && tunnelled >= (options.refuseAfter ?? 0)) {
+      const page = options.refusalPage ?? "";
+      client.write(
+        `HTTP/1.1 ${options.refuseWith} Refused\r\nContent-Type: text/html\r\nContent-Length: ${Buffer.byteLength(page)}\r\nConnection: close\r\n\r\n`,
+      );
+      setTimeout(() => client.end(page), options.pageAfterMs ?? 0);
       return;
     }
     const target = new URL(`http://${req.url}`);
