@@ -4,11 +4,9 @@ import type { KooDriveError } from "./koodriveError";
  * Whether an error answer means "these credentials are wrong or expired" (not the clock, see `serverClock.ts`):
  * HTTP 401 and 403, or a 400 that KooDrive words as an authentication failure (bad signature, unknown app id).
  */
-export function isCredentialRejection(status: number | undefined, answer: { code?: string; msg?: string }): boolean {
-  // Only with a KooDrive (or gateway) error in it: a 401 or 403 without one may be a proxy's own page (a TLS-inspecting
-  // proxy answers inside the tunnel), and taking it for KooDrive's would fail every later request unsent.
-  if (status === 401 || status === 403) return answer.code !== undefined;
-  return status === 400 && answer.msg !== undefined && /authenticat|signature|appid|unauthori[sz]ed/i.test(answer.msg);
+export function isCredentialRejection(status: number | undefined, message: string | undefined): boolean {
+  if (status === 401 || status === 403) return true;
+  return status === 400 && message !== undefined && /authenticat|signature|appid|unauthori[sz]ed/i.test(message);
 }
 
 /** What one admitted request proved about the credentials. */

@@ -123,7 +123,7 @@ const NOTHING_LEARNED: AttemptLearned = { credentials: { kind: "unknown" }, budg
 /** How an attempt words its failure as a {@link KooDriveError}. */
 type FailureOf = (
   kind: KooDriveErrorKind,
-  extra: { status?: number; code?: string; msg?: string; causeCode?: string; certificateOfProxy?: boolean },
+  extra: { status?: number; code?: string; msg?: string; causeCode?: string; certificateOfProxy?: boolean; foreignPage?: boolean },
 ) => KooDriveError;
 
 /** What one attempt came to (see `KooDriveClient.attempt`), and what it taught. */
@@ -245,8 +245,14 @@ export class KooDriveClient {
     let history = NO_RETRIES_YET;
     // Whether a failed attempt before the last may have been applied: the last one alone cannot say what happened.
     let earlierUnknown = false;
+    // A read's earlier attempts change nothing; a write's answered "not found" at last has nothing to find out.
+    const withEarlier = (error: KooDriveError) =>
+      earlierUnknown && !error.isNotFound && !outcomeUnknown(error as unknown) ? error.withEarlierAttemptUnknown() : error;
     for (let attempts = 1; ; attempts++) {
-      const admission = await this.credentials.admit();
+      // Throws when another request found the credentials rejected meanwhile.
+      const admission = await this.credentials.admit().catch((e: unknown) => {
+        throw e instanceof KooDriveError ? withEarlier(e) : e;
+      });
       const permit = await this.shared.budget.acquire(
         (waitedMs, snapshot) => this.emit(waitingEvent(spec.method, spec.path, waitedMs, this.describeBudget(snapshot))),
         { retry: attempts > 1, onLongWaitOver: (waitedMs) => this.tell(() => this.onLongWaitOver?.(waitedMs)) },
@@ -263,13 +269,12 @@ export class KooDriveClient {
         admission.settle(learned.credentials);
       }
       if (result.kind === "answered") return result.data;
-      const withEarlier = (error: KooDriveError) => (earlierUnknown && !outcomeUnknown(error as unknown) ? error.withEarlierAttemptUnknown() : error);
       if (result.kind === "unrecoverable") throw withEarlier(result.error);
       const elapsedMs = this.shared.budget.clock() - startedAt;
       // On KooDrive's clock: a Retry-After date is one of its times.
       const decision = decideRetry(this.policy, spec.method, { ...history, elapsedMs }, result.outcome, this.shared.serverClock.now(), this.random);
       if (!decision.retry) throw withEarlier(decision.timeLimit ? result.error.withRetryStop(decision.reason) : result.error);
-      earlierUnknown ||= outcomeUnknown(result.error);
+      earlierUnknown ||= spec.method !== "GET" && outcomeUnknown(result.error);
       this.emit(retryEvent(spec.method, spec.path, attempts, this.describeFailure(result.outcome, result.error), decision.delayMs));
       history = recordRetry(history, decision.budget, elapsedMs);
       await this.sleep(decision.delayMs);
@@ -295,6 +300,7 @@ export class KooDriveClient {
           koodriveMessage: extra.msg,
           causeCode: extra.causeCode,
           certificateOfProxy: extra.certificateOfProxy || undefined,
+          foreignPage: extra.foreignPage || undefined,
           hint: kind === "credentials" ? credentialFixHint(this.settings.auth) : undefined,
           request,
         },
@@ -307,12 +313,12 @@ export class KooDriveClient {
     try {
       res = await this.http.request<string>({ method: spec.method, url: spec.path, params: spec.query, data: body === "" ? undefined : body, headers });
     } catch (e) {
-      const request = (e as { request?: unknown }).request;
+      const sent = (e as { request?: unknown }).request;
       // The agent replays only the part of a refused CONNECT's answer it had read, so axios may fail on the rest.
-      const refusal = this.transport.tunnelRefusal(request);
+      const refusal = this.transport.tunnelRefusal(sent);
       if (refusal !== undefined) return this.proxyRefused(fail, refusal);
       const code = networkCode(e);
-      const certificateOfProxy = CERTIFICATE_REFUSAL_CODES.includes(code) && this.transport.proxyHandshakeFailed(request);
+      const certificateOfProxy = CERTIFICATE_REFUSAL_CODES.includes(code) && this.transport.proxyHandshakeFailed(sent);
       const error = fail(code === "ECONNABORTED" || code === "ETIMEDOUT" ? "timeout" : "network", { causeCode: code, certificateOfProxy });
       return { kind: "failed", error, outcome: { kind: "network", code }, learned: NOTHING_LEARNED };
     }
@@ -335,7 +341,15 @@ export class KooDriveClient {
     }
     const details = errorDetails(parsed);
     const skew = dateRejection(res.status, details.msg);
-    if (skew === undefined && isCredentialRejection(res.status, details)) {
+    // KooDrive and its gateway answer in JSON. A 401 or 403 that is a page instead is not taken for KooDrive refusing
+    // the credentials (which would fail every later request unsent): a TLS-inspecting proxy serves its own block page
+    // inside the tunnel it opened.
+    const page = parsed === undefined && typeof res.data === "string" && res.data.trim() !== "";
+    if (page && (res.status === 401 || res.status === 403)) {
+      const error = fail("api", { status: res.status, foreignPage: true });
+      return { kind: "unrecoverable", error, learned: { credentials: { kind: "unknown" }, budget: { kind: "error" } } };
+    }
+    if (skew === undefined && isCredentialRejection(res.status, details.msg)) {
       const rejected = fail("credentials", { status: res.status, code: details.code, msg: details.msg });
       return { kind: "unrecoverable", error: rejected, learned: { credentials: { kind: "rejected", error: rejected }, budget: { kind: "error" } } };
     }

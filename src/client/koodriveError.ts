@@ -48,6 +48,8 @@ export interface KooDriveErrorDetails {
   readonly retryStop?: string;
   /** A certificate refusal was of an https proxy's own certificate, not the endpoint's. */
   readonly certificateOfProxy?: boolean;
+  /** The answer was a page, not JSON as KooDrive's and its gateway's are: someone between may have sent it. */
+  readonly foreignPage?: boolean;
   /**
    * An earlier attempt of this operation may have been applied (its answer was lost), whatever this last one shows:
    * a write that then failed unsent (a proxy's refusal, a refused connection) is still of unknown outcome.
@@ -135,6 +137,9 @@ export class KooDriveError extends Error {
       koodriveMessage: this.koodriveMessage,
       causeCode: this.causeCode,
       hint: this.hint,
+      earlierAttemptUnknown: this.earlierAttemptUnknown || undefined,
+      certificateOfProxy: this.details.certificateOfProxy,
+      foreignPage: this.details.foreignPage,
       request: this.request,
     };
   }
@@ -174,12 +179,12 @@ export class KooDriveError extends Error {
 }
 
 /**
- * For a 401 or 403 that carries no KooDrive error (KooDrive and its gateway answer with a JSON code): who else may have
- * answered. A TLS-inspecting proxy opens the tunnel, then serves its own block page inside it.
+ * For a 401 or 403 that is a page, not JSON as KooDrive's and its gateway's answers are: who else may have answered.
+ * A TLS-inspecting proxy opens the tunnel, then serves its own block page inside it.
  */
 function notKooDrivesRefusal(d: KooDriveErrorDetails): string {
-  if ((d.status !== 401 && d.status !== 403) || d.code !== undefined) return "";
-  return `: the answer carries no KooDrive error, so it may not be KooDrive's: a proxy between this machine and ${d.request.host ?? "KooDrive"} (a TLS-inspecting one answers inside the tunnel) may have refused the request`;
+  if (!d.foreignPage) return "";
+  return `: the answer is a page, not KooDrive's JSON, so it may not be KooDrive's: a proxy between this machine and ${d.request.host ?? "KooDrive"} (a TLS-inspecting one answers inside the tunnel) may have refused the request; if it is KooDrive's, check the credentials`;
 }
 
 /** What a proxy's refusal means, and what to do about it. */
@@ -206,6 +211,8 @@ function certificateHint(d: KooDriveErrorDetails): string | undefined {
     return `${presented} is outside its validity period by this machine's clock: check the clock, or that certificate. Not retried`;
   if (code === "ERR_TLS_CERT_ALTNAME_INVALID" || code === "ERR_TLS_CERT_ALTNAME_FORMAT")
     return `${presented} is for another host name: check ${d.certificateOfProxy ? "the proxy URL" : "koodrive:endpoint"}. Not retried`;
+  if (code === "INVALID_PURPOSE" || code === "CERT_CHAIN_TOO_LONG" || code === "PATH_LENGTH_EXCEEDED")
+    return `${presented} breaks the rules for a server certificate (its purpose, or the length of its chain): it must be reissued (for a TLS-inspecting proxy, by its administrators). Not retried`;
   if (code === "CA_MD_TOO_WEAK")
     return `${presented} is signed with a digest this machine's OpenSSL refuses as too weak (SHA-1, say): its certificate authority (often a TLS-inspecting proxy's) must sign with SHA-256 or better. Not retried`;
   return (

@@ -16,14 +16,22 @@ function nullishAsAbsent<T extends z.ZodType>(schema: T) {
     .optional();
 }
 
+/**
+ * A field of an error body, read on its own: one of another type (an OAuth-style `"error": "invalid_token"` beside a
+ * `code`) is absent, and must not hide the others.
+ */
+function errorField<T extends z.ZodType>(schema: T) {
+  return nullishAsAbsent(schema).catch(undefined);
+}
+
 /** Error envelope: `{code, msg}`, or the enterprise `{error: {errorCode, errorMsg}}`, or the gateway's `error_code`. */
 export const errorBodySchema = z.looseObject({
-  code: nullishAsAbsent(z.union([z.number(), z.string()])),
-  msg: nullishAsAbsent(z.string()),
-  message: nullishAsAbsent(z.string()),
-  error: nullishAsAbsent(z.looseObject({ errorCode: nullishAsAbsent(z.union([z.number(), z.string()])), errorMsg: nullishAsAbsent(z.string()) })),
-  error_code: nullishAsAbsent(z.union([z.number(), z.string()])),
-  error_msg: nullishAsAbsent(z.string()),
+  code: errorField(z.union([z.number(), z.string()])),
+  msg: errorField(z.string()),
+  message: errorField(z.string()),
+  error: errorField(z.looseObject({ errorCode: errorField(z.union([z.number(), z.string()])), errorMsg: errorField(z.string()) })),
+  error_code: errorField(z.union([z.number(), z.string()])),
+  error_msg: errorField(z.string()),
 });
 
 /** A text field KooDrive may leave out or send as `null`; both mean "absent". */

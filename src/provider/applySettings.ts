@@ -33,9 +33,26 @@ export interface SettingsWriteContext {
 
 /** Why a PUT's outcome is unknown (see `outcomeUnknown`), for the read-back notice: its kind, never the message. */
 function unknownOutcome(error: KooDriveError): string {
-  if (error.kind === "api") return `HTTP ${error.status}`;
-  if (error.kind === "network") return `network error${error.causeCode === undefined ? "" : ` ${error.causeCode}`}`;
-  return error.kind === "timeout" ? "no answer in time" : "an unreadable answer";
+  const last = lastFailure(error);
+  return error.earlierAttemptUnknown ? `an earlier attempt's answer was lost; the last attempt got ${last}` : last;
+}
+
+/** How the last attempt of a PUT failed, in a few words. */
+function lastFailure(error: KooDriveError): string {
+  switch (error.kind) {
+    case "api":
+      return `HTTP ${error.status}`;
+    case "proxy":
+      return `HTTP ${error.status} from the proxy`;
+    case "network":
+      return `network error${error.causeCode === undefined ? "" : ` ${error.causeCode}`}`;
+    case "timeout":
+      return "no answer in time";
+    case "credentials":
+      return "a rejection of the credentials";
+    case "invalid-response":
+      return "an unreadable answer";
+  }
 }
 
 /**

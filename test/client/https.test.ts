@@ -72,7 +72,7 @@ describe("what each certificate refusal tells", () => {
     ["CERT_HAS_EXPIRED", "is outside its validity period by this machine's clock: check the clock, or that certificate"],
     ["CERT_NOT_YET_VALID", "is outside its validity period by this machine's clock"],
     ["ERR_TLS_CERT_ALTNAME_INVALID", "is for another host name: check koodrive:endpoint"],
-    ["INVALID_PURPOSE", "is not signed by a certificate authority this machine trusts"],
+    ["INVALID_PURPOSE", "breaks the rules for a server certificate (its purpose, or the length of its chain): it must be reissued"],
     ["CA_MD_TOO_WEAK", "is signed with a digest this machine's OpenSSL refuses as too weak (SHA-1, say)"],
   ])("%s", (causeCode, text) => {
     const error = new KooDriveError({ kind: "network", causeCode, request });
@@ -149,12 +149,35 @@ describe("what only looks like KooDrive's answer", () => {
       const error = await kooDriveFailure(client.getShare("1689743054514187776"));
       expect(error.kind).toBe("api");
       expect(error.message).toContain("failed with HTTP 403 (1 attempt");
-      expect(error.message).toContain("the answer carries no KooDrive error, so it may not be KooDrive's: a proxy between this machine and");
+      expect(error.message).toContain("the answer is a page, not KooDrive's JSON, so it may not be KooDrive's: a proxy between this machine and");
       // The credential gate stays open: the next call is sent.
       await kooDriveFailure(client.getShare("1689743054514187776"));
       expect(seen).toHaveLength(2);
     } finally {
       await new Promise<void>((resolve) => blockPage.close(() => resolve()));
+    }
+  });
+
+  it.each([
+    ["an empty body", ""],
+    ["JSON without a KooDrive code (OAuth style)", '{"error":"invalid_token","error_description":"expired"}'],
+    ["KooDrive's code beside an error of another shape", '{"code":13000104,"msg":"Unauthorized","error":"Unauthorized"}'],
+  ])("a 401 with %s is still KooDrive refusing the credentials: the gate closes after one request", async (_case, body) => {
+    let sent = 0;
+    const server = http.createServer((_req, res) => {
+      sent += 1;
+      res.writeHead(401, { "Content-Type": "application/json" }).end(body);
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const client = new KooDriveClient({ ...settingsFor(emulator), endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, maxRetries: 0 });
+      const error = await kooDriveFailure(client.getShare("1689743054514187776"));
+      expect(error.kind).toBe("credentials");
+      if (body.includes("13000104")) expect(error.code).toBe("13000104");
+      await kooDriveFailure(client.getShare("1689743054514187776"));
+      expect(sent).toBe(1);
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
     }
   });
 

@@ -343,6 +343,19 @@ describe("an operation's outcome is that of all its attempts", () => {
     expect(outcomeUnknown(error)).toBe(true);
     expect(e.getShare(share.shareId as string)?.comment).toBe("after");
   });
+
+  it("a read's earlier attempts, and a write answered 'not found' at last, leave the outcome as the last attempt says", async () => {
+    const e = await start({ faults: { failNext: 1, failStatus: 503 } });
+    const missing = "1689743054514187999";
+    const client = new KooDriveClient(settingsFor(e, { maxRetries: 1 }), { sleep: async () => undefined });
+    const write = await kooDriveFailure(client.updateShare(missing, { comment: "after", validDays: 3 }));
+    expect(write.isNotFound).toBe(true);
+    expect(outcomeUnknown(write)).toBe(false);
+    e.faults.set({ resetNext: 1 });
+    const read = await kooDriveFailure(client.getShare(missing));
+    expect(read.isNotFound).toBe(true);
+    expect(read.message).not.toContain("an earlier attempt's outcome is unknown");
+  });
 });
 
 /** Settings for a server that is not listening on `port`. */

@@ -74,6 +74,16 @@ describe("applySettings", () => {
     ["an HTTP 503 after the retries", new KooDriveError({ kind: "api", status: 503, request: REQUEST }), "HTTP 503"],
     ["an unreadable answer", new KooDriveError({ kind: "invalid-response", status: 200, request: REQUEST }), "an unreadable answer"],
     ["a reset after sending", new KooDriveError({ kind: "network", causeCode: "ECONNRESET", request: REQUEST }), "network error ECONNRESET"],
+    [
+      "an earlier attempt lost, the last refused by the proxy",
+      new KooDriveError({ kind: "proxy", status: 407, request: REQUEST, earlierAttemptUnknown: true }),
+      "an earlier attempt's answer was lost; the last attempt got HTTP 407 from the proxy",
+    ],
+    [
+      "an earlier attempt lost, the last refused a connection",
+      new KooDriveError({ kind: "network", causeCode: "ECONNREFUSED", request: REQUEST, earlierAttemptUnknown: true }),
+      "an earlier attempt's answer was lost; the last attempt got network error ECONNREFUSED",
+    ],
   ])("the read-back notice names the kind of failure: %s", async (_case, failure, reason) => {
     const live = { shareId: "1", comment: "sent", expireTime: new Date(Date.now() + 30 * 86_400_000).toISOString() };
     const ctx = writer();
