@@ -344,6 +344,28 @@ describe("an operation's outcome is that of all its attempts", () => {
     expect(e.getShare(share.shareId as string)?.comment).toBe("after");
   });
 
+  it("a write whose retry finds the credentials rejected meanwhile (by another request) keeps its earlier attempt's unknown outcome", async () => {
+    const server = http.createServer((req, res) => {
+      const [status, code] = req.method === "PUT" ? [503, "13000201"] : [401, "13000104"];
+      res.writeHead(status, { "Content-Type": "application/json" }).end(JSON.stringify({ code, msg: "x" }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      let client: KooDriveClient | undefined;
+      // While the PUT waits to retry, another operation's GET learns that the credentials are rejected.
+      client = new KooDriveClient(
+        { ...settingsForUnreachable(0), endpoint, maxRetries: 1 },
+        { sleep: async () => void (await client?.getShare("1").catch(() => undefined)) },
+      );
+      const error = await kooDriveFailure(client.updateShare("1", { comment: "after", validDays: 3 }));
+      expect(error.kind).toBe("credentials");
+      expect(outcomeUnknown(error)).toBe(true);
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+
   it("a read's earlier attempts, and a write answered 'not found' at last, leave the outcome as the last attempt says", async () => {
     const e = await start({ faults: { failNext: 1, failStatus: 503 } });
     const missing = "1689743054514187999";
