@@ -152,8 +152,8 @@ export class KooDriveError extends Error {
       case "api":
         return `${what} failed with ${KooDriveError.answer(d)} (${attempts})${notKooDrivesRefusal(d)}`;
       case "network": {
-        const certificate = certificateHint(d);
-        return `${what} failed: network error ${d.causeCode ?? "unknown"}${KooDriveError.where(d.request)} (${attempts})${certificate ? `: ${certificate}` : ""}`;
+        const hint = certificateHint(d) ?? unresolvedHint(d);
+        return `${what} failed: network error ${d.causeCode ?? "unknown"}${KooDriveError.where(d.request)} (${attempts})${hint ? `: ${hint}` : ""}`;
       }
       case "timeout":
         return `${what} timed out${KooDriveError.where(d.request)} (${attempts})`;
@@ -176,6 +176,17 @@ export class KooDriveError extends Error {
     if (request.host === undefined) return "";
     return request.proxy === undefined ? ` talking to ${request.host}` : ` talking to ${request.host} through proxy ${request.proxy}`;
   }
+}
+
+/**
+ * What to do about a host name that does not resolve. Through a proxy, only the proxy's name is looked up here (the
+ * proxy resolves KooDrive's), so that is the one to check.
+ */
+function unresolvedHint(d: KooDriveErrorDetails): string | undefined {
+  if (d.causeCode !== "ENOTFOUND") return undefined;
+  return d.request.proxy === undefined
+    ? `the host name of ${d.request.host ?? "the endpoint"} does not resolve: check koodrive:endpoint, or this machine's DNS. Nothing was sent`
+    : `the proxy's host name (${d.request.proxy}) does not resolve: check the proxy URL (koodrive:proxy, or HTTPS_PROXY / ALL_PROXY), or this machine's DNS. Nothing was sent`;
 }
 
 /**

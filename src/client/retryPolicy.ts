@@ -56,10 +56,17 @@ export interface RetryPolicy {
 }
 
 /**
- * Network errors raised before a request left this machine: KooDrive cannot have run it, so it is retried for any
- * method, and a write that failed so is known not to have been applied.
+ * Network errors raised before a request left this machine: no connection was made (refused, or the host name did
+ * not resolve; a kept-alive connection never raises them), so KooDrive cannot have run it, and a write that failed so
+ * is known not to have been applied.
  */
-export const NEVER_SENT_NETWORK_CODES: readonly string[] = ["ECONNREFUSED"];
+export const NEVER_SENT_NETWORK_CODES: readonly string[] = ["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN"];
+
+/**
+ * The never-sent errors that may pass (a server restarting, a DNS server's hiccup), retried for any method. A name that
+ * does not resolve (ENOTFOUND) is a wrong endpoint or proxy far more often: said at once, not retried.
+ */
+const RETRIED_NEVER_SENT_CODES: readonly string[] = ["ECONNREFUSED", "EAI_AGAIN"];
 
 /**
  * TLS errors for a certificate this machine refused (OpenSSL's verification codes, and Node's for a host name the
@@ -101,7 +108,7 @@ export const defaultRetryPolicy: RetryPolicy = Object.freeze({
   throttleRetryTimeoutMs: 300_000,
   idempotentMethods: ["GET", "PUT", "HEAD", "DELETE", "OPTIONS"],
   networkErrorCodes: ["ECONNRESET", "ECONNREFUSED", "ETIMEDOUT", "ECONNABORTED", "EPIPE", "EAI_AGAIN", "ENETUNREACH"],
-  networkErrorCodesForAnyMethod: NEVER_SENT_NETWORK_CODES,
+  networkErrorCodesForAnyMethod: RETRIED_NEVER_SENT_CODES,
   baseDelayMs: 500,
   backoffLimitMs: 8_000,
   jitter: "full",

@@ -10,7 +10,7 @@ import { ServerClock } from "../../src/client/serverClock";
 import type { ConnectionSettings } from "../../src/client/connectionSettings";
 import type { Emulator } from "koodrive-emulator";
 import { kooDriveFailure } from "./kooDriveFailure";
-import { outcomeUnknown } from "../../src/client/koodriveError";
+import { KooDriveError, outcomeUnknown } from "../../src/client/koodriveError";
 import { EventPrinter } from "../../src/provider/eventPrinter";
 import { TOKEN, USER_ID, settingsFor, testEmulator } from "../support/fixtures";
 
@@ -377,6 +377,26 @@ describe("an operation's outcome is that of all its attempts", () => {
     const read = await kooDriveFailure(client.getShare(missing));
     expect(read.isNotFound).toBe(true);
     expect(read.message).not.toContain("an earlier attempt's outcome is unknown");
+  });
+});
+
+describe("a host name that does not resolve", () => {
+  it("fails at once saying which name to check, and a write failed so is known not applied", async () => {
+    // `.invalid` never resolves (RFC 2606); a machine without any DNS server says EAI_AGAIN instead, never sent either.
+    const client = new KooDriveClient({ ...settingsForUnreachable(0), endpoint: "https://koodrive.invalid", maxRetries: 0 });
+    const error = await kooDriveFailure(client.updateShare("1", { comment: "after", validDays: 3 }));
+    expect(["ENOTFOUND", "EAI_AGAIN"]).toContain(error.causeCode);
+    expect(outcomeUnknown(error)).toBe(false);
+    if (error.causeCode === "ENOTFOUND") {
+      expect(error.message).toContain("(1 attempt");
+      expect(error.message).toContain("the host name of koodrive.invalid does not resolve: check koodrive:endpoint, or this machine's DNS. Nothing was sent");
+    }
+  });
+
+  it("through a proxy, the proxy's name is the one to check", () => {
+    const request = { method: "GET", path: "/share/1", traceId: "t", attempts: 1, host: "drive.example.com", proxy: "http://proxy.corp.invalid:3128" };
+    const error = new KooDriveError({ kind: "network", causeCode: "ENOTFOUND", request });
+    expect(error.message).toContain("the proxy's host name (http://proxy.corp.invalid:3128) does not resolve: check the proxy URL");
   });
 });
 

@@ -679,3 +679,18 @@ describe("the share owner is recorded: a change of koodrive:userId does not stra
     expect((await listed(USER_ID)).map((s) => s.shareId).sort()).toEqual([held.shareId, second.created.id].sort());
   });
 });
+
+describe("a create that cannot have been sent", () => {
+  it("an endpoint whose name does not resolve fails the create without claiming a share may exist, and lists nothing", async () => {
+    config = { ...config, "koodrive:endpoint": "https://koodrive.invalid" };
+    provider = await configured();
+    const checked = await provider.check!({}, declared);
+    const error = await provider.create(checked.inputs!).then(
+      () => undefined,
+      (e: unknown) => e as Error,
+    );
+    expect(error?.message).toMatch(/network error (ENOTFOUND|EAI_AGAIN) talking to koodrive\.invalid/);
+    expect(error?.message).not.toMatch(/may have been created|may exist/);
+    expect(notices.join("\n")).not.toMatch(/outcome is unknown|listing/);
+  });
+});

@@ -46,6 +46,10 @@ describe("retry policy", () => {
     ["POST", retried(0), { kind: "network", code: "ECONNRESET" }, { retry: false }],
     ["POST", retried(0), { kind: "network", code: "ECONNREFUSED" }, { retry: true, delayMs: 100 }],
     ["GET", retried(0), { kind: "network", code: "ERR_INVALID_URL" }, { retry: false }],
+    // A name that does not resolve: never sent; a wrong endpoint more often than not, so said at once. A DNS hiccup passes.
+    ["GET", retried(0), { kind: "network", code: "ENOTFOUND" }, { retry: false }],
+    ["POST", retried(0), { kind: "network", code: "ENOTFOUND" }, { retry: false }],
+    ["POST", retried(0), { kind: "network", code: "EAI_AGAIN" }, { retry: true, delayMs: 100 }],
     // A certificate refused: never sent, but it fails the same way again.
     ["GET", retried(0), { kind: "network", code: "UNABLE_TO_VERIFY_LEAF_SIGNATURE" }, { retry: false }],
     ["POST", retried(0), { kind: "network", code: "SELF_SIGNED_CERT_IN_CHAIN" }, { retry: false }],
