@@ -14,6 +14,7 @@ import {
   type AttemptOutcome,
   CERTIFICATE_REFUSAL_CODES,
   NO_RETRIES_YET,
+  NO_TLS_CODE,
   type RetryPolicy,
   decideRetry,
   defaultRetryPolicy,
@@ -123,7 +124,7 @@ const NOTHING_LEARNED: AttemptLearned = { credentials: { kind: "unknown" }, budg
 /** How an attempt words its failure as a {@link KooDriveError}. */
 type FailureOf = (
   kind: KooDriveErrorKind,
-  extra: { status?: number; code?: string; msg?: string; causeCode?: string; certificateOfProxy?: boolean; foreignPage?: boolean },
+  extra: { status?: number; code?: string; msg?: string; causeCode?: string; handshakeWithProxy?: boolean; foreignPage?: boolean },
 ) => KooDriveError;
 
 /** What one attempt came to (see `KooDriveClient.attempt`), and what it taught. */
@@ -299,7 +300,7 @@ export class KooDriveClient {
           code: extra.code,
           koodriveMessage: extra.msg,
           causeCode: extra.causeCode,
-          certificateOfProxy: extra.certificateOfProxy || undefined,
+          handshakeWithProxy: extra.handshakeWithProxy || undefined,
           foreignPage: extra.foreignPage || undefined,
           hint: kind === "credentials" ? credentialFixHint(this.settings.auth) : undefined,
           request,
@@ -318,8 +319,8 @@ export class KooDriveClient {
       const refusal = this.transport.tunnelRefusal(sent);
       if (refusal !== undefined) return this.proxyRefused(fail, refusal);
       const code = networkCode(e);
-      const certificateOfProxy = CERTIFICATE_REFUSAL_CODES.includes(code) && this.transport.proxyHandshakeFailed(sent);
-      const error = fail(code === "ECONNABORTED" || code === "ETIMEDOUT" ? "timeout" : "network", { causeCode: code, certificateOfProxy });
+      const handshakeWithProxy = (CERTIFICATE_REFUSAL_CODES.includes(code) || code === NO_TLS_CODE) && this.transport.proxyHandshakeFailed(sent);
+      const error = fail(code === "ECONNABORTED" || code === "ETIMEDOUT" ? "timeout" : "network", { causeCode: code, handshakeWithProxy });
       return { kind: "failed", error, outcome: { kind: "network", code }, learned: NOTHING_LEARNED };
     }
     // The proxy's own answer (a refused CONNECT; a 407, which only a proxy sends) is not KooDrive's: its Date is not
@@ -473,8 +474,11 @@ function headerValue(value: unknown): string | undefined {
 
 function networkCode(error: unknown): string {
   const code = (error as { code?: unknown })?.code;
+  const message = String((error as { message?: unknown }).message);
   // Node names no code for a certificate signed with a digest OpenSSL refuses (SHA-1); OpenSSL's own name says it.
-  if (code === "UNSPECIFIED" && /digest algorithm too weak|md too weak/i.test(String((error as { message?: unknown }).message))) return "CA_MD_TOO_WEAK";
+  if (code === "UNSPECIFIED" && /digest algorithm too weak|md too weak/i.test(message)) return "CA_MD_TOO_WEAK";
+  // Node reports OpenSSL's "wrong version number" (plain http where TLS was expected) as EPROTO, or by its own name.
+  if (code === "EPROTO" && /wrong version number/i.test(message)) return NO_TLS_CODE;
   return typeof code === "string" ? code : "UNKNOWN";
 }
 

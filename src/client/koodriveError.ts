@@ -1,5 +1,5 @@
 import { redact } from "./redact";
-import { CERTIFICATE_REFUSAL_CODES, NEVER_SENT_NETWORK_CODES } from "./retryPolicy";
+import { CERTIFICATE_REFUSAL_CODES, NEVER_SENT_NETWORK_CODES, NO_TLS_CODE } from "./retryPolicy";
 
 /** KooDrive's "resource not found" code; for a share: it does not exist, or it is not the acting user's. */
 export const NOT_FOUND_CODE = "13000309";
@@ -46,8 +46,8 @@ export interface KooDriveErrorDetails {
   readonly hint?: string;
   /** Why a retryable failure was not retried (again): a time limit on waiting for KooDrive. */
   readonly retryStop?: string;
-  /** A certificate refusal was of an https proxy's own certificate, not the endpoint's. */
-  readonly certificateOfProxy?: boolean;
+  /** A failed TLS handshake (a refused certificate, no TLS at all) was with an https proxy, not with the endpoint. */
+  readonly handshakeWithProxy?: boolean;
   /** The answer was a page, not JSON as KooDrive's and its gateway's are: someone between may have sent it. */
   readonly foreignPage?: boolean;
   /**
@@ -138,7 +138,7 @@ export class KooDriveError extends Error {
       causeCode: this.causeCode,
       hint: this.hint,
       earlierAttemptUnknown: this.earlierAttemptUnknown || undefined,
-      certificateOfProxy: this.details.certificateOfProxy,
+      handshakeWithProxy: this.details.handshakeWithProxy,
       foreignPage: this.details.foreignPage,
       request: this.request,
     };
@@ -152,7 +152,7 @@ export class KooDriveError extends Error {
       case "api":
         return `${what} failed with ${KooDriveError.answer(d)} (${attempts})${notKooDrivesRefusal(d)}`;
       case "network": {
-        const hint = certificateHint(d) ?? unresolvedHint(d);
+        const hint = certificateHint(d) ?? noTlsHint(d) ?? unresolvedHint(d);
         return `${what} failed: network error ${d.causeCode ?? "unknown"}${KooDriveError.where(d.request)} (${attempts})${hint ? `: ${hint}` : ""}`;
       }
       case "timeout":
@@ -176,6 +176,14 @@ export class KooDriveError extends Error {
     if (request.host === undefined) return "";
     return request.proxy === undefined ? ` talking to ${request.host}` : ` talking to ${request.host} through proxy ${request.proxy}`;
   }
+}
+
+/** What to do when the other end answered a TLS handshake with something else (plain http, most likely). */
+function noTlsHint(d: KooDriveErrorDetails): string | undefined {
+  if (d.causeCode !== NO_TLS_CODE) return undefined;
+  return d.handshakeWithProxy
+    ? `the proxy ${d.request.proxy ?? ""} did not answer in TLS: if it is a plain http proxy, write its URL with http://. Nothing was sent`
+    : `${d.request.host ?? "the endpoint"} did not answer in TLS: if it serves plain http (an emulator started without --tls-cert, say), write koodrive:endpoint with http://. Nothing was sent`;
 }
 
 /**
@@ -215,13 +223,13 @@ function certificateHint(d: KooDriveErrorDetails): string | undefined {
   const code = d.causeCode;
   if (code === undefined || !CERTIFICATE_REFUSAL_CODES.includes(code)) return undefined;
   const { host, proxy } = d.request;
-  const presented = d.certificateOfProxy
+  const presented = d.handshakeWithProxy
     ? `the certificate presented by proxy ${proxy ?? "(unknown)"}`
     : `the certificate presented for ${host ?? "KooDrive"}${proxy === undefined ? "" : " (through the proxy)"}`;
   if (code === "CERT_HAS_EXPIRED" || code === "CERT_NOT_YET_VALID")
     return `${presented} is outside its validity period by this machine's clock: check the clock, or that certificate. Not retried`;
   if (code === "ERR_TLS_CERT_ALTNAME_INVALID" || code === "ERR_TLS_CERT_ALTNAME_FORMAT")
-    return `${presented} is for another host name: check ${d.certificateOfProxy ? "the proxy URL" : "koodrive:endpoint"}. Not retried`;
+    return `${presented} is for another host name: check ${d.handshakeWithProxy ? "the proxy URL" : "koodrive:endpoint"}. Not retried`;
   if (code === "INVALID_PURPOSE" || code === "CERT_CHAIN_TOO_LONG" || code === "PATH_LENGTH_EXCEEDED")
     return `${presented} breaks the rules for a server certificate (its purpose, or the length of its chain): it must be reissued (for a TLS-inspecting proxy, by its administrators). Not retried`;
   if (code === "CA_MD_TOO_WEAK")

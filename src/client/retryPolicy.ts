@@ -60,7 +60,13 @@ export interface RetryPolicy {
  * not resolve; a kept-alive connection never raises them), so KooDrive cannot have run it, and a write that failed so
  * is known not to have been applied.
  */
-export const NEVER_SENT_NETWORK_CODES: readonly string[] = ["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN"];
+export const NEVER_SENT_NETWORK_CODES: readonly string[] = ["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ERR_SSL_WRONG_VERSION_NUMBER"];
+
+/**
+ * A TLS handshake answered by something that does not speak TLS (an https endpoint or proxy that serves plain http):
+ * OpenSSL's "wrong version number", which Node may report only as EPROTO. Never sent, and never retried.
+ */
+export const NO_TLS_CODE = "ERR_SSL_WRONG_VERSION_NUMBER";
 
 /**
  * The never-sent errors that may pass (a server restarting, a DNS server's hiccup), retried for any method. A name that

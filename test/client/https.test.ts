@@ -196,6 +196,38 @@ describe("what only looks like KooDrive's answer", () => {
   });
 });
 
+describe("https where plain http answers", () => {
+  it("an https endpoint that serves plain http (an emulator started without a certificate): said so, nothing sent, nothing to read back", async () => {
+    const plain = await testEmulator();
+    try {
+      const endpoint = plain.url.replace("http:", "https:");
+      const client = new KooDriveClient({ ...settingsFor(plain), endpoint, maxRetries: 3 });
+      const error = await kooDriveFailure(client.updateShare("1689743054514187776", { comment: "x", validDays: 3 }));
+      expect(error.causeCode).toBe("ERR_SSL_WRONG_VERSION_NUMBER");
+      expect(error.message).toContain(`(1 attempt`);
+      expect(error.message).toContain(
+        `${new URL(endpoint).host} did not answer in TLS: if it serves plain http (an emulator started without --tls-cert, say), write koodrive:endpoint with http://`,
+      );
+      expect(outcomeUnknown(error)).toBe(false);
+      expect(plain.requests.all()).toHaveLength(0);
+    } finally {
+      await plain.close();
+    }
+  });
+
+  it("an https:// proxy URL for a plain http proxy: the proxy is named", async () => {
+    const proxy = await startConnectProxy();
+    try {
+      const proxyUrl = proxy.url.replace("http:", "https:");
+      const error = await kooDriveFailure(new KooDriveClient(settingsFor(emulator, { proxy: proxyUrl })).getShare("1689743054514187776"));
+      expect(error.causeCode).toBe("ERR_SSL_WRONG_VERSION_NUMBER");
+      expect(error.message).toContain(`the proxy ${proxyUrl} did not answer in TLS: if it is a plain http proxy, write its URL with http://`);
+    } finally {
+      await proxy.close();
+    }
+  });
+});
+
 describe("proxies from the environment", () => {
   const saved = { ...process.env };
   beforeEach(() => {

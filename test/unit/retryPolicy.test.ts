@@ -50,6 +50,7 @@ describe("retry policy", () => {
     ["GET", retried(0), { kind: "network", code: "ENOTFOUND" }, { retry: false }],
     ["POST", retried(0), { kind: "network", code: "ENOTFOUND" }, { retry: false }],
     ["POST", retried(0), { kind: "network", code: "EAI_AGAIN" }, { retry: true, delayMs: 100 }],
+    ["PUT", retried(0), { kind: "network", code: "ERR_SSL_WRONG_VERSION_NUMBER" }, { retry: false }],
     // A certificate refused: never sent, but it fails the same way again.
     ["GET", retried(0), { kind: "network", code: "UNABLE_TO_VERIFY_LEAF_SIGNATURE" }, { retry: false }],
     ["POST", retried(0), { kind: "network", code: "SELF_SIGNED_CERT_IN_CHAIN" }, { retry: false }],
