@@ -244,7 +244,8 @@ function certificateHint(d: KooDriveErrorDetails): string | undefined {
 /**
  * Whether a failed write may have been applied all the same, so that its effect must be read back before it is sent
  * again or reported: no usable answer after sending (a timeout, a reset, a truncated or unparsable 2xx body) or a
- * 5xx after the retries. A connection refused or a certificate refused sent nothing, and every other answer says what
+ * 5xx after the retries, or after an earlier attempt's such answer. A request that never left (no connection, no
+ * name, no TLS: `NEVER_SENT_NETWORK_CODES`, a refused certificate) sent nothing, and every other answer says what
  * happened.
  */
 export function outcomeUnknown(error: unknown): error is KooDriveError {
