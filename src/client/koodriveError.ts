@@ -1,5 +1,5 @@
 import { redact } from "./redact";
-import { CERTIFICATE_REFUSAL_CODES, NEVER_SENT_NETWORK_CODES, NO_TLS_CODE } from "./retryPolicy";
+import { CERTIFICATE_REFUSAL_CODES, NO_TLS_CODE, neverSent } from "./retryPolicy";
 
 /** KooDrive's "resource not found" code; for a share: it does not exist, or it is not the acting user's. */
 export const NOT_FOUND_CODE = "13000309";
@@ -245,13 +245,13 @@ function certificateHint(d: KooDriveErrorDetails): string | undefined {
  * Whether a failed write may have been applied all the same, so that its effect must be read back before it is sent
  * again or reported: no usable answer after sending (a timeout, a reset, a truncated or unparsable 2xx body) or a
  * 5xx after the retries, or after an earlier attempt's such answer. A request that never left (no connection, no
- * name, no TLS: `NEVER_SENT_NETWORK_CODES`, a refused certificate) sent nothing, and every other answer says what
+ * name, no TLS, a refused certificate: `neverSent`) sent nothing, and every other answer says what
  * happened.
  */
 export function outcomeUnknown(error: unknown): error is KooDriveError {
   if (!(error instanceof KooDriveError)) return false;
   if (error.earlierAttemptUnknown) return true;
   if (error.kind === "timeout" || error.kind === "invalid-response") return true;
-  if (error.kind === "network") return !NEVER_SENT_NETWORK_CODES.includes(error.causeCode ?? "") && !CERTIFICATE_REFUSAL_CODES.includes(error.causeCode ?? "");
+  if (error.kind === "network") return !neverSent(error.causeCode);
   return error.kind === "api" && (error.status ?? 0) >= 500;
 }

@@ -101,6 +101,11 @@ export const CERTIFICATE_REFUSAL_CODES: readonly string[] = [
   "CA_MD_TOO_WEAK",
 ];
 
+/** Whether a network error code means the request never left this machine (see the two lists above). */
+export function neverSent(code: string | undefined): boolean {
+  return code !== undefined && (NEVER_SENT_NETWORK_CODES.includes(code) || CERTIFICATE_REFUSAL_CODES.includes(code));
+}
+
 /**
  * Defaults: 3 retries of server errors, 500 ms doubling to 8 s with full jitter; throttling retried for up to
  * 5 minutes, `Retry-After` honoured up to 60 s, plus up to 50 % jitter for a 5xx and from a request's second

@@ -12,7 +12,8 @@ import { KooDriveError, outcomeUnknown } from "../../src/client/koodriveError";
 import { USER_ID, settingsFor, testEmulator } from "../support/fixtures";
 import { kooDriveFailure } from "./kooDriveFailure";
 
-import { TLS_FIXTURES, startConnectProxy } from "../support/connectProxy";
+import { startConnectProxy } from "../support/connectProxy";
+import { TLS_FIXTURES } from "../support/tlsFixtures";
 
 let emulator: Emulator;
 beforeEach(async () => {

@@ -6,7 +6,8 @@
 const assert = require("node:assert/strict");
 const { after, before, test } = require("node:test");
 const { engineFixture, USER_ID } = require("./support");
-const { startConnectProxy, TLS_FIXTURES } = require("../support/connectProxy");
+const { startConnectProxy } = require("../support/connectProxy");
+const { TLS_FIXTURES } = require("../support/tlsFixtures");
 
 const ORIGINAL = { comment: "before Pulumi", extractCode: "Orig1234" };
 

@@ -6,4 +6,3 @@ export interface ConnectProxy {
   close(): Promise<void>;
 }
 export function startConnectProxy(options?: { refuseWith?: number; refusalPage?: string; pageAfterMs?: number; refuseAfter?: number }): Promise<ConnectProxy>;
-export const TLS_FIXTURES: { caFile: string; serverTls(): { cert: string; key: string } };

@@ -1,10 +1,8 @@
 // A forward proxy for https targets, as corporate proxies are: it answers `CONNECT host:port` and relays the bytes of
 // the TLS session it cannot read. Used by the client and engine tests of KooDrive's https path.
 "use strict";
-const fs = require("node:fs");
 const http = require("node:http");
 const net = require("node:net");
-const path = require("node:path");
 
 /**
  * Starts the proxy on a free loopback port. `seen` lists each request line it received (`CONNECT 127.0.0.1:4431`;
@@ -68,15 +66,4 @@ async function startConnectProxy(options = {}) {
   };
 }
 
-/** The TLS fixtures (test/fixtures/tls/make.sh): a CA, and a certificate it signed for 127.0.0.1, ::1 and localhost. */
-const TLS_DIR = path.join(__dirname, "..", "fixtures", "tls");
-const TLS_FIXTURES = {
-  /** The CA's certificate, for NODE_EXTRA_CA_CERTS. */
-  caFile: path.join(TLS_DIR, "ca.pem"),
-  /** @returns {{ cert: string, key: string }} the server certificate and key, as the emulator's `tls` option takes them */
-  serverTls() {
-    return { cert: fs.readFileSync(path.join(TLS_DIR, "server.pem"), "utf8"), key: fs.readFileSync(path.join(TLS_DIR, "server-key.pem"), "utf8") };
-  },
-};
-
-module.exports = { startConnectProxy, TLS_FIXTURES };
+module.exports = { startConnectProxy };
