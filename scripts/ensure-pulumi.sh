@@ -7,8 +7,8 @@
 #
 # Order of preference:
 #   1. the CLI in PULUMI_CLI_ROOT (or .tools/pulumi). A folder this script did not create is only ever read: a CLI
-#      there of another version is used as is if it is >= 3.181, refused otherwise, never replaced;
-#   2. a `pulumi` >= 3.181 on PATH (when PULUMI_CLI_ROOT is not set);
+#      there of another version is used as is if it is >= 3.187, refused otherwise, never replaced;
+#   2. a `pulumi` >= 3.187 on PATH (when PULUMI_CLI_ROOT is not set);
 #   3. a build of PULUMI_CLI_VERSION from the Go module proxy into .tools/pulumi, or into PULUMI_CLI_ROOT if that
 #      folder does not exist yet (about 5 minutes on 2 cores the first time).
 # The dynamic-provider launcher `pulumi-resource-pulumi-nodejs` ships in @pulumi/pulumi; it must sit beside the CLI.
@@ -17,7 +17,10 @@ set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
 version=${PULUMI_CLI_VERSION:-v3.274.1}
-min_version=3.181.0
+# The demo and the tests drive the CLI through the Automation API, where 3.180.0 to 3.186.0 never end a preview or up
+# that fails (pulumi/pulumi#20151; seen here with 3.186.0, and 3.187.0 fails in a second).
+min_version=3.187.0
+min_reason="3.180 to 3.186 hang on a failed preview or up through the Automation API, pulumi/pulumi#20151"
 default_root=$repo/.tools/pulumi
 root=${PULUMI_CLI_ROOT:-$default_root}
 marker=.created-by-ensure-pulumi
@@ -72,7 +75,7 @@ if [ -x "$root/bin/pulumi" ]; then
   fi
   if ! owned "$root"; then
     version_ok "${found#v}" 2>/dev/null && [ -n "$found" ] \
-      || die "PULUMI_CLI_ROOT=$root holds pulumi ${found:-of unknown version}, need >= $min_version; it is not this script's to replace: point PULUMI_CLI_ROOT at another folder, or unset it"
+      || die "PULUMI_CLI_ROOT=$root holds pulumi ${found:-of unknown version}, need >= $min_version ($min_reason); it is not this script's to replace: point PULUMI_CLI_ROOT at another folder, or unset it"
     if [ -x "$root/bin/pulumi-resource-pulumi-nodejs" ]; then
       say "using pulumi $found in $root"
       echo "$root"
@@ -88,7 +91,7 @@ fi
 if [ -z "${PULUMI_CLI_ROOT:-}" ] && command -v pulumi >/dev/null 2>&1; then
   found=$(pulumi version 2>/dev/null || true)
   if [ -n "$found" ] && version_ok "${found#v}"; then use_linked "$(command -v pulumi)" "$found"; fi
-  say "pulumi on PATH is ${found:-unversioned}, need >= $min_version: building $version instead"
+  say "pulumi on PATH is ${found:-unversioned}, need >= $min_version ($min_reason): building $version instead"
 fi
 
 command -v go >/dev/null 2>&1 || die "no pulumi >= $min_version found and no Go toolchain (>= 1.24) to build one"

@@ -12,10 +12,10 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/stopOnSignal.sh
 
-# The oldest CLI tried that builds from the Go module proxy here (3.181.0, the SDK's peer-dependency floor, does not:
-# its pkg module needs an apitype.TemplateMetadata its sdk module lacks), and the newest the proxy served on 2026-12-01.
+# The oldest CLI ensure-pulumi.sh accepts (3.180.0 to 3.186.0 hang on a failed preview or up through the Automation
+# API, pulumi/pulumi#20151), and the newest the Go module proxy served on 2026-12-01.
 versions=("$@")
-[ ${#versions[@]} -gt 0 ] || versions=(v3.186.0 v3.276.0)
+[ ${#versions[@]} -gt 0 ] || versions=(v3.187.0 v3.276.0)
 
 run_step npm run --silent build || exit 1
 summary=()
@@ -34,7 +34,7 @@ for version in "${versions[@]}"; do
   tail -n +1 -f "$report" &
   follower=$!
   # The tests call ensure-pulumi.sh themselves: without the version it would rebuild the folder as the default one.
-  # A test that hangs on some CLI (3.186.0's preview never ends after a failed check) fails after 3 minutes, and
+  # A test that hangs on some CLI (with 3.186.0 a failed preview or up never ends) fails after 3 minutes, and
   # --test-force-exit ends its file, whose Automation API server the hung CLI still holds open.
   PULUMI_CLI_ROOT=$root PULUMI_CLI_VERSION=$version run_step node --test --test-concurrency=1 --test-timeout=180000 \
     --test-force-exit --test-reporter=spec test/engine/*.test.js >"$report" 2>&1

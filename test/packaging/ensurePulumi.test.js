@@ -46,17 +46,22 @@ function ensurePulumi(env) {
   return { status: result.status, stdout: result.stdout.trim(), stderr: result.stderr };
 }
 
-test("a CLI older than 3.181 in PULUMI_CLI_ROOT is refused and left as it is", () => {
-  const root = userCliRoot("old-cli", "v3.100.0");
-  const before = snapshot(root);
-  const { status, stdout, stderr } = ensurePulumi({ PULUMI_CLI_ROOT: root });
-  assert.notEqual(status, 0);
-  assert.equal(stdout, "");
-  assert.match(stderr, /holds pulumi v3\.100\.0, need >= 3\.181\.0; it is not this script's to replace/);
-  assert.deepEqual(snapshot(root), before);
-});
+for (const older of ["v3.100.0", "v3.186.0"]) {
+  test(`a CLI older than 3.187 in PULUMI_CLI_ROOT (${older}) is refused, saying why, and left as it is`, () => {
+    const root = userCliRoot(`old-cli-${older}`, older);
+    const before = snapshot(root);
+    const { status, stdout, stderr } = ensurePulumi({ PULUMI_CLI_ROOT: root });
+    assert.notEqual(status, 0);
+    assert.equal(stdout, "");
+    assert.match(
+      stderr,
+      new RegExp(`holds pulumi ${older.replace(/\./g, "\\.")}, need >= 3\\.187\\.0 \\(.*pulumi/pulumi#20151\\); it is not this script's to replace`),
+    );
+    assert.deepEqual(snapshot(root), before);
+  });
+}
 
-test("a CLI of another version (>= 3.181) with the launcher beside it is used as it is", () => {
+test("a CLI of another version (>= 3.187) with the launcher beside it is used as it is", () => {
   const root = userCliRoot("own-cli", "v3.200.0", { launcher: true });
   const before = snapshot(root);
   const { status, stdout, stderr } = ensurePulumi({ PULUMI_CLI_ROOT: root });
