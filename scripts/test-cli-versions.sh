@@ -2,12 +2,13 @@
 # Runs the real-engine tests (test/engine) once per Pulumi CLI version, for the compatibility statement in the
 # README: users run whatever CLI their pipeline pins, and `npm test` runs only the one ensure-pulumi.sh builds.
 # Not part of `npm test`: each version is built from the Go module proxy once (about 5 minutes on 2 cores, cached in
-# .tools/pulumi-<version>), and each engine suite takes about 10 minutes.
+# .tools/pulumi-<version>), and each engine suite takes about 8 minutes here, 3 more for each test that times out.
 #
 #   npm run test:cli-versions                      # the versions below
 #   npm run test:cli-versions -- v3.200.0 v3.276.0 # these instead
 #
-# Ends with one line per version (passed and failed tests, or why it did not run) and exits non-zero if any failed.
+# Ends with one line per version (tests ran, passed, failed and timed out, or why it did not run) and exits non-zero
+# if any failed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/stopOnSignal.sh
