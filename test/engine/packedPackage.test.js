@@ -141,6 +141,23 @@ for (const row of matrix) {
       stdio: ["ignore", "inherit", "inherit"],
     });
     assert.equal(fs.lstatSync(path.join(project, "node_modules/pulumi-koodrive")).isSymbolicLink(), false, "installed as a copy, not a link");
+    // A program written as an ES module (`"type": "module"`, or TypeScript compiled to ESM) imports this CommonJS
+    // package by name: Node finds its named exports by reading the file, so a build that hides them breaks only those users.
+    const esmNames = execFileSync(
+      path.join(binDir, "node"),
+      ["--input-type=module", "-e", 'const m = await import("pulumi-koodrive"); console.log(JSON.stringify(Object.keys(m)))'],
+      { cwd: project, env, encoding: "utf8" },
+    );
+    const cjsNames = execFileSync(path.join(binDir, "node"), ["-e", 'console.log(JSON.stringify(Object.keys(require("pulumi-koodrive"))))'], {
+      cwd: project,
+      env,
+      encoding: "utf8",
+    });
+    assert.deepEqual(
+      JSON.parse(esmNames).filter((/** @type {string} */ name) => !["default", "__esModule", "module.exports"].includes(name)),
+      JSON.parse(cjsNames).sort(),
+      "an ES module imports every export by name",
+    );
     fs.writeFileSync(path.join(project, "driver.js"), DRIVER);
     const output = execFileSync(path.join(binDir, "node"), ["driver.js"], { cwd: project, env, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
     const result = JSON.parse(output.trim().split("\n").pop() ?? "");
