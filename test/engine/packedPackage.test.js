@@ -6,7 +6,8 @@
 // SDK release breaks the dynamic provider.
 //
 // Versions: the dev dependency on this Node; the newest @pulumi/pulumi on Node 22 (3.249+ requires it; Node comes
-// from the npm registry, scripts/ensure-node22.sh); the peer-dependency floor 3.181.0 on this Node.
+// from the npm registry, scripts/ensure-node22.sh); the peer-dependency floor 3.181.0 on this Node. Package managers:
+// npm, and the dev dependency installed with yarn 1 and with yarn 4 (node_modules linker).
 const assert = require("node:assert/strict");
 const { execFileSync } = require("node:child_process");
 const fs = require("node:fs");
@@ -64,21 +65,44 @@ function node22Bin() {
   return execFileSync("bash", [path.join(repoRoot, "scripts/ensure-node22.sh")], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] }).trim();
 }
 
-/** Node's bin folder and the @pulumi/pulumi version for each row. */
+/**
+ * The package managers users install with besides npm, each pinned and installed from the npm registry into the
+ * scratch folder: yarn 1, and yarn 4 with `nodeLinker: node-modules` (Pulumi does not run programs under yarn's
+ * Plug'n'Play, pulumi/pulumi#3586). Returns the command that installs the project in the current folder.
+ */
+const YARN_PACKAGES = { yarn1: "yarn@1.22.22", yarn4: "@yarnpkg/cli-dist@4.18.1" };
+function yarnInstall(/** @type {"yarn1" | "yarn4"} */ which, /** @type {string} */ project, /** @type {NodeJS.ProcessEnv} */ env) {
+  const tools = path.join(scratch, "yarn-tools");
+  if (!fs.existsSync(path.join(tools, "node_modules"))) {
+    fs.mkdirSync(tools, { recursive: true });
+    fs.writeFileSync(path.join(tools, "package.json"), "{}\n");
+    execFileSync("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", "--loglevel=error", ...Object.values(YARN_PACKAGES)], {
+      cwd: tools,
+      env,
+      stdio: ["ignore", "inherit", "inherit"],
+    });
+  }
+  const yarnJs = which === "yarn1" ? "node_modules/yarn/bin/yarn.js" : "node_modules/@yarnpkg/cli-dist/bin/yarn.js";
+  if (which === "yarn4") {
+    fs.writeFileSync(path.join(project, ".yarnrc.yml"), "nodeLinker: node-modules\nenableTelemetry: false\n");
+    fs.writeFileSync(path.join(project, "yarn.lock"), "");
+  }
+  execFileSync(process.execPath, [path.join(tools, yarnJs), "install", ...(which === "yarn1" ? ["--non-interactive", "--silent"] : [])], {
+    cwd: project,
+    env: { ...env, YARN_ENABLE_GLOBAL_CACHE: "false", YARN_CACHE_FOLDER: path.join(scratch, `${which}-cache`) },
+    stdio: ["ignore", "inherit", "inherit"],
+  });
+}
+
+/** Node's bin folder, the @pulumi/pulumi version and the package manager for each row. */
+const thisNode = { nodeBin: () => path.dirname(process.execPath), nodeMajor: process.versions.node.split(".")[0] };
+/** @type {{ label: string, pulumi: string, nodeBin: () => string, nodeMajor: string, installer?: "yarn1" | "yarn4" }[]} */
 const matrix = [
-  {
-    label: "the dev dependency",
-    pulumi: rootPackage.devDependencies["@pulumi/pulumi"],
-    nodeBin: () => path.dirname(process.execPath),
-    nodeMajor: process.versions.node.split(".")[0],
-  },
+  { label: "the dev dependency", pulumi: rootPackage.devDependencies["@pulumi/pulumi"], ...thisNode },
   { label: "the newest SDK on Node 22", pulumi: "latest", nodeBin: node22Bin, nodeMajor: "22" },
-  {
-    label: "the peer-dependency floor",
-    pulumi: rootPackage.peerDependencies["@pulumi/pulumi"].replace(/^\^/, ""),
-    nodeBin: () => path.dirname(process.execPath),
-    nodeMajor: process.versions.node.split(".")[0],
-  },
+  { label: "the peer-dependency floor", pulumi: rootPackage.peerDependencies["@pulumi/pulumi"].replace(/^\^/, ""), ...thisNode },
+  { label: "installed with yarn 1", pulumi: rootPackage.devDependencies["@pulumi/pulumi"], ...thisNode, installer: "yarn1" },
+  { label: "installed with yarn 4", pulumi: rootPackage.devDependencies["@pulumi/pulumi"], ...thisNode, installer: "yarn4" },
 ];
 
 const DRIVER = `
@@ -135,11 +159,15 @@ for (const row of matrix) {
     const env = { ...process.env, PATH: `${binDir}${path.delimiter}${process.env.PATH}` };
     // "latest" must be looked up afresh; pinned versions may come from npm's cache.
     const freshness = row.pulumi === "latest" ? [] : ["--prefer-offline"];
-    execFileSync("npm", ["install", "--no-audit", "--no-fund", ...freshness, "--loglevel=error"], {
-      cwd: project,
-      env,
-      stdio: ["ignore", "inherit", "inherit"],
-    });
+    if (row.installer) yarnInstall(row.installer, project, env);
+    else
+      execFileSync("npm", ["install", "--no-audit", "--no-fund", ...freshness, "--loglevel=error"], {
+        cwd: project,
+        env,
+        stdio: ["ignore", "inherit", "inherit"],
+      });
+    const sdkCopies = execFileSync("find", ["node_modules", "-path", "*/@pulumi/pulumi/package.json"], { cwd: project, encoding: "utf8" }).trim().split("\n");
+    assert.deepEqual(sdkCopies, ["node_modules/@pulumi/pulumi/package.json"], "exactly one copy of @pulumi/pulumi");
     assert.equal(fs.lstatSync(path.join(project, "node_modules/pulumi-koodrive")).isSymbolicLink(), false, "installed as a copy, not a link");
     // A program written as an ES module (`"type": "module"`, or TypeScript compiled to ESM) imports this CommonJS
     // package by name: Node finds its named exports by reading the file, so a build that hides them breaks only those users.
