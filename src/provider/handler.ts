@@ -9,12 +9,38 @@ export type Props = Record<string, unknown>;
  * supplies it, so handlers hold no configuration of their own.
  */
 export interface ResourceHandler {
+  /**
+   * The newest state layout (`stateVersion` in the outputs) this version's upgrader reads; older layouts are upgraded
+   * on read. A newer one is refused before the handler runs (see {@link newerStateProblem}).
+   */
+  readonly stateVersion: number;
   check(ctx: ProviderContext, olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult>;
   diff(ctx: ProviderContext, id: string, olds: Props, news: Props): Promise<pulumi.dynamic.DiffResult>;
   create(ctx: ProviderContext, inputs: Props): Promise<pulumi.dynamic.CreateResult>;
   read(ctx: ProviderContext, id: string, props: Props): Promise<pulumi.dynamic.ReadResult>;
   update(ctx: ProviderContext, id: string, olds: Props, news: Props): Promise<pulumi.dynamic.UpdateResult>;
   delete(ctx: ProviderContext, id: string, props: Props): Promise<void>;
+}
+
+/**
+ * Why stored outputs cannot be read by a handler that reads layouts up to `readable`, or undefined when they can: a
+ * layout written by a newer package version (installed before, then rolled back) may mean something else in every
+ * field, and guessing would act on the share (a destroy restoring the wrong settings). So, as Terraform does for state
+ * written by a newer provider, the operation fails before anything is sent. Layout 1 had no `stateVersion`.
+ */
+export function newerStateProblem(typeName: string, readable: number, stored: Props): string | undefined {
+  const version = stored.stateVersion;
+  if (version === undefined || (Number.isInteger(version) && (version as number) >= 1 && (version as number) <= readable)) return undefined;
+  const written =
+    Number.isInteger(version) && (version as number) > readable
+      ? `state version ${String(version)}`
+      : `an unreadable state version (${JSON.stringify(version)})`;
+  return (
+    `pulumi-koodrive: this ${typeName} has ${written}, written by a newer pulumi-koodrive than the one installed, ` +
+    `which reads state versions up to ${readable}. Install that newer version again (refresh and destroy run the ` +
+    `package installed in the project, whichever version last wrote the state): an older one could misread the state ` +
+    `and, for example, restore the wrong settings at destroy. Nothing was sent to KooDrive.`
+  );
 }
 
 /** Plain JSON for the engine: Pulumi's struct encoder rejects `undefined`. */

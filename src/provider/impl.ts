@@ -9,10 +9,10 @@ import { KooDriveError } from "../client/koodriveError";
 import { shareHandler } from "../resources/share/handler";
 import { shareOriginalsHandler } from "../resources/shareOriginals/handler";
 import { shareSettingsHandler } from "../resources/shareSettings/handler";
-import type { ResourceKind } from "../resources/registry";
+import { RESOURCE_TYPES, type ResourceKind } from "../resources/registry";
 import { KOODRIVE_CLOCK_AHEAD, ProviderContext } from "./context";
 import { exitWhenEngineGone } from "./engineWatch";
-import type { Props, ResourceHandler } from "./handler";
+import { type Props, type ResourceHandler, newerStateProblem } from "./handler";
 import { UNKNOWN_VALUE } from "../resources/common/unknownValue";
 import type { MethodGroup, ProviderMethod } from "./shim";
 
@@ -109,6 +109,11 @@ async function dispatch(instance: ProviderInstance, kind: ResourceKind, method: 
   const handler = HANDLERS[kind];
   if (handler === undefined) throw new Error(`pulumi-koodrive: unknown resource kind "${kind}" (state written by a newer package version?)`);
   const ctx = contextOf(instance);
+  // diff, read, update and delete get the stored outputs second (diff's and update's olds; read's and delete's props).
+  if (method !== "check" && method !== "create") {
+    const problem = newerStateProblem(`${RESOURCE_TYPES[kind].module}:${RESOURCE_TYPES[kind].type}`, handler.stateVersion, (args[1] ?? {}) as Props);
+    if (problem !== undefined) throw new Error(problem);
+  }
   switch (method) {
     case "check":
       return handler.check(ctx, args[0] as Props, args[1] as Props);

@@ -11,7 +11,7 @@ import { OwnerShares, createShareReconciled } from "./createShare";
 import { planShareChange } from "./plan";
 import { SHARE_STATUS, managedFields, refreshedInputs } from "../common/linkState";
 import { ownerNotice, recordedOwner } from "../common/owner";
-import { inputsOfState, shareStateFrom, upgradeShareState } from "./state";
+import { SHARE_STATE_VERSION, inputsOfState, shareStateFrom, upgradeShareState } from "./state";
 
 /**
  * Each owner's shares in this provider process (see {@link OwnerShares}), per endpoint and owning user (the recorded
@@ -44,6 +44,7 @@ function createBody(inputs: Props): CreateShareBody {
 
 /** Provider of `KooDriveShare`. */
 export const shareHandler: ResourceHandler = {
+  stateVersion: SHARE_STATE_VERSION,
   async check(ctx, _olds, news) {
     return checkResult(news, checkShareInputs(news, ctx.edition()));
   },

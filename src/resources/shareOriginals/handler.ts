@@ -18,6 +18,7 @@ const schemas = { shareId: idRule("shareId"), userId: idRule("userId").optional(
  * answer). It never writes to the share: restoring is the settings resource's delete, which runs first.
  */
 export const shareOriginalsHandler: ResourceHandler = {
+  stateVersion: SHARE_ORIGINALS_STATE_VERSION,
   async check(_ctx, _olds, news) {
     return checkResult(news, checkProperties(schemas, news));
   },

@@ -22,7 +22,7 @@ import {
 } from "./restore";
 import { managedFields, refreshedInputs } from "../common/linkState";
 import { isUnknown } from "../common/unknownValue";
-import { originalsInInputsMark, originalsUnderStoredName, shareSettingsStateFrom, upgradeShareSettingsState } from "./state";
+import { SHARE_SETTINGS_STATE_VERSION, originalsInInputsMark, originalsUnderStoredName, shareSettingsStateFrom, upgradeShareSettingsState } from "./state";
 
 /** Originals are kept only while the resource restores on delete. */
 function originalsFor(news: Props, stored?: OriginalSettings): OriginalSettings | undefined {
@@ -57,6 +57,7 @@ async function applyDeclaredSettings(ctx: ProviderContext, inputs: Props, owner:
 
 /** Provider of `KooDriveShareSettings`. */
 export const shareSettingsHandler: ResourceHandler = {
+  stateVersion: SHARE_SETTINGS_STATE_VERSION,
   async check(ctx, _olds, news) {
     const { inputs, failures } = checkShareSettingsInputs(news, ctx.edition());
     // Absent, or null: what the SDK sends for the program's "not this share's" (see `originalsOf` in resource.ts).

@@ -1,0 +1,79 @@
+import type * as pulumi from "@pulumi/pulumi";
+import type { Emulator } from "koodrive-emulator";
+import { providerShim } from "../../src/provider/shim";
+import type { ResourceKind } from "../../src/resources/registry";
+import { SHARE_STATE_VERSION } from "../../src/resources/share/state";
+import { SHARE_ORIGINALS_STATE_VERSION } from "../../src/resources/shareOriginals/state";
+import { SHARE_SETTINGS_STATE_VERSION } from "../../src/resources/shareSettings/state";
+import { AGENT, TOKEN, USER_ID, testEmulator } from "../support/fixtures";
+
+// A rollback: a newer pulumi-koodrive wrote the state, then the project installed this one again. Refresh and destroy
+// run the installed package, so this version must refuse a layout it does not know instead of acting on a guess.
+
+let emulator: Emulator;
+beforeEach(async () => {
+  emulator = await testEmulator();
+});
+afterEach(() => emulator.close());
+
+async function configured(kind: ResourceKind): Promise<pulumi.dynamic.ResourceProvider> {
+  const config: Record<string, string> = {
+    "koodrive:endpoint": emulator.url,
+    "koodrive:userId": USER_ID,
+    "koodrive:agentName": AGENT,
+    "koodrive:accessToken": TOKEN,
+  };
+  const provider = providerShim(kind);
+  const lookup = (key: string) => config[key];
+  await provider.configure!({ config: { get: lookup, require: (key: string) => lookup(key) ?? "" } } as pulumi.dynamic.ConfigureRequest);
+  return provider;
+}
+
+/** Each method that gets stored outputs, called with `state` as them. */
+const CALLS: Record<string, (p: pulumi.dynamic.ResourceProvider, id: string, state: Record<string, unknown>) => Promise<unknown>> = {
+  read: (p, id, state) => p.read!(id, state),
+  diff: (p, id, state) => p.diff!(id, state, { ...state }),
+  update: (p, id, state) => p.update!(id, state, { ...state }),
+  delete: (p, id, state) => p.delete!(id, state),
+};
+
+const KINDS: [ResourceKind, string, number][] = [
+  ["shareSettings", "koodrive:ShareSettings", SHARE_SETTINGS_STATE_VERSION],
+  ["shareOriginals", "koodrive:ShareOriginals", SHARE_ORIGINALS_STATE_VERSION],
+  ["share", "koodrive:Share", SHARE_STATE_VERSION],
+];
+
+describe.each(KINDS)("%s state written by a newer package version", (kind, typeName, readable) => {
+  it.each(Object.keys(CALLS))("%s fails naming the versions, before anything is sent", async (method) => {
+    const provider = await configured(kind);
+    const share = emulator.seedShare({ ownerId: USER_ID, comment: "untouched" });
+    const state = { shareId: share.shareId, validDays: 3, comment: "declared", onDelete: "restore", stateVersion: readable + 1 };
+    const error = await CALLS[method]!(provider, share.shareId, state).then(
+      () => undefined,
+      (e: unknown) => e as Error,
+    );
+    expect(error?.message).toBe(
+      `pulumi-koodrive: this ${typeName} has state version ${readable + 1}, written by a newer pulumi-koodrive than the one installed, ` +
+        `which reads state versions up to ${readable}. Install that newer version again (refresh and destroy run the package installed in ` +
+        "the project, whichever version last wrote the state): an older one could misread the state and, for example, restore the wrong " +
+        "settings at destroy. Nothing was sent to KooDrive.",
+    );
+    expect(emulator.requests.all()).toEqual([]);
+    expect(emulator.getShare(share.shareId)?.comment).toBe("untouched");
+  });
+
+  it("an unreadable state version is refused too; the versions this one reads are not", async () => {
+    const provider = await configured(kind);
+    const share = emulator.seedShare({ ownerId: USER_ID });
+    const state = { shareId: share.shareId, validDays: 3, stateVersion: "3a" };
+    await expect(provider.read!(share.shareId, state)).rejects.toThrow(`this ${typeName} has an unreadable state version ("3a"), written by a newer`);
+    expect(emulator.requests.all()).toEqual([]);
+    for (const stateVersion of [undefined, 1, readable]) {
+      const outcome = await provider.read!(share.shareId, { ...state, stateVersion }).then(
+        () => "read",
+        (e: Error) => e.message,
+      );
+      expect(outcome).toBe("read");
+    }
+  });
+});
