@@ -5,8 +5,8 @@
 // that project's node_modules, so this fails if the published files, exports maps or dependencies are wrong, or if an
 // SDK release breaks the dynamic provider.
 //
-// Versions: the dev dependency on this Node; the newest @pulumi/pulumi on Node 22 (3.249+ requires it; Node comes
-// from the npm registry, scripts/ensure-node22.sh); the peer-dependency floor 3.181.0 on this Node. Package managers:
+// Versions: the dev dependency on this Node; the newest @pulumi/pulumi on Node 22 (3.249+ requires it) and on Node 24
+// (Node comes from the npm registry, scripts/ensure-node.sh); the peer-dependency floor 3.181.0 on this Node. Package managers:
 // npm, and the dev dependency installed with yarn 1 and with yarn 4 (node_modules linker).
 const assert = require("node:assert/strict");
 const { execFileSync } = require("node:child_process");
@@ -60,9 +60,14 @@ before(() => {
 });
 after(() => fs.rmSync(scratch, { recursive: true, force: true }));
 
-function node22Bin() {
-  if (process.env.NODE22_BIN) return process.env.NODE22_BIN;
-  return execFileSync("bash", [path.join(repoRoot, "scripts/ensure-node22.sh")], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] }).trim();
+/** The bin folder of Node `major`: `NODE<major>_BIN`, else one installed from the npm registry (scripts/ensure-node.sh). */
+function nodeBin(/** @type {number} */ major) {
+  const given = process.env[`NODE${major}_BIN`];
+  if (given) return given;
+  return execFileSync("bash", [path.join(repoRoot, "scripts/ensure-node.sh"), String(major)], {
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "inherit"],
+  }).trim();
 }
 
 /**
@@ -83,11 +88,14 @@ function yarnInstall(/** @type {"yarn1" | "yarn4"} */ which, /** @type {string} 
     });
   }
   const yarnJs = which === "yarn1" ? "node_modules/yarn/bin/yarn.js" : "node_modules/@yarnpkg/cli-dist/bin/yarn.js";
+  // npm's registry, not yarn's own default host (registry.yarnpkg.com): the tests reach only the npm registry.
+  const registry = execFileSync("npm", ["config", "get", "registry"], { env, encoding: "utf8" }).trim();
   if (which === "yarn4") {
-    fs.writeFileSync(path.join(project, ".yarnrc.yml"), "nodeLinker: node-modules\nenableTelemetry: false\n");
+    fs.writeFileSync(path.join(project, ".yarnrc.yml"), `nodeLinker: node-modules\nenableTelemetry: false\nnpmRegistryServer: ${JSON.stringify(registry)}\n`);
     fs.writeFileSync(path.join(project, "yarn.lock"), "");
   }
-  execFileSync(process.execPath, [path.join(tools, yarnJs), "install", ...(which === "yarn1" ? ["--non-interactive", "--silent"] : [])], {
+  const flags = which === "yarn1" ? ["--non-interactive", "--silent", "--registry", registry] : [];
+  execFileSync(process.execPath, [path.join(tools, yarnJs), "install", ...flags], {
     cwd: project,
     env: { ...env, YARN_ENABLE_GLOBAL_CACHE: "false", YARN_CACHE_FOLDER: path.join(scratch, `${which}-cache`) },
     stdio: ["ignore", "inherit", "inherit"],
@@ -99,7 +107,8 @@ const thisNode = { nodeBin: () => path.dirname(process.execPath), nodeMajor: pro
 /** @type {{ label: string, pulumi: string, nodeBin: () => string, nodeMajor: string, installer?: "yarn1" | "yarn4" }[]} */
 const matrix = [
   { label: "the dev dependency", pulumi: rootPackage.devDependencies["@pulumi/pulumi"], ...thisNode },
-  { label: "the newest SDK on Node 22", pulumi: "latest", nodeBin: node22Bin, nodeMajor: "22" },
+  { label: "the newest SDK on Node 22", pulumi: "latest", nodeBin: () => nodeBin(22), nodeMajor: "22" },
+  { label: "the newest SDK on Node 24", pulumi: "latest", nodeBin: () => nodeBin(24), nodeMajor: "24" },
   { label: "the peer-dependency floor", pulumi: rootPackage.peerDependencies["@pulumi/pulumi"].replace(/^\^/, ""), ...thisNode },
   { label: "installed with yarn 1", pulumi: rootPackage.devDependencies["@pulumi/pulumi"], ...thisNode, installer: "yarn1" },
   { label: "installed with yarn 4", pulumi: rootPackage.devDependencies["@pulumi/pulumi"], ...thisNode, installer: "yarn4" },
