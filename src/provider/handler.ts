@@ -26,20 +26,26 @@ export interface ResourceHandler {
  * Why stored outputs cannot be read by a handler that reads layouts up to `readable`, or undefined when they can: a
  * layout written by a newer package version (installed before, then rolled back) may mean something else in every
  * field, and guessing would act on the share (a destroy restoring the wrong settings). So, as Terraform does for state
- * written by a newer provider, the operation fails before anything is sent. Layout 1 had no `stateVersion`.
+ * written by a newer provider, the operation fails before anything is sent. Layout 1 had no `stateVersion`; a value no
+ * version writes (edited by hand) is refused for the same reason.
  */
 export function newerStateProblem(typeName: string, readable: number, stored: Props): string | undefined {
   const version = stored.stateVersion;
-  if (version === undefined || (Number.isInteger(version) && (version as number) >= 1 && (version as number) <= readable)) return undefined;
-  const written =
-    Number.isInteger(version) && (version as number) > readable
-      ? `state version ${String(version)}`
-      : `an unreadable state version (${JSON.stringify(version)})`;
+  const isLayout = typeof version === "number" && Number.isInteger(version) && version >= 1;
+  if (version === undefined || (isLayout && version <= readable)) return undefined;
+  if (!isLayout) {
+    return (
+      `pulumi-koodrive: this ${typeName} has the state version ${JSON.stringify(version)}, which no pulumi-koodrive writes ` +
+      `(this one reads versions 1 to ${readable}): the state was edited by hand or damaged, and acting on a guess could, ` +
+      `for example, restore the wrong settings at destroy. Put back the state from before (README: "Reading an earlier ` +
+      `state"). Nothing was sent to KooDrive.`
+    );
+  }
   return (
-    `pulumi-koodrive: this ${typeName} has ${written}, written by a newer pulumi-koodrive than the one installed, ` +
+    `pulumi-koodrive: this ${typeName} has state version ${version}, written by a newer pulumi-koodrive than the one installed, ` +
     `which reads state versions up to ${readable}. Install that newer version again (refresh and destroy run the ` +
-    `package installed in the project, whichever version last wrote the state): an older one could misread the state ` +
-    `and, for example, restore the wrong settings at destroy. Nothing was sent to KooDrive.`
+    `package installed in the project, whichever version last wrote the state; README: "What is stored"): an older ` +
+    `one could misread the state and, for example, restore the wrong settings at destroy. Nothing was sent to KooDrive.`
   );
 }
 

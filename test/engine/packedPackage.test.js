@@ -97,7 +97,8 @@ function yarnInstall(/** @type {"yarn1" | "yarn4"} */ which, /** @type {string} 
   const flags = which === "yarn1" ? ["--non-interactive", "--silent", "--registry", registry] : [];
   execFileSync(process.execPath, [path.join(tools, yarnJs), "install", ...flags], {
     cwd: project,
-    env: { ...env, YARN_ENABLE_GLOBAL_CACHE: "false", YARN_CACHE_FOLDER: path.join(scratch, `${which}-cache`) },
+    // A CI runner sets CI=true, where yarn 4 refuses to write a lockfile unless told otherwise.
+    env: { ...env, YARN_ENABLE_GLOBAL_CACHE: "false", YARN_CACHE_FOLDER: path.join(scratch, `${which}-cache`), YARN_ENABLE_IMMUTABLE_INSTALLS: "false" },
     stdio: ["ignore", "inherit", "inherit"],
   });
 }
