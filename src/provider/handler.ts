@@ -11,7 +11,7 @@ export type Props = Record<string, unknown>;
 export interface ResourceHandler {
   /**
    * The newest state layout (`stateVersion` in the outputs) this version's upgrader reads; older layouts are upgraded
-   * on read. A newer one is refused before the handler runs (see {@link newerStateProblem}).
+   * on read. A newer one is refused before the handler runs (see {@link unreadableStateProblem}).
    */
   readonly stateVersion: number;
   check(ctx: ProviderContext, olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult>;
@@ -29,7 +29,7 @@ export interface ResourceHandler {
  * written by a newer provider, the operation fails before anything is sent. Layout 1 had no `stateVersion`; a value no
  * version writes (edited by hand) is refused for the same reason.
  */
-export function newerStateProblem(typeName: string, readable: number, stored: Props): string | undefined {
+export function unreadableStateProblem(typeName: string, readable: number, stored: Props): string | undefined {
   const version = stored.stateVersion;
   const isLayout = typeof version === "number" && Number.isInteger(version) && version >= 1;
   if (version === undefined || (isLayout && version <= readable)) return undefined;

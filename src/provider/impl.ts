@@ -12,7 +12,7 @@ import { shareSettingsHandler } from "../resources/shareSettings/handler";
 import { RESOURCE_TYPES, type ResourceKind } from "../resources/registry";
 import { KOODRIVE_CLOCK_AHEAD, ProviderContext } from "./context";
 import { exitWhenEngineGone } from "./engineWatch";
-import { type Props, type ResourceHandler, newerStateProblem } from "./handler";
+import { type Props, type ResourceHandler, unreadableStateProblem } from "./handler";
 import { UNKNOWN_VALUE } from "../resources/common/unknownValue";
 import type { MethodGroup, ProviderMethod } from "./shim";
 
@@ -111,7 +111,7 @@ async function dispatch(instance: ProviderInstance, kind: ResourceKind, method: 
   const ctx = contextOf(instance);
   // diff, read, update and delete get the stored outputs second (diff's and update's olds; read's and delete's props).
   if (method !== "check" && method !== "create") {
-    const problem = newerStateProblem(`${RESOURCE_TYPES[kind].module}:${RESOURCE_TYPES[kind].type}`, handler.stateVersion, (args[1] ?? {}) as Props);
+    const problem = unreadableStateProblem(`${RESOURCE_TYPES[kind].module}:${RESOURCE_TYPES[kind].type}`, handler.stateVersion, (args[1] ?? {}) as Props);
     if (problem !== undefined) throw new Error(problem);
   }
   switch (method) {

@@ -10,7 +10,7 @@ const { engineFixture, USER_ID } = require("./support");
 let f;
 let share;
 let written;
-/** The settings resource's layout as this version writes it, and the state with it one higher. */
+/** The state version this package writes for the settings resource; the state under test holds one higher. */
 let readable;
 before(async () => {
   f = await engineFixture({ projectName: "rollback" });
