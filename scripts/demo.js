@@ -206,6 +206,8 @@ async function main() {
       await emulator.admin("PATCH", `/__admin/shares/${share.shareId}`, { comment: "edited by hand" });
       console.log(`   (out of band: comment set to "edited by hand")`);
       const r = await stack.refresh({ onOutput: show });
+      // Pulumi prints the stack outputs at the end of a refresh as the last up left them: refresh runs no program.
+      console.log("   (the Outputs above are the program's from the last up: refresh reads the share, it runs no program)");
       expect(r.summary.resourceChanges.update === 1, "refresh found the share changed outside Pulumi");
       const p = await stack.preview({ diff: true, onOutput: show });
       expect(/~ comment\s*: "edited by hand" => "Q3 report for auditors \(final\)"/.test(p.stdout), "preview shows the drift on the comment");
