@@ -73,7 +73,7 @@ function nodeBin(/** @type {number} */ major) {
 /**
  * The package managers users install with besides npm, each pinned and installed from the npm registry into the
  * scratch folder: yarn 1, and yarn 4 with `nodeLinker: node-modules` (Pulumi does not run programs under yarn's
- * Plug'n'Play, pulumi/pulumi#3586). Returns the command that installs the project in the current folder.
+ * Plug'n'Play, pulumi/pulumi#3586). Installs `project` with `which`, from npm's configured registry.
  */
 const YARN_PACKAGES = { yarn1: "yarn@1.22.22", yarn4: "@yarnpkg/cli-dist@4.18.1" };
 function yarnInstall(/** @type {"yarn1" | "yarn4"} */ which, /** @type {string} */ project, /** @type {NodeJS.ProcessEnv} */ env) {

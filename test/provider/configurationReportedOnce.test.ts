@@ -1,7 +1,6 @@
-import type * as pulumi from "@pulumi/pulumi";
 import * as legacyEntryPoints from "../../src/provider/impl";
 import { providerShim } from "../../src/provider/shim";
-import { AGENT, TOKEN, testEmulator } from "../support/fixtures";
+import { AGENT, TOKEN, configureRequest, testEmulator } from "../support/fixtures";
 
 describe("a configuration problem is listed once per provider instance", () => {
   it("the first failing call lists every problem; later calls (a refresh reads every resource at once) say so in one line", async () => {
@@ -15,8 +14,7 @@ describe("a configuration problem is listed once per provider instance", () => {
         "koodrive:refreshStrategy": "sometimes",
       };
       const provider = providerShim("shareSettings");
-      const lookup = (key: string) => config[key];
-      const configured = provider.configure!({ config: { get: lookup, require: (key: string) => lookup(key) ?? "" } } as pulumi.dynamic.ConfigureRequest);
+      const configured = provider.configure!(configureRequest(config));
       await expect(configured).rejects.toThrow(
         /missing or invalid:\n {2}- userId is missing: set stack config koodrive:userId[\s\S]*refreshStrategy[\s\S]*\n\(In refresh, destroy and up --refresh the stack config is the copy the last `pulumi up` stored/,
       );
@@ -36,10 +34,9 @@ describe("a configuration problem is listed once per provider instance", () => {
     const emulator = await testEmulator();
     try {
       const config: Record<string, string> = { "koodrive:endpoint": emulator.url, "koodrive:agentName": AGENT, "koodrive:accessToken": TOKEN };
-      const lookup = (key: string) => config[key];
-      await expect(
-        legacyEntryPoints.configure({ config: { get: lookup, require: (key: string) => lookup(key) ?? "" } } as pulumi.dynamic.ConfigureRequest),
-      ).rejects.toThrow(/userId is missing[\s\S]*\(In refresh, destroy and up --refresh the stack config is the copy/);
+      await expect(legacyEntryPoints.configure(configureRequest(config))).rejects.toThrow(
+        /userId is missing[\s\S]*\(In refresh, destroy and up --refresh the stack config is the copy/,
+      );
       const reads = await Promise.allSettled(["1", "2"].map((id) => legacyEntryPoints.read(id, { shareId: id, validDays: 3 })));
       for (const read of reads) {
         const error = (read as PromiseRejectedResult).reason as Error;

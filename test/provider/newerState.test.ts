@@ -5,7 +5,7 @@ import type { ResourceKind } from "../../src/resources/registry";
 import { SHARE_STATE_VERSION } from "../../src/resources/share/state";
 import { SHARE_ORIGINALS_STATE_VERSION } from "../../src/resources/shareOriginals/state";
 import { SHARE_SETTINGS_STATE_VERSION } from "../../src/resources/shareSettings/state";
-import { AGENT, TOKEN, USER_ID, testEmulator } from "../support/fixtures";
+import { AGENT, TOKEN, USER_ID, configureRequest, testEmulator } from "../support/fixtures";
 
 // A rollback: a newer pulumi-koodrive wrote the state, then the project installed this one again. Refresh and destroy
 // run the installed package, so this version must refuse a layout it does not know instead of acting on a guess.
@@ -24,8 +24,7 @@ async function configured(kind: ResourceKind): Promise<pulumi.dynamic.ResourcePr
     "koodrive:accessToken": TOKEN,
   };
   const provider = providerShim(kind);
-  const lookup = (key: string) => config[key];
-  await provider.configure!({ config: { get: lookup, require: (key: string) => lookup(key) ?? "" } } as pulumi.dynamic.ConfigureRequest);
+  await provider.configure!(configureRequest(config));
   return provider;
 }
 

@@ -3,7 +3,18 @@ import { type CreateShareBody, KooDriveClient } from "../../src/client/koodriveC
 import { providerShim } from "../../src/provider/shim";
 import { cancelShare } from "../../src/resources/share/cancelShare";
 import { OwnerShares, createShareReconciled } from "../../src/resources/share/createShare";
-import { APP_ID, APP_SECRET, AGENT, OTHER_USER_ID, TOKEN, USER_ID, answerRewritingProxy, settingsFor, testEmulator } from "../support/fixtures";
+import {
+  APP_ID,
+  APP_SECRET,
+  AGENT,
+  OTHER_USER_ID,
+  TOKEN,
+  USER_ID,
+  answerRewritingProxy,
+  configureRequest,
+  settingsFor,
+  testEmulator,
+} from "../support/fixtures";
 
 /** The emulator the fixtures start (typed from them, wherever the emulator package lives). */
 type Emulator = Awaited<ReturnType<typeof testEmulator>>;
@@ -15,8 +26,7 @@ let notices: string[];
 
 async function configured() {
   const instance = providerShim("share");
-  const lookup = (key: string) => config[key];
-  await instance.configure!({ config: { get: lookup, require: (key: string) => lookup(key) ?? "" } } as pulumi.dynamic.ConfigureRequest);
+  await instance.configure!(configureRequest(config));
   return instance;
 }
 

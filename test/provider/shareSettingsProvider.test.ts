@@ -4,7 +4,7 @@ import * as providerImpl from "../../src/provider/impl";
 import { providerShim } from "../../src/provider/shim";
 import { startNewRun } from "../../src/resources/common/restoredShares";
 import { UNKNOWN_VALUE } from "../../src/resources/common/unknownValue";
-import { APP_ID, APP_SECRET, AGENT, OTHER_USER_ID, TOKEN, USER_ID, answerRewritingProxy, testEmulator } from "../support/fixtures";
+import { APP_ID, APP_SECRET, AGENT, OTHER_USER_ID, TOKEN, USER_ID, answerRewritingProxy, configureRequest, testEmulator } from "../support/fixtures";
 
 let emulator: Emulator;
 let config: Record<string, string>;
@@ -14,8 +14,7 @@ let originalsProvider: pulumi.dynamic.ResourceProvider;
 
 async function configured(kind: "shareSettings" | "shareOriginals") {
   const instance = providerShim(kind);
-  const lookup = (key: string) => config[key];
-  await instance.configure!({ config: { get: lookup, require: (key: string) => lookup(key) ?? "" } } as pulumi.dynamic.ConfigureRequest);
+  await instance.configure!(configureRequest(config));
   // A delete here stands for a destroy, which the engine runs in a provider process of its own: this process's
   // record of the originals that resources of its run keep (see `startNewRun`) does not reach it.
   const deleteInThisRun = instance.delete!.bind(instance);

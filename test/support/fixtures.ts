@@ -1,3 +1,4 @@
+import type * as pulumi from "@pulumi/pulumi";
 import type { ConnectionSettings } from "../../src/client/connectionSettings";
 import { type Emulator, startEmulator } from "koodrive-emulator";
 
@@ -8,6 +9,12 @@ export const APP_SECRET = "test-app-secret-0123456789abcdef";
 export const USER_ID = "1505084218764547200";
 export const OTHER_USER_ID = "1505084218764547999";
 export const AGENT = "test-carrier";
+
+/** A provider's `configure` request as the engine sends it, holding `config` (stack config by key, `koodrive:*`). */
+export function configureRequest(config: Record<string, string>): pulumi.dynamic.ConfigureRequest {
+  const lookup = (key: string) => config[key];
+  return { config: { get: lookup, require: (key: string) => lookup(key) ?? "" } } as pulumi.dynamic.ConfigureRequest;
+}
 
 /** An emulator that knows the test token and app, logging access codes so tests can compare exact bodies. */
 export function testEmulator(options: Parameters<typeof startEmulator>[0] = {}): Promise<Emulator> {
