@@ -1,5 +1,6 @@
 import { type ShareLink, fileIdsOf, sharedAt } from "../client/shareLink";
 import type { ShareStatus } from "../resources/common/linkState";
+import { kooDriveTimeOutput } from "../time/koodriveTime";
 
 /**
  * A share as the lookups report it: everything KooDrive shows its owner, including the volatile fields the
@@ -15,7 +16,7 @@ export interface ShareInfo {
   extractCode?: string;
   /** Sharing message. */
   comment?: string;
-  /** Absolute expiry, ISO-8601; absent when the link has no validity period. */
+  /** Absolute expiry, ISO-8601 in UTC (as KooDrive wrote it if in no form it documents); absent when the link has no validity period. */
   expireTime?: string;
   /** 0 valid until `expireTime`, 1 files deleted, 2 invalid or expired, 3 expired. */
   status?: ShareStatus;
@@ -25,9 +26,9 @@ export interface ShareInfo {
   displayName?: string;
   /** The space holding the files. */
   containerId?: string;
-  /** When the share was created (ISO-8601). */
+  /** When the share was created (ISO-8601 in UTC). */
   shareTime?: string;
-  /** When its settings last changed (detail lookups only). */
+  /** When its settings last changed, ISO-8601 in UTC (detail lookups only). */
   updateTime?: string;
   /** The owning user (detail lookups only). */
   ownerId?: string;
@@ -46,13 +47,13 @@ export function shareInfoFrom(link: ShareLink): ShareInfo {
     linkUrl: link.linkUrl,
     extractCode: link.extractCode || undefined,
     comment: link.comment,
-    expireTime: link.expireTime || undefined,
+    expireTime: kooDriveTimeOutput(link.expireTime),
     status: link.status as ShareStatus | undefined,
     scope: link.scope,
     displayName: link.displayName,
     containerId: link.containerId,
-    shareTime: sharedAt(link),
-    updateTime: link.updateTime,
+    shareTime: kooDriveTimeOutput(sharedAt(link)),
+    updateTime: kooDriveTimeOutput(link.updateTime),
     ownerId: link.ownerId,
     fileIds: fileIdsOf(link),
     viewCount: link.viewCnt,

@@ -62,6 +62,20 @@ function carriesMilliseconds(value: unknown): boolean {
 }
 
 /**
+ * A KooDrive time as the outputs show it: ISO-8601 in UTC, whatever form the page wrote it in, so that a program's
+ * `new Date(expireTime)` means what KooDrive meant (a zone-less `2026-12-06 09:18:02` would be read in the machine's
+ * time zone). With milliseconds only when KooDrive gave them, so that {@link sameKooDriveInstant} judges the output
+ * as it judges the wire form. Absent stays absent; an unreadable time stays as written (the rules refuse it anyway).
+ */
+export function kooDriveTimeOutput(value: string | undefined): string | undefined {
+  const time = parseKooDriveTime(value);
+  if (time.kind === "none") return undefined;
+  if (time.kind === "unreadable") return value;
+  const iso = new Date(time.ms).toISOString();
+  return carriesMilliseconds(value) ? iso : iso.replace(/\.\d{3}Z$/, "Z");
+}
+
+/**
  * Whether two KooDrive times are the same instant although pages write them in different forms: to the millisecond
  * when both carry milliseconds, else to the second (a form without them cannot say more). Two absent times are the
  * same; an unreadable time is the same only as the identical text.

@@ -57,6 +57,28 @@ describe("getShare / listShares (connection settings from KOODRIVE_* when no sta
     });
   });
 
+  it("getShare and listShares show times in ISO-8601 UTC whatever wire form KooDrive used (here a zone-less expiry)", async () => {
+    const alternate = await testEmulator({ alternateForms: true });
+    try {
+      process.env.KOODRIVE_ENDPOINT = alternate.url;
+      const seeded = alternate.seedShare({ ownerId: USER_ID, validDays: 7 });
+      const bySecond = (time: unknown) => new Date(Math.floor(Date.parse(time as string) / 1000) * 1000).toISOString().replace(".000Z", "Z");
+      const detail = await getShare({ shareId: seeded.shareId as string });
+      const {
+        shares: [listed],
+      } = await listShares({});
+      for (const info of [detail, listed!]) {
+        expect(info.expireTime).toBe(bySecond(seeded.expireTime));
+        expect(Date.parse(info.shareTime!)).toBe(Date.parse(seeded.shareTime as string));
+        expect(info.shareTime).toMatch(/Z$/);
+      }
+      expect(Date.parse(detail.updateTime!)).toBe(Date.parse(seeded.updateTime as string));
+      expect(detail.updateTime).toMatch(/Z$/);
+    } finally {
+      await alternate.close();
+    }
+  });
+
   it("getShare of another user's share needs that userId; without it, it fails naming share and user", async () => {
     const theirs = emulator.seedShare({ ownerId: OTHER_USER_ID });
     await expect(getShare({ shareId: theirs.shareId as string })).rejects.toThrow(

@@ -237,7 +237,10 @@ describe("share-settings provider against the emulator", () => {
       };
       const checked = await provider.check!({}, inputs);
       const created = await provider.create(checked.inputs);
-      expect(created.outs!.expireTime).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
+      // The wire form is zone-less; the output is ISO-8601 in UTC, the same instant.
+      expect(created.outs!.expireTime).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
+      const heldBySeconds = Math.floor(Date.parse(alternate.getShare(share.shareId as string)!.expireTime!) / 1000) * 1000;
+      expect(Date.parse(created.outs!.expireTime as string)).toBe(heldBySeconds);
       const read = await provider.read!(created.id, created.outs);
       const notices = await noticesDuring(async () => expect(await provider.diff!(created.id, read.props, checked.inputs)).toMatchObject({ changes: false }));
       expect(notices).toBe("");

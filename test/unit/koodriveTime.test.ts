@@ -4,11 +4,13 @@ import {
   EXPIRY_ROUNDING_MS,
   expiryFitsNoValidityWrite,
   expiryFitsWrite,
+  kooDriveTimeOutput,
   latestExpiryOfWrite,
   parseKooDriveTime,
   sameKooDriveInstant,
   validDaysUntil,
 } from "../../src/time/koodriveTime";
+import fc from "fast-check";
 
 const ms = Date.parse("2026-12-06T09:18:02.000Z");
 
@@ -80,5 +82,37 @@ describe("sameKooDriveInstant", () => {
     ["two unreadable texts", "soon", "later", false],
   ])("%s", (_name, a, b, same) => {
     expect(sameKooDriveInstant(a, b)).toBe(same);
+  });
+});
+
+describe("kooDriveTimeOutput: the form outputs show, ISO-8601 in UTC", () => {
+  it.each([
+    ["2026-12-06T09:18:02.123Z", "2026-12-06T09:18:02.123Z"],
+    ["2026-12-06T17:18:02.123+08:00", "2026-12-06T09:18:02.123Z"],
+    ["2026-12-06T17:18:02+0800", "2026-12-06T09:18:02Z"],
+    ["20261206T091802Z", "2026-12-06T09:18:02Z"],
+    ["2026-12-06 09:18:02", "2026-12-06T09:18:02Z"],
+    [String(ms + 123), "2026-12-06T09:18:02.123Z"],
+    ["soon", "soon"],
+    ["", undefined],
+    [undefined, undefined],
+  ])("%j shows as %j", (value, shown) => {
+    expect(kooDriveTimeOutput(value)).toBe(shown);
+  });
+
+  it("is the same instant as the wire form, by the same rule the resources compare times with, and a fixed point", () => {
+    const wireForms = fc.integer({ min: Date.parse("2001-09-09T01:46:40Z"), max: Date.parse("2099-12-31T23:59:59Z") }).chain((t) => {
+      const iso = new Date(t).toISOString();
+      const seconds = iso.slice(0, 19);
+      return fc.constantFrom(iso, `${seconds}Z`, seconds.replace("T", " "), seconds.replace(/[-:]/g, "") + "Z", String(t));
+    });
+    fc.assert(
+      fc.property(wireForms, wireForms, (a, b) => {
+        const shown = kooDriveTimeOutput(a)!;
+        expect(shown).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3})?Z$/);
+        expect(kooDriveTimeOutput(shown)).toBe(shown);
+        expect(sameKooDriveInstant(shown, b)).toBe(sameKooDriveInstant(a, b));
+      }),
+    );
   });
 });

@@ -57,7 +57,10 @@ export interface ShareLinkOutputs {
   readonly comment: pulumi.Output<string | undefined>;
   /** Renewal threshold in days, when declared. */
   readonly renewBeforeDays: pulumi.Output<number | undefined>;
-  /** Absolute expiry (ISO-8601) after the last create, apply or refresh; absent when KooDrive reports none. */
+  /**
+   * Absolute expiry after the last create, apply or refresh, ISO-8601 in UTC whatever form KooDrive wrote it in (as
+   * written if in no form it documents); absent when KooDrive reports none.
+   */
   readonly expireTime: pulumi.Output<string | undefined>;
   /** Link status after the last create, apply or refresh. */
   readonly status: pulumi.Output<ShareStatus | undefined>;

@@ -1,5 +1,6 @@
 import type { ShareLink } from "../../client/shareLink";
 import type { Props } from "../../provider/handler";
+import { kooDriveTimeOutput } from "../../time/koodriveTime";
 
 /**
  * KooDrive's link status, as its detail and list pages report it. Some pages report an expired link as 2 (invalid
@@ -105,7 +106,7 @@ export function linkSettingsState(shareId: string, inputs: Props, share: ShareLi
     extractCode: share.extractCode ?? sentIfManaged("extractCode"),
     comment: share.comment ?? sentIfManaged("comment"),
     managedFields: managed,
-    expireTime: share.expireTime || undefined,
+    expireTime: kooDriveTimeOutput(share.expireTime),
     status: share.status,
     shortUrl: share.shortUrl,
     linkUrl: share.linkUrl,
