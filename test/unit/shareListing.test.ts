@@ -1,5 +1,5 @@
 import type { KooDriveClient, ShareListPage } from "../../src/client/koodriveClient";
-import { listAllShares, sharePages } from "../../src/client/sharePages";
+import { MAX_PAGES_WITHOUT_NEW_SHARES, listAllShares, sharePages } from "../../src/client/sharePages";
 
 /** A client whose list pages are scripted: page N answers `pages[N]`, and the cursors asked for are recorded. */
 function pagedClient(pages: ShareListPage[]) {
@@ -40,6 +40,20 @@ describe("listAllShares", () => {
       { shareLinks: [], nextCursor: "a" },
     ]);
     await expect(listAllShares(client)).rejects.toThrow('KooDrive\'s share list returned the page cursor "a" twice; stopping instead of looping');
+  });
+
+  it("stops with an error after MAX_PAGES_WITHOUT_NEW_SHARES pages in a row that bring nothing new, each with a new cursor", async () => {
+    const endless = (from: number, shareIds: (n: number) => string[]) =>
+      Array.from({ length: 1_000 }, (_, n) => ({ shareLinks: shareIds(n).map((shareId) => ({ shareId })), nextCursor: `c${from + n}` }));
+    const empty = pagedClient(endless(0, () => []));
+    await expect(listAllShares(empty.client)).rejects.toThrow(
+      `gave ${MAX_PAGES_WITHOUT_NEW_SHARES} pages in a row without a share not listed before, each with another page cursor`,
+    );
+    expect(empty.asked).toHaveLength(MAX_PAGES_WITHOUT_NEW_SHARES);
+    // The same share again and again is nothing new either; a page with a new share starts the count again.
+    const repeating = pagedClient(endless(0, (n) => (n === 50 ? ["new"] : ["old"])));
+    await expect(listAllShares(repeating.client)).rejects.toThrow("pages in a row without a share not listed before");
+    expect(repeating.asked).toHaveLength(51 + MAX_PAGES_WITHOUT_NEW_SHARES);
   });
 
   it("resumed at a cursor (a listing that failed there), counts that cursor as handed out: a loop back to it stops at once", async () => {
