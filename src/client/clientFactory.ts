@@ -10,7 +10,9 @@ export interface ClientFactoryOptions {
   /** Told when a request any client reported waiting has been sent (see `ClientOptions.onLongWaitOver`). */
   onLongWaitOver?: (waitedMs: number) => void;
   /** Passed to every client; for tests (clock, sleep, retry policy). */
-  clientOptions?: Omit<ClientOptions, "sharedEndpoint" | "onEvent" | "onLongWaitOver">;
+  clientOptions?: Omit<ClientOptions, "sharedEndpoint" | "onEvent" | "onLongWaitOver" | "accessCodes">;
+  /** Access codes never to print (see `ClientOptions.accessCodes`), shared by every client. Default: the factory's own. */
+  accessCodes?: Set<string>;
 }
 
 /**
@@ -25,7 +27,12 @@ export class KooDriveClientFactory {
   /** Each endpoint's origin, parsed once (the clock offset is looked up for every resource a refresh reads). */
   private readonly origins = new Map<string, string>();
 
-  constructor(private readonly options: ClientFactoryOptions = {}) {}
+  /** What no client of this factory prints: an access code one of them handled is another's secret too. */
+  private readonly accessCodes: Set<string>;
+
+  constructor(private readonly options: ClientFactoryOptions = {}) {
+    this.accessCodes = options.accessCodes ?? new Set();
+  }
 
   /** The client for `settings`, created on first use. */
   clientFor(settings: ConnectionSettings): KooDriveClient {
@@ -34,7 +41,14 @@ export class KooDriveClientFactory {
     let client = this.clients.get(key);
     if (client === undefined) {
       const { onEvent, onLongWaitOver } = this.options;
-      client = new KooDriveClient(settings, { ...this.options.clientOptions, onEvent, onLongWaitOver, sharedEndpoint: this.endpointFor(settings) });
+      const accessCodes = this.accessCodes;
+      client = new KooDriveClient(settings, {
+        ...this.options.clientOptions,
+        onEvent,
+        onLongWaitOver,
+        accessCodes,
+        sharedEndpoint: this.endpointFor(settings),
+      });
       this.clients.set(key, client);
     }
     return client;

@@ -3,10 +3,10 @@ import type * as z from "../zod";
 import { appAuthorization } from "./appAuth";
 import { type KooDriveClientEvent, type KooDriveClientEventListener, formatSeconds, retryEvent, waitingEvent } from "./clientEvents";
 import { type ConnectionSettings, SETTING_DEFAULTS, credentialFixHint, settingsSecrets } from "./connectionSettings";
-import { CredentialGate, type CredentialVerdict, isCredentialRejection } from "./credentialGate";
+import { type CredentialAdmission, CredentialGate, type CredentialVerdict, isCredentialRejection } from "./credentialGate";
 import { KooDriveError, type KooDriveErrorKind, type KooDriveRequestInfo, outcomeUnknown } from "./koodriveError";
 import { redact } from "./redact";
-import { type BudgetLimits, type BudgetOutcome, type BudgetSnapshot, RequestBudget } from "./requestBudget";
+import { type BudgetLimits, type BudgetOutcome, type BudgetPermit, type BudgetSnapshot, RequestBudget, TurnNotReached } from "./requestBudget";
 import { bearerAuthorization, identityHeaders, newTraceId } from "./requestHeaders";
 import { cancelResponseSchema, errorBodySchema, shareLinkResponseSchema, shareListResponseSchema } from "./responses";
 import type { CancelResult, ShareLink } from "./shareLink";
@@ -22,7 +22,7 @@ import {
   recordRetry,
 } from "./retryPolicy";
 import { ServerClock, dateRejection } from "./serverClock";
-import { type Transport, axiosFor, transportFor } from "./transport";
+import { MAX_ANSWER_BYTES, type Transport, axiosFor, transportFor } from "./transport";
 import { userAgent } from "./userAgent";
 
 /** Body of `PUT /koodrive/ose/v1/share/{shareId}` (carrier edition). Omitted fields are left unchanged. */
@@ -89,6 +89,11 @@ export interface ClientOptions {
   onLongWaitOver?: (waitedMs: number) => void;
   /** Budget and server clock shared with other clients of the endpoint (see `KooDriveClientFactory`). */
   sharedEndpoint?: SharedEndpoint;
+  /**
+   * Access codes never to print, shared with other clients (see `KooDriveClientFactory`); the client adds each one it
+   * sends or is answered with. Default: the client's own.
+   */
+  accessCodes?: Set<string>;
   /** Test seams. */
   sleep?: (ms: number) => Promise<void>;
   now?: () => Date;
@@ -110,6 +115,8 @@ interface RequestSpec<T extends SuccessEnvelope> {
   schema: z.ZodType<T>;
   /** Values in the body that must never appear in an error (e.g. the access code). */
   bodySecrets?: Array<string | undefined>;
+  /** What is wrong with a well-formed answer that is still not an answer to this request (another share's), if anything. */
+  answerProblem?: (data: T) => string | undefined;
 }
 
 /** What an attempt's answer tells the credential gate and the request budget. */
@@ -148,6 +155,8 @@ export class KooDriveClient {
   private readonly transport: Transport;
   private readonly shared: SharedEndpoint;
   private readonly credentials = new CredentialGate();
+  /** The access codes this client has sent or received, and those its owner knows of (see `secretsOf`). */
+  private readonly accessCodes: Set<string>;
   private readonly host: string;
   /** The headers that are the same for every request of this client (token auth's `Authorization` among them). */
   private readonly constantHeaders: Record<string, string>;
@@ -171,6 +180,7 @@ export class KooDriveClient {
     this.onEvent = options.onEvent ?? (() => undefined);
     this.onLongWaitOver = options.onLongWaitOver;
     this.shared = options.sharedEndpoint ?? newSharedEndpoint(settings, options.now);
+    this.accessCodes = options.accessCodes ?? new Set();
     this.transport = transportFor(settings.endpoint, settings.proxy);
     this.host = new URL(settings.endpoint).host;
     this.constantHeaders = { Host: this.host, Accept: "application/json", "User-Agent": userAgent() };
@@ -193,7 +203,12 @@ export class KooDriveClient {
 
   /** `GET /share/{shareId}`: the share's current settings. */
   async getShare(shareId: string): Promise<ShareLink> {
-    const res = await this.request({ method: "GET", path: `${SHARE_PATH}/${encodeURIComponent(shareId)}`, schema: shareLinkResponseSchema });
+    const res = await this.request({
+      method: "GET",
+      path: `${SHARE_PATH}/${encodeURIComponent(shareId)}`,
+      schema: shareLinkResponseSchema,
+      answerProblem: aboutShare(shareId),
+    });
     return res.shareLink;
   }
 
@@ -205,6 +220,7 @@ export class KooDriveClient {
       body: compact(body),
       schema: shareLinkResponseSchema,
       bodySecrets: [body.extractCode],
+      answerProblem: aboutShare(shareId),
     });
     return res.shareLink;
   }
@@ -238,6 +254,7 @@ export class KooDriveClient {
   /** Sends `spec` until an attempt answers, fails for good, or the retry policy stops. */
   private async request<T extends SuccessEnvelope>(spec: RequestSpec<T>): Promise<T> {
     const body = spec.body === undefined ? "" : JSON.stringify(spec.body);
+    for (const secret of spec.bodySecrets ?? []) if (secret) this.accessCodes.add(secret);
     // When the first attempt got its turn: waiting for that turn (behind other calls in the request budget, or for
     // another request's verdict on the credentials) is not time spent being throttled, so a call queued behind many
     // others does not time out on its first 429. Every wait after it counts, the budget's included: once KooDrive
@@ -246,18 +263,31 @@ export class KooDriveClient {
     let history = NO_RETRIES_YET;
     // Whether a failed attempt before the last may have been applied: the last one alone cannot say what happened.
     let earlierUnknown = false;
+    // The throttled answer a retry waits to repeat, while it waits.
+    let throttledBy: KooDriveError | undefined;
     // A read's earlier attempts change nothing; a write's answered "not found" at last has nothing to find out.
     const withEarlier = (error: KooDriveError) =>
       earlierUnknown && !error.isNotFound && !outcomeUnknown(error as unknown) ? error.withEarlierAttemptUnknown() : error;
     for (let attempts = 1; ; attempts++) {
+      // A throttled retry's waits for its turn count too (for the credentials' verdict, which a 429 does not give, and
+      // in the budget): behind other throttled requests they could pass the throttle retry timeout.
+      const giveUpAt = throttledBy === undefined || startedAt === undefined ? undefined : startedAt + this.policy.throttleRetryTimeoutMs;
+      const turnNotReached = () => withEarlier(throttledBy!.withRetryStop(this.throttleTimeoutPassed(this.shared.budget.clock() - startedAt!)));
       // Throws when another request found the credentials rejected meanwhile.
-      const admission = await this.credentials.admit().catch((e: unknown) => {
+      const admission = await this.admitBy(giveUpAt).catch((e: unknown) => {
         throw e instanceof KooDriveError ? withEarlier(e) : e;
       });
-      const permit = await this.shared.budget.acquire(
-        (waitedMs, snapshot) => this.emit(waitingEvent(spec.method, spec.path, waitedMs, this.describeBudget(snapshot))),
-        { retry: attempts > 1, onLongWaitOver: (waitedMs) => this.tell(() => this.onLongWaitOver?.(waitedMs)) },
-      );
+      if (admission === undefined) throw turnNotReached();
+      let permit: BudgetPermit;
+      try {
+        permit = await this.shared.budget.acquire(
+          (waitedMs, snapshot) => this.emit(waitingEvent(spec.method, spec.path, waitedMs, this.describeBudget(snapshot))),
+          { retry: attempts > 1, onLongWaitOver: (waitedMs) => this.tell(() => this.onLongWaitOver?.(waitedMs)), giveUpAt },
+        );
+      } catch (e) {
+        admission.settle({ kind: "unknown" });
+        throw e instanceof TurnNotReached ? turnNotReached() : e;
+      }
       // On the budget's clock, as its waits: a wall clock stepped mid-call must not stretch or cut the throttle timeout.
       startedAt ??= this.shared.budget.clock();
       let result: AttemptResult<T> | undefined;
@@ -278,6 +308,7 @@ export class KooDriveClient {
       earlierUnknown ||= spec.method !== "GET" && outcomeUnknown(result.error);
       this.emit(retryEvent(spec.method, spec.path, attempts, this.describeFailure(result.outcome, result.error), decision.delayMs));
       history = recordRetry(history, decision.budget, elapsedMs);
+      throttledBy = decision.budget === "throttleRetries" ? result.error : undefined;
       await this.sleep(decision.delayMs);
     }
   }
@@ -311,17 +342,34 @@ export class KooDriveClient {
     const signing = this.shared.serverClock.signingTime();
     const headers = this.headersFor(spec, body, traceId, signing.time);
     let res: AxiosResponse<string>;
+    // The timeout is for the whole exchange: axios's own is an idle timer, which an answer trickling in a byte at a
+    // time never trips (and the first request holds the credential gate, so every other one would wait with it).
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(), this.settings.timeoutMs);
     try {
-      res = await this.http.request<string>({ method: spec.method, url: spec.path, params: spec.query, data: body === "" ? undefined : body, headers });
+      res = await this.http.request<string>({
+        method: spec.method,
+        url: spec.path,
+        params: spec.query,
+        data: body === "" ? undefined : body,
+        headers,
+        signal: deadline.signal,
+      });
     } catch (e) {
       const sent = (e as { request?: unknown }).request;
       // The agent replays only the part of a refused CONNECT's answer it had read, so axios may fail on the rest.
       const refusal = this.transport.tunnelRefusal(sent);
       if (refusal !== undefined) return this.proxyRefused(fail, refusal);
-      const code = networkCode(e);
+      const code = deadline.signal.aborted ? "ETIMEDOUT" : networkCode(e);
+      if (code === TOO_LARGE_CODE) {
+        const error = fail("invalid-response", { msg: `the answer is larger than ${MAX_ANSWER_BYTES / 2 ** 20} MiB, far more than any KooDrive answer` });
+        return { kind: "unrecoverable", error, learned: NOTHING_LEARNED };
+      }
       const handshakeWithProxy = (CERTIFICATE_REFUSAL_CODES.includes(code) || code === NO_TLS_CODE) && this.transport.proxyHandshakeFailed(sent);
       const error = fail(code === "ECONNABORTED" || code === "ETIMEDOUT" ? "timeout" : "network", { causeCode: code, handshakeWithProxy });
       return { kind: "failed", error, outcome: { kind: "network", code }, learned: NOTHING_LEARNED };
+    } finally {
+      clearTimeout(timer);
     }
     // The proxy's own answer (a refused CONNECT; a 407, which only a proxy sends) is not KooDrive's: its Date is not
     // KooDrive's clock, and its status says nothing of the credentials or the quota.
@@ -335,7 +383,13 @@ export class KooDriveClient {
       // Every response schema demands the success code, so a body it accepts is no error; only a body it refuses
       // needs telling apart: a KooDrive error code inside a 2xx, or a malformed answer.
       const ok = spec.schema.safeParse(parsed);
-      if (ok.success) return { kind: "answered", data: ok.data, learned };
+      if (ok.success) {
+        const problem = spec.answerProblem?.(ok.data);
+        if (problem === undefined) this.rememberAccessCodes(ok.data);
+        return problem === undefined
+          ? { kind: "answered", data: ok.data, learned }
+          : { kind: "unrecoverable", error: fail("invalid-response", { status: res.status, msg: problem }), learned };
+      }
       const details = errorDetails(parsed);
       if (details.code !== undefined && details.code !== "0") return { kind: "unrecoverable", error: fail("api", { status: res.status, ...details }), learned };
       return { kind: "unrecoverable", error: fail("invalid-response", { status: res.status, msg: describeZodError(ok.error) }), learned };
@@ -371,14 +425,49 @@ export class KooDriveClient {
     return { kind: "failed", error, outcome, learned: { credentials, budget: { kind: "error" } } };
   }
 
+  /**
+   * Admission through the credential gate, or undefined when `giveUpAt` (on the budget's clock) passes first; an
+   * admission granted after that is handed straight back, so the gate does not wait for a request never sent.
+   */
+  private async admitBy(giveUpAt: number | undefined): Promise<CredentialAdmission | undefined> {
+    const admitted = this.credentials.admit();
+    if (giveUpAt === undefined) return admitted;
+    let timer: NodeJS.Timeout | undefined;
+    const givenUp = new Promise<undefined>((resolve) => {
+      timer = setTimeout(() => resolve(undefined), Math.max(0, giveUpAt - this.shared.budget.clock()));
+    });
+    const first = await Promise.race([admitted, givenUp]).finally(() => clearTimeout(timer));
+    if (first === undefined)
+      admitted.then(
+        (late) => late.settle({ kind: "unknown" }),
+        () => undefined,
+      );
+    return first;
+  }
+
+  /** Why a throttled retry was not sent: its turn in the request budget did not come within the throttle retry timeout. */
+  private throttleTimeoutPassed(elapsedMs: number): string {
+    return `not retried: throttled for ${formatSeconds(elapsedMs)}, and its turn behind the other throttled requests did not come within the throttle retry timeout of ${formatSeconds(this.policy.throttleRetryTimeoutMs)} (koodrive:throttleRetryTimeoutMs)`;
+  }
+
   /** The proxy refused to forward an attempt, with `status`: nothing reached KooDrive, and nothing was learned of it. */
   private proxyRefused<T>(fail: FailureOf, status: number): AttemptResult<T> {
     return { kind: "failed", error: fail("proxy", { status }), outcome: { kind: "proxy-refused", status }, learned: NOTHING_LEARNED };
   }
 
-  /** What must never appear in a message: the credentials, the proxy's, and `bodySecrets` of the request. */
+  /**
+   * What must never appear in a message: the credentials, the proxy's, `bodySecrets` of the request, and every access
+   * code this client has sent or been answered with (an error about a share may echo its code, a GET's too).
+   */
   private secretsOf(bodySecrets: Array<string | undefined> = []): Array<string | undefined> {
-    return [...settingsSecrets(this.settings), ...this.transport.secrets, ...bodySecrets];
+    return [...settingsSecrets(this.settings), ...this.transport.secrets, ...bodySecrets, ...this.accessCodes];
+  }
+
+  /** Adds the access codes of the shares in an answer to those never printed. */
+  private rememberAccessCodes(data: SuccessEnvelope): void {
+    const answer = data as { shareLink?: ShareLink; shareLinks?: ShareLink[] };
+    const links = answer.shareLinks ?? (answer.shareLink === undefined ? [] : [answer.shareLink]);
+    for (const link of links) if (link.extractCode) this.accessCodes.add(link.extractCode);
   }
 
   private emit(event: KooDriveClientEvent): void {
@@ -401,7 +490,7 @@ export class KooDriveClient {
         return `HTTP ${error.status} (X-Date outside KooDrive's clock window; re-signing with the server's time)`;
       case "network":
         return error.kind === "timeout"
-          ? `no answer from ${this.host} within ${this.settings.timeoutMs} ms`
+          ? `no complete answer from ${this.host} within ${this.settings.timeoutMs} ms`
           : `network error ${outcome.code} talking to ${this.host}${this.transport.proxy === undefined ? "" : ` through proxy ${this.transport.proxy}`}`;
       case "status":
         return `HTTP ${outcome.status}${error.code === undefined ? "" : ` ${error.code}`}${this.policy.throttleStatusCodes.includes(outcome.status) ? " (throttled)" : ""}`;
@@ -420,7 +509,12 @@ export class KooDriveClient {
     return `the request budget for ${this.host} allows ${snapshot.concurrency} in flight${rate}${quota} (${snapshot.inFlight} in flight, ${snapshot.queued} queued)${pause}`;
   }
 
-  private headersFor(spec: RequestSpec<SuccessEnvelope>, body: string, traceId: string, signedAt: Date): Record<string, string> {
+  private headersFor(
+    spec: Pick<RequestSpec<SuccessEnvelope>, "method" | "path" | "query">,
+    body: string,
+    traceId: string,
+    signedAt: Date,
+  ): Record<string, string> {
     const identity = identityHeaders(this.settings.userId, this.settings.agentName, traceId, signedAt);
     // Object.assign, not object spread: spreading these hyphenated keys cost about 5 µs per request (Node 20/22),
     // a tenth of all the client's own work.
@@ -472,9 +566,20 @@ function headerValue(value: unknown): string | undefined {
   return typeof value === "string" ? value : Array.isArray(value) ? String(value[0]) : undefined;
 }
 
+/** What `networkCode` calls an answer cut off at {@link MAX_ANSWER_BYTES}. */
+const TOO_LARGE_CODE = "ERR_ANSWER_TOO_LARGE";
+
+/** The share an answer is about must be the one asked about: another's settings would be recorded as this one's. */
+function aboutShare(shareId: string): (data: { shareLink: ShareLink }) => string | undefined {
+  return (data) => (data.shareLink.shareId === shareId ? undefined : `the answer is about share ${data.shareLink.shareId}, not ${shareId}`);
+}
+
 function networkCode(error: unknown): string {
   const code = (error as { code?: unknown })?.code;
   const message = String((error as { message?: unknown }).message);
+  // axios reports a connection closed in the middle of the answer's body by its own code; it is a reset after sending.
+  if (code === "ERR_BAD_RESPONSE" && /stream has been aborted/.test(message)) return "ECONNRESET";
+  if (code === "ERR_BAD_RESPONSE" && /maxContentLength/.test(message)) return TOO_LARGE_CODE;
   // Node names no code for a certificate signed with a digest OpenSSL refuses (SHA-1); OpenSSL's own name says it.
   if (code === "UNSPECIFIED" && /digest algorithm too weak|md too weak/i.test(message)) return "CA_MD_TOO_WEAK";
   // Node reports OpenSSL's "wrong version number" (plain http where TLS was expected) as EPROTO, or by its own name.

@@ -4,6 +4,15 @@ import { CERTIFICATE_REFUSAL_CODES, NO_TLS_CODE, neverSent } from "./retryPolicy
 /** KooDrive's "resource not found" code; for a share: it does not exist, or it is not the acting user's. */
 export const NOT_FOUND_CODE = "13000309";
 
+/**
+ * The statuses a "not found" answer comes with: KooDrive's business failures are HTTP 400 (some pages answer 200 with
+ * the code), and a gateway may say 404. The same code with any other status (a 5xx, a 429) is no final answer: taken
+ * for "share gone", it would drop a resource from state, and a `KooDriveShare` would be created again.
+ */
+function notFoundStatus(status: number | undefined): boolean {
+  return status !== undefined && ((status >= 200 && status < 300) || status === 400 || status === 404);
+}
+
 /** How a KooDrive call failed. */
 export type KooDriveErrorKind =
   /** KooDrive answered with an error status or a non-zero `code`. */
@@ -88,22 +97,30 @@ export class KooDriveError extends Error {
    * @param options.secrets Values that must not appear in the message: the credentials and the request's access code.
    */
   constructor(details: KooDriveErrorDetails, { secrets = [] }: { secrets?: ReadonlyArray<string | undefined> } = {}) {
-    const redacted = details.koodriveMessage === undefined ? details : { ...details, koodriveMessage: redact(details.koodriveMessage, secrets) };
+    // KooDrive's code too: it is printed with the message, and a gateway's `error_code` is free text like it.
+    const redacted = {
+      ...details,
+      koodriveMessage: details.koodriveMessage === undefined ? undefined : redact(details.koodriveMessage, secrets),
+      code: details.code === undefined ? undefined : redact(details.code, secrets),
+    };
     super(KooDriveError.describe(redacted));
     this.details = redacted;
     this.hint = details.hint;
     this.kind = details.kind;
     this.status = details.status;
-    this.code = details.code;
+    this.code = redacted.code;
     this.koodriveMessage = redacted.koodriveMessage;
     this.causeCode = details.causeCode;
     this.request = details.request;
     this.earlierAttemptUnknown = details.earlierAttemptUnknown === true;
   }
 
-  /** True for KooDrive's "resource not found" (`13000309`), which the provider treats as "share gone". */
+  /**
+   * True for KooDrive's "resource not found" (`13000309`) as a final answer (see `notFoundStatus`), which the provider
+   * treats as "share gone".
+   */
   get isNotFound(): boolean {
-    return this.code === NOT_FOUND_CODE;
+    return this.kind === "api" && this.code === NOT_FOUND_CODE && notFoundStatus(this.status);
   }
 
   /** True when KooDrive rejected the credentials (see {@link KooDriveErrorKind}). */

@@ -242,6 +242,13 @@ export function nextPacedStart(state: BudgetState, startedAt: number, previousNe
  */
 export type BudgetOutcome = { kind: "success" } | { kind: "throttled"; retryAfterMs?: number } | { kind: "error" } | { kind: "unanswered" };
 
+/** A waiter that gave up (see `giveUpAt`) before the budget granted it a place: it sent nothing. */
+export class TurnNotReached extends Error {
+  constructor(readonly waitedMs: number) {
+    super(`no place in the request budget after ${Math.round(waitedMs)} ms`);
+  }
+}
+
 /** A place in the budget: call `release` exactly once when the request has its answer (or failed). */
 export interface BudgetPermit {
   release(outcome: BudgetOutcome): void;
@@ -332,17 +339,28 @@ export class RequestBudget {
    */
   acquire(
     onLongWait?: (waitedMs: number, snapshot: BudgetSnapshot) => void,
-    { retry = false, onLongWaitOver }: { retry?: boolean; onLongWaitOver?: (waitedMs: number) => void } = {},
+    {
+      retry = false,
+      onLongWaitOver,
+      giveUpAt,
+    }: {
+      retry?: boolean;
+      onLongWaitOver?: (waitedMs: number) => void;
+      /** On {@link clock}: a waiter not granted a place by then leaves the queue, rejected with {@link TurnNotReached}. */
+      giveUpAt?: number;
+    } = {},
   ): Promise<BudgetPermit> {
-    return new Promise((resolve) => {
+    return new Promise((resolve, reject) => {
       const queuedAt = this.clock();
       let granted = false;
       let longWaitReported = false;
       let longWait: NodeJS.Timeout | undefined;
+      let giveUp: NodeJS.Timeout | undefined;
       const waiter: Waiter = {
         grant: (permit) => {
           granted = true;
           if (longWait !== undefined) clearTimeout(longWait);
+          if (giveUp !== undefined) clearTimeout(giveUp);
           resolve(permit);
           if (longWaitReported) onLongWaitOver?.(this.clock() - queuedAt);
         },
@@ -352,6 +370,18 @@ export class RequestBudget {
       if (firstAttempt === -1) this.queue.push(waiter);
       else this.queue.splice(firstAttempt, 0, waiter);
       this.pump();
+      if (!granted && giveUpAt !== undefined)
+        giveUp = setTimeout(
+          () => {
+            const index = this.queue.indexOf(waiter);
+            if (index === -1) return;
+            this.queue.splice(index, 1);
+            if (longWait !== undefined) clearTimeout(longWait);
+            reject(new TurnNotReached(this.clock() - queuedAt));
+            if (longWaitReported) onLongWaitOver?.(this.clock() - queuedAt);
+          },
+          Math.max(0, giveUpAt - this.clock()),
+        );
       // Only a request left waiting gets a timer: most are granted by the pump above, and a timer per request is
       // what a long run of them would otherwise pay for nothing.
       // At least longWaitMs: the timer measures on the event loop's clock, which may reach the delay a fraction of a

@@ -117,6 +117,12 @@ export function transportFor(endpoint: string, configured: string | undefined): 
 }
 
 /**
+ * The most an answer may hold. A page of 100 shares with 100 files each is well under 1 MiB; a body past this is not
+ * KooDrive's answer (a proxy's download, a server gone wrong) and is refused before it fills the provider's memory.
+ */
+export const MAX_ANSWER_BYTES = 16 * 2 ** 20;
+
+/**
  * The axios instance a client sends through: `transport`'s agents, no redirects (a signed request must not be replayed
  * elsewhere), bodies as text both ways (the client serializes, signs and validates them itself), every status
  * answered rather than thrown (the retry policy decides). Kept apart from the client so the benchmark measures axios
@@ -135,6 +141,7 @@ export function axiosFor(endpoint: string, timeoutMs: number, transport: Transpo
     transformRequest: [(data: unknown) => data],
     validateStatus: () => true,
     maxRedirects: 0,
+    maxContentLength: MAX_ANSWER_BYTES,
     proxy: false,
   });
 }

@@ -36,6 +36,22 @@ function recordedClockAheadMs(recorded: Props | undefined): number | undefined {
 let processClients: KooDriveClientFactory | undefined;
 
 /**
+ * The access codes this process's resources hold (stored, declared or original), which no client message may show:
+ * KooDrive may echo a share's code in an error, also to a GET that did not send it. Kept apart from the factory so
+ * that a preview, which sends nothing, does not load the HTTP stack to record them.
+ */
+const processAccessCodes = new Set<string>();
+
+/** Records the access codes in a provider method's arguments (see {@link processAccessCodes}). */
+export function rememberAccessCodes(args: readonly unknown[]): void {
+  for (const arg of args) {
+    if (typeof arg !== "object" || arg === null) continue;
+    const props = arg as { extractCode?: unknown; originals?: { extractCode?: unknown } };
+    for (const code of [props.extractCode, props.originals?.extractCode]) if (typeof code === "string" && code !== "") processAccessCodes.add(code);
+  }
+}
+
+/**
  * The factory is loaded on first use: preview (check and diff) sends no request, and a provider process that never
  * sends one should not pay for loading the HTTP stack (axios, proxy agents).
  */
@@ -45,7 +61,7 @@ function clients(): KooDriveClientFactory {
     const printer = new EventPrinter((line) => console.error(line));
     // Waits counted since the last digest are told before the process ends (stderr is synchronous for pipes).
     process.once("exit", () => printer.flush());
-    processClients = new Factory({ onEvent: (event) => printer.handle(event), onLongWaitOver: () => printer.waitOver() });
+    processClients = new Factory({ onEvent: (event) => printer.handle(event), onLongWaitOver: () => printer.waitOver(), accessCodes: processAccessCodes });
   }
   return processClients;
 }

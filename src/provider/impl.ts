@@ -10,7 +10,7 @@ import { shareHandler } from "../resources/share/handler";
 import { shareOriginalsHandler } from "../resources/shareOriginals/handler";
 import { shareSettingsHandler } from "../resources/shareSettings/handler";
 import { RESOURCE_TYPES, type ResourceKind } from "../resources/registry";
-import { KOODRIVE_CLOCK_AHEAD, ProviderContext } from "./context";
+import { KOODRIVE_CLOCK_AHEAD, ProviderContext, rememberAccessCodes } from "./context";
 import { exitWhenEngineGone } from "./engineWatch";
 import { type Props, type ResourceHandler, unreadableStateProblem } from "./handler";
 import { UNKNOWN_VALUE } from "../resources/common/unknownValue";
@@ -109,6 +109,7 @@ async function dispatch(instance: ProviderInstance, kind: ResourceKind, method: 
   const handler = HANDLERS[kind];
   if (handler === undefined) throw new Error(`pulumi-koodrive: unknown resource kind "${kind}" (state written by a newer package version?)`);
   const ctx = contextOf(instance);
+  rememberAccessCodes(args);
   // diff, read, update and delete get the stored outputs second (diff's and update's olds; read's and delete's props).
   if (method !== "check" && method !== "create") {
     const problem = unreadableStateProblem(`${RESOURCE_TYPES[kind].module}:${RESOURCE_TYPES[kind].type}`, handler.stateVersion, (args[1] ?? {}) as Props);

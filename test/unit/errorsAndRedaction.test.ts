@@ -34,6 +34,18 @@ describe("KooDriveError", () => {
   });
 
   it.each([
+    [200, true],
+    [400, true],
+    [404, true],
+    [401, false],
+    [429, false],
+    [500, false],
+    [503, false],
+  ])("code 13000309 with HTTP %i is a final 'not found': %s", (status, notFound) => {
+    expect(new KooDriveError({ kind: "api", status, code: "13000309", request }).isNotFound).toBe(notFound);
+  });
+
+  it.each([
     [{ kind: "network", causeCode: "ECONNRESET" }, "failed: network error ECONNRESET"],
     [{ kind: "network", causeCode: "ENOTFOUND", request: { ...request, host: "kd.example:443" } }, "network error ENOTFOUND talking to kd.example:443 ("],
     [
