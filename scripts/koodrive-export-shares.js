@@ -8,8 +8,8 @@
 //
 // Each entry's validDays is the validity the share has left (so adopting it keeps its expiry; 0 for a link that never
 // expires), unless --valid-days gives the period to declare (to every entry, never-expiring ones included);
-// --renew-before-days adds renewBeforeDays to every entry with an expiry (for examples/keep-links-alive), and must be
-// less than each such entry's validDays.
+// --renew-before-days adds renewBeforeDays to every entry with an expiry, or to every entry with --valid-days (for
+// examples/keep-links-alive), and must be less than each such entry's validDays.
 "use strict";
 const fs = require("node:fs");
 const path = require("node:path");

@@ -70,10 +70,15 @@ export function noSuchApi(): Reply {
 
 /** The API gateway's answer for a body over its limit. */
 export function entityTooLarge(): Reply {
-  return { status: 413, body: { error_code: "APIGW.0201", error_msg: Messages.TOO_LARGE } };
+  return gatewayRefusal(413, Messages.TOO_LARGE);
 }
 
 /** An admin-API answer: `{error}` with 400 unless said otherwise. */
 export function adminError(error: string, status = 400): Reply {
   return { status, body: { error } };
+}
+
+/** The API gateway refusing a request that is not valid HTTP for it (`APIGW.0201`), with `status`. */
+export function gatewayRefusal(status: number, msg: string): Reply {
+  return { status, body: { error_code: "APIGW.0201", error_msg: msg } };
 }

@@ -15,6 +15,14 @@ function say(stream: NodeJS.WriteStream, line: string): void {
   stream.write(`${line}\n`);
 }
 
+/**
+ * A reader of stdout or stderr that goes away (`| head -1`, a log shipper that died) makes the next write fail with
+ * EPIPE, an error event that would end the process: the emulator keeps serving, and says nothing more there.
+ */
+function surviveClosedOutput(): void {
+  for (const stream of [process.stdout, process.stderr]) stream.on("error", () => undefined);
+}
+
 /** Writes `text` to `file` so a reader never sees it half-written. */
 function writeAtomically(file: string, text: string): void {
   const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
@@ -47,6 +55,7 @@ class RequestTally {
 /** `koodrive-emulator [flags]`: serve until SIGINT/SIGTERM. */
 async function foreground(args: string[]): Promise<void> {
   const command = parseServerArgs(args, process.env);
+  surviveClosedOutput();
   const tally = new RequestTally();
   const emulator = await startEmulator({
     // IDs of its own on every start: a stack or script kept from an earlier run must not act on this run's shares.
@@ -85,8 +94,10 @@ function isEmulatorProcess(pid: number): boolean {
     return (e as NodeJS.ErrnoException).code === "EPERM";
   }
   try {
-    const cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8");
-    return cmdline.includes("koodrive-emulator") || cmdline.includes(path.basename(__filename));
+    // Its own script as an argument (as `start` spawns it, or through the bin): a name merely containing "cli.js",
+    // such as npm-cli.js, is another program that reused the pid.
+    const args = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
+    return args.some((arg) => arg === __filename || /(^|\/)koodrive-emulator(\.js)?$/.test(arg) || arg.endsWith("/koodrive-emulator/dist/cli.js"));
   } catch {
     return true; // no /proc (macOS): trust the pid
   }

@@ -53,7 +53,7 @@ Faults before the API (change at run time with PUT/PATCH/DELETE /__admin/faults)
                            default: Math.random, different on every run
   --fail-next N            fail the next N requests with --fail-status (default 503)
   --fail-status S
-  --retry-after N          send Retry-After: N with 429/503 failures
+  --retry-after N          send Retry-After: N with every --fail-next and --error-rate failure, whatever its status
   --reset-next N           reset the connection of the next N requests
   --malformed-next N       answer the next N requests with a truncated JSON body
   --throttle-rps N         answer 429 (APIGW.0308, Retry-After: 1) above N requests per second

@@ -18,7 +18,7 @@ export interface FaultConfig {
   failNext?: number;
   /** Status for `failNext` (default 503). */
   failStatus?: number;
-  /** `Retry-After` seconds sent with 429/503 failures. */
+  /** `Retry-After` seconds sent with every `failNext` and `errorRate` failure, whatever its status. */
   retryAfterSeconds?: number;
   /** The next N requests have their connection reset without an answer. */
   resetNext?: number;

@@ -71,14 +71,14 @@ export function redactQuery(query: Record<string, string>): Record<string, strin
 }
 
 /**
- * Length of a body as JSON; Infinity when it cannot be serialised (the transport refuses bodies nested past its
- * limit, so this only guards the log, whose answers must stay serialisable, against other callers of `add`).
+ * A body as JSON text; undefined when it cannot be serialised (the transport refuses bodies nested past its limit, so
+ * this only guards the log, whose answers must stay serialisable, against other callers of `add`).
  */
-function jsonLength(body: unknown): number {
+function jsonText(body: unknown): string | undefined {
   try {
-    return JSON.stringify(body).length;
+    return JSON.stringify(body);
   } catch {
-    return Number.POSITIVE_INFINITY;
+    return undefined;
   }
 }
 
@@ -94,9 +94,17 @@ export interface RequestLogLimits {
 
 export const DEFAULT_LOG_LIMITS: Required<RequestLogLimits> = { maxEntries: 10_000, maxBytes: 16 * 1024 * 1024, maxBodyBytes: 64 * 1024 };
 
+/** One retained request: the body as JSON text, which costs what it counts (parsed, `[{},{},…]` costs 35 times more). */
+interface Retained {
+  readonly entry: LoggedRequest;
+  readonly bodyText?: string;
+  readonly bytes: number;
+}
+
 /** Request log bounded by entries and by bytes, so long runs, floods and benchmarks do not grow memory. */
 export class RequestLog {
-  private entries: Array<{ entry: LoggedRequest; bytes: number }> = [];
+  /** Dropped entries' slots hold undefined until the next compaction, so that nothing keeps them. */
+  private entries: Array<Retained | undefined> = [];
   private head = 0;
   private bytes = 0;
   private seq = 0;
@@ -109,19 +117,19 @@ export class RequestLog {
   /** Records a request; returns the stored entry. */
   add(entry: Omit<LoggedRequest, "seq">): LoggedRequest {
     const stored: LoggedRequest = { seq: ++this.seq, ...entry };
-    let bodyBytes = stored.body === undefined ? 0 : jsonLength(stored.body);
-    if (bodyBytes > this.limits.maxBodyBytes) {
-      delete stored.body;
-      bodyBytes = 0;
-    }
+    const text = stored.body === undefined ? undefined : jsonText(stored.body);
+    const bodyText = text !== undefined && text.length <= this.limits.maxBodyBytes ? text : undefined;
+    if (bodyText === undefined) delete stored.body;
+    const { body: _parsed, ...kept } = stored;
     // JSON size of the entry without serialising it all again: headers and body dominate.
-    let size = 200 + bodyBytes + stored.path.length;
+    let size = 200 + (bodyText?.length ?? 0) + stored.path.length;
     for (const [k, v] of Object.entries(stored.headers)) size += k.length + v.length + 6;
     for (const [k, v] of Object.entries(stored.query)) size += k.length + v.length + 6;
-    this.entries.push({ entry: stored, bytes: size });
+    this.entries.push({ entry: kept, bodyText, bytes: size });
     this.bytes += size;
     while (this.entries.length - this.head > this.limits.maxEntries || (this.bytes > this.limits.maxBytes && this.entries.length - this.head > 1)) {
       this.bytes -= this.entries[this.head]!.bytes;
+      this.entries[this.head] = undefined;
       this.head += 1;
     }
     // Compact now and then instead of shifting the array on every add.
@@ -134,7 +142,7 @@ export class RequestLog {
 
   /** All retained entries, oldest first. */
   all(): LoggedRequest[] {
-    return this.entries.slice(this.head).map((e) => e.entry);
+    return this.entries.slice(this.head).map((e) => (e!.bodyText === undefined ? e!.entry : { ...e!.entry, body: JSON.parse(e!.bodyText) }));
   }
 
   /** Approximate bytes held. */

@@ -1,7 +1,7 @@
 import http from "node:http";
 import https from "node:https";
 import { timingSafeEqual } from "node:crypto";
-import { type Reply, adminError, entityTooLarge, innerFailure, invalidParameter, noSuchApi } from "./apiErrors";
+import { type Reply, adminError, entityTooLarge, gatewayRefusal, innerFailure, invalidParameter, noSuchApi } from "./apiErrors";
 import { routeAdmin } from "./adminRoutes";
 import type { EmulatorState } from "./emulatorState";
 import { type FaultOutcome, afterApplyOutcome, faultLabel, preApplyOutcome } from "./faults";
@@ -181,23 +181,57 @@ export function createTransport(state: EmulatorState, options: TransportOptions 
     res.end(payload);
   }
 
+  /**
+   * Runs `act` on the response's connection: now, or, for a pipelined request, once the answers before it on that
+   * connection are sent (until then Node gives its response no socket, and a fault on it would do nothing: the client
+   * would wait for ever).
+   */
+  function onConnection(res: http.ServerResponse, act: (socket: import("node:net").Socket) => void): void {
+    if (res.socket) act(res.socket);
+    else res.once("socket", act);
+  }
+
+  /** Per connection: its requests not yet answered, and what to do once none is left (see the `clientError` handler). */
+  const unanswered = new WeakMap<object, { count: number; whenAnswered?: () => void }>();
+  /** Counts `res` as unanswered on `socket` until it is sent, or its connection closes. */
+  function answering(socket: object, res: http.ServerResponse): void {
+    const counted = unanswered.get(socket) ?? { count: 0 };
+    unanswered.set(socket, counted);
+    counted.count += 1;
+    let done = false;
+    const settle = () => {
+      if (done) return;
+      done = true;
+      counted.count -= 1;
+      const next = counted.count === 0 ? counted.whenAnswered : undefined;
+      if (next !== undefined) {
+        counted.whenAnswered = undefined;
+        next();
+      }
+    };
+    res.once("finish", settle);
+    res.once("close", settle);
+  }
+
   function deliver(res: http.ServerResponse, outcome: FaultOutcome): number {
     if (outcome.kind === "drop") {
-      res.socket?.destroy();
+      onConnection(res, (socket) => socket.destroy());
       return 0;
     }
     if (outcome.kind === "reset") {
       // A TCP RST (ECONNRESET / "connection reset by peer"), not an orderly close. Over https the TCP socket is the TLS
       // socket's `_parent`: a TLS socket itself cannot reset (it throws ERR_INVALID_HANDLE_TYPE).
       type Resettable = import("node:net").Socket & { resetAndDestroy?: () => void; _parent?: Resettable };
-      const socket = res.socket as Resettable | null;
-      const tcp = socket?._parent ?? socket;
-      try {
-        tcp?.resetAndDestroy?.();
-      } catch {
-        // a socket that cannot send a reset (closed meanwhile): closed below all the same
-      }
-      socket?.destroy();
+      onConnection(res, (connection) => {
+        const socket = connection as Resettable;
+        const tcp = socket._parent ?? socket;
+        try {
+          tcp.resetAndDestroy?.();
+        } catch {
+          // a socket that cannot send a reset (closed meanwhile): closed below all the same
+        }
+        socket.destroy();
+      });
       return 0;
     }
     if (outcome.kind === "raw") {
@@ -317,6 +351,14 @@ export function createTransport(state: EmulatorState, options: TransportOptions 
     let size = 0;
     req.on("error", () => undefined); // an aborted upload: nothing to answer
     res.on("error", () => undefined);
+    answering(req.socket, res);
+    // Node would answer a request without Host itself (HTTP/1.1 requires one), bare and with the host's Date.
+    if (req.headers.host === undefined && req.httpVersion === "1.1") {
+      req.resume();
+      res.shouldKeepAlive = false;
+      send(res, gatewayRefusal(400, "Bad request."));
+      return;
+    }
     req.on("data", (c: Buffer) => {
       size += c.length;
       if (size <= MAX_BODY_BYTES) chunks.push(c);
@@ -335,7 +377,12 @@ export function createTransport(state: EmulatorState, options: TransportOptions 
   };
   // A client that gives up on the handshake (an untrusted certificate) only ends its own connection: https.Server
   // reports it as `tlsClientError` and destroys the socket, with nothing to answer.
-  const server = options.tls === undefined ? http.createServer(handle) : https.createServer({ cert: options.tls.cert, key: options.tls.key }, handle);
+  // A request without Host is answered by `handle`, as the gateway would, not refused by Node before it.
+  const serverOptions = { requireHostHeader: false };
+  const server =
+    options.tls === undefined
+      ? http.createServer(serverOptions, handle)
+      : https.createServer({ ...serverOptions, cert: options.tls.cert, key: options.tls.key }, handle);
   server.keepAliveTimeout = 5_000;
   // Every TCP connection, until it closes: over https, `closeAllConnections` knows only those whose TLS handshake
   // finished, and close() must not wait for a client that never finishes its own.
@@ -344,13 +391,33 @@ export function createTransport(state: EmulatorState, options: TransportOptions 
     connections.add(socket);
     socket.once("close", () => connections.delete(socket));
   });
+  // An `Expect` the emulator does not meet: the gateway's JSON refusal with the emulator's Date, not Node's bare 417.
+  server.on("checkExpectation", (req: http.IncomingMessage, res: http.ServerResponse) => {
+    req.resume();
+    res.shouldKeepAlive = false;
+    send(res, gatewayRefusal(417, "Expectation failed."));
+  });
   // HTTP-level parse errors (bad request line, conflicting lengths, oversized headers, ...) get a gateway-style JSON
   // answer with the emulator's Date, not Node's bare 400.
   server.on("clientError", (err: NodeJS.ErrnoException, socket: import("node:stream").Duplex) => {
-    const inFlight = (socket as { _httpMessage?: { headersSent?: boolean } })._httpMessage;
     // A TLS failure (a handshake that timed out or broke) leaves no channel to answer on: an answer would never finish.
     const tlsFailure = /^ERR_(TLS|SSL)_/.test(err.code ?? "");
-    if (err.code === "ECONNRESET" || tlsFailure || !socket.writable || inFlight?.headersSent) {
+    if (err.code === "ECONNRESET" || tlsFailure || !socket.writable) {
+      socket.destroy();
+      return;
+    }
+    // Requests before the bad one on this connection (pipelined) are answered first, in order: written now, the
+    // refusal would reach the client as the answer to a write that was applied.
+    const pending = unanswered.get(socket);
+    if (pending !== undefined && pending.count > 0) {
+      pending.whenAnswered = () => refuse(err, socket);
+      return;
+    }
+    refuse(err, socket);
+  });
+  /** Answers a request Node could not parse, and closes the connection. */
+  function refuse(err: NodeJS.ErrnoException, socket: import("node:stream").Duplex): void {
+    if (!socket.writable) {
       socket.destroy();
       return;
     }
@@ -365,7 +432,7 @@ export function createTransport(state: EmulatorState, options: TransportOptions 
       `HTTP/1.1 ${status} ${reason}\r\nDate: ${httpDate()}\r\nContent-Type: application/json;charset=UTF-8\r\nContent-Length: ${Buffer.byteLength(payload)}\r\nConnection: close\r\n\r\n${payload}`,
       () => socket.destroy(),
     );
-  });
+  }
 
   return {
     server,

@@ -47,7 +47,7 @@ export function registrationOf<Name extends string>(
 export interface ShareLinkOutputs {
   /** The share's ID (KooDrive's); also the resource ID. */
   readonly shareId: pulumi.Output<string>;
-  /** The share owner, when the resource names one (else the configured `koodrive:userId`). */
+  /** The declared `userId` (the share owner the resource acts as); absent when the resource declares none (then it is `koodrive:userId`). */
   readonly userId: pulumi.Output<string | undefined>;
   /** Declared validity in days, counted from the last create or apply (`KooDriveShareSettings`: 0 = no validity period). */
   readonly validDays: pulumi.Output<number>;

@@ -1,0 +1,147 @@
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import net from "node:net";
+import path from "node:path";
+import v8 from "node:v8";
+import vm from "node:vm";
+import { type Emulator, RequestLog } from "../src";
+import { alive, runCli, startForeground, stopWith } from "./support/cli";
+import { TOKEN, USER_ID, testEmulator } from "./support/fixtures";
+import { raw, tokenHeaders } from "./support/rawHttp";
+import { sendRaw, statusOf } from "./support/rawSocket";
+import { useScratchDir } from "./support/scratch";
+
+/**
+ * Connections used as clients really use them (pipelined requests, a request line Node cannot parse behind a pending
+ * answer, no Host header) and a CLI whose surroundings go away: found by an adversarial run, each failed before.
+ */
+
+let emulator: Emulator;
+afterEach(async () => emulator?.close());
+
+const SHARE = "/koodrive/ose/v1/share";
+
+/** Opens a connection, writes `first`, waits `gapMs`, runs `between`, writes `second`; resolves with all it received. */
+async function pipelined(first: string, second: string, between: () => Promise<void>, gapMs = 200): Promise<{ received: string; closedAfterMs: number }> {
+  const socket = net.connect(emulator.port, "127.0.0.1");
+  await new Promise((resolve) => socket.once("connect", resolve));
+  const started = Date.now();
+  let received = "";
+  socket.on("data", (chunk) => (received += chunk.toString("latin1")));
+  const closed = new Promise<number>((resolve) => socket.once("close", () => resolve(Date.now() - started)));
+  socket.on("error", () => undefined);
+  socket.write(first);
+  await new Promise((resolve) => setTimeout(resolve, gapMs));
+  await between();
+  socket.write(second);
+  const timeout = new Promise<number>((resolve) => setTimeout(() => resolve(Number.POSITIVE_INFINITY), 10_000));
+  const closedAfterMs = await Promise.race([closed, timeout]);
+  socket.destroy();
+  return { received, closedAfterMs };
+}
+
+function request(method: string, target: string, body = ""): string {
+  const headers = Object.entries(tokenHeaders(TOKEN, USER_ID))
+    .map(([k, v]) => `${k}: ${v}\r\n`)
+    .join("");
+  const content = body === "" ? "" : `Content-Type: application/json\r\nContent-Length: ${body.length}\r\n`;
+  return `${method} ${target} HTTP/1.1\r\nHost: emulator\r\n${headers}${content}\r\n${body}`;
+}
+
+const statuses = (received: string) => [...received.matchAll(/HTTP\/1\.1 (\d{3}) /g)].map((m) => Number(m[1]));
+
+describe("pipelined requests", () => {
+  it.each([
+    ["resetNext", "GET"],
+    ["dropAfterApplyNext", "PUT"],
+  ])("a %s fault on a request queued behind a pending answer closes the connection once that answer is sent", async (fault, method) => {
+    emulator = await testEmulator();
+    const { shareId } = emulator.seedShare({ ownerId: USER_ID });
+    emulator.faults.set({ delayAfterApplyNext: 1, afterApplyDelayMs: 500 });
+    const put = request("PUT", `${SHARE}/${shareId}`, JSON.stringify({ validDays: 3 }));
+    const second = method === "GET" ? request("GET", `${SHARE}/${shareId}`) : put;
+    const { received, closedAfterMs } = await pipelined(put, second, async () => emulator.faults.merge({ [fault]: 1 }));
+    expect(statuses(received)).toEqual([200]);
+    expect(closedAfterMs).toBeLessThan(10_000);
+  });
+
+  it("a request Node cannot parse, behind a write whose answer is pending, is refused after that answer, not instead of it", async () => {
+    emulator = await testEmulator();
+    const { shareId } = emulator.seedShare({ ownerId: USER_ID, comment: "old" });
+    emulator.faults.set({ delayAfterApplyNext: 1, afterApplyDelayMs: 500 });
+    const put = request("PUT", `${SHARE}/${shareId}`, JSON.stringify({ validDays: 3, comment: "new" }));
+    const { received } = await pipelined(put, "GARBAGE\r\n\r\n", async () => undefined);
+    expect(statuses(received)).toEqual([200, 400]);
+    expect(received).toContain('"comment":"new"');
+    expect(emulator.getShare(shareId)?.comment).toBe("new");
+  });
+});
+
+describe("answers Node would give bare", () => {
+  it.each([
+    ["an HTTP/1.1 request without Host", `GET ${SHARE}/1 HTTP/1.1\r\n\r\n`, 400, "Bad request."],
+    ["an Expect the emulator does not meet", `GET ${SHARE}/1 HTTP/1.1\r\nHost: e\r\nExpect: bogus\r\n\r\n`, 417, "Expectation failed."],
+  ])("%s gets the gateway's JSON with the emulator's Date", async (_name, text, status, msg) => {
+    emulator = await testEmulator({ clockOffsetMs: 30 * 86_400_000 });
+    const answer = await sendRaw(emulator.url, text);
+    expect(statusOf(answer)).toBe(status);
+    expect(answer).toContain(JSON.stringify({ error_code: "APIGW.0201", error_msg: msg }));
+    const date = /^Date: (.+)$/im.exec(answer)?.[1];
+    expect(Date.parse(date ?? "")).toBeGreaterThan(Date.now() + 29 * 86_400_000);
+    expect((await raw(emulator.url, "GET", `${SHARE}/1`, tokenHeaders(TOKEN, USER_ID))).status).toBe(400);
+  });
+});
+
+describe("the request log's memory", () => {
+  it("keeps a body as its JSON text, counted as such, and no object passed to it", async () => {
+    v8.setFlagsFromString("--expose-gc");
+    const gc = vm.runInNewContext("gc") as () => void;
+    const log = new RequestLog({ maxEntries: 10 });
+    let body: unknown = { validDays: 1, x: Array.from({ length: 1_000 }, () => ({})) };
+    const watched = new WeakRef(body as object);
+    log.add({ time: "t", method: "PUT", path: "/p", query: {}, headers: {}, bodyBytes: 0, status: 200, body });
+    body = undefined;
+    // A WeakRef keeps its target alive until the job that made it ends.
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    gc();
+    expect(watched.deref()).toBeUndefined();
+    expect(log.all()[0]!.body).toEqual({ validDays: 1, x: Array.from({ length: 1_000 }, () => ({})) });
+    expect(log.retainedBytes).toBe(200 + JSON.stringify({ validDays: 1, x: Array.from({ length: 1_000 }, () => ({})) }).length + "/p".length);
+  });
+});
+
+describe("the CLI's surroundings", () => {
+  const scratch = useScratchDir("koodrive-edges-");
+
+  it("a stale pid file whose pid now runs another program whose script ends in cli.js: stop leaves it, start starts", async () => {
+    const script = path.join(scratch(), "npm-cli.js");
+    fs.writeFileSync(script, "process.on('SIGTERM', () => process.exit(7)); setInterval(() => {}, 1000); console.log('ready')");
+    const other = spawn(process.execPath, [script]);
+    try {
+      await new Promise((resolve) => other.stdout.once("data", resolve));
+      const pidFile = path.join(scratch(), "stale.pid");
+      fs.writeFileSync(pidFile, `${other.pid}\n`);
+      const stopped = await runCli(["stop", "--pid-file", pidFile]);
+      expect(stopped).toMatchObject({ code: 0, stdout: expect.stringMatching(/not running/) });
+      expect(alive(other.pid!)).toBe(true);
+      fs.writeFileSync(pidFile, `${other.pid}\n`);
+      const env = { PATH: process.env.PATH, KOODRIVE_EMULATOR_TOKEN: TOKEN };
+      const up = await runCli(["start", "--pid-file", pidFile], env);
+      expect(up.code).toBe(0);
+      expect(Number(fs.readFileSync(pidFile, "utf8"))).not.toBe(other.pid);
+      expect((await runCli(["stop", "--pid-file", pidFile], env)).code).toBe(0);
+      expect(alive(other.pid!)).toBe(true);
+    } finally {
+      other.kill("SIGKILL");
+    }
+  });
+
+  it("a reader of its request log that goes away (| head -1) does not end the emulator", async () => {
+    const { child, firstLine } = await startForeground(["--token", TOKEN, "--log-requests"]);
+    const url = firstLine.split(" ").pop()!;
+    child.stdout!.destroy();
+    for (let i = 0; i < 5; i++) expect((await raw(url, "GET", `${SHARE}/1`, tokenHeaders(TOKEN, USER_ID))).status).toBe(400);
+    expect(child.exitCode).toBeNull();
+    expect(await stopWith(child, "SIGTERM")).toBe(0);
+  });
+});
