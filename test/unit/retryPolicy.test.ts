@@ -101,6 +101,12 @@ describe("retry policy", () => {
     ["Wed, 01 Jan 2025 00:00:10 GMT", 10000],
     ["Tue, 31 Dec 2024 23:59:00 GMT", 0],
     ["soon", undefined],
+    // Not HTTP dates, though V8's lenient Date.parse reads each as one (in 2001): a garbled header is no header.
+    ["-5", undefined],
+    ["-1.5", undefined],
+    ["2, 3", undefined],
+    ["Sunday, 06-Nov-94 08:49:37 GMT", 0],
+    ["Sun Nov  6 08:49:37 1994", 0],
   ])("Retry-After %j → %j ms", (value, expected) => {
     expect(parseRetryAfter(value, NOW)).toBe(expected);
   });
