@@ -25,6 +25,19 @@ export function settingsBody(inputs: Props): UpdateShareBody {
   return body;
 }
 
+/**
+ * A read-back after a lost write showed the share written by someone else since (`what` changed), and the caller's
+ * `beforeResend` refused to write over it: nothing was sent again.
+ */
+export class ResendRefused extends Error {
+  constructor(
+    readonly shareId: string,
+    readonly what: string,
+  ) {
+    super(`KooDrive share ${shareId}: the write's answer was lost, and the share, read back, was changed since by another writer (${what}): not sent again`);
+  }
+}
+
 /** What a write needs from the provider: the edition (what an answer means) and where to say what it did. */
 export interface SettingsWriteContext {
   edition(): KooDriveEdition;
@@ -58,10 +71,17 @@ function lastFailure(error: KooDriveError): string {
 /**
  * `PUT /share/{id}` whose outcome is always known. When the answer is lost or unusable, the share is read back: if
  * it shows the change, the write counts as done (no error for a write that in fact applied); if not, the PUT (which
- * is idempotent) is sent once more. Either way a notice says so: the client prints its own retries, but not these.
+ * is idempotent) is sent once more, unless `beforeResend` finds, in the share read back, a write that is not this one's
+ * (then {@link ResendRefused}). Either way a notice says so: the client prints its own retries, but not these.
  * Returns the share as KooDrive holds it afterwards.
  */
-export async function applySettings(client: KooDriveClient, shareId: string, body: UpdateShareBody, ctx: SettingsWriteContext): Promise<ShareLink> {
+export async function applySettings(
+  client: KooDriveClient,
+  shareId: string,
+  body: UpdateShareBody,
+  ctx: SettingsWriteContext,
+  beforeResend?: (live: ShareLink) => string | undefined,
+): Promise<ShareLink> {
   const edition = ctx.edition();
   // On KooDrive's clock, which stamps the expiry (as for a lost create): a local clock far off cannot hide the write.
   const sentAt = client.markServerTime();
@@ -69,7 +89,8 @@ export async function applySettings(client: KooDriveClient, shareId: string, bod
     const applied = await client.updateShare(shareId, body);
     // An answer without the expiry a validity period must have produced is incomplete, not "never expires": the
     // state would then ask for a renewal on every run. The share itself says what the PUT did.
-    if (body.validDays > 0 && parseKooDriveTime(applied.expireTime).kind === "none") return (await findShare(client, shareId)) ?? applied;
+    // So is one whose expiry is in no documented form: recorded, it would block renewals and a restoring destroy.
+    if (body.validDays > 0 && parseKooDriveTime(applied.expireTime).kind !== "time") return (await findShare(client, shareId)) ?? applied;
     return applied;
   } catch (error) {
     if (!outcomeUnknown(error)) throw error;
@@ -81,6 +102,8 @@ export async function applySettings(client: KooDriveClient, shareId: string, bod
       ctx.notice(shareId, `${unknown} the share, read back, shows it applied`);
       return live;
     }
+    const otherWrite = live === undefined ? undefined : beforeResend?.(live);
+    if (otherWrite !== undefined) throw new ResendRefused(shareId, otherWrite);
     ctx.notice(
       shareId,
       `${unknown} ${live === undefined ? "the share was not found when read back" : "the share, read back, does not show it applied"}: sending it again`,

@@ -52,6 +52,12 @@ describe("applySettings", () => {
     expect(ctx.notices).toEqual([]); // an answer that came, only incomplete: no lost write to tell about
   });
 
+  it("reads the share back when the answer's expiry is in no documented form: recorded, it would block renewals and restore", async () => {
+    const { client, calls } = stubClient({ shareId: "1", expireTime: "2026-13-45T99:99:99Z" }, { shareId: "1", expireTime: inTenDays });
+    expect(await applySettings(client, "1", { validDays: 10 }, writer())).toEqual({ shareId: "1", expireTime: inTenDays });
+    expect(calls).toEqual(["PUT", "GET"]);
+  });
+
   it("does not read back when no expiry is expected (validDays 0)", async () => {
     const { client, calls } = stubClient({ shareId: "1" }, { shareId: "1" });
     await applySettings(client, "1", { validDays: 0 }, writer());

@@ -673,6 +673,51 @@ describe("share-settings provider against the emulator", () => {
     expect(notices).toMatch(new RegExp(`share ${share.shareId}: warning: NOT restoring.*expireTime`));
   });
 
+  it.each([
+    ["answered 503 before it applied", { failNext: 1, failStatus: 503 }],
+    ["whose answer was lost after it applied", { dropAfterApplyNext: 1 }],
+  ])("a restore %s is not sent again over a write someone made meanwhile, and says so", async (_name, fault) => {
+    // The delete reads the share (GET), then restores (PUT) with `fault`; the owner edits the message while the
+    // restore's answer is on its way back.
+    let shareId = "";
+    let phase: "adopting" | "deleting" | "restoring" | "done" = "adopting";
+    const watched = await testEmulator({
+      onRequest: (entry) => {
+        if (phase === "deleting" && entry.method === "GET") {
+          watched.faults.set(fault);
+          phase = "restoring";
+        } else if (phase === "restoring" && entry.method === "PUT") {
+          watched.changeShare(shareId, { comment: "the owner's new message" });
+          phase = "done";
+        }
+      },
+    });
+    try {
+      config["koodrive:endpoint"] = watched.url;
+      provider = await configured("shareSettings");
+      originalsProvider = await configured("shareOriginals");
+      shareId = watched.seedShare({ ownerId: USER_ID, comment: "original", extractCode: "ORIG1234", validDays: 10 }).shareId as string;
+      const { created } = await adoptRestoring({ shareId, validDays: 3, comment: "declared" });
+      const companion = (await originalsProvider.read!(shareId, { shareId, originals: created.outs!.originals })).props!;
+      watched.requests.clear();
+      phase = "deleting";
+      const notices = await noticesDuring(async () => {
+        await provider.delete!(created.id, created.outs);
+        await originalsProvider.delete!(shareId, companion);
+      });
+      expect(watched.getShare(shareId)!.comment).toBe("the owner's new message");
+      expect(watched.requests.all().filter((r) => r.method === "PUT")).toHaveLength(1);
+      expect(notices).toMatch(
+        new RegExp(
+          `share ${shareId}: warning: NOT restoring the original settings: the share changed .*\\(comment(, expireTime)?, seen when the restore's lost answer was checked\\)`,
+        ),
+      );
+      expect(notices).not.toMatch(/ORIG1234/);
+    } finally {
+      await watched.close();
+    }
+  });
+
   describe("settings the resource does not manage are left as the share holds them", () => {
     const KEPT_COMMENT = 'kept the comment (its original was "orig comment") as the share holds it: this resource does not manage that setting';
 

@@ -1,4 +1,5 @@
-import { applySettings, settingsBody } from "../../provider/applySettings";
+import { ResendRefused, applySettings, settingsBody } from "../../provider/applySettings";
+import type { ShareLink } from "../../client/shareLink";
 import type { ProviderContext } from "../../provider/context";
 import { findShare, orNotFound, shareNotFound } from "../../provider/findShare";
 import { type Props, type ResourceHandler, checkResult, plain } from "../../provider/handler";
@@ -227,16 +228,27 @@ export const shareSettingsHandler: ResourceHandler = {
       rememberRestored(client, id, live, kept);
       return;
     }
-    if (plan.kind === "refuse") {
+    const notRestoring = (what: string) =>
       ctx.notice(
         id,
-        `warning: NOT restoring the original settings: the share changed since this resource last applied its settings (${plan.what}). ` +
+        `warning: NOT restoring the original settings: the share changed since this resource last applied its settings (${what}). ` +
           "Another resource may manage it now (a rename without `aliases`?), or it was edited by hand; it is left as it is (when its `-originals` companion is deleted in the same run, that notice lists the originals). " +
           "If instead this resource's own last `pulumi up` was interrupted, a plain `pulumi up` before destroying writes the declared settings again (for a renewal only if no refresh has recorded it since; else change its validDays once), and destroy then restores.",
       );
-      return;
+    if (plan.kind === "refuse") return notRestoring(plan.what);
+    // A restore whose answer is lost is sent again only over the share as this resource left it, as the first one was.
+    const originals = state.originals;
+    const unlessWrittenSince = (seen: ShareLink) => {
+      const again = restorePlan(state, seen, originals);
+      return again.kind === "refuse" ? again.what : undefined;
+    };
+    let restored: ShareLink | undefined;
+    try {
+      restored = await orNotFound(applySettings(client, id, restoreBody(state.originals, now, state.managedFields), ctx, unlessWrittenSince));
+    } catch (error) {
+      if (!(error instanceof ResendRefused)) throw error;
+      return notRestoring(`${error.what}, seen when the restore's lost answer was checked`);
     }
-    const restored = await orNotFound(applySettings(client, id, restoreBody(state.originals, now, state.managedFields), ctx));
     if (restored === undefined) return; // cancelled meanwhile: nothing to restore
     rememberRestored(client, id, restored, plan.kept);
     if (plan.kept.length > 0) ctx.notice(id, keptNotice(plan.kept, state.originals, state.managedFields));
