@@ -9,7 +9,7 @@ import { redact } from "./redact";
 import { type BudgetLimits, type BudgetOutcome, type BudgetPermit, type BudgetSnapshot, RequestBudget, TurnNotReached } from "./requestBudget";
 import { bearerAuthorization, identityHeaders, newTraceId } from "./requestHeaders";
 import { cancelResponseSchema, errorBodySchema, shareLinkResponseSchema, shareListResponseSchema } from "./responses";
-import type { CancelResult, ShareLink } from "./shareLink";
+import { type CancelResult, type ShareLink, fileIdsOf } from "./shareLink";
 import {
   type AttemptOutcome,
   CERTIFICATE_REFUSAL_CODES,
@@ -227,7 +227,17 @@ export class KooDriveClient {
 
   /** `POST /share`: creates a share (retried only when KooDrive cannot have run it: 429, connection refused, `X-Date` rejected). */
   async createShare(body: CreateShareBody): Promise<ShareLink> {
-    const res = await this.request({ method: "POST", path: SHARE_PATH, body: compact(body), schema: shareLinkResponseSchema, bodySecrets: [body.extractCode] });
+    const res = await this.request({
+      method: "POST",
+      path: SHARE_PATH,
+      body: compact(body),
+      schema: shareLinkResponseSchema,
+      bodySecrets: [body.extractCode],
+      answerProblem: ({ shareLink }) => {
+        const differs = createContradictions(shareLink, body);
+        return differs.length === 0 ? undefined : `the answer is about share ${shareLink.shareId}, whose ${differs.join(", ")} is not what the create sent`;
+      },
+    });
     return res.shareLink;
   }
 
@@ -568,6 +578,22 @@ function headerValue(value: unknown): string | undefined {
 
 /** What `networkCode` calls an answer cut off at {@link MAX_ANSWER_BYTES}. */
 const TOO_LARGE_CODE = "ERR_ANSWER_TOO_LARGE";
+
+/**
+ * What a share shows that a create of `body` cannot have made: each field it states that differs from what was sent
+ * (a field it leaves out cannot tell). Empty for the share the create made; for a create's answer, anything else is
+ * an answer about another share.
+ */
+export function createContradictions(link: ShareLink, body: CreateShareBody): string[] {
+  const differs: string[] = [];
+  if (link.containerId !== undefined && link.containerId !== body.containerId) differs.push("containerId");
+  if (link.scope !== undefined && link.scope !== body.scope) differs.push("scope");
+  if (link.comment !== undefined && link.comment !== (body.comment ?? "")) differs.push("comment");
+  if (body.extractCode !== undefined && link.extractCode !== undefined && link.extractCode !== body.extractCode) differs.push("extractCode");
+  const files = fileIdsOf(link);
+  if (files !== undefined && JSON.stringify([...files].sort()) !== JSON.stringify([...body.fileIds].sort())) differs.push("files");
+  return differs;
+}
 
 /** The share an answer is about must be the one asked about: another's settings would be recorded as this one's. */
 function aboutShare(shareId: string): (data: { shareLink: ShareLink }) => string | undefined {

@@ -443,6 +443,59 @@ describe("a create whose answer is lost: no orphan, no duplicate", () => {
     expect(Date.now() - startedAt).toBeGreaterThanOrEqual(3_000);
     expect(emulator.requests.all().map((r) => `${r.method} ${r.status}`)).toEqual(["POST 0", "GET 200", "GET 200", "GET 200", "POST 200"]);
     expect((await listed()).map((s) => s.shareId)).toEqual([created.id]);
+    // Said as it happened: a second POST made the share, which no listing found (it did not say "found").
+    expect(notices.join("\n")).toMatch(
+      new RegExp(
+        `share ${created.id}: the create's answer was lost \\(.+\\) and no listing of user ${USER_ID}'s shares showed a share it made, so it was sent again and made this one`,
+      ),
+    );
+    expect(notices.join("\n")).not.toMatch(/found the share it made/);
+  }, 15_000);
+
+  it("a create answered with another share's settings is an unusable answer: the share it made is found by listing, the other is not recorded", async () => {
+    const someoneElses = emulator.seedShare({ ownerId: USER_ID, containerId: "SomeoneElsesSpace", comment: "payroll link", validDays: 30 });
+    const answersWithAnother = await answerRewritingProxy(emulator.url, (method, path, answer) =>
+      method === "POST" && path === "/koodrive/ose/v1/share" ? { ...answer, shareLink: emulator.getShare(someoneElses.shareId as string) } : undefined,
+    );
+    try {
+      config["koodrive:endpoint"] = answersWithAnother.url;
+      provider = await configured();
+      const { created } = await create();
+      expect(created.id).not.toBe(someoneElses.shareId);
+      expect(posts()).toHaveLength(1);
+      expect(created.outs).toMatchObject({ comment: "Q3 report" });
+      expect(notices.join("\n")).toMatch(
+        new RegExp(
+          `share ${created.id}: the create's answer was lost \\(.*the answer is about share ${someoneElses.shareId}, whose containerId, comment is not what the create sent.*\\); found the share it made`,
+        ),
+      );
+      // Two shares: the one it made (recorded) and the other, which nothing recorded and nothing changed.
+      expect((await listed()).map((x) => x.shareId).sort()).toEqual([someoneElses.shareId, created.id].sort());
+      expect(emulator.getShare(someoneElses.shareId as string)).toMatchObject({ comment: "payroll link", containerId: "SomeoneElsesSpace" });
+    } finally {
+      await answersWithAnother.close();
+    }
+  });
+
+  it("a lost create whose listing shows a matching share it cannot place in time (no share time) fails naming it: no second POST", async () => {
+    const unplaced = emulator.seedShare(lookalikeOfDeclared);
+    const withoutShareTime = await answerRewritingProxy(emulator.url, (method, _path, answer) =>
+      method === "GET" && Array.isArray(answer.shareLinks)
+        ? { ...answer, shareLinks: (answer.shareLinks as Array<Record<string, unknown>>).map(({ shareTime: _t, createTime: _c, ...link }) => link) }
+        : undefined,
+    );
+    try {
+      config["koodrive:endpoint"] = withoutShareTime.url;
+      provider = await configured();
+      emulator.faults.set({ resetNext: 1 });
+      const checked = await provider.check!({}, declared);
+      await expect(provider.create(checked.inputs)).rejects.toThrow(
+        `match what it sent: ${unplaced.shareId} (the listing shows no readable share time or expiry for them, so it cannot tell whether the create made them). Refusing to guess`,
+      );
+      expect(posts().filter((r) => r.status !== 0)).toHaveLength(0);
+    } finally {
+      await withoutShareTime.close();
+    }
   }, 15_000);
 
   it("a local clock 40 minutes ahead of KooDrive's: the share is matched on KooDrive's clock, so one share, no second POST", async () => {

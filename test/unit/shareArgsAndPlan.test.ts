@@ -125,8 +125,8 @@ describe("madeByCreate (which listed share a lost create made)", () => {
   };
 
   it("matches the share the POST describes", () => {
-    expect(madeByCreate(item, body, sentAt)).toBe(true);
-    expect(madeByCreate({ ...item, files: [{ id: "b" }, { id: "a" }] }, body, sentAt)).toBe(true);
+    expect(madeByCreate(item, body, sentAt)).toBe("made");
+    expect(madeByCreate({ ...item, files: [{ id: "b" }, { id: "a" }] }, body, sentAt)).toBe("made");
   });
 
   it.each([
@@ -137,15 +137,24 @@ describe("madeByCreate (which listed share a lost create made)", () => {
     ["another access code", { extractCode: "ZZZZ9999" }],
     ["other files (when listed)", { files: [{ id: "a" }] }],
     ["shared well before the send", { shareTime: new Date(sentAt - 16 * 60 * 1000).toISOString() }],
-    ["no share time", { shareTime: undefined }],
     ["an expiry that is not validDays after the share time", { expireTime: new Date(sentAt + 7 * DAY).toISOString() }],
   ])("rejects a share with %s", (_name, change) => {
-    expect(madeByCreate({ ...item, ...change }, body, sentAt)).toBe(false);
+    expect(madeByCreate({ ...item, ...change }, body, sentAt)).toBe("not made");
+  });
+
+  it.each([
+    ["no share time", { shareTime: undefined }],
+    ["a share time in no documented form", { shareTime: "yesterday" }],
+    ["an expiry in no documented form", { expireTime: "2026-13-45T99:99:99Z" }],
+  ])("cannot tell for a share with %s (the caller must not guess: adopting or sending again)", (_name, change) => {
+    expect(madeByCreate({ ...item, ...change }, body, sentAt)).toBe("cannot tell");
   });
 
   it("a share made within the clock tolerance before the send still matches (KooDrive's clock may lag)", () => {
     const early = sentAt - 10 * 60 * 1000;
-    expect(madeByCreate({ ...item, shareTime: new Date(early).toISOString(), expireTime: new Date(early + 30 * DAY).toISOString() }, body, sentAt)).toBe(true);
+    expect(madeByCreate({ ...item, shareTime: new Date(early).toISOString(), expireTime: new Date(early + 30 * DAY).toISOString() }, body, sentAt)).toBe(
+      "made",
+    );
   });
 
   it("on KooDrive's learned clock the window is narrow: a share made minutes before the send is not this create's", () => {
@@ -154,21 +163,21 @@ describe("madeByCreate (which listed share a lost create made)", () => {
       shareTime: new Date(sentAt - msBefore).toISOString(),
       expireTime: new Date(sentAt - msBefore + 30 * DAY).toISOString(),
     });
-    expect(madeByCreate(stamped(5 * 60 * 1000), body, sentAt, SEND_TOLERANCE_MS)).toBe(false);
-    expect(madeByCreate(stamped(30 * 1000), body, sentAt, SEND_TOLERANCE_MS)).toBe(true);
+    expect(madeByCreate(stamped(5 * 60 * 1000), body, sentAt, SEND_TOLERANCE_MS)).toBe("not made");
+    expect(madeByCreate(stamped(30 * 1000), body, sentAt, SEND_TOLERANCE_MS)).toBe("made");
   });
 
   it("the expiry must be exactly validDays after the share time: a share of validDays + 1 (another stack's, say) is not this create's", () => {
-    expect(madeByCreate({ ...item, expireTime: new Date(sentAt + 200 + 31 * DAY).toISOString() }, body, sentAt)).toBe(false);
-    expect(madeByCreate({ ...item, expireTime: new Date(sentAt + 200 + 30 * DAY + 20 * 60_000).toISOString() }, body, sentAt)).toBe(false);
+    expect(madeByCreate({ ...item, expireTime: new Date(sentAt + 200 + 31 * DAY).toISOString() }, body, sentAt)).toBe("not made");
+    expect(madeByCreate({ ...item, expireTime: new Date(sentAt + 200 + 30 * DAY + 20 * 60_000).toISOString() }, body, sentAt)).toBe("not made");
   });
 
   it("a file list it cannot read whole (an entry without an ID) counts as not shown, as no list does: it cannot tell the share apart", () => {
-    expect(madeByCreate({ ...item, files: [{ id: "a" }, { name: "b.pdf" }] }, body, sentAt)).toBe(true);
-    expect(madeByCreate({ ...item, files: ["b", "a"] }, body, sentAt)).toBe(true);
+    expect(madeByCreate({ ...item, files: [{ id: "a" }, { name: "b.pdf" }] }, body, sentAt)).toBe("made");
+    expect(madeByCreate({ ...item, files: ["b", "a"] }, body, sentAt)).toBe("made");
   });
 
   it("with no access code sent, any code KooDrive generated matches", () => {
-    expect(madeByCreate({ ...item, extractCode: "GENcode1" }, { ...body, extractCode: undefined }, sentAt)).toBe(true);
+    expect(madeByCreate({ ...item, extractCode: "GENcode1" }, { ...body, extractCode: undefined }, sentAt)).toBe("made");
   });
 });

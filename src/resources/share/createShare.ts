@@ -1,43 +1,51 @@
-import type { CreateShareBody, KooDriveClient } from "../../client/koodriveClient";
-import { type ShareLink, fileIdsOf, sharedAt } from "../../client/shareLink";
+import { type CreateShareBody, type KooDriveClient, createContradictions } from "../../client/koodriveClient";
+import { type ShareLink, sharedAt } from "../../client/shareLink";
 import { outcomeUnknown } from "../../client/koodriveError";
 import { CLOCK_TOLERANCE_MS, expiryFitsWrite, parseKooDriveTime } from "../../time/koodriveTime";
 import { listAllShares } from "../../client/sharePages";
 
-/** What a create ended with: the share, and when it was found by listing, why its answer was not usable. */
+/** What a create ended with: the share, and how it was had when the POST's answer was lost. */
 export interface CreatedShare {
   share: ShareLink;
   /** Set when the POST's answer was lost and the share it made was found by listing the user's shares. */
   reconciledAfter?: string;
+  /** Set when the POST's answer was lost, no listing showed a share it made, and a second POST made this one. */
+  resentAfter?: string;
 }
+
+/** Whether a listed share is the one a lost create made: "cannot tell" when the listing leaves out what would say. */
+export type CreateMatch = "made" | "not made" | "cannot tell";
 
 /**
  * Whether a listed share could be the one a POST of `body`, sent at `sentAtMs` (on KooDrive's clock), made. KooDrive takes no
  * client-chosen marker, so this compares everything the POST decided: space, scope, message, access code (when one
  * was sent), the files (when the list shows them), a share time no earlier than the send (less `sendToleranceMs`),
- * and an expiry `validDays` after that share time.
+ * and an expiry `validDays` after that share time. A share time or an expiry in no documented form (or no share
+ * time) cannot place the share: "cannot tell", which the caller must not guess either way (adopting might take
+ * another share; a second POST might make a duplicate).
  */
-export function madeByCreate(item: ShareLink, body: CreateShareBody, sentAtMs: number, sendToleranceMs = CLOCK_TOLERANCE_MS): boolean {
-  if (item.containerId !== body.containerId) return false;
-  if (item.scope !== undefined && item.scope !== body.scope) return false;
-  if ((item.comment ?? "") !== (body.comment ?? "")) return false;
-  if (body.extractCode !== undefined && item.extractCode !== body.extractCode) return false;
-  const files = fileIdsOf(item);
-  if (files !== undefined && JSON.stringify([...files].sort()) !== JSON.stringify([...body.fileIds].sort())) return false;
+export function madeByCreate(item: ShareLink, body: CreateShareBody, sentAtMs: number, sendToleranceMs = CLOCK_TOLERANCE_MS): CreateMatch {
+  // A listing always shows the space and the message (an empty one may be left out).
+  if (item.containerId !== body.containerId || (item.comment ?? "") !== (body.comment ?? "")) return "not made";
+  if (createContradictions(item, body).length > 0) return "not made";
+  if (body.extractCode !== undefined && item.extractCode !== body.extractCode) return "not made";
   const shared = parseKooDriveTime(sharedAt(item));
-  if (shared.kind !== "time" || shared.ms < sentAtMs - sendToleranceMs) return false;
-  // A listing that shows no expiry cannot tell: rejecting the share the POST made would send a second POST.
+  if (shared.kind !== "time") return "cannot tell";
+  if (shared.ms < sentAtMs - sendToleranceMs) return "not made";
   const expiry = parseKooDriveTime(item.expireTime);
+  // A listing that shows no expiry cannot tell: rejecting the share the POST made would send a second POST.
+  if (expiry.kind === "none") return "made";
+  if (expiry.kind === "unreadable") return "cannot tell";
   // Exact arithmetic, as the API documents: a slack for a KooDrive that might round up would take a share of
   // validDays + 1 (another stack's, a person's, or another lost create's) for this create's.
-  return expiry.kind !== "time" || expiryFitsWrite(expiry.ms, body.validDays, shared.ms, shared.ms, 0);
+  return expiryFitsWrite(expiry.ms, body.validDays, shared.ms, shared.ms, 0) ? "made" : "not made";
 }
 
 /**
  * The error for a lost create answer that listing cannot settle: names the candidates, never guesses. `othersLost`:
  * how many other creates to the same space lost their answers too, with other bodies the listing cannot tell apart.
  */
-function ambiguous(candidates: ShareLink[], cause: string, othersLost = 0): Error {
+function ambiguous(candidates: ShareLink[], cause: string, othersLost = 0, unplaced = false): Error {
   const others =
     othersLost === 0
       ? ""
@@ -49,7 +57,8 @@ function ambiguous(candidates: ShareLink[], cause: string, othersLost = 0): Erro
       : "Those creates may have recorded their shares, or failed like this one and recorded none. Any of these shares that no resource of the stack records after this run is a live link no resource manages: before `pulumi up` runs again (it makes new shares), cancel it or declare it with KooDriveShareSettings.";
   return new Error(
     `the answer to the share create was lost (${cause})${others} and ${candidates.length} of the user's shares match what it sent: ` +
-      `${candidates.map((s) => s.shareId).join(", ")}. Refusing to guess which one it made; nothing was recorded in the stack for it. ${fix}`,
+      `${candidates.map((s) => s.shareId).join(", ")}${unplaced ? " (the listing shows no readable share time or expiry for them, so it cannot tell whether the create made them)" : ""}. ` +
+      `Refusing to guess which one it made; nothing was recorded in the stack for it. ${fix}`,
   );
 }
 
@@ -105,7 +114,7 @@ export async function createShareReconciled(
     for (let attempt = 1; attempt <= 2; attempt++) {
       try {
         const share = await shares.post(create, () => client.createShare(body));
-        return lastCause === "" ? { share } : { share, reconciledAfter: lastCause };
+        return lastCause === "" ? { share } : { share, resentAfter: lastCause };
       } catch (error) {
         if (!outcomeUnknown(error)) throw error;
         lastCause = error instanceof Error ? error.message : String(error);
@@ -135,16 +144,19 @@ async function claimFromListing(
   relistDelays: readonly number[],
   sleep: (ms: number) => Promise<void>,
 ): Promise<ShareLink | undefined> {
+  let uncertain: ShareLink[] = [];
   for (let listing = 0; listing <= relistDelays.length; listing++) {
     if (listing > 0) await sleep(relistDelays[listing - 1]!);
     const listed = await listOrExplain(client, create.body, cause);
     const tolerance = client.serverTimeKnown() ? SEND_TOLERANCE_MS : CLOCK_TOLERANCE_MS;
-    const candidates = listed.filter((item) => !shares.owned.has(item.shareId) && madeByCreate(item, create.body, create.sentAt(), tolerance));
+    const unowned = listed.filter((item) => !shares.owned.has(item.shareId));
+    const candidates = unowned.filter((item) => madeByCreate(item, create.body, create.sentAt(), tolerance) === "made");
+    uncertain = unowned.filter((item) => madeByCreate(item, create.body, create.sentAt(), tolerance) === "cannot tell");
     // Other creates to this space whose answers were lost too, and that have not found their shares yet: one that
     // sent the same body made an interchangeable share; one that sent another body may have made a candidate the
     // listing cannot tell from ours (it does not show the files), which is not ours to take.
     const { alike, unlike } = shares.lostBesides(create);
-    const theirs = candidates.filter((item) => unlike.some((other) => madeByCreate(item, other.body, other.sentAt(), tolerance)));
+    const theirs = candidates.filter((item) => unlike.some((other) => madeByCreate(item, other.body, other.sentAt(), tolerance) !== "not made"));
     if (theirs.length > 0) throw ambiguous(candidates, cause, unlike.length);
     if (candidates.length > 1 + alike.length) throw ambiguous(candidates, cause);
     if (candidates.length > 0) {
@@ -154,6 +166,9 @@ async function claimFromListing(
       return candidates[0]!;
     }
   }
+  // A share the listing cannot place (no readable share time or expiry) may be the one the POST made: a second POST
+  // would then make a duplicate, and adopting it might take another share.
+  if (uncertain.length > 0) throw ambiguous(uncertain, cause, 0, true);
   return undefined;
 }
 

@@ -68,9 +68,16 @@ export const shareHandler: ResourceHandler = {
   async create(ctx, inputs) {
     const owner = ctx.userId(inputs.userId);
     const client = ctx.client(owner);
-    const { share, reconciledAfter } = await createShareReconciled(client, createBody(inputs), ownerShares(ctx, owner));
+    const { share, reconciledAfter, resentAfter } = await createShareReconciled(client, createBody(inputs), ownerShares(ctx, owner));
     if (reconciledAfter !== undefined) {
       ctx.notice(share.shareId, `the create's answer was lost (${reconciledAfter}); found the share it made among user ${owner}'s shares and adopted it`);
+    }
+    if (resentAfter !== undefined) {
+      ctx.notice(
+        share.shareId,
+        `the create's answer was lost (${resentAfter}) and no listing of user ${owner}'s shares showed a share it made, so it was sent again and made this one. ` +
+          "If the first did make one after all (a listing that lagged), that one is a live link no resource manages: listShares shows it.",
+      );
     }
     // A new share is valid until its expiry: KooDrive's create answer carries no `status`.
     const created = { ...share, status: share.status ?? SHARE_STATUS.valid };
