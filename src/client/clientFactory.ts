@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import type { KooDriveClientEventListener } from "./clientEvents";
 import type { ConnectionSettings } from "./connectionSettings";
+import { AccessCodes } from "./redact";
 import { type ClientOptions, KooDriveClient, type SharedEndpoint, budgetLimits, newSharedEndpoint } from "./koodriveClient";
 
 /** Options of a {@link KooDriveClientFactory}. */
@@ -12,7 +13,7 @@ export interface ClientFactoryOptions {
   /** Passed to every client; for tests (clock, sleep, retry policy). */
   clientOptions?: Omit<ClientOptions, "sharedEndpoint" | "onEvent" | "onLongWaitOver" | "accessCodes">;
   /** Access codes never to print (see `ClientOptions.accessCodes`), shared by every client. Default: the factory's own. */
-  accessCodes?: Set<string>;
+  accessCodes?: AccessCodes;
 }
 
 /**
@@ -28,10 +29,10 @@ export class KooDriveClientFactory {
   private readonly origins = new Map<string, string>();
 
   /** What no client of this factory prints: an access code one of them handled is another's secret too. */
-  private readonly accessCodes: Set<string>;
+  private readonly accessCodes: AccessCodes;
 
   constructor(private readonly options: ClientFactoryOptions = {}) {
-    this.accessCodes = options.accessCodes ?? new Set();
+    this.accessCodes = options.accessCodes ?? new AccessCodes();
   }
 
   /** The client for `settings`, created on first use. */

@@ -5,7 +5,7 @@ import { type KooDriveClientEvent, type KooDriveClientEventListener, formatSecon
 import { type ConnectionSettings, SETTING_DEFAULTS, credentialFixHint, settingsSecrets } from "./connectionSettings";
 import { type CredentialAdmission, CredentialGate, type CredentialVerdict, isCredentialRejection } from "./credentialGate";
 import { KooDriveError, type KooDriveErrorKind, type KooDriveRequestInfo, outcomeUnknown } from "./koodriveError";
-import { redact } from "./redact";
+import { AccessCodes, redact } from "./redact";
 import { type BudgetLimits, type BudgetOutcome, type BudgetPermit, type BudgetSnapshot, RequestBudget, TurnNotReached } from "./requestBudget";
 import { bearerAuthorization, identityHeaders, newTraceId } from "./requestHeaders";
 import { cancelResponseSchema, errorBodySchema, shareLinkResponseSchema, shareListResponseSchema } from "./responses";
@@ -22,7 +22,7 @@ import {
   recordRetry,
 } from "./retryPolicy";
 import { ServerClock, dateRejection } from "./serverClock";
-import { MAX_ANSWER_BYTES, type Transport, axiosFor, transportFor } from "./transport";
+import { type DeadlineTransport, MAX_ANSWER_BYTES, type Transport, axiosFor, deadlineTransport, transportFor } from "./transport";
 import { userAgent } from "./userAgent";
 
 /** Body of `PUT /koodrive/ose/v1/share/{shareId}` (carrier edition). Omitted fields are left unchanged. */
@@ -93,7 +93,7 @@ export interface ClientOptions {
    * Access codes never to print, shared with other clients (see `KooDriveClientFactory`); the client adds each one it
    * sends or is answered with. Default: the client's own.
    */
-  accessCodes?: Set<string>;
+  accessCodes?: AccessCodes;
   /** Test seams. */
   sleep?: (ms: number) => Promise<void>;
   now?: () => Date;
@@ -151,12 +151,13 @@ type AttemptResult<T> = { readonly learned: AttemptLearned } & (
  */
 export class KooDriveClient {
   private readonly http: AxiosInstance;
+  private readonly deadline: DeadlineTransport;
   private readonly policy: RetryPolicy;
   private readonly transport: Transport;
   private readonly shared: SharedEndpoint;
   private readonly credentials = new CredentialGate();
   /** The access codes this client has sent or received, and those its owner knows of (see `secretsOf`). */
-  private readonly accessCodes: Set<string>;
+  private readonly accessCodes: AccessCodes;
   private readonly host: string;
   /** The headers that are the same for every request of this client (token auth's `Authorization` among them). */
   private readonly constantHeaders: Record<string, string>;
@@ -180,12 +181,13 @@ export class KooDriveClient {
     this.onEvent = options.onEvent ?? (() => undefined);
     this.onLongWaitOver = options.onLongWaitOver;
     this.shared = options.sharedEndpoint ?? newSharedEndpoint(settings, options.now);
-    this.accessCodes = options.accessCodes ?? new Set();
+    this.accessCodes = options.accessCodes ?? new AccessCodes();
     this.transport = transportFor(settings.endpoint, settings.proxy);
     this.host = new URL(settings.endpoint).host;
     this.constantHeaders = { Host: this.host, Accept: "application/json", "User-Agent": userAgent() };
     if (settings.auth.kind === "token") this.constantHeaders.Authorization = bearerAuthorization(settings.auth.accessToken);
-    this.http = axiosFor(settings.endpoint, settings.timeoutMs, this.transport);
+    this.deadline = deadlineTransport(settings.timeoutMs);
+    this.http = axiosFor(settings.endpoint, settings.timeoutMs, this.transport, this.deadline);
   }
 
   /**
@@ -257,7 +259,7 @@ export class KooDriveClient {
     // Per-item messages are KooDrive's words, which end up in errors: redacted as the request's own messages are.
     return res.subResponseList.map((item) => {
       const msg = item.msg ?? item.message;
-      return { shareId: item.shareId, code: String(item.code), msg: msg === undefined ? undefined : redact(msg, this.secretsOf()) };
+      return { shareId: item.shareId, code: String(item.code), msg: msg === undefined ? undefined : redact(msg, this.secretsOf(), this.accessCodes) };
     });
   }
 
@@ -347,30 +349,21 @@ export class KooDriveClient {
           request,
         },
         // Needed only to word a failure, so gathered then, not for every request.
-        { secrets: this.secretsOf(spec.bodySecrets) },
+        { secrets: this.secretsOf(spec.bodySecrets), accessCodes: this.accessCodes },
       );
     const signing = this.shared.serverClock.signingTime();
     const headers = this.headersFor(spec, body, traceId, signing.time);
     let res: AxiosResponse<string>;
-    // The timeout is for the whole exchange: axios's own is an idle timer, which an answer trickling in a byte at a
-    // time never trips (and the first request holds the credential gate, so every other one would wait with it).
-    const deadline = new AbortController();
-    const timer = setTimeout(() => deadline.abort(), this.settings.timeoutMs);
     try {
-      res = await this.http.request<string>({
-        method: spec.method,
-        url: spec.path,
-        params: spec.query,
-        data: body === "" ? undefined : body,
-        headers,
-        signal: deadline.signal,
-      });
+      res = await this.http.request<string>({ method: spec.method, url: spec.path, params: spec.query, data: body === "" ? undefined : body, headers });
     } catch (e) {
       const sent = (e as { request?: unknown }).request;
       // The agent replays only the part of a refused CONNECT's answer it had read, so axios may fail on the rest.
       const refusal = this.transport.tunnelRefusal(sent);
       if (refusal !== undefined) return this.proxyRefused(fail, refusal);
-      const code = deadline.signal.aborted ? "ETIMEDOUT" : networkCode(e);
+      // The whole exchange has a deadline (see `deadlineTransport`): a trickling answer must not hold the credential
+      // gate, and every request waiting behind it, for ever.
+      const code = this.deadline.timedOut(sent) ? "ETIMEDOUT" : networkCode(e);
       if (code === TOO_LARGE_CODE) {
         const error = fail("invalid-response", { msg: `the answer is larger than ${MAX_ANSWER_BYTES / 2 ** 20} MiB, far more than any KooDrive answer` });
         return { kind: "unrecoverable", error, learned: NOTHING_LEARNED };
@@ -378,8 +371,6 @@ export class KooDriveClient {
       const handshakeWithProxy = (CERTIFICATE_REFUSAL_CODES.includes(code) || code === NO_TLS_CODE) && this.transport.proxyHandshakeFailed(sent);
       const error = fail(code === "ECONNABORTED" || code === "ETIMEDOUT" ? "timeout" : "network", { causeCode: code, handshakeWithProxy });
       return { kind: "failed", error, outcome: { kind: "network", code }, learned: NOTHING_LEARNED };
-    } finally {
-      clearTimeout(timer);
     }
     // The proxy's own answer (a refused CONNECT; a 407, which only a proxy sends) is not KooDrive's: its Date is not
     // KooDrive's clock, and its status says nothing of the credentials or the quota.
@@ -466,11 +457,12 @@ export class KooDriveClient {
   }
 
   /**
-   * What must never appear in a message: the credentials, the proxy's, `bodySecrets` of the request, and every access
-   * code this client has sent or been answered with (an error about a share may echo its code, a GET's too).
+   * What must never appear in a message: the credentials, the proxy's, and `bodySecrets` of the request; and (redacted
+   * by `accessCodes`) every access code this client has sent or been answered with, or its owner knows of (an error
+   * about a share may echo its code, a GET's too).
    */
   private secretsOf(bodySecrets: Array<string | undefined> = []): Array<string | undefined> {
-    return [...settingsSecrets(this.settings), ...this.transport.secrets, ...bodySecrets, ...this.accessCodes];
+    return [...settingsSecrets(this.settings), ...this.transport.secrets, ...bodySecrets];
   }
 
   /** Adds the access codes of the shares in an answer to those never printed. */

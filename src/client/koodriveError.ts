@@ -1,4 +1,4 @@
-import { redact } from "./redact";
+import { type AccessCodes, redact } from "./redact";
 import { CERTIFICATE_REFUSAL_CODES, NO_TLS_CODE, neverSent } from "./retryPolicy";
 
 /** KooDrive's "resource not found" code; for a share: it does not exist, or it is not the acting user's. */
@@ -64,6 +64,8 @@ export interface KooDriveErrorDetails {
    * a write that then failed unsent (a proxy's refusal, a refused connection) is still of unknown outcome.
    */
   readonly earlierAttemptUnknown?: boolean;
+  /** Whether the answer was KooDrive's final "not found" (see {@link KooDriveError.isNotFound}); derived when absent. */
+  readonly notFound?: boolean;
 }
 
 /**
@@ -96,12 +98,14 @@ export class KooDriveError extends Error {
    * @param details What happened; `koodriveMessage` as KooDrive sent it.
    * @param options.secrets Values that must not appear in the message: the credentials and the request's access code.
    */
-  constructor(details: KooDriveErrorDetails, { secrets = [] }: { secrets?: ReadonlyArray<string | undefined> } = {}) {
-    // KooDrive's code too: it is printed with the message, and a gateway's `error_code` is free text like it.
+  constructor(details: KooDriveErrorDetails, { secrets = [], accessCodes }: { secrets?: ReadonlyArray<string | undefined>; accessCodes?: AccessCodes } = {}) {
+    // KooDrive's code too: it is printed with the message, and a gateway's `error_code` is free text like it. Whether
+    // it means "not found" is decided on the code as sent (an access code may be 13000309) and kept with the details.
     const redacted = {
       ...details,
-      koodriveMessage: details.koodriveMessage === undefined ? undefined : redact(details.koodriveMessage, secrets),
-      code: details.code === undefined ? undefined : redact(details.code, secrets),
+      notFound: details.notFound ?? (details.kind === "api" && details.code === NOT_FOUND_CODE && notFoundStatus(details.status)),
+      koodriveMessage: details.koodriveMessage === undefined ? undefined : redact(details.koodriveMessage, secrets, accessCodes),
+      code: details.code === undefined ? undefined : redact(details.code, secrets, accessCodes),
     };
     super(KooDriveError.describe(redacted));
     this.details = redacted;
@@ -120,7 +124,7 @@ export class KooDriveError extends Error {
    * treats as "share gone".
    */
   get isNotFound(): boolean {
-    return this.kind === "api" && this.code === NOT_FOUND_CODE && notFoundStatus(this.status);
+    return this.details.notFound === true;
   }
 
   /** True when KooDrive rejected the credentials (see {@link KooDriveErrorKind}). */

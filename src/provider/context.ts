@@ -8,6 +8,7 @@ import {
   resolveConnectionSettings,
   settingValue,
 } from "../client/connectionSettings";
+import { AccessCodes } from "../client/redact";
 import type { KooDriveClientFactory } from "../client/clientFactory";
 import type { KooDriveClient } from "../client/koodriveClient";
 import type { LinkSettingsState } from "../resources/common/linkState";
@@ -40,7 +41,7 @@ let processClients: KooDriveClientFactory | undefined;
  * KooDrive may echo a share's code in an error, also to a GET that did not send it. Kept apart from the factory so
  * that a preview, which sends nothing, does not load the HTTP stack to record them.
  */
-const processAccessCodes = new Set<string>();
+const processAccessCodes = new AccessCodes();
 
 /** Records the access codes in a provider method's arguments (see {@link processAccessCodes}). */
 export function rememberAccessCodes(args: readonly unknown[]): void {

@@ -2,7 +2,8 @@ import { ConfigurationError } from "../../src/client/configurationError";
 import { SETTING_SOURCES, type SettingName, howToSet, isSecretSetting, resolveConnectionSettings } from "../../src/client/connectionSettings";
 import { ProviderContext } from "../../src/provider/context";
 import { KooDriveError, outcomeUnknown } from "../../src/client/koodriveError";
-import { REDACTED, redact } from "../../src/client/redact";
+import { AccessCodes, REDACTED, redact } from "../../src/client/redact";
+import fc from "fast-check";
 
 const request = { method: "PUT", path: "/koodrive/ose/v1/share/1", traceId: "t".repeat(58), attempts: 2 };
 
@@ -17,6 +18,43 @@ describe("redaction", () => {
     ["nothing here", [undefined], "nothing here"],
   ])("%j with %j → %j", (text, secrets, expected) => {
     expect(redact(text, secrets)).toBe(expected);
+  });
+});
+
+describe("AccessCodes: every code a process handled, found in a text in time linear in its length", () => {
+  const codes = new AccessCodes();
+  for (const code of ["ORIG1234", "MDg2K0vU", "Zq7Lm2Xa", "13000309", "abc", "LONGERcode12", "xxORIG1234yy"]) codes.add(code);
+
+  it.each([
+    ["code MDg2K0vU is wrong", `code ${REDACTED} is wrong`],
+    ["MDg2K0vUORIG1234", `${REDACTED}${REDACTED}`],
+    ["xMDg2K0vUx and (ORIG1234)", `x${REDACTED}x and (${REDACTED})`],
+    ["the LONGERcode12 one", `the ${REDACTED} one`],
+    ["a longer code holding a shorter one: xxORIG1234yy", `a longer code holding a shorter one: ${REDACTED}`],
+    ["abc is too short to be a secret", "abc is too short to be a secret"],
+    ["nothing here", "nothing here"],
+  ])("%j → %j", (text, expected) => {
+    expect(redact(text, [], codes)).toBe(expected);
+  });
+
+  it("leaves no code in any text, as one split per code would not either", () => {
+    const alphabet = fc.constantFrom(..."MDg2K0vUORIG1234Zq7Lm2Xa ".split(""));
+    const known = ["MDg2K0vU", "ORIG1234", "Zq7Lm2Xa"];
+    fc.assert(
+      fc.property(fc.array(fc.oneof(fc.constantFrom(...known), fc.string({ unit: alphabet, maxLength: 6 })), { maxLength: 8 }), (parts) => {
+        const text = parts.join("");
+        const redacted = redact(text, [], codes);
+        for (const code of known) expect(redacted).not.toContain(code);
+        expect(redacted.split(REDACTED).join("").length).toBeLessThanOrEqual(text.length);
+      }),
+    );
+  });
+
+  it("an access code that reads 13000309 is redacted from KooDrive's code, which still says 'not found'", () => {
+    const error = new KooDriveError({ kind: "api", status: 400, code: "13000309", request }, { accessCodes: codes });
+    expect(error.code).toBe(REDACTED);
+    expect(error.isNotFound).toBe(true);
+    expect(error.withRetryStop("stopped").isNotFound).toBe(true);
   });
 });
 

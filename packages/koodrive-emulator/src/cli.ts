@@ -94,10 +94,12 @@ function isEmulatorProcess(pid: number): boolean {
     return (e as NodeJS.ErrnoException).code === "EPERM";
   }
   try {
-    // Its own script as an argument (as `start` spawns it, or through the bin): a name merely containing "cli.js",
-    // such as npm-cli.js, is another program that reused the pid.
-    const args = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
-    return args.some((arg) => arg === __filename || /(^|\/)koodrive-emulator(\.js)?$/.test(arg) || arg.endsWith("/koodrive-emulator/dist/cli.js"));
+    // Its own script where Node takes the script (the first argument after Node's options), as `start` spawns it or
+    // as the bin runs: another program that reused the pid may name this package among its arguments
+    // (`npm run build -w koodrive-emulator`) or run a script whose name merely ends in cli.js (npm-cli.js).
+    const [, ...args] = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
+    const script = args.find((arg) => !arg.startsWith("-"));
+    return script !== undefined && (script === __filename || /\/koodrive-emulator(\.js)?$/.test(script) || script.endsWith("/koodrive-emulator/dist/cli.js"));
   } catch {
     return true; // no /proc (macOS): trust the pid
   }

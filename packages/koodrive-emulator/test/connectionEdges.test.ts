@@ -34,8 +34,12 @@ async function pipelined(first: string, second: string, between: () => Promise<v
   await new Promise((resolve) => setTimeout(resolve, gapMs));
   await between();
   socket.write(second);
-  const timeout = new Promise<number>((resolve) => setTimeout(() => resolve(Number.POSITIVE_INFINITY), 10_000));
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<number>((resolve) => {
+    timer = setTimeout(() => resolve(Number.POSITIVE_INFINITY), 10_000);
+  });
   const closedAfterMs = await Promise.race([closed, timeout]);
+  clearTimeout(timer);
   socket.destroy();
   return { received, closedAfterMs };
 }
@@ -113,10 +117,15 @@ describe("the request log's memory", () => {
 describe("the CLI's surroundings", () => {
   const scratch = useScratchDir("koodrive-edges-");
 
-  it("a stale pid file whose pid now runs another program whose script ends in cli.js: stop leaves it, start starts", async () => {
-    const script = path.join(scratch(), "npm-cli.js");
-    fs.writeFileSync(script, "process.on('SIGTERM', () => process.exit(7)); setInterval(() => {}, 1000); console.log('ready')");
-    const other = spawn(process.execPath, [script]);
+  it.each([
+    ["whose script ends in cli.js", (script: string) => [script.replace(/other\.js$/, "npm-cli.js")]],
+    ["that names this package among its arguments", (script: string) => [script, "run", "build", "-w", "koodrive-emulator"]],
+  ])("a stale pid file whose pid now runs another program %s: stop leaves it, start starts", async (_name, argv) => {
+    const program = "process.on('SIGTERM', () => process.exit(7)); setInterval(() => {}, 1000); console.log('ready')";
+    const script = path.join(scratch(), "other.js");
+    fs.writeFileSync(script, program);
+    fs.writeFileSync(script.replace(/other\.js$/, "npm-cli.js"), program);
+    const other = spawn(process.execPath, argv(script));
     try {
       await new Promise((resolve) => other.stdout.once("data", resolve));
       const pidFile = path.join(scratch(), "stale.pid");

@@ -68,8 +68,11 @@ describe("pipeline mode: start and stop", () => {
   });
 
   it("stop sends SIGKILL when SIGTERM is ignored past --timeout", async () => {
-    // A stand-in that ignores SIGTERM; "koodrive-emulator" in its command line is what stop checks a pid against.
-    const stubborn = spawn(process.execPath, ["-e", "process.on('SIGTERM', () => {}); setInterval(() => {}, 1000); console.log('ready')", "koodrive-emulator"]);
+    // A stand-in that ignores SIGTERM, run as a script named as the bin is: what stop checks a pid's command line for.
+    const script = path.join(scratch(), "bin", "koodrive-emulator");
+    fs.mkdirSync(path.dirname(script), { recursive: true });
+    fs.writeFileSync(script, "process.on('SIGTERM', () => {}); setInterval(() => {}, 1000); console.log('ready')");
+    const stubborn = spawn(process.execPath, [script]);
     const exited = new Promise((r) => stubborn.once("exit", (_code, signal) => r(signal)));
     try {
       await new Promise((r) => stubborn.stdout.once("data", r));
