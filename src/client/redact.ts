@@ -2,15 +2,21 @@
 export const REDACTED = "[REDACTED]";
 
 /**
- * Removes every occurrence of the given secret values, plus anything that looks like a bearer token or an HMAC
- * signature, from a text. Short values (under 4 characters) are not searched for: they would shred ordinary text
- * and carry no secret worth the name.
+ * Removes every occurrence of the given secret values, plus anything that looks like a bearer token, an HMAC
+ * signature or a value labelled as an access code, from a text. Short values (under 4 characters) are not searched
+ * for: they would shred ordinary text and carry no secret worth the name.
  */
 export function redact(text: string, secrets: ReadonlyArray<string | undefined>, accessCodes?: AccessCodes): string {
   let result = accessCodes === undefined ? text : accessCodes.redactIn(text);
   const values = secrets.filter((s): s is string => typeof s === "string" && s.length >= 4).sort((a, b) => b.length - a.length);
   for (const value of values) result = result.split(value).join(REDACTED);
-  return result.replace(/(Bearer[+ ])[^\s"',]+/gi, `$1${REDACTED}`).replace(/(Signature=)[0-9a-fA-F]+/g, `$1${REDACTED}`);
+  return (
+    result
+      .replace(/(Bearer[+ ])[^\s"',]+/gi, `$1${REDACTED}`)
+      .replace(/(Signature=)[0-9a-fA-F]+/g, `$1${REDACTED}`)
+      // An access code KooDrive names as one, which this process may not have seen yet (the first read of a share).
+      .replace(/(extract_?code["']?\s*[:=]?\s*["']?)[0-9A-Za-z]{8}\b/gi, `$1${REDACTED}`)
+  );
 }
 
 /**

@@ -15,6 +15,9 @@ describe("redaction", () => {
     ["Bearer xyz", [], `Bearer ${REDACTED}`],
     ["HMAC-SHA256 AppId=a,SignedHeaders=x-date,Signature=abcdef0123", [], `HMAC-SHA256 AppId=a,SignedHeaders=x-date,Signature=${REDACTED}`],
     ["abc abc", ["abc"], "abc abc"],
+    ["share locked (extractCode Zq7Lm2Xa)", [], `share locked (extractCode ${REDACTED})`],
+    ['{"extract_code":"Zq7Lm2Xa"}', [], `{"extract_code":"${REDACTED}"}`],
+    ["extractCode: 12345678 rejected", [], `extractCode: ${REDACTED} rejected`],
     ["nothing here", [undefined], "nothing here"],
   ])("%j with %j → %j", (text, secrets, expected) => {
     expect(redact(text, secrets)).toBe(expected);
