@@ -572,15 +572,15 @@ function headerValue(value: unknown): string | undefined {
 const TOO_LARGE_CODE = "ERR_ANSWER_TOO_LARGE";
 
 /**
- * What a share shows that a create of `body` cannot have made: each field it states that differs from what was sent
- * (a field it leaves out cannot tell). Empty for the share the create made; for a create's answer, anything else is
- * an answer about another share.
+ * What a share shows that a create of `body` cannot have made: each identifying field it states that differs from
+ * what was sent (a field it leaves out cannot tell). Empty for the share the create made; for a create's answer,
+ * anything else is an answer about another share. Not the message: free text a server may normalise (escaping,
+ * trimming), which would turn every create into a search for its own share.
  */
 export function createContradictions(link: ShareLink, body: CreateShareBody): string[] {
   const differs: string[] = [];
   if (link.containerId !== undefined && link.containerId !== body.containerId) differs.push("containerId");
   if (link.scope !== undefined && link.scope !== body.scope) differs.push("scope");
-  if (link.comment !== undefined && link.comment !== (body.comment ?? "")) differs.push("comment");
   if (body.extractCode !== undefined && link.extractCode !== undefined && link.extractCode !== body.extractCode) differs.push("extractCode");
   const files = fileIdsOf(link);
   if (files !== undefined && JSON.stringify([...files].sort()) !== JSON.stringify([...body.fileIds].sort())) differs.push("files");

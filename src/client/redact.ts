@@ -1,6 +1,11 @@
 /** What replaces a credential or access code in anything the package prints or stores. */
 export const REDACTED = "[REDACTED]";
 
+/** KooDrive's names for an access code: the API's field, spelt as text, and the Chinese pages' term. */
+const ACCESS_CODE_LABEL = "(?:extract[_ ]?code|提取码)";
+const ACCESS_CODE_AFTER_SEPARATOR = new RegExp(String.raw`(${ACCESS_CODE_LABEL}\\?["']?\s*[:=：]\s*\\?["']?)[0-9A-Za-z]{4,32}`, "gi");
+const ACCESS_CODE_AFTER_SPACE = new RegExp(String.raw`(${ACCESS_CODE_LABEL}\s+)(?=[0-9A-Za-z]*\d)[0-9A-Za-z]{4,32}\b`, "gi");
+
 /**
  * Removes every occurrence of the given secret values, plus anything that looks like a bearer token, an HMAC
  * signature or a value labelled as an access code, from a text. Short values (under 4 characters) are not searched
@@ -14,8 +19,11 @@ export function redact(text: string, secrets: ReadonlyArray<string | undefined>,
     result
       .replace(/(Bearer[+ ])[^\s"',]+/gi, `$1${REDACTED}`)
       .replace(/(Signature=)[0-9a-fA-F]+/g, `$1${REDACTED}`)
-      // An access code KooDrive names as one, which this process may not have seen yet (the first read of a share).
-      .replace(/(extract_?code["']?\s*[:=]?\s*["']?)[0-9A-Za-z]{8}\b/gi, `$1${REDACTED}`)
+      // An access code KooDrive names as one, which this process may not have seen yet (the first read of a share):
+      // after `:` or `=` (JSON, escaped JSON, key=value), any code; after a space, only a word with a digit in it, so
+      // that "extractCode mismatch" keeps its meaning.
+      .replace(ACCESS_CODE_AFTER_SEPARATOR, `$1${REDACTED}`)
+      .replace(ACCESS_CODE_AFTER_SPACE, `$1${REDACTED}`)
   );
 }
 

@@ -141,7 +141,11 @@ export function deadlineTransport(timeoutMs: number): DeadlineTransport {
       const req = (options.protocol === "https:" ? https : http).request(options, callback);
       const timer = setTimeout(() => {
         expired.add(req);
-        req.destroy(Object.assign(new Error(`no complete answer within ${timeoutMs} ms`), { code: "ETIMEDOUT" }));
+        const error = Object.assign(new Error(`no complete answer within ${timeoutMs} ms`), { code: "ETIMEDOUT" });
+        const waitingForSocket = req.socket == null;
+        req.destroy(error);
+        // Before a proxy agent hands over its socket (a CONNECT not answered yet), destroy emits nothing: say it here.
+        if (waitingForSocket) process.nextTick(() => req.emit("error", error));
       }, timeoutMs);
       req.once("close", () => clearTimeout(timer));
       return req;

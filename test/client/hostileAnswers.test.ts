@@ -1,4 +1,5 @@
 import http from "node:http";
+import net from "node:net";
 import type { AddressInfo } from "node:net";
 import { KooDriveClient } from "../../src/client/koodriveClient";
 import { outcomeUnknown } from "../../src/client/koodriveError";
@@ -194,5 +195,33 @@ describe("an access code the provider holds", () => {
     const error = (await provider.read!("42", stored).catch((e: unknown) => e)) as Error;
     expect(error.message).toContain("share 42 with code [REDACTED] is under review");
     expect(server.requests()).toBe(1);
+  });
+});
+
+describe("a proxy that never answers", () => {
+  it("a request to an https endpoint through a proxy that never answers CONNECT times out after timeoutMs", async () => {
+    const sockets: net.Socket[] = [];
+    const silent = net.createServer((socket) => void sockets.push(socket.on("error", () => undefined)));
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    try {
+      const proxy = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`;
+      const client = new KooDriveClient(
+        {
+          endpoint: "https://koodrive.example",
+          proxy,
+          userId: USER_ID,
+          agentName: AGENT,
+          auth: { kind: "token", accessToken: TOKEN },
+          timeoutMs: 500,
+          maxRetries: 0,
+        },
+        { sleep: async () => undefined },
+      );
+      const error = await kooDriveFailure(client.getShare("42"));
+      expect(error.kind).toBe("timeout");
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => silent.close(() => resolve()));
+    }
   });
 });

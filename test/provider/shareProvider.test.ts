@@ -466,7 +466,7 @@ describe("a create whose answer is lost: no orphan, no duplicate", () => {
       expect(created.outs).toMatchObject({ comment: "Q3 report" });
       expect(notices.join("\n")).toMatch(
         new RegExp(
-          `share ${created.id}: the create's answer was lost \\(.*the answer is about share ${someoneElses.shareId}, whose containerId, comment is not what the create sent.*\\); found the share it made`,
+          `share ${created.id}: the create's answer was lost \\(.*the answer is about share ${someoneElses.shareId}, whose containerId is not what the create sent.*\\); found the share it made`,
         ),
       );
       // Two shares: the one it made (recorded) and the other, which nothing recorded and nothing changed.
@@ -474,6 +474,26 @@ describe("a create whose answer is lost: no orphan, no duplicate", () => {
       expect(emulator.getShare(someoneElses.shareId as string)).toMatchObject({ comment: "payroll link", containerId: "SomeoneElsesSpace" });
     } finally {
       await answersWithAnother.close();
+    }
+  });
+
+  it("a create answer whose message KooDrive wrote in another form (escaped) is still the create's answer: one POST, recorded", async () => {
+    const escaped = (link: Record<string, unknown>) => ({ ...link, comment: String(link.comment ?? "").replace(/ /g, "&#32;") });
+    const escaping = await answerRewritingProxy(emulator.url, (method, path, answer) => {
+      if (method === "POST" && path === "/koodrive/ose/v1/share") return { ...answer, shareLink: escaped(answer.shareLink as Record<string, unknown>) };
+      if (method === "GET" && Array.isArray(answer.shareLinks))
+        return { ...answer, shareLinks: (answer.shareLinks as Array<Record<string, unknown>>).map(escaped) };
+      return undefined;
+    });
+    try {
+      config["koodrive:endpoint"] = escaping.url;
+      provider = await configured();
+      const { created } = await create();
+      expect(posts()).toHaveLength(1);
+      expect(notices).toEqual([]);
+      expect((await listed()).map((x) => x.shareId)).toEqual([created.id]);
+    } finally {
+      await escaping.close();
     }
   });
 
@@ -490,7 +510,7 @@ describe("a create whose answer is lost: no orphan, no duplicate", () => {
       emulator.faults.set({ resetNext: 1 });
       const checked = await provider.check!({}, declared);
       await expect(provider.create(checked.inputs)).rejects.toThrow(
-        `match what it sent: ${unplaced.shareId} (the listing shows no readable share time or expiry for them, so it cannot tell whether the create made them). Refusing to guess`,
+        `match what it sent: ${unplaced.shareId} (the listing does not show when they were made: no readable share time, or an expiry in no documented form). Refusing to guess`,
       );
       expect(posts().filter((r) => r.status !== 0)).toHaveLength(0);
     } finally {

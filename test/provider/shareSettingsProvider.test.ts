@@ -673,6 +673,52 @@ describe("share-settings provider against the emulator", () => {
     expect(notices).toMatch(new RegExp(`share ${share.shareId}: warning: NOT restoring.*expireTime`));
   });
 
+  /**
+   * An emulator on which the next delete's restore (the PUT after its GET) meets `fault`, and `afterRestore` runs as
+   * its answer leaves: the share's id is set by the test.
+   */
+  async function restoreMeets(fault: Record<string, number>, afterRestore: (emulator: Emulator, shareId: string) => void) {
+    const at = { shareId: "", phase: "adopting" as "adopting" | "deleting" | "restoring" | "done" };
+    const watched = await testEmulator({
+      onRequest: (entry) => {
+        if (at.phase === "deleting" && entry.method === "GET") {
+          watched.faults.set(fault);
+          at.phase = "restoring";
+        } else if (at.phase === "restoring" && entry.method === "PUT") {
+          afterRestore(watched, at.shareId);
+          at.phase = "done";
+        }
+      },
+    });
+    return { watched, at };
+  }
+
+  it("a restore that landed, its answer lost, on a KooDrive that rounds the expiry is not taken for another writer's change", async () => {
+    const { watched, at } = await restoreMeets({ dropAfterApplyNext: 1 }, (emulator, shareId) => {
+      const rounded = new Date(emulator.getShare(shareId)!.expireTime as string);
+      rounded.setUTCHours(23, 59, 59, 0);
+      emulator.changeShare(shareId, { expireTime: rounded.toISOString() });
+    });
+    try {
+      config["koodrive:endpoint"] = watched.url;
+      provider = await configured("shareSettings");
+      originalsProvider = await configured("shareOriginals");
+      const shareId = watched.seedShare({ ownerId: USER_ID, comment: "original", extractCode: "ORIG1234", validDays: 10 }).shareId as string;
+      at.shareId = shareId;
+      const { created } = await adoptRestoring({ shareId, validDays: 3, comment: "declared" });
+      const companion = (await originalsProvider.read!(shareId, { shareId, originals: created.outs!.originals })).props!;
+      at.phase = "deleting";
+      const notices = await noticesDuring(async () => {
+        await provider.delete!(created.id, created.outs);
+        await originalsProvider.delete!(shareId, companion);
+      });
+      expect(notices).not.toMatch(/NOT restoring/);
+      expect(watched.getShare(shareId)).toMatchObject({ comment: "original", extractCode: "ORIG1234" });
+    } finally {
+      await watched.close();
+    }
+  });
+
   it.each([
     ["answered 503 before it applied", { failNext: 1, failStatus: 503 }],
     ["whose answer was lost after it applied", { dropAfterApplyNext: 1 }],
@@ -680,27 +726,17 @@ describe("share-settings provider against the emulator", () => {
     // The delete reads the share (GET), then restores (PUT) with `fault`; the owner edits the message while the
     // restore's answer is on its way back.
     let shareId = "";
-    let phase: "adopting" | "deleting" | "restoring" | "done" = "adopting";
-    const watched = await testEmulator({
-      onRequest: (entry) => {
-        if (phase === "deleting" && entry.method === "GET") {
-          watched.faults.set(fault);
-          phase = "restoring";
-        } else if (phase === "restoring" && entry.method === "PUT") {
-          watched.changeShare(shareId, { comment: "the owner's new message" });
-          phase = "done";
-        }
-      },
-    });
+    const { watched, at } = await restoreMeets(fault, (emulator, id) => emulator.changeShare(id, { comment: "the owner's new message" }));
     try {
       config["koodrive:endpoint"] = watched.url;
       provider = await configured("shareSettings");
       originalsProvider = await configured("shareOriginals");
       shareId = watched.seedShare({ ownerId: USER_ID, comment: "original", extractCode: "ORIG1234", validDays: 10 }).shareId as string;
+      at.shareId = shareId;
       const { created } = await adoptRestoring({ shareId, validDays: 3, comment: "declared" });
       const companion = (await originalsProvider.read!(shareId, { shareId, originals: created.outs!.originals })).props!;
       watched.requests.clear();
-      phase = "deleting";
+      at.phase = "deleting";
       const notices = await noticesDuring(async () => {
         await provider.delete!(created.id, created.outs);
         await originalsProvider.delete!(shareId, companion);

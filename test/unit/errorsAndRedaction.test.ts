@@ -17,7 +17,12 @@ describe("redaction", () => {
     ["abc abc", ["abc"], "abc abc"],
     ["share locked (extractCode Zq7Lm2Xa)", [], `share locked (extractCode ${REDACTED})`],
     ['{"extract_code":"Zq7Lm2Xa"}', [], `{"extract_code":"${REDACTED}"}`],
+    ['{\\"extractCode\\": \\"Zq7Lm2Xa\\"}', [], `{\\"extractCode\\": \\"${REDACTED}\\"}`],
     ["extractCode: 12345678 rejected", [], `extractCode: ${REDACTED} rejected`],
+    ["extractCode=ABCDEFGH_x", [], `extractCode=${REDACTED}_x`],
+    ["extract code ABCD1234 is wrong", [], `extract code ${REDACTED} is wrong`],
+    ["提取码：ABCD1234", [], `提取码：${REDACTED}`],
+    ["extractCode mismatch; extractCode required", [], "extractCode mismatch; extractCode required"],
     ["nothing here", [undefined], "nothing here"],
   ])("%j with %j → %j", (text, secrets, expected) => {
     expect(redact(text, secrets)).toBe(expected);

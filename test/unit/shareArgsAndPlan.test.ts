@@ -150,6 +150,14 @@ describe("madeByCreate (which listed share a lost create made)", () => {
     expect(madeByCreate({ ...item, ...change }, body, sentAt)).toBe("cannot tell");
   });
 
+  it("without a share time, an expiry no write since the send gives still rules a share out", () => {
+    const listedAt = sentAt + 5_000;
+    const expiring = (ms: number) => ({ ...item, shareTime: undefined, expireTime: new Date(ms).toISOString() });
+    expect(madeByCreate(expiring(sentAt - 20 * DAY + 30 * DAY), body, sentAt, SEND_TOLERANCE_MS, listedAt)).toBe("not made");
+    expect(madeByCreate(expiring(sentAt + 200 * DAY), body, sentAt, SEND_TOLERANCE_MS, listedAt)).toBe("not made");
+    expect(madeByCreate(expiring(sentAt + 1_000 + 30 * DAY), body, sentAt, SEND_TOLERANCE_MS, listedAt)).toBe("cannot tell");
+  });
+
   it("a share made within the clock tolerance before the send still matches (KooDrive's clock may lag)", () => {
     const early = sentAt - 10 * 60 * 1000;
     expect(madeByCreate({ ...item, shareTime: new Date(early).toISOString(), expireTime: new Date(early + 30 * DAY).toISOString() }, body, sentAt)).toBe(

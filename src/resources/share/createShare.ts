@@ -1,6 +1,6 @@
 import { type CreateShareBody, type KooDriveClient, createContradictions } from "../../client/koodriveClient";
 import { type ShareLink, sharedAt } from "../../client/shareLink";
-import { outcomeUnknown } from "../../client/koodriveError";
+import { KooDriveError, outcomeUnknown } from "../../client/koodriveError";
 import { CLOCK_TOLERANCE_MS, expiryFitsWrite, parseKooDriveTime } from "../../time/koodriveTime";
 import { listAllShares } from "../../client/sharePages";
 
@@ -24,15 +24,25 @@ export type CreateMatch = "made" | "not made" | "cannot tell";
  * time) cannot place the share: "cannot tell", which the caller must not guess either way (adopting might take
  * another share; a second POST might make a duplicate).
  */
-export function madeByCreate(item: ShareLink, body: CreateShareBody, sentAtMs: number, sendToleranceMs = CLOCK_TOLERANCE_MS): CreateMatch {
+export function madeByCreate(
+  item: ShareLink,
+  body: CreateShareBody,
+  sentAtMs: number,
+  sendToleranceMs = CLOCK_TOLERANCE_MS,
+  listedAtMs = sentAtMs + CLOCK_TOLERANCE_MS,
+): CreateMatch {
   // A listing always shows the space and the message (an empty one may be left out).
   if (item.containerId !== body.containerId || (item.comment ?? "") !== (body.comment ?? "")) return "not made";
   if (createContradictions(item, body).length > 0) return "not made";
   if (body.extractCode !== undefined && item.extractCode !== body.extractCode) return "not made";
   const shared = parseKooDriveTime(sharedAt(item));
-  if (shared.kind !== "time") return "cannot tell";
-  if (shared.ms < sentAtMs - sendToleranceMs) return "not made";
   const expiry = parseKooDriveTime(item.expireTime);
+  if (shared.kind !== "time") {
+    // Without a share time, an expiry that no write between the send and the listing gives still rules it out.
+    if (expiry.kind === "time" && !expiryFitsWrite(expiry.ms, body.validDays, sentAtMs - sendToleranceMs, listedAtMs, 0)) return "not made";
+    return "cannot tell";
+  }
+  if (shared.ms < sentAtMs - sendToleranceMs) return "not made";
   // A listing that shows no expiry cannot tell: rejecting the share the POST made would send a second POST.
   if (expiry.kind === "none") return "made";
   if (expiry.kind === "unreadable") return "cannot tell";
@@ -57,7 +67,7 @@ function ambiguous(candidates: ShareLink[], cause: string, othersLost = 0, unpla
       : "Those creates may have recorded their shares, or failed like this one and recorded none. Any of these shares that no resource of the stack records after this run is a live link no resource manages: before `pulumi up` runs again (it makes new shares), cancel it or declare it with KooDriveShareSettings.";
   return new Error(
     `the answer to the share create was lost (${cause})${others} and ${candidates.length} of the user's shares match what it sent: ` +
-      `${candidates.map((s) => s.shareId).join(", ")}${unplaced ? " (the listing shows no readable share time or expiry for them, so it cannot tell whether the create made them)" : ""}. ` +
+      `${candidates.map((s) => s.shareId).join(", ")}${unplaced ? " (the listing does not show when they were made: no readable share time, or an expiry in no documented form)" : ""}. ` +
       `Refusing to guess which one it made; nothing was recorded in the stack for it. ${fix}`,
   );
 }
@@ -110,6 +120,8 @@ export async function createShareReconciled(
   const sentAt = client.markServerTime();
   const create: PendingCreate = { body, sentAt };
   let lastCause = "";
+  // Whether KooDrive answered a POST with success, in a form that could not be used: then it did make a share.
+  let answered = false;
   try {
     for (let attempt = 1; attempt <= 2; attempt++) {
       try {
@@ -118,6 +130,7 @@ export async function createShareReconciled(
       } catch (error) {
         if (!outcomeUnknown(error)) throw error;
         lastCause = error instanceof Error ? error.message : String(error);
+        answered ||= error instanceof KooDriveError && error.kind === "invalid-response" && (error.status ?? 0) >= 200 && (error.status ?? 0) < 300;
         const found = await shares.reconcile(body.containerId, () => claimFromListing(client, create, shares, lastCause, relistDelays, sleep));
         if (found !== undefined) return { share: found, reconciledAfter: lastCause };
       }
@@ -126,7 +139,10 @@ export async function createShareReconciled(
     shares.settled(create);
   }
   throw new Error(
-    `the share create failed twice without a usable answer (${lastCause}), and listing the user's shares found no share it made; nothing was created`,
+    `the share create failed twice without a usable answer (${lastCause}), and listing the user's shares found no share it made; ` +
+      (answered
+        ? `but KooDrive answered a POST with success, so it made a share the listing does not show as sent: check the user's shares in space ${body.containerId} (listShares) before running \`pulumi up\` again`
+        : "nothing was created"),
   );
 }
 
@@ -149,9 +165,10 @@ async function claimFromListing(
     if (listing > 0) await sleep(relistDelays[listing - 1]!);
     const listed = await listOrExplain(client, create.body, cause);
     const tolerance = client.serverTimeKnown() ? SEND_TOLERANCE_MS : CLOCK_TOLERANCE_MS;
+    const listedAt = client.markServerTime()();
     const unowned = listed.filter((item) => !shares.owned.has(item.shareId));
-    const candidates = unowned.filter((item) => madeByCreate(item, create.body, create.sentAt(), tolerance) === "made");
-    uncertain = unowned.filter((item) => madeByCreate(item, create.body, create.sentAt(), tolerance) === "cannot tell");
+    const candidates = unowned.filter((item) => madeByCreate(item, create.body, create.sentAt(), tolerance, listedAt) === "made");
+    uncertain = unowned.filter((item) => madeByCreate(item, create.body, create.sentAt(), tolerance, listedAt) === "cannot tell");
     // Other creates to this space whose answers were lost too, and that have not found their shares yet: one that
     // sent the same body made an interchangeable share; one that sent another body may have made a candidate the
     // listing cannot tell from ours (it does not show the files), which is not ours to take.

@@ -236,9 +236,12 @@ export const shareSettingsHandler: ResourceHandler = {
           "If instead this resource's own last `pulumi up` was interrupted, a plain `pulumi up` before destroying writes the declared settings again (for a renewal only if no refresh has recorded it since; else change its validDays once), and destroy then restores.",
       );
     if (plan.kind === "refuse") return notRestoring(plan.what);
-    // A restore whose answer is lost is sent again only over the share as this resource left it, as the first one was.
+    // A restore whose answer is lost is sent again only over the share as this resource left it, as the first one
+    // was, or over the originals (the restore landed, but not to the millisecond of the exact arithmetic that
+    // recognises a lost write: sent again, as any landed PUT then is).
     const originals = state.originals;
     const unlessWrittenSince = (seen: ShareLink) => {
+      if (holdsOriginals(originals, seen, ctx.now(props), ctx.edition(), state.managedFields)) return undefined;
       const again = restorePlan(state, seen, originals);
       return again.kind === "refuse" ? again.what : undefined;
     };
