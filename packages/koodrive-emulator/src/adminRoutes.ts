@@ -19,7 +19,8 @@ function checked(run: () => Reply): Reply {
 }
 
 const health: Handler = (state) => ok({ ok: true, shares: state.store.size, edition: state.edition, clock: state.clock.describe() });
-const listRequests: Handler = (state) => ok({ requests: state.requests.all() });
+// From the log's text: parsing every kept body to serialise it again cost up to 35 times the log's size per request.
+const listRequests: Handler = (state) => ({ status: 200, body: undefined, json: `{"requests":${state.requests.json()}}` });
 const clearRequests: Handler = (state) => {
   state.requests.clear();
   return noContent;

@@ -31,6 +31,8 @@ export interface Reply {
   headers?: Record<string, string>;
   /** A write answered 200 that changed nothing (a cancel of shares that are all gone): no after-apply fault acts on it. */
   unchanged?: true;
+  /** The body already as JSON text (sent instead of `body`): the request log's, which it keeps as text. */
+  json?: string;
 }
 
 /** A KooDrive success answer: the payload fields plus `code` 0 and `msg`. */

@@ -145,6 +145,15 @@ export class RequestLog {
     return this.entries.slice(this.head).map((e) => (e!.bodyText === undefined ? e!.entry : { ...e!.entry, body: JSON.parse(e!.bodyText) }));
   }
 
+  /** All retained entries, oldest first, as JSON text: {@link all}'s, without parsing the bodies. */
+  json(): string {
+    const entries = this.entries.slice(this.head).map((e) => {
+      const text = JSON.stringify(e!.entry);
+      return e!.bodyText === undefined ? text : `${text.slice(0, -1)},"body":${e!.bodyText}}`;
+    });
+    return `[${entries.join(",")}]`;
+  }
+
   /** Approximate bytes held. */
   get retainedBytes(): number {
     return this.bytes;

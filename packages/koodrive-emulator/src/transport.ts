@@ -171,7 +171,7 @@ export function createTransport(state: EmulatorState, options: TransportOptions 
   const httpDate = () => new Date(state.clock.now()).toUTCString();
 
   function send(res: http.ServerResponse, reply: Reply): void {
-    const payload = reply.body === undefined ? "" : JSON.stringify(reply.body);
+    const payload = reply.json ?? (reply.body === undefined ? "" : JSON.stringify(reply.body));
     res.writeHead(reply.status, {
       Date: httpDate(),
       ...(payload ? { "Content-Type": "application/json;charset=UTF-8" } : {}),
@@ -189,6 +189,17 @@ export function createTransport(state: EmulatorState, options: TransportOptions 
   function onConnection(res: http.ServerResponse, act: (socket: import("node:net").Socket) => void): void {
     if (res.socket) act(res.socket);
     else res.once("socket", act);
+  }
+
+  /** Connections whose last answer closes them: requests pipelined behind it are not run. */
+  const closing = new WeakSet<object>();
+  /** Answers `req` with `reply` and closes its connection once that is sent. */
+  function refuseAndClose(req: http.IncomingMessage, res: http.ServerResponse, reply: Reply): void {
+    closing.add(req.socket);
+    req.resume();
+    res.shouldKeepAlive = false;
+    answering(req.socket, res);
+    send(res, reply);
   }
 
   /** Per connection: its requests not yet answered, and what to do once none is left (see the `clientError` handler). */
@@ -351,12 +362,15 @@ export function createTransport(state: EmulatorState, options: TransportOptions 
     let size = 0;
     req.on("error", () => undefined); // an aborted upload: nothing to answer
     res.on("error", () => undefined);
-    answering(req.socket, res);
+    // A request pipelined behind an answer that closes the connection gets no answer: it must not be run either (a
+    // write applied and never answered, logged as answered).
+    if (closing.has(req.socket)) {
+      req.resume();
+      return;
+    }
     // Node would answer a request without Host itself (HTTP/1.1 requires one), bare and with the host's Date.
     if (req.headers.host === undefined && req.httpVersion === "1.1") {
-      req.resume();
-      res.shouldKeepAlive = false;
-      send(res, gatewayRefusal(400, "Bad request."));
+      refuseAndClose(req, res, gatewayRefusal(400, "Bad request."));
       return;
     }
     req.on("data", (c: Buffer) => {
@@ -365,6 +379,9 @@ export function createTransport(state: EmulatorState, options: TransportOptions 
       else chunks.length = 0; // step 1: an oversized body is counted, not kept
     });
     req.on("end", () => {
+      // Counted from here: a request whose body never ends (a bad chunk, a timeout) is the one Node refuses, and
+      // must not hold its own refusal back (see the `clientError` handler).
+      answering(req.socket, res);
       respond(req, res, size > MAX_BODY_BYTES ? Buffer.alloc(0) : Buffer.concat(chunks), size).catch(() => {
         try {
           if (res.headersSent) res.socket?.destroy();
@@ -392,11 +409,7 @@ export function createTransport(state: EmulatorState, options: TransportOptions 
     socket.once("close", () => connections.delete(socket));
   });
   // An `Expect` the emulator does not meet: the gateway's JSON refusal with the emulator's Date, not Node's bare 417.
-  server.on("checkExpectation", (req: http.IncomingMessage, res: http.ServerResponse) => {
-    req.resume();
-    res.shouldKeepAlive = false;
-    send(res, gatewayRefusal(417, "Expectation failed."));
-  });
+  server.on("checkExpectation", (req: http.IncomingMessage, res: http.ServerResponse) => refuseAndClose(req, res, gatewayRefusal(417, "Expectation failed.")));
   // HTTP-level parse errors (bad request line, conflicting lengths, oversized headers, ...) get a gateway-style JSON
   // answer with the emulator's Date, not Node's bare 400.
   server.on("clientError", (err: NodeJS.ErrnoException, socket: import("node:stream").Duplex) => {
