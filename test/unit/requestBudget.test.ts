@@ -229,7 +229,9 @@ describe("RequestBudget", () => {
     expect(waits).toHaveLength(2);
     expect(waits[0]).toBeGreaterThanOrEqual(20);
     expect(overs).toHaveLength(2);
-    expect(overs[0]).toBeGreaterThanOrEqual(60);
+    // The whole wait, well past longWaitMs: the event loop's 60 ms timer may fire a fraction of a millisecond before
+    // the budget's monotonic clock reads 60 (a CI run saw 59.97).
+    expect(overs[0]).toBeGreaterThanOrEqual(55);
     // A request granted at once reports neither.
     const fourth = budget.acquire((waitedMs) => waits.push(waitedMs), { onLongWaitOver: (waitedMs) => overs.push(waitedMs) });
     (await fourth).release({ kind: "success" });
