@@ -382,16 +382,33 @@ export function createTransport(state: EmulatorState, options: TransportOptions 
       // Counted from here: a request whose body never ends (a bad chunk, a timeout) is the one Node refuses, and
       // must not hold its own refusal back (see the `clientError` handler).
       answering(req.socket, res);
-      respond(req, res, size > MAX_BODY_BYTES ? Buffer.alloc(0) : Buffer.concat(chunks), size).catch(() => {
-        try {
-          if (res.headersSent) res.socket?.destroy();
-          else send(res, innerFailure());
-        } catch {
-          res.socket?.destroy();
-        }
-      });
+      const body = size > MAX_BODY_BYTES ? Buffer.alloc(0) : Buffer.concat(chunks);
+      // One request of a connection at a time, each once the answer before it is sent: pipelined answers go out in
+      // order anyway, and run together each would build its answer while none could leave (40 pipelined log dumps
+      // to a client that did not read held 1 GB). A request whose connection closed meanwhile is not run: its
+      // answer could not reach anyone.
+      const previous = turns.get(req.socket) ?? Promise.resolve();
+      const turn = previous.then(
+        () =>
+          new Promise<void>((done) => {
+            res.once("finish", done);
+            res.once("close", done);
+            if (req.socket.destroyed) return done();
+            respond(req, res, body, size).catch(() => {
+              try {
+                if (res.headersSent) res.socket?.destroy();
+                else send(res, innerFailure());
+              } catch {
+                res.socket?.destroy();
+              }
+            });
+          }),
+      );
+      turns.set(req.socket, turn);
     });
   };
+  /** Per connection: the turn of its latest request (see `handle`). */
+  const turns = new WeakMap<object, Promise<void>>();
   // A client that gives up on the handshake (an untrusted certificate) only ends its own connection: https.Server
   // reports it as `tlsClientError` and destroys the socket, with nothing to answer.
   // A request without Host is answered by `handle`, as the gateway would, not refused by Node before it.

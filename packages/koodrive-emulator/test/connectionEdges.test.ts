@@ -81,6 +81,29 @@ describe("pipelined requests", () => {
   });
 });
 
+describe("pipelined requests run one at a time, in order", () => {
+  it("a request behind a delayed answer runs after it: the log is in the order they came", async () => {
+    emulator = await testEmulator();
+    const { shareId } = emulator.seedShare({ ownerId: USER_ID });
+    emulator.faults.set({ delayAfterApplyNext: 1, afterApplyDelayMs: 300 });
+    const put = request("PUT", `${SHARE}/${shareId}`, JSON.stringify({ validDays: 3 }));
+    const lastGet = request("GET", `${SHARE}/${shareId}`).replace("Host: emulator\r\n", "Host: emulator\r\nConnection: close\r\n");
+    const { received } = await pipelined(put, lastGet, async () => undefined, 50);
+    expect(statuses(received)).toEqual([200, 200]);
+    expect(emulator.requests.all().map((r) => r.method)).toEqual(["PUT", "GET"]);
+  });
+
+  it("a write pipelined behind an answer whose connection was dropped is not run", async () => {
+    emulator = await testEmulator();
+    const { shareId } = emulator.seedShare({ ownerId: USER_ID, comment: "old" });
+    emulator.faults.set({ dropAfterApplyNext: 1 });
+    const first = request("PUT", `${SHARE}/${shareId}`, JSON.stringify({ validDays: 3, comment: "first" }));
+    const second = request("PUT", `${SHARE}/${shareId}`, JSON.stringify({ validDays: 3, comment: "second" }));
+    expect(statuses(await sendRaw(emulator.url, first + second))).toEqual([]);
+    expect(emulator.getShare(shareId)?.comment).toBe("first");
+  });
+});
+
 describe("requests that end a connection", () => {
   it("a request whose own chunked body is bad is refused, and its connection closed", async () => {
     emulator = await testEmulator();
