@@ -166,9 +166,11 @@ async function claimFromListing(
     const listed = await listOrExplain(client, create.body, cause);
     const tolerance = client.serverTimeKnown() ? SEND_TOLERANCE_MS : CLOCK_TOLERANCE_MS;
     const listedAt = client.markServerTime()();
-    const unowned = listed.filter((item) => !shares.owned.has(item.shareId));
-    const candidates = unowned.filter((item) => madeByCreate(item, create.body, create.sentAt(), tolerance, listedAt) === "made");
-    uncertain = unowned.filter((item) => madeByCreate(item, create.body, create.sentAt(), tolerance, listedAt) === "cannot tell");
+    const verdicts = listed
+      .filter((item) => !shares.owned.has(item.shareId))
+      .map((item) => ({ item, match: madeByCreate(item, create.body, create.sentAt(), tolerance, listedAt) }));
+    const candidates = verdicts.filter((v) => v.match === "made").map((v) => v.item);
+    uncertain = verdicts.filter((v) => v.match === "cannot tell").map((v) => v.item);
     // Other creates to this space whose answers were lost too, and that have not found their shares yet: one that
     // sent the same body made an interchangeable share; one that sent another body may have made a candidate the
     // listing cannot tell from ours (it does not show the files), which is not ours to take.
