@@ -198,30 +198,31 @@ export function createTransport(state: EmulatorState, options: TransportOptions 
     closing.add(req.socket);
     req.resume();
     res.shouldKeepAlive = false;
-    answering(req.socket, res);
-    send(res, reply);
+    answerInTurn(req.socket, res, () => send(res, reply));
   }
 
-  /** Per connection: its requests not yet answered, and what to do once none is left (see the `clientError` handler). */
-  const unanswered = new WeakMap<object, { count: number; whenAnswered?: () => void }>();
-  /** Counts `res` as unanswered on `socket` until it is sent, or its connection closes. */
-  function answering(socket: object, res: http.ServerResponse): void {
-    const counted = unanswered.get(socket) ?? { count: 0 };
-    unanswered.set(socket, counted);
-    counted.count += 1;
-    let done = false;
-    const settle = () => {
-      if (done) return;
-      done = true;
-      counted.count -= 1;
-      const next = counted.count === 0 ? counted.whenAnswered : undefined;
-      if (next !== undefined) {
-        counted.whenAnswered = undefined;
-        next();
-      }
-    };
-    res.once("finish", settle);
-    res.once("close", settle);
+  /**
+   * Per connection: the turn of its latest request. Pipelined requests run one at a time, each once the answer before
+   * it is sent: answers go out in order anyway, and run together each would build its answer while none could leave
+   * (40 pipelined log dumps to a client that did not read held 1 GB). A refusal of a request Node cannot parse waits
+   * its turn too (see the `clientError` handler).
+   */
+  const turns = new WeakMap<object, Promise<void>>();
+  /**
+   * Runs `answer` for `res` once every answer before it on `socket` is sent; its turn ends when `res` is sent or closed.
+   * A request whose connection closed meanwhile is not run: its answer could not reach anyone.
+   */
+  function answerInTurn(socket: import("node:net").Socket, res: http.ServerResponse, answer: () => void): void {
+    const turn = (turns.get(socket) ?? Promise.resolve()).then(
+      () =>
+        new Promise<void>((done) => {
+          if (socket.destroyed) return done();
+          res.once("finish", done);
+          res.once("close", done);
+          answer();
+        }),
+    );
+    turns.set(socket, turn);
   }
 
   function deliver(res: http.ServerResponse, outcome: FaultOutcome): number {
@@ -378,37 +379,22 @@ export function createTransport(state: EmulatorState, options: TransportOptions 
       if (size <= MAX_BODY_BYTES) chunks.push(c);
       else chunks.length = 0; // step 1: an oversized body is counted, not kept
     });
+    // In turn from the end of its body: a request whose body never ends (a bad chunk, a timeout) is the one Node
+    // refuses, and must not hold its own refusal back (see the `clientError` handler).
     req.on("end", () => {
-      // Counted from here: a request whose body never ends (a bad chunk, a timeout) is the one Node refuses, and
-      // must not hold its own refusal back (see the `clientError` handler).
-      answering(req.socket, res);
       const body = size > MAX_BODY_BYTES ? Buffer.alloc(0) : Buffer.concat(chunks);
-      // One request of a connection at a time, each once the answer before it is sent: pipelined answers go out in
-      // order anyway, and run together each would build its answer while none could leave (40 pipelined log dumps
-      // to a client that did not read held 1 GB). A request whose connection closed meanwhile is not run: its
-      // answer could not reach anyone.
-      const previous = turns.get(req.socket) ?? Promise.resolve();
-      const turn = previous.then(
-        () =>
-          new Promise<void>((done) => {
-            res.once("finish", done);
-            res.once("close", done);
-            if (req.socket.destroyed) return done();
-            respond(req, res, body, size).catch(() => {
-              try {
-                if (res.headersSent) res.socket?.destroy();
-                else send(res, innerFailure());
-              } catch {
-                res.socket?.destroy();
-              }
-            });
-          }),
-      );
-      turns.set(req.socket, turn);
+      answerInTurn(req.socket, res, () => {
+        respond(req, res, body, size).catch(() => {
+          try {
+            if (res.headersSent) res.socket?.destroy();
+            else send(res, innerFailure());
+          } catch {
+            res.socket?.destroy();
+          }
+        });
+      });
     });
   };
-  /** Per connection: the turn of its latest request (see `handle`). */
-  const turns = new WeakMap<object, Promise<void>>();
   // A client that gives up on the handshake (an untrusted certificate) only ends its own connection: https.Server
   // reports it as `tlsClientError` and destroys the socket, with nothing to answer.
   // A request without Host is answered by `handle`, as the gateway would, not refused by Node before it.
@@ -438,12 +424,9 @@ export function createTransport(state: EmulatorState, options: TransportOptions 
     }
     // Requests before the bad one on this connection (pipelined) are answered first, in order: written now, the
     // refusal would reach the client as the answer to a write that was applied.
-    const pending = unanswered.get(socket);
-    if (pending !== undefined && pending.count > 0) {
-      pending.whenAnswered = () => refuse(err, socket);
-      return;
-    }
-    refuse(err, socket);
+    const lastTurn = turns.get(socket);
+    if (lastTurn === undefined) refuse(err, socket);
+    else void lastTurn.then(() => refuse(err, socket));
   });
   /** Answers a request Node could not parse, and closes the connection. */
   function refuse(err: NodeJS.ErrnoException, socket: import("node:stream").Duplex): void {
