@@ -104,6 +104,21 @@ describe("pipelined requests run one at a time, in order", () => {
   });
 });
 
+describe("a client that half-closes its connection after its requests", () => {
+  it("still gets every answer, in order, and the log shows only what it got (Node's default ends the connection at the FIN)", async () => {
+    emulator = await testEmulator({ faults: { latencyMs: 100 } });
+    const { shareId } = emulator.seedShare({ ownerId: USER_ID, comment: "old" });
+    const get = request("GET", `${SHARE}/${shareId}`);
+    const put = request("PUT", `${SHARE}/${shareId}`, JSON.stringify({ validDays: 3, comment: "new" }));
+    // sendRaw half-closes: it ends its side once the requests are written, and reads until the server closes.
+    const answer = await sendRaw(emulator.url, get + put);
+    expect(statuses(answer)).toEqual([200, 200]);
+    expect(answer).toContain('"comment":"new"');
+    expect(emulator.getShare(shareId)?.comment).toBe("new");
+    expect(emulator.requests.all().map((r) => `${r.method} ${r.status}`)).toEqual(["GET 200", "PUT 200"]);
+  });
+});
+
 describe("requests that end a connection", () => {
   it("a request whose own chunked body is bad is refused, and its connection closed", async () => {
     emulator = await testEmulator();

@@ -6,6 +6,7 @@ import http from "node:http";
 import https from "node:https";
 import net from "node:net";
 import path from "node:path";
+import tls from "node:tls";
 import { type Emulator, startEmulator } from "../src";
 import { TOKEN, USER_ID } from "./support/fixtures";
 import { killLeftovers, runCli, startForeground, stopWith } from "./support/cli";
@@ -66,6 +67,26 @@ describe("the emulator over https (tls option)", () => {
     emulator.faults.set({ resetNext: 1 });
     await expect(get(`${emulator.url}${SHARE}/${share.shareId}`, tokenHeaders(TOKEN, USER_ID), CA)).rejects.toMatchObject({ code: "ECONNRESET" });
     expect(emulator.requests.all().map((r) => [r.status, r.fault])).toEqual([[0, "reset"]]);
+  });
+
+  it("a client that half-closes its side once its request is written still gets the answer", async () => {
+    const share = emulator.seedShare({ ownerId: USER_ID });
+    emulator.faults.set({ latencyMs: 100 });
+    const headers = Object.entries(tokenHeaders(TOKEN, USER_ID))
+      .map(([k, v]) => `${k}: ${v}\r\n`)
+      .join("");
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket = tls.connect({ host: "127.0.0.1", port: emulator.port, ca: CA }, () =>
+        socket.end(`GET ${SHARE}/${share.shareId} HTTP/1.1\r\nHost: 127.0.0.1\r\n${headers}\r\n`),
+      );
+      let text = "";
+      socket.setEncoding("latin1");
+      socket.on("data", (c: string) => (text += c));
+      socket.on("close", () => resolve(text));
+      socket.on("error", reject);
+    });
+    expect(answer).toMatch(/^HTTP\/1\.1 200 /);
+    expect(emulator.requests.all().map((r) => r.status)).toEqual([200]);
   });
 
   it("close() does not wait for a client that connected and never finished its TLS handshake", async () => {
