@@ -1,4 +1,4 @@
-import { restoreBody, restoreValidDays } from "../../src/resources/common/originals";
+import { holdsOriginals, restoreBody, restoreValidDays, settingsAsRestored } from "../../src/resources/common/originals";
 import { appliedExpiry, keptNotice, restoreCaveat, restorePlan, validityRestartedWarning } from "../../src/resources/shareSettings/restore";
 import { upgradeShareSettingsState } from "../../src/resources/shareSettings/state";
 
@@ -33,6 +33,27 @@ describe("restore", () => {
       "the original link was to expire at 2030-01-01T00:00:00.000Z, beyond the API's longest validity (365 days): it is restored to expire at about 2026-01-01T00:00:00.000Z",
     );
     expect(restoreCaveat({ expireTime: "2025-12-31T00:00:00.000Z" }, "carrier", now)).toBeUndefined();
+  });
+
+  it("tells which settings of a share hold what a restore writes, and never one the restore leaves alone", () => {
+    const original = { extractCode: "AAAA1111", comment: "orig", expireTime: "2025-01-08T00:00:00.000Z" };
+    const restored = { shareId: "1", extractCode: "AAAA1111", comment: "orig", expireTime: "2025-01-08T00:00:00.000Z" };
+    const fields = ["extractCode", "comment"] as const;
+    expect(settingsAsRestored(original, restored, now, "carrier", fields)).toEqual(["extractCode", "comment", "expireTime"]);
+    expect(holdsOriginals(original, restored, now, "carrier", fields)).toBe(true);
+    // Someone else's access code and expiry: only the comment is the restore's.
+    const theirs = { ...restored, extractCode: "BBBB2222", expireTime: "2025-03-01T00:00:00.000Z" };
+    expect(settingsAsRestored(original, theirs, now, "carrier", fields)).toEqual(["comment"]);
+    expect(holdsOriginals(original, theirs, now, "carrier", fields)).toBe(false);
+    // A restore run up to a day earlier asked for up to a day less: still its expiry.
+    expect(settingsAsRestored(original, { ...restored, expireTime: "2025-01-07T00:00:00.000Z" }, now, "carrier", fields)).toContain("expireTime");
+    // No original access code: the restore writes none, so none is listed, whatever the share holds; the rest decides.
+    const withoutCode = { comment: "orig", expireTime: original.expireTime };
+    expect(settingsAsRestored(withoutCode, { ...restored, extractCode: undefined }, now, "carrier", fields)).toEqual(["comment", "expireTime"]);
+    expect(holdsOriginals(withoutCode, theirs, now, "carrier", fields)).toBe(false);
+    expect(holdsOriginals(withoutCode, { ...restored, extractCode: "BBBB2222" }, now, "carrier", fields)).toBe(true);
+    // A setting not managed is not written, so never the restore's.
+    expect(settingsAsRestored(original, restored, now, "carrier", ["comment"])).toEqual(["comment", "expireTime"]);
   });
 
   it("puts back the original access code and comment", () => {
@@ -75,24 +96,24 @@ describe("restorePlan", () => {
   it("reads the expiry as a time: another page's form of the same instant is the same", () => {
     expect(restorePlan(state, { ...live, expireTime: "2025-01-06 00:00:00" }, originals)).toEqual(restoreAll);
     expect(restorePlan(state, { ...live, expireTime: "20250106T000000Z" }, originals)).toEqual(restoreAll);
-    expect(restorePlan(state, { ...live, expireTime: "2025-01-06T00:00:00.005Z" }, originals)).toEqual({ kind: "refuse", what: "expireTime" });
+    expect(restorePlan(state, { ...live, expireTime: "2025-01-06T00:00:00.005Z" }, originals)).toEqual({ kind: "refuse", changed: ["expireTime"] });
   });
 
   it.each([
-    ["a managed setting", { comment: "theirs" }, "comment"],
-    ["the expiry (another PUT restarted it)", { expireTime: "2025-01-07T00:00:00.000Z" }, "expireTime"],
-    ["both", { comment: "theirs", expireTime: "2025-01-07T00:00:00.000Z" }, "comment, expireTime"],
-  ])("refuses naming %s when someone else wrote it since", (_name, change, what) => {
-    expect(restorePlan(state, { ...live, ...change }, originals)).toEqual({ kind: "refuse", what });
+    ["a managed setting", { comment: "theirs" }, ["comment"]],
+    ["the expiry (another PUT restarted it)", { expireTime: "2025-01-07T00:00:00.000Z" }, ["expireTime"]],
+    ["both", { comment: "theirs", expireTime: "2025-01-07T00:00:00.000Z" }, ["comment", "expireTime"]],
+  ])("refuses naming %s when someone else wrote it since", (_name, change, changed) => {
+    expect(restorePlan(state, { ...live, ...change }, originals)).toEqual({ kind: "refuse", changed });
   });
 
   it("refuses what a refresh saw since: a managed setting changed, or a validity restarted (copied into expireTime)", () => {
     expect(restorePlan({ ...state, writtenSinceApplied: true }, live, originals)).toEqual({
       kind: "refuse",
-      what: "a managed setting found changed by a refresh",
+      changed: ["a managed setting found changed by a refresh"],
     });
     const otherStack = { ...live, expireTime: "2025-01-07T00:00:00.000Z", updateTime: "2025-01-02T00:00:00.000Z" };
-    expect(restorePlan({ ...state, expireTime: otherStack.expireTime }, otherStack, originals)).toEqual({ kind: "refuse", what: "expireTime" });
+    expect(restorePlan({ ...state, expireTime: otherStack.expireTime }, otherStack, originals)).toEqual({ kind: "refuse", changed: ["expireTime"] });
   });
 
   it("never puts back a setting it does not manage: one that differs from its original is kept, whoever wrote it", () => {
@@ -111,7 +132,7 @@ describe("restorePlan", () => {
 
   it("state from before the applied expiry was kept: a write seen only in updateTime refuses (a refresh may have copied another writer's expiry)", () => {
     const writtenSince = { ...live, updateTime: "2025-01-02T00:00:00.000Z" };
-    expect(restorePlan(earlierState, writtenSince, originals)).toEqual({ kind: "refuse", what: "updateTime" });
+    expect(restorePlan(earlierState, writtenSince, originals)).toEqual({ kind: "refuse", changed: ["updateTime"] });
     expect(restorePlan(earlierState, { ...writtenSince, updateTime: "2025-01-01 00:00:00" }, originals)).toEqual(restoreAll); // the same instant
     const { updateTime: _, ...unknown } = live;
     expect(restorePlan(earlierState, unknown, originals)).toEqual(restoreAll);

@@ -3,7 +3,7 @@ import type { UpdateShareBody } from "../../client/koodriveClient";
 import type { ShareLink } from "../../client/shareLink";
 import { DAY_MS, expiryFitsNoValidityWrite, expiryFitsWrite, parseKooDriveTime, sameKooDriveInstant, validDaysUntil } from "../../time/koodriveTime";
 import * as z from "../../zod";
-import type { OptionalSetting } from "./linkState";
+import { OPTIONAL_SETTINGS, type OptionalSetting } from "./linkState";
 
 /**
  * A share's settings from before Pulumi first changed it, for `onDelete: "restore"`: read by the `-originals`
@@ -50,21 +50,42 @@ export function restoreBody(original: OriginalSettings, now: Date, fields: reado
 }
 
 /**
- * Whether the live share holds its original settings as a restore of `fields` at about `now` leaves them: the
- * original access code (when it had one) and comment, as far as `fields` holds them, and an expiry within a day of
- * what {@link restoreBody} sets (whole days, rounded up). A destroy killed after its restore landed leaves the share
- * so; the next destroy must not call that a change made by someone else.
+ * The settings the live share holds as a restore of `fields` at about `now` writes them: the original access code
+ * (when it had one) and comment, as far as `fields` holds them, and `expireTime` for an expiry within a day of what
+ * {@link restoreBody} sets (whole days, rounded up). A setting the restore does not write is never listed.
+ */
+export function settingsAsRestored(
+  original: OriginalSettings,
+  live: ShareLink,
+  now: Date,
+  edition: KooDriveEdition,
+  fields: readonly OptionalSetting[],
+): RestoredSetting[] {
+  const body = restoreBody(original, now, fields);
+  const held: RestoredSetting[] = OPTIONAL_SETTINGS.filter((field) => body[field] !== undefined && (live[field] ?? "") === body[field]);
+  const expiry = parseKooDriveTime(live.expireTime);
+  // validDays 0 on the enterprise edition keeps whatever expiry the share has. Otherwise the restore may have run up
+  // to a day before `now`, and its whole days are rounded up: its write fits any time within the day before, asking
+  // for up to one whole day more than a restore now would.
+  const expiryAsRestored =
+    body.validDays === 0
+      ? expiryFitsNoValidityWrite(expiry, edition)
+      : expiry.kind === "time" && expiryFitsWrite(expiry.ms, body.validDays, now.getTime() - DAY_MS, now.getTime(), DAY_MS);
+  if (expiryAsRestored) held.push("expireTime");
+  return held;
+}
+
+/** A setting a restore writes. */
+export type RestoredSetting = OptionalSetting | "expireTime";
+
+/**
+ * Whether the live share holds every setting a restore of `fields` at about `now` writes (see
+ * {@link settingsAsRestored}). A destroy killed after its restore landed leaves the share so; the next destroy must not
+ * call that a change made by someone else.
  */
 export function holdsOriginals(original: OriginalSettings, live: ShareLink, now: Date, edition: KooDriveEdition, fields: readonly OptionalSetting[]): boolean {
-  if (fields.includes("extractCode") && original.extractCode && live.extractCode !== original.extractCode) return false;
-  if (fields.includes("comment") && (live.comment ?? "") !== (original.comment ?? "")) return false;
-  const validDays = restoreValidDays(original.expireTime, now);
-  const expiry = parseKooDriveTime(live.expireTime);
-  // validDays 0 on the enterprise edition keeps whatever expiry the share has.
-  if (validDays === 0) return expiryFitsNoValidityWrite(expiry, edition);
-  // The restore may have run up to a day before `now`, and its whole days are rounded up: its write fits any time
-  // within the day before, asking for up to one whole day more than a restore now would.
-  return expiry.kind === "time" && expiryFitsWrite(expiry.ms, validDays, now.getTime() - DAY_MS, now.getTime(), DAY_MS);
+  const written = OPTIONAL_SETTINGS.filter((field) => restoreBody(original, now, fields)[field] !== undefined);
+  return settingsAsRestored(original, live, now, edition, fields).length === written.length + 1;
 }
 
 /** Whether two records of a share's originals are the same settings (expiries compared as instants). */

@@ -4,7 +4,15 @@ import type { ProviderContext } from "../../provider/context";
 import { findShare, orNotFound, shareNotFound } from "../../provider/findShare";
 import { type Props, type ResourceHandler, checkResult, plain } from "../../provider/handler";
 import { diffResultOf, planNotices } from "../common/linkPlan";
-import { type OriginalSettings, holdsOriginals, originalsForTheRecord, originalsSchema, restoreBody, sameOriginals } from "../common/originals";
+import {
+  type OriginalSettings,
+  holdsOriginals,
+  originalsForTheRecord,
+  originalsSchema,
+  restoreBody,
+  sameOriginals,
+  settingsAsRestored,
+} from "../common/originals";
 import { checkShareSettingsInputs } from "./checkInputs";
 import { linkHealth, reportRenewedAgain } from "../common/linkHealth";
 import { ownerNotice, recordedOwner } from "../common/owner";
@@ -235,7 +243,7 @@ export const shareSettingsHandler: ResourceHandler = {
           "Another resource may manage it now (a rename without `aliases`?), or it was edited by hand; it is left as it is (when its `-originals` companion is deleted in the same run, that notice lists the originals). " +
           "If instead this resource's own last `pulumi up` was interrupted, a plain `pulumi up` before destroying writes the declared settings again (for a renewal only if no refresh has recorded it since; else change its validDays once), and destroy then restores.",
       );
-    if (plan.kind === "refuse") return notRestoring(plan.what);
+    if (plan.kind === "refuse") return notRestoring(plan.changed.join(", "));
     // A restore whose answer is lost is sent again only over the share as this resource left it, as the first one
     // was, or over the originals (the restore landed, but not to the millisecond of the exact arithmetic that
     // recognises a lost write: sent again, as any landed PUT then is).
@@ -243,7 +251,12 @@ export const shareSettingsHandler: ResourceHandler = {
     const unlessWrittenSince = (seen: ShareLink) => {
       if (holdsOriginals(originals, seen, ctx.now(props), ctx.edition(), state.managedFields)) return undefined;
       const again = restorePlan(state, seen, originals);
-      return again.kind === "refuse" ? again.what : undefined;
+      if (again.kind !== "refuse") return undefined;
+      // The lost restore may have landed: a setting that holds what it wrote is not the other writer's, unless no
+      // other setting changed (then someone else wrote the restore's values).
+      const asRestored: readonly string[] = settingsAsRestored(originals, seen, ctx.now(props), ctx.edition(), state.managedFields);
+      const theirs = again.changed.filter((what) => !asRestored.includes(what));
+      return (theirs.length > 0 ? theirs : again.changed).join(", ");
     };
     let restored: ShareLink | undefined;
     try {

@@ -105,7 +105,9 @@ export function validityRestartedWarning(state: ShareSettingsState, live: ShareL
  * would clobber that. For state from before the applied expiry was kept, a refresh may have copied another writer's
  * expiry into state: there a write seen only in `updateTime` refuses too, as it always did.
  */
-export type RestorePlan = { readonly kind: "refuse"; readonly what: string } | { readonly kind: "restore"; readonly kept: readonly OptionalSetting[] };
+export type RestorePlan =
+  | { readonly kind: "refuse"; readonly changed: readonly string[] }
+  | { readonly kind: "restore"; readonly kept: readonly OptionalSetting[] };
 
 export function restorePlan(state: ShareSettingsState, live: ShareLink, originals: OriginalSettings): RestorePlan {
   const changed: string[] = settingsChangedSince(state, live);
@@ -113,7 +115,7 @@ export function restorePlan(state: ShareSettingsState, live: ShareLink, original
   if (!sameKooDriveInstant(live.expireTime, state.appliedExpireTime ?? state.expireTime)) changed.push("expireTime");
   const unproven = state.appliedExpireTime === undefined && state.updateTime !== undefined && live.updateTime !== undefined;
   if (unproven && !sameKooDriveInstant(live.updateTime, state.updateTime)) changed.push("updateTime");
-  if (changed.length > 0) return { kind: "refuse", what: changed.join(", ") };
+  if (changed.length > 0) return { kind: "refuse", changed };
   return { kind: "restore", kept: unmanagedChanged(state, live, originals) };
 }
 
