@@ -270,7 +270,22 @@ function proxySetting(value: string | undefined, problems: string[]): string | u
   }
   // The message names the rule, never the value: a proxy URL can carry a password.
   if (url === undefined || !/^https?:$/.test(url.protocol)) problems.push(`proxy must be an http(s) URL, "" or "none": ${howToSet("proxy")}`);
+  else if (!proxyCredentialsDecodable(url)) problems.push(`proxy must be an http(s) URL with ${PROXY_CREDENTIALS_RULE}: ${howToSet("proxy")}`);
   return trimmed;
+}
+
+/** How a proxy URL carries its credentials: a `%` in them starts an escape, as everywhere in a URL. */
+export const PROXY_CREDENTIALS_RULE = "its user name and password percent-encoded (a % itself written as %25)";
+
+/** Whether a proxy URL's user name and password decode (the proxy agent decodes them: a stray `%` threw "URI malformed"). */
+export function proxyCredentialsDecodable(url: URL): boolean {
+  try {
+    decodeURIComponent(url.username);
+    decodeURIComponent(url.password);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** The credential values inside settings, for redaction (proxy passwords are the transport's, see `transport.ts`). */

@@ -3,6 +3,7 @@ import http from "node:http";
 import https from "node:https";
 import { getProxyForUrl } from "proxy-from-env";
 import { ConfigurationError } from "./configurationError";
+import { PROXY_CREDENTIALS_RULE, proxyCredentialsDecodable } from "./connectionSettings";
 
 /** The keep-alive agents for one set of connection settings, and the proxy they go through. */
 export interface Transport {
@@ -56,7 +57,8 @@ function environmentProxy(endpoint: string): string {
 
 /**
  * Why `proxy` cannot be used, naming where it came from but never its credentials: only http(s) proxies can be (a
- * SOCKS proxy in ALL_PROXY, as VPN clients set, would be sent an http CONNECT and fail with no reason given).
+ * SOCKS proxy in ALL_PROXY, as VPN clients set, would be sent an http CONNECT and fail with no reason given), with
+ * credentials the agent can decode.
  */
 function proxyProblem(endpoint: string, proxy: string, configured: boolean): string | undefined {
   let url: URL | undefined;
@@ -65,10 +67,12 @@ function proxyProblem(endpoint: string, proxy: string, configured: boolean): str
   } catch {
     url = undefined;
   }
-  if (url !== undefined && /^https?:$/.test(url.protocol)) return undefined;
-  const what = url === undefined ? "not a URL" : `a ${url.protocol.replace(/:$/, "")} proxy (${url.protocol}//${url.host})`;
+  const httpProxy = url !== undefined && /^https?:$/.test(url.protocol) ? url : undefined;
+  if (httpProxy !== undefined && proxyCredentialsDecodable(httpProxy)) return undefined;
   const scheme = new URL(endpoint).protocol.replace(/:$/, "").toUpperCase();
   const source = configured ? "koodrive:proxy / KOODRIVE_PROXY" : `the environment (${scheme}_PROXY or ALL_PROXY)`;
+  if (httpProxy !== undefined) return `the proxy URL for ${endpoint} from ${source} must be written with ${PROXY_CREDENTIALS_RULE}`;
+  const what = url === undefined ? "not a URL" : `a ${url.protocol.replace(/:$/, "")} proxy (${url.protocol}//${url.host})`;
   return (
     `the proxy for ${endpoint} from ${source} is ${what}; only http(s) proxies can be used: set koodrive:proxy (KOODRIVE_PROXY) ` +
     `to an http(s) proxy, or to "none" to connect directly${configured ? "" : `, or leave ${new URL(endpoint).hostname} out with NO_PROXY`}`

@@ -7,6 +7,7 @@ import { KooDriveClientFactory } from "../../src/client/clientFactory";
 import { KooDriveClient, budgetLimits } from "../../src/client/koodriveClient";
 import { RequestBudget } from "../../src/client/requestBudget";
 import { ServerClock } from "../../src/client/serverClock";
+import { ConfigurationError } from "../../src/client/configurationError";
 import type { ConnectionSettings } from "../../src/client/connectionSettings";
 import type { Emulator } from "koodrive-emulator";
 import { kooDriveFailure } from "./kooDriveFailure";
@@ -546,5 +547,31 @@ describe("proxies", () => {
     const unreachable = await kooDriveFailure(new KooDriveClient(settingsFor(e, { proxy: withCredentials, maxRetries: 0 })).getShare(share.shareId as string));
     expect(unreachable.message).toContain(`network error ECONNREFUSED talking to ${new URL(e.url).host} through proxy ${proxy.url}`);
     expect(JSON.stringify([unreachable.message, unreachable.toJSON(), String(unreachable.stack)])).not.toMatch(/pr0xy-s3cret|corp-user:/);
+  });
+
+  it("a password with a % is written %25 in the proxy URL, as in any URL; a stray % is refused naming where it came from, not thrown as 'URI malformed'", async () => {
+    const e = await start();
+    const share = e.seedShare({ ownerId: USER_ID });
+    const proxy = await startForwardProxy("corp-user:50%off-s3cret");
+    try {
+      await new KooDriveClient(settingsFor(e, { proxy: proxy.url.replace("http://", "http://corp-user:50%25off-s3cret@") })).getShare(share.shareId as string);
+      expect(proxy.seen).toHaveLength(1);
+      process.env.HTTP_PROXY = proxy.url.replace("http://", "http://corp-user:50%off-s3cret@");
+      let error: unknown;
+      try {
+        new KooDriveClient(settingsFor(e));
+      } catch (thrown) {
+        error = thrown;
+      }
+      expect(error).toBeInstanceOf(ConfigurationError);
+      expect((error as Error).message).toContain(
+        `the proxy URL for ${e.url} from the environment (HTTP_PROXY or ALL_PROXY) must be written with its user name and password percent-encoded (a % itself written as %25)`,
+      );
+      expect((error as Error).message).not.toMatch(/s3cret|corp-user/);
+      expect(proxy.seen).toHaveLength(1);
+      expect(e.requests.all()).toHaveLength(1);
+    } finally {
+      await proxy.close();
+    }
   });
 });

@@ -316,6 +316,19 @@ describe("connection settings", () => {
   };
   const complete = { KOODRIVE_ENDPOINT: "https://x", KOODRIVE_USER_ID: "1505084218764547200", KOODRIVE_AGENT_NAME: "a", KOODRIVE_ACCESS_TOKEN: "token-1" };
 
+  it("a proxy URL whose user name or password has a % that starts no escape is a problem named before any request, without the value", () => {
+    for (const proxy of ["http://u:50%off@proxy.corp:3128", "http://50%user:pw@proxy.corp:3128"]) {
+      const problems = problemsOf({ ...complete, KOODRIVE_PROXY: proxy });
+      expect(problems).toEqual([
+        expect.stringMatching(
+          /^proxy must be an http\(s\) URL with its user name and password percent-encoded \(a % itself written as %25\): .*koodrive:proxy/,
+        ),
+      ]);
+      expect(problems.join("\n")).not.toMatch(/50%/);
+    }
+    expect(problemsOf({ ...complete, KOODRIVE_PROXY: "http://u:50%25off@proxy.corp:3128" })).toEqual([]);
+  });
+
   it("an empty or blank stack config value counts as unset, so the environment variable still applies", () => {
     const config = { "koodrive:endpoint": "", "koodrive:agentName": "  ", "koodrive:proxy": "" };
     const settings = resolveConnectionSettings((k) => config[k as keyof typeof config], complete);
