@@ -34,11 +34,12 @@ const COMMENT_LENGTH_LIMIT = 512;
 /** An integer in [min, max]; one message for every way to miss it, naming what was given. */
 export function integerRule(name: string, min: number, max: number, meaning = "") {
   const rule = `${name} must be an integer from ${min} to ${max}${meaning}`;
+  // The integer check last: zod's also refuses whole numbers beyond 2^53 (1e21 is one), which are larger, not fractional.
   return z
     .number({ error: (issue) => `${rule}, got ${describeValue(issue.input)}` })
-    .int({ error: `${rule}, got a fractional number` })
     .min(min, { error: `${rule}, got a smaller number` })
-    .max(max, { error: `${rule}, got a larger number` });
+    .max(max, { error: `${rule}, got a larger number` })
+    .int({ error: `${rule}, got a fractional number` });
 }
 
 /** A KooDrive access code: the form, and the form in words. */
