@@ -1,4 +1,5 @@
-import { claimShare, rejectImportOption, rejectUnknownArgs } from "../../src/resources/common/programChecks";
+import * as pulumi from "@pulumi/pulumi";
+import { claimShare, rejectImportOption, rejectUnknownArgs, requirePlainArg } from "../../src/resources/common/programChecks";
 import { KooDriveShare } from "../../src/resources/share/resource";
 import { KooDriveShareSettings } from "../../src/resources/shareSettings/resource";
 
@@ -22,6 +23,16 @@ describe("checks the program makes before anything reaches the provider", () => 
       /KooDriveShare "imp": the `import` resource option is not supported.*Remove it: a KooDriveShare always creates a new share; to manage an existing one, declare a KooDriveShareSettings for it/,
     );
     expect(() => rejectImportOption("KooDriveShareSettings", "imp", {}, "n/a")).not.toThrow();
+  });
+
+  it("onDelete given as an Output, a secret or a promise fails naming the rule: the program decides on it whether the companion exists", () => {
+    for (const wrapped of [pulumi.secret("restore"), pulumi.output("restore"), Promise.resolve("restore")]) {
+      expect(() => new KooDriveShareSettings("od", { shareId: "4", validDays: 1, onDelete: wrapped as unknown as "restore" })).toThrow(
+        'KooDriveShareSettings "od": onDelete must be a plain value, not an Output, a secret or a promise: "restore" makes the program declare the `od-originals` resource that records the share\'s original settings',
+      );
+    }
+    expect(() => requirePlainArg("T", "ok", "onDelete", "restore", "n/a")).not.toThrow();
+    expect(() => requirePlainArg("T", "ok", "onDelete", undefined, "n/a")).not.toThrow();
   });
 
   it("a second claim of one share fails naming both claimants; the same claimant may claim again", () => {

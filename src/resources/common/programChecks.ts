@@ -38,6 +38,16 @@ export function rejectImportOption(typeName: string, resourceName: string, opts:
 }
 
 /**
+ * Fails on an argument given as an Output, a secret or a promise where the program itself must act on its value
+ * (`why`): otherwise the program would act on the wrapper, and `check` would later refuse the value for a reason that
+ * is not the user's mistake.
+ */
+export function requirePlainArg(typeName: string, resourceName: string, arg: string, value: unknown, why: string): void {
+  const wrapped = pulumi.Output.isInstance(value) || (typeof value === "object" && value !== null && typeof (value as { then?: unknown }).then === "function");
+  if (wrapped) throw programError(`${typeName} "${resourceName}": ${arg} must be a plain value, not an Output, a secret or a promise: ${why}`);
+}
+
+/**
  * The checks a resource class users declare runs first: argument names, the `import` option (`importInstead`: the
  * resource's own way to the same end), and the run's `koodrive:*` stack config.
  */

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { DeclaredOutputs, Same } from "../../compileTimeChecks";
 import { type Registration, type ShareLinkOutputs, registrationOf } from "../common/koodriveResource";
-import { checkDeclaration, claimShare } from "../common/programChecks";
+import { checkDeclaration, claimShare, requirePlainArg } from "../common/programChecks";
 import { withoutPromiseStacks } from "../common/promiseStacks";
 import { typeToken } from "../registry";
 import type { OriginalSettings } from "../common/originals";
@@ -44,6 +44,13 @@ export class KooDriveShareSettings extends pulumi.dynamic.Resource {
   constructor(name: string, args: KooDriveShareSettingsArgs, opts: pulumi.CustomResourceOptions = {}) {
     const typeName = "KooDriveShareSettings";
     checkDeclaration(typeName, name, args, SHARE_SETTINGS_ARG_NAMES, opts, "creating the resource adopts the existing share, with no import needed");
+    requirePlainArg(
+      typeName,
+      name,
+      "onDelete",
+      args.onDelete,
+      `"restore" makes the program declare the \`${companionName(name)}\` resource that records the share's original settings`,
+    );
     claimShare(args.shareId, `${typeName} "${name}"`);
     const onDelete = args.onDelete ?? DEFAULT_ON_DELETE;
     if (onDelete === "restore" && opts.retainOnDelete === true) {
