@@ -52,7 +52,8 @@ export function redactAuthorization(value: string): string {
 }
 
 /** A field that holds an access code, in any spelling a client might send it (the API's is `extractCode`). */
-const isAccessCodeKey = (key: string) => key.toLowerCase() === "extractcode";
+/** `extractCode` in any case, snake, kebab or spaced (`extract_code`, `Extract-Code`): what a client could misspell it as. */
+const isAccessCodeKey = (key: string) => key.toLowerCase().replace(/[\s_-]/g, "") === "extractcode";
 
 /**
  * The body with every access code replaced, at any depth and in any key spelling: a client that nests one or

@@ -113,11 +113,21 @@ describe("authentication rules", () => {
   });
 
   it("never logs an access code, nested, misspelt or in the query either", async () => {
-    const nested = JSON.stringify({ validDays: 3, share: { extractCode: "NeSt1234" }, list: [{ EXTRACTCODE: "LiSt1234" }], extractcode: "CaSe1234" });
-    await raw(emulator.url, "PUT", `${SHARE}/${shareId}?extractCode=QuEr1234`, tokenHeaders(TOKEN, USER_ID), nested);
+    const nested = JSON.stringify({
+      validDays: 3,
+      share: { extractCode: "NeSt1234" },
+      list: [{ EXTRACTCODE: "LiSt1234" }],
+      extractcode: "CaSe1234",
+      extract_code: "SnAk1234",
+      "Extract-Code": "KeBa1234",
+    });
+    await raw(emulator.url, "PUT", `${SHARE}/${shareId}?extract_code=QuEr1234`, tokenHeaders(TOKEN, USER_ID), nested);
     const [logged] = emulator.requests.all();
-    expect(JSON.stringify(logged)).not.toMatch(/NeSt1234|LiSt1234|CaSe1234|QuEr1234/);
-    expect(logged).toMatchObject({ query: { extractCode: "[REDACTED]" }, body: { share: { extractCode: "[REDACTED]" }, extractcode: "[REDACTED]" } });
+    expect(JSON.stringify(logged)).not.toMatch(/NeSt1234|LiSt1234|CaSe1234|SnAk1234|KeBa1234|QuEr1234/);
+    expect(logged).toMatchObject({
+      query: { extract_code: "[REDACTED]" },
+      body: { share: { extractCode: "[REDACTED]" }, extractcode: "[REDACTED]", extract_code: "[REDACTED]", "Extract-Code": "[REDACTED]" },
+    });
   });
 
   it("never logs a proxy's credentials or cookies either", async () => {
