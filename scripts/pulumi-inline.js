@@ -87,7 +87,10 @@ async function main() {
   // Both streams as the CLI writes them, as `pulumi` shows them: with --diff the engine writes its diagnostics (the
   // provider's notices, such as why a link is renewed) to stderr.
   const streams = {
-    onOutput: (/** @type {string} */ text) => process.stdout.write(text),
+    onOutput: (/** @type {string} */ text) => {
+      if (CLI_CANCELLING.test(text)) cliCancelling = true;
+      process.stdout.write(text);
+    },
     onError: (/** @type {string} */ text) => process.stderr.write(text),
     signal: stopping.signal,
   };
@@ -108,8 +111,19 @@ let streaming = false;
  * SIGINT or SIGTERM (Ctrl-C, a cancelled CI job) asks the CLI to stop as `pulumi` stops on Ctrl-C: it lets the steps
  * under way finish, saves the state and releases the stack's lock. Exiting at once would take the CLI down with this
  * process and leave the stack locked. A second signal exits at once.
+ *
+ * The signal is passed on only when the CLI did not get it too. A terminal's Ctrl-C and `timeout` signal the whole
+ * process group, the CLI included, and the CLI takes a second signal as "terminate now", which abandons creates under
+ * way (links made and never recorded). So this waits for the CLI to say it is cancelling before asking it; a signal
+ * sent to this process alone (`docker stop`, a `kill` of its PID) reaches the CLI after that wait.
  */
 const stopping = new AbortController();
+/** What the CLI prints when a signal reached it: `^C received; cancelling.` (or `SIGTERM received; …`). */
+const CLI_CANCELLING = /received; cancelling/;
+/** How long a signal waits for the CLI to show it got it too. */
+const PASS_ON_AFTER_MS = 1500;
+/** Set when the CLI said it is cancelling. */
+let cliCancelling = false;
 /** The signal that asked the operation to stop, if one did. */
 let stoppedBy = "";
 for (const signal of /** @type {const} */ (["SIGINT", "SIGTERM"])) {
@@ -119,7 +133,9 @@ for (const signal of /** @type {const} */ (["SIGINT", "SIGTERM"])) {
     process.stderr.write(
       `pulumi-inline: ${signal}: asking the pulumi CLI to stop (it finishes the steps under way and releases the stack; ${signal} again exits at once)\n`,
     );
-    stopping.abort();
+    setTimeout(() => {
+      if (!cliCancelling) stopping.abort();
+    }, PASS_ON_AFTER_MS).unref();
   });
 }
 

@@ -64,7 +64,14 @@ test("a stack that does not exist is named in the error, as pulumi names it", ()
   }
 });
 
-test("SIGTERM (a cancelled CI job) stops the operation the way pulumi does: the stack is saved and left unlocked", { timeout: 300_000 }, async () => {
+/**
+ * Starts `up` of eight slow dynamic resources through the script, signals it with `signalIt` once it is creating, and
+ * checks it stopped as `pulumi` does: the creates under way finished and were saved (no pending operation), the
+ * stack is not locked.
+ * @param {(up: import("node:child_process").ChildProcess) => void} signalIt
+ * @param {boolean} ownGroup whether the script runs in its own process group (then `signalIt` may signal the group)
+ */
+async function stopsMidCreate(signalIt, ownGroup) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "koodrive-inline-"));
   try {
     fs.mkdirSync(path.join(dir, "state"));
@@ -88,8 +95,9 @@ module.exports = {};
       PULUMI_CONFIG_PASSPHRASE: "x",
       PULUMI_SKIP_UPDATE_CHECK: "true",
     };
-    spawnSync(path.join(cliRoot, "bin", "pulumi"), ["stack", "init", "ci", "--non-interactive"], { cwd: dir, env, encoding: "utf8" });
-    const up = spawn(process.execPath, [driver, "up", "--yes"], { cwd: dir, env });
+    const pulumi = path.join(cliRoot, "bin", "pulumi");
+    spawnSync(pulumi, ["stack", "init", "ci", "--non-interactive"], { cwd: dir, env, encoding: "utf8" });
+    const up = spawn(process.execPath, [driver, "up", "--yes"], { cwd: dir, env, detached: ownGroup });
     let output = "";
     up.stdout.on("data", (chunk) => (output += chunk));
     up.stderr.on("data", (chunk) => (output += chunk));
@@ -99,10 +107,14 @@ module.exports = {};
       assert.ok(Date.now() < deadline, `the up started creating:\n${output}`);
       await new Promise((r) => setTimeout(r, 100));
     }
-    up.kill("SIGTERM");
+    signalIt(up);
     assert.equal(await exited, 130, output);
     assert.match(output, /pulumi-inline: SIGTERM: asking the pulumi CLI to stop/);
     assert.match(output, /pulumi-inline: stopped by SIGTERM/);
+    assert.match(output, /received; cancelling/, "the CLI got one signal, and cancelled");
+    assert.doesNotMatch(output, /received; terminating/, "a second signal would have made the CLI abandon the creates under way");
+    const state = JSON.parse(spawnSync(pulumi, ["stack", "export", "--stack", "ci"], { cwd: dir, env, encoding: "utf8" }).stdout);
+    assert.deepEqual(state.deployment.pending_operations ?? [], [], "the creates under way finished and were saved");
     // Not locked: the next run goes ahead, and finishes what the stopped one left.
     const next = spawnSync(process.execPath, [driver, "up", "--yes"], { cwd: dir, env, encoding: "utf8" });
     assert.equal(next.status, 0, `${next.stdout}\n${next.stderr}`);
@@ -110,4 +122,16 @@ module.exports = {};
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
-});
+}
+
+test(
+  "SIGTERM to the script alone (a cancelled CI job, docker stop) stops the operation the way pulumi does: the stack is saved and left unlocked",
+  { timeout: 300_000 },
+  () => stopsMidCreate((up) => up.kill("SIGTERM"), false),
+);
+
+test(
+  "SIGTERM to its whole process group (timeout(1), a terminal's Ctrl-C) reaches the CLI once, not twice: nothing under way is abandoned",
+  { timeout: 300_000 },
+  () => stopsMidCreate((up) => process.kill(-(/** @type {number} */ (up.pid)), "SIGTERM"), true),
+);
