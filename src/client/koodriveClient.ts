@@ -376,7 +376,9 @@ export class KooDriveClient {
     // KooDrive's clock, and its status says nothing of the credentials or the quota.
     const refusal = this.transport.tunnelRefusal(res.request) ?? (res.status === 407 && this.transport.proxy !== undefined ? 407 : undefined);
     if (refusal !== undefined) return this.proxyRefused(fail, refusal);
-    this.shared.serverClock.observe(headerValue(res.headers.date));
+    // A 2xx accepted the signature: its Date must fit it (see `observe`).
+    const accepted = res.status >= 200 && res.status < 300 ? signing : undefined;
+    this.shared.serverClock.observe(headerValue(res.headers.date), undefined, accepted);
     const parsed = parseJson(res.data);
     if (res.status >= 200 && res.status < 300) {
       const learned: AttemptLearned = { credentials: { kind: "accepted" }, budget: { kind: "success" } };

@@ -4,6 +4,7 @@
  * a clock.
  */
 import { formatSeconds } from "./clientEvents";
+import { parseHttpDate } from "./serverClock";
 
 export interface RetryPolicy {
   /** Retries after server errors, timeouts and network errors (so `limit + 1` such attempts at most). */
@@ -166,12 +167,6 @@ export type RetryDecision =
   | { retry: false; reason: string; timeLimit?: true };
 
 /**
- * An HTTP date in any of its three forms (RFC 9110 §5.6.7): each names its month. `Date.parse` alone reads far more
- * (`-5` and `2, 3` are dates in 2001 to V8), and a garbled header read as a past date would mean "retry at once".
- */
-const HTTP_DATE = /\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\b.*\d{2}:\d{2}:\d{2}/;
-
-/**
  * Parses a `Retry-After` header (delta seconds or an HTTP date) into milliseconds from `nowMs`, which must be on
  * the server's clock: the date is one of its times.
  * Returns `undefined` for a missing or unparsable value.
@@ -180,9 +175,8 @@ export function parseRetryAfter(value: string | undefined, nowMs: number): numbe
   if (value === undefined || value.trim() === "") return undefined;
   const trimmed = value.trim();
   if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
-  if (!HTTP_DATE.test(trimmed)) return undefined;
-  const date = Date.parse(trimmed);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - nowMs);
+  const date = parseHttpDate(trimmed);
+  return date === undefined ? undefined : Math.max(0, date - nowMs);
 }
 
 /** Exponential backoff for retry number `retry` (1-based), capped, optionally with full jitter. */

@@ -8,6 +8,23 @@
  * "X-Date is in the future" rejection. Back-dating costs nothing: the window reaches 15 minutes into the past.
  */
 
+/** How far back KooDrive accepts an `X-Date`. */
+const SIGNATURE_WINDOW_MS = 15 * 60_000;
+
+/**
+ * An HTTP date in any of its three forms (RFC 9110 §5.6.7): each names its month. `Date.parse` alone reads far more
+ * (`-5`, `0` and `2, 3` are dates in 2000 or 2001 to V8): a garbled header read as a date would be taken for the
+ * server's clock, or for "retry at once".
+ */
+const HTTP_DATE = /\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\b.*\d{2}:\d{2}:\d{2}/;
+
+/** The instant of an HTTP date (`Date`, `Retry-After`), or undefined for anything else. */
+export function parseHttpDate(text: string): number | undefined {
+  if (!HTTP_DATE.test(text)) return undefined;
+  const ms = Date.parse(text);
+  return Number.isNaN(ms) ? undefined : ms;
+}
+
 /** How a date-window rejection was worded. */
 export type DateRejection = "future" | "past" | "unknown";
 
@@ -29,6 +46,13 @@ export function dateRejection(status: number | undefined, message: string | unde
   return "unknown";
 }
 
+/** A request's signing time: see {@link ServerClock.signingTime}. */
+export interface Signing {
+  readonly time: Date;
+  readonly marginMs: number;
+  readonly localMs: number;
+}
+
 /** Server time as seen from one process, for one endpoint. */
 export class ServerClock {
   private offsetMs = 0;
@@ -37,9 +61,13 @@ export class ServerClock {
 
   constructor(private readonly localNow: () => number = Date.now) {}
 
-  /** The time to sign the next request with, and the margin it used (pass it back to {@link rejected}). */
-  signingTime(): { time: Date; marginMs: number } {
-    return { time: new Date(this.serverTimeAt(this.localNow()) - this.marginMs), marginMs: this.marginMs };
+  /**
+   * The time to sign the next request with, the margin it used (pass it back to {@link rejected}) and the local time
+   * it was taken at (pass both to {@link observe} with an answer that accepted the signature).
+   */
+  signingTime(): Signing {
+    const localMs = this.localNow();
+    return { time: new Date(this.serverTimeAt(localMs) - this.marginMs), marginMs: this.marginMs, localMs };
   }
 
   /**
@@ -62,14 +90,28 @@ export class ServerClock {
     return localMs + this.offsetMs;
   }
 
-  /** Learns the offset from an answer's `Date` header, received at `receivedAt` local time. */
-  observe(dateHeader: string | undefined, receivedAt: number = this.localNow()): void {
+  /**
+   * Learns the offset from an answer's `Date` header, received at `receivedAt` local time. An answer that accepted a
+   * request signed per `accepted` proves the server's clock was from that `X-Date` to 15 minutes after it: a `Date`
+   * outside that (a proxy that stamps its own clock, a garbled header) is not KooDrive's clock, and is not learned.
+   * Believed, one such header made every later request of the process fail as signed in KooDrive's future or past,
+   * and a write's expiry look due again.
+   */
+  observe(dateHeader: string | undefined, receivedAt: number = this.localNow(), accepted?: Signing): void {
     if (dateHeader === undefined) return;
-    const serverMs = Date.parse(dateHeader);
-    if (!Number.isNaN(serverMs)) {
-      this.offsetMs = serverMs - receivedAt;
-      this.learned = true;
+    const serverMs = parseHttpDate(dateHeader);
+    if (serverMs === undefined) return;
+    if (accepted !== undefined) {
+      // X-Date has whole seconds, and Date is stamped to the second before the answer left, up to the whole exchange
+      // after the signature was checked.
+      const signedMs = Math.floor(accepted.time.getTime() / DATE_RESOLUTION_MS) * DATE_RESOLUTION_MS;
+      const exchangeMs = Math.max(0, receivedAt - accepted.localMs);
+      const earliest = signedMs - DATE_RESOLUTION_MS;
+      const latest = signedMs + SIGNATURE_WINDOW_MS + exchangeMs + DATE_RESOLUTION_MS;
+      if (serverMs < earliest || serverMs > latest) return;
     }
+    this.offsetMs = serverMs - receivedAt;
+    this.learned = true;
   }
 
   /**

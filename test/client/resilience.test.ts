@@ -246,6 +246,49 @@ describe("clock skew: X-Date in the server's time", () => {
   });
 });
 
+describe("a Date header that is not KooDrive's clock", () => {
+  /** Forwards to `target`, answering with the Date `stamp()` gives (a proxy stamping its own clock, or a garbled header). */
+  async function dateStampingProxy(target: string, stamp: () => string) {
+    const server = http.createServer((req, res) => {
+      const upstream = http.request(`${target}${req.url}`, { method: req.method, headers: req.headers }, (answer) => {
+        res.writeHead(answer.statusCode ?? 502, { ...answer.headers, date: stamp() });
+        answer.pipe(res);
+      });
+      upstream.on("error", () => res.writeHead(502).end());
+      req.pipe(upstream);
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
+    return {
+      url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      close: () =>
+        new Promise<void>((r) => {
+          server.close(() => r());
+          server.closeAllConnections();
+        }),
+    };
+  }
+
+  it.each([
+    ["20 minutes ahead", () => new Date(Date.now() + 20 * 60_000).toUTCString()],
+    ["20 minutes behind", () => new Date(Date.now() - 20 * 60_000).toUTCString()],
+    ["in 2035", () => "Mon, 01 Jan 2035 12:00:00 GMT"],
+    ['"0" (a date in 2000 to Date.parse)', () => "0"],
+  ])("stamped %s on answers KooDrive accepted is not learned: every later request is still accepted", async (_name, stamp) => {
+    const e = await start();
+    const share = e.seedShare({ ownerId: USER_ID });
+    const proxy = await dateStampingProxy(e.url, stamp);
+    try {
+      const client = new KooDriveClient({ ...settingsFor(e, { maxRetries: 0 }), endpoint: proxy.url });
+      for (let i = 0; i < 3; i++) await client.getShare(share.shareId as string);
+      await client.updateShare(share.shareId as string, { validDays: 3 });
+      expect(e.requests.all().map((r) => r.status)).toEqual([200, 200, 200, 200]);
+      expect(client.serverTimeKnown()).toBe(false);
+    } finally {
+      await proxy.close();
+    }
+  });
+});
+
 describe("one bad credential, one request", () => {
   it("after the first 401, every operation with those settings fails with the same message and sends nothing", async () => {
     const e = await start();

@@ -50,7 +50,7 @@ describe("ServerClock", () => {
   });
 
   it("signs one second (the header resolution) behind local time before it has heard from the server", () => {
-    expect(new ServerClock(() => local).signingTime()).toEqual({ time: new Date(local - 1000), marginMs: 1000 });
+    expect(new ServerClock(() => local).signingTime()).toEqual({ time: new Date(local - 1000), marginMs: 1000, localMs: local });
   });
 
   it.each([
@@ -65,12 +65,39 @@ describe("ServerClock", () => {
     expect(Date.parse(serverDate) - clock.signingTime().time.getTime()).toBeLessThanOrEqual(1000);
   });
 
-  it("ignores a missing or unreadable Date header", () => {
+  it("ignores a missing or unreadable Date header, and one V8 would read as a date that names no month", () => {
     const clock = new ServerClock(() => local);
     clock.observe(undefined);
     clock.observe("yesterday-ish");
+    clock.observe("0"); // 2000-01-01 to Date.parse
+    clock.observe("2, 3"); // 2001-02-03 to Date.parse
     expect(clock.signingTime().time.getTime()).toBe(local - 1000);
     expect(clock.known()).toBe(false);
+  });
+
+  it("a Date on an answer that accepted the signature is learned only if it fits it: from the X-Date to 15 minutes after", () => {
+    // A proxy that stamps its own clock, 20 minutes off either way, on an answer KooDrive accepted: not KooDrive's clock.
+    for (const proxyDate of ["Thu, 01 Jan 2026 12:20:00 GMT", "Thu, 01 Jan 2026 11:40:00 GMT", "Mon, 01 Jan 2035 12:00:00 GMT"]) {
+      const clock = new ServerClock(() => local);
+      const signing = clock.signingTime();
+      clock.observe(proxyDate, local + 50, signing);
+      expect(clock.known()).toBe(false);
+      expect(clock.signingTime().time.getTime()).toBe(local - 1000);
+    }
+    // KooDrive's own clock: anywhere from the X-Date (whole seconds) to 15 minutes after, as the window allows.
+    for (const [serverDate, offsetMs] of [
+      ["Thu, 01 Jan 2026 11:59:59 GMT", -1_700],
+      ["Thu, 01 Jan 2026 12:14:58 GMT", 14 * 60_000 + 57_300],
+    ] as const) {
+      const clock = new ServerClock(() => local);
+      clock.observe(serverDate, local, clock.signingTime());
+      expect(clock.known()).toBe(true);
+      expect(clock.signingTime().time.getTime()).toBe(local + offsetMs - 1000);
+    }
+    // Without an accepted signature (a refusal of X-Date itself), any Date is how to sign next time.
+    const clock = new ServerClock(() => local);
+    clock.observe("Thu, 01 Jan 2026 12:20:00 GMT", local);
+    expect(clock.known()).toBe(true);
   });
 
   it("doubles the margin once per round of 'in the future' rejections, up to 5 minutes; 'too old' leaves it", () => {
