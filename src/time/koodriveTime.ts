@@ -77,14 +77,17 @@ export function kooDriveTimeOutput(value: string | undefined): string | undefine
 
 /**
  * Whether two KooDrive times are the same instant although pages write them in different forms: to the millisecond
- * when both carry milliseconds, else to the second (a form without them cannot say more). Two absent times are the
- * same; an unreadable time is the same only as the identical text.
+ * when both carry a fraction of a second, else within a second. A form without milliseconds, or with `.000` (a page
+ * that stores whole seconds), cannot say more, and may have truncated or rounded: a write answered with
+ * `…:01.657Z` reads back as `…:01`, `…:01.000Z` or `…:02`. Two absent times are the same; an unreadable time is the
+ * same only as the identical text.
  */
 export function sameKooDriveInstant(a: unknown, b: unknown): boolean {
   const x = parseKooDriveTime(a);
   const y = parseKooDriveTime(b);
   if (x.kind === "time" && y.kind === "time") {
-    return carriesMilliseconds(a) && carriesMilliseconds(b) ? x.ms === y.ms : Math.floor(x.ms / 1000) === Math.floor(y.ms / 1000);
+    const exact = (value: unknown, ms: number) => carriesMilliseconds(value) && ms % 1000 !== 0;
+    return exact(a, x.ms) && exact(b, y.ms) ? x.ms === y.ms : Math.abs(x.ms - y.ms) < 1000;
   }
   return x.kind === y.kind && (x.kind !== "unreadable" || a === b);
 }

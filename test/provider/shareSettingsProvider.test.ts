@@ -360,6 +360,10 @@ describe("share-settings provider against the emulator", () => {
           kooDriveClockAheadMs: -2 * DAY,
         };
         expect((await shareSettingsHandler.diff(fresh(), created.id, renewedOnSlowKooDrive, { ...inputs, renewBeforeDays: 29 })).changes).toBe(false);
+        // And a link KooDrive wrote for 30 days just now, read where the recorded offset (a runner 2 days fast, since
+        // fixed) puts KooDrive's "now" 2 days back, is not taken for a validity longer than declared and shortened.
+        const writtenJustNow = { ...unrecorded, status: 0, expireTime: new Date(Date.now() + 30 * DAY).toISOString(), kooDriveClockAheadMs: -2 * DAY };
+        expect((await shareSettingsHandler.diff(fresh(), created.id, writtenJustNow, inputs)).changes).toBe(false);
       });
     } finally {
       spy.mockRestore();
@@ -851,6 +855,40 @@ describe("share-settings provider against the emulator", () => {
       await new Promise((r) => setTimeout(r, 5));
       emulator.changeShare(shareId, { expireTime: new Date(Date.now() + 5 * 86400_000).toISOString() });
     };
+
+    it.each([
+      ["truncated to whole seconds (.000Z)", (ms: number) => new Date(Math.floor(ms / 1000) * 1000).toISOString()],
+      ["rounded to the second, in the zone-less form", (ms: number) => new Date(Math.round(ms / 1000) * 1000).toISOString().slice(0, 19).replace("T", " ")],
+    ])(
+      "reads that show the expiry %s, where the write's answer had milliseconds, are the same expiry: no warning, and destroy restores",
+      async (_name, coarse) => {
+        const share = emulator.seedShare({ ownerId: USER_ID, comment: "original", validDays: 10 });
+        const shareId = share.shareId as string;
+        const wholeSecondReads = await answerRewritingProxy(emulator.url, (method, _path, answer) => {
+          const link = answer.shareLink as Record<string, unknown> | undefined;
+          return method === "GET" && link?.expireTime
+            ? { ...answer, shareLink: { ...link, expireTime: coarse(Date.parse(link.expireTime as string)) } }
+            : undefined;
+        });
+        try {
+          config["koodrive:endpoint"] = wholeSecondReads.url;
+          provider = await configured("shareSettings");
+          originalsProvider = await configured("shareOriginals");
+          // A write landing in the second half of a second: its answer's expiry has milliseconds a rounding read loses.
+          while (Date.now() % 1000 < 600) await new Promise((r) => setTimeout(r, 20));
+          const { created } = await adoptRestoring({ shareId, validDays: 3, comment: "declared" });
+          expect(created.outs!.expireTime).not.toMatch(/\.000Z$/);
+          const notices = await noticesDuring(async () => {
+            const refreshed = await provider.read!(created.id, created.outs);
+            await provider.delete!(created.id, refreshed.props!);
+          });
+          expect(notices).not.toMatch(/restarted|NOT restoring/);
+          expect(emulator.getShare(shareId)!.comment).toBe("original");
+        } finally {
+          await wholeSecondReads.close();
+        }
+      },
+    );
 
     it("onDelete turned to restore without a write records it from the companion's read: another writer is told at refresh, and not restored over", async () => {
       const share = emulator.seedShare({ ownerId: USER_ID, comment: "original", validDays: 10 });

@@ -74,8 +74,11 @@ describe("sameKooDriveInstant", () => {
   it.each([
     ["the same instant in two forms with milliseconds", "2026-12-06T09:18:02.123Z", String(ms + 123), true],
     ["milliseconds apart, both carrying them", "2026-12-06T09:18:02.123Z", "2026-12-06T09:18:02.124Z", false],
-    ["a form without milliseconds against one with: to the second", "2026-12-06 09:18:02", "2026-12-06T09:18:02.952Z", true],
-    ["a second apart", "2026-12-06 09:18:03", "2026-12-06T09:18:02.952Z", false],
+    ["a form without milliseconds against one with: within a second (truncated)", "2026-12-06 09:18:02", "2026-12-06T09:18:02.952Z", true],
+    ["a form without milliseconds against one with: within a second (rounded)", "2026-12-06 09:18:03", "2026-12-06T09:18:02.952Z", true],
+    ["a page that stores whole seconds (.000) against the write's answer", "2026-12-06T09:18:02.000Z", "2026-12-06T09:18:02.657Z", true],
+    ["a second or more apart", "2026-12-06 09:18:04", "2026-12-06T09:18:02.952Z", false],
+    ["whole seconds a second apart", "2026-12-06T09:18:03.000Z", "2026-12-06 09:18:02", false],
     ["both absent (null and empty)", null, "", true],
     ["absent against a time", undefined, "2026-12-06T09:18:02Z", false],
     ["the same unreadable text", "soon", "soon", true],

@@ -56,8 +56,9 @@ export function linkHealth(
   if (expiry.kind === "none") return { renewal: `it has no expiry although validDays ${declaredValidDays} is declared` };
   // A validity extended outside Pulumi (or a validDays lowered in the program) leaves the link open longer than the
   // program allows: an expiry later than any write of the declared validity until now can give. validDays itself is
-  // never derived back.
-  if (expiry.ms > latestExpiryOfWrite(declaredValidDays, now.getTime())) {
+  // never derived back. "Now" is the later of the two clocks: a recorded offset that put KooDrive behind a machine
+  // whose clock was fast would otherwise make every recent write look too long, and renew it.
+  if (expiry.ms > latestExpiryOfWrite(declaredValidDays, Math.max(now.getTime(), localClockAhead?.getTime() ?? 0))) {
     return {
       renewal: `it expires at ${new Date(expiry.ms).toISOString()}, more than validDays ${declaredValidDays} from now: validDays ${declaredValidDays} is due again, which shortens the link's validity`,
     };
