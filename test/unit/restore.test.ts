@@ -52,6 +52,16 @@ describe("restore", () => {
     expect(settingsAsRestored(withoutCode, { ...restored, extractCode: undefined }, now, "carrier", fields)).toEqual(["comment", "expireTime"]);
     expect(holdsOriginals(withoutCode, theirs, now, "carrier", fields)).toBe(false);
     expect(holdsOriginals(withoutCode, { ...restored, extractCode: "BBBB2222" }, now, "carrier", fields)).toBe(true);
+    // An original expiry that has passed was restored as one day, whenever from the day before it the restore ran: a
+    // destroy run again days after one killed after its restore finds it restored, not edited.
+    const expired = { ...original, expireTime: "2024-12-20T00:00:00.000Z" };
+    for (const restoredOn of ["2024-12-19T12:00:00.000Z", "2024-12-25T00:00:00.000Z", "2024-12-31T23:00:00.000Z"]) {
+      const restoredExpiry = new Date(Date.parse(restoredOn) + 86_400_000).toISOString();
+      expect(holdsOriginals(expired, { ...restored, expireTime: restoredExpiry }, now, "carrier", fields)).toBe(true);
+    }
+    // But not an expiry before the original one, nor one further out than a day from now.
+    expect(holdsOriginals(expired, { ...restored, expireTime: "2024-12-18T00:00:00.000Z" }, now, "carrier", fields)).toBe(false);
+    expect(holdsOriginals(expired, { ...restored, expireTime: "2025-01-04T00:00:00.000Z" }, now, "carrier", fields)).toBe(false);
     // A setting not managed is not written, so never the restore's.
     expect(settingsAsRestored(original, restored, now, "carrier", ["comment"])).toEqual(["comment", "expireTime"]);
   });

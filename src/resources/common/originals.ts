@@ -66,11 +66,17 @@ export function settingsAsRestored(
   const expiry = parseKooDriveTime(live.expireTime);
   // validDays 0 on the enterprise edition keeps whatever expiry the share has. Otherwise the restore may have run up
   // to a day before `now`, and its whole days are rounded up: its write fits any time within the day before, asking
-  // for up to one whole day more than a restore now would.
+  // for up to one whole day more than a restore now would. An original expiry that has passed was restored as one
+  // day at any time from the day before it on (a destroy killed after its restore and run again days later).
+  const originalExpiry = parseKooDriveTime(original.expireTime);
   const expiryAsRestored =
     body.validDays === 0
       ? expiryFitsNoValidityWrite(expiry, edition)
-      : expiry.kind === "time" && expiryFitsWrite(expiry.ms, body.validDays, now.getTime() - DAY_MS, now.getTime(), DAY_MS);
+      : expiry.kind === "time" &&
+        (expiryFitsWrite(expiry.ms, body.validDays, now.getTime() - DAY_MS, now.getTime(), DAY_MS) ||
+          (originalExpiry.kind === "time" &&
+            originalExpiry.ms - DAY_MS < now.getTime() &&
+            expiryFitsWrite(expiry.ms, 1, originalExpiry.ms - DAY_MS, now.getTime(), DAY_MS)));
   if (expiryAsRestored) held.push("expireTime");
   return held;
 }
