@@ -172,6 +172,10 @@ describe("restorePlan", () => {
     const neverExpires = { ...state, appliedExpireTime: "" };
     expect(validityRestartedWarning(neverExpires, { ...live, expireTime: undefined })).toBeUndefined();
     expect(validityRestartedWarning(neverExpires, live)).toMatch(/\(it expires at 2025-01-06T00:00:00.000Z, not never\)/);
+    // Times in the form the outputs show, whatever form the page wrote them in.
+    expect(validityRestartedWarning(state, { ...live, expireTime: "2025-01-07 00:00:00" })).toMatch(
+      /\(it expires at 2025-01-07T00:00:00Z, not at 2025-01-06T00:00:00.000Z\)/,
+    );
   });
 
   it("the restore body leaves out what it does not manage, and the notice never shows an access code", () => {

@@ -1,6 +1,6 @@
 import type { KooDriveEdition } from "../../client/connectionSettings";
 import type { ShareLink } from "../../client/shareLink";
-import { DAY_MS, MAX_VALID_DAYS, parseKooDriveTime, sameKooDriveInstant } from "../../time/koodriveTime";
+import { DAY_MS, MAX_VALID_DAYS, kooDriveTimeOutput, parseKooDriveTime, sameKooDriveInstant } from "../../time/koodriveTime";
 import { type OriginalSettings, WHERE_THE_ORIGINAL_CODE_IS, restoreValidDays } from "../common/originals";
 import { OPTIONAL_SETTINGS, type OptionalSetting, settingsChangedSince } from "../common/linkState";
 import type { ShareSettingsState } from "./state";
@@ -87,7 +87,7 @@ export function appliedExpiry(state: ShareSettingsState, live: ShareLink, stored
  */
 export function validityRestartedWarning(state: ShareSettingsState, live: ShareLink): string | undefined {
   if (state.appliedExpireTime === undefined || sameKooDriveInstant(live.expireTime, state.appliedExpireTime)) return undefined;
-  const expiry = (time: string | undefined) => (time ? `at ${time}` : "never");
+  const expiry = (time: string | undefined) => (time ? `at ${kooDriveTimeOutput(time)}` : "never");
   return (
     `warning: the share's validity was restarted by a write that is not this resource's (it expires ${expiry(live.expireTime)}, ` +
     `not ${expiry(state.appliedExpireTime)}): destroy will not restore its original settings over it. If that write was this ` +
