@@ -247,27 +247,6 @@ describe("clock skew: X-Date in the server's time", () => {
 });
 
 describe("a Date header that is not KooDrive's clock", () => {
-  /** Forwards to `target`, answering with the Date `stamp()` gives (a proxy stamping its own clock, or a garbled header). */
-  async function dateStampingProxy(target: string, stamp: () => string) {
-    const server = http.createServer((req, res) => {
-      const upstream = http.request(`${target}${req.url}`, { method: req.method, headers: req.headers }, (answer) => {
-        res.writeHead(answer.statusCode ?? 502, { ...answer.headers, date: stamp() });
-        answer.pipe(res);
-      });
-      upstream.on("error", () => res.writeHead(502).end());
-      req.pipe(upstream);
-    });
-    await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
-    return {
-      url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-      close: () =>
-        new Promise<void>((r) => {
-          server.close(() => r());
-          server.closeAllConnections();
-        }),
-    };
-  }
-
   it.each([
     ["20 minutes ahead", () => new Date(Date.now() + 20 * 60_000).toUTCString()],
     ["20 minutes behind", () => new Date(Date.now() - 20 * 60_000).toUTCString()],
@@ -276,7 +255,7 @@ describe("a Date header that is not KooDrive's clock", () => {
   ])("stamped %s on answers KooDrive accepted is not learned: every later request is still accepted", async (_name, stamp) => {
     const e = await start();
     const share = e.seedShare({ ownerId: USER_ID });
-    const proxy = await dateStampingProxy(e.url, stamp);
+    const proxy = await startGateway(e.url, () => undefined, stamp); // a gateway stamping its own Date
     try {
       const client = new KooDriveClient({ ...settingsFor(e, { maxRetries: 0 }), endpoint: proxy.url });
       for (let i = 0; i < 3; i++) await client.getShare(share.shareId as string);
@@ -458,9 +437,10 @@ function settingsForUnreachable(port: number) {
 
 /**
  * An API gateway in front of `target`: it answers the n-th request (1-based) with `refusal(n)`'s 429 when that gives
- * one (headers as the gateway sends them), and forwards every other request.
+ * one (headers as the gateway sends them), and forwards every other request, with the `Date` that `stampDate` gives
+ * when there is one (a proxy stamping its own clock, or a garbled header).
  */
-async function startGateway(target: string, refusal: (n: number) => Record<string, string> | undefined) {
+async function startGateway(target: string, refusal: (n: number) => Record<string, string> | undefined, stampDate?: () => string) {
   let count = 0;
   const upstreamUrl = new URL(target);
   const server = http.createServer((req, res) => {
@@ -472,7 +452,7 @@ async function startGateway(target: string, refusal: (n: number) => Record<strin
       return;
     }
     const upstream = http.request({ host: upstreamUrl.hostname, port: upstreamUrl.port, path: req.url, method: req.method, headers: req.headers }, (answer) => {
-      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      res.writeHead(answer.statusCode ?? 502, stampDate === undefined ? answer.headers : { ...answer.headers, date: stampDate() });
       answer.pipe(res);
     });
     upstream.on("error", () => res.writeHead(502).end());
