@@ -1,3 +1,5 @@
+import { CLOCK_TOLERANCE_MS } from "../time/koodriveTime";
+
 /**
  * KooDrive rejects an `X-Date` later than its own clock (and older than 15 minutes), so requests are signed with
  * the server's time as learned from its `Date` headers, never with the local clock alone.
@@ -8,8 +10,12 @@
  * "X-Date is in the future" rejection. Back-dating costs nothing: the window reaches 15 minutes into the past.
  */
 
-/** How far back KooDrive accepts an `X-Date`. */
-const SIGNATURE_WINDOW_MS = 15 * 60_000;
+/**
+ * How far from an `X-Date` KooDrive's clock can be when it accepts the signature: its 15-minute window, either way
+ * (the enterprise edition documents no "not in the future" rule), plus an hour for a gateway that tolerates skew.
+ * Generous on purpose: a real clock outside it is impossible, and one inside it must never be refused.
+ */
+const ACCEPTED_SIGNATURE_REACH_MS = CLOCK_TOLERANCE_MS + 60 * 60_000;
 
 /**
  * An HTTP date in any of its three forms (RFC 9110 §5.6.7): each names its month. `Date.parse` alone reads far more
@@ -92,23 +98,21 @@ export class ServerClock {
 
   /**
    * Learns the offset from an answer's `Date` header, received at `receivedAt` local time. An answer that accepted a
-   * request signed per `accepted` proves the server's clock was from that `X-Date` to 15 minutes after it: a `Date`
-   * outside that (a proxy that stamps its own clock, a garbled header) is not KooDrive's clock, and is not learned.
-   * Believed, one such header made every later request of the process fail as signed in KooDrive's future or past,
-   * and a write's expiry look due again.
+   * request signed per `accepted` proves the server's clock was near that `X-Date` (see
+   * {@link ACCEPTED_SIGNATURE_REACH_MS}): a `Date` far outside that (a garbled header, a year in 2035) is not KooDrive's
+   * clock, and is not learned. Believed, one such header recorded an offset of years: every later request of the
+   * process was refused for its X-Date once, and a write's expiry looked due again. (A proxy that stamps its own clock
+   * minutes off cannot be told from KooDrive this way.)
    */
   observe(dateHeader: string | undefined, receivedAt: number = this.localNow(), accepted?: Signing): void {
     if (dateHeader === undefined) return;
     const serverMs = parseHttpDate(dateHeader);
     if (serverMs === undefined) return;
     if (accepted !== undefined) {
-      // X-Date has whole seconds, and Date is stamped to the second before the answer left, up to the whole exchange
-      // after the signature was checked.
-      const signedMs = Math.floor(accepted.time.getTime() / DATE_RESOLUTION_MS) * DATE_RESOLUTION_MS;
+      // Date is stamped before the answer left, up to the whole exchange after the signature was checked.
       const exchangeMs = Math.max(0, receivedAt - accepted.localMs);
-      const earliest = signedMs - DATE_RESOLUTION_MS;
-      const latest = signedMs + SIGNATURE_WINDOW_MS + exchangeMs + DATE_RESOLUTION_MS;
-      if (serverMs < earliest || serverMs > latest) return;
+      const signedMs = accepted.time.getTime();
+      if (serverMs < signedMs - ACCEPTED_SIGNATURE_REACH_MS || serverMs > signedMs + ACCEPTED_SIGNATURE_REACH_MS + exchangeMs) return;
     }
     this.offsetMs = serverMs - receivedAt;
     this.learned = true;

@@ -106,8 +106,10 @@ export class ProviderContext {
    * This machine's time, when {@link now} rests on an offset recorded in state that puts KooDrive behind this machine;
    * else undefined. That offset measured the clock of the machine that recorded it, which may have been the wrong one
    * (a runner hours fast, since fixed), so a link expired by this machine's clock is renewed rather than taken as
-   * valid, and a write made by this machine's clock is not taken for a validity longer than declared. Not for
-   * `renewBeforeDays` windows: there a machine whose clock really is fast would renew on every run.
+   * valid, and a write made by this machine's clock is not taken for a validity longer than declared (the cost: on a
+   * machine whose clock really is fast, a preview misses a validity extended outside Pulumi by less than that, until
+   * a refresh learns KooDrive's clock). Not for `renewBeforeDays` windows: there a machine whose clock really is fast
+   * would renew on every run.
    */
   localClockAhead(recorded?: Props): Date | undefined {
     if (this.learnedClockAheadMs() !== undefined) return undefined;

@@ -248,8 +248,8 @@ describe("clock skew: X-Date in the server's time", () => {
 
 describe("a Date header that is not KooDrive's clock", () => {
   it.each([
-    ["20 minutes ahead", () => new Date(Date.now() + 20 * 60_000).toUTCString()],
-    ["20 minutes behind", () => new Date(Date.now() - 20 * 60_000).toUTCString()],
+    ["two hours ahead", () => new Date(Date.now() + 2 * 3600_000).toUTCString()],
+    ["two hours behind", () => new Date(Date.now() - 2 * 3600_000).toUTCString()],
     ["in 2035", () => "Mon, 01 Jan 2035 12:00:00 GMT"],
     ['"0" (a date in 2000 to Date.parse)', () => "0"],
   ])("stamped %s on answers KooDrive accepted is not learned: every later request is still accepted", async (_name, stamp) => {
@@ -265,6 +265,16 @@ describe("a Date header that is not KooDrive's clock", () => {
     } finally {
       await proxy.close();
     }
+  });
+
+  it("a KooDrive that accepts a signature 30 minutes from its clock (a gateway tolerating skew) is still learned from", async () => {
+    const e = await start({ clockSkewSeconds: 3600, now: () => Date.now() - 30 * 60_000 });
+    const share = e.seedShare({ ownerId: USER_ID });
+    const client = new KooDriveClient(settingsFor(e, { maxRetries: 0 }));
+    await client.getShare(share.shareId as string);
+    expect(client.serverTimeKnown()).toBe(true);
+    const kooDriveNow = client.markServerTime()();
+    expect(Math.abs(kooDriveNow - (Date.now() - 30 * 60_000))).toBeLessThan(2_000);
   });
 });
 

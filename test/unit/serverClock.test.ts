@@ -75,19 +75,17 @@ describe("ServerClock", () => {
     expect(clock.known()).toBe(false);
   });
 
-  it("a Date on an answer that accepted the signature is learned only if it fits it: from the X-Date to 15 minutes after", () => {
-    // A proxy that stamps its own clock, 20 minutes off either way, on an answer KooDrive accepted: not KooDrive's clock.
-    for (const proxyDate of ["Thu, 01 Jan 2026 12:20:00 GMT", "Thu, 01 Jan 2026 11:40:00 GMT", "Mon, 01 Jan 2035 12:00:00 GMT"]) {
+  it("a Date on an answer that accepted the signature is learned unless it is hours from it: a garbled header is not KooDrive's clock", () => {
+    for (const farDate of ["Thu, 01 Jan 2026 13:20:00 GMT", "Thu, 01 Jan 2026 10:40:00 GMT", "Mon, 01 Jan 2035 12:00:00 GMT"]) {
       const clock = new ServerClock(() => local);
-      const signing = clock.signingTime();
-      clock.observe(proxyDate, local + 50, signing);
+      clock.observe(farDate, local + 50, clock.signingTime());
       expect(clock.known()).toBe(false);
       expect(clock.signingTime().time.getTime()).toBe(local - 1000);
     }
-    // KooDrive's own clock: anywhere from the X-Date (whole seconds) to 15 minutes after, as the window allows.
+    // KooDrive's own clock, anywhere a gateway could accept the signature from: 30 minutes behind it, 14 ahead.
     for (const [serverDate, offsetMs] of [
-      ["Thu, 01 Jan 2026 11:59:59 GMT", -1_700],
-      ["Thu, 01 Jan 2026 12:14:58 GMT", 14 * 60_000 + 57_300],
+      ["Thu, 01 Jan 2026 11:30:00 GMT", -30 * 60_000 - 700],
+      ["Thu, 01 Jan 2026 12:14:00 GMT", 14 * 60_000 - 700],
     ] as const) {
       const clock = new ServerClock(() => local);
       clock.observe(serverDate, local, clock.signingTime());
@@ -96,7 +94,7 @@ describe("ServerClock", () => {
     }
     // Without an accepted signature (a refusal of X-Date itself), any Date is how to sign next time.
     const clock = new ServerClock(() => local);
-    clock.observe("Thu, 01 Jan 2026 12:20:00 GMT", local);
+    clock.observe("Thu, 01 Jan 2026 14:00:00 GMT", local);
     expect(clock.known()).toBe(true);
   });
 
