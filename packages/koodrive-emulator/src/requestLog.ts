@@ -51,8 +51,10 @@ export function redactAuthorization(value: string): string {
   return `${scheme}${REDACTED}`;
 }
 
-/** A field that holds an access code, in any spelling a client might send it (the API's is `extractCode`). */
-/** `extractCode` in any case, snake, kebab or spaced (`extract_code`, `Extract-Code`): what a client could misspell it as. */
+/**
+ * A field that holds an access code, in any spelling a client might send it (the API's is `extractCode`): any case,
+ * snake, kebab or spaced (`extract_code`, `Extract-Code`).
+ */
 const isAccessCodeKey = (key: string) => key.toLowerCase().replace(/[\s_-]/g, "") === "extractcode";
 
 /**

@@ -43,10 +43,15 @@ export function restoreValidDays(expireTime: string | undefined, now: Date): num
  * current code; an original without a comment gets an empty comment.
  */
 export function restoreBody(original: OriginalSettings, now: Date, fields: readonly OptionalSetting[]): UpdateShareBody {
-  const body: UpdateShareBody = { validDays: restoreValidDays(original.expireTime, now) };
-  if (fields.includes("comment")) body.comment = original.comment ?? "";
-  if (fields.includes("extractCode") && original.extractCode) body.extractCode = original.extractCode;
-  return body;
+  return { validDays: restoreValidDays(original.expireTime, now), ...restoredOptionalSettings(original, fields) };
+}
+
+/** The access code and comment a restore of `fields` writes (see {@link restoreBody}). */
+function restoredOptionalSettings(original: OriginalSettings, fields: readonly OptionalSetting[]): Pick<UpdateShareBody, OptionalSetting> {
+  const written: Pick<UpdateShareBody, OptionalSetting> = {};
+  if (fields.includes("comment")) written.comment = original.comment ?? "";
+  if (fields.includes("extractCode") && original.extractCode) written.extractCode = original.extractCode;
+  return written;
 }
 
 /**
@@ -61,19 +66,22 @@ export function settingsAsRestored(
   edition: KooDriveEdition,
   fields: readonly OptionalSetting[],
 ): RestoredSetting[] {
-  const body = restoreBody(original, now, fields);
-  const held: RestoredSetting[] = OPTIONAL_SETTINGS.filter((field) => body[field] !== undefined && (live[field] ?? "") === body[field]);
+  const written = restoredOptionalSettings(original, fields);
+  const held: RestoredSetting[] = OPTIONAL_SETTINGS.filter((field) => written[field] !== undefined && (live[field] ?? "") === written[field]);
   const expiry = parseKooDriveTime(live.expireTime);
   // validDays 0 on the enterprise edition keeps whatever expiry the share has. Otherwise the restore may have run up
   // to a day before `now`, and its whole days are rounded up: its write fits any time within the day before, asking
   // for up to one whole day more than a restore now would. An original expiry that has passed was restored as one
   // day at any time from the day before it on (a destroy killed after its restore and run again days later).
+  // An original expiry in no documented form cannot be restored (see restoreValidDays), so no expiry is its restore.
   const originalExpiry = parseKooDriveTime(original.expireTime);
+  const validDays = originalExpiry.kind === "unreadable" ? undefined : restoreValidDays(original.expireTime, now);
   const expiryAsRestored =
-    body.validDays === 0
+    validDays === 0
       ? expiryFitsNoValidityWrite(expiry, edition)
-      : expiry.kind === "time" &&
-        (expiryFitsWrite(expiry.ms, body.validDays, now.getTime() - DAY_MS, now.getTime(), DAY_MS) ||
+      : validDays !== undefined &&
+        expiry.kind === "time" &&
+        (expiryFitsWrite(expiry.ms, validDays, now.getTime() - DAY_MS, now.getTime(), DAY_MS) ||
           (originalExpiry.kind === "time" &&
             originalExpiry.ms - DAY_MS < now.getTime() &&
             expiryFitsWrite(expiry.ms, 1, originalExpiry.ms - DAY_MS, now.getTime(), DAY_MS)));
@@ -90,8 +98,8 @@ export type RestoredSetting = OptionalSetting | "expireTime";
  * call that a change made by someone else.
  */
 export function holdsOriginals(original: OriginalSettings, live: ShareLink, now: Date, edition: KooDriveEdition, fields: readonly OptionalSetting[]): boolean {
-  const written = OPTIONAL_SETTINGS.filter((field) => restoreBody(original, now, fields)[field] !== undefined);
-  return settingsAsRestored(original, live, now, edition, fields).length === written.length + 1;
+  const written = Object.keys(restoredOptionalSettings(original, fields)).length;
+  return settingsAsRestored(original, live, now, edition, fields).length === written + 1;
 }
 
 /** Whether two records of a share's originals are the same settings (expiries compared as instants). */
