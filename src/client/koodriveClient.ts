@@ -4,7 +4,7 @@ import { appAuthorization } from "./appAuth";
 import { type KooDriveClientEvent, type KooDriveClientEventListener, formatSeconds, retryEvent, waitingEvent } from "./clientEvents";
 import { type ConnectionSettings, SETTING_DEFAULTS, credentialFixHint, settingsSecrets } from "./connectionSettings";
 import { type CredentialAdmission, CredentialGate, type CredentialVerdict, isCredentialRejection } from "./credentialGate";
-import { KooDriveError, type KooDriveErrorKind, type KooDriveRequestInfo, outcomeUnknown } from "./koodriveError";
+import { KooDriveError, isNotFoundAnswer, type KooDriveErrorKind, type KooDriveRequestInfo, outcomeUnknown } from "./koodriveError";
 import { AccessCodes, redact } from "./redact";
 import { type BudgetLimits, type BudgetOutcome, type BudgetPermit, type BudgetSnapshot, RequestBudget, TurnNotReached } from "./requestBudget";
 import { bearerAuthorization, identityHeaders, newTraceId } from "./requestHeaders";
@@ -376,10 +376,11 @@ export class KooDriveClient {
     // KooDrive's clock, and its status says nothing of the credentials or the quota.
     const refusal = this.transport.tunnelRefusal(res.request) ?? (res.status === 407 && this.transport.proxy !== undefined ? 407 : undefined);
     if (refusal !== undefined) return this.proxyRefused(fail, refusal);
-    // A 2xx accepted the signature: its Date must fit it (see `observe`).
-    const accepted = res.status >= 200 && res.status < 300 ? signing : undefined;
-    this.shared.serverClock.observe(headerValue(res.headers.date), undefined, accepted);
     const parsed = parseJson(res.data);
+    // A success accepted the signature, and so did KooDrive's "not found", which comes after authentication: its Date
+    // must fit it (see `observe`).
+    const accepted = (res.status >= 200 && res.status < 300) || isNotFoundAnswer(res.status, errorDetails(parsed).code);
+    this.shared.serverClock.observe(headerValue(res.headers.date), undefined, accepted ? signing : undefined);
     if (res.status >= 200 && res.status < 300) {
       const learned: AttemptLearned = { credentials: { kind: "accepted" }, budget: { kind: "success" } };
       if (parsed === undefined) return { kind: "unrecoverable", error: fail("invalid-response", { status: res.status, msg: "body is not JSON" }), learned };

@@ -13,6 +13,11 @@ function notFoundStatus(status: number | undefined): boolean {
   return status !== undefined && ((status >= 200 && status < 300) || status === 400 || status === 404);
 }
 
+/** Whether an answer is KooDrive's final "not found": its code with a status that means it (see `notFoundStatus`). */
+export function isNotFoundAnswer(status: number | undefined, code: string | undefined): boolean {
+  return code === NOT_FOUND_CODE && notFoundStatus(status);
+}
+
 /** How a KooDrive call failed. */
 export type KooDriveErrorKind =
   /** KooDrive answered with an error status or a non-zero `code`. */
@@ -103,7 +108,7 @@ export class KooDriveError extends Error {
     // it means "not found" is decided on the code as sent (an access code may be 13000309) and kept with the details.
     const redacted = {
       ...details,
-      notFound: details.notFound ?? (details.kind === "api" && details.code === NOT_FOUND_CODE && notFoundStatus(details.status)),
+      notFound: details.notFound ?? (details.kind === "api" && isNotFoundAnswer(details.status, details.code)),
       koodriveMessage: details.koodriveMessage === undefined ? undefined : redact(details.koodriveMessage, secrets, accessCodes),
       code: details.code === undefined ? undefined : redact(details.code, secrets, accessCodes),
     };
