@@ -40,9 +40,26 @@ function programEntry(projectDir) {
   return found;
 }
 
+/**
+ * Resolves `request` from the project's own node_modules, or fails saying to install them (as `pulumi` says "Have you
+ * run npm install?") instead of Node's bare "Cannot find module".
+ * @param {string} request @param {string} projectDir
+ */
+function fromProject(request, projectDir) {
+  try {
+    return require.resolve(request, { paths: [projectDir] });
+  } catch {
+    const name = request
+      .split("/")
+      .slice(0, request.startsWith("@") ? 2 : 1)
+      .join("/");
+    throw new Error(`${name} is not installed in ${projectDir}: run npm install there first`);
+  }
+}
+
 /** Type-checks a TypeScript project with its own compiler and lets `require` load .ts files, transpiled. */
 function enableTypeScript(projectDir) {
-  const tscPackage = require.resolve("typescript/package.json", { paths: [projectDir] });
+  const tscPackage = fromProject("typescript/package.json", projectDir);
   if (fs.existsSync(path.join(projectDir, "tsconfig.json"))) {
     const tsc = path.join(path.dirname(tscPackage), "bin", "tsc");
     execFileSync(process.execPath, [tsc, "--noEmit", "-p", projectDir], { stdio: "inherit" });
@@ -72,14 +89,21 @@ async function main() {
 
   const projectDir = process.cwd();
   const entry = programEntry(projectDir);
+  const automation = fromProject("@pulumi/pulumi/automation", projectDir);
   if (entry.endsWith(".ts")) enableTypeScript(projectDir);
-  const { LocalWorkspace, PulumiCommand, Stack } = require(require.resolve("@pulumi/pulumi/automation", { paths: [projectDir] }));
+  const { LocalWorkspace, PulumiCommand, Stack } = require(automation);
   const program = async () => {
     // Each operation runs the program afresh, as `pulumi up` would.
     delete require.cache[entry];
     return { ...require(entry) };
   };
-  const pulumiCommand = await PulumiCommand.get(process.env.PULUMI_CLI_ROOT ? { root: process.env.PULUMI_CLI_ROOT } : {});
+  const pulumiCommand = await PulumiCommand.get(process.env.PULUMI_CLI_ROOT ? { root: process.env.PULUMI_CLI_ROOT } : {}).catch((/** @type {any} */ e) => {
+    const where = process.env.PULUMI_CLI_ROOT ? `${process.env.PULUMI_CLI_ROOT}/bin` : "PATH";
+    // The Automation API's error holds the whole command result; its system error code (ENOENT, EACCES) says it all.
+    const text = String(e?.message ?? e);
+    const reason = /\b(E[A-Z]{3,})\b/.exec(text)?.[1] ?? text.split("\n")[0];
+    throw new Error(`cannot run the pulumi CLI from ${where} (${reason}): put it on PATH or set PULUMI_CLI_ROOT to the folder holding bin/pulumi`);
+  });
   const workspace = await LocalWorkspace.create({ workDir: projectDir, program, pulumiCommand });
   const stackName = values.stack || (await workspace.stack())?.name;
   if (!stackName) throw new Error("no stack selected: run pulumi stack init <name> (or pulumi stack select) first, or pass --stack");

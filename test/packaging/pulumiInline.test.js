@@ -42,6 +42,28 @@ test("a folder without a program says where it looked", () => {
   }
 });
 
+test("a project whose packages are not installed, or no pulumi CLI, is said so with the fix, not as Node's bare error", () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "koodrive-inline-"));
+  try {
+    fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: bare\nruntime: nodejs\nmain: index.ts\n");
+    fs.writeFileSync(path.join(dir, "index.ts"), "export {};\n");
+    const uninstalled = run(["preview"], dir);
+    assert.equal(uninstalled.status, 1);
+    assert.equal(uninstalled.stderr.trim(), `pulumi-inline: @pulumi/pulumi is not installed in ${dir}: run npm install there first`);
+    fs.symlinkSync(path.join(repoRoot, "node_modules"), path.join(dir, "node_modules"));
+    const noCli = spawnSync(process.execPath, [driver, "preview"], { cwd: dir, encoding: "utf8", env: { ...process.env, PULUMI_CLI_ROOT: dir } });
+    assert.equal(noCli.status, 1);
+    assert.match(
+      noCli.stderr,
+      new RegExp(
+        `^pulumi-inline: cannot run the pulumi CLI from ${dir}/bin \\(ENOENT\\): put it on PATH or set PULUMI_CLI_ROOT to the folder holding bin/pulumi\n$`,
+      ),
+    );
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test("a stack that does not exist is named in the error, as pulumi names it", () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "koodrive-inline-"));
   try {
