@@ -5,7 +5,10 @@ import type { ShareInfo } from "./shareInfo";
 
 /** One entry of a many-shares input file (the format of `examples/many-shares/shares.json`). */
 export interface AdoptionEntry {
-  /** Pulumi resource name: the display name made safe, plus the share ID's last digits so names stay unique. */
+  /**
+   * Pulumi resource name: the display name made safe, plus the share ID's last 6 digits; all its digits when another
+   * entry's name would be the same.
+   */
   name: string;
   shareId: string;
   /**
@@ -35,14 +38,26 @@ export interface AdoptionPlan {
   skipped: Array<{ shareId: string; reason: string }>;
 }
 
-function resourceName(share: ShareInfo): string {
+/** A resource name: the display name made safe, and the share ID's last 6 digits, or all of them (`fullId`). */
+function resourceName(share: ShareInfo, fullId = false): string {
   const base =
     (share.displayName ?? "share")
       .toLowerCase()
       .replace(/[^a-z0-9]+/g, "-")
       .replace(/^-+|-+$/g, "")
       .slice(0, 40) || "share";
-  return `${base}-${share.shareId.slice(-6)}`;
+  return `${base}-${fullId ? share.shareId : share.shareId.slice(-6)}`;
+}
+
+/**
+ * Names entries whose short names collide (shares of one file whose IDs end alike: a user with a thousand shares of
+ * `report.pdf` has even odds of one such pair) with their whole share IDs, so that every name is unique; the others
+ * keep their short names.
+ */
+function uniqueNames(named: ReadonlyArray<{ share: ShareInfo; entry: AdoptionEntry }>): void {
+  const count = new Map<string, number>();
+  for (const { entry } of named) count.set(entry.name, (count.get(entry.name) ?? 0) + 1);
+  for (const { share, entry } of named) if ((count.get(entry.name) ?? 0) > 1) entry.name = resourceName(share, true);
 }
 
 /**
@@ -53,7 +68,7 @@ function resourceName(share: ShareInfo): string {
  * by the rule the resources check.
  */
 export function adoptionEntries(shares: ShareInfo[], now: Date, userId?: string, options: AdoptionOptions = {}): AdoptionPlan {
-  const entries: AdoptionEntry[] = [];
+  const named: Array<{ share: ShareInfo; entry: AdoptionEntry }> = [];
   const skipped: AdoptionPlan["skipped"] = [];
   for (const share of shares) {
     const expiry = parseKooDriveTime(share.expireTime);
@@ -79,7 +94,8 @@ export function adoptionEntries(shares: ShareInfo[], now: Date, userId?: string,
     }
     if (share.comment) entry.comment = share.comment;
     if (userId !== undefined) entry.userId = userId;
-    entries.push(entry);
+    named.push({ share, entry });
   }
-  return { entries, skipped };
+  uniqueNames(named);
+  return { entries: named.map(({ entry }) => entry), skipped };
 }

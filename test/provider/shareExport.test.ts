@@ -45,6 +45,17 @@ describe("adoptionEntries (bulk adoption input from existing shares)", () => {
   });
 });
 
+describe("adoptionEntries names", () => {
+  it("are unique: shares of one file whose IDs end alike are named with their whole IDs, the others keep the short form", () => {
+    const share = (shareId: string, displayName: string) => ({ shareId, displayName, status: 0 as const });
+    const names = adoptionEntries(
+      [share("1689743054514187776", "Q3 Report.pdf"), share("1689743054515187776", "Q3 Report.pdf"), share("1689743054516187776", "Logo.png")],
+      now,
+    ).entries.map((entry) => entry.name);
+    expect(names).toEqual(["q3-report-pdf-1689743054514187776", "q3-report-pdf-1689743054515187776", "logo-png-187776"]);
+  });
+});
+
 describe("adoptionEntries with a declared period and renewal threshold (keep links alive)", () => {
   const live = { shareId: "1689743054514187776", status: 0 as const, expireTime: new Date(now.getTime() + 10 * DAY).toISOString() };
   const forever = { shareId: "1689743054514187778", status: 0 as const };
