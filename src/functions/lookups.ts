@@ -3,7 +3,7 @@ import { ConfigurationError } from "../client/configurationError";
 import { ProviderContext } from "../provider/context";
 import { findShare, shareNotFound } from "../provider/findShare";
 import { listAllShares } from "../client/sharePages";
-import { warnAboutStackConfig } from "../resources/common/programChecks";
+import { programError, warnAboutStackConfig } from "../resources/common/programChecks";
 import { describeValue, idRule } from "../resources/common/rules";
 import { type ShareInfo, shareInfoFrom } from "./shareInfo";
 
@@ -42,17 +42,26 @@ function programContext(): ProviderContext {
   return new ProviderContext((key) => (key.startsWith("koodrive:") ? config.get(key.slice("koodrive:".length)) : undefined));
 }
 
-function checkedId(name: string, value: unknown): string {
+/**
+ * A lookup's argument error, naming the function, as the program's own mistake (no stack trace into this package);
+ * an Output given to a Promise form is pointed to the Output form.
+ */
+function argumentError(fn: string, problem: string, value: unknown): Error {
+  const hint = pulumi.Output.isInstance(value) ? ` (an Output: use ${fn}Output for Output arguments)` : "";
+  return programError(`invalid argument to ${fn}: ${problem}${hint}`);
+}
+
+function checkedId(fn: string, name: string, value: unknown): string {
   const parsed = idRule(name).safeParse(value);
-  if (!parsed.success) throw new Error(`invalid argument: ${parsed.error.issues[0]?.message ?? `${name} is invalid`}`);
+  if (!parsed.success) throw argumentError(fn, parsed.error.issues[0]?.message ?? `${name} is invalid`, value);
   return parsed.data;
 }
 
 /** The lookup's arguments as an object, failing with the function's name before anything is sent. */
 function argumentsOf<T extends object>(fn: string, args: T | undefined, required: boolean): Partial<T> {
   if (args === undefined && !required) return {};
-  if (typeof args !== "object" || args === null || Array.isArray(args))
-    throw new Error(`invalid argument: ${fn} takes an object of arguments, got ${describeValue(args)}`);
+  if (typeof args !== "object" || args === null || Array.isArray(args) || pulumi.Output.isInstance(args))
+    throw argumentError(fn, `an object of arguments is expected, got ${describeValue(args)}`, args);
   return args;
 }
 
@@ -62,11 +71,11 @@ function argumentsOf<T extends object>(fn: string, args: T | undefined, required
  */
 export async function getShare(args: GetShareArgs): Promise<ShareInfo> {
   const given = argumentsOf("getShare", args, true);
-  const shareId = checkedId("shareId", given.shareId);
-  const userId = given.userId === undefined ? undefined : checkedId("userId", given.userId);
+  const shareId = checkedId("getShare", "shareId", given.shareId);
+  const userId = given.userId === undefined ? undefined : checkedId("getShare", "userId", given.userId);
   const ctx = programContext();
   const share = await findShare(ctx.client(userId), shareId);
-  if (share === undefined) throw shareNotFound(shareId, ctx.userId(userId), "getShare has nothing to return");
+  if (share === undefined) throw programError(shareNotFound(shareId, ctx.userId(userId), "getShare has nothing to return").message);
   return shareInfoFrom(share);
 }
 
@@ -76,9 +85,9 @@ export async function getShare(args: GetShareArgs): Promise<ShareInfo> {
  */
 export async function listShares(args: ListSharesArgs = {}): Promise<ListSharesResult> {
   const given = argumentsOf("listShares", args, false);
-  const userId = given.userId === undefined ? undefined : checkedId("userId", given.userId);
+  const userId = given.userId === undefined ? undefined : checkedId("listShares", "userId", given.userId);
   if (given.displayName !== undefined && typeof given.displayName !== "string") {
-    throw new Error(`invalid argument: displayName must be a string, got ${describeValue(given.displayName)}`);
+    throw argumentError("listShares", `displayName must be a string, got ${describeValue(given.displayName)}`, given.displayName);
   }
   const needle = given.displayName?.toLowerCase();
   const ctx = programContext();

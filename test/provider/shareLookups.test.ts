@@ -85,15 +85,27 @@ describe("getShare / listShares (connection settings from KOODRIVE_* when no sta
       `KooDrive share ${theirs.shareId} was not found, or is not owned by user ${USER_ID}`,
     );
     expect((await getShare({ shareId: theirs.shareId as string, userId: OTHER_USER_ID })).ownerId).toBe(OTHER_USER_ID);
-    await expect(getShare({ shareId: "a/b" })).rejects.toThrow(/invalid argument: shareId must be 1 to 64 characters/);
+    await expect(getShare({ shareId: "a/b" })).rejects.toThrow(/invalid argument to getShare: shareId must be 1 to 64 characters/);
   });
 
-  it("malformed arguments fail naming the argument and the rule before any request", async () => {
-    await expect(listShares({ displayName: 5 as unknown as string })).rejects.toThrow("invalid argument: displayName must be a string, got a number");
-    await expect(getShare(undefined as unknown as { shareId: string })).rejects.toThrow("invalid argument: getShare takes an object of arguments, got nothing");
-    await expect(listShares("report" as unknown as object)).rejects.toThrow("invalid argument: listShares takes an object of arguments, got a string");
-    await expect(getShare({} as { shareId: string })).rejects.toThrow("invalid argument: shareId is required and must be a string, got nothing");
-    expect(emulator.requests.all()).toEqual([]);
+  it("malformed arguments fail naming the function, the argument and the rule before any request, as the program's own mistake", async () => {
+    await expect(listShares({ displayName: 5 as unknown as string })).rejects.toThrow(
+      "invalid argument to listShares: displayName must be a string, got a number",
+    );
+    await expect(getShare(undefined as unknown as { shareId: string })).rejects.toThrow(
+      "invalid argument to getShare: an object of arguments is expected, got nothing",
+    );
+    await expect(listShares("report" as unknown as object)).rejects.toThrow("invalid argument to listShares: an object of arguments is expected, got a string");
+    await expect(getShare({} as { shareId: string })).rejects.toThrow("invalid argument to getShare: shareId is required and must be a string, got nothing");
+    // An Output given to the Promise form: pointed to the Output form.
+    await expect(getShare({ shareId: pulumi.output("1") as unknown as string })).rejects.toThrow(
+      /^invalid argument to getShare: shareId .*, got an object \(an Output: use getShareOutput for Output arguments\)$/,
+    );
+    // The SDK prints a RunError's message alone, without "Unhandled exception" and a stack trace into this package.
+    const missing = await getShare({ shareId: "404404404" }).catch((e: unknown) => e);
+    expect(pulumi.RunError.isInstance(missing)).toBe(true);
+    expect(pulumi.RunError.isInstance(await getShare({} as { shareId: string }).catch((e: unknown) => e))).toBe(true);
+    expect(emulator.requests.all().map((r) => r.method)).toEqual(["GET"]);
   });
 
   it("kooDriveClockNow is KooDrive's clock once a lookup was answered, the local clock before (even without settings)", async () => {

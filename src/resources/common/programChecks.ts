@@ -10,7 +10,7 @@ import { SETTING_SOURCES, type SettingName, isSecretSetting, isSet } from "../..
  * A mistake in the program, said as itself: the SDK prints a `RunError`'s message alone, where any other error thrown
  * by the program comes as "Unhandled exception" with a stack trace into this package.
  */
-function programError(message: string): Error {
+export function programError(message: string): Error {
   return new pulumi.RunError(message);
 }
 
