@@ -82,11 +82,19 @@ function withInlineEngine(script) {
 function userShellEnv(home) {
   const cliRoot = ensurePulumiCli();
   const npmCache = execFileSync("npm", ["config", "get", "cache"], { encoding: "utf8" }).trim();
+  // The machine's certificate authorities, as a user's shell on it has them: behind a TLS-inspecting proxy, a package
+  // that is not in the npm cache (a dependency released since the last run) is fetched only with them.
+  const cafile = execFileSync("npm", ["config", "get", "cafile"], { encoding: "utf8" }).trim();
+  const authorities = {
+    ...(process.env.NODE_EXTRA_CA_CERTS ? { NODE_EXTRA_CA_CERTS: process.env.NODE_EXTRA_CA_CERTS } : {}),
+    ...(cafile && cafile !== "null" && cafile !== "undefined" ? { npm_config_cafile: cafile } : {}),
+  };
   return {
     PATH: [path.join(cliRoot, "bin"), path.dirname(process.execPath), "/usr/local/bin", "/usr/bin", "/bin"].join(path.delimiter),
     HOME: home,
     LANG: "C.UTF-8",
     npm_config_cache: npmCache,
+    ...authorities,
     // Offline test machines: no update check, no plugin downloads (the launcher sits beside the CLI).
     PULUMI_SKIP_UPDATE_CHECK: "true",
     PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
