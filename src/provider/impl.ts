@@ -14,7 +14,8 @@ import { KOODRIVE_CLOCK_AHEAD, ProviderContext, rememberAccessCodes } from "./co
 import { exitWhenEngineGone } from "./engineWatch";
 import { type Props, type ResourceHandler, unreadableStateProblem } from "./handler";
 import { UNKNOWN_VALUE } from "../resources/common/unknownValue";
-import type { MethodGroup, ProviderMethod } from "./shim";
+import { PROVIDER_METHODS, type ProviderMethod } from "./methods";
+import type { MethodGroup } from "./shim";
 
 // In the provider process the engine starts (its command line names the SDK's dynamic-provider host), and nowhere
 // else: end it when the engine dies, instead of letting it send what is queued and idle forever.
@@ -61,9 +62,27 @@ export function methodOf(group: MethodGroup, args: readonly unknown[]): Provider
   return typeof config?.get === "function" ? "configure" : "create";
 }
 
-/** The one entry point of the serialized shims: `run(this, kind, group, args)`. */
-export function run(instance: ProviderInstance, kind: ResourceKind, group: MethodGroup, args: unknown[]): Promise<unknown> {
+/**
+ * The entry point of the serialized shims: `runGroup(this, kind, group, args)`. Not `run`, the name 0.2.0 has: its
+ * `run` takes a method name, finds none in a group and answers every call with nothing, which the engine takes for
+ * success (a destroy that restored and cancelled nothing, and emptied the state). Rolled back to 0.2.0, state that this
+ * version wrote fails every operation instead, before anything is sent.
+ */
+export function runGroup(instance: ProviderInstance, kind: ResourceKind, group: MethodGroup, args: unknown[]): Promise<unknown> {
   return runMethod(instance, kind, methodOf(group, args), args);
+}
+
+/**
+ * The entry point of the shims that earlier versions stored, which refresh and destroy run until an `up` stores the
+ * current one (see `withProviderUpgrade`): 0.2.0's `run(this, kind, method, ...args)`, one function per method, and
+ * the next builds' `run(this, kind, group, args)`. Read as the latter, 0.2.0's calls went to the wrong methods: a
+ * refresh dropped `-originals` companions from state, and with them the originals their destroy restores.
+ */
+export function run(instance: ProviderInstance, kind: ResourceKind, methodOrGroup: string, ...rest: unknown[]): Promise<unknown> {
+  if (methodOrGroup === "first" || methodOrGroup === "second") return runGroup(instance, kind, methodOrGroup, rest[0] as unknown[]);
+  const method = PROVIDER_METHODS.find((m) => m === methodOrGroup);
+  if (method !== undefined) return runMethod(instance, kind, method, rest);
+  return Promise.reject(new Error(`pulumi-koodrive: unknown provider method "${methodOrGroup}" in state (written by a newer package version?)`));
 }
 
 /** A method call with its errors shaped for the engine, for the shims and 0.1.0's entry points alike. */

@@ -1,9 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { ResourceKind } from "../resources/registry";
 
-/** The methods Pulumi's dynamic-provider host calls. */
-export type ProviderMethod = "configure" | "check" | "diff" | "create" | "read" | "update" | "delete";
-
 /**
  * The host calls the methods with fixed shapes: configure(request), check(olds, news), diff(id, olds, news),
  * create(inputs), read(id, props), update(id, olds, news), delete(id, props). Only diff/update and read/delete share
@@ -17,10 +14,10 @@ export type MethodGroup = "first" | "second";
  * each handing `this` (the deserialized provider instance, which holds that process's configuration) and its
  * arguments to the implementation, loaded by package name at call time. So state holds no schema, client or
  * credential, and refresh/destroy run the package version installed now rather than code captured when the resource
- * was last updated. The serializer never captures `require`.
+ * was last updated. The serializer never captures `require`. The entry point is `runGroup`, not `run`: see there.
  */
 export function providerShim(kind: ResourceKind): pulumi.dynamic.ResourceProvider {
-  const run = (self: object, group: MethodGroup, args: unknown[]): Promise<never> => require("pulumi-koodrive/provider-impl").run(self, kind, group, args);
+  const run = (self: object, group: MethodGroup, args: unknown[]): Promise<never> => require("pulumi-koodrive/provider-impl").runGroup(self, kind, group, args);
   const first = function (this: object, ...args: unknown[]) {
     return run(this, "first", args);
   };
