@@ -27,6 +27,12 @@ describe("mistakes only the program can see", () => {
     assert.doesNotMatch(seen.text, /Unhandled exception|\n\s+at /, "the mistake alone, without a stack trace into the package");
     assert.equal(seen.requests, 0);
   });
+
+  test("two resources of one name under different parents for one share fail preview too", () => {
+    const seen = failingPreview("parents");
+    assert.match(seen.text, new RegExp(`share ${seen.shareId} is managed by two resources named KooDriveShareSettings "report" \\(under different parents\\)`));
+    assert.equal(seen.requests, 0);
+  });
 });
 
 describe("renaming a resource with onDelete restore", () => {
@@ -79,6 +85,43 @@ describe("renaming a resource with onDelete restore through aliases", () => {
     assert.equal(f.emulator.requests.all().length, 0);
     await f.stack.destroy();
     assert.deepEqual({ comment: f.emulator.getShare(share.shareId).comment, extractCode: f.emulator.getShare(share.shareId).extractCode }, ORIGINAL);
+  });
+
+  test("inside a component, an alias given as an Output URN or as a URN string is no change too", async () => {
+    const inside = f.emulator.seedShare({ ownerId: USER_ID, ...ORIGINAL, validDays: 20 });
+    const SETTINGS_TYPE = "pulumi-nodejs:dynamic/koodrive:ShareSettings";
+    /**
+     * A program declaring one restoring resource named `name` in a component, with `aliases(team)`.
+     * @type {(name: string, aliases?: (team: import("@pulumi/pulumi").ComponentResource) => import("@pulumi/pulumi").Input<string>[]) => () => { urn: import("@pulumi/pulumi").Output<string> }}
+     */
+    const inTeam =
+      (name, aliases = () => []) =>
+      () => {
+        const pulumi = require("@pulumi/pulumi");
+        const { KooDriveShareSettings } = require("pulumi-koodrive");
+        const team = new pulumi.ComponentResource("test:index:Team", "team");
+        const r = new KooDriveShareSettings(
+          name,
+          { shareId: inside.shareId, validDays: 3, comment: "declared", extractCode: "Decl4567", onDelete: "restore" },
+          { parent: team, aliases: aliases(team) },
+        );
+        return { urn: r.urn };
+      };
+    const first = await f.stack.up({ program: inTeam("first") });
+    f.emulator.requests.clear();
+    // An Output alias: the companion followed it to the settings resource's own state, and failed as "state version 3,
+    // written by a newer pulumi-koodrive".
+    const pulumi = require("@pulumi/pulumi");
+    const second = await f.stack.up({ program: inTeam("second", (team) => [pulumi.createUrn("first", SETTINGS_TYPE, team)]) });
+    assert.deepEqual(second.summary.resourceChanges, { same: 4 });
+    // A URN string whose type carries the component's: the companion lost that part, was created anew (reading the
+    // declared settings as its "originals") and the old one deleted.
+    const third = await f.stack.up({ program: inTeam("third", () => [second.outputs.urn.value]) });
+    assert.deepEqual(third.summary.resourceChanges, { same: 4 });
+    assert.equal(f.emulator.requests.all().length, 0);
+    assert.match(first.outputs.urn.value, /test:index:Team\$pulumi-nodejs:dynamic\/koodrive:ShareSettings::first$/);
+    await f.stack.destroy();
+    assert.deepEqual({ comment: f.emulator.getShare(inside.shareId).comment, extractCode: f.emulator.getShare(inside.shareId).extractCode }, ORIGINAL);
   });
 });
 

@@ -36,10 +36,18 @@ describe("checks the program makes before anything reaches the provider", () => 
   });
 
   it("a second claim of one share fails naming both claimants; the same claimant may claim again", () => {
-    claimShare("3", 'KooDriveShareSettings "one"');
-    claimShare("3", 'KooDriveShareSettings "one"');
-    expect(() => claimShare("3", 'KooDriveShareSettings "two"')).toThrow(
+    const one = { label: 'KooDriveShareSettings "one"' };
+    claimShare("3", one);
+    claimShare("3", one);
+    expect(() => claimShare("3", { label: 'KooDriveShareSettings "two"' })).toThrow(
       /share 3 is managed by two resources, KooDriveShareSettings "one" and KooDriveShareSettings "two"/,
+    );
+  });
+
+  it("two resources of one name (under different parents) are two claimants", () => {
+    claimShare("5", { label: 'KooDriveShareSettings "report"' });
+    expect(() => claimShare("5", { label: 'KooDriveShareSettings "report"' })).toThrow(
+      'share 5 is managed by two resources named KooDriveShareSettings "report" (under different parents): each would undo the other\'s settings. Declare it once.',
     );
   });
 });

@@ -147,10 +147,16 @@ function hasPassword(url: string): boolean {
   }
 }
 
-/** One map of claimed shares per program run. */
-const claimsByRun = new WeakMap<object, Map<string, string>>();
+/** One resource's claims: made once per constructor call, so two resources of one name (under different parents) differ. */
+export interface Claimant {
+  /** How messages name it: `KooDriveShareSettings "report"`. */
+  readonly label: string;
+}
 
-function claimsOfThisRun(): Map<string, string> {
+/** One map of claimed shares per program run. */
+const claimsByRun = new WeakMap<object, Map<string, Claimant>>();
+
+function claimsOfThisRun(): Map<string, Claimant> {
   const run = thisRun();
   let claims = claimsByRun.get(run);
   if (claims === undefined) {
@@ -161,24 +167,29 @@ function claimsOfThisRun(): Map<string, string> {
 }
 
 /**
- * Records that `who` manages share `shareId`, failing when another resource of the program already does: two
+ * Records that `claimant` manages share `shareId`, failing when another resource of the program already does: two
  * resources applying different settings to one share would flip it on every `up`.
  */
-export function claimShare(shareId: pulumi.Input<string>, who: string): void {
+export function claimShare(shareId: pulumi.Input<string>, claimant: Claimant): void {
   const claims = claimsOfThisRun();
   const claim = (id: string) => {
     const holder = claims.get(id);
-    if (holder !== undefined && holder !== who) {
-      throw programError(`share ${id} is managed by two resources, ${holder} and ${who}: each would undo the other's settings. Declare it once.`);
+    if (holder !== undefined && holder !== claimant) {
+      const both =
+        holder.label === claimant.label
+          ? `two resources named ${claimant.label} (under different parents)`
+          : `two resources, ${holder.label} and ${claimant.label}`;
+      throw programError(`share ${id} is managed by ${both}: each would undo the other's settings. Declare it once.`);
     }
-    claims.set(id, who);
+    claims.set(id, claimant);
   };
   if (typeof shareId === "string") {
     claim(shareId);
     return;
   }
   // Known only later: an error thrown inside `apply` would reach no caller, so it is reported as an error diagnostic,
-  // which fails the preview or update just the same.
+  // which fails the preview or update just the same. (Not by failing the resource's input: under the Automation API's
+  // inline mode the program would then wait forever for that resource's outputs.)
   pulumi.output(shareId).apply((id) => {
     try {
       if (typeof id === "string") claim(id);

@@ -51,7 +51,7 @@ export class KooDriveShareSettings extends pulumi.dynamic.Resource {
       args.onDelete,
       `"restore" makes the program declare the \`${companionName(name)}\` resource that records the share's original settings`,
     );
-    claimShare(args.shareId, `${typeName} "${name}"`);
+    claimShare(args.shareId, { label: `${typeName} "${name}"` });
     const onDelete = args.onDelete ?? DEFAULT_ON_DELETE;
     if (onDelete === "restore" && opts.retainOnDelete === true) {
       void pulumi.log.warn(`${typeName} "${name}": retainOnDelete: true means Pulumi never calls delete, so onDelete "restore" will never run`);
@@ -99,17 +99,20 @@ function companionName(name: string): string {
  * move with it instead of being read again (by then the share holds the declared settings, not the originals).
  */
 function companionAliases(aliases: pulumi.CustomResourceOptions["aliases"]): pulumi.CustomResourceOptions["aliases"] {
-  return aliases?.map((alias) => {
-    if (typeof alias === "string") {
-      const parts = alias.split("::");
-      parts[parts.length - 2] = typeToken("shareOriginals");
-      parts[parts.length - 1] = companionName(parts[parts.length - 1]!);
-      return parts.join("::");
-    }
-    if (pulumi.Output.isInstance(alias)) return alias;
-    const { type: _settingsType, ...rest } = alias as pulumi.Alias;
-    return rest.name === undefined ? rest : { ...rest, name: pulumi.output(rest.name).apply(companionName) };
-  });
+  return aliases?.map((alias) => (typeof alias === "string" ? companionAlias(alias) : pulumi.output(alias).apply(companionAlias)));
+}
+
+/** One alias of the settings resource, as its companion's: a URN, or an alias by parts (the type is the companion's). */
+function companionAlias(alias: string | pulumi.Alias): string | pulumi.Alias {
+  if (typeof alias === "string") {
+    const parts = alias.split("::");
+    // The type segment is the parents' types and the resource's own, joined by `$`: only the last is this class's.
+    parts[parts.length - 2] = parts[parts.length - 2]!.replace(/[^$]*$/, typeToken("shareOriginals"));
+    parts[parts.length - 1] = companionName(parts[parts.length - 1]!);
+    return parts.join("::");
+  }
+  const { type: _settingsType, ...rest } = alias;
+  return rest.name === undefined ? rest : { ...rest, name: pulumi.output(rest.name).apply(companionName) };
 }
 
 /** Compile-time: the declared outputs are exactly {@link SHARE_SETTINGS_OUTPUTS}. */
