@@ -151,6 +151,25 @@ test("up --replace of both: the new adoption says its recorded originals are the
   delete f.desired.c;
 });
 
+test("up --replace of both with deleteBeforeReplace: the old resource restores first, so the new adoption warns with the true originals its companion missed", async () => {
+  const share = declareRestoring("d", "NEWCODE8");
+  f.options.d = { deleteBeforeReplace: true };
+  await f.stack.up();
+  const both = await f.stack.up({ replace: [urn("ShareSettings", "d"), urn("ShareOriginals", "d-originals")] });
+  // The new companion read the share before the old resource's restore: Pulumi's settings. This used to go unsaid.
+  assert.match(
+    output(both),
+    new RegExp(
+      `share ${share.shareId}: warning: .*restored this share's original settings earlier in this run.*The share's originals were: comment "${ORIGINAL.comment}"`,
+    ),
+  );
+  assert.doesNotMatch(output(both), new RegExp(ORIGINAL.extractCode));
+  assert.equal(f.emulator.getShare(share.shareId).comment, "declared");
+  await f.stack.destroy();
+  delete f.desired.d;
+  delete f.options.d;
+});
+
 test("the README's 'Reading an earlier state' commands, run as written, bring back a lost original access code", async () => {
   declareRestoring("h", "NEWCODE7");
   await f.stack.up();

@@ -209,7 +209,7 @@ describe("KooDriveShare provider against the emulator", () => {
     notices.length = 0;
     expect(await provider.diff!(created.id, created.outs, { ...inputs, extractCode: "N3wC0de9" })).toMatchObject({ changes: true, replaces: [] });
     expect(notices).toEqual([
-      `koodrive: share ${created.id}: the access code differs from the declared one: \`pulumi up\` sets it (Pulumi's display does not show a change of a secret value)`,
+      `koodrive: share ${created.id}: the access code differs from the declared one: \`pulumi up\` sets it, unless the resource's ignoreChanges lists extractCode (Pulumi's display does not show a change of a secret value)`,
     ]);
   });
 

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { claimShare, rejectImportOption, rejectUnknownArgs, requirePlainArg } from "../../src/resources/common/programChecks";
+import { claimShare, rejectImportOption, rejectReplaceOnChanges, rejectUnknownArgs, requirePlainArg } from "../../src/resources/common/programChecks";
 import { KooDriveShare } from "../../src/resources/share/resource";
 import { KooDriveShareSettings } from "../../src/resources/shareSettings/resource";
 
@@ -23,6 +23,14 @@ describe("checks the program makes before anything reaches the provider", () => 
       /KooDriveShare "imp": the `import` resource option is not supported.*Remove it: a KooDriveShare always creates a new share; to manage an existing one, declare a KooDriveShareSettings for it/,
     );
     expect(() => rejectImportOption("KooDriveShareSettings", "imp", {}, "n/a")).not.toThrow();
+  });
+
+  it("replaceOnChanges, which the engine cannot act on for a dynamic resource, is rejected with the way that works", () => {
+    const refused =
+      /the `replaceOnChanges` resource option has no effect on this resource \(Pulumi's dynamic providers cannot tell the engine which inputs changed, so a listed one never triggers a replacement\)\. Remove it; to replace the resource, run `pulumi up --replace <its URN>`\.$/;
+    expect(() => new KooDriveShareSettings("roc", { shareId: "2", validDays: 1 }, { replaceOnChanges: ["comment"] })).toThrow(refused);
+    expect(() => new KooDriveShare("roc", { fileIds: ["f"], containerId: "c", scope: 1, validDays: 1 }, { replaceOnChanges: ["*"] })).toThrow(refused);
+    expect(() => rejectReplaceOnChanges("KooDriveShareSettings", "roc", { replaceOnChanges: [] })).not.toThrow();
   });
 
   it("onDelete given as an Output, a secret or a promise fails naming the rule: the program decides on it whether the companion exists", () => {

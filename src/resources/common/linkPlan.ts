@@ -43,7 +43,9 @@ export type PlannedState = LinkState & OwnedState & { managedFields: readonly Op
  * The notice for a declared access code that differs from the one in state (changed in the program or by hand): Pulumi's
  * display shows no change of a secret value, so without it an update of the code alone names no property.
  */
-const ACCESS_CODE_CHANGE = "the access code differs from the declared one: `pulumi up` sets it (Pulumi's display does not show a change of a secret value)";
+// A refresh shows it too, where the engine's diff does not apply the resource's `ignoreChanges` (an up's does).
+const ACCESS_CODE_CHANGE =
+  "the access code differs from the declared one: `pulumi up` sets it, unless the resource's ignoreChanges lists extractCode (Pulumi's display does not show a change of a secret value)";
 
 /** The notice for a restoring resource whose share was written since its last write, and holds the declared settings. */
 const REWRITE_BEFORE_RESTORE =

@@ -38,6 +38,20 @@ export function rejectImportOption(typeName: string, resourceName: string, opts:
 }
 
 /**
+ * `replaceOnChanges` would do nothing: the engine replaces on a listed input only when the provider's diff names the
+ * changed inputs, and the SDK's dynamic-provider host sends no names (only "changed" and the inputs that force a
+ * replacement). An option that silently does nothing is refused, with the way that works.
+ */
+export function rejectReplaceOnChanges(typeName: string, resourceName: string, opts: pulumi.CustomResourceOptions | undefined): void {
+  if (opts?.replaceOnChanges !== undefined && opts.replaceOnChanges.length > 0) {
+    throw programError(
+      `${typeName} "${resourceName}": the \`replaceOnChanges\` resource option has no effect on this resource (Pulumi's dynamic providers cannot tell the engine which inputs changed, so a listed one never triggers a replacement). ` +
+        "Remove it; to replace the resource, run `pulumi up --replace <its URN>`.",
+    );
+  }
+}
+
+/**
  * Fails on an argument given as an Output, a secret or a promise where the program itself must act on its value
  * (`why`): otherwise the program would act on the wrapper, and `check` would later refuse the value for a reason that
  * is not the user's mistake.
@@ -49,7 +63,7 @@ export function requirePlainArg(typeName: string, resourceName: string, arg: str
 
 /**
  * The checks a resource class users declare runs first: argument names, the `import` option (`importInstead`: the
- * resource's own way to the same end), and the run's `koodrive:*` stack config.
+ * resource's own way to the same end) and `replaceOnChanges`, and the run's `koodrive:*` stack config.
  */
 export function checkDeclaration(
   typeName: string,
@@ -62,6 +76,7 @@ export function checkDeclaration(
   rejectUnknownArgs(typeName, resourceName, args, knownArgs);
   warnAboutStackConfig();
   rejectImportOption(typeName, resourceName, opts, importInstead);
+  rejectReplaceOnChanges(typeName, resourceName, opts);
 }
 
 /** This program run (an inline Automation API program can run many times in one process): its stack resource. */

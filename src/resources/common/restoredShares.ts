@@ -63,9 +63,26 @@ export function originalsKeptInThisRun(shareKey: string): OriginalSettings | und
 }
 
 /**
- * Forgets what this run kept, as a new provider process starts: the engine starts one per command. For tests that
- * run a whole lifecycle (up, then destroy) in one process.
+ * The originals a `KooDriveShareSettings` deleted in this run put back (or found the share holding), by share
+ * (`ProviderContext.shareKey`). A successor created after that delete (a replacement with `deleteBeforeReplace`) had
+ * its companion read the share before the restore, so what it records as the originals may be Pulumi's settings: it
+ * lists these, the only record of the true ones left.
+ */
+const originalsRestored = new Map<string, OriginalSettings>();
+
+export function noteOriginalsRestored(shareKey: string, originals: OriginalSettings): void {
+  originalsRestored.set(shareKey, originals);
+}
+
+export function originalsRestoredInThisRun(shareKey: string): OriginalSettings | undefined {
+  return originalsRestored.get(shareKey);
+}
+
+/**
+ * Forgets what this run kept and restored, as a new provider process starts: the engine starts one per command. For
+ * tests that run a whole lifecycle (up, then destroy) in one process.
  */
 export function startNewRun(): void {
   originalsKept.clear();
+  originalsRestored.clear();
 }

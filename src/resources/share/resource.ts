@@ -36,7 +36,7 @@ export class KooDriveShare extends pulumi.dynamic.Resource {
    * @param name Pulumi resource name. Renaming needs `aliases`: without one, Pulumi creates a new share and cancels
    *   the old one.
    * @param args See {@link KooDriveShareArgs}.
-   * @param opts Resource options; `import` is not supported. `extractCode` is always a secret output.
+   * @param opts Resource options; `import` and `replaceOnChanges` are not supported. `extractCode` is always a secret output.
    */
   constructor(name: string, args: KooDriveShareArgs, opts: pulumi.CustomResourceOptions = {}) {
     const typeName = "KooDriveShare";

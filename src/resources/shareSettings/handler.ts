@@ -16,10 +16,11 @@ import {
 import { checkShareSettingsInputs } from "./checkInputs";
 import { linkHealth, reportRenewedAgain } from "../common/linkHealth";
 import { ownerNotice, recordedOwner } from "../common/owner";
-import { noteOriginalsKept, originalsKeptInThisRun, rememberRestored } from "../common/restoredShares";
+import { noteOriginalsKept, noteOriginalsRestored, originalsKeptInThisRun, originalsRestoredInThisRun, rememberRestored } from "../common/restoredShares";
 import { planSettingsChange } from "./plan";
 import {
   alreadyDeclaredNotice,
+  predecessorRestoredWarning,
   appliedExpiry,
   keptNotice,
   lateRestoreWarning,
@@ -108,9 +109,15 @@ export const shareSettingsHandler: ResourceHandler = {
     const applied = await applyDeclaredSettings(ctx, inputs, owner, "a share must exist before its settings can be managed (nothing was changed)");
     reportRenewedAgain(ctx, String(inputs.shareId), applied, inputs);
     if (originals !== undefined) {
-      noteOriginalsKept(ctx.shareKey(owner, String(inputs.shareId)), originals);
-      const already = alreadyDeclaredNotice(originals, inputs);
-      if (already) ctx.notice(String(inputs.shareId), already);
+      const key = ctx.shareKey(owner, String(inputs.shareId));
+      noteOriginalsKept(key, originals);
+      const predecessors = originalsRestoredInThisRun(key);
+      if (predecessors !== undefined && !sameOriginals(originals, predecessors)) {
+        ctx.notice(String(inputs.shareId), predecessorRestoredWarning(predecessors));
+      } else {
+        const already = alreadyDeclaredNotice(originals, inputs);
+        if (already) ctx.notice(String(inputs.shareId), already);
+      }
     }
     return { id: String(inputs.shareId), outs: shareSettingsStateFrom(inputs, applied, originals, owner, applied.expireTime ?? "") };
   },
@@ -231,6 +238,7 @@ export const shareSettingsHandler: ResourceHandler = {
     const now = ctx.now(props);
     if (plan.kind === "refuse" && holdsOriginals(state.originals, live, now, ctx.edition(), state.managedFields)) {
       ctx.notice(id, "already holds its original settings (an interrupted destroy restored them?): nothing to restore");
+      noteOriginalsRestored(ctx.shareKey(owner, id), state.originals);
       const kept = unmanagedChanged(state, live, state.originals);
       if (kept.length > 0) ctx.notice(id, keptNotice(kept, state.originals, undefined));
       rememberRestored(client, id, live, kept);
@@ -267,6 +275,7 @@ export const shareSettingsHandler: ResourceHandler = {
     }
     if (restored === undefined) return; // cancelled meanwhile: nothing to restore
     rememberRestored(client, id, restored, plan.kept);
+    noteOriginalsRestored(ctx.shareKey(owner, id), state.originals);
     if (plan.kept.length > 0) ctx.notice(id, keptNotice(plan.kept, state.originals, state.managedFields));
     // Told once the restore landed: what it could not put back exactly.
     const caveat = restoreCaveat(state.originals, ctx.edition(), now);

@@ -39,7 +39,7 @@ export class KooDriveShareSettings extends pulumi.dynamic.Resource {
    * @param name Pulumi resource name. Renaming needs `aliases` (see the README): without one, Pulumi creates the new
    *   resource and deletes the old one.
    * @param args Declared settings; see {@link KooDriveShareSettingsArgs}.
-   * @param opts Resource options; `import` is not supported. `extractCode` is always a secret output.
+   * @param opts Resource options; `import` and `replaceOnChanges` are not supported. `extractCode` is always a secret output.
    */
   constructor(name: string, args: KooDriveShareSettingsArgs, opts: pulumi.CustomResourceOptions = {}) {
     const typeName = "KooDriveShareSettings";

@@ -1,7 +1,7 @@
 import type { KooDriveEdition } from "../../client/connectionSettings";
 import type { ShareLink } from "../../client/shareLink";
 import { DAY_MS, MAX_VALID_DAYS, kooDriveTimeOutput, parseKooDriveTime, sameKooDriveInstant } from "../../time/koodriveTime";
-import { type OriginalSettings, WHERE_THE_ORIGINAL_CODE_IS, restoreValidDays } from "../common/originals";
+import { type OriginalSettings, WHERE_THE_ORIGINAL_CODE_IS, originalsForTheRecord, restoreValidDays } from "../common/originals";
 import { OPTIONAL_SETTINGS, type OptionalSetting, settingsChangedSince } from "../common/linkState";
 import type { ShareSettingsState } from "./state";
 
@@ -31,6 +31,18 @@ export function alreadyDeclaredNotice(originals: OriginalSettings, inputs: Recor
     "the share already holds the declared settings, so they are recorded as its originals too: destroy leaves them (nothing to undo if the share had them before Pulumi). " +
     "Only if Pulumi wrote them before the `-originals` companion read the share (a companion created again, an imported older state) " +
     `are the true originals elsewhere: in an earlier version of this stack's state (${WHERE_THE_ORIGINAL_CODE_IS}).`
+  );
+}
+
+/**
+ * A successor adopting a share that its predecessor, deleted earlier in this run, restored (a replacement with
+ * `deleteBeforeReplace`): its companion read the share before that restore, and recorded other settings.
+ */
+export function predecessorRestoredWarning(restored: OriginalSettings): string {
+  return (
+    "warning: the resource this one replaces restored this share's original settings earlier in this run (deleteBeforeReplace), " +
+    "after this resource's `-originals` companion had read the share with Pulumi's settings: those are recorded as the originals, so destroy will leave them. " +
+    `The share's originals were: ${originalsForTheRecord(restored)}. Set them by hand after a destroy if they should be back.`
   );
 }
 
