@@ -65,8 +65,9 @@ export function methodOf(group: MethodGroup, args: readonly unknown[]): Provider
 /**
  * The entry point of the serialized shims: `runGroup(this, kind, group, args)`. Not `run`, the name 0.2.0 has: its
  * `run` takes a method name, finds none in a group and answers every call with nothing, which the engine takes for
- * success (a destroy that restored and cancelled nothing, and emptied the state). Rolled back to 0.2.0, state that this
- * version wrote fails every operation instead, before anything is sent.
+ * success (a destroy that restored and cancelled nothing, and emptied the state). Rolled back to 0.2.0, what runs the
+ * provider text in state (refresh, destroy, the delete of a removed or replaced resource) fails instead for a resource
+ * whose state this version wrote, before anything is sent.
  */
 export function runGroup(instance: ProviderInstance, kind: ResourceKind, group: MethodGroup, args: unknown[]): Promise<unknown> {
   return runMethod(instance, kind, methodOf(group, args), args);

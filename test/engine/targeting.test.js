@@ -160,7 +160,7 @@ test("up --replace of both with deleteBeforeReplace: the old resource restores f
   assert.match(
     output(both),
     new RegExp(
-      `share ${share.shareId}: warning: .*restored this share's original settings earlier in this run.*The share's originals were: comment "${ORIGINAL.comment}"`,
+      `share ${share.shareId}: warning: a resource deleted earlier in this run \\(a replacement with deleteBeforeReplace\\) restored this share's original settings.*The share's originals were: comment "${ORIGINAL.comment}"`,
     ),
   );
   assert.doesNotMatch(output(both), new RegExp(ORIGINAL.extractCode));

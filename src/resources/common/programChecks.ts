@@ -162,10 +162,16 @@ function hasPassword(url: string): boolean {
   }
 }
 
-/** One resource's claims: made once per constructor call, so two resources of one name (under different parents) differ. */
+/**
+ * One resource's claims: made once per constructor call, so two resources of one name (under different parents)
+ * differ. Without a stack resource (unit tests with Pulumi's mocks, where every test case is one "run"), by name and
+ * parent: a test case may declare a resource an earlier one declared.
+ */
 export interface Claimant {
   /** How messages name it: `KooDriveShareSettings "report"`. */
   readonly label: string;
+  /** Its `parent` option. */
+  readonly parent?: pulumi.Resource;
 }
 
 /** One map of claimed shares per program run. */
@@ -186,14 +192,16 @@ function claimsOfThisRun(): Map<string, Claimant> {
  * resources applying different settings to one share would flip it on every `up`.
  */
 export function claimShare(shareId: pulumi.Input<string>, claimant: Claimant): void {
+  const run = thisRun();
   const claims = claimsOfThisRun();
   const claim = (id: string) => {
     const holder = claims.get(id);
-    if (holder !== undefined && holder !== claimant) {
+    const sameDeclaration = holder !== undefined && holder.label === claimant.label && holder.parent === claimant.parent;
+    if (holder !== undefined && holder !== claimant && !(sameDeclaration && run === runWithoutStack)) {
       const both =
-        holder.label === claimant.label
-          ? `two resources named ${claimant.label} (under different parents)`
-          : `two resources, ${holder.label} and ${claimant.label}`;
+        holder.label !== claimant.label
+          ? `two resources, ${holder.label} and ${claimant.label}`
+          : `two resources named ${claimant.label}${sameDeclaration ? "" : " (under different parents)"}`;
       throw programError(`share ${id} is managed by ${both}: each would undo the other's settings. Declare it once.`);
     }
     claims.set(id, claimant);

@@ -56,7 +56,7 @@ export class KooDriveShare extends pulumi.dynamic.Resource {
     }
     // The ID exists only once the share is created: the claim is made when it is known (at preview for a share
     // already in the stack), so a KooDriveShareSettings on the same share fails the program.
-    const claimant = { label: `${typeName} "${name}"` };
+    const claimant = { label: `${typeName} "${name}"`, parent: opts.parent };
     this.shareId.apply((shareId) => {
       if (typeof shareId !== "string") return;
       try {

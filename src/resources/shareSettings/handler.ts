@@ -111,9 +111,10 @@ export const shareSettingsHandler: ResourceHandler = {
     if (originals !== undefined) {
       const key = ctx.shareKey(owner, String(inputs.shareId));
       noteOriginalsKept(key, originals);
-      const predecessors = originalsRestoredInThisRun(key);
-      if (predecessors !== undefined && !sameOriginals(originals, predecessors)) {
-        ctx.notice(String(inputs.shareId), predecessorRestoredWarning(predecessors));
+      const restored = originalsRestoredInThisRun(key);
+      const missed = restored === undefined ? undefined : predecessorRestoredWarning(originals, restored);
+      if (missed) {
+        ctx.notice(String(inputs.shareId), missed);
       } else {
         const already = alreadyDeclaredNotice(originals, inputs);
         if (already) ctx.notice(String(inputs.shareId), already);

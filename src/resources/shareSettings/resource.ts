@@ -51,7 +51,7 @@ export class KooDriveShareSettings extends pulumi.dynamic.Resource {
       args.onDelete,
       `"restore" makes the program declare the \`${companionName(name)}\` resource that records the share's original settings`,
     );
-    claimShare(args.shareId, { label: `${typeName} "${name}"` });
+    claimShare(args.shareId, { label: `${typeName} "${name}"`, parent: opts.parent });
     const onDelete = args.onDelete ?? DEFAULT_ON_DELETE;
     if (onDelete === "restore" && opts.retainOnDelete === true) {
       void pulumi.log.warn(`${typeName} "${name}": retainOnDelete: true means Pulumi never calls delete, so onDelete "restore" will never run`);

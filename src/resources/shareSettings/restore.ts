@@ -35,12 +35,15 @@ export function alreadyDeclaredNotice(originals: OriginalSettings, inputs: Recor
 }
 
 /**
- * A successor adopting a share that its predecessor, deleted earlier in this run, restored (a replacement with
- * `deleteBeforeReplace`): its companion read the share before that restore, and recorded other settings.
+ * A resource adopting a share that another, deleted earlier in this run, restored (a replacement with
+ * `deleteBeforeReplace`): when its companion read the share before that restore, it recorded Pulumi's settings. Told
+ * by the comment and access code only: a restore cannot bring back the original expiry to the second (it writes a
+ * validity from now), so a companion that read the restored share has another expiry all the same.
  */
-export function predecessorRestoredWarning(restored: OriginalSettings): string {
+export function predecessorRestoredWarning(recorded: OriginalSettings, restored: OriginalSettings): string | undefined {
+  if ((recorded.comment ?? "") === (restored.comment ?? "") && (recorded.extractCode ?? "") === (restored.extractCode ?? "")) return undefined;
   return (
-    "warning: the resource this one replaces restored this share's original settings earlier in this run (deleteBeforeReplace), " +
+    "warning: a resource deleted earlier in this run (a replacement with deleteBeforeReplace) restored this share's original settings " +
     "after this resource's `-originals` companion had read the share with Pulumi's settings: those are recorded as the originals, so destroy will leave them. " +
     `The share's originals were: ${originalsForTheRecord(restored)}. Set them by hand after a destroy if they should be back.`
   );
