@@ -152,7 +152,7 @@ export class ProviderContext {
     return client;
   }
 
-  /** A process-wide key for one share of one owner at this endpoint (see `originalsKeptInThisRun`). */
+  /** A process-wide key for one share of one owner at this endpoint (see `successorInThisRun`). */
   shareKey(owner: string, shareId: string): string {
     return `${this.settings().endpoint}\n${owner}\n${shareId}`;
   }

@@ -567,6 +567,36 @@ describe("share-settings provider against the emulator", () => {
     expect(notices).not.toMatch(/NOT restoring/);
   });
 
+  describe("a link without a validity (validDays 0), whose expiry cannot tell another writer", () => {
+    it("is not restored under a successor of this run that does not restore (a replacement switched to retain)", async () => {
+      const share = emulator.seedShare({ ownerId: USER_ID, comment: "original", extractCode: "ORIG1234", validDays: 10 });
+      const { created: old } = await adoptRestoring({ shareId: share.shareId, validDays: 0, comment: "declared" });
+      // One `up --replace` that also turns onDelete to "retain": the new resource is created, then the old one deleted,
+      // in one provider process.
+      startNewRun();
+      const sameRun = providerShim("shareSettings");
+      await sameRun.configure!(configureRequest(config));
+      const checked = await sameRun.check!({}, { shareId: share.shareId, validDays: 0, comment: "declared" });
+      await sameRun.create(checked.inputs);
+      emulator.requests.clear();
+      const notices = await noticesDuring(() => sameRun.delete!(old.id, old.outs));
+      expect(puts()).toEqual([]);
+      expect(emulator.getShare(share.shareId as string)?.comment).toBe("declared");
+      expect(notices).toMatch(new RegExp(`share ${share.shareId}: not restoring: another KooDriveShareSettings .* with onDelete "retain"`));
+    });
+
+    it("is not restored over another writer's write, which only updateTime shows", async () => {
+      const share = emulator.seedShare({ ownerId: USER_ID, comment: "original", validDays: 10 });
+      const { created } = await adoptRestoring({ shareId: share.shareId, validDays: 0, comment: "declared" });
+      emulator.clock.advance(5_000);
+      emulator.changeShare(share.shareId as string, { comment: "declared" }); // the same settings, written again by another stack
+      emulator.requests.clear();
+      const notices = await noticesDuring(() => provider.delete!(created.id, created.outs));
+      expect(puts()).toEqual([]);
+      expect(notices).toMatch(/NOT restoring the original settings: the share changed since this resource last applied its settings \(updateTime\)/);
+    });
+  });
+
   describe("the originals companion's delete", () => {
     const companionOf = async (shareId: string) => (await originalsProvider.create({ shareId })).outs!;
 

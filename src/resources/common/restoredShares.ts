@@ -45,21 +45,26 @@ export function takeRestored(
 }
 
 /**
- * The originals a `KooDriveShareSettings` of this run keeps, by share: one the program declares with `onDelete:
- * "restore"` (its diff ran), or one created or updated in this run. What is deleted in the same run then knows it has
- * a successor: the settings resource being replaced (`up --replace`) or renamed without `aliases` must not restore
- * under it (and lists its originals when the successor recorded others), and a replaced or renamed `-originals`
- * companion (`up --replace`, `pulumi state rename`) forgets nothing. Keyed by `ProviderContext.shareKey` (endpoint,
- * owner and share), so a diff needs no client.
+ * The `KooDriveShareSettings` of this run that manage a share from now on, by share, with the originals each keeps
+ * (none for `onDelete: "retain"`): one the program declares (its diff ran), or one created or updated in this run.
+ * What is deleted in the same run then knows it has a successor: the settings resource being replaced (`up
+ * --replace`) or renamed without `aliases` must not restore under it (and lists its originals when the successor
+ * recorded others), and a replaced or renamed `-originals` companion (`up --replace`, `pulumi state rename`) forgets
+ * nothing when the successor keeps originals. Keyed by `ProviderContext.shareKey` (endpoint, owner and share), so a
+ * diff needs no client.
  */
-const originalsKept = new Map<string, OriginalSettings>();
+const successors = new Map<string, Successor>();
 
-export function noteOriginalsKept(shareKey: string, originals: OriginalSettings): void {
-  originalsKept.set(shareKey, originals);
+export interface Successor {
+  readonly originals?: OriginalSettings;
 }
 
-export function originalsKeptInThisRun(shareKey: string): OriginalSettings | undefined {
-  return originalsKept.get(shareKey);
+export function noteSuccessor(shareKey: string, originals: OriginalSettings | undefined): void {
+  successors.set(shareKey, { originals });
+}
+
+export function successorInThisRun(shareKey: string): Successor | undefined {
+  return successors.get(shareKey);
 }
 
 /**
@@ -83,6 +88,6 @@ export function originalsRestoredInThisRun(shareKey: string): OriginalSettings |
  * tests that run a whole lifecycle (up, then destroy) in one process.
  */
 export function startNewRun(): void {
-  originalsKept.clear();
+  successors.clear();
   originalsRestored.clear();
 }

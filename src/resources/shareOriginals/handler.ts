@@ -3,7 +3,7 @@ import { type ResourceHandler, checkResult, plain } from "../../provider/handler
 import { parseKooDriveTime } from "../../time/koodriveTime";
 import { OPTIONAL_SETTINGS } from "../common/linkState";
 import { recordedOwner } from "../common/owner";
-import { originalsKeptInThisRun, takeRestored } from "../common/restoredShares";
+import { successorInThisRun, takeRestored } from "../common/restoredShares";
 import { checkProperties, idRule } from "../common/rules";
 import { isUnknown } from "../common/unknownValue";
 import { type OriginalSettings, holdsOriginals, originalsForTheRecord } from "../common/originals";
@@ -79,7 +79,7 @@ export const shareOriginalsHandler: ResourceHandler = {
     // settings resource was replaced or renamed too): a settings resource's record is never less true than its
     // companion's (it is the companion's at adoption, and kept from then on), so nothing is forgotten here; when a
     // successor recorded other originals, the old settings resource's delete has said what they were.
-    if (originalsKeptInThisRun(ctx.shareKey(owner, id)) !== undefined) return;
+    if (successorInThisRun(ctx.shareKey(owner, id))?.originals !== undefined) return;
     const client = ctx.client(owner);
     const restore = takeRestored(client, id, originals);
     let live: Awaited<ReturnType<typeof findShare>>;

@@ -16,7 +16,7 @@ import {
 import { checkShareSettingsInputs } from "./checkInputs";
 import { linkHealth, reportRenewedAgain } from "../common/linkHealth";
 import { ownerNotice, recordedOwner } from "../common/owner";
-import { noteOriginalsKept, noteOriginalsRestored, originalsKeptInThisRun, originalsRestoredInThisRun, rememberRestored } from "../common/restoredShares";
+import { noteOriginalsRestored, noteSuccessor, originalsRestoredInThisRun, rememberRestored, successorInThisRun } from "../common/restoredShares";
 import { planSettingsChange } from "./plan";
 import {
   alreadyDeclaredNotice,
@@ -91,8 +91,8 @@ export const shareSettingsHandler: ResourceHandler = {
     // A replacement adopts its share afresh, and its companion reads that share's true originals.
     const late = plan.replaces.length === 0 ? lateRestoreWarning(state.onDelete, news.onDelete) : undefined;
     if (late) ctx.notice(state.shareId, late);
-    if (plan.replaces.length === 0 && news.onDelete === "restore" && state.originals !== undefined) {
-      noteOriginalsKept(ctx.shareKey(recordedOwner(state, ctx.userId()), state.shareId), state.originals);
+    if (plan.replaces.length === 0) {
+      noteSuccessor(ctx.shareKey(recordedOwner(state, ctx.userId()), state.shareId), news.onDelete === "restore" ? state.originals : undefined);
     }
     return diffResultOf(plan);
   },
@@ -108,9 +108,9 @@ export const shareSettingsHandler: ResourceHandler = {
     const originals = originalsToRecord(inputs, undefined);
     const applied = await applyDeclaredSettings(ctx, inputs, owner, "a share must exist before its settings can be managed (nothing was changed)");
     reportRenewedAgain(ctx, String(inputs.shareId), applied, inputs);
+    const key = ctx.shareKey(owner, String(inputs.shareId));
+    noteSuccessor(key, originals);
     if (originals !== undefined) {
-      const key = ctx.shareKey(owner, String(inputs.shareId));
-      noteOriginalsKept(key, originals);
       const restored = originalsRestoredInThisRun(key);
       const missed = restored === undefined ? undefined : predecessorRestoredWarning(originals, restored);
       if (missed) {
@@ -174,7 +174,7 @@ export const shareSettingsHandler: ResourceHandler = {
     const owner = recordedOwner(state, ctx.userId());
     const plan = planSettingsChange(state, news, ctx.now(olds), ctx.userId(), ctx.localClockAhead(olds));
     const originals = originalsToRecord(news, state.originals);
-    if (originals !== undefined) noteOriginalsKept(ctx.shareKey(owner, state.shareId), originals);
+    noteSuccessor(ctx.shareKey(owner, state.shareId), originals);
     if (!plan.put) {
       // The recorded owner stays as it is, unknown included: only an answer to a request proves who owns the share.
       const { renewBeforeDays, userId } = news;
@@ -218,17 +218,20 @@ export const shareSettingsHandler: ResourceHandler = {
       return;
     }
     const owner = recordedOwner(state, ctx.userId());
-    const successors = originalsKeptInThisRun(ctx.shareKey(owner, id));
-    if (successors !== undefined) {
-      // Deleted as its successor takes over (a replacement, or a rename without `aliases`): no restore under it. When
-      // the successor recorded other originals (a rename whose new companion read Pulumi's settings), these are lost
-      // with this resource: said, as the companion's delete would say it.
-      const successor = "another KooDriveShareSettings of this stack manages the share from this run on (a replacement, or a rename)";
+    const successor = successorInThisRun(ctx.shareKey(owner, id));
+    if (successor !== undefined) {
+      // Deleted as its successor takes over (a replacement, or a rename without `aliases`): no restore under it, also
+      // when it does not restore (a link without a validity shows no other writer in its expiry). When the successor
+      // recorded other originals (a rename whose new companion read Pulumi's settings), these are lost with this
+      // resource: said, as the companion's delete would say it; with none, the companion's delete says it.
+      const who = "another KooDriveShareSettings of this stack manages the share from this run on (a replacement, or a rename)";
       ctx.notice(
         id,
-        sameOriginals(successors, state.originals)
-          ? `not restoring: ${successor}, and keeps its original settings`
-          : `warning: not restoring: ${successor}, and it recorded other settings as the originals. The share's originals were: ${originalsForTheRecord(state.originals)}. Set them by hand if they should be back.`,
+        successor.originals === undefined
+          ? `not restoring: ${who}, with onDelete "retain": the \`-originals\` companion's delete lists the original settings`
+          : sameOriginals(successor.originals, state.originals)
+            ? `not restoring: ${who}, and keeps its original settings`
+            : `warning: not restoring: ${who}, and it recorded other settings as the originals. The share's originals were: ${originalsForTheRecord(state.originals)}. Set them by hand if they should be back.`,
       );
       return;
     }

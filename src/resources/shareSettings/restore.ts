@@ -118,7 +118,8 @@ export function validityRestartedWarning(state: ShareSettingsState, live: ShareL
  * It refuses when a managed setting or the expiry is not what this resource last wrote (a person edited it, or
  * another resource or stack wrote it: every PUT restarts the validity), seen now or by a refresh since; restoring
  * would clobber that. For state from before the applied expiry was kept, a refresh may have copied another writer's
- * expiry into state: there a write seen only in `updateTime` refuses too, as it always did.
+ * expiry into state: there a write seen only in `updateTime` refuses too, as it always did; so does it for a link that
+ * this resource left without an expiry, where every writer's "no expiry" looks the same.
  */
 export type RestorePlan =
   | { readonly kind: "refuse"; readonly changed: readonly string[] }
@@ -128,7 +129,10 @@ export function restorePlan(state: ShareSettingsState, live: ShareLink, original
   const changed: string[] = settingsChangedSince(state, live);
   if (state.writtenSinceApplied && changed.length === 0) changed.push("a managed setting found changed by a refresh");
   if (!sameKooDriveInstant(live.expireTime, state.appliedExpireTime ?? state.expireTime)) changed.push("expireTime");
-  const unproven = state.appliedExpireTime === undefined && state.updateTime !== undefined && live.updateTime !== undefined;
+  // The expiry cannot tell another writer when this resource's own write left the link without one (validDays 0), nor
+  // in state from before the applied expiry was kept: `updateTime` tells it then, where both sides carry it.
+  const timeless = !(state.appliedExpireTime ?? state.expireTime);
+  const unproven = (state.appliedExpireTime === undefined || timeless) && state.updateTime !== undefined && live.updateTime !== undefined;
   if (unproven && !sameKooDriveInstant(live.updateTime, state.updateTime)) changed.push("updateTime");
   if (changed.length > 0) return { kind: "refuse", changed };
   return { kind: "restore", kept: unmanagedChanged(state, live, originals) };
