@@ -597,6 +597,63 @@ describe("share-settings provider against the emulator", () => {
     });
   });
 
+  describe("one run (one provider process) with a successor", () => {
+    /** Providers of one engine command after the adoption's: no startNewRun between their calls. */
+    async function sameRun() {
+      startNewRun();
+      const settings = providerShim("shareSettings");
+      const originals = providerShim("shareOriginals");
+      await settings.configure!(configureRequest(config));
+      await originals.configure!(configureRequest(config));
+      return { settings, originals };
+    }
+
+    it("up --replace of both with deleteBeforeReplace, validity only: the new adoption lists the true expiry its companion missed", async () => {
+      const share = emulator.seedShare({ ownerId: USER_ID, comment: "original", validDays: 2 });
+      const { created: old } = await adoptRestoring({ shareId: share.shareId, validDays: 365 });
+      const run = await sameRun();
+      // The engine's order: the new companion, then the old resource's delete (it restores), then the new resource.
+      const companion = await run.originals.create({ shareId: share.shareId });
+      await run.settings.delete!(old.id, old.outs);
+      // Restored as 2 days from now: the original expiry, to the restore's rounding.
+      expect(Math.abs(Date.parse(emulator.getShare(share.shareId as string)!.expireTime!) - Date.parse(share.expireTime!))).toBeLessThan(60_000);
+      const checked = await run.settings.check!({}, { shareId: share.shareId, validDays: 365, onDelete: "restore", originals: companion.outs!.originals });
+      const notices = await noticesDuring(() => run.settings.create(checked.inputs));
+      expect(notices).toMatch(
+        new RegExp(
+          `share ${share.shareId}: warning: a resource deleted earlier in this run \\(a replacement with deleteBeforeReplace\\) restored this share's original settings.*The share's originals were: comment "original", expiry ${share.expireTime}`,
+        ),
+      );
+    });
+
+    it("a companion that read the share after the restore recorded the true originals: no warning", async () => {
+      const share = emulator.seedShare({ ownerId: USER_ID, comment: "original", validDays: 2 });
+      const { created: old } = await adoptRestoring({ shareId: share.shareId, validDays: 365, comment: "declared" });
+      const run = await sameRun();
+      await run.settings.delete!(old.id, old.outs);
+      const companion = await run.originals.create({ shareId: share.shareId });
+      const checked = await run.settings.check!(
+        {},
+        { shareId: share.shareId, validDays: 365, comment: "declared", onDelete: "restore", originals: companion.outs!.originals },
+      );
+      expect(await noticesDuring(() => run.settings.create(checked.inputs))).not.toMatch(/warning/);
+    });
+
+    it("onDelete turned from restore to retain: the companion's delete lists the originals the share no longer holds", async () => {
+      const share = emulator.seedShare({ ownerId: USER_ID, comment: "original", validDays: 10 });
+      const { created, inputs } = await adoptRestoring({ shareId: share.shareId, validDays: 5, comment: "declared" });
+      const companion = (await originalsProvider.read!(share.shareId as string, { shareId: share.shareId, originals: created.outs!.originals })).props!;
+      const run = await sameRun();
+      const news = { ...inputs, onDelete: "retain", originals: undefined };
+      await run.settings.diff!(created.id, created.outs!, news);
+      await run.settings.update!(created.id, created.outs!, news);
+      const notices = await noticesDuring(() => run.originals.delete!(share.shareId as string, companion));
+      expect(notices).toMatch(
+        new RegExp(`share ${share.shareId}: warning: forgetting its original settings, which the share does not hold now.*They were: comment "original"`),
+      );
+    });
+  });
+
   describe("the originals companion's delete", () => {
     const companionOf = async (shareId: string) => (await originalsProvider.create({ shareId })).outs!;
 

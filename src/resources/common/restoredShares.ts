@@ -68,18 +68,24 @@ export function successorInThisRun(shareKey: string): Successor | undefined {
 }
 
 /**
- * The originals a `KooDriveShareSettings` deleted in this run put back (or found the share holding), by share
- * (`ProviderContext.shareKey`). A successor created after that delete (a replacement with `deleteBeforeReplace`) had
- * its companion read the share before the restore, so what it records as the originals may be Pulumi's settings: it
- * lists these, the only record of the true ones left.
+ * What a `KooDriveShareSettings` deleted in this run put back (or found the share holding), by share
+ * (`ProviderContext.shareKey`): its originals, and the share as the restore left it. A successor created after that
+ * delete (a replacement with `deleteBeforeReplace`) had its companion read the share before or after the restore; read
+ * before, what it records as the originals is Pulumi's settings, and it lists these, the only record of the true ones
+ * left.
  */
-const originalsRestored = new Map<string, OriginalSettings>();
+const originalsRestored = new Map<string, RestoredHere>();
 
-export function noteOriginalsRestored(shareKey: string, originals: OriginalSettings): void {
-  originalsRestored.set(shareKey, originals);
+export interface RestoredHere {
+  readonly originals: OriginalSettings;
+  readonly share: ShareLink;
 }
 
-export function originalsRestoredInThisRun(shareKey: string): OriginalSettings | undefined {
+export function noteOriginalsRestored(shareKey: string, restored: RestoredHere): void {
+  originalsRestored.set(shareKey, restored);
+}
+
+export function originalsRestoredInThisRun(shareKey: string): RestoredHere | undefined {
   return originalsRestored.get(shareKey);
 }
 

@@ -228,7 +228,7 @@ export const shareSettingsHandler: ResourceHandler = {
       ctx.notice(
         id,
         successor.originals === undefined
-          ? `not restoring: ${who}, with onDelete "retain": the \`-originals\` companion's delete lists the original settings`
+          ? `not restoring: ${who}, with onDelete "retain": the \`-originals\` companion, when deleted, lists the original settings the share does not hold`
           : sameOriginals(successor.originals, state.originals)
             ? `not restoring: ${who}, and keeps its original settings`
             : `warning: not restoring: ${who}, and it recorded other settings as the originals. The share's originals were: ${originalsForTheRecord(state.originals)}. Set them by hand if they should be back.`,
@@ -242,7 +242,7 @@ export const shareSettingsHandler: ResourceHandler = {
     const now = ctx.now(props);
     if (plan.kind === "refuse" && holdsOriginals(state.originals, live, now, ctx.edition(), state.managedFields)) {
       ctx.notice(id, "already holds its original settings (an interrupted destroy restored them?): nothing to restore");
-      noteOriginalsRestored(ctx.shareKey(owner, id), state.originals);
+      noteOriginalsRestored(ctx.shareKey(owner, id), { originals: state.originals, share: live });
       const kept = unmanagedChanged(state, live, state.originals);
       if (kept.length > 0) ctx.notice(id, keptNotice(kept, state.originals, undefined));
       rememberRestored(client, id, live, kept);
@@ -279,7 +279,7 @@ export const shareSettingsHandler: ResourceHandler = {
     }
     if (restored === undefined) return; // cancelled meanwhile: nothing to restore
     rememberRestored(client, id, restored, plan.kept);
-    noteOriginalsRestored(ctx.shareKey(owner, id), state.originals);
+    noteOriginalsRestored(ctx.shareKey(owner, id), { originals: state.originals, share: restored });
     if (plan.kept.length > 0) ctx.notice(id, keptNotice(plan.kept, state.originals, state.managedFields));
     // Told once the restore landed: what it could not put back exactly.
     const caveat = restoreCaveat(state.originals, ctx.edition(), now);

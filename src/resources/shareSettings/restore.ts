@@ -1,7 +1,8 @@
 import type { KooDriveEdition } from "../../client/connectionSettings";
 import type { ShareLink } from "../../client/shareLink";
 import { DAY_MS, MAX_VALID_DAYS, kooDriveTimeOutput, parseKooDriveTime, sameKooDriveInstant } from "../../time/koodriveTime";
-import { type OriginalSettings, WHERE_THE_ORIGINAL_CODE_IS, originalsForTheRecord, restoreValidDays } from "../common/originals";
+import { type OriginalSettings, WHERE_THE_ORIGINAL_CODE_IS, originalsForTheRecord, restoreValidDays, sameOriginals } from "../common/originals";
+import type { RestoredHere } from "../common/restoredShares";
 import { OPTIONAL_SETTINGS, type OptionalSetting, settingsChangedSince } from "../common/linkState";
 import type { ShareSettingsState } from "./state";
 
@@ -36,16 +37,26 @@ export function alreadyDeclaredNotice(originals: OriginalSettings, inputs: Recor
 
 /**
  * A resource adopting a share that another, deleted earlier in this run, restored (a replacement with
- * `deleteBeforeReplace`): when its companion read the share before that restore, it recorded Pulumi's settings. Told
- * by the comment and access code only: a restore cannot bring back the original expiry to the second (it writes a
- * validity from now), so a companion that read the restored share has another expiry all the same.
+ * `deleteBeforeReplace`): when its companion read the share before that restore, it recorded Pulumi's settings, and
+ * the true ones are listed. Read after the restore, the companion recorded the expiry of that very write, to the
+ * second, which no earlier write has. A restore that left no expiry (an original that never expired) is told by the
+ * comment and access code as the restore left them (its answer, else the originals it wrote).
  */
-export function predecessorRestoredWarning(recorded: OriginalSettings, restored: OriginalSettings): string | undefined {
-  if ((recorded.comment ?? "") === (restored.comment ?? "") && (recorded.extractCode ?? "") === (restored.extractCode ?? "")) return undefined;
+export function predecessorRestoredWarning(recorded: OriginalSettings, restored: RestoredHere): string | undefined {
+  const { originals, share } = restored;
+  const readAfterRestore =
+    parseKooDriveTime(share.expireTime).kind === "time"
+      ? sameKooDriveInstant(recorded.expireTime, share.expireTime)
+      : sameOriginals(recorded, {
+          comment: share.comment ?? originals.comment,
+          extractCode: share.extractCode ?? originals.extractCode,
+          expireTime: share.expireTime,
+        });
+  if (readAfterRestore) return undefined;
   return (
     "warning: a resource deleted earlier in this run (a replacement with deleteBeforeReplace) restored this share's original settings " +
     "after this resource's `-originals` companion had read the share with Pulumi's settings: those are recorded as the originals, so destroy will leave them. " +
-    `The share's originals were: ${originalsForTheRecord(restored)}. Set them by hand after a destroy if they should be back.`
+    `The share's originals were: ${originalsForTheRecord(originals)}. Set them by hand after a destroy if they should be back.`
   );
 }
 
