@@ -71,6 +71,19 @@ async function adoptedForRestore(share: { shareId?: unknown }, declared: Record<
   return { created, inputs, companion, destroy };
 }
 
+/**
+ * Providers of one engine command after the adoption's (a delete in it sees what that command's creates and diffs
+ * noted): no startNewRun between their calls.
+ */
+async function sameRun() {
+  startNewRun();
+  const settings = providerShim("shareSettings");
+  const originals = providerShim("shareOriginals");
+  await settings.configure!(configureRequest(config));
+  await originals.configure!(configureRequest(config));
+  return { settings, originals };
+}
+
 /** Runs `action` and returns the notices it wrote for the engine (the provider writes them to stderr). */
 async function noticesDuring(action: () => Promise<unknown>): Promise<string> {
   const notices: string[] = [];
@@ -573,13 +586,11 @@ describe("share-settings provider against the emulator", () => {
       const { created: old } = await adoptRestoring({ shareId: share.shareId, validDays: 0, comment: "declared" });
       // One `up --replace` that also turns onDelete to "retain": the new resource is created, then the old one deleted,
       // in one provider process.
-      startNewRun();
-      const sameRun = providerShim("shareSettings");
-      await sameRun.configure!(configureRequest(config));
-      const checked = await sameRun.check!({}, { shareId: share.shareId, validDays: 0, comment: "declared" });
-      await sameRun.create(checked.inputs);
+      const run = await sameRun();
+      const checked = await run.settings.check!({}, { shareId: share.shareId, validDays: 0, comment: "declared" });
+      await run.settings.create(checked.inputs);
       emulator.requests.clear();
-      const notices = await noticesDuring(() => sameRun.delete!(old.id, old.outs));
+      const notices = await noticesDuring(() => run.settings.delete!(old.id, old.outs));
       expect(puts()).toEqual([]);
       expect(emulator.getShare(share.shareId as string)?.comment).toBe("declared");
       expect(notices).toMatch(new RegExp(`share ${share.shareId}: not restoring: another KooDriveShareSettings .* with onDelete "retain"`));
@@ -598,16 +609,6 @@ describe("share-settings provider against the emulator", () => {
   });
 
   describe("one run (one provider process) with a successor", () => {
-    /** Providers of one engine command after the adoption's: no startNewRun between their calls. */
-    async function sameRun() {
-      startNewRun();
-      const settings = providerShim("shareSettings");
-      const originals = providerShim("shareOriginals");
-      await settings.configure!(configureRequest(config));
-      await originals.configure!(configureRequest(config));
-      return { settings, originals };
-    }
-
     it("up --replace of both with deleteBeforeReplace, validity only: the new adoption lists the true expiry its companion missed", async () => {
       const share = emulator.seedShare({ ownerId: USER_ID, comment: "original", validDays: 2 });
       const { created: old } = await adoptRestoring({ shareId: share.shareId, validDays: 365 });

@@ -99,7 +99,10 @@ function companionName(name: string): string {
  * move with it instead of being read again (by then the share holds the declared settings, not the originals).
  */
 function companionAliases(aliases: pulumi.CustomResourceOptions["aliases"]): pulumi.CustomResourceOptions["aliases"] {
-  return aliases?.map((alias) => (typeof alias === "string" ? companionAlias(alias) : pulumi.output(alias).apply(companionAlias)));
+  // An alias known later (an Output, a promise) is mapped when it is known.
+  return aliases?.map((alias) =>
+    pulumi.Output.isInstance(alias) || alias instanceof Promise ? pulumi.output(alias).apply(companionAlias) : companionAlias(alias),
+  );
 }
 
 /** One alias of the settings resource, as its companion's: a URN, or an alias by parts (the type is the companion's). */
