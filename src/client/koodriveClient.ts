@@ -334,7 +334,15 @@ export class KooDriveClient {
   private async attempt<T extends SuccessEnvelope>(spec: RequestSpec<T>, body: string, attempts: number): Promise<AttemptResult<T>> {
     // Each attempt is its own HTTP request and gets its own trace id; the error reports the last one.
     const traceId = newTraceId();
-    const request: KooDriveRequestInfo = { method: spec.method, path: spec.path, traceId, attempts, host: this.host, proxy: this.transport.proxy };
+    const request: KooDriveRequestInfo = {
+      method: spec.method,
+      path: spec.path,
+      userId: this.settings.userId,
+      traceId,
+      attempts,
+      host: this.host,
+      proxy: this.transport.proxy,
+    };
     const fail: FailureOf = (kind, extra) =>
       new KooDriveError(
         {

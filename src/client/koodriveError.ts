@@ -37,6 +37,8 @@ export type KooDriveErrorKind =
 export interface KooDriveRequestInfo {
   readonly method: string;
   readonly path: string;
+  /** The acting user (`X-User-Id`): a program or stack may act as several. */
+  readonly userId?: string;
   /** `X-Traceid` of the last attempt, for correlation with KooDrive's logs. */
   readonly traceId: string;
   /** Attempts made, retries included. */
@@ -171,7 +173,7 @@ export class KooDriveError extends Error {
   }
 
   private static describe(d: KooDriveErrorDetails): string {
-    const what = `KooDrive ${d.request.method} ${d.request.path}`;
+    const what = `KooDrive ${d.request.method} ${d.request.path}${d.request.userId === undefined ? "" : ` as user ${d.request.userId}`}`;
     const earlier = d.earlierAttemptUnknown ? "; an earlier attempt's outcome is unknown" : "";
     const attempts = `${d.request.attempts} attempt${d.request.attempts === 1 ? "" : "s"}, trace id ${d.request.traceId}${d.retryStop ? `; ${d.retryStop}` : ""}${earlier}`;
     switch (d.kind) {

@@ -88,6 +88,15 @@ describe("getShare / listShares (connection settings from KOODRIVE_* when no sta
     await expect(getShare({ shareId: "a/b" })).rejects.toThrow(/invalid argument to getShare: shareId must be 1 to 64 characters/);
   });
 
+  it("a failed lookup names the user it acted as (a program may list the shares of several)", async () => {
+    emulator.faults.set({ failNext: 1, failStatus: 502 });
+    await expect(listShares({ userId: OTHER_USER_ID })).rejects.toThrow(
+      new RegExp(`^KooDrive GET /koodrive/ose/v1/share as user ${OTHER_USER_ID} failed with HTTP 502`),
+    );
+    emulator.faults.set({ failNext: 1, failStatus: 502 });
+    await expect(getShare({ shareId: "s1" })).rejects.toThrow(new RegExp(`^KooDrive GET /koodrive/ose/v1/share/s1 as user ${USER_ID} failed with HTTP 502`));
+  });
+
   it("malformed arguments fail naming the function, the argument and the rule before any request, as the program's own mistake", async () => {
     await expect(listShares({ displayName: 5 as unknown as string })).rejects.toThrow(
       "invalid argument to listShares: displayName must be a string, got a number",

@@ -1169,7 +1169,7 @@ describe("share-settings provider against the emulator", () => {
         { shareId: share.shareId, validDays: 1, managedFields: [] },
         { shareId: share.shareId, validDays: 2, extractCode: "MDg2K0vU", onDelete: "retain" },
       ),
-    ).rejects.toThrow(/^KooDrive PUT \/koodrive\/ose\/v1\/share\/\d+ failed with HTTP 500, code 13000201/);
+    ).rejects.toThrow(/^KooDrive PUT \/koodrive\/ose\/v1\/share\/\d+ as user \d+ failed with HTTP 500, code 13000201/);
   });
 });
 
