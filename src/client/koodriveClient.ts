@@ -616,6 +616,10 @@ function networkCode(error: unknown): string {
   return typeof code === "string" ? code : "UNKNOWN";
 }
 
+/**
+ * The rule first, then where: `extractCode: Invalid input` reads to the redactor as a labelled access code, and the
+ * message lost its word.
+ */
 function describeZodError(error: z.ZodError): string {
-  return error.issues.map((i) => `${i.path.join(".") || "body"}: ${i.message}`).join("; ");
+  return error.issues.map((i) => `${i.message} at ${i.path.join(".") || "the body"}`).join("; ");
 }

@@ -225,3 +225,14 @@ describe("a proxy that never answers", () => {
     }
   });
 });
+
+describe("answers of the wrong shape", () => {
+  it("a field of the wrong type is named with what is wrong with it: the access-code redaction does not eat the rule's words", async () => {
+    const server = await hostileServer((_req, res) =>
+      json(res, 200, { code: 0, msg: "success", shareLink: { shareId: "42", comment: "c", extractCode: { nested: true }, status: 0 } }),
+    );
+    const error = await kooDriveFailure(clientFor(server.url, { maxRetries: 0 }).getShare("42"));
+    expect(error.kind).toBe("invalid-response");
+    expect(error.message).toMatch(/Invalid input: expected string, received object at shareLink\.extractCode/);
+  });
+});
