@@ -61,8 +61,9 @@ if command -v flock >/dev/null; then
 fi
 # An earlier run killed before its trap ran (same KOODRIVE_CI_DIR) may have left its emulator running.
 if [ -f "$pid_file" ]; then "${emulator[@]}" stop --pid-file "$pid_file" --timeout 10 >/dev/null 2>&1 || true; fi
-# The state only ever describes this run's emulator: a previous run's (same KOODRIVE_CI_DIR) is of no use.
-rm -rf "$scratch/state"
+# The state and the log only ever describe this run's emulator: a previous run's (same KOODRIVE_CI_DIR) is of no use,
+# and its lines at the end of a failed run would read as this run's.
+rm -rf "$scratch/state" "$log_file"
 mkdir -p "$scratch/state"
 
 stop_emulator() {

@@ -157,13 +157,17 @@ test("an emulator that cannot start fails the pipeline within its timeout, with 
   }
 });
 
-test("a rerun after a killed run stops the emulator it left; job credentials meant for KooDrive never reach the emulator run", { timeout: 900_000 }, () => {
+test("a rerun after a killed run stops the emulator it left and starts a fresh log; job credentials meant for KooDrive never reach the emulator run", {
+  timeout: 900_000,
+}, () => {
   const ciDir = fs.mkdtempSync(path.join(scratch, "killed-"));
   // What a run killed before its trap leaves: its emulator, still running, with its pid file.
   const left = runShell(`npx --no-install koodrive-emulator start --pid-file ${ciDir}/emulator.pid --port 0 --token stale-run-token`, { cwd: project, env });
   assert.equal(left.status, 0, left.output);
   const stalePid = Number(fs.readFileSync(path.join(ciDir, "emulator.pid"), "utf8"));
   assert.ok(isRunning(stalePid));
+  // Its log too: a failure of this run must show this run's requests, not the earlier run's.
+  fs.writeFileSync(path.join(ciDir, "emulator.log"), "an earlier run's request line\n");
   const result = runShell("bash ci/koodrive-pipeline.sh .", {
     cwd: project,
     env: { ...env, KOODRIVE_CI_DIR: ciDir, KOODRIVE_ACCESS_TOKEN: "RealProdToken0123", KOODRIVE_ENDPOINT: "http://127.0.0.1:9" },
@@ -172,7 +176,9 @@ test("a rerun after a killed run stops the emulator it left; job credentials mea
   assert.match(result.output, /==> done: the stack converged against the emulator/);
   assert.equal(isRunning(stalePid), false, "the earlier run's emulator was stopped");
   assert.doesNotMatch(result.output, /RealProdToken0123/);
-  assert.doesNotMatch(fs.readFileSync(path.join(ciDir, "emulator.log"), "utf8"), /RealProdToken0123/);
+  const log = fs.readFileSync(path.join(ciDir, "emulator.log"), "utf8");
+  assert.doesNotMatch(log, /RealProdToken0123/);
+  assert.doesNotMatch(log, /an earlier run's request line/);
 });
 
 test("a second run on the same scratch folder fails at once, saying why, and leaves the first alone", { timeout: 120_000 }, async () => {

@@ -241,7 +241,12 @@ export const shareSettingsHandler: ResourceHandler = {
     const plan = restorePlan(state, live, state.originals);
     const now = ctx.now(props);
     if (plan.kind === "refuse" && holdsOriginals(state.originals, live, now, ctx.edition(), state.managedFields)) {
-      ctx.notice(id, "already holds its original settings (an interrupted destroy restored them?): nothing to restore");
+      // Said as what is seen: a destroy cut short after its restore, or another writer (another stack managing the share)
+      // that applied the same settings, look alike.
+      ctx.notice(
+        id,
+        "already holds its original settings (an interrupted destroy restored them, or another writer, such as another stack managing this share, applied the same): nothing to restore",
+      );
       noteOriginalsRestored(ctx.shareKey(owner, id), { originals: state.originals, share: live });
       const kept = unmanagedChanged(state, live, state.originals);
       if (kept.length > 0) ctx.notice(id, keptNotice(kept, state.originals, undefined));

@@ -23,15 +23,16 @@ export function lateRestoreWarning(oldOnDelete: unknown, newOnDelete: unknown): 
  * The notice for an adoption whose originals already hold every declared setting the resource manages (comment,
  * access code): destroy will leave those. Either the share held them before (nothing to undo), or Pulumi had written
  * them before its `-originals` companion read the share: the companion was replaced (`up --replace`) or renamed
- * (`pulumi state rename`), or an older state was imported. Then the true originals are in the stack's history only.
+ * (`pulumi state rename`), an older state was imported, or an `up` with PULUMI_SKIP_CHECKPOINTS was killed after
+ * writing (it saved nothing). Then the true originals are in the stack's history only, if a version there has them.
  */
 export function alreadyDeclaredNotice(originals: OriginalSettings, inputs: Record<string, unknown>): string | undefined {
   const declared = OPTIONAL_SETTINGS.filter((field) => inputs[field] !== undefined);
   if (declared.length === 0 || declared.some((field) => (originals[field] ?? "") !== inputs[field])) return undefined;
   return (
     "the share already holds the declared settings, so they are recorded as its originals too: destroy leaves them (nothing to undo if the share had them before Pulumi). " +
-    "Only if Pulumi wrote them before the `-originals` companion read the share (a companion created again, an imported older state) " +
-    `are the true originals elsewhere: in an earlier version of this stack's state (${WHERE_THE_ORIGINAL_CODE_IS}).`
+    "Only if Pulumi wrote them before the `-originals` companion read the share (a companion created again, an imported older state, an `up` killed while running with PULUMI_SKIP_CHECKPOINTS) " +
+    `are the true originals elsewhere: in an earlier version of this stack's state, if one was saved after the companion first read the share (${WHERE_THE_ORIGINAL_CODE_IS}); a run with PULUMI_SKIP_CHECKPOINTS saves none until it ends, so after such a run was killed they may be lost.`
   );
 }
 
