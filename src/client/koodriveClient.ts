@@ -198,6 +198,11 @@ export class KooDriveClient {
     return this.shared.serverClock.mark();
   }
 
+  /** How many times a failed request is retried (`maxRetries`): what callers that repeat an operation themselves match. */
+  get retryLimit(): number {
+    return this.policy.limit;
+  }
+
   /** Whether {@link markServerTime} is on KooDrive's clock yet (an answer's `Date` header has been seen). */
   serverTimeKnown(): boolean {
     return this.shared.serverClock.known();
@@ -255,16 +260,30 @@ export class KooDriveClient {
 
   /** `POST /share/cancel`: stops sharing up to 100 shares; one result per id. */
   async cancelShares(shareIds: string[]): Promise<CancelResult[]> {
-    const res = await this.request({ method: "POST", path: `${SHARE_PATH}/cancel`, body: { shareIds }, schema: cancelResponseSchema });
+    // Retried like a PUT (see `idempotentRequests` in the retry policy).
+    const { data, earlierUnknown } = await this.send({ method: "POST", path: `${SHARE_PATH}/cancel`, body: { shareIds }, schema: cancelResponseSchema });
     // Per-item messages are KooDrive's words, which end up in errors: redacted as the request's own messages are.
-    return res.subResponseList.map((item) => {
+    return data.subResponseList.map((item) => {
       const msg = item.msg ?? item.message;
-      return { shareId: item.shareId, code: String(item.code), msg: msg === undefined ? undefined : redact(msg, this.secretsOf(), this.accessCodes) };
+      return {
+        shareId: item.shareId,
+        code: String(item.code),
+        msg: msg === undefined ? undefined : redact(msg, this.secretsOf(), this.accessCodes),
+        ...(earlierUnknown ? { afterUnknownAttempt: true } : {}),
+      };
     });
   }
 
-  /** Sends `spec` until an attempt answers, fails for good, or the retry policy stops. */
+  /** Sends `spec` until an attempt answers, fails for good, or the retry policy stops; the answer's body. */
   private async request<T extends SuccessEnvelope>(spec: RequestSpec<T>): Promise<T> {
+    return (await this.send(spec)).data;
+  }
+
+  /**
+   * Sends `spec` until an attempt answers, fails for good, or the retry policy stops: the answer's body, and whether
+   * an attempt before the one answered may have been applied.
+   */
+  private async send<T extends SuccessEnvelope>(spec: RequestSpec<T>): Promise<{ data: T; earlierUnknown: boolean }> {
     const body = spec.body === undefined ? "" : JSON.stringify(spec.body);
     for (const secret of spec.bodySecrets ?? []) if (secret) this.accessCodes.add(secret);
     // When the first attempt got its turn: waiting for that turn (behind other calls in the request budget, or for
@@ -311,11 +330,12 @@ export class KooDriveClient {
         permit.release(learned.budget);
         admission.settle(learned.credentials);
       }
-      if (result.kind === "answered") return result.data;
+      if (result.kind === "answered") return { data: result.data, earlierUnknown };
       if (result.kind === "unrecoverable") throw withEarlier(result.error);
       const elapsedMs = this.shared.budget.clock() - startedAt;
       // On KooDrive's clock: a Retry-After date is one of its times.
-      const decision = decideRetry(this.policy, spec.method, { ...history, elapsedMs }, result.outcome, this.shared.serverClock.now(), this.random);
+      const request = `${spec.method} ${spec.path}`;
+      const decision = decideRetry(this.policy, request, { ...history, elapsedMs }, result.outcome, this.shared.serverClock.now(), this.random);
       if (!decision.retry) throw withEarlier(decision.timeLimit ? result.error.withRetryStop(decision.reason) : result.error);
       earlierUnknown ||= spec.method !== "GET" && outcomeUnknown(result.error);
       this.emit(retryEvent(spec.method, spec.path, attempts, this.describeFailure(result.outcome, result.error), decision.delayMs));

@@ -187,7 +187,7 @@ export class KooDriveError extends Error {
         return `${what} timed out${KooDriveError.where(d.request)} (${attempts})`;
       case "credentials":
         // No path or trace id: every operation failing on these credentials shows this one text.
-        return `KooDrive rejected the credentials (${KooDriveError.answer(d)}). ${d.hint ?? ""}`.trim();
+        return `KooDrive rejected the credentials${d.request.userId === undefined ? "" : ` for user ${d.request.userId}`} (${KooDriveError.answer(d)}). ${d.hint ?? ""}`.trim();
       case "proxy":
         return `${what} failed: proxy ${d.request.proxy ?? "(unknown)"} refused to forward it to ${d.request.host ?? "KooDrive"} with HTTP ${d.status ?? "?"} (${attempts}): ${proxyHint(d)}`;
       case "invalid-response":

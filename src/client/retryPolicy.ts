@@ -23,6 +23,11 @@ export interface RetryPolicy {
   readonly throttleRetryTimeoutMs: number;
   /** Methods whose repetition cannot change the outcome. */
   readonly idempotentMethods: readonly string[];
+  /**
+   * Requests, as `METHOD /path`, whose repetition cannot change the outcome although their method may: KooDrive's
+   * cancel (a repeat answers "not found" for each share an earlier attempt cancelled).
+   */
+  readonly idempotentRequests: readonly string[];
   /** Socket-level error codes worth another try for idempotent methods. */
   readonly networkErrorCodes: readonly string[];
   /** Socket-level error codes retried for any method: the request was never sent. */
@@ -119,6 +124,7 @@ export const defaultRetryPolicy: RetryPolicy = Object.freeze({
   // Five minutes: long enough to outwait a gateway's per-minute quota, short enough to notice a stuck run.
   throttleRetryTimeoutMs: 300_000,
   idempotentMethods: ["GET", "PUT", "HEAD", "DELETE", "OPTIONS"],
+  idempotentRequests: ["POST /koodrive/ose/v1/share/cancel"],
   networkErrorCodes: ["ECONNRESET", "ECONNREFUSED", "ETIMEDOUT", "ECONNABORTED", "EPIPE", "EAI_AGAIN", "ENETUNREACH"],
   networkErrorCodesForAnyMethod: RETRIED_NEVER_SENT_CODES,
   baseDelayMs: 500,
@@ -200,13 +206,13 @@ function serverRequestedDelay(policy: RetryPolicy, retryAfterMs: number | undefi
 }
 
 /**
- * Decides whether an operation using `method`, with `history` behind it, should retry after `outcome`; `nowMs` is
- * the server's time (see {@link parseRetryAfter}). Other 4xx responses are never retried: they will fail the same way
- * again.
+ * Decides whether a `request` (`METHOD /path`, or the method alone), with `history` behind it, should retry after
+ * `outcome`; `nowMs` is the server's time (see {@link parseRetryAfter}). Other 4xx responses are never retried: they
+ * will fail the same way again.
  */
 export function decideRetry(
   policy: RetryPolicy,
-  method: string,
+  request: string,
   history: RetryHistory,
   outcome: AttemptOutcome,
   nowMs: number,
@@ -225,7 +231,8 @@ export function decideRetry(
     if (history.retries >= policy.limit) return { retry: false, reason: `gave up after ${attempts} attempts` };
     return { retry: true, delayMs: backoffDelay(policy, attempts, random), budget: "retries" };
   }
-  const idempotent = policy.idempotentMethods.includes(method.toUpperCase());
+  const method = request.split(" ", 1)[0]!.toUpperCase();
+  const idempotent = policy.idempotentMethods.includes(method) || policy.idempotentRequests.includes(request);
   if (outcome.kind === "network") {
     const retryable = (idempotent ? policy.networkErrorCodes : policy.networkErrorCodesForAnyMethod).includes(outcome.code);
     if (!retryable) return { retry: false, reason: `${outcome.code} is not retried for ${method}` };

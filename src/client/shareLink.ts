@@ -52,4 +52,9 @@ export interface CancelResult {
   /** `"0"` on success. */
   code: string;
   msg?: string;
+  /**
+   * An earlier attempt of the call may have cancelled the share (its answer was lost and the call was retried), so
+   * a "not found" here is most likely that attempt's doing.
+   */
+  afterUnknownAttempt?: boolean;
 }

@@ -293,7 +293,7 @@ describe("one bad credential, one request", () => {
     expect(new Set(errors.map((error) => error.message)).size).toBe(1);
     expect(errors[0]).toMatchObject({ kind: "credentials", status: 401, isCredentialRejection: true });
     expect(errors[0]!.message).toMatch(
-      /^KooDrive rejected the credentials \(HTTP 401, code 13000104: Unauthorized: unknown access token\.\)\. Fix koodrive:accessToken \/ KOODRIVE_ACCESS_TOKEN \(credentials in the environment take precedence over stack config; a plain refresh or destroy uses the stack config the last up stored, .*--run-program\). KooDrive access tokens expire after 20 minutes without use\.$/,
+      /^KooDrive rejected the credentials for user \d+ \(HTTP 401, code 13000104: Unauthorized: unknown access token\.\)\. Fix koodrive:accessToken \/ KOODRIVE_ACCESS_TOKEN \(credentials in the environment take precedence over stack config; a plain refresh or destroy uses the stack config the last up stored, .*--run-program\). KooDrive access tokens expire after 20 minutes without use\.$/,
     );
     expect(errors[0]!.message).not.toContain("wrong-token-0123");
     await kooDriveFailure(factory.clientFor(wrong).updateShare(shares[0]!.shareId as string, { validDays: 1 }));

@@ -44,7 +44,7 @@ describe("token rotation reaches refresh and destroy", () => {
       [401],
       "exactly one request reaches KooDrive",
     );
-    assert.match(output, /KooDrive rejected the credentials \(HTTP 401, code 13000104: Unauthorized: access token expired\.\)/);
+    assert.match(output, /KooDrive rejected the credentials for user \d+ \(HTTP 401, code 13000104: Unauthorized: access token expired\.\)/);
     assert.match(output, /koodrive:accessToken \/ KOODRIVE_ACCESS_TOKEN/);
     assert.match(output, /20 minutes/);
     assert.equal(output.includes(TOKEN), false, "the token is never printed");

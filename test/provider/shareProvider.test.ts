@@ -287,6 +287,23 @@ describe("KooDriveShare provider against the emulator", () => {
     expect(notices.join("\n")).not.toMatch(/already cancelled or gone/);
   });
 
+  it.each([
+    ["a 503, then an answer cut short after it landed", { failNext: 1, failStatus: 503, truncateAfterApplyNext: 1 }, 3],
+    ["three 503s", { failNext: 3, failStatus: 503 }, 4],
+    ["a 500, then a lost answer after it landed", { failNext: 1, failStatus: 500, dropAfterApplyNext: 1 }, 3],
+  ])("a cancel that fails more than once (%s) is retried like a PUT: cancelled, retries printed", async (_name, faults, calls) => {
+    await emulator.close();
+    await start({}, { "koodrive:maxRetries": "3", "koodrive:timeoutMs": "1000" });
+    const { created } = await create();
+    emulator.faults.set(faults);
+    emulator.requests.clear();
+    await provider.delete!(created.id, created.outs);
+    expect(emulator.requests.all().map((r) => r.path)).toEqual(Array(calls).fill("/koodrive/ose/v1/share/cancel"));
+    expect(emulator.getShare(created.id)).toBeUndefined();
+    expect(notices.join("\n")).toMatch(/KooDrive POST \/koodrive\/ose\/v1\/share\/cancel got HTTP 50\d.* on attempt 1; retrying in/);
+    expect(notices.join("\n")).not.toMatch(/already cancelled or gone/);
+  });
+
   it("a cancel answered with another per-item code fails naming the share and the code", async () => {
     const fake = {
       cancelShares: async (ids: string[]) => ids.map((shareId) => ({ shareId, code: "13000102", msg: "share is locked" })),
@@ -561,6 +578,34 @@ describe("a create whose answer is lost: no orphan, no duplicate", () => {
     const waits: number[] = [];
     await createShareReconciled(lagging, body, new OwnerShares(), { sleep: async (ms) => void waits.push(ms) });
     expect(waits).toEqual([1_000, 2_000]);
+    expect(posts()).toHaveLength(2);
+  });
+
+  it.each([
+    [3, 2, 3],
+    [0, 1, 2],
+  ])(
+    "with maxRetries %i, a create whose POST fails %i time(s) unapplied (listings show nothing) is sent again: %i POSTs, one share",
+    async (maxRetries, failures, sent) => {
+      const client = new KooDriveClient(settingsFor(emulator, { maxRetries }));
+      const listingNothing: KooDriveClient = Object.assign(Object.create(client), { listShares: async () => ({ shareLinks: [] }) });
+      emulator.faults.set({ failNext: failures, failStatus: 503 });
+      const body = { scope: 1, fileIds: declared.fileIds, containerId: CONTAINER, validDays: 30 };
+      const result = await createShareReconciled(listingNothing, body, new OwnerShares(), { sleep: async () => undefined });
+      expect(posts()).toHaveLength(sent);
+      expect(result.resentAfter).toMatch(/HTTP 503/);
+      expect(emulator.getShare(result.share.shareId)).toBeDefined();
+    },
+  );
+
+  it("a create whose POST fails more often than maxRetries allows resends fails saying how often, and that nothing was created", async () => {
+    const client = new KooDriveClient(settingsFor(emulator, { maxRetries: 1 }));
+    const listingNothing: KooDriveClient = Object.assign(Object.create(client), { listShares: async () => ({ shareLinks: [] }) });
+    emulator.faults.set({ failNext: 2, failStatus: 503 });
+    const body = { scope: 1, fileIds: declared.fileIds, containerId: CONTAINER, validDays: 30 };
+    await expect(createShareReconciled(listingNothing, body, new OwnerShares(), { sleep: async () => undefined })).rejects.toThrow(
+      /the share create failed 2 times without a usable answer \(the last: .*HTTP 503.*\), and listing the user's shares found no share it made; nothing was created/,
+    );
     expect(posts()).toHaveLength(2);
   });
 

@@ -756,9 +756,9 @@ describe("share-settings provider against the emulator", () => {
   it("delete with restore does not clobber a share someone else wrote since (by hand, another stack), and says so", async () => {
     const share = emulator.seedShare({ ownerId: USER_ID, comment: "original", validDays: 10 });
     const { created } = await adoptRestoring({ shareId: share.shareId, validDays: 3, comment: "declared" });
-    // Another resource (the renamed one) applies the same declared settings: the PUT restarts the validity.
-    await new Promise((r) => setTimeout(r, 5));
-    emulator.changeShare(share.shareId as string, { expireTime: new Date(Date.now() + 3 * 86400_000).toISOString() });
+    // Another resource (the renamed one) applies the same declared settings 1.5 s later: the PUT restarts the
+    // validity. (Milliseconds apart, an expiry that falls on a whole second is compared to the second only.)
+    emulator.changeShare(share.shareId as string, { expireTime: new Date(Date.now() + 3 * 86400_000 + 1_500).toISOString() });
     const notices = await noticesDuring(() => provider.delete!(created.id, created.outs));
     expect(puts().length).toBe(1);
     expect(emulator.getShare(share.shareId as string)!.comment).toBe("declared");

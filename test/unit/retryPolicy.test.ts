@@ -29,6 +29,12 @@ describe("retry policy", () => {
     ["PUT", retried(0), { kind: "status", status: 503, retryAfter: "Wed, 01 Jan 2025 00:00:03 GMT" }, { retry: true, delayMs: 3000 }],
     ["PUT", retried(0), { kind: "status", status: 503, retryAfter: "120" }, { retry: false }],
     ["POST", retried(0), { kind: "status", status: 503 }, { retry: false }],
+    // A request the policy names as idempotent although its method is not: KooDrive's cancel, retried like a PUT.
+    ["POST /koodrive/ose/v1/share/cancel", retried(0), { kind: "status", status: 503 }, { retry: true, delayMs: 100, budget: "retries" }],
+    ["POST /koodrive/ose/v1/share/cancel", retried(0), { kind: "network", code: "ECONNRESET" }, { retry: true, delayMs: 100 }],
+    ["POST /koodrive/ose/v1/share/cancel", retried(3), { kind: "status", status: 500 }, { retry: false }],
+    ["POST /koodrive/ose/v1/share", retried(0), { kind: "status", status: 503 }, { retry: false, reason: "HTTP 503 is not retried for POST" }],
+    ["PUT /koodrive/ose/v1/share/1", retried(0), { kind: "status", status: 502 }, { retry: true, delayMs: 100 }],
     // Throttling: any method, honouring Retry-After, not counted against `limit`, bounded by time.
     ["PUT", retried(0), { kind: "status", status: 429, retryAfter: "2" }, { retry: true, delayMs: 2000, budget: "throttleRetries" }],
     ["POST", retried(0), { kind: "status", status: 429 }, { retry: true, delayMs: 100, budget: "throttleRetries" }],

@@ -25,20 +25,25 @@ const queues = new WeakMap<KooDriveClient, Waiter[]>();
 function outcomeOf(shareId: string, item: CancelResult | undefined, afterLostAnswer: boolean): CancelOutcome | Error {
   if (item === undefined) return new Error(`KooDrive share ${shareId}: the cancel answer has no result for this share, so whether it stopped is unknown`);
   if (item.code === "0") return "cancelled";
-  if (item.code === NOT_FOUND_CODE) return afterLostAnswer ? "cancelled" : "already gone";
+  if (item.code === NOT_FOUND_CODE) return afterLostAnswer || item.afterUnknownAttempt ? "cancelled" : "already gone";
   return new Error(`KooDrive share ${shareId} was not cancelled: KooDrive answered code ${item.code}${item.msg ? ` ("${item.msg}")` : ""} for it`);
 }
 
 /**
- * `POST /share/cancel` for up to 100 IDs. Cancel is idempotent (a repeat answers "not found"), so a lost answer is
- * asked for once more; `afterLostAnswer` says the results are the repeat's.
+ * `POST /share/cancel` for up to 100 IDs. Cancel is idempotent (a repeat answers "not found"): the client retries its
+ * server errors, timeouts and resets as for a PUT (`maxRetries` times, each retry printed). What it does not retry is
+ * asked again here: an answer that arrived unusable (cut short, garbled), up to `maxRetries` times, and with
+ * `maxRetries` 0 any failure that may have cancelled, once, so a lost answer is never taken for a failed cancel.
+ * `afterLostAnswer` says the results are a repeat's.
  */
 async function sendCancel(client: KooDriveClient, shareIds: string[]): Promise<{ results: CancelResult[]; afterLostAnswer: boolean }> {
-  try {
-    return { results: await client.cancelShares(shareIds), afterLostAnswer: false };
-  } catch (error) {
-    if (!outcomeUnknown(error)) throw error;
-    return { results: await client.cancelShares(shareIds), afterLostAnswer: true };
+  for (let repeats = 0; ; repeats++) {
+    try {
+      return { results: await client.cancelShares(shareIds), afterLostAnswer: repeats > 0 };
+    } catch (error) {
+      const notRetriedByTheClient = outcomeUnknown(error) && (error.kind === "invalid-response" || client.retryLimit === 0);
+      if (!notRetriedByTheClient || repeats >= Math.max(1, client.retryLimit)) throw error;
+    }
   }
 }
 

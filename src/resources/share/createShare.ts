@@ -104,9 +104,10 @@ export interface ReconcileOptions {
  * `X-Date`), so a local clock ahead of KooDrive's cannot make the share it made look older than the send.
  *
  * A listing may lag the write (eventual consistency). While nothing matches, the shares are listed again after each
- * of `relistDelaysMs` (1 s, then 2 s); only if the last listing still shows no match is the POST sent once more
- * (reconciled the same way). Remaining risk: a listing that lags longer than that (about 3 s) makes the second POST
- * create a duplicate of a share the first one made; the next lost answer's listing, or `listShares`, shows it.
+ * of `relistDelaysMs` (1 s, then 2 s); only if the last listing still shows no match is the POST sent again
+ * (reconciled the same way, up to `maxRetries` times, at least once). Remaining risk: a listing that lags longer than
+ * that (about 3 s) makes a resend create a duplicate of a share an earlier POST made; the next lost answer's
+ * listing, or `listShares`, shows it.
  */
 export async function createShareReconciled(
   client: KooDriveClient,
@@ -122,8 +123,11 @@ export async function createShareReconciled(
   let lastCause = "";
   // Whether KooDrive answered a POST with success, in a form that could not be used: then it did make a share.
   let answered = false;
+  // Each resend follows listings that show no share this create made, so it is as safe as the first: as many as
+  // `maxRetries` allows, and one with `maxRetries` 0 (a lost answer is not a failed create).
+  const attempts = 1 + Math.max(1, client.retryLimit);
   try {
-    for (let attempt = 1; attempt <= 2; attempt++) {
+    for (let attempt = 1; attempt <= attempts; attempt++) {
       try {
         const share = await shares.post(create, () => client.createShare(body));
         return lastCause === "" ? { share } : { share, resentAfter: lastCause };
@@ -139,7 +143,7 @@ export async function createShareReconciled(
     shares.settled(create);
   }
   throw new Error(
-    `the share create failed twice without a usable answer (${lastCause}), and listing the user's shares found no share it made; ` +
+    `the share create failed ${attempts} times without a usable answer (the last: ${lastCause}), and listing the user's shares found no share it made; ` +
       (answered
         ? `but KooDrive answered a POST with success, so it made a share the listing does not show as sent: check the user's shares in space ${body.containerId} (listShares) before running \`pulumi up\` again`
         : "nothing was created"),
