@@ -358,6 +358,23 @@ describe("cancels of concurrent deletes share one call per owner; each gets its 
     expect(outcomes.filter((o) => o === "cancelled")).toHaveLength(148);
   });
 
+  it("cancels that arrive one by one while a call is out go together in the next call, not one call each", async () => {
+    const created = await Promise.all([1, 2, 3, 4].map((n) => create({ ...declared, comment: `share ${n}` })));
+    emulator.faults.set({ latencyMs: 300 });
+    emulator.requests.clear();
+    const [first, ...later] = created.map(({ created: c }) => c);
+    const deletes = [provider.delete!(first!.id, first!.outs)];
+    // The engine starts deletes as others finish: here 50 ms apart, each after the first call went out.
+    for (const c of later) {
+      await new Promise((r) => setTimeout(r, 50));
+      deletes.push(provider.delete!(c.id, c.outs));
+    }
+    await Promise.all(deletes);
+    const calls = emulator.requests.all().map((r) => (r.body as { shareIds: string[] }).shareIds);
+    expect(calls).toEqual([[first!.id], later.map((c) => c.id)]);
+    for (const c of created) expect(emulator.getShare(c.created.id)).toBeUndefined();
+  });
+
   it("a failed call fails every cancel it carried, with KooDrive's error", async () => {
     const created = await Promise.all([1, 2].map((n) => create({ ...declared, comment: `share ${n}` })));
     emulator.faults.set({ failNext: 1, failStatus: 400 });

@@ -15,8 +15,16 @@ interface Waiter {
   reject: (error: Error) => void;
 }
 
-/** Cancels waiting to be sent, per client (one client per connection settings and user, so per owner). */
-const queues = new WeakMap<KooDriveClient, Waiter[]>();
+/**
+ * Per client (one client per connection settings and user, so per owner): the cancels waiting for a call, and
+ * whether a call is out. One call is out at a time; cancels that arrive meanwhile go together in the next.
+ */
+interface CancelQueue {
+  waiting: Waiter[];
+  busy: boolean;
+}
+
+const queues = new WeakMap<KooDriveClient, CancelQueue>();
 
 /**
  * One item's result as an outcome or an error naming the share and KooDrive's per-item code. After a call whose
@@ -70,22 +78,38 @@ async function flush(client: KooDriveClient, waiters: Waiter[]): Promise<void> {
 
 /**
  * Stops sharing one share with `POST /share/cancel`, reading its per-item result: success and "already gone" both
- * mean done; any other per-item code is an error naming it. Cancels of the same owner that arrive within 10 ms of
- * each other (the engine deletes resources concurrently) share one call of up to 100 IDs; each caller gets the
- * result for its own share.
+ * mean done; any other per-item code is an error naming it. The engine deletes resources concurrently, so cancels of
+ * the same owner share calls of up to 100 IDs, each caller getting the result for its own share: the first waits
+ * 10 ms for others, and while a call is out (waiting in a throttled request budget, say) the cancels that arrive go
+ * together in the next one. Sent as they came, one call each, a destroy of 200 shares under a quota of 5 requests/s
+ * took 40 s.
  */
 export function cancelShare(client: KooDriveClient, shareId: string): Promise<CancelOutcome> {
   return new Promise((resolve, reject) => {
     let queue = queues.get(client);
     if (queue === undefined) {
-      const waiting: Waiter[] = [];
-      queue = waiting;
-      queues.set(client, waiting);
-      setTimeout(() => {
-        queues.delete(client);
-        for (let i = 0; i < waiting.length; i += MAX_CANCEL_BATCH) void flush(client, waiting.slice(i, i + MAX_CANCEL_BATCH));
-      }, BATCH_WINDOW_MS);
+      queue = { waiting: [], busy: false };
+      queues.set(client, queue);
     }
-    queue.push({ shareId, resolve, reject });
+    queue.waiting.push({ shareId, resolve, reject });
+    if (!queue.busy) {
+      queue.busy = true;
+      const started = queue;
+      setTimeout(() => void sendWaiting(client, started), BATCH_WINDOW_MS);
+    }
   });
+}
+
+/** Sends every waiting cancel (calls of at most 100 IDs, side by side), then those that arrived meanwhile, until none wait. */
+async function sendWaiting(client: KooDriveClient, queue: CancelQueue): Promise<void> {
+  try {
+    while (queue.waiting.length > 0) {
+      const waiting = queue.waiting.splice(0);
+      const calls: Promise<void>[] = [];
+      for (let i = 0; i < waiting.length; i += MAX_CANCEL_BATCH) calls.push(flush(client, waiting.slice(i, i + MAX_CANCEL_BATCH)));
+      await Promise.all(calls);
+    }
+  } finally {
+    queue.busy = false;
+  }
 }
