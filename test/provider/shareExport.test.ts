@@ -126,3 +126,80 @@ describe("scripts/koodrive-export-shares.js", () => {
     }
   }, 60_000); // six runs of the script, each a fresh node process loading the package
 });
+
+describe("scripts/koodrive-stray-shares.js", () => {
+  /** A `pulumi stack export` of a stack that holds `heldId` and whose killed run left creates of `pending` pending. */
+  function exportOf(heldId: string, pending: Array<{ name: string; inputs: Record<string, unknown> }>) {
+    const urn = (name: string) => `urn:pulumi:dev::p::pulumi-nodejs:dynamic/koodrive:Share::${name}`;
+    return JSON.stringify({
+      version: 3,
+      deployment: {
+        manifest: {},
+        resources: [{ urn: urn("held"), custom: true, type: "pulumi-nodejs:dynamic/koodrive:Share", id: heldId, outputs: { shareId: heldId } }],
+        pending_operations: pending.map(({ name, inputs }) => ({
+          resource: { urn: urn(name), custom: true, type: "pulumi-nodejs:dynamic/koodrive:Share", inputs: { __provider: "…", onDelete: "cancel", ...inputs } },
+          type: "creating",
+        })),
+      },
+    });
+  }
+
+  it("names the shares that match an interrupted create and that no resource holds, and nothing else", async () => {
+    const emulator = await testEmulator();
+    const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "koodrive-stray-"));
+    try {
+      const env = { ...process.env, KOODRIVE_ENDPOINT: emulator.url, KOODRIVE_USER_ID: USER_ID, KOODRIVE_AGENT_NAME: AGENT, KOODRIVE_ACCESS_TOKEN: TOKEN };
+      const script = path.join(__dirname, "..", "..", "scripts", "koodrive-stray-shares.js");
+      const space = "IAAB5thdWzxEoAsiA1681759183084696448";
+      const created = { containerId: space, fileIds: ["f2"], scope: 1, comment: "weekly", validDays: 30 };
+      // The share the resumed up made (held), the one the killed run made (stray), and look-alikes that are not it.
+      const held = emulator.seedShare({ ownerId: USER_ID, containerId: space, fileIds: ["f2"], comment: "weekly", validDays: 30 });
+      const stray = emulator.seedShare({ ownerId: USER_ID, containerId: space, fileIds: ["f2"], comment: "weekly", validDays: 30 });
+      emulator.seedShare({ ownerId: USER_ID, containerId: space, fileIds: ["f3"], comment: "weekly", validDays: 30 });
+      emulator.seedShare({ ownerId: USER_ID, containerId: space, fileIds: ["f2"], comment: "by hand", validDays: 30 });
+      emulator.seedShare({ ownerId: USER_ID, containerId: "OtherSpace", fileIds: ["f2"], comment: "weekly", validDays: 30 });
+      const theirs = emulator.seedShare({ ownerId: OTHER_USER_ID, containerId: space, fileIds: ["f9"], validDays: 30 });
+      const state = path.join(scratch, "state.json");
+      fs.writeFileSync(
+        state,
+        exportOf(held.shareId as string, [
+          {
+            name: "weekly",
+            inputs: { ...created, extractCode: { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", ciphertext: "v1:x" } },
+          },
+          { name: "theirs", inputs: { containerId: space, fileIds: ["f9"], scope: 1, validDays: 30, userId: OTHER_USER_ID } },
+        ]),
+      );
+      const found = await promisify(execFile)("node", [script, "--state", state], { env }).catch((e) => e);
+      expect(found.code).toBe(3);
+      expect(
+        found.stdout
+          .trim()
+          .split("\n")
+          .map((line: string) => line.split("\t").slice(0, 2)),
+      ).toEqual([
+        [stray.shareId, "urn:pulumi:dev::p::pulumi-nodejs:dynamic/koodrive:Share::weekly"],
+        [theirs.shareId, "urn:pulumi:dev::p::pulumi-nodejs:dynamic/koodrive:Share::theirs"],
+      ]);
+      expect(found.stderr).toMatch(/2 share\(s\) match an interrupted create and no resource of the stack holds them/);
+      expect(emulator.requests.all().every((r) => r.method === "GET")).toBe(true);
+
+      // No interrupted create recorded (after `refresh --clear-pending-creates`): nothing to look for, nothing listed.
+      emulator.requests.clear();
+      fs.writeFileSync(state, exportOf(held.shareId as string, []));
+      const none = await promisify(execFile)("node", [script, "--state", state], { env });
+      expect(none.stdout).toBe("");
+      expect(none.stderr).toMatch(/records no interrupted KooDriveShare create/);
+      expect(emulator.requests.all()).toEqual([]);
+
+      // A userId the state holds encrypted cannot be read: the error says to give it.
+      fs.writeFileSync(state, exportOf(held.shareId as string, [{ name: "s", inputs: { ...created, userId: { ciphertext: "v1:y" } } }]));
+      const secretOwner = await promisify(execFile)("node", [script, "--state", state], { env }).catch((e) => e);
+      expect(secretOwner.code).toBe(1);
+      expect(secretOwner.stderr).toMatch(/gives its userId as a secret.*run again with --user-id/);
+    } finally {
+      await emulator.close();
+      fs.rmSync(scratch, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
