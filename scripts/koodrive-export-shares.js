@@ -12,15 +12,7 @@
 // examples/keep-links-alive), and must be less than each such entry's validDays.
 "use strict";
 const fs = require("node:fs");
-const path = require("node:path");
-
-function koodrive() {
-  try {
-    return require("pulumi-koodrive");
-  } catch {
-    return require(path.join(__dirname, "..", "dist")); // a checkout of this repository, after npm run build
-  }
-}
+const { koodrive, parseFlags } = require("./lib/userScript");
 
 const USAGE = "usage: koodrive-export-shares --out FILE [--display-name TEXT] [--user-id ID] [--valid-days N] [--renew-before-days N]";
 
@@ -34,23 +26,14 @@ function days(option, text, min) {
 }
 
 function parseArgs(argv) {
-  if (argv.includes("--help") || argv.includes("-h")) {
-    console.log(USAGE);
-    process.exit(0);
-  }
-  const args = {};
-  const names = {
+  /** @type {Record<string, any>} */
+  const args = parseFlags(argv, USAGE, {
     "--out": "out",
     "--display-name": "displayName",
     "--user-id": "userId",
     "--valid-days": "validDays",
     "--renew-before-days": "renewBeforeDays",
-  };
-  for (let i = 0; i < argv.length; i += 2) {
-    const key = names[argv[i]];
-    if (key === undefined || argv[i + 1] === undefined) throw new Error(`${USAGE} (bad argument "${argv[i]}")`);
-    args[key] = argv[i + 1];
-  }
+  });
   if (args.out === undefined) throw new Error("--out FILE is required");
   if (args.validDays !== undefined) args.validDays = days("--valid-days", args.validDays, 1);
   if (args.renewBeforeDays !== undefined) args.renewBeforeDays = days("--renew-before-days", args.renewBeforeDays, 0);

@@ -12,15 +12,7 @@
 // 3 when it found some (one line each on stdout: share ID, the resource whose create made it), 1 on an error.
 "use strict";
 const fs = require("node:fs");
-const path = require("node:path");
-
-function koodrive() {
-  try {
-    return require("pulumi-koodrive");
-  } catch {
-    return require(path.join(__dirname, "..", "dist")); // a checkout of this repository, after npm run build
-  }
-}
+const { koodrive, parseFlags } = require("./lib/userScript");
 
 const USAGE = "usage: koodrive-stray-shares --state FILE|- [--user-id ID]";
 /** The type token of `KooDriveShare` resources, as Pulumi writes dynamic resources' types. */
@@ -28,17 +20,7 @@ const SHARE_TYPE = "pulumi-nodejs:dynamic/koodrive:Share";
 const FOUND = 3;
 
 function parseArgs(argv) {
-  if (argv.includes("--help") || argv.includes("-h")) {
-    console.log(USAGE);
-    process.exit(0);
-  }
-  const args = {};
-  const names = { "--state": "state", "--user-id": "userId" };
-  for (let i = 0; i < argv.length; i += 2) {
-    const key = names[argv[i]];
-    if (key === undefined || argv[i + 1] === undefined) throw new Error(`${USAGE} (bad argument "${argv[i]}")`);
-    args[key] = argv[i + 1];
-  }
+  const args = parseFlags(argv, USAGE, { "--state": "state", "--user-id": "userId" });
   if (args.state === undefined) throw new Error("--state FILE is required (the output of `pulumi stack export`, or - to read it from stdin)");
   return args;
 }
