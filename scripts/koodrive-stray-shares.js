@@ -4,25 +4,39 @@
 // create was in flight when the run was killed may have made a live link that no resource holds, and the next `up`
 // makes another. This reads `pulumi stack export` (a file, or - for stdin), lists the shares of the creates' owners
 // (KOODRIVE_* environment, the same rules as the provider), and prints each share that matches an interrupted create
-// (same space, files, scope and comment) and that no resource of the stack holds. It writes nothing, anywhere.
+// (same space, files, scope and comment) and that no resource of the stack holds.
 //
-//   pulumi stack export | node scripts/koodrive-stray-shares.js --state - [--user-id ID]
+//   pulumi stack export | node scripts/koodrive-stray-shares.js --state - [--since TIME] [--user-id ID] [--cancel]
 //
-// Run it before `pulumi refresh --clear-pending-creates`, which drops the record. Exit status: 0 when it found none,
-// 3 when it found some (one line each on stdout: share ID, the resource whose create made it), 1 on an error.
+// A share made before the killed run started is not its own, but looks the same (another stack's, one made by hand):
+// --since TIME (ISO 8601: when the killed run started, or the CI job that ran it) leaves out shares made before it.
+// --cancel cancels the shares it names, and needs --since. Without it, nothing is written anywhere.
+// Run it before `pulumi refresh --clear-pending-creates`, which drops the record. Exit status: 0 when it found none
+// (or cancelled every one), 3 when it found some (one line each on stdout: share ID, owner, the resource whose create
+// matches, how, and when the share was made), 1 on an error.
 "use strict";
 const fs = require("node:fs");
 const { koodrive, parseFlags } = require("./lib/userScript");
 
-const USAGE = "usage: koodrive-stray-shares --state FILE|- [--user-id ID]";
+const USAGE = "usage: koodrive-stray-shares --state FILE|- [--since TIME] [--user-id ID] [--cancel]";
 /** The type token of `KooDriveShare` resources, as Pulumi writes dynamic resources' types. */
 const SHARE_TYPE = "pulumi-nodejs:dynamic/koodrive:Share";
 const FOUND = 3;
 
 function parseArgs(argv) {
-  const args = parseFlags(argv, USAGE, { "--state": "state", "--user-id": "userId" });
+  const cancel = argv.includes("--cancel");
+  const args = parseFlags(
+    argv.filter((a) => a !== "--cancel"),
+    USAGE,
+    { "--state": "state", "--user-id": "userId", "--since": "since" },
+  );
   if (args.state === undefined) throw new Error("--state FILE is required (the output of `pulumi stack export`, or - to read it from stdin)");
-  return args;
+  const since = args.since === undefined ? undefined : Date.parse(args.since);
+  if (since !== undefined && (Number.isNaN(since) || !/\d{4}-\d{2}-\d{2}T/.test(args.since)))
+    throw new Error(`--since must be an ISO 8601 time (2026-12-02T04:30:00Z), got "${args.since}"`);
+  if (cancel && since === undefined)
+    throw new Error("--cancel needs --since (when the killed run started): a share made before it is another's, which must not be cancelled");
+  return { state: args.state, userId: args.userId, since, cancel };
 }
 
 /** The deployment of a `pulumi stack export` (or of a file backend's checkpoint file). */
@@ -58,8 +72,10 @@ function matchOf(share, inputs) {
   const comment = plainInput(inputs.comment);
   if (typeof comment === "string" && (share.comment ?? "") !== comment) return undefined;
   if (comment === undefined && (share.comment ?? "") !== "") return undefined;
-  if (share.fileIds === undefined) return "same space, scope and comment (KooDrive listed no files to compare)";
-  return Array.isArray(inputs.fileIds) && sameFiles(share.fileIds, inputs.fileIds) ? "same space, files, scope and comment" : undefined;
+  const compared =
+    typeof comment === "object" ? "same space, files and scope (the comment is a secret in the state: not compared)" : "same space, files, scope and comment";
+  if (share.fileIds === undefined) return `${compared.replace("files and ", "").replace("files, ", "")} (KooDrive listed no files to compare)`;
+  return Array.isArray(inputs.fileIds) && sameFiles(share.fileIds, inputs.fileIds) ? compared : undefined;
 }
 
 async function main() {
@@ -87,29 +103,68 @@ async function main() {
     if (!byOwner.has(owner)) byOwner.set(owner, []);
     byOwner.get(owner).push(op.resource);
   }
-  const { listShares } = koodrive();
-  let found = 0;
+  const { listShares, KooDriveClient, resolveConnectionSettings } = koodrive();
+  const strays = [];
+  let older = 0;
   for (const [owner, resources] of byOwner) {
     const { shares } = await listShares(owner === "" ? {} : { userId: owner });
+    // Two identical creates each get their own share: a share goes to the matching create credited least so far.
+    const credited = new Map(resources.map((r) => [r, 0]));
     for (const share of shares) {
       if (held.has(share.shareId)) continue;
-      for (const resource of resources) {
-        const how = matchOf(share, resource.inputs ?? {});
-        if (how === undefined) continue;
-        found++;
-        console.log(`${share.shareId}\t${resource.urn}\t${how}; made ${share.shareTime ?? "(no share time listed)"}`);
-        break;
+      const matches = resources.map((r) => ({ r, how: matchOf(share, r.inputs ?? {}) })).filter((m) => m.how !== undefined);
+      if (matches.length === 0) continue;
+      const made = share.shareTime === undefined ? undefined : Date.parse(share.shareTime);
+      if (args.since !== undefined && (made === undefined || made < args.since)) {
+        older++;
+        continue;
+      }
+      const { r, how } = matches.reduce((a, b) => (credited.get(b.r) < credited.get(a.r) ? b : a));
+      credited.set(r, credited.get(r) + 1);
+      strays.push({ share, actingAs: owner, urn: r.urn, how });
+    }
+  }
+  for (const { share, actingAs, urn, how } of strays) {
+    const owner = actingAs || process.env.KOODRIVE_USER_ID || "(the configured user)";
+    console.log(`${share.shareId}\t${owner}\t${urn}\t${how}; made ${share.shareTime ?? "(no share time listed)"}`);
+  }
+  const n = creates.length;
+  const left = older === 0 ? "" : ` (${older} older matching share(s) left out: made before --since)`;
+  if (strays.length === 0) {
+    console.error(`koodrive-stray-shares: ${n} interrupted create(s) recorded, and no share that no resource holds matches one${left}`);
+    return 0;
+  }
+  if (!args.cancel) {
+    console.error(
+      `koodrive-stray-shares: ${strays.length} share(s) match an interrupted create and no resource of this stack holds them${left}. ` +
+        (args.since === undefined
+          ? "A share made before the killed run started looks the same (another stack's, one made by hand): give --since (when it started) to leave those out. "
+          : "") +
+        "Cancel each live link you do not want (--cancel, with --since) or declare it with KooDriveShareSettings, then run `pulumi refresh --clear-pending-creates`.",
+    );
+    return FOUND;
+  }
+  let failed = 0;
+  for (const actingAs of new Set(strays.map((s) => s.actingAs))) {
+    const env = actingAs === "" ? process.env : { ...process.env, KOODRIVE_USER_ID: actingAs };
+    const client = new KooDriveClient(resolveConnectionSettings(() => undefined, env));
+    const ids = strays.filter((s) => s.actingAs === actingAs).map((s) => s.share.shareId);
+    for (let i = 0; i < ids.length; i += 100) {
+      const results = await client.cancelShares(ids.slice(i, i + 100));
+      for (const id of ids.slice(i, i + 100)) {
+        const code = results.find((r) => r.shareId === id)?.code;
+        const done = code === "0" || code === "13000309";
+        if (!done) failed++;
+        console.error(`koodrive-stray-shares: share ${id}: ${done ? "cancelled" : `not cancelled: KooDrive answered code ${code ?? "(none for it)"}`}`);
       }
     }
   }
-  const n = creates.length;
   console.error(
-    found === 0
-      ? `koodrive-stray-shares: ${n} interrupted create(s) recorded, and no share that no resource holds matches one`
-      : `koodrive-stray-shares: ${found} share(s) match an interrupted create and no resource of the stack holds them: live links nobody manages. ` +
-          "Cancel each one you do not want (or declare it with KooDriveShareSettings), then run `pulumi refresh --clear-pending-creates`.",
+    failed === 0
+      ? `koodrive-stray-shares: cancelled ${strays.length} share(s)${left}; now run \`pulumi refresh --clear-pending-creates\``
+      : `koodrive-stray-shares: ${failed} of ${strays.length} share(s) were not cancelled (above)`,
   );
-  return found === 0 ? 0 : FOUND;
+  return failed === 0 ? 0 : FOUND;
 }
 
 main().then(

@@ -144,14 +144,19 @@ describe("scripts/koodrive-stray-shares.js", () => {
     });
   }
 
-  it("names the shares that match an interrupted create and that no resource holds, and nothing else", async () => {
+  it("names the shares that match an interrupted create and that no resource holds, with their owner; --since leaves out older ones; --cancel cancels them", async () => {
     const emulator = await testEmulator();
     const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "koodrive-stray-"));
     try {
       const env = { ...process.env, KOODRIVE_ENDPOINT: emulator.url, KOODRIVE_USER_ID: USER_ID, KOODRIVE_AGENT_NAME: AGENT, KOODRIVE_ACCESS_TOKEN: TOKEN };
       const script = path.join(__dirname, "..", "..", "scripts", "koodrive-stray-shares.js");
+      const run = (...args: string[]) => promisify(execFile)("node", [script, ...args], { env }).catch((e) => e);
       const space = "IAAB5thdWzxEoAsiA1681759183084696448";
       const created = { containerId: space, fileIds: ["f2"], scope: 1, comment: "weekly", validDays: 30 };
+      // Made before the killed run: another stack's identical share, which no resource of this stack holds either.
+      const anotherStacks = emulator.seedShare({ ownerId: USER_ID, containerId: space, fileIds: ["f2"], comment: "weekly", validDays: 30 });
+      await new Promise((r) => setTimeout(r, 1_100));
+      const since = new Date().toISOString();
       // The share the resumed up made (held), the one the killed run made (stray), and look-alikes that are not it.
       const held = emulator.seedShare({ ownerId: USER_ID, containerId: space, fileIds: ["f2"], comment: "weekly", validDays: 30 });
       const stray = emulator.seedShare({ ownerId: USER_ID, containerId: space, fileIds: ["f2"], comment: "weekly", validDays: 30 });
@@ -159,42 +164,68 @@ describe("scripts/koodrive-stray-shares.js", () => {
       emulator.seedShare({ ownerId: USER_ID, containerId: space, fileIds: ["f2"], comment: "by hand", validDays: 30 });
       emulator.seedShare({ ownerId: USER_ID, containerId: "OtherSpace", fileIds: ["f2"], comment: "weekly", validDays: 30 });
       const theirs = emulator.seedShare({ ownerId: OTHER_USER_ID, containerId: space, fileIds: ["f9"], validDays: 30 });
+      // Two identical creates, one with a comment the state holds encrypted: each gets one of the two shares.
+      const twins = [1, 2].map(() => emulator.seedShare({ ownerId: USER_ID, containerId: space, fileIds: ["f4"], comment: "secret words", validDays: 30 }));
+      const encrypted = { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", ciphertext: "v1:x" };
+      const urn = (name: string) => `urn:pulumi:dev::p::pulumi-nodejs:dynamic/koodrive:Share::${name}`;
       const state = path.join(scratch, "state.json");
       fs.writeFileSync(
         state,
         exportOf(held.shareId as string, [
-          {
-            name: "weekly",
-            inputs: { ...created, extractCode: { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", ciphertext: "v1:x" } },
-          },
+          { name: "weekly", inputs: { ...created, extractCode: encrypted } },
           { name: "theirs", inputs: { containerId: space, fileIds: ["f9"], scope: 1, validDays: 30, userId: OTHER_USER_ID } },
+          { name: "twin-a", inputs: { containerId: space, fileIds: ["f4"], scope: 1, validDays: 30, comment: encrypted } },
+          { name: "twin-b", inputs: { containerId: space, fileIds: ["f4"], scope: 1, validDays: 30, comment: encrypted } },
         ]),
       );
-      const found = await promisify(execFile)("node", [script, "--state", state], { env }).catch((e) => e);
-      expect(found.code).toBe(3);
-      expect(
-        found.stdout
+      const columns = (stdout: string) =>
+        stdout
           .trim()
           .split("\n")
-          .map((line: string) => line.split("\t").slice(0, 2)),
-      ).toEqual([
-        [stray.shareId, "urn:pulumi:dev::p::pulumi-nodejs:dynamic/koodrive:Share::weekly"],
-        [theirs.shareId, "urn:pulumi:dev::p::pulumi-nodejs:dynamic/koodrive:Share::theirs"],
-      ]);
-      expect(found.stderr).toMatch(/2 share\(s\) match an interrupted create and no resource of the stack holds them/);
+          .map((line: string) => line.split("\t").slice(0, 3));
+      const found = await run("--state", state);
+      expect(found.code).toBe(3);
+      expect(columns(found.stdout).sort()).toEqual(
+        [
+          [anotherStacks.shareId, USER_ID, urn("weekly")],
+          [stray.shareId, USER_ID, urn("weekly")],
+          [theirs.shareId, OTHER_USER_ID, urn("theirs")],
+          [twins[0]!.shareId, USER_ID, expect.stringMatching(/twin-[ab]$/)],
+          [twins[1]!.shareId, USER_ID, expect.stringMatching(/twin-[ab]$/)],
+        ].sort(),
+      );
+      const twinLines = found.stdout.split("\n").filter((line: string) => /twin-/.test(line));
+      expect(new Set(twinLines.map((line: string) => line.split("\t")[2]))).toEqual(new Set([urn("twin-a"), urn("twin-b")]));
+      expect(twinLines[0]).toMatch(/the comment is a secret in the state: not compared/);
+      expect(found.stderr).toMatch(
+        /5 share\(s\) match an interrupted create and no resource of this stack holds them\. A share made before the killed run started looks the same/,
+      );
       expect(emulator.requests.all().every((r) => r.method === "GET")).toBe(true);
+
+      const recent = await run("--state", state, "--since", since);
+      expect(columns(recent.stdout).map((c: string[]) => c[0])).not.toContain(anotherStacks.shareId);
+      expect(columns(recent.stdout)).toHaveLength(4);
+      expect(recent.stderr).toMatch(/\(1 older matching share\(s\) left out: made before --since\)/);
+
+      expect((await run("--state", state, "--cancel")).stderr).toMatch(/--cancel needs --since/);
+      expect(emulator.requests.all().every((r) => r.method === "GET")).toBe(true);
+      const cancelled = await run("--state", state, "--since", since, "--cancel");
+      expect(cancelled.code ?? 0).toBe(0);
+      for (const share of [stray, theirs, ...twins]) expect(emulator.getShare(share.shareId as string)).toBeUndefined();
+      for (const share of [anotherStacks, held]) expect(emulator.getShare(share.shareId as string)).toBeDefined();
+      expect(cancelled.stderr).toMatch(/cancelled 4 share\(s\)/);
 
       // No interrupted create recorded (after `refresh --clear-pending-creates`): nothing to look for, nothing listed.
       emulator.requests.clear();
       fs.writeFileSync(state, exportOf(held.shareId as string, []));
-      const none = await promisify(execFile)("node", [script, "--state", state], { env });
+      const none = await run("--state", state);
       expect(none.stdout).toBe("");
       expect(none.stderr).toMatch(/records no interrupted KooDriveShare create/);
       expect(emulator.requests.all()).toEqual([]);
 
       // A userId the state holds encrypted cannot be read: the error says to give it.
       fs.writeFileSync(state, exportOf(held.shareId as string, [{ name: "s", inputs: { ...created, userId: { ciphertext: "v1:y" } } }]));
-      const secretOwner = await promisify(execFile)("node", [script, "--state", state], { env }).catch((e) => e);
+      const secretOwner = await run("--state", state);
       expect(secretOwner.code).toBe(1);
       expect(secretOwner.stderr).toMatch(/gives its userId as a secret.*run again with --user-id/);
     } finally {
