@@ -109,7 +109,11 @@ async function sendWaiting(client: KooDriveClient, queue: CancelQueue): Promise<
       for (let i = 0; i < waiting.length; i += MAX_CANCEL_BATCH) {
         const batch = waiting.slice(i, i + MAX_CANCEL_BATCH);
         // `flush` settles its waiters itself; should it throw (a bug), they fail with it instead of waiting forever.
-        calls.push(flush(client, batch).catch((e: unknown) => batch.forEach((w) => w.reject(e instanceof Error ? e : new Error(String(e))))));
+        calls.push(
+          flush(client, batch).catch((e: unknown) => {
+            for (const w of batch) w.reject(e instanceof Error ? e : new Error(String(e)));
+          }),
+        );
       }
       await Promise.all(calls);
     }
