@@ -580,6 +580,38 @@ describe("share-settings provider against the emulator", () => {
     expect(notices).not.toMatch(/NOT restoring/);
   });
 
+  it("enterprise: a restore of a never-expiring original onto a link that has expired warns that it stays expired", async () => {
+    await emulator.close();
+    emulator = await testEmulator({ edition: "enterprise" });
+    config = { ...config, "koodrive:endpoint": emulator.url, "koodrive:edition": "enterprise" };
+    provider = await configured("shareSettings");
+    originalsProvider = await configured("shareOriginals");
+    const share = emulator.seedShare({ ownerId: USER_ID, comment: "forever", validDays: 0 });
+    const { destroy } = await adoptedForRestore(share, { validDays: 2 });
+    emulator.clock.advance(3 * 24 * 60 * 60 * 1000);
+    const notices = await destroy();
+    expect(emulator.getShare(share.shareId as string)!.comment).toBe("forever");
+    expect(notices).toMatch(
+      new RegExp(
+        `share ${share.shareId}: warning: the original share never expired, which the enterprise API cannot set again: its current expiry is kept, and it passed at .*: the link stays expired`,
+      ),
+    );
+  });
+
+  it("enterprise: a restore of a never-expiring original onto a live link keeps its expiry, with a notice only", async () => {
+    await emulator.close();
+    emulator = await testEmulator({ edition: "enterprise" });
+    config = { ...config, "koodrive:endpoint": emulator.url, "koodrive:edition": "enterprise" };
+    provider = await configured("shareSettings");
+    originalsProvider = await configured("shareOriginals");
+    const share = emulator.seedShare({ ownerId: USER_ID, comment: "forever", validDays: 0 });
+    const { destroy } = await adoptedForRestore(share, { validDays: 2 });
+    const notices = await destroy();
+    expect(notices).toMatch(
+      new RegExp(`share ${share.shareId}: the original share never expired, which the enterprise API cannot set again: its current expiry is kept$`, "m"),
+    );
+  });
+
   describe("a link without a validity (validDays 0), whose expiry cannot tell another writer", () => {
     it("is not restored under a successor of this run that does not restore (a replacement switched to retain)", async () => {
       const share = emulator.seedShare({ ownerId: USER_ID, comment: "original", extractCode: "ORIG1234", validDays: 10 });

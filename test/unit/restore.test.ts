@@ -29,10 +29,10 @@ describe("restore", () => {
   );
 
   it("says when a restore cannot be exact: an original expiry more than 365 days out comes back as 365 days", () => {
-    expect(restoreCaveat({ expireTime: "2030-01-01T00:00:00.000Z" }, "carrier", now)).toBe(
+    expect(restoreCaveat({ expireTime: "2030-01-01T00:00:00.000Z" }, "carrier", now, { shareId: "1" })).toBe(
       "the original link was to expire at 2030-01-01T00:00:00.000Z, beyond the API's longest validity (365 days): it is restored to expire at about 2026-01-01T00:00:00.000Z",
     );
-    expect(restoreCaveat({ expireTime: "2025-12-31T00:00:00.000Z" }, "carrier", now)).toBeUndefined();
+    expect(restoreCaveat({ expireTime: "2025-12-31T00:00:00.000Z" }, "carrier", now, { shareId: "1" })).toBeUndefined();
   });
 
   it("tells which settings of a share hold what a restore writes, and never one the restore leaves alone", () => {

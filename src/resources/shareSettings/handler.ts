@@ -287,7 +287,7 @@ export const shareSettingsHandler: ResourceHandler = {
     noteOriginalsRestored(ctx.shareKey(owner, id), { originals: state.originals, share: restored });
     if (plan.kept.length > 0) ctx.notice(id, keptNotice(plan.kept, state.originals, state.managedFields));
     // Told once the restore landed: what it could not put back exactly.
-    const caveat = restoreCaveat(state.originals, ctx.edition(), now);
+    const caveat = restoreCaveat(state.originals, ctx.edition(), now, restored);
     if (caveat) ctx.notice(id, caveat);
   },
 };

@@ -61,11 +61,19 @@ export function predecessorRestoredWarning(recorded: OriginalSettings, restored:
   );
 }
 
-/** What the edition does with a restore body at `now`; for the notice when it cannot be exact. */
-export function restoreCaveat(original: OriginalSettings, edition: KooDriveEdition, now: Date): string | undefined {
+/**
+ * What the edition does with a restore body at `now`; for the notice when it cannot be exact. `restored` is the share
+ * as the restore left it.
+ */
+export function restoreCaveat(original: OriginalSettings, edition: KooDriveEdition, now: Date, restored: ShareLink): string | undefined {
   const expiry = parseKooDriveTime(original.expireTime);
   if (edition === "enterprise" && expiry.kind === "none") {
-    return "the original share never expired, which the enterprise API cannot set again: its current expiry is kept";
+    const kept = "the original share never expired, which the enterprise API cannot set again: its current expiry is kept";
+    // Kept, an expiry already past leaves a link that was never to expire dead: its owner must hear it as a warning.
+    const left = parseKooDriveTime(restored.expireTime);
+    return left.kind === "time" && left.ms <= now.getTime()
+      ? `warning: ${kept}, and it passed at ${new Date(left.ms).toISOString()}: the link stays expired. Set its validity by hand if it should be reachable again`
+      : kept;
   }
   // The API's longest validity is 365 days: an original further out comes back shorter, which is no wider access but
   // is not the original either.
