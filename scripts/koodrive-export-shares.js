@@ -42,7 +42,7 @@ function parseArgs(argv) {
 
 async function main() {
   const args = parseArgs(process.argv.slice(2));
-  const { listShares, adoptionEntries, kooDriveClockNow } = koodrive();
+  const { listShares, adoptionEntries, kooDriveClockNow, resolveConnectionSettings } = koodrive();
   const { shares } = await listShares({ displayName: args.displayName, userId: args.userId });
   // The validity left, as KooDrive counts it: by its clock (learned from the listing's answers), not this machine's.
   let plan;
@@ -53,6 +53,15 @@ async function main() {
     throw new Error(`${error instanceof Error ? error.message : String(error)}: ${fix} (nothing was written)`);
   }
   const { entries, skipped } = plan;
+  // The enterprise edition reads validDays 0 as "keep the current expiry", so the resources refuse it there, one
+  // resource per preview: said here at once, for every such share.
+  const forever = entries.filter((e) => e.validDays === 0);
+  if (forever.length > 0 && resolveConnectionSettings(() => undefined, process.env).edition === "enterprise") {
+    throw new Error(
+      `${forever.length} share(s) never expire (${forever.map((e) => e.shareId).join(", ")}), which the enterprise edition cannot declare (validDays 0 keeps the current expiry there): ` +
+        "give --valid-days, the period to declare (nothing was written)",
+    );
+  }
   fs.writeFileSync(args.out, `${JSON.stringify(entries, null, 2)}\n`);
   console.error(`wrote ${entries.length} share(s) to ${args.out}; access codes are not written: add "extractCodeConfigKey" to an entry to manage its code`);
   for (const s of skipped) console.error(`skipped share ${s.shareId}: ${s.reason}`);

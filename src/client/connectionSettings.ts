@@ -141,7 +141,7 @@ export function credentialFixHint(auth: AuthSettings): string {
   return (
     `Fix ${names} (credentials in the environment take precedence over stack config; a plain refresh or destroy ` +
     `uses the stack config the last up stored, so give them a new credential through the environment, or run ` +
-    `them with --run-program). KooDrive access tokens expire after 20 minutes without use.`
+    `them with --run-program).${auth.kind === "token" ? " KooDrive access tokens expire after 20 minutes without use." : ""}`
   );
 }
 

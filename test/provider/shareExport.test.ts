@@ -118,6 +118,18 @@ describe("scripts/koodrive-export-shares.js", () => {
       expect(tooLate.stderr).toMatch(
         /\(10 day\(s\) of validity\): renewBeforeDays must be less than validDays \(10\), or every run would renew the link: give --valid-days, the period to renew to \(nothing was written\)/,
       );
+      // The enterprise edition cannot declare "never expires": said at once for every such share, nothing written.
+      fs.rmSync(out);
+      const enterprise = await promisify(execFile)("node", [script, "--out", out, "--user-id", OTHER_USER_ID], {
+        env: { ...env, KOODRIVE_EDITION: "enterprise" },
+      }).catch((e) => e);
+      expect(enterprise.code).toBe(1);
+      expect(enterprise.stderr).toMatch(
+        new RegExp(
+          `1 share\\(s\\) never expire \\(${forever.shareId}\\), which the enterprise edition cannot declare .*give --valid-days.*\\(nothing was written\\)`,
+        ),
+      );
+      expect(fs.existsSync(out)).toBe(false);
       const help = await promisify(execFile)("node", [script, "--help"], { env });
       expect(help.stdout).toMatch(/^usage: koodrive-export-shares --out FILE/);
     } finally {
