@@ -148,6 +148,16 @@ async function start(args: string[]): Promise<number> {
       return "";
     }
   };
+  // A start cancelled while it waits (a CI step's timeout, Ctrl-C) must not leave a server running that no pid file
+  // names, which `stop` could not reach: the signal stops the server too.
+  const cancelSignals: NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
+  const onCancel = (signal: NodeJS.Signals) => {
+    child.kill("SIGKILL");
+    fs.rmSync(scratch, { recursive: true, force: true });
+    say(process.stderr, `koodrive-emulator start: ${signal} while waiting for the server to listen; stopped it`);
+    process.exit(128 + (os.constants.signals[signal] ?? 0));
+  };
+  for (const signal of cancelSignals) process.once(signal, onCancel);
   const deadline = Date.now() + readyTimeoutMs;
   try {
     while (Date.now() < deadline && exit === undefined) {
@@ -173,6 +183,7 @@ async function start(args: string[]): Promise<number> {
     }
     return 1;
   } finally {
+    for (const signal of cancelSignals) process.off(signal, onCancel);
     fs.rmSync(scratch, { recursive: true, force: true });
   }
 }

@@ -17,6 +17,8 @@ function warn(message: string): void {
 
 /** KooDrive's gateway limit on request bodies. */
 export const MAX_BODY_BYTES = 1024 * 1024;
+/** Requests one connection may have waiting for their answers (pipelined and not read): more close it. */
+export const MAX_WAITING_TURNS = 1_000;
 const ADMIN_PREFIX = "/__admin/";
 
 /** How the transport behaves around the state it serves. */
@@ -208,11 +210,22 @@ export function createTransport(state: EmulatorState, options: TransportOptions 
    * its turn too (see the `clientError` handler).
    */
   const turns = new WeakMap<object, Promise<void>>();
+  /** Per connection: requests waiting for their turn or being answered (see `answerInTurn`). */
+  const waitingTurns = new WeakMap<object, number>();
   /**
    * Runs `answer` for `res` once every answer before it on `socket` is sent; its turn ends when `res` is sent or closed.
    * A request whose connection closed meanwhile is not run: its answer could not reach anyone.
    */
   function answerInTurn(socket: import("node:net").Socket, res: http.ServerResponse, answer: () => void): void {
+    // A client that writes requests without reading the answers: none of them can leave, and Node keeps parsing the
+    // next ones (it stops reading only when answers pile up unsent), each held here with its request and response.
+    // 300,000 such requests held 700 MB and stalled the server for 40 s; past this many, the connection is closed.
+    const waiting = (waitingTurns.get(socket) ?? 0) + 1;
+    waitingTurns.set(socket, waiting);
+    if (waiting > MAX_WAITING_TURNS) {
+      socket.destroy();
+      return;
+    }
     const turn = (turns.get(socket) ?? Promise.resolve()).then(
       () =>
         new Promise<void>((done) => {
@@ -222,6 +235,7 @@ export function createTransport(state: EmulatorState, options: TransportOptions 
           answer();
         }),
     );
+    void turn.then(() => waitingTurns.set(socket, (waitingTurns.get(socket) ?? 1) - 1));
     turns.set(socket, turn);
   }
 
@@ -415,6 +429,15 @@ export function createTransport(state: EmulatorState, options: TransportOptions 
   server.on("connection", (socket: import("node:net").Socket) => {
     connections.add(socket);
     socket.once("close", () => connections.delete(socket));
+  });
+  // `CONNECT` (a client that takes the emulator for its https proxy): the gateway's "no such API", not a bare close.
+  server.on("connect", (_req: http.IncomingMessage, socket: import("node:stream").Duplex) => {
+    const payload = JSON.stringify(noSuchApi().body);
+    socket.on("error", () => undefined);
+    socket.end(
+      `HTTP/1.1 404 Not Found\r\nDate: ${httpDate()}\r\nContent-Type: application/json;charset=UTF-8\r\nContent-Length: ${Buffer.byteLength(payload)}\r\nConnection: close\r\n\r\n${payload}`,
+      () => socket.destroy(),
+    );
   });
   // An `Expect` the emulator does not meet: the gateway's JSON refusal with the emulator's Date, not Node's bare 417.
   server.on("checkExpectation", (req: http.IncomingMessage, res: http.ServerResponse) => refuseAndClose(req, res, gatewayRefusal(417, "Expectation failed.")));

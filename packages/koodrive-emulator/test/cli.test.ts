@@ -1,8 +1,11 @@
+import { spawn } from "node:child_process";
 import fs from "node:fs";
+import net from "node:net";
+import os from "node:os";
 import path from "node:path";
 import { HELP, SERVER_FLAGS, START_FLAGS, STOP_FLAGS } from "../src/cliArgs";
 import { TOKEN, USER_ID } from "./support/fixtures";
-import { killLeftovers, runCli, startForeground, stopWith } from "./support/cli";
+import { CLI, killLeftovers, runCli, startForeground, stopWith } from "./support/cli";
 import { raw, tokenHeaders } from "./support/rawHttp";
 import { useScratchDir } from "./support/scratch";
 
@@ -136,4 +139,43 @@ describe("koodrive-emulator CLI, foreground", () => {
     expect(code).toBe(1);
     expect(stderr).toContain(`state file ${file}: shares[0] (shareId 5): expireTime must be epoch milliseconds up to year 9999`);
   });
+});
+
+describe("a start cancelled while it waits for the server", () => {
+  it.each(["SIGTERM", "SIGINT"] as const)(
+    "%s stops the server it started, which no pid file names yet, and exits 128+n",
+    async (signal) => {
+      // The server takes 2 s to start listening (a preload that blocks only the server process), so the signal comes
+      // while start is still waiting.
+      const preload = path.join(scratch(), "slow-server.js");
+      fs.writeFileSync(preload, 'if (process.argv.includes("--ready-file")) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 2000);\n');
+      const free = net.createServer();
+      await new Promise<void>((resolve) => free.listen(0, "127.0.0.1", resolve));
+      const port = (free.address() as net.AddressInfo).port;
+      await new Promise((resolve) => free.close(resolve));
+      const pidFile = path.join(scratch(), "emulator.pid");
+      const start = spawn(process.execPath, [CLI, "start", "--pid-file", pidFile, "--port", String(port), "--token", TOKEN], {
+        env: { PATH: process.env.PATH, NODE_OPTIONS: `--require ${preload}` },
+      });
+      let stderr = "";
+      start.stderr.on("data", (c) => (stderr += c));
+      const exited = new Promise<number | null>((resolve) => start.on("close", (code) => resolve(code)));
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      start.kill(signal);
+      expect(await exited).toBe(128 + os.constants.signals[signal]);
+      expect(stderr).toMatch(new RegExp(`${signal} while waiting for the server to listen; stopped it`));
+      expect(fs.existsSync(pidFile)).toBe(false);
+      // Past the server's 2 s: nothing listens on its port.
+      await new Promise((resolve) => setTimeout(resolve, 2_500));
+      const connected = await new Promise<boolean>((resolve) => {
+        const socket = net.connect(port, "127.0.0.1", () => {
+          socket.destroy();
+          resolve(true);
+        });
+        socket.on("error", () => resolve(false));
+      });
+      expect(connected).toBe(false);
+    },
+    20_000,
+  );
 });

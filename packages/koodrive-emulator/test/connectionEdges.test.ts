@@ -220,3 +220,30 @@ describe("the CLI's surroundings", () => {
     expect(await stopWith(child, "SIGTERM")).toBe(0);
   });
 });
+
+describe("clients that never read", () => {
+  it("a connection that pipelines more requests than it lets be answered is closed, and the emulator keeps answering others", async () => {
+    emulator = await testEmulator();
+    const socket = net.connect(emulator.port, "127.0.0.1");
+    await new Promise((resolve) => socket.once("connect", resolve));
+    socket.on("error", () => undefined);
+    socket.pause(); // never reads an answer
+    const closed = new Promise<boolean>((resolve) => {
+      socket.once("close", () => resolve(true));
+      setTimeout(() => resolve(false), 20_000).unref();
+    });
+    const line = `GET /__admin/health HTTP/1.1\r\nHost: emulator\r\n\r\n`;
+    for (let sent = 0; sent < 50_000 && !socket.destroyed; sent += 500) {
+      if (!socket.write(line.repeat(500))) await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    expect(await closed).toBe(true);
+    expect(statusOf(await sendRaw(emulator.url, `GET /__admin/health HTTP/1.1\r\nHost: emulator\r\nConnection: close\r\n\r\n`))).toBe(200);
+  }, 30_000);
+
+  it("CONNECT (a client that takes the emulator for its https proxy) gets the gateway's 404 JSON, not a bare close", async () => {
+    emulator = await testEmulator();
+    const received = await sendRaw(emulator.url, "CONNECT koodrive.example:443 HTTP/1.1\r\nHost: koodrive.example:443\r\n\r\n");
+    expect(received).toMatch(/^HTTP\/1\.1 404 /);
+    expect(received).toContain('"error_code":"APIGW.0101"');
+  });
+});
