@@ -580,12 +580,17 @@ describe("share-settings provider against the emulator", () => {
     expect(notices).not.toMatch(/NOT restoring/);
   });
 
-  it("enterprise: a restore of a never-expiring original onto a link that has expired warns that it stays expired", async () => {
+  /** This test's emulator and providers on the enterprise edition. */
+  async function onEnterprise() {
     await emulator.close();
     emulator = await testEmulator({ edition: "enterprise" });
     config = { ...config, "koodrive:endpoint": emulator.url, "koodrive:edition": "enterprise" };
     provider = await configured("shareSettings");
     originalsProvider = await configured("shareOriginals");
+  }
+
+  it("enterprise: a restore of a never-expiring original onto a link that has expired warns that it stays expired", async () => {
+    await onEnterprise();
     const share = emulator.seedShare({ ownerId: USER_ID, comment: "forever", validDays: 0 });
     const { destroy } = await adoptedForRestore(share, { validDays: 2 });
     emulator.clock.advance(3 * 24 * 60 * 60 * 1000);
@@ -599,11 +604,7 @@ describe("share-settings provider against the emulator", () => {
   });
 
   it("enterprise: a restore of a never-expiring original onto a live link keeps its expiry, with a notice only", async () => {
-    await emulator.close();
-    emulator = await testEmulator({ edition: "enterprise" });
-    config = { ...config, "koodrive:endpoint": emulator.url, "koodrive:edition": "enterprise" };
-    provider = await configured("shareSettings");
-    originalsProvider = await configured("shareOriginals");
+    await onEnterprise();
     const share = emulator.seedShare({ ownerId: USER_ID, comment: "forever", validDays: 0 });
     const { destroy } = await adoptedForRestore(share, { validDays: 2 });
     const notices = await destroy();
