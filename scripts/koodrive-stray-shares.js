@@ -72,10 +72,14 @@ function matchOf(share, inputs) {
   const comment = plainInput(inputs.comment);
   if (typeof comment === "string" && (share.comment ?? "") !== comment) return undefined;
   if (comment === undefined && (share.comment ?? "") !== "") return undefined;
-  const compared =
-    typeof comment === "object" ? "same space, files and scope (the comment is a secret in the state: not compared)" : "same space, files, scope and comment";
-  if (share.fileIds === undefined) return `${compared.replace("files and ", "").replace("files, ", "")} (KooDrive listed no files to compare)`;
-  return Array.isArray(inputs.fileIds) && sameFiles(share.fileIds, inputs.fileIds) ? compared : undefined;
+  const secretComment = typeof comment === "object";
+  const listedFiles = share.fileIds !== undefined;
+  const fields = ["space", ...(listedFiles ? ["files"] : []), "scope", ...(secretComment ? [] : ["comment"])];
+  const compared = `same ${fields.slice(0, -1).join(", ")} and ${fields.at(-1)}`;
+  const notes = [secretComment ? "the comment is a secret in the state: not compared" : "", listedFiles ? "" : "KooDrive listed no files to compare"];
+  const how = [compared, ...notes.filter(Boolean).map((note) => `(${note})`)].join(" ");
+  if (!listedFiles) return how;
+  return Array.isArray(inputs.fileIds) && sameFiles(share.fileIds, inputs.fileIds) ? how : undefined;
 }
 
 async function main() {

@@ -1,4 +1,4 @@
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -213,6 +213,18 @@ describe("scripts/koodrive-stray-shares.js", () => {
         /5 share\(s\) match an interrupted create and no resource of this stack holds them\. A share made before the killed run started looks the same/,
       );
       expect(emulator.requests.all().every((r) => r.method === "GET")).toBe(true);
+
+      // As the README runs it: the export on stdin.
+      // (Not spawnSync: it would stop this process's emulator from answering.)
+      const piped = await new Promise<{ status: number | null; stdout: string }>((resolve) => {
+        const child = spawn("node", [script, "--state", "-"], { env });
+        let stdout = "";
+        child.stdout.on("data", (c) => (stdout += c));
+        child.on("close", (status) => resolve({ status, stdout }));
+        child.stdin.end(fs.readFileSync(state));
+      });
+      expect(piped.status).toBe(3);
+      expect(piped.stdout).toBe(found.stdout);
 
       const recent = await run("--state", state, "--since", since);
       expect(columns(recent.stdout).map((c: string[]) => c[0])).not.toContain(anotherStacks.shareId);
