@@ -86,13 +86,19 @@ async function foreground(args: string[]): Promise<void> {
   say(process.stdout, `${LISTENING} ${emulator.url}`);
 }
 
-/** True when `pid` is a running koodrive-emulator (on Linux, checked by its command line, so a reused pid is not). */
-function isEmulatorProcess(pid: number): boolean {
+/** True when a process (of any program) has this pid. */
+function isLive(pid: number): boolean {
   try {
     process.kill(pid, 0);
+    return true;
   } catch (e) {
     return (e as NodeJS.ErrnoException).code === "EPERM";
   }
+}
+
+/** True when `pid` is a running koodrive-emulator (on Linux, checked by its command line, so a reused pid is not). */
+function isEmulatorProcess(pid: number): boolean {
+  if (!isLive(pid)) return false;
   try {
     // Its own script where Node takes the script (the first argument after Node's options), as `start` spawns it or
     // as the bin runs: another program that reused the pid may name this package among its arguments
@@ -202,7 +208,8 @@ async function stop(args: string[]): Promise<number> {
   const pid = readPid(pidFile);
   if (pid === undefined || !isEmulatorProcess(pid)) {
     fs.rmSync(pidFile, { force: true });
-    say(process.stdout, `koodrive-emulator stop: not running (${pid === undefined ? `no pid in ${pidFile}` : `pid ${pid} is gone`})`);
+    const why = pid === undefined ? `no pid in ${pidFile}` : isLive(pid) ? `pid ${pid} is another program now, left alone` : `pid ${pid} is gone`;
+    say(process.stdout, `koodrive-emulator stop: not running (${why})`);
     return 0;
   }
   process.kill(pid, "SIGTERM");

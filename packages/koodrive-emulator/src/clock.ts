@@ -29,9 +29,12 @@ export function clockOffsetProblem(name: string, value: unknown): string | undef
 export class EmulatorClock {
   private offset = 0;
 
+  /** `onMove(offsetMs)` runs before each move (at start too) and may refuse it by throwing (a state file that cannot
+   *  be written): the clock then stays where it was. */
   constructor(
     private readonly source: () => number = Date.now,
     offsetMs = 0,
+    private readonly onMove: (offsetMs: number) => void = () => undefined,
   ) {
     this.setOffset(offsetMs, "clockOffsetMs");
   }
@@ -60,6 +63,7 @@ export class EmulatorClock {
     if (problem) throw new RangeError(problem);
     // Shares store the emulator's time; the state file (like KooDrive's own times) holds no time before 1970.
     if (this.source() + ms < 0) throw new RangeError(`${name} would put the emulator's clock before 1970-01-01T00:00:00Z`);
+    this.onMove(ms);
     this.offset = ms;
   }
 

@@ -139,33 +139,25 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     clockSkewMs: (options.clockSkewSeconds ?? 0) * 1000,
     requireAgentName: edition === "carrier",
   };
-  const state = new EmulatorState(
-    edition,
-    new ShareStore(options.stateFile, options.firstShareId),
-    auth,
-    new FaultInjector(options.faults ?? {}),
-    new EmulatorClock(options.now ?? Date.now, options.clockOffsetMs ?? 0),
-    new RequestLog({ maxEntries: options.requestLogLimit, maxBytes: options.requestLogMaxBytes }),
-  );
+  const store = new ShareStore(options.stateFile, options.firstShareId);
   let transport: ReturnType<typeof createTransport>;
+  let state: EmulatorState;
   try {
-    transport = createTransport(state, {
-      adminToken: options.adminToken,
-      logAccessCodes: options.logAccessCodes,
-      onRequest: options.onRequest,
-      tls: options.tls,
-    });
+    state = new EmulatorState(
+      edition,
+      store,
+      auth,
+      new FaultInjector(options.faults ?? {}),
+      // A moved clock is kept in the state file with the shares it expired; an offset given at start wins.
+      new EmulatorClock(options.now ?? Date.now, options.clockOffsetMs ?? store.savedClockOffsetMs ?? 0, (ms) => store.saveClockOffset(ms)),
+      new RequestLog({ maxEntries: options.requestLogLimit, maxBytes: options.requestLogMaxBytes }),
+    );
+    transport = transportFor(state, options);
+    await listen(transport.server, options);
   } catch (e) {
-    // Only the TLS context can fail here: a certificate or key that is not PEM, or a key that is not the certificate's.
-    throw new RangeError(`tls: the certificate and key cannot be used (${(e as Error).message})`);
+    store.close();
+    throw e;
   }
-  await new Promise<void>((resolve, reject) => {
-    transport.server.once("error", reject);
-    transport.server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => {
-      transport.server.off("error", reject);
-      resolve();
-    });
-  });
   // A server error after start (e.g. EMFILE) must not take down the process hosting the emulator.
   transport.server.on("error", () => undefined);
   const address = transport.server.address() as AddressInfo;
@@ -188,6 +180,36 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       return share ? state.view(share) : undefined;
     },
     expireToken: (token) => state.expireToken(token),
-    close: transport.close,
+    close: async () => {
+      try {
+        await transport.close();
+      } finally {
+        store.close();
+      }
+    },
   };
+}
+
+function transportFor(state: EmulatorState, options: EmulatorOptions): ReturnType<typeof createTransport> {
+  try {
+    return createTransport(state, {
+      adminToken: options.adminToken,
+      logAccessCodes: options.logAccessCodes,
+      onRequest: options.onRequest,
+      tls: options.tls,
+    });
+  } catch (e) {
+    // Only the TLS context can fail here: a certificate or key that is not PEM, or a key that is not the certificate's.
+    throw new RangeError(`tls: the certificate and key cannot be used (${(e as Error).message})`);
+  }
+}
+
+function listen(server: ReturnType<typeof createTransport>["server"], options: EmulatorOptions): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
 }

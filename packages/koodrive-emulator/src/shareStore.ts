@@ -1,5 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
+import { clockOffsetProblem } from "./clock";
+import { StateFileLock } from "./stateFileLock";
 import { ACCESS_CODE_RULE, COMMENT_RULE, type ListKey, integerIn, isAccessCode, isComment, isNumericId, isObject, isTime } from "./bodyRules";
 
 /** `SharePermission` (enterprise edition; documented as "supported in the future"). */
@@ -101,7 +103,7 @@ export class StateSaveError extends Error {
 }
 
 /** Reads and checks a state file; throws a StateFileError naming the file and the first bad entry. */
-function loadState(file: string): { nextId: bigint; shares: StoredShare[] } {
+function loadState(file: string): { nextId: bigint; shares: StoredShare[]; clockOffsetMs?: number } {
   const fail = (what: string): never => {
     throw new StateFileError(`state file ${file}: ${what}`);
   };
@@ -113,6 +115,8 @@ function loadState(file: string): { nextId: bigint; shares: StoredShare[] } {
   }
   if (!isObject(saved) || !Array.isArray(saved.shares)) return fail('must be {"nextId": "<digits>", "shares": [...]}');
   if (!isNumericId(saved.nextId)) return fail("nextId must be a numeric ID");
+  const clockProblem = saved.clockOffsetMs === undefined ? undefined : clockOffsetProblem("clockOffsetMs", saved.clockOffsetMs);
+  if (clockProblem) return fail(clockProblem);
   const seen = new Set<string>();
   saved.shares.forEach((share: unknown, i: number) => {
     const problem = storedShareProblem(share);
@@ -122,13 +126,19 @@ function loadState(file: string): { nextId: bigint; shares: StoredShare[] } {
     if (seen.has(id)) fail(`${label}: shareId appears twice`);
     seen.add(id);
   });
-  return { nextId: BigInt(saved.nextId), shares: saved.shares as StoredShare[] };
+  return { nextId: BigInt(saved.nextId), shares: saved.shares as StoredShare[], clockOffsetMs: saved.clockOffsetMs as number | undefined };
 }
 
-/** In-memory share table with optional atomic persistence to a JSON file (mode 0600: it holds access codes). */
+/**
+ * In-memory share table with optional atomic persistence to a JSON file (mode 0600: it holds access codes), which also
+ * keeps the clock's offset: a link that expired on a moved clock stays expired after a restart.
+ */
 export class ShareStore {
   private readonly shares = new Map<string, StoredShare>();
   private nextId = FIRST_SHARE_ID;
+  private readonly lock?: StateFileLock;
+  /** The clock's offset as last saved (or loaded); undefined until a clock or a state file gives one. */
+  private clockOffset?: number;
 
   /** `firstShareId`: the ID of the first share created (digits); a state file's own next ID wins. */
   constructor(
@@ -140,12 +150,19 @@ export class ShareStore {
         throw new RangeError("firstShareId must be an even number of at most 19 digits");
       this.nextId = BigInt(firstShareId);
     }
-    if (stateFile && fs.existsSync(stateFile)) {
-      const saved = loadState(stateFile);
-      this.nextId = saved.nextId;
-      for (const share of saved.shares) this.shares.set(share.shareId, share);
+    if (!stateFile) return;
+    try {
+      this.lock = StateFileLock.acquire(stateFile);
+    } catch (e) {
+      throw new StateFileError(`state file ${stateFile}: ${(e as Error).message}`);
     }
-    if (stateFile) {
+    try {
+      if (fs.existsSync(stateFile)) {
+        const saved = loadState(stateFile);
+        this.nextId = saved.nextId;
+        this.clockOffset = saved.clockOffsetMs;
+        for (const share of saved.shares) this.shares.set(share.shareId, share);
+      }
       // A test write at start: a path that cannot be written (a typo'd folder, no permission) is refused now, not
       // discovered at the first write of a run.
       try {
@@ -153,7 +170,29 @@ export class ShareStore {
       } catch (e) {
         throw new StateFileError(`state file ${stateFile}: cannot be written (${(e as Error).message})`);
       }
+    } catch (e) {
+      this.lock.release();
+      throw e;
     }
+  }
+
+  /** The clock offset the state file was saved with; undefined without a state file or when it kept none. */
+  get savedClockOffsetMs(): number | undefined {
+    return this.clockOffset;
+  }
+
+  /** Saves the clock's new offset with the shares; throws a StateSaveError (keeping the old one) when it cannot. */
+  saveClockOffset(ms: number): void {
+    const before = this.clockOffset;
+    this.clockOffset = ms;
+    this.save(() => {
+      this.clockOffset = before;
+    });
+  }
+
+  /** Lets another emulator use the state file (the emulator closed, or did not start). */
+  close(): void {
+    this.lock?.release();
   }
 
   /** The share if it exists and belongs to `ownerId` (another user's share is "not found", as on KooDrive). */
@@ -249,7 +288,8 @@ export class ShareStore {
     const file = this.stateFile!;
     const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
     try {
-      fs.writeFileSync(tmp, JSON.stringify({ nextId: String(this.nextId), shares: [...this.shares.values()] }, null, 2), { mode: 0o600 });
+      const saved = { nextId: String(this.nextId), clockOffsetMs: this.clockOffset, shares: [...this.shares.values()] };
+      fs.writeFileSync(tmp, JSON.stringify(saved, null, 2), { mode: 0o600 });
       fs.chmodSync(tmp, 0o600);
       fs.renameSync(tmp, file);
     } catch (e) {

@@ -65,6 +65,10 @@ describe("pipeline mode: start and stop", () => {
     const gone = await runCli(["stop", "--pid-file", stale], env);
     expect(gone).toMatchObject({ code: 0, stdout: expect.stringMatching(/not running \(pid 999999999 is gone\)/) });
     expect(fs.existsSync(stale)).toBe(false);
+    const reused = path.join(scratch(), "reused.pid");
+    fs.writeFileSync(reused, `${process.pid}\n`); // a pid another program (this test) has now
+    const other = await runCli(["stop", "--pid-file", reused], env);
+    expect(other).toMatchObject({ code: 0, stdout: `koodrive-emulator stop: not running (pid ${process.pid} is another program now, left alone)\n` });
   });
 
   it("stop sends SIGKILL when SIGTERM is ignored past --timeout", async () => {

@@ -1,0 +1,158 @@
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { type Emulator, StateFileError } from "../src";
+import { TOKEN, USER_ID, testEmulator } from "./support/fixtures";
+import { alive, runCli } from "./support/cli";
+import { raw, tokenHeaders, xDate } from "./support/rawHttp";
+import { useScratchDir } from "./support/scratch";
+
+const SHARE = "/koodrive/ose/v1/share";
+const DAY = 86_400_000;
+const scratch = useScratchDir("koodrive-statelock-");
+const freshFile = (name: string) => path.join(fs.mkdtempSync(path.join(scratch(), `${name}-`)), "state.json");
+
+async function statusOf(emulator: Emulator, shareId: string): Promise<number> {
+  const headers = tokenHeaders(TOKEN, USER_ID, { "X-Date": xDate(emulator.clock.now()) });
+  const res = await raw(emulator.url, "GET", `${SHARE}/${shareId}`, headers);
+  return res.json.shareLink.status;
+}
+
+describe("the state file keeps the clock", () => {
+  it("a link that expired on a moved clock stays expired after a restart; an offset given at start wins", async () => {
+    const file = freshFile("clock");
+    const first = await testEmulator({ stateFile: file });
+    let shareId: string;
+    try {
+      shareId = first.seedShare({ ownerId: USER_ID, validDays: 7 }).shareId;
+      const moved = await raw(first.url, "POST", "/__admin/clock", {}, JSON.stringify({ advanceMs: 8 * DAY }));
+      expect(moved.status).toBe(200);
+      expect(await statusOf(first, shareId)).toBe(2);
+    } finally {
+      await first.close();
+    }
+    expect(JSON.parse(fs.readFileSync(file, "utf8")).clockOffsetMs).toBe(8 * DAY);
+
+    const second = await testEmulator({ stateFile: file });
+    try {
+      expect(second.clock.offsetMs).toBe(8 * DAY);
+      expect(await statusOf(second, shareId)).toBe(2);
+    } finally {
+      await second.close();
+    }
+
+    const rewound = await testEmulator({ stateFile: file, clockOffsetMs: 0 });
+    try {
+      expect(rewound.clock.offsetMs).toBe(0);
+      expect(await statusOf(rewound, shareId)).toBe(0);
+    } finally {
+      await rewound.close();
+    }
+    const third = await testEmulator({ stateFile: file });
+    expect(third.clock.offsetMs).toBe(0); // the offset given at start was saved too
+    await third.close();
+  });
+
+  it("a clock move that cannot be saved is refused (500) and the clock stays where it was", async () => {
+    const file = freshFile("unsaved");
+    const emulator = await testEmulator({ stateFile: file, clockOffsetMs: DAY });
+    try {
+      fs.rmSync(path.dirname(file), { recursive: true, force: true });
+      const stderr = jest.spyOn(process.stderr, "write").mockImplementation(() => true);
+      const moved = await raw(emulator.url, "POST", "/__admin/clock", {}, JSON.stringify({ advanceMs: 30 * DAY }));
+      stderr.mockRestore();
+      expect(moved.status).toBe(500);
+      expect(moved.json.error).toContain(`state file ${file}: cannot be written`);
+      expect(emulator.clock.offsetMs).toBe(DAY);
+      expect(() => emulator.clock.setOffset(2 * DAY)).toThrow(`state file ${file}: cannot be written`);
+      expect(emulator.clock.offsetMs).toBe(DAY);
+    } finally {
+      await emulator.close();
+    }
+  });
+
+  it("a state file with a bad clock offset is refused at start, naming the field and the rule", async () => {
+    const file = freshFile("badclock");
+    fs.writeFileSync(file, JSON.stringify({ nextId: "10", clockOffsetMs: "30d", shares: [] }));
+    await expect(testEmulator({ stateFile: file })).rejects.toThrow(
+      `state file ${file}: clockOffsetMs must be an integer number of milliseconds from -3153600000000 to 3153600000000`,
+    );
+  });
+});
+
+describe("one emulator per state file", () => {
+  it("a second emulator on a file in use is refused, naming the holder; the file is free again after close", async () => {
+    const file = freshFile("twice");
+    const first = await testEmulator({ stateFile: file });
+    try {
+      first.seedShare({ ownerId: USER_ID, shareId: "100" });
+      const second = testEmulator({ stateFile: file });
+      await expect(second).rejects.toThrow(StateFileError);
+      await expect(testEmulator({ stateFile: file })).rejects.toThrow(
+        `state file ${file}: is in use by another emulator, pid ${process.pid} (this process: close the other emulator first); one emulator per state file (remove ${file}.lock if no emulator is running)`,
+      );
+      first.seedShare({ ownerId: USER_ID, shareId: "102" }); // the refused start changed nothing
+    } finally {
+      await first.close();
+    }
+    expect(fs.readdirSync(path.dirname(file))).toEqual(["state.json"]);
+    const again = await testEmulator({ stateFile: file });
+    expect([again.getShare("100"), again.getShare("102")].map((s) => s?.shareId)).toEqual(["100", "102"]);
+    await again.close();
+  });
+
+  it("a lock left by an emulator that is gone is taken over, also when its pid now belongs to another program", async () => {
+    const file = freshFile("stale");
+    const exited = spawn(process.execPath, ["-e", ""]);
+    const deadPid = await new Promise<number>((resolve) => exited.on("exit", () => resolve(exited.pid!)));
+    for (const holder of [{ pid: deadPid }, { pid: process.pid, startTicks: "1" }, "not a lock"]) {
+      fs.writeFileSync(`${file}.lock`, typeof holder === "string" ? holder : JSON.stringify(holder));
+      const emulator = await testEmulator({ stateFile: file });
+      expect(JSON.parse(fs.readFileSync(`${file}.lock`, "utf8")).pid).toBe(process.pid);
+      await emulator.close();
+      expect(fs.existsSync(`${file}.lock`)).toBe(false);
+    }
+  });
+
+  it("a start that fails after taking the lock gives it back", async () => {
+    const file = freshFile("failed");
+    await expect(testEmulator({ stateFile: file, clockOffsetMs: 1.5 })).rejects.toThrow(/clockOffsetMs must be an integer/);
+    expect(fs.existsSync(`${file}.lock`)).toBe(false);
+    const blocker = await testEmulator({});
+    try {
+      await expect(testEmulator({ stateFile: file, port: blocker.port })).rejects.toThrow(/EADDRINUSE/);
+      expect(fs.existsSync(`${file}.lock`)).toBe(false);
+    } finally {
+      await blocker.close();
+    }
+  });
+
+  it("CLI: a second start on the same state file fails naming the first; after a kill -9 the next start takes over", async () => {
+    const file = freshFile("cli");
+    const env = { PATH: process.env.PATH, KOODRIVE_EMULATOR_TOKEN: TOKEN };
+    const pidFile = path.join(path.dirname(file), "a.pid");
+    const up = await runCli(["start", "--pid-file", pidFile, "--state", file], env);
+    expect(up.code).toBe(0);
+    const pid = Number(fs.readFileSync(pidFile, "utf8"));
+    try {
+      const second = await runCli(["start", "--pid-file", path.join(path.dirname(file), "b.pid"), "--state", file], env);
+      expect(second.code).toBe(1);
+      expect(second.stderr).toContain(`state file ${file}: is in use by another emulator, pid ${pid}; one emulator per state file`);
+      process.kill(pid, "SIGKILL");
+      for (let i = 0; i < 100 && alive(pid); i++) await new Promise((r) => setTimeout(r, 50));
+      expect(fs.existsSync(`${file}.lock`)).toBe(true);
+      const third = await runCli(["start", "--pid-file", pidFile, "--state", file], env);
+      expect(third.stderr).toBe("");
+      expect(third.code).toBe(0);
+      const down = await runCli(["stop", "--pid-file", pidFile], env);
+      expect(down.stdout).toMatch(/stopped/);
+      expect(fs.existsSync(`${file}.lock`)).toBe(false);
+    } finally {
+      for (const f of [pidFile, path.join(path.dirname(file), "b.pid")]) {
+        const left = Number(fs.existsSync(f) ? fs.readFileSync(f, "utf8") : 0);
+        if (left && alive(left)) process.kill(left, "SIGKILL");
+      }
+      if (alive(pid)) process.kill(pid, "SIGKILL");
+    }
+  });
+});
