@@ -29,7 +29,7 @@ export interface Start {
   readonly seq: number;
 }
 
-/** Limits the user set (or the defaults); the adaptive state never exceeds them. */
+/** Limits the user set (or the defaults); the adaptive state never exceeds them, and throttling only lowers it. */
 export interface BudgetLimits {
   /** Most requests in flight at once. */
   readonly maxConcurrency: number;
@@ -41,7 +41,7 @@ export interface BudgetLimits {
 export interface BudgetPolicy {
   /** Multiplier applied to concurrency and rate on a throttled answer. */
   readonly decreaseFactor: number;
-  /** The rate never drops below this many requests per second. */
+  /** Throttling lowers a configured rate to no less than this many requests per second (a rate set lower stays). */
   readonly minRequestsPerSecond: number;
   /** Requests per second added back per second of successful traffic at the current rate. */
   readonly rateIncreasePerSecond: number;
@@ -157,7 +157,9 @@ export function afterThrottle(state: BudgetState, policy: BudgetPolicy, event: T
   const concurrency = Math.max(1, Math.floor(state.concurrency * policy.decreaseFactor));
   const decreased = { ...state, concurrency, pausedUntil, lastDecreaseSeq: event.newestSeq };
   if (state.requestsPerSecond !== undefined) {
-    return { ...decreased, requestsPerSecond: Math.max(policy.minRequestsPerSecond, state.requestsPerSecond * policy.decreaseFactor) };
+    // Halved down to the floor, never raised to it: a rate configured below the floor (a per-minute quota) stays.
+    const rate = state.requestsPerSecond;
+    return { ...decreased, requestsPerSecond: Math.min(rate, Math.max(policy.minRequestsPerSecond, rate * policy.decreaseFactor)) };
   }
   // Not floored here: late answers of the count add to it (at least 1 request still starts per window).
   return {

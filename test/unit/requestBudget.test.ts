@@ -72,6 +72,12 @@ describe("request budget decisions (AIMD)", () => {
       { now: 1, request: { at: 1, seq: 1 }, newestSeq: 1, acceptedAround: 1 },
       { concurrency: 1, requestsPerSecond: 0.5 },
     ],
+    [
+      "a rate configured below the floor (a per-minute quota) stays: a throttle never raises it",
+      state({ requestsPerSecond: 0.2 }),
+      { now: 5000, request: { at: 4900, seq: 20 }, newestSeq: 20, acceptedAround: 1 },
+      { requestsPerSecond: 0.2 },
+    ],
   ] as const)("throttled, %s", (_name, before, event, expected) => {
     expect(afterThrottle(before, policy, event)).toMatchObject(expected);
   });
@@ -154,18 +160,22 @@ describe("request budget decisions (AIMD)", () => {
     expect(nextPacedStart(state({}), 1000, 0)).toBe(1000);
   });
 
-  it("under any sequence of outcomes, concurrency stays within [1, max] and the rate within [min, configured]", () => {
-    const limits = { maxConcurrency: 10, requestsPerSecond: 20 };
+  it("under any sequence of outcomes, concurrency stays within [1, max], the rate within [min(floor, configured), configured], and a throttle never raises it", () => {
+    // The configured rates the README allows: 0.1 to 10,000 per second, fractions too.
+    const configuredRate = fc.double({ min: 0.1, max: 10_000, noNaN: true });
     fc.assert(
-      fc.property(fc.array(fc.boolean(), { maxLength: 200 }), (outcomes) => {
+      fc.property(configuredRate, fc.array(fc.boolean(), { maxLength: 200 }), (requestsPerSecond, outcomes) => {
+        const limits = { maxConcurrency: 10, requestsPerSecond };
         let s = initialBudgetState(limits);
         outcomes.forEach((throttled, i) => {
           const request = { at: i * 10, seq: i + 1 };
+          const before = s.requestsPerSecond!;
           s = throttled ? afterThrottle(s, policy, { now: i * 10, request, newestSeq: i + 1, acceptedAround: 5 }) : afterSuccess(s, limits, policy, request);
           expect(s.concurrency).toBeGreaterThanOrEqual(1);
           expect(s.concurrency).toBeLessThanOrEqual(limits.maxConcurrency);
-          expect(s.requestsPerSecond!).toBeGreaterThanOrEqual(policy.minRequestsPerSecond);
-          expect(s.requestsPerSecond!).toBeLessThanOrEqual(limits.requestsPerSecond);
+          expect(s.requestsPerSecond!).toBeGreaterThanOrEqual(Math.min(policy.minRequestsPerSecond, requestsPerSecond));
+          expect(s.requestsPerSecond!).toBeLessThanOrEqual(requestsPerSecond);
+          if (throttled) expect(s.requestsPerSecond!).toBeLessThanOrEqual(before);
         });
       }),
     );
