@@ -96,6 +96,8 @@ step "connection config for the emulator"
 pulumi config set koodrive:endpoint "$endpoint"
 pulumi config set koodrive:userId "$user_id"
 pulumi config set koodrive:agentName ci
+# Straight to the emulator on this machine: a job-wide proxy (HTTP_PROXY on a self-hosted runner) cannot reach it.
+pulumi config set koodrive:proxy none
 printf '%s' "$token" | pulumi config set --secret koodrive:accessToken
 
 step "the project's own config"
@@ -121,7 +123,7 @@ step "pulumi up"
 "${engine[@]}" up --yes
 
 step "inject a fault: the next 2 KooDrive requests fail with 503"
-curl -fsS -X PUT "$endpoint/__admin/faults" -H 'Content-Type: application/json' -d '{"failNext":2,"failStatus":503,"retryAfterSeconds":1}'
+curl -fsS --noproxy '*' -X PUT "$endpoint/__admin/faults" -H 'Content-Type: application/json' -d '{"failNext":2,"failStatus":503,"retryAfterSeconds":1}'
 echo
 
 step "pulumi up --refresh: reads every share through the faults and converges"

@@ -157,7 +157,7 @@ test("an emulator that cannot start fails the pipeline within its timeout, with 
   }
 });
 
-test("a rerun after a killed run stops the emulator it left and starts a fresh log; job credentials meant for KooDrive never reach the emulator run", {
+test("a rerun after a killed run stops the emulator it left and starts a fresh log; job credentials and a job-wide proxy meant for KooDrive never reach the emulator run", {
   timeout: 900_000,
 }, () => {
   const ciDir = fs.mkdtempSync(path.join(scratch, "killed-"));
@@ -170,7 +170,20 @@ test("a rerun after a killed run stops the emulator it left and starts a fresh l
   fs.writeFileSync(path.join(ciDir, "emulator.log"), "an earlier run's request line\n");
   const result = runShell("bash ci/koodrive-pipeline.sh .", {
     cwd: project,
-    env: { ...env, KOODRIVE_CI_DIR: ciDir, KOODRIVE_ACCESS_TOKEN: "RealProdToken0123", KOODRIVE_ENDPOINT: "http://127.0.0.1:9" },
+    env: {
+      ...env,
+      KOODRIVE_CI_DIR: ciDir,
+      KOODRIVE_ACCESS_TOKEN: "RealProdToken0123",
+      KOODRIVE_ENDPOINT: "http://127.0.0.1:9",
+      // A self-hosted runner's proxy, with no NO_PROXY for loopback: it cannot reach the emulator on this machine.
+      // (Pulumi's own gRPC between program and engine would use it too; only gRPC's exemption is set, so what is
+      // tested is the provider's connection to the emulator.)
+      HTTP_PROXY: "http://127.0.0.1:9",
+      http_proxy: "http://127.0.0.1:9",
+      NO_PROXY: "",
+      no_proxy: "",
+      no_grpc_proxy: "127.0.0.1,localhost",
+    },
   });
   assert.equal(result.status, 0, result.output);
   assert.match(result.output, /==> done: the stack converged against the emulator/);
