@@ -107,7 +107,7 @@ async function main() {
     if (!byOwner.has(owner)) byOwner.set(owner, []);
     byOwner.get(owner).push(op.resource);
   }
-  const { listShares, KooDriveClient, resolveConnectionSettings } = koodrive();
+  const { cancelShare, listShares, KooDriveClient, resolveConnectionSettings } = koodrive();
   const strays = [];
   let older = 0;
   for (const [owner, resources] of byOwner) {
@@ -148,21 +148,19 @@ async function main() {
     );
     return FOUND;
   }
-  let failed = 0;
+  // As a KooDriveShare's delete cancels: per owner, in calls of up to 100 IDs, asked again after an unusable answer.
+  const clients = new Map();
   for (const actingAs of new Set(strays.map((s) => s.actingAs))) {
     const env = actingAs === "" ? process.env : { ...process.env, KOODRIVE_USER_ID: actingAs };
-    const client = new KooDriveClient(resolveConnectionSettings(() => undefined, env));
-    const ids = strays.filter((s) => s.actingAs === actingAs).map((s) => s.share.shareId);
-    for (let i = 0; i < ids.length; i += 100) {
-      const results = await client.cancelShares(ids.slice(i, i + 100));
-      for (const id of ids.slice(i, i + 100)) {
-        const code = results.find((r) => r.shareId === id)?.code;
-        const done = code === "0" || code === "13000309";
-        if (!done) failed++;
-        console.error(`koodrive-stray-shares: share ${id}: ${done ? "cancelled" : `not cancelled: KooDrive answered code ${code ?? "(none for it)"}`}`);
-      }
-    }
+    clients.set(actingAs, new KooDriveClient(resolveConnectionSettings(() => undefined, env)));
   }
+  const outcomes = await Promise.allSettled(strays.map((s) => cancelShare(clients.get(s.actingAs), s.share.shareId)));
+  let failed = 0;
+  outcomes.forEach((outcome, i) => {
+    if (outcome.status === "rejected") failed++;
+    const what = outcome.status === "fulfilled" ? outcome.value : `not cancelled: ${outcome.reason?.message ?? outcome.reason}`;
+    console.error(`koodrive-stray-shares: share ${strays[i].share.shareId}: ${what}`);
+  });
   console.error(
     failed === 0
       ? `koodrive-stray-shares: cancelled ${strays.length} share(s)${left}; now run \`pulumi refresh --clear-pending-creates\``

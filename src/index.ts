@@ -8,6 +8,7 @@ export { SHARE_STATUS, ShareStatus } from "./resources/common/linkState";
 export { KooDriveShareSettingsArgs, OnDelete } from "./resources/shareSettings/args";
 export { KooDriveShare } from "./resources/share/resource";
 export { KooDriveShareArgs, ShareOnDelete } from "./resources/share/args";
+export { cancelShare, CancelOutcome } from "./resources/share/cancelShare";
 export { getShare, getShareOutput, kooDriveClockNow, listShares, listSharesOutput, GetShareArgs, ListSharesArgs, ListSharesResult } from "./functions/lookups";
 export { ShareInfo } from "./functions/shareInfo";
 export { adoptionEntries, AdoptionEntry, AdoptionOptions, AdoptionPlan } from "./functions/adoptionEntries";
