@@ -1,4 +1,5 @@
 import { ConfigurationError } from "./configurationError";
+import { withoutBearerPrefix } from "./requestHeaders";
 import { defaultRetryPolicy } from "./retryPolicy";
 
 /** How requests are authenticated. */
@@ -290,5 +291,5 @@ export function proxyCredentialsDecodable(url: URL): boolean {
 
 /** The credential values inside settings, for redaction (proxy passwords are the transport's, see `transport.ts`). */
 export function settingsSecrets(settings: ConnectionSettings): string[] {
-  return settings.auth.kind === "token" ? [settings.auth.accessToken, settings.auth.accessToken.replace(/^Bearer[+ ]/i, "")] : [settings.auth.appSecret];
+  return settings.auth.kind === "token" ? [settings.auth.accessToken, withoutBearerPrefix(settings.auth.accessToken)] : [settings.auth.appSecret];
 }

@@ -9,7 +9,7 @@ import { AccessCodes, redact } from "./redact";
 import { type BudgetLimits, type BudgetOutcome, type BudgetPermit, type BudgetSnapshot, RequestBudget, TurnNotReached } from "./requestBudget";
 import { bearerAuthorization, identityHeaders, newTraceId } from "./requestHeaders";
 import { cancelResponseSchema, errorBodySchema, shareLinkResponseSchema, shareListResponseSchema } from "./responses";
-import { type CancelResult, type ShareLink, fileIdsOf } from "./shareLink";
+import { type CancelResult, type ShareLink, fileIdsOf, sameFileSet } from "./shareLink";
 import {
   type AttemptOutcome,
   CERTIFICATE_REFUSAL_CODES,
@@ -614,7 +614,7 @@ export function createContradictions(link: ShareLink, body: CreateShareBody): st
   if (link.scope !== undefined && link.scope !== body.scope) differs.push("scope");
   if (body.extractCode !== undefined && link.extractCode !== undefined && link.extractCode !== body.extractCode) differs.push("extractCode");
   const files = fileIdsOf(link);
-  if (files !== undefined && JSON.stringify([...files].sort()) !== JSON.stringify([...body.fileIds].sort())) differs.push("files");
+  if (files !== undefined && !sameFileSet(files, body.fileIds)) differs.push("files");
   return differs;
 }
 

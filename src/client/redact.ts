@@ -1,6 +1,10 @@
+import { BEARER_PREFIX } from "./requestHeaders";
+
 /** What replaces a credential or access code in anything the package prints or stores. */
 export const REDACTED = "[REDACTED]";
 
+/** A bearer token anywhere in a text (a header echoed in an error, say), its scheme kept. */
+const BEARER_TOKEN = new RegExp(String.raw`(${BEARER_PREFIX})[^\s"',]+`, "gi");
 /** KooDrive's names for an access code: the API's field, spelt as text, and the Chinese pages' term. */
 const ACCESS_CODE_LABEL = "(?:extract[_ ]?code|提取码)";
 const ACCESS_CODE_AFTER_SEPARATOR = new RegExp(String.raw`(${ACCESS_CODE_LABEL}\\?["']?\s*[:=：]\s*\\?["']?)[0-9A-Za-z]{4,32}`, "gi");
@@ -17,7 +21,7 @@ export function redact(text: string, secrets: ReadonlyArray<string | undefined>,
   for (const value of values) result = result.split(value).join(REDACTED);
   return (
     result
-      .replace(/(Bearer[+ ])[^\s"',]+/gi, `$1${REDACTED}`)
+      .replace(BEARER_TOKEN, `$1${REDACTED}`)
       .replace(/(Signature=)[0-9a-fA-F]+/g, `$1${REDACTED}`)
       // An access code KooDrive names as one, which this process may not have seen yet (the first read of a share):
       // after `:` or `=` (JSON, escaped JSON, key=value), any code; after a space, only a word with a digit in it, so

@@ -53,11 +53,19 @@ export function identityHeaders(userId: string, agentName: string | undefined, t
   return headers;
 }
 
+/** The scheme before a token: the docs write `Bearer+{access_token}`; HTTP's usual form is `Bearer {token}`. */
+export const BEARER_PREFIX = "Bearer[+ ]";
+
+/** The token without its scheme, as a user may give it either way. */
+export function withoutBearerPrefix(token: string): string {
+  return token.replace(new RegExp(`^${BEARER_PREFIX}`, "i"), "");
+}
+
 /**
  * `Authorization` value for token auth. The docs write the format as `Bearer+{access_token}` and session APIs hand
  * out tokens that already start with `Bearer+`, so an existing prefix is kept rather than doubled.
  */
 export function bearerAuthorization(token: string): string {
   const trimmed = token.trim();
-  return /^Bearer[+ ]/i.test(trimmed) ? trimmed : `Bearer ${trimmed}`;
+  return withoutBearerPrefix(trimmed) !== trimmed ? trimmed : `Bearer ${trimmed}`;
 }

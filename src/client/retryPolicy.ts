@@ -62,17 +62,17 @@ export interface RetryPolicy {
 }
 
 /**
- * Network errors raised before a request left this machine: no connection was made (refused, or the host name did
- * not resolve; a kept-alive connection never raises them), so KooDrive cannot have run it, and a write that failed so
- * is known not to have been applied.
- */
-export const NEVER_SENT_NETWORK_CODES: readonly string[] = ["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ERR_SSL_WRONG_VERSION_NUMBER"];
-
-/**
  * A TLS handshake answered by something that does not speak TLS (an https endpoint or proxy that serves plain http):
  * OpenSSL's "wrong version number", which Node may report only as EPROTO. Never sent, and never retried.
  */
 export const NO_TLS_CODE = "ERR_SSL_WRONG_VERSION_NUMBER";
+
+/**
+ * Network errors raised before a request left this machine, so KooDrive cannot have run it, and a write that failed so
+ * is known not to have been applied: no connection was made (refused, or the host name did not resolve; a kept-alive
+ * connection never raises them), or the connection's TLS handshake failed before anything was sent on it.
+ */
+const NEVER_SENT_NETWORK_CODES: readonly string[] = ["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", NO_TLS_CODE];
 
 /**
  * The never-sent errors that may pass (a server restarting, a DNS server's hiccup), retried for any method. A name that

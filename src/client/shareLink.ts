@@ -25,6 +25,12 @@ export interface ShareLink {
   [field: string]: unknown;
 }
 
+/** File sets compare without order: `[a, b]` and `[b, a]` share the same files. */
+export function sameFileSet(a: readonly unknown[], b: readonly unknown[]): boolean {
+  const sorted = (ids: readonly unknown[]) => JSON.stringify(ids.map(String).sort());
+  return sorted(a) === sorted(b);
+}
+
 /**
  * The file IDs of a share, when KooDrive sends its file list (`files[].id`, or plain IDs); undefined when it sends
  * none, or an entry without a readable ID (a list that cannot be read whole cannot be compared).

@@ -1,5 +1,6 @@
 import * as z from "../../zod";
 import { KOODRIVE_ID, KOODRIVE_ID_RULE } from "../../client/connectionSettings";
+import { MAX_VALID_DAYS } from "../../time/koodriveTime";
 import { isUnknown } from "./unknownValue";
 
 /** A property-level validation failure, as Pulumi's `CheckFailure`. */
@@ -41,6 +42,14 @@ export function integerRule(name: string, min: number, max: number, meaning = ""
     .max(max, { error: `${rule}, got a larger number` })
     .int({ error: `${rule}, got a fractional number` });
 }
+
+/** `validDays`: from `min` to the API's longest validity; `meaning` says what the bounds mean for the resource. */
+export function validDaysRule(min: 0 | 1, meaning: string) {
+  return integerRule("validDays", min, MAX_VALID_DAYS, meaning);
+}
+
+/** `renewBeforeDays` (that it is less than `validDays` is checked with the other inputs). */
+export const renewBeforeDaysRule = integerRule("renewBeforeDays", 0, MAX_VALID_DAYS).optional();
 
 /** A KooDrive access code: the form, and the form in words. */
 const EXTRACT_CODE = /^[0-9a-zA-Z]{8}$/;

@@ -9,9 +9,10 @@ import {
   describeValue,
   extractCodeRule,
   idRule,
-  integerRule,
   quotedAlternatives,
   renewBeforeDaysProblem,
+  renewBeforeDaysRule,
+  validDaysRule,
 } from "../common/rules";
 import { isUnknown } from "../common/unknownValue";
 import { DEFAULT_SHARE_ON_DELETE, MAX_FILES_PER_SHARE, SCOPES, SHARE_ON_DELETE } from "./args";
@@ -38,10 +39,10 @@ const schemas = {
   containerId: idRule("containerId"),
   scope: z.unknown(),
   userId: idRule("userId").optional(),
-  validDays: integerRule("validDays", 1, 365, " (KooDrive creates shares only with a validity period)"),
+  validDays: validDaysRule(1, " (KooDrive creates shares only with a validity period)"),
   extractCode: extractCodeRule.optional(),
   comment: commentRule.optional(),
-  renewBeforeDays: integerRule("renewBeforeDays", 0, 365).optional(),
+  renewBeforeDays: renewBeforeDaysRule,
   onDelete: z.enum(SHARE_ON_DELETE, { error: `onDelete must be ${quotedAlternatives(SHARE_ON_DELETE)}` }).optional(),
 };
 

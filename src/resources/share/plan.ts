@@ -2,16 +2,15 @@ import type { Props } from "../../provider/handler";
 import { ownerChanges } from "../common/owner";
 import { isUnknown } from "../common/unknownValue";
 import { type LinkPlan, argumentChanged, planLinkUpdate, replacement } from "../common/linkPlan";
+import { sameFileSet } from "../../client/shareLink";
 import type { ShareState } from "./state";
 
 /** Arguments whose change means another share (other files, space, audience or owner): the share is replaced. */
 const SHARE_REPLACING_ARGS = ["fileIds", "containerId", "scope", "userId"] as const;
 
-/** File sets compare without order: `[a, b]` and `[b, a]` share the same files. Unknown (preview) counts as changed. */
+/** The same files in any order; unknown (preview) counts as changed. */
 function sameFiles(olds: unknown, news: unknown): boolean {
-  if (!Array.isArray(olds) || !Array.isArray(news) || news.some(isUnknown)) return false;
-  const sorted = (ids: unknown[]) => JSON.stringify(ids.map(String).sort());
-  return sorted(olds) === sorted(news);
+  return Array.isArray(olds) && Array.isArray(news) && !news.some(isUnknown) && sameFileSet(olds, news);
 }
 
 function replacing(state: ShareState, news: Props, field: (typeof SHARE_REPLACING_ARGS)[number], configuredUser: string): boolean {

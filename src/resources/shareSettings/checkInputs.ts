@@ -9,19 +9,21 @@ import {
   commentRule,
   extractCodeRule,
   idRule,
-  integerRule,
   quotedAlternatives,
   renewBeforeDaysProblem,
+  renewBeforeDaysRule,
+  validDaysRule,
 } from "../common/rules";
+import { MAX_VALID_DAYS } from "../../time/koodriveTime";
 import { DEFAULT_ON_DELETE, ON_DELETE } from "./args";
 
 const schemas = {
   shareId: idRule("shareId"),
   userId: idRule("userId").optional(),
-  validDays: integerRule("validDays", 0, 365, " (0 = no validity period)"),
+  validDays: validDaysRule(0, " (0 = no validity period)"),
   extractCode: extractCodeRule.optional(),
   comment: commentRule.optional(),
-  renewBeforeDays: integerRule("renewBeforeDays", 0, 365).optional(),
+  renewBeforeDays: renewBeforeDaysRule,
   onDelete: z.enum(ON_DELETE, { error: `onDelete must be ${quotedAlternatives(ON_DELETE)}` }).optional(),
   /** Set by the class from the companion `ShareOriginals` resource, never by users. */
   originals: originalsSchema.optional(),
@@ -41,8 +43,7 @@ export function checkShareSettingsInputs(
   if (edition === "enterprise" && validDays === 0) {
     failures.push({
       property: "validDays",
-      reason:
-        'validDays 0 (no validity period) cannot be declared on the enterprise edition, where KooDrive reads 0 as "keep the current expiry": use 1 to 365',
+      reason: `validDays 0 (no validity period) cannot be declared on the enterprise edition, where KooDrive reads 0 as "keep the current expiry": use 1 to ${MAX_VALID_DAYS}`,
     });
   }
   const renewal = renewBeforeDaysProblem(inputs.validDays, inputs.renewBeforeDays);
