@@ -14,6 +14,7 @@
 const { execFileSync } = require("node:child_process");
 const fs = require("node:fs");
 const path = require("node:path");
+const { pathToFileURL } = require("node:url");
 const { parseArgs } = require("node:util");
 
 const COMMANDS = ["preview", "up", "refresh", "destroy"];
@@ -38,6 +39,17 @@ function programEntry(projectDir) {
   const found = candidates.find((c) => fs.existsSync(c) && fs.statSync(c).isFile());
   if (!found) throw new Error(`no program found in ${base} (looked for ${candidates.map((c) => path.relative(projectDir, c) || ".").join(", ")})`);
   return found;
+}
+
+/** Whether Node loads `file` as an ES module: `.mjs`, or `.js` whose nearest package.json says `"type": "module"`. */
+function isEsModule(file) {
+  if (file.endsWith(".mjs")) return true;
+  if (!file.endsWith(".js")) return false;
+  for (let dir = path.dirname(file); ; dir = path.dirname(dir)) {
+    const packageJson = path.join(dir, "package.json");
+    if (fs.existsSync(packageJson)) return JSON.parse(fs.readFileSync(packageJson, "utf8")).type === "module";
+    if (path.dirname(dir) === dir) return false;
+  }
 }
 
 /**
@@ -92,8 +104,11 @@ async function main() {
   const automation = fromProject("@pulumi/pulumi/automation", projectDir);
   if (entry.endsWith(".ts")) enableTypeScript(projectDir);
   const { LocalWorkspace, PulumiCommand, Stack } = require(automation);
+  let runs = 0;
   const program = async () => {
-    // Each operation runs the program afresh, as `pulumi up` would.
+    // Each operation runs the program afresh, as `pulumi up` would: an ES module under a URL of its own each time
+    // (loaded with import(), as require() cannot load one that uses top-level await), CommonJS out of the cache.
+    if (isEsModule(entry)) return { ...(await import(`${pathToFileURL(entry).href}?run=${++runs}`)) };
     delete require.cache[entry];
     return { ...require(entry) };
   };

@@ -86,6 +86,46 @@ test("a stack that does not exist is named in the error, as pulumi names it", ()
   }
 });
 
+test("an ES-module program with top-level await runs, afresh on each operation", { timeout: 300_000 }, () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "koodrive-inline-"));
+  try {
+    fs.mkdirSync(path.join(dir, "state"));
+    fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: esm\nruntime: nodejs\n");
+    fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: "esm", type: "module", main: "index.js" }));
+    // What a lookup before the resources looks like: top-level await, which require() cannot load.
+    fs.writeFileSync(
+      path.join(dir, "index.js"),
+      `import * as pulumi from "@pulumi/pulumi";
+import * as fs from "node:fs";
+const looked = await Promise.resolve("looked up");
+fs.appendFileSync(${JSON.stringify(path.join(dir, "runs.log"))}, "run\\n");
+new pulumi.dynamic.Resource({ async create(inputs) { return { id: "x", outs: inputs }; } }, "thing", { looked });
+export const result = looked;
+`,
+    );
+    fs.symlinkSync(path.join(repoRoot, "node_modules"), path.join(dir, "node_modules")); // the project's own @pulumi/pulumi
+    const cliRoot = process.env.PULUMI_CLI_ROOT ?? ensurePulumiCli();
+    const env = {
+      ...process.env,
+      PULUMI_CLI_ROOT: cliRoot,
+      PULUMI_BACKEND_URL: `file://${path.join(dir, "state")}`,
+      PULUMI_HOME: path.join(dir, "home"),
+      PULUMI_CONFIG_PASSPHRASE: "x",
+      PULUMI_SKIP_UPDATE_CHECK: "true",
+    };
+    spawnSync(path.join(cliRoot, "bin", "pulumi"), ["stack", "init", "dev", "--non-interactive"], { cwd: dir, env, encoding: "utf8" });
+    for (const args of [["preview"], ["up", "--yes"]]) {
+      const result = spawnSync(process.execPath, [driver, ...args], { cwd: dir, encoding: "utf8", env });
+      assert.equal(result.status, 0, `${result.stdout}\n${result.stderr}`);
+    }
+    assert.equal(fs.readFileSync(path.join(dir, "runs.log"), "utf8"), "run\n".repeat(2), "the program ran once per operation");
+    const output = spawnSync(path.join(cliRoot, "bin", "pulumi"), ["stack", "output", "result"], { cwd: dir, env, encoding: "utf8" });
+    assert.equal(output.stdout.trim(), "looked up");
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 /**
  * Starts `up` of eight slow dynamic resources through the script, signals it with `signalIt` once it is creating, and
  * checks it stopped as `pulumi` does: the creates under way finished and were saved (no pending operation), the
