@@ -14,6 +14,8 @@ interface LinkEntry {
   scope?: number;
   extractCodeConfigKey?: string;
   onDelete?: ShareOnDelete;
+  /** Names the line had before: a rename keeps the link (without them it is a new link, and the old one is cancelled). */
+  formerNames?: string[];
 }
 
 const config = new pulumi.Config();
@@ -23,16 +25,20 @@ const entries: LinkEntry[] = JSON.parse(fs.readFileSync(path.join(__dirname, "li
 
 const shares = entries.map(
   (entry) =>
-    new KooDriveShare(entry.name, {
-      fileIds: entry.fileIds,
-      containerId,
-      scope: entry.scope ?? 1,
-      validDays: entry.validDays,
-      renewBeforeDays: entry.renewBeforeDays,
-      comment: entry.comment,
-      extractCode: entry.extractCodeConfigKey ? config.requireSecret(entry.extractCodeConfigKey) : undefined,
-      onDelete: entry.onDelete,
-    }),
+    new KooDriveShare(
+      entry.name,
+      {
+        fileIds: entry.fileIds,
+        containerId,
+        scope: entry.scope ?? 1,
+        validDays: entry.validDays,
+        renewBeforeDays: entry.renewBeforeDays,
+        comment: entry.comment,
+        extractCode: entry.extractCodeConfigKey ? config.requireSecret(entry.extractCodeConfigKey) : undefined,
+        onDelete: entry.onDelete,
+      },
+      { aliases: (entry.formerNames ?? []).map((name) => ({ name })) },
+    ),
 );
 
 /** name → link, for mails and wikis. */

@@ -15,7 +15,7 @@ const DAY = 86400_000;
 
 /**
  * A program that runs examples/<name>, type-checked and compiled inside the tree (so pulumi-koodrive resolves), with
- * its data file (`links.json` or `shares.json`): the example's own, or `data` (a file's path) instead.
+ * its data file (`links.json` or `shares.json`): the example's own, or `data` (a file's path) instead, read at each run.
  */
 function exampleProgram(name, data) {
   ensureSelfLink();
@@ -24,9 +24,10 @@ function exampleProgram(name, data) {
   fs.rmSync(outDir, { recursive: true, force: true });
   execFileSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", path.join(source, "tsconfig.json"), "--outDir", outDir], { stdio: "inherit" });
   const dataFile = fs.existsSync(path.join(source, "links.json")) ? "links.json" : "shares.json";
-  fs.copyFileSync(data ?? path.join(source, dataFile), path.join(outDir, dataFile));
   const entry = path.join(outDir, "index.js");
   return async () => {
+    // At each run, as the program reads it: a test may change the file between runs.
+    fs.copyFileSync(data ?? path.join(source, dataFile), path.join(outDir, dataFile));
     delete require.cache[entry];
     return { ...require(entry) };
   };
@@ -75,6 +76,29 @@ describe("examples/create-shares", () => {
     const cancels = f.emulator.requests.all().filter((r) => r.path.endsWith("/cancel"));
     const cancelled = cancels.flatMap((r) => r.body.shareIds);
     assert.equal(cancelled.length, links.filter((l) => l.onDelete !== "retain").length);
+  });
+});
+
+describe("examples/create-shares: renaming a line", () => {
+  test("with its old name in formerNames, a renamed line keeps its link: no change, nothing sent", async () => {
+    const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "koodrive-rename-"));
+    try {
+      const file = path.join(scratch, "links.json");
+      const line = { name: "brand-assets", fileIds: ["FryfD0bDk0aWSfrlCgZVJG7hxDMCY5hkl"], validDays: 30 };
+      fs.writeFileSync(file, JSON.stringify([line]));
+      const config = { containerId: { value: "IAAB5thdWzxEoAsiA1681759183084696448" } };
+      const f = await exampleStack("create-shares", config, { data: file });
+      const up = await f.stack.up();
+      const link = up.outputs.links.value["brand-assets"];
+      fs.writeFileSync(file, JSON.stringify([{ ...line, name: "brand-kit", formerNames: ["brand-assets"] }]));
+      f.emulator.requests.clear();
+      const renamed = await f.stack.up();
+      assert.deepEqual(renamed.summary.resourceChanges, { same: 2 });
+      assert.equal(renamed.outputs.links.value["brand-kit"], link, `the same link: ${JSON.stringify(renamed.outputs)}`);
+      assert.deepEqual(f.emulator.requests.all(), [], "nothing created or cancelled");
+    } finally {
+      fs.rmSync(scratch, { recursive: true, force: true });
+    }
   });
 });
 
