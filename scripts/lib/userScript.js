@@ -1,6 +1,7 @@
 // What the scripts users run from a checkout (koodrive-export-shares, koodrive-stray-shares) share: the package they
 // call, and their `--flag value` arguments.
 "use strict";
+const fs = require("node:fs");
 const path = require("node:path");
 
 /** pulumi-koodrive: the installed package, or this checkout's build (`npm run build`). */
@@ -8,7 +9,9 @@ function koodrive() {
   try {
     return require("pulumi-koodrive");
   } catch {
-    return require(path.join(__dirname, "..", "..", "dist"));
+    const dist = path.join(__dirname, "..", "..", "dist");
+    if (!fs.existsSync(dist)) throw new Error(`this checkout is not built (no ${dist}): run \`npm ci\` (it builds) or \`npm run build\` in it first`);
+    return require(dist);
   }
 }
 

@@ -139,6 +139,29 @@ describe("scripts/koodrive-export-shares.js", () => {
   }, 60_000); // six runs of the script, each a fresh node process loading the package
 });
 
+describe("the user scripts in a checkout that is not built", () => {
+  it("say to build it, not Node's bare 'Cannot find module'", async () => {
+    const checkout = fs.mkdtempSync(path.join(os.tmpdir(), "koodrive-unbuilt-"));
+    try {
+      fs.cpSync(path.join(__dirname, "..", "..", "scripts"), path.join(checkout, "scripts"), { recursive: true });
+      // A state whose interrupted create the stray-shares script would look for (it loads the package only then).
+      const pending = { type: "creating", resource: { type: "pulumi-nodejs:dynamic/koodrive:Share", urn: "urn:x", inputs: {} } };
+      fs.writeFileSync(path.join(checkout, "state.json"), JSON.stringify({ deployment: { resources: [], pending_operations: [pending] } }));
+      for (const script of ["koodrive-export-shares.js", "koodrive-stray-shares.js"]) {
+        const args = script.includes("export") ? ["--out", "x.json"] : ["--state", "state.json"];
+        const failed = await promisify(execFile)("node", [path.join(checkout, "scripts", script), ...args], { cwd: checkout }).catch((e) => e);
+        expect(failed.code).toBe(1);
+        expect(failed.stderr).toContain(
+          `this checkout is not built (no ${path.join(checkout, "dist")}): run \`npm ci\` (it builds) or \`npm run build\` in it first`,
+        );
+        expect(failed.stderr).not.toMatch(/Require stack/);
+      }
+    } finally {
+      fs.rmSync(checkout, { recursive: true, force: true });
+    }
+  }, 30_000);
+});
+
 describe("scripts/koodrive-stray-shares.js", () => {
   /** A `pulumi stack export` of a stack that holds `heldId` and whose killed run left creates of `pending` pending. */
   function exportOf(heldId: string, pending: Array<{ name: string; inputs: Record<string, unknown> }>) {

@@ -255,6 +255,6 @@ export function splitStartArgs(args: string[]): { own: Record<string, string>; s
 /** Seconds flag → milliseconds, with a default; throws a UsageError for a bad value. */
 export function secondsFlag(flag: string, value: string | undefined, defaultSeconds: number): number {
   const n = value === undefined ? defaultSeconds : Number(value);
-  if (!Number.isFinite(n) || n <= 0 || n > 3600) throw new UsageError(`--${flag} must be a number of seconds from 0 to 3600`);
+  if (!Number.isFinite(n) || n <= 0 || n > 3600) throw new UsageError(`--${flag} must be a number of seconds above 0, at most 3600`);
   return n * 1000;
 }

@@ -130,6 +130,9 @@ describe("pipeline mode: start and stop", () => {
     expect(res.stderr).toMatch(/--latency-ms must be/);
     expect(fs.existsSync(pidFile)).toBe(false);
     expect((await runCli(["start"], env)).stderr).toMatch(/start needs --pid-file/);
+    // The rule as it is: 0 is refused, so the message must not say "from 0".
+    const zero = await runCli(["start", "--pid-file", pidFile, "--ready-timeout", "0"], env);
+    expect(zero).toMatchObject({ code: 2, stderr: expect.stringContaining("--ready-timeout must be a number of seconds above 0, at most 3600") });
   });
 
   it("start refuses a second server on the same pid file", async () => {
