@@ -1,7 +1,7 @@
 import { createHash, createHmac } from "node:crypto";
 
 /** Algorithm name used both in the string-to-sign and as the `Authorization` scheme. */
-export const APP_AUTH_ALGORITHM = "HMAC-SHA256";
+const APP_AUTH_ALGORITHM = "HMAC-SHA256";
 
 /** What goes into one app-auth signature (KooDrive API reference, "APP鉴权生成规则", steps 1–4). */
 export interface SignableRequest {

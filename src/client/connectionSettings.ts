@@ -263,23 +263,33 @@ function proxySetting(value: string | undefined, problems: string[]): string | u
   if (value === undefined) return undefined;
   const trimmed = value.trim();
   if (NO_PROXY_VALUES.includes(trimmed.toLowerCase())) return "none";
-  let url: URL | undefined;
-  try {
-    url = new URL(trimmed);
-  } catch {
-    url = undefined;
-  }
+  const problem = proxyUrlProblem(trimmed);
   // The message names the rule, never the value: a proxy URL can carry a password.
-  if (url === undefined || !/^https?:$/.test(url.protocol)) problems.push(`proxy must be an http(s) URL, "" or "none": ${howToSet("proxy")}`);
-  else if (!proxyCredentialsDecodable(url)) problems.push(`proxy must be an http(s) URL with ${PROXY_CREDENTIALS_RULE}: ${howToSet("proxy")}`);
+  if (problem?.kind === "credentials") problems.push(`proxy must be an http(s) URL with ${PROXY_CREDENTIALS_RULE}: ${howToSet("proxy")}`);
+  else if (problem !== undefined) problems.push(`proxy must be an http(s) URL, "" or "none": ${howToSet("proxy")}`);
   return trimmed;
+}
+
+/** Why a proxy URL (from config or the environment) cannot be used; `scheme` keeps the URL of one that is not http(s). */
+export type ProxyUrlProblem = { kind: "not a URL" } | { kind: "scheme"; url: URL } | { kind: "credentials" };
+
+/** The one rule for proxy URLs: an http(s) URL whose credentials, if any, are percent-encoded. */
+export function proxyUrlProblem(text: string): ProxyUrlProblem | undefined {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return { kind: "not a URL" };
+  }
+  if (!/^https?:$/.test(url.protocol)) return { kind: "scheme", url };
+  return proxyCredentialsDecodable(url) ? undefined : { kind: "credentials" };
 }
 
 /** How a proxy URL carries its credentials: a `%` in them starts an escape, as everywhere in a URL. */
 export const PROXY_CREDENTIALS_RULE = "its user name and password percent-encoded (a % itself written as %25)";
 
 /** Whether a proxy URL's user name and password decode (the proxy agent decodes them: a stray `%` threw "URI malformed"). */
-export function proxyCredentialsDecodable(url: URL): boolean {
+function proxyCredentialsDecodable(url: URL): boolean {
   try {
     decodeURIComponent(url.username);
     decodeURIComponent(url.password);

@@ -199,7 +199,7 @@ export function afterSuccess(state: BudgetState, limits: BudgetLimits, policy: B
  * An error answer neither grows nor shrinks the limits, but a learned quota gains it when it is a late answer of its
  * count, as it would a success: the gateway let it through.
  */
-export function afterErrorAnswer(state: BudgetState, request: Start): BudgetState {
+function afterErrorAnswer(state: BudgetState, request: Start): BudgetState {
   const quota = state.learnedQuota;
   return quota !== undefined && lateInQuotaSample(state, request) ? { ...state, learnedQuota: quota + 1 } : state;
 }

@@ -38,7 +38,7 @@ export const errorBodySchema = z.looseObject({
 const optionalText = nullishAsAbsent(z.string());
 
 /** A share link as returned by the detail, modify and create APIs (fields vary by API and edition). */
-export const shareLinkSchema = z.looseObject({
+const shareLinkSchema = z.looseObject({
   shareId: z.string().min(1),
   shortUrl: optionalText,
   linkUrl: optionalText,

@@ -3,7 +3,7 @@ import http from "node:http";
 import https from "node:https";
 import { getProxyForUrl } from "proxy-from-env";
 import { ConfigurationError } from "./configurationError";
-import { PROXY_CREDENTIALS_RULE, proxyCredentialsDecodable } from "./connectionSettings";
+import { PROXY_CREDENTIALS_RULE, proxyUrlProblem } from "./connectionSettings";
 
 /** The keep-alive agents for one set of connection settings, and the proxy they go through. */
 export interface Transport {
@@ -61,18 +61,12 @@ function environmentProxy(endpoint: string): string {
  * credentials the agent can decode.
  */
 function proxyProblem(endpoint: string, proxy: string, configured: boolean): string | undefined {
-  let url: URL | undefined;
-  try {
-    url = new URL(proxy);
-  } catch {
-    url = undefined;
-  }
-  const httpProxy = url !== undefined && /^https?:$/.test(url.protocol) ? url : undefined;
-  if (httpProxy !== undefined && proxyCredentialsDecodable(httpProxy)) return undefined;
+  const problem = proxyUrlProblem(proxy);
+  if (problem === undefined) return undefined;
   const scheme = new URL(endpoint).protocol.replace(/:$/, "").toUpperCase();
   const source = configured ? "koodrive:proxy / KOODRIVE_PROXY" : `the environment (${scheme}_PROXY or ALL_PROXY)`;
-  if (httpProxy !== undefined) return `the proxy URL for ${endpoint} from ${source} must be written with ${PROXY_CREDENTIALS_RULE}`;
-  const what = url === undefined ? "not a URL" : `a ${url.protocol.replace(/:$/, "")} proxy (${url.protocol}//${url.host})`;
+  if (problem.kind === "credentials") return `the proxy URL for ${endpoint} from ${source} must be written with ${PROXY_CREDENTIALS_RULE}`;
+  const what = problem.kind === "not a URL" ? "not a URL" : `a ${problem.url.protocol.replace(/:$/, "")} proxy (${problem.url.protocol}//${problem.url.host})`;
   return (
     `the proxy for ${endpoint} from ${source} is ${what}; only http(s) proxies can be used: set koodrive:proxy (KOODRIVE_PROXY) ` +
     `to an http(s) proxy, or to "none" to connect directly${configured ? "" : `, or leave ${new URL(endpoint).hostname} out with NO_PROXY`}`

@@ -39,7 +39,7 @@ export class ResendRefused extends Error {
 }
 
 /** What a write needs from the provider: the edition (what an answer means) and where to say what it did. */
-export interface SettingsWriteContext {
+interface SettingsWriteContext {
   edition(): KooDriveEdition;
   notice(shareId: string, message: string): void;
 }

@@ -82,10 +82,10 @@ function ambiguous(candidates: ShareLink[], cause: string, othersLost = 0, unpla
 export const SEND_TOLERANCE_MS = 60_000;
 
 /** Waits between listings when a lost create's share is not listed yet: listings may lag a write. */
-export const RELIST_DELAYS_MS: readonly number[] = [1_000, 2_000];
+const RELIST_DELAYS_MS: readonly number[] = [1_000, 2_000];
 
 /** Test seams for {@link createShareReconciled}; production uses the defaults. */
-export interface ReconcileOptions {
+interface ReconcileOptions {
   /** Waits before each listing after the first, while no listed share matches. Default {@link RELIST_DELAYS_MS}. */
   relistDelaysMs?: readonly number[];
   sleep?: (ms: number) => Promise<void>;
@@ -196,7 +196,7 @@ async function claimFromListing(
 }
 
 /** A create as {@link OwnerShares} tracks it, from its POST until it has its share: what it sent, and when (on KooDrive's clock). */
-export interface PendingCreate {
+interface PendingCreate {
   readonly body: CreateShareBody;
   readonly sentAt: () => number;
 }
