@@ -13,6 +13,7 @@ interface Waiter {
   shareId: string;
   resolve: (outcome: CancelOutcome) => void;
   reject: (error: Error) => void;
+  onRepeat?: (why: string) => void;
 }
 
 /**
@@ -44,13 +45,19 @@ function outcomeOf(shareId: string, item: CancelResult | undefined, afterLostAns
  * `maxRetries` 0 any failure that may have cancelled, once, so a lost answer is never taken for a failed cancel.
  * `afterLostAnswer` says the results are a repeat's.
  */
-async function sendCancel(client: KooDriveClient, shareIds: string[]): Promise<{ results: CancelResult[]; afterLostAnswer: boolean }> {
+async function sendCancel(
+  client: KooDriveClient,
+  shareIds: string[],
+  onRepeat: (why: string) => void,
+): Promise<{ results: CancelResult[]; afterLostAnswer: boolean }> {
   for (let repeats = 0; ; repeats++) {
     try {
       return { results: await client.cancelShares(shareIds), afterLostAnswer: repeats > 0 };
     } catch (error) {
       const notRetriedByTheClient = outcomeUnknown(error) && (error.kind === "invalid-response" || client.retryLimit === 0);
       if (!notRetriedByTheClient || repeats >= Math.max(1, client.retryLimit)) throw error;
+      // Said, as the client says its own retries: a run that repeats a call should not look like one that sent it once.
+      onRepeat(error.kind === "invalid-response" ? "arrived unusable (cut short or garbled)" : `was lost (${error.kind})`);
     }
   }
 }
@@ -61,7 +68,9 @@ async function flush(client: KooDriveClient, waiters: Waiter[]): Promise<void> {
   let results: CancelResult[];
   let afterLostAnswer: boolean;
   try {
-    ({ results, afterLostAnswer } = await sendCancel(client, ids));
+    ({ results, afterLostAnswer } = await sendCancel(client, ids, (why) => {
+      for (const w of waiters) w.onRepeat?.(why);
+    }));
   } catch (error) {
     for (const w of waiters) w.reject(error as Error);
     return;
@@ -83,15 +92,16 @@ async function flush(client: KooDriveClient, waiters: Waiter[]): Promise<void> {
  * 10 ms for others, and while a call is out (waiting in a throttled request budget, say) the cancels that arrive go
  * together in the next one: the engine starts deletes one after another as it records finished ones, and sent as
  * they came, a destroy of 200 shares under a quota of 5 requests/s made 202 calls in 49 s (now 63 calls, 16 s).
+ * `onRepeat(why)` is told each time the call carrying this share is sent again after an answer it could not use.
  */
-export function cancelShare(client: KooDriveClient, shareId: string): Promise<CancelOutcome> {
+export function cancelShare(client: KooDriveClient, shareId: string, onRepeat?: (why: string) => void): Promise<CancelOutcome> {
   return new Promise((resolve, reject) => {
     let queue = queues.get(client);
     if (queue === undefined) {
       queue = { waiting: [], busy: false };
       queues.set(client, queue);
     }
-    queue.waiting.push({ shareId, resolve, reject });
+    queue.waiting.push({ shareId, resolve, reject, onRepeat });
     if (!queue.busy) {
       queue.busy = true;
       const started = queue;

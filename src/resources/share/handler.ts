@@ -145,7 +145,9 @@ export const shareHandler: ResourceHandler = {
       );
       return;
     }
-    const outcome = await cancelShare(ctx.client(owner), id);
+    const outcome = await cancelShare(ctx.client(owner), id, (why) =>
+      ctx.notice(id, `the cancel's answer ${why}; asking again (a repeated cancel cannot do harm)`),
+    );
     if (outcome === "already gone") ctx.notice(id, "was already cancelled or gone; nothing to cancel");
     shares.owned.delete(id);
   },
