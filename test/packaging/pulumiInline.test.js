@@ -86,6 +86,25 @@ test("a stack that does not exist is named in the error, as pulumi names it", ()
   }
 });
 
+/**
+ * A project folder's packages (this repository's, @pulumi/pulumi among them) and the environment its runs get: the
+ * built CLI, a file backend and a PULUMI_HOME inside the folder.
+ * @param {string} dir
+ */
+function projectEnvironment(dir) {
+  fs.symlinkSync(path.join(repoRoot, "node_modules"), path.join(dir, "node_modules")); // the project's own @pulumi/pulumi
+  const cliRoot = process.env.PULUMI_CLI_ROOT ?? ensurePulumiCli();
+  const env = {
+    ...process.env,
+    PULUMI_CLI_ROOT: cliRoot,
+    PULUMI_BACKEND_URL: `file://${path.join(dir, "state")}`,
+    PULUMI_HOME: path.join(dir, "home"),
+    PULUMI_CONFIG_PASSPHRASE: "x",
+    PULUMI_SKIP_UPDATE_CHECK: "true",
+  };
+  return { cliRoot, env };
+}
+
 test("an ES-module program with top-level await runs, afresh on each operation", { timeout: 300_000 }, () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "koodrive-inline-"));
   try {
@@ -103,16 +122,7 @@ new pulumi.dynamic.Resource({ async create(inputs) { return { id: "x", outs: inp
 export const result = looked;
 `,
     );
-    fs.symlinkSync(path.join(repoRoot, "node_modules"), path.join(dir, "node_modules")); // the project's own @pulumi/pulumi
-    const cliRoot = process.env.PULUMI_CLI_ROOT ?? ensurePulumiCli();
-    const env = {
-      ...process.env,
-      PULUMI_CLI_ROOT: cliRoot,
-      PULUMI_BACKEND_URL: `file://${path.join(dir, "state")}`,
-      PULUMI_HOME: path.join(dir, "home"),
-      PULUMI_CONFIG_PASSPHRASE: "x",
-      PULUMI_SKIP_UPDATE_CHECK: "true",
-    };
+    const { cliRoot, env } = projectEnvironment(dir);
     spawnSync(path.join(cliRoot, "bin", "pulumi"), ["stack", "init", "dev", "--non-interactive"], { cwd: dir, env, encoding: "utf8" });
     for (const args of [["preview"], ["up", "--yes"]]) {
       const result = spawnSync(process.execPath, [driver, ...args], { cwd: dir, encoding: "utf8", env });
@@ -147,16 +157,7 @@ for (let n = 0; n < 8; n++) new pulumi.dynamic.Resource(slow, "slow-" + n, { n }
 module.exports = {};
 `,
     );
-    fs.symlinkSync(path.join(repoRoot, "node_modules"), path.join(dir, "node_modules")); // the project's own @pulumi/pulumi
-    const cliRoot = process.env.PULUMI_CLI_ROOT ?? ensurePulumiCli();
-    const env = {
-      ...process.env,
-      PULUMI_CLI_ROOT: cliRoot,
-      PULUMI_BACKEND_URL: `file://${path.join(dir, "state")}`,
-      PULUMI_HOME: path.join(dir, "home"),
-      PULUMI_CONFIG_PASSPHRASE: "x",
-      PULUMI_SKIP_UPDATE_CHECK: "true",
-    };
+    const { cliRoot, env } = projectEnvironment(dir);
     const pulumi = path.join(cliRoot, "bin", "pulumi");
     spawnSync(pulumi, ["stack", "init", "ci", "--non-interactive"], { cwd: dir, env, encoding: "utf8" });
     const up = spawn(process.execPath, [driver, "up", "--yes"], { cwd: dir, env, detached: ownGroup });
