@@ -108,9 +108,22 @@ async function main() {
   const program = async () => {
     // Each operation runs the program afresh, as `pulumi up` would: an ES module under a URL of its own each time
     // (loaded with import(), as require() cannot load one that uses top-level await), CommonJS out of the cache.
-    if (isEsModule(entry)) return { ...(await import(`${pathToFileURL(entry).href}?run=${++runs}`)) };
-    delete require.cache[entry];
-    return { ...require(entry) };
+    let exported;
+    if (isEsModule(entry)) {
+      exported = await import(`${pathToFileURL(entry).href}?run=${++runs}`);
+      // As Pulumi's language host: a default export is the program, and cannot come with named exports.
+      if (Object.getOwnPropertyDescriptor(exported, "default") !== undefined) {
+        if (Object.keys(exported).length !== 1) throw new Error("expected entrypoint module to have either a default export or named exports but not both");
+        exported = exported.default;
+      }
+    } else {
+      delete require.cache[entry];
+      exported = require(entry);
+    }
+    // An exported function is the program (`export = async () => {...}`, `export default async function`): run it.
+    // Spread, it would declare nothing, and an up would delete every resource of the stack.
+    const outputs = await (typeof exported === "function" ? exported() : exported);
+    return { ...outputs };
   };
   const pulumiCommand = await PulumiCommand.get(process.env.PULUMI_CLI_ROOT ? { root: process.env.PULUMI_CLI_ROOT } : {}).catch((/** @type {any} */ e) => {
     const where = process.env.PULUMI_CLI_ROOT ? `${process.env.PULUMI_CLI_ROOT}/bin` : "PATH";

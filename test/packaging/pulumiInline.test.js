@@ -136,6 +136,53 @@ export const result = looked;
   }
 });
 
+/** @type {Array<{ kind: string, packageJson: Record<string, string>, source: string }>} */
+const functionPrograms = [
+  {
+    kind: "an ES module's default export",
+    packageJson: { type: "module" },
+    source: `import * as pulumi from "@pulumi/pulumi";
+export default async function () {
+  new pulumi.dynamic.Resource({ async create(inputs) { return { id: "x", outs: inputs }; } }, "thing", { n: 1 });
+  return { result: "ran" };
+}
+`,
+  },
+  {
+    kind: "CommonJS module.exports",
+    packageJson: {},
+    source: `const pulumi = require("@pulumi/pulumi");
+module.exports = async () => {
+  new pulumi.dynamic.Resource({ async create(inputs) { return { id: "x", outs: inputs }; } }, "thing", { n: 1 });
+  return { result: "ran" };
+};
+`,
+  },
+];
+for (const { kind, packageJson, source } of functionPrograms) {
+  test(`a program exported as a function (${kind}) is run, as Pulumi's language host runs it`, { timeout: 300_000 }, () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "koodrive-inline-"));
+    try {
+      fs.mkdirSync(path.join(dir, "state"));
+      fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: fn\nruntime: nodejs\n");
+      fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: "fn", main: "index.js", ...packageJson }));
+      fs.writeFileSync(path.join(dir, "index.js"), source);
+      const { cliRoot, env } = projectEnvironment(dir);
+      const pulumi = path.join(cliRoot, "bin", "pulumi");
+      spawnSync(pulumi, ["stack", "init", "dev", "--non-interactive"], { cwd: dir, env, encoding: "utf8" });
+      const up = spawnSync(process.execPath, [driver, "up", "--yes"], { cwd: dir, encoding: "utf8", env });
+      assert.equal(up.status, 0, `${up.stdout}\n${up.stderr}`);
+      assert.match(up.stdout, /pulumi-inline: up dev: \{"create":2\}/, "the stack and the function's resource");
+      assert.equal(spawnSync(pulumi, ["stack", "output", "result"], { cwd: dir, env, encoding: "utf8" }).stdout.trim(), "ran");
+      // The next run finds the resource declared again: nothing to delete.
+      const again = spawnSync(process.execPath, [driver, "preview"], { cwd: dir, encoding: "utf8", env });
+      assert.match(again.stdout, /pulumi-inline: preview dev: \{"same":2\}/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+}
+
 /**
  * Starts `up` of eight slow dynamic resources through the script, signals it with `signalIt` once it is creating, and
  * checks it stopped as `pulumi` does: the creates under way finished and were saved (no pending operation), the
