@@ -190,12 +190,7 @@ export function parseServerArgs(args: string[], env: NodeJS.ProcessEnv): ServerC
     const problem = faults[key] === undefined ? undefined : faultConfigProblem({ [key]: faults[key] });
     if (problem) throw new UsageError(problem.replace(key, `--${flag}`));
   }
-  const offsetText = values["clock-offset"] as string | undefined;
-  const clockOffsetMs = offsetText === undefined ? 0 : parseDuration(offsetText);
-  if (clockOffsetMs === undefined) throw new UsageError("--clock-offset must be a duration such as 30d, 12h, 90m, 15s or a number of milliseconds");
-  const offsetProblem = clockOffsetProblem("--clock-offset", clockOffsetMs);
-  if (offsetProblem) throw new UsageError(offsetProblem);
-  if (Date.now() + clockOffsetMs < 0) throw new UsageError("--clock-offset would put the emulator's clock before 1970-01-01T00:00:00Z");
+  const clockOffsetMs = clockOffsetFlag(values["clock-offset"] as string | undefined);
   const port = numberFlag("port", values.port) ?? 0;
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError("--port must be from 0 to 65535");
   const positive = (flag: string) => {
@@ -250,6 +245,17 @@ export function splitStartArgs(args: string[]): { own: Record<string, string>; s
     }
   }
   return { own, server };
+}
+
+/** `--clock-offset`, or undefined without it: then a state file's saved offset applies (an explicit 0 would win). */
+function clockOffsetFlag(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const ms = parseDuration(text);
+  if (ms === undefined) throw new UsageError("--clock-offset must be a duration such as 30d, 12h, 90m, 15s or a number of milliseconds");
+  const problem = clockOffsetProblem("--clock-offset", ms);
+  if (problem) throw new UsageError(problem);
+  if (Date.now() + ms < 0) throw new UsageError("--clock-offset would put the emulator's clock before 1970-01-01T00:00:00Z");
+  return ms;
 }
 
 /** Seconds flag → milliseconds, with a default; throws a UsageError for a bad value. */

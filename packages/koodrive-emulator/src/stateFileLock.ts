@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import fs from "node:fs";
 
 /**
@@ -7,7 +8,13 @@ import fs from "node:fs";
  * when another program has since been given its pid (as happens in containers, where pids are small and reused).
  */
 export class StateFileLock {
-  private constructor(private readonly lockFile: string) {}
+  private released = false;
+
+  private constructor(
+    private readonly lockFile: string,
+    /** The lock's text as this emulator wrote it (unique to it): release removes the lock only while it still holds it. */
+    private readonly record: string,
+  ) {}
 
   /**
    * Takes the lock of `stateFile`. Throws an Error whose message follows "state file <name>: ": naming the holder when
@@ -15,46 +22,79 @@ export class StateFileLock {
    */
   static acquire(stateFile: string): StateFileLock {
     const lockFile = `${stateFile}.lock`;
-    // Written whole, then linked into place: a link fails when the lock exists, and no one ever reads half a lock.
-    const draft = `${lockFile}.${process.pid}.${Date.now()}.tmp`;
+    const record = `${JSON.stringify({ ...holderOf(process.pid), id: randomUUID() })}\n`;
+    // Written whole, then linked into place: a link fails when the target exists, and no one ever reads half a lock.
+    const draft = `${lockFile}.${process.pid}.${randomUUID()}.tmp`;
     try {
-      fs.writeFileSync(draft, `${JSON.stringify(holderOf(process.pid))}\n`, { mode: 0o600 });
+      fs.writeFileSync(draft, record, { mode: 0o600 });
     } catch (e) {
       throw new Error(`cannot be written (${(e as Error).message})`);
     }
     try {
-      return StateFileLock.link(draft, lockFile);
+      return new StateFileLock(lockFile, record).take(draft);
     } finally {
       fs.rmSync(draft, { force: true });
     }
   }
 
-  private static link(draft: string, lockFile: string): StateFileLock {
-    // Two tries: the second after removing a lock whose holder is gone.
-    for (let attempt = 0; attempt < 2; attempt++) {
-      try {
-        fs.linkSync(draft, lockFile);
-        return new StateFileLock(lockFile);
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw new Error(`cannot be written (${(e as Error).message})`);
-      }
-      const text = readText(lockFile);
-      const holder = parseHolder(text);
+  private take(draft: string): StateFileLock {
+    // A takeover of a lock whose holder is gone happens under a guard (`<lock>.takeover`, linked the same way): two
+    // emulators starting at once after a crash could otherwise both remove the stale lock, the second one the
+    // first one's fresh lock, and both hold the file.
+    const guard = `${this.lockFile}.takeover`;
+    for (let attempt = 0; attempt < TAKEOVER_ATTEMPTS; attempt++) {
+      if (linked(draft, this.lockFile)) return this;
+      const holder = parseHolder(readText(this.lockFile));
       if (holder && isRunning(holder)) {
         const self = holder.pid === process.pid ? " (this process: close the other emulator first)" : "";
-        throw new Error(`is in use by another emulator, pid ${holder.pid}${self}; one emulator per state file (remove ${lockFile} if no emulator is running)`);
+        throw new Error(
+          `is in use by another emulator, pid ${holder.pid}${self}; one emulator per state file (remove ${this.lockFile} if no emulator is running)`,
+        );
       }
-      // Its holder is gone (or it is not a lock this emulator wrote): remove it, unless another emulator replaced it
-      // meanwhile.
-      if (readText(lockFile) === text) fs.rmSync(lockFile, { force: true });
+      if (linked(draft, guard)) {
+        try {
+          // Still stale under the guard (another emulator may have taken it over just before): remove it, take it.
+          const current = parseHolder(readText(this.lockFile));
+          if (!(current && isRunning(current))) fs.rmSync(this.lockFile, { force: true });
+          if (linked(draft, this.lockFile)) return this;
+        } finally {
+          fs.rmSync(guard, { force: true });
+        }
+      } else {
+        // Another emulator is taking it over; a guard whose holder died mid-takeover is removed.
+        const guardHolder = parseHolder(readText(guard));
+        if (guardHolder !== undefined && !isRunning(guardHolder)) fs.rmSync(guard, { force: true });
+        sleepSync(TAKEOVER_WAIT_MS);
+      }
     }
-    throw new Error(`is in use: its lock ${lockFile} was taken by another emulator starting at the same time`);
+    throw new Error(`is in use: its lock ${this.lockFile} is being taken over by another emulator starting at the same time`);
   }
 
-  /** Gives the lock up (close, or a start that failed after taking it). */
+  /** Gives the lock up (close, or a start that failed after taking it), once, and only while this emulator holds it. */
   release(): void {
-    fs.rmSync(this.lockFile, { force: true });
+    if (this.released) return;
+    this.released = true;
+    if (readText(this.lockFile) === this.record) fs.rmSync(this.lockFile, { force: true });
   }
+}
+
+/** How often, and how long apart, a start retries while another emulator takes a stale lock over (about 2 s in all). */
+const TAKEOVER_ATTEMPTS = 40;
+const TAKEOVER_WAIT_MS = 50;
+
+/** Links `draft` to `target`: true when it now holds the lock, false when `target` exists. */
+function linked(draft: string, target: string): boolean {
+  try {
+    fs.linkSync(draft, target);
+    return true;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "EEXIST") return false;
+    throw new Error(`cannot be written (${(e as Error).message})`);
+  }
+}
+
+function sleepSync(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
 interface Holder {

@@ -114,6 +114,48 @@ describe("one emulator per state file", () => {
     }
   });
 
+  it("a second close of an emulator does not remove the lock another one took since", async () => {
+    const file = freshFile("closetwice");
+    const first = await testEmulator({ stateFile: file });
+    await first.close();
+    const second = await testEmulator({ stateFile: file });
+    try {
+      await first.close().catch(() => undefined);
+      await expect(testEmulator({ stateFile: file })).rejects.toThrow(/is in use by another emulator/);
+    } finally {
+      await second.close();
+    }
+  });
+
+  it("two emulators starting at the same moment over a stale lock: never both take it", async () => {
+    const file = freshFile("race");
+    const exited = spawn(process.execPath, ["-e", ""]);
+    const deadPid = await new Promise<number>((resolve) => exited.on("exit", () => resolve(exited.pid!)));
+    const lockModule = path.join(__dirname, "..", "dist", "stateFileLock.js");
+    // Each worker waits for the same wall-clock moment, then tries; it prints whether it took the lock.
+    const worker = `const { StateFileLock } = require(${JSON.stringify(lockModule)});
+const at = Number(process.argv[1]); while (Date.now() < at) {}
+try { StateFileLock.acquire(${JSON.stringify(file)}); console.log("took"); setTimeout(() => {}, 1000); } catch (e) { console.log("refused"); }`;
+    // (The winner stays a second, as an emulator would: a holder that has exited may rightly be taken over.)
+    for (let round = 0; round < 10; round++) {
+      fs.writeFileSync(`${file}.lock`, JSON.stringify({ pid: deadPid }));
+      const at = String(Date.now() + 400);
+      const outcomes = await Promise.all(
+        [0, 1].map(
+          () =>
+            new Promise<string>((resolve) => {
+              const child = spawn(process.execPath, ["-e", worker, at]);
+              let out = "";
+              child.stdout.on("data", (c) => (out += c));
+              child.on("close", () => resolve(out.trim()));
+            }),
+        ),
+      );
+      expect(outcomes.sort()).toEqual(["refused", "took"]);
+      fs.rmSync(`${file}.lock`, { force: true }); // the winner exited without releasing: stale again next round
+    }
+  }, 60_000);
+
   it("a start that fails after taking the lock gives it back", async () => {
     const file = freshFile("failed");
     await expect(testEmulator({ stateFile: file, clockOffsetMs: 1.5 })).rejects.toThrow(/clockOffsetMs must be an integer/);
@@ -144,6 +186,12 @@ describe("one emulator per state file", () => {
       const third = await runCli(["start", "--pid-file", pidFile, "--state", file], env);
       expect(third.stderr).toBe("");
       expect(third.code).toBe(0);
+      // The clock moved on this emulator is where the next start without --clock-offset finds it.
+      const url = third.stdout.trim();
+      expect((await raw(url, "POST", "/__admin/clock", {}, JSON.stringify({ offsetMs: 10 * DAY }))).status).toBe(200);
+      await runCli(["stop", "--pid-file", pidFile], env);
+      const fourth = await runCli(["start", "--pid-file", pidFile, "--state", file], env);
+      expect((await raw(fourth.stdout.trim(), "GET", "/__admin/clock")).json.offsetMs).toBe(10 * DAY);
       const down = await runCli(["stop", "--pid-file", pidFile], env);
       expect(down.stdout).toMatch(/stopped/);
       expect(fs.existsSync(`${file}.lock`)).toBe(false);
