@@ -18,10 +18,29 @@ interface LinkEntry {
   formerNames?: string[];
 }
 
+const entries: LinkEntry[] = JSON.parse(fs.readFileSync(path.join(__dirname, "links.json"), "utf8"));
+
+/** Every field a line may have (the compiler checks this against LinkEntry): an unknown or misspelt one fails the run
+ *  instead of being ignored (a misspelt formerNames would replace the link it was meant to keep). */
+const FIELDS: Record<keyof LinkEntry, true> = {
+  name: true,
+  fileIds: true,
+  validDays: true,
+  renewBeforeDays: true,
+  comment: true,
+  scope: true,
+  extractCodeConfigKey: true,
+  onDelete: true,
+  formerNames: true,
+};
+entries.forEach((entry, i) => {
+  const unknown = Object.keys(entry).filter((key) => !Object.hasOwn(FIELDS, key));
+  if (unknown.length > 0) throw new Error(`links.json entry ${i + 1}: unknown field ${unknown.join(", ")} (known: ${Object.keys(FIELDS).join(", ")})`);
+});
+
 const config = new pulumi.Config();
 /** The space (container) holding the files. */
 const containerId = config.require("containerId");
-const entries: LinkEntry[] = JSON.parse(fs.readFileSync(path.join(__dirname, "links.json"), "utf8"));
 
 const shares = entries.map(
   (entry) =>

@@ -533,7 +533,7 @@ export class KooDriveClient {
   }
 
   private describeBudget(snapshot: BudgetSnapshot): string {
-    const rate = snapshot.requestsPerSecond === undefined ? "" : ` and ${snapshot.requestsPerSecond.toFixed(1)} requests/s`;
+    const rate = snapshot.requestsPerSecond === undefined ? "" : ` and ${Number(snapshot.requestsPerSecond.toPrecision(2))} requests/s`;
     const quota =
       snapshot.learnedQuota === undefined
         ? ""

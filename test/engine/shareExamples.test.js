@@ -96,6 +96,10 @@ describe("examples/create-shares: renaming a line", () => {
       assert.deepEqual(renamed.summary.resourceChanges, { same: 2 });
       assert.equal(renamed.outputs.links.value["brand-kit"], link, `the same link: ${JSON.stringify(renamed.outputs)}`);
       assert.deepEqual(f.emulator.requests.all(), [], "nothing created or cancelled");
+      // A misspelt formerNames would replace the link: it fails the run instead. (Loaded directly: it throws before
+      // declaring anything.)
+      fs.writeFileSync(file, JSON.stringify([{ ...line, name: "brand-kit-2", formerName: ["brand-kit"] }]));
+      await assert.rejects(exampleProgram("create-shares", file)(), /links\.json entry 1: unknown field formerName \(known: /);
     } finally {
       fs.rmSync(scratch, { recursive: true, force: true });
     }
