@@ -1206,6 +1206,39 @@ describe("share-settings provider against the emulator", () => {
   });
 });
 
+describe("against a details answer with only the documented fields (the emulator's documentedDetail)", () => {
+  beforeEach(async () => {
+    await emulator.close();
+    emulator = await testEmulator({ documentedDetail: true });
+    config["koodrive:endpoint"] = emulator.url;
+    config["koodrive:refreshStrategy"] = "get"; // reads by the details answer
+    provider = await configured("shareSettings");
+    originalsProvider = await configured("shareOriginals");
+  });
+
+  it("adopts, refreshes and restores without ownerId, containerId, counters or updateTime", async () => {
+    const share = emulator.seedShare({ ownerId: USER_ID, comment: "original", extractCode: "Orig1234", validDays: 10 });
+    const { created, destroy } = await adoptedForRestore(share);
+    expect(emulator.getShare(share.shareId as string)?.comment).toBe("declared");
+    emulator.requests.clear();
+    const read = await provider.read!(created.id, created.outs);
+    expect(read.props).toMatchObject({ shareId: share.shareId, comment: "declared", expireTime: created.outs!.expireTime });
+    expect(emulator.requests.all().map((r) => `${r.method} ${r.path}`)).toEqual([`GET /koodrive/ose/v1/share/${share.shareId}`]);
+    const notices = await destroy();
+    expect(emulator.getShare(share.shareId as string)?.comment).toBe("original");
+    expect(notices).not.toMatch(/NOT restoring/);
+  });
+
+  it("as the README says, a link left without a validity (validDays 0) cannot tell an identical write by another: restored over it", async () => {
+    const share = emulator.seedShare({ ownerId: USER_ID, comment: "original", validDays: 10 });
+    const { created } = await adoptRestoring({ shareId: share.shareId, validDays: 0, comment: "declared" });
+    emulator.clock.advance(5_000);
+    emulator.changeShare(share.shareId as string, { comment: "declared" }); // the same settings, written again by another stack
+    await noticesDuring(() => provider.delete!(created.id, created.outs));
+    expect(emulator.getShare(share.shareId as string)?.comment).toBe("original");
+  });
+});
+
 describe("the share owner is recorded: a change of koodrive:userId does not strand the share", () => {
   /** App (HMAC) auth, which acts as any user through X-User-Id. */
   async function asConfiguredUser(userId: string) {

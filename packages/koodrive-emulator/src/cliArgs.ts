@@ -32,6 +32,8 @@ Server
                            alternately), as KooDrive warns they may; nextCursor stays until the end. Default: off
   --alternate-forms        successful answers in the other documented wire forms: code "0", counters as the
                            other type, expireTime as yyyy-MM-dd HH:mm:ss (UTC) and "" when none. Default: off
+  --documented-detail      the details answer carries only the fields the API documents for it (no ownerId,
+                           containerId, counters or updateTime). Default: off
   --tls-cert FILE          serve https with the certificate (chain) in FILE, PEM; with --tls-key. The base URL
   --tls-key FILE           then starts https://; clients must trust the certificate's CA (Node: NODE_EXTRA_CA_CERTS)
   --ready-file F           once listening, write the base URL to F (atomically)
@@ -113,6 +115,7 @@ export const SERVER_FLAGS = {
   "log-requests": { type: "boolean" },
   "partial-pages": { type: "boolean" },
   "alternate-forms": { type: "boolean" },
+  "documented-detail": { type: "boolean" },
   token: { type: "string", multiple: true },
   "app-id": { type: "string" },
   "app-secret": { type: "string" },
@@ -217,6 +220,7 @@ export function parseServerArgs(args: string[], env: NodeJS.ProcessEnv): ServerC
       logAccessCodes: values["log-access-codes"] === true,
       partialPages: values["partial-pages"] === true,
       alternateForms: values["alternate-forms"] === true,
+      documentedDetail: values["documented-detail"] === true,
       tokens,
       apps: appId !== undefined && appSecret !== undefined ? { [appId]: appSecret } : {},
       tokenTtlSeconds: positive("token-ttl-seconds"),

@@ -135,6 +135,8 @@ export class EmulatorState {
   partialPages = false;
   /** Successful share-API answers use the other documented wire forms (`alternateForms` option). */
   alternateForms = false;
+  /** The details answer carries only §6.4's fields (`documentedDetail` option). */
+  documentedDetail = false;
 
   constructor(
     readonly edition: Edition,

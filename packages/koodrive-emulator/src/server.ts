@@ -62,6 +62,12 @@ export interface EmulatorOptions {
    * form only. Default false.
    */
   alternateForms?: boolean;
+  /**
+   * The details answer (`GET /share/{id}`) carries only the fields koodrive-api.md §6.4 documents for it: no `ownerId`,
+   * `containerId`, counters or `updateTime`, which the emulator otherwise adds. Catches clients that rely on them.
+   * Default false.
+   */
+  documentedDetail?: boolean;
   /** Start the emulator's clock this many milliseconds ahead of `now` (negative: behind); default 0. */
   clockOffsetMs?: number;
   /**
@@ -165,6 +171,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   state.baseUrl = `${options.tls === undefined ? "http" : "https"}://${host}:${address.port}`;
   state.partialPages = options.partialPages === true;
   state.alternateForms = options.alternateForms === true;
+  state.documentedDetail = options.documentedDetail === true;
 
   return {
     url: state.baseUrl,

@@ -108,10 +108,28 @@ const cancelShares: Handler = (state, { body: sent, userId }) => {
   return reply;
 };
 
+/** The fields koodrive-api.md §6.4 documents for the details answer (its `depts`, `groups`, `users` are not modelled). */
+const DOCUMENTED_DETAIL_FIELDS = new Set([
+  "shareId",
+  "shortUrl",
+  "linkUrl",
+  "shareTime",
+  "scope",
+  "displayName",
+  "permission",
+  "extractCode",
+  "expireTime",
+  "status",
+  "comment",
+]);
+
 /** `GET /share/{id}`. */
 const getShare: Handler = (state, { params, userId }) => {
   const share = state.store.owned(params[0]!, userId);
-  return share ? success({ shareLink: state.view(share) }) : notFound();
+  if (!share) return notFound();
+  const view = state.view(share);
+  const shareLink = state.documentedDetail ? Object.fromEntries(Object.entries(view).filter(([key]) => DOCUMENTED_DETAIL_FIELDS.has(key))) : view;
+  return success({ shareLink });
 };
 
 /** `PUT /share/{id}`: validDays restarts the validity period; 0 removes it (carrier) or keeps it (enterprise). */

@@ -45,3 +45,20 @@ describe("alternateForms: the other wire forms koodrive-api.md documents", () =>
     expect(detail.json.shareLink.viewCnt).toBe(0);
   });
 });
+
+describe("documentedDetail: the details answer as koodrive-api.md §6.4 documents it", () => {
+  it("carries only the documented fields; list and modify answers and the stored share are unchanged", async () => {
+    emulator = await testEmulator({ documentedDetail: true, edition: "enterprise" });
+    const share = emulator.seedShare({ ownerId: USER_ID, validDays: 7, comment: "c", extractCode: "Abcd1234" });
+    const headers = tokenHeaders(TOKEN, USER_ID, { "X-Hw-Agentname": undefined });
+    const detail = await raw(emulator.url, "GET", `${SHARE}/${share.shareId}`, headers);
+    expect(Object.keys(detail.json.shareLink).sort()).toEqual(
+      ["comment", "displayName", "expireTime", "extractCode", "linkUrl", "permission", "scope", "shareId", "shareTime", "shortUrl", "status"].sort(),
+    );
+    const list = await raw(emulator.url, "GET", SHARE, headers);
+    expect(list.json.shareLinks[0]).toMatchObject({ containerId: share.containerId, viewCnt: 0 });
+    const modify = await raw(emulator.url, "PUT", `${SHARE}/${share.shareId}`, headers, JSON.stringify({ validDays: 3 }));
+    expect(modify.json.shareLink).toMatchObject({ updateTime: expect.any(String), ownerId: USER_ID });
+    expect(emulator.getShare(share.shareId as string)).toMatchObject({ ownerId: USER_ID, updateTime: expect.any(String) });
+  });
+});
