@@ -27,6 +27,16 @@ async function start(options: Parameters<typeof testEmulator>[0] = {}): Promise<
 }
 
 describe("throttling: one adaptive budget per endpoint", () => {
+  it("a request waiting on a rate under 1 per second says the rate as it was set (0.25, not 0.3)", async () => {
+    const e = await start();
+    const share = e.seedShare({ ownerId: USER_ID });
+    const events: KooDriveClientEvent[] = [];
+    const client = new KooDriveClient(settingsFor(e, { requestsPerSecond: 0.25 }), { onEvent: (event) => events.push(event) });
+    await Promise.all([client.getShare(share.shareId as string), client.getShare(share.shareId as string)]);
+    const waiting = events.find((event) => event.kind === "waiting");
+    expect(waiting?.message).toMatch(/ and 0\.25 requests\/s/);
+  }, 15_000);
+
   it("many concurrent operations against a 10 requests/s throttle all succeed, and each retry is reported", async () => {
     const e = await start({ faults: { throttleRps: 10 } });
     const shares = Array.from({ length: 30 }, () => e.seedShare({ ownerId: USER_ID }));
