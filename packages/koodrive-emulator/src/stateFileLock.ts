@@ -82,10 +82,22 @@ export class StateFileLock {
 const TAKEOVER_ATTEMPTS = 40;
 const TAKEOVER_WAIT_MS = 50;
 
-/** Links `draft` to `target`: true when it now holds the lock, false when `target` exists. */
+/**
+ * Links `draft` to `target`: true when it now holds the lock, false when `target` exists. On a file system without
+ * hard links (some shared or network folders) an exclusive create of `target` does the same, though a reader may then
+ * see it before it is whole (read as a lock of nobody, so briefly takeable: the guard still keeps takeovers apart).
+ */
 function linked(draft: string, target: string): boolean {
   try {
     fs.linkSync(draft, target);
+    return true;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === "EEXIST") return false;
+    if (code !== "EPERM" && code !== "ENOTSUP" && code !== "EOPNOTSUPP" && code !== "ENOSYS") throw new Error(`cannot be written (${(e as Error).message})`);
+  }
+  try {
+    fs.writeFileSync(target, fs.readFileSync(draft), { flag: "wx", mode: 0o600 });
     return true;
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === "EEXIST") return false;

@@ -156,6 +156,22 @@ try { StateFileLock.acquire(${JSON.stringify(file)}); console.log("took"); setTi
     }
   }, 60_000);
 
+  it("on a file system without hard links, an exclusive create takes the lock instead", async () => {
+    const file = freshFile("nolinks");
+    const noLinks = jest.spyOn(fs, "linkSync").mockImplementation(() => {
+      throw Object.assign(new Error("EPERM: operation not permitted, link"), { code: "EPERM" });
+    });
+    try {
+      const first = await testEmulator({ stateFile: file });
+      await expect(testEmulator({ stateFile: file })).rejects.toThrow(/is in use by another emulator/);
+      await first.close();
+      expect(fs.existsSync(`${file}.lock`)).toBe(false);
+      expect(noLinks).toHaveBeenCalled();
+    } finally {
+      noLinks.mockRestore();
+    }
+  });
+
   it("a start that fails after taking the lock gives it back", async () => {
     const file = freshFile("failed");
     await expect(testEmulator({ stateFile: file, clockOffsetMs: 1.5 })).rejects.toThrow(/clockOffsetMs must be an integer/);
