@@ -27,18 +27,72 @@ function usage(message) {
   process.exit(2);
 }
 
-/** The project's entry file, resolved as the Node language host does: Pulumi.yaml `main`, else package.json `main`, else index. */
-function programEntry(projectDir) {
-  const pulumiYaml = fs.readFileSync(path.join(projectDir, "Pulumi.yaml"), "utf8");
-  const mainMatch = /^main:\s*(\S+)\s*$/m.exec(pulumiYaml);
-  const base = path.resolve(projectDir, mainMatch ? mainMatch[1] : ".");
-  const packageJson = path.join(base, "package.json");
-  const main = fs.existsSync(packageJson) ? JSON.parse(fs.readFileSync(packageJson, "utf8")).main : undefined;
-  const candidates = main ? [path.resolve(base, main)] : [];
-  candidates.push(path.join(base, "index.ts"), path.join(base, "index.js"), base);
-  const found = candidates.find((c) => fs.existsSync(c) && fs.statSync(c).isFile());
-  if (!found) throw new Error(`no program found in ${base} (looked for ${candidates.map((c) => path.relative(projectDir, c) || ".").join(", ")})`);
-  return found;
+/** The nearest folder at or above `dir` holding a package.json (the language host's package root), else `dir`. */
+function packageRootOf(dir) {
+  for (let at = dir; ; at = path.dirname(at)) {
+    if (fs.existsSync(path.join(at, "package.json"))) return at;
+    if (path.dirname(at) === at) return dir;
+  }
+}
+
+/** @param {string} file @returns {any} */
+function readPackageJson(file) {
+  return fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, "utf8")) : {};
+}
+
+/**
+ * The program's entry file, found as the Node language host finds it (sdk/nodejs/cmd/run/run.ts): Pulumi.yaml's
+ * `main` (a file or folder; read by the Automation API, as the CLI reads it), else the project folder, where
+ * package.json's `exports`, then its `main`, name the entry (one that does not exist is warned about and the folder
+ * used). A folder is then resolved by Node's own rules: for CommonJS, as `require("folder/")` (package.json `main`,
+ * extensions added, then `index.js` before `index.ts`); for a `"type": "module"` package, its `index.js`,
+ * `index.mjs`, `index.ts` or `index.mts`. A guess of ours here would run a leftover file instead of the program, and
+ * an `up --yes` would delete every resource the program declares.
+ * @param {string} projectDir @param {string | undefined} yamlMain
+ */
+function programEntry(projectDir, yamlMain) {
+  let program = path.resolve(projectDir, yamlMain || ".");
+  const isFolder = fs.existsSync(program) && fs.statSync(program).isDirectory();
+  const packageRoot = packageRootOf(isFolder ? program : path.dirname(program));
+  const packageObject = readPackageJson(path.join(packageRoot, "package.json"));
+  if (!yamlMain) {
+    const exports = packageObject.exports;
+    const dot = exports !== null && typeof exports === "object" ? exports["."] : undefined;
+    const named =
+      typeof exports === "string"
+        ? exports
+        : typeof dot === "string"
+          ? dot
+          : dot !== null && typeof dot === "object"
+            ? dot.default || dot.require || dot.import
+            : exports === undefined
+              ? packageObject.main
+              : undefined;
+    if (typeof named === "string" && named !== "") {
+      const namedPath = path.join(packageRoot, named);
+      if (fs.existsSync(namedPath)) program = namedPath;
+      else process.stderr.write(`pulumi-inline: warning: Could not find entry point '${named}' specified in package.json; using '${program}' instead\n`);
+    }
+  }
+  if (!fs.existsSync(program)) throw new Error(`no program found: ${path.relative(projectDir, program) || "."} does not exist`);
+  if (!fs.statSync(program).isDirectory()) return program;
+  if (fs.existsSync(path.join(program, "index.js")) && fs.existsSync(path.join(program, "index.ts")) && !yamlMain) {
+    process.stderr.write(
+      "pulumi-inline: warning: Found a TypeScript project containing an index.js file and no explicit entrypoint in Pulumi.yaml - Pulumi will use index.js\n",
+    );
+  }
+  if (packageObject.type === "module") {
+    const folder = fs.realpathSync(program);
+    const index = ["index.js", "index.mjs", "index.ts", "index.mts"].find((name) => fs.existsSync(path.join(folder, name)));
+    if (index === undefined)
+      throw new Error(`no program found in ${path.relative(projectDir, folder) || "."} (looked for index.js, index.mjs, index.ts, index.mts)`);
+    return path.join(folder, index);
+  }
+  try {
+    return require.resolve(`${program}${path.sep}`);
+  } catch {
+    throw new Error(`no program found in ${path.relative(projectDir, program) || "."} (package.json main, index.js, index.ts)`);
+  }
 }
 
 /** Whether Node loads `file` as an ES module: `.mjs`, or `.js` whose nearest package.json says `"type": "module"`. */
@@ -69,8 +123,12 @@ function fromProject(request, projectDir) {
   }
 }
 
-/** Type-checks a TypeScript project with its own compiler and lets `require` load .ts files, transpiled. */
-function enableTypeScript(projectDir) {
+/** Compiles a .ts file's source to CommonJS; set once the project is type-checked. @type {((source: string, file: string) => string) | undefined} */
+let transpile;
+
+/** Type-checks a TypeScript project with its own `tsc` (once) and readies the transpiler. @param {string} projectDir */
+function typeScriptReady(projectDir) {
+  if (transpile !== undefined) return;
   const tscPackage = fromProject("typescript/package.json", projectDir);
   if (fs.existsSync(path.join(projectDir, "tsconfig.json"))) {
     const tsc = path.join(path.dirname(tscPackage), "bin", "tsc");
@@ -78,10 +136,34 @@ function enableTypeScript(projectDir) {
   }
   const ts = require(path.dirname(tscPackage));
   const compilerOptions = { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true, sourceMap: false };
+  transpile = (source, fileName) => ts.transpileModule(source, { compilerOptions, fileName }).outputText;
+}
+
+/**
+ * Lets `require` find and load .ts files, as the language host's ts-node does: registered before the entry is resolved,
+ * so `require("folder/")` finds an `index.ts` (after an `index.js`, as under `pulumi`). @param {string} projectDir
+ */
+function registerTypeScript(projectDir) {
   require.extensions[".ts"] = (module, filename) => {
-    const source = fs.readFileSync(filename, "utf8");
-    /** @type {any} */ (module)._compile(ts.transpileModule(source, { compilerOptions, fileName: filename }).outputText, filename);
+    typeScriptReady(projectDir);
+    /** @type {any} */ (module)._compile(/** @type {NonNullable<typeof transpile>} */ (transpile)(fs.readFileSync(filename, "utf8"), filename), filename);
   };
+}
+
+/**
+ * A CommonJS module (TypeScript compiled as `pulumi` compiles it) whose only export is `export default` of a function:
+ * the language host does not call it (only `export =` / `module.exports` is the program), so the program would declare
+ * nothing and an `up` would delete every resource of the stack. Refused, with the form that works.
+ * @param {any} exported @param {string} file
+ */
+function refuseUncalledDefault(exported, file) {
+  if (exported === null || typeof exported !== "object" || exported.__esModule !== true) return;
+  const keys = Object.keys(exported);
+  if (keys.length !== 1 || keys[0] !== "default" || typeof exported.default !== "function") return;
+  throw new Error(
+    `${path.basename(file)} is a CommonJS module whose only export is \`export default\` of a function, which Pulumi's language host does not call: ` +
+      "the program would declare no resources, and an up would delete every resource of the stack. Write `export = async () => { ... }` instead (or make the package an ES module)",
+  );
 }
 
 async function main() {
@@ -100,10 +182,10 @@ async function main() {
   if (command !== "preview" && !values.yes) usage(`${command} changes the stack: pass --yes, as you would to pulumi ${command} in a pipeline`);
 
   const projectDir = process.cwd();
-  const entry = programEntry(projectDir);
   const automation = fromProject("@pulumi/pulumi/automation", projectDir);
-  if (entry.endsWith(".ts")) enableTypeScript(projectDir);
   const { LocalWorkspace, PulumiCommand, Stack } = require(automation);
+  /** The program's entry file, found once the workspace has read Pulumi.yaml. @type {string} */
+  let entry = "";
   let runs = 0;
   const program = async () => {
     // Each operation runs the program afresh, as `pulumi up` would: an ES module under a URL of its own each time
@@ -119,11 +201,12 @@ async function main() {
     } else {
       delete require.cache[entry];
       exported = require(entry);
+      refuseUncalledDefault(exported, entry);
     }
     // An exported function is the program (`export = async () => {...}`, `export default async function`): run it.
-    // Spread, it would declare nothing, and an up would delete every resource of the stack.
-    const outputs = await (typeof exported === "function" ? exported() : exported);
-    return { ...outputs };
+    // What it returns (or the exports) goes to the stack as the language host passes it: an Output, a promise or a
+    // resource as such (spread, an Output's marker would be copied onto a plain object).
+    return typeof exported === "function" ? await exported() : exported;
   };
   const pulumiCommand = await PulumiCommand.get(process.env.PULUMI_CLI_ROOT ? { root: process.env.PULUMI_CLI_ROOT } : {}).catch((/** @type {any} */ e) => {
     const where = process.env.PULUMI_CLI_ROOT ? `${process.env.PULUMI_CLI_ROOT}/bin` : "PATH";
@@ -133,6 +216,11 @@ async function main() {
     throw new Error(`cannot run the pulumi CLI from ${where} (${reason}): put it on PATH or set PULUMI_CLI_ROOT to the folder holding bin/pulumi`);
   });
   const workspace = await LocalWorkspace.create({ workDir: projectDir, program, pulumiCommand });
+  const project = await workspace.projectSettings();
+  const runtimeOptions = typeof project.runtime === "object" ? project.runtime.options : undefined;
+  if (runtimeOptions?.typescript !== false) registerTypeScript(projectDir);
+  entry = programEntry(projectDir, project.main);
+  if (entry.endsWith(".ts")) typeScriptReady(projectDir); // a type error fails before the operation starts, as under pulumi
   const stackName = values.stack || (await workspace.stack())?.name;
   if (!stackName) throw new Error("no stack selected: run pulumi stack init <name> (or pulumi stack select) first, or pass --stack");
   const stack = await Stack.select(stackName, workspace);

@@ -34,13 +34,48 @@ test("a folder without a program says where it looked", () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "koodrive-inline-"));
   try {
     fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: empty\nruntime: nodejs\n");
-    const { status, stderr } = run(["preview"], dir);
-    assert.equal(status, 1);
-    assert.match(stderr, /no program found in .* \(looked for index\.ts, index\.js, \.\)/);
+    const { env } = projectEnvironment(dir);
+    const result = spawnSync(process.execPath, [driver, "preview"], { cwd: dir, encoding: "utf8", env });
+    assert.equal(result.status, 1);
+    assert.match(result.stderr, /no program found in \. \(package\.json main, index\.js, index\.ts\)/);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+/**
+ * Layouts whose program is in src/, with a leftover index.js at the top that must not run (it throws): each names the
+ * program where Pulumi's language host looks for it.
+ * @type {Array<{ layout: string, pulumiYaml?: string, packageJson: Record<string, unknown>, file: string }>}
+ */
+const entryLayouts = [
+  { layout: "Pulumi.yaml main with a comment", pulumiYaml: "main: src/ # the program\n", packageJson: {}, file: "src/index.js" },
+  { layout: "package.json main without an extension", packageJson: { main: "src/index" }, file: "src/index.js" },
+  { layout: "package.json exports (before main)", packageJson: { exports: "./src/main.js", main: "index.js" }, file: "src/main.js" },
+  { layout: 'package.json exports["."].require', packageJson: { exports: { ".": { require: "./src/main.js" } } }, file: "src/main.js" },
+  { layout: "a TypeScript main without an extension", packageJson: { main: "src/index" }, file: "src/index.ts" },
+];
+for (const { layout, pulumiYaml, packageJson, file } of entryLayouts) {
+  test(`the program is found where pulumi finds it, not a leftover index.js (${layout})`, { timeout: 300_000 }, () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "koodrive-inline-"));
+    try {
+      fs.mkdirSync(path.join(dir, "state"));
+      fs.mkdirSync(path.join(dir, "src"));
+      fs.writeFileSync(path.join(dir, "Pulumi.yaml"), `name: layout\nruntime: nodejs\n${pulumiYaml ?? ""}`);
+      fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: "layout", ...packageJson }));
+      fs.writeFileSync(path.join(dir, "index.js"), 'throw new Error("the leftover index.js ran");\n');
+      const marker = JSON.stringify(path.join(dir, "ran"));
+      fs.writeFileSync(path.join(dir, file), `require("node:fs").writeFileSync(${marker}, ${JSON.stringify(file)});\nmodule.exports = {};\n`);
+      const { cliRoot, env } = projectEnvironment(dir);
+      spawnSync(path.join(cliRoot, "bin", "pulumi"), ["stack", "init", "dev", "--non-interactive"], { cwd: dir, env, encoding: "utf8" });
+      const preview = spawnSync(process.execPath, [driver, "preview"], { cwd: dir, encoding: "utf8", env });
+      assert.equal(preview.status, 0, `${preview.stdout}\n${preview.stderr}`);
+      assert.equal(fs.readFileSync(path.join(dir, "ran"), "utf8"), file);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+}
 
 test("a project whose packages are not installed, or no pulumi CLI, is said so with the fix, not as Node's bare error", () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "koodrive-inline-"));
@@ -182,6 +217,55 @@ for (const { kind, packageJson, source } of functionPrograms) {
     }
   });
 }
+
+test("a program whose export is an Output gives its fields as stack outputs, as under pulumi", { timeout: 300_000 }, () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "koodrive-inline-"));
+  try {
+    fs.mkdirSync(path.join(dir, "state"));
+    fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: out\nruntime: nodejs\nmain: index.js\n");
+    fs.writeFileSync(
+      path.join(dir, "index.js"),
+      'const pulumi = require("@pulumi/pulumi");\nmodule.exports = pulumi.output({ url: "https://example.test", count: 2 });\n',
+    );
+    const { cliRoot, env } = projectEnvironment(dir);
+    const pulumi = path.join(cliRoot, "bin", "pulumi");
+    spawnSync(pulumi, ["stack", "init", "dev", "--non-interactive"], { cwd: dir, env, encoding: "utf8" });
+    const up = spawnSync(process.execPath, [driver, "up", "--yes"], { cwd: dir, encoding: "utf8", env });
+    assert.equal(up.status, 0, `${up.stdout}\n${up.stderr}`);
+    const outputs = spawnSync(pulumi, ["stack", "output", "--json"], { cwd: dir, env, encoding: "utf8" });
+    assert.deepEqual(JSON.parse(outputs.stdout), { url: "https://example.test", count: 2 });
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("a TypeScript program whose only export is `export default` of a function is refused, not run as an empty program", { timeout: 300_000 }, () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "koodrive-inline-"));
+  try {
+    fs.mkdirSync(path.join(dir, "state"));
+    fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: tsdefault\nruntime: nodejs\n");
+    fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: "tsdefault" }));
+    const body = `new pulumi.dynamic.Resource({ async create(inputs: any) { return { id: "x", outs: inputs }; } }, "thing", { n: 1 });`;
+    fs.writeFileSync(path.join(dir, "index.ts"), `import * as pulumi from "@pulumi/pulumi";\nexport = async () => {\n  ${body}\n};\n`);
+    const { cliRoot, env } = projectEnvironment(dir);
+    spawnSync(path.join(cliRoot, "bin", "pulumi"), ["stack", "init", "dev", "--non-interactive"], { cwd: dir, env, encoding: "utf8" });
+    const up = spawnSync(process.execPath, [driver, "up", "--yes"], { cwd: dir, encoding: "utf8", env });
+    assert.equal(up.status, 0, `${up.stdout}\n${up.stderr}`);
+    // The same program as \`export default\`: compiled to CommonJS, the language host would not call it (and delete the resource).
+    fs.writeFileSync(path.join(dir, "index.ts"), `import * as pulumi from "@pulumi/pulumi";\nexport default async () => {\n  ${body}\n};\n`);
+    const again = spawnSync(process.execPath, [driver, "up", "--yes"], { cwd: dir, encoding: "utf8", env });
+    assert.equal(again.status, 1);
+    assert.match(
+      again.stdout + again.stderr,
+      /index\.ts is a CommonJS module whose only export is `export default` of a function[^\n]*Write `export = async \(\) => \{ \.\.\. \}` instead/,
+    );
+    assert.doesNotMatch(again.stdout, /deleted/);
+    const state = spawnSync(path.join(cliRoot, "bin", "pulumi"), ["stack", "--show-urns"], { cwd: dir, env, encoding: "utf8" });
+    assert.match(state.stdout, /::thing\b/, "the resource is still in the stack");
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
 
 /**
  * Starts `up` of eight slow dynamic resources through the script, signals it with `signalIt` once it is creating, and
