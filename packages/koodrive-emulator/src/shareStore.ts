@@ -130,6 +130,34 @@ function loadState(file: string): { nextId: bigint; shares: StoredShare[]; clock
 }
 
 /**
+ * The real path of a state file, resolved once at start: through symlinks (also one to a file not made yet) and
+ * against the folder the emulator started in. Two spellings of one file (a link, a relative path) are then one lock,
+ * a save replaces the file itself rather than the link to it, and a later `chdir` moves nothing.
+ */
+export function realStateFile(file: string): string {
+  let at = path.resolve(file);
+  for (let hops = 0; hops < 40; hops++) {
+    try {
+      return fs.realpathSync(at);
+    } catch {
+      // not there yet, or a link to a file not there yet
+    }
+    let target: string;
+    try {
+      target = fs.readlinkSync(at);
+    } catch {
+      break; // not a link: a file still to be made
+    }
+    at = path.resolve(path.dirname(at), target);
+  }
+  try {
+    return path.join(fs.realpathSync(path.dirname(at)), path.basename(at));
+  } catch {
+    return at; // its folder is missing: the test write at start says so
+  }
+}
+
+/**
  * In-memory share table with optional atomic persistence to a JSON file (mode 0600: it holds access codes), which also
  * keeps the clock's offset: a link that expired on a moved clock stays expired after a restart.
  */
@@ -137,6 +165,8 @@ export class ShareStore {
   private readonly shares = new Map<string, StoredShare>();
   private nextId = FIRST_SHARE_ID;
   private readonly lock?: StateFileLock;
+  /** The state file's real path ({@link realStateFile}); messages name it as the user gave it. */
+  private readonly file?: string;
   /** The clock's offset as last saved (or loaded); undefined until a clock or a state file gives one. */
   private clockOffset?: number;
 
@@ -151,14 +181,15 @@ export class ShareStore {
       this.nextId = BigInt(firstShareId);
     }
     if (!stateFile) return;
+    this.file = realStateFile(stateFile);
     try {
-      this.lock = StateFileLock.acquire(stateFile);
+      this.lock = StateFileLock.acquire(this.file);
     } catch (e) {
       throw new StateFileError(`state file ${stateFile}: ${(e as Error).message}`);
     }
     try {
-      if (fs.existsSync(stateFile)) {
-        const saved = loadState(stateFile);
+      if (fs.existsSync(this.file)) {
+        const saved = loadState(this.file);
         this.nextId = saved.nextId;
         this.clockOffset = saved.clockOffsetMs;
         for (const share of saved.shares) this.shares.set(share.shareId, share);
@@ -274,7 +305,7 @@ export class ShareStore {
 
   /** Persists the state; when the file cannot be written, runs `undo` and throws a StateSaveError naming the file. */
   private save(undo: () => void): void {
-    if (!this.stateFile) return;
+    if (!this.file) return;
     try {
       this.write();
     } catch (e) {
@@ -285,7 +316,7 @@ export class ShareStore {
 
   /** Write-then-rename so a crash never leaves a half-written state file; 0600 because it holds access codes. */
   private write(): void {
-    const file = this.stateFile!;
+    const file = this.file!;
     const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
     try {
       const saved = { nextId: String(this.nextId), clockOffsetMs: this.clockOffset, shares: [...this.shares.values()] };

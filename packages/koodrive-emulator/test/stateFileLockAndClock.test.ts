@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process";
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { type Emulator, StateFileError } from "../src";
 import { TOKEN, USER_ID, testEmulator } from "./support/fixtures";
@@ -170,6 +171,135 @@ try { StateFileLock.acquire(${JSON.stringify(file)}); console.log("took"); setTi
     } finally {
       noLinks.mockRestore();
     }
+  });
+
+  it("on a file system without hard links, a lock still being written is waited for, not taken over", async () => {
+    const file = freshFile("slowcreate");
+    const lockModule = path.join(__dirname, "..", "dist", "stateFileLock.js");
+    // As on a network folder: no hard links, and a lock created exclusively shows empty for a while before its text.
+    const worker = `const fs = require("node:fs");
+fs.linkSync = () => { throw Object.assign(new Error("EPERM: operation not permitted, link"), { code: "EPERM" }); };
+const write = fs.writeFileSync;
+fs.writeFileSync = (target, data, options) => {
+  if (options && options.flag === "wx" && target.endsWith(".lock")) { write(target, "", options); Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 400); write(target, data); return; }
+  return write(target, data, options);
+};
+const { StateFileLock } = require(${JSON.stringify(lockModule)});
+const at = Number(process.argv[1]); while (Date.now() < at) {}
+try { StateFileLock.acquire(${JSON.stringify(file)}); console.log("took"); setTimeout(() => {}, 1500); } catch (e) { console.log("refused"); }`;
+    for (let round = 0; round < 3; round++) {
+      const start = Date.now() + 300;
+      // The second starts 100 ms after the first, while the first one's lock is still empty.
+      const outcomes = await Promise.all(
+        [0, 100].map(
+          (delay) =>
+            new Promise<string>((resolve) => {
+              const child = spawn(process.execPath, ["-e", worker, String(start + delay)]);
+              let out = "";
+              child.stdout.on("data", (c) => (out += c));
+              child.on("close", () => resolve(out.trim()));
+            }),
+        ),
+      );
+      expect(outcomes).toEqual(["took", "refused"]);
+      fs.rmSync(`${file}.lock`, { force: true });
+    }
+  }, 60_000);
+
+  it("a state file named through a symlink or a relative path is the same file: one lock, and saves reach the file", async () => {
+    const file = freshFile("linked");
+    const link = path.join(path.dirname(file), "link.json");
+    fs.symlinkSync(file, link);
+    const first = await testEmulator({ stateFile: file });
+    try {
+      await expect(testEmulator({ stateFile: link })).rejects.toThrow(`state file ${link}: is in use by another emulator, pid ${process.pid}`);
+    } finally {
+      await first.close();
+    }
+    // One emulator through the link: its saves go to the linked-to file, and the link stays a link.
+    const viaLink = await testEmulator({ stateFile: link });
+    viaLink.seedShare({ ownerId: USER_ID, shareId: "200" });
+    await viaLink.close();
+    expect(fs.lstatSync(link).isSymbolicLink()).toBe(true);
+    expect(JSON.parse(fs.readFileSync(file, "utf8")).shares.map((s: { shareId: string }) => s.shareId)).toEqual(["200"]);
+    // A relative path is resolved at start: a later chdir neither moves the saves nor strands the lock.
+    const home = process.cwd();
+    process.chdir(path.dirname(file));
+    let relative: Emulator | undefined;
+    try {
+      relative = await testEmulator({ stateFile: "state.json" });
+      process.chdir(home);
+      relative.seedShare({ ownerId: USER_ID, shareId: "202" });
+      await relative.close();
+    } finally {
+      process.chdir(home);
+    }
+    expect(fs.readdirSync(path.dirname(file)).sort()).toEqual(["link.json", "state.json"]);
+    expect(JSON.parse(fs.readFileSync(file, "utf8")).shares).toHaveLength(2);
+  });
+
+  it("a lock held on another machine or in another container is judged by its heartbeat, not by a pid that means nothing here", async () => {
+    const file = freshFile("elsewhere");
+    const exited = spawn(process.execPath, ["-e", ""]);
+    const deadPid = await new Promise<number>((resolve) => exited.on("exit", () => resolve(exited.pid!)));
+    const boot = fs.existsSync("/proc/sys/kernel/random/boot_id") ? fs.readFileSync("/proc/sys/kernel/random/boot_id", "utf8").trim() : undefined;
+    const holders = [
+      { record: { pid: deadPid, host: "build-agent-2", boot: "another-boot" }, where: " on build-agent-2" },
+      { record: { pid: deadPid, host: os.hostname(), boot, pidns: "pid:[1]" }, where: " in another container (PID namespace)" },
+    ];
+    for (const { record, where } of holders) {
+      fs.writeFileSync(`${file}.lock`, JSON.stringify(record));
+      // Alive: its heartbeat moves the lock's time (from another process: a start blocks this one while it looks).
+      const lockFile = JSON.stringify(`${file}.lock`);
+      const beat = spawn(process.execPath, ["-e", `setInterval(() => require("node:fs").utimesSync(${lockFile}, new Date(), new Date()), 300);`]);
+      try {
+        await expect(testEmulator({ stateFile: file })).rejects.toThrow(
+          `state file ${file}: is in use by another emulator, pid ${deadPid}${where}; one emulator per state file (remove ${file}.lock if no emulator is running)`,
+        );
+      } finally {
+        beat.kill("SIGKILL");
+        await new Promise((resolve) => beat.on("exit", resolve));
+      }
+      // Gone: no heartbeat for 5 s, and the lock is taken over.
+      const emulator = await testEmulator({ stateFile: file });
+      expect(JSON.parse(fs.readFileSync(`${file}.lock`, "utf8")).pid).toBe(process.pid);
+      await emulator.close();
+    }
+    // Written before this machine's last boot: gone at once.
+    if (boot !== undefined) {
+      fs.writeFileSync(`${file}.lock`, JSON.stringify({ pid: process.pid, host: os.hostname(), boot: "before-the-last-boot" }));
+      const started = Date.now();
+      const emulator = await testEmulator({ stateFile: file });
+      expect(Date.now() - started).toBeLessThan(2000);
+      await emulator.close();
+    }
+  }, 60_000);
+
+  it("an emulator's lock shows it is alive to one elsewhere: its modification time moves", async () => {
+    const file = freshFile("heartbeat");
+    const emulator = await testEmulator({ stateFile: file });
+    try {
+      const first = fs.statSync(`${file}.lock`).mtimeMs;
+      await new Promise((r) => setTimeout(r, 2500));
+      expect(fs.statSync(`${file}.lock`).mtimeMs).toBeGreaterThan(first);
+      const record = JSON.parse(fs.readFileSync(`${file}.lock`, "utf8"));
+      expect(record.host).toBe(os.hostname());
+    } finally {
+      await emulator.close();
+    }
+  });
+
+  it("a takeover guard left by an emulator killed mid-takeover, or a lock that is a folder: neither blocks for good nor fails unexplained", async () => {
+    const file = freshFile("guard");
+    const exited = spawn(process.execPath, ["-e", ""]);
+    const deadPid = await new Promise<number>((resolve) => exited.on("exit", () => resolve(exited.pid!)));
+    fs.writeFileSync(`${file}.lock`, JSON.stringify({ pid: deadPid }));
+    fs.writeFileSync(`${file}.lock.takeover`, ""); // created, never written: its emulator was killed
+    const emulator = await testEmulator({ stateFile: file });
+    await emulator.close();
+    expect(fs.readdirSync(path.dirname(file))).toEqual(["state.json"]);
+    fs.mkdirSync(`${file}.lock`);
+    await expect(testEmulator({ stateFile: file })).rejects.toThrow(`state file ${file}: cannot be locked: ${file}.lock is a folder (remove it)`);
   });
 
   it("a start that fails after taking the lock gives it back", async () => {
