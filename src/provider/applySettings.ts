@@ -17,6 +17,11 @@ function showsApplied(live: ShareLink, body: UpdateShareBody, sentAtMs: number, 
   return expiry.kind === "time" && expiryFitsWrite(expiry.ms, body.validDays, sentAtMs, nowMs, 0);
 }
 
+/** The fields of `share` that have a value: what an answer says overrides a read, what it leaves out does not. */
+function definedFields(share: ShareLink): Partial<ShareLink> {
+  return Object.fromEntries(Object.entries(share).filter(([, value]) => value !== undefined)) as Partial<ShareLink>;
+}
+
 /** The PUT body for declared settings: `validDays` always, the optional settings when the resource manages them. */
 export function settingsBody(inputs: Props): UpdateShareBody {
   const body: UpdateShareBody = { validDays: Number(inputs.validDays) };
@@ -91,6 +96,12 @@ export async function applySettings(
     // state would then ask for a renewal on every run. The share itself says what the PUT did.
     // So is one whose expiry is in no documented form: recorded, it would block renewals and a restoring destroy.
     if (body.validDays > 0 && parseKooDriveTime(applied.expireTime).kind !== "time") return (await findShare(client, shareId)) ?? applied;
+    // The link's URL and status, which outputs show, are in §6.2's table but not in the enterprise edition's example
+    // answer: an answer without them is completed from the share (a write that is done stays done if that read fails).
+    if (applied.linkUrl === undefined || applied.status === undefined) {
+      const live = await findShare(client, shareId).catch(() => undefined);
+      return live === undefined ? applied : { ...live, ...definedFields(applied) };
+    }
     return applied;
   } catch (error) {
     if (!outcomeUnknown(error)) throw error;

@@ -37,9 +37,10 @@ describe("applySettings", () => {
   const inTenDays = new Date(Date.now() + 10 * 86_400_000).toISOString();
 
   it("takes a complete PUT answer as it is: one request", async () => {
-    const { client, calls } = stubClient({ shareId: "1", expireTime: inTenDays }, { shareId: "1" });
+    const complete = { shareId: "1", expireTime: inTenDays, linkUrl: "https://koodrive/s/1", status: 0 };
+    const { client, calls } = stubClient(complete, { shareId: "1" });
     const ctx = writer();
-    expect(await applySettings(client, "1", { validDays: 10 }, ctx)).toEqual({ shareId: "1", expireTime: inTenDays });
+    expect(await applySettings(client, "1", { validDays: 10 }, ctx)).toEqual(complete);
     expect(calls).toEqual(["PUT"]);
     expect(ctx.notices).toEqual([]);
   });
@@ -59,9 +60,23 @@ describe("applySettings", () => {
   });
 
   it("does not read back when no expiry is expected (validDays 0)", async () => {
-    const { client, calls } = stubClient({ shareId: "1" }, { shareId: "1" });
+    const { client, calls } = stubClient({ shareId: "1", linkUrl: "https://koodrive/s/1", status: 0 }, { shareId: "1" });
     await applySettings(client, "1", { validDays: 0 }, writer());
     expect(calls).toEqual(["PUT"]);
+  });
+
+  it("completes an answer without linkUrl or status (the enterprise example's form) from the share; the answer's own fields win", async () => {
+    const lean = { shareId: "1", expireTime: inTenDays, extractCode: "Abcd1234" };
+    const live = { shareId: "1", expireTime: "2020-01-01T00:00:00.000Z", extractCode: "Old12345", linkUrl: "https://koodrive/s/1", status: 0 };
+    const { client, calls } = stubClient(lean, live);
+    expect(await applySettings(client, "1", { validDays: 10 }, writer())).toEqual({ ...lean, linkUrl: "https://koodrive/s/1", status: 0 });
+    expect(calls).toEqual(["PUT", "GET"]);
+    // The write is done: a read that fails keeps the answer as it is.
+    const failing = stubClient(lean, live);
+    failing.client.getShare = async () => {
+      throw new Error("503");
+    };
+    expect(await applySettings(failing.client, "1", { validDays: 10 }, writer())).toEqual(lean);
   });
 
   it("a lost PUT whose share still holds a longer validity (the previous write's) counts as not applied and is sent again", async () => {

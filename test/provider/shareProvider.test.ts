@@ -1,5 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { type CreateShareBody, KooDriveClient } from "../../src/client/koodriveClient";
+import { KooDriveError } from "../../src/client/koodriveError";
 import { providerShim } from "../../src/provider/shim";
 import { cancelShare } from "../../src/resources/share/cancelShare";
 import { OwnerShares, createShareReconciled } from "../../src/resources/share/createShare";
@@ -365,6 +366,50 @@ describe("cancels of concurrent deletes share one call per owner; each gets its 
     expect(outcomes[1]).toBe('KooDrive share s1 was not cancelled: KooDrive answered code 13000102 ("refused") for it');
     expect(outcomes[2]).toBe("already gone");
     expect(outcomes.filter((o) => o === "cancelled")).toHaveLength(148);
+  });
+
+  it("results that name no share (the enterprise table's form): all done is done; otherwise each share is read back", async () => {
+    const fake = (codes: string[], live: string[]) => {
+      const reads: string[] = [];
+      const client = {
+        async cancelShares() {
+          return codes.map((code) => ({ code, msg: code === "0" ? "success" : "refused" }));
+        },
+        async getShare(shareId: string) {
+          reads.push(shareId);
+          if (live.includes(shareId)) return { shareId };
+          throw new KooDriveError({
+            kind: "api",
+            request: { method: "GET", path: `/koodrive/ose/v1/share/${shareId}`, traceId: "t", attempts: 1 },
+            status: 400,
+            code: "13000309",
+          });
+        },
+      } as unknown as KooDriveClient;
+      return { client, reads };
+    };
+    const done = fake(["0", "13000309", "0"], []);
+    expect(await Promise.all(["a", "b", "c"].map((id) => cancelShare(done.client, id)))).toEqual(["cancelled", "cancelled", "cancelled"]);
+    expect(done.reads).toEqual([]);
+    // One refused, which the answer does not say: the read-back tells which share is still there.
+    const partly = fake(["0", "13000102", "0"], ["b"]);
+    const outcomes = await Promise.all(["a", "b", "c"].map((id) => cancelShare(partly.client, id).catch((e: Error) => e.message)));
+    expect(outcomes).toEqual([
+      "cancelled",
+      "KooDrive share b was not cancelled: the cancel answer named no share (codes 0, 13000102, 0), and the share, read back, is still there",
+      "cancelled",
+    ]);
+    expect(partly.reads.sort()).toEqual(["a", "b", "c"]);
+  });
+
+  it("against the emulator's lean answers, a destroy of several shares cancels each (results without shareId)", async () => {
+    await emulator.close();
+    await start({ answers: "lean" });
+    const created = await Promise.all([1, 2, 3].map((n) => create({ ...declared, comment: `share ${n}` })));
+    emulator.requests.clear();
+    await Promise.all(created.map(({ created: c }) => provider.delete!(c.id, c.outs)));
+    expect(emulator.requests.all().map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual(["POST /koodrive/ose/v1/share/cancel 200"]);
+    for (const { created: c } of created) expect(emulator.getShare(c.id)).toBeUndefined();
   });
 
   it("cancels that arrive one by one while a call is out go together in the next call, not one call each", async () => {

@@ -1206,10 +1206,10 @@ describe("share-settings provider against the emulator", () => {
   });
 });
 
-describe("against a details answer with only the documented fields (the emulator's documentedDetail)", () => {
+describe("against a details answer with only the documented fields (the emulator's answers: documented)", () => {
   beforeEach(async () => {
     await emulator.close();
-    emulator = await testEmulator({ documentedDetail: true });
+    emulator = await testEmulator({ answers: "documented" });
     config["koodrive:endpoint"] = emulator.url;
     config["koodrive:refreshStrategy"] = "get"; // reads by the details answer
     provider = await configured("shareSettings");
@@ -1236,6 +1236,26 @@ describe("against a details answer with only the documented fields (the emulator
     emulator.changeShare(share.shareId as string, { comment: "declared" }); // the same settings, written again by another stack
     await noticesDuring(() => provider.delete!(created.id, created.outs));
     expect(emulator.getShare(share.shareId as string)?.comment).toBe("original");
+  });
+});
+
+describe("against the leanest answers KooDrive's pages show (the emulator's answers: lean)", () => {
+  beforeEach(async () => {
+    await emulator.close();
+    emulator = await testEmulator({ answers: "lean", edition: "enterprise" });
+    config["koodrive:endpoint"] = emulator.url;
+    config["koodrive:edition"] = "enterprise";
+    provider = await configured("shareSettings");
+  });
+
+  it("a modify answer without linkUrl or status is completed from the share: outputs keep the link's URL and status", async () => {
+    const share = emulator.seedShare({ ownerId: USER_ID, comment: "original", validDays: 10 });
+    emulator.requests.clear();
+    const created = await provider.create!({ shareId: share.shareId, validDays: 3, comment: "declared", onDelete: "retain" });
+    expect(created.outs).toMatchObject({ linkUrl: emulator.getShare(share.shareId as string)?.linkUrl, status: 0, comment: "declared" });
+    expect(emulator.requests.all().map((r) => `${r.method} ${r.status}`)).toEqual(["PUT 200", "GET 200"]);
+    const updated = await provider.update!(created.id, created.outs, { shareId: share.shareId, validDays: 5, comment: "v2", onDelete: "retain" });
+    expect(updated.outs).toMatchObject({ linkUrl: created.outs!.linkUrl, status: 0, comment: "v2" });
   });
 });
 

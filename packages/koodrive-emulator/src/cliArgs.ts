@@ -4,6 +4,7 @@ import { clockOffsetProblem, parseDuration } from "./clock";
 import { type FaultConfig, faultConfigProblem } from "./faults";
 import { isEmptyToken } from "./requestAuth";
 import type { EmulatorOptions } from "./server";
+import { ANSWER_FIELDS, isAnswerFields } from "./shareView";
 
 export const HELP = `koodrive-emulator: a local KooDrive share API (carrier or enterprise edition) for tests, demos and CI.
 
@@ -32,8 +33,9 @@ Server
                            alternately), as KooDrive warns they may; nextCursor stays until the end. Default: off
   --alternate-forms        successful answers in the other documented wire forms: code "0", counters as the
                            other type, expireTime as yyyy-MM-dd HH:mm:ss (UTC) and "" when none. Default: off
-  --documented-detail      the details answer carries only the fields the API documents for it (no ownerId,
-                           containerId, counters or updateTime). Default: off
+  --answers FIELDS         full (default): answers with the emulator's extras too (ownerId, containerId, counters,
+                           updateTime); documented: only the fields the API's tables list; lean: the leanest its
+                           examples show (a modify answer without linkUrl or status, cancel results without shareId)
   --tls-cert FILE          serve https with the certificate (chain) in FILE, PEM; with --tls-key. The base URL
   --tls-key FILE           then starts https://; clients must trust the certificate's CA (Node: NODE_EXTRA_CA_CERTS)
   --ready-file F           once listening, write the base URL to F (atomically)
@@ -115,7 +117,7 @@ export const SERVER_FLAGS = {
   "log-requests": { type: "boolean" },
   "partial-pages": { type: "boolean" },
   "alternate-forms": { type: "boolean" },
-  "documented-detail": { type: "boolean" },
+  answers: { type: "string" },
   token: { type: "string", multiple: true },
   "app-id": { type: "string" },
   "app-secret": { type: "string" },
@@ -184,6 +186,8 @@ export function parseServerArgs(args: string[], env: NodeJS.ProcessEnv): ServerC
   if (tokens.length === 0 && appId === undefined) throw new UsageError("configure at least one credential: --token, or --app-id with --app-secret");
   const edition = (values.edition as string | undefined) ?? "carrier";
   if (edition !== "carrier" && edition !== "enterprise") throw new UsageError("--edition must be carrier or enterprise");
+  const answers = (values.answers as string | undefined) ?? "full";
+  if (!isAnswerFields(answers)) throw new UsageError(`--answers must be one of ${ANSWER_FIELDS.join(", ")}`);
   const faults: FaultConfig = {};
   for (const [flag, key] of Object.entries(FAULT_FLAGS)) {
     const n = numberFlag(flag, values[flag]);
@@ -220,7 +224,7 @@ export function parseServerArgs(args: string[], env: NodeJS.ProcessEnv): ServerC
       logAccessCodes: values["log-access-codes"] === true,
       partialPages: values["partial-pages"] === true,
       alternateForms: values["alternate-forms"] === true,
-      documentedDetail: values["documented-detail"] === true,
+      answers,
       tokens,
       apps: appId !== undefined && appSecret !== undefined ? { [appId]: appSecret } : {},
       tokenTtlSeconds: positive("token-ttl-seconds"),

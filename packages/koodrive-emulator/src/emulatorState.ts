@@ -20,7 +20,7 @@ import type { FaultInjector } from "./faults";
 import { type AuthConfig, tokenFromAuthorization } from "./requestAuth";
 import type { RequestLog } from "./requestLog";
 import { STORED_STATUSES, type SharePermission, type ShareStore, type StoredShare, isCounter } from "./shareStore";
-import { type ShareView, type ViewContext, displayNameFor, shareView } from "./shareView";
+import { type AnswerFields, type ShareView, type ViewContext, displayNameFor, shareView } from "./shareView";
 
 /** A share to create directly, bypassing auth (admin API / test setup). */
 export interface ShareSeed {
@@ -135,8 +135,8 @@ export class EmulatorState {
   partialPages = false;
   /** Successful share-API answers use the other documented wire forms (`alternateForms` option). */
   alternateForms = false;
-  /** The details answer carries only §6.4's fields (`documentedDetail` option). */
-  documentedDetail = false;
+  /** How much the share answers carry (`answers` option). */
+  answers: AnswerFields = "full";
 
   constructor(
     readonly edition: Edition,

@@ -7,7 +7,7 @@
  */
 export { startEmulator, Emulator, EmulatorOptions, isLoopback } from "./server";
 export { ShareChange, ShareSeed, InputError } from "./emulatorState";
-export { ShareView, ModifiedShareView, ShareListItem, ShareFileInfo } from "./shareView";
+export { ShareView, ModifiedShareView, ShareListItem, ShareFileInfo, ANSWER_FIELDS, AnswerFields } from "./shareView";
 export { FaultConfig, FaultInjector, FAULT_KEYS, AfterApplyAction, DEFAULT_AFTER_APPLY_DELAY_MS, faultConfigProblem } from "./faults";
 export { EmulatorClock, parseDuration, MAX_CLOCK_OFFSET_MS } from "./clock";
 export { LoggedRequest, RequestLog, RequestLogLimits, REDACTED } from "./requestLog";

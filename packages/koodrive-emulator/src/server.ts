@@ -6,7 +6,7 @@ import { type FaultConfig, FaultInjector } from "./faults";
 import { type AuthConfig, isEmptyToken, tokenFromAuthorization } from "./requestAuth";
 import { type LoggedRequest, RequestLog } from "./requestLog";
 import { ShareStore } from "./shareStore";
-import type { ShareView } from "./shareView";
+import { ANSWER_FIELDS, type AnswerFields, type ShareView } from "./shareView";
 import { createTransport } from "./transport";
 
 /** Options of {@link startEmulator}. */
@@ -63,11 +63,14 @@ export interface EmulatorOptions {
    */
   alternateForms?: boolean;
   /**
-   * The details answer (`GET /share/{id}`) carries only the fields koodrive-api.md §6.4 documents for it: no `ownerId`,
-   * `containerId`, counters or `updateTime`, which the emulator otherwise adds. Catches clients that rely on them.
-   * Default false.
+   * How much the share answers carry. `full` (default): the emulator's own extras too (`ownerId`, `containerId`,
+   * counters and `updateTime` on the details answer; `ownerId`, `containerId`, `comment` on the modify answer, as the
+   * carrier example shows). `documented`: only the fields koodrive-api.md's tables list (details §6.4, modify §6.2).
+   * `lean`: the leanest answers its pages show: details §6.4, a modify answer with only the enterprise example's
+   * fields (`shareId`, `shortUrl`, `extractCode`, `createTime`, `updateTime`, `expireTime`), a create answer without
+   * `createTime`, cancel results without `shareId` (the enterprise table has none). Catches clients that rely on more.
    */
-  documentedDetail?: boolean;
+  answers?: AnswerFields;
   /** Start the emulator's clock this many milliseconds ahead of `now` (negative: behind); default 0. */
   clockOffsetMs?: number;
   /**
@@ -110,6 +113,7 @@ export function isLoopback(host: string): boolean {
 
 function optionsProblem(o: EmulatorOptions): string | undefined {
   if (o.edition !== undefined && o.edition !== "carrier" && o.edition !== "enterprise") return "edition must be carrier or enterprise";
+  if (o.answers !== undefined && !ANSWER_FIELDS.includes(o.answers)) return `answers must be one of ${ANSWER_FIELDS.join(", ")}`;
   if (o.port !== undefined && !(Number.isInteger(o.port) && o.port >= 0 && o.port <= 65535)) return "port must be an integer from 0 to 65535";
   if (o.tokenTtlSeconds !== undefined && !(Number.isFinite(o.tokenTtlSeconds) && o.tokenTtlSeconds > 0)) return "tokenTtlSeconds must be a positive number";
   if (o.clockSkewSeconds !== undefined && !(Number.isFinite(o.clockSkewSeconds) && o.clockSkewSeconds >= 0 && o.clockSkewSeconds <= 86_400))
@@ -171,7 +175,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   state.baseUrl = `${options.tls === undefined ? "http" : "https"}://${host}:${address.port}`;
   state.partialPages = options.partialPages === true;
   state.alternateForms = options.alternateForms === true;
-  state.documentedDetail = options.documentedDetail === true;
+  state.answers = options.answers ?? "full";
 
   return {
     url: state.baseUrl,

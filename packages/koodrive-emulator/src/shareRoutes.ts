@@ -17,7 +17,7 @@ import {
 } from "./bodyRules";
 import type { EmulatorState } from "./emulatorState";
 import { compareListKeys } from "./shareStore";
-import { DEFAULT_PERMISSION, modifiedShareView, shareListItem } from "./shareView";
+import { DEFAULT_PERMISSION, answerView, modifiedShareView, shareListItem } from "./shareView";
 
 /** An authenticated share-API call, as the handlers see it. */
 export interface ApiCall {
@@ -53,17 +53,16 @@ const createShare: Handler = (state, { body: sent, userId }) => {
     expireTime: typeof b.expireTime === "string" ? parseExpireTime(b.expireTime) : undefined,
   });
   const v = state.view(share);
-  return success({
-    shareLink: {
-      shareId: v.shareId,
-      shortUrl: v.shortUrl,
-      linkUrl: v.linkUrl,
-      extractCode: v.extractCode,
-      comment: v.comment,
-      expireTime: v.expireTime,
-      createTime: v.shareTime,
-    },
-  });
+  const created = {
+    shareId: v.shareId,
+    shortUrl: v.shortUrl,
+    linkUrl: v.linkUrl,
+    extractCode: v.extractCode,
+    comment: v.comment,
+    expireTime: v.expireTime,
+    createTime: v.shareTime,
+  };
+  return success({ shareLink: answerView(created, state.answers, "create") });
 };
 
 /** `GET /share`: the caller's shares by share time, `displayName` filter (case-insensitive substring), cursor pages. */
@@ -97,10 +96,13 @@ const cancelShares: Handler = (state, { body: sent, userId }) => {
   if (problem) return invalidParameter(problem);
   const ids = (body as { shareIds?: string[] }).shareIds ?? [];
   const cancelled = new Set<string>();
+  // Lean answers name no share in their results, as the enterprise table's ShareSubResponse has no shareId.
+  const named = (shareId: string) => (state.answers === "lean" ? {} : { shareId });
   const subResponseList = ids.map((shareId) => {
-    if (cancelled.has(shareId) || !state.store.owned(shareId, userId)) return { shareId, code: ErrorCodes.RESOURCE_NOT_FOUND, msg: Messages.NOT_FOUND };
+    if (cancelled.has(shareId) || !state.store.owned(shareId, userId))
+      return { ...named(shareId), code: ErrorCodes.RESOURCE_NOT_FOUND, msg: Messages.NOT_FOUND };
     cancelled.add(shareId);
-    return { shareId, code: 0, msg: Messages.ITEM_SUCCESS };
+    return { ...named(shareId), code: 0, msg: Messages.ITEM_SUCCESS };
   });
   state.store.removeAll([...cancelled]); // one change: saved whole, or (state file unwritable) not at all
   const reply = success({ subResponseList });
@@ -108,28 +110,11 @@ const cancelShares: Handler = (state, { body: sent, userId }) => {
   return reply;
 };
 
-/** The fields koodrive-api.md §6.4 documents for the details answer (its `depts`, `groups`, `users` are not modelled). */
-const DOCUMENTED_DETAIL_FIELDS = new Set([
-  "shareId",
-  "shortUrl",
-  "linkUrl",
-  "shareTime",
-  "scope",
-  "displayName",
-  "permission",
-  "extractCode",
-  "expireTime",
-  "status",
-  "comment",
-]);
-
 /** `GET /share/{id}`. */
 const getShare: Handler = (state, { params, userId }) => {
   const share = state.store.owned(params[0]!, userId);
   if (!share) return notFound();
-  const view = state.view(share);
-  const shareLink = state.documentedDetail ? Object.fromEntries(Object.entries(view).filter(([key]) => DOCUMENTED_DETAIL_FIELDS.has(key))) : view;
-  return success({ shareLink });
+  return success({ shareLink: answerView(state.view(share), state.answers, "detail") });
 };
 
 /** `PUT /share/{id}`: validDays restarts the validity period; 0 removes it (carrier) or keeps it (enterprise). */
@@ -151,7 +136,7 @@ const updateShare: Handler = (state, { params, body: sent, userId }) => {
     },
     now,
   );
-  return success({ shareLink: modifiedShareView(share, state.viewContext()) });
+  return success({ shareLink: answerView(modifiedShareView(share, state.viewContext()), state.answers, "modify") });
 };
 
 interface Route {

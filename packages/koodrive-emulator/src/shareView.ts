@@ -97,3 +97,49 @@ export const DEFAULT_PERMISSION: SharePermission = { preview: true, edit: false,
 export function displayNameFor(fileIds: string[]): string {
   return fileIds.length > 1 ? `${fileIds[0]} and more files` : (fileIds[0] ?? "");
 }
+
+/** How much the share answers carry (the `answers` option): one list, and the type from it. */
+export const ANSWER_FIELDS = ["full", "documented", "lean"] as const;
+export type AnswerFields = (typeof ANSWER_FIELDS)[number];
+
+export function isAnswerFields(value: string): value is AnswerFields {
+  return (ANSWER_FIELDS as readonly string[]).includes(value);
+}
+
+/** The fields koodrive-api.md §6.4 documents for the details answer (its `depts`, `groups`, `users` are not modelled). */
+const DETAIL_FIELDS = ["shareId", "shortUrl", "linkUrl", "shareTime", "scope", "displayName", "permission", "extractCode", "expireTime", "status", "comment"];
+/** §6.2's table for the modify answer (without `ownerId`, `containerId`, `comment`: only the carrier example has them). */
+const MODIFY_FIELDS = [
+  "shareId",
+  "shortUrl",
+  "extractCode",
+  "createTime",
+  "updateTime",
+  "expireTime",
+  "linkUrl",
+  "shareTime",
+  "scope",
+  "displayName",
+  "status",
+  "viewCnt",
+  "downloadCnt",
+  "saveCnt",
+];
+/** The enterprise edition's example modify answer, the leanest §5.4 shows. */
+const LEAN_MODIFY_FIELDS = ["shareId", "shortUrl", "extractCode", "createTime", "updateTime", "expireTime"];
+/** §5.1's create answer; `createTime` only "on some page versions", so a lean one leaves it out. */
+const LEAN_CREATE_FIELDS = ["shareId", "shortUrl", "linkUrl", "extractCode", "comment", "expireTime"];
+
+/** The fields an answer of `kind` carries under `answers`; undefined for all of them. */
+function answerFieldList(answers: AnswerFields, kind: "detail" | "modify" | "create"): readonly string[] | undefined {
+  if (answers === "full") return undefined;
+  if (kind === "detail") return DETAIL_FIELDS;
+  if (kind === "modify") return answers === "lean" ? LEAN_MODIFY_FIELDS : MODIFY_FIELDS;
+  return answers === "lean" ? LEAN_CREATE_FIELDS : undefined;
+}
+
+/** `view` cut to the fields an answer of `kind` carries under `answers`. */
+export function answerView(view: object, answers: AnswerFields, kind: "detail" | "modify" | "create"): Record<string, unknown> {
+  const fields = answerFieldList(answers, kind);
+  return Object.fromEntries(Object.entries(view).filter(([key]) => fields === undefined || fields.includes(key)));
+}

@@ -46,19 +46,58 @@ describe("alternateForms: the other wire forms koodrive-api.md documents", () =>
   });
 });
 
-describe("documentedDetail: the details answer as koodrive-api.md §6.4 documents it", () => {
-  it("carries only the documented fields; list and modify answers and the stored share are unchanged", async () => {
-    emulator = await testEmulator({ documentedDetail: true, edition: "enterprise" });
-    const share = emulator.seedShare({ ownerId: USER_ID, validDays: 7, comment: "c", extractCode: "Abcd1234" });
-    const headers = tokenHeaders(TOKEN, USER_ID, { "X-Hw-Agentname": undefined });
-    const detail = await raw(emulator.url, "GET", `${SHARE}/${share.shareId}`, headers);
-    expect(Object.keys(detail.json.shareLink).sort()).toEqual(
-      ["comment", "displayName", "expireTime", "extractCode", "linkUrl", "permission", "scope", "shareId", "shareTime", "shortUrl", "status"].sort(),
-    );
-    const list = await raw(emulator.url, "GET", SHARE, headers);
-    expect(list.json.shareLinks[0]).toMatchObject({ containerId: share.containerId, viewCnt: 0 });
-    const modify = await raw(emulator.url, "PUT", `${SHARE}/${share.shareId}`, headers, JSON.stringify({ validDays: 3 }));
-    expect(modify.json.shareLink).toMatchObject({ updateTime: expect.any(String), ownerId: USER_ID });
-    expect(emulator.getShare(share.shareId as string)).toMatchObject({ ownerId: USER_ID, updateTime: expect.any(String) });
-  });
+describe("answers: documented and lean, as koodrive-api.md's tables and leanest examples show them", () => {
+  const DETAIL = ["comment", "displayName", "expireTime", "extractCode", "linkUrl", "permission", "scope", "shareId", "shareTime", "shortUrl", "status"];
+  for (const answers of ["documented", "lean"] as const) {
+    it(`${answers}: details per §6.4; modify, create and cancel answers cut as documented; the stored share is unchanged`, async () => {
+      emulator = await testEmulator({ answers, edition: "enterprise" });
+      const share = emulator.seedShare({ ownerId: USER_ID, validDays: 7, comment: "c", extractCode: "Abcd1234" });
+      const headers = tokenHeaders(TOKEN, USER_ID, { "X-Hw-Agentname": undefined });
+      const detail = await raw(emulator.url, "GET", `${SHARE}/${share.shareId}`, headers);
+      expect(Object.keys(detail.json.shareLink).sort()).toEqual(DETAIL.sort());
+      const list = await raw(emulator.url, "GET", SHARE, headers);
+      expect(list.json.shareLinks[0]).toMatchObject({ containerId: share.containerId, viewCnt: 0 });
+      const modify = await raw(emulator.url, "PUT", `${SHARE}/${share.shareId}`, headers, JSON.stringify({ validDays: 3 }));
+      const modifyFields =
+        answers === "lean"
+          ? ["expireTime", "extractCode", "shareId", "shortUrl", "updateTime"]
+          : [
+              "displayName",
+              "downloadCnt",
+              "expireTime",
+              "extractCode",
+              "linkUrl",
+              "saveCnt",
+              "scope",
+              "shareId",
+              "shareTime",
+              "shortUrl",
+              "status",
+              "updateTime",
+              "viewCnt",
+            ];
+      expect(Object.keys(modify.json.shareLink).sort()).toEqual(modifyFields.sort());
+      const created = await raw(
+        emulator.url,
+        "POST",
+        SHARE,
+        headers,
+        JSON.stringify({ containerId: share.containerId, fileIds: ["f1"], scope: 1, validDays: 7 }),
+      );
+      expect(created.json.shareLink.createTime === undefined).toBe(answers === "lean");
+      const cancel = await raw(emulator.url, "POST", `${SHARE}/cancel`, headers, JSON.stringify({ shareIds: [share.shareId, "404"] }));
+      expect(cancel.json.subResponseList.map((r: { shareId?: string; code: number }) => [r.shareId, r.code])).toEqual(
+        answers === "lean"
+          ? [
+              [undefined, 0],
+              [undefined, 13000309],
+            ]
+          : [
+              [share.shareId, 0],
+              ["404", 13000309],
+            ],
+      );
+      expect(emulator.getShare(created.json.shareLink.shareId)).toMatchObject({ ownerId: USER_ID, updateTime: expect.any(String) });
+    });
+  }
 });

@@ -96,6 +96,7 @@ describe("koodrive-emulator CLI, foreground", () => {
     [["--token", "t", "--fail-after-apply-next", "1.5"], /--fail-after-apply-next must be an integer count/],
     [["--token", "t", "--clock-offset", "soon"], /--clock-offset must be a duration/],
     [["--token", "t", "--edition", "gold"], /--edition must be carrier or enterprise/],
+    [["--token", "t", "--answers", "documented-detail"], /--answers must be one of full, documented, lean/],
     [["--token", "t", "--request-log-max-bytes", "0"], /--request-log-max-bytes must be a positive integer/],
   ])("rejects %j with exit code 2 and the rule", async (args, msg) => {
     const { code, stderr } = await runCli(args);

@@ -1,6 +1,7 @@
 import type { KooDriveClient } from "../../client/koodriveClient";
 import { NOT_FOUND_CODE, outcomeUnknown } from "../../client/koodriveError";
 import type { CancelResult } from "../../client/shareLink";
+import { findShare } from "../../provider/findShare";
 
 /** KooDrive's limit of share IDs per cancel call. */
 const MAX_CANCEL_BATCH = 100;
@@ -78,11 +79,33 @@ async function flush(client: KooDriveClient, waiters: Waiter[]): Promise<void> {
   const byId = new Map(results.filter((r) => r.shareId !== undefined).map((r) => [r.shareId!, r]));
   // An answer without IDs can still be read when it is about one share only.
   const single = ids.length === 1 && results.length === 1 && results[0]!.shareId === undefined ? results[0] : undefined;
-  for (const w of waiters) {
-    const outcome = outcomeOf(w.shareId, byId.get(w.shareId) ?? single, afterLostAnswer);
-    if (outcome instanceof Error) w.reject(outcome);
-    else w.resolve(outcome);
+  const named = results.some((r) => r.shareId !== undefined);
+  await Promise.all(
+    waiters.map(async (w) => {
+      const item = byId.get(w.shareId) ?? single;
+      const outcome = item === undefined && !named ? await unnamedOutcome(client, w.shareId, results, ids.length) : outcomeOf(w.shareId, item, afterLostAnswer);
+      if (outcome instanceof Error) w.reject(outcome);
+      else w.resolve(outcome);
+    }),
+  );
+}
+
+/**
+ * The outcome for a share when the answer's results name no share (the enterprise table's ShareSubResponse has no
+ * `shareId`): with one result per ID, all of them done (cancelled or not found), every share is done; otherwise the
+ * share is read back, and one KooDrive no longer has is cancelled.
+ */
+async function unnamedOutcome(client: KooDriveClient, shareId: string, results: CancelResult[], idCount: number): Promise<CancelOutcome | Error> {
+  if (results.length === idCount && results.every((r) => r.code === "0" || r.code === NOT_FOUND_CODE)) return "cancelled";
+  let live: Awaited<ReturnType<typeof findShare>>;
+  try {
+    live = await findShare(client, shareId);
+  } catch (error) {
+    return error instanceof Error ? error : new Error(String(error));
   }
+  if (live === undefined) return "cancelled";
+  const codes = results.map((r) => r.code).join(", ");
+  return new Error(`KooDrive share ${shareId} was not cancelled: the cancel answer named no share (codes ${codes}), and the share, read back, is still there`);
 }
 
 /**
