@@ -18,6 +18,11 @@ describe("HMAC-SHA256 app auth", () => {
     );
   });
 
+  it("signs header values trimmed, as the gateway reads them: spaces around a value do not change the signature", () => {
+    const spaced = { ...vector, headers: { ...vector.headers, "X-User-Id": "  1505084218764547200 " } };
+    expect(canonicalRequest(spaced).canonical).toBe(canonicalRequest(vector).canonical);
+  });
+
   it("reproduces the documented string-to-sign and signature", () => {
     expect(stringToSign(canonicalRequest(vector).canonical)).toBe("HMAC-SHA256\n437bcd7033f8099d9db0ab4781a85f42b8be8cceb86f769b2bf14bf9f2cfe883");
     expect(appAuthorization(vector, "my-app", secret)).toBe(

@@ -24,6 +24,7 @@ describe("redaction", () => {
     ["提取码：ABCD1234", [], `提取码：${REDACTED}`],
     ["extractCode mismatch; extractCode required", [], "extractCode mismatch; extractCode required"],
     ["nothing here", [undefined], "nothing here"],
+    ["x secretAAAA1TAILPART y", ["secretAAAA1", "secretAAAA1TAILPART"], `x ${REDACTED} y`], // one secret inside another: no tail left
   ])("%j with %j → %j", (text, secrets, expected) => {
     expect(redact(text, secrets)).toBe(expected);
   });

@@ -126,6 +126,12 @@ describe("restorePlan", () => {
     expect(restorePlan({ ...state, expireTime: otherStack.expireTime }, otherStack, originals)).toEqual({ kind: "refuse", changed: ["expireTime"] });
   });
 
+  it("refuses over a managed access code someone else changed while the expiry stayed (a console edit, an enterprise PUT with validDays 0)", () => {
+    const managingCode = { ...state, managedFields: ["comment", "extractCode"] as typeof state.managedFields, extractCode: "MINEcode" };
+    expect(restorePlan(managingCode, { ...live, extractCode: "MINEcode" }, originals)).toEqual(restoreAll);
+    expect(restorePlan(managingCode, { ...live, extractCode: "THEIRcod" }, originals)).toEqual({ kind: "refuse", changed: ["extractCode"] });
+  });
+
   it("never puts back a setting it does not manage: one that differs from its original is kept, whoever wrote it", () => {
     expect(restorePlan(state, { ...live, extractCode: "ANYcode1" }, originals)).toEqual({ kind: "restore", kept: ["extractCode"] });
     // Written since (KooDrive's updateTime moved) in that setting only: the same.

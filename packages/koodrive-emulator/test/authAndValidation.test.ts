@@ -149,6 +149,7 @@ describe("modify-share validation", () => {
     ["validDays as a string", { validDays: "7" }, /0 to 365/],
     ["extractCode too short", { validDays: 1, extractCode: "abc" }, /extractCode/],
     ["extractCode with a symbol", { validDays: 1, extractCode: "abcdefg!" }, /extractCode/],
+    ["extractCode with an underscore (a word character, not [0-9a-zA-Z])", { validDays: 1, extractCode: "abcd_123" }, /extractCode/],
     ["extractCode of 9 characters", { validDays: 1, extractCode: "abcdefghi" }, /extractCode/],
     ["extractCode as a number", { validDays: 1, extractCode: 12345678 }, /extractCode/],
     ["comment of 512 characters", { validDays: 1, comment: "x".repeat(512) }, /comment/],
