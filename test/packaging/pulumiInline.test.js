@@ -66,9 +66,7 @@ for (const { layout, pulumiYaml, packageJson, file } of entryLayouts) {
       fs.writeFileSync(path.join(dir, "index.js"), 'throw new Error("the leftover index.js ran");\n');
       const marker = JSON.stringify(path.join(dir, "ran"));
       fs.writeFileSync(path.join(dir, file), `require("node:fs").writeFileSync(${marker}, ${JSON.stringify(file)});\nmodule.exports = {};\n`);
-      const { cliRoot, env } = projectEnvironment(dir);
-      spawnSync(path.join(cliRoot, "bin", "pulumi"), ["stack", "init", "dev", "--non-interactive"], { cwd: dir, env, encoding: "utf8" });
-      const preview = spawnSync(process.execPath, [driver, "preview"], { cwd: dir, encoding: "utf8", env });
+      const preview = devStack(dir).inline(["preview"]);
       assert.equal(preview.status, 0, `${preview.stdout}\n${preview.stderr}`);
       assert.equal(fs.readFileSync(path.join(dir, "ran"), "utf8"), file);
     } finally {
@@ -140,6 +138,19 @@ function projectEnvironment(dir) {
   return { cliRoot, env };
 }
 
+/**
+ * {@link projectEnvironment} with a stack `dev` made and selected, and a way to run the script there.
+ * @param {string} dir
+ */
+function devStack(dir) {
+  const { cliRoot, env } = projectEnvironment(dir);
+  const pulumi = path.join(cliRoot, "bin", "pulumi");
+  spawnSync(pulumi, ["stack", "init", "dev", "--non-interactive"], { cwd: dir, env, encoding: "utf8" });
+  /** @param {string[]} args */
+  const inline = (args) => spawnSync(process.execPath, [driver, ...args], { cwd: dir, encoding: "utf8", env });
+  return { pulumi, env, inline };
+}
+
 test("an ES-module program with top-level await runs, afresh on each operation", { timeout: 300_000 }, () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "koodrive-inline-"));
   try {
@@ -157,14 +168,13 @@ new pulumi.dynamic.Resource({ async create(inputs) { return { id: "x", outs: inp
 export const result = looked;
 `,
     );
-    const { cliRoot, env } = projectEnvironment(dir);
-    spawnSync(path.join(cliRoot, "bin", "pulumi"), ["stack", "init", "dev", "--non-interactive"], { cwd: dir, env, encoding: "utf8" });
+    const { pulumi, env, inline } = devStack(dir);
     for (const args of [["preview"], ["up", "--yes"]]) {
-      const result = spawnSync(process.execPath, [driver, ...args], { cwd: dir, encoding: "utf8", env });
+      const result = inline(args);
       assert.equal(result.status, 0, `${result.stdout}\n${result.stderr}`);
     }
     assert.equal(fs.readFileSync(path.join(dir, "runs.log"), "utf8"), "run\n".repeat(2), "the program ran once per operation");
-    const output = spawnSync(path.join(cliRoot, "bin", "pulumi"), ["stack", "output", "result"], { cwd: dir, env, encoding: "utf8" });
+    const output = spawnSync(pulumi, ["stack", "output", "result"], { cwd: dir, env, encoding: "utf8" });
     assert.equal(output.stdout.trim(), "looked up");
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
@@ -202,15 +212,13 @@ for (const { kind, packageJson, source } of functionPrograms) {
       fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: fn\nruntime: nodejs\n");
       fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: "fn", main: "index.js", ...packageJson }));
       fs.writeFileSync(path.join(dir, "index.js"), source);
-      const { cliRoot, env } = projectEnvironment(dir);
-      const pulumi = path.join(cliRoot, "bin", "pulumi");
-      spawnSync(pulumi, ["stack", "init", "dev", "--non-interactive"], { cwd: dir, env, encoding: "utf8" });
-      const up = spawnSync(process.execPath, [driver, "up", "--yes"], { cwd: dir, encoding: "utf8", env });
+      const { pulumi, env, inline } = devStack(dir);
+      const up = inline(["up", "--yes"]);
       assert.equal(up.status, 0, `${up.stdout}\n${up.stderr}`);
       assert.match(up.stdout, /pulumi-inline: up dev: \{"create":2\}/, "the stack and the function's resource");
       assert.equal(spawnSync(pulumi, ["stack", "output", "result"], { cwd: dir, env, encoding: "utf8" }).stdout.trim(), "ran");
       // The next run finds the resource declared again: nothing to delete.
-      const again = spawnSync(process.execPath, [driver, "preview"], { cwd: dir, encoding: "utf8", env });
+      const again = inline(["preview"]);
       assert.match(again.stdout, /pulumi-inline: preview dev: \{"same":2\}/);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
@@ -227,10 +235,8 @@ test("a program whose export is an Output gives its fields as stack outputs, as 
       path.join(dir, "index.js"),
       'const pulumi = require("@pulumi/pulumi");\nmodule.exports = pulumi.output({ url: "https://example.test", count: 2 });\n',
     );
-    const { cliRoot, env } = projectEnvironment(dir);
-    const pulumi = path.join(cliRoot, "bin", "pulumi");
-    spawnSync(pulumi, ["stack", "init", "dev", "--non-interactive"], { cwd: dir, env, encoding: "utf8" });
-    const up = spawnSync(process.execPath, [driver, "up", "--yes"], { cwd: dir, encoding: "utf8", env });
+    const { pulumi, env, inline } = devStack(dir);
+    const up = inline(["up", "--yes"]);
     assert.equal(up.status, 0, `${up.stdout}\n${up.stderr}`);
     const outputs = spawnSync(pulumi, ["stack", "output", "--json"], { cwd: dir, env, encoding: "utf8" });
     assert.deepEqual(JSON.parse(outputs.stdout), { url: "https://example.test", count: 2 });
@@ -247,20 +253,19 @@ test("a TypeScript program whose only export is `export default` of a function i
     fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: "tsdefault" }));
     const body = `new pulumi.dynamic.Resource({ async create(inputs: any) { return { id: "x", outs: inputs }; } }, "thing", { n: 1 });`;
     fs.writeFileSync(path.join(dir, "index.ts"), `import * as pulumi from "@pulumi/pulumi";\nexport = async () => {\n  ${body}\n};\n`);
-    const { cliRoot, env } = projectEnvironment(dir);
-    spawnSync(path.join(cliRoot, "bin", "pulumi"), ["stack", "init", "dev", "--non-interactive"], { cwd: dir, env, encoding: "utf8" });
-    const up = spawnSync(process.execPath, [driver, "up", "--yes"], { cwd: dir, encoding: "utf8", env });
+    const { pulumi, env, inline } = devStack(dir);
+    const up = inline(["up", "--yes"]);
     assert.equal(up.status, 0, `${up.stdout}\n${up.stderr}`);
     // The same program as \`export default\`: compiled to CommonJS, the language host would not call it (and delete the resource).
     fs.writeFileSync(path.join(dir, "index.ts"), `import * as pulumi from "@pulumi/pulumi";\nexport default async () => {\n  ${body}\n};\n`);
-    const again = spawnSync(process.execPath, [driver, "up", "--yes"], { cwd: dir, encoding: "utf8", env });
+    const again = inline(["up", "--yes"]);
     assert.equal(again.status, 1);
     assert.match(
       again.stdout + again.stderr,
       /index\.ts is a CommonJS module whose only export is `export default` of a function[^\n]*Write `export = async \(\) => \{ \.\.\. \}` instead/,
     );
     assert.doesNotMatch(again.stdout, /deleted/);
-    const state = spawnSync(path.join(cliRoot, "bin", "pulumi"), ["stack", "--show-urns"], { cwd: dir, env, encoding: "utf8" });
+    const state = spawnSync(pulumi, ["stack", "--show-urns"], { cwd: dir, env, encoding: "utf8" });
     assert.match(state.stdout, /::thing\b/, "the resource is still in the stack");
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

@@ -13,6 +13,12 @@ const DAY = 86_400_000;
 const scratch = useScratchDir("koodrive-statelock-");
 const freshFile = (name: string) => path.join(fs.mkdtempSync(path.join(scratch(), `${name}-`)), "state.json");
 
+/** The pid of a process that has exited: a lock naming it is stale. */
+async function exitedPid(): Promise<number> {
+  const exited = spawn(process.execPath, ["-e", ""]);
+  return new Promise<number>((resolve) => exited.on("exit", () => resolve(exited.pid!)));
+}
+
 async function statusOf(emulator: Emulator, shareId: string): Promise<number> {
   const headers = tokenHeaders(TOKEN, USER_ID, { "X-Date": xDate(emulator.clock.now()) });
   const res = await raw(emulator.url, "GET", `${SHARE}/${shareId}`, headers);
@@ -104,8 +110,7 @@ describe("one emulator per state file", () => {
 
   it("a lock left by an emulator that is gone is taken over, also when its pid now belongs to another program", async () => {
     const file = freshFile("stale");
-    const exited = spawn(process.execPath, ["-e", ""]);
-    const deadPid = await new Promise<number>((resolve) => exited.on("exit", () => resolve(exited.pid!)));
+    const deadPid = await exitedPid();
     for (const holder of [{ pid: deadPid }, { pid: process.pid, startTicks: "1" }, "not a lock"]) {
       fs.writeFileSync(`${file}.lock`, typeof holder === "string" ? holder : JSON.stringify(holder));
       const emulator = await testEmulator({ stateFile: file });
@@ -130,8 +135,7 @@ describe("one emulator per state file", () => {
 
   it("two emulators starting at the same moment over a stale lock: never both take it", async () => {
     const file = freshFile("race");
-    const exited = spawn(process.execPath, ["-e", ""]);
-    const deadPid = await new Promise<number>((resolve) => exited.on("exit", () => resolve(exited.pid!)));
+    const deadPid = await exitedPid();
     const lockModule = path.join(__dirname, "..", "dist", "stateFileLock.js");
     // Each worker waits for the same wall-clock moment, then tries; it prints whether it took the lock.
     const worker = `const { StateFileLock } = require(${JSON.stringify(lockModule)});
@@ -240,8 +244,7 @@ try { StateFileLock.acquire(${JSON.stringify(file)}); console.log("took"); setTi
 
   it("a lock held on another machine or in another container is judged by its heartbeat, not by a pid that means nothing here", async () => {
     const file = freshFile("elsewhere");
-    const exited = spawn(process.execPath, ["-e", ""]);
-    const deadPid = await new Promise<number>((resolve) => exited.on("exit", () => resolve(exited.pid!)));
+    const deadPid = await exitedPid();
     const boot = fs.existsSync("/proc/sys/kernel/random/boot_id") ? fs.readFileSync("/proc/sys/kernel/random/boot_id", "utf8").trim() : undefined;
     const holders = [
       { record: { pid: deadPid, host: "build-agent-2", boot: "another-boot" }, where: " on build-agent-2" },
@@ -291,8 +294,7 @@ try { StateFileLock.acquire(${JSON.stringify(file)}); console.log("took"); setTi
 
   it("a takeover guard left by an emulator killed mid-takeover, or a lock that is a folder: neither blocks for good nor fails unexplained", async () => {
     const file = freshFile("guard");
-    const exited = spawn(process.execPath, ["-e", ""]);
-    const deadPid = await new Promise<number>((resolve) => exited.on("exit", () => resolve(exited.pid!)));
+    const deadPid = await exitedPid();
     fs.writeFileSync(`${file}.lock`, JSON.stringify({ pid: deadPid }));
     fs.writeFileSync(`${file}.lock.takeover`, ""); // created, never written: its emulator was killed
     const emulator = await testEmulator({ stateFile: file });
