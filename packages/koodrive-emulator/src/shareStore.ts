@@ -148,12 +148,18 @@ export function realStateFile(file: string): string {
     } catch {
       break; // not a link: a file still to be made
     }
-    at = path.resolve(path.dirname(at), target);
+    // Relative to the link's real folder, as the kernel reads it: through a linked folder, `..` is that folder's parent.
+    at = path.resolve(realFolder(path.dirname(at)), target);
   }
+  return path.join(realFolder(path.dirname(at)), path.basename(at));
+}
+
+/** A folder's real path; as given when it is missing (the test write at start then says so). */
+function realFolder(folder: string): string {
   try {
-    return path.join(fs.realpathSync(path.dirname(at)), path.basename(at));
+    return fs.realpathSync(folder);
   } catch {
-    return at; // its folder is missing: the test write at start says so
+    return folder;
   }
 }
 

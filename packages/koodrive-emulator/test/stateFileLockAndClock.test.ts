@@ -242,6 +242,19 @@ try { StateFileLock.acquire(${JSON.stringify(file)}); console.log("took"); setTi
     expect(JSON.parse(fs.readFileSync(file, "utf8")).shares).toHaveLength(2);
   });
 
+  it("a link whose target starts with ../, reached through a linked folder, names the file the kernel finds (first start included)", async () => {
+    const top = path.dirname(freshFile("dotdot"));
+    fs.mkdirSync(path.join(top, "x", "y"), { recursive: true });
+    fs.mkdirSync(path.join(top, "x", "data"));
+    fs.symlinkSync(path.join(top, "x", "y"), path.join(top, "a")); // a -> x/y
+    fs.symlinkSync("../data/s.json", path.join(top, "x", "y", "link")); // x/y/link -> ../data/s.json, i.e. x/data/s.json
+    const emulator = await testEmulator({ stateFile: path.join(top, "a", "link") });
+    emulator.seedShare({ ownerId: USER_ID, shareId: "300" });
+    await emulator.close();
+    expect(JSON.parse(fs.readFileSync(path.join(top, "x", "data", "s.json"), "utf8")).shares).toHaveLength(1);
+    expect(fs.existsSync(path.join(top, "data"))).toBe(false);
+  });
+
   it("a lock held on another machine or in another container is judged by its heartbeat, not by a pid that means nothing here", async () => {
     const file = freshFile("elsewhere");
     const deadPid = await exitedPid();

@@ -80,32 +80,56 @@ async function flush(client: KooDriveClient, waiters: Waiter[]): Promise<void> {
   // An answer without IDs can still be read when it is about one share only.
   const single = ids.length === 1 && results.length === 1 && results[0]!.shareId === undefined ? results[0] : undefined;
   const named = results.some((r) => r.shareId !== undefined);
-  await Promise.all(
-    waiters.map(async (w) => {
-      const item = byId.get(w.shareId) ?? single;
-      const outcome = item === undefined && !named ? await unnamedOutcome(client, w.shareId, results, ids.length) : outcomeOf(w.shareId, item, afterLostAnswer);
-      if (outcome instanceof Error) w.reject(outcome);
-      else w.resolve(outcome);
-    }),
-  );
+  const unnamed = named ? [] : waiters.filter((w) => (byId.get(w.shareId) ?? single) === undefined).map((w) => w.shareId);
+  const settled = unnamed.length === 0 ? new Map<string, CancelOutcome | Error>() : await settleUnnamed(client, [...new Set(unnamed)], results, ids.length);
+  for (const w of waiters) {
+    const outcome = settled.get(w.shareId) ?? outcomeOf(w.shareId, byId.get(w.shareId) ?? single, afterLostAnswer);
+    if (outcome instanceof Error) w.reject(outcome);
+    else w.resolve(outcome);
+  }
 }
 
 /**
- * The outcome for a share when the answer's results name no share (the enterprise table's ShareSubResponse has no
- * `shareId`): with one result per ID, all of them done (cancelled or not found), every share is done; otherwise the
- * share is read back, and one KooDrive no longer has is cancelled.
+ * Outcomes for shares whose results name no share (the enterprise table's ShareSubResponse has no `shareId`): with
+ * one result per ID, all of them done (cancelled or not found), every share is done. Otherwise the shares are read
+ * back one at a time (a degenerate answer should not turn into a burst of reads under a quota): one KooDrive no
+ * longer has is cancelled, and once as many are found still there as results refused, the rest are cancelled.
  */
-async function unnamedOutcome(client: KooDriveClient, shareId: string, results: CancelResult[], idCount: number): Promise<CancelOutcome | Error> {
-  if (results.length === idCount && results.every((r) => r.code === "0" || r.code === NOT_FOUND_CODE)) return "cancelled";
-  let live: Awaited<ReturnType<typeof findShare>>;
-  try {
-    live = await findShare(client, shareId);
-  } catch (error) {
-    return error instanceof Error ? error : new Error(String(error));
+async function settleUnnamed(
+  client: KooDriveClient,
+  shareIds: string[],
+  results: CancelResult[],
+  idCount: number,
+): Promise<Map<string, CancelOutcome | Error>> {
+  const outcomes = new Map<string, CancelOutcome | Error>();
+  const refused = results.filter((r) => r.code !== "0" && r.code !== NOT_FOUND_CODE);
+  const oneEach = results.length === idCount;
+  if (oneEach && refused.length === 0) {
+    for (const id of shareIds) outcomes.set(id, "cancelled");
+    return outcomes;
   }
-  if (live === undefined) return "cancelled";
-  const codes = results.map((r) => r.code).join(", ");
-  return new Error(`KooDrive share ${shareId} was not cancelled: the cancel answer named no share (codes ${codes}), and the share, read back, is still there`);
+  const counts = new Map<string, number>();
+  for (const r of refused) counts.set(r.code, (counts.get(r.code) ?? 0) + 1);
+  const codes = [...counts].map(([code, n]) => `code ${code} ×${n}`).join(", ");
+  const why = `the cancel answer named no share${codes ? ` and refused ${refused.length} (${codes})` : ` and had ${results.length} results for ${idCount} shares`}`;
+  let stillThere = 0;
+  for (const id of shareIds) {
+    if (oneEach && stillThere === refused.length) {
+      outcomes.set(id, "cancelled");
+      continue;
+    }
+    try {
+      const live = await findShare(client, id);
+      if (live === undefined) outcomes.set(id, "cancelled");
+      else {
+        stillThere += 1;
+        outcomes.set(id, new Error(`KooDrive share ${id} was not cancelled: ${why}, and this share, read back, is still there`));
+      }
+    } catch (error) {
+      outcomes.set(id, error instanceof Error ? error : new Error(String(error)));
+    }
+  }
+  return outcomes;
 }
 
 /**
