@@ -1229,6 +1229,16 @@ describe("against a details answer with only the documented fields (the emulator
     expect(notices).not.toMatch(/NOT restoring/);
   });
 
+  it("a modify answer without the comment (§6.2's table has none) keeps an unmanaged comment as refresh read it", async () => {
+    const share = emulator.seedShare({ ownerId: USER_ID, comment: "written by hand", validDays: 10 });
+    const inputs = { shareId: share.shareId, validDays: 3, onDelete: "retain" };
+    const created = await provider.create!(inputs);
+    const read = await provider.read!(created.id, created.outs);
+    expect(read.props).toMatchObject({ comment: "written by hand" });
+    const updated = await provider.update!(created.id, read.props, { ...inputs, validDays: 5 });
+    expect(updated.outs).toMatchObject({ comment: "written by hand", linkUrl: read.props!.linkUrl });
+  });
+
   it("as the README says, a link left without a validity (validDays 0) cannot tell an identical write by another: restored over it", async () => {
     const share = emulator.seedShare({ ownerId: USER_ID, comment: "original", validDays: 10 });
     const { created } = await adoptRestoring({ shareId: share.shareId, validDays: 0, comment: "declared" });

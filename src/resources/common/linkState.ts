@@ -94,7 +94,7 @@ export interface LinkSettingsState {
  * setting the answer leaves out (the enterprise modify answer has no comment; an empty comment may come back absent)
  * is what was sent, not "absent": otherwise the next plan would see a difference on every run.
  */
-export function linkSettingsState(shareId: string, inputs: Props, share: ShareLink, owner: string): LinkSettingsState {
+export function linkSettingsState(shareId: string, inputs: Props, share: ShareLink, owner: string, previous?: LinkSettingsState): LinkSettingsState {
   const managed = managedFields(inputs);
   const sentIfManaged = (field: OptionalSetting) => (managed.includes(field) ? (inputs[field] as string | undefined) : undefined);
   return {
@@ -103,13 +103,15 @@ export function linkSettingsState(shareId: string, inputs: Props, share: ShareLi
     owner,
     validDays: Number(inputs.validDays),
     renewBeforeDays: inputs.renewBeforeDays as number | undefined,
-    extractCode: share.extractCode ?? sentIfManaged("extractCode"),
-    comment: share.comment ?? sentIfManaged("comment"),
+    // A setting the write did not send, and its answer did not carry (§6.2's table has no comment), is as it was.
+    extractCode: share.extractCode ?? sentIfManaged("extractCode") ?? previous?.extractCode,
+    comment: share.comment ?? sentIfManaged("comment") ?? previous?.comment,
     managedFields: managed,
     expireTime: kooDriveTimeOutput(share.expireTime),
     status: share.status,
-    shortUrl: share.shortUrl,
-    linkUrl: share.linkUrl,
+    // The link itself does not change with a write (its status may: a renewal revives an expired link, so not that).
+    shortUrl: share.shortUrl ?? previous?.shortUrl,
+    linkUrl: share.linkUrl ?? previous?.linkUrl,
   };
 }
 

@@ -124,7 +124,7 @@ export const shareHandler: ResourceHandler = {
       );
     }
     reportRenewedAgain(ctx, id, applied, news);
-    return { outs: shareStateFrom(news, { ...applied, shareId: id }, owner) };
+    return { outs: shareStateFrom(news, { ...applied, shareId: id }, owner, state) };
   },
 
   /** As the recorded owner: `cancel` stops sharing (already gone counts as done); `retain` leaves the link alive. */

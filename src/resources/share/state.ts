@@ -26,9 +26,9 @@ export interface ShareState extends LinkSettingsState {
 }
 
 /** The state after a create, write or read as `owner`: declared values from `inputs`, the share's own from `share`. */
-export function shareStateFrom(inputs: Props, share: ShareLink, owner: string): Props {
+export function shareStateFrom(inputs: Props, share: ShareLink, owner: string, previous?: ShareState): Props {
   const state: ShareState = {
-    ...linkSettingsState(share.shareId, inputs, share, owner),
+    ...linkSettingsState(share.shareId, inputs, share, owner, previous),
     stateVersion: SHARE_STATE_VERSION,
     fileIds: (inputs.fileIds as unknown[]).map(String),
     containerId: String(inputs.containerId),

@@ -203,7 +203,7 @@ export const shareSettingsHandler: ResourceHandler = {
       "it may have been cancelled or moved to another owner outside Pulumi; remove the resource or refresh",
     );
     reportRenewedAgain(ctx, String(news.shareId), applied, news);
-    return { outs: shareSettingsStateFrom(news, applied, originals, owner, applied.expireTime ?? "") };
+    return { outs: shareSettingsStateFrom(news, applied, originals, owner, applied.expireTime ?? "", state) };
   },
 
   /**

@@ -60,9 +60,11 @@ export function shareSettingsStateFrom(
   owner: string,
   /** The expiry of this resource's last write, for a restoring resource (see {@link ShareSettingsState.appliedExpireTime}). */
   appliedExpireTime: string | undefined,
+  /** After a write: the state before it, for what the write's answer leaves out (see `linkSettingsState`). */
+  previous?: ShareSettingsState,
 ): Props {
   const state: ShareSettingsState = {
-    ...linkSettingsState(String(inputs.shareId), inputs, share, owner),
+    ...linkSettingsState(String(inputs.shareId), inputs, share, owner, previous),
     stateVersion: SHARE_SETTINGS_STATE_VERSION,
     onDelete: (inputs.onDelete as OnDelete | undefined) ?? DEFAULT_ON_DELETE,
     updateTime: share.updateTime,
