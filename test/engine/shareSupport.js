@@ -8,9 +8,9 @@ const OTHER_USER_ID = "1505084218764547999";
 
 /** An emulator knowing the test token and app. The tests compare exact bodies, access codes included (the packaged
  *  emulator redacts them unless told). */
-function startShareEmulator(/** @type {"carrier" | "enterprise"} */ edition = "carrier") {
+function startShareEmulator(/** @type {"carrier" | "enterprise"} */ edition = "carrier", /** @type {"full" | "documented" | "lean"} */ answers = "full") {
   ensureSelfLink();
-  return require("koodrive-emulator").startEmulator({ tokens: [TOKEN], apps: { [APP_ID]: APP_SECRET }, edition, logAccessCodes: true });
+  return require("koodrive-emulator").startEmulator({ tokens: [TOKEN], apps: { [APP_ID]: APP_SECRET }, edition, answers, logAccessCodes: true });
 }
 
 /**
@@ -34,12 +34,12 @@ async function openEmulatorStack({ projectName, program, emulator, auth = "token
 
 /**
  * @param {{ projectName: string, auth?: "token" | "app", edition?: "carrier" | "enterprise",
- *           lookups?: (koodrive: any, outputs: Record<string, unknown>) => void }} options
+ *           answers?: "full" | "documented" | "lean", lookups?: (koodrive: any, outputs: Record<string, unknown>) => void }} options
  * `desired` maps a resource name to `{ kind: "share" | "settings", args }`; outputs `<name>Id`, `<name>Link`,
  * `<name>ExpireTime` and `<name>Code` (the access code, a secret) are exported for each share.
  */
-async function shareStack({ projectName, auth = "token", edition = "carrier", lookups }) {
-  const emulator = await startShareEmulator(edition);
+async function shareStack({ projectName, auth = "token", edition = "carrier", answers = "full", lookups }) {
+  const emulator = await startShareEmulator(edition, answers);
   /** @type {Record<string, { kind: "share" | "settings", args: any }>} */
   const desired = {};
   const program = async () => {
