@@ -25,6 +25,8 @@
 #   PULUMI_STACK             stack to create (default: emulator-ci); its Pulumi.<stack>.yaml is recreated each run
 #   EMULATOR_PORT            port for the emulator (default 0: any free port)
 #   EMULATOR_READY_TIMEOUT   seconds the emulator may take to listen (default 30)
+#   EMULATOR_ANSWERS         how much the emulator's answers carry: full (default), documented or lean (the leanest
+#                            KooDrive's API pages show); run the pipeline with lean too, as KooDrive may answer so
 #   KOODRIVE_USER_ID         owner of the seeded shares (default 1505084218764547200)
 #   KOODRIVE_EMULATOR        command that runs the emulator CLI (default: npx --no-install koodrive-emulator)
 #   PULUMI_ENGINE            command that runs preview and up (default: pulumi); this repository's test sets it to
@@ -68,7 +70,10 @@ mkdir -p "$scratch/state"
 
 stop_emulator() {
   local status=$?
-  "${emulator[@]}" stop --pid-file "$pid_file" --timeout 10 || echo "koodrive-pipeline: stopping the emulator failed (pid file $pid_file)" >&2
+  # No pid file: no emulator was started (its start failed, and said why), so there is nothing to stop.
+  if [ -f "$pid_file" ]; then
+    "${emulator[@]}" stop --pid-file "$pid_file" --timeout 10 || echo "koodrive-pipeline: stopping the emulator failed (pid file $pid_file)" >&2
+  fi
   # The stack settings file holds this run's secrets under a passphrase that ends with it: no use to anyone after.
   rm -f "Pulumi.$stack.yaml"
   if [ "$status" -ne 0 ] && [ -f "$log_file" ]; then
@@ -81,8 +86,8 @@ trap stop_emulator EXIT
 
 step "start the KooDrive emulator"
 endpoint=$(KOODRIVE_EMULATOR_TOKEN=$token "${emulator[@]}" start --pid-file "$pid_file" --log-file "$log_file" \
-  --ready-timeout "${EMULATOR_READY_TIMEOUT:-30}" --log-requests --port "${EMULATOR_PORT:-0}")
-echo "listening on $endpoint (log: $log_file)"
+  --ready-timeout "${EMULATOR_READY_TIMEOUT:-30}" --log-requests --port "${EMULATOR_PORT:-0}" --answers "${EMULATOR_ANSWERS:-full}")
+echo "listening on $endpoint (answers: ${EMULATOR_ANSWERS:-full}; log: $log_file)"
 
 step "local backend, passphrase and stack $stack"
 export PULUMI_BACKEND_URL="file://$scratch/state"

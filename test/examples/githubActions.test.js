@@ -125,8 +125,14 @@ for (const example of ["many-shares", "create-shares"]) {
     assert.match(missing.output, /set Q3_REPORT_CODE \(the access code for the q3-report share\) in the job environment/);
     assert.doesNotMatch(missing.output, /==> pulumi up/);
     const ciDir = fs.mkdtempSync(path.join(scratch, `${example}-`));
-    const result = runShell("bash ci/koodrive-pipeline.sh .", { cwd: copied, env: { ...env, KOODRIVE_CI_DIR: ciDir, Q3_REPORT_CODE: "Ci9Secrt" } });
+    // One of them against the leanest answers KooDrive's pages show, as the README advises.
+    const answers = example === "create-shares" ? "lean" : "full";
+    const result = runShell("bash ci/koodrive-pipeline.sh .", {
+      cwd: copied,
+      env: { ...env, KOODRIVE_CI_DIR: ciDir, Q3_REPORT_CODE: "Ci9Secrt", EMULATOR_ANSWERS: answers },
+    });
     assert.equal(result.status, 0, result.output);
+    assert.match(result.output, new RegExp(`listening on http://\\S+ \\(answers: ${answers};`));
     assert.match(result.output, /==> done: the stack converged against the emulator/);
     assert.doesNotMatch(result.output, /Ci9Secrt/, "the access code from the job's environment is never printed");
     const log = fs.readFileSync(path.join(ciDir, "emulator.log"), "utf8");
@@ -155,6 +161,18 @@ test("an emulator that cannot start fails the pipeline within its timeout, with 
   } finally {
     busy.close();
   }
+});
+
+test("an emulator command that cannot start (a flag put before start) fails with its own reason, not a failed stop", { timeout: 120_000 }, () => {
+  const ciDir = fs.mkdtempSync(path.join(scratch, "badcommand-"));
+  const result = runShell("bash ci/koodrive-pipeline.sh .", {
+    cwd: project,
+    env: { ...env, KOODRIVE_CI_DIR: ciDir, KOODRIVE_EMULATOR: "npx --no-install koodrive-emulator --edition enterprise" },
+    timeoutMs: 60_000,
+  });
+  assert.notEqual(result.status, 0, result.output);
+  assert.match(result.output, /Unexpected argument 'start'/, "the emulator's own reason is shown");
+  assert.doesNotMatch(result.output, /stopping the emulator failed/, "no emulator was started, so none failed to stop");
 });
 
 test("a rerun after a killed run stops the emulator it left and starts a fresh log; job credentials and a job-wide proxy meant for KooDrive never reach the emulator run", {
