@@ -391,6 +391,10 @@ describe("cancels of concurrent deletes share one call per owner; each gets its 
     const done = fake(["0", "13000309", "0"], []);
     expect(await Promise.all(["a", "b", "c"].map((id) => cancelShare(done.client, id)))).toEqual(["cancelled", "cancelled", "cancelled"]);
     expect(done.reads).toEqual([]);
+    // Every one "not found": each was already gone (a destroy after the shares were removed by hand), as named results say.
+    const gone = fake(["13000309", "13000309"], []);
+    expect(await Promise.all(["d", "e"].map((id) => cancelShare(gone.client, id)))).toEqual(["already gone", "already gone"]);
+    expect(gone.reads).toEqual([]);
     // One refused, which the answer does not say: read back one at a time until the one still there is found.
     const partly = fake(["0", "13000102", "0"], ["b"]);
     const outcomes = await Promise.all(["a", "b", "c"].map((id) => cancelShare(partly.client, id).catch((e: Error) => e.message)));

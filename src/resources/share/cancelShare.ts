@@ -81,7 +81,8 @@ async function flush(client: KooDriveClient, waiters: Waiter[]): Promise<void> {
   const single = ids.length === 1 && results.length === 1 && results[0]!.shareId === undefined ? results[0] : undefined;
   const named = results.some((r) => r.shareId !== undefined);
   const unnamed = named ? [] : waiters.filter((w) => (byId.get(w.shareId) ?? single) === undefined).map((w) => w.shareId);
-  const settled = unnamed.length === 0 ? new Map<string, CancelOutcome | Error>() : await settleUnnamed(client, [...new Set(unnamed)], results, ids.length);
+  const settled =
+    unnamed.length === 0 ? new Map<string, CancelOutcome | Error>() : await settleUnnamed(client, [...new Set(unnamed)], results, ids.length, afterLostAnswer);
   for (const w of waiters) {
     const outcome = settled.get(w.shareId) ?? outcomeOf(w.shareId, byId.get(w.shareId) ?? single, afterLostAnswer);
     if (outcome instanceof Error) w.reject(outcome);
@@ -91,7 +92,9 @@ async function flush(client: KooDriveClient, waiters: Waiter[]): Promise<void> {
 
 /**
  * Outcomes for shares whose results name no share (the enterprise table's ShareSubResponse has no `shareId`): with
- * one result per ID, all of them done (cancelled or not found), every share is done. Otherwise the shares are read
+ * one result per ID, all of them done (cancelled or not found), every share is done: already gone when every result
+ * is "not found" (as `outcomeOf` reads it), cancelled otherwise (which of them were gone, the answer does not say).
+ * Otherwise the shares are read
  * back one at a time (a degenerate answer should not turn into a burst of reads under a quota): one KooDrive no
  * longer has is cancelled, and once as many are found still there as results refused, the rest are cancelled.
  */
@@ -100,12 +103,14 @@ async function settleUnnamed(
   shareIds: string[],
   results: CancelResult[],
   idCount: number,
+  afterLostAnswer: boolean,
 ): Promise<Map<string, CancelOutcome | Error>> {
   const outcomes = new Map<string, CancelOutcome | Error>();
   const refused = results.filter((r) => r.code !== "0" && r.code !== NOT_FOUND_CODE);
   const oneEach = results.length === idCount;
   if (oneEach && refused.length === 0) {
-    for (const id of shareIds) outcomes.set(id, "cancelled");
+    const allGone = results.every((r) => outcomeOf("", r, afterLostAnswer) === "already gone");
+    for (const id of shareIds) outcomes.set(id, allGone ? "already gone" : "cancelled");
     return outcomes;
   }
   const counts = new Map<string, number>();
