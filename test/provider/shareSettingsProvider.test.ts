@@ -390,6 +390,17 @@ describe("share-settings provider against the emulator", () => {
     expect(await provider.read!(created.id, created.outs)).toEqual({});
   });
 
+  it.each([
+    ["a server error (after the retries)", 500, /HTTP 500/],
+    ["a gateway's 503", 503, /HTTP 503/],
+  ])("read answered with %s fails the refresh instead of dropping the resource from state", async (_what, status, message) => {
+    const share = emulator.seedShare({ ownerId: USER_ID });
+    const { created } = await adopt({ shareId: share.shareId, validDays: 5 });
+    emulator.faults.set({ failNext: 1, failStatus: status });
+    await expect(provider.read!(created.id, created.outs)).rejects.toThrow(message);
+    expect((await provider.read!(created.id, created.outs)).id).toBe(share.shareId); // the next one reads it
+  });
+
   it("update sends one PUT with the declared fields and returns the full state", async () => {
     const share = emulator.seedShare({ ownerId: USER_ID });
     const { created, inputs } = await adoptRestoring({ shareId: share.shareId, validDays: 5, comment: "a" });
