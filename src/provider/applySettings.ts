@@ -1,5 +1,5 @@
 import type { KooDriveClient, UpdateShareBody } from "../client/koodriveClient";
-import type { Props } from "./handler";
+import { type Props, plain } from "./handler";
 import { type KooDriveError, outcomeUnknown } from "../client/koodriveError";
 import type { ShareLink } from "../client/shareLink";
 import { expiryFitsNoValidityWrite, expiryFitsWrite, parseKooDriveTime } from "../time/koodriveTime";
@@ -15,11 +15,6 @@ function showsApplied(live: ShareLink, body: UpdateShareBody, sentAtMs: number, 
   // Exact arithmetic only: under a rounding KooDrive a landed PUT is sent again (idempotent), whereas a rounding slack
   // would count a lost PUT that shortens the validity by a day as applied, and the link would stay open a day longer.
   return expiry.kind === "time" && expiryFitsWrite(expiry.ms, body.validDays, sentAtMs, nowMs, 0);
-}
-
-/** The fields of `share` that have a value: what an answer says overrides a read, what it leaves out does not. */
-function definedFields(share: ShareLink): Partial<ShareLink> {
-  return Object.fromEntries(Object.entries(share).filter(([, value]) => value !== undefined)) as Partial<ShareLink>;
 }
 
 /** The PUT body for declared settings: `validDays` always, the optional settings when the resource manages them. */
@@ -100,7 +95,8 @@ export async function applySettings(
     // answer: an answer without them is completed from the share (a write that is done stays done if that read fails).
     if (applied.linkUrl === undefined || applied.status === undefined) {
       const live = await findShare(client, shareId).catch(() => undefined);
-      return live === undefined ? applied : { ...live, ...definedFields(applied) };
+      // What the answer says overrides the read; what it leaves out does not.
+      return live === undefined ? applied : { ...live, ...plain(applied) };
     }
     return applied;
   } catch (error) {

@@ -49,9 +49,9 @@ export function unreadableStateProblem(typeName: string, readable: number, store
   );
 }
 
-/** Plain JSON for the engine: Pulumi's struct encoder rejects `undefined`. */
-export function plain(props: Props): Props {
-  return Object.fromEntries(Object.entries(props).filter(([, v]) => v !== undefined));
+/** Plain JSON for the engine (Pulumi's struct encoder rejects `undefined`): the fields that have a value. */
+export function plain<T extends object = Props>(props: T): T {
+  return Object.fromEntries(Object.entries(props).filter(([, v]) => v !== undefined)) as T;
 }
 
 /**

@@ -369,7 +369,7 @@ describe("cancels of concurrent deletes share one call per owner; each gets its 
   });
 
   it("results that name no share (the enterprise table's form): all done is done; otherwise each share is read back", async () => {
-    const fake = (codes: string[], live: string[]) => {
+    const fake = (codes: string[], live: string[], unreadable: string[] = []) => {
       const reads: string[] = [];
       const client = {
         async cancelShares() {
@@ -377,6 +377,7 @@ describe("cancels of concurrent deletes share one call per owner; each gets its 
         },
         async getShare(shareId: string) {
           reads.push(shareId);
+          if (unreadable.includes(shareId)) throw new Error(`KooDrive GET /koodrive/ose/v1/share/${shareId} failed with HTTP 503`);
           if (live.includes(shareId)) return { shareId };
           throw new KooDriveError({
             kind: "api",
@@ -410,6 +411,11 @@ describe("cancels of concurrent deletes share one call per owner; each gets its 
     const settled = await Promise.all(ids.map((id) => cancelShare(first.client, id).catch((e: Error) => e.message)));
     expect(settled.filter((o) => o === "cancelled")).toHaveLength(99);
     expect(first.reads).toEqual(["s0"]);
+    // A read-back that fails (a throttle outlasting the retries): that share's delete fails with it; the next is read.
+    const throttled = fake(["13000102", "0"], [], ["x"]);
+    const afterFailedRead = await Promise.all(["x", "y"].map((id) => cancelShare(throttled.client, id).catch((e: Error) => e.message)));
+    expect(afterFailedRead).toEqual(["KooDrive GET /koodrive/ose/v1/share/x failed with HTTP 503", "cancelled"]);
+    expect(throttled.reads).toEqual(["x", "y"]);
   });
 
   it("against the emulator's lean answers, a destroy of several shares cancels each (results without shareId)", async () => {

@@ -6,7 +6,7 @@ import { type FaultConfig, FaultInjector } from "./faults";
 import { type AuthConfig, isEmptyToken, tokenFromAuthorization } from "./requestAuth";
 import { type LoggedRequest, RequestLog } from "./requestLog";
 import { ShareStore } from "./shareStore";
-import { ANSWER_FIELDS, type AnswerFields, type ShareView } from "./shareView";
+import { ANSWER_FIELDS, type AnswerFields, type ShareView, isAnswerFields } from "./shareView";
 import { createTransport } from "./transport";
 
 /** Options of {@link startEmulator}. */
@@ -113,7 +113,7 @@ export function isLoopback(host: string): boolean {
 
 function optionsProblem(o: EmulatorOptions): string | undefined {
   if (o.edition !== undefined && o.edition !== "carrier" && o.edition !== "enterprise") return "edition must be carrier or enterprise";
-  if (o.answers !== undefined && !ANSWER_FIELDS.includes(o.answers)) return `answers must be one of ${ANSWER_FIELDS.join(", ")}`;
+  if (o.answers !== undefined && !isAnswerFields(o.answers)) return `answers must be one of ${ANSWER_FIELDS.join(", ")}`;
   if (o.port !== undefined && !(Number.isInteger(o.port) && o.port >= 0 && o.port <= 65535)) return "port must be an integer from 0 to 65535";
   if (o.tokenTtlSeconds !== undefined && !(Number.isFinite(o.tokenTtlSeconds) && o.tokenTtlSeconds > 0)) return "tokenTtlSeconds must be a positive number";
   if (o.clockSkewSeconds !== undefined && !(Number.isFinite(o.clockSkewSeconds) && o.clockSkewSeconds >= 0 && o.clockSkewSeconds <= 86_400))

@@ -134,7 +134,7 @@ function loadState(file: string): { nextId: bigint; shares: StoredShare[]; clock
  * against the folder the emulator started in. Two spellings of one file (a link, a relative path) are then one lock,
  * a save replaces the file itself rather than the link to it, and a later `chdir` moves nothing.
  */
-export function realStateFile(file: string): string {
+function realStateFile(file: string): string {
   let at = path.resolve(file);
   for (let hops = 0; hops < 40; hops++) {
     try {

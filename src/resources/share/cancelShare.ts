@@ -29,13 +29,18 @@ interface CancelQueue {
 const queues = new WeakMap<KooDriveClient, CancelQueue>();
 
 /**
- * One item's result as an outcome or an error naming the share and KooDrive's per-item code. After a call whose
- * answer was lost, "not found" in the repeat's answer is most likely that call's doing: it counts as cancelled.
+ * Whether an item's "not found" means the share was already gone. After a call whose answer was lost, "not found" in
+ * the repeat's answer is most likely that call's doing: it counts as cancelled.
  */
+function alreadyGone(item: CancelResult, afterLostAnswer: boolean): boolean {
+  return item.code === NOT_FOUND_CODE && !afterLostAnswer && !item.afterUnknownAttempt;
+}
+
+/** One item's result as an outcome or an error naming the share and KooDrive's per-item code. */
 function outcomeOf(shareId: string, item: CancelResult | undefined, afterLostAnswer: boolean): CancelOutcome | Error {
   if (item === undefined) return new Error(`KooDrive share ${shareId}: the cancel answer has no result for this share, so whether it stopped is unknown`);
   if (item.code === "0") return "cancelled";
-  if (item.code === NOT_FOUND_CODE) return afterLostAnswer || item.afterUnknownAttempt ? "cancelled" : "already gone";
+  if (item.code === NOT_FOUND_CODE) return alreadyGone(item, afterLostAnswer) ? "already gone" : "cancelled";
   return new Error(`KooDrive share ${shareId} was not cancelled: KooDrive answered code ${item.code}${item.msg ? ` ("${item.msg}")` : ""} for it`);
 }
 
@@ -93,10 +98,10 @@ async function flush(client: KooDriveClient, waiters: Waiter[]): Promise<void> {
 /**
  * Outcomes for shares whose results name no share (the enterprise table's ShareSubResponse has no `shareId`): with
  * one result per ID, all of them done (cancelled or not found), every share is done: already gone when every result
- * is "not found" (as `outcomeOf` reads it), cancelled otherwise (which of them were gone, the answer does not say).
- * Otherwise the shares are read
- * back one at a time (a degenerate answer should not turn into a burst of reads under a quota): one KooDrive no
- * longer has is cancelled, and once as many are found still there as results refused, the rest are cancelled.
+ * means already gone (see `alreadyGone`), cancelled otherwise (which of them were gone, the answer does not say).
+ * Otherwise the shares are read back one at a time (a degenerate answer should not turn into a burst of reads under
+ * a quota): one KooDrive no longer has is cancelled, and once as many are found still there as results refused, the
+ * rest are cancelled.
  */
 async function settleUnnamed(
   client: KooDriveClient,
@@ -109,7 +114,7 @@ async function settleUnnamed(
   const refused = results.filter((r) => r.code !== "0" && r.code !== NOT_FOUND_CODE);
   const oneEach = results.length === idCount;
   if (oneEach && refused.length === 0) {
-    const allGone = results.every((r) => outcomeOf("", r, afterLostAnswer) === "already gone");
+    const allGone = results.every((r) => alreadyGone(r, afterLostAnswer));
     for (const id of shareIds) outcomes.set(id, allGone ? "already gone" : "cancelled");
     return outcomes;
   }
