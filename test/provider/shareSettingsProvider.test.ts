@@ -497,6 +497,16 @@ describe("share-settings provider against the emulator", () => {
     expect((await provider.diff!(created.id, created.outs, inputs)).changes).toBe(false);
   });
 
+  it("an answer with another access code or comment than was sent (a writer racing the PUT) records KooDrive's: the next plan shows the drift", async () => {
+    const share = emulator.seedShare({ ownerId: USER_ID });
+    const { created, inputs } = await adopt({ shareId: share.shareId, validDays: 5, extractCode: "Mine1234", comment: "mine" });
+    const { linkSettingsState } = await import("../../src/resources/common/linkState");
+    const answered = { shareId: share.shareId as string, extractCode: "Their567", comment: "theirs" };
+    const state = linkSettingsState(share.shareId as string, inputs, answered, USER_ID, created.outs as never);
+    expect(state).toMatchObject({ extractCode: "Their567", comment: "theirs" });
+    expect((await provider.diff!(created.id, { ...created.outs, ...state }, inputs)).changes).toBe(true);
+  });
+
   it("refresh of a restoring resource returns its originals among the inputs, as the program declares them", async () => {
     const share = emulator.seedShare({ ownerId: USER_ID, comment: "original", validDays: 10 });
     const { created, inputs } = await adoptRestoring({ shareId: share.shareId, validDays: 3, comment: "declared" });
