@@ -140,6 +140,22 @@ describe("expiry and renewal", () => {
     expect(linkHealth(at("next tuesday"), 30, 5, now)).toEqual({ problem: expect.stringMatching(/"next tuesday" is in no form/) });
   });
 
+  it("a recorded clock offset that may be wrong: expired by this machine's clock counts, and a write just made by it is not too long", () => {
+    const hourAhead = new Date(now.getTime() + 60 * 60 * 1000);
+    const inTenMinutes = new Date(now.getTime() + 10 * 60 * 1000).toISOString();
+    expect(linkHealth(at(inTenMinutes), 30, undefined, now)).toEqual({});
+    expect(linkHealth(at(inTenMinutes), 30, undefined, now, hourAhead).renewal).toMatch(
+      /expired .* by this machine's clock \(KooDrive's was 60 minutes behind/,
+    );
+    expect(linkHealth(at(inTenMinutes), 30, undefined, now, new Date(now.getTime() + 5 * 60 * 1000))).toEqual({});
+    // Written 30 days from this machine's clock, two days fast: within what a write of validDays 30 gives by the later
+    // clock; by KooDrive's recorded one alone, beyond the day of rounding slack.
+    const twoDaysAhead = new Date(now.getTime() + 2 * DAY);
+    const writtenByFastClock = new Date(twoDaysAhead.getTime() + 30 * DAY).toISOString();
+    expect(linkHealth(at(writtenByFastClock), 30, undefined, now, twoDaysAhead)).toEqual({});
+    expect(linkHealth(at(writtenByFastClock), 30, undefined, now).renewal).toMatch(/more than validDays 30 from now/);
+  });
+
   it("every documented time form is understood", () => {
     const compact = inDays(-1)
       .replace(/[-:]/g, "")
