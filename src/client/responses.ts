@@ -2,9 +2,6 @@ import type { SameProperties } from "../compileTimeChecks";
 import type { ShareLink } from "./shareLink";
 import * as z from "../zod";
 
-/** A number the API may send as a JSON number or a numeric string (counters, `status`, `scope`). */
-const lenientNumber = z.union([z.number(), z.string().regex(/^-?\d+$/)]).transform((v) => Number(v));
-
 /** Success `code`: the docs declare a string, the examples send the number 0. */
 const successCode = z.union([z.literal(0), z.literal("0")]);
 
@@ -37,6 +34,9 @@ export const errorBodySchema = z.looseObject({
 /** A text field KooDrive may leave out or send as `null`; both mean "absent". */
 const optionalText = nullishAsAbsent(z.string());
 
+/** A number the API may send as a JSON number or a numeric string (counters, `status`, `scope`), or leave out. */
+const optionalNumber = nullishAsAbsent(z.union([z.number(), z.string().regex(/^-?\d+$/)]).transform((v) => Number(v)));
+
 /** A share link as returned by the detail, modify and create APIs (fields vary by API and edition). */
 const shareLinkSchema = z.looseObject({
   shareId: z.string().min(1),
@@ -48,14 +48,14 @@ const shareLinkSchema = z.looseObject({
   createTime: optionalText,
   updateTime: optionalText,
   expireTime: optionalText,
-  scope: lenientNumber.optional(),
-  status: lenientNumber.optional(),
+  scope: optionalNumber,
+  status: optionalNumber,
   displayName: optionalText,
   ownerId: optionalText,
   containerId: optionalText,
-  viewCnt: lenientNumber.optional(),
-  downloadCnt: lenientNumber.optional(),
-  saveCnt: lenientNumber.optional(),
+  viewCnt: optionalNumber,
+  downloadCnt: optionalNumber,
+  saveCnt: optionalNumber,
 });
 
 /**
@@ -66,21 +66,19 @@ const shareLinkMatchesSchema: SameProperties<ShareLink, z.infer<typeof shareLink
 void shareLinkMatchesSchema;
 
 /** `GET /share/{id}`, `PUT /share/{id}`, `POST /share`. */
-export const shareLinkResponseSchema = z.looseObject({ code: successCode, msg: z.string().optional(), shareLink: shareLinkSchema });
+export const shareLinkResponseSchema = z.looseObject({ code: successCode, msg: optionalText, shareLink: shareLinkSchema });
 
 /** `GET /share`. */
 export const shareListResponseSchema = z.looseObject({
   code: successCode,
-  nextCursor: z.string().optional(),
-  shareLinks: z.array(shareLinkSchema).default([]),
+  nextCursor: optionalText,
+  shareLinks: nullishAsAbsent(z.array(shareLinkSchema)).transform((shares) => shares ?? []),
 });
 
 /** `POST /share/cancel`; per-item messages come as `msg` or (sibling APIs) `message`. */
 export const cancelResponseSchema = z.looseObject({
   code: successCode,
-  subResponseList: z
-    .array(
-      z.looseObject({ shareId: z.string().optional(), code: z.union([z.number(), z.string()]), msg: z.string().optional(), message: z.string().optional() }),
-    )
-    .default([]),
+  subResponseList: nullishAsAbsent(
+    z.array(z.looseObject({ shareId: optionalText, code: z.union([z.number(), z.string()]), msg: optionalText, message: optionalText })),
+  ).transform((results) => results ?? []),
 });

@@ -201,6 +201,29 @@ describe("KooDriveClient against the emulator", () => {
     );
   });
 
+  it("reads null anywhere KooDrive may leave a field out (a Java back end's absent value) as absent: envelope, numbers, list and cancel answers", async () => {
+    const nulls = { status: null, scope: null, viewCnt: null, downloadCnt: null, saveCnt: null };
+    await withServer(
+      200,
+      (req) =>
+        req.method === "POST"
+          ? { code: 0, msg: null, subResponseList: [{ shareId: null, code: 0, msg: null, message: null }] }
+          : req.url?.includes("/share/1")
+            ? { code: "0", msg: null, shareLink: { shareId: "1", ...nulls } }
+            : { code: 0, msg: null, nextCursor: null, shareLinks: [{ shareId: "2", ...nulls }] },
+      async (c) => {
+        expect(await c.getShare("1")).toMatchObject({ shareId: "1", status: undefined, scope: undefined, viewCnt: undefined });
+        expect(await c.listShares({ pageSize: 100 })).toMatchObject({ nextCursor: undefined, shareLinks: [{ shareId: "2", status: undefined }] });
+        expect(await c.cancelShares(["1"])).toEqual([{ code: "0" }]);
+      },
+    );
+    await withServer(
+      200,
+      () => ({ code: 0, nextCursor: null, shareLinks: null }),
+      async (c) => expect(await c.listShares({ pageSize: 100 })).toMatchObject({ shareLinks: [] }),
+    );
+  });
+
   it.each([
     ["code and message", { code: "13000309", message: "Resource not found." }],
     ["the error object form", { error: { errorCode: "13000309", errorMsg: "Resource not found." } }],
