@@ -88,17 +88,16 @@ export async function applySettings(
   try {
     const applied = await client.updateShare(shareId, body);
     // An answer without the expiry a validity period must have produced is incomplete, not "never expires": the
-    // state would then ask for a renewal on every run. The share itself says what the PUT did.
-    // So is one whose expiry is in no documented form: recorded, it would block renewals and a restoring destroy.
-    if (body.validDays > 0 && parseKooDriveTime(applied.expireTime).kind !== "time") return (await findShare(client, shareId)) ?? applied;
-    // The link's URL and status, which outputs show, are in §6.2's table but not in the enterprise edition's example
-    // answer: an answer without them is completed from the share (a write that is done stays done if that read fails).
-    if (applied.linkUrl === undefined || applied.status === undefined) {
-      const live = await findShare(client, shareId).catch(() => undefined);
-      // What the answer says overrides the read; what it leaves out does not.
-      return live === undefined ? applied : { ...live, ...plain(applied) };
-    }
-    return applied;
+    // state would then ask for a renewal on every run. So is one whose expiry is in no documented form: recorded, it
+    // would block renewals and a restoring destroy. The link's URL and status, which outputs show, are in §6.2's table
+    // but not in the enterprise edition's example answer. Such an answer is completed from the share.
+    const expiryMissing = body.validDays > 0 && parseKooDriveTime(applied.expireTime).kind !== "time";
+    if (!expiryMissing && applied.linkUrl !== undefined && applied.status !== undefined) return applied;
+    // A write that is done stays done if that read fails: the next plan or refresh sees what the answer lacked.
+    const live = await findShare(client, shareId).catch(() => undefined);
+    if (live === undefined) return applied;
+    // What the answer says overrides the read, except an expiry it gave in no documented form; what it leaves out does not.
+    return { ...live, ...plain(applied), ...(expiryMissing ? { expireTime: live.expireTime } : {}) };
   } catch (error) {
     if (!outcomeUnknown(error)) throw error;
     // If even the read-back fails, the PUT's own error says more about what went wrong.

@@ -59,6 +59,17 @@ describe("applySettings", () => {
     expect(calls).toEqual(["PUT", "GET"]);
   });
 
+  it("a write answered without its expiry stays done when the read that completes it fails: the answer is recorded", async () => {
+    const { client, calls } = stubClient({ shareId: "1", linkUrl: "https://koodrive/s/1", status: 0 }, { shareId: "1" });
+    client.getShare = async () => {
+      calls.push("GET");
+      throw new KooDriveError({ kind: "network", causeCode: "ECONNRESET", request: { ...REQUEST, method: "GET" } });
+    };
+    const ctx = writer();
+    expect(await applySettings(client, "1", { validDays: 10 }, ctx)).toEqual({ shareId: "1", linkUrl: "https://koodrive/s/1", status: 0 });
+    expect(calls).toEqual(["PUT", "GET"]);
+  });
+
   it("does not read back when no expiry is expected (validDays 0)", async () => {
     const { client, calls } = stubClient({ shareId: "1", linkUrl: "https://koodrive/s/1", status: 0 }, { shareId: "1" });
     await applySettings(client, "1", { validDays: 0 }, writer());
