@@ -44,24 +44,17 @@ async function main() {
   const args = parseArgs(process.argv.slice(2));
   const { listShares, adoptionEntries, kooDriveClockNow, resolveConnectionSettings } = koodrive();
   const { shares } = await listShares({ displayName: args.displayName, userId: args.userId });
+  const { edition } = resolveConnectionSettings(() => undefined, process.env);
   // The validity left, as KooDrive counts it: by its clock (learned from the listing's answers), not this machine's.
+  // The entries' rules are the resources' own, said here at once for every share instead of one resource per preview.
   let plan;
   try {
-    plan = adoptionEntries(shares, kooDriveClockNow(), args.userId, { validDays: args.validDays, renewBeforeDays: args.renewBeforeDays });
+    plan = adoptionEntries(shares, kooDriveClockNow(), args.userId, { validDays: args.validDays, renewBeforeDays: args.renewBeforeDays, edition });
   } catch (error) {
-    const fix = args.validDays === undefined ? "give --valid-days, the period to renew to" : "give a smaller --renew-before-days";
+    const fix = args.validDays === undefined ? "give --valid-days, the period to declare" : "give a smaller --renew-before-days";
     throw new Error(`${error instanceof Error ? error.message : String(error)}: ${fix} (nothing was written)`);
   }
   const { entries, skipped } = plan;
-  // The enterprise edition reads validDays 0 as "keep the current expiry", so the resources refuse it there, one
-  // resource per preview: said here at once, for every such share.
-  const forever = entries.filter((e) => e.validDays === 0);
-  if (forever.length > 0 && resolveConnectionSettings(() => undefined, process.env).edition === "enterprise") {
-    throw new Error(
-      `${forever.length} share(s) never expire (${forever.map((e) => e.shareId).join(", ")}), which the enterprise edition cannot declare (validDays 0 keeps the current expiry there): ` +
-        "give --valid-days, the period to declare (nothing was written)",
-    );
-  }
   fs.writeFileSync(args.out, `${JSON.stringify(entries, null, 2)}\n`);
   console.error(`wrote ${entries.length} share(s) to ${args.out}; access codes are not written: add "extractCodeConfigKey" to an entry to manage its code`);
   for (const s of skipped) console.error(`skipped share ${s.shareId}: ${s.reason}`);

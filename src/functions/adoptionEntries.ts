@@ -1,5 +1,6 @@
 import { SHARE_STATUS, describeShareStatus } from "../resources/common/linkState";
-import { renewBeforeDaysProblem } from "../resources/common/rules";
+import { renewBeforeDaysProblem, validDaysProblem } from "../resources/common/rules";
+import type { KooDriveEdition } from "../client/connectionSettings";
 import { parseKooDriveTime, validDaysUntil } from "../time/koodriveTime";
 import type { ShareInfo } from "./shareInfo";
 
@@ -29,6 +30,11 @@ export interface AdoptionOptions {
   validDays?: number;
   /** `renewBeforeDays` for every entry with an expiry (to keep links alive); must be less than its `validDays`. */
   renewBeforeDays?: number;
+  /**
+   * The edition the entries are for (`koodrive:edition`; default `"carrier"`). The enterprise edition cannot declare a
+   * link without a validity period (validDays 0): there such links fail, all named at once, unless `validDays` is given.
+   */
+  edition?: KooDriveEdition;
 }
 
 /** What {@link adoptionEntries} made of a user's shares. */
@@ -65,7 +71,7 @@ function uniqueNames(named: ReadonlyArray<{ share: ShareInfo; entry: AdoptionEnt
  * written (the file is not a secret store): codes stay unmanaged until an entry names a secret config key for one.
  * `validDays` is the validity left, rounded up, or 0 for a link without a validity period (carrier edition), unless
  * `options` declare a period. An entry that `options.renewBeforeDays` would renew on every run fails, naming the share,
- * by the rule the resources check.
+ * as do entries the edition cannot declare: by the rules the resources check, before any resource is declared.
  */
 export function adoptionEntries(shares: ShareInfo[], now: Date, userId?: string, options: AdoptionOptions = {}): AdoptionPlan {
   const named: Array<{ share: ShareInfo; entry: AdoptionEntry }> = [];
@@ -95,6 +101,11 @@ export function adoptionEntries(shares: ShareInfo[], now: Date, userId?: string,
     if (share.comment) entry.comment = share.comment;
     if (userId !== undefined) entry.userId = userId;
     named.push({ share, entry });
+  }
+  const refused = named.filter(({ entry }) => validDaysProblem(entry.validDays, options.edition ?? "carrier") !== undefined);
+  if (refused.length > 0) {
+    const ids = refused.map(({ entry }) => entry.shareId).join(", ");
+    throw new Error(`${refused.length} share(s) never expire (${ids}), and ${validDaysProblem(0, options.edition ?? "carrier")}`);
   }
   uniqueNames(named);
   return { entries: named.map(({ entry }) => entry), skipped };

@@ -72,6 +72,15 @@ describe("adoptionEntries with a declared period and renewal threshold (keep lin
     ]);
   });
 
+  it("on the enterprise edition, links that never expire fail all named at once, by the rule the resources check, unless a period is declared", () => {
+    const other = { ...forever, shareId: "1689743054514187779" };
+    expect(() => adoptionEntries([live, forever, other], now, undefined, { edition: "enterprise" })).toThrow(
+      `2 share(s) never expire (${forever.shareId}, ${other.shareId}), and validDays 0 (no validity period) cannot be declared on the enterprise edition`,
+    );
+    expect(adoptionEntries([live, forever], now, undefined, { edition: "enterprise", validDays: 30 }).entries).toHaveLength(2);
+    expect(adoptionEntries([live, forever], now, undefined, { edition: "carrier" }).entries[1]).toMatchObject({ validDays: 0 });
+  });
+
   it("a threshold the entry would meet on every run fails naming the share, by the rule the resources check", () => {
     expect(() => adoptionEntries([live], now, undefined, { renewBeforeDays: 12 })).toThrow(
       `share ${live.shareId} (10 day(s) of validity): renewBeforeDays must be less than validDays (10), or every run would renew the link`,
@@ -116,7 +125,7 @@ describe("scripts/koodrive-export-shares.js", () => {
       );
       expect(tooLate.code).toBe(1);
       expect(tooLate.stderr).toMatch(
-        /\(10 day\(s\) of validity\): renewBeforeDays must be less than validDays \(10\), or every run would renew the link: give --valid-days, the period to renew to \(nothing was written\)/,
+        /\(10 day\(s\) of validity\): renewBeforeDays must be less than validDays \(10\), or every run would renew the link: give --valid-days, the period to declare \(nothing was written\)/,
       );
       // The enterprise edition cannot declare "never expires": said at once for every such share, nothing written.
       fs.rmSync(out);
@@ -126,7 +135,7 @@ describe("scripts/koodrive-export-shares.js", () => {
       expect(enterprise.code).toBe(1);
       expect(enterprise.stderr).toMatch(
         new RegExp(
-          `1 share\\(s\\) never expire \\(${forever.shareId}\\), which the enterprise edition cannot declare .*give --valid-days.*\\(nothing was written\\)`,
+          `1 share\\(s\\) never expire \\(${forever.shareId}\\), and validDays 0 \\(no validity period\\) cannot be declared on the enterprise edition.*: give --valid-days, the period to declare \\(nothing was written\\)`,
         ),
       );
       expect(fs.existsSync(out)).toBe(false);

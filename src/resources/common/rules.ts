@@ -1,5 +1,5 @@
 import * as z from "../../zod";
-import { KOODRIVE_ID, KOODRIVE_ID_RULE } from "../../client/connectionSettings";
+import { KOODRIVE_ID, KOODRIVE_ID_RULE, type KooDriveEdition } from "../../client/connectionSettings";
 import { MAX_VALID_DAYS } from "../../time/koodriveTime";
 import { isUnknown } from "./unknownValue";
 
@@ -110,6 +110,15 @@ export function renewBeforeDaysProblem(validDays: unknown, renewBeforeDays: unkn
   if (validDays === 0) return "renewBeforeDays needs a validity period: validDays 0 never expires";
   if (renewBeforeDays >= validDays) return `renewBeforeDays must be less than validDays (${validDays}), or every run would renew the link`;
   return undefined;
+}
+
+/**
+ * The edition's rule for adopting with `validDays` 0: the enterprise edition reads 0 as "keep the current expiry",
+ * not "no validity period", so declaring it there would not do what it says.
+ */
+export function validDaysProblem(validDays: unknown, edition: KooDriveEdition): string | undefined {
+  if (edition !== "enterprise" || validDays !== 0) return undefined;
+  return `validDays 0 (no validity period) cannot be declared on the enterprise edition, where KooDrive reads 0 as "keep the current expiry": use 1 to ${MAX_VALID_DAYS}`;
 }
 
 /** `"a" or "b"`, `"a", "b" or "c"`: the allowed values of an enumerated argument, for its error message. */

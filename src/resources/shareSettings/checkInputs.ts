@@ -12,9 +12,9 @@ import {
   quotedAlternatives,
   renewBeforeDaysProblem,
   renewBeforeDaysRule,
+  validDaysProblem,
   validDaysRule,
 } from "../common/rules";
-import { MAX_VALID_DAYS } from "../../time/koodriveTime";
 import { DEFAULT_ON_DELETE, ON_DELETE } from "./args";
 
 const schemas = {
@@ -39,13 +39,8 @@ export function checkShareSettingsInputs(
 ): { inputs: Record<string, unknown>; failures: InputFailure[] } {
   const { inputs, failures } = checkProperties(schemas, news);
   if (inputs.onDelete === undefined) inputs.onDelete = DEFAULT_ON_DELETE;
-  const validDays = inputs.validDays;
-  if (edition === "enterprise" && validDays === 0) {
-    failures.push({
-      property: "validDays",
-      reason: `validDays 0 (no validity period) cannot be declared on the enterprise edition, where KooDrive reads 0 as "keep the current expiry": use 1 to ${MAX_VALID_DAYS}`,
-    });
-  }
+  const validDays = validDaysProblem(inputs.validDays, edition);
+  if (validDays) failures.push({ property: "validDays", reason: validDays });
   const renewal = renewBeforeDaysProblem(inputs.validDays, inputs.renewBeforeDays);
   if (renewal) failures.push({ property: "renewBeforeDays", reason: renewal });
   return { inputs, failures };
