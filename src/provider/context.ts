@@ -129,9 +129,17 @@ export class ProviderContext {
     return Math.abs(offset) >= CLOCK_TOLERANCE_MS ? Math.round(offset / 60_000) * 60_000 : null;
   }
 
+  /** The offset this process learned for the configured endpoint, by any provider instance (another resource kind's too). */
   private learnedClockAheadMs(): number | undefined {
-    const endpoint = this.settingsCache?.endpoint;
-    return endpoint === undefined ? undefined : processClients?.serverClockOffsetMs(endpoint);
+    if (processClients === undefined) return undefined; // nothing sent, nothing learned
+    let endpoint: string;
+    try {
+      endpoint = this.settings().endpoint;
+    } catch (e) {
+      if (e instanceof ConfigurationError) return undefined; // no request can have been answered for it
+      throw e;
+    }
+    return processClients.serverClockOffsetMs(endpoint);
   }
 
   /** Connection settings; throws one `ConfigurationError` listing every missing or malformed setting. */

@@ -1,6 +1,6 @@
 import { KooDriveClientFactory } from "../../src/client/clientFactory";
 import { ProviderContext } from "../../src/provider/context";
-import { AGENT, OTHER_USER_ID, TOKEN, USER_ID } from "../support/fixtures";
+import { AGENT, OTHER_USER_ID, TOKEN, USER_ID, testEmulator } from "../support/fixtures";
 
 const config: Record<string, string> = {
   "koodrive:endpoint": "http://127.0.0.1:9",
@@ -28,6 +28,25 @@ describe("ProviderContext clients", () => {
       expect(new ProviderContext((key) => config[key], {}).client()).toBe(first);
     } finally {
       lookups.mockRestore();
+    }
+  });
+});
+
+describe("ProviderContext clock", () => {
+  it("now() is on KooDrive's clock as soon as any provider instance of the process has learned it, before this one resolved its settings", async () => {
+    const emulator = await testEmulator();
+    try {
+      const TWO_HOURS = 2 * 60 * 60 * 1000;
+      emulator.clock.advance(TWO_HOURS);
+      const emulated: Record<string, string> = { ...config, "koodrive:endpoint": emulator.url };
+      const reader = new ProviderContext((key) => emulated[key], {});
+      await reader.client().listShares({ pageSize: 1 });
+      // Another resource kind's provider instance, which has sent nothing and resolved nothing yet (a diff in preview).
+      const other = new ProviderContext((key) => emulated[key], {});
+      expect(other.now().getTime() - Date.now()).toBeGreaterThan(TWO_HOURS - 60_000);
+      expect(other.localClockAhead({ kooDriveClockAheadMs: -TWO_HOURS })).toBeUndefined();
+    } finally {
+      await emulator.close();
     }
   });
 });
