@@ -105,7 +105,7 @@ describe("getShare / listShares (connection settings from KOODRIVE_* when no sta
       "invalid argument to getShare: an object of arguments is expected, got nothing",
     );
     await expect(listShares("report" as unknown as object)).rejects.toThrow("invalid argument to listShares: an object of arguments is expected, got a string");
-    await expect(getShare({} as { shareId: string })).rejects.toThrow("invalid argument to getShare: shareId is required and must be a string, got nothing");
+    await expect(getShare({} as { shareId: string })).rejects.toThrow("invalid argument to getShare: shareId is required");
     // An Output given to the Promise form: pointed to the Output form.
     await expect(getShare({ shareId: pulumi.output("1") as unknown as string })).rejects.toThrow(
       /^invalid argument to getShare: shareId .*, got an object \(an Output: use getShareOutput for Output arguments\)$/,

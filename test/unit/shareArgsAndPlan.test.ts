@@ -21,9 +21,10 @@ describe("checkShareInputs", () => {
     [{ fileIds: [] }, "fileIds", /at least 1 file/],
     [{ fileIds: Array.from({ length: 101 }, (_, i) => `f${i}`) }, "fileIds", /at most 100 files/],
     [{ fileIds: "abc" }, "fileIds", /must be an array of 1 to 100 file IDs, got a string/],
-    [{ fileIds: ["ok", "a/b"] }, "fileIds", /fileIds\[1\]: fileIds\[\] must be 1 to 64 characters/],
+    [{ fileIds: ["ok", "a/b"] }, "fileIds", /^fileIds\[1\] must be 1 to 64 characters/],
+    [{ fileIds: ["ok", 7] }, "fileIds", /^fileIds\[1\] must be a string, got a number$/],
     [{ fileIds: ["a", "b", "a"] }, "fileIds", /must not name a file twice/],
-    [{ containerId: undefined }, "containerId", /containerId is required/],
+    [{ containerId: undefined }, "containerId", /^containerId is required$/],
     [{ scope: 2 }, "scope", /^scope must be 1 or 3 on the carrier edition, got another number$/],
     [{ scope: "1" }, "scope", /scope must be 1 or 3 on the carrier edition, got a string/],
     [{ validDays: 0 }, "validDays", /integer from 1 to 365 .*validity period.*got a smaller number$/],
@@ -31,6 +32,7 @@ describe("checkShareInputs", () => {
     [{ renewBeforeDays: 30 }, "renewBeforeDays", /less than validDays \(30\)/],
     [{ onDelete: "restore" }, "onDelete", /"cancel" or "retain"/],
     [{ userId: "x y" }, "userId", /userId must be 1 to 64/],
+    [{ userId: 42 }, "userId", /^userId must be a string, got a number$/],
     [{ extractCode: "short" }, "extractCode", /exactly 8 characters/],
   ])("rejects %j naming %s", (change, property, reason) => {
     const failures = failuresOf({ ...valid, ...change });

@@ -17,7 +17,8 @@ describe("checkShareSettingsInputs", () => {
   });
 
   it.each([
-    [{ validDays: 1 }, "shareId", /required/],
+    [{ validDays: 1 }, "shareId", /^shareId is required$/],
+    [{ shareId: 7, validDays: 1 }, "shareId", /^shareId must be a string, got a number$/],
     [{ shareId: "a/b", validDays: 1 }, "shareId", /\[A-Za-z0-9_-\]/],
     [{ shareId: "1" }, "validDays", /must be an integer from 0 to 365.*, got nothing$/],
     [{ shareId: "1", validDays: 1.5 }, "validDays", /must be an integer from 0 to 365.*, got a fractional number$/],

@@ -70,7 +70,7 @@ export const commentRule = z
 /** A KooDrive ID (share, user): what the API's IDs look like, and safe in a URL path. */
 export function idRule(name: string) {
   return z
-    .string({ error: (issue) => `${name} is required and must be a string, got ${describeValue(issue.input)}` })
+    .string({ error: (issue) => (issue.input === undefined ? `${name} is required` : `${name} must be a string, got ${describeValue(issue.input)}`) })
     .regex(KOODRIVE_ID, { error: `${name} must be ${KOODRIVE_ID_RULE} (a KooDrive ID)` });
 }
 

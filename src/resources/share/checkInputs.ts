@@ -23,11 +23,10 @@ const fileIdsRule = z
   .min(1, { error: "fileIds must name at least 1 file" })
   .max(MAX_FILES_PER_SHARE, { error: `fileIds must name at most ${MAX_FILES_PER_SHARE} files (KooDrive's limit per share)` })
   .superRefine((ids, ctx) => {
-    const fileId = idRule("fileIds[]");
     ids.forEach((id, index) => {
       if (isUnknown(id)) return;
-      const parsed = fileId.safeParse(id);
-      if (!parsed.success) ctx.addIssue({ code: "custom", message: `fileIds[${index}]: ${parsed.error.issues[0]?.message ?? "invalid"}` });
+      const parsed = idRule(`fileIds[${index}]`).safeParse(id);
+      if (!parsed.success) ctx.addIssue({ code: "custom", message: parsed.error.issues[0]?.message ?? `fileIds[${index}] is invalid` });
     });
     const known = ids.filter((id) => !isUnknown(id));
     const repeated = known.find((id, index) => known.indexOf(id) !== index);
