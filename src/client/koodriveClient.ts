@@ -1,5 +1,6 @@
 import type { AxiosInstance, AxiosResponse } from "axios";
 import type * as z from "../zod";
+import { CANCEL_PATH, SHARE_PATH } from "./apiPaths";
 import { appAuthorization } from "./appAuth";
 import { type KooDriveClientEvent, type KooDriveClientEventListener, formatSeconds, retryEvent, waitingEvent } from "./clientEvents";
 import { type ConnectionSettings, SETTING_DEFAULTS, credentialFixHint, settingsSecrets } from "./connectionSettings";
@@ -99,8 +100,6 @@ export interface ClientOptions {
   now?: () => Date;
   random?: () => number;
 }
-
-const SHARE_PATH = "/koodrive/ose/v1/share";
 
 /** What every response schema demands: the success code (see `attempt`, which relies on it). */
 interface SuccessEnvelope {
@@ -261,7 +260,7 @@ export class KooDriveClient {
   /** `POST /share/cancel`: stops sharing up to 100 shares; one result per id. */
   async cancelShares(shareIds: string[]): Promise<CancelResult[]> {
     // Retried like a PUT (see `idempotentRequests` in the retry policy).
-    const { data, earlierUnknown } = await this.send({ method: "POST", path: `${SHARE_PATH}/cancel`, body: { shareIds }, schema: cancelResponseSchema });
+    const { data, earlierUnknown } = await this.send({ method: "POST", path: CANCEL_PATH, body: { shareIds }, schema: cancelResponseSchema });
     // Per-item messages are KooDrive's words, which end up in errors: redacted as the request's own messages are.
     return data.subResponseList.map((item) => {
       const msg = item.msg ?? item.message;

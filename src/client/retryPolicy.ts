@@ -3,6 +3,7 @@
  * function of the policy, what happened so far and what happened now, so it can be table-tested without a server or
  * a clock.
  */
+import { CANCEL_PATH } from "./apiPaths";
 import { formatSeconds } from "./clientEvents";
 import { parseHttpDate } from "./serverClock";
 
@@ -124,7 +125,7 @@ export const defaultRetryPolicy: RetryPolicy = Object.freeze({
   // Five minutes: long enough to outwait a gateway's per-minute quota, short enough to notice a stuck run.
   throttleRetryTimeoutMs: 300_000,
   idempotentMethods: ["GET", "PUT", "HEAD", "DELETE", "OPTIONS"],
-  idempotentRequests: ["POST /koodrive/ose/v1/share/cancel"],
+  idempotentRequests: [`POST ${CANCEL_PATH}`],
   networkErrorCodes: ["ECONNRESET", "ECONNREFUSED", "ETIMEDOUT", "ECONNABORTED", "EPIPE", "EAI_AGAIN", "ENETUNREACH"],
   networkErrorCodesForAnyMethod: RETRIED_NEVER_SENT_CODES,
   baseDelayMs: 500,

@@ -19,7 +19,8 @@ interface Waiter {
 
 /**
  * Per client (one client per connection settings and user, so per owner): the cancels waiting for a call, and
- * whether a call is out. One call is out at a time; cancels that arrive meanwhile go together in the next.
+ * whether a round of calls is out. One round is out at a time (every cancel waiting when it started, in calls of up to
+ * 100 IDs side by side); cancels that arrive meanwhile go together in the next round.
  */
 interface CancelQueue {
   waiting: Waiter[];
@@ -69,7 +70,7 @@ async function sendCancel(
 }
 
 /** Sends one call for the waiting cancels (at most 100 IDs) and hands each waiter the result for its own ID. */
-async function flush(client: KooDriveClient, waiters: Waiter[]): Promise<void> {
+async function sendBatch(client: KooDriveClient, waiters: Waiter[]): Promise<void> {
   const ids = [...new Set(waiters.map((w) => w.shareId))];
   let results: CancelResult[];
   let afterLostAnswer: boolean;
@@ -175,9 +176,9 @@ async function sendWaiting(client: KooDriveClient, queue: CancelQueue): Promise<
       const calls: Promise<void>[] = [];
       for (let i = 0; i < waiting.length; i += MAX_CANCEL_BATCH) {
         const batch = waiting.slice(i, i + MAX_CANCEL_BATCH);
-        // `flush` settles its waiters itself; should it throw (a bug), they fail with it instead of waiting forever.
+        // `sendBatch` settles its waiters itself; should it throw (a bug), they fail with it instead of waiting forever.
         calls.push(
-          flush(client, batch).catch((e: unknown) => {
+          sendBatch(client, batch).catch((e: unknown) => {
             for (const w of batch) w.reject(e instanceof Error ? e : new Error(String(e)));
           }),
         );
