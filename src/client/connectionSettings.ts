@@ -5,8 +5,9 @@ import { defaultRetryPolicy } from "./retryPolicy";
 /** How requests are authenticated. */
 export type AuthSettings = { kind: "token"; accessToken: string } | { kind: "app"; appId: string; appSecret: string };
 
-/** KooDrive edition: `carrier` requires `X-Hw-Agentname`; `enterprise` has no carrier and sends it only when set. */
-export type KooDriveEdition = "carrier" | "enterprise";
+/** KooDrive editions: `carrier` requires `X-Hw-Agentname`; `enterprise` has no carrier and sends it only when set. */
+export const KOODRIVE_EDITIONS = ["carrier", "enterprise"] as const;
+export type KooDriveEdition = (typeof KOODRIVE_EDITIONS)[number];
 
 /** Everything the client needs to reach KooDrive. Holds credentials: never store or print it. */
 export interface ConnectionSettings {
@@ -192,7 +193,7 @@ export function resolveConnectionSettings(config: ConfigLookup, env: NodeJS.Proc
   const userId = required("userId");
   if (userId !== "" && !KOODRIVE_ID.test(userId)) problems.push(`userId must be ${KOODRIVE_ID_RULE} (a KooDrive user ID): ${howToSet("userId")}`);
   const edition = (read("edition") ?? SETTING_DEFAULTS.edition).toLowerCase() as KooDriveEdition;
-  if (edition !== "carrier" && edition !== "enterprise") problems.push(`edition must be carrier or enterprise: ${howToSet("edition")}`);
+  if (!KOODRIVE_EDITIONS.includes(edition)) problems.push(`edition must be ${KOODRIVE_EDITIONS.join(" or ")}: ${howToSet("edition")}`);
   const agentName = edition === "enterprise" ? read("agentName") : required("agentName");
   headerText("agentName", agentName);
   const accessToken = read("accessToken");

@@ -5,8 +5,8 @@ import { findShare } from "./findShare";
 import { monotonicNow } from "../time/monotonicClock";
 
 /** How refresh reads shares: one GET each, or the owner's whole list in pages of 100 (see the README, "Refresh"). */
-export type RefreshStrategy = "auto" | "get" | "list";
-export const REFRESH_STRATEGIES: readonly RefreshStrategy[] = ["auto", "get", "list"];
+export const REFRESH_STRATEGIES = ["auto", "get", "list"] as const;
+export type RefreshStrategy = (typeof REFRESH_STRATEGIES)[number];
 
 /** `auto` reads this many shares of one owner with GET before it lists that owner's shares instead. */
 export const AUTO_LIST_AFTER_READS = 5;
