@@ -5,13 +5,19 @@
  */
 
 /** `carrier` (the seed document's edition) or `enterprise`; see koodrive-api.md §9. */
-export type Edition = "carrier" | "enterprise";
+export const EDITIONS = ["carrier", "enterprise"] as const;
+export type Edition = (typeof EDITIONS)[number];
 
 export const DAY_MS = 24 * 60 * 60 * 1000;
 /** KooDrive's longest validity period. */
 export const MAX_VALID_DAYS = 365;
 /** Batch limit of create (`fileIds`) and cancel (`shareIds`), and the largest list page. */
 export const MAX_BATCH = 100;
+/** The longest display name (a file's name) the list API filters by, and a seed may carry. */
+export const MAX_DISPLAY_NAME = 250;
+/** The flags of a `SharePermission` (enterprise edition). */
+export const PERMISSION_KEYS = ["preview", "edit", "download"] as const;
+export const FILE_IDS_RULE = `fileIds must list 1 to ${MAX_BATCH} file IDs, each a non-empty string`;
 /** A comment must be shorter than this (koodrive-api.md: "fewer than 512 characters"). */
 const COMMENT_LENGTH_LIMIT = 512;
 
@@ -31,6 +37,11 @@ export function isObject(v: unknown): v is Record<string, unknown> {
  */
 export function withoutNulls(body: unknown): unknown {
   return isObject(body) ? Object.fromEntries(Object.entries(body).filter(([, v]) => v !== null)) : body;
+}
+
+/** The files of a share: 1 to {@link MAX_BATCH} IDs, each a non-empty string. */
+export function isFileIdList(v: unknown): v is string[] {
+  return Array.isArray(v) && v.length >= 1 && v.length <= MAX_BATCH && v.every((id) => typeof id === "string" && id !== "");
 }
 
 export function integerIn(v: unknown, min: number, max: number): v is number {
@@ -126,7 +137,7 @@ export function scopeOf(value: unknown, edition: Edition): number | undefined {
 
 /** `SharePermission`: any of preview, edit, download, each a boolean. */
 export function isPermission(v: unknown): v is { preview?: boolean; edit?: boolean; download?: boolean } {
-  return isObject(v) && Object.entries(v).every(([k, x]) => ["preview", "edit", "download"].includes(k) && typeof x === "boolean");
+  return isObject(v) && Object.entries(v).every(([k, x]) => (PERMISSION_KEYS as readonly string[]).includes(k) && typeof x === "boolean");
 }
 
 /** `POST /share`: scope per edition, fileIds 1–100, containerId, validDays 1–365, optional expireTime. */
@@ -134,8 +145,7 @@ export function createShareRule(sent: unknown, edition: Edition): string | undef
   const body = withoutNulls(sent);
   if (!isObject(body)) return "the body must be a JSON object";
   if (scopeOf(body.scope, edition) === undefined) return SCOPE_RULE[edition];
-  if (!Array.isArray(body.fileIds) || body.fileIds.length < 1 || body.fileIds.length > MAX_BATCH) return `fileIds must list 1 to ${MAX_BATCH} file IDs`;
-  if (body.fileIds.some((id) => typeof id !== "string" || id === "")) return "fileIds must be non-empty strings";
+  if (!isFileIdList(body.fileIds)) return FILE_IDS_RULE;
   if (typeof body.containerId !== "string" || body.containerId === "") return "containerId is mandatory";
   if (body.validDays === undefined) return "validDays is mandatory";
   if (!integerIn(body.validDays, 1, MAX_VALID_DAYS)) return `validDays must be an integer from 1 to ${MAX_VALID_DAYS}`;
@@ -207,6 +217,6 @@ export function listQueryRule(query: URLSearchParams): string | undefined {
   const direction = query.get("sortDirection");
   if (direction !== null && direction !== "1" && direction !== "2") return "sortDirection must be 1 (ascending) or 2 (descending)";
   const displayName = query.get("displayName");
-  if (displayName !== null && displayName.length > 250) return "displayName must be at most 250 characters";
+  if (displayName !== null && displayName.length > MAX_DISPLAY_NAME) return `displayName must be at most ${MAX_DISPLAY_NAME} characters`;
   return undefined;
 }

@@ -3,8 +3,9 @@ import { parseArgs } from "node:util";
 import { clockOffsetProblem, parseDuration } from "./clock";
 import { type FaultConfig, faultConfigProblem } from "./faults";
 import { isEmptyToken } from "./requestAuth";
-import type { EmulatorOptions } from "./server";
-import { ANSWER_FIELDS, isAnswerFields } from "./shareView";
+import type { Edition } from "./bodyRules";
+import { type EmulatorOptions, optionsProblem } from "./server";
+import type { AnswerFields } from "./shareView";
 
 export const HELP = `koodrive-emulator: a local KooDrive share API (carrier or enterprise edition) for tests, demos and CI.
 
@@ -161,6 +162,18 @@ function pemFile(flag: string, file: string): string {
   return text;
 }
 
+/** The flag (or variable) that sets each library option whose rule `optionsProblem` checks. */
+const OPTION_FLAGS: Partial<Record<keyof EmulatorOptions, string>> = {
+  edition: "--edition",
+  answers: "--answers",
+  port: "--port",
+  tokenTtlSeconds: "--token-ttl-seconds",
+  clockSkewSeconds: "--clock-skew-seconds",
+  requestLogLimit: "--request-log-limit",
+  requestLogMaxBytes: "--request-log-max-bytes",
+  adminToken: "--admin-token / KOODRIVE_EMULATOR_ADMIN_TOKEN",
+};
+
 /** Reads server options from flags and environment; throws a UsageError naming the flag and rule. */
 export function parseServerArgs(args: string[], env: NodeJS.ProcessEnv): ServerCommand {
   let values: Record<string, string | string[] | boolean | undefined>;
@@ -184,10 +197,6 @@ export function parseServerArgs(args: string[], env: NodeJS.ProcessEnv): ServerC
   if (appSecret !== undefined && appSecret.trim() === "") throw new UsageError("--app-secret / KOODRIVE_EMULATOR_APP_SECRET must not be empty");
   if ((appId === undefined) !== (appSecret === undefined)) throw new UsageError("--app-id and --app-secret go together");
   if (tokens.length === 0 && appId === undefined) throw new UsageError("configure at least one credential: --token, or --app-id with --app-secret");
-  const edition = (values.edition as string | undefined) ?? "carrier";
-  if (edition !== "carrier" && edition !== "enterprise") throw new UsageError("--edition must be carrier or enterprise");
-  const answers = (values.answers as string | undefined) ?? "full";
-  if (!isAnswerFields(answers)) throw new UsageError(`--answers must be one of ${ANSWER_FIELDS.join(", ")}`);
   const faults: FaultConfig = {};
   for (const [flag, key] of Object.entries(FAULT_FLAGS)) {
     const n = numberFlag(flag, values[flag]);
@@ -198,43 +207,36 @@ export function parseServerArgs(args: string[], env: NodeJS.ProcessEnv): ServerC
     if (problem) throw new UsageError(problem.replace(key, `--${flag}`));
   }
   const clockOffsetMs = clockOffsetFlag(values["clock-offset"] as string | undefined);
-  const port = numberFlag("port", values.port) ?? 0;
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError("--port must be from 0 to 65535");
-  const positive = (flag: string) => {
-    const n = numberFlag(flag, values[flag]);
-    if (n !== undefined && !(Number.isInteger(n) && n > 0)) throw new UsageError(`--${flag} must be a positive integer`);
-    return n;
-  };
-  const skew = numberFlag("clock-skew-seconds", values["clock-skew-seconds"]);
-  if (skew !== undefined && !(skew >= 0 && skew <= 86_400)) throw new UsageError("--clock-skew-seconds must be from 0 to 86400");
   const adminToken = (values["admin-token"] as string | undefined) ?? env.KOODRIVE_EMULATOR_ADMIN_TOKEN;
   const certFile = values["tls-cert"] as string | undefined;
   const keyFile = values["tls-key"] as string | undefined;
   if ((certFile === undefined) !== (keyFile === undefined)) throw new UsageError("--tls-cert and --tls-key go together");
-  return {
-    options: {
-      port,
-      host: values.host as string | undefined,
-      stateFile: values.state as string | undefined,
-      edition,
-      clockOffsetMs,
-      clockSkewSeconds: skew,
-      requestLogLimit: positive("request-log-limit"),
-      requestLogMaxBytes: positive("request-log-max-bytes"),
-      logAccessCodes: values["log-access-codes"] === true,
-      partialPages: values["partial-pages"] === true,
-      alternateForms: values["alternate-forms"] === true,
-      answers,
-      tokens,
-      apps: appId !== undefined && appSecret !== undefined ? { [appId]: appSecret } : {},
-      tokenTtlSeconds: positive("token-ttl-seconds"),
-      adminToken,
-      faults,
-      tls: certFile !== undefined && keyFile !== undefined ? { cert: pemFile("tls-cert", certFile), key: pemFile("tls-key", keyFile) } : undefined,
-    },
-    readyFile: values["ready-file"] as string | undefined,
-    logRequests: values["log-requests"] === true,
+  const options: EmulatorOptions = {
+    port: numberFlag("port", values.port) ?? 0,
+    host: values.host as string | undefined,
+    stateFile: values.state as string | undefined,
+    edition: ((values.edition as string | undefined) ?? "carrier") as Edition,
+    clockOffsetMs,
+    clockSkewSeconds: numberFlag("clock-skew-seconds", values["clock-skew-seconds"]),
+    requestLogLimit: numberFlag("request-log-limit", values["request-log-limit"]),
+    requestLogMaxBytes: numberFlag("request-log-max-bytes", values["request-log-max-bytes"]),
+    logAccessCodes: values["log-access-codes"] === true,
+    partialPages: values["partial-pages"] === true,
+    alternateForms: values["alternate-forms"] === true,
+    answers: ((values.answers as string | undefined) ?? "full") as AnswerFields,
+    tokens,
+    apps: appId !== undefined && appSecret !== undefined ? { [appId]: appSecret } : {},
+    tokenTtlSeconds: numberFlag("token-ttl-seconds", values["token-ttl-seconds"]),
+    adminToken,
+    faults,
+    tls: certFile !== undefined && keyFile !== undefined ? { cert: pemFile("tls-cert", certFile), key: pemFile("tls-key", keyFile) } : undefined,
   };
+  // The library's own check, worded with the flag that set the option; a problem no flag alone causes (a non-loopback
+  // host without an admin token) is the start's to refuse.
+  const problem = optionsProblem(options);
+  const flag = problem && OPTION_FLAGS[problem.option];
+  if (flag !== undefined) throw new UsageError(`${flag}${problem!.message.slice(problem!.option.length)}`);
+  return { options, readyFile: values["ready-file"] as string | undefined, logRequests: values["log-requests"] === true };
 }
 
 /** Splits the `start` command's own flags from the server flags it passes on. */

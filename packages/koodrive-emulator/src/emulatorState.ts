@@ -1,11 +1,13 @@
 import {
   type Edition,
-  MAX_BATCH,
+  FILE_IDS_RULE,
+  MAX_DISPLAY_NAME,
   MAX_VALID_DAYS,
   SCOPES,
   integerIn,
   isAccessCode,
   isComment,
+  isFileIdList,
   isNumericId,
   isObject,
   expiryFromValidDays,
@@ -77,19 +79,14 @@ function seedProblem(s: unknown, edition: Edition, store: ShareStore): string | 
   if (s.shareId !== undefined && (!isNumericId(s.shareId) || s.shareId.length > 19 || store.has(s.shareId)))
     return "shareId must be a new numeric ID of at most 19 digits";
   if (s.containerId !== undefined && (typeof s.containerId !== "string" || s.containerId === "")) return "containerId must be a non-empty string";
-  if (s.displayName !== undefined && (typeof s.displayName !== "string" || s.displayName.length > 250))
-    return "displayName must be a string of at most 250 characters";
-  if (
-    s.fileIds !== undefined &&
-    (!Array.isArray(s.fileIds) || s.fileIds.length < 1 || s.fileIds.length > MAX_BATCH || s.fileIds.some((f) => typeof f !== "string" || f === ""))
-  ) {
-    return "fileIds must list 1 to 100 non-empty strings";
-  }
+  if (s.displayName !== undefined && (typeof s.displayName !== "string" || s.displayName.length > MAX_DISPLAY_NAME))
+    return `displayName must be a string of at most ${MAX_DISPLAY_NAME} characters`;
+  if (s.fileIds !== undefined && !isFileIdList(s.fileIds)) return FILE_IDS_RULE;
   if (s.scope !== undefined && !SCOPES[edition].includes(s.scope as number))
     return `scope must be one of ${SCOPES[edition].join(", ")} on the ${edition} edition`;
   if (s.extractCode !== undefined && !isAccessCode(s.extractCode)) return ACCESS_CODE_RULE;
   if (s.comment !== undefined && !isComment(s.comment)) return COMMENT_RULE;
-  if (s.validDays !== undefined && !integerIn(s.validDays, 0, MAX_VALID_DAYS)) return "validDays must be an integer from 0 to 365";
+  if (s.validDays !== undefined && !integerIn(s.validDays, 0, MAX_VALID_DAYS)) return `validDays must be an integer from 0 to ${MAX_VALID_DAYS}`;
   return undefined;
 }
 
@@ -230,7 +227,7 @@ export class EmulatorState {
 }
 
 /** Sets an optional field, or removes it for null/undefined (so views and the state file never carry `null`). */
-export function setOptional<K extends "extractCode" | "comment" | "expireTime">(s: StoredShare, key: K, value: StoredShare[K] | null | undefined): void {
+function setOptional<K extends "extractCode" | "comment" | "expireTime">(s: StoredShare, key: K, value: StoredShare[K] | null | undefined): void {
   if (value === null || value === undefined) delete s[key];
   else s[key] = value;
 }

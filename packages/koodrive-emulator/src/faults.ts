@@ -178,7 +178,7 @@ export function faultLabel(action: FaultAction | AfterApplyAction): string | und
 }
 
 /** mulberry32: a small, fast 32-bit PRNG; the same seed gives the same sequence of numbers in [0, 1). */
-export function seededRandom(seed: number): () => number {
+function seededRandom(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

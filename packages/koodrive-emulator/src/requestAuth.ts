@@ -44,7 +44,7 @@ function header(req: AuthRequest, name: string): string | undefined {
 }
 
 /** Parses `yyyyMMdd'T'HHmmss'Z'`; undefined when malformed or not a real date. */
-export function parseXDate(value: string): number | undefined {
+function parseXDate(value: string): number | undefined {
   const m = X_DATE.exec(value);
   if (!m) return undefined;
   const [y, mo, d, h, mi, s] = m.slice(1).map(Number) as [number, number, number, number, number, number];
@@ -134,7 +134,7 @@ export function authenticate(req: AuthRequest, config: AuthConfig, nowMs: number
 }
 
 /** The scheme of app auth, with the one space the documented form puts before `AppId=`. */
-export const APP_AUTH_PREFIX = "HMAC-SHA256 ";
+const APP_AUTH_PREFIX = "HMAC-SHA256 ";
 
 /** The fields of an app-auth `Authorization` value in the documented form, or the rule it breaks. */
 export type ParsedAppAuth = { ok: true; appId: string; signedHeaders: string; signature: string } | { ok: false; problem: string };

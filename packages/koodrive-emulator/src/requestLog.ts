@@ -95,7 +95,7 @@ export interface RequestLogLimits {
   maxBodyBytes?: number;
 }
 
-export const DEFAULT_LOG_LIMITS: Required<RequestLogLimits> = { maxEntries: 10_000, maxBytes: 16 * 1024 * 1024, maxBodyBytes: 64 * 1024 };
+const DEFAULT_LOG_LIMITS: Required<RequestLogLimits> = { maxEntries: 10_000, maxBytes: 16 * 1024 * 1024, maxBodyBytes: 64 * 1024 };
 
 /** One retained request: the body as JSON text, which costs what it counts (parsed, `[{},{},…]` costs 35 times more). */
 interface Retained {

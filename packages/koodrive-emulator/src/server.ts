@@ -1,5 +1,5 @@
 import type { AddressInfo } from "node:net";
-import type { Edition } from "./bodyRules";
+import { EDITIONS, type Edition } from "./bodyRules";
 import { EmulatorClock } from "./clock";
 import { EmulatorState, type ShareChange, type ShareSeed } from "./emulatorState";
 import { type FaultConfig, FaultInjector } from "./faults";
@@ -111,26 +111,39 @@ export function isLoopback(host: string): boolean {
   return host === "localhost" || host === "::1" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 }
 
-function optionsProblem(o: EmulatorOptions): string | undefined {
-  if (o.edition !== undefined && o.edition !== "carrier" && o.edition !== "enterprise") return "edition must be carrier or enterprise";
-  if (o.answers !== undefined && !isAnswerFields(o.answers)) return `answers must be one of ${ANSWER_FIELDS.join(", ")}`;
-  if (o.port !== undefined && !(Number.isInteger(o.port) && o.port >= 0 && o.port <= 65535)) return "port must be an integer from 0 to 65535";
-  if (o.tokenTtlSeconds !== undefined && !(Number.isFinite(o.tokenTtlSeconds) && o.tokenTtlSeconds > 0)) return "tokenTtlSeconds must be a positive number";
+/** A bad option: which one, and the rule it breaks, worded with the option's name (the CLI puts its flag there). */
+export interface OptionsProblem {
+  option: keyof EmulatorOptions;
+  message: string;
+}
+
+/** The first option that breaks its rule: the one check of the options, for the library and the CLI alike. */
+export function optionsProblem(o: EmulatorOptions): OptionsProblem | undefined {
+  const bad = (option: keyof EmulatorOptions, rule: string): OptionsProblem => ({ option, message: `${option} ${rule}` });
+  if (o.edition !== undefined && !EDITIONS.includes(o.edition)) return bad("edition", `must be ${EDITIONS.join(" or ")}`);
+  if (o.answers !== undefined && !isAnswerFields(o.answers)) return bad("answers", `must be one of ${ANSWER_FIELDS.join(", ")}`);
+  if (o.port !== undefined && !(Number.isInteger(o.port) && o.port >= 0 && o.port <= 65535)) return bad("port", "must be an integer from 0 to 65535");
+  if (o.tokenTtlSeconds !== undefined && !(Number.isFinite(o.tokenTtlSeconds) && o.tokenTtlSeconds > 0))
+    return bad("tokenTtlSeconds", "must be a positive number");
   if (o.clockSkewSeconds !== undefined && !(Number.isFinite(o.clockSkewSeconds) && o.clockSkewSeconds >= 0 && o.clockSkewSeconds <= 86_400))
-    return "clockSkewSeconds must be from 0 to 86400";
+    return bad("clockSkewSeconds", "must be from 0 to 86400");
   for (const k of ["requestLogLimit", "requestLogMaxBytes"] as const) {
-    if (o[k] !== undefined && !(Number.isInteger(o[k]) && o[k]! >= 1)) return `${k} must be a positive integer`;
+    if (o[k] !== undefined && !(Number.isInteger(o[k]) && o[k]! >= 1)) return bad(k, "must be a positive integer");
   }
   const emptyToken = (o.tokens ?? []).findIndex((t) => typeof t !== "string" || isEmptyToken(t));
-  if (emptyToken >= 0) return `tokens[${emptyToken}] must be a non-empty token (not blank, not only "Bearer")`;
+  if (emptyToken >= 0) return { option: "tokens", message: `tokens[${emptyToken}] must be a non-empty token (not blank, not only "Bearer")` };
   for (const [appId, secret] of Object.entries(o.apps ?? {})) {
-    if (appId.trim() === "" || typeof secret !== "string" || secret.trim() === "") return "apps must map non-empty app IDs to non-empty app secrets";
+    if (appId.trim() === "" || typeof secret !== "string" || secret.trim() === "") return bad("apps", "must map non-empty app IDs to non-empty app secrets");
   }
-  if (o.adminToken !== undefined && o.adminToken.length < 8) return "adminToken must be at least 8 characters";
-  if (o.tls !== undefined && !(o.tls.cert?.length > 0 && o.tls.key?.length > 0)) return "tls needs both a certificate (cert) and a private key (key), in PEM";
+  if (o.adminToken !== undefined && o.adminToken.length < 8) return bad("adminToken", "must be at least 8 characters");
+  if (o.tls !== undefined && !(o.tls.cert?.length > 0 && o.tls.key?.length > 0))
+    return bad("tls", "needs both a certificate (cert) and a private key (key), in PEM");
   const host = o.host ?? "127.0.0.1";
   if (!isLoopback(host) && o.adminToken === undefined) {
-    return `binding to ${host} exposes the admin API beyond this machine: set an admin token (adminToken, --admin-token or KOODRIVE_EMULATOR_ADMIN_TOKEN)`;
+    return {
+      option: "host",
+      message: `binding to ${host} exposes the admin API beyond this machine: set an admin token (adminToken, --admin-token or KOODRIVE_EMULATOR_ADMIN_TOKEN)`,
+    };
   }
   return undefined;
 }
@@ -138,7 +151,7 @@ function optionsProblem(o: EmulatorOptions): string | undefined {
 /** Starts the emulator; resolves once it listens. Rejects (and listens on nothing) for bad options or state. */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const problem = optionsProblem(options);
-  if (problem) throw new RangeError(problem);
+  if (problem) throw new RangeError(problem.message);
   const edition = options.edition ?? "carrier";
   const auth: AuthConfig = {
     tokens: new Set((options.tokens ?? []).map(tokenFromAuthorization)),

@@ -204,7 +204,7 @@ function linkInAlternateForms(link: Record<string, unknown>): Record<string, unk
  * `alternateForms`): `code` as the string "0", counters as strings where they are numbers and numbers where they are
  * strings, `expireTime` as `yyyy-MM-dd HH:mm:ss`, and "" for a link without one. A client must accept both.
  */
-export function inAlternateForms(reply: Reply): Reply {
+function inAlternateForms(reply: Reply): Reply {
   if (reply.status !== 200 || !isObject(reply.body) || reply.body.code !== 0) return reply;
   const body: Record<string, unknown> = { ...reply.body, code: "0" };
   if (isObject(body.shareLink)) body.shareLink = linkInAlternateForms(body.shareLink);

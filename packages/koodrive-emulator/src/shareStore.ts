@@ -2,7 +2,20 @@ import fs from "node:fs";
 import path from "node:path";
 import { clockOffsetProblem } from "./clock";
 import { StateFileLock } from "./stateFileLock";
-import { ACCESS_CODE_RULE, COMMENT_RULE, type ListKey, integerIn, isAccessCode, isComment, isNumericId, isObject, isTime } from "./bodyRules";
+import {
+  ACCESS_CODE_RULE,
+  COMMENT_RULE,
+  FILE_IDS_RULE,
+  type ListKey,
+  PERMISSION_KEYS,
+  integerIn,
+  isAccessCode,
+  isComment,
+  isFileIdList,
+  isNumericId,
+  isObject,
+  isTime,
+} from "./bodyRules";
 
 /** `SharePermission` (enterprise edition; documented as "supported in the future"). */
 export interface SharePermission {
@@ -38,7 +51,7 @@ export interface StoredShare {
 export const STORED_STATUSES = [0, 1, 2] as const;
 
 /** Share IDs look like KooDrive's 19-digit snowflake IDs; the short URL code is the next number, as in the docs. */
-export const FIRST_SHARE_ID = 1689743054514187776n;
+const FIRST_SHARE_ID = 1689743054514187776n;
 
 /**
  * A first share ID of its own for an emulator started at `nowMs`: even, 19 digits, and later for every later
@@ -60,21 +73,20 @@ function timeProblem(key: string, v: unknown): string | undefined {
 }
 
 /** Every rule a stored share obeys; the first broken one, naming the field, or undefined. */
-export function storedShareProblem(s: unknown): string | undefined {
+function storedShareProblem(s: unknown): string | undefined {
   if (!isObject(s)) return "must be a JSON object";
   if (!isNumericId(s.shareId)) return "shareId must be a numeric ID";
   if (!isNumericId(s.shortUrl)) return "shortUrl must be a numeric code";
   if (!isNumericId(s.ownerId)) return "ownerId must be a numeric user ID";
   if (typeof s.containerId !== "string" || s.containerId === "") return "containerId must be a non-empty string";
-  if (!Array.isArray(s.fileIds) || s.fileIds.length < 1 || s.fileIds.some((f) => typeof f !== "string" || f === ""))
-    return "fileIds must list non-empty strings";
+  if (!isFileIdList(s.fileIds)) return FILE_IDS_RULE;
   if (!integerIn(s.scope, 1, 3)) return "scope must be 1, 2 or 3";
   if (typeof s.displayName !== "string") return "displayName must be a string";
   if (s.extractCode !== undefined && !isAccessCode(s.extractCode)) return ACCESS_CODE_RULE;
   if (s.comment !== undefined && !isComment(s.comment)) return COMMENT_RULE;
   if (
     s.permission !== undefined &&
-    !(isObject(s.permission) && ["preview", "edit", "download"].every((k) => typeof (s.permission as Record<string, unknown>)[k] === "boolean"))
+    !(isObject(s.permission) && PERMISSION_KEYS.every((k) => typeof (s.permission as Record<string, unknown>)[k] === "boolean"))
   ) {
     return "permission must be {preview, edit, download} booleans";
   }

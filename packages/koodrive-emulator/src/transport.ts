@@ -16,9 +16,9 @@ function warn(message: string): void {
 }
 
 /** KooDrive's gateway limit on request bodies. */
-export const MAX_BODY_BYTES = 1024 * 1024;
+const MAX_BODY_BYTES = 1024 * 1024;
 /** Requests one connection may have waiting for their answers (pipelined and not read): more close it. */
-export const MAX_WAITING_TURNS = 1_000;
+const MAX_WAITING_TURNS = 1_000;
 const ADMIN_PREFIX = "/__admin/";
 
 /** How the transport behaves around the state it serves. */
@@ -35,7 +35,7 @@ export interface TransportOptions {
 
 /** A request target split into its raw path and query, or undefined when it is not a path or its percent-encoding
  *  is malformed (`targetProblem` says which). */
-export function parseTarget(target: string): { path: string; rawQuery: string } | undefined {
+function parseTarget(target: string): { path: string; rawQuery: string } | undefined {
   const originForm = originFormOf(target);
   if (originForm === undefined) return undefined;
   const q = originForm.indexOf("?");
@@ -67,7 +67,7 @@ function originFormOf(target: string): string | undefined {
 }
 
 /** Why `parseTarget` refused a target. */
-export function targetProblem(target: string): string {
+function targetProblem(target: string): string {
   return originFormOf(target) === undefined
     ? "the request target must be a path (origin-form or absolute-form)"
     : "the request target has a malformed percent-encoding";
@@ -114,10 +114,10 @@ function jsonDepth(value: unknown): number {
 }
 
 /** The share API's rule for a request's body: JSON, said so in `Content-Type` (a `charset` parameter, if any, UTF-8). */
-export const CONTENT_TYPE_RULE = "header Content-Type must be application/json for a request with a body (a charset parameter, if any, must be UTF-8)";
+const CONTENT_TYPE_RULE = "header Content-Type must be application/json for a request with a body (a charset parameter, if any, must be UTF-8)";
 
 /** Whether a `Content-Type` value says JSON: `application/json` (any case), optionally `; charset=UTF-8` (quoted or not). */
-export function isJsonContentType(value: string | undefined): boolean {
+function isJsonContentType(value: string | undefined): boolean {
   if (value === undefined) return false;
   const [type, ...params] = value.split(";").map((p) => p.trim());
   return type!.toLowerCase() === "application/json" && params.every((p) => /^charset=("?)utf-8\1$/i.test(p));

@@ -98,6 +98,9 @@ describe("koodrive-emulator CLI, foreground", () => {
     [["--token", "t", "--edition", "gold"], /--edition must be carrier or enterprise/],
     [["--token", "t", "--answers", "documented-detail"], /--answers must be one of full, documented, lean/],
     [["--token", "t", "--request-log-max-bytes", "0"], /--request-log-max-bytes must be a positive integer/],
+    [["--token", "t", "--port", "70000"], /--port must be an integer from 0 to 65535/],
+    [["--token", "t", "--token-ttl-seconds", "0"], /--token-ttl-seconds must be a positive number/],
+    [["--token", "t", "--admin-token", "short"], /--admin-token \/ KOODRIVE_EMULATOR_ADMIN_TOKEN must be at least 8 characters/],
   ])("rejects %j with exit code 2 and the rule", async (args, msg) => {
     const { code, stderr } = await runCli(args);
     expect(code).toBe(2);

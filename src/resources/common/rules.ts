@@ -33,7 +33,7 @@ function utf16Length(text: string): number {
 const COMMENT_LENGTH_LIMIT = 512;
 
 /** An integer in [min, max]; one message for every way to miss it, naming what was given. */
-export function integerRule(name: string, min: number, max: number, meaning = "") {
+function integerRule(name: string, min: number, max: number, meaning = "") {
   const rule = `${name} must be an integer from ${min} to ${max}${meaning}`;
   // The integer check last: zod's also refuses whole numbers beyond 2^53 (1e21 is one), which are larger, not fractional.
   return z
