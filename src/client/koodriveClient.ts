@@ -1,6 +1,7 @@
 import type { AxiosInstance, AxiosResponse } from "axios";
 import type * as z from "../zod";
 import { CANCEL_PATH, SHARE_PATH } from "./apiPaths";
+import { definedFields } from "./definedFields";
 import { appAuthorization } from "./appAuth";
 import { type KooDriveClientEvent, type KooDriveClientEventListener, formatSeconds, retryEvent, waitingEvent } from "./clientEvents";
 import { type ConnectionSettings, SETTING_DEFAULTS, credentialFixHint, settingsSecrets } from "./connectionSettings";
@@ -223,7 +224,7 @@ export class KooDriveClient {
     const res = await this.request({
       method: "PUT",
       path: `${SHARE_PATH}/${encodeURIComponent(shareId)}`,
-      body: compact(body),
+      body: definedFields(body),
       schema: shareLinkResponseSchema,
       bodySecrets: [body.extractCode],
       answerProblem: aboutShare(shareId),
@@ -236,7 +237,7 @@ export class KooDriveClient {
     const res = await this.request({
       method: "POST",
       path: SHARE_PATH,
-      body: compact(body),
+      body: definedFields(body),
       schema: shareLinkResponseSchema,
       bodySecrets: [body.extractCode],
       answerProblem: ({ shareLink }) => {
@@ -569,12 +570,6 @@ export class KooDriveClient {
     }
     return headers;
   }
-}
-
-function compact<T extends object>(value: T): Partial<T> {
-  const defined: Partial<T> = {};
-  for (const key of Object.keys(value) as Array<keyof T>) if (value[key] !== undefined) defined[key] = value[key];
-  return defined;
 }
 
 function parseJson(text: unknown): unknown {

@@ -1,3 +1,4 @@
+import { definedFields } from "../client/definedFields";
 import { type ShareLink, fileIdsOf, sharedAt } from "../client/shareLink";
 import type { ShareStatus } from "../resources/common/linkState";
 import { kooDriveTimeOutput } from "../time/koodriveTime";
@@ -60,5 +61,5 @@ export function shareInfoFrom(link: ShareLink): ShareInfo {
     downloadCount: link.downloadCnt,
     saveCount: link.saveCnt,
   };
-  return Object.fromEntries(Object.entries(info).filter(([, v]) => v !== undefined)) as unknown as ShareInfo;
+  return definedFields(info) as ShareInfo;
 }

@@ -1,5 +1,6 @@
+import { definedFields } from "../client/definedFields";
 import type { KooDriveClient, UpdateShareBody } from "../client/koodriveClient";
-import { type Props, plain } from "./handler";
+import type { Props } from "./handler";
 import { type KooDriveError, outcomeUnknown } from "../client/koodriveError";
 import type { ShareLink } from "../client/shareLink";
 import { expiryFitsNoValidityWrite, expiryFitsWrite, parseKooDriveTime } from "../time/koodriveTime";
@@ -97,7 +98,7 @@ export async function applySettings(
     const live = await findShare(client, shareId).catch(() => undefined);
     if (live === undefined) return applied;
     // What the answer says overrides the read, except an expiry it gave in no documented form; what it leaves out does not.
-    return { ...live, ...plain(applied), ...(expiryMissing ? { expireTime: live.expireTime } : {}) };
+    return { ...live, ...definedFields(applied), ...(expiryMissing ? { expireTime: live.expireTime } : {}) };
   } catch (error) {
     if (!outcomeUnknown(error)) throw error;
     // If even the read-back fails, the PUT's own error says more about what went wrong.

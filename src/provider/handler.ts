@@ -49,11 +49,6 @@ export function unreadableStateProblem(typeName: string, readable: number, store
   );
 }
 
-/** Plain JSON for the engine (Pulumi's struct encoder rejects `undefined`): the fields that have a value. */
-export function plain<T extends object = Props>(props: T): T {
-  return Object.fromEntries(Object.entries(props).filter(([, v]) => v !== undefined)) as T;
-}
-
 /**
  * A check's answer: the normalised inputs, or, when any property failed, the inputs as given with every failure (the
  * engine shows each, naming its property).

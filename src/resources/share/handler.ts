@@ -1,8 +1,9 @@
+import { definedFields } from "../../client/definedFields";
 import type { CreateShareBody } from "../../client/koodriveClient";
 import { applySettings, settingsBody } from "../../provider/applySettings";
 import type { ProviderContext } from "../../provider/context";
 import { orNotFound, shareNotFound } from "../../provider/findShare";
-import { type Props, type ResourceHandler, checkResult, plain } from "../../provider/handler";
+import { type Props, type ResourceHandler, checkResult } from "../../provider/handler";
 import { diffResultOf, planNotices } from "../common/linkPlan";
 import { linkHealth, reportRenewedAgain } from "../common/linkHealth";
 import { checkShareInputs } from "./checkInputs";
@@ -113,7 +114,7 @@ export const shareHandler: ResourceHandler = {
     if (!plan.put) {
       // The recorded owner stays as it is, unknown included: only an answer to a request proves who owns the share.
       const { renewBeforeDays, userId } = news;
-      return { outs: plain({ ...state, onDelete: news.onDelete, renewBeforeDays, userId, managedFields: managedFields(news) }) };
+      return { outs: definedFields({ ...state, onDelete: news.onDelete, renewBeforeDays, userId, managedFields: managedFields(news) }) };
     }
     const applied = await orNotFound(applySettings(client, id, settingsBody(news), ctx));
     if (applied === undefined) {

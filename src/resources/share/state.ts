@@ -1,6 +1,6 @@
+import { definedFields } from "../../client/definedFields";
 import type { ShareLink } from "../../client/shareLink";
 import type { Props } from "../../provider/handler";
-import { plain } from "../../provider/handler";
 import { storedOwner } from "../common/owner";
 import { LINK_OUTPUTS, type LinkSettingsState, linkSettingsState } from "../common/linkState";
 import { DEFAULT_SHARE_ON_DELETE, type ShareOnDelete } from "./args";
@@ -35,7 +35,7 @@ export function shareStateFrom(inputs: Props, share: ShareLink, owner: string, p
     scope: Number(inputs.scope),
     onDelete: (inputs.onDelete as ShareOnDelete | undefined) ?? DEFAULT_SHARE_ON_DELETE,
   };
-  return plain({ ...state });
+  return definedFields({ ...state });
 }
 
 /** The inputs a stored state stands for: what refresh reports back, so changes made outside Pulumi show as drift. */
@@ -50,7 +50,7 @@ export function inputsOfState(state: ShareState, live: ShareLink): Props {
     renewBeforeDays: state.renewBeforeDays,
   };
   for (const field of state.managedFields) inputs[field] = live[field] ?? "";
-  return plain(inputs);
+  return definedFields(inputs);
 }
 
 /**

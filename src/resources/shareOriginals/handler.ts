@@ -1,5 +1,6 @@
+import { definedFields } from "../../client/definedFields";
 import { findShare, shareNotFound } from "../../provider/findShare";
-import { type ResourceHandler, checkResult, plain } from "../../provider/handler";
+import { type ResourceHandler, checkResult } from "../../provider/handler";
 import { parseKooDriveTime } from "../../time/koodriveTime";
 import { OPTIONAL_SETTINGS } from "../common/linkState";
 import { recordedOwner } from "../common/owner";
@@ -45,13 +46,17 @@ export const shareOriginalsHandler: ResourceHandler = {
         `KooDrive share ${shareId}: its expireTime "${expiry.text}" is in no form KooDrive documents, so onDelete "restore" could not put it back faithfully; use onDelete "retain" (nothing was changed)`,
       );
     }
-    const originals: OriginalSettings = plain({ extractCode: live.extractCode || undefined, comment: live.comment, expireTime: live.expireTime || undefined });
-    return { id: shareId, outs: plain({ stateVersion: SHARE_ORIGINALS_STATE_VERSION, shareId, userId, owner, originals }) };
+    const originals: OriginalSettings = definedFields({
+      extractCode: live.extractCode || undefined,
+      comment: live.comment,
+      expireTime: live.expireTime || undefined,
+    });
+    return { id: shareId, outs: definedFields({ stateVersion: SHARE_ORIGINALS_STATE_VERSION, shareId, userId, owner, originals }) };
   },
 
   /** The originals are history: a refresh keeps them (and sends nothing). */
   async read(_ctx, id, props) {
-    return { id, props: plain(upgradeShareOriginalsState(props)) };
+    return { id, props: definedFields(upgradeShareOriginalsState(props)) };
   },
 
   /**
@@ -60,7 +65,7 @@ export const shareOriginalsHandler: ResourceHandler = {
    */
   async update(_ctx, _id, olds, news) {
     const { userId: _previous, ...state } = upgradeShareOriginalsState(olds);
-    return { outs: plain({ ...state, userId: news.userId }) };
+    return { outs: definedFields({ ...state, userId: news.userId }) };
   },
 
   /**

@@ -1,8 +1,9 @@
+import { definedFields } from "../../client/definedFields";
 import { ResendRefused, applySettings, settingsBody } from "../../provider/applySettings";
 import type { ShareLink } from "../../client/shareLink";
 import type { ProviderContext } from "../../provider/context";
 import { findShare, orNotFound, shareNotFound } from "../../provider/findShare";
-import { type Props, type ResourceHandler, checkResult, plain } from "../../provider/handler";
+import { type Props, type ResourceHandler, checkResult } from "../../provider/handler";
 import { diffResultOf, planNotices } from "../common/linkPlan";
 import {
   type OriginalSettings,
@@ -165,7 +166,7 @@ export const shareSettingsHandler: ResourceHandler = {
       const restarted = mark.writtenSinceApplied ? undefined : validityRestartedWarning(state, live);
       if (restarted) ctx.notice(id, restarted);
     }
-    return { id, props: originalsUnderStoredName(props, outs), inputs: refreshedInputs(state, live, plain(inputs)) };
+    return { id, props: originalsUnderStoredName(props, outs), inputs: refreshedInputs(state, live, definedFields(inputs)) };
   },
 
   /** As the recorded owner: one PUT when a setting changed or the link is due for renewal; otherwise only state changes. */
@@ -184,7 +185,7 @@ export const shareSettingsHandler: ResourceHandler = {
       const appliedExpireTime = originals === undefined ? undefined : switched ? (originals.expireTime ?? "") : state.appliedExpireTime;
       const originalsInInputs = originalsInInputsMark(news, originals);
       return {
-        outs: plain({
+        outs: definedFields({
           ...state,
           onDelete: news.onDelete,
           renewBeforeDays,

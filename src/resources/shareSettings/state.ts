@@ -1,6 +1,6 @@
+import { definedFields } from "../../client/definedFields";
 import type { ShareLink } from "../../client/shareLink";
 import type { Props } from "../../provider/handler";
-import { plain } from "../../provider/handler";
 import { storedOwner } from "../common/owner";
 import { LINK_OUTPUTS, type LinkSettingsState, linkSettingsState } from "../common/linkState";
 import type { OriginalSettings } from "../common/originals";
@@ -72,7 +72,7 @@ export function shareSettingsStateFrom(
     originals,
     originalsInInputs: originalsInInputsMark(inputs, originals),
   };
-  return plain({ ...state, originals: originals === undefined ? undefined : plain({ ...originals }) });
+  return definedFields({ ...state, originals: originals === undefined ? undefined : definedFields({ ...originals }) });
 }
 
 /**
