@@ -5,7 +5,8 @@ import { type KooDriveError, outcomeUnknown } from "../client/koodriveError";
 import type { ShareLink } from "../client/shareLink";
 import { expiryFitsNoValidityWrite, expiryFitsWrite, parseKooDriveTime } from "../time/koodriveTime";
 import type { KooDriveEdition } from "../client/connectionSettings";
-import { findShare } from "./findShare";
+import { findShare, orNotFound, shareNotFound } from "./findShare";
+import type { ProviderContext } from "./context";
 
 /** Whether `live` shows the effect of PUT `body` sent at `sentAtMs`, read back at `nowMs` (both on KooDrive's clock, within the clock tolerance). */
 function showsApplied(live: ShareLink, body: UpdateShareBody, sentAtMs: number, nowMs: number, edition: KooDriveEdition): boolean {
@@ -37,6 +38,16 @@ export class ResendRefused extends Error {
   ) {
     super(`KooDrive share ${shareId}: the write's answer was lost, and the share, read back, was changed since by another writer (${what}): not sent again`);
   }
+}
+
+/**
+ * PUT the declared settings of `inputs` to `shareId` as `owner`, through {@link applySettings}; a share that is missing
+ * or not the owner's fails naming both, and `consequence` (what the user should do about it).
+ */
+export async function writeDeclaredSettings(ctx: ProviderContext, shareId: string, inputs: Props, owner: string, consequence: string): Promise<ShareLink> {
+  const applied = await orNotFound(applySettings(ctx.client(owner), shareId, settingsBody(inputs), ctx));
+  if (applied === undefined) throw shareNotFound(shareId, owner, consequence);
+  return applied;
 }
 
 /** What a write needs from the provider: the edition (what an answer means) and where to say what it did. */

@@ -94,6 +94,12 @@ export function renewedAgainWarning(written: LinkState, validDays: unknown, rene
   );
 }
 
+/** Warns about a link a refresh found that a renewal cannot fix (files deleted, invalidated, an unreadable expiry). */
+export function reportLinkProblem(ctx: ProviderContext, shareId: string, read: LinkState, declaredValidDays: unknown): void {
+  const { problem } = linkHealth(read, declaredValidDays, undefined, ctx.now());
+  if (problem) ctx.notice(shareId, `warning: ${problem}`);
+}
+
 /** Tells the user when KooDrive's answer to a write of `inputs` would be renewed again (see {@link renewedAgainWarning}). */
 export function reportRenewedAgain(ctx: ProviderContext, shareId: string, written: LinkState, inputs: Props): void {
   const warning = renewedAgainWarning(written, inputs.validDays, inputs.renewBeforeDays, ctx.now());

@@ -1,3 +1,4 @@
+import type { ProviderContext } from "../../provider/context";
 import type * as pulumi from "@pulumi/pulumi";
 import type { Props } from "../../provider/handler";
 import { type LinkState, linkHealth } from "./linkHealth";
@@ -92,4 +93,12 @@ export function replacement(replaces: readonly string[]): LinkPlan {
 /** A plan as the engine's diff answer: any replacing, changed or renewed property is a change; never delete first. */
 export function diffResultOf(plan: LinkPlan): pulumi.dynamic.DiffResult {
   return { changes: plan.replaces.length > 0 || plan.changed.length > 0 || plan.put, replaces: plan.replaces, deleteBeforeReplace: false };
+}
+
+/**
+ * The clocks a plan of a stored resource reads (see `ProviderContext.now` and `localClockAhead`), and the configured
+ * user: one function, so that preview's diff and up's update plan alike.
+ */
+export function planClocks(ctx: ProviderContext, olds: Props): [now: Date, configuredUser: string, localClockAhead: Date | undefined] {
+  return [ctx.now(olds), ctx.userId(), ctx.localClockAhead(olds)];
 }

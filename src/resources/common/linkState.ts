@@ -1,3 +1,4 @@
+import { definedFields } from "../../client/definedFields";
 import type { ShareLink } from "../../client/shareLink";
 import type { Props } from "../../provider/handler";
 import { kooDriveTimeOutput } from "../../time/koodriveTime";
@@ -113,6 +114,26 @@ export function linkSettingsState(shareId: string, inputs: Props, share: ShareLi
     shortUrl: share.shortUrl ?? previous?.shortUrl,
     linkUrl: share.linkUrl ?? previous?.linkUrl,
   };
+}
+
+/**
+ * The inputs a refresh reports: `declared` (what the state stands for) with the managed settings as the share holds
+ * them now, so that a change made outside Pulumi shows as drift.
+ */
+export function withLiveManagedSettings(declared: Props, state: LinkSettingsState, live: ShareLink): Props {
+  const inputs = { ...declared };
+  for (const field of state.managedFields) inputs[field] = live[field] ?? "";
+  return inputs;
+}
+
+/**
+ * The state after an update that sends nothing: the stored one with the declared arguments that only Pulumi keeps, and
+ * `extra` (each resource's own). The recorded owner stays as it is, unknown included: only an answer to a request
+ * proves who owns the share.
+ */
+export function stateOnlyUpdate(state: LinkSettingsState, news: Props, extra: Props = {}): Props {
+  const { onDelete, renewBeforeDays, userId } = news;
+  return definedFields({ ...state, onDelete, renewBeforeDays, userId, managedFields: managedFields(news), ...extra } as Props);
 }
 
 /** The managed settings (access code, comment) whose live value is not the one this resource last applied or read. */

@@ -1,16 +1,14 @@
-import { definedFields } from "../../client/definedFields";
 import type { CreateShareBody } from "../../client/koodriveClient";
-import { applySettings, settingsBody } from "../../provider/applySettings";
+import { writeDeclaredSettings } from "../../provider/applySettings";
 import type { ProviderContext } from "../../provider/context";
-import { orNotFound, shareNotFound } from "../../provider/findShare";
 import { type Props, type ResourceHandler, checkResult } from "../../provider/handler";
-import { diffResultOf, planNotices } from "../common/linkPlan";
-import { linkHealth, reportRenewedAgain } from "../common/linkHealth";
+import { diffResultOf, planClocks, planNotices } from "../common/linkPlan";
+import { reportLinkProblem, reportRenewedAgain } from "../common/linkHealth";
 import { checkShareInputs } from "./checkInputs";
 import { cancelShare } from "./cancelShare";
 import { OwnerShares, createShareReconciled } from "./createShare";
 import { planShareChange } from "./plan";
-import { SHARE_STATUS, managedFields, refreshedInputs } from "../common/linkState";
+import { SHARE_STATUS, refreshedInputs, stateOnlyUpdate } from "../common/linkState";
 import { ownerNotice, recordedOwner } from "../common/owner";
 import { SHARE_STATE_VERSION, inputsOfState, shareStateFrom, upgradeShareState } from "./state";
 
@@ -53,7 +51,7 @@ export const shareHandler: ResourceHandler = {
   async diff(ctx, id, olds, news) {
     const state = upgradeShareState(olds);
     ownerShares(ctx, recordedOwner(state, ctx.userId())).owned.add(id);
-    const plan = planShareChange(state, news, ctx.now(olds), ctx.userId(), ctx.localClockAhead(olds));
+    const plan = planShareChange(state, news, ...planClocks(ctx, olds));
     if (plan.replaces.length === 0) {
       const stays = ownerNotice(state, news.userId, ctx.userId());
       if (stays) ctx.notice(id, stays);
@@ -99,8 +97,7 @@ export const shareHandler: ResourceHandler = {
     if (live === undefined) return {};
     const inputs = inputsOfState(state, live);
     const outs = shareStateFrom(inputs, { ...live, shareId: id }, owner);
-    const { problem } = linkHealth(upgradeShareState(outs), state.validDays, undefined, ctx.now());
-    if (problem) ctx.notice(id, `warning: ${problem}`);
+    reportLinkProblem(ctx, id, outs, state.validDays);
     return { id, props: outs, inputs: refreshedInputs(state, live, inputs) };
   },
 
@@ -108,22 +105,16 @@ export const shareHandler: ResourceHandler = {
   async update(ctx, id, olds, news) {
     const state = upgradeShareState(olds);
     const owner = recordedOwner(state, ctx.userId());
-    const client = ctx.client(owner);
     ownerShares(ctx, owner).owned.add(id);
-    const plan = planShareChange(state, news, ctx.now(olds), ctx.userId(), ctx.localClockAhead(olds));
-    if (!plan.put) {
-      // The recorded owner stays as it is, unknown included: only an answer to a request proves who owns the share.
-      const { renewBeforeDays, userId } = news;
-      return { outs: definedFields({ ...state, onDelete: news.onDelete, renewBeforeDays, userId, managedFields: managedFields(news) }) };
-    }
-    const applied = await orNotFound(applySettings(client, id, settingsBody(news), ctx));
-    if (applied === undefined) {
-      throw shareNotFound(
-        id,
-        owner,
-        "it was cancelled or moved to another owner outside Pulumi; run `pulumi refresh` to drop it from the stack, then `up` creates a new share",
-      );
-    }
+    const plan = planShareChange(state, news, ...planClocks(ctx, olds));
+    if (!plan.put) return { outs: stateOnlyUpdate(state, news) };
+    const applied = await writeDeclaredSettings(
+      ctx,
+      id,
+      news,
+      owner,
+      "it was cancelled or moved to another owner outside Pulumi; run `pulumi refresh` to drop it from the stack, then `up` creates a new share",
+    );
     reportRenewedAgain(ctx, id, applied, news);
     return { outs: shareStateFrom(news, { ...applied, shareId: id }, owner, state) };
   },

@@ -2,7 +2,7 @@ import { definedFields } from "../../client/definedFields";
 import type { ShareLink } from "../../client/shareLink";
 import type { Props } from "../../provider/handler";
 import { storedOwner } from "../common/owner";
-import { LINK_OUTPUTS, type LinkSettingsState, linkSettingsState } from "../common/linkState";
+import { LINK_OUTPUTS, type LinkSettingsState, linkSettingsState, withLiveManagedSettings } from "../common/linkState";
 import { DEFAULT_SHARE_ON_DELETE, type ShareOnDelete } from "./args";
 
 /**
@@ -49,8 +49,7 @@ export function inputsOfState(state: ShareState, live: ShareLink): Props {
     onDelete: state.onDelete,
     renewBeforeDays: state.renewBeforeDays,
   };
-  for (const field of state.managedFields) inputs[field] = live[field] ?? "";
-  return definedFields(inputs);
+  return definedFields(withLiveManagedSettings(inputs, state, live));
 }
 
 /**

@@ -1,10 +1,9 @@
 import { definedFields } from "../../client/definedFields";
-import { ResendRefused, applySettings, settingsBody } from "../../provider/applySettings";
+import { ResendRefused, applySettings, writeDeclaredSettings } from "../../provider/applySettings";
 import type { ShareLink } from "../../client/shareLink";
-import type { ProviderContext } from "../../provider/context";
-import { findShare, orNotFound, shareNotFound } from "../../provider/findShare";
+import { findShare, orNotFound } from "../../provider/findShare";
 import { type Props, type ResourceHandler, checkResult } from "../../provider/handler";
-import { diffResultOf, planNotices } from "../common/linkPlan";
+import { diffResultOf, planClocks, planNotices } from "../common/linkPlan";
 import {
   type OriginalSettings,
   holdsOriginals,
@@ -15,7 +14,7 @@ import {
   settingsAsRestored,
 } from "../common/originals";
 import { checkShareSettingsInputs } from "./checkInputs";
-import { linkHealth, reportRenewedAgain } from "../common/linkHealth";
+import { reportLinkProblem, reportRenewedAgain } from "../common/linkHealth";
 import { ownerNotice, recordedOwner } from "../common/owner";
 import { noteOriginalsRestored, noteSuccessor, originalsRestoredInThisRun, rememberRestored, successorInThisRun } from "../common/restoredShares";
 import { planSettingsChange } from "./plan";
@@ -31,7 +30,7 @@ import {
   unmanagedChanged,
   validityRestartedWarning,
 } from "./restore";
-import { managedFields, refreshedInputs } from "../common/linkState";
+import { refreshedInputs, stateOnlyUpdate, withLiveManagedSettings } from "../common/linkState";
 import { isUnknown } from "../common/unknownValue";
 import { SHARE_SETTINGS_STATE_VERSION, originalsInInputsMark, originalsUnderStoredName, shareSettingsStateFrom, upgradeShareSettingsState } from "./state";
 
@@ -58,14 +57,6 @@ function originalsToRecord(news: Props, stored: OriginalSettings | undefined): O
   );
 }
 
-/** PUT the declared settings as `owner`; a share that is missing or not the owner's fails naming both. */
-async function applyDeclaredSettings(ctx: ProviderContext, inputs: Props, owner: string, consequence: string) {
-  const shareId = String(inputs.shareId);
-  const applied = await orNotFound(applySettings(ctx.client(owner), shareId, settingsBody(inputs), ctx));
-  if (applied === undefined) throw shareNotFound(shareId, owner, consequence);
-  return applied;
-}
-
 /** Provider of `KooDriveShareSettings`. */
 export const shareSettingsHandler: ResourceHandler = {
   stateVersion: SHARE_SETTINGS_STATE_VERSION,
@@ -85,7 +76,7 @@ export const shareSettingsHandler: ResourceHandler = {
 
   async diff(ctx, _id, olds, news) {
     const state = upgradeShareSettingsState(olds);
-    const plan = planSettingsChange(state, news, ctx.now(olds), ctx.userId(), ctx.localClockAhead(olds));
+    const plan = planSettingsChange(state, news, ...planClocks(ctx, olds));
     const stays = plan.replaces.length === 0 ? ownerNotice(state, news.userId, ctx.userId()) : undefined;
     if (stays) ctx.notice(state.shareId, stays);
     for (const notice of planNotices(plan)) ctx.notice(state.shareId, notice);
@@ -107,7 +98,13 @@ export const shareSettingsHandler: ResourceHandler = {
     // The companion's: a replacement of this resource (`up --replace`) cannot take its predecessor's, since the engine
     // gives it neither olds nor a diff; when they differ, the predecessor's delete lists them.
     const originals = originalsToRecord(inputs, undefined);
-    const applied = await applyDeclaredSettings(ctx, inputs, owner, "a share must exist before its settings can be managed (nothing was changed)");
+    const applied = await writeDeclaredSettings(
+      ctx,
+      String(inputs.shareId),
+      inputs,
+      owner,
+      "a share must exist before its settings can be managed (nothing was changed)",
+    );
     reportRenewedAgain(ctx, String(inputs.shareId), applied, inputs);
     const key = ctx.shareKey(owner, String(inputs.shareId));
     noteSuccessor(key, originals);
@@ -133,8 +130,8 @@ export const shareSettingsHandler: ResourceHandler = {
     const owner = recordedOwner(state, ctx.userId());
     const live = await ctx.reader(owner).read(id);
     if (live === undefined) return {};
-    const inputs: Props = { shareId: id, userId: state.userId, validDays: state.validDays, onDelete: state.onDelete, renewBeforeDays: state.renewBeforeDays };
-    for (const field of state.managedFields) inputs[field] = live[field] ?? "";
+    const declared = { shareId: id, userId: state.userId, validDays: state.validDays, onDelete: state.onDelete, renewBeforeDays: state.renewBeforeDays };
+    const inputs = withLiveManagedSettings(declared, state, live);
     // The companion's originals are an input of a restoring resource too: left out, a refresh that returns inputs would
     // show them removed ("-originals") and the next preview added back ("+originals"), a change the user never made.
     // Only when the stored inputs hold them (`originalsInInputs`): the engine keeps a refreshed input secret only when
@@ -150,8 +147,7 @@ export const shareSettingsHandler: ResourceHandler = {
       owner,
       appliedExpiry(state, live, props.stateVersion),
     );
-    const { problem } = linkHealth(upgradeShareSettingsState(outs), state.validDays, undefined, ctx.now());
-    if (problem) ctx.notice(id, `warning: ${problem}`);
+    reportLinkProblem(ctx, id, outs, state.validDays);
     if (state.onDelete === "restore") {
       // A changed setting is marked to be written again: else a share whose settings were written meanwhile to what
       // the program declares (an update of this resource that landed but was never recorded) would never be written
@@ -173,32 +169,19 @@ export const shareSettingsHandler: ResourceHandler = {
   async update(ctx, _id, olds, news) {
     const state = upgradeShareSettingsState(olds);
     const owner = recordedOwner(state, ctx.userId());
-    const plan = planSettingsChange(state, news, ctx.now(olds), ctx.userId(), ctx.localClockAhead(olds));
+    const plan = planSettingsChange(state, news, ...planClocks(ctx, olds));
     const originals = originalsToRecord(news, state.originals);
     noteSuccessor(ctx.shareKey(owner, state.shareId), originals);
     if (!plan.put) {
-      // The recorded owner stays as it is, unknown included: only an answer to a request proves who owns the share.
-      const { renewBeforeDays, userId } = news;
       // Turned to "restore" here, the companion has just read the share, as this resource's last write left it (see
       // lateRestoreWarning): its expiry is the applied one.
       const switched = state.originals === undefined && originals !== undefined;
       const appliedExpireTime = originals === undefined ? undefined : switched ? (originals.expireTime ?? "") : state.appliedExpireTime;
-      const originalsInInputs = originalsInInputsMark(news, originals);
-      return {
-        outs: definedFields({
-          ...state,
-          onDelete: news.onDelete,
-          renewBeforeDays,
-          userId,
-          managedFields: managedFields(news),
-          originals,
-          appliedExpireTime,
-          originalsInInputs,
-        }),
-      };
+      return { outs: stateOnlyUpdate(state, news, { originals, appliedExpireTime, originalsInInputs: originalsInInputsMark(news, originals) }) };
     }
-    const applied = await applyDeclaredSettings(
+    const applied = await writeDeclaredSettings(
       ctx,
+      String(news.shareId),
       news,
       owner,
       "it may have been cancelled or moved to another owner outside Pulumi; remove the resource or refresh",
