@@ -27,9 +27,9 @@ import { ServerClock, dateRejection } from "./serverClock";
 import { type DeadlineTransport, MAX_ANSWER_BYTES, type Transport, axiosFor, deadlineTransport, transportFor } from "./transport";
 import { userAgent } from "./userAgent";
 
-/** Body of `PUT /koodrive/ose/v1/share/{shareId}` (carrier edition). Omitted fields are left unchanged. */
+/** Body of `PUT /koodrive/ose/v1/share/{shareId}`, both editions. Omitted fields are left unchanged. */
 export interface UpdateShareBody {
-  /** 0–365; 0 = no validity period (carrier). Mandatory for the API. */
+  /** 0–365, mandatory for the API; 0 = no validity period on the carrier edition, "keep the current expiry" on enterprise. */
   validDays: number;
   /** Exactly 8 of `[0-9a-zA-Z]`. */
   extractCode?: string;
@@ -38,7 +38,7 @@ export interface UpdateShareBody {
 
 /** Body of `POST /koodrive/ose/v1/share`. */
 export interface CreateShareBody {
-  /** 1 = external link, 3 = specified enterprise users. */
+  /** 1 = external link, 2 = enterprise-internal (enterprise edition only), 3 = specified enterprise users. */
   scope: number;
   fileIds: string[];
   containerId: string;
@@ -232,7 +232,10 @@ export class KooDriveClient {
     return res.shareLink;
   }
 
-  /** `POST /share`: creates a share (retried only when KooDrive cannot have run it: 429, connection refused, `X-Date` rejected). */
+  /**
+   * `POST /share`: creates a share, retried only when KooDrive cannot have run it: a 429, a connection refused or a
+   * name that did not resolve (EAI_AGAIN), an `X-Date` rejected, a proxy's 5xx refusal to forward it.
+   */
   async createShare(body: CreateShareBody): Promise<ShareLink> {
     const res = await this.request({
       method: "POST",

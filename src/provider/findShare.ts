@@ -21,6 +21,9 @@ export function findShare(client: KooDriveClient, shareId: string): Promise<Shar
   return orNotFound(client.getShare(shareId));
 }
 
+/** What an adoption of a share that is missing, or not the user's, tells the user: both adopting resources say it. */
+export const ADOPTION_NEEDS_SHARE = "a share must exist before its settings can be managed (nothing was changed)";
+
 /** The error for a share that must exist but does not: names the share and the user it was looked up as. */
 export function shareNotFound(shareId: string, userId: string, consequence: string): Error {
   return new Error(`KooDrive share ${shareId} was not found, or is not owned by user ${userId}: ${consequence}`);

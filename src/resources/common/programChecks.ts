@@ -189,9 +189,10 @@ function claimsOfThisRun(): Map<string, Claimant> {
 
 /**
  * Records that `claimant` manages share `shareId`, failing when another resource of the program already does: two
- * resources applying different settings to one share would flip it on every `up`.
+ * resources applying different settings to one share would flip it on every `up`. An ID known only later (an Output)
+ * is claimed when known, and a conflict then is reported on `resource`, when given.
  */
-export function claimShare(shareId: pulumi.Input<string>, claimant: Claimant): void {
+export function claimShare(shareId: pulumi.Input<string>, claimant: Claimant, resource?: pulumi.Resource): void {
   const run = thisRun();
   const claims = claimsOfThisRun();
   const claim = (id: string) => {
@@ -217,7 +218,7 @@ export function claimShare(shareId: pulumi.Input<string>, claimant: Claimant): v
     try {
       if (typeof id === "string") claim(id);
     } catch (e) {
-      void pulumi.log.error((e as Error).message);
+      void pulumi.log.error((e as Error).message, resource);
     }
   });
 }

@@ -1,5 +1,5 @@
 import type { CreateShareBody } from "../../client/koodriveClient";
-import { writeDeclaredSettings } from "../../provider/applySettings";
+import { settingsBody, writeDeclaredSettings } from "../../provider/applySettings";
 import type { ProviderContext } from "../../provider/context";
 import { type Props, type ResourceHandler, checkResult } from "../../provider/handler";
 import { diffResultOf, planClocks, planNotices } from "../common/linkPlan";
@@ -29,16 +29,9 @@ function ownerShares(ctx: ProviderContext, owner: string): OwnerShares {
   return shares;
 }
 
+/** The POST body for declared inputs: the files and scope, and the settings as a PUT of them would send them. */
 function createBody(inputs: Props): CreateShareBody {
-  const body: CreateShareBody = {
-    scope: Number(inputs.scope),
-    fileIds: (inputs.fileIds as unknown[]).map(String),
-    containerId: String(inputs.containerId),
-    validDays: Number(inputs.validDays),
-  };
-  if (inputs.extractCode !== undefined) body.extractCode = String(inputs.extractCode);
-  if (inputs.comment !== undefined) body.comment = String(inputs.comment);
-  return body;
+  return { scope: Number(inputs.scope), fileIds: (inputs.fileIds as unknown[]).map(String), containerId: String(inputs.containerId), ...settingsBody(inputs) };
 }
 
 /** Provider of `KooDriveShare`. */

@@ -56,16 +56,7 @@ export class KooDriveShare extends pulumi.dynamic.Resource {
     }
     // The ID exists only once the share is created: the claim is made when it is known (at preview for a share
     // already in the stack), so a KooDriveShareSettings on the same share fails the program.
-    const claimant = { label: `${typeName} "${name}"`, parent: opts.parent };
-    this.shareId.apply((shareId) => {
-      if (typeof shareId !== "string") return;
-      try {
-        claimShare(shareId, claimant);
-      } catch (conflict) {
-        // Reported as an error diagnostic, which fails the run, rather than thrown from a callback nobody awaits.
-        void pulumi.log.error((conflict as Error).message, this);
-      }
-    });
+    claimShare(this.shareId, { label: `${typeName} "${name}"`, parent: opts.parent }, this);
   }
 }
 

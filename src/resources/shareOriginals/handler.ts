@@ -1,5 +1,5 @@
 import { definedFields } from "../../client/definedFields";
-import { findShare, shareNotFound } from "../../provider/findShare";
+import { ADOPTION_NEEDS_SHARE, findShare, shareNotFound } from "../../provider/findShare";
 import { type ResourceHandler, checkResult } from "../../provider/handler";
 import { parseKooDriveTime } from "../../time/koodriveTime";
 import { OPTIONAL_SETTINGS } from "../common/linkState";
@@ -39,7 +39,7 @@ export const shareOriginalsHandler: ResourceHandler = {
     const userId = inputs.userId as string | undefined;
     const owner = ctx.userId(userId);
     const live = await findShare(ctx.client(owner), shareId);
-    if (live === undefined) throw shareNotFound(shareId, owner, "a share must exist before its settings can be managed (nothing was changed)");
+    if (live === undefined) throw shareNotFound(shareId, owner, ADOPTION_NEEDS_SHARE);
     const expiry = parseKooDriveTime(live.expireTime);
     if (expiry.kind === "unreadable") {
       throw new Error(

@@ -1,7 +1,7 @@
 import { definedFields } from "../../client/definedFields";
 import { ResendRefused, applySettings, writeDeclaredSettings } from "../../provider/applySettings";
 import type { ShareLink } from "../../client/shareLink";
-import { findShare, orNotFound } from "../../provider/findShare";
+import { ADOPTION_NEEDS_SHARE, findShare, orNotFound } from "../../provider/findShare";
 import { type Props, type ResourceHandler, checkResult } from "../../provider/handler";
 import { diffResultOf, planClocks, planNotices } from "../common/linkPlan";
 import {
@@ -98,13 +98,7 @@ export const shareSettingsHandler: ResourceHandler = {
     // The companion's: a replacement of this resource (`up --replace`) cannot take its predecessor's, since the engine
     // gives it neither olds nor a diff; when they differ, the predecessor's delete lists them.
     const originals = originalsToRecord(inputs, undefined);
-    const applied = await writeDeclaredSettings(
-      ctx,
-      String(inputs.shareId),
-      inputs,
-      owner,
-      "a share must exist before its settings can be managed (nothing was changed)",
-    );
+    const applied = await writeDeclaredSettings(ctx, String(inputs.shareId), inputs, owner, ADOPTION_NEEDS_SHARE);
     reportRenewedAgain(ctx, String(inputs.shareId), applied, inputs);
     const key = ctx.shareKey(owner, String(inputs.shareId));
     noteSuccessor(key, originals);
