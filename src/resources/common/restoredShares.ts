@@ -90,8 +90,9 @@ export function originalsRestoredInThisRun(shareKey: string): RestoredHere | und
 }
 
 /**
- * Forgets what this run kept and restored, as a new provider process starts: the engine starts one per command. For
- * tests that run a whole lifecycle (up, then destroy) in one process.
+ * Forgets the successors and the restores of this run, as a new provider process starts: the engine starts one per
+ * command. For tests that run a whole lifecycle (up, then destroy) in one process. (The answers kept for companions,
+ * like a `KooDriveShare`'s cancel queues, are per client, and a new process has new clients.)
  */
 export function startNewRun(): void {
   successors.clear();
