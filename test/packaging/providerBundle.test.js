@@ -85,6 +85,7 @@ test("the bundle answers a read, loading the HTTP stack from node_modules and no
   const packages = new Set(loaded.map(packageOf).filter((p) => p !== undefined));
   assert.ok(packages.has("axios"), "axios comes from node_modules");
   assert.equal(packages.has("zod"), false, "zod is bundled");
+  assert.equal(packages.has("@pulumi/pulumi"), false, "the provider's code loads no @pulumi/pulumi (only the program's side does)");
   const requests = emulator.requests.all();
   assert.deepEqual(
     requests.map((r) => `${r.method} ${r.status}`),
