@@ -33,5 +33,8 @@ test("scope 2 is created on the enterprise edition, updated with one PUT, cancel
 
 test("the same program on the carrier edition fails preview naming scope and the edition's values", async () => {
   await f.stack.setConfig("koodrive:edition", { value: "carrier" });
-  await assert.rejects(f.stack.preview(), /scope must be 1 or 3 on the carrier edition, got another number/);
+  await assert.rejects(
+    f.stack.preview(),
+    /scope must be 1 \(anyone with the link\) or 3 \(specified enterprise users\) on the carrier edition, got another number/,
+  );
 });

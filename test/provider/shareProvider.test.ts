@@ -183,7 +183,7 @@ describe("KooDriveShare provider against the emulator", () => {
 
   it("scope 2 is created on the enterprise edition (no agent header) and refused by check on the carrier edition", async () => {
     expect((await provider.check!({}, { ...declared, scope: 2 })).failures).toEqual([
-      { property: "scope", reason: "scope must be 1 or 3 on the carrier edition, got another number" },
+      { property: "scope", reason: "scope must be 1 (anyone with the link) or 3 (specified enterprise users) on the carrier edition, got another number" },
     ]);
     await emulator.close();
     await start({ edition: "enterprise" }, { "koodrive:edition": "enterprise" });

@@ -25,8 +25,8 @@ describe("checkShareInputs", () => {
     [{ fileIds: ["ok", 7] }, "fileIds", /^fileIds\[1\] must be a string, got a number$/],
     [{ fileIds: ["a", "b", "a"] }, "fileIds", /must not name a file twice/],
     [{ containerId: undefined }, "containerId", /^containerId is required$/],
-    [{ scope: 2 }, "scope", /^scope must be 1 or 3 on the carrier edition, got another number$/],
-    [{ scope: "1" }, "scope", /scope must be 1 or 3 on the carrier edition, got a string/],
+    [{ scope: 2 }, "scope", /^scope must be 1 \(anyone with the link\) or 3 \(specified enterprise users\) on the carrier edition, got another number$/],
+    [{ scope: "1" }, "scope", /scope must be 1 \(anyone with the link\) or 3 \(specified enterprise users\) on the carrier edition, got a string/],
     [{ validDays: 0 }, "validDays", /integer from 1 to 365 .*validity period.*got a smaller number$/],
     [{ validDays: 366 }, "validDays", /integer from 1 to 365/],
     [{ renewBeforeDays: 30 }, "renewBeforeDays", /less than validDays \(30\)/],
@@ -42,7 +42,11 @@ describe("checkShareInputs", () => {
   it("scope 2 is valid on the enterprise edition only; 4 on neither", () => {
     expect(failuresOf({ ...valid, scope: 2 }, "enterprise")).toEqual([]);
     expect(failuresOf({ ...valid, scope: 4 }, "enterprise")).toEqual([
-      { property: "scope", reason: "scope must be 1, 2 or 3 on the enterprise edition, got another number" },
+      {
+        property: "scope",
+        reason:
+          "scope must be 1 (anyone with the link), 2 (users inside the enterprise) or 3 (specified enterprise users) on the enterprise edition, got another number",
+      },
     ]);
   });
 

@@ -121,8 +121,12 @@ export function validDaysProblem(validDays: unknown, edition: KooDriveEdition): 
   return `validDays 0 (no validity period) cannot be declared on the enterprise edition, where KooDrive reads 0 as "keep the current expiry": use 1 to ${MAX_VALID_DAYS}`;
 }
 
-/** `"a" or "b"`, `"a", "b" or "c"`: the allowed values of an enumerated argument, for its error message. */
+/** `a or b`, `a, b or c`: the allowed values of an argument, for its error message. */
+export function alternatives(values: readonly string[]): string {
+  return values.length < 2 ? values.join("") : `${values.slice(0, -1).join(", ")} or ${values[values.length - 1]}`;
+}
+
+/** `"a" or "b"`, `"a", "b" or "c"`: the allowed values of an enumerated string argument, for its error message. */
 export function quotedAlternatives(values: readonly string[]): string {
-  const quoted = values.map((v) => `"${v}"`);
-  return quoted.length < 2 ? quoted.join("") : `${quoted.slice(0, -1).join(", ")} or ${quoted[quoted.length - 1]}`;
+  return alternatives(values.map((v) => `"${v}"`));
 }

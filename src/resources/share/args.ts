@@ -50,3 +50,9 @@ void argNamesMatch;
 
 /** Scopes each edition's create API accepts. */
 export const SCOPES: { readonly [E in KooDriveEdition]: readonly number[] } = { carrier: [1, 3], enterprise: [1, 2, 3] };
+/** Who may open a link of each scope, for messages. */
+export const SCOPE_MEANINGS: { readonly [scope: number]: string } = {
+  1: "anyone with the link",
+  2: "users inside the enterprise",
+  3: "specified enterprise users",
+};

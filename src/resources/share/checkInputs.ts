@@ -6,6 +6,7 @@ import {
   type InputFailure,
   checkProperties,
   commentRule,
+  alternatives,
   describeValue,
   extractCodeRule,
   idRule,
@@ -15,7 +16,7 @@ import {
   validDaysRule,
 } from "../common/rules";
 import { isUnknown } from "../common/unknownValue";
-import { DEFAULT_SHARE_ON_DELETE, MAX_FILES_PER_SHARE, SCOPES, SHARE_ON_DELETE } from "./args";
+import { DEFAULT_SHARE_ON_DELETE, MAX_FILES_PER_SHARE, SCOPES, SCOPE_MEANINGS, SHARE_ON_DELETE } from "./args";
 
 /** File IDs: 1–100 KooDrive IDs, no repeats; elements not known until apply (preview) pass. */
 const fileIdsRule = z
@@ -51,7 +52,7 @@ const schemas = {
  */
 export function checkShareInputs(news: Record<string, unknown>, edition: KooDriveEdition): { inputs: Record<string, unknown>; failures: InputFailure[] } {
   const scopes = SCOPES[edition];
-  const scopeRule = `scope must be ${scopes.slice(0, -1).join(", ")} or ${scopes.at(-1)} on the ${edition} edition`;
+  const scopeRule = `scope must be ${alternatives(scopes.map((n) => `${n} (${SCOPE_MEANINGS[n]})`))} on the ${edition} edition`;
   const scopeSchema = z
     .number({ error: (issue) => `${scopeRule}, got ${describeValue(issue.input)}` })
     .refine((n) => scopes.includes(n), { error: `${scopeRule}, got another number` });
