@@ -90,6 +90,16 @@ describe("applySettings", () => {
     expect(await applySettings(failing.client, "1", { validDays: 10 }, writer())).toEqual(lean);
   });
 
+  it.each([
+    ["the status", { linkUrl: "https://koodrive/s/1" }],
+    ["the link's URL", { status: 0 }],
+  ])("completes an answer that lacks only %s from the share", async (_what, has) => {
+    const answer = { shareId: "1", expireTime: inTenDays, ...has };
+    const { client, calls } = stubClient(answer, { shareId: "1", expireTime: inTenDays, linkUrl: "https://koodrive/s/1", status: 0 });
+    expect(await applySettings(client, "1", { validDays: 10 }, writer())).toMatchObject({ linkUrl: "https://koodrive/s/1", status: 0 });
+    expect(calls).toEqual(["PUT", "GET"]);
+  });
+
   it("a lost PUT whose share still holds a longer validity (the previous write's) counts as not applied and is sent again", async () => {
     const timedOut = new KooDriveError({ kind: "timeout", request: { method: "PUT", path: "/share/1", traceId: "t", attempts: 1, host: "koodrive" } });
     // Written with validDays 31 half a day ago: 30.5 days left, more than a write of validDays 30 now gives.

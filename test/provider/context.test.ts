@@ -33,6 +33,26 @@ describe("ProviderContext clients", () => {
 });
 
 describe("ProviderContext clock", () => {
+  it("what this process learned of KooDrive's clock wins over what the state recorded, and a clock within tolerance clears the record", async () => {
+    const emulator = await testEmulator();
+    try {
+      const TWO_HOURS = 2 * 60 * 60 * 1000;
+      const recorded = { kooDriveClockAheadMs: TWO_HOURS };
+      const emulated: Record<string, string> = { ...config, "koodrive:endpoint": emulator.url };
+      const ctx = new ProviderContext((key) => emulated[key], {});
+      // Nothing sent yet (a preview): the state's record is all there is.
+      expect(ctx.clockToRecord()).toBeUndefined();
+      expect(ctx.now(recorded).getTime() - Date.now()).toBeGreaterThan(TWO_HOURS - 60_000);
+      await ctx.client().listShares({ pageSize: 1 });
+      // KooDrive's clock is this machine's: the record, made by a machine whose clock was wrong, no longer counts, and
+      // the next write or read removes it (null, not "nothing learned").
+      expect(Math.abs(ctx.now(recorded).getTime() - Date.now())).toBeLessThan(60_000);
+      expect(ctx.clockToRecord()).toBeNull();
+    } finally {
+      await emulator.close();
+    }
+  });
+
   it("now() is on KooDrive's clock as soon as any provider instance of the process has learned it, before this one resolved its settings", async () => {
     const emulator = await testEmulator();
     try {

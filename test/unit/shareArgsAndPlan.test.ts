@@ -1,5 +1,5 @@
 import { checkShareInputs } from "../../src/resources/share/checkInputs";
-import { SEND_TOLERANCE_MS, madeByCreate } from "../../src/resources/share/createShare";
+import { OwnerShares, SEND_TOLERANCE_MS, madeByCreate } from "../../src/resources/share/createShare";
 import { planShareChange } from "../../src/resources/share/plan";
 import { upgradeShareState } from "../../src/resources/share/state";
 import { UNKNOWN_VALUE } from "../../src/resources/common/unknownValue";
@@ -117,6 +117,19 @@ describe("planShareChange", () => {
   });
 });
 
+describe("OwnerShares.post", () => {
+  it("refuses an answer naming a share another resource of this run holds: two resources recording one share would cancel each other's", async () => {
+    const shares = new OwnerShares();
+    shares.owned.add("S1");
+    const body = { scope: 1, fileIds: ["a"], containerId: "c1", validDays: 30 };
+    await expect(shares.post({ body, sentAt: () => 0 }, async () => ({ shareId: "S1" }))).rejects.toThrow(
+      "KooDrive answered a share create with share S1, which another resource of this run already holds; nothing was recorded",
+    );
+    expect(await shares.post({ body, sentAt: () => 0 }, async () => ({ shareId: "S2" }))).toEqual({ shareId: "S2" });
+    expect([...shares.owned]).toEqual(["S1", "S2"]);
+  });
+});
+
 describe("madeByCreate (which listed share a lost create made)", () => {
   const sentAt = now.getTime();
   const body = { scope: 1, fileIds: ["a", "b"], containerId: "c1", validDays: 30, comment: "Q3", extractCode: "MDg2K0vU" };
@@ -141,6 +154,7 @@ describe("madeByCreate (which listed share a lost create made)", () => {
     ["another message", { comment: "Q4" }],
     ["no message", { comment: undefined }],
     ["another access code", { extractCode: "ZZZZ9999" }],
+    ["no access code (a create that sent one makes none without it: an open link is someone else's)", { extractCode: undefined }],
     ["other files (when listed)", { files: [{ id: "a" }] }],
     ["shared well before the send", { shareTime: new Date(sentAt - 16 * 60 * 1000).toISOString() }],
     ["an expiry that is not validDays after the share time", { expireTime: new Date(sentAt + 7 * DAY).toISOString() }],

@@ -25,6 +25,15 @@ describe("listAllShares", () => {
     expect(asked).toEqual([undefined, "a", "b"]);
   });
 
+  it('an empty nextCursor marks the last page, as an absent one does (asking for cursor "" would restart or fail)', async () => {
+    const { client, asked } = pagedClient([
+      { shareLinks: [{ shareId: "1" }], nextCursor: "a" },
+      { shareLinks: [{ shareId: "2" }], nextCursor: "" },
+    ]);
+    expect((await listAllShares(client)).map((s) => s.shareId)).toEqual(["1", "2"]);
+    expect(asked).toEqual([undefined, "a"]);
+  });
+
   it("lists a share pushed onto the next page (by a share created meanwhile) once", async () => {
     const { client } = pagedClient([
       { shareLinks: [{ shareId: "3" }, { shareId: "2" }], nextCursor: "a" },
