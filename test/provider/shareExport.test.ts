@@ -1,5 +1,6 @@
 import { execFile, spawn } from "node:child_process";
 import fs from "node:fs";
+import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -208,6 +209,8 @@ describe("scripts/koodrive-stray-shares.js", () => {
       emulator.seedShare({ ownerId: USER_ID, containerId: space, fileIds: ["f2"], comment: "by hand", validDays: 30 });
       emulator.seedShare({ ownerId: USER_ID, containerId: "OtherSpace", fileIds: ["f2"], comment: "weekly", validDays: 30 });
       const theirs = emulator.seedShare({ ownerId: OTHER_USER_ID, containerId: space, fileIds: ["f9"], validDays: 30 });
+      // The same, with a comment someone wrote by hand: the create sent none, so it is not that create's.
+      const commented = emulator.seedShare({ ownerId: OTHER_USER_ID, containerId: space, fileIds: ["f9"], comment: "by hand", validDays: 30 });
       // Two identical creates, one with a comment the state holds encrypted: each gets one of the two shares.
       const twins = [1, 2].map(() => emulator.seedShare({ ownerId: USER_ID, containerId: space, fileIds: ["f4"], comment: "secret words", validDays: 30 }));
       const encrypted = { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", ciphertext: "v1:x" };
@@ -277,7 +280,7 @@ describe("scripts/koodrive-stray-shares.js", () => {
       expect(cancelled.stderr).not.toMatch(/not cancelled/);
       expect(cancelled.code ?? 0).toBe(0);
       for (const share of [stray, theirs, ...twins]) expect(emulator.getShare(share.shareId as string)).toBeUndefined();
-      for (const share of [anotherStacks, held]) expect(emulator.getShare(share.shareId as string)).toBeDefined();
+      for (const share of [anotherStacks, held, commented]) expect(emulator.getShare(share.shareId as string)).toBeDefined();
       expect(cancelled.stderr).toMatch(/cancelled 4 share\(s\)/);
 
       // No interrupted create recorded (after `refresh --clear-pending-creates`): nothing to look for, nothing listed.
@@ -298,4 +301,39 @@ describe("scripts/koodrive-stray-shares.js", () => {
       fs.rmSync(scratch, { recursive: true, force: true });
     }
   }, 60_000);
+
+  it("with --since, a matching share whose listing gives no share time counts as older: --cancel never cancels it", async () => {
+    const space = "IAAB5thdWzxEoAsiA1681759183084696448";
+    const calls: string[] = [];
+    // A KooDrive whose listing leaves shareTime out (its pages document it, but an answer may lack any field).
+    const server = http.createServer((req, res) => {
+      calls.push(`${req.method} ${req.url?.split("?")[0]}`);
+      res.writeHead(200, { "Content-Type": "application/json" });
+      const listed = {
+        shareId: "1689743054514187771",
+        containerId: space,
+        scope: 1,
+        fileIds: ["f1"],
+        expireTime: new Date(Date.now() + 30 * DAY).toISOString(),
+      };
+      res.end(JSON.stringify(req.method === "GET" ? { code: 0, shareLinks: [listed] } : { code: 0, subResponseList: [{ shareId: listed.shareId, code: 0 }] }));
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
+    const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "koodrive-stray-"));
+    try {
+      const endpoint = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+      const env = { ...process.env, KOODRIVE_ENDPOINT: endpoint, KOODRIVE_USER_ID: USER_ID, KOODRIVE_AGENT_NAME: AGENT, KOODRIVE_ACCESS_TOKEN: TOKEN };
+      const script = path.join(__dirname, "..", "..", "scripts", "koodrive-stray-shares.js");
+      const state = path.join(scratch, "state.json");
+      fs.writeFileSync(state, exportOf("1", [{ name: "weekly", inputs: { containerId: space, fileIds: ["f1"], scope: 1, validDays: 30 } }]));
+      const since = new Date(Date.now() - 60_000).toISOString();
+      const run = await promisify(execFile)("node", [script, "--state", state, "--since", since, "--cancel"], { env }).catch((e) => e);
+      expect(run.stdout ?? "").toBe("");
+      expect(run.stderr).toMatch(/\(1 older matching share\(s\) left out: made before --since\)/);
+      expect(calls.some((c) => c.startsWith("POST"))).toBe(false);
+    } finally {
+      server.close();
+      fs.rmSync(scratch, { recursive: true, force: true });
+    }
+  }, 30_000);
 });
