@@ -44,28 +44,51 @@ test("a folder without a program says where it looked", () => {
 });
 
 /**
- * Layouts whose program is in src/, with a leftover index.js at the top that must not run (it throws): each names the
- * program where Pulumi's language host looks for it.
- * @type {Array<{ layout: string, pulumiYaml?: string, packageJson: Record<string, unknown>, file: string }>}
+ * Layouts whose program is elsewhere than a leftover file that must not run (it throws; by default index.js at the
+ * top): each names the program where Pulumi's language host looks for it (sdk/nodejs/cmd/run/run.ts).
+ * @type {Array<{ layout: string, pulumiYaml?: string, packageJson: Record<string, unknown>, file: string, decoy?: string }>}
  */
 const entryLayouts = [
   { layout: "Pulumi.yaml main with a comment", pulumiYaml: "main: src/ # the program\n", packageJson: {}, file: "src/index.js" },
+  {
+    layout: "Pulumi.yaml main over package.json main",
+    pulumiYaml: "main: src/\n",
+    packageJson: { main: "lib/index.js" },
+    file: "src/index.js",
+    decoy: "lib/index.js",
+  },
   { layout: "package.json main without an extension", packageJson: { main: "src/index" }, file: "src/index.js" },
   { layout: "package.json exports (before main)", packageJson: { exports: "./src/main.js", main: "index.js" }, file: "src/main.js" },
   { layout: 'package.json exports["."].require', packageJson: { exports: { ".": { require: "./src/main.js" } } }, file: "src/main.js" },
+  {
+    layout: 'package.json exports["."]: default, then require, then import',
+    packageJson: { exports: { ".": { import: "./lib/index.js", require: "./src/main.js" } } },
+    file: "src/main.js",
+    decoy: "lib/index.js",
+  },
+  {
+    layout: "an ES module package whose exports name no entry: the folder's index.js, not package.json main",
+    packageJson: { type: "module", exports: { "./util": "./util.js" }, main: "lib/index.js" },
+    file: "index.js",
+    decoy: "lib/index.js",
+  },
   { layout: "a TypeScript main without an extension", packageJson: { main: "src/index" }, file: "src/index.ts" },
 ];
-for (const { layout, pulumiYaml, packageJson, file } of entryLayouts) {
-  test(`the program is found where pulumi finds it, not a leftover index.js (${layout})`, { timeout: 300_000 }, () => {
+for (const { layout, pulumiYaml, packageJson, file, decoy = "index.js" } of entryLayouts) {
+  test(`the program is found where pulumi finds it, not a leftover file (${layout})`, { timeout: 300_000 }, () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "koodrive-inline-"));
     try {
       fs.mkdirSync(path.join(dir, "state"));
-      fs.mkdirSync(path.join(dir, "src"));
+      for (const folder of ["src", "lib"]) fs.mkdirSync(path.join(dir, folder));
       fs.writeFileSync(path.join(dir, "Pulumi.yaml"), `name: layout\nruntime: nodejs\n${pulumiYaml ?? ""}`);
       fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: "layout", ...packageJson }));
-      fs.writeFileSync(path.join(dir, "index.js"), 'throw new Error("the leftover index.js ran");\n');
+      fs.writeFileSync(path.join(dir, decoy), `throw new Error("the leftover ${decoy} ran");\n`);
       const marker = JSON.stringify(path.join(dir, "ran"));
-      fs.writeFileSync(path.join(dir, file), `require("node:fs").writeFileSync(${marker}, ${JSON.stringify(file)});\nmodule.exports = {};\n`);
+      const program =
+        packageJson.type === "module"
+          ? `import fs from "node:fs";\nfs.writeFileSync(${marker}, ${JSON.stringify(file)});\n`
+          : `require("node:fs").writeFileSync(${marker}, ${JSON.stringify(file)});\nmodule.exports = {};\n`;
+      fs.writeFileSync(path.join(dir, file), program);
       const preview = devStack(dir).inline(["preview"]);
       assert.equal(preview.status, 0, `${preview.stdout}\n${preview.stderr}`);
       assert.equal(fs.readFileSync(path.join(dir, "ran"), "utf8"), file);
