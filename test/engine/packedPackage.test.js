@@ -5,7 +5,7 @@
 // that project's node_modules, so this fails if the published files, exports maps or dependencies are wrong, or if an
 // SDK release breaks the dynamic provider.
 //
-// Versions: the dev dependency on this Node; the newest @pulumi/pulumi on Node 22 (3.249+ requires it) and on Node 24
+// Versions: the dev dependency on this Node; the newest @pulumi/pulumi on Node 22 (3.249+ requires it), 24 and 26
 // (Node comes from the npm registry, scripts/ensure-node.sh); the peer-dependency floor 3.181.0 on this Node. Package managers:
 // npm, and the dev dependency installed with yarn 1 and with yarn 4 (node_modules linker).
 const assert = require("node:assert/strict");
@@ -110,6 +110,7 @@ const matrix = [
   { label: "the dev dependency", pulumi: rootPackage.devDependencies["@pulumi/pulumi"], ...thisNode },
   { label: "the newest SDK on Node 22", pulumi: "latest", nodeBin: () => nodeBin(22), nodeMajor: "22" },
   { label: "the newest SDK on Node 24", pulumi: "latest", nodeBin: () => nodeBin(24), nodeMajor: "24" },
+  { label: "the newest SDK on Node 26", pulumi: "latest", nodeBin: () => nodeBin(26), nodeMajor: "26" },
   { label: "the peer-dependency floor", pulumi: rootPackage.peerDependencies["@pulumi/pulumi"].replace(/^\^/, ""), ...thisNode },
   { label: "installed with yarn 1", pulumi: rootPackage.devDependencies["@pulumi/pulumi"], ...thisNode, installer: "yarn1" },
   { label: "installed with yarn 4", pulumi: rootPackage.devDependencies["@pulumi/pulumi"], ...thisNode, installer: "yarn4" },
