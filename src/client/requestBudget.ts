@@ -463,7 +463,7 @@ export class RequestBudget {
       const event = { now, request, newestSeq: this.seq, retryAfterMs: outcome.retryAfterMs, acceptedAround };
       this.state = afterThrottle(this.state, this.policy, event);
       // A newly set rate paces from now on, not from a start scheduled under the old one.
-      this.nextStart = Math.min(this.nextStart, now + (this.state.requestsPerSecond === undefined ? 0 : 1000 / this.state.requestsPerSecond));
+      this.nextStart = Math.max(this.nextStart, now + (this.state.requestsPerSecond === undefined ? 0 : 1000 / this.state.requestsPerSecond));
     }
   }
 }

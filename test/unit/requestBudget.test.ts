@@ -356,6 +356,19 @@ describe("RequestBudget", () => {
   );
 
   it(
+    "a rate lowered by a 429 paces the next start from then on, not from a start scheduled at the old rate",
+    onFakeClock(async () => {
+      const budget = new RequestBudget({ maxConcurrency: 4, requestsPerSecond: 4 }, { ...defaultBudgetPolicy, retryAfterPausesEndpoint: false });
+      const first = await budget.acquire(); // at 0; the next start is due at 250 under 4 requests/s
+      await jest.advanceTimersByTimeAsync(100);
+      first.release({ kind: "throttled", retryAfterMs: 1000 }); // at 100: the rate halves to 2/s
+      expect(budget.snapshot()).toMatchObject({ requestsPerSecond: 2 });
+      const [next] = await startTimes(budget, 1);
+      expect(next).toBeGreaterThanOrEqual(100 + 500);
+    }),
+  );
+
+  it(
     "counts what KooDrive accepted from the answers, whatever order they come in",
     onFakeClock(async () => {
       const budget = new RequestBudget({ maxConcurrency: 8 });
