@@ -1,3 +1,4 @@
+import http from "node:http";
 import type { Emulator } from "../src";
 import { TOKEN, USER_ID, testEmulator } from "./support/fixtures";
 import { raw, tokenHeaders, xDate } from "./support/rawHttp";
@@ -77,6 +78,19 @@ describe("faults that act after the change is applied", () => {
     expect(res.status).toBe(200);
     expect(Date.now() - started).toBeGreaterThanOrEqual(390);
     expect(emulator.requests.all().at(-1)).toMatchObject({ fault: "delayAfterApply", applied: true, status: 200 });
+  });
+
+  it("delayAfterApplyNext whose client gave up waiting: applied, and logged as dropped (status 0), not as answered", async () => {
+    emulator.faults.set({ delayAfterApplyNext: 1, afterApplyDelayMs: 400 });
+    const body = JSON.stringify({ validDays: 3, comment: "given up on" });
+    const req = http.request(new URL(`${SHARE}/${shareId}`, emulator.url), { method: "PUT", headers: { "Content-Type": "application/json", ...headers() } });
+    req.on("error", () => undefined);
+    req.end(body);
+    await new Promise((r) => setTimeout(r, 150));
+    req.destroy(); // the client's timeout
+    await new Promise((r) => setTimeout(r, 500));
+    expect(emulator.getShare(shareId)!.comment).toBe("given up on");
+    expect(emulator.requests.all().at(-1)).toMatchObject({ method: "PUT", fault: "delayAfterApply", applied: true, status: 0 });
   });
 
   it("is configured over the admin API too, with range checks naming the key", async () => {

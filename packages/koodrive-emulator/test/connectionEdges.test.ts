@@ -117,6 +117,15 @@ describe("a client that half-closes its connection after its requests", () => {
     expect(emulator.getShare(shareId)?.comment).toBe("new");
     expect(emulator.requests.all().map((r) => `${r.method} ${r.status}`)).toEqual(["GET 200", "PUT 200"]);
   });
+
+  it("gets the answer a delayAfterApply fault holds back (its close came before the delay: not a client giving up)", async () => {
+    emulator = await testEmulator();
+    const { shareId } = emulator.seedShare({ ownerId: USER_ID, comment: "old" });
+    emulator.faults.set({ delayAfterApplyNext: 1, afterApplyDelayMs: 300 });
+    const answer = await sendRaw(emulator.url, request("PUT", `${SHARE}/${shareId}`, JSON.stringify({ validDays: 3, comment: "new" })));
+    expect(statuses(answer)).toEqual([200]);
+    expect(emulator.requests.all().map((r) => `${r.method} ${r.status} ${r.fault}`)).toEqual(["PUT 200 delayAfterApply"]);
+  });
 });
 
 describe("requests that end a connection", () => {
