@@ -120,6 +120,25 @@ describe("one emulator per state file", () => {
     }
   });
 
+  it("a lock whose holder is a zombie (killed and never reaped, as in a container without an init) is taken over", async () => {
+    if (!fs.existsSync("/proc/self/stat")) return; // judged by /proc only
+    // The child exits at once; its parent becomes `sleep`, which never reaps it.
+    const parent = spawn("sh", ["-c", 'sh -c "exit 0" & echo $!; exec sleep 30']);
+    try {
+      const pid = Number(await new Promise<string>((resolve) => parent.stdout.once("data", (c: Buffer) => resolve(c.toString().trim()))));
+      const stat = () => fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(")").at(-1)!.trim().split(" ");
+      for (let i = 0; i < 100 && stat()[0] !== "Z"; i++) await new Promise((r) => setTimeout(r, 20));
+      expect(stat()[0]).toBe("Z");
+      const file = freshFile("zombie");
+      fs.writeFileSync(`${file}.lock`, JSON.stringify({ pid, startTicks: stat()[19] }));
+      const emulator = await testEmulator({ stateFile: file });
+      expect(JSON.parse(fs.readFileSync(`${file}.lock`, "utf8")).pid).toBe(process.pid);
+      await emulator.close();
+    } finally {
+      parent.kill("SIGKILL");
+    }
+  });
+
   it("a second close of an emulator does not remove the lock another one took since", async () => {
     const file = freshFile("closetwice");
     const first = await testEmulator({ stateFile: file });
