@@ -147,5 +147,12 @@ describe("getShare / listShares (connection settings from KOODRIVE_* when no sta
     expect(withoutCode.secret).toBe(false);
     const list = await settle(listSharesOutput({}));
     expect(list).toEqual({ value: { shares: [expect.objectContaining({ shareId: coded.shareId })] }, secret: true });
+    // Secret when any share has a code, not only the first listed.
+    for (let i = 0; i < 3; i++) emulator.seedShare({ ownerId: USER_ID });
+    const mixed = await settle(listSharesOutput({}));
+    const { shares } = mixed.value as { shares: Array<{ extractCode?: string }> };
+    expect(shares.map((s) => s.extractCode)).toContain("MDg2K0vU");
+    expect(shares[0]!.extractCode).toBeUndefined();
+    expect(mixed.secret).toBe(true);
   });
 });
