@@ -19,12 +19,6 @@ function warn(message: string): void {
 const MAX_BODY_BYTES = 1024 * 1024;
 /** Requests one connection may have waiting for their answers (pipelined and not read): more close it. */
 const MAX_WAITING_TURNS = 1_000;
-/**
- * A FIN within this long of a delayed answer's start is a half-close (a client that ends its side once its request
- * is written, read by Node a moment after the request); one later is a client giving up waiting (no timeout is this
- * short). An after-apply delay shorter than this cannot tell a client that gave up.
- */
-const HALF_CLOSE_WINDOW_MS = 50;
 const ADMIN_PREFIX = "/__admin/";
 
 /** How the transport behaves around the state it serves. */
@@ -374,14 +368,20 @@ export function createTransport(state: EmulatorState, options: TransportOptions 
     if (afterApply.kind === "delayAfterApply") {
       // A client that gives up waiting (its timeout) closes its side during the delay: it gets no answer, and the log
       // says so. Its close is a FIN, like that of a client that half-closes right after its request (`nc`) and still
-      // reads the answer, so what tells them apart is when it comes (see HALF_CLOSE_WINDOW_MS).
-      const delayStart = performance.now();
-      let closedAt: number | undefined;
-      const onClose = () => (closedAt ??= performance.now());
+      // reads the answer, so what tells them apart is when it is read: a FIN that had arrived when the delay began is
+      // read within the next two turns of the event loop (each reads what is pending), however late a busy loop gets
+      // to them; one read after those came later. (Turns, not milliseconds: a stalled loop reads an early FIN late.)
+      let listening = false;
+      let gaveUp = false;
+      const onClose = () => {
+        if (listening) gaveUp = true;
+      };
       if (!req.socket.readableEnded) req.socket.once("end", onClose);
-      await sleep(afterApply.delayMs);
+      const delay = sleep(afterApply.delayMs);
+      for (let turn = 0; turn < 2; turn++) await new Promise((resolve) => setImmediate(resolve));
+      listening = true;
+      await delay;
       req.socket.off("end", onClose);
-      const gaveUp = closedAt !== undefined && closedAt - delayStart >= HALF_CLOSE_WINDOW_MS;
       if (res.destroyed || gaveUp) return finish({ kind: "drop" });
     }
     finish(afterApplyOutcome(afterApply, reply)); // step 10

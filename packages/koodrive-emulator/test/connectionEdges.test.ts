@@ -126,6 +126,28 @@ describe("a client that half-closes its connection after its requests", () => {
     expect(statuses(answer)).toEqual([200]);
     expect(emulator.requests.all().map((r) => `${r.method} ${r.status} ${r.fault}`)).toEqual(["PUT 200 delayAfterApply"]);
   });
+
+  it("gets that answer also when the emulator's event loop stalls right after the write (a busy test process): its FIN is read late, not sent late", async () => {
+    emulator = await testEmulator();
+    const { shareId } = emulator.seedShare({ ownerId: USER_ID, comment: "old" });
+    emulator.faults.set({ delayAfterApplyNext: 1, afterApplyDelayMs: 300 });
+    const stall = setInterval(() => {
+      if (emulator.getShare(shareId)?.comment !== "new") return;
+      clearInterval(stall);
+      const until = Date.now() + 150;
+      while (Date.now() < until);
+    }, 1);
+    // The client in a process of its own, as `nc` is: it writes the request, half-closes, and reads until the close.
+    const client = `const s = require("node:net").connect(${emulator.port}, "127.0.0.1", () => s.end(process.argv[1]));
+      let got = ""; s.on("data", (c) => (got += c)); s.on("error", () => {}); s.on("close", () => process.stdout.write(got));`;
+    const child = spawn(process.execPath, ["-e", client, request("PUT", `${SHARE}/${shareId}`, JSON.stringify({ validDays: 3, comment: "new" }))]);
+    let answer = "";
+    child.stdout.on("data", (c: Buffer) => (answer += c.toString("latin1")));
+    await new Promise((resolve) => child.on("close", resolve));
+    clearInterval(stall);
+    expect(statuses(answer)).toEqual([200]);
+    expect(emulator.requests.all().map((r) => `${r.method} ${r.status}`)).toEqual(["PUT 200"]);
+  });
 });
 
 describe("requests that end a connection", () => {

@@ -122,8 +122,8 @@ describe("one emulator per state file", () => {
 
   it("a lock whose holder is a zombie (killed and never reaped, as in a container without an init) is taken over", async () => {
     if (!fs.existsSync("/proc/self/stat")) return; // judged by /proc only
-    // The child exits at once; its parent becomes `sleep`, which never reaps it.
-    const parent = spawn("sh", ["-c", 'sh -c "exit 0" & echo $!; exec sleep 30']);
+    // The child exits once its parent has become `sleep`, which never reaps it (exiting sooner, the shell may reap it).
+    const parent = spawn("sh", ["-c", "sh -c 'while [ \"$(cat /proc/$PPID/comm)\" != sleep ]; do :; done' & echo $!; exec sleep 30"]);
     try {
       const pid = Number(await new Promise<string>((resolve) => parent.stdout.once("data", (c: Buffer) => resolve(c.toString().trim()))));
       const stat = () => fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(")").at(-1)!.trim().split(" ");
