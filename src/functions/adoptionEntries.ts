@@ -105,7 +105,8 @@ export function adoptionEntries(shares: ShareInfo[], now: Date, userId?: string,
   const refused = named.filter(({ entry }) => validDaysProblem(entry.validDays, options.edition ?? "carrier") !== undefined);
   if (refused.length > 0) {
     const ids = refused.map(({ entry }) => entry.shareId).join(", ");
-    throw new Error(`${refused.length} share(s) never expire (${ids}), and ${validDaysProblem(0, options.edition ?? "carrier")}`);
+    const which = options.validDays === undefined ? `${refused.length} share(s) never expire (${ids}), and` : `validDays 0 is declared for ${ids}:`;
+    throw new Error(`${which} ${validDaysProblem(0, options.edition ?? "carrier")}`);
   }
   uniqueNames(named);
   return { entries: named.map(({ entry }) => entry), skipped };

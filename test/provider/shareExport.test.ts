@@ -79,6 +79,10 @@ describe("adoptionEntries with a declared period and renewal threshold (keep lin
       `2 share(s) never expire (${forever.shareId}, ${other.shareId}), and validDays 0 (no validity period) cannot be declared on the enterprise edition`,
     );
     expect(adoptionEntries([live, forever], now, undefined, { edition: "enterprise", validDays: 30 }).entries).toHaveLength(2);
+    // A declared 0 is refused for what it is, not for links that "never expire".
+    expect(() => adoptionEntries([live], now, undefined, { edition: "enterprise", validDays: 0 })).toThrow(
+      `validDays 0 is declared for ${live.shareId}: validDays 0 (no validity period) cannot be declared on the enterprise edition`,
+    );
     expect(adoptionEntries([live, forever], now, undefined, { edition: "carrier" }).entries[1]).toMatchObject({ validDays: 0 });
   });
 
