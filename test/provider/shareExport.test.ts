@@ -55,6 +55,23 @@ describe("adoptionEntries names", () => {
     ).entries.map((entry) => entry.name);
     expect(names).toEqual(["q3-report-pdf-1689743054514187776", "q3-report-pdf-1689743054515187776", "logo-png-187776"]);
   });
+
+  it("are stable, as resource names must be (another name replaces the resource): 40 characters of the display name at most, 'share' for one with none that is safe", () => {
+    const names = adoptionEntries(
+      [
+        { shareId: "1689743054514187776", displayName: `${"a".repeat(30)} ${"b".repeat(30)}.pdf` },
+        { shareId: "1689743054514187777", displayName: "报告" },
+        { shareId: "1689743054514187778" },
+      ],
+      now,
+    ).entries.map((entry) => entry.name);
+    expect(names).toEqual([`${"a".repeat(30)}-${"b".repeat(9)}-187776`, "share-187777", "share-187778"]);
+  });
+
+  it("a listing that gives no status (the leanest answers) does not skip the share: only a status other than 0 does", () => {
+    const plan = adoptionEntries([{ shareId: "1689743054514187776", expireTime: new Date(now.getTime() + 5 * DAY).toISOString() }], now);
+    expect(plan).toEqual({ entries: [expect.objectContaining({ shareId: "1689743054514187776", validDays: 5 })], skipped: [] });
+  });
 });
 
 describe("adoptionEntries with a declared period and renewal threshold (keep links alive)", () => {
@@ -100,6 +117,8 @@ describe("scripts/koodrive-export-shares.js", () => {
     try {
       const live = emulator.seedShare({ ownerId: OTHER_USER_ID, fileIds: ["report.pdf"], comment: "keep", extractCode: "MDg2K0vU", validDays: 10 });
       emulator.seedShare({ ownerId: USER_ID, fileIds: ["mine.pdf"] });
+      const gone = emulator.seedShare({ ownerId: OTHER_USER_ID, fileIds: ["deleted.pdf"], validDays: 10 });
+      emulator.changeShare(gone.shareId as string, { status: 1 });
       const out = path.join(scratch, "shares.json");
       const env = { ...process.env, KOODRIVE_ENDPOINT: emulator.url, KOODRIVE_USER_ID: USER_ID, KOODRIVE_AGENT_NAME: AGENT, KOODRIVE_ACCESS_TOKEN: TOKEN };
       const script = path.join(__dirname, "..", "..", "scripts", "koodrive-export-shares.js");
@@ -108,6 +127,7 @@ describe("scripts/koodrive-export-shares.js", () => {
         { name: `report-pdf-${String(live.shareId).slice(-6)}`, shareId: live.shareId, validDays: 10, comment: "keep", userId: OTHER_USER_ID },
       ]);
       expect(stderr).toMatch(/wrote 1 share\(s\)/);
+      expect(stderr).toContain(`skipped share ${gone.shareId}: status 1 (files deleted)`);
       expect(fs.readFileSync(out, "utf8") + stderr).not.toContain("MDg2K0vU");
 
       // A machine whose clock is 3 days fast still writes the validity KooDrive counts (10 days, not 7).
@@ -118,6 +138,12 @@ describe("scripts/koodrive-export-shares.js", () => {
       // For examples/keep-links-alive: the period to renew to and the threshold, checked against each other.
       await promisify(execFile)("node", [script, "--out", out, "--user-id", OTHER_USER_ID, "--valid-days", "30", "--renew-before-days", "7"], { env });
       expect(JSON.parse(fs.readFileSync(out, "utf8"))).toEqual([expect.objectContaining({ shareId: live.shareId, validDays: 30, renewBeforeDays: 7 })]);
+      // The period's range, both ends (a threshold of 0 renews only once expired).
+      await promisify(execFile)("node", [script, "--out", out, "--user-id", OTHER_USER_ID, "--valid-days", "1", "--renew-before-days", "0"], { env });
+      expect(JSON.parse(fs.readFileSync(out, "utf8"))).toEqual([expect.objectContaining({ shareId: live.shareId, validDays: 1, renewBeforeDays: 0 })]);
+      const tooLong = await promisify(execFile)("node", [script, "--out", out, "--valid-days", "366"], { env }).catch((e) => e);
+      expect(tooLong.code).toBe(1);
+      expect(tooLong.stderr).toMatch(/--valid-days must be a whole number of days from 1 to 365, got "366"/);
       // A link that never expires needs no renewal: it keeps validDays 0 and gets no renewBeforeDays.
       const forever = emulator.seedShare({ ownerId: OTHER_USER_ID, fileIds: ["forever.pdf"], validDays: 0 });
       await promisify(execFile)("node", [script, "--out", out, "--user-id", OTHER_USER_ID, "--renew-before-days", "7"], { env });
@@ -150,7 +176,7 @@ describe("scripts/koodrive-export-shares.js", () => {
       await emulator.close();
       fs.rmSync(scratch, { recursive: true, force: true });
     }
-  }, 60_000); // six runs of the script, each a fresh node process loading the package
+  }, 90_000); // eight runs of the script, each a fresh node process loading the package
 });
 
 describe("the user scripts in a checkout that is not built", () => {
