@@ -36,6 +36,10 @@ describe("EventPrinter: the clients' events in the engine's output, without floo
       `koodrive: 197 more requests waited over 2 s for the request budget (1 of them during a pause KooDrive asked for with Retry-After); the latest: ${budget}`,
     );
     expect(scheduled).toHaveLength(0); // quiet afterwards: no digest without waits
+    // The next digest counts its own waits: none during a pause, and one wait is "request".
+    p.handle(wait(201));
+    scheduled.shift()!();
+    expect(lines[5]).toBe(`koodrive: 1 more request waited over 2 s for the request budget; the latest: ${budget}`);
   });
 
   it("the waits counted since the last digest are told when the process exits (flush), once", () => {
