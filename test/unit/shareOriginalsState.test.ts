@@ -1,3 +1,5 @@
+import type { ProviderContext } from "../../src/provider/context";
+import { shareOriginalsHandler } from "../../src/resources/shareOriginals/handler";
 import { upgradeShareOriginalsState } from "../../src/resources/shareOriginals/state";
 
 describe("the -originals companion's state, of any version, read as the current layout", () => {
@@ -23,5 +25,29 @@ describe("the -originals companion's state, of any version, read as the current 
       shareId: "7",
       owner: "42",
     });
+  });
+});
+
+describe("the -originals companion's provider", () => {
+  /** A provider context whose KooDrive answers `share` to every read. */
+  const contextAnswering = (share: Record<string, unknown>) =>
+    ({ userId: (own?: unknown) => (typeof own === "string" ? own : "42"), client: () => ({ getShare: async () => share }) }) as unknown as ProviderContext;
+
+  it("refuses to record originals whose expiry is in no documented form: restore could not put it back faithfully", async () => {
+    const ctx = contextAnswering({ shareId: "7", comment: "before", expireTime: "next tuesday" });
+    await expect(shareOriginalsHandler.create(ctx, { shareId: "7" })).rejects.toThrow(
+      'KooDrive share 7: its expireTime "next tuesday" is in no form KooDrive documents, so onDelete "restore" could not put it back faithfully; use onDelete "retain" (nothing was changed)',
+    );
+    const readable = await shareOriginalsHandler.create(contextAnswering({ shareId: "7", comment: "before", expireTime: "2026-12-06T09:18:02.000Z" }), {
+      shareId: "7",
+    });
+    expect(readable.outs).toEqual({ stateVersion: 2, shareId: "7", owner: "42", originals: { comment: "before", expireTime: "2026-12-06T09:18:02.000Z" } });
+  });
+
+  it("a refresh returns the state in the current layout (state of version 1 upgraded), sending nothing", async () => {
+    const ctx = contextAnswering({});
+    const originals = { comment: "before", extractCode: "ORIG1234", expireTime: "2026-12-06T09:18:02.000Z" };
+    const read = await shareOriginalsHandler.read(ctx, "7", { shareId: "7", userId: "42", originals });
+    expect(read).toEqual({ id: "7", props: { stateVersion: 2, shareId: "7", userId: "42", owner: "42", originals } });
   });
 });
