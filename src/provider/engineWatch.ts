@@ -42,18 +42,21 @@ export function exitWhenEngineGone({
   intervalMs = 2000,
   exit = (code: number) => process.exit(code),
   log = (line: string) => console.error(line),
+  proc = { stat: processStat, commandLine },
 }: {
   intervalMs?: number;
   exit?: (code: number) => void;
   log?: (line: string) => void;
+  /** How processes are read (/proc); a test seam. */
+  proc?: { stat: typeof processStat; commandLine: typeof commandLine };
 } = {}): boolean {
-  const parent = running(processStat(process.pid))?.ppid;
+  const parent = running(proc.stat(process.pid))?.ppid;
   if (parent === undefined) return false;
-  const enginePid = commandLine(parent).includes(LAUNCHER) ? running(processStat(parent))?.ppid : parent;
-  const engine = enginePid === undefined ? undefined : running(processStat(enginePid));
+  const enginePid = proc.commandLine(parent).includes(LAUNCHER) ? running(proc.stat(parent))?.ppid : parent;
+  const engine = enginePid === undefined ? undefined : running(proc.stat(enginePid));
   if (enginePid === undefined || engine === undefined || enginePid <= 1) return false;
   const timer = setInterval(() => {
-    const now = processStat(enginePid);
+    const now = proc.stat(enginePid);
     // Gone, or its pid now names another process; an unreadable /proc is no news.
     if (now === undefined || (now !== "gone" && now.startTicks === engine.startTicks)) return;
     clearInterval(timer);
