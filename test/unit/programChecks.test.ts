@@ -65,3 +65,38 @@ describe("checks the program makes before anything reaches the provider", () => 
     expect(() => claimShare("6", { label: 'KooDriveShareSettings "site-link"' })).not.toThrow();
   });
 });
+
+describe("warnAboutStackConfig (once per run: each case loads the modules afresh)", () => {
+  /** The warnings a run of `project` with stack config `config` and environment `env` gets. */
+  function warningsOf(project: string, config: Record<string, string>, env: Record<string, string> = {}): string[] {
+    const warnings: string[] = [];
+    const saved = { ...process.env };
+    Object.assign(process.env, env);
+    try {
+      jest.isolateModules(() => {
+        const sdk = require("@pulumi/pulumi") as typeof pulumi;
+        sdk.runtime.setMocks({ newResource: (a) => ({ id: a.name, state: a.inputs }), call: (a) => a.inputs }, project, "dev");
+        sdk.runtime.setAllConfig(config);
+        jest.spyOn(sdk.log, "warn").mockImplementation(async (message: string) => void warnings.push(message));
+        (require("../../src/resources/common/programChecks") as typeof import("../../src/resources/common/programChecks")).warnAboutStackConfig();
+      });
+    } finally {
+      process.env = saved;
+    }
+    return warnings;
+  }
+
+  it("names a koodrive: key the package does not read, except in a project itself named koodrive (its own keys share the namespace)", () => {
+    expect(warningsOf("app", { "koodrive:maxretries": "5" })).toEqual([
+      expect.stringMatching(/koodrive:maxretries is not a pulumi-koodrive setting.*did you mean koodrive:maxRetries/),
+    ]);
+    expect(warningsOf("koodrive", { "koodrive:mine": "1" })).toEqual([]);
+  });
+
+  it("says a token in stack config is not used only when the environment holds app credentials and no token", () => {
+    const unused = /stack config koodrive:accessToken is not used/;
+    const app = { KOODRIVE_APP_ID: "app", KOODRIVE_APP_SECRET: "secret-1" };
+    expect(warningsOf("app", { "koodrive:accessToken": "t" }, app).join("\n")).toMatch(unused);
+    expect(warningsOf("app", { "koodrive:accessToken": "t" }, { ...app, KOODRIVE_ACCESS_TOKEN: "t2" }).join("\n")).not.toMatch(unused);
+  });
+});
