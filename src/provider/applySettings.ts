@@ -103,13 +103,13 @@ export async function applySettings(
     // state would then ask for a renewal on every run. So is one whose expiry is in no documented form: recorded, it
     // would block renewals and a restoring destroy. The link's URL and status, which outputs show, are in §6.2's table
     // but not in the enterprise edition's example answer. Such an answer is completed from the share.
-    const expiryMissing = body.validDays > 0 && parseKooDriveTime(applied.expireTime).kind !== "time";
-    if (!expiryMissing && applied.linkUrl !== undefined && applied.status !== undefined) return applied;
+    const expiryUnusable = body.validDays > 0 && parseKooDriveTime(applied.expireTime).kind !== "time";
+    if (!expiryUnusable && applied.linkUrl !== undefined && applied.status !== undefined) return applied;
     // A write that is done stays done if that read fails: the next plan or refresh sees what the answer lacked.
     const live = await findShare(client, shareId).catch(() => undefined);
     if (live === undefined) return applied;
     // What the answer says overrides the read, except an expiry it gave in no documented form; what it leaves out does not.
-    return { ...live, ...definedFields(applied), ...(expiryMissing ? { expireTime: live.expireTime } : {}) };
+    return { ...live, ...definedFields(applied), ...(expiryUnusable ? { expireTime: live.expireTime } : {}) };
   } catch (error) {
     if (!outcomeUnknown(error)) throw error;
     // If even the read-back fails, the PUT's own error says more about what went wrong.

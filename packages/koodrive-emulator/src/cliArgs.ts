@@ -234,8 +234,8 @@ export function parseServerArgs(args: string[], env: NodeJS.ProcessEnv): ServerC
   // The library's own check, worded with the flag that set the option; a problem no flag alone causes (a non-loopback
   // host without an admin token) is the start's to refuse.
   const problem = optionsProblem(options);
-  const flag = problem && OPTION_FLAGS[problem.option];
-  if (flag !== undefined) throw new UsageError(`${flag}${problem!.message.slice(problem!.option.length)}`);
+  const flag = problem === undefined ? undefined : OPTION_FLAGS[problem.option];
+  if (problem !== undefined && flag !== undefined) throw new UsageError(`${flag}${problem.message.slice(problem.option.length)}`);
   return { options, readyFile: values["ready-file"] as string | undefined, logRequests: values["log-requests"] === true };
 }
 
