@@ -7,7 +7,8 @@
 //
 // Versions: the dev dependency on this Node; the newest @pulumi/pulumi on Node 22 (3.249+ requires it), 24 and 26
 // (Node comes from the npm registry, scripts/ensure-node.sh); the peer-dependency floor 3.181.0 on this Node. Package managers:
-// npm, and the dev dependency installed with yarn 1 and with yarn 4 (node_modules linker).
+// npm, the dev dependency installed with yarn 1 and with yarn 4 (node_modules linker), and the newest SDK installed
+// with npm 12 on Node 24.
 const assert = require("node:assert/strict");
 const { execFileSync } = require("node:child_process");
 const fs = require("node:fs");
@@ -16,6 +17,7 @@ const path = require("node:path");
 const { after, before, test } = require("node:test");
 const { repoRoot } = require("../../scripts/lib/engine");
 const rootPackage = require("../../package.json");
+const { nodeBin, packageManager } = require("../support/toolchains");
 
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "koodrive-packed-"));
 let tarball;
@@ -60,34 +62,12 @@ before(() => {
 });
 after(() => fs.rmSync(scratch, { recursive: true, force: true }));
 
-/** The bin folder of Node `major`: `NODE<major>_BIN`, else one installed from the npm registry (scripts/ensure-node.sh). */
-function nodeBin(/** @type {number} */ major) {
-  const given = process.env[`NODE${major}_BIN`];
-  if (given) return given;
-  return execFileSync("bash", [path.join(repoRoot, "scripts/ensure-node.sh"), String(major)], {
-    encoding: "utf8",
-    stdio: ["ignore", "pipe", "inherit"],
-  }).trim();
-}
-
 /**
- * The package managers users install with besides npm, each pinned and installed from the npm registry into the
- * scratch folder: yarn 1, and yarn 4 with `nodeLinker: node-modules` (Pulumi does not run programs under yarn's
- * Plug'n'Play, pulumi/pulumi#3586). Installs `project` with `which`, from npm's configured registry.
+ * Installs `project` with yarn 1, or with yarn 4 and `nodeLinker: node-modules`, from npm's configured registry, the
+ * way a user of that package manager does.
  */
-const YARN_PACKAGES = { yarn1: "yarn@1.22.22", yarn4: "@yarnpkg/cli-dist@4.18.1" };
 function yarnInstall(/** @type {"yarn1" | "yarn4"} */ which, /** @type {string} */ project, /** @type {NodeJS.ProcessEnv} */ env) {
-  const tools = path.join(scratch, "yarn-tools");
-  if (!fs.existsSync(path.join(tools, "node_modules"))) {
-    fs.mkdirSync(tools, { recursive: true });
-    fs.writeFileSync(path.join(tools, "package.json"), "{}\n");
-    execFileSync("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", "--loglevel=error", ...Object.values(YARN_PACKAGES)], {
-      cwd: tools,
-      env,
-      stdio: ["ignore", "inherit", "inherit"],
-    });
-  }
-  const yarnJs = which === "yarn1" ? "node_modules/yarn/bin/yarn.js" : "node_modules/@yarnpkg/cli-dist/bin/yarn.js";
+  const yarn = packageManager(which, path.join(scratch, "tools"));
   // npm's registry, not yarn's own default host (registry.yarnpkg.com): the tests reach only the npm registry.
   const registry = execFileSync("npm", ["config", "get", "registry"], { env, encoding: "utf8" }).trim();
   if (which === "yarn4") {
@@ -95,7 +75,7 @@ function yarnInstall(/** @type {"yarn1" | "yarn4"} */ which, /** @type {string} 
     fs.writeFileSync(path.join(project, "yarn.lock"), "");
   }
   const flags = which === "yarn1" ? ["--non-interactive", "--silent", "--registry", registry] : [];
-  execFileSync(process.execPath, [path.join(tools, yarnJs), "install", ...flags], {
+  execFileSync(process.execPath, [yarn.entry, "install", ...flags], {
     cwd: project,
     // A CI runner sets CI=true, where yarn 4 refuses to write a lockfile unless told otherwise.
     env: { ...env, YARN_ENABLE_GLOBAL_CACHE: "false", YARN_CACHE_FOLDER: path.join(scratch, `${which}-cache`), YARN_ENABLE_IMMUTABLE_INSTALLS: "false" },
@@ -105,7 +85,7 @@ function yarnInstall(/** @type {"yarn1" | "yarn4"} */ which, /** @type {string} 
 
 /** Node's bin folder, the @pulumi/pulumi version and the package manager for each row. */
 const thisNode = { nodeBin: () => path.dirname(process.execPath), nodeMajor: process.versions.node.split(".")[0] };
-/** @type {{ label: string, pulumi: string, nodeBin: () => string, nodeMajor: string, installer?: "yarn1" | "yarn4" }[]} */
+/** @type {{ label: string, pulumi: string, nodeBin: () => string, nodeMajor: string, installer?: "yarn1" | "yarn4" | "npm12" }[]} */
 const matrix = [
   { label: "the dev dependency", pulumi: rootPackage.devDependencies["@pulumi/pulumi"], ...thisNode },
   { label: "the newest SDK on Node 22", pulumi: "latest", nodeBin: () => nodeBin(22), nodeMajor: "22" },
@@ -114,6 +94,8 @@ const matrix = [
   { label: "the peer-dependency floor", pulumi: rootPackage.peerDependencies["@pulumi/pulumi"].replace(/^\^/, ""), ...thisNode },
   { label: "installed with yarn 1", pulumi: rootPackage.devDependencies["@pulumi/pulumi"], ...thisNode, installer: "yarn1" },
   { label: "installed with yarn 4", pulumi: rootPackage.devDependencies["@pulumi/pulumi"], ...thisNode, installer: "yarn4" },
+  // npm 12 blocks dependencies' install scripts (here protobufjs's, which @pulumi/pulumi brings) unless allowed.
+  { label: "installed with npm 12 on Node 24", pulumi: "latest", nodeBin: () => nodeBin(24), nodeMajor: "24", installer: "npm12" },
 ];
 
 const DRIVER = `
@@ -166,17 +148,21 @@ for (const row of matrix) {
         2,
       ),
     );
-    // This row's node first on PATH: npm, the driver and the dynamic-provider launcher all run on it.
-    const env = { ...process.env, PATH: `${binDir}${path.delimiter}${process.env.PATH}` };
+    // This row's node first on PATH, then its npm: npm, the driver and the dynamic-provider launcher all run on it.
+    const npmBin = row.installer === "npm12" ? [packageManager("npm12", path.join(scratch, "tools")).binDir] : [];
+    const env = { ...process.env, PATH: [binDir, ...npmBin, process.env.PATH].join(path.delimiter) };
     // "latest" must be looked up afresh; pinned versions may come from npm's cache.
     const freshness = row.pulumi === "latest" ? [] : ["--prefer-offline"];
-    if (row.installer) yarnInstall(row.installer, project, env);
-    else
+    if (row.installer === "yarn1" || row.installer === "yarn4") yarnInstall(row.installer, project, env);
+    else {
+      const npmMajor = execFileSync("npm", ["--version"], { env, encoding: "utf8" }).trim().split(".")[0];
+      if (row.installer === "npm12") assert.equal(npmMajor, "12", "the row installs with npm 12");
       execFileSync("npm", ["install", "--no-audit", "--no-fund", ...freshness, "--loglevel=error"], {
         cwd: project,
         env,
         stdio: ["ignore", "inherit", "inherit"],
       });
+    }
     const sdkCopies = execFileSync("find", ["node_modules", "-path", "*/@pulumi/pulumi/package.json"], { cwd: project, encoding: "utf8" }).trim().split("\n");
     assert.deepEqual(sdkCopies, ["node_modules/@pulumi/pulumi/package.json"], "exactly one copy of @pulumi/pulumi");
     assert.equal(fs.lstatSync(path.join(project, "node_modules/pulumi-koodrive")).isSymbolicLink(), false, "installed as a copy, not a link");

@@ -1,0 +1,49 @@
+"use strict";
+// The Node versions and package managers users run, for the tests that install the package as they do. All come from
+// the npm registry (the only registry the test machines reach), pinned, and are installed once per cache folder.
+const { execFileSync } = require("node:child_process");
+const fs = require("node:fs");
+const path = require("node:path");
+
+const repoRoot = path.join(__dirname, "..", "..");
+
+/** The bin folder of Node `major`: `NODE<major>_BIN`, else one installed from the npm registry (scripts/ensure-node.sh). */
+function nodeBin(/** @type {number} */ major) {
+  const given = process.env[`NODE${major}_BIN`];
+  if (given) return given;
+  return execFileSync("bash", [path.join(repoRoot, "scripts/ensure-node.sh"), String(major)], {
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "inherit"],
+  }).trim();
+}
+
+/**
+ * Package managers besides the npm on PATH: yarn 1; yarn 4 (run with `nodeLinker: node-modules`, as Pulumi does not
+ * run programs under Plug'n'Play, pulumi/pulumi#3586); npm 12, which blocks dependencies' install scripts and git
+ * dependencies by default and needs Node 22.22 or later (run it with a Node from nodeBin).
+ */
+const PACKAGE_MANAGERS = {
+  yarn1: { spec: "yarn@1.22.22", entry: "node_modules/yarn/bin/yarn.js" },
+  yarn4: { spec: "@yarnpkg/cli-dist@4.18.1", entry: "node_modules/@yarnpkg/cli-dist/bin/yarn.js" },
+  npm12: { spec: "npm@12.2.2", entry: "node_modules/npm/bin/npm-cli.js" },
+};
+
+/**
+ * Installs package manager `name` into `toolsRoot/<name>` (once) with the npm on PATH. Returns its JavaScript entry
+ * point and the folder of its commands (`npm` and `npx` for npm 12), to put first on PATH after the Node that runs it.
+ */
+function packageManager(/** @type {keyof typeof PACKAGE_MANAGERS} */ name, /** @type {string} */ toolsRoot) {
+  const { spec, entry } = PACKAGE_MANAGERS[name];
+  const folder = path.join(toolsRoot, name);
+  if (!fs.existsSync(path.join(folder, entry))) {
+    fs.mkdirSync(folder, { recursive: true });
+    fs.writeFileSync(path.join(folder, "package.json"), "{}\n");
+    execFileSync("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", "--loglevel=error", spec], {
+      cwd: folder,
+      stdio: ["ignore", "inherit", "inherit"],
+    });
+  }
+  return { entry: path.join(folder, entry), binDir: path.join(folder, "node_modules", ".bin") };
+}
+
+module.exports = { nodeBin, packageManager };
