@@ -118,3 +118,17 @@ describe("README TypeScript snippets compile in a CommonJS project", () => {
     });
   }
 });
+
+// A workflow a reader copies installs from the lockfile their first `npm install` wrote, which pins the newest
+// @pulumi/pulumi: 3.249 and later need Node 22 (README, Install). One snippet set up Node 20 and failed so.
+test("every GitHub Actions workflow in the documents sets up Node 22 or later", () => {
+  const workflows = [...documents, "examples/github-actions/koodrive.yml"];
+  const versions = workflows.flatMap((file) =>
+    [...fs.readFileSync(path.join(repoRoot, file), "utf8").matchAll(/node-version:\s*["']?(\d+)/g)].map((match) => ({ file, major: Number(match[1]) })),
+  );
+  assert.ok(versions.length >= 2, `found ${versions.length} node-version settings`);
+  assert.deepEqual(
+    versions.filter((v) => v.major < 22),
+    [],
+  );
+});
