@@ -7,8 +7,8 @@
 //
 // Versions: the dev dependency on this Node; the newest @pulumi/pulumi on Node 22 (3.249+ requires it), 24 and 26
 // (Node comes from the npm registry, scripts/ensure-node.sh); the peer-dependency floor 3.181.0 on this Node. Package managers:
-// npm, the dev dependency installed with yarn 1 and with yarn 4 (node_modules linker), and the newest SDK installed
-// with npm 12 on Node 24.
+// npm, the dev dependency installed with yarn 1, with yarn 4 (node_modules linker) and with bun, and the newest SDK
+// installed with npm 12 on Node 24.
 const assert = require("node:assert/strict");
 const { execFileSync } = require("node:child_process");
 const fs = require("node:fs");
@@ -63,29 +63,36 @@ before(() => {
 after(() => fs.rmSync(scratch, { recursive: true, force: true }));
 
 /**
- * Installs `project` with yarn 1, or with yarn 4 and `nodeLinker: node-modules`, from npm's configured registry, the
- * way a user of that package manager does.
+ * Installs `project` with yarn 1, yarn 4 (`nodeLinker: node-modules`) or bun, the way a user of that package manager
+ * does, from npm's configured registry: the tests reach only that one, not yarn's or bun's default hosts.
  */
-function yarnInstall(/** @type {"yarn1" | "yarn4"} */ which, /** @type {string} */ project, /** @type {NodeJS.ProcessEnv} */ env) {
-  const yarn = packageManager(which, path.join(scratch, "tools"));
-  // npm's registry, not yarn's own default host (registry.yarnpkg.com): the tests reach only the npm registry.
+function installWith(/** @type {"yarn1" | "yarn4" | "bun"} */ which, /** @type {string} */ project, /** @type {NodeJS.ProcessEnv} */ env) {
+  const manager = packageManager(which, path.join(scratch, "tools"));
   const registry = execFileSync("npm", ["config", "get", "registry"], { env, encoding: "utf8" }).trim();
+  /** @type {import("node:child_process").ExecFileSyncOptions} */
+  const options = { cwd: project, stdio: ["ignore", "inherit", "inherit"] };
+  if (which === "bun") {
+    execFileSync(manager.entry, ["install"], {
+      ...options,
+      env: { ...env, BUN_CONFIG_REGISTRY: registry, BUN_INSTALL_CACHE_DIR: path.join(scratch, "bun-cache") },
+    });
+    return;
+  }
   if (which === "yarn4") {
     fs.writeFileSync(path.join(project, ".yarnrc.yml"), `nodeLinker: node-modules\nenableTelemetry: false\nnpmRegistryServer: ${JSON.stringify(registry)}\n`);
     fs.writeFileSync(path.join(project, "yarn.lock"), "");
   }
   const flags = which === "yarn1" ? ["--non-interactive", "--silent", "--registry", registry] : [];
-  execFileSync(process.execPath, [yarn.entry, "install", ...flags], {
-    cwd: project,
+  execFileSync(process.execPath, [manager.entry, "install", ...flags], {
+    ...options,
     // A CI runner sets CI=true, where yarn 4 refuses to write a lockfile unless told otherwise.
     env: { ...env, YARN_ENABLE_GLOBAL_CACHE: "false", YARN_CACHE_FOLDER: path.join(scratch, `${which}-cache`), YARN_ENABLE_IMMUTABLE_INSTALLS: "false" },
-    stdio: ["ignore", "inherit", "inherit"],
   });
 }
 
 /** Node's bin folder, the @pulumi/pulumi version and the package manager for each row. */
 const thisNode = { nodeBin: () => path.dirname(process.execPath), nodeMajor: process.versions.node.split(".")[0] };
-/** @type {{ label: string, pulumi: string, nodeBin: () => string, nodeMajor: string, installer?: "yarn1" | "yarn4" | "npm12" }[]} */
+/** @type {{ label: string, pulumi: string, nodeBin: () => string, nodeMajor: string, installer?: "yarn1" | "yarn4" | "npm12" | "bun" }[]} */
 const matrix = [
   { label: "the dev dependency", pulumi: rootPackage.devDependencies["@pulumi/pulumi"], ...thisNode },
   { label: "the newest SDK on Node 22", pulumi: "latest", nodeBin: () => nodeBin(22), nodeMajor: "22" },
@@ -96,6 +103,8 @@ const matrix = [
   { label: "installed with yarn 4", pulumi: rootPackage.devDependencies["@pulumi/pulumi"], ...thisNode, installer: "yarn4" },
   // npm 12 blocks dependencies' install scripts (here protobufjs's, which @pulumi/pulumi brings) unless allowed.
   { label: "installed with npm 12 on Node 24", pulumi: "latest", nodeBin: () => nodeBin(24), nodeMajor: "24", installer: "npm12" },
+  // bun lays out node_modules as npm does, and blocks dependencies' install scripts (protobufjs's) unless trusted.
+  { label: "installed with bun", pulumi: rootPackage.devDependencies["@pulumi/pulumi"], ...thisNode, installer: "bun" },
 ];
 
 const DRIVER = `
@@ -153,7 +162,7 @@ for (const row of matrix) {
     const env = { ...process.env, PATH: [binDir, ...npmBin, process.env.PATH].join(path.delimiter) };
     // "latest" must be looked up afresh; pinned versions may come from npm's cache.
     const freshness = row.pulumi === "latest" ? [] : ["--prefer-offline"];
-    if (row.installer === "yarn1" || row.installer === "yarn4") yarnInstall(row.installer, project, env);
+    if (row.installer === "yarn1" || row.installer === "yarn4" || row.installer === "bun") installWith(row.installer, project, env);
     else {
       const npmMajor = execFileSync("npm", ["--version"], { env, encoding: "utf8" }).trim().split(".")[0];
       if (row.installer === "npm12") assert.equal(npmMajor, "12", "the row installs with npm 12");

@@ -20,24 +20,31 @@ function nodeBin(/** @type {number} */ major) {
 /**
  * Package managers besides the npm on PATH: yarn 1; yarn 4 (run with `nodeLinker: node-modules`, as Pulumi does not
  * run programs under Plug'n'Play, pulumi/pulumi#3586); npm 12, which blocks dependencies' install scripts and git
- * dependencies by default and needs Node 22.22 or later (run it with a Node from nodeBin).
+ * dependencies by default and needs Node 22.22 or later (run it with a Node from nodeBin); bun, which Pulumi also
+ * supports as a program's package manager (`packagemanager: bun`).
+ * @type {Record<"yarn1" | "yarn4" | "npm12" | "bun", { spec: string, entry: string, installScript?: boolean }>}
  */
 const PACKAGE_MANAGERS = {
   yarn1: { spec: "yarn@1.22.22", entry: "node_modules/yarn/bin/yarn.js" },
   yarn4: { spec: "@yarnpkg/cli-dist@4.18.1", entry: "node_modules/@yarnpkg/cli-dist/bin/yarn.js" },
   npm12: { spec: "npm@12.2.2", entry: "node_modules/npm/bin/npm-cli.js" },
+  // A native binary, not JavaScript: its postinstall puts the platform's build in place of the placeholder.
+  bun: { spec: "bun@1.4.5", entry: "node_modules/bun/bin/bun.exe", installScript: true },
 };
 
 /**
- * Installs package manager `name` into `toolsRoot/<name>` (once) with the npm on PATH. Returns its JavaScript entry
- * point and the folder of its commands (`npm` and `npx` for npm 12), to put first on PATH after the Node that runs it.
+ * Installs package manager `name` into `toolsRoot/<name>` (once) with the npm on PATH. Returns its entry point (a
+ * JavaScript file; bun's binary) and the folder of its commands (`npm` and `npx` for npm 12), to put first on PATH
+ * after the Node that runs it.
  */
 function packageManager(/** @type {keyof typeof PACKAGE_MANAGERS} */ name, /** @type {string} */ toolsRoot) {
-  const { spec, entry } = PACKAGE_MANAGERS[name];
+  const { spec, entry, installScript } = PACKAGE_MANAGERS[name];
   const folder = path.join(toolsRoot, name);
   if (!fs.existsSync(path.join(folder, entry))) {
     fs.mkdirSync(folder, { recursive: true });
-    fs.writeFileSync(path.join(folder, "package.json"), "{}\n");
+    const packageName = spec.slice(0, spec.lastIndexOf("@"));
+    const manifest = installScript ? { allowScripts: { [packageName]: true } } : {};
+    fs.writeFileSync(path.join(folder, "package.json"), `${JSON.stringify(manifest)}\n`);
     execFileSync("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", "--loglevel=error", spec], {
       cwd: folder,
       stdio: ["ignore", "inherit", "inherit"],
