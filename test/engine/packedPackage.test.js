@@ -17,22 +17,16 @@ const path = require("node:path");
 const { after, before, test } = require("node:test");
 const { repoRoot } = require("../../scripts/lib/engine");
 const rootPackage = require("../../package.json");
-const { nodeBin, packageManager } = require("../support/toolchains");
+const { nodeBin, npmPack, packageManager } = require("../support/toolchains");
 
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "koodrive-packed-"));
 let tarball;
 let emulatorTarball;
 before(() => {
   // scripts/test.sh builds first; packing without the prepare script keeps that build (and saves a rebuild per file).
-  const packOutput = JSON.parse(
-    execFileSync("npm", ["pack", "--json", "--ignore-scripts", "--pack-destination", scratch], {
-      cwd: repoRoot,
-      encoding: "utf8",
-      stdio: ["ignore", "pipe", "inherit"],
-    }),
-  )[0];
-  tarball = path.join(scratch, packOutput.filename);
-  const files = packOutput.files.map((/** @type {{ path: string }} */ f) => f.path);
+  const packed = npmPack(repoRoot, scratch);
+  tarball = packed.tarball;
+  const files = packed.files;
   for (const file of ["dist/provider-impl.js", "dist/provider-impl.js.map", "dist/provider-impl.NOTICES.md"]) {
     assert.ok(files.includes(file), `the bundled provider implementation's ${file} is published`);
   }
@@ -47,18 +41,9 @@ before(() => {
     false,
     "only the built package is published",
   );
-  const emulatorPacked = JSON.parse(
-    execFileSync("npm", ["pack", "--json", "--ignore-scripts", "--pack-destination", scratch], {
-      cwd: path.join(repoRoot, "packages/koodrive-emulator"),
-      encoding: "utf8",
-      stdio: ["ignore", "pipe", "inherit"],
-    }),
-  )[0];
-  assert.ok(
-    emulatorPacked.files.some((/** @type {{ path: string }} */ f) => f.path === "dist/cli.js"),
-    "the emulator's CLI is published",
-  );
-  emulatorTarball = path.join(scratch, emulatorPacked.filename);
+  const emulatorPacked = npmPack(path.join(repoRoot, "packages/koodrive-emulator"), scratch);
+  assert.ok(emulatorPacked.files.includes("dist/cli.js"), "the emulator's CLI is published");
+  emulatorTarball = emulatorPacked.tarball;
 });
 after(() => fs.rmSync(scratch, { recursive: true, force: true }));
 
@@ -145,21 +130,26 @@ for (const row of matrix) {
   test(`the npm-packed package works for up, refresh and destroy with @pulumi/pulumi ${row.pulumi} (${row.label})`, { timeout: 600_000 }, () => {
     const binDir = row.nodeBin();
     const project = fs.mkdtempSync(path.join(scratch, "consumer-"));
+    // This row's node first on PATH, then its npm: npm, the driver and the dynamic-provider launcher all run on it.
+    const npmBin = row.installer === "npm12" ? [packageManager("npm12", path.join(scratch, "tools")).binDir] : [];
+    const env = { ...process.env, PATH: [binDir, ...npmBin, process.env.PATH].join(path.delimiter) };
+    // With npm 12, the packages are packed with it too, as its users do.
+    const packedWith = row.installer === "npm12" ? fs.mkdtempSync(path.join(scratch, "npm12-packed-")) : undefined;
+    const tarballs = packedWith
+      ? { koodrive: npmPack(repoRoot, packedWith, env).tarball, emulator: npmPack(path.join(repoRoot, "packages/koodrive-emulator"), packedWith, env).tarball }
+      : { koodrive: tarball, emulator: emulatorTarball };
     fs.writeFileSync(
       path.join(project, "package.json"),
       JSON.stringify(
         {
           name: "packed-consumer",
           private: true,
-          dependencies: { "pulumi-koodrive": `file:${tarball}`, "koodrive-emulator": `file:${emulatorTarball}`, "@pulumi/pulumi": row.pulumi },
+          dependencies: { "pulumi-koodrive": `file:${tarballs.koodrive}`, "koodrive-emulator": `file:${tarballs.emulator}`, "@pulumi/pulumi": row.pulumi },
         },
         null,
         2,
       ),
     );
-    // This row's node first on PATH, then its npm: npm, the driver and the dynamic-provider launcher all run on it.
-    const npmBin = row.installer === "npm12" ? [packageManager("npm12", path.join(scratch, "tools")).binDir] : [];
-    const env = { ...process.env, PATH: [binDir, ...npmBin, process.env.PATH].join(path.delimiter) };
     // "latest" must be looked up afresh; pinned versions may come from npm's cache.
     const freshness = row.pulumi === "latest" ? [] : ["--prefer-offline"];
     if (row.installer === "yarn1" || row.installer === "yarn4" || row.installer === "bun") installWith(row.installer, project, env);

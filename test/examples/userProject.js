@@ -7,26 +7,15 @@ const { execFileSync, spawnSync } = require("node:child_process");
 const fs = require("node:fs");
 const path = require("node:path");
 const { ensurePulumiCli, repoRoot } = require("../../scripts/lib/engine");
+const { npmPack } = require("../support/toolchains");
 
 const rootPackage = require("../../package.json");
 const emulatorPackage = require("../../packages/koodrive-emulator/package.json");
 
-/** `npm pack` of the built tree (scripts/test.sh builds first) into `destDir`; returns the tarball's path. */
+/** `npm pack` of the built tree (scripts/test.sh builds first) into `destDir`; returns the tarballs' paths. */
 function packPackage(destDir) {
   assert.ok(fs.existsSync(path.join(repoRoot, "dist", "index.js")), "dist/ is missing: run npm run build first");
-  /** @param {string} cwd */
-  const pack = (cwd) =>
-    path.join(
-      destDir,
-      JSON.parse(
-        execFileSync("npm", ["pack", "--json", "--ignore-scripts", "--pack-destination", destDir], {
-          cwd,
-          encoding: "utf8",
-          stdio: ["ignore", "pipe", "inherit"],
-        }),
-      )[0].filename,
-    );
-  return { koodrive: pack(repoRoot), emulator: pack(path.join(repoRoot, "packages/koodrive-emulator")) };
+  return { koodrive: npmPack(repoRoot, destDir).tarball, emulator: npmPack(path.join(repoRoot, "packages/koodrive-emulator"), destDir).tarball };
 }
 
 /**

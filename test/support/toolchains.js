@@ -53,4 +53,25 @@ function packageManager(/** @type {keyof typeof PACKAGE_MANAGERS} */ name, /** @
   return { entry: path.join(folder, entry), binDir: path.join(folder, "node_modules", ".bin") };
 }
 
-module.exports = { nodeBin, packageManager };
+/**
+ * `npm pack` of the package in `cwd` into `destDir` with the npm on env's PATH, without its scripts (the tests pack
+ * the build `npm test` made). Returns the tarball's path and the paths of the files it holds. npm 11 prints its
+ * `--json` results as a list, npm 12 as an object keyed by package name.
+ */
+function npmPack(/** @type {string} */ cwd, /** @type {string} */ destDir, /** @type {NodeJS.ProcessEnv} */ env = process.env) {
+  const printed = JSON.parse(
+    execFileSync("npm", ["pack", "--json", "--ignore-scripts", "--pack-destination", destDir], {
+      cwd,
+      env,
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "inherit"],
+    }),
+  );
+  /** @type {{ filename: string, files: { path: string }[] }[]} */
+  const results = Array.isArray(printed) ? printed : Object.values(printed);
+  if (results.length !== 1) throw new Error(`npm pack in ${cwd} printed ${results.length} results, not one`);
+  const [{ filename, files }] = results;
+  return { tarball: path.join(destDir, filename), files: files.map((file) => file.path) };
+}
+
+module.exports = { nodeBin, npmPack, packageManager };

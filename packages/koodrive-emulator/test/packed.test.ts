@@ -13,13 +13,15 @@ const scratch = useScratchDir("koodrive-emulator-packed-");
 
 describe("the npm-packed koodrive-emulator", () => {
   it("installs, answers npx koodrive-emulator --help, and starts and stops", () => {
-    const packed = JSON.parse(
+    const printed = JSON.parse(
       execFileSync("npm", ["pack", "--json", "--ignore-scripts", "--pack-destination", scratch()], {
         cwd: root,
         encoding: "utf8",
         stdio: ["ignore", "pipe", "pipe"],
       }),
-    )[0];
+    );
+    // npm 11 prints its results as a list, npm 12 as an object keyed by package name.
+    const [packed] = Array.isArray(printed) ? printed : Object.values(printed);
     const files: string[] = packed.files.map((f: { path: string }) => f.path);
     expect(files).toEqual(expect.arrayContaining(["dist/cli.js", "dist/index.js", "dist/index.d.ts", "README.md", "LICENSE", "package.json"]));
     expect(files.filter((f) => f.startsWith("src/") || f.startsWith("test/") || f.startsWith("scripts/"))).toEqual([]);
