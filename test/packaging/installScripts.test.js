@@ -25,11 +25,11 @@ for (const manifest of ["package.json", "packages/koodrive-emulator/package.json
   });
 }
 
-// npm 12 runs a dependency's install scripts only where the project's \`allowScripts\` allows them, and npm 11 already
+// npm 12 runs a dependency's install scripts only where the project's `allowScripts` allows them, and npm 11 already
 // skips the ones it denies. Each entry is a reviewed decision that the whole suite, run with it, confirms (esbuild and
 // @parcel/watcher find their platform binaries through optional dependencies; protobufjs's only compares version
 // ranges to print a warning). A dependency that brings a new install script fails here until someone reviews it.
-test("every dependency with an install script has a reviewed allowScripts entry, and every entry such a dependency", () => {
+test("every dependency with an install script has a reviewed allowScripts entry, and no entry outlives its dependency", () => {
   /** @type {{ packages: Record<string, { hasInstallScript?: boolean }> }} */
   const lock = JSON.parse(fs.readFileSync(path.join(repoRoot, "package-lock.json"), "utf8"));
   const prefix = "node_modules/";
