@@ -200,30 +200,40 @@ try { StateFileLock.acquire(${JSON.stringify(file)}); console.log("took"); setTi
     const file = freshFile("slowcreate");
     const lockModule = path.join(__dirname, "..", "dist", "stateFileLock.js");
     // As on a network folder: no hard links, and a lock created exclusively shows empty for a while before its text.
+    // The first start creates its lock empty and keeps it so until the second start is about to look at it (the
+    // second says so with a file), then for 300 ms more: the second sees the empty lock whatever either start's
+    // start-up costs on a loaded machine (timing them with clocks made the order flaky).
+    const go = `${file}.go`;
     const worker = `const fs = require("node:fs");
 fs.linkSync = () => { throw Object.assign(new Error("EPERM: operation not permitted, link"), { code: "EPERM" }); };
 const write = fs.writeFileSync;
+const sleep = (ms) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 fs.writeFileSync = (target, data, options) => {
-  if (options && options.flag === "wx" && target.endsWith(".lock")) { write(target, "", options); Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 400); write(target, data); return; }
+  if (options && options.flag === "wx" && target.endsWith(".lock")) {
+    write(target, "", options);
+    for (const until = Date.now() + 20000; !fs.existsSync(${JSON.stringify(go)}) && Date.now() < until; ) sleep(10);
+    sleep(300);
+    write(target, data);
+    return;
+  }
   return write(target, data, options);
 };
 const { StateFileLock } = require(${JSON.stringify(lockModule)});
-const at = Number(process.argv[1]); while (Date.now() < at) {}
+if (process.argv[1] === "second") write(${JSON.stringify(go)}, "");
 try { StateFileLock.acquire(${JSON.stringify(file)}); console.log("took"); setTimeout(() => {}, 1500); } catch (e) { console.log("refused"); }`;
+    const run = (role: "first" | "second") =>
+      new Promise<string>((resolve) => {
+        const child = spawn(process.execPath, ["-e", worker, role]);
+        let out = "";
+        child.stdout.on("data", (c) => (out += c));
+        child.on("close", () => resolve(out.trim()));
+      });
     for (let round = 0; round < 3; round++) {
-      const start = Date.now() + 300;
-      // The second starts 100 ms after the first, while the first one's lock is still empty.
-      const outcomes = await Promise.all(
-        [0, 100].map(
-          (delay) =>
-            new Promise<string>((resolve) => {
-              const child = spawn(process.execPath, ["-e", worker, String(start + delay)]);
-              let out = "";
-              child.stdout.on("data", (c) => (out += c));
-              child.on("close", () => resolve(out.trim()));
-            }),
-        ),
-      );
+      fs.rmSync(go, { force: true });
+      const first = run("first");
+      // The second starts once the first one's lock exists, still empty.
+      for (const until = Date.now() + 20_000; !fs.existsSync(`${file}.lock`) && Date.now() < until; ) await new Promise((r) => setTimeout(r, 10));
+      const outcomes = await Promise.all([first, run("second")]);
       expect(outcomes).toEqual(["took", "refused"]);
       fs.rmSync(`${file}.lock`, { force: true });
     }
