@@ -10,7 +10,7 @@
 // npm, the dev dependency installed with yarn 1, with yarn 4 (node_modules linker) and with bun, and the newest SDK
 // installed with npm 12 on Node 24.
 const assert = require("node:assert/strict");
-const { execFileSync } = require("node:child_process");
+const { execFileSync, spawnSync } = require("node:child_process");
 const fs = require("node:fs");
 const os = require("node:os");
 const path = require("node:path");
@@ -161,6 +161,18 @@ for (const row of matrix) {
         env,
         stdio: ["ignore", "inherit", "inherit"],
       });
+      if (row.installer === "npm12") {
+        // The README's way to record the two install scripts npm 12 blocks here (protobufjs's, and our `prepare`,
+        // which npm matches by the tarball's path): written into package.json, a new install lists neither.
+        execFileSync("npm", ["install-scripts", "deny", "protobufjs", "pulumi-koodrive"], { cwd: project, env, stdio: ["ignore", "ignore", "inherit"] });
+        const { allowScripts } = JSON.parse(fs.readFileSync(path.join(project, "package.json"), "utf8"));
+        assert.deepEqual(allowScripts, { protobufjs: false, [`file:${tarballs.koodrive}`]: false });
+        // From scratch: from its lockfile npm 12 does not list our `prepare` even when it is not recorded.
+        for (const made of ["node_modules", "package-lock.json"]) fs.rmSync(path.join(project, made), { recursive: true });
+        const again = spawnSync("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline"], { cwd: project, env, encoding: "utf8" });
+        assert.equal(again.status, 0, again.stderr);
+        assert.doesNotMatch(again.stderr, /install-scripts/, "no install script left to review");
+      }
     }
     const sdkCopies = execFileSync("find", ["node_modules", "-path", "*/@pulumi/pulumi/package.json"], { cwd: project, encoding: "utf8" }).trim().split("\n");
     assert.deepEqual(sdkCopies, ["node_modules/@pulumi/pulumi/package.json"], "exactly one copy of @pulumi/pulumi");
