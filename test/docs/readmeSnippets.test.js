@@ -1,12 +1,14 @@
 "use strict";
 // Every TypeScript snippet in README.md and the examples' READMEs compiles as a file of a user's CommonJS project
-// (module node16, strict) against the built package's types: what a reader pastes must work.
+// (module node16, strict) against the built package's types: what a reader pastes must work. So do the snippets
+// together in the projects `pulumi new typescript` makes, with TypeScript 5 and 6.
 const assert = require("node:assert/strict");
 const { spawnSync } = require("node:child_process");
 const fs = require("node:fs");
 const path = require("node:path");
 const { before, describe, test } = require("node:test");
 const { ensureSelfLink, repoRoot } = require("../../scripts/lib/engine");
+const { pinnedTool } = require("../support/toolchains");
 
 const documents = [
   "README.md",
@@ -33,9 +35,32 @@ const snippets = typeScriptSnippets();
 /** tsc's diagnostics per snippet file. @type {Map<string, string[]>} */
 const diagnostics = new Map();
 
-/** The snippets compiled with the tsconfig of `pulumi new typescript`. */
-/** @type {{ errors: string[], files: string[] }} */
-const templateRun = { errors: [], files: [] };
+/**
+ * Other projects the snippets must compile in, with the tsconfig `pulumi new typescript` writes: the one it wrote
+ * until 2024 (module commonjs, resolution node10), which TypeScript 6 refuses, and today's (module nodenext); both
+ * without skipLibCheck, so tsc checks every declaration file the package's types reach. And today's with TypeScript 6,
+ * what `npm install -D typescript` picks beside @pulumi/pulumi, whose peer dependency allows up to 6.
+ */
+const TEMPLATE_OPTIONS = {
+  strict: true,
+  target: "es2020",
+  experimentalDecorators: true,
+  noFallthroughCasesInSwitch: true,
+  noImplicitReturns: true,
+  forceConsistentCasingInFileNames: true,
+  noEmit: true,
+};
+const otherProjects = [
+  {
+    label: "`pulumi new typescript` until 2024, TypeScript 5",
+    typescript: "5",
+    options: { ...TEMPLATE_OPTIONS, module: "commonjs", moduleResolution: "node" },
+  },
+  { label: "`pulumi new typescript` today, TypeScript 5", typescript: "5", options: { ...TEMPLATE_OPTIONS, module: "nodenext", moduleResolution: "nodenext" } },
+  { label: "`pulumi new typescript` today, TypeScript 6", typescript: "6", options: { ...TEMPLATE_OPTIONS, module: "nodenext", moduleResolution: "nodenext" } },
+];
+/** tsc's errors and the files it read, per project of {@link otherProjects}. @type {Map<string, { errors: string[], files: string[] }>} */
+const otherRuns = new Map();
 
 before(() => {
   ensureSelfLink(); // `pulumi-koodrive` resolves to this checkout's package.json and its exports' types (dist/)
@@ -68,47 +93,34 @@ before(() => {
     diagnostics.set(file, [...(diagnostics.get(file) ?? []), line]);
   }
   assert.deepEqual(diagnostics.get("other") ?? [], [], "tsc reported errors outside the snippets");
-  // The tsconfig `pulumi new typescript` writes: neither esModuleInterop nor skipLibCheck, so tsc checks every
-  // declaration file the package's types reach. zod's need esModuleInterop (63 errors in its locales).
-  fs.writeFileSync(
-    path.join(project, "tsconfig.pulumi-template.json"),
-    JSON.stringify({
-      compilerOptions: {
-        strict: true,
-        target: "es2020",
-        module: "commonjs",
-        moduleResolution: "node",
-        experimentalDecorators: true,
-        noFallthroughCasesInSwitch: true,
-        noImplicitReturns: true,
-        forceConsistentCasingInFileNames: true,
-        noEmit: true,
-      },
-      include: ["*.ts"],
-    }),
-  );
-  const template = spawnSync(
-    process.execPath,
-    [require.resolve("typescript/bin/tsc"), "-p", path.join(project, "tsconfig.pulumi-template.json"), "--pretty", "false", "--listFiles"],
-    {
+  const compilers = { 5: require.resolve("typescript/bin/tsc"), 6: pinnedTool("typescript6", path.join(repoRoot, ".tools")).entry };
+  for (const [i, other] of otherProjects.entries()) {
+    const config = path.join(project, `tsconfig.other${i}.json`);
+    fs.writeFileSync(config, JSON.stringify({ compilerOptions: other.options, include: ["*.ts"] }));
+    const run = spawnSync(process.execPath, [compilers[other.typescript], "-p", config, "--pretty", "false", "--listFiles"], {
       cwd: project,
       encoding: "utf8",
-    },
-  );
-  templateRun.errors = template.stdout.split("\n").filter((line) => / error TS\d+:/.test(line));
-  templateRun.files = template.stdout.split("\n").filter((line) => line.startsWith("/"));
+    });
+    otherRuns.set(other.label, {
+      errors: run.stdout.split("\n").filter((line) => / error TS\d+:/.test(line)),
+      files: run.stdout.split("\n").filter((line) => line.startsWith("/")),
+    });
+  }
 });
 
-describe("the package's types in a project made by `pulumi new typescript` (no esModuleInterop, no skipLibCheck)", () => {
-  test("compile without errors, the snippets included", () => assert.deepEqual(templateRun.errors, []));
-  test("do not reach zod's declarations (the package's public types are zod-free)", () => {
-    assert.ok(templateRun.files.includes(path.join(fs.realpathSync(repoRoot), "dist", "index.d.ts")), "the package's types were not read");
-    assert.deepEqual(
-      templateRun.files.filter((file) => /[\\/]node_modules[\\/]zod[\\/]/.test(file)),
-      [],
-    );
+for (const other of otherProjects) {
+  describe(`the package's types in a project made by ${other.label}`, () => {
+    test("compile without errors, the snippets included", () => assert.deepEqual(otherRuns.get(other.label)?.errors, []));
+    test("do not reach zod's declarations (the package's public types are zod-free)", () => {
+      const files = otherRuns.get(other.label)?.files ?? [];
+      assert.ok(files.includes(path.join(fs.realpathSync(repoRoot), "dist", "index.d.ts")), "the package's types were not read");
+      assert.deepEqual(
+        files.filter((file) => /[\\/]node_modules[\\/]zod[\\/]/.test(file)),
+        [],
+      );
+    });
   });
-});
+}
 
 describe("README TypeScript snippets compile in a CommonJS project", () => {
   test("there are snippets to check", () => assert.ok(snippets.length >= 3, `found ${snippets.length}`));

@@ -17,7 +17,7 @@ const path = require("node:path");
 const { after, before, test } = require("node:test");
 const { repoRoot } = require("../../scripts/lib/engine");
 const rootPackage = require("../../package.json");
-const { nodeBin, npmPack, packageManager } = require("../support/toolchains");
+const { nodeBin, npmPack, pinnedTool } = require("../support/toolchains");
 
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "koodrive-packed-"));
 let tarball;
@@ -52,7 +52,7 @@ after(() => fs.rmSync(scratch, { recursive: true, force: true }));
  * does, from npm's configured registry: the tests reach only that one, not yarn's or bun's default hosts.
  */
 function installWith(/** @type {"yarn1" | "yarn4" | "bun"} */ which, /** @type {string} */ project, /** @type {NodeJS.ProcessEnv} */ env) {
-  const manager = packageManager(which, path.join(scratch, "tools"));
+  const manager = pinnedTool(which, path.join(scratch, "tools"));
   const registry = execFileSync("npm", ["config", "get", "registry"], { env, encoding: "utf8" }).trim();
   /** @type {import("node:child_process").ExecFileSyncOptions} */
   const options = { cwd: project, stdio: ["ignore", "inherit", "inherit"] };
@@ -131,7 +131,7 @@ for (const row of matrix) {
     const binDir = row.nodeBin();
     const project = fs.mkdtempSync(path.join(scratch, "consumer-"));
     // This row's node first on PATH, then its npm: npm, the driver and the dynamic-provider launcher all run on it.
-    const npmBin = row.installer === "npm12" ? [packageManager("npm12", path.join(scratch, "tools")).binDir] : [];
+    const npmBin = row.installer === "npm12" ? [pinnedTool("npm12", path.join(scratch, "tools")).binDir] : [];
     const env = { ...process.env, PATH: [binDir, ...npmBin, process.env.PATH].join(path.delimiter) };
     // With npm 12, the packages are packed with it too, as its users do.
     const packedWith = row.installer === "npm12" ? fs.mkdtempSync(path.join(scratch, "npm12-packed-")) : undefined;
@@ -222,3 +222,55 @@ for (const row of matrix) {
     console.log(`packed package: up, refresh and destroy passed with @pulumi/pulumi ${result.sdk} on Node ${result.node}`);
   });
 }
+
+// TypeScript 7 has no compiler API, which Pulumi's closure serializer needs to store a dynamic resource's provider.
+// npm refuses it next to @pulumi/pulumi (a peer dependency `< 7`), but yarn and bun install it with a warning, and
+// npm too with --legacy-peer-deps. Without the optional native compiler (27 MB): the package's JavaScript is what
+// Pulumi loads.
+const TYPESCRIPT_7_DRIVER = `
+"use strict";
+const { openStack } = require(${JSON.stringify(path.join(repoRoot, "scripts/lib/engine.js"))});
+const { startEmulator } = require("koodrive-emulator");
+(async () => {
+  const emulator = await startEmulator({ tokens: ["packed-token-1234"] });
+  const share = emulator.seedShare({ ownerId: "42", comment: "before" });
+  const program = async () => {
+    const { KooDriveShareSettings } = require("pulumi-koodrive");
+    new KooDriveShareSettings("packed", { shareId: share.shareId, comment: "from the packed package" });
+  };
+  const handle = await openStack({ projectName: "packed-ts7", program, nodeModulesFrom: __dirname,
+    env: { KOODRIVE_ENDPOINT: emulator.url, KOODRIVE_USER_ID: "42", KOODRIVE_AGENT_NAME: "packed", KOODRIVE_ACCESS_TOKEN: "packed-token-1234" } });
+  let failure = "";
+  try { await handle.stack.up(); } catch (e) { failure = String(e); }
+  await handle.remove();
+  await emulator.close();
+  console.log(JSON.stringify({ failure, requests: emulator.requests.all().length, typescript: require("typescript/package.json").version }));
+})().catch((e) => { console.error(e); process.exit(1); });
+`;
+
+test("with TypeScript 7 installed beside the SDK, a program fails saying which TypeScript to install, before any request", { timeout: 600_000 }, () => {
+  const project = fs.mkdtempSync(path.join(scratch, "typescript7-"));
+  const manifest = {
+    name: "packed-consumer-typescript7",
+    private: true,
+    dependencies: {
+      "pulumi-koodrive": `file:${tarball}`,
+      "koodrive-emulator": `file:${emulatorTarball}`,
+      "@pulumi/pulumi": rootPackage.devDependencies["@pulumi/pulumi"],
+    },
+    devDependencies: { typescript: "7.0.2" },
+  };
+  fs.writeFileSync(path.join(project, "package.json"), JSON.stringify(manifest, null, 2));
+  execFileSync("npm", ["install", "--legacy-peer-deps", "--omit=optional", "--no-audit", "--no-fund", "--prefer-offline", "--loglevel=error"], {
+    cwd: project,
+    stdio: ["ignore", "inherit", "inherit"],
+  });
+  fs.writeFileSync(path.join(project, "driver.js"), TYPESCRIPT_7_DRIVER);
+  const output = execFileSync(process.execPath, ["driver.js"], { cwd: project, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
+  const result = JSON.parse(output.trim().split("\n").pop() ?? "");
+  assert.equal(result.typescript, "7.0.2");
+  assert.match(result.failure, /the "typescript" package it loads, TypeScript 7\.0\.2 \(.*node_modules\/typescript\), has none \(TypeScript 7 dropped it\)/);
+  assert.match(result.failure, /Install TypeScript 5 or 6 in the project \(npm install -D typescript@~5\.9\.3\)/);
+  assert.doesNotMatch(result.failure, /Cannot read properties of undefined/, "the serializer's own failure is not what the user reads");
+  assert.equal(result.requests, 0);
+});

@@ -3,7 +3,7 @@
 // packed package standing in for the registry version), then its README's "Against the local emulator" block run
 // line by line in a fresh shell with the official `pulumi` CLI on PATH.
 const assert = require("node:assert/strict");
-const { execFile } = require("node:child_process");
+const { execFile, execFileSync } = require("node:child_process");
 const fs = require("node:fs");
 const os = require("node:os");
 const path = require("node:path");
@@ -20,9 +20,14 @@ before(() => {
 });
 after(() => fs.rmSync(scratch, { recursive: true, force: true }));
 
-/** Installs examples/<name> in the scratch folder and runs its README's emulator block; the emulator is stopped in any case. */
-function runEmulatorWalkthrough(name) {
-  const dir = installExample(name, scratch, tarball);
+/**
+ * Installs examples/<name> in `root` (the scratch folder) and runs its README's emulator block; the emulator is stopped
+ * in any case. `afterInstall` runs in the installed folder first, as a user's own next step.
+ * @param {string} name @param {{ root?: string, afterInstall?: (dir: string) => void }} [options]
+ */
+function runEmulatorWalkthrough(name, { root = scratch, afterInstall } = {}) {
+  const dir = installExample(name, root, tarball);
+  afterInstall?.(dir);
   const readme = fs.readFileSync(path.join(repoRoot, "examples", name, "README.md"), "utf8");
   const block = shellBlockAfterHeading(readme, "## Against the local emulator");
   const home = fs.mkdtempSync(path.join(scratch, `home-${name}-`));
@@ -53,6 +58,33 @@ describe("examples/basic", () => {
     ]);
     assert.doesNotMatch(output, /MDg2K0vU(?!"?\s*$)/m, "the access code appears only on the config line that sets it");
   });
+});
+
+describe("examples/basic with TypeScript 6", () => {
+  // What `npm install -D typescript` picks beside @pulumi/pulumi today (its peer dependency allows up to 6), or a
+  // dependency bot's update of the pinned 5.9: TypeScript 6 refuses the resolution `node` older tsconfigs name, and
+  // Pulumi's closure serializer then reads the provider's code with TypeScript 6's compiler API.
+  test("the README's emulator walkthrough works verbatim after `npm install -D typescript@6`", { timeout: 900_000 }, () => {
+    const afterInstall = (/** @type {string} */ dir) => {
+      execFileSync("npm", ["install", "-D", "typescript@6", "--no-audit", "--no-fund", "--prefer-offline", "--loglevel=error"], { cwd: dir, stdio: "ignore" });
+      assert.match(JSON.parse(fs.readFileSync(path.join(dir, "node_modules/typescript/package.json"), "utf8")).version, /^6\./);
+    };
+    const { status, output } = runEmulatorWalkthrough("basic", { root: fs.mkdtempSync(path.join(scratch, "typescript6-")), afterInstall });
+    assert.equal(status, 0, output);
+    assert.deepEqual(
+      engineResults(output).map((r) => r.command),
+      ["preview", "up", "destroy"],
+    );
+  });
+});
+
+test("every example has the same tsconfig.json, so the TypeScript 6 run of one speaks for all", () => {
+  const configs = fs
+    .readdirSync(path.join(repoRoot, "examples"))
+    .filter((name) => fs.existsSync(path.join(repoRoot, "examples", name, "tsconfig.json")))
+    .map((name) => ({ name, text: fs.readFileSync(path.join(repoRoot, "examples", name, "tsconfig.json"), "utf8") }));
+  assert.ok(configs.length >= 4, `found ${configs.length}`);
+  for (const { name, text } of configs) assert.equal(text, configs[0].text, `examples/${name}/tsconfig.json differs from examples/${configs[0].name}'s`);
 });
 
 describe("examples/many-shares", () => {

@@ -15,7 +15,7 @@ const { pathToFileURL } = require("node:url");
 
 const repoRoot = path.join(__dirname, "..", "..");
 const rootPackage = require("../../package.json");
-const { nodeBin, packageManager } = require("../support/toolchains");
+const { nodeBin, pinnedTool } = require("../support/toolchains");
 
 for (const manifest of ["package.json", "packages/koodrive-emulator/package.json"]) {
   test(`${manifest} runs no script on every install`, () => {
@@ -45,7 +45,7 @@ test("every dependency with an install script has a reviewed allowScripts entry,
 // as npm installs it there as a project of its own.
 const installers = [
   { label: "the npm on PATH", pathPrefix: () => [] },
-  { label: "npm 12 on Node 24", pathPrefix: (/** @type {string} */ tools) => [nodeBin(24), packageManager("npm12", tools).binDir] },
+  { label: "npm 12 on Node 24", pathPrefix: (/** @type {string} */ tools) => [nodeBin(24), pinnedTool("npm12", tools).binDir] },
 ];
 for (const installer of installers) {
   test(`an install from a git URL builds the package, which then loads (${installer.label})`, (t) => {

@@ -21,24 +21,26 @@ function nodeBin(/** @type {number} */ major) {
  * Package managers besides the npm on PATH: yarn 1; yarn 4 (run with `nodeLinker: node-modules`, as Pulumi does not
  * run programs under Plug'n'Play, pulumi/pulumi#3586); npm 12, which blocks dependencies' install scripts and git
  * dependencies by default and needs Node 22.22 or later (run it with a Node from nodeBin); bun, which Pulumi also
- * supports as a program's package manager (`packagemanager: bun`).
- * @type {Record<"yarn1" | "yarn4" | "npm12" | "bun", { spec: string, entry: string, installScript?: boolean }>}
+ * supports as a program's package manager (`packagemanager: bun`). And TypeScript 6, what `npm install -D typescript`
+ * picks beside @pulumi/pulumi (whose peer dependency is `< 7`), where this repository builds with 5.x.
+ * @type {Record<"yarn1" | "yarn4" | "npm12" | "bun" | "typescript6", { spec: string, entry: string, installScript?: boolean }>}
  */
-const PACKAGE_MANAGERS = {
+const PINNED_TOOLS = {
   yarn1: { spec: "yarn@1.22.22", entry: "node_modules/yarn/bin/yarn.js" },
   yarn4: { spec: "@yarnpkg/cli-dist@4.18.1", entry: "node_modules/@yarnpkg/cli-dist/bin/yarn.js" },
   npm12: { spec: "npm@12.2.2", entry: "node_modules/npm/bin/npm-cli.js" },
   // A native binary, not JavaScript: its postinstall puts the platform's build in place of the placeholder.
   bun: { spec: "bun@1.4.5", entry: "node_modules/bun/bin/bun.exe", installScript: true },
+  typescript6: { spec: "typescript@6.0.3", entry: "node_modules/typescript/bin/tsc" },
 };
 
 /**
- * Installs package manager `name` into `toolsRoot/<name>` (once) with the npm on PATH. Returns its entry point (a
- * JavaScript file; bun's binary) and the folder of its commands (`npm` and `npx` for npm 12), to put first on PATH
- * after the Node that runs it.
+ * Installs tool `name` into `toolsRoot/<name>` (once) with the npm on PATH. Returns its entry point (a JavaScript
+ * file; bun's binary) and the folder of its commands (`npm` and `npx` for npm 12), to put first on PATH after the
+ * Node that runs it.
  */
-function packageManager(/** @type {keyof typeof PACKAGE_MANAGERS} */ name, /** @type {string} */ toolsRoot) {
-  const { spec, entry, installScript } = PACKAGE_MANAGERS[name];
+function pinnedTool(/** @type {keyof typeof PINNED_TOOLS} */ name, /** @type {string} */ toolsRoot) {
+  const { spec, entry, installScript } = PINNED_TOOLS[name];
   const folder = path.join(toolsRoot, name);
   if (!fs.existsSync(path.join(folder, entry))) {
     fs.mkdirSync(folder, { recursive: true });
@@ -74,4 +76,4 @@ function npmPack(/** @type {string} */ cwd, /** @type {string} */ destDir, /** @
   return { tarball: path.join(destDir, filename), files: files.map((file) => file.path) };
 }
 
-module.exports = { nodeBin, npmPack, packageManager };
+module.exports = { nodeBin, npmPack, pinnedTool };

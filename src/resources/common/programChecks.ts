@@ -1,3 +1,5 @@
+import { createRequire } from "node:module";
+import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { SETTING_SOURCES, type SettingName, isSecretSetting, isSet } from "../../client/connectionSettings";
 
@@ -74,9 +76,52 @@ export function checkDeclaration(
   importInstead: string,
 ): void {
   rejectUnknownArgs(typeName, resourceName, args, knownArgs);
+  requireTypeScriptCompilerApi();
   warnAboutStackConfig();
   rejectImportOption(typeName, resourceName, opts, importInstead);
   rejectReplaceOnChanges(typeName, resourceName, opts);
+}
+
+/**
+ * Pulumi stores a dynamic resource's provider as source text, which its SDK analyses with the TypeScript compiler API
+ * of the `typescript` package it finds beside it (its own TypeScript 3.8 only when none is installed). TypeScript 7
+ * has no compiler API: without this check, every resource would fail with "Cannot read properties of undefined
+ * (reading 'Latest')". npm refuses TypeScript 7 next to `@pulumi/pulumi` (a peer dependency `< 7`); yarn and bun
+ * install it with a warning, and so does npm with `--legacy-peer-deps`.
+ */
+export function requireTypeScriptCompilerApi(): void {
+  if (compilerApiFound) return;
+  let shim: string;
+  try {
+    shim = require.resolve("@pulumi/pulumi/typescript-shim");
+  } catch {
+    return; // an SDK that loads TypeScript some other way: it is its own judge
+  }
+  const problem = compilerApiProblem(require(shim), typeScriptFolder(shim));
+  if (problem !== undefined) throw programError(problem);
+  compilerApiFound = true;
+}
+
+let compilerApiFound = false;
+
+/** What is wrong with `ts`, the module Pulumi's closure serializer loaded (from `folder`), if anything. */
+export function compilerApiProblem(ts: unknown, folder: string | undefined): string | undefined {
+  const loaded = ts as { createSourceFile?: unknown; version?: unknown } | null | undefined;
+  if (typeof loaded?.createSourceFile === "function") return undefined;
+  const which = `${typeof loaded?.version === "string" ? `TypeScript ${loaded.version}` : "a TypeScript without a version"}${folder === undefined ? "" : ` (${folder})`}`;
+  return (
+    `Pulumi cannot store this program's KooDrive resources: it reads their provider's code with the TypeScript compiler API, and the "typescript" package it loads, ${which}, has none (TypeScript 7 dropped it). ` +
+    'Install TypeScript 5 or 6 in the project (npm install -D typescript@~5.9.3), or, for a JavaScript program, remove "typescript" so that Pulumi uses its own copy.'
+  );
+}
+
+/** The folder of the `typescript` package the SDK's shim at `shim` resolves, if it resolves one. */
+function typeScriptFolder(shim: string): string | undefined {
+  try {
+    return path.dirname(createRequire(shim).resolve("typescript/package.json"));
+  } catch {
+    return undefined;
+  }
 }
 
 /** This program run (an inline Automation API program can run many times in one process): its stack resource. */
