@@ -1,5 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
-import { claimShare, rejectImportOption, rejectReplaceOnChanges, rejectUnknownArgs, requirePlainArg } from "../../src/resources/common/programChecks";
+import {
+  claimShare,
+  compilerApiProblem,
+  rejectImportOption,
+  rejectReplaceOnChanges,
+  rejectUnknownArgs,
+  requirePlainArg,
+} from "../../src/resources/common/programChecks";
 import { KooDriveShare } from "../../src/resources/share/resource";
 import { KooDriveShareSettings } from "../../src/resources/shareSettings/resource";
 
@@ -12,6 +19,15 @@ describe("checks the program makes before anything reaches the provider", () => 
       'KooDriveShareSettings "typo": unknown argument "extractcode" (known: shareId, extractCode)',
     );
     expect(() => rejectUnknownArgs("T", "ok", { shareId: "1" }, ["shareId", "extractCode"])).not.toThrow();
+  });
+
+  it("a TypeScript without the compiler API Pulumi's closure serializer needs (TypeScript 7) is named, with what to install", () => {
+    // What `require("typescript")` returns for TypeScript 7.0: its version and nothing else.
+    expect(compilerApiProblem({ version: "7.0.2", versionMajorMinor: "7.0" }, "/p/node_modules/typescript")).toMatch(
+      /the "typescript" package it loads, TypeScript 7\.0\.2 \(\/p\/node_modules\/typescript\), has none \(TypeScript 7 dropped it\)\. Install TypeScript 5 or 6 in the project/,
+    );
+    expect(compilerApiProblem({}, undefined)).toMatch(/the "typescript" package it loads, a TypeScript without a version, has none/);
+    expect(compilerApiProblem(require("typescript"), "/x")).toBeUndefined();
   });
 
   it("the import option is rejected with the explanation and each resource's own way to the same end", () => {
