@@ -131,6 +131,25 @@ describe("README TypeScript snippets compile in a CommonJS project", () => {
   }
 });
 
+// GitHub's runners moved JavaScript actions to Node 24 in June 2026 and removed Node 20 that autumn: an action built
+// for Node 20 is forced onto 24 with a warning in every run, or fails where it relies on 20. The first major of each
+// action the documents use whose action.yml says `using: node24` (read in each action's repository).
+const NODE24_SINCE = { "actions/checkout": 5, "actions/setup-node": 5, "actions/upload-artifact": 6, "pulumi/actions": 7 };
+
+test("every action a documented GitHub Actions workflow uses is a release that runs on Node 24", () => {
+  const workflows = [...documents, "examples/github-actions/koodrive.yml"];
+  const uses = workflows.flatMap((file) =>
+    [...fs.readFileSync(path.join(repoRoot, file), "utf8").matchAll(/uses:\s*([\w.-]+\/[\w.-]+)@v(\d+)/g)].map((m) => ({
+      file,
+      action: m[1],
+      major: Number(m[2]),
+    })),
+  );
+  assert.ok(uses.length >= 4, `found ${uses.length} uses: lines`);
+  const stale = uses.filter((u) => !(u.action in NODE24_SINCE) || u.major < NODE24_SINCE[/** @type {keyof typeof NODE24_SINCE} */ (u.action)]);
+  assert.deepEqual(stale, [], "an action below its first Node 24 major (or one not in NODE24_SINCE: check its action.yml and add it)");
+});
+
 // A workflow a reader copies installs from the lockfile their first `npm install` wrote, which pins the newest
 // @pulumi/pulumi: 3.249 and later need Node 22 (README, Install). One snippet set up Node 20 and failed so.
 test("every GitHub Actions workflow in the documents sets up Node 22 or later", () => {
