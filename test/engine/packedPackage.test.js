@@ -224,8 +224,8 @@ for (const row of matrix) {
 }
 
 // TypeScript 7 has no compiler API, which Pulumi's closure serializer needs to store a dynamic resource's provider.
-// npm refuses it next to @pulumi/pulumi (a peer dependency `< 7`), but yarn and bun install it with a warning, and
-// npm too with --legacy-peer-deps. Without the optional native compiler (27 MB): the package's JavaScript is what
+// npm refuses it next to @pulumi/pulumi (a peer dependency `< 7`), but yarn installs it with a warning, bun without
+// one, and npm with --legacy-peer-deps. Without the optional native compiler (27 MB): the package's JavaScript is what
 // Pulumi loads.
 const TYPESCRIPT_7_DRIVER = `
 "use strict";

@@ -86,8 +86,8 @@ export function checkDeclaration(
  * Pulumi stores a dynamic resource's provider as source text, which its SDK analyses with the TypeScript compiler API
  * of the `typescript` package it finds beside it (its own TypeScript 3.8 only when none is installed). TypeScript 7
  * has no compiler API: without this check, every resource would fail with "Cannot read properties of undefined
- * (reading 'Latest')". npm refuses TypeScript 7 next to `@pulumi/pulumi` (a peer dependency `< 7`); yarn and bun
- * install it with a warning, and so does npm with `--legacy-peer-deps`.
+ * (reading 'Latest')". npm refuses TypeScript 7 next to `@pulumi/pulumi` (a peer dependency `< 7`); yarn installs
+ * it with a warning, bun without one (both pick it for an unversioned `add`), and npm with `--legacy-peer-deps`.
  */
 export function requireTypeScriptCompilerApi(): void {
   if (compilerApiFound) return;
