@@ -138,15 +138,18 @@ const NODE24_SINCE = { "actions/checkout": 5, "actions/setup-node": 5, "actions/
 
 test("every action a documented GitHub Actions workflow uses is a release that runs on Node 24", () => {
   const workflows = [...documents, "examples/github-actions/koodrive.yml"];
+  // Every `uses:` line, whatever its form: a ref this cannot read (a SHA, a branch, a local action) fails too.
   const uses = workflows.flatMap((file) =>
-    [...fs.readFileSync(path.join(repoRoot, file), "utf8").matchAll(/uses:\s*([\w.-]+\/[\w.-]+)@v(\d+)/g)].map((m) => ({
-      file,
-      action: m[1],
-      major: Number(m[2]),
-    })),
+    [...fs.readFileSync(path.join(repoRoot, file), "utf8").matchAll(/^[\s-]*uses:\s*["']?([^\s"'#]+)/gm)].map((m) => {
+      const pinned = /^([\w.-]+\/[\w.-]+)@v(\d+)$/.exec(m[1]);
+      return { file, uses: m[1], action: pinned?.[1], major: pinned ? Number(pinned[2]) : undefined };
+    }),
   );
   assert.ok(uses.length >= 4, `found ${uses.length} uses: lines`);
-  const stale = uses.filter((u) => !(u.action in NODE24_SINCE) || u.major < NODE24_SINCE[/** @type {keyof typeof NODE24_SINCE} */ (u.action)]);
+  const stale = uses.filter((u) => {
+    const since = NODE24_SINCE[/** @type {keyof typeof NODE24_SINCE} */ (u.action ?? "")];
+    return since === undefined || u.major === undefined || u.major < since;
+  });
   assert.deepEqual(stale, [], "an action below its first Node 24 major (or one not in NODE24_SINCE: check its action.yml and add it)");
 });
 

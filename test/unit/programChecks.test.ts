@@ -24,9 +24,9 @@ describe("checks the program makes before anything reaches the provider", () => 
   it("a TypeScript without the compiler API Pulumi's closure serializer needs (TypeScript 7) is named, with what to install", () => {
     // What `require("typescript")` returns for TypeScript 7.0: its version and nothing else.
     expect(compilerApiProblem({ version: "7.0.2", versionMajorMinor: "7.0" }, "/p/node_modules/typescript")).toMatch(
-      /the "typescript" package it loads, TypeScript 7\.0\.2 \(\/p\/node_modules\/typescript\), has none \(TypeScript 7 dropped it\)\. Install TypeScript 5 or 6 in the project/,
+      /the "typescript" package it loads, TypeScript 7\.0\.2 \(\/p\/node_modules\/typescript\), has none \(TypeScript 7 dropped it\)\. Make "typescript" TypeScript 5 or 6 \(typescript@~5\.9\.3\)/,
     );
-    expect(compilerApiProblem({}, undefined)).toMatch(/the "typescript" package it loads, a TypeScript without a version, has none/);
+    expect(compilerApiProblem({}, undefined)).toMatch(/the "typescript" package it loads, a TypeScript without a version, has none\. Make/);
     expect(compilerApiProblem(require("typescript"), "/x")).toBeUndefined();
   });
 

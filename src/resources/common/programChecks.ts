@@ -64,8 +64,9 @@ export function requirePlainArg(typeName: string, resourceName: string, arg: str
 }
 
 /**
- * The checks a resource class users declare runs first: argument names, the `import` option (`importInstead`: the
- * resource's own way to the same end) and `replaceOnChanges`, and the run's `koodrive:*` stack config.
+ * The checks a resource class users declare runs first: argument names, a TypeScript Pulumi can serialize the provider
+ * with, the `import` option (`importInstead`: the resource's own way to the same end) and `replaceOnChanges`, and the
+ * run's `koodrive:*` stack config.
  */
 export function checkDeclaration(
   typeName: string,
@@ -86,10 +87,11 @@ export function checkDeclaration(
  * Pulumi stores a dynamic resource's provider as source text, which its SDK analyses with the TypeScript compiler API
  * of the `typescript` package it finds beside it (its own TypeScript 3.8 only when none is installed). TypeScript 7
  * has no compiler API: without this check, every resource would fail with "Cannot read properties of undefined
- * (reading 'Latest')". npm refuses TypeScript 7 next to `@pulumi/pulumi` (a peer dependency `< 7`); yarn installs
- * it with a warning, bun without one (both pick it for an unversioned `add`), and npm with `--legacy-peer-deps`.
+ * (reading 'Latest')". yarn and bun install TypeScript 7 for an unversioned `add` (the SDK's peer range ends below 7),
+ * and npm adds it on request with a warning. A TypeScript program run by Pulumi never gets here: its ts-node fails on
+ * TypeScript 7 first. JavaScript, precompiled and Automation API programs do.
  */
-export function requireTypeScriptCompilerApi(): void {
+function requireTypeScriptCompilerApi(): void {
   if (compilerApiFound) return;
   let shim: string;
   try {
@@ -102,16 +104,20 @@ export function requireTypeScriptCompilerApi(): void {
   compilerApiFound = true;
 }
 
+/** Set once the compiler API was found: the SDK loaded its TypeScript once, so the answer holds for the process. */
 let compilerApiFound = false;
 
 /** What is wrong with `ts`, the module Pulumi's closure serializer loaded (from `folder`), if anything. */
 export function compilerApiProblem(ts: unknown, folder: string | undefined): string | undefined {
   const loaded = ts as { createSourceFile?: unknown; version?: unknown } | null | undefined;
   if (typeof loaded?.createSourceFile === "function") return undefined;
-  const which = `${typeof loaded?.version === "string" ? `TypeScript ${loaded.version}` : "a TypeScript without a version"}${folder === undefined ? "" : ` (${folder})`}`;
+  const version = typeof loaded?.version === "string" ? loaded.version : undefined;
+  const which = `${version === undefined ? "a TypeScript without a version" : `TypeScript ${version}`}${folder === undefined ? "" : ` (${folder})`}`;
+  const why = version !== undefined && Number.parseInt(version, 10) >= 7 ? " (TypeScript 7 dropped it)" : "";
   return (
-    `Pulumi cannot store this program's KooDrive resources: it reads their provider's code with the TypeScript compiler API, and the "typescript" package it loads, ${which}, has none (TypeScript 7 dropped it). ` +
-    'Install TypeScript 5 or 6 in the project (npm install -D typescript@~5.9.3), or, for a JavaScript program, remove "typescript" so that Pulumi uses its own copy.'
+    `Pulumi cannot store this program's KooDrive resources: it reads their provider's code with the TypeScript compiler API, and the "typescript" package it loads, ${which}, has none${why}. ` +
+    'Make "typescript" TypeScript 5 or 6 (typescript@~5.9.3), or, for a JavaScript program, remove it so that Pulumi uses its own copy; ' +
+    'a build that needs TypeScript 7 can install it under another name ("typescript7": "npm:typescript@7.0.2").'
   );
 }
 
