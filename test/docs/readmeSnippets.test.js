@@ -131,8 +131,8 @@ describe("README TypeScript snippets compile in a CommonJS project", () => {
   }
 });
 
-// GitHub's runners moved JavaScript actions to Node 24 in June 2026 and removed Node 20 that autumn: an action built
-// for Node 20 is forced onto 24 with a warning in every run, or fails where it relies on 20. The first major of each
+// GitHub's runners made Node 24 the default for JavaScript actions in June 2026, with Node 20's removal to follow: an
+// action built for Node 20 then runs on 24 with a deprecation warning in every run. The first major of each
 // action the documents use whose action.yml says `using: node24` (read in each action's repository).
 const NODE24_SINCE = { "actions/checkout": 5, "actions/setup-node": 5, "actions/upload-artifact": 6, "pulumi/actions": 7 };
 
