@@ -232,8 +232,8 @@ for (const row of matrix) {
 
 // TypeScript 7 has no compiler API, which Pulumi's closure serializer needs to store a dynamic resource's provider.
 // The SDK's peer range ends below 7, but yarn and bun install it for an unversioned `add`, and npm adds it on request
-// with a warning (here: --legacy-peer-deps, for a fresh install). Without the optional native compiler (27 MB): the package's JavaScript is what
-// Pulumi loads.
+// with a warning (here: --legacy-peer-deps, for a fresh install). Without the optional native compiler (27 MB): the
+// package's JavaScript is what Pulumi loads. An Automation API program, as here, reaches the check.
 test("with TypeScript 7 installed beside the SDK, a program fails saying which TypeScript to install, before any request", { timeout: 600_000 }, () => {
   const project = fs.mkdtempSync(path.join(scratch, "typescript7-"));
   const manifest = {

@@ -88,8 +88,9 @@ export function checkDeclaration(
  * of the `typescript` package it finds beside it (its own TypeScript 3.8 only when none is installed). TypeScript 7
  * has no compiler API: without this check, every resource would fail with "Cannot read properties of undefined
  * (reading 'Latest')". yarn and bun install TypeScript 7 for an unversioned `add` (the SDK's peer range ends below 7),
- * and npm adds it on request with a warning. A TypeScript program run by Pulumi never gets here: its ts-node fails on
- * TypeScript 7 first. JavaScript, precompiled and Automation API programs do.
+ * and npm adds it on request with a warning. A program `pulumi` runs with the default `typescript: true` never gets
+ * here, JavaScript included: Pulumi's ts-node fails on TypeScript 7 first. Programs run with `typescript: false` and
+ * Automation API programs do.
  */
 function requireTypeScriptCompilerApi(): void {
   if (compilerApiFound) return;
