@@ -52,3 +52,35 @@ test("up --continue-on-error: a share that does not exist fails alone, every oth
     "destroy restored the restoring shares and left the others",
   );
 });
+
+test("destroy --continue-on-error: a restore KooDrive refuses fails alone, keeps its originals in state, and the next destroy restores them", async () => {
+  const shares = Array.from({ length: 8 }, (_, i) => f.emulator.seedShare({ ownerId: USER_ID, comment: `kept ${i}`, validDays: 30 }));
+  for (const key of Object.keys(f.desired)) delete f.desired[key];
+  shares.forEach((share, i) => {
+    f.desired[`keep${i}`] = { shareId: share.shareId, comment: `managed ${i}`, validDays: 7, onDelete: i % 2 === 0 ? "restore" : "retain" };
+  });
+  await f.stack.up();
+  f.emulator.requests.clear();
+  // The first request of the destroy is refused (400, final: no retry helps), whichever restoring share sends it.
+  f.emulator.faults.set({ failNext: 1, failStatus: 400 });
+  await assert.rejects(f.stack.destroy({ continueOnError: true }), /injected fault/);
+  const [refused] = f.emulator.requests.all();
+  const refusedShare = refused.path.split("/").pop();
+  const stillManaged = shares.filter((s) => s.shareId !== refusedShare && f.emulator.getShare(s.shareId)?.comment.startsWith("managed"));
+  assert.deepEqual(
+    stillManaged.map((s) => shares.indexOf(s)),
+    [1, 3, 5, 7],
+    "every other restoring share was restored; the retained ones were left as they were",
+  );
+  const left = (await f.stack.exportStack()).deployment.resources.map((r) => r.urn.split("::").pop()).filter((n) => n.startsWith("keep"));
+  const refusedName = `keep${shares.findIndex((s) => s.shareId === refusedShare)}`;
+  assert.deepEqual(left.sort(), [refusedName, `${refusedName}-originals`].sort(), "the refused share and its originals stay in state");
+
+  const again = await f.stack.destroy();
+  assert.deepEqual(again.summary.resourceChanges, { delete: 3 }, "the share, its originals and the stack");
+  assert.deepEqual(
+    shares.map((s) => f.emulator.getShare(s.shareId)?.comment),
+    shares.map((_, i) => (i % 2 === 0 ? `kept ${i}` : `managed ${i}`)),
+    "the next destroy restored the refused share's originals",
+  );
+});
